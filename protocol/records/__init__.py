@@ -1,0 +1,79 @@
+"""Kafka record batches (message format v2): zero-copy views, validation, records, building.
+
+The broker's hot path needs only ``iter_batches``, ``RecordBatch`` (header fields and
+``validate()``) and the two in-place patchers; record decoding and building are for the few
+places that need records (compaction, the client, tests).
+"""
+
+from protocol.records.batch import (
+    ATTRIBUTES_OFFSET,
+    BASE_OFFSET_OFFSET,
+    BATCH_HEADER_SIZE,
+    BATCH_LENGTH_OFFSET,
+    CRC_OFFSET,
+    LOG_OVERHEAD,
+    MAGIC,
+    MAX_BATCH_SIZE,
+    MIN_BATCH_LENGTH,
+    MIN_RECORD_SIZE,
+    NO_PARTITION_LEADER_EPOCH,
+    NO_PRODUCER_EPOCH,
+    NO_PRODUCER_ID,
+    NO_SEQUENCE,
+    NO_TIMESTAMP,
+    PARTITION_LEADER_EPOCH_OFFSET,
+    ControlRecord,
+    ControlRecordType,
+    RecordBatch,
+    TimestampType,
+    decode_control_record,
+    iter_batches,
+    patch_base_offset,
+    patch_partition_leader_epoch,
+)
+from protocol.records.builder import RecordBatchBuilder, build_control_batch
+from protocol.records.compression import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    Compression,
+    compress,
+    decompress,
+)
+from protocol.records.record import Header, Record, decode_records, encode_varint, read_varint
+
+__all__ = [
+    "ATTRIBUTES_OFFSET",
+    "BASE_OFFSET_OFFSET",
+    "BATCH_HEADER_SIZE",
+    "BATCH_LENGTH_OFFSET",
+    "CRC_OFFSET",
+    "DEFAULT_MAX_DECOMPRESSED_BYTES",
+    "LOG_OVERHEAD",
+    "MAGIC",
+    "MAX_BATCH_SIZE",
+    "MIN_BATCH_LENGTH",
+    "MIN_RECORD_SIZE",
+    "NO_PARTITION_LEADER_EPOCH",
+    "NO_PRODUCER_EPOCH",
+    "NO_PRODUCER_ID",
+    "NO_SEQUENCE",
+    "NO_TIMESTAMP",
+    "PARTITION_LEADER_EPOCH_OFFSET",
+    "Compression",
+    "ControlRecord",
+    "ControlRecordType",
+    "Header",
+    "Record",
+    "RecordBatch",
+    "RecordBatchBuilder",
+    "TimestampType",
+    "build_control_batch",
+    "compress",
+    "decode_control_record",
+    "decode_records",
+    "decompress",
+    "encode_varint",
+    "iter_batches",
+    "patch_base_offset",
+    "patch_partition_leader_epoch",
+    "read_varint",
+]
