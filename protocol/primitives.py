@@ -38,44 +38,34 @@ MAX_VARLONG_BYTES: Final = 10
 # -- varints ------------------------------------------------------------------------------
 
 
-def read_uvarint(buf: ReadBuffer, pos: int) -> tuple[int, int]:
-    """Decode an unsigned varint (at most 32 bits)."""
-    view = buf
-    end = len(view)
+def _read_unsigned(buf: ReadBuffer, pos: int, max_bytes: int, what: str) -> tuple[int, int]:
+    end = len(buf)
     result = 0
     shift = 0
-    for _ in range(MAX_VARINT_BYTES):
+    for _ in range(max_bytes):
         if pos >= end:
-            raise DecodeError("truncated varint")
-        b = view[pos]
+            raise DecodeError(f"truncated {what}")
+        b = buf[pos]
         pos += 1
         result |= (b & 0x7F) << shift
         if not b & 0x80:
-            if result > 0xFFFFFFFF:
-                raise DecodeError("varint overflows 32 bits")
+            if result >> (max_bytes * 7 // 8 * 8):
+                raise DecodeError(f"{what} overflows {max_bytes * 7 // 8 * 8} bits")
             return result, pos
         shift += 7
-    raise DecodeError("varint longer than 5 bytes")
+    raise DecodeError(f"{what} longer than {max_bytes} bytes")
+
+
+def read_uvarint(buf: ReadBuffer, pos: int) -> tuple[int, int]:
+    """Decode an unsigned varint (at most 32 bits)."""
+    if pos < len(buf) and buf[pos] < 0x80:  # the common one-byte case
+        return buf[pos], pos + 1
+    return _read_unsigned(buf, pos, MAX_VARINT_BYTES, "varint")
 
 
 def read_uvarlong(buf: ReadBuffer, pos: int) -> tuple[int, int]:
     """Decode an unsigned varlong (at most 64 bits)."""
-    view = buf
-    end = len(view)
-    result = 0
-    shift = 0
-    for _ in range(MAX_VARLONG_BYTES):
-        if pos >= end:
-            raise DecodeError("truncated varlong")
-        b = view[pos]
-        pos += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            if result > 0xFFFFFFFFFFFFFFFF:
-                raise DecodeError("varlong overflows 64 bits")
-            return result, pos
-        shift += 7
-    raise DecodeError("varlong longer than 10 bytes")
+    return _read_unsigned(buf, pos, MAX_VARLONG_BYTES, "varlong")
 
 
 def read_varint(buf: ReadBuffer, pos: int) -> tuple[int, int]:
