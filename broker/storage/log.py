@@ -1,0 +1,895 @@
+"""``PartitionLog``: the persistent log of one topic-partition.
+
+It appends record batches as received (patching only base offset and partition leader epoch,
+which the CRC does not cover), serves reads as file slices, finds offsets by timestamp,
+truncates, rolls segments, applies retention and keeps a leader-epoch cache and producer-state
+snapshots. Time-dependent operations take ``now_ms``; nothing here reads a clock.
+
+Offsets: ``log_start_offset <= high_watermark <= log_end_offset`` and
+``recovery_point <= log_end_offset`` (everything below the recovery point is fsynced).
+
+Threads: appends, reads and structural changes run on one thread (the event loop); a flusher
+thread runs ``FlushJob.run`` and a cleaner thread may run compaction, which take ``lock`` for
+their short structural steps.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import struct
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from broker.storage.config import LogConfig
+from broker.storage.epoch_cache import LEADER_EPOCH_CHECKPOINT, LeaderEpochCache
+from broker.storage.errors import (
+    AppendOffsetError,
+    LogOffsetOutOfRangeError,
+    LogStorageError,
+    RecordBatchTooLargeError,
+    RecordSetTooLargeError,
+)
+from broker.storage.fdpool import FilePool, PooledFile
+from broker.storage.fsutil import fsync_dir
+from broker.storage.index import IndexBudget, TimestampOffset, write_index_file
+from broker.storage.names import TopicPartition
+from broker.storage.recovery import recover_directory
+from broker.storage.segment import LogSegment, RecoveryStats, SegmentLimits
+from broker.storage.slice import FileSlice
+from broker.storage.snapshots import ProducerSnapshotStore
+from protocol.errors import CorruptMessageError
+from protocol.records import (
+    BATCH_HEADER_SIZE,
+    LOG_OVERHEAD,
+    MIN_BATCH_LENGTH,
+    RecordBatch,
+    iter_batches,
+)
+
+__all__ = ["AppendInfo", "FlushJob", "PartitionLog"]
+
+_INT32_MAX = 0x7FFFFFFF
+
+# The header fields an append needs, read in one unpack (offsets of the v2 batch header:
+# batchLength at 8, magic at 16, lastOffsetDelta at 23, maxTimestamp at 35, recordsCount at 57).
+# ``RecordBatch`` parses all thirteen fields into an object, which costs more than the write of
+# a small batch; this is the append path's only use of raw header offsets.
+_APPEND_HEADER = struct.Struct(">8xi4xb6xi8xq14xi")
+# baseOffset, batchLength (rewritten unchanged) and partitionLeaderEpoch: the bytes the CRC
+# does not cover, patched in one call.
+_PATCH = struct.Struct(">qii")
+
+
+class AppendInfo(NamedTuple):
+    """What an append wrote."""
+
+    first_offset: int
+    last_offset: int
+    max_timestamp: int
+    records_count: int
+    size_in_bytes: int
+
+    @property
+    def next_offset(self) -> int:
+        """The log end offset right after the append."""
+        return self.last_offset + 1
+
+
+# NamedTuple's generated __new__ is a Python function; building the tuple directly is cheaper.
+_new_append_info = tuple.__new__
+
+
+@dataclass
+class FlushJob:
+    """The blocking part of a flush, safe to run on another thread: fdatasync the leased
+    segment files, write and fsync the index files of newly closed segments, fsync the
+    directory if segments were created. Prepared and completed on the log's thread."""
+
+    log: PartitionLog
+    target_offset: int
+    generation: int
+    leases: list[tuple[PooledFile, int]] = field(default_factory=list)
+    index_writes: list[tuple[LogSegment, bytes, bytes]] = field(default_factory=list)
+    sync_directory: bool = False
+    messages: int = 0
+
+    def run(self) -> None:
+        """Do the IO; raises LogStorageError on failure."""
+        for file, fd in self.leases:
+            try:
+                os.fdatasync(fd)
+            except OSError as exc:
+                raise LogStorageError(f"fsync of {file.path} failed: {exc}") from exc
+        for segment, offset_bytes, time_bytes in self.index_writes:
+            write_index_file(segment.offset_index.path, offset_bytes, sync=True)
+            write_index_file(segment.time_index.path, time_bytes, sync=True)
+        if self.sync_directory:
+            fsync_dir(self.log.directory)
+
+
+class PartitionLog:
+    """The log of one topic-partition: a directory of segments. Create with ``open()``."""
+
+    def __init__(
+        self,
+        directory: Path,
+        tp: TopicPartition,
+        config: LogConfig,
+        *,
+        pool: FilePool,
+        budget: IndexBudget | None,
+    ) -> None:
+        self.directory = directory
+        self.tp = tp
+        self.config = config
+        self.pool = pool
+        self.budget = budget
+        self.stats = RecoveryStats()
+        self.lock = threading.RLock()
+        self.epoch_cache = LeaderEpochCache(directory / LEADER_EPOCH_CHECKPOINT)
+        self.producer_snapshots = ProducerSnapshotStore(directory)
+        #: Called (with this log) when the log goes from clean to dirty (has unflushed data).
+        self.dirty_listener: Callable[[PartitionLog], None] | None = None
+        #: Compaction progress: offsets below this have been cleaned at least once.
+        self.cleaner_checkpoint = 0
+        self._segments: list[LogSegment] = []
+        self._bases: list[int] = []
+        self._log_start_offset = 0
+        self._log_end_offset = 0
+        self._recovery_point = 0
+        self._high_watermark = 0
+        self._generation = 0
+        self._dirty = False
+        self._unflushed_messages = 0
+        self._pending_index_persist: list[LogSegment] = []
+        self._sync_directory = False
+        self._offline: LogStorageError | None = None
+        self._closed = False
+        # The epoch cache's latest epoch and version, cached for the append path.
+        self._latest_epoch: int | None = None
+        self._epoch_version = -1
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        directory: Path,
+        tp: TopicPartition,
+        config: LogConfig,
+        *,
+        pool: FilePool,
+        budget: IndexBudget | None = None,
+        now_ms: int,
+        clean: bool,
+        recovery_point: int = 0,
+        log_start_offset: int = 0,
+        high_watermark: int = 0,
+    ) -> PartitionLog:
+        """Open (or create) the log in ``directory``.
+
+        ``clean`` says the previous run shut down cleanly: then nothing is validated, only the
+        active segment's tail is walked from its last index entry. Otherwise every batch from
+        the segment holding ``recovery_point`` on is validated (CRC-32C, lengths, increasing
+        offsets), the log is cut at the first invalid byte and the indexes are rebuilt.
+        """
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LogStorageError(f"cannot create {directory}: {exc}") from exc
+        log = cls(directory, tp, config, pool=pool, budget=budget)
+        log._load(
+            now_ms=now_ms,
+            clean=clean,
+            recovery_point=recovery_point,
+            log_start_offset=log_start_offset,
+            high_watermark=high_watermark,
+        )
+        return log
+
+    def _limits(self) -> SegmentLimits:
+        c = self.config
+        return SegmentLimits(c.index_interval_bytes, c.max_index_entries, c.max_time_index_entries)
+
+    def _new_segment(self, base_offset: int, now_ms: int) -> LogSegment:
+        return LogSegment.create(
+            self.directory,
+            base_offset,
+            pool=self.pool,
+            budget=self.budget,
+            limits=self._limits(),
+            stats=self.stats,
+            now_ms=now_ms,
+        )
+
+    def _set_segments(self, segments: list[LogSegment]) -> None:
+        self._segments = segments
+        self._bases = [s.base_offset for s in segments]
+
+    def _load(
+        self,
+        *,
+        now_ms: int,
+        clean: bool,
+        recovery_point: int,
+        log_start_offset: int,
+        high_watermark: int,
+    ) -> None:
+        bases = recover_directory(self.directory)
+        limits = self._limits()
+        segments = [
+            LogSegment.open_closed(
+                self.directory,
+                b,
+                pool=self.pool,
+                budget=self.budget,
+                limits=limits,
+                stats=self.stats,
+            )
+            for b in bases
+        ]
+        if not segments:
+            segments = [self._new_segment(log_start_offset, now_ms)]
+            self._sync_directory = True
+            clean = True
+        if clean:
+            segments[-1].activate(now_ms, self.stats)
+        else:
+            first = max(0, bisect.bisect_right(bases, recovery_point) - 1)
+            min_offset: int | None = None
+            for i in range(first, len(segments)):
+                seg = segments[i]
+                seg.active = i == len(segments) - 1
+                cut = seg.recover(self.stats, min_offset=min_offset)
+                min_offset = seg.next_offset
+                if cut and i < len(segments) - 1:
+                    for doomed in segments[i + 1 :]:
+                        doomed.delete_files()
+                    segments = segments[: i + 1]
+                    seg.active = True
+                    seg.offset_index.pin()
+                    seg.time_index.pin()
+                    break
+            segments[-1].activate(now_ms, self.stats, recovered=True)
+            # Make what recovery kept durable; then the log starts clean from its end.
+            for seg in segments[first:]:
+                seg.flush()
+            fsync_dir(self.directory)
+        self._set_segments(segments)
+        active = segments[-1]
+        self._log_end_offset = active.next_offset
+        self._log_start_offset = max(log_start_offset, segments[0].base_offset)
+        if self._log_start_offset > self._log_end_offset:
+            self.truncate_fully_and_start_at(self._log_start_offset, now_ms=now_ms)
+        self._recovery_point = recovery_point if clean else self._log_end_offset
+        self._recovery_point = max(self._recovery_point, self._log_start_offset)
+        self._recovery_point = min(self._recovery_point, self._log_end_offset)
+        self._high_watermark = min(
+            max(high_watermark, self._log_start_offset), self._log_end_offset
+        )
+        self.epoch_cache.truncate_from_end(self._log_end_offset)
+        self.epoch_cache.truncate_from_start(self._log_start_offset)
+        self.producer_snapshots.delete_newer_than(self._log_end_offset)
+        self._dirty = self._recovery_point < self._log_end_offset or self._sync_directory
+
+    # -- offsets -------------------------------------------------------------------------------
+
+    @property
+    def log_start_offset(self) -> int:
+        """The first offset a consumer may read."""
+        return self._log_start_offset
+
+    @property
+    def log_end_offset(self) -> int:
+        """The offset the next appended record gets."""
+        return self._log_end_offset
+
+    @property
+    def recovery_point(self) -> int:
+        """Every offset below this is fsynced."""
+        return self._recovery_point
+
+    @property
+    def high_watermark(self) -> int:
+        """The offset below which records are committed (set by replication)."""
+        return self._high_watermark
+
+    @high_watermark.setter
+    def high_watermark(self, offset: int) -> None:
+        """Set the high watermark, clamped into ``[log_start_offset, log_end_offset]``."""
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            raise TypeError(f"high watermark must be an int, got {offset!r}")
+        if offset < 0:
+            raise ValueError(f"high watermark must be >= 0, got {offset}")
+        self._high_watermark = min(max(offset, self._log_start_offset), self._log_end_offset)
+
+    @property
+    def segments(self) -> Sequence[LogSegment]:
+        """The segments, oldest first (the last one is active)."""
+        return self._segments
+
+    @property
+    def active_segment(self) -> LogSegment:
+        """The segment appends go to."""
+        return self._segments[-1]
+
+    @property
+    def size_in_bytes(self) -> int:
+        """Total bytes of all segment files."""
+        return sum(s.size for s in self._segments)
+
+    @property
+    def is_dirty(self) -> bool:
+        """Whether some data or metadata awaits an fsync."""
+        return self._dirty
+
+    @property
+    def unflushed_messages(self) -> int:
+        """Records appended since the last completed flush (for ``flush.messages``)."""
+        return self._unflushed_messages
+
+    @property
+    def offline(self) -> LogStorageError | None:
+        """The error that took the log offline (appends refused), or None."""
+        return self._offline
+
+    def __repr__(self) -> str:
+        return (
+            f"PartitionLog({self.tp}, start={self._log_start_offset}, "
+            f"end={self._log_end_offset}, segments={len(self._segments)})"
+        )
+
+    # -- append --------------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self._closed:
+            raise LogStorageError(f"log {self.tp} is closed")
+        if self._offline is not None:
+            raise LogStorageError(f"log {self.tp} is offline: {self._offline}")
+
+    def append_as_leader(
+        self,
+        records: bytes | bytearray | memoryview,
+        *,
+        leader_epoch: int,
+        now_ms: int,
+        validate_crc: bool = False,
+    ) -> AppendInfo:
+        """Append batches, assigning offsets from the log end offset and stamping
+        ``leader_epoch``. A writable buffer is patched in place (``bytes`` are copied).
+
+        The produce path validates batches (CRC, producer sequence) before; pass
+        ``validate_crc=True`` to check the CRC here as well. One ``pwrite`` per call; only
+        the header fields of each batch are read.
+        """
+        view = memoryview(records)
+        if view.readonly:
+            view = memoryview(bytearray(view))
+        with self.lock:
+            if self._closed or self._offline is not None:
+                self._check_writable()
+            first = offset = self._log_end_offset
+            metas: list[tuple[int, int, int, int]] = []
+            total = len(view)
+            pos = count = 0
+            max_ts = -1
+            limit = self.config.max_message_bytes
+            unpack = _APPEND_HEADER.unpack_from
+            while pos < total:
+                if total - pos < BATCH_HEADER_SIZE:
+                    raise CorruptMessageError(f"truncated batch header at position {pos}")
+                length, magic, delta, batch_max_ts, batch_count = unpack(view, pos)
+                size = LOG_OVERHEAD + length
+                if length < MIN_BATCH_LENGTH or pos + size > total or magic != 2 or delta < 0:
+                    raise CorruptMessageError(
+                        f"malformed batch at position {pos}: length {length}, magic {magic}, "
+                        f"last offset delta {delta}, {total - pos} bytes left"
+                    )
+                if size > limit:
+                    raise RecordBatchTooLargeError(
+                        f"batch of {size} bytes exceeds max.message.bytes {limit}"
+                    )
+                if validate_crc:
+                    RecordBatch(view[pos : pos + size]).validate()
+                _PATCH.pack_into(view, pos, offset, length, leader_epoch)
+                last = offset + delta
+                metas.append((offset, last, batch_max_ts, size))
+                if batch_max_ts > max_ts:
+                    max_ts = batch_max_ts
+                count += batch_count
+                offset = last + 1
+                pos += size
+            if not metas:
+                raise CorruptMessageError("append carries no record batch")
+            seg = self._segments[-1]
+            size_now = seg._size
+            if (
+                size_now is None
+                or size_now == 0
+                or size_now + pos > self.config.segment_bytes
+                or now_ms - seg.rolling_base_ms >= self.config.segment_ms
+                or offset - 1 - seg.base_offset > _INT32_MAX
+                or seg.full
+            ):
+                self._maybe_roll(pos, first, offset - 1, now_ms)
+            cache = self.epoch_cache
+            if leader_epoch >= 0 and (
+                leader_epoch != self._latest_epoch or cache.version != self._epoch_version
+            ):
+                cache.assign(leader_epoch, first)
+                self._latest_epoch = cache.latest_epoch
+                self._epoch_version = cache.version
+            self._write(view, metas, count)
+            return _new_append_info(AppendInfo, (first, offset - 1, max_ts, count, pos))
+
+    def append_as_follower(
+        self,
+        records: bytes | bytearray | memoryview,
+        *,
+        now_ms: int,
+        validate_crc: bool = True,
+    ) -> AppendInfo:
+        """Append batches that already carry offsets and leader epochs (replication).
+
+        Offsets must be at or above the log end offset and increase; gaps are allowed
+        (compacted leaders). The leader-epoch cache learns each new epoch.
+        """
+        view = memoryview(records)
+        with self.lock:
+            self._check_writable()
+            expected = self._log_end_offset
+            metas: list[tuple[int, int, int, int]] = []
+            epochs: list[tuple[int, int]] = []
+            count = 0
+            max_ts = -1
+            pos = 0
+            limit = self.config.max_message_bytes
+            for batch in iter_batches(view, allow_partial=False):
+                size = batch.size_in_bytes
+                if size > limit:
+                    raise RecordBatchTooLargeError(
+                        f"batch of {size} bytes exceeds max.message.bytes {limit}"
+                    )
+                if batch.magic != 2 or batch.last_offset_delta < 0:
+                    raise CorruptMessageError(f"batch at position {pos} is malformed")
+                if validate_crc:
+                    batch.validate(check_offset_delta=False)
+                if batch.base_offset < expected:
+                    raise AppendOffsetError(
+                        f"batch base offset {batch.base_offset} is below the expected "
+                        f"{expected} (log end offset {self._log_end_offset})"
+                    )
+                last = batch.base_offset + batch.last_offset_delta
+                metas.append((batch.base_offset, last, batch.max_timestamp, size))
+                epochs.append((batch.partition_leader_epoch, batch.base_offset))
+                max_ts = max(max_ts, batch.max_timestamp)
+                count += batch.records_count
+                expected = last + 1
+                pos += size
+            if not metas:
+                raise CorruptMessageError("append carries no record batch")
+            self._maybe_roll(pos, metas[0][0], metas[-1][1], now_ms)
+            for epoch, start in epochs:
+                latest = self.epoch_cache.latest_epoch
+                if epoch >= 0 and (latest is None or epoch > latest):
+                    self.epoch_cache.assign(epoch, start)
+            self._write(view, metas, count)
+            return AppendInfo(metas[0][0], metas[-1][1], max_ts, count, pos)
+
+    def _write(self, view: memoryview, metas: list[tuple[int, int, int, int]], count: int) -> None:
+        try:
+            self._segments[-1].append(view, metas)
+        except LogStorageError as exc:
+            if exc.rollback_failed:
+                self._offline = exc
+            raise
+        self._log_end_offset = metas[-1][1] + 1
+        self._unflushed_messages += count
+        self._mark_dirty()
+
+    def _mark_dirty(self) -> None:
+        if not self._dirty:
+            self._dirty = True
+            listener = self.dirty_listener
+            if listener is not None:
+                listener(self)
+
+    # -- rolling -------------------------------------------------------------------------------
+
+    def _maybe_roll(self, size: int, first_offset: int, last_offset: int, now_ms: int) -> None:
+        config = self.config
+        if size > config.segment_bytes:
+            raise RecordSetTooLargeError(
+                f"append of {size} bytes exceeds segment.bytes {config.segment_bytes}"
+            )
+        seg = self._segments[-1]
+        if seg.size == 0:
+            # segment.ms counts from the first append to a segment.
+            seg.rolling_base_ms = now_ms
+            if last_offset - seg.base_offset > _INT32_MAX:
+                self.roll(now_ms, base_offset=first_offset)
+            return
+        if (
+            seg.size + size > config.segment_bytes
+            or now_ms - seg.rolling_base_ms >= config.segment_ms
+            or seg.index_full()
+            or last_offset - seg.base_offset > _INT32_MAX
+        ):
+            self.roll(now_ms, base_offset=max(first_offset, self._log_end_offset))
+
+    def roll(self, now_ms: int, *, base_offset: int | None = None) -> LogSegment:
+        """Close the active segment and start a new one at ``base_offset`` (default: the log
+        end offset). An empty active segment at that offset is kept as is."""
+        with self.lock:
+            self._check_writable()
+            new_base = self._log_end_offset if base_offset is None else base_offset
+            active = self._segments[-1]
+            if active.base_offset == new_base and active.is_empty:
+                return active
+            if new_base < self._log_end_offset:
+                raise ValueError(f"cannot roll at {new_base} below the log end offset")
+            if active.is_empty and active.base_offset == self._log_end_offset and len(
+                self._segments
+            ) > 1:
+                # Replace an empty active segment instead of keeping it around.
+                active.delete_files()
+                segments = self._segments[:-1]
+            else:
+                active.deactivate()
+                self._pending_index_persist.append(active)
+                segments = list(self._segments)
+            segment = self._new_segment(new_base, now_ms)
+            segments.append(segment)
+            self._set_segments(segments)
+            self._log_end_offset = max(self._log_end_offset, new_base)
+            self._sync_directory = True
+            self._mark_dirty()
+            return segment
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def _segment_position(self, segments: list[LogSegment], offset: int) -> int:
+        bases = [s.base_offset for s in segments] if segments is not self._segments else None
+        floor = bisect.bisect_right(bases if bases is not None else self._bases, offset) - 1
+        return max(0, floor)
+
+    def read(
+        self,
+        offset: int,
+        max_bytes: int,
+        *,
+        max_offset: int | None = None,
+        min_one_batch: bool = True,
+    ) -> FileSlice:
+        """Whole batches from the one holding ``offset``, up to ``max_bytes`` (at least one
+        batch when ``min_one_batch``, as Kafka does), only batches ending below
+        ``max_offset`` (the high watermark for consumers). Release the slice after use.
+
+        LogOffsetOutOfRangeError if ``offset`` is outside ``[log_start, log_end]``.
+        """
+        segments = self._segments
+        start, end = self._log_start_offset, self._log_end_offset
+        if offset < start or offset > end:
+            raise LogOffsetOutOfRangeError(offset, start, end)
+        if offset == end or max_bytes < 0:
+            return FileSlice.empty(offset)
+        limit = end if max_offset is None else min(max_offset, end)
+        for seg in segments[self._segment_position(segments, offset) :]:
+            found = seg.read_range(
+                offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch
+            )
+            if found is None:
+                continue
+            position, length, first = found
+            if length == 0:
+                return FileSlice.empty(offset)
+            return FileSlice(seg.file, position, length, first)
+        return FileSlice.empty(offset)
+
+    def offset_for_timestamp(self, timestamp: int) -> TimestampOffset | None:
+        """ListOffsets by time: the first record at or after the log start with a timestamp
+        >= ``timestamp``, as ``(timestamp, offset)``; None if there is none."""
+        for seg in list(self._segments):
+            if seg.is_empty or seg.largest_timestamp() < timestamp:
+                continue
+            found = seg.find_offset_by_timestamp(timestamp, self._log_start_offset)
+            if found is not None:
+                return found
+        return None
+
+    # -- truncation ----------------------------------------------------------------------------
+
+    def truncate_to(self, offset: int) -> bool:
+        """Remove every batch whose last offset is >= ``offset`` (a follower diverged);
+        the log end offset becomes ``offset``. True if anything changed."""
+        if offset < 0:
+            raise ValueError(f"cannot truncate to negative offset {offset}")
+        with self.lock:
+            self._check_not_closed()
+            if offset >= self._log_end_offset:
+                return False
+            keep = [s for s in self._segments if s.base_offset < offset]
+            if offset < self._log_start_offset or not keep:
+                self.truncate_fully_and_start_at(offset, now_ms=0)
+                return True
+            self._generation += 1
+            drop = self._segments[len(keep) :]
+            active = keep[-1]
+            for seg in drop:
+                if seg in self._pending_index_persist:
+                    self._pending_index_persist.remove(seg)
+                seg.delete_files()
+            if active in self._pending_index_persist:
+                self._pending_index_persist.remove(active)
+            was_active = active.active
+            active.active = True
+            active.truncate_to(offset)
+            self._fsync_segment(active)
+            if not was_active:
+                first = active._first_header()
+                if first is not None and first.max_timestamp >= 0:
+                    active.rolling_base_ms = first.max_timestamp
+            self._set_segments(keep)
+            self._log_end_offset = offset
+            if active.next_offset < offset:
+                # Keep the log end offset across a restart: start an empty segment there.
+                active.deactivate()
+                self._pending_index_persist.append(active)
+                self._set_segments([*keep, self._new_segment(offset, active.rolling_base_ms)])
+            fsync_dir(self.directory)
+            self._after_truncation()
+            return True
+
+    def truncate_fully_and_start_at(self, offset: int, *, now_ms: int) -> None:
+        """Delete every segment and restart the log, empty, at ``offset``."""
+        if offset < 0:
+            raise ValueError(f"cannot restart at negative offset {offset}")
+        with self.lock:
+            self._check_not_closed()
+            self._generation += 1
+            for seg in self._segments:
+                seg.delete_files()
+            self._pending_index_persist.clear()
+            self._set_segments([self._new_segment(offset, now_ms)])
+            fsync_dir(self.directory)
+            self._log_start_offset = offset
+            self._log_end_offset = offset
+            self._recovery_point = offset
+            self._high_watermark = offset
+            self.cleaner_checkpoint = offset
+            self.epoch_cache.clear()
+            self.producer_snapshots.delete_all()
+            self._unflushed_messages = 0
+
+    def _after_truncation(self) -> None:
+        end = self._log_end_offset
+        self._recovery_point = min(self._recovery_point, end)
+        self._high_watermark = min(self._high_watermark, end)
+        self.cleaner_checkpoint = min(self.cleaner_checkpoint, end)
+        self.epoch_cache.truncate_from_end(end)
+        self.producer_snapshots.delete_newer_than(end)
+
+    def _fsync_segment(self, seg: LogSegment) -> None:
+        seg.flush()
+
+    def _check_not_closed(self) -> None:
+        if self._closed:
+            raise LogStorageError(f"log {self.tp} is closed")
+
+    # -- retention -----------------------------------------------------------------------------
+
+    def increase_log_start_offset(self, offset: int) -> bool:
+        """DeleteRecords: move the log start offset up to ``offset`` (at most the high
+        watermark) and delete the segments wholly below it. True if it moved."""
+        with self.lock:
+            self._check_not_closed()
+            if offset > self._high_watermark:
+                raise LogOffsetOutOfRangeError(
+                    offset, self._log_start_offset, self._high_watermark
+                )
+            if offset <= self._log_start_offset:
+                return False
+            self._log_start_offset = offset
+            self.cleaner_checkpoint = max(self.cleaner_checkpoint, offset)
+            self.epoch_cache.truncate_from_start(offset)
+            self._delete_prefix(lambda seg, nxt: nxt is not None and nxt.base_offset <= offset)
+            return True
+
+    def apply_retention(self, now_ms: int) -> int:
+        """Delete segments past ``retention.ms`` / ``retention.bytes`` (for the delete policy)
+        or wholly below the log start offset; returns how many were deleted. Only segments
+        below the high watermark go; an expired active segment is rolled first."""
+        with self.lock:
+            self._check_not_closed()
+            start = self._log_start_offset
+            deleted = self._delete_prefix(
+                lambda seg, nxt: nxt is not None and nxt.base_offset <= start
+            )
+            config = self.config
+            if config.delete and config.retention_ms >= 0:
+                horizon = now_ms - config.retention_ms
+                deleted += self._delete_prefix(
+                    lambda seg, nxt: seg.largest_timestamp() < horizon, now_ms=now_ms
+                )
+            if config.delete and config.retention_bytes >= 0:
+                excess = self.size_in_bytes - config.retention_bytes
+
+                def over_size(seg: LogSegment, nxt: LogSegment | None) -> bool:
+                    nonlocal excess
+                    if excess - seg.size >= 0:
+                        excess -= seg.size
+                        return True
+                    return False
+
+                deleted += self._delete_prefix(over_size)
+            return deleted
+
+    def _delete_prefix(
+        self,
+        predicate: Callable[[LogSegment, LogSegment | None], bool],
+        *,
+        now_ms: int | None = None,
+    ) -> int:
+        segments = self._segments
+        victims: list[LogSegment] = []
+        roll_active = False
+        for i, seg in enumerate(segments):
+            nxt = segments[i + 1] if i + 1 < len(segments) else None
+            upper = nxt.base_offset if nxt is not None else self._log_end_offset
+            if upper > self._high_watermark or not predicate(seg, nxt):
+                break
+            if nxt is None:
+                if seg.is_empty or now_ms is None:
+                    break
+                roll_active = True
+            victims.append(seg)
+        if not victims:
+            return 0
+        if roll_active:
+            assert now_ms is not None
+            self.roll(now_ms)
+        remaining = self._segments[len(victims) :]
+        for seg in victims:
+            if seg in self._pending_index_persist:
+                self._pending_index_persist.remove(seg)
+            seg.delete_files()
+        self._set_segments(remaining)
+        self._log_start_offset = max(self._log_start_offset, remaining[0].base_offset)
+        self._recovery_point = max(self._recovery_point, self._log_start_offset)
+        self.cleaner_checkpoint = max(self.cleaner_checkpoint, self._log_start_offset)
+        self.epoch_cache.truncate_from_start(self._log_start_offset)
+        self.producer_snapshots.delete_older_than(remaining[0].base_offset)
+        self._sync_directory = True
+        self._mark_dirty()
+        return len(victims)
+
+    # -- compaction support --------------------------------------------------------------------
+
+    def replace_segments(self, old: Sequence[LogSegment], new: LogSegment) -> bool:
+        """Put ``new`` (already in place on disk) where ``old`` were. False if ``old`` are no
+        longer consecutive closed segments of this log (then nothing changes)."""
+        with self.lock:
+            segments = self._segments
+            try:
+                i = next(n for n, s in enumerate(segments) if s is old[0])
+            except StopIteration:
+                return False
+            if segments[i : i + len(old)] != list(old) or i + len(old) >= len(segments):
+                return False
+            self._set_segments([*segments[:i], new, *segments[i + len(old) :]])
+            for seg in old:
+                if seg in self._pending_index_persist:
+                    self._pending_index_persist.remove(seg)
+                seg.close()
+            return True
+
+    # -- flushing ------------------------------------------------------------------------------
+
+    def prepare_flush(self) -> FlushJob | None:
+        """Snapshot what needs an fsync (up to the current log end offset) and lease the files;
+        None if nothing does. Run the job's ``run()`` anywhere, then ``complete_flush``."""
+        with self.lock:
+            if self._closed:
+                self._dirty = False
+                return None
+            if self._offline is not None:
+                raise LogStorageError(f"log {self.tp} is offline: {self._offline}")
+            target = self._log_end_offset
+            if (
+                target <= self._recovery_point
+                and not self._pending_index_persist
+                and not self._sync_directory
+            ):
+                self._dirty = False
+                return None
+            job = FlushJob(self, target, self._generation, sync_directory=self._sync_directory)
+            if target > self._recovery_point:
+                first = self._segment_position(self._segments, self._recovery_point)
+                for seg in self._segments[first:]:
+                    job.leases.append((seg.file, seg.file.lease()))
+            for seg in self._pending_index_persist:
+                job.index_writes.append(
+                    (seg, seg.offset_index.to_bytes(), seg.time_index.to_bytes())
+                )
+            self._sync_directory = False
+            job.messages = self._unflushed_messages
+            self._unflushed_messages = 0
+            return job
+
+    def complete_flush(self, job: FlushJob, error: BaseException | None = None) -> None:
+        """Apply a finished job: release its leases and advance the recovery point. A failed
+        fsync takes the log offline: the page cache state is unknown, so later fsyncs could
+        not be trusted."""
+        with self.lock:
+            for file, _fd in job.leases:
+                file.release()
+            job.leases.clear()
+            if error is not None:
+                self._sync_directory = self._sync_directory or job.sync_directory
+                self._unflushed_messages += job.messages
+                self._offline = (
+                    error
+                    if isinstance(error, LogStorageError)
+                    else LogStorageError(f"flush of {self.tp} failed: {error}")
+                )
+                return
+            if job.generation == self._generation:
+                self._recovery_point = max(
+                    self._recovery_point, min(job.target_offset, self._log_end_offset)
+                )
+            for seg, _, _ in job.index_writes:
+                if seg in self._pending_index_persist and not seg.active:
+                    self._pending_index_persist.remove(seg)
+                    seg.indexes_on_disk = True
+                    seg.offset_index.unpin()
+                    seg.time_index.unpin()
+            self._dirty = (
+                self._recovery_point < self._log_end_offset
+                or bool(self._pending_index_persist)
+                or self._sync_directory
+            )
+
+    def flush(self) -> None:
+        """fsync everything now, on this thread."""
+        job = self.prepare_flush()
+        if job is None:
+            return
+        try:
+            job.run()
+        except BaseException as exc:
+            self.complete_flush(job, exc)
+            raise
+        self.complete_flush(job)
+
+    @property
+    def needs_flush_for_roll(self) -> bool:
+        """Whether a closed segment awaits its fsync (flushed even under policy ``none``)."""
+        return bool(self._pending_index_persist) or (
+            self._dirty and self._segment_position(self._segments, self._recovery_point)
+            < len(self._segments) - 1
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Flush everything, write the active segment's indexes and release all files."""
+        with self.lock:
+            if self._closed:
+                return
+            if self._offline is None:
+                self.flush()
+                self._segments[-1].persist_indexes(sync=True)
+            for seg in self._segments:
+                seg.close()
+            self._closed = True
+
+    def delete(self) -> None:
+        """Close without flushing and delete every file of the log (the directory stays)."""
+        with self.lock:
+            for seg in self._segments:
+                seg.delete_files()
+            self._closed = True

@@ -1,0 +1,353 @@
+"""``LogManager``: the log directories (``log.dirs``), their checkpoints and the partition logs.
+
+Per log directory it keeps Kafka's files:
+
+* ``recovery-point-offset-checkpoint``, ``log-start-offset-checkpoint``,
+  ``replication-offset-checkpoint`` (high watermarks), ``cleaner-offset-checkpoint``;
+* ``.kafka_cleanshutdown``: written last by a clean shutdown, deleted at startup. When it is
+  there, logs open without validating anything; otherwise every log is recovered at startup
+  from its recovery point;
+* ``.lock``: an exclusive ``flock`` so that two brokers never share a directory.
+
+Logs of a cleanly shut down directory are opened lazily, on first ``get_log``; their segment
+files are opened through one bounded ``FilePool`` and their closed indexes are loaded on demand
+under one ``IndexBudget``, so that ten thousand partitions fit in the default ``ulimit -n``.
+
+Wiring with the flusher (broker startup / shutdown)::
+
+    manager = LogManager(log_dirs, flush_policy=policy)
+    flusher = LogFlusher(policy)
+    manager.on_log_opened = flusher.attach
+    manager.startup(now_ms=...)
+    await flusher.start()
+    ...
+    await flusher.stop()      # last flush pass
+    manager.shutdown()        # flush, close, checkpoints, clean-shutdown marker
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from broker.storage.checkpoint import (
+    CLEANER_OFFSET_CHECKPOINT,
+    LOG_START_OFFSET_CHECKPOINT,
+    RECOVERY_POINT_CHECKPOINT,
+    REPLICATION_OFFSET_CHECKPOINT,
+    OffsetCheckpointFile,
+)
+from broker.storage.config import DEFAULT_FLUSH_POLICY, FlushPolicy, LogConfig
+from broker.storage.errors import LogStorageError
+from broker.storage.fdpool import DEFAULT_MAX_OPEN_FILES, FilePool
+from broker.storage.fsutil import fsync_dir, remove_if_exists, write_file_atomically
+from broker.storage.index import DEFAULT_MAX_RESIDENT_INDEX_BYTES, IndexBudget
+from broker.storage.log import PartitionLog
+from broker.storage.names import (
+    DELETE_DIR_SUFFIX,
+    TMP_SUFFIX,
+    TopicPartition,
+    parse_partition_dir_name,
+    partition_dir_name,
+)
+from broker.storage.segment import RecoveryStats
+
+__all__ = ["CLEAN_SHUTDOWN_FILE", "LOCK_FILE", "LogManager"]
+
+CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown"
+LOCK_FILE = ".lock"
+_CHECKPOINTS = (
+    RECOVERY_POINT_CHECKPOINT,
+    LOG_START_OFFSET_CHECKPOINT,
+    REPLICATION_OFFSET_CHECKPOINT,
+    CLEANER_OFFSET_CHECKPOINT,
+)
+
+
+class _LogDir:
+    """One entry of ``log.dirs`` and what startup found in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_fd: int | None = None
+        self.clean = False
+        self.checkpoints: dict[str, dict[TopicPartition, int]] = {n: {} for n in _CHECKPOINTS}
+        self.partitions: set[TopicPartition] = set()
+
+
+class LogManager:
+    """Owns ``log.dirs``: creates, opens (lazily), deletes and checkpoints partition logs."""
+
+    def __init__(
+        self,
+        log_dirs: Sequence[str | Path],
+        *,
+        default_config: LogConfig | None = None,
+        flush_policy: FlushPolicy = DEFAULT_FLUSH_POLICY,
+        max_open_files: int = DEFAULT_MAX_OPEN_FILES,
+        max_resident_index_bytes: int = DEFAULT_MAX_RESIDENT_INDEX_BYTES,
+    ) -> None:
+        if not log_dirs:
+            raise ValueError("log.dirs needs at least one directory")
+        self.default_config = default_config if default_config is not None else LogConfig()
+        self.flush_policy = FlushPolicy(flush_policy)
+        self.pool = FilePool(max_open_files)
+        self.budget = IndexBudget(max_resident_index_bytes)
+        self._dirs = [_LogDir(Path(d)) for d in log_dirs]
+        self._topic_configs: dict[str, LogConfig] = {}
+        self._logs: dict[TopicPartition, PartitionLog] = {}
+        self._location: dict[TopicPartition, _LogDir] = {}
+        #: Called with every log this manager opens or creates (the flusher attaches here).
+        self.on_log_opened: Callable[[PartitionLog], None] | None = None
+        self._stats_of_closed = RecoveryStats()
+        self._started = False
+
+    # -- startup and shutdown ------------------------------------------------------------------
+
+    def startup(self, *, now_ms: int) -> None:
+        """Lock and scan every directory; recover all logs of directories that did not shut
+        down cleanly (clean ones open lazily)."""
+        for d in self._dirs:
+            self._start_dir(d)
+        self._started = True
+        for d in self._dirs:
+            if not d.clean:
+                for tp in sorted(d.partitions):
+                    self._open(tp, now_ms=now_ms)
+                # Recovered state is durable now: checkpoint it before forgetting "unclean".
+                self._write_checkpoints(d)
+                # From here on a log of this directory reopens (after close_log) as clean.
+                d.clean = True
+            marker = d.path / CLEAN_SHUTDOWN_FILE
+            if remove_if_exists(marker):
+                fsync_dir(d.path)
+
+    def _start_dir(self, d: _LogDir) -> None:
+        try:
+            d.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(d.path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise LogStorageError(f"cannot open log dir {d.path}: {exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            raise LogStorageError(f"log dir {d.path} is in use by another process") from exc
+        d.lock_fd = fd
+        d.clean = (d.path / CLEAN_SHUTDOWN_FILE).exists()
+        for name in _CHECKPOINTS:
+            d.checkpoints[name] = OffsetCheckpointFile(d.path / name).read()
+        for entry in os.scandir(d.path):
+            if not entry.is_dir():
+                if entry.name.endswith(TMP_SUFFIX):
+                    remove_if_exists(Path(entry.path))
+                continue
+            if entry.name.endswith(DELETE_DIR_SUFFIX):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                continue
+            tp = parse_partition_dir_name(entry.name)
+            if tp is None:
+                continue
+            if tp in self._location:
+                raise LogStorageError(
+                    f"{tp} exists in both {self._location[tp].path} and {d.path}"
+                )
+            d.partitions.add(tp)
+            self._location[tp] = d
+
+    def shutdown(self) -> None:
+        """Flush and close every log, write the checkpoints, then the clean-shutdown marker
+        (only for directories where every log closed cleanly) and release the locks."""
+        failed: set[Path] = set()
+        for tp, log in list(self._logs.items()):
+            try:
+                log.close()
+            except LogStorageError:
+                failed.add(self._location[tp].path)
+            self._stats_of_closed.add(log.stats)
+        for d in self._dirs:
+            if d.lock_fd is None:
+                continue
+            try:
+                self._write_checkpoints(d)
+                if d.path not in failed:
+                    write_file_atomically(d.path / CLEAN_SHUTDOWN_FILE, b"")
+            finally:
+                os.close(d.lock_fd)
+                d.lock_fd = None
+        self._logs.clear()
+        self.pool.close_all()
+        self._started = False
+
+    # -- configs -------------------------------------------------------------------------------
+
+    def set_topic_config(self, topic: str, config: LogConfig) -> None:
+        """Use ``config`` for the topic's logs (open ones are updated now)."""
+        self._topic_configs[topic] = config
+        for tp, log in self._logs.items():
+            if tp.topic == topic:
+                log.config = config
+
+    def config_for(self, topic: str) -> LogConfig:
+        """The topic's config (the default unless set)."""
+        return self._topic_configs.get(topic, self.default_config)
+
+    # -- logs ----------------------------------------------------------------------------------
+
+    @property
+    def log_dirs(self) -> list[Path]:
+        """The configured directories."""
+        return [d.path for d in self._dirs]
+
+    def partitions(self) -> list[TopicPartition]:
+        """Every partition with a log (open or not), sorted."""
+        return sorted(self._location)
+
+    def open_logs(self) -> list[PartitionLog]:
+        """The logs opened so far."""
+        return list(self._logs.values())
+
+    def get_log(self, tp: TopicPartition, *, now_ms: int) -> PartitionLog | None:
+        """The partition's log, opened on first use; None if this broker has none."""
+        log = self._logs.get(tp)
+        if log is not None:
+            return log
+        if tp not in self._location:
+            return None
+        return self._open(tp, now_ms=now_ms)
+
+    def get_or_create_log(
+        self, tp: TopicPartition, *, now_ms: int, config: LogConfig | None = None
+    ) -> PartitionLog:
+        """The partition's log, created (in the directory holding the fewest partitions) if
+        missing."""
+        self._check_started()
+        if config is not None:
+            self._topic_configs[tp.topic] = config
+        log = self.get_log(tp, now_ms=now_ms)
+        if log is not None:
+            return log
+        target = min(self._dirs, key=lambda d: len(d.partitions))
+        target.partitions.add(tp)
+        self._location[tp] = target
+        log = self._open(tp, now_ms=now_ms)
+        fsync_dir(target.path)
+        return log
+
+    def _open(self, tp: TopicPartition, *, now_ms: int) -> PartitionLog:
+        self._check_started()
+        d = self._location[tp]
+        cp = d.checkpoints
+        log = PartitionLog.open(
+            d.path / partition_dir_name(tp),
+            tp,
+            self.config_for(tp.topic),
+            pool=self.pool,
+            budget=self.budget,
+            now_ms=now_ms,
+            clean=d.clean,
+            recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
+            log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
+            high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
+        )
+        log.cleaner_checkpoint = min(
+            max(cp[CLEANER_OFFSET_CHECKPOINT].get(tp, 0), log.log_start_offset),
+            log.log_end_offset,
+        )
+        self._logs[tp] = log
+        if self.on_log_opened is not None:
+            self.on_log_opened(log)
+        return log
+
+    def close_log(self, tp: TopicPartition) -> None:
+        """Flush and close one log (it reopens lazily on next use, without recovery)."""
+        log = self._logs.pop(tp, None)
+        if log is None:
+            return
+        d = self._location[tp]
+        log.close()
+        self._remember(d, tp, log)
+        self._stats_of_closed.add(log.stats)
+
+    def delete_log(self, tp: TopicPartition) -> bool:
+        """Delete the partition's log and directory; False if there is none."""
+        d = self._location.pop(tp, None)
+        if d is None:
+            return False
+        log = self._logs.pop(tp, None)
+        if log is not None:
+            log.delete()
+        path = d.path / partition_dir_name(tp)
+        doomed = path.with_name(f"{path.name}.{uuid.uuid4().hex}{DELETE_DIR_SUFFIX}")
+        try:
+            os.rename(path, doomed)
+        except FileNotFoundError:
+            doomed = path
+        except OSError as exc:
+            raise LogStorageError(f"cannot delete {path}: {exc}") from exc
+        fsync_dir(d.path)
+        shutil.rmtree(doomed, ignore_errors=True)
+        d.partitions.discard(tp)
+        for offsets in d.checkpoints.values():
+            offsets.pop(tp, None)
+        self._write_checkpoints(d)
+        return True
+
+    def _check_started(self) -> None:
+        if not self._started:
+            raise LogStorageError("LogManager.startup() has not run")
+
+    # -- checkpoints ---------------------------------------------------------------------------
+
+    def _remember(self, d: _LogDir, tp: TopicPartition, log: PartitionLog) -> None:
+        cp = d.checkpoints
+        cp[RECOVERY_POINT_CHECKPOINT][tp] = log.recovery_point
+        cp[LOG_START_OFFSET_CHECKPOINT][tp] = log.log_start_offset
+        cp[REPLICATION_OFFSET_CHECKPOINT][tp] = log.high_watermark
+        cp[CLEANER_OFFSET_CHECKPOINT][tp] = log.cleaner_checkpoint
+
+    def _write_checkpoints(self, d: _LogDir) -> None:
+        for tp, log in self._logs.items():
+            if self._location.get(tp) is d:
+                self._remember(d, tp, log)
+        for name in _CHECKPOINTS:
+            OffsetCheckpointFile(d.path / name).write(d.checkpoints[name])
+
+    def checkpoint(self) -> None:
+        """Write all checkpoint files of every directory (run periodically)."""
+        for d in self._dirs:
+            self._write_checkpoints(d)
+
+    # -- maintenance ---------------------------------------------------------------------------
+
+    def apply_retention(self, *, now_ms: int, partitions: Iterable[TopicPartition] = ()) -> int:
+        """Run retention on the given partitions (default: every partition, opening lazily
+        opened ones); returns the number of segments deleted."""
+        targets = list(partitions) or self.partitions()
+        deleted = 0
+        for tp in targets:
+            log = self.get_log(tp, now_ms=now_ms)
+            if log is not None:
+                deleted += log.apply_retention(now_ms)
+        return deleted
+
+    @property
+    def recovery_stats(self) -> RecoveryStats:
+        """Recovery work done by every log opened so far (validated batches etc.)."""
+        total = RecoveryStats()
+        total.add(self._stats_of_closed)
+        for log in self._logs.values():
+            total.add(log.stats)
+        return total
+
+    def __enter__(self) -> LogManager:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(LogStorageError):
+            self.shutdown()

@@ -1,0 +1,78 @@
+"""Names on disk: partition directories and offset-named files, in Kafka's layout.
+
+A partition lives in ``<log dir>/<topic>-<partition>``; its files are named by a 20-digit
+zero-padded offset (``00000000000000000000.log``, ``.index``, ``.timeindex``, ``.snapshot``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+__all__ = [
+    "CLEANED_SUFFIX",
+    "DELETE_DIR_SUFFIX",
+    "INDEX_SUFFIX",
+    "LOG_SUFFIX",
+    "SNAPSHOT_SUFFIX",
+    "SWAP_SUFFIX",
+    "TIME_INDEX_SUFFIX",
+    "TMP_SUFFIX",
+    "TopicPartition",
+    "offset_file_name",
+    "parse_offset_file_name",
+    "parse_partition_dir_name",
+    "partition_dir_name",
+]
+
+LOG_SUFFIX = ".log"
+INDEX_SUFFIX = ".index"
+TIME_INDEX_SUFFIX = ".timeindex"
+SNAPSHOT_SUFFIX = ".snapshot"
+#: A compaction output still being written; deleted on open.
+CLEANED_SUFFIX = ".cleaned"
+#: A compaction output that is committed but not yet renamed into place; completed on open.
+SWAP_SUFFIX = ".swap"
+#: A file written atomically is first written under this suffix.
+TMP_SUFFIX = ".tmp"
+#: A partition directory being deleted is renamed to end with this; removed on startup.
+DELETE_DIR_SUFFIX = "-delete"
+
+_OFFSET_DIGITS = 20
+
+
+class TopicPartition(NamedTuple):
+    """A topic name and a partition number."""
+
+    topic: str
+    partition: int
+
+    def __str__(self) -> str:
+        return f"{self.topic}-{self.partition}"
+
+
+def partition_dir_name(tp: TopicPartition) -> str:
+    """``<topic>-<partition>``."""
+    return f"{tp.topic}-{tp.partition}"
+
+
+def parse_partition_dir_name(name: str) -> TopicPartition | None:
+    """The topic-partition of a directory name, or None if it is not one."""
+    topic, sep, number = name.rpartition("-")
+    if not sep or not topic or not number.isdigit() or "." in number:
+        return None
+    return TopicPartition(topic, int(number))
+
+
+def offset_file_name(offset: int, suffix: str) -> str:
+    """``<offset, 20 digits zero-padded><suffix>``, e.g. ``00000000000000000042.log``."""
+    if offset < 0:
+        raise ValueError(f"file offsets are non-negative, got {offset}")
+    return f"{offset:0{_OFFSET_DIGITS}d}{suffix}"
+
+
+def parse_offset_file_name(name: str) -> tuple[int, str] | None:
+    """``(offset, suffix)`` of an offset-named file (suffix may be ``.log.swap``), or None."""
+    digits = name[:_OFFSET_DIGITS]
+    if len(name) <= _OFFSET_DIGITS or not digits.isdigit() or name[_OFFSET_DIGITS] != ".":
+        return None
+    return int(digits), name[_OFFSET_DIGITS:]

@@ -1,0 +1,723 @@
+"""One segment of a partition log: a ``.log`` file of record batches and its two indexes.
+
+A segment is named by its base offset. Only the last segment of a log (the *active* one) is
+appended to; its indexes and tail state (size, next offset, largest timestamp) live in memory.
+Closed segments are lazy: nothing is read until a read, a retention check or compaction needs
+it, and their descriptors live in the shared ``FilePool``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from broker.storage.errors import LogStorageError
+from broker.storage.fdpool import FilePool, PooledFile
+from broker.storage.index import (
+    CorruptIndexError,
+    IndexBudget,
+    OffsetIndex,
+    TimeIndex,
+    TimestampOffset,
+)
+from broker.storage.names import (
+    INDEX_SUFFIX,
+    LOG_SUFFIX,
+    TIME_INDEX_SUFFIX,
+    offset_file_name,
+)
+from broker.storage.scan import iter_headers, pread_exact, read_header
+from protocol.errors import CorruptMessageError
+from protocol.records import (
+    LOG_OVERHEAD,
+    MAX_BATCH_SIZE,
+    RecordBatch,
+    TimestampType,
+    iter_batches,
+)
+
+__all__ = [
+    "NO_TIMESTAMP",
+    "RECOVERY_READ_BYTES",
+    "BatchMeta",
+    "LogSegment",
+    "RecoveryStats",
+    "SegmentLimits",
+]
+
+NO_TIMESTAMP = -1
+
+#: Bytes read at once while validating a segment in recovery (batches larger than this are
+#: read on their own, bounded by the file size and the protocol's batch size cap).
+RECOVERY_READ_BYTES = 4 * 1024 * 1024
+
+_INT32_MAX = 0x7FFFFFFF
+# Below every timestamp: an empty time index accepts any first entry.
+_NO_ENTRY_TS = -(1 << 63)
+
+
+@dataclass
+class RecoveryStats:
+    """Counters of recovery work; a clean restart leaves them all at zero."""
+
+    segments_recovered: int = 0
+    batches_validated: int = 0
+    bytes_truncated: int = 0
+    indexes_rebuilt: int = 0
+
+    def add(self, other: RecoveryStats) -> None:
+        """Add another set of counters to this one."""
+        self.segments_recovered += other.segments_recovered
+        self.batches_validated += other.batches_validated
+        self.bytes_truncated += other.bytes_truncated
+        self.indexes_rebuilt += other.indexes_rebuilt
+
+
+class BatchMeta(NamedTuple):
+    """The header facts of an appended batch that the segment needs."""
+
+    base_offset: int
+    last_offset: int
+    max_timestamp: int
+    size: int
+
+    @property
+    def next_offset(self) -> int:
+        """The offset after the batch."""
+        return self.last_offset + 1
+
+
+class SegmentLimits(NamedTuple):
+    """The config values a segment uses (from ``LogConfig``)."""
+
+    index_interval_bytes: int
+    max_index_entries: int
+    max_time_index_entries: int
+
+
+class LogSegment:
+    """A ``.log`` file with its sparse ``.index`` and ``.timeindex``."""
+
+    __slots__ = (
+        "_bytes_since_index",
+        "_last_time_entry_ts",
+        "_max_timestamp",
+        "_next_offset",
+        "_offset_of_max_timestamp",
+        "_size",
+        "active",
+        "base_offset",
+        "directory",
+        "file",
+        "full",
+        "indexes_checked",
+        "indexes_on_disk",
+        "limits",
+        "offset_index",
+        "rolling_base_ms",
+        "stats",
+        "time_index",
+    )
+
+    def __init__(
+        self,
+        directory: Path,
+        base_offset: int,
+        *,
+        pool: FilePool,
+        budget: IndexBudget | None,
+        limits: SegmentLimits,
+        loaded_indexes: bool,
+        stats: RecoveryStats,
+    ) -> None:
+        self.directory = directory
+        self.stats = stats
+        self.base_offset = base_offset
+        self.limits = limits
+        self.file: PooledFile = pool.file(directory / offset_file_name(base_offset, LOG_SUFFIX))
+        self.offset_index = OffsetIndex(
+            directory / offset_file_name(base_offset, INDEX_SUFFIX),
+            base_offset,
+            limits.max_index_entries,
+            budget=budget,
+            loaded=loaded_indexes,
+        )
+        self.time_index = TimeIndex(
+            directory / offset_file_name(base_offset, TIME_INDEX_SUFFIX),
+            base_offset,
+            limits.max_time_index_entries,
+            budget=budget,
+            loaded=loaded_indexes,
+        )
+        self._size: int | None = None
+        self._next_offset: int | None = None
+        self._max_timestamp: int | None = None
+        self._offset_of_max_timestamp = base_offset
+        self._bytes_since_index = 0
+        # The time index's last timestamp, cached for the append path (None: unknown).
+        self._last_time_entry_ts: int | None = None
+        self.rolling_base_ms = 0
+        #: Whether an index was full after the last entry the append path added.
+        self.full = False
+        self.active = False
+        #: Whether the index files on disk match the in-memory indexes.
+        self.indexes_on_disk = not loaded_indexes
+        #: Whether the indexes passed their sanity check (or were built here).
+        self.indexes_checked = loaded_indexes
+
+    def __repr__(self) -> str:
+        return f"LogSegment({self.base_offset}, size={self._size}, active={self.active})"
+
+    # -- creation ------------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        directory: Path,
+        base_offset: int,
+        *,
+        pool: FilePool,
+        budget: IndexBudget | None,
+        limits: SegmentLimits,
+        stats: RecoveryStats,
+        now_ms: int,
+    ) -> LogSegment:
+        """Create an empty active segment (its ``.log`` file is created now)."""
+        seg = cls(
+            directory,
+            base_offset,
+            pool=pool,
+            budget=budget,
+            limits=limits,
+            loaded_indexes=True,
+            stats=stats,
+        )
+        try:
+            fd = os.open(seg.file.path, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        except FileExistsError:
+            if os.path.getsize(seg.file.path) != 0:
+                raise LogStorageError(f"{seg.file.path} exists and is not empty") from None
+        except OSError as exc:
+            raise LogStorageError(f"cannot create {seg.file.path}: {exc}") from exc
+        else:
+            os.close(fd)
+        seg._size = 0
+        seg._next_offset = base_offset
+        seg._max_timestamp = NO_TIMESTAMP
+        seg.rolling_base_ms = now_ms
+        seg.active = True
+        return seg
+
+    @classmethod
+    def open_closed(
+        cls,
+        directory: Path,
+        base_offset: int,
+        *,
+        pool: FilePool,
+        budget: IndexBudget | None,
+        limits: SegmentLimits,
+        stats: RecoveryStats,
+    ) -> LogSegment:
+        """An existing closed segment; nothing is read until needed."""
+        return cls(
+            directory,
+            base_offset,
+            pool=pool,
+            budget=budget,
+            limits=limits,
+            loaded_indexes=False,
+            stats=stats,
+        )
+
+    def check_indexes(self) -> None:
+        """Load-time check of a closed segment's index files; rebuild them if missing or
+        corrupt (by ``recover()``, which also validates the batches)."""
+        if self.indexes_checked:
+            return
+        try:
+            self.offset_index.sanity_check(self.size)
+            self.time_index.sanity_check()
+        except CorruptIndexError:
+            self.stats.indexes_rebuilt += 1
+            self.recover(self.stats)
+        self.indexes_checked = True
+
+    # -- facts ---------------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Bytes in the ``.log`` file."""
+        if self._size is None:
+            with self.file.leased() as fd:
+                try:
+                    self._size = os.fstat(fd).st_size
+                except OSError as exc:
+                    raise LogStorageError(f"cannot stat {self.file.path}: {exc}") from exc
+        return self._size
+
+    @property
+    def next_offset(self) -> int:
+        """The offset after the last batch (the base offset when empty)."""
+        if self._next_offset is None:
+            self._load_tail_state()
+        assert self._next_offset is not None
+        return self._next_offset
+
+    @property
+    def max_timestamp(self) -> int:
+        """The largest batch timestamp in the segment (-1 when it has none)."""
+        if self._max_timestamp is None:
+            self.check_indexes()
+            last = self.time_index.last_entry
+            if last is not None:
+                self._max_timestamp = last.timestamp
+                self._offset_of_max_timestamp = last.offset
+            else:
+                self._load_tail_state()
+        assert self._max_timestamp is not None
+        return self._max_timestamp
+
+    def largest_timestamp(self) -> int:
+        """The timestamp retention compares: the largest batch timestamp, or the file's
+        modification time when no batch has one."""
+        ts = self.max_timestamp
+        if ts != NO_TIMESTAMP:
+            return ts
+        try:
+            return int(os.stat(self.file.path).st_mtime * 1000)
+        except OSError as exc:
+            raise LogStorageError(f"cannot stat {self.file.path}: {exc}") from exc
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether the segment holds no batch."""
+        return self.size == 0
+
+    def index_full(self) -> bool:
+        """Whether either index has no room left (the segment must roll)."""
+        self.full = self.offset_index.is_full or self.time_index.is_full
+        return self.full
+
+    def _load_tail_state(self) -> None:
+        """Compute size, next offset and largest timestamp by walking from the last index
+        entry to the end (no validation). Used for closed segments and clean opens."""
+        self.check_indexes()
+        size = self.size
+        last = self.offset_index.last_entry
+        tentry = self.time_index.last_entry
+        max_ts = tentry.timestamp if tentry is not None else NO_TIMESTAMP
+        offset_of_max = tentry.offset if tentry is not None else self.base_offset
+        next_offset = self.base_offset
+        end = last.position
+        since = 0
+        with self.file.leased() as fd:
+            for pos, header in iter_headers(fd, last.position, size):
+                if header.max_timestamp > max_ts:
+                    max_ts = header.max_timestamp
+                    offset_of_max = header.base_offset
+                next_offset = header.base_offset + header.last_offset_delta + 1
+                end = pos + LOG_OVERHEAD + header.batch_length
+                since = end - last.position
+        if end != size:
+            raise CorruptIndexError(
+                f"{self.file.path}: walking from position {last.position} ends at {end}, "
+                f"not at the file size {size}"
+            )
+        if last.position == 0 and end == 0:
+            next_offset = self.base_offset
+        self._next_offset = next_offset
+        self._max_timestamp = max_ts
+        self._offset_of_max_timestamp = offset_of_max
+        self._bytes_since_index = since
+
+    # -- activation ----------------------------------------------------------------------------
+
+    def activate(self, now_ms: int, stats: RecoveryStats, *, recovered: bool = False) -> None:
+        """Make this (existing) segment the active one: pin its indexes and compute its tail
+        (``recovered``: ``recover()`` just did that).
+
+        Indexes that are missing or fail their sanity check are rebuilt by ``recover()``.
+        """
+        self.active = True
+        if recovered:
+            self.offset_index.pin()
+            self.time_index.pin()
+        else:
+            self._activate_checked(stats)
+        self._last_time_entry_ts = None
+        self.index_full()
+        first = self._first_header()
+        self.rolling_base_ms = (
+            first.max_timestamp if first is not None and first.max_timestamp >= 0 else now_ms
+        )
+
+    def _activate_checked(self, stats: RecoveryStats) -> None:
+        self._size = None
+        self._last_time_entry_ts = None
+        try:
+            self.indexes_checked = True  # checked right here
+            self.offset_index.pin()
+            self.time_index.pin()
+            self.offset_index.sanity_check(self.size)
+            self._load_tail_state()
+            self.time_index.sanity_check(self._next_offset)
+            self.indexes_checked = True
+        except CorruptIndexError:
+            stats.indexes_rebuilt += 1
+            self.recover(stats)
+
+    def deactivate(self) -> None:
+        """The segment was rolled: record the final time index entry (so that its largest
+        timestamp survives a reopen) and let its indexes be unloaded once on disk."""
+        self._last_time_entry_ts = None
+        if self._max_timestamp is not None and self._max_timestamp != NO_TIMESTAMP:
+            self.time_index.maybe_append(self._max_timestamp, self._offset_of_max_timestamp)
+        self.active = False
+        self.indexes_on_disk = False
+
+    def build_indexes(self, batches: list[BatchMeta]) -> None:
+        """Index a freshly written closed segment (compaction output) from its batches."""
+        self.offset_index.reset()
+        self.time_index.reset()
+        self.offset_index.pin()
+        self.time_index.pin()
+        self._last_time_entry_ts = None
+        self.full = False
+        self._size = 0
+        self._next_offset = self.base_offset
+        self._max_timestamp = NO_TIMESTAMP
+        self._offset_of_max_timestamp = self.base_offset
+        self._bytes_since_index = 0
+        if batches:
+            self._index_appended(0, batches)
+        self.indexes_checked = True
+        self.deactivate()
+
+    def persist_indexes(self, *, sync: bool) -> None:
+        """Write both index files from memory (closed segments, clean close)."""
+        self.offset_index.write_file(sync=sync)
+        self.time_index.write_file(sync=sync)
+        self.indexes_on_disk = True
+        if not self.active:
+            self.offset_index.unpin()
+            self.time_index.unpin()
+
+    def _first_header(self) -> RecordBatch | None:
+        with self.file.leased() as fd:
+            return read_header(fd, 0)
+
+    # -- append --------------------------------------------------------------------------------
+
+    def append(self, data: memoryview, batches: Sequence[tuple[int, int, int, int]]) -> None:
+        """Write ``data`` (the batches, contiguous) at the end in one write, then index.
+        ``batches`` are ``(base offset, last offset, max timestamp, size)``.
+
+        On a failed write the file is cut back to its previous size and LogStorageError is
+        raised; if even that fails the error says so (``rollback_failed``) and the caller must
+        stop writing to this log.
+        """
+        position = self._size if self._size is not None else self.size
+        file = self.file
+        fd = file.lease()
+        try:
+            written = os.pwrite(fd, data, position)
+            if written != len(data):
+                at = position + written
+                view = data[written:]
+                while view:
+                    written = os.pwrite(fd, view, at)
+                    if written <= 0:
+                        raise OSError(errno.EIO, "short write")
+                    at += written
+                    view = view[written:]
+        except OSError as exc:
+            rollback_failed = False
+            try:
+                os.ftruncate(fd, position)
+            except OSError:
+                rollback_failed = True
+            raise LogStorageError(
+                f"append to {file.path} failed: {exc}", rollback_failed=rollback_failed
+            ) from exc
+        finally:
+            file.release()
+        self._index_appended(position, batches)
+
+    def _index_appended(
+        self, position: int, batches: Sequence[tuple[int, int, int, int]]
+    ) -> None:
+        interval = self.limits.index_interval_bytes
+        max_ts = self._max_timestamp if self._max_timestamp is not None else NO_TIMESTAMP
+        offset_of_max = self._offset_of_max_timestamp
+        since = self._bytes_since_index
+        last_entry_ts = self._last_time_entry_ts
+        if last_entry_ts is None:
+            last = self.time_index.last_entry
+            last_entry_ts = last.timestamp if last is not None else _NO_ENTRY_TS
+        pos = position
+        for base, _last, batch_max_ts, size in batches:
+            if batch_max_ts > max_ts:
+                max_ts = batch_max_ts
+                offset_of_max = base
+            if since > interval:
+                # Offsets, positions and timestamps only grow here: unchecked appends.
+                if self.offset_index.append_unchecked(base, pos):
+                    self.full = True
+                if max_ts > last_entry_ts:
+                    last_entry_ts = max_ts
+                    if self.time_index.append_unchecked(max_ts, offset_of_max):
+                        self.full = True
+                since = 0
+            pos += size
+            since += size
+        self._size = pos
+        self._next_offset = batches[-1][1] + 1 if batches else self._next_offset
+        self._max_timestamp = max_ts
+        self._offset_of_max_timestamp = offset_of_max
+        self._bytes_since_index = since
+        self._last_time_entry_ts = last_entry_ts
+
+    # -- read ----------------------------------------------------------------------------------
+
+    def translate_offset(self, offset: int) -> tuple[int, RecordBatch] | None:
+        """Position and header of the first batch whose last offset is >= ``offset``."""
+        self.check_indexes()
+        start = self.offset_index.lookup(offset).position
+        with self.file.leased() as fd:
+            for pos, header in iter_headers(fd, start, self.size):
+                if header.base_offset + header.last_offset_delta >= offset:
+                    return pos, header
+        return None
+
+    def read_range(
+        self, offset: int, max_bytes: int, *, max_offset: int | None, min_one_batch: bool
+    ) -> tuple[int, int, int] | None:
+        """Where to read batches from ``offset``: ``(position, length, first batch base)``.
+
+        Whole batches only, up to ``max_bytes`` (the first batch even past it when
+        ``min_one_batch``), excluding batches with a last offset >= ``max_offset``. None when
+        no batch in this segment reaches ``offset``; length 0 when the limits exclude even
+        the first batch.
+        """
+        size = self.size
+        found = self.translate_offset(offset)
+        if found is None:
+            return None
+        start, first = found
+        if max_offset is not None and first.base_offset + first.last_offset_delta >= max_offset:
+            return start, 0, first.base_offset
+        first_size = LOG_OVERHEAD + first.batch_length
+        if first_size > max_bytes and not min_one_batch:
+            return start, 0, first.base_offset
+        limit = min(size, start + max(max_bytes, first_size))
+        if max_offset is not None:
+            bound = self.translate_offset(max_offset)
+            if bound is not None:
+                limit = min(limit, max(bound[0], start + first_size))
+        end = start + first_size
+        if limit > end:
+            jump = self.offset_index.lookup_position(limit).position
+            pos = max(end, jump)
+            if pos > end:
+                end = pos  # batches between end and an indexed batch start are all whole
+            with self.file.leased() as fd:
+                for bpos, header in iter_headers(fd, pos, limit):
+                    end = bpos + LOG_OVERHEAD + header.batch_length
+        return start, end - start, first.base_offset
+
+    def find_offset_by_timestamp(
+        self, timestamp: int, start_offset: int
+    ) -> TimestampOffset | None:
+        """The first record at or after ``start_offset`` with a timestamp >= ``timestamp``,
+        as ``(its timestamp, its offset)``. Decodes the one batch where it lies."""
+        self.check_indexes()
+        entry = self.time_index.lookup(timestamp)
+        from_offset = max(start_offset, entry.offset if entry is not None else self.base_offset)
+        position = self.offset_index.lookup(from_offset).position
+        with self.file.leased() as fd:
+            for pos, header in iter_headers(fd, position, self.size):
+                last = header.base_offset + header.last_offset_delta
+                if last < start_offset or header.max_timestamp < timestamp:
+                    continue
+                if header.timestamp_type == TimestampType.LOG_APPEND_TIME:
+                    return TimestampOffset(
+                        header.max_timestamp, max(header.base_offset, start_offset)
+                    )
+                data = pread_exact(fd, LOG_OVERHEAD + header.batch_length, pos)
+                batch = RecordBatch(data)
+                for record in batch.records():
+                    if record.offset >= start_offset and record.timestamp >= timestamp:
+                        return TimestampOffset(record.timestamp, record.offset)
+        return None
+
+    def read_batches(self, start: int = 0, end: int | None = None) -> list[RecordBatch]:
+        """Whole batches in ``[start, end)`` of the file, copied into memory (compaction, tests)."""
+        stop = self.size if end is None else end
+        with self.file.leased() as fd:
+            data = pread_exact(fd, stop - start, start)
+        return list(iter_batches(data, allow_partial=True))
+
+    # -- recovery ------------------------------------------------------------------------------
+
+    def recover(self, stats: RecoveryStats, *, min_offset: int | None = None) -> int:
+        """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
+        cut the file at the first invalid byte. Returns the number of bytes cut."""
+        stats.segments_recovered += 1
+        self.offset_index.reset()
+        self.time_index.reset()
+        self.offset_index.pin()
+        self.time_index.pin()
+        self._last_time_entry_ts = None
+        self.full = False
+        self._size = None
+        size = self.size
+        self._size = 0
+        self._next_offset = self.base_offset
+        self._max_timestamp = NO_TIMESTAMP
+        self._offset_of_max_timestamp = self.base_offset
+        self._bytes_since_index = 0
+        expected = self.base_offset if min_offset is None else max(min_offset, self.base_offset)
+        pos = 0
+        with self.file.leased() as fd:
+            while pos < size:
+                chunk = pread_exact(fd, min(RECOVERY_READ_BYTES, size - pos), pos)
+                metas: list[BatchMeta] = []
+                consumed = 0
+                bad = False
+                try:
+                    for batch in iter_batches(chunk, allow_partial=True):
+                        batch.validate(check_offset_delta=False)
+                        last = batch.base_offset + batch.last_offset_delta
+                        if (
+                            batch.base_offset < expected
+                            or batch.last_offset_delta < 0
+                            or last - self.base_offset > _INT32_MAX
+                        ):
+                            bad = True
+                            break
+                        stats.batches_validated += 1
+                        size_b = batch.size_in_bytes
+                        metas.append(
+                            BatchMeta(batch.base_offset, last, batch.max_timestamp, size_b)
+                        )
+                        consumed += size_b
+                        expected = last + 1
+                except CorruptMessageError:
+                    bad = True
+                if metas:
+                    self._index_appended(pos, metas)
+                pos += consumed
+                if bad:
+                    break
+                if consumed == 0:
+                    # The next batch did not fit the chunk: read it alone if the file holds it.
+                    head = pread_exact(fd, LOG_OVERHEAD, pos)
+                    if len(head) < LOG_OVERHEAD:
+                        break
+                    length = int.from_bytes(head[8:12], "big", signed=True)
+                    whole = LOG_OVERHEAD + length
+                    if length <= 0 or whole > size - pos or whole > MAX_BATCH_SIZE:
+                        break
+                    big = pread_exact(fd, whole, pos)
+                    try:
+                        batch = RecordBatch(big)
+                        batch.validate(check_offset_delta=False)
+                    except CorruptMessageError:
+                        break
+                    last = batch.base_offset + batch.last_offset_delta
+                    if (
+                        batch.base_offset < expected
+                        or batch.last_offset_delta < 0
+                        or last - self.base_offset > _INT32_MAX
+                    ):
+                        break
+                    stats.batches_validated += 1
+                    self._index_appended(
+                        pos, [BatchMeta(batch.base_offset, last, batch.max_timestamp, whole)]
+                    )
+                    pos += whole
+                    expected = last + 1
+            cut = size - pos
+            if cut:
+                try:
+                    os.ftruncate(fd, pos)
+                    os.fsync(fd)
+                except OSError as exc:
+                    raise LogStorageError(f"cannot truncate {self.file.path}: {exc}") from exc
+        self._size = pos
+        stats.bytes_truncated += cut
+        self.indexes_on_disk = False
+        self.indexes_checked = True
+        if not self.active:
+            self.deactivate()
+            self.persist_indexes(sync=True)
+        return cut
+
+    # -- truncation ----------------------------------------------------------------------------
+
+    def truncate_to(self, offset: int) -> int:
+        """Remove every batch whose last offset is >= ``offset``; returns the bytes removed.
+        The segment must be (or become) active: its indexes are pinned and updated."""
+        self.offset_index.pin()
+        self.time_index.pin()
+        found = self.translate_offset(offset)
+        if found is None:
+            return 0
+        position, header = found
+        removed = self.size - position
+        with self.file.leased() as fd:
+            try:
+                os.ftruncate(fd, position)
+            except OSError as exc:
+                raise LogStorageError(f"cannot truncate {self.file.path}: {exc}") from exc
+        self._size = position
+        # The index files on disk now describe bytes that are gone: remove them. The segment
+        # is active (its indexes live in memory) and rewrites them when it closes; a crash
+        # before that finds them missing and rebuilds them.
+        for path in (self.offset_index.path, self.time_index.path):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise LogStorageError(f"cannot delete {path}: {exc}") from exc
+        self.offset_index.truncate_to(header.base_offset)
+        self.time_index.truncate_to(header.base_offset)
+        self._last_time_entry_ts = None
+        self.index_full()
+        self._max_timestamp = None
+        self._load_tail_state()
+        self.indexes_on_disk = False
+        return removed
+
+    # -- durability and lifecycle --------------------------------------------------------------
+
+    def flush(self) -> None:
+        """fdatasync the ``.log`` file."""
+        with self.file.leased() as fd:
+            try:
+                os.fdatasync(fd)
+            except OSError as exc:
+                raise LogStorageError(f"fsync of {self.file.path} failed: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the descriptor (deferred while leased) and unload the indexes."""
+        self.file.close()
+        self.offset_index.forget()
+        self.time_index.forget()
+
+    def delete_files(self) -> None:
+        """Close and unlink the segment's three files."""
+        self.close()
+        for path in (self.file.path, self.offset_index.path, self.time_index.path):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise LogStorageError(f"cannot delete {path}: {exc}") from exc
