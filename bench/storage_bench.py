@@ -84,16 +84,24 @@ def fresh(root: Path, name: str) -> Path:
 # -- cases --------------------------------------------------------------------------------------
 
 
-def raw_write(root: Path, batch_bytes: int, total: int) -> float:
-    """Seconds for a plain os.write loop of ``total`` bytes in ``batch_bytes`` writes."""
+def raw_write(root: Path, batch_bytes: int, total: int, sync_every: int = 0) -> float:
+    """Bytes/s of a plain os.write loop of ``total`` bytes in ``batch_bytes`` writes.
+
+    With ``sync_every`` it calls ``fdatasync`` after that many writes: the best a group commit
+    of that many appenders can do on this disk.
+    """
     directory = fresh(root, "raw")
     data = make_batch(batch_bytes)
     n = max(1, total // len(data))
     fd = os.open(directory / "raw.bin", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         start = time.perf_counter()
-        for _ in range(n):
+        for i in range(1, n + 1):
             os.write(fd, data)
+            if sync_every and i % sync_every == 0:
+                os.fdatasync(fd)
+        if sync_every:
+            os.fdatasync(fd)
         elapsed = time.perf_counter() - start
     finally:
         os.close(fd)
@@ -278,12 +286,19 @@ def main(argv: list[str] | None = None) -> int:
             raw = repeat(runs, functools.partial(raw_write, root, batch_bytes, total))
             none = repeat(runs, functools.partial(append_none, root, batch_bytes, total))
             group = repeat(runs, functools.partial(append_group, root, batch_bytes, total))
+            raw_sync = repeat(runs, functools.partial(
+                raw_write, root, batch_bytes, total, GROUP_THROUGHPUT_APPENDERS))
             base = statistics.median(raw)
             rows.append((f"raw os.write, {label}", fmt_rate(raw), "1.00"))
+            rows.append((
+                f"raw os.write + fdatasync every {GROUP_THROUGHPUT_APPENDERS}, {label}",
+                fmt_rate(raw_sync), f"{statistics.median(raw_sync) / base:.2f}"))
             rows.append((f"append none, {label}", fmt_rate(none),
                          f"{statistics.median(none) / base:.2f}"))
             rows.append((f"append group x{GROUP_THROUGHPUT_APPENDERS}, {label}",
-                         fmt_rate(group), f"{statistics.median(group) / base:.2f}"))
+                         fmt_rate(group), f"{statistics.median(group) / base:.2f} "
+                         f"({statistics.median(group) / statistics.median(raw_sync):.2f} of "
+                         "raw + fdatasync)"))
         for appenders in (1, 64):
             samples: list[float] = []
             p50s, p99s = [], []
