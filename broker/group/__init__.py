@@ -1,0 +1,69 @@
+"""The group coordinator of the classic consumer-group protocol, as a pure core (no IO).
+
+* ``GroupCoordinatorCore`` (``coordinator.py``): JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+  OffsetCommit, OffsetFetch, OffsetDelete, DescribeGroups, ListGroups, DeleteGroups, timers,
+  loading and unloading of ``__consumer_offsets`` partitions. Each call returns an ``Outcome``.
+* ``state.py``: one group's state machine (``GroupState``, ``GroupMetadata``, ``MemberMetadata``).
+* ``records.py``: the ``__consumer_offsets`` record format, ``partition_for_group`` and ``load``.
+
+See README.md in this directory.
+"""
+
+from broker.group.config import GroupConfig
+from broker.group.coordinator import GroupCoordinatorCore
+from broker.group.outcome import (
+    Append,
+    Completion,
+    Outcome,
+    ParkKey,
+    TimerCancel,
+    TimerChange,
+    TimerSet,
+)
+from broker.group.records import (
+    GroupMetadataKey,
+    GroupMetadataValue,
+    LoadedGroup,
+    LoadedState,
+    MemberRecord,
+    OffsetAndMetadata,
+    OffsetCommitKey,
+    RecordFormatError,
+    TopicPartition,
+    decode_record,
+    encode_record,
+    load,
+    partition_for_group,
+)
+from broker.group.state import GroupMetadata, GroupState, MemberMetadata
+from broker.group.timers import TimerKey, TimerKind
+
+__all__ = [
+    "Append",
+    "Completion",
+    "GroupConfig",
+    "GroupCoordinatorCore",
+    "GroupMetadata",
+    "GroupMetadataKey",
+    "GroupMetadataValue",
+    "GroupState",
+    "LoadedGroup",
+    "LoadedState",
+    "MemberMetadata",
+    "MemberRecord",
+    "OffsetAndMetadata",
+    "OffsetCommitKey",
+    "Outcome",
+    "ParkKey",
+    "RecordFormatError",
+    "TimerCancel",
+    "TimerChange",
+    "TimerKey",
+    "TimerKind",
+    "TimerSet",
+    "TopicPartition",
+    "decode_record",
+    "encode_record",
+    "load",
+    "partition_for_group",
+]
