@@ -31,6 +31,8 @@ from protocol.primitives import (
 )
 
 _new = object.__new__
+# The default of a nullable array or struct argument: None there means null.
+UNSET: Any = object()
 
 _S_o = struct.Struct('>?')
 _S_oo = struct.Struct('>??')
@@ -393,7 +395,7 @@ class FetchResponse(Message):
                 high_watermark: int = 0,
                 last_stable_offset: int = -1,
                 log_start_offset: int = -1,
-                aborted_transactions: list[FetchResponse.FetchableTopicResponse.PartitionData.AbortedTransaction] | None = None,
+                aborted_transactions: list[FetchResponse.FetchableTopicResponse.PartitionData.AbortedTransaction] | None = UNSET,
                 preferred_read_replica: int = -1,
                 records: Records = None,
             ) -> None:
@@ -402,7 +404,7 @@ class FetchResponse(Message):
                 self.high_watermark = high_watermark
                 self.last_stable_offset = last_stable_offset
                 self.log_start_offset = log_start_offset
-                self.aborted_transactions = [] if aborted_transactions is None else aborted_transactions
+                self.aborted_transactions = [] if aborted_transactions is UNSET else aborted_transactions
                 self.preferred_read_replica = preferred_read_replica
                 self.records = records
 
@@ -590,12 +592,12 @@ class MetadataRequest(Message):
     def __init__(
         self,
         *,
-        topics: list[MetadataRequest.MetadataRequestTopic] | None = None,
+        topics: list[MetadataRequest.MetadataRequestTopic] | None = UNSET,
         allow_auto_topic_creation: bool = True,
         include_cluster_authorized_operations: bool = False,
         include_topic_authorized_operations: bool = False,
     ) -> None:
-        self.topics = [] if topics is None else topics
+        self.topics = [] if topics is UNSET else topics
         self.allow_auto_topic_creation = allow_auto_topic_creation
         self.include_cluster_authorized_operations = include_cluster_authorized_operations
         self.include_topic_authorized_operations = include_topic_authorized_operations
@@ -884,11 +886,11 @@ class OffsetFetchRequest(Message):
         self,
         *,
         group_id: str = '',
-        topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None = None,
+        topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None = UNSET,
         require_stable: bool = False,
     ) -> None:
         self.group_id = group_id
-        self.topics = [] if topics is None else topics
+        self.topics = [] if topics is UNSET else topics
         self.require_stable = require_stable
 
 
@@ -1853,7 +1855,7 @@ class CreateTopicsResponse(Message):
             topic_config_error_code: int = 0,
             num_partitions: int = -1,
             replication_factor: int = -1,
-            configs: list[CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs] | None = None,
+            configs: list[CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs] | None = UNSET,
         ) -> None:
             self.name = name
             self.error_code = error_code
@@ -1861,7 +1863,7 @@ class CreateTopicsResponse(Message):
             self.topic_config_error_code = topic_config_error_code
             self.num_partitions = num_partitions
             self.replication_factor = replication_factor
-            self.configs = [] if configs is None else configs
+            self.configs = [] if configs is UNSET else configs
 
     def __init__(
         self,
@@ -2741,11 +2743,11 @@ class DescribeConfigsRequest(Message):
             *,
             resource_type: int = 0,
             resource_name: str = '',
-            configuration_keys: list[str] | None = None,
+            configuration_keys: list[str] | None = UNSET,
         ) -> None:
             self.resource_type = resource_type
             self.resource_name = resource_name
-            self.configuration_keys = [] if configuration_keys is None else configuration_keys
+            self.configuration_keys = [] if configuration_keys is UNSET else configuration_keys
 
     def __init__(
         self,
@@ -3063,11 +3065,11 @@ class CreatePartitionsRequest(Message):
             *,
             name: str = '',
             count: int = 0,
-            assignments: list[CreatePartitionsRequest.CreatePartitionsTopic.CreatePartitionsAssignment] | None = None,
+            assignments: list[CreatePartitionsRequest.CreatePartitionsTopic.CreatePartitionsAssignment] | None = UNSET,
         ) -> None:
             self.name = name
             self.count = count
-            self.assignments = [] if assignments is None else assignments
+            self.assignments = [] if assignments is UNSET else assignments
 
     def __init__(
         self,

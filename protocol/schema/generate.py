@@ -171,7 +171,10 @@ class Gen:
                 ann = annotation(fd, sd.qualname)
                 mutable = fd.is_array or fd.is_struct
                 dflt = default_expr(fd, sd.qualname)
-                if mutable and dflt != "None":
+                if mutable and dflt != "None" and not fd.nullable.empty:
+                    # Nullable in some version: None means null, leaving it out the default.
+                    params.append(f"{attr(fd.name)}: {ann} = UNSET")
+                elif mutable and dflt != "None":
                     if not ann.endswith("| None"):
                         ann = f"{ann} | None"
                     params.append(f"{attr(fd.name)}: {ann} = None")
@@ -187,7 +190,9 @@ class Gen:
                 a = attr(fd.name)
                 mutable = fd.is_array or fd.is_struct
                 dflt = default_expr(fd, sd.qualname)
-                if mutable and dflt != "None":
+                if mutable and dflt != "None" and not fd.nullable.empty:
+                    lines.append(f"{i2}    self.{a} = {dflt} if {a} is UNSET else {a}")
+                elif mutable and dflt != "None":
                     lines.append(f"{i2}    self.{a} = {dflt} if {a} is None else {a}")
                 else:
                     lines.append(f"{i2}    self.{a} = {a}")
@@ -537,6 +542,8 @@ class Gen:
             ")",
             "",
             "_new = object.__new__",
+            "# The default of a nullable array or struct argument: None there means null.",
+            "UNSET: Any = object()",
             "",
         ]
         consts = [f"{name} = struct.Struct('>{fmt}')" for fmt, name in sorted(self.structs.items())]

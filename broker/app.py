@@ -1,0 +1,382 @@
+"""``Broker``: one Samsa broker — storage, metadata, replication, handlers and the listener.
+
+Start-up order: lock the data directories (``meta.properties`` gives the cluster id), open the
+logs (recovering them after an unclean stop), replay the metadata log into an image, reconcile
+logs with it, start the flusher, then listen. Stopping reverses it: stop listening, snapshot
+producer state, flush, write checkpoints and the clean-shutdown marker.
+
+Embedded use::
+
+    async with Broker.embedded() as broker:          # ephemeral port, temporary data dir
+        ... broker.bootstrap_servers ...
+
+    with Broker.embedded_in_thread() as broker:       # for synchronous test suites
+        ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any, Final
+
+from broker.config import BrokerConfig, load_config
+from broker.handlers import build_dispatch_table
+from broker.handlers.base import BrokerServices
+from broker.metadata.controller import Controller
+from broker.metadata.image import MetadataDelta, MetadataImage
+from broker.metadata.log import FileMetadataLog
+from broker.metadata.meta_properties import ensure_meta_properties
+from broker.purgatory import Purgatory
+from broker.replication.manager import ReplicaManager
+from broker.server.server import KafkaServer
+from broker.storage.config import FlushPolicy
+from broker.storage.errors import LogStorageError
+from broker.storage.flush import LogFlusher
+from broker.storage.manager import LogManager
+from broker.storage.names import TopicPartition
+from broker.topic_configs import log_config_for
+from protocol.errors import KafkaError
+
+__all__ = ["Broker", "BrokerStartError", "new_event_loop"]
+
+log = logging.getLogger("samsa.broker")
+
+#: How long ``embedded_in_thread`` waits for the broker to start or stop.
+THREAD_START_TIMEOUT_S: Final = 30.0
+THREAD_STOP_TIMEOUT_S: Final = 30.0
+
+
+class BrokerStartError(RuntimeError):
+    """The broker cannot start (its data directory is in use, corrupt, or not its own)."""
+
+
+def _wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A uvloop loop when uvloop is installed, else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop
+
+
+class Broker:
+    """A running (or startable) Samsa broker."""
+
+    def __init__(self, config: BrokerConfig, *, clock_ms: Callable[[], int] = _wall_clock_ms):
+        self.config = config
+        self.clock_ms = clock_ms
+        self.cluster_id = ""
+        self.log_manager: LogManager | None = None
+        self.flusher: LogFlusher | None = None
+        self.metadata_log: FileMetadataLog | None = None
+        self.controller: Controller | None = None
+        self.replica_manager: ReplicaManager | None = None
+        self.server: KafkaServer | None = None
+        self.services: BrokerServices | None = None
+        self._maintenance: asyncio.Task[None] | None = None
+        self._stopped = asyncio.Event()
+        self._started = False
+
+    # -- facts -------------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        """The advertised host."""
+        return self.services.advertised_host if self.services else self.config.host
+
+    @property
+    def port(self) -> int:
+        """The bound port (after ``start``)."""
+        return self.server.port if self.server else self.config.port
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """``host:port`` for clients' ``bootstrap.servers``."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def data_dirs(self) -> list[Path]:
+        """The log directories."""
+        return list(self.config.log_dirs)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open storage and metadata, then listen. Raises BrokerStartError or ListenError."""
+        if self._started:
+            raise RuntimeError("the broker is already started")
+        self._stopped = asyncio.Event()
+        try:
+            await self._start()
+        except BaseException:
+            await self._teardown()
+            raise
+        self._started = True
+        log.info(
+            "broker %d of cluster %s listening on %s, data in %s",
+            self.config.node_id,
+            self.cluster_id,
+            self.bootstrap_servers,
+            ", ".join(str(d) for d in self.config.log_dirs),
+        )
+
+    async def _start(self) -> None:
+        config = self.config
+        now_ms = self.clock_ms()
+        try:
+            self.cluster_id = ensure_meta_properties(config.log_dirs, config.node_id)
+        except (OSError, RuntimeError, KafkaError) as exc:
+            raise BrokerStartError(str(exc)) from exc
+        policy = FlushPolicy(config.log_flush_policy)
+        log_manager = LogManager(config.log_dirs, flush_policy=policy)
+        flusher = LogFlusher(policy)
+        log_manager.on_log_opened = flusher.attach
+        self.log_manager = log_manager
+        self.flusher = flusher
+        try:
+            log_manager.startup(now_ms=now_ms)
+        except KafkaError as exc:
+            raise BrokerStartError(str(exc)) from exc
+        try:
+            metadata_log = FileMetadataLog.open(config.metadata_dir)
+        except (OSError, RuntimeError, KafkaError) as exc:
+            raise BrokerStartError(str(exc)) from exc
+        self.metadata_log = metadata_log
+        image = _replay(metadata_log)
+        if not metadata_log.existed and log_manager.partitions():
+            raise BrokerStartError(
+                f"the metadata log in {config.metadata_dir} is missing or empty, but "
+                f"{len(log_manager.partitions())} partition logs exist; refusing to start "
+                "(their topics would be unknown and their data deleted)"
+            )
+        controller = Controller(metadata_log, image, config)
+        self.controller = controller
+        log_manager.default_config = log_config_for(controller.topic_defaults())
+        purgatory: Purgatory[TopicPartition] = Purgatory("fetch")
+        replicas = ReplicaManager(
+            log_manager,
+            flusher,
+            controller,
+            purgatory,
+            producer_id_expiration_ms=config.producer_id_expiration_ms,
+            clock_ms=self.clock_ms,
+        )
+        self.replica_manager = replicas
+        replicas.startup()
+        controller.set_publisher(replicas.publish)
+        await flusher.start()
+        table = build_dispatch_table()
+        services = BrokerServices(
+            config=config,
+            cluster_id=self.cluster_id,
+            controller=controller,
+            replica_manager=replicas,
+            log_manager=log_manager,
+            fetch_purgatory=purgatory,
+            clock_ms=self.clock_ms,
+        )
+        server = KafkaServer(config, services, table)
+        services.api_keys = server.api_keys
+        self.services = services
+        self.server = server
+        await server.start()
+        services.advertised_host, services.advertised_port = config.advertised(server.port)
+        self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
+
+    async def stop(self) -> None:
+        """Stop listening, flush everything and close cleanly (idempotent)."""
+        if not self._started:
+            return
+        self._started = False
+        await self._teardown()
+        self._stopped.set()
+        log.info("broker %d stopped", self.config.node_id)
+
+    async def _teardown(self) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        if self._maintenance is not None:
+            self._maintenance.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._maintenance
+            self._maintenance = None
+        if self.controller is not None:
+            await self.controller.close()  # a metadata change in flight finishes first
+        if self.replica_manager is not None:
+            await self.replica_manager.close()
+            try:
+                self.replica_manager.snapshot_producer_state()
+            except Exception:
+                log.exception("producer-state snapshots failed at shutdown")
+        if self.flusher is not None:
+            await self.flusher.stop()
+        if self.log_manager is not None:
+            try:
+                self.log_manager.shutdown()
+            except LogStorageError as exc:
+                log.error("log shutdown failed: %s", exc)
+        if self.metadata_log is not None:
+            self.metadata_log.close()
+        self.server = None
+        self.services = None
+        self.replica_manager = None
+        self.controller = None
+        self.metadata_log = None
+        self.flusher = None
+        self.log_manager = None
+
+    async def wait_stopped(self) -> None:
+        """Return once ``stop()`` completed."""
+        await self._stopped.wait()
+
+    # -- periodic work -----------------------------------------------------------------------
+
+    async def _maintain(self) -> None:
+        """Checkpoints and producer snapshots, retention and producer expiry, on their
+        intervals (``log.flush.offset.checkpoint.interval.ms``,
+        ``log.retention.check.interval.ms``)."""
+        config = self.config
+        checkpoint_s = config.log_flush_offset_checkpoint_interval_ms / 1000
+        retention_s = config.log_retention_check_interval_ms / 1000
+        loop = asyncio.get_running_loop()
+        next_checkpoint = loop.time() + checkpoint_s
+        next_retention = loop.time() + retention_s
+        while True:
+            await asyncio.sleep(max(0.0, min(next_checkpoint, next_retention) - loop.time()))
+            now = loop.time()
+            try:
+                if now >= next_retention:
+                    next_retention = now + retention_s
+                    self._run_retention()
+                if now >= next_checkpoint:
+                    next_checkpoint = now + checkpoint_s
+                    await self._checkpoint()
+            except Exception:
+                log.exception("periodic maintenance failed")
+
+    def _run_retention(self) -> None:
+        assert self.log_manager is not None and self.replica_manager is not None
+        now_ms = self.clock_ms()
+        deleted = self.log_manager.apply_retention(now_ms=now_ms)
+        if deleted:
+            log.info("retention deleted %d segment(s)", deleted)
+        self.replica_manager.expire_producers(now_ms)
+
+    async def _checkpoint(self) -> None:
+        assert self.log_manager is not None and self.replica_manager is not None
+        self.log_manager.checkpoint()
+        await self.replica_manager.snapshot_producer_state_in_background()
+
+    # -- embedding ---------------------------------------------------------------------------
+
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def embedded(
+        cls, data_dir: str | Path | None = None, **overrides: Any
+    ) -> AsyncIterator[Broker]:
+        """Run a broker on 127.0.0.1 and a free port for the ``async with`` block.
+
+        Without ``data_dir`` the data lives in a temporary directory, removed afterwards, and
+        (unless overridden) ``log.flush.policy`` is ``none``: nothing there needs to survive
+        a power loss. Overrides take Kafka names (as ``**{"num.partitions": 3}``) or Python
+        names (``num_partitions=3``).
+        """
+        temp: Path | None = None
+        if data_dir is None:
+            temp = Path(tempfile.mkdtemp(prefix="samsa-"))
+            data_dir = temp
+        settings: dict[str, Any] = {
+            "listeners": "PLAINTEXT://127.0.0.1:0",
+            "log.dirs": str(data_dir),
+        }
+        if temp is not None:
+            settings["log.flush.policy"] = "none"
+        settings.update(overrides)
+        try:
+            broker = cls(load_config(None, settings))
+            await broker.start()
+            try:
+                yield broker
+            finally:
+                await broker.stop()
+        finally:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+
+    @classmethod
+    @contextlib.contextmanager
+    def embedded_in_thread(
+        cls, data_dir: str | Path | None = None, **overrides: Any
+    ) -> Iterator[Broker]:
+        """``embedded()`` on its own event loop in a background thread, for synchronous code.
+
+        The broker object is for reading facts (``bootstrap_servers``); it runs on the other
+        thread's loop.
+        """
+        ready = threading.Event()
+        state: dict[str, Any] = {}
+
+        async def main() -> None:
+            async with cls.embedded(data_dir, **overrides) as broker:
+                stop = asyncio.Event()
+                state["broker"] = broker
+                state["loop"] = asyncio.get_running_loop()
+                state["stop"] = stop
+                ready.set()
+                await stop.wait()
+
+        def run() -> None:
+            loop = new_event_loop()
+            try:
+                loop.run_until_complete(main())
+            except BaseException as exc:
+                state["error"] = exc
+            finally:
+                ready.set()
+                loop.close()
+
+        thread = threading.Thread(target=run, name="samsa-broker", daemon=True)
+        thread.start()
+        if not ready.wait(THREAD_START_TIMEOUT_S):
+            raise BrokerStartError(f"the broker did not start within {THREAD_START_TIMEOUT_S} s")
+        if "broker" not in state:
+            error = state.get("error")
+            if isinstance(error, BaseException):
+                raise error
+            raise BrokerStartError("the broker thread ended before starting")
+        try:
+            yield state["broker"]
+        finally:
+            loop: asyncio.AbstractEventLoop = state["loop"]
+            stop: asyncio.Event = state["stop"]
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(stop.set)
+            thread.join(THREAD_STOP_TIMEOUT_S)
+            if thread.is_alive():
+                log.error("the broker thread did not stop within %s s", THREAD_STOP_TIMEOUT_S)
+
+
+def _replay(metadata_log: FileMetadataLog) -> MetadataImage:
+    """The image after every committed metadata record."""
+    delta = MetadataDelta(MetadataImage.empty())
+    count = 0
+    for base, records in metadata_log.committed():
+        for i, record in enumerate(records):
+            delta.replay(base + i, record)
+            count += 1
+    image = delta.build()
+    log.debug("replayed %d metadata records (offset %d)", count, image.offset)
+    return image

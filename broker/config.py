@@ -1,0 +1,462 @@
+"""Broker settings: Kafka's names and defaults, from a file, the environment and flags.
+
+``BrokerConfig`` is a pydantic-settings model whose aliases are Kafka's dotted names
+(``log.dirs``, ``num.partitions``); attributes are the same names in snake case with units last
+(``log_dirs``, ``num_partitions``, ``log_segment_bytes``). Sources, strongest first:
+
+1. keyword overrides (CLI flags, ``Broker.embedded(**overrides)``) — Kafka or Python names;
+2. environment variables ``SAMSA_<PYTHON_NAME>`` (``SAMSA_NUM_PARTITIONS=3``);
+3. a config file: Java properties (``*.properties``, or anything not TOML/JSON), TOML or JSON.
+   TOML and JSON may nest (``[log] dirs = ...`` is ``log.dirs``);
+4. Kafka's defaults.
+
+Unknown keys in a file or in overrides are rejected with ``ConfigError`` naming the key (and
+the closest known one). Topic-level settings (``retention.ms`` …) are the broker's ``log.*``
+synonyms here; ``broker.topic_configs`` maps them into storage's ``LogConfig``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+__all__ = [
+    "ENV_PREFIX",
+    "BrokerConfig",
+    "ConfigError",
+    "Listener",
+    "default_data_dir",
+    "load_config",
+    "parse_properties",
+]
+
+ENV_PREFIX = "SAMSA_"
+
+_MIB = 1024 * 1024
+_GIB = 1024 * _MIB
+_HOUR_MS = 3_600_000
+_LONG_MAX = (1 << 63) - 1
+
+
+class ConfigError(ValueError):
+    """A setting is unknown or invalid; the message names it."""
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/samsa``, else ``~/.local/share/samsa``."""
+    base = os.environ.get("XDG_DATA_HOME")
+    root = Path(base) if base else Path.home() / ".local" / "share"
+    return root / "samsa"
+
+
+class Listener:
+    """One ``PLAINTEXT://host:port`` listener."""
+
+    __slots__ = ("host", "port", "security_protocol")
+
+    def __init__(self, security_protocol: str, host: str, port: int) -> None:
+        self.security_protocol = security_protocol
+        self.host = host
+        self.port = port
+
+    @classmethod
+    def parse(cls, text: str) -> Listener:
+        """Parse ``PLAINTEXT://host:port`` (an empty host means every interface)."""
+        protocol, sep, rest = text.strip().partition("://")
+        if not sep:
+            raise ValueError(f"listener {text!r} is not of the form PLAINTEXT://host:port")
+        if protocol.upper() != "PLAINTEXT":
+            raise ValueError(f"listener {text!r}: only PLAINTEXT is supported")
+        host, colon, port_text = rest.rpartition(":")
+        if not colon or not port_text.isdigit():
+            raise ValueError(f"listener {text!r} has no port")
+        port = int(port_text)
+        if not 0 <= port <= 65535:
+            raise ValueError(f"listener {text!r}: port {port} is out of range")
+        return cls("PLAINTEXT", host.strip("[]"), port)
+
+    def __str__(self) -> str:
+        return f"{self.security_protocol}://{self.host}:{self.port}"
+
+
+class BrokerConfig(BaseSettings):
+    """Every broker setting Samsa reads, under Kafka's name (the alias) and default."""
+
+    model_config = SettingsConfigDict(
+        populate_by_name=True, extra="forbid", frozen=True, validate_default=True
+    )
+
+    # -- identity and network ----------------------------------------------------------------
+    node_id: int = Field(default=1, alias="node.id", ge=0)
+    """This broker's id (and the controller's: a cluster of one)."""
+    listeners: str = Field(default="PLAINTEXT://127.0.0.1:9092", alias="listeners")
+    """Where to accept connections; port 0 picks a free port."""
+    advertised_listeners: str | None = Field(default=None, alias="advertised.listeners")
+    """What Metadata tells clients to connect to (default: the bound listener)."""
+    advertised_host: str | None = Field(default=None, alias="advertised.host")
+    """Shortcut: advertise this host with the bound port (overridden by advertised.listeners)."""
+    socket_request_max_bytes: int = Field(
+        default=100 * _MIB, alias="socket.request.max.bytes", ge=1024
+    )
+    """Largest request frame accepted; a bigger one closes the connection."""
+    queued_max_requests: int = Field(default=500, alias="queued.max.requests", ge=1)
+    """Requests in flight per connection before the broker stops reading from it."""
+    connections_max_idle_ms: int = Field(default=600_000, alias="connections.max.idle.ms", ge=1)
+    """Close connections with nothing in flight that stayed silent this long."""
+    max_connections: int = Field(default=10_000, alias="max.connections", ge=1)
+    """Connections accepted at once; new ones past it are closed at once. (Kafka's default is
+    unbounded; 10,000 keeps descriptors for segment files within a 20k ``ulimit -n``.)"""
+
+    # -- storage ------------------------------------------------------------------------------
+    log_dirs: list[Path] = Field(default_factory=lambda: [default_data_dir()], alias="log.dirs")
+    """Data directories (comma-separated in files and the environment)."""
+    metadata_log_dir: Path | None = Field(default=None, alias="metadata.log.dir")
+    """Where the metadata log lives (default: the first of log.dirs)."""
+    log_flush_policy: Literal["group", "interval", "none"] = Field(
+        default="group", alias="log.flush.policy"
+    )
+    """When appends are fsynced: ``group`` commit before acknowledging (default), Kafka's
+    ``interval`` (flush.messages / flush.ms), or ``none`` (on roll and shutdown only)."""
+    log_flush_offset_checkpoint_interval_ms: int = Field(
+        default=60_000, alias="log.flush.offset.checkpoint.interval.ms", ge=100
+    )
+    """How often offset checkpoints and producer-state snapshots are written."""
+    log_retention_check_interval_ms: int = Field(
+        default=300_000, alias="log.retention.check.interval.ms", ge=100
+    )
+    """How often retention runs."""
+    producer_id_expiration_ms: int = Field(
+        default=86_400_000, alias="producer.id.expiration.ms", ge=1
+    )
+    """Forget an idempotent producer's sequence state after this long without a write."""
+    fetch_max_bytes: int = Field(default=55 * _MIB, alias="fetch.max.bytes", ge=1024)
+    """Cap on one Fetch response, whatever the request asks for."""
+
+    # -- topic defaults (the broker synonyms of topic configs) --------------------------------
+    num_partitions: int = Field(default=1, alias="num.partitions", ge=1)
+    default_replication_factor: int = Field(default=1, alias="default.replication.factor", ge=1)
+    auto_create_topics_enable: bool = Field(default=True, alias="auto.create.topics.enable")
+    min_insync_replicas: int = Field(default=1, alias="min.insync.replicas", ge=1)
+    message_max_bytes: int = Field(default=1_048_588, alias="message.max.bytes", ge=0)
+    log_segment_bytes: int = Field(default=_GIB, alias="log.segment.bytes", ge=14)
+    log_roll_ms: int | None = Field(default=None, alias="log.roll.ms", ge=1)
+    log_roll_hours: int = Field(default=168, alias="log.roll.hours", ge=1)
+    log_retention_ms: int | None = Field(default=None, alias="log.retention.ms", ge=-1)
+    log_retention_minutes: int | None = Field(default=None, alias="log.retention.minutes")
+    log_retention_hours: int = Field(default=168, alias="log.retention.hours")
+    log_retention_bytes: int = Field(default=-1, alias="log.retention.bytes", ge=-1)
+    log_cleanup_policy: str = Field(default="delete", alias="log.cleanup.policy")
+    log_index_interval_bytes: int = Field(default=4096, alias="log.index.interval.bytes", ge=0)
+    log_index_size_max_bytes: int = Field(
+        default=10 * _MIB, alias="log.index.size.max.bytes", ge=12
+    )
+    log_flush_interval_messages: int = Field(
+        default=_LONG_MAX, alias="log.flush.interval.messages", ge=1
+    )
+    log_flush_interval_ms: int | None = Field(default=None, alias="log.flush.interval.ms", ge=0)
+    log_message_timestamp_type: Literal["CreateTime", "LogAppendTime"] = Field(
+        default="CreateTime", alias="log.message.timestamp.type"
+    )
+    log_cleaner_delete_retention_ms: int = Field(
+        default=86_400_000, alias="log.cleaner.delete.retention.ms", ge=0
+    )
+    log_cleaner_min_cleanable_ratio: float = Field(
+        default=0.5, alias="log.cleaner.min.cleanable.ratio", ge=0.0, le=1.0
+    )
+    compression_type: Literal["producer"] = Field(default="producer", alias="compression.type")
+    """Only ``producer``: batches are stored as the producer compressed them."""
+    unclean_leader_election_enable: bool = Field(
+        default=False, alias="unclean.leader.election.enable"
+    )
+
+    # -- for the group coordinator (a later issue) --------------------------------------------
+    offsets_topic_num_partitions: int = Field(
+        default=50, alias="offsets.topic.num.partitions", ge=1
+    )
+    offsets_topic_replication_factor: int = Field(
+        default=1, alias="offsets.topic.replication.factor", ge=1
+    )
+    group_initial_rebalance_delay_ms: int = Field(
+        default=3000, alias="group.initial.rebalance.delay.ms", ge=0
+    )
+    group_min_session_timeout_ms: int = Field(
+        default=6000, alias="group.min.session.timeout.ms", ge=1
+    )
+    group_max_session_timeout_ms: int = Field(
+        default=1_800_000, alias="group.max.session.timeout.ms", ge=1
+    )
+
+    # -- validation ---------------------------------------------------------------------------
+
+    @field_validator("log_dirs", mode="before")
+    @classmethod
+    def _split_dirs(cls, value: Any) -> Any:
+        if isinstance(value, str | Path):
+            parts = [p.strip() for p in str(value).split(",") if p.strip()]
+            return [Path(p).expanduser() for p in parts]
+        if isinstance(value, list | tuple):
+            return [Path(str(p)).expanduser() for p in value]
+        return value
+
+    @field_validator("log_dirs")
+    @classmethod
+    def _non_empty_dirs(cls, value: list[Path]) -> list[Path]:
+        if not value:
+            raise ValueError("log.dirs needs at least one directory")
+        return value
+
+    @field_validator("listeners")
+    @classmethod
+    def _one_listener(cls, value: str) -> str:
+        parts = [p for p in value.split(",") if p.strip()]
+        if len(parts) != 1:
+            raise ValueError("exactly one listener is supported (PLAINTEXT://host:port)")
+        Listener.parse(parts[0])
+        return parts[0].strip()
+
+    @field_validator("advertised_listeners")
+    @classmethod
+    def _advertised(cls, value: str | None) -> str | None:
+        if value is not None:
+            Listener.parse(value)
+        return value
+
+    @field_validator("log_cleanup_policy")
+    @classmethod
+    def _cleanup(cls, value: str) -> str:
+        parts = {p.strip() for p in value.split(",") if p.strip()}
+        if not parts or not parts <= {"delete", "compact"}:
+            raise ValueError("log.cleanup.policy is a list of delete and compact")
+        return ",".join(sorted(parts))
+
+    @model_validator(mode="after")
+    def _session_bounds(self) -> BrokerConfig:
+        if self.group_min_session_timeout_ms > self.group_max_session_timeout_ms:
+            raise ValueError("group.min.session.timeout.ms is above group.max.session.timeout.ms")
+        return self
+
+    # -- derived values -----------------------------------------------------------------------
+
+    @property
+    def listener(self) -> Listener:
+        """The listener to bind."""
+        return Listener.parse(self.listeners)
+
+    @property
+    def host(self) -> str:
+        """The host to bind."""
+        return self.listener.host
+
+    @property
+    def port(self) -> int:
+        """The port to bind (0: any free port)."""
+        return self.listener.port
+
+    def advertised(self, bound_port: int) -> tuple[str, int]:
+        """``(host, port)`` that Metadata advertises, given the port actually bound."""
+        if self.advertised_listeners is not None:
+            adv = Listener.parse(self.advertised_listeners)
+            return adv.host or "127.0.0.1", adv.port or bound_port
+        host = self.advertised_host or self.host
+        if host in ("", "0.0.0.0", "::"):
+            host = "127.0.0.1"
+        return host, bound_port
+
+    @property
+    def metadata_dir(self) -> Path:
+        """Directory of the metadata log."""
+        base = self.metadata_log_dir if self.metadata_log_dir is not None else self.log_dirs[0]
+        return base / "__cluster_metadata"
+
+    @property
+    def effective_log_retention_ms(self) -> int:
+        """Kafka's precedence: log.retention.ms, then .minutes, then .hours."""
+        if self.log_retention_ms is not None:
+            return self.log_retention_ms
+        if self.log_retention_minutes is not None:
+            return self.log_retention_minutes * 60_000
+        return self.log_retention_hours * _HOUR_MS
+
+    @property
+    def effective_log_roll_ms(self) -> int:
+        """Kafka's precedence: log.roll.ms, then log.roll.hours."""
+        if self.log_roll_ms is not None:
+            return self.log_roll_ms
+        return self.log_roll_hours * _HOUR_MS
+
+    @property
+    def explicitly_set(self) -> frozenset[str]:
+        """Kafka names of the settings that a source set (not defaulted)."""
+        fields = type(self).model_fields
+        return frozenset(_alias(n, fields[n]) for n in self.model_fields_set)
+
+    def kafka_settings(self) -> dict[str, str | None]:
+        """Every setting under its Kafka name, as Kafka prints it (for DescribeConfigs)."""
+        out: dict[str, str | None] = {}
+        for name, info in type(self).model_fields.items():
+            out[_alias(name, info)] = format_value(getattr(self, name))
+        return out
+
+    @classmethod
+    def kafka_names(cls) -> dict[str, str]:
+        """Kafka name -> attribute name, for every setting."""
+        return {_alias(n, i): n for n, i in cls.model_fields.items()}
+
+    # -- sources ------------------------------------------------------------------------------
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Overrides (init) first, then ``SAMSA_*`` variables; files come in through init."""
+        return init_settings, _SamsaEnvSource(settings_cls)
+
+
+def _alias(name: str, info: FieldInfo) -> str:
+    return info.alias if info.alias is not None else name
+
+
+def format_value(value: Any) -> str | None:
+    """A setting's value as Kafka prints it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+class _SamsaEnvSource(PydanticBaseSettingsSource):
+    """``SAMSA_<PYTHON_NAME>`` environment variables (unknown ``SAMSA_*`` ones are ignored:
+    the environment is shared with other programs)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        value = os.environ.get(ENV_PREFIX + field_name.upper())
+        return value, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, info in self.settings_cls.model_fields.items():
+            value, _, _ = self.get_field_value(info, name)
+            if value is not None:
+                found[_alias(name, info)] = value
+        return found
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+def parse_properties(text: str) -> dict[str, str]:
+    """Java properties: ``key=value`` or ``key: value`` lines, ``#``/``!`` comments, a
+    trailing backslash continues the line."""
+    out: dict[str, str] = {}
+    logical: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip() if not logical else raw.lstrip()
+        if not logical and (not line or line[0] in "#!"):
+            continue
+        if line.endswith("\\") and not line.endswith("\\\\"):
+            logical.append(line[:-1])
+            continue
+        logical.append(line)
+        entry = "".join(logical)
+        logical = []
+        cut = min((i for i in (entry.find("="), entry.find(":")) if i >= 0), default=-1)
+        if cut < 0:
+            key, value = entry.strip(), ""
+        else:
+            key, value = entry[:cut].strip(), entry[cut + 1 :].strip()
+        if key:
+            out[key] = value
+    return out
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, full + "."))
+        else:
+            out[full] = value
+    return out
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings of a properties, TOML or JSON file, flattened to dotted names."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            return _flatten(tomllib.loads(text))
+        if suffix == ".json":
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise ConfigError(f"config file {path}: the top level must be an object")
+            return _flatten(data)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"config file {path} does not parse: {exc}") from None
+    return parse_properties(text)
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def _normalise_keys(settings: Mapping[str, Any], origin: str) -> dict[str, Any]:
+    """Map Kafka or Python names to Kafka names; ConfigError for an unknown key."""
+    names = BrokerConfig.kafka_names()
+    by_attribute = {attr: kafka for kafka, attr in names.items()}
+    out: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in names:
+            out[key] = value
+        elif key in by_attribute:
+            out[by_attribute[key]] = value
+        else:
+            close = difflib.get_close_matches(key, list(names), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(f"unknown config key {key!r} in {origin}{hint}")
+    return out
+
+
+def load_config(
+    config_file: str | Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> BrokerConfig:
+    """Build the broker's settings from a file, ``SAMSA_*`` variables and overrides."""
+    merged: dict[str, Any] = {}
+    if config_file is not None:
+        path = Path(config_file)
+        merged.update(_normalise_keys(read_config_file(path), f"config file {path}"))
+    if overrides:
+        merged.update(_normalise_keys(overrides, "overrides"))
+    try:
+        return BrokerConfig(**merged)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    names = {attr: kafka for kafka, attr in BrokerConfig.kafka_names().items()}
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) if err["loc"] else "config"
+        problems.append(f"{names.get(loc, loc)}: {err['msg']}")
+    return "invalid broker config: " + "; ".join(problems)

@@ -1,0 +1,59 @@
+"""The dispatch table: API key → handler, with the versions advertised in ApiVersions.
+
+Only what is implemented is advertised (COMPAT.md's ranges). The group coordinator (a later
+issue, ``broker/group/``) adds FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups and OffsetDelete here.
+"""
+
+from __future__ import annotations
+
+from broker.handlers import (
+    api_versions,
+    configs,
+    fetch,
+    init_producer_id,
+    metadata,
+    offsets,
+    produce,
+    topics,
+)
+from broker.handlers.base import ApiHandler
+
+__all__ = ["build_dispatch_table"]
+
+
+def build_dispatch_table() -> dict[int, ApiHandler]:
+    """Every served API by key."""
+    entries = [
+        ApiHandler(0, 0, 8, produce.handle_produce, produce.error_response),
+        ApiHandler(1, 4, 11, fetch.handle_fetch, fetch.error_response),
+        ApiHandler(2, 1, 7, offsets.handle_list_offsets, offsets.list_offsets_error),
+        ApiHandler(3, 0, 8, metadata.handle_metadata, metadata.metadata_error),
+        ApiHandler(18, 0, 4, api_versions.handle_api_versions, api_versions.error_response),
+        ApiHandler(19, 2, 5, topics.handle_create_topics, topics.create_topics_error),
+        ApiHandler(20, 1, 4, topics.handle_delete_topics, topics.delete_topics_error),
+        ApiHandler(21, 0, 2, topics.handle_delete_records, topics.delete_records_error),
+        ApiHandler(
+            22, 0, 4, init_producer_id.handle_init_producer_id, init_producer_id.error_response
+        ),
+        ApiHandler(
+            23,
+            2,
+            4,
+            offsets.handle_offset_for_leader_epoch,
+            offsets.offset_for_leader_epoch_error,
+        ),
+        ApiHandler(32, 0, 4, configs.handle_describe_configs, configs.describe_configs_error),
+        ApiHandler(33, 0, 2, configs.handle_alter_configs, configs.alter_configs_error),
+        ApiHandler(37, 0, 3, topics.handle_create_partitions, topics.create_partitions_error),
+        ApiHandler(
+            44,
+            0,
+            1,
+            configs.handle_incremental_alter_configs,
+            configs.incremental_alter_configs_error,
+        ),
+        ApiHandler(60, 0, 1, metadata.handle_describe_cluster, metadata.describe_cluster_error),
+        # Group coordinator (broker/group/, a later issue): 8-16, 42, 47.
+    ]
+    return {e.api_key: e for e in entries}

@@ -1,0 +1,214 @@
+"""Fetch (key 1, v4-11): records straight from the segment files, with long polling.
+
+Sessionless (KIP-227 allows it; COMPAT quirk 11): every response has session id 0, so clients
+keep sending full requests. A request naming a session (id > 0, epoch ≥ 0) gets
+FETCH_SESSION_ID_NOT_FOUND and a request for a new session epoch without an id gets
+INVALID_FETCH_SESSION_EPOCH, as Kafka answers them; kafka-python then falls back to full
+fetches. Every requested partition appears in every response (kafka-python checks that).
+
+Per partition: leader epoch check (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH),
+OFFSET_OUT_OF_RANGE outside [log start, log end], then whole batches up to
+``partition_max_bytes`` and what is left of ``max_bytes`` — the first partition with data gets
+at least one batch even if it is bigger, as Kafka does. Consumers never read past the high
+watermark; the last stable offset is the high watermark (no transactions) and the aborted
+transactions list is empty.
+
+If fewer than ``min_bytes`` are available the request parks in the fetch purgatory until
+appends committed to its partitions bring enough bytes, or ``max_wait_ms`` passes; then the
+partitions are read again. Records are file slices; the server sends them without decoding.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Final
+
+from broker.handlers.base import BrokerServices, RequestContext
+from broker.purgatory import DelayedOperation
+from broker.replication.partition import Partition
+from broker.storage.slice import FileSlice
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import FetchRequest, FetchResponse
+
+__all__ = ["MAX_FETCH_WAIT_MS", "error_response", "handle_fetch", "release_records"]
+
+log = logging.getLogger("samsa.fetch")
+
+#: Longest a fetch may park, whatever ``max_wait_ms`` says (clients use ≤ 500 ms by default;
+#: this only stops a request from holding its slot for hours).
+MAX_FETCH_WAIT_MS: Final = 300_000
+
+_READ_COMMITTED: Final = 1
+_SESSIONLESS_EPOCH: Final = -1
+_INITIAL_EPOCH: Final = 0
+
+_TopicData = FetchResponse.FetchableTopicResponse
+_PartitionData = FetchResponse.FetchableTopicResponse.PartitionData
+
+
+class DelayedFetch(DelayedOperation):
+    """A fetch waiting until ``min_bytes`` are committed across its partitions."""
+
+    __slots__ = ("_initial_bytes", "_min_bytes", "_watched")
+
+    def __init__(self, min_bytes: int, initial_bytes: int, partitions: list[Partition]) -> None:
+        super().__init__()
+        self._min_bytes = min_bytes
+        self._initial_bytes = initial_bytes
+        self._watched = [(p, p.committed_bytes, p.leader_epoch) for p in partitions]
+
+    def try_complete(self) -> bool:
+        """Enough new committed bytes, or a partition changed leadership or went away."""
+        total = self._initial_bytes
+        for partition, start_bytes, epoch in self._watched:
+            if partition.deleted or partition.leader_epoch != epoch or not partition.is_leader:
+                return True
+            total += partition.committed_bytes - start_bytes
+        return total >= self._min_bytes
+
+
+def _empty(
+    index: int, code: ErrorCode, aborted: list[_PartitionData.AbortedTransaction] | None
+) -> _PartitionData:
+    return _PartitionData(
+        partition_index=index,
+        error_code=code,
+        high_watermark=-1,
+        last_stable_offset=-1,
+        log_start_offset=-1,
+        aborted_transactions=aborted,
+        records=b"",
+    )
+
+
+def _read_all(
+    services: BrokerServices, request: FetchRequest
+) -> tuple[FetchResponse, int, bool, list[Partition]]:
+    """Read every requested partition: (response, bytes read, any error, partitions)."""
+    replicas = services.replica_manager
+    committed_only = request.replica_id < 0
+    aborted: list[_PartitionData.AbortedTransaction] | None = (
+        [] if request.isolation_level == _READ_COMMITTED else None
+    )
+    remaining = max(0, min(request.max_bytes, services.config.fetch_max_bytes))
+    min_one = True
+    total = 0
+    any_error = False
+    read_partitions: list[Partition] = []
+    topics: list[_TopicData] = []
+    for topic in request.topics:
+        results: list[_PartitionData] = []
+        topics.append(_TopicData(topic=topic.topic, partitions=results))
+        for fp in topic.partitions:
+            try:
+                if not committed_only:
+                    raise _NotAReplica()
+                partition = replicas.get_partition(topic.topic, fp.partition)
+                partition.raise_for_leader_epoch(fp.current_leader_epoch)
+            except KafkaError as exc:
+                results.append(_empty(fp.partition, exc.code, aborted))
+                any_error = True
+                continue
+            except _NotAReplica:
+                results.append(_empty(fp.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER, aborted))
+                any_error = True
+                continue
+            log_ = partition.log
+            offset = fp.fetch_offset
+            if offset < log_.log_start_offset or offset > log_.log_end_offset:
+                results.append(_empty(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, aborted))
+                any_error = True
+                continue
+            read_partitions.append(partition)
+            hw = partition.high_watermark
+            records: FileSlice | bytes = b""
+            limit = min(fp.partition_max_bytes, remaining)
+            if offset < hw and (limit > 0 or min_one):
+                try:
+                    found = partition.read(
+                        offset, max(limit, 0), min_one_batch=min_one, committed_only=True
+                    )
+                except KafkaError as exc:
+                    results.append(_empty(fp.partition, exc.code, aborted))
+                    any_error = True
+                    continue
+                if found.length:
+                    records = found
+                    remaining -= found.length
+                    total += found.length
+                    min_one = False
+                else:
+                    found.release()
+            results.append(
+                _PartitionData(
+                    partition_index=fp.partition,
+                    error_code=0,
+                    high_watermark=hw,
+                    last_stable_offset=hw,
+                    log_start_offset=log_.log_start_offset,
+                    aborted_transactions=aborted,
+                    records=records,
+                )
+            )
+    response = FetchResponse(throttle_time_ms=0, error_code=0, session_id=0, responses=topics)
+    return response, total, any_error, read_partitions
+
+
+class _NotAReplica(Exception):
+    """A follower fetch: this broker has no followers yet."""
+
+
+def release_records(body: FetchResponse) -> None:
+    """Give back the file slices of a response that will not be sent."""
+    for topic in body.responses:
+        for p in topic.partitions:
+            if isinstance(p.records, FileSlice):
+                p.records.release()
+
+
+def handle_fetch(
+    services: BrokerServices, ctx: RequestContext, request: FetchRequest
+) -> FetchResponse | Awaitable[FetchResponse]:
+    """Read at once; park in the purgatory when fewer than ``min_bytes`` are there."""
+    if ctx.version >= 7:
+        if request.session_id != 0 and request.session_epoch != _SESSIONLESS_EPOCH:
+            return error_response(request, ctx.version, ErrorCode.FETCH_SESSION_ID_NOT_FOUND)
+        if request.session_id == 0 and request.session_epoch not in (
+            _SESSIONLESS_EPOCH,
+            _INITIAL_EPOCH,
+        ):
+            return error_response(request, ctx.version, ErrorCode.INVALID_FETCH_SESSION_EPOCH)
+    response, total, any_error, partitions = _read_all(services, request)
+    wait_ms = min(request.max_wait_ms, MAX_FETCH_WAIT_MS)
+    if total >= request.min_bytes or any_error or wait_ms <= 0 or not partitions:
+        return response
+    release_records(response)
+    return _long_poll(services, request, partitions, total, wait_ms)
+
+
+async def _long_poll(
+    services: BrokerServices,
+    request: FetchRequest,
+    partitions: list[Partition],
+    initial_bytes: int,
+    wait_ms: int,
+) -> FetchResponse:
+    op = DelayedFetch(request.min_bytes, initial_bytes, partitions)
+    keys = [partition.tp for partition in partitions]
+    await services.fetch_purgatory.wait(op, keys, wait_ms / 1000)
+    return _read_all(services, request)[0]
+
+
+def error_response(request: FetchRequest, version: int, code: ErrorCode) -> FetchResponse:
+    """A top-level error (v7+); before v7, every partition carries it."""
+    if version >= 7:
+        return FetchResponse(error_code=code, session_id=0, responses=[])
+    return FetchResponse(
+        responses=[
+            _TopicData(
+                topic=t.topic, partitions=[_empty(p.partition, code, None) for p in t.partitions]
+            )
+            for t in request.topics
+        ]
+    )

@@ -1,0 +1,159 @@
+"""ListOffsets (key 2, v1-7) and OffsetForLeaderEpoch (key 23, v2-4).
+
+ListOffsets: ``-2`` earliest (log start offset), ``-1`` latest (the high watermark — for
+read_committed the last stable offset, which is the same without transactions), ``-3`` (v7)
+the record with the largest timestamp, any other value the first record with a timestamp at or
+after it. Lookups never return offsets at or past the high watermark; "not found" is offset -1.
+v4+ carries the leader epoch of the offset returned and checks ``current_leader_epoch``.
+
+OffsetForLeaderEpoch answers from the log's leader-epoch cache: the largest epoch ≤ the one
+asked for and where it ends (the next epoch's start, or the log end offset for the latest).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from broker.handlers.base import BrokerServices, RequestContext
+from broker.replication.partition import Partition
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import (
+    ListOffsetsRequest,
+    ListOffsetsResponse,
+    OffsetForLeaderEpochRequest,
+    OffsetForLeaderEpochResponse,
+)
+
+__all__ = [
+    "EARLIEST_TIMESTAMP",
+    "LATEST_TIMESTAMP",
+    "MAX_TIMESTAMP",
+    "handle_list_offsets",
+    "handle_offset_for_leader_epoch",
+    "list_offsets_error",
+    "offset_for_leader_epoch_error",
+]
+
+LATEST_TIMESTAMP: Final = -1
+EARLIEST_TIMESTAMP: Final = -2
+MAX_TIMESTAMP: Final = -3
+
+_LTopic = ListOffsetsResponse.ListOffsetsTopicResponse
+_LPartition = ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse
+_ETopic = OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult
+_EPartition = OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult.EpochEndOffset
+
+
+def _epoch_of(partition: Partition, offset: int) -> int:
+    epoch = partition.log.epoch_cache.epoch_for_offset(offset)
+    return -1 if epoch is None else epoch
+
+
+def _lookup(partition: Partition, timestamp: int, version: int) -> tuple[int, int, int]:
+    """``(timestamp, offset, leader epoch)`` for a ListOffsets target."""
+    log_ = partition.log
+    hw = partition.high_watermark
+    if timestamp == LATEST_TIMESTAMP:
+        return -1, hw, partition.leader_epoch
+    if timestamp == EARLIEST_TIMESTAMP:
+        start = log_.log_start_offset
+        return -1, start, _epoch_of(partition, start)
+    if timestamp == MAX_TIMESTAMP and version >= 7:
+        largest = max((seg.max_timestamp for seg in log_.segments), default=-1)
+        if largest < 0:
+            return -1, -1, -1
+        timestamp = largest
+    found = log_.offset_for_timestamp(timestamp)
+    if found is None or found.offset >= hw:
+        return -1, -1, -1
+    return found.timestamp, found.offset, _epoch_of(partition, found.offset)
+
+
+def handle_list_offsets(
+    services: BrokerServices, ctx: RequestContext, request: ListOffsetsRequest
+) -> ListOffsetsResponse:
+    """Resolve each partition's target timestamp to an offset."""
+    replicas = services.replica_manager
+    version = ctx.version
+    topics: list[_LTopic] = []
+    for topic in request.topics:
+        results: list[_LPartition] = []
+        topics.append(_LTopic(name=topic.name, partitions=results))
+        for p in topic.partitions:
+            try:
+                partition = replicas.get_partition(topic.name, p.partition_index)
+                if version >= 4:
+                    partition.raise_for_leader_epoch(p.current_leader_epoch)
+                ts, offset, epoch = _lookup(partition, p.timestamp, version)
+            except KafkaError as exc:
+                results.append(_LPartition(partition_index=p.partition_index, error_code=exc.code))
+                continue
+            results.append(
+                _LPartition(
+                    partition_index=p.partition_index,
+                    error_code=0,
+                    timestamp=ts,
+                    offset=offset,
+                    leader_epoch=epoch,
+                )
+            )
+    return ListOffsetsResponse(throttle_time_ms=0, topics=topics)
+
+
+def list_offsets_error(
+    request: ListOffsetsRequest, version: int, code: ErrorCode
+) -> ListOffsetsResponse:
+    """Every partition with the error."""
+    return ListOffsetsResponse(
+        topics=[
+            _LTopic(
+                name=t.name,
+                partitions=[
+                    _LPartition(partition_index=p.partition_index, error_code=code)
+                    for p in t.partitions
+                ],
+            )
+            for t in request.topics
+        ]
+    )
+
+
+def handle_offset_for_leader_epoch(
+    services: BrokerServices, ctx: RequestContext, request: OffsetForLeaderEpochRequest
+) -> OffsetForLeaderEpochResponse:
+    """Where each asked-for leader epoch ends in the log."""
+    replicas = services.replica_manager
+    topics: list[_ETopic] = []
+    for topic in request.topics:
+        results: list[_EPartition] = []
+        topics.append(_ETopic(topic=topic.topic, partitions=results))
+        for p in topic.partitions:
+            try:
+                partition = replicas.get_partition(topic.topic, p.partition)
+                partition.raise_for_leader_epoch(p.current_leader_epoch)
+            except KafkaError as exc:
+                results.append(_EPartition(error_code=exc.code, partition=p.partition))
+                continue
+            log_ = partition.log
+            epoch, end = log_.epoch_cache.end_offset_for(p.leader_epoch, log_.log_end_offset)
+            results.append(
+                _EPartition(error_code=0, partition=p.partition, leader_epoch=epoch, end_offset=end)
+            )
+    return OffsetForLeaderEpochResponse(throttle_time_ms=0, topics=topics)
+
+
+def offset_for_leader_epoch_error(
+    request: OffsetForLeaderEpochRequest, version: int, code: ErrorCode
+) -> OffsetForLeaderEpochResponse:
+    """Every partition with the error."""
+    return OffsetForLeaderEpochResponse(
+        topics=[
+            _ETopic(
+                topic=t.topic,
+                partitions=[
+                    _EPartition(error_code=code, partition=p.partition) for p in t.partitions
+                ],
+            )
+            for t in request.topics
+        ]
+    )

@@ -1,0 +1,159 @@
+"""Produce (key 0, advertised 0-8; served 3-8).
+
+Versions 0-2 carry message formats v0/v1, which Samsa does not store: their partitions get
+UNSUPPORTED_VERSION. The range still starts at 0 because librdkafka < 2.11.1 disables gzip,
+snappy and lz4 when it does not (COMPAT quirk 3).
+
+Every partition's batch is validated and appended synchronously, in request order, before the
+handler returns (idempotent producers pipeline requests and rely on that order). Then:
+
+* ``log.flush.policy=group``: the high watermark moves once the flusher's fsync pass covers
+  the append (a per-partition watcher does it, whatever happens to the request); acks=1 and
+  acks=all responses wait for that — the durability promise of the policy;
+* other policies: the high watermark moves at once and the response is immediate.
+
+acks=all waits at most ``timeout_ms`` (REQUEST_TIMED_OUT after). acks=0 gets no response; if a
+partition failed, the connection is closed instead, as Kafka does, so that the producer
+notices.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Final, cast
+
+from broker.handlers.base import CLOSE_CONNECTION, BrokerServices, Outcome, RequestContext
+from broker.replication.manager import DURABILITY_TIMEOUT_S
+from broker.replication.partition import AppendResult, Partition
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import ProduceRequest, ProduceResponse
+
+__all__ = ["MIN_SERVED_VERSION", "error_response", "handle_produce"]
+
+log = logging.getLogger("samsa.produce")
+
+#: The first Produce version served (record batches v2); older ones get UNSUPPORTED_VERSION.
+MIN_SERVED_VERSION: Final = 3
+
+_TopicResponse = ProduceResponse.TopicProduceResponse
+_PartitionResponse = ProduceResponse.TopicProduceResponse.PartitionProduceResponse
+
+#: Most a produce waits for acks=all: Kafka bounds it by the request's timeout_ms; this
+#: bounds a silly timeout_ms too.
+MAX_PRODUCE_TIMEOUT_MS: Final = 300_000
+
+_VALID_ACKS: Final = (0, 1, -1)
+
+
+def _failed(index: int, code: ErrorCode, message: str | None, version: int) -> _PartitionResponse:
+    return _PartitionResponse(
+        index=index,
+        error_code=code,
+        base_offset=-1,
+        log_append_time_ms=-1,
+        log_start_offset=-1,
+        error_message=message if version >= 8 else None,
+    )
+
+
+def handle_produce(
+    services: BrokerServices, ctx: RequestContext, request: ProduceRequest
+) -> Outcome | Awaitable[Outcome]:
+    """Append every partition's batch, then answer (at once, or after the commit)."""
+    version = ctx.version
+    acks = request.acks
+    if version < MIN_SERVED_VERSION:
+        fixed: ErrorCode | None = ErrorCode.UNSUPPORTED_VERSION
+        reason: str | None = "message formats v0 and v1 are not supported"
+    elif acks not in _VALID_ACKS:
+        fixed, reason = ErrorCode.INVALID_REQUIRED_ACKS, f"acks={acks} is not 0, 1 or -1"
+    else:
+        fixed, reason = None, None
+    replicas = services.replica_manager
+    now_ms = services.clock_ms()
+    pending: list[tuple[_PartitionResponse, Partition, AppendResult]] = []
+    responses: list[_TopicResponse] = []
+    failed = False
+    for topic in request.topic_data:
+        partition_responses: list[_PartitionResponse] = []
+        responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
+        for data in topic.partition_data:
+            if fixed is not None:
+                partition_responses.append(_failed(data.index, fixed, reason, version))
+                failed = True
+                continue
+            try:
+                partition = replicas.get_partition(topic.name, data.index)
+                # Decoded requests carry records as memoryviews of the frame (never copied).
+                records = cast(bytes | bytearray | memoryview | None, data.records)
+                result = partition.append_records_as_leader(
+                    records, required_acks=acks, now_ms=now_ms
+                )
+            except KafkaError as exc:
+                partition_responses.append(_failed(data.index, exc.code, exc.message, version))
+                failed = True
+                continue
+            except Exception:
+                log.exception("produce to %s-%d failed unexpectedly", topic.name, data.index)
+                partition_responses.append(
+                    _failed(data.index, ErrorCode.UNKNOWN_SERVER_ERROR, None, version)
+                )
+                failed = True
+                continue
+            replicas.after_append(partition)
+            response = _PartitionResponse(
+                index=data.index,
+                error_code=0,
+                base_offset=result.base_offset,
+                log_append_time_ms=result.log_append_time_ms,
+                log_start_offset=partition.log.log_start_offset,
+            )
+            partition_responses.append(response)
+            pending.append((response, partition, result))
+    body = ProduceResponse(responses=responses, throttle_time_ms=0)
+    if acks == 0:
+        return CLOSE_CONNECTION if failed else None
+    needs_wait = [p for p in pending if p[1].high_watermark < p[2].next_offset]
+    if not needs_wait:
+        return body
+    return _complete(services, body, needs_wait, acks, request.timeout_ms)
+
+
+async def _complete(
+    services: BrokerServices,
+    body: ProduceResponse,
+    pending: list[tuple[_PartitionResponse, Partition, AppendResult]],
+    acks: int,
+    timeout_ms: int,
+) -> ProduceResponse:
+    """Wait for the high watermark to pass each append: acks=all within the request's
+    ``timeout_ms`` (Kafka's rule), acks=1 within the durability bound (group commit)."""
+    if acks == -1:
+        timeout_s = max(0, min(timeout_ms, MAX_PRODUCE_TIMEOUT_MS)) / 1000
+    else:
+        timeout_s = DURABILITY_TIMEOUT_S
+    replicas = services.replica_manager
+    for response, partition, result in pending:
+        code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
+        if code != ErrorCode.NONE:
+            response.error_code = code
+            response.base_offset = -1
+            response.log_append_time_ms = -1
+            response.log_start_offset = -1
+    return body
+
+
+def error_response(request: ProduceRequest, version: int, code: ErrorCode) -> ProduceResponse:
+    """Every partition with the error."""
+    return ProduceResponse(
+        responses=[
+            _TopicResponse(
+                name=t.name,
+                partition_responses=[
+                    _failed(p.index, code, None, version) for p in t.partition_data
+                ],
+            )
+            for t in request.topic_data
+        ]
+    )

@@ -1,0 +1,263 @@
+"""Topic administration: CreateTopics (19, v2-5), DeleteTopics (20, v1-4), CreatePartitions
+(37, v0-3) and DeleteRecords (21, v0-2).
+
+The first three are translations to the controller, which validates (Kafka's topic name rules,
+partition counts, replication factor ≤ 1 broker, configs) and commits. DeleteRecords moves each
+partition's log start offset (at most to the high watermark) and checkpoints it at once, so
+deleted records stay deleted across a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+
+from broker.handlers.base import BrokerServices, RequestContext
+from broker.metadata.controller import CreateTopicResult, NewTopic
+from broker.storage.errors import LogStorageError
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import (
+    CreatePartitionsRequest,
+    CreatePartitionsResponse,
+    CreateTopicsRequest,
+    CreateTopicsResponse,
+    DeleteRecordsRequest,
+    DeleteRecordsResponse,
+    DeleteTopicsRequest,
+    DeleteTopicsResponse,
+)
+
+__all__ = [
+    "create_partitions_error",
+    "create_topics_error",
+    "delete_records_error",
+    "delete_topics_error",
+    "handle_create_partitions",
+    "handle_create_topics",
+    "handle_delete_records",
+    "handle_delete_topics",
+]
+
+log = logging.getLogger("samsa.admin")
+
+_CTResult = CreateTopicsResponse.CreatableTopicResult
+_CTConfig = CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs
+
+_OFFSET_HIGH_WATERMARK = -1
+
+
+# -- CreateTopics ------------------------------------------------------------------------------
+
+
+def _topic_result(result: CreateTopicResult, version: int) -> _CTResult:
+    out = _CTResult(
+        name=result.name,
+        error_code=result.error,
+        error_message=result.message,
+        num_partitions=result.num_partitions,
+        replication_factor=result.replication_factor,
+        configs=None,
+    )
+    if version >= 5 and result.error == ErrorCode.NONE and result.configs is not None:
+        out.configs = [
+            _CTConfig(
+                name=name,
+                value=r.value,
+                read_only=False,
+                config_source=r.source,
+                is_sensitive=False,
+            )
+            for name, r in sorted(result.configs.items())
+        ]
+    return out
+
+
+def handle_create_topics(
+    services: BrokerServices, ctx: RequestContext, request: CreateTopicsRequest
+) -> Awaitable[CreateTopicsResponse]:
+    """Create topics (or only validate them)."""
+    return _create_topics(services, ctx.version, request)
+
+
+async def _create_topics(
+    services: BrokerServices, version: int, request: CreateTopicsRequest
+) -> CreateTopicsResponse:
+    topics = [
+        NewTopic(
+            name=t.name,
+            num_partitions=t.num_partitions,
+            replication_factor=t.replication_factor,
+            assignments={a.partition_index: list(a.broker_ids) for a in t.assignments} or None,
+            configs={c.name: c.value for c in t.configs},
+        )
+        for t in request.topics
+    ]
+    results = await services.controller.create_topics(topics, validate_only=request.validate_only)
+    return CreateTopicsResponse(
+        throttle_time_ms=0, topics=[_topic_result(r, version) for r in results]
+    )
+
+
+def create_topics_error(
+    request: CreateTopicsRequest, version: int, code: ErrorCode
+) -> CreateTopicsResponse:
+    """Every topic with the error."""
+    return CreateTopicsResponse(
+        topics=[_CTResult(name=t.name, error_code=code, error_message=None) for t in request.topics]
+    )
+
+
+# -- DeleteTopics ------------------------------------------------------------------------------
+
+
+def handle_delete_topics(
+    services: BrokerServices, ctx: RequestContext, request: DeleteTopicsRequest
+) -> Awaitable[DeleteTopicsResponse]:
+    """Delete topics with their logs."""
+    return _delete_topics(services, request)
+
+
+async def _delete_topics(
+    services: BrokerServices, request: DeleteTopicsRequest
+) -> DeleteTopicsResponse:
+    results = await services.controller.delete_topics(list(request.topic_names))
+    return DeleteTopicsResponse(
+        throttle_time_ms=0,
+        responses=[
+            DeleteTopicsResponse.DeletableTopicResult(name=r.name, error_code=r.error)
+            for r in results
+        ],
+    )
+
+
+def delete_topics_error(
+    request: DeleteTopicsRequest, version: int, code: ErrorCode
+) -> DeleteTopicsResponse:
+    """Every topic with the error."""
+    return DeleteTopicsResponse(
+        responses=[
+            DeleteTopicsResponse.DeletableTopicResult(name=n, error_code=code)
+            for n in request.topic_names
+        ]
+    )
+
+
+# -- CreatePartitions --------------------------------------------------------------------------
+
+
+def handle_create_partitions(
+    services: BrokerServices, ctx: RequestContext, request: CreatePartitionsRequest
+) -> Awaitable[CreatePartitionsResponse]:
+    """Add partitions to topics."""
+    return _create_partitions(services, request)
+
+
+async def _create_partitions(
+    services: BrokerServices, request: CreatePartitionsRequest
+) -> CreatePartitionsResponse:
+    asks = [
+        (
+            t.name,
+            t.count,
+            [list(a.broker_ids) for a in t.assignments] if t.assignments else None,
+        )
+        for t in request.topics
+    ]
+    results = await services.controller.create_partitions(asks, validate_only=request.validate_only)
+    return CreatePartitionsResponse(
+        throttle_time_ms=0,
+        results=[
+            CreatePartitionsResponse.CreatePartitionsTopicResult(
+                name=r.name, error_code=r.error, error_message=r.message
+            )
+            for r in results
+        ],
+    )
+
+
+def create_partitions_error(
+    request: CreatePartitionsRequest, version: int, code: ErrorCode
+) -> CreatePartitionsResponse:
+    """Every topic with the error."""
+    return CreatePartitionsResponse(
+        results=[
+            CreatePartitionsResponse.CreatePartitionsTopicResult(name=t.name, error_code=code)
+            for t in request.topics
+        ]
+    )
+
+
+# -- DeleteRecords -----------------------------------------------------------------------------
+
+_DRTopic = DeleteRecordsResponse.DeleteRecordsTopicResult
+_DRPartition = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult
+
+
+def handle_delete_records(
+    services: BrokerServices, ctx: RequestContext, request: DeleteRecordsRequest
+) -> DeleteRecordsResponse:
+    """Move log start offsets up; offset -1 means the high watermark."""
+    replicas = services.replica_manager
+    topics: list[_DRTopic] = []
+    moved = False
+    for topic in request.topics:
+        results: list[_DRPartition] = []
+        topics.append(_DRTopic(name=topic.name, partitions=results))
+        for p in topic.partitions:
+            try:
+                partition = replicas.get_partition(topic.name, p.partition_index)
+                log_ = partition.log
+                hw = partition.high_watermark
+                offset = hw if p.offset == _OFFSET_HIGH_WATERMARK else p.offset
+                if offset < 0 or offset > hw:
+                    results.append(
+                        _DRPartition(
+                            partition_index=p.partition_index,
+                            low_watermark=-1,
+                            error_code=ErrorCode.OFFSET_OUT_OF_RANGE,
+                        )
+                    )
+                    continue
+                if log_.increase_log_start_offset(offset):
+                    moved = True
+                    partition.producers.truncate_head(log_.log_start_offset)
+            except KafkaError as exc:
+                results.append(
+                    _DRPartition(
+                        partition_index=p.partition_index, low_watermark=-1, error_code=exc.code
+                    )
+                )
+                continue
+            results.append(
+                _DRPartition(
+                    partition_index=p.partition_index,
+                    low_watermark=log_.log_start_offset,
+                    error_code=0,
+                )
+            )
+    if moved:
+        try:
+            services.log_manager.checkpoint()
+        except LogStorageError as exc:
+            log.error("checkpoint after DeleteRecords failed: %s", exc)
+    return DeleteRecordsResponse(throttle_time_ms=0, topics=topics)
+
+
+def delete_records_error(
+    request: DeleteRecordsRequest, version: int, code: ErrorCode
+) -> DeleteRecordsResponse:
+    """Every partition with the error."""
+    return DeleteRecordsResponse(
+        topics=[
+            _DRTopic(
+                name=t.name,
+                partitions=[
+                    _DRPartition(
+                        partition_index=p.partition_index, low_watermark=-1, error_code=code
+                    )
+                    for p in t.partitions
+                ],
+            )
+            for t in request.topics
+        ]
+    )

@@ -1,0 +1,279 @@
+"""``MetadataImage``: the cluster's metadata as of a log offset, built by applying records.
+
+Pure: no IO, no clock. An image is immutable; ``MetadataDelta`` applies records on top of one
+(copying only the topics they touch) and ``build()`` makes the next image. The delta also
+says what changed, so that the replica manager and config listeners react to exactly that.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Final
+
+from broker.metadata.records import (
+    ConfigRecord,
+    MetadataRecord,
+    PartitionChangeRecord,
+    PartitionRecord,
+    ProducerIdsRecord,
+    RemoveTopicRecord,
+    TopicRecord,
+)
+
+__all__ = [
+    "BROKER_RESOURCE",
+    "NO_LEADER",
+    "TOPIC_RESOURCE",
+    "MetadataApplyError",
+    "MetadataDelta",
+    "MetadataImage",
+    "PartitionImage",
+    "TopicImage",
+]
+
+#: Kafka's resource type numbers (DescribeConfigs / ConfigRecord).
+TOPIC_RESOURCE: Final = 2
+BROKER_RESOURCE: Final = 4
+
+NO_LEADER: Final = -1
+
+_EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
+
+
+class MetadataApplyError(ValueError):
+    """A record does not fit the image (a partition of an unknown topic, a duplicate id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionImage:
+    """One partition: replicas, in-sync replicas, leader and epochs."""
+
+    partition_id: int
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    leader: int
+    leader_epoch: int
+    partition_epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicImage:
+    """One topic: its name, id and partitions by id."""
+
+    name: str
+    topic_id: uuid.UUID
+    partitions: Mapping[int, PartitionImage]
+
+    @property
+    def partition_count(self) -> int:
+        """Number of partitions."""
+        return len(self.partitions)
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataImage:
+    """The cluster's metadata after applying every record up to ``offset`` (-1: none)."""
+
+    offset: int = -1
+    topics_by_id: Mapping[uuid.UUID, TopicImage] = field(default_factory=dict)
+    topics_by_name: Mapping[str, TopicImage] = field(default_factory=dict)
+    configs: Mapping[tuple[int, str], Mapping[str, str]] = field(default_factory=dict)
+    next_producer_id: int = 0
+    """Producer ids below this were handed out (in blocks) and must never be reused."""
+
+    @classmethod
+    def empty(cls) -> MetadataImage:
+        """The image before any record."""
+        return cls()
+
+    def topic(self, name: str) -> TopicImage | None:
+        """The topic named ``name``, or None."""
+        return self.topics_by_name.get(name)
+
+    def partition(self, topic: str, partition: int) -> PartitionImage | None:
+        """One partition, or None if the topic or partition does not exist."""
+        t = self.topics_by_name.get(topic)
+        return None if t is None else t.partitions.get(partition)
+
+    def config(self, resource_type: int, name: str) -> Mapping[str, str]:
+        """The settings stored for a resource (topic overrides, dynamic broker settings)."""
+        return self.configs.get((resource_type, name), _EMPTY)
+
+    @property
+    def partition_count(self) -> int:
+        """Partitions of every topic."""
+        return sum(len(t.partitions) for t in self.topics_by_id.values())
+
+    def apply(self, offset: int, records: Iterable[MetadataRecord]) -> MetadataImage:
+        """The image after ``records`` (the first at ``offset``)."""
+        delta = MetadataDelta(self)
+        for i, record in enumerate(records):
+            delta.replay(offset + i, record)
+        return delta.build()
+
+
+class MetadataDelta:
+    """Records applied on top of an image; ``build()`` the next image (once).
+
+    After replaying, ``created_topics``, ``deleted_topics`` (the images as they were),
+    ``changed_partitions`` and ``changed_configs`` describe what changed.
+    """
+
+    def __init__(self, image: MetadataImage) -> None:
+        self.image = image
+        self._offset = image.offset
+        self._topics: dict[uuid.UUID, TopicImage] | None = None
+        self._changed: dict[uuid.UUID, dict[int, PartitionImage]] = {}
+        self._configs: dict[tuple[int, str], Mapping[str, str]] | None = None
+        self._next_producer_id = image.next_producer_id
+        self.created_topics: set[uuid.UUID] = set()
+        self.deleted_topics: dict[uuid.UUID, TopicImage] = {}
+        self.changed_partitions: set[tuple[uuid.UUID, int]] = set()
+        self.changed_configs: set[tuple[int, str]] = set()
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _topics_mut(self) -> dict[uuid.UUID, TopicImage]:
+        if self._topics is None:
+            self._topics = dict(self.image.topics_by_id)
+        return self._topics
+
+    def _configs_mut(self) -> dict[tuple[int, str], Mapping[str, str]]:
+        if self._configs is None:
+            self._configs = dict(self.image.configs)
+        return self._configs
+
+    def _partitions_mut(self, topic_id: uuid.UUID) -> dict[int, PartitionImage]:
+        parts = self._changed.get(topic_id)
+        if parts is None:
+            topic = self._topics_mut().get(topic_id)
+            if topic is None:
+                raise MetadataApplyError(f"partition record for unknown topic id {topic_id}")
+            parts = dict(topic.partitions)
+            self._changed[topic_id] = parts
+        return parts
+
+    # -- replay ----------------------------------------------------------------------------
+
+    def replay(self, offset: int, record: MetadataRecord) -> None:
+        """Apply one record (committed at ``offset``)."""
+        if offset <= self._offset:
+            raise MetadataApplyError(f"offset {offset} is not after {self._offset}")
+        self._offset = offset
+        if isinstance(record, TopicRecord):
+            self._replay_topic(record)
+        elif isinstance(record, PartitionRecord):
+            self._replay_partition(record)
+        elif isinstance(record, PartitionChangeRecord):
+            self._replay_partition_change(record)
+        elif isinstance(record, ConfigRecord):
+            self._replay_config(record)
+        elif isinstance(record, RemoveTopicRecord):
+            self._replay_remove_topic(record)
+        elif isinstance(record, ProducerIdsRecord):
+            if record.next_producer_id < self._next_producer_id:
+                raise MetadataApplyError(
+                    f"producer id block {record.next_producer_id} goes backwards "
+                    f"(already at {self._next_producer_id})"
+                )
+            self._next_producer_id = record.next_producer_id
+        else:
+            raise MetadataApplyError(f"cannot apply {type(record).__name__}")
+
+    def _replay_topic(self, record: TopicRecord) -> None:
+        topics = self._topics_mut()
+        if record.topic_id in topics:
+            raise MetadataApplyError(f"topic id {record.topic_id} exists already")
+        if any(t.name == record.name for t in topics.values()):
+            raise MetadataApplyError(f"topic {record.name!r} exists already")
+        topics[record.topic_id] = TopicImage(record.name, record.topic_id, {})
+        self._changed[record.topic_id] = {}
+        self.created_topics.add(record.topic_id)
+
+    def _replay_partition(self, record: PartitionRecord) -> None:
+        parts = self._partitions_mut(record.topic_id)
+        parts[record.partition_id] = PartitionImage(
+            record.partition_id,
+            tuple(record.replicas),
+            tuple(record.isr),
+            record.leader,
+            record.leader_epoch,
+            record.partition_epoch,
+        )
+        self.changed_partitions.add((record.topic_id, record.partition_id))
+
+    def _replay_partition_change(self, record: PartitionChangeRecord) -> None:
+        parts = self._partitions_mut(record.topic_id)
+        old = parts.get(record.partition_id)
+        if old is None:
+            raise MetadataApplyError(
+                f"change of unknown partition {record.partition_id} of {record.topic_id}"
+            )
+        new = replace(old, partition_epoch=old.partition_epoch + 1)
+        if record.leader is not None and record.leader != old.leader:
+            new = replace(new, leader=record.leader, leader_epoch=old.leader_epoch + 1)
+        if record.isr is not None:
+            new = replace(new, isr=tuple(record.isr))
+        if record.replicas is not None:
+            new = replace(new, replicas=tuple(record.replicas))
+        parts[record.partition_id] = new
+        self.changed_partitions.add((record.topic_id, record.partition_id))
+
+    def _replay_config(self, record: ConfigRecord) -> None:
+        configs = self._configs_mut()
+        key = (record.resource_type, record.resource_name)
+        current = dict(configs.get(key, _EMPTY))
+        if record.value is None:
+            current.pop(record.name, None)
+        else:
+            current[record.name] = record.value
+        if current:
+            configs[key] = MappingProxyType(current)
+        else:
+            configs.pop(key, None)
+        self.changed_configs.add(key)
+
+    def _replay_remove_topic(self, record: RemoveTopicRecord) -> None:
+        topics = self._topics_mut()
+        topic = topics.pop(record.topic_id, None)
+        if topic is None:
+            raise MetadataApplyError(f"removal of unknown topic id {record.topic_id}")
+        self._changed.pop(record.topic_id, None)
+        if record.topic_id in self.created_topics:
+            self.created_topics.discard(record.topic_id)
+        else:
+            self.deleted_topics[record.topic_id] = self.image.topics_by_id.get(
+                record.topic_id, topic
+            )
+        self.changed_partitions = {p for p in self.changed_partitions if p[0] != record.topic_id}
+        key = (TOPIC_RESOURCE, topic.name)
+        if key in (self._configs if self._configs is not None else self.image.configs):
+            self._configs_mut().pop(key, None)
+            self.changed_configs.add(key)
+
+    # -- result ----------------------------------------------------------------------------
+
+    def build(self) -> MetadataImage:
+        """The image with every replayed record applied."""
+        image = self.image
+        if self._topics is None and not self._changed:
+            by_id = image.topics_by_id
+            by_name = image.topics_by_name
+        else:
+            topics = self._topics_mut()
+            for topic_id, parts in self._changed.items():
+                t = topics[topic_id]
+                topics[topic_id] = TopicImage(t.name, t.topic_id, MappingProxyType(parts))
+            by_id = MappingProxyType(dict(topics))
+            by_name = MappingProxyType({t.name: t for t in topics.values()})
+        configs = image.configs if self._configs is None else MappingProxyType(dict(self._configs))
+        return MetadataImage(
+            offset=self._offset,
+            topics_by_id=by_id,
+            topics_by_name=by_name,
+            configs=configs,
+            next_producer_id=self._next_producer_id,
+        )

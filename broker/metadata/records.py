@@ -1,0 +1,262 @@
+"""Metadata records: the changes the controller commits and every broker applies.
+
+Record types and their numbers follow KRaft's (``TopicRecord`` is 2, ``PartitionRecord`` 3 …).
+Each record is versioned; its payload is a small JSON object, so the log stays readable with
+``samsa``-independent tools and new optional fields are easy to add (a reader ignores fields it
+does not know and fills missing ones with defaults; a record *version* it does not know stops
+it, because then the meaning may have changed).
+
+On disk (and, later, in Raft entries) records travel in batches that are all-or-nothing::
+
+    batch  := length int32 | crc32c uint32 | base_offset int64 | count int32 | record*
+    record := type int16 | version int16 | payload_length int32 | payload (JSON, UTF-8)
+
+``length`` counts the bytes after itself; the CRC-32C covers everything after the CRC.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Final, TypeAlias
+
+import crc32c
+
+__all__ = [
+    "BATCH_HEADER",
+    "MAX_BATCH_BYTES",
+    "MAX_RECORDS_PER_BATCH",
+    "ConfigRecord",
+    "MetadataRecord",
+    "MetadataRecordError",
+    "PartitionChangeRecord",
+    "PartitionRecord",
+    "ProducerIdsRecord",
+    "RemoveTopicRecord",
+    "TopicRecord",
+    "decode_batch",
+    "encode_batch",
+]
+
+#: Largest encoded batch: a CreateTopics of thousands of partitions fits with room to spare,
+#: and a corrupt length cannot make a reader allocate more.
+MAX_BATCH_BYTES: Final = 64 * 1024 * 1024
+#: Most records in one batch (same reasoning).
+MAX_RECORDS_PER_BATCH: Final = 1_000_000
+
+BATCH_HEADER: Final = struct.Struct(">iIqi")
+_RECORD_HEADER: Final = struct.Struct(">hhi")
+_CRC_END: Final = 8  # length + crc
+
+
+class MetadataRecordError(ValueError):
+    """A metadata record or batch does not decode, or names an unknown type or version."""
+
+
+class MetadataRecord:
+    """Base of every record type: ``TYPE`` (KRaft's number) and ``VERSION`` it is written at."""
+
+    TYPE: ClassVar[int]
+    VERSION: ClassVar[int] = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The payload fields."""
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if isinstance(value, uuid.UUID):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[f.name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRecord(MetadataRecord):
+    """A topic exists, with this name and id."""
+
+    TYPE: ClassVar[int] = 2
+    name: str
+    topic_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionRecord(MetadataRecord):
+    """A partition of a topic, as created (or re-stated in full)."""
+
+    TYPE: ClassVar[int] = 3
+    topic_id: uuid.UUID
+    partition_id: int
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    leader: int
+    leader_epoch: int = 0
+    partition_epoch: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigRecord(MetadataRecord):
+    """A setting of a resource (topic 2, broker 4) is set, or removed when ``value`` is None."""
+
+    TYPE: ClassVar[int] = 4
+    resource_type: int
+    resource_name: str
+    name: str
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionChangeRecord(MetadataRecord):
+    """A partition's leader, ISR or replicas change; None fields stay as they are.
+
+    Applying it bumps the partition epoch, and the leader epoch when the leader changes.
+    """
+
+    TYPE: ClassVar[int] = 5
+    topic_id: uuid.UUID
+    partition_id: int
+    leader: int | None = None
+    isr: tuple[int, ...] | None = None
+    replicas: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveTopicRecord(MetadataRecord):
+    """A topic (its partitions and configs) is deleted."""
+
+    TYPE: ClassVar[int] = 9
+    topic_id: uuid.UUID
+
+
+@dataclass(frozen=True, slots=True)
+class ProducerIdsRecord(MetadataRecord):
+    """Producer ids below ``next_producer_id`` are handed out (to ``broker_id``'s block)."""
+
+    TYPE: ClassVar[int] = 15
+    broker_id: int
+    next_producer_id: int
+
+
+_TYPES: Final[dict[int, type[MetadataRecord]]] = {
+    cls.TYPE: cls
+    for cls in (
+        TopicRecord,
+        PartitionRecord,
+        ConfigRecord,
+        PartitionChangeRecord,
+        RemoveTopicRecord,
+        ProducerIdsRecord,
+    )
+}
+
+Converter: TypeAlias = Callable[[Any], Any]
+
+
+def _tuple_or_none(v: Any) -> tuple[int, ...] | None:
+    return None if v is None else tuple(int(x) for x in v)
+
+
+_CONVERTERS: Final[dict[str, Converter]] = {
+    "topic_id": lambda v: uuid.UUID(v),
+    "replicas": _tuple_or_none,
+    "isr": _tuple_or_none,
+}
+
+
+def _encode_record(record: MetadataRecord, out: bytearray) -> None:
+    payload = json.dumps(record.to_json(), separators=(",", ":"), sort_keys=True).encode()
+    out += _RECORD_HEADER.pack(record.TYPE, record.VERSION, len(payload))
+    out += payload
+
+
+def _decode_record(type_: int, version: int, payload: bytes) -> MetadataRecord:
+    cls = _TYPES.get(type_)
+    if cls is None:
+        raise MetadataRecordError(f"unknown metadata record type {type_}")
+    if version > cls.VERSION:
+        raise MetadataRecordError(
+            f"{cls.__name__} version {version} is newer than this broker knows ({cls.VERSION})"
+        )
+    try:
+        data = json.loads(payload)
+        if not isinstance(data, dict):
+            raise ValueError("payload is not an object")
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        kwargs = {k: _CONVERTERS.get(k, _identity)(v) for k, v in data.items() if k in known}
+        return cls(**kwargs)
+    except (ValueError, TypeError) as exc:
+        raise MetadataRecordError(f"malformed {cls.__name__}: {exc}") from None
+
+
+def _identity(v: Any) -> Any:
+    return v
+
+
+def encode_batch(base_offset: int, records: Sequence[MetadataRecord]) -> bytes:
+    """One batch holding ``records``, the first at ``base_offset``."""
+    if not records:
+        raise ValueError("a metadata batch needs at least one record")
+    if len(records) > MAX_RECORDS_PER_BATCH:
+        raise ValueError(f"{len(records)} records exceed {MAX_RECORDS_PER_BATCH} per batch")
+    out = bytearray(BATCH_HEADER.size)
+    for record in records:
+        _encode_record(record, out)
+    if len(out) > MAX_BATCH_BYTES:
+        raise ValueError(f"metadata batch of {len(out)} bytes exceeds {MAX_BATCH_BYTES}")
+    struct.pack_into(">qi", out, _CRC_END, base_offset, len(records))
+    crc = crc32c.crc32c(memoryview(out)[_CRC_END:])
+    struct.pack_into(">iI", out, 0, len(out) - 4, crc)
+    return bytes(out)
+
+
+def decode_batch(
+    buf: bytes | memoryview, pos: int = 0
+) -> tuple[int, list[MetadataRecord], int] | None:
+    """Decode the batch at ``pos``: ``(base_offset, records, next_position)``.
+
+    None when fewer bytes remain than the batch needs (a torn tail). MetadataRecordError for
+    a batch that is complete but corrupt (bad CRC, lengths, types).
+    """
+    view = memoryview(buf)
+    if len(view) - pos < BATCH_HEADER.size:
+        return None
+    length, crc, base_offset, count = BATCH_HEADER.unpack_from(view, pos)
+    if length < BATCH_HEADER.size - 4 or length + 4 > MAX_BATCH_BYTES:
+        raise MetadataRecordError(f"metadata batch at {pos} has impossible length {length}")
+    end = pos + 4 + length
+    if end > len(view):
+        return None
+    if crc32c.crc32c(view[pos + _CRC_END : end]) != crc:
+        raise MetadataRecordError(f"metadata batch at {pos} fails its CRC")
+    if not 0 < count <= MAX_RECORDS_PER_BATCH:
+        raise MetadataRecordError(f"metadata batch at {pos} has record count {count}")
+    records: list[MetadataRecord] = []
+    at = pos + BATCH_HEADER.size
+    for _ in range(count):
+        if at + _RECORD_HEADER.size > end:
+            raise MetadataRecordError(f"metadata batch at {pos} is shorter than its records")
+        type_, version, size = _RECORD_HEADER.unpack_from(view, at)
+        at += _RECORD_HEADER.size
+        if size < 0 or at + size > end:
+            raise MetadataRecordError(f"metadata record at {at} has bad length {size}")
+        records.append(_decode_record(type_, version, bytes(view[at : at + size])))
+        at += size
+    if at != end:
+        raise MetadataRecordError(f"metadata batch at {pos} has {end - at} trailing bytes")
+    return base_offset, records, end
+
+
+def iter_batches(buf: bytes) -> Iterator[tuple[int, list[MetadataRecord], int]]:
+    """Every whole batch of ``buf`` as ``(base_offset, records, end_position)``; stops at a
+    torn tail, raises MetadataRecordError at a corrupt batch."""
+    pos = 0
+    while True:
+        found = decode_batch(buf, pos)
+        if found is None:
+            return
+        yield found
+        pos = found[2]

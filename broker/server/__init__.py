@@ -1,0 +1,1 @@
+"""The network layer: the listener and the Kafka protocol on each connection."""

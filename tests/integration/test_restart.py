@@ -1,0 +1,137 @@
+"""Restarts lose nothing: records, topic ids, configs, leader epochs, the cluster id; and a
+``kill -9`` of a broker process loses nothing that was acknowledged."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from support.kafka_ops import create_topic, fetch, list_offset, metadata, produce, values_of
+from support.wire import WireClient, make_batch
+
+from broker.app import Broker
+
+STARTUP_TIMEOUT_S = 20.0
+
+
+async def test_restart_keeps_records_topic_ids_and_configs(tmp_path: Path) -> None:
+    async with Broker.embedded(tmp_path) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        await create_topic(client, "kept", partitions=2, configs={"retention.ms": "86400000"})
+        for i in range(10):
+            await produce(client, "kept", i % 2, make_batch([b"r%d" % i]))
+        cluster_id = broker.cluster_id
+        topic_id = broker.controller.image.topic("kept").topic_id  # type: ignore[union-attr]
+        await client.close()
+    async with Broker.embedded(tmp_path) as broker:
+        assert broker.cluster_id == cluster_id
+        assert broker.controller.image.topic("kept").topic_id == topic_id  # type: ignore[union-attr]
+        client = await WireClient.connect(broker.bootstrap_servers)
+        [t] = (await metadata(client, ["kept"], allow_auto_create=False)).topics
+        assert t.error_code == 0 and len(t.partitions) == 2
+        got = []
+        for p in (0, 1):
+            data = await fetch(client, "kept", p, 0)
+            assert data.high_watermark == 5
+            got += values_of(data.records)
+        assert sorted(got) == sorted(b"r%d" % i for i in range(10))
+        assert (await list_offset(client, "kept", 0, -1)).offset == 5
+        config = broker.controller.topic_configs("kept")  # type: ignore[union-attr]
+        assert config["retention.ms"].value == "86400000"
+        # Appends continue where the log ended.
+        assert (await produce(client, "kept", 0, make_batch([b"more"]))).base_offset == 5
+        await client.close()
+
+
+async def test_deleted_topics_stay_deleted(tmp_path: Path) -> None:
+    async with Broker.embedded(tmp_path) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        await create_topic(client, "doomed")
+        await produce(client, "doomed", 0, make_batch([b"x"]))
+        from protocol.messages import DeleteTopicsRequest
+
+        await client.request(DeleteTopicsRequest(topic_names=["doomed"], timeout_ms=1000), 4)
+        await client.close()
+    async with Broker.embedded(tmp_path) as broker:
+        assert broker.controller.image.topic("doomed") is None  # type: ignore[union-attr]
+        assert not (tmp_path / "doomed-0").exists()
+
+
+async def test_refuses_to_start_without_its_metadata_log(tmp_path: Path) -> None:
+    async with Broker.embedded(tmp_path) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        await create_topic(client, "t")
+        await produce(client, "t", 0, make_batch([b"x"]))
+        await client.close()
+    (tmp_path / "__cluster_metadata" / "metadata.log").unlink()
+    from broker.app import BrokerStartError
+
+    try:
+        async with Broker.embedded(tmp_path):
+            raise AssertionError("the broker started")
+    except BrokerStartError as exc:
+        assert "metadata log" in str(exc)
+    assert (tmp_path / "t-0").exists()  # nothing was deleted
+
+
+def _start_process(data_dir: Path, port_file: Path) -> subprocess.Popen[bytes]:
+    code = (
+        "import asyncio, sys\n"
+        "from broker.app import Broker, new_event_loop\n"
+        "async def main():\n"
+        f"    settings = {{'log.flush.policy': 'group'}}\n"
+        f"    async with Broker.embedded({str(data_dir)!r}, **settings) as b:\n"
+        f"        open({str(port_file)!r}, 'w').write(str(b.port))\n"
+        "        await asyncio.Event().wait()\n"
+        "loop = new_event_loop(); loop.run_until_complete(main())\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
+    return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+def _read_port(port_file: Path) -> int | None:
+    text = port_file.read_text() if port_file.exists() else ""
+    return int(text) if text else None
+
+
+async def _wait_for_port(port_file: Path, proc: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the broker process died"
+        port = _read_port(port_file)
+        if port is not None:
+            return port
+        await asyncio.sleep(0.02)
+    raise AssertionError("the broker process did not start")
+
+
+async def test_kill_9_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    port_file = tmp_path / "port"
+    proc = _start_process(data_dir, port_file)
+    try:
+        port = await _wait_for_port(port_file, proc)
+        client = await WireClient.connect(f"127.0.0.1:{port}")
+        await create_topic(client, "durable")
+        acked = []
+        for i in range(50):
+            r = await produce(client, "durable", 0, make_batch([b"m%d" % i]), acks=1)
+            assert r.error_code == 0
+            acked.append(b"m%d" % i)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        await client.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    async with Broker.embedded(data_dir) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        data = await fetch(client, "durable", 0, 0)
+        assert values_of(data.records) == acked
+        await client.close()
