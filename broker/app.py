@@ -2,8 +2,10 @@
 
 Start-up order: lock the data directories (``meta.properties`` gives the cluster id), open the
 logs (recovering them after an unclean stop), replay the metadata log into an image, reconcile
-logs with it, start the flusher, then listen. Stopping reverses it: stop listening, snapshot
-producer state, flush, write checkpoints and the clean-shutdown marker.
+logs with it, start the flusher, start the group coordinator (creating ``__consumer_offsets`` if
+missing; its partitions load in the background), then listen. Stopping reverses it: the group
+coordinator answers its parked requests, stop listening, snapshot producer state, flush, write
+checkpoints and the clean-shutdown marker.
 
 Embedded use::
 
@@ -28,6 +30,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from broker.config import BrokerConfig, load_config
+from broker.group_coordinator.driver import GroupCoordinator
+from broker.group_coordinator.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
 from broker.metadata.controller import Controller
@@ -84,6 +88,7 @@ class Broker:
         self.metadata_log: FileMetadataLog | None = None
         self.controller: Controller | None = None
         self.replica_manager: ReplicaManager | None = None
+        self.group_coordinator: GroupCoordinator | None = None
         self.server: KafkaServer | None = None
         self.services: BrokerServices | None = None
         self._maintenance: asyncio.Task[None] | None = None
@@ -111,6 +116,14 @@ class Broker:
     def data_dirs(self) -> list[Path]:
         """The log directories."""
         return list(self.config.log_dirs)
+
+    def group_lag(self, group_id: str) -> list[PartitionLag]:
+        """Per partition with a committed offset of ``group_id``: the committed offset, the log
+        end offset (high watermark), the lag and the commit time. Call it on the broker's
+        event loop (``broker/group_coordinator/lag.py``)."""
+        if self.group_coordinator is None or self.replica_manager is None:
+            return []
+        return group_lag(self.group_coordinator, self.replica_manager, group_id)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -176,8 +189,21 @@ class Broker:
         )
         self.replica_manager = replicas
         replicas.startup()
-        controller.set_publisher(replicas.publish)
+        try:
+            coordinator = GroupCoordinator(config, controller, replicas, clock_ms=self.clock_ms)
+        except ValueError as exc:
+            raise BrokerStartError(f"group coordinator settings: {exc}") from exc
+        self.group_coordinator = coordinator
+
+        def publish(image: MetadataImage, delta: MetadataDelta) -> None:
+            replicas.publish(image, delta)
+            coordinator.on_metadata(image, delta)
+
+        controller.set_publisher(publish)
         await flusher.start()
+        # Creates __consumer_offsets if missing; its partitions load in the background
+        # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
+        await coordinator.start()
         table = build_dispatch_table()
         services = BrokerServices(
             config=config,
@@ -186,6 +212,7 @@ class Broker:
             replica_manager=replicas,
             log_manager=log_manager,
             fetch_purgatory=purgatory,
+            group_coordinator=coordinator,
             clock_ms=self.clock_ms,
         )
         server = KafkaServer(config, services, table)
@@ -206,6 +233,10 @@ class Broker:
         log.info("broker %d stopped", self.config.node_id)
 
     async def _teardown(self) -> None:
+        if self.group_coordinator is not None:
+            # Parked group requests get NOT_COORDINATOR (clients retry elsewhere or later)
+            # while their connections are still open.
+            await self.group_coordinator.stop()
         if self.server is not None:
             await self.server.stop()
         if self._maintenance is not None:
@@ -232,6 +263,7 @@ class Broker:
             self.metadata_log.close()
         self.server = None
         self.services = None
+        self.group_coordinator = None
         self.replica_manager = None
         self.controller = None
         self.metadata_log = None

@@ -178,13 +178,35 @@ class BrokerConfig(BaseSettings):
         default=False, alias="unclean.leader.election.enable"
     )
 
-    # -- for the group coordinator (a later issue) --------------------------------------------
+    # -- the group coordinator (broker/group) -------------------------------------------------
     offsets_topic_num_partitions: int = Field(
-        default=50, alias="offsets.topic.num.partitions", ge=1
+        default=50, alias="offsets.topic.num.partitions", ge=1, le=1000
     )
+    """Partitions of ``__consumer_offsets`` when the broker creates it (an existing topic keeps
+    its count: it decides where every group lives). At most 1000 (Kafka has no bound): each
+    partition is a log and a replay at start-up."""
     offsets_topic_replication_factor: int = Field(
         default=1, alias="offsets.topic.replication.factor", ge=1
     )
+    offsets_topic_segment_bytes: int = Field(
+        default=100 * _MIB, alias="offsets.topic.segment.bytes", ge=14
+    )
+    offsets_commit_timeout_ms: int = Field(
+        default=5000, alias="offsets.commit.timeout.ms", ge=1
+    )
+    """How long a commit (or group metadata write) waits for its records to be committed
+    before the request fails (Kafka's setting)."""
+    offsets_retention_minutes: int = Field(
+        default=10_080, alias="offsets.retention.minutes", ge=1
+    )
+    offsets_retention_check_interval_ms: int = Field(
+        default=600_000, alias="offsets.retention.check.interval.ms", ge=1
+    )
+    offset_metadata_max_bytes: int = Field(
+        default=4096, alias="offset.metadata.max.bytes", ge=0, le=10_000
+    )
+    group_max_size: int = Field(default=1000, alias="group.max.size", ge=1)
+    """Kafka's default is unlimited; see broker/group/README.md."""
     group_initial_rebalance_delay_ms: int = Field(
         default=3000, alias="group.initial.rebalance.delay.ms", ge=0
     )

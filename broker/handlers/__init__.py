@@ -1,8 +1,9 @@
 """The dispatch table: API key → handler, with the versions advertised in ApiVersions.
 
-Only what is implemented is advertised (COMPAT.md's ranges). The group coordinator (a later
-issue, ``broker/group/``) adds FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-OffsetCommit, OffsetFetch, DescribeGroups, ListGroups, DeleteGroups and OffsetDelete here.
+Only what is implemented is advertised (COMPAT.md's ranges). The group APIs (``groups.py``)
+are served by the group coordinator (``broker/group/`` core, ``broker/group_coordinator/``
+driver): OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches
+keys).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from broker.handlers import (
     api_versions,
     configs,
     fetch,
+    groups,
     init_producer_id,
     metadata,
     offsets,
@@ -54,6 +56,17 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
             configs.incremental_alter_configs_error,
         ),
         ApiHandler(60, 0, 1, metadata.handle_describe_cluster, metadata.describe_cluster_error),
-        # Group coordinator (broker/group/, a later issue): 8-16, 42, 47.
+        # The group coordinator (broker/group/, broker/group_coordinator/).
+        ApiHandler(8, 2, 8, groups.handle_offset_commit, groups.offset_commit_error),
+        ApiHandler(9, 1, 7, groups.handle_offset_fetch, groups.offset_fetch_error),
+        ApiHandler(10, 0, 3, groups.handle_find_coordinator, groups.find_coordinator_error),
+        ApiHandler(11, 0, 7, groups.handle_join_group, groups.join_group_error),
+        ApiHandler(12, 0, 4, groups.handle_heartbeat, groups.heartbeat_error),
+        ApiHandler(13, 0, 4, groups.handle_leave_group, groups.leave_group_error),
+        ApiHandler(14, 0, 5, groups.handle_sync_group, groups.sync_group_error),
+        ApiHandler(15, 0, 5, groups.handle_describe_groups, groups.describe_groups_error),
+        ApiHandler(16, 0, 5, groups.handle_list_groups, groups.list_groups_error),
+        ApiHandler(42, 0, 2, groups.handle_delete_groups, groups.delete_groups_error),
+        ApiHandler(47, 0, 0, groups.handle_offset_delete, groups.offset_delete_error),
     ]
     return {e.api_key: e for e in entries}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 from broker.config import BrokerConfig
 from broker.metadata.controller import Controller
@@ -27,6 +27,9 @@ from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
 from protocol.messages import Message
+
+if TYPE_CHECKING:
+    from broker.group_coordinator.driver import GroupCoordinator
 
 __all__ = [
     "CLOSE_CONNECTION",
@@ -79,6 +82,8 @@ class BrokerServices:
     replica_manager: ReplicaManager
     log_manager: LogManager
     fetch_purgatory: Purgatory[TopicPartition]
+    #: The group coordinator (None in tests that build services without one).
+    group_coordinator: GroupCoordinator | None = None
     advertised_host: str = "127.0.0.1"
     advertised_port: int = 0
     clock_ms: Callable[[], int] = _wall_clock_ms

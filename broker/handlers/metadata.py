@@ -6,7 +6,8 @@ created when ``auto.create.topics.enable`` and the request (v4+) allow it; the r
 for the commit and then describes them fully, so clients need no retry. A name that is not a
 legal topic name gets INVALID_TOPIC_EXCEPTION; an unknown topic that is not created,
 UNKNOWN_TOPIC_OR_PARTITION. A partition without a leader (its log offline) gets
-LEADER_NOT_AVAILABLE with the replica listed as offline.
+LEADER_NOT_AVAILABLE with the replica listed as offline. Internal topics (``__consumer_offsets``)
+are marked ``is_internal``.
 
 The per-topic response structs depend only on the image, so they are cached per image.
 """
@@ -17,6 +18,7 @@ from collections.abc import Awaitable, Sequence
 from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext
+from broker.internal_topics import is_internal_topic
 from broker.metadata.controller import NewTopic, topic_name_error
 from broker.metadata.image import NO_LEADER, MetadataImage, TopicImage
 from broker.storage.names import TopicPartition
@@ -72,7 +74,12 @@ def _describe_topic(
                     offline_replicas=[],
                 )
             )
-        found = _Topic(error_code=0, name=topic.name, is_internal=False, partitions=partitions)
+        found = _Topic(
+            error_code=0,
+            name=topic.name,
+            is_internal=is_internal_topic(topic.name),
+            partitions=partitions,
+        )
         cache[topic.name] = found
     if offline:
         return _with_offline_logs(services, found, offline)
@@ -100,7 +107,9 @@ def _with_offline_logs(
         else p
         for p in topic.partitions
     ]
-    return _Topic(error_code=0, name=topic.name, is_internal=False, partitions=partitions)
+    return _Topic(
+        error_code=0, name=topic.name, is_internal=topic.is_internal, partitions=partitions
+    )
 
 
 def _response(

@@ -12,6 +12,9 @@ handler returns (idempotent producers pipeline requests and rely on that order).
   acks=all responses wait for that — the durability promise of the policy;
 * other policies: the high watermark moves at once and the response is immediate.
 
+Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
+INVALID_TOPIC_EXCEPTION, as from Kafka.
+
 acks=all waits at most ``timeout_ms`` (REQUEST_TIMED_OUT after). acks=0 gets no response; if a
 partition failed, the connection is closed instead, as Kafka does, so that the producer
 notices.
@@ -24,6 +27,7 @@ from collections.abc import Awaitable
 from typing import Final, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, BrokerServices, Outcome, RequestContext
+from broker.internal_topics import INTERNAL_TOPICS
 from broker.replication.manager import DURABILITY_TIMEOUT_S
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ErrorCode, KafkaError
@@ -78,9 +82,14 @@ def handle_produce(
     for topic in request.topic_data:
         partition_responses: list[_PartitionResponse] = []
         responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
+        topic_fixed, topic_reason = fixed, reason
+        if topic_fixed is None and topic.name in INTERNAL_TOPICS:
+            # Only the broker writes internal topics (Kafka's answer to clients).
+            topic_fixed = ErrorCode.INVALID_TOPIC_EXCEPTION
+            topic_reason = f"Cannot append to internal topic {topic.name}"
         for data in topic.partition_data:
-            if fixed is not None:
-                partition_responses.append(_failed(data.index, fixed, reason, version))
+            if topic_fixed is not None:
+                partition_responses.append(_failed(data.index, topic_fixed, topic_reason, version))
                 failed = True
                 continue
             try:

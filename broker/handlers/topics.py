@@ -2,7 +2,9 @@
 (37, v0-3) and DeleteRecords (21, v0-2).
 
 The first three are translations to the controller, which validates (Kafka's topic name rules,
-partition counts, replication factor ≤ 1 broker, configs) and commits. DeleteRecords moves each
+partition counts, replication factor ≤ 1 broker, configs) and commits. Internal topics
+(``__consumer_offsets``) cannot be deleted or given more partitions (INVALID_REQUEST): either
+would separate groups from their committed offsets. DeleteRecords moves each
 partition's log start offset (at most to the high watermark) and checkpoints it at once, so
 deleted records stay deleted across a crash.
 """
@@ -13,6 +15,7 @@ import logging
 from collections.abc import Awaitable
 
 from broker.handlers.base import BrokerServices, RequestContext
+from broker.internal_topics import is_internal_topic
 from broker.metadata.controller import CreateTopicResult, NewTopic
 from broker.storage.errors import LogStorageError
 from protocol.errors import ErrorCode, KafkaError
@@ -120,14 +123,25 @@ def handle_delete_topics(
 async def _delete_topics(
     services: BrokerServices, request: DeleteTopicsRequest
 ) -> DeleteTopicsResponse:
-    results = await services.controller.delete_topics(list(request.topic_names))
-    return DeleteTopicsResponse(
-        throttle_time_ms=0,
-        responses=[
-            DeleteTopicsResponse.DeletableTopicResult(name=r.name, error_code=r.error)
-            for r in results
-        ],
-    )
+    names = list(request.topic_names)
+    allowed = [n for n in names if not is_internal_topic(n)]
+    results = await services.controller.delete_topics(allowed) if allowed else []
+    by_name = iter(results)
+    responses = []
+    for name in names:
+        if is_internal_topic(name):
+            # The coordinator's log: deleting it would lose every group's offsets.
+            responses.append(
+                DeleteTopicsResponse.DeletableTopicResult(
+                    name=name, error_code=ErrorCode.INVALID_REQUEST
+                )
+            )
+        else:
+            r = next(by_name)
+            responses.append(
+                DeleteTopicsResponse.DeletableTopicResult(name=r.name, error_code=r.error)
+            )
+    return DeleteTopicsResponse(throttle_time_ms=0, responses=responses)
 
 
 def delete_topics_error(
@@ -163,16 +177,33 @@ async def _create_partitions(
         )
         for t in request.topics
     ]
-    results = await services.controller.create_partitions(asks, validate_only=request.validate_only)
-    return CreatePartitionsResponse(
-        throttle_time_ms=0,
-        results=[
-            CreatePartitionsResponse.CreatePartitionsTopicResult(
-                name=r.name, error_code=r.error, error_message=r.message
-            )
-            for r in results
-        ],
+    allowed = [a for a in asks if not is_internal_topic(a[0])]
+    results = (
+        await services.controller.create_partitions(allowed, validate_only=request.validate_only)
+        if allowed
+        else []
     )
+    by_name = iter(results)
+    out = []
+    for name, _, _ in asks:
+        if is_internal_topic(name):
+            # Groups are placed by hashing over the partition count: adding partitions to
+            # __consumer_offsets would move groups away from their offsets.
+            out.append(
+                CreatePartitionsResponse.CreatePartitionsTopicResult(
+                    name=name,
+                    error_code=ErrorCode.INVALID_REQUEST,
+                    error_message=f"Cannot add partitions to internal topic {name}",
+                )
+            )
+        else:
+            r = next(by_name)
+            out.append(
+                CreatePartitionsResponse.CreatePartitionsTopicResult(
+                    name=r.name, error_code=r.error, error_message=r.message
+                )
+            )
+    return CreatePartitionsResponse(throttle_time_ms=0, results=out)
 
 
 def create_partitions_error(

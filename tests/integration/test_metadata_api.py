@@ -43,7 +43,8 @@ async def test_auto_create_uses_num_partitions(client: WireClient) -> None:
 async def test_auto_create_can_be_refused_by_the_request(client: WireClient) -> None:
     [topic] = (await metadata(client, ["nope"], allow_auto_create=False)).topics
     assert topic.error_code == 3  # UNKNOWN_TOPIC_OR_PARTITION
-    assert (await metadata(client, None)).topics == []
+    # Only the broker's own internal topic exists.
+    assert [t.name for t in (await metadata(client, None)).topics] == ["__consumer_offsets"]
 
 
 @pytest.mark.samsa_config(**{"auto.create.topics.enable": False})
@@ -61,9 +62,10 @@ async def test_invalid_names_get_invalid_topic_exception(client: WireClient) -> 
 async def test_all_topics_null_list_and_v0_empty_list(client: WireClient) -> None:
     await create_topic(client, "a")
     await create_topic(client, "b", partitions=2)
-    assert {t.name for t in (await metadata(client, None)).topics} == {"a", "b"}
+    internal = "__consumer_offsets"  # created by the broker, listed like any topic (as Kafka)
+    assert {t.name for t in (await metadata(client, None)).topics} == {"a", "b", internal}
     v0 = await client.request(MetadataRequest(topics=[]), 0)
-    assert {t.name for t in v0.topics} == {"a", "b"}
+    assert {t.name for t in v0.topics} == {"a", "b", internal}
     v1 = await client.request(MetadataRequest(topics=[]), 1)
     assert v1.topics == []
 

@@ -1,0 +1,27 @@
+"""Kafka's internal topics: written by the broker, never by clients (Kafka's ``Topic.isInternal``).
+
+Metadata marks them ``is_internal`` (consumers subscribing by pattern skip them), Produce refuses
+them with INVALID_TOPIC_EXCEPTION, and DeleteTopics and CreatePartitions refuse to change them.
+Samsa creates only ``__consumer_offsets`` (the group coordinator's log); ``__transaction_state``
+is listed because Kafka treats the name as internal too.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "GROUP_METADATA_TOPIC",
+    "INTERNAL_TOPICS",
+    "TRANSACTION_STATE_TOPIC",
+    "is_internal_topic",
+]
+
+GROUP_METADATA_TOPIC: Final = "__consumer_offsets"
+TRANSACTION_STATE_TOPIC: Final = "__transaction_state"
+INTERNAL_TOPICS: Final = frozenset({GROUP_METADATA_TOPIC, TRANSACTION_STATE_TOPIC})
+
+
+def is_internal_topic(name: str) -> bool:
+    """Whether ``name`` is one of Kafka's internal topics."""
+    return name in INTERNAL_TOPICS

@@ -1,0 +1,154 @@
+"""aiokafka 0.12 group consumers (JoinGroup 5, SyncGroup 3, Heartbeat 1, LeaveGroup 1,
+OffsetCommit 2, OffsetFetch 1, all hard-coded) against Samsa: two members share a topic exactly
+once with manual commits, one leaves and the other takes over, and a new member resumes from
+the committed offsets. It runs in the virtualenv of ``test_aiokafka_012.py`` (same cache)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from broker import Broker
+
+VERSION = "0.12.0"
+INSTALL_TIMEOUT_S = 300
+RUN_TIMEOUT_S = 90
+
+pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT_S * 2 + RUN_TIMEOUT_S)
+
+SCRIPT = textwrap.dedent("""
+    import asyncio, sys
+    import aiokafka
+    from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+    assert aiokafka.__version__ == sys.argv[2], aiokafka.__version__
+    TIMEOUT_S = 30
+
+    class Member:
+        def __init__(self, bootstrap):
+            self.consumer = AIOKafkaConsumer(
+                "aio12-g", bootstrap_servers=bootstrap, group_id="aio12-group",
+                auto_offset_reset="earliest", enable_auto_commit=False,
+                heartbeat_interval_ms=300,
+            )
+            self.values = []
+            self.task = None
+
+        @property
+        def assigned(self):
+            return {tp.partition for tp in self.consumer.assignment()}
+
+        async def start(self):
+            await self.consumer.start()
+            self.task = asyncio.ensure_future(self.run())
+
+        async def run(self):
+            while True:
+                batches = await self.consumer.getmany(timeout_ms=100)
+                for records in batches.values():
+                    self.values.extend(r.value for r in records)
+                if batches:
+                    await self.consumer.commit()
+
+        async def stop(self):
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+            await self.consumer.stop()
+
+    async def until(condition, what):
+        try:
+            await asyncio.wait_for(_until(condition), TIMEOUT_S)
+        except asyncio.TimeoutError:
+            raise AssertionError("timed out waiting for " + what)
+
+    async def _until(condition):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+    async def main(bootstrap):
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        await producer.start()
+
+        async def produce(prefix, n):
+            values = [b"%s-%d" % (prefix, i) for i in range(n)]
+            for v in values:
+                await producer.send_and_wait("aio12-g", v, key=v)
+            return values
+
+        first = await produce(b"a", 60)
+        a, b = Member(bootstrap), Member(bootstrap)
+        await a.start()
+        await b.start()
+        await until(lambda: a.assigned and b.assigned and a.assigned | b.assigned == {0, 1},
+                    "two members sharing two partitions")
+        await until(lambda: len(a.values) + len(b.values) >= 60, "the first records")
+        await a.stop()
+        await until(lambda: b.assigned == {0, 1}, "b owning every partition")
+        second = await produce(b"b", 40)
+        await until(lambda: len(a.values) + len(b.values) >= 100, "the second records")
+        assert sorted(a.values + b.values) == sorted(first + second)
+        await b.stop()
+        third = await produce(b"c", 10)
+        c = Member(bootstrap)
+        await c.start()
+        await until(lambda: len(c.values) >= 10, "the third records")
+        assert sorted(c.values) == sorted(third), c.values
+        await c.stop()
+        await producer.stop()
+        print("OK", len(a.values) + len(b.values) + len(c.values))
+
+    asyncio.run(main(sys.argv[1]))
+""")
+
+
+@pytest.fixture(scope="module")
+def aiokafka_012_python(request: pytest.FixtureRequest) -> Path:
+    """The interpreter of a virtualenv with aiokafka 0.12 (created on first use)."""
+    root = Path(request.config.cache.mkdir(f"samsa-aiokafka-{VERSION}"))
+    python = root / "venv" / "bin" / "python"
+    marker = root / "installed"
+    if not marker.exists():
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "venv", "--clear", str(root / "venv")],
+                check=True,
+                capture_output=True,
+                timeout=INSTALL_TIMEOUT_S,
+            )
+            subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", f"aiokafka=={VERSION}"],
+                check=True,
+                capture_output=True,
+                timeout=INSTALL_TIMEOUT_S,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
+            detail = getattr(exc, "stderr", b"") or b""
+            pytest.skip(
+                f"cannot install aiokafka=={VERSION} into a virtualenv: {exc}; "
+                f"{detail.decode(errors='replace')[-500:]}"
+            )
+        marker.write_text(VERSION)
+    return python
+
+
+@pytest.fixture(scope="module")
+def broker() -> Iterator[Broker]:
+    settings = {"num.partitions": 2, "group.initial.rebalance.delay.ms": 0}
+    with Broker.embedded_in_thread(**settings) as b:
+        yield b
+
+
+def test_aiokafka_012_group_consumers(broker: Broker, aiokafka_012_python: Path) -> None:
+    result = subprocess.run(
+        [str(aiokafka_012_python), "-c", SCRIPT, broker.bootstrap_servers, VERSION],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "OK 110"
