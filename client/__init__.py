@@ -1,0 +1,61 @@
+"""Samsa's Kafka client: asyncio ``Producer``, ``Consumer`` and ``Admin``, built on ``protocol``.
+
+A synchronous facade with the same surface lives in ``client.sync``.
+"""
+
+from client.admin import Admin, NewTopic
+from client.config import AdminConfig, ClientConfig, ConsumerConfig, ProducerConfig
+from client.consumer import Consumer, ConsumerRebalanceListener, ConsumerRecord
+from client.errors import (
+    ClientClosedError,
+    ClientError,
+    CommitFailedError,
+    ConfigError,
+    IllegalStateError,
+    KafkaConnectionError,
+    KafkaError,
+    KafkaTimeoutError,
+    NoOffsetForPartitionError,
+    SerializationError,
+    UnsupportedFeatureError,
+)
+from client.producer import Producer, RecordFuture
+from client.types import (
+    BrokerInfo,
+    OffsetAndMetadata,
+    OffsetAndTimestamp,
+    RecordMetadata,
+    TimestampType,
+    TopicPartition,
+)
+
+__all__ = [
+    "Admin",
+    "AdminConfig",
+    "BrokerInfo",
+    "ClientClosedError",
+    "ClientConfig",
+    "ClientError",
+    "CommitFailedError",
+    "ConfigError",
+    "Consumer",
+    "ConsumerConfig",
+    "ConsumerRebalanceListener",
+    "ConsumerRecord",
+    "IllegalStateError",
+    "KafkaConnectionError",
+    "KafkaError",
+    "KafkaTimeoutError",
+    "NewTopic",
+    "NoOffsetForPartitionError",
+    "OffsetAndMetadata",
+    "OffsetAndTimestamp",
+    "Producer",
+    "ProducerConfig",
+    "RecordFuture",
+    "RecordMetadata",
+    "SerializationError",
+    "TimestampType",
+    "TopicPartition",
+    "UnsupportedFeatureError",
+]

@@ -1,0 +1,39 @@
+"""The asyncio admin client: ``Admin`` and the types it takes and returns."""
+
+from client.admin.admin import Admin
+from client.admin.types import (
+    AlterConfigOp,
+    ClusterDescription,
+    ConfigEntry,
+    ConfigResource,
+    ConfigResourceType,
+    ConfigSource,
+    GroupDescription,
+    GroupListing,
+    MemberDescription,
+    NewTopic,
+    OffsetSpec,
+    PartitionDescription,
+    PartitionLag,
+    TopicDescription,
+)
+from client.offsets import ListedOffset
+
+__all__ = [
+    "Admin",
+    "AlterConfigOp",
+    "ClusterDescription",
+    "ConfigEntry",
+    "ConfigResource",
+    "ConfigResourceType",
+    "ConfigSource",
+    "GroupDescription",
+    "GroupListing",
+    "ListedOffset",
+    "MemberDescription",
+    "NewTopic",
+    "OffsetSpec",
+    "PartitionDescription",
+    "PartitionLag",
+    "TopicDescription",
+]

@@ -1,0 +1,205 @@
+"""What the admin client takes and returns: topics, configs, groups, offsets, the cluster."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import NamedTuple
+
+from client.types import BrokerInfo, TopicPartition
+
+__all__ = [
+    "AlterConfigOp",
+    "ClusterDescription",
+    "ConfigEntry",
+    "ConfigResource",
+    "ConfigResourceType",
+    "ConfigSource",
+    "GroupDescription",
+    "GroupListing",
+    "MemberDescription",
+    "NewTopic",
+    "OffsetSpec",
+    "PartitionDescription",
+    "PartitionLag",
+    "TopicDescription",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NewTopic:
+    """A topic to create. -1 partitions or replication factor: the broker's default."""
+
+    name: str
+    num_partitions: int = -1
+    replication_factor: int = -1
+    configs: dict[str, str] = field(default_factory=dict)
+    #: Partition index → broker ids, instead of a count and replication factor.
+    replica_assignment: dict[int, list[int]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionDescription:
+    """A partition: leader, replicas, in-sync replicas and the log's offsets."""
+
+    partition: int
+    leader: int
+    leader_epoch: int
+    replicas: tuple[int, ...]
+    isr: tuple[int, ...]
+    offline_replicas: tuple[int, ...] = ()
+    #: The first offset still in the log (-1 when it could not be read).
+    log_start_offset: int = -1
+    #: The offset the next record gets (the high watermark; -1 when it could not be read).
+    log_end_offset: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class TopicDescription:
+    """A topic and its partitions."""
+
+    name: str
+    partitions: list[PartitionDescription]
+    is_internal: bool = False
+
+    @property
+    def num_partitions(self) -> int:
+        """How many partitions the topic has."""
+        return len(self.partitions)
+
+
+class ConfigResourceType(IntEnum):
+    """Kinds of config resources (Kafka's ids)."""
+
+    UNKNOWN = 0
+    TOPIC = 2
+    BROKER = 4
+    BROKER_LOGGER = 8
+    GROUP = 32
+
+
+class ConfigResource(NamedTuple):
+    """A topic (by name) or a broker (by id as a string; "" for cluster-wide defaults)."""
+
+    type: ConfigResourceType
+    name: str
+
+    @classmethod
+    def topic(cls, name: str) -> ConfigResource:
+        """A topic's configs."""
+        return cls(ConfigResourceType.TOPIC, name)
+
+    @classmethod
+    def broker(cls, node_id: int | str = "") -> ConfigResource:
+        """A broker's configs ("" for the cluster-wide dynamic defaults)."""
+        return cls(ConfigResourceType.BROKER, str(node_id))
+
+
+class ConfigSource(IntEnum):
+    """Where a config value comes from (Kafka's ids)."""
+
+    UNKNOWN = 0
+    DYNAMIC_TOPIC_CONFIG = 1
+    DYNAMIC_BROKER_CONFIG = 2
+    DYNAMIC_DEFAULT_BROKER_CONFIG = 3
+    STATIC_BROKER_CONFIG = 4
+    DEFAULT_CONFIG = 5
+    DYNAMIC_BROKER_LOGGER_CONFIG = 6
+    CLIENT_METRICS_CONFIG = 7
+    GROUP_CONFIG = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigEntry:
+    """One config of a resource."""
+
+    name: str
+    value: str | None
+    source: ConfigSource = ConfigSource.UNKNOWN
+    read_only: bool = False
+    sensitive: bool = False
+    synonyms: tuple[tuple[str, str | None, ConfigSource], ...] = ()
+    documentation: str | None = None
+
+    @property
+    def is_default(self) -> bool:
+        """True when nothing overrides the value (Kafka's or the broker's default)."""
+        return self.source in (ConfigSource.DEFAULT_CONFIG, ConfigSource.STATIC_BROKER_CONFIG)
+
+
+class AlterConfigOp(IntEnum):
+    """Incremental config changes (IncrementalAlterConfigs)."""
+
+    SET = 0
+    DELETE = 1
+    APPEND = 2
+    SUBTRACT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GroupListing:
+    """A group as ListGroups names it."""
+
+    group_id: str
+    protocol_type: str
+    state: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberDescription:
+    """A member of a group; ``assignment`` decoded for consumer groups."""
+
+    member_id: str
+    client_id: str
+    client_host: str
+    group_instance_id: str | None = None
+    assignment: tuple[TopicPartition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDescription:
+    """A group's state, protocol and members."""
+
+    group_id: str
+    state: str
+    protocol_type: str
+    protocol: str
+    members: list[MemberDescription]
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionLag:
+    """A group's progress on one partition: committed offset, log end, and the gap."""
+
+    topic: str
+    partition: int
+    #: The group's committed offset (-1: nothing committed).
+    committed: int
+    log_end_offset: int
+    #: ``log_end_offset - committed`` (the whole partition when nothing is committed).
+    lag: int
+    log_start_offset: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterDescription:
+    """The cluster: its id, the controller and the brokers."""
+
+    cluster_id: str | None
+    controller_id: int
+    brokers: list[BrokerInfo]
+
+
+class OffsetSpec:
+    """What ``list_offsets`` looks up: earliest, latest, or the first offset at a time."""
+
+    EARLIEST: int = -2
+    LATEST: int = -1
+    MAX_TIMESTAMP: int = -3
+
+    @staticmethod
+    def for_time(timestamp_ms: int) -> int:
+        """The first offset whose timestamp is at or after ``timestamp_ms``."""
+        if timestamp_ms < 0:
+            raise ValueError("timestamps are >= 0")
+        return timestamp_ms

@@ -1,0 +1,711 @@
+"""``Consumer``: the asyncio Kafka consumer.
+
+::
+
+    async with Consumer(bootstrap_servers="localhost:9092", group_id="billing",
+                        auto_offset_reset="earliest") as consumer:
+        consumer.subscribe(["events"])
+        async for record in consumer:
+            print(record.topic, record.partition, record.offset, record.value)
+
+Partitions come from the group (``subscribe``, with ``group.id``) or from the application
+(``assign``). Records are fetched in the background; ``getmany`` and ``async for`` hand them
+out and move the position; ``commit`` (or ``enable.auto.commit``) stores positions with the
+group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, Final, Self
+
+from client.cluster import Cluster
+from client.config import ConsumerConfig
+from client.consumer.fetcher import Fetcher
+from client.consumer.group import GroupMember
+from client.consumer.listener import ConsumerRebalanceListener
+from client.consumer.records import ConsumerRecord
+from client.consumer.subscription import PartitionState, SubscriptionState
+from client.errors import (
+    ClientClosedError,
+    CommitFailedError,
+    IllegalStateError,
+    KafkaTimeoutError,
+    NoOffsetForPartitionError,
+    error_from_code,
+)
+from client.group_offsets import commit_offsets, fetch_committed
+from client.offsets import EARLIEST, LATEST, list_offsets
+from client.types import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+from protocol.errors import ErrorCode
+
+__all__ = ["Consumer"]
+
+log = logging.getLogger("samsa.client.consumer")
+
+#: ``async for`` asks for records in waits of this length, again and again until some come
+#: (each wait is bounded; the iteration ends only when the consumer closes).
+ITERATION_WAIT_MS: Final = 1_000
+#: Commit errors that mean the group moved on: the commit cannot succeed any more.
+_COMMIT_FAILED: Final = frozenset(
+    {
+        ErrorCode.ILLEGAL_GENERATION,
+        ErrorCode.UNKNOWN_MEMBER_ID,
+        ErrorCode.REBALANCE_IN_PROGRESS,
+        ErrorCode.FENCED_INSTANCE_ID,
+    }
+)
+
+CommitCallback = Callable[[dict[TopicPartition, OffsetAndMetadata], BaseException | None], object]
+
+
+class Consumer:
+    """An asyncio Kafka consumer. See the module docstring for an example.
+
+    Options are Kafka's consumer configs, dotted or snake_case, as a mapping and/or keyword
+    arguments (``ConsumerConfig`` lists them with their defaults).
+    """
+
+    def __init__(self, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+        self.config = ConsumerConfig.build(options, **kwargs)
+        config = self.config
+        self._cluster = Cluster(config, allow_auto_topic_creation=config.allow_auto_create_topics)
+        self._subs = SubscriptionState()
+        self._fetcher = Fetcher(
+            self._cluster, self._subs, config, resolve_positions=self._resolve_positions
+        )
+        self._group: GroupMember | None = None
+        self._coordinator = [-1]
+        if config.group_id is not None:
+            self._group = GroupMember(
+                self._cluster,
+                self._subs,
+                self._fetcher,
+                config,
+                commit_positions=self._commit_positions,
+            )
+            self._coordinator = self._group.coordinator
+        self._timeout_s = config.request_timeout_ms / 1000
+        self._auto_commit: asyncio.Task[None] | None = None
+        self._commits: set[asyncio.Task[None]] = set()
+        self._started = False
+        self._closed = False
+        # The chunk ``async for`` is walking through: records of one partition.
+        self._chunks: deque[tuple[PartitionState, int, list[ConsumerRecord], int | None]] = deque()
+        self._chunk: list[ConsumerRecord] = []
+        self._chunk_index = 0
+        self._chunk_state: PartitionState | None = None
+        self._chunk_epoch = 0
+        self._chunk_end: int | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect (bootstrap) and start fetching and group membership. Idempotent."""
+        if self._closed:
+            raise ClientClosedError("the consumer is closed")
+        if self._started:
+            return
+        await self._cluster.start()
+        self._fetcher.start()
+        if self._group is not None:
+            self._group.start()
+            if self.config.enable_auto_commit and self.config.auto_commit_interval_ms > 0:
+                self._auto_commit = asyncio.create_task(
+                    self._auto_commit_loop(), name="samsa-auto-commit"
+                )
+        self._started = True
+
+    async def close(self) -> None:
+        """Commit (with auto-commit), leave the group, stop fetching, close connections."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._auto_commit is not None:
+            self._auto_commit.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._auto_commit
+        for task in list(self._commits):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(task, self._timeout_s)
+        if self._started:
+            if (
+                self.config.enable_auto_commit
+                and self.config.group_id is not None
+                and not self._subs.group_managed
+            ):
+                try:
+                    await self._commit_positions(set(self._subs.assignment))
+                except Exception as exc:
+                    log.warning("commit on close failed: %s", exc)
+            if self._group is not None:
+                await self._group.close()
+            await self._fetcher.close()
+        await self._cluster.close()
+
+    stop = close
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError("the consumer is closed")
+        if not self._started:
+            raise ClientClosedError("the consumer is not started (use 'async with' or start())")
+
+    # -- subscription ------------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        topics: Iterable[str] | None = None,
+        *,
+        pattern: str | re.Pattern[str] | None = None,
+        listener: ConsumerRebalanceListener | None = None,
+    ) -> None:
+        """Join the group (``group.id``) for these topics, or every topic matching
+        ``pattern``; ``listener`` hears about partitions assigned, revoked and lost."""
+        if self._group is None:
+            raise IllegalStateError("subscribe() needs group.id; use assign() without a group")
+        if (topics is None) == (pattern is None):
+            raise ValueError("give topics or a pattern")
+        if pattern is not None:
+            compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+            self._subs.subscribe_pattern(compiled)
+            self._subs.match_topics(self._cluster.metadata.topics)
+            self._cluster.set_topics(self._subs.topics, all_topics=True)
+        else:
+            assert topics is not None
+            topics = [topics] if isinstance(topics, str) else list(topics)
+            self._subs.subscribe(topics)
+            self._cluster.set_topics(topics)
+        self._group.listener = listener
+        self._group.request_rejoin("new subscription")
+
+    def assign(self, partitions: Iterable[TopicPartition]) -> None:
+        """Read exactly these partitions, without group management."""
+        partitions = [TopicPartition(tp[0], tp[1]) for tp in partitions]
+        self._subs.assign(partitions)
+        self._fetcher.clear([tp for tp in self._fetcher_partitions() if tp not in partitions])
+        self._cluster.add_topics({tp.topic for tp in partitions})
+        self._fetcher.wakeup()
+
+    def _fetcher_partitions(self) -> list[TopicPartition]:
+        return list(self._subs.assignment)
+
+    def unsubscribe(self) -> None:
+        """Stop reading: drop the subscription or assignment (the group is left on close, or
+        rejoined on the next ``subscribe``)."""
+        self._subs.unsubscribe()
+        self._fetcher.clear()
+        self._chunks.clear()
+        self._chunk = []
+        self._chunk_state = None
+
+    def assignment(self) -> set[TopicPartition]:
+        """The partitions currently assigned."""
+        return set(self._subs.assignment)
+
+    def subscription(self) -> set[str]:
+        """The subscribed topics (for a pattern: the ones it matches now)."""
+        return set(self._subs.topics)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    async def getmany(
+        self,
+        *partitions: TopicPartition,
+        timeout_ms: int = 0,
+        max_records: int | None = None,
+    ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        """Records fetched so far (up to ``max_records``, default ``max.poll.records``),
+        waiting up to ``timeout_ms`` for some; ``{}`` when none came. Only from
+        ``partitions`` if given."""
+        self._check_open()
+        group = self._group
+        if group is not None:
+            group.poll()
+            if group.fatal is not None:
+                raise group.fatal
+        limit = max_records or self.config.max_poll_records
+        only = partitions or None
+        if self._chunk_state is not None or self._chunks:
+            # Records ``async for`` took from the fetcher but did not hand out yet go first.
+            buffered = self._take_iterated(limit, only)
+            if buffered:
+                return buffered
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_ms / 1000
+        while True:
+            records = self._fetcher.drain(limit, only)
+            if records:
+                return records
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return {}
+            await self._fetcher.wait_for_data(remaining)
+            if group is not None and group.fatal is not None:
+                raise group.fatal
+
+    def _take_iterated(
+        self, limit: int, only: tuple[TopicPartition, ...] | None
+    ) -> dict[TopicPartition, list[ConsumerRecord]]:
+        out: dict[TopicPartition, list[ConsumerRecord]] = {}
+        pending = []
+        if self._chunk_state is not None and self._chunk_index < len(self._chunk):
+            pending.append(
+                (self._chunk_state, self._chunk_epoch, self._chunk[self._chunk_index :],
+                 self._chunk_end)
+            )  # fmt: skip
+        pending.extend(self._chunks)
+        self._chunk = []
+        self._chunk_index = 0
+        self._chunk_state = None
+        self._chunks.clear()
+        for state, epoch, records, end in pending:
+            if state.epoch != epoch or not records:
+                continue
+            tp = TopicPartition(records[0].topic, records[0].partition)
+            if limit <= 0 or (only is not None and tp not in only):
+                self._chunks.append((state, epoch, records, end))
+                continue
+            taken = records[:limit]
+            limit -= len(taken)
+            out.setdefault(tp, []).extend(taken)
+            if len(taken) < len(records):
+                state.position = taken[-1].offset + 1
+                self._chunks.append((state, epoch, records[len(taken) :], end))
+            else:
+                state.position = end
+        return out
+
+    async def getone(self, *partitions: TopicPartition, timeout_ms: int | None = None) -> Any:
+        """The next record (``None`` after ``timeout_ms`` without one; no timeout: wait)."""
+        if partitions:
+            got = await self.getmany(*partitions, timeout_ms=timeout_ms or 0, max_records=1)
+            return next((r[0] for r in got.values() if r), None)
+        if timeout_ms is None:
+            return await self.__anext__()
+        try:
+            async with asyncio.timeout(timeout_ms / 1000):
+                return await self.__anext__()
+        except TimeoutError:
+            return None
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ConsumerRecord:
+        index = self._chunk_index
+        chunk = self._chunk
+        state = self._chunk_state
+        if (
+            index < len(chunk)
+            and state is not None
+            and state.epoch == self._chunk_epoch
+            and not state.paused
+        ):
+            record = chunk[index]
+            index += 1
+            self._chunk_index = index
+            state.position = record.offset + 1 if index < len(chunk) else self._chunk_end
+            return record
+        return await self._next_chunk()
+
+    async def _next_chunk(self) -> ConsumerRecord:
+        while True:
+            if self._closed:
+                raise StopAsyncIteration
+            record = self._next_buffered()
+            if record is not None:
+                return record
+            try:
+                await self._fill_chunks(ITERATION_WAIT_MS)
+            except ClientClosedError:
+                raise StopAsyncIteration from None
+
+    async def _fill_chunks(self, timeout_ms: int) -> None:
+        """Fetch records for record-by-record iteration (``async for``, the sync facade)."""
+        batch = await self.getmany(timeout_ms=timeout_ms)
+        for tp, records in batch.items():
+            held = self._subs.assignment.get(tp)
+            if held is None or not records:
+                continue
+            end = held.position
+            # Until each record is handed out, the position stays before it.
+            held.position = records[0].offset
+            self._chunks.append((held, held.epoch, records, end))
+
+    def _next_buffered(self) -> ConsumerRecord | None:
+        """The next record of the iteration buffer (moving the position), or None."""
+        while True:
+            index = self._chunk_index
+            chunk = self._chunk
+            state = self._chunk_state
+            if (
+                index < len(chunk)
+                and state is not None
+                and state.epoch == self._chunk_epoch
+                and not state.paused
+            ):
+                record = chunk[index]
+                index += 1
+                self._chunk_index = index
+                state.position = record.offset + 1 if index < len(chunk) else self._chunk_end
+                return record
+            if not self._chunks:
+                self._chunk = []
+                self._chunk_state = None
+                return None
+            state, epoch, records, end = self._chunks.popleft()
+            self._chunk = records
+            self._chunk_index = 0
+            self._chunk_state = state
+            self._chunk_epoch = epoch
+            self._chunk_end = end
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        """Read ``partition`` from ``offset`` next."""
+        if offset < 0:
+            raise ValueError(f"offsets are >= 0, not {offset}")
+        self._subs.state(partition).seek(offset)
+        self._fetcher.clear([partition])
+        self._fetcher.wakeup()
+
+    def seek_to_beginning(self, *partitions: TopicPartition) -> None:
+        """Read from the earliest offset (all assigned partitions when none given)."""
+        self._reset(partitions, "earliest")
+
+    def seek_to_end(self, *partitions: TopicPartition) -> None:
+        """Read only records written from now on (all assigned partitions when none given)."""
+        self._reset(partitions, "latest")
+
+    def _reset(self, partitions: Iterable[TopicPartition], strategy: str) -> None:
+        targets = list(partitions) or list(self._subs.assignment)
+        for tp in targets:
+            self._subs.state(tp).request_reset(strategy)  # type: ignore[arg-type]
+        self._fetcher.clear(targets)
+        self._fetcher.wakeup()
+
+    async def position(self, partition: TopicPartition) -> int:
+        """The offset of the next record to be returned (looked up if not known yet)."""
+        self._check_open()
+        state = self._subs.state(partition)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout_s
+        while state.position is None:
+            await self._resolve_positions([partition])
+            if state.position is None and loop.time() >= deadline:
+                raise KafkaTimeoutError(f"no position for {partition} within the timeout")
+        return state.position
+
+    async def _resolve_positions(self, partitions: list[TopicPartition]) -> None:
+        """Find positions: committed offsets (with a group), else ``auto.offset.reset``."""
+        assignment = self._subs.assignment
+        epochs = {tp: assignment[tp].epoch for tp in partitions if tp in assignment}
+        explicit = {tp for tp in epochs if assignment[tp].reset is not None}
+        committed: dict[TopicPartition, OffsetAndMetadata] = {}
+        lookup = [tp for tp in epochs if tp not in explicit]
+        if lookup and self.config.group_id is not None:
+            committed = await fetch_committed(
+                self._cluster,
+                self.config.group_id,
+                lookup,
+                timeout_s=self._timeout_s,
+                node_hint=self._coordinator,
+            )
+        specs: dict[TopicPartition, int] = {}
+        for tp in epochs:
+            state = assignment.get(tp)
+            if state is None or state.epoch != epochs[tp] or state.position is not None:
+                continue
+            if tp in committed:
+                state.seek(committed[tp].offset)
+                continue
+            strategy = state.reset or self.config.auto_offset_reset
+            if strategy == "none":
+                raise NoOffsetForPartitionError(
+                    f"{tp} has no committed offset and auto.offset.reset is none"
+                )
+            specs[tp] = EARLIEST if strategy == "earliest" else LATEST
+            epochs[tp] = state.epoch
+        if not specs:
+            return
+        found = await list_offsets(
+            self._cluster,
+            specs,
+            read_committed=self.config.isolation_level == "read_committed",
+            timeout_s=self._timeout_s,
+        )
+        for tp, listed in found.items():
+            state = assignment.get(tp)
+            if state is not None and state.epoch == epochs[tp] and state.position is None:
+                state.seek(max(listed.offset, 0))
+        self._fetcher.wakeup()
+
+    async def offsets_for_times(
+        self, timestamps: Mapping[TopicPartition, int]
+    ) -> dict[TopicPartition, OffsetAndTimestamp | None]:
+        """Per partition, the first offset with a timestamp at or after the given one (None
+        when every record is older)."""
+        self._check_open()
+        for ts in timestamps.values():
+            if ts < 0:
+                raise ValueError("timestamps are >= 0")
+        found = await list_offsets(self._cluster, dict(timestamps), timeout_s=self._timeout_s)
+        return {
+            tp: OffsetAndTimestamp(r.offset, r.timestamp, r.leader_epoch) if r.offset >= 0 else None
+            for tp, r in found.items()
+        }
+
+    async def beginning_offsets(
+        self, partitions: Iterable[TopicPartition]
+    ) -> dict[TopicPartition, int]:
+        """The earliest offset of each partition."""
+        self._check_open()
+        found = await list_offsets(
+            self._cluster, dict.fromkeys(partitions, EARLIEST), timeout_s=self._timeout_s
+        )
+        return {tp: r.offset for tp, r in found.items()}
+
+    async def end_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+        """The log end offset of each partition (the last stable offset for read_committed)."""
+        self._check_open()
+        found = await list_offsets(
+            self._cluster,
+            dict.fromkeys(partitions, LATEST),
+            read_committed=self.config.isolation_level == "read_committed",
+            timeout_s=self._timeout_s,
+        )
+        return {tp: r.offset for tp, r in found.items()}
+
+    def highwater(self, partition: TopicPartition) -> int | None:
+        """The partition's high watermark as of the last fetch (None before one)."""
+        hw = self._subs.state(partition).high_watermark
+        return hw if hw >= 0 else None
+
+    def last_stable_offset(self, partition: TopicPartition) -> int | None:
+        """The partition's last stable offset as of the last fetch (None before one)."""
+        lso = self._subs.state(partition).last_stable_offset
+        return lso if lso >= 0 else None
+
+    # -- flow control ------------------------------------------------------------------------
+
+    def pause(self, *partitions: TopicPartition) -> None:
+        """Stop fetching and returning records of these partitions."""
+        for tp in partitions:
+            self._subs.state(tp).paused = True
+
+    def resume(self, *partitions: TopicPartition) -> None:
+        """Fetch and return records of these partitions again."""
+        for tp in partitions:
+            self._subs.state(tp).paused = False
+        self._fetcher.wakeup()
+
+    def paused(self) -> set[TopicPartition]:
+        """The paused partitions."""
+        return {tp for tp, s in self._subs.assignment.items() if s.paused}
+
+    # -- offsets in the group ----------------------------------------------------------------
+
+    def _current_offsets(
+        self, partitions: Iterable[TopicPartition] | None = None
+    ) -> dict[TopicPartition, OffsetAndMetadata]:
+        assignment = self._subs.assignment
+        wanted = assignment if partitions is None else {tp: assignment[tp] for tp in partitions
+                                                        if tp in assignment}  # fmt: skip
+        return {
+            tp: OffsetAndMetadata(s.position, "", s.leader_epoch)
+            for tp, s in wanted.items()
+            if s.position is not None
+        }
+
+    async def _commit_positions(self, partitions: set[TopicPartition]) -> None:
+        offsets = self._current_offsets(partitions)
+        if offsets:
+            await self._commit(offsets)
+
+    async def commit(
+        self, offsets: Mapping[TopicPartition, int | OffsetAndMetadata] | None = None
+    ) -> None:
+        """Commit offsets (default: the position of every assigned partition) and wait.
+
+        ``CommitFailedError`` when the group rebalanced meanwhile (the partitions may belong
+        to another member now).
+        """
+        self._check_open()
+        if self.config.group_id is None:
+            raise IllegalStateError("commit() needs group.id")
+        if offsets is None:
+            resolved = self._current_offsets()
+        else:
+            resolved = {
+                TopicPartition(tp[0], tp[1]): o if isinstance(o, OffsetAndMetadata)
+                else OffsetAndMetadata(o)
+                for tp, o in offsets.items()
+            }  # fmt: skip
+        if resolved:
+            await self._commit(resolved)
+
+    def commit_async(
+        self,
+        offsets: Mapping[TopicPartition, int | OffsetAndMetadata] | None = None,
+        callback: CommitCallback | None = None,
+    ) -> asyncio.Task[None]:
+        """Commit in the background; ``callback(offsets, error_or_None)`` when done. Returns
+        the task (awaiting it raises the commit's error)."""
+        self._check_open()
+        if offsets is None:
+            snapshot: Mapping[TopicPartition, int | OffsetAndMetadata] = self._current_offsets()
+        else:
+            snapshot = dict(offsets)
+
+        async def run() -> None:
+            error: BaseException | None = None
+            try:
+                await self.commit(snapshot)
+            except Exception as exc:
+                error = exc
+                raise
+            finally:
+                if callback is not None:
+                    try:
+                        callback(
+                            {
+                                tp: o if isinstance(o, OffsetAndMetadata) else OffsetAndMetadata(o)
+                                for tp, o in snapshot.items()
+                            },
+                            error,
+                        )
+                    except Exception:
+                        log.exception("commit callback failed")
+
+        task = asyncio.create_task(run(), name="samsa-commit")
+        self._commits.add(task)
+        task.add_done_callback(self._commit_done)
+        return task
+
+    def _commit_done(self, task: asyncio.Task[None]) -> None:
+        self._commits.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("async commit failed: %s", task.exception())
+
+    async def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
+        group_id = self.config.group_id
+        assert group_id is not None
+        group = self._group
+        managed = group is not None and self._subs.group_managed
+        generation = group.generation_id if managed and group is not None else -1
+        member = group.member_id if managed and group is not None else ""
+        results = await commit_offsets(
+            self._cluster,
+            group_id,
+            offsets,
+            timeout_s=self._timeout_s,
+            generation_id=generation,
+            member_id=member,
+            group_instance_id=self.config.group_instance_id if managed else None,
+            node_hint=self._coordinator,
+        )
+        for tp, code in sorted(results.items()):
+            if not code:
+                continue
+            if code in _COMMIT_FAILED:
+                if group is not None and managed:
+                    group.request_rejoin("a commit found the group changed")
+                raise CommitFailedError(
+                    f"commit of {tp} failed: {error_from_code(code)}; the group rebalanced and "
+                    "the partition may be another member's now"
+                )
+            raise error_from_code(code, f"committing {tp}")
+
+    async def committed(self, partition: TopicPartition) -> OffsetAndMetadata | None:
+        """The group's committed offset for ``partition`` (None if nothing is committed)."""
+        self._check_open()
+        if self.config.group_id is None:
+            raise IllegalStateError("committed() needs group.id")
+        found = await fetch_committed(
+            self._cluster,
+            self.config.group_id,
+            [partition],
+            timeout_s=self._timeout_s,
+            node_hint=self._coordinator,
+        )
+        return found.get(partition)
+
+    async def _auto_commit_loop(self) -> None:
+        interval = self.config.auto_commit_interval_ms / 1000
+        while True:
+            await asyncio.sleep(interval)
+            group = self._group
+            if group is not None and self._subs.group_managed and not group.stable:
+                continue
+            offsets = self._current_offsets()
+            if not offsets:
+                continue
+            try:
+                await self._commit(offsets)
+            except Exception as exc:
+                log.warning("auto-commit failed: %s", exc)
+
+    # -- metadata ----------------------------------------------------------------------------
+
+    async def topics(self) -> set[str]:
+        """Every topic in the cluster (without internal ones, by default)."""
+        self._check_open()
+        response = await self._cluster.fetch_metadata(None)
+        return {
+            t.name
+            for t in response.topics
+            if t.error_code == 0 and not (t.is_internal and self.config.exclude_internal_topics)
+        }
+
+    async def partitions_for_topic(self, topic: str) -> set[int]:
+        """The topic's partition ids."""
+        self._check_open()
+        info = await self._cluster.wait_for_topic(topic, self._timeout_s)
+        return set(range(info.num_partitions))
+
+    @property
+    def rebalances(self) -> int:
+        """How many rebalances this consumer took part in (0 without a group)."""
+        return self._group.rebalances if self._group is not None else 0
+
+    @property
+    def member_id(self) -> str | None:
+        """The member id in the group (None without a group)."""
+        return self._group.member_id if self._group is not None else None
+
+    @property
+    def generation_id(self) -> int:
+        """The group generation (-1 without a group or before joining)."""
+        return self._group.generation_id if self._group is not None else -1
+
+    async def wait_for_assignment(self, timeout_ms: int) -> set[TopicPartition]:
+        """Wait until the group assigned partitions (a rebalance completed); returns them."""
+        self._check_open()
+        if self._group is None:
+            return self.assignment()
+        self._group.poll()
+        if not await self._group.wait_stable(timeout_ms / 1000):
+            if self._group.fatal is not None:
+                raise self._group.fatal
+            raise KafkaTimeoutError(f"no assignment within {timeout_ms} ms")
+        return self.assignment()

@@ -1,0 +1,118 @@
+"""The client's exceptions: Kafka's error codes, typed, plus what can go wrong on this side.
+
+Every error a broker reports arrives as the ``protocol.errors`` class for its code (one class
+per code, ``retriable`` set as in Kafka, ``remote=True``); catch ``KafkaError`` for all of them.
+Failures of the client itself use the same family where Kafka has a code for them:
+
+* ``KafkaConnectionError`` (a ``NetworkExceptionError``, retriable) names the address that
+  could not be reached or that dropped the connection;
+* ``KafkaTimeoutError`` (a ``RequestTimedOutError``, retriable) is every local deadline:
+  ``request.timeout.ms``, ``delivery.timeout.ms``, ``max.block.ms``, the timeouts of calls;
+* ``UnsupportedFeatureError`` (an ``UnsupportedVersionError``) is a broker without a version of
+  an API that the client can speak.
+
+Misuse and local states without a Kafka code derive from ``ClientError``: ``ConfigError``,
+``IllegalStateError`` (and ``ClientClosedError``), ``CommitFailedError``,
+``NoOffsetForPartitionError``, ``SerializationError``.
+"""
+
+from __future__ import annotations
+
+from protocol.errors import (
+    ErrorCode,
+    KafkaError,
+    NetworkExceptionError,
+    RequestTimedOutError,
+    UnknownServerError,
+    UnsupportedVersionError,
+    error_for_code,
+)
+
+__all__ = [
+    "ClientClosedError",
+    "ClientError",
+    "CommitFailedError",
+    "ConfigError",
+    "ErrorCode",
+    "IllegalStateError",
+    "KafkaConnectionError",
+    "KafkaError",
+    "KafkaTimeoutError",
+    "NoOffsetForPartitionError",
+    "SerializationError",
+    "UnsupportedFeatureError",
+    "error_from_code",
+]
+
+
+class KafkaConnectionError(NetworkExceptionError):
+    """A broker could not be reached, or the connection to it broke; names ``host:port``."""
+
+    def __init__(self, host: str, port: int, reason: str, *, node_id: int | None = None) -> None:
+        who = (
+            f"{host}:{port}"
+            if node_id is None or node_id < 0
+            else f"{host}:{port} (node {node_id})"
+        )
+        super().__init__(f"connection to {who} failed: {reason}")
+        self.host = host
+        self.port = port
+        self.node_id = node_id
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_connection_error, (self.host, self.port, self.reason, self.node_id))
+
+
+def _rebuild_connection_error(
+    host: str, port: int, reason: str, node_id: int | None
+) -> KafkaConnectionError:
+    return KafkaConnectionError(host, port, reason, node_id=node_id)
+
+
+class KafkaTimeoutError(RequestTimedOutError):
+    """A local deadline passed (request, delivery, blocking or call timeout)."""
+
+
+class UnsupportedFeatureError(UnsupportedVersionError):
+    """The broker offers no version of an API that this client speaks."""
+
+
+class ClientError(Exception):
+    """A failure on the client's side that has no Kafka error code."""
+
+
+class ConfigError(ClientError, ValueError):
+    """A configuration key is unknown or a value is invalid."""
+
+
+class IllegalStateError(ClientError):
+    """A call that is not valid in the object's current state."""
+
+
+class ClientClosedError(IllegalStateError):
+    """The producer, consumer or admin client is closed (or was never started)."""
+
+
+class CommitFailedError(ClientError):
+    """An offset commit was refused for good: the group rebalanced and the partitions moved.
+
+    The records since the last commit may be delivered again to another member.
+    """
+
+
+class NoOffsetForPartitionError(ClientError):
+    """No committed offset and ``auto.offset.reset`` is ``none``."""
+
+
+class SerializationError(ClientError, ValueError):
+    """A key or value could not be serialized or deserialized."""
+
+
+def error_from_code(code: int, message: str | None = None) -> KafkaError:
+    """The exception instance (``remote=True``) for a non-zero error code from a response."""
+    cls = error_for_code(code)
+    if cls is UnknownServerError and code != ErrorCode.UNKNOWN_SERVER_ERROR:
+        detail = f"unknown error code {code}"
+        message = detail if message is None else f"{message} ({detail})"
+    return cls(message, remote=True)

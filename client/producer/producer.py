@@ -1,0 +1,292 @@
+"""``Producer``: the asyncio Kafka producer.
+
+::
+
+    async with Producer(bootstrap_servers="localhost:9092", linger_ms=10) as producer:
+        future = await producer.send("events", b"payload", key=b"user-1")
+        metadata = await future            # RecordMetadata(topic, partition, offset, ...)
+        await producer.send_and_wait("events", b"another")
+
+``send`` appends the record to its partition's batch and returns at once with a future (it
+waits only for a topic's first metadata, or when ``buffer.memory`` is full); a sender task
+ships batches when full or after ``linger.ms``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Final, Self
+
+from client.cluster import Cluster
+from client.config import ProducerConfig
+from client.errors import (
+    ClientClosedError,
+    KafkaTimeoutError,
+    SerializationError,
+)
+from client.metadata import ClusterMetadata
+from client.producer.accumulator import RecordAccumulator
+from client.producer.batch import RECORD_OVERHEAD_MAX, Headers, encode_headers
+from client.producer.future import RecordFuture
+from client.producer.partitioner import Partitioner
+from client.producer.sender import Sender
+from client.types import RecordMetadata
+from protocol.errors import MessageTooLargeError
+
+__all__ = ["Producer"]
+
+#: Bytes of a Produce request around one batch (request header, topic name, partition fields),
+#: at most; a record whose batch would exceed ``max.request.size`` with them is refused.
+_REQUEST_OVERHEAD: Final = 61 + 512
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class Producer:
+    """An asyncio Kafka producer. See the module docstring for an example.
+
+    Options are Kafka's producer configs, dotted or snake_case, as a mapping and/or keyword
+    arguments (``ProducerConfig`` lists them with their defaults).
+    """
+
+    def __init__(self, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+        self.config = ProducerConfig.build(options, **kwargs)
+        config = self.config
+        self._cluster = Cluster(config, allow_auto_topic_creation=True)
+        self._accumulator = RecordAccumulator(
+            batch_size=config.batch_size, buffer_memory=config.buffer_memory
+        )
+        self._sender = Sender(self._cluster, self._accumulator, config)
+        self._partitioner = Partitioner(ignore_keys=config.partitioner_ignore_keys)
+        self._key_serializer = config.key_serializer
+        self._value_serializer = config.value_serializer
+        self._max_block_s = config.max_block_ms / 1000
+        self._max_record_bytes = config.max_request_size - _REQUEST_OVERHEAD
+        self._metadata: ClusterMetadata | None = None
+        self._partition_counts: dict[str, int] = {}
+        self._started = False
+        self._closed = False
+        self._start_lock = asyncio.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect to the cluster (bootstrap) and start the sender. Idempotent."""
+        async with self._start_lock:
+            if self._closed:
+                raise ClientClosedError("the producer is closed")
+            if self._started:
+                return
+            await self._cluster.start()
+            self._sender.start()
+            self._started = True
+
+    async def close(self, timeout_ms: int | None = None) -> None:
+        """Send everything buffered (waiting up to ``timeout_ms``, default
+        ``delivery.timeout.ms``), then close connections. Records not sent by then fail."""
+        if self._closed:
+            return
+        self._closed = True
+        timeout_s = (
+            self.config.delivery_timeout_ms / 1000 if timeout_ms is None else timeout_ms / 1000
+        )
+        if self._started:
+            await self._sender.close(timeout_s)
+        await self._cluster.close()
+
+    stop = close
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once ``close()`` was called."""
+        return self._closed
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        topic: str,
+        value: Any = None,
+        key: Any = None,
+        headers: Headers | None = None,
+        partition: int | None = None,
+        timestamp_ms: int | None = None,
+    ) -> RecordFuture:
+        """Queue a record; returns the future of its ``RecordMetadata``.
+
+        ``key`` and ``value`` go through the configured serializers (bytes by default; None is
+        a null key or value). Keyed records go to murmur2(key) % partitions, keyless ones to a
+        sticky partition, unless ``partition`` is given. ``timestamp_ms`` defaults to now.
+
+        Raises ``ClientClosedError`` after ``close()``, ``KafkaTimeoutError`` when the topic's
+        metadata or free ``buffer.memory`` did not come within ``max.block.ms``,
+        ``MessageTooLargeError`` for a record larger than ``max.request.size`` and
+        ``SerializationError`` for keys or values the serializers reject. Delivery errors are
+        the future's.
+        """
+        if not self._started or self._closed:
+            await self._not_running()
+        serializer = self._key_serializer
+        if serializer is not None:
+            key = serializer(key)
+        elif key is not None and type(key) is not bytes:
+            key = _to_bytes(key, "key")
+        serializer = self._value_serializer
+        if serializer is not None:
+            value = serializer(value)
+        elif value is not None and type(value) is not bytes:
+            value = _to_bytes(value, "value")
+        raw_headers = encode_headers(headers) if headers else None
+        if self._cluster.metadata is not self._metadata:
+            self._refresh_partition_counts()
+        num_partitions = self._partition_counts.get(topic)
+        if num_partitions is None:
+            num_partitions = await self._wait_for_topic(topic)
+        if timestamp_ms is None:
+            timestamp_ms = time.time_ns() // 1_000_000
+        size = (0 if key is None else len(key)) + (0 if value is None else len(value))
+        if size > self._max_record_bytes:
+            self._too_large(size, raw_headers)
+        acc = self._accumulator
+        if acc.used >= acc.buffer_memory:
+            await acc.wait_for_memory(self._max_block_s)
+            if self._closed:
+                raise ClientClosedError("the producer was closed while send waited for memory")
+        now = asyncio.get_running_loop().time()
+        if partition is None:
+            if key is not None and not self._partitioner.ignore_keys:
+                partition = self._partitioner.for_key(key, num_partitions)
+            else:
+                # Sticky: stay on the partition while its open batch has room (KIP-480).
+                partition = self._partitioner.sticky(topic, num_partitions)
+                pq = acc.queue_for(topic, partition)
+                future = acc.append(
+                    pq, timestamp_ms, key, value, raw_headers, allow_new=False, now=now
+                )
+                if future is not None:
+                    return future
+                partition = self._partitioner.next_sticky(
+                    topic,
+                    partition,
+                    self._cluster.metadata.available_partitions(topic),
+                    num_partitions,
+                )
+        elif not 0 <= partition < num_partitions:
+            raise ValueError(
+                f"topic {topic!r} has partitions 0-{num_partitions - 1}, not {partition}"
+            )
+        pq = acc.queue_for(topic, partition)
+        had_full = bool(pq.queue)
+        future = acc.append(pq, timestamp_ms, key, value, raw_headers, allow_new=True, now=now)
+        assert future is not None
+        if future._index == 0:
+            # A new batch: the sender must time its linger; if the previous batch is full,
+            # let the sender ship it now rather than when this task next waits.
+            self._sender.wakeup()
+            if had_full or pq.queue:
+                await asyncio.sleep(0)
+        return future
+
+    async def send_and_wait(
+        self,
+        topic: str,
+        value: Any = None,
+        key: Any = None,
+        headers: Headers | None = None,
+        partition: int | None = None,
+        timestamp_ms: int | None = None,
+    ) -> RecordMetadata:
+        """``send`` and wait for the record's ``RecordMetadata`` (linger.ms still applies)."""
+        future = await self.send(topic, value, key, headers, partition, timestamp_ms)
+        return await future
+
+    async def flush(self, timeout_ms: int | None = None) -> None:
+        """Send every buffered record now and wait until each is written or failed.
+
+        Waits at most ``timeout_ms`` (default ``delivery.timeout.ms`` + ``request.timeout.ms``,
+        by when every batch is settled anyway); ``KafkaTimeoutError`` after. Delivery errors
+        are reported by the records' futures, not raised here.
+        """
+        if not self._started:
+            return
+        if timeout_ms is None:
+            timeout_ms = self.config.delivery_timeout_ms + self.config.request_timeout_ms
+        futures = self._accumulator.pending_futures()
+        if not futures:
+            return
+        self._sender.begin_flush()
+        try:
+            async with asyncio.timeout(timeout_ms / 1000):
+                await asyncio.wait(futures)
+        except TimeoutError:
+            raise KafkaTimeoutError(f"flush did not finish within {timeout_ms} ms") from None
+        finally:
+            self._sender.end_flush()
+
+    async def partitions_for(self, topic: str) -> list[int]:
+        """The topic's partition ids (waiting up to ``max.block.ms`` for its metadata)."""
+        await self._ensure_started()
+        info = await self._cluster.wait_for_topic(topic, self._max_block_s)
+        return list(range(info.num_partitions))
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _ensure_started(self) -> None:
+        if self._closed:
+            raise ClientClosedError("the producer is closed")
+        if not self._started:
+            await self.start()
+
+    async def _not_running(self) -> None:
+        if self._sender.fatal is not None:
+            raise self._sender.fatal
+        await self._ensure_started()
+
+    def _refresh_partition_counts(self) -> None:
+        metadata = self._cluster.metadata
+        self._metadata = metadata
+        self._partition_counts = {
+            name: info.num_partitions for name, info in metadata.topics.items() if info.partitions
+        }
+
+    async def _wait_for_topic(self, topic: str) -> int:
+        if self._sender.fatal is not None:
+            raise self._sender.fatal
+        info = await self._cluster.wait_for_topic(topic, self._max_block_s)
+        self._refresh_partition_counts()
+        if not info.num_partitions:
+            raise KafkaTimeoutError(f"topic {topic!r} has no partitions in the metadata")
+        return info.num_partitions
+
+    def _too_large(self, size: int, headers: bytes | None) -> None:
+        total = size + RECORD_OVERHEAD_MAX + (len(headers) if headers else 0)
+        raise MessageTooLargeError(
+            f"the record is {total} bytes when serialized, more than max.request.size "
+            f"({self.config.max_request_size}) allows"
+        )
+
+
+def _to_bytes(value: object, what: str) -> bytes:
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    raise SerializationError(
+        f"the {what} must be bytes or None (or configure {what}_serializer), "
+        f"got {type(value).__name__}"
+    )
