@@ -545,15 +545,22 @@ class Fetcher:
         self.wakeup()
 
     def clear(self, partitions: Iterable[TopicPartition] | None = None) -> None:
-        """Drop fetched records (of these partitions, or all)."""
+        """Drop fetched records (of these partitions, or all); partitions still assigned fetch
+        again from their position, and answers to fetches in flight for them are ignored."""
+        assignment = self._subs.assignment
         if partitions is None:
             self._completed.clear()
             self._buffered.clear()
+            for held in assignment.values():
+                held.rewind()
         else:
             drop = set(partitions)
             self._completed = deque(c for c in self._completed if c.tp not in drop)
             for tp in drop:
                 self._buffered.pop(tp, None)
+                state = assignment.get(tp)
+                if state is not None:
+                    state.rewind()
         if not self._completed:
             self._data.clear()
 

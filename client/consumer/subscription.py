@@ -75,6 +75,12 @@ class PartitionState:
         self.reset = None
         self.epoch = next(_EPOCHS)
 
+    def rewind(self) -> None:
+        """Fetch again from the position: records fetched ahead of it were dropped."""
+        if self.position is not None:
+            self.fetch_offset = self.position
+        self.epoch = next(_EPOCHS)
+
     def request_reset(self, strategy: ResetStrategy) -> None:
         """Forget the position; look it up by ``strategy`` before fetching."""
         self.position = None

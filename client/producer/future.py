@@ -105,7 +105,9 @@ class RecordFuture:
     def __await__(self) -> Generator[Any, None, RecordMetadata]:
         future = self._batch.future
         if not future.done():
-            yield from future
+            # Shielded: the batch's future is shared by every record in it, so a waiter that
+            # is cancelled (a timeout) must not cancel the others' outcome.
+            yield from asyncio.shield(future)
         return self.result()
 
     __iter__ = __await__

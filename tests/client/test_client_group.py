@@ -17,6 +17,7 @@ from client import (
     CommitFailedError,
     Consumer,
     ConsumerRebalanceListener,
+    NewTopic,
     Producer,
     TopicPartition,
 )
@@ -83,8 +84,10 @@ async def _wait_assigned(consumers: list[Consumer], total: int, timeout_s: float
 
 
 @pytest.mark.parametrize("strategy", ["range", "roundrobin", "cooperative-sticky"])
-async def test_two_consumers_split_the_partitions(bootstrap: str, strategy: str) -> None:
-    await _produce(bootstrap, "split", 300)
+async def test_two_consumers_split_the_partitions(
+    bootstrap: str, admin: Admin, strategy: str
+) -> None:
+    await admin.create_topics([NewTopic("split", 3)])
     a = _consumer(bootstrap, f"split-{strategy}", partition_assignment_strategy=strategy)
     b = _consumer(bootstrap, f"split-{strategy}", partition_assignment_strategy=strategy)
     async with a, b:
@@ -93,6 +96,8 @@ async def test_two_consumers_split_the_partitions(bootstrap: str, strategy: str)
         await _wait_assigned([a, b], 3)
         assert {len(a.assignment()), len(b.assignment())} == {1, 2}
         assert a.assignment().isdisjoint(b.assignment())
+        # Produced once the group is stable: _wait_assigned polls and drops what it reads.
+        await _produce(bootstrap, "split", 300)
         got = await _drain([a, b], 300)
         assert sorted(got) == list(range(300))
         assert a._group is not None and a._group.protocol_name == strategy

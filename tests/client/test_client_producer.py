@@ -359,3 +359,20 @@ async def test_consumer_record_shape(bootstrap: str) -> None:
         b"v",
     )
     assert record.timestamp_type == 0 and record.leader_epoch == 0
+
+
+async def test_a_cancelled_wait_leaves_the_records_of_its_batch_alone(bootstrap: str) -> None:
+    async with Producer(bootstrap_servers=bootstrap, linger_ms=5000) as producer:
+        first = await producer.send("cancelled-wait", b"a", partition=0)
+        second = await producer.send("cancelled-wait", b"b", partition=0)
+
+        async def wait() -> RecordMetadata:
+            return await first
+
+        waiter = asyncio.create_task(wait())
+        await asyncio.sleep(0)  # let it start waiting on the batch
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        await producer.flush()
+        assert [(await first).offset, (await second).offset] == [0, 1]
