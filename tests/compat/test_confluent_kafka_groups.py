@@ -35,10 +35,15 @@ def broker() -> Iterator[Broker]:
         yield b
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = TIMEOUT_S) -> None:
+def wait_for(
+    condition: Callable[[], bool],
+    what: str,
+    timeout_s: float = TIMEOUT_S,
+    state: Callable[[], object] = lambda: "",
+) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what} {state()}"
         time.sleep(0.02)
 
 
@@ -72,6 +77,7 @@ class ConsumerThread(threading.Thread):
         self.values: list[str] = []
         self.assigned: frozenset[int] = frozenset()
         self.errors: list[object] = []
+        self.commit_retries = 0
         self.stopping = threading.Event()
         self.leave = True
 
@@ -88,12 +94,30 @@ class ConsumerThread(threading.Thread):
                     self.errors.append(msg.error())
                     continue
                 self.values.append(msg.value().decode())
-                consumer.commit(message=msg, asynchronous=False)
+                self._commit(consumer, msg)
         except Exception as exc:  # reported by the test
             self.errors.append(exc)
         finally:
             if self.leave:
                 consumer.close()
+
+    def _commit(self, consumer: confluent_kafka.Consumer, msg: confluent_kafka.Message) -> None:
+        """Commit past ``msg``; retried while the group completes a rebalance, which Kafka
+        answers with REBALANCE_IN_PROGRESS (the member holds its new generation but not yet its
+        assignment)."""
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            try:
+                consumer.commit(message=msg, asynchronous=False)
+                return
+            except confluent_kafka.KafkaException as exc:
+                code = exc.args[0].code()
+                if code != confluent_kafka.KafkaError.REBALANCE_IN_PROGRESS:
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                self.commit_retries += 1
+                time.sleep(0.02)  # back off before committing again
 
     def stop(self) -> None:
         self.stopping.set()
@@ -251,6 +275,7 @@ def test_cooperative_sticky(broker: Broker) -> None:
                 and all(len(c.assigned) == 2 for c in consumers)
             ),
             "three cooperative consumers with two partitions each",
+            state=lambda: [(sorted(c.assigned), len(c.values), c.errors) for c in consumers],
         )
         # Sticky: the first two kept partitions they had.
         assert all(c.assigned <= b for c, b in zip(consumers[:2], before, strict=True))
