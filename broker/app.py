@@ -34,6 +34,7 @@ from broker.group_coordinator.driver import GroupCoordinator
 from broker.group_coordinator.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
+from broker.log_cleaner import LogCleaner
 from broker.metadata.controller import Controller
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import FileMetadataLog
@@ -92,6 +93,7 @@ class Broker:
         self.server: KafkaServer | None = None
         self.services: BrokerServices | None = None
         self._maintenance: asyncio.Task[None] | None = None
+        self.log_cleaner: LogCleaner | None = None
         self._stopped = asyncio.Event()
         self._started = False
 
@@ -222,6 +224,11 @@ class Broker:
         await server.start()
         services.advertised_host, services.advertised_port = config.advertised(server.port)
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
+        if config.log_cleaner_enable:
+            self.log_cleaner = LogCleaner(
+                log_manager, backoff_ms=config.log_cleaner_backoff_ms, clock_ms=self.clock_ms
+            )
+            self.log_cleaner.start()
 
     async def stop(self) -> None:
         """Stop listening, flush everything and close cleanly (idempotent)."""
@@ -233,6 +240,9 @@ class Broker:
         log.info("broker %d stopped", self.config.node_id)
 
     async def _teardown(self) -> None:
+        if self.log_cleaner is not None:
+            await self.log_cleaner.stop()
+            self.log_cleaner = None
         if self.group_coordinator is not None:
             # Parked group requests get NOT_COORDINATOR (clients retry elsewhere or later)
             # while their connections are still open.

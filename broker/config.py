@@ -166,6 +166,10 @@ class BrokerConfig(BaseSettings):
     log_message_timestamp_type: Literal["CreateTime", "LogAppendTime"] = Field(
         default="CreateTime", alias="log.message.timestamp.type"
     )
+    log_cleaner_enable: bool = Field(default=True, alias="log.cleaner.enable")
+    """Compact logs with ``cleanup.policy=compact`` (``__consumer_offsets`` among them)."""
+    log_cleaner_backoff_ms: int = Field(default=15_000, alias="log.cleaner.backoff.ms", ge=100)
+    """Pause between the cleaner's rounds over the logs."""
     log_cleaner_delete_retention_ms: int = Field(
         default=86_400_000, alias="log.cleaner.delete.retention.ms", ge=0
     )
