@@ -18,9 +18,8 @@ from typing import Final
 
 import crc32c
 
-from client._varint import SMALL_VARINT_RANGE, SMALL_VARINTS, encode_varint
 from client.types import RecordMetadata, TimestampType
-from protocol.records import Compression, compress
+from protocol.records import SMALL_VARINT_RANGE, SMALL_VARINTS, Compression, compress, encode_varint
 
 __all__ = ["Headers", "ProducerBatch", "encode_headers"]
 

@@ -38,7 +38,15 @@ from protocol.records.compression import (
     compress,
     decompress,
 )
-from protocol.records.record import Header, Record, decode_records, encode_varint, read_varint
+from protocol.records.record import (
+    SMALL_VARINT_RANGE,
+    SMALL_VARINTS,
+    Header,
+    Record,
+    decode_records,
+    encode_varint,
+    read_varint,
+)
 
 __all__ = [
     "ATTRIBUTES_OFFSET",
@@ -58,6 +66,8 @@ __all__ = [
     "NO_SEQUENCE",
     "NO_TIMESTAMP",
     "PARTITION_LEADER_EPOCH_OFFSET",
+    "SMALL_VARINTS",
+    "SMALL_VARINT_RANGE",
     "Compression",
     "ControlRecord",
     "ControlRecordType",

@@ -23,6 +23,8 @@ from protocol.errors import CorruptMessageError
 __all__ = [
     "MAX_VARINT_BYTES",
     "MAX_VARLONG_BYTES",
+    "SMALL_VARINTS",
+    "SMALL_VARINT_RANGE",
     "Header",
     "Record",
     "decode_records",
@@ -37,9 +39,9 @@ MAX_VARLONG_BYTES = 10
 #: A record header: UTF-8 key and nullable value.
 Header = tuple[str, bytes | None]
 
-#: Values -_SMALL_VARINT_RANGE .. _SMALL_VARINT_RANGE-1 have precomputed encodings; that covers
+#: Values -SMALL_VARINT_RANGE .. SMALL_VARINT_RANGE-1 have precomputed encodings; that covers
 #: every 1- and 2-byte varint (deltas, lengths of keys and small values, header counts).
-_SMALL_VARINT_RANGE = 8192
+SMALL_VARINT_RANGE = 8192
 
 
 def _zigzag_bytes(value: int) -> bytes:
@@ -52,15 +54,16 @@ def _zigzag_bytes(value: int) -> bytes:
     return bytes(out)
 
 
-_SMALL_VARINTS: tuple[bytes, ...] = tuple(
-    _zigzag_bytes(v) for v in range(-_SMALL_VARINT_RANGE, _SMALL_VARINT_RANGE)
+#: Encodings of -SMALL_VARINT_RANGE .. SMALL_VARINT_RANGE-1, for encoders' hot loops.
+SMALL_VARINTS: tuple[bytes, ...] = tuple(
+    _zigzag_bytes(v) for v in range(-SMALL_VARINT_RANGE, SMALL_VARINT_RANGE)
 )
 
 
 def encode_varint(value: int) -> bytes:
     """Zigzag varint (or varlong) encoding of a signed integer."""
-    if -_SMALL_VARINT_RANGE <= value < _SMALL_VARINT_RANGE:
-        return _SMALL_VARINTS[value + _SMALL_VARINT_RANGE]
+    if -SMALL_VARINT_RANGE <= value < SMALL_VARINT_RANGE:
+        return SMALL_VARINTS[value + SMALL_VARINT_RANGE]
     return _zigzag_bytes(value)
 
 
