@@ -174,6 +174,11 @@ class ErrorCode(IntEnum):
     STREAMS_TOPOLOGY_FENCED = 132
     SHARE_SESSION_LIMIT_REACHED = 133
 
+    # Samsa's private codes (``protocol.extensions``): far above Kafka's, which grow from -1 in
+    # sequence, so a future Kafka code never collides. Only Samsa's private APIs return them,
+    # so stock clients never see one.
+    CONDITIONAL_APPEND_CONFLICT = 32000
+
     @property
     def retriable(self) -> bool:
         """Whether a client may retry the request that failed with this code."""
@@ -409,6 +414,9 @@ _DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH: "The streams topology epoch is not valid.",
     ErrorCode.STREAMS_TOPOLOGY_FENCED: "The streams topology epoch is outdated.",
     ErrorCode.SHARE_SESSION_LIMIT_REACHED: "The broker's share session limit is reached.",
+    ErrorCode.CONDITIONAL_APPEND_CONFLICT: (
+        "The partition's log end offset is not the expected offset: nothing was appended."
+    ),
 }
 
 
@@ -1378,6 +1386,44 @@ class ShareSessionLimitReachedError(KafkaError):
 
     code = ErrorCode.SHARE_SESSION_LIMIT_REACHED
     retriable = True
+
+
+class ConditionalAppendConflictError(KafkaError):
+    """A conditional append was refused: the partition's log end offset was not the expected
+    one (something was appended since the writer read). Samsa-private; not retriable as such —
+    the writer reads again from its last offset, revalidates and appends with the new offset.
+
+    ``log_end_offset`` is the partition's log end offset when the append was refused (-1 when
+    unknown) and ``expected_offset`` the offset the append expected (-1 when unknown).
+    """
+
+    code = ErrorCode.CONDITIONAL_APPEND_CONFLICT
+    retriable = False
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        remote: bool = False,
+        log_end_offset: int = -1,
+        expected_offset: int = -1,
+    ) -> None:
+        super().__init__(message, remote=remote)
+        self.log_end_offset = log_end_offset
+        self.expected_offset = expected_offset
+
+    @property
+    def current_offset(self) -> int:
+        """The partition's log end offset when the append was refused (``log_end_offset``)."""
+        return self.log_end_offset
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {
+            "remote": self.remote,
+            "log_end_offset": self.log_end_offset,
+            "expected_offset": self.expected_offset,
+        }
+        return (type(self), (self.message,), state)
 
 
 _ERROR_CLASSES: dict[int, type[KafkaError]] = {

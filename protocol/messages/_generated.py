@@ -57,6 +57,7 @@ _S_ihqh = struct.Struct('>ihqh')
 _S_ihqq = struct.Struct('>ihqq')
 _S_ihqqi = struct.Struct('>ihqqi')
 _S_ihqqq = struct.Struct('>ihqqq')
+_S_ihqqqq = struct.Struct('>ihqqqq')
 _S_ii = struct.Struct('>ii')
 _S_iii = struct.Struct('>iii')
 _S_iiiib = struct.Struct('>iiiib')
@@ -66,6 +67,7 @@ _S_iiqqi = struct.Struct('>iiqqi')
 _S_iq = struct.Struct('>iq')
 _S_iqh = struct.Struct('>iqh')
 _S_iqi = struct.Struct('>iqi')
+_S_iqqo = struct.Struct('>iqq?')
 _S_iqqi = struct.Struct('>iqqi')
 _S_q = struct.Struct('>q')
 _S_qh = struct.Struct('>qh')
@@ -2974,6 +2976,135 @@ class AlterConfigsResponse(Message):
         self.responses = [] if responses is None else responses
 
 
+class DescribeLogDirsRequest(Message):
+    """DescribeLogDirsRequest: API key 35, versions 0-4."""
+
+    __slots__ = ('topics', )
+    API_KEY: ClassVar[int] = 35
+    API_NAME: ClassVar[str] = 'DescribeLogDirs'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 4
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    topics: list[DescribeLogDirsRequest.DescribableLogDirTopic] | None
+
+    class DescribableLogDirTopic(Struct):
+        """DescribableLogDirTopic, a struct of DescribeLogDirsRequest."""
+
+        __slots__ = ('topic', 'partitions', )
+
+        topic: str
+        partitions: list[int]
+
+        def __init__(
+            self,
+            *,
+            topic: str = '',
+            partitions: list[int] | None = None,
+        ) -> None:
+            self.topic = topic
+            self.partitions = [] if partitions is None else partitions
+
+    def __init__(
+        self,
+        *,
+        topics: list[DescribeLogDirsRequest.DescribableLogDirTopic] | None = UNSET,
+    ) -> None:
+        self.topics = [] if topics is UNSET else topics
+
+
+class DescribeLogDirsResponse(Message):
+    """DescribeLogDirsResponse: API key 35, versions 0-4."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'results', )
+    API_KEY: ClassVar[int] = 35
+    API_NAME: ClassVar[str] = 'DescribeLogDirs'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 4
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    throttle_time_ms: int
+    error_code: int
+    results: list[DescribeLogDirsResponse.DescribeLogDirsResult]
+
+    class DescribeLogDirsResult(Struct):
+        """DescribeLogDirsResult, a struct of DescribeLogDirsResponse."""
+
+        __slots__ = ('error_code', 'log_dir', 'topics', 'total_bytes', 'usable_bytes', )
+
+        error_code: int
+        log_dir: str
+        topics: list[DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic]
+        total_bytes: int
+        usable_bytes: int
+
+        class DescribeLogDirsTopic(Struct):
+            """DescribeLogDirsTopic, a struct of DescribeLogDirsResponse."""
+
+            __slots__ = ('name', 'partitions', )
+
+            name: str
+            partitions: list[DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic.DescribeLogDirsPartition]
+
+            class DescribeLogDirsPartition(Struct):
+                """DescribeLogDirsPartition, a struct of DescribeLogDirsResponse."""
+
+                __slots__ = ('partition_index', 'partition_size', 'offset_lag', 'is_future_key', )
+
+                partition_index: int
+                partition_size: int
+                offset_lag: int
+                is_future_key: bool
+
+                def __init__(
+                    self,
+                    *,
+                    partition_index: int = 0,
+                    partition_size: int = 0,
+                    offset_lag: int = 0,
+                    is_future_key: bool = False,
+                ) -> None:
+                    self.partition_index = partition_index
+                    self.partition_size = partition_size
+                    self.offset_lag = offset_lag
+                    self.is_future_key = is_future_key
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partitions: list[DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic.DescribeLogDirsPartition] | None = None,
+            ) -> None:
+                self.name = name
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            error_code: int = 0,
+            log_dir: str = '',
+            topics: list[DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic] | None = None,
+            total_bytes: int = -1,
+            usable_bytes: int = -1,
+        ) -> None:
+            self.error_code = error_code
+            self.log_dir = log_dir
+            self.topics = [] if topics is None else topics
+            self.total_bytes = total_bytes
+            self.usable_bytes = usable_bytes
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        results: list[DescribeLogDirsResponse.DescribeLogDirsResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.results = [] if results is None else results
+
+
 class SaslAuthenticateRequest(Message):
     """SaslAuthenticateRequest: API key 36, versions 0-2."""
 
@@ -3494,6 +3625,141 @@ class DescribeClusterResponse(Message):
         self.controller_id = controller_id
         self.brokers = [] if brokers is None else brokers
         self.cluster_authorized_operations = cluster_authorized_operations
+
+
+class ConditionalProduceRequest(Message):
+    """ConditionalProduceRequest: API key 32000, versions 0."""
+
+    __slots__ = ('acks', 'timeout_ms', 'topic_data', )
+    API_KEY: ClassVar[int] = 32000
+    API_NAME: ClassVar[str] = 'ConditionalProduce'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    acks: int
+    timeout_ms: int
+    topic_data: list[ConditionalProduceRequest.TopicProduceData]
+
+    class TopicProduceData(Struct):
+        """TopicProduceData, a struct of ConditionalProduceRequest."""
+
+        __slots__ = ('name', 'partition_data', )
+
+        name: str
+        partition_data: list[ConditionalProduceRequest.TopicProduceData.PartitionProduceData]
+
+        class PartitionProduceData(Struct):
+            """PartitionProduceData, a struct of ConditionalProduceRequest."""
+
+            __slots__ = ('index', 'expected_offset', 'records', )
+
+            index: int
+            expected_offset: int
+            records: Records
+
+            def __init__(
+                self,
+                *,
+                index: int = 0,
+                expected_offset: int = 0,
+                records: Records = None,
+            ) -> None:
+                self.index = index
+                self.expected_offset = expected_offset
+                self.records = records
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            partition_data: list[ConditionalProduceRequest.TopicProduceData.PartitionProduceData] | None = None,
+        ) -> None:
+            self.name = name
+            self.partition_data = [] if partition_data is None else partition_data
+
+    def __init__(
+        self,
+        *,
+        acks: int = 0,
+        timeout_ms: int = 0,
+        topic_data: list[ConditionalProduceRequest.TopicProduceData] | None = None,
+    ) -> None:
+        self.acks = acks
+        self.timeout_ms = timeout_ms
+        self.topic_data = [] if topic_data is None else topic_data
+
+
+class ConditionalProduceResponse(Message):
+    """ConditionalProduceResponse: API key 32000, versions 0."""
+
+    __slots__ = ('responses', 'throttle_time_ms', )
+    API_KEY: ClassVar[int] = 32000
+    API_NAME: ClassVar[str] = 'ConditionalProduce'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    responses: list[ConditionalProduceResponse.TopicProduceResponse]
+    throttle_time_ms: int
+
+    class TopicProduceResponse(Struct):
+        """TopicProduceResponse, a struct of ConditionalProduceResponse."""
+
+        __slots__ = ('name', 'partition_responses', )
+
+        name: str
+        partition_responses: list[ConditionalProduceResponse.TopicProduceResponse.PartitionProduceResponse]
+
+        class PartitionProduceResponse(Struct):
+            """PartitionProduceResponse, a struct of ConditionalProduceResponse."""
+
+            __slots__ = ('index', 'error_code', 'base_offset', 'log_append_time_ms', 'log_start_offset', 'log_end_offset', 'error_message', )
+
+            index: int
+            error_code: int
+            base_offset: int
+            log_append_time_ms: int
+            log_start_offset: int
+            log_end_offset: int
+            error_message: str | None
+
+            def __init__(
+                self,
+                *,
+                index: int = 0,
+                error_code: int = 0,
+                base_offset: int = 0,
+                log_append_time_ms: int = -1,
+                log_start_offset: int = -1,
+                log_end_offset: int = -1,
+                error_message: str | None = None,
+            ) -> None:
+                self.index = index
+                self.error_code = error_code
+                self.base_offset = base_offset
+                self.log_append_time_ms = log_append_time_ms
+                self.log_start_offset = log_start_offset
+                self.log_end_offset = log_end_offset
+                self.error_message = error_message
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            partition_responses: list[ConditionalProduceResponse.TopicProduceResponse.PartitionProduceResponse] | None = None,
+        ) -> None:
+            self.name = name
+            self.partition_responses = [] if partition_responses is None else partition_responses
+
+    def __init__(
+        self,
+        *,
+        responses: list[ConditionalProduceResponse.TopicProduceResponse] | None = None,
+        throttle_time_ms: int = 0,
+    ) -> None:
+        self.responses = [] if responses is None else responses
+        self.throttle_time_ms = throttle_time_ms
 
 
 def _d_ProduceRequest_TopicProduceData_PartitionProduceData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
@@ -11894,6 +12160,393 @@ def _e_AlterConfigsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 
+def _d_DescribeLogDirsRequest_DescribableLogDirTopic_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsRequest.DescribableLogDirTopic)
+    o.topic, pos = read_string(buf, pos, compact=False)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    return o, pos
+
+_d_DescribeLogDirsRequest_DescribableLogDirTopic_v1 = _d_DescribeLogDirsRequest_DescribableLogDirTopic_v0
+def _d_DescribeLogDirsRequest_DescribableLogDirTopic_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsRequest.DescribableLogDirTopic)
+    o.topic, pos = read_string(buf, pos, compact=True)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeLogDirsRequest_DescribableLogDirTopic_v3 = _d_DescribeLogDirsRequest_DescribableLogDirTopic_v2
+_d_DescribeLogDirsRequest_DescribableLogDirTopic_v4 = _d_DescribeLogDirsRequest_DescribableLogDirTopic_v2
+
+def _d_DescribeLogDirsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsRequest)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsRequest_DescribableLogDirTopic_v0(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    return o, pos
+
+_d_DescribeLogDirsRequest_v1 = _d_DescribeLogDirsRequest_v0
+def _d_DescribeLogDirsRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsRequest_DescribableLogDirTopic_v2(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeLogDirsRequest_v3 = _d_DescribeLogDirsRequest_v2
+_d_DescribeLogDirsRequest_v4 = _d_DescribeLogDirsRequest_v2
+
+def _e_DescribeLogDirsRequest_DescribableLogDirTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+
+_e_DescribeLogDirsRequest_DescribableLogDirTopic_v1 = _e_DescribeLogDirsRequest_DescribableLogDirTopic_v0
+def _e_DescribeLogDirsRequest_DescribableLogDirTopic_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_DescribeLogDirsRequest_DescribableLogDirTopic_v3 = _e_DescribeLogDirsRequest_DescribableLogDirTopic_v2
+_e_DescribeLogDirsRequest_DescribableLogDirTopic_v4 = _e_DescribeLogDirsRequest_DescribableLogDirTopic_v2
+
+def _e_DescribeLogDirsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=False)
+    else:
+        write_array_length(out, len(lst), compact=False)
+        for e in lst:
+            _e_DescribeLogDirsRequest_DescribableLogDirTopic_v0(e, out, refs)
+
+_e_DescribeLogDirsRequest_v1 = _e_DescribeLogDirsRequest_v0
+def _e_DescribeLogDirsRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_DescribeLogDirsRequest_DescribableLogDirTopic_v2(e, out, refs)
+    out.append(0)
+
+_e_DescribeLogDirsRequest_v3 = _e_DescribeLogDirsRequest_v2
+_e_DescribeLogDirsRequest_v4 = _e_DescribeLogDirsRequest_v2
+
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic.DescribeLogDirsPartition)
+    o.partition_index, o.partition_size, o.offset_lag, o.is_future_key, = _S_iqqo.unpack_from(buf, pos)
+    pos += 21
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v1 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic.DescribeLogDirsPartition)
+    o.partition_index, o.partition_size, o.offset_lag, o.is_future_key, = _S_iqqo.unpack_from(buf, pos)
+    pos += 21
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v3 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v4 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2
+
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v1 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v3 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v4 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2
+
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult)
+    o.total_bytes = -1
+    o.usable_bytes = -1
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.log_dir, pos = read_string(buf, pos, compact=False)
+    if o.log_dir is None:
+        raise DecodeError('null log_dir')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_v1 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v0
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult)
+    o.total_bytes = -1
+    o.usable_bytes = -1
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.log_dir, pos = read_string(buf, pos, compact=True)
+    if o.log_dir is None:
+        raise DecodeError('null log_dir')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeLogDirsResponse_DescribeLogDirsResult_v3 = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v2
+def _d_DescribeLogDirsResponse_DescribeLogDirsResult_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse.DescribeLogDirsResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.log_dir, pos = read_string(buf, pos, compact=True)
+    if o.log_dir is None:
+        raise DecodeError('null log_dir')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v4(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.total_bytes, o.usable_bytes, = _S_qq.unpack_from(buf, pos)
+    pos += 16
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeLogDirsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse)
+    o.error_code = 0
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v0(buf, pos)
+            lst.append(e)
+        o.results = lst
+    return o, pos
+
+_d_DescribeLogDirsResponse_v1 = _d_DescribeLogDirsResponse_v0
+def _d_DescribeLogDirsResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse)
+    o.error_code = 0
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v2(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_DescribeLogDirsResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v3(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_DescribeLogDirsResponse_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeLogDirsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeLogDirsResponse_DescribeLogDirsResult_v4(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqqo.pack(o.partition_index, o.partition_size, o.offset_lag, o.is_future_key)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v1 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqqo.pack(o.partition_index, o.partition_size, o.offset_lag, o.is_future_key)
+    out.append(0)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v3 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v4 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2
+
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v0(e, out, refs)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v1 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_DescribeLogDirsPartition_v2(e, out, refs)
+    out.append(0)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v3 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v4 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2
+
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.log_dir, compact=False)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v0(e, out, refs)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_v1 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_v0
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.log_dir, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v2(e, out, refs)
+    out.append(0)
+
+_e_DescribeLogDirsResponse_DescribeLogDirsResult_v3 = _e_DescribeLogDirsResponse_DescribeLogDirsResult_v2
+def _e_DescribeLogDirsResponse_DescribeLogDirsResult_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.log_dir, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_DescribeLogDirsTopic_v4(e, out, refs)
+    out += _S_qq.pack(o.total_bytes, o.usable_bytes)
+    out.append(0)
+
+
+def _e_DescribeLogDirsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_v0(e, out, refs)
+
+_e_DescribeLogDirsResponse_v1 = _e_DescribeLogDirsResponse_v0
+def _e_DescribeLogDirsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_v2(e, out, refs)
+    out.append(0)
+
+def _e_DescribeLogDirsResponse_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_v3(e, out, refs)
+    out.append(0)
+
+def _e_DescribeLogDirsResponse_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeLogDirsResponse_DescribeLogDirsResult_v4(e, out, refs)
+    out.append(0)
+
+
 def _d_SaslAuthenticateRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(SaslAuthenticateRequest)
     o.auth_bytes, pos = read_bytes(buf, pos, compact=False)
@@ -12832,6 +13485,142 @@ def _e_DescribeClusterResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 
+def _d_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceRequest.TopicProduceData.PartitionProduceData)
+    o.index, o.expected_offset, = _S_iq.unpack_from(buf, pos)
+    pos += 12
+    o.records, pos = read_bytes_view(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConditionalProduceRequest_TopicProduceData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceRequest.TopicProduceData)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_data')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(buf, pos)
+            lst.append(e)
+        o.partition_data = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConditionalProduceRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceRequest)
+    o.acks, o.timeout_ms, = _S_hi.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topic_data')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConditionalProduceRequest_TopicProduceData_v0(buf, pos)
+            lst.append(e)
+        o.topic_data = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iq.pack(o.index, o.expected_offset)
+    write_records(out, refs, o.records, compact=True)
+    out.append(0)
+
+
+def _e_ConditionalProduceRequest_TopicProduceData_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partition_data
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_ConditionalProduceRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_hi.pack(o.acks, o.timeout_ms)
+    lst = o.topic_data
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConditionalProduceRequest_TopicProduceData_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_ConditionalProduceResponse_TopicProduceResponse_PartitionProduceResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceResponse.TopicProduceResponse.PartitionProduceResponse)
+    o.index, o.error_code, o.base_offset, o.log_append_time_ms, o.log_start_offset, o.log_end_offset, = _S_ihqqqq.unpack_from(buf, pos)
+    pos += 38
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConditionalProduceResponse_TopicProduceResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceResponse.TopicProduceResponse)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_responses')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConditionalProduceResponse_TopicProduceResponse_PartitionProduceResponse_v0(buf, pos)
+            lst.append(e)
+        o.partition_responses = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConditionalProduceResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConditionalProduceResponse)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array responses')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConditionalProduceResponse_TopicProduceResponse_v0(buf, pos)
+            lst.append(e)
+        o.responses = lst
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ConditionalProduceResponse_TopicProduceResponse_PartitionProduceResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ihqqqq.pack(o.index, o.error_code, o.base_offset, o.log_append_time_ms, o.log_start_offset, o.log_end_offset)
+    write_string(out, o.error_message, compact=True)
+    out.append(0)
+
+
+def _e_ConditionalProduceResponse_TopicProduceResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partition_responses
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConditionalProduceResponse_TopicProduceResponse_PartitionProduceResponse_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_ConditionalProduceResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.responses
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConditionalProduceResponse_TopicProduceResponse_v0(e, out, refs)
+    out += _S_i.pack(o.throttle_time_ms)
+    out.append(0)
+
+
 ProduceRequest._DECODERS = (_d_ProduceRequest_v0, _d_ProduceRequest_v1, _d_ProduceRequest_v2, _d_ProduceRequest_v3, _d_ProduceRequest_v4, _d_ProduceRequest_v5, _d_ProduceRequest_v6, _d_ProduceRequest_v7, _d_ProduceRequest_v8, )
 ProduceRequest._ENCODERS = (_e_ProduceRequest_v0, _e_ProduceRequest_v1, _e_ProduceRequest_v2, _e_ProduceRequest_v3, _e_ProduceRequest_v4, _e_ProduceRequest_v5, _e_ProduceRequest_v6, _e_ProduceRequest_v7, _e_ProduceRequest_v8, )
 ProduceResponse._DECODERS = (_d_ProduceResponse_v0, _d_ProduceResponse_v1, _d_ProduceResponse_v2, _d_ProduceResponse_v3, _d_ProduceResponse_v4, _d_ProduceResponse_v5, _d_ProduceResponse_v6, _d_ProduceResponse_v7, _d_ProduceResponse_v8, )
@@ -12940,6 +13729,10 @@ AlterConfigsRequest._DECODERS = (_d_AlterConfigsRequest_v0, _d_AlterConfigsReque
 AlterConfigsRequest._ENCODERS = (_e_AlterConfigsRequest_v0, _e_AlterConfigsRequest_v1, _e_AlterConfigsRequest_v2, )
 AlterConfigsResponse._DECODERS = (_d_AlterConfigsResponse_v0, _d_AlterConfigsResponse_v1, _d_AlterConfigsResponse_v2, )
 AlterConfigsResponse._ENCODERS = (_e_AlterConfigsResponse_v0, _e_AlterConfigsResponse_v1, _e_AlterConfigsResponse_v2, )
+DescribeLogDirsRequest._DECODERS = (_d_DescribeLogDirsRequest_v0, _d_DescribeLogDirsRequest_v1, _d_DescribeLogDirsRequest_v2, _d_DescribeLogDirsRequest_v3, _d_DescribeLogDirsRequest_v4, )
+DescribeLogDirsRequest._ENCODERS = (_e_DescribeLogDirsRequest_v0, _e_DescribeLogDirsRequest_v1, _e_DescribeLogDirsRequest_v2, _e_DescribeLogDirsRequest_v3, _e_DescribeLogDirsRequest_v4, )
+DescribeLogDirsResponse._DECODERS = (_d_DescribeLogDirsResponse_v0, _d_DescribeLogDirsResponse_v1, _d_DescribeLogDirsResponse_v2, _d_DescribeLogDirsResponse_v3, _d_DescribeLogDirsResponse_v4, )
+DescribeLogDirsResponse._ENCODERS = (_e_DescribeLogDirsResponse_v0, _e_DescribeLogDirsResponse_v1, _e_DescribeLogDirsResponse_v2, _e_DescribeLogDirsResponse_v3, _e_DescribeLogDirsResponse_v4, )
 SaslAuthenticateRequest._DECODERS = (_d_SaslAuthenticateRequest_v0, _d_SaslAuthenticateRequest_v1, _d_SaslAuthenticateRequest_v2, )
 SaslAuthenticateRequest._ENCODERS = (_e_SaslAuthenticateRequest_v0, _e_SaslAuthenticateRequest_v1, _e_SaslAuthenticateRequest_v2, )
 SaslAuthenticateResponse._DECODERS = (_d_SaslAuthenticateResponse_v0, _d_SaslAuthenticateResponse_v1, _d_SaslAuthenticateResponse_v2, )
@@ -12964,6 +13757,10 @@ DescribeClusterRequest._DECODERS = (_d_DescribeClusterRequest_v0, _d_DescribeClu
 DescribeClusterRequest._ENCODERS = (_e_DescribeClusterRequest_v0, _e_DescribeClusterRequest_v1, )
 DescribeClusterResponse._DECODERS = (_d_DescribeClusterResponse_v0, _d_DescribeClusterResponse_v1, )
 DescribeClusterResponse._ENCODERS = (_e_DescribeClusterResponse_v0, _e_DescribeClusterResponse_v1, )
+ConditionalProduceRequest._DECODERS = (_d_ConditionalProduceRequest_v0, )
+ConditionalProduceRequest._ENCODERS = (_e_ConditionalProduceRequest_v0, )
+ConditionalProduceResponse._DECODERS = (_d_ConditionalProduceResponse_v0, )
+ConditionalProduceResponse._ENCODERS = (_e_ConditionalProduceResponse_v0, )
 
 __all__ = [
     'ProduceRequest',
@@ -13020,6 +13817,8 @@ __all__ = [
     'DescribeConfigsResponse',
     'AlterConfigsRequest',
     'AlterConfigsResponse',
+    'DescribeLogDirsRequest',
+    'DescribeLogDirsResponse',
     'SaslAuthenticateRequest',
     'SaslAuthenticateResponse',
     'CreatePartitionsRequest',
@@ -13032,4 +13831,6 @@ __all__ = [
     'OffsetDeleteResponse',
     'DescribeClusterRequest',
     'DescribeClusterResponse',
+    'ConditionalProduceRequest',
+    'ConditionalProduceResponse',
 ]

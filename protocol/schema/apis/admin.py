@@ -190,3 +190,33 @@ INCREMENTAL_ALTER_CONFIGS_RESPONSE = response(
         f("resource_name", "string"),
     ]),
 ])
+
+
+DESCRIBE_LOG_DIRS_REQUEST = request(35, "DescribeLogDirs", "0-4", flexible="2+", fields=[
+    # Null: every partition of every log directory.
+    f("topics", "[]DescribableLogDirTopic", nullable="0+", fields=[
+        f("topic", "string"),
+        f("partitions", "[]int32"),
+    ]),
+])
+
+
+DESCRIBE_LOG_DIRS_RESPONSE = response(35, "DescribeLogDirs", "0-4", flexible="2+", fields=[
+    f("throttle_time_ms", "int32"),
+    f("error_code", "int16", "3+", default=0),
+    f("results", "[]DescribeLogDirsResult", fields=[
+        f("error_code", "int16"),
+        f("log_dir", "string"),
+        f("topics", "[]DescribeLogDirsTopic", fields=[
+            f("name", "string"),
+            f("partitions", "[]DescribeLogDirsPartition", fields=[
+                f("partition_index", "int32"),
+                f("partition_size", "int64"),
+                f("offset_lag", "int64"),
+                f("is_future_key", "bool"),
+            ]),
+        ]),
+        f("total_bytes", "int64", "4+", default=-1),
+        f("usable_bytes", "int64", "4+", default=-1),
+    ]),
+])

@@ -25,6 +25,8 @@ from protocol.errors import (
 )
 
 HIGHEST_CODE = 133
+#: Samsa's private codes, far above Kafka's (protocol.extensions).
+SAMSA_CODES = [32000]
 
 
 def _class_name(code_name: str) -> str:
@@ -39,8 +41,20 @@ ERROR_CLASSES = {
 }
 
 
-def test_codes_are_contiguous_from_minus_one() -> None:
-    assert [int(code) for code in ErrorCode] == list(range(-1, HIGHEST_CODE + 1))
+def test_kafka_codes_are_contiguous_from_minus_one_then_samsa_codes() -> None:
+    assert [int(code) for code in ErrorCode] == [*range(-1, HIGHEST_CODE + 1), *SAMSA_CODES]
+
+
+def test_conditional_append_conflict_carries_offsets_and_pickles() -> None:
+    error = errors.ConditionalAppendConflictError(
+        "moved on", remote=True, log_end_offset=12, expected_offset=10
+    )
+    assert error.code == ErrorCode.CONDITIONAL_APPEND_CONFLICT == 32000
+    assert not error.retriable
+    assert (error.current_offset, error.log_end_offset, error.expected_offset) == (12, 12, 10)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.log_end_offset, copy.expected_offset, copy.remote) == (12, 10, True)
+    assert error_for_code(32000) is errors.ConditionalAppendConflictError
 
 
 @pytest.mark.parametrize(
