@@ -19,7 +19,7 @@ from client.errors import (
     SerializationError,
     UnsupportedFeatureError,
 )
-from client.producer import Producer, RecordFuture
+from client.producer import ConditionalAppendConflictError, Producer, RecordFuture
 from client.types import (
     BrokerInfo,
     OffsetAndMetadata,
@@ -37,6 +37,7 @@ __all__ = [
     "ClientConfig",
     "ClientError",
     "CommitFailedError",
+    "ConditionalAppendConflictError",
     "ConfigError",
     "Consumer",
     "ConsumerConfig",

@@ -3,6 +3,10 @@
 The client's range per API is Samsa's schema range (``protocol/schema``), raised where the
 client needs a feature the oldest versions lack (record batches v2 for Produce, null topic
 lists for Metadata, …). The broker's range comes from its ApiVersions response.
+
+Samsa's private APIs (``protocol.extensions``, e.g. ConditionalProduce for
+``send(..., expected_offset=N)``) are negotiated the same way: a Samsa broker lists them to
+this client (which names itself in ApiVersions v3+), other brokers never do.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from client.errors import UnsupportedFeatureError
+from protocol.extensions import PRIVATE_API_KEYS
 from protocol.messages import REQUESTS, api_name
 
 __all__ = ["CLIENT_MIN_VERSIONS", "ApiVersionTable"]
@@ -74,6 +79,12 @@ class ApiVersionTable:
         theirs = self._ranges.get(api_key)
         offered = f"{theirs[0]}-{theirs[1]}" if theirs else "no version"
         where = f" at {self._address}" if self._address else ""
+        private = (
+            " (a Samsa extension: only Samsa brokers offer it)"
+            if api_key in PRIVATE_API_KEYS
+            else ""
+        )
         raise UnsupportedFeatureError(
             f"the broker{where} offers {api_name(api_key)} {offered}; this client speaks {ours}"
+            f"{private}"
         )

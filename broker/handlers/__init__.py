@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from broker.handlers import (
     api_versions,
+    conditional_produce,
     configs,
     fetch,
     groups,
     init_producer_id,
+    log_dirs,
     metadata,
     offsets,
     produce,
     topics,
 )
 from broker.handlers.base import ApiHandler
+from protocol.extensions import CONDITIONAL_PRODUCE_KEY
 
 __all__ = ["build_dispatch_table"]
 
@@ -49,6 +52,9 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         ApiHandler(33, 0, 2, configs.handle_alter_configs, configs.alter_configs_error),
         ApiHandler(37, 0, 3, topics.handle_create_partitions, topics.create_partitions_error),
         ApiHandler(
+            35, 0, 4, log_dirs.handle_describe_log_dirs, log_dirs.describe_log_dirs_error
+        ),
+        ApiHandler(
             44,
             0,
             1,
@@ -68,5 +74,13 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         ApiHandler(16, 0, 5, groups.handle_list_groups, groups.list_groups_error),
         ApiHandler(42, 0, 2, groups.handle_delete_groups, groups.delete_groups_error),
         ApiHandler(47, 0, 0, groups.handle_offset_delete, groups.offset_delete_error),
+        # Samsa's private APIs (protocol.extensions): advertised to Samsa's client only.
+        ApiHandler(
+            CONDITIONAL_PRODUCE_KEY,
+            0,
+            0,
+            conditional_produce.handle_conditional_produce,
+            conditional_produce.error_response,
+        ),
     ]
     return {e.api_key: e for e in entries}

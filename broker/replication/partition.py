@@ -32,6 +32,7 @@ from broker.storage.log import PartitionLog
 from broker.storage.names import TopicPartition
 from broker.storage.slice import FileSlice
 from protocol.errors import (
+    ConditionalAppendConflictError,
     CorruptMessageError,
     ErrorCode,
     FencedLeaderEpochError,
@@ -199,13 +200,25 @@ class Partition:
     # -- produce ---------------------------------------------------------------------------
 
     def append_records_as_leader(
-        self, records: bytes | bytearray | memoryview | None, *, required_acks: int, now_ms: int
+        self,
+        records: bytes | bytearray | memoryview | None,
+        *,
+        required_acks: int,
+        now_ms: int,
+        expected_offset: int | None = None,
     ) -> AppendResult:
         """Validate and append one produce's records (exactly one v2 batch).
 
+        With ``expected_offset`` (a conditional append), the batch is appended only if the log
+        end offset equals it; otherwise CONDITIONAL_APPEND_CONFLICT carries the log end offset.
+        The check runs after the producer's sequence check — a retried batch that was written
+        already is answered as the duplicate it is, not as a conflict — and the check and the
+        append happen with no ``await`` between them, so no other append can come in between.
+
         Raises the KafkaError the partition answers with: INVALID_RECORD, CORRUPT_MESSAGE,
         MESSAGE_TOO_LARGE, NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, INVALID_TXN_STATE,
-        INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, KAFKA_STORAGE_ERROR.
+        INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE_NUMBER, KAFKA_STORAGE_ERROR,
+        CONDITIONAL_APPEND_CONFLICT.
         """
         if not self.is_leader:
             raise NotLeaderOrFollowerError(f"this broker does not lead {self.tp}")
@@ -236,6 +249,13 @@ class Partition:
                 return AppendResult(
                     duplicate.first_offset, _NO_TIMESTAMP, duplicate.last_offset + 1, True
                 )
+        if expected_offset is not None and expected_offset != log.log_end_offset:
+            raise ConditionalAppendConflictError(
+                f"the log end offset of {self.tp} is {log.log_end_offset}, "
+                f"not the expected {expected_offset}",
+                log_end_offset=log.log_end_offset,
+                expected_offset=expected_offset,
+            )
         view = batch.buffer
         append_time = _NO_TIMESTAMP
         if log.config.message_timestamp_type == "LogAppendTime":

@@ -41,6 +41,7 @@ from protocol.codec import (
     encode_response,
 )
 from protocol.errors import ErrorCode, ProtocolError
+from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import FrameDecoder
 from protocol.headers import API_VERSIONS_KEY, RequestHeader
 from protocol.messages import FetchResponse, Message, ProduceRequest, api_name
@@ -165,7 +166,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
             header = exc.header
             if header.api_key == API_VERSIONS_KEY:
                 slot = _Slot(None)
-                slot.raw = api_versions_fallback(header.correlation_id, self.server.api_keys)
+                # The request is unreadable, so who sent it is unknown: no private APIs.
+                public = [k for k in self.server.api_keys if k[0] not in PRIVATE_API_KEYS]
+                slot.raw = api_versions_fallback(header.correlation_id, public)
                 slot.done = True
                 self._slots.append(slot)
                 return

@@ -50,6 +50,7 @@ from broker.storage.index import DEFAULT_MAX_RESIDENT_INDEX_BYTES, IndexBudget
 from broker.storage.log import PartitionLog
 from broker.storage.names import (
     DELETE_DIR_SUFFIX,
+    LOG_SUFFIX,
     TMP_SUFFIX,
     TopicPartition,
     parse_partition_dir_name,
@@ -207,6 +208,29 @@ class LogManager:
     def partitions(self) -> list[TopicPartition]:
         """Every partition with a log (open or not), sorted."""
         return sorted(self._location)
+
+    def log_dir_of(self, tp: TopicPartition) -> Path | None:
+        """The directory (of ``log.dirs``) holding the partition's log; None if none does."""
+        d = self._location.get(tp)
+        return None if d is None else d.path
+
+    def size_in_bytes(self, tp: TopicPartition) -> int:
+        """Bytes of the partition's segment files (0 if it has no log), without opening a log
+        that is not open yet."""
+        log = self._logs.get(tp)
+        if log is not None:
+            return log.size_in_bytes
+        d = self._location.get(tp)
+        if d is None:
+            return 0
+        total = 0
+        with contextlib.suppress(FileNotFoundError), os.scandir(
+            d.path / partition_dir_name(tp)
+        ) as entries:
+            for entry in entries:
+                if entry.name.endswith(LOG_SUFFIX) and entry.is_file():
+                    total += entry.stat().st_size
+        return total
 
     def open_logs(self) -> list[PartitionLog]:
         """The logs opened so far."""

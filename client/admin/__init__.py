@@ -10,11 +10,13 @@ from client.admin.types import (
     ConfigSource,
     GroupDescription,
     GroupListing,
+    LogDirDescription,
     MemberDescription,
     NewTopic,
     OffsetSpec,
     PartitionDescription,
     PartitionLag,
+    ReplicaLogInfo,
     TopicDescription,
 )
 from client.offsets import ListedOffset
@@ -30,10 +32,12 @@ __all__ = [
     "GroupDescription",
     "GroupListing",
     "ListedOffset",
+    "LogDirDescription",
     "MemberDescription",
     "NewTopic",
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "ReplicaLogInfo",
     "TopicDescription",
 ]

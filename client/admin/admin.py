@@ -29,10 +29,12 @@ from client.admin.types import (
     ConfigSource,
     GroupDescription,
     GroupListing,
+    LogDirDescription,
     MemberDescription,
     NewTopic,
     PartitionDescription,
     PartitionLag,
+    ReplicaLogInfo,
     TopicDescription,
 )
 from client.cluster import Cluster
@@ -61,6 +63,7 @@ from protocol.messages import (
     DescribeClusterRequest,
     DescribeConfigsRequest,
     DescribeGroupsRequest,
+    DescribeLogDirsRequest,
     IncrementalAlterConfigsRequest,
     ListGroupsRequest,
     Message,
@@ -546,6 +549,24 @@ class Admin:
                 )
         return out
 
+    async def find_group_coordinator(
+        self, group_id: str, *, timeout_ms: int | None = None
+    ) -> BrokerInfo:
+        """The broker coordinating ``group_id`` (FindCoordinator)."""
+        cluster = await self._ready()
+        timeout_s = self._timeout(timeout_ms)
+        try:
+            async with asyncio.timeout(timeout_s):
+                node = await cluster.find_coordinator(group_id)
+        except TimeoutError:
+            raise KafkaTimeoutError(
+                f"no coordinator found for group {group_id!r} within {timeout_s:g} s"
+            ) from None
+        broker = cluster.metadata.brokers.get(node)
+        if broker is None:
+            broker = (await cluster.refresh()).brokers.get(node)
+        return broker if broker is not None else BrokerInfo(node, "", -1)
+
     async def delete_groups(
         self, group_ids: Iterable[str], *, timeout_ms: int | None = None
     ) -> None:
@@ -761,6 +782,70 @@ class Admin:
         return ClusterDescription(
             metadata.cluster_id, metadata.controller_id, list(metadata.brokers.values())
         )
+
+    async def api_versions(self, node_id: int | None = None) -> dict[int, tuple[int, int]]:
+        """The (lowest, highest) version per API key that a broker serves (its ApiVersions
+        answer); ``None``: any broker."""
+        cluster = await self._ready()
+        if node_id is None:
+            node_id = next(iter(sorted(cluster.metadata.brokers)), -1)
+        conn = await cluster.connection(node_id)
+        return conn.versions.ranges
+
+    async def describe_log_dirs(
+        self,
+        topics: Iterable[str] | None = None,
+        *,
+        brokers: Iterable[int] | None = None,
+        timeout_ms: int | None = None,
+    ) -> list[LogDirDescription]:
+        """Each broker's log directories and the replicas in them, with their sizes on disk
+        (DescribeLogDirs). ``topics``: only their partitions (``None``: every partition);
+        ``brokers``: only these brokers (``None``: all)."""
+        cluster = await self._ready()
+        timeout_s = self._timeout(timeout_ms)
+        if topics is None:
+            wanted = None
+        else:
+            by_topic: dict[str, list[int]] = {}
+            for tp in await self._expand(list(topics), timeout_s):
+                by_topic.setdefault(tp.topic, []).append(tp.partition)
+            wanted = [
+                DescribeLogDirsRequest.DescribableLogDirTopic(topic=t, partitions=p)
+                for t, p in by_topic.items()
+            ]
+        if brokers is None:
+            await cluster.refresh()
+            nodes = sorted(cluster.metadata.brokers)
+        else:
+            nodes = list(brokers)
+        body = DescribeLogDirsRequest(topics=wanted)
+        responses = await asyncio.gather(
+            *(cluster.request(n, body, timeout_s=timeout_s) for n in nodes)
+        )
+        out: list[LogDirDescription] = []
+        for node, response in zip(nodes, responses, strict=True):
+            if response.error_code:
+                raise error_from_code(response.error_code, f"log dirs of broker {node}")
+            for result in response.results:
+                replicas = {
+                    TopicPartition(t.name, p.partition_index): ReplicaLogInfo(
+                        p.partition_size, p.offset_lag, bool(p.is_future_key)
+                    )
+                    for t in result.topics
+                    for p in t.partitions
+                }
+                out.append(
+                    LogDirDescription(
+                        node,
+                        result.log_dir,
+                        replicas,
+                        result.error_code,
+                        result.total_bytes,
+                        result.usable_bytes,
+                    )
+                )
+        return out
 
 
 def _spec(spec: int | str) -> int:

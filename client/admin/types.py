@@ -17,11 +17,13 @@ __all__ = [
     "ConfigSource",
     "GroupDescription",
     "GroupListing",
+    "LogDirDescription",
     "MemberDescription",
     "NewTopic",
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "ReplicaLogInfo",
     "TopicDescription",
 ]
 
@@ -188,6 +190,32 @@ class ClusterDescription:
     cluster_id: str | None
     controller_id: int
     brokers: list[BrokerInfo]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicaLogInfo:
+    """One partition's replica in a log directory (DescribeLogDirs)."""
+
+    #: Bytes of the replica's segment files.
+    size_bytes: int
+    #: How far the replica is behind the log end (0 for a leader).
+    offset_lag: int = 0
+    #: True for a replica being moved into this directory (a "future" replica).
+    is_future: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LogDirDescription:
+    """A broker's log directory and the replicas it holds (DescribeLogDirs)."""
+
+    node_id: int
+    path: str
+    replicas: dict[TopicPartition, ReplicaLogInfo]
+    #: 0, or the code of the error that made the directory unusable (KAFKA_STORAGE_ERROR).
+    error_code: int = 0
+    #: Size and free space of the directory's file system (-1: not reported, before v4).
+    total_bytes: int = -1
+    usable_bytes: int = -1
 
 
 class OffsetSpec:

@@ -5,6 +5,10 @@ batches (full ones, and retries put back in sequence order), and a count of batc
 flight. Memory is reserved per batch (``batch.size``, or the size of a larger single record)
 and released when the batch completes: ``send`` checks one integer per record, and waits for
 memory only when ``buffer.memory`` is used up (at most ``max.block.ms``).
+
+A conditional record (``send(..., expected_offset=N)``) gets a closed batch of its own, queued
+behind the partition's earlier records: no other record may join a batch whose append the
+broker may refuse.
 """
 
 from __future__ import annotations
@@ -137,6 +141,37 @@ class RecordAccumulator:
         batch.reserved = max(self.batch_size, batch.size)
         self.used += batch.reserved
         pq.open = batch
+        if pq not in self.active:
+            self.active[pq] = None
+            self._drained.clear()
+        return RecordFuture(batch, 0, timestamp)
+
+    def append_conditional(
+        self,
+        pq: PartitionQueue,
+        timestamp: int,
+        key: bytes | None,
+        value: bytes | None,
+        headers: bytes | None,
+        *,
+        expected_offset: int,
+        now: float,
+    ) -> RecordFuture:
+        """Queue a record in a batch of its own, to append only at ``expected_offset``.
+
+        The partition's open batch is closed first, so records sent before go first.
+        """
+        if pq.open is not None:
+            pq.queue.append(pq.open)
+            pq.open = None
+        batch = ProducerBatch(
+            pq.topic, pq.partition, self.batch_size, now, asyncio.get_running_loop().create_future()
+        )
+        batch.append(timestamp, key, value, headers)
+        batch.expected_offset = expected_offset
+        batch.reserved = batch.size
+        self.used += batch.reserved
+        pq.queue.append(batch)
         if pq not in self.active:
             self.active[pq] = None
             self._drained.clear()

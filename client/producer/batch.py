@@ -74,6 +74,7 @@ class ProducerBatch:
         "buf",
         "count",
         "created",
+        "expected_offset",
         "future",
         "last_error",
         "limit",
@@ -109,11 +110,18 @@ class ProducerBatch:
         self.reserved = 0
         #: The error of the last failed attempt, for the message when the batch expires.
         self.last_error: BaseException | None = None
+        #: A conditional append's expected log end offset (``send(..., expected_offset=N)``):
+        #: such a batch holds that one record and is sent alone, by ConditionalProduce.
+        self.expected_offset: int | None = None
 
     def __repr__(self) -> str:
+        condition = (
+            "" if self.expected_offset is None else f", expected offset {self.expected_offset}"
+        )
         return (
             f"ProducerBatch({self.topic}-{self.partition}, {self.count} records, "
-            f"{len(self.buf)} bytes, sequence {self.base_sequence}, attempts {self.attempts})"
+            f"{len(self.buf)} bytes, sequence {self.base_sequence}, attempts {self.attempts}"
+            f"{condition})"
         )
 
     @property

@@ -10,6 +10,20 @@
 ``send`` appends the record to its partition's batch and returns at once with a future (it
 waits only for a topic's first metadata, or when ``buffer.memory`` is full); a sender task
 ships batches when full or after ``linger.ms``.
+
+Conditional append, a Samsa extension (KIP-27's conditional publish, which Kafka never
+shipped): ``send(..., expected_offset=N)`` writes the record only if its partition's log end
+offset is N when it arrives, otherwise its future fails with
+``ConditionalAppendConflictError``, whose ``log_end_offset`` says where the log is now::
+
+    try:
+        metadata = await (await producer.send("ledger", event, key=b"acct-1", expected_offset=n))
+    except ConditionalAppendConflictError as conflict:
+        ...  # read from n up to conflict.log_end_offset, revalidate, try again
+
+Only brokers that offer Samsa's ConditionalProduce API take it (the future fails with
+``UnsupportedFeatureError`` elsewhere). With idempotence (the default) a retried conditional
+record that was written already is answered as written, never as a conflict.
 """
 
 from __future__ import annotations
@@ -34,9 +48,9 @@ from client.producer.future import RecordFuture
 from client.producer.partitioner import Partitioner
 from client.producer.sender import Sender
 from client.types import RecordMetadata
-from protocol.errors import MessageTooLargeError
+from protocol.errors import ConditionalAppendConflictError, MessageTooLargeError
 
-__all__ = ["Producer"]
+__all__ = ["ConditionalAppendConflictError", "Producer"]
 
 #: Bytes of a Produce request around one batch (request header, topic name, partition fields),
 #: at most; a record whose batch would exceed ``max.request.size`` with them is refused.
@@ -128,6 +142,8 @@ class Producer:
         headers: Headers | None = None,
         partition: int | None = None,
         timestamp_ms: int | None = None,
+        *,
+        expected_offset: int | None = None,
     ) -> RecordFuture:
         """Queue a record; returns the future of its ``RecordMetadata``.
 
@@ -135,12 +151,19 @@ class Producer:
         a null key or value). Keyed records go to murmur2(key) % partitions, keyless ones to a
         sticky partition, unless ``partition`` is given. ``timestamp_ms`` defaults to now.
 
+        With ``expected_offset`` the record is a conditional append (see the module
+        docstring): written, alone, only if the partition's log end offset equals it; else the
+        future fails with ``ConditionalAppendConflictError`` carrying ``log_end_offset``. It
+        needs a key or a ``partition`` and acks 1 or all (``ValueError`` otherwise).
+
         Raises ``ClientClosedError`` after ``close()``, ``KafkaTimeoutError`` when the topic's
         metadata or free ``buffer.memory`` did not come within ``max.block.ms``,
         ``MessageTooLargeError`` for a record larger than ``max.request.size`` and
         ``SerializationError`` for keys or values the serializers reject. Delivery errors are
         the future's.
         """
+        if expected_offset is not None:
+            self._check_conditional(key, partition, expected_offset)
         if not self._started or self._closed:
             await self._not_running()
         serializer = self._key_serializer
@@ -170,6 +193,11 @@ class Producer:
             if self._closed:
                 raise ClientClosedError("the producer was closed while send waited for memory")
         now = asyncio.get_running_loop().time()
+        if expected_offset is not None:
+            return self._send_conditional(
+                topic, key, value, raw_headers, partition, num_partitions, timestamp_ms,
+                expected_offset, now,
+            )  # fmt: skip
         if partition is None:
             if key is not None and not self._partitioner.ignore_keys:
                 partition = self._partitioner.for_key(key, num_partitions)
@@ -212,10 +240,53 @@ class Producer:
         headers: Headers | None = None,
         partition: int | None = None,
         timestamp_ms: int | None = None,
+        *,
+        expected_offset: int | None = None,
     ) -> RecordMetadata:
         """``send`` and wait for the record's ``RecordMetadata`` (linger.ms still applies)."""
-        future = await self.send(topic, value, key, headers, partition, timestamp_ms)
+        future = await self.send(
+            topic, value, key, headers, partition, timestamp_ms, expected_offset=expected_offset
+        )
         return await future
+
+    def _check_conditional(self, key: Any, partition: int | None, expected_offset: int) -> None:
+        if self.config.acks == 0:
+            raise ValueError("a conditional append needs acks 1 or all: acks=0 gets no answer")
+        if key is None and partition is None:
+            raise ValueError(
+                "a conditional append needs a key or a partition: the expected offset is "
+                "that of one partition"
+            )
+        if expected_offset < 0:
+            raise ValueError(f"expected_offset must be >= 0, not {expected_offset}")
+
+    def _send_conditional(
+        self,
+        topic: str,
+        key: bytes | None,
+        value: bytes | None,
+        headers: bytes | None,
+        partition: int | None,
+        num_partitions: int,
+        timestamp_ms: int,
+        expected_offset: int,
+        now: float,
+    ) -> RecordFuture:
+        if partition is None:
+            if key is None:
+                raise ValueError("a conditional append's key serialized to None: give a partition")
+            partition = self._partitioner.for_key(key, num_partitions)
+        elif not 0 <= partition < num_partitions:
+            raise ValueError(
+                f"topic {topic!r} has partitions 0-{num_partitions - 1}, not {partition}"
+            )
+        acc = self._accumulator
+        pq = acc.queue_for(topic, partition)
+        future = acc.append_conditional(
+            pq, timestamp_ms, key, value, headers, expected_offset=expected_offset, now=now
+        )
+        self._sender.wakeup()
+        return future
 
     async def flush(self, timeout_ms: int | None = None) -> None:
         """Send every buffered record now and wait until each is written or failed.

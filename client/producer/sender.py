@@ -16,6 +16,12 @@ in flight: a broker accepts any sequence from a producer it does not know yet, s
 batch must not get there before a first one that failed.
 Failures that break the sequence (a sent batch failed for good or expired, the broker lost
 the producer) trigger a producer-id reset: see ``idempotence``.
+
+Conditional appends (``send(..., expected_offset=N)``) travel in ConditionalProduce requests
+(Samsa's private API) and go alone: a conditional batch leaves only once nothing of its
+partition is in flight, and nothing of the partition follows it until it is answered. So when
+the broker refuses it (CONDITIONAL_APPEND_CONFLICT: nothing written), no later sequence was
+used, and the partition's next sequence simply goes back to the refused batch's.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from client.errors import (
     KafkaConnectionError,
     KafkaError,
     KafkaTimeoutError,
+    UnsupportedFeatureError,
     error_from_code,
 )
 from client.producer.accumulator import SEQUENCE_MODULUS, PartitionQueue, RecordAccumulator
@@ -44,8 +51,9 @@ from client.producer.idempotence import (
     ProducerIdentity,
     init_producer_id,
 )
-from protocol.errors import ErrorCode
-from protocol.messages import ProduceRequest
+from protocol.errors import ConditionalAppendConflictError, ErrorCode
+from protocol.extensions import CONDITIONAL_PRODUCE_KEY
+from protocol.messages import ConditionalProduceRequest, ProduceRequest
 
 __all__ = ["Sender"]
 
@@ -53,6 +61,8 @@ log = logging.getLogger("samsa.client.producer")
 
 _TopicData = ProduceRequest.TopicProduceData
 _PartitionData = ProduceRequest.TopicProduceData.PartitionProduceData
+_CondTopicData = ConditionalProduceRequest.TopicProduceData
+_CondPartitionData = ConditionalProduceRequest.TopicProduceData.PartitionProduceData
 
 #: When partitions wait for a leader or a connection, the sender looks again this often at the
 #: latest (metadata updates and new connections also wake it).
@@ -221,6 +231,9 @@ class Sender:
     def _may_send(self, pq: PartitionQueue, head: ProducerBatch) -> bool:
         if not pq.sent:
             return True
+        # A conditional append goes alone, and nothing follows it until it is answered.
+        if head.expected_offset is not None or pq.sent[-1].expected_offset is not None:
+            return False
         if len(pq.sent) >= self._max_in_flight:
             return False
         # A retry goes alone: only once nothing of its partition is in flight.
@@ -289,6 +302,9 @@ class Sender:
         again: list[PartitionQueue] = []
         force = self._flushes > 0 or self._closing
         now = asyncio.get_running_loop().time()
+        #: Whether this request is a ConditionalProduce (decided by its first batch; a request
+        #: carries batches of one kind only).
+        conditional: bool | None = None
         for pq in queues:
             if not pq.queue:
                 if pq.open is None:
@@ -297,6 +313,14 @@ class Sender:
                 pq.queue.append(pq.open)
                 pq.open = None
             batch = pq.queue[0]
+            is_conditional = batch.expected_offset is not None
+            if conditional is not None and is_conditional != conditional:
+                again.append(pq)
+                continue
+            if is_conditional and not conn.versions.supports(CONDITIONAL_PRODUCE_KEY):
+                pq.queue.popleft()
+                self._fail(pq, batch, self._unsupported(conn))
+                continue
             wire = batch.wire
             if wire is None:
                 if idempotent:
@@ -313,9 +337,15 @@ class Sender:
             batch.attempts += 1
             pq.sent.append(batch)
             batches.append(batch)
-            by_topic.setdefault(batch.topic, []).append(
-                _PartitionData(index=batch.partition, records=wire)
-            )
+            conditional = is_conditional
+            data: Any
+            if batch.expected_offset is not None:
+                data = _CondPartitionData(
+                    index=batch.partition, expected_offset=batch.expected_offset, records=wire
+                )
+            else:
+                data = _PartitionData(index=batch.partition, records=wire)
+            by_topic.setdefault(batch.topic, []).append(data)
             # Another batch of the partition may follow in the next request.
             if pq.queue or (
                 pq.open is not None and (force or pq.open.created + self._linger_s <= now)
@@ -326,12 +356,20 @@ class Sender:
                     again.append(pq)
         if not batches:
             return []
-        request = ProduceRequest(
-            transactional_id=None,
-            acks=self._acks,
-            timeout_ms=self._config.request_timeout_ms,
-            topic_data=[_TopicData(name=t, partition_data=p) for t, p in by_topic.items()],
-        )
+        request: ProduceRequest | ConditionalProduceRequest
+        if conditional:
+            request = ConditionalProduceRequest(
+                acks=self._acks,
+                timeout_ms=self._config.request_timeout_ms,
+                topic_data=[_CondTopicData(name=t, partition_data=p) for t, p in by_topic.items()],
+            )
+        else:
+            request = ProduceRequest(
+                transactional_id=None,
+                acks=self._acks,
+                timeout_ms=self._config.request_timeout_ms,
+                topic_data=[_TopicData(name=t, partition_data=p) for t, p in by_topic.items()],
+            )
         try:
             future = conn.send(
                 request, expect_response=self._acks != 0, timeout_s=self._request_timeout_s
@@ -377,6 +415,8 @@ class Sender:
                     self._complete(batch, result.base_offset, result.log_append_time_ms)
                 elif code == ErrorCode.DUPLICATE_SEQUENCE_NUMBER:
                     self._complete(batch, -1, -1)  # written before; offset unknown
+                elif code == ErrorCode.CONDITIONAL_APPEND_CONFLICT:
+                    self._conflict(batch, result)
                 else:
                     self._retry_or_fail(
                         batch, error_from_code(code, result.error_message), loop_now
@@ -400,6 +440,36 @@ class Sender:
         batch.complete(base_offset, log_append_time)
         self._acc.release(batch)
         self._acc.retire(pq)
+
+    def _conflict(self, batch: ProducerBatch, result: Any) -> None:
+        """A conditional append was refused: nothing was written. Its sequence numbers are
+        free again (nothing of the partition was sent after it), so no producer-id reset."""
+        pq = self._acc.queue_for(batch.topic, batch.partition)
+        _discard(pq, batch)
+        error = ConditionalAppendConflictError(
+            result.error_message
+            or f"the log end offset of {batch.topic}-{batch.partition} is not "
+            f"{batch.expected_offset}",
+            remote=True,
+            log_end_offset=getattr(result, "log_end_offset", -1),
+            expected_offset=-1 if batch.expected_offset is None else batch.expected_offset,
+        )
+        if (
+            self._idempotent
+            and batch.base_sequence >= 0
+            and not pq.sent
+            and all(queued.wire is None for queued in pq.queue)
+        ):
+            pq.next_sequence = batch.base_sequence
+            batch.base_sequence = -1
+        log.debug("conditional append refused: %r: %s", batch, error)
+        self._fail(pq, batch, error)
+
+    def _unsupported(self, conn: Connection) -> UnsupportedFeatureError:
+        return UnsupportedFeatureError(
+            f"the broker at {conn.address_text} does not offer conditional appends "
+            "(ConditionalProduce, a Samsa extension that Kafka brokers lack)"
+        )
 
     def _retry_or_fail(self, batch: ProducerBatch, error: BaseException, now: float) -> None:
         pq = self._acc.queue_for(batch.topic, batch.partition)
@@ -439,6 +509,12 @@ class Sender:
         if self._idempotent and batch.base_sequence >= 0:
             # Its sequence numbers are lost: the partition cannot continue without a new id.
             self.identity.reset_needed = True
+        if isinstance(error, ConditionalAppendConflictError | UnsupportedFeatureError):
+            # An answer the application expects (and handles), not a delivery failure.
+            batch.fail(error)
+            self._acc.release(batch)
+            self._acc.retire(pq)
+            return
         log.warning(
             "%d record(s) for %s-%d failed: %s", batch.count, batch.topic, batch.partition, error
         )

@@ -15,6 +15,7 @@ from client.admin import (
     GroupDescription,
     GroupListing,
     ListedOffset,
+    LogDirDescription,
     NewTopic,
     PartitionLag,
     TopicDescription,
@@ -344,3 +345,21 @@ class Admin:
     def describe_cluster(self, *, timeout_ms: int | None = None) -> ClusterDescription:
         """The cluster id, controller and brokers."""
         return self._run(self._admin.describe_cluster(timeout_ms=timeout_ms), timeout_ms)
+
+    def api_versions(self, node_id: int | None = None) -> dict[int, tuple[int, int]]:
+        """The (lowest, highest) version per API key that a broker (default: any) serves."""
+        return self._run(self._admin.api_versions(node_id), None)
+
+    def describe_log_dirs(
+        self,
+        topics: Iterable[str] | None = None,
+        *,
+        brokers: Iterable[int] | None = None,
+        timeout_ms: int | None = None,
+    ) -> list[LogDirDescription]:
+        """Each broker's log directories and the replicas in them, with their sizes."""
+        chosen = None if topics is None else list(topics)
+        nodes = None if brokers is None else list(brokers)
+        return self._run(
+            self._admin.describe_log_dirs(chosen, brokers=nodes, timeout_ms=timeout_ms), timeout_ms
+        )

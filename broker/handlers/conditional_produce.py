@@ -1,0 +1,163 @@
+"""ConditionalProduce (Samsa-private key 32000, v0): append only if nothing was appended since
+the writer read (KIP-27's conditional publish, which Kafka never shipped).
+
+Each partition carries ``expected_offset``; its batch is appended only when the partition's log
+end offset equals it, otherwise the partition answers CONDITIONAL_APPEND_CONFLICT with the
+current log end offset. The check runs on the partition's leader, inside the same synchronous
+append as Produce's (``Partition.append_records_as_leader``): no other append to the partition
+can come between the check and the write. Idempotence comes first: a retried batch that was
+written already (same producer id, epoch and sequence) is answered with its original offsets,
+never as a conflict.
+
+Otherwise it behaves as Produce v8: one batch per partition, internal topics refused, acks=all
+waits for the high watermark within ``timeout_ms``, acks=1 for the durability of the flush
+policy. acks=0 is refused (INVALID_REQUIRED_ACKS): a conflict must be answered.
+
+Advertised only to Samsa's client (see ``api_versions``), so stock clients never see it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Final, cast
+
+from broker.handlers.base import BrokerServices, Outcome, RequestContext
+from broker.handlers.produce import MAX_PRODUCE_TIMEOUT_MS
+from broker.internal_topics import INTERNAL_TOPICS
+from broker.replication.manager import DURABILITY_TIMEOUT_S
+from broker.replication.partition import AppendResult, Partition
+from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaError
+from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse
+
+__all__ = ["error_response", "handle_conditional_produce"]
+
+log = logging.getLogger("samsa.produce")
+
+_TopicResponse = ConditionalProduceResponse.TopicProduceResponse
+_PartitionResponse = ConditionalProduceResponse.TopicProduceResponse.PartitionProduceResponse
+
+#: acks that can report a conflict (acks=0 gets no answer at all).
+_VALID_ACKS: Final = (1, -1)
+
+
+def _failed(
+    index: int, code: ErrorCode, message: str | None, log_end_offset: int = -1
+) -> _PartitionResponse:
+    return _PartitionResponse(
+        index=index,
+        error_code=code,
+        base_offset=-1,
+        log_append_time_ms=-1,
+        log_start_offset=-1,
+        log_end_offset=log_end_offset,
+        error_message=message,
+    )
+
+
+_PartitionData = ConditionalProduceRequest.TopicProduceData.PartitionProduceData
+
+
+def _append(
+    services: BrokerServices, topic: str, data: _PartitionData, acks: int, now_ms: int
+) -> tuple[_PartitionResponse, Partition | None, AppendResult | None]:
+    """One partition's conditional append: its response, and what to wait for."""
+    replicas = services.replica_manager
+    try:
+        partition = replicas.get_partition(topic, data.index)
+        # Decoded requests carry records as memoryviews of the frame (never copied).
+        records = cast(bytes | bytearray | memoryview | None, data.records)
+        result = partition.append_records_as_leader(
+            records, required_acks=acks, now_ms=now_ms, expected_offset=data.expected_offset
+        )
+    except ConditionalAppendConflictError as exc:
+        return _failed(data.index, exc.code, exc.message, exc.log_end_offset), None, None
+    except KafkaError as exc:
+        return _failed(data.index, exc.code, exc.message), None, None
+    except Exception:
+        log.exception("conditional produce to %s-%d failed unexpectedly", topic, data.index)
+        return _failed(data.index, ErrorCode.UNKNOWN_SERVER_ERROR, None), None, None
+    replicas.after_append(partition)
+    response = _PartitionResponse(
+        index=data.index,
+        error_code=0,
+        base_offset=result.base_offset,
+        log_append_time_ms=result.log_append_time_ms,
+        log_start_offset=partition.log.log_start_offset,
+        log_end_offset=partition.log.log_end_offset,
+    )
+    return response, partition, result
+
+
+def handle_conditional_produce(
+    services: BrokerServices, ctx: RequestContext, request: ConditionalProduceRequest
+) -> Outcome | Awaitable[Outcome]:
+    """Check and append every partition's batch, then answer (at once, or after the commit)."""
+    acks = request.acks
+    now_ms = services.clock_ms()
+    pending: list[tuple[_PartitionResponse, Partition, AppendResult]] = []
+    responses: list[_TopicResponse] = []
+    for topic in request.topic_data:
+        partition_responses: list[_PartitionResponse] = []
+        responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
+        fixed: tuple[ErrorCode, str] | None = None
+        if acks not in _VALID_ACKS:
+            reason = f"conditional appends need acks 1 or -1, not {acks}"
+            fixed = (ErrorCode.INVALID_REQUIRED_ACKS, reason)
+        elif topic.name in INTERNAL_TOPICS:
+            reason = f"Cannot append to internal topic {topic.name}"
+            fixed = (ErrorCode.INVALID_TOPIC_EXCEPTION, reason)
+        for data in topic.partition_data:
+            if fixed is not None:
+                partition_responses.append(_failed(data.index, *fixed))
+                continue
+            response, partition, result = _append(services, topic.name, data, acks, now_ms)
+            partition_responses.append(response)
+            if (
+                partition is not None
+                and result is not None
+                and partition.high_watermark < result.next_offset
+            ):
+                pending.append((response, partition, result))
+    body = ConditionalProduceResponse(responses=responses, throttle_time_ms=0)
+    if not pending:
+        return body
+    return _complete(services, body, pending, acks, request.timeout_ms)
+
+
+async def _complete(
+    services: BrokerServices,
+    body: ConditionalProduceResponse,
+    pending: list[tuple[_PartitionResponse, Partition, AppendResult]],
+    acks: int,
+    timeout_ms: int,
+) -> ConditionalProduceResponse:
+    """Wait for the high watermark to pass each append (as Produce does)."""
+    if acks == -1:
+        timeout_s = max(0, min(timeout_ms, MAX_PRODUCE_TIMEOUT_MS)) / 1000
+    else:
+        timeout_s = DURABILITY_TIMEOUT_S
+    replicas = services.replica_manager
+    for response, partition, result in pending:
+        code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
+        if code != ErrorCode.NONE:
+            response.error_code = code
+            response.base_offset = -1
+            response.log_append_time_ms = -1
+            response.log_start_offset = -1
+    return body
+
+
+def error_response(
+    request: ConditionalProduceRequest, version: int, code: ErrorCode
+) -> ConditionalProduceResponse:
+    """Every partition with the error."""
+    return ConditionalProduceResponse(
+        responses=[
+            _TopicResponse(
+                name=t.name,
+                partition_responses=[_failed(p.index, code, None) for p in t.partition_data],
+            )
+            for t in request.topic_data
+        ]
+    )

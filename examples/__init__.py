@@ -1,0 +1,1 @@
+"""Example services built on Samsa's public client (``client``), as a user would build them."""
