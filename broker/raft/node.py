@@ -173,6 +173,12 @@ class RaftNode:
             if self._waiters.get(index, (0, None))[1] is future:
                 del self._waiters[index]
 
+    def compact(self, index: int, snapshot_data: bytes) -> None:
+        """The applied state up to ``index`` is ``snapshot_data``: snapshot it and drop the
+        log up to it (persisted with the next Ready). Call after ``on_apply`` returned."""
+        self.core.compact(index, snapshot_data)
+        self._wake()
+
     # ----------------------------------------------------------------- the driver task
 
     @staticmethod

@@ -1,0 +1,365 @@
+"""The controller port over TCP: Raft messages between voters and internal RPCs.
+
+``ControllerEndpoint`` listens on the controller port and keeps one ``PeerLink`` per other
+node. A link owns one outgoing connection (opened lazily, reopened with exponential backoff)
+that carries this node's Raft messages to the peer — through a bounded queue: when the peer is
+slow or away, messages are dropped, and Raft resends — and its RPC requests, whose responses
+come back on the same connection. Incoming connections carry the peers' Raft messages (handed
+to the ``RaftNode``) and RPC requests (answered by the RPC handler). ``wire.py`` frames both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Final
+
+from broker.raft.messages import Message
+from broker.raft.transport import MessageSink
+from broker.raft.wire import (
+    FRAME_HEADER,
+    KIND_RAFT,
+    KIND_REQUEST,
+    KIND_RESPONSE,
+    FrameError,
+    decode_frame_header,
+    decode_message,
+    decode_payload,
+    encode_frame,
+    encode_message,
+)
+
+__all__ = [
+    "MAX_PENDING_RPCS",
+    "RAFT_SEND_QUEUE",
+    "ControllerEndpoint",
+    "PeerLink",
+    "RpcError",
+    "RpcHandler",
+    "TcpTransport",
+]
+
+log = logging.getLogger("samsa.raft.tcp")
+
+#: Raft messages waiting for one peer's connection. A few heartbeat rounds and replication
+#: batches; beyond it messages are dropped (Raft retries), so a dead peer costs bounded memory.
+RAFT_SEND_QUEUE: Final = 256
+#: RPCs in flight on one link; more fail at once (callers retry), so a stuck controller cannot
+#: pile up futures.
+MAX_PENDING_RPCS: Final = 256
+#: RPC requests served at once per incoming connection (each is a task).
+MAX_SERVED_RPCS: Final = 64
+#: Reconnect backoff: first delay and cap. Short enough to find a restarted peer within a
+#: heartbeat or two, long enough not to spin on a dead one.
+RECONNECT_BACKOFF_MS: Final = 50
+RECONNECT_BACKOFF_MAX_MS: Final = 1_000
+#: How long opening a connection may take (a blackholed peer must not hang the link).
+CONNECT_TIMEOUT_S: Final = 2.0
+#: How long an RPC waits for the link to be connected before failing (the caller then looks
+#: for the active controller again instead of waiting on a peer that is gone).
+CONNECTED_WAIT_S: Final = 0.5
+#: Bytes buffered in a connection's writer before the sender waits for the socket.
+WRITE_HIGH_WATER_BYTES: Final = 4 * 1024 * 1024
+
+#: ``handler(op, body) -> body``: serves one RPC; raise RpcError to answer an error.
+RpcHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+class RpcError(Exception):
+    """An RPC failed: the peer answered an error, or it could not be reached in time."""
+
+    def __init__(self, code: str, message: str = "") -> None:
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code
+        self.message = message
+
+
+async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
+    header = await reader.readexactly(FRAME_HEADER.size)
+    kind, size = decode_frame_header(header)
+    return kind, decode_payload(await reader.readexactly(size))
+
+
+class PeerLink:
+    """This node's outgoing connection to one peer's controller port."""
+
+    def __init__(self, node_id: int, peer_id: int, host: str, port: int) -> None:
+        self.node_id = node_id
+        self.peer_id = peer_id
+        self.host = host
+        self.port = port
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(RAFT_SEND_QUEUE)
+        self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._ids = itertools.count(1)
+        self._task: asyncio.Task[None] | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._connected = asyncio.Event()
+        self._closed = False
+        self.dropped = 0
+
+    def start(self) -> None:
+        """Start the connection task."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=f"controller-link-{self.node_id}-to-{self.peer_id}"
+            )
+
+    async def close(self) -> None:
+        """Close the connection; pending RPCs fail."""
+        self._closed = True
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._fail_pending(RpcError("DISCONNECTED", "the link closed"))
+
+    def send_raft(self, message: Message) -> None:
+        """Queue a Raft message; dropped when the queue is full."""
+        try:
+            frame = encode_frame(KIND_RAFT, encode_message(message))
+        except ValueError:
+            log.error("raft message to %d too large to send; dropped", self.peer_id)
+            return
+        try:
+            self._queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.dropped += 1
+
+    async def call(self, op: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
+        """One RPC; RpcError when the peer answers an error or does not answer in time."""
+        if self._closed:
+            raise RpcError("DISCONNECTED", "the link is closed")
+        if len(self._pending) >= MAX_PENDING_RPCS:
+            raise RpcError("BUSY", f"{MAX_PENDING_RPCS} calls to {self.peer_id} in flight")
+        self.start()
+        request_id = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        try:
+            async with asyncio.timeout(min(timeout_s, CONNECTED_WAIT_S)):
+                await self._connected.wait()
+        except TimeoutError:
+            self._pending.pop(request_id, None)
+            raise RpcError("DISCONNECTED", f"no connection to node {self.peer_id}") from None
+        try:
+            async with asyncio.timeout(timeout_s):
+                writer = self._writer
+                if writer is None:
+                    raise RpcError("DISCONNECTED", f"no connection to {self.peer_id}")
+                writer.write(encode_frame(KIND_REQUEST, {"id": request_id, "op": op, "body": body}))
+                return await future
+        except TimeoutError:
+            raise RpcError("TIMEOUT", f"{op} to node {self.peer_id} timed out") from None
+        finally:
+            self._pending.pop(request_id, None)
+
+    def _fail_pending(self, exc: Exception) -> None:
+        pending, self._pending = self._pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(exc)
+
+    async def _run(self) -> None:
+        backoff_ms = RECONNECT_BACKOFF_MS
+        while not self._closed:
+            try:
+                async with asyncio.timeout(CONNECT_TIMEOUT_S):
+                    reader, writer = await asyncio.open_connection(self.host, self.port)
+            except (OSError, TimeoutError):
+                await asyncio.sleep(backoff_ms / 1000)
+                backoff_ms = min(backoff_ms * 2, RECONNECT_BACKOFF_MAX_MS)
+                continue
+            backoff_ms = RECONNECT_BACKOFF_MS
+            writer.transport.set_write_buffer_limits(high=WRITE_HIGH_WATER_BYTES)
+            self._writer = writer
+            self._connected.set()
+            reading = asyncio.get_running_loop().create_task(self._read_responses(reader))
+            try:
+                await self._pump(writer, reading)
+            except (OSError, ConnectionError):
+                pass
+            finally:
+                self._connected.clear()
+                self._writer = None
+                reading.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await reading
+                writer.close()
+                with contextlib.suppress(Exception):
+                    await writer.wait_closed()
+                self._fail_pending(RpcError("DISCONNECTED", f"lost node {self.peer_id}"))
+            await asyncio.sleep(backoff_ms / 1000)
+
+    async def _pump(self, writer: asyncio.StreamWriter, reading: asyncio.Task[None]) -> None:
+        while not reading.done():
+            get = asyncio.ensure_future(self._queue.get())
+            done, _ = await asyncio.wait({get, reading}, return_when=asyncio.FIRST_COMPLETED)
+            if get not in done:
+                get.cancel()
+                return
+            writer.write(get.result())
+            while not self._queue.empty():
+                writer.write(self._queue.get_nowait())
+            await writer.drain()
+
+    async def _read_responses(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                kind, payload = await _read_frame(reader)
+                if kind != KIND_RESPONSE:
+                    raise FrameError(f"unexpected frame kind {kind} on an outgoing link")
+                future = self._pending.get(int(payload.get("id", -1)))
+                if future is None or future.done():
+                    continue
+                if "error" in payload:
+                    future.set_exception(
+                        RpcError(str(payload["error"]), str(payload.get("message", "")))
+                    )
+                else:
+                    body = payload.get("body")
+                    future.set_result(body if isinstance(body, dict) else {})
+        except (asyncio.IncompleteReadError, OSError, FrameError) as exc:
+            if not isinstance(exc, asyncio.IncompleteReadError):
+                log.warning("link to node %d: %s", self.peer_id, exc)
+
+
+class ControllerEndpoint:
+    """The controller port: accepts peers' connections, holds links to every peer."""
+
+    def __init__(
+        self,
+        node_id: int,
+        host: str,
+        port: int,
+        peers: Mapping[int, tuple[str, int]],
+        *,
+        rpc_handler: RpcHandler | None = None,
+    ) -> None:
+        self.node_id = node_id
+        self.host = host
+        self.port = port
+        self.links = {
+            peer: PeerLink(node_id, peer, h, p) for peer, (h, p) in peers.items() if peer != node_id
+        }
+        self.sink: MessageSink | None = None
+        self.rpc_handler = rpc_handler
+        self._server: asyncio.Server | None = None
+        self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
+
+    async def start(self) -> None:
+        """Listen (port 0: a free one, see ``port``) and start the links."""
+        self._server = await asyncio.start_server(
+            self._serve, self.host, self.port, reuse_address=True
+        )
+        sockets = self._server.sockets
+        if sockets:
+            self.port = sockets[0].getsockname()[1]
+        for link in self.links.values():
+            link.start()
+
+    async def stop(self) -> None:
+        """Close the listener, every connection and every link."""
+        if self._server is not None:
+            self._server.close()
+        # Closing the sockets ends the serving tasks (cancelling them would leave asyncio's
+        # stream callbacks complaining).
+        for writer in list(self._connections.values()):
+            writer.transport.abort()
+        for task in list(self._connections):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        for link in self.links.values():
+            await link.close()
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                await self._server.wait_closed()
+            self._server = None
+
+    def transport(self) -> TcpTransport:
+        """The Raft transport over the links."""
+        return TcpTransport(self)
+
+    async def call(
+        self, peer: int, op: str, body: dict[str, Any], timeout_s: float
+    ) -> dict[str, Any]:
+        """An RPC to ``peer``."""
+        link = self.links.get(peer)
+        if link is None:
+            raise RpcError("UNKNOWN_PEER", f"no link to node {peer}")
+        return await link.call(op, body, timeout_s)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections[task] = writer
+        serving: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                kind, payload = await _read_frame(reader)
+                if kind == KIND_RAFT:
+                    message = decode_message(payload)
+                    if self.sink is not None:
+                        self.sink.deliver(message)
+                elif kind == KIND_REQUEST:
+                    if len(serving) >= MAX_SERVED_RPCS:
+                        writer.write(
+                            encode_frame(
+                                KIND_RESPONSE,
+                                {"id": payload.get("id"), "error": "BUSY", "message": ""},
+                            )
+                        )
+                        continue
+                    t = asyncio.get_running_loop().create_task(self._answer(payload, writer))
+                    serving.add(t)
+                    t.add_done_callback(serving.discard)
+                else:
+                    raise FrameError(f"unexpected frame kind {kind} on an incoming connection")
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass
+        except FrameError as exc:
+            log.warning("controller port: closing a connection: %s", exc)
+        finally:
+            for t in list(serving):
+                t.cancel()
+            self._connections.pop(task, None)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _answer(self, payload: dict[str, Any], writer: asyncio.StreamWriter) -> None:
+        request_id = payload.get("id")
+        op = str(payload.get("op", ""))
+        body = payload.get("body")
+        response: dict[str, Any]
+        if self.rpc_handler is None:
+            response = {"id": request_id, "error": "UNSUPPORTED", "message": op}
+        else:
+            try:
+                result = await self.rpc_handler(op, body if isinstance(body, dict) else {})
+                response = {"id": request_id, "body": result}
+            except RpcError as exc:
+                response = {"id": request_id, "error": exc.code, "message": exc.message}
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.exception("controller RPC %s failed", op)
+                response = {"id": request_id, "error": "INTERNAL", "message": str(exc)}
+        if not writer.is_closing():
+            writer.write(encode_frame(KIND_RESPONSE, response))
+
+
+class TcpTransport:
+    """``Transport`` for a ``RaftNode``: each message goes through its receiver's link."""
+
+    def __init__(self, endpoint: ControllerEndpoint) -> None:
+        self._endpoint = endpoint
+
+    def send(self, message: Message) -> None:
+        """Queue ``message`` for its receiver (dropped if unknown or its queue is full)."""
+        link = self._endpoint.links.get(message.receiver)
+        if link is not None:
+            link.send_raft(message)
