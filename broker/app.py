@@ -38,8 +38,12 @@ from broker.log_cleaner import LogCleaner
 from broker.metadata.controller import Controller
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import FileMetadataLog
-from broker.metadata.meta_properties import ensure_meta_properties
+from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_properties
+from broker.metadata.quorum import BrokerLifecycle, QuorumRouter, handle_rpc
+from broker.metadata.raft_log import RaftMetadataLog
 from broker.purgatory import Purgatory
+from broker.raft.core import RaftConfig
+from broker.raft.tcp import ControllerEndpoint
 from broker.replication.manager import ReplicaManager
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
@@ -86,7 +90,10 @@ class Broker:
         self.cluster_id = ""
         self.log_manager: LogManager | None = None
         self.flusher: LogFlusher | None = None
-        self.metadata_log: FileMetadataLog | None = None
+        self.metadata_log: FileMetadataLog | RaftMetadataLog | None = None
+        self.controller_endpoint: ControllerEndpoint | None = None
+        self.lifecycle: BrokerLifecycle | None = None
+        self._coordinator_start: asyncio.Task[None] | None = None
         self.controller: Controller | None = None
         self.replica_manager: ReplicaManager | None = None
         self.group_coordinator: GroupCoordinator | None = None
@@ -151,8 +158,19 @@ class Broker:
     async def _start(self) -> None:
         config = self.config
         now_ms = self.clock_ms()
+        voters = config.voters
+        if voters and config.node_id not in voters:
+            raise BrokerStartError(
+                f"node.id {config.node_id} is not one of controller.quorum.voters "
+                f"({config.controller_quorum_voters})"
+            )
+        new_id = config.cluster_id
+        if new_id is None and config.controller_quorum_voters is not None:
+            new_id = cluster_id_for_voters(config.controller_quorum_voters)
         try:
-            self.cluster_id = ensure_meta_properties(config.log_dirs, config.node_id)
+            self.cluster_id = ensure_meta_properties(
+                config.log_dirs, config.node_id, cluster_id_if_new=new_id
+            )
         except (OSError, RuntimeError, KafkaError) as exc:
             raise BrokerStartError(str(exc)) from exc
         policy = FlushPolicy(config.log_flush_policy)
@@ -165,12 +183,17 @@ class Broker:
             log_manager.startup(now_ms=now_ms)
         except KafkaError as exc:
             raise BrokerStartError(str(exc)) from exc
+        metadata_log: FileMetadataLog | RaftMetadataLog
         try:
-            metadata_log = FileMetadataLog.open(config.metadata_dir)
-        except (OSError, RuntimeError, KafkaError) as exc:
+            if voters:
+                metadata_log = self._open_raft_log(config, voters)
+                image = metadata_log.initial_image()
+            else:
+                metadata_log = FileMetadataLog.open(config.metadata_dir)
+                image = _replay(metadata_log)
+        except (OSError, RuntimeError, KafkaError, ValueError) as exc:
             raise BrokerStartError(str(exc)) from exc
         self.metadata_log = metadata_log
-        image = _replay(metadata_log)
         if not metadata_log.existed and log_manager.partitions():
             raise BrokerStartError(
                 f"the metadata log in {config.metadata_dir} is missing or empty, but "
@@ -188,6 +211,7 @@ class Broker:
             purgatory,
             producer_id_expiration_ms=config.producer_id_expiration_ms,
             clock_ms=self.clock_ms,
+            alter_partition=controller.alter_partition if voters else None,
         )
         self.replica_manager = replicas
         replicas.startup()
@@ -202,10 +226,27 @@ class Broker:
             coordinator.on_metadata(image, delta)
 
         controller.set_publisher(publish)
+        # -- replication: lead or follow the replicated partitions, check ISRs --
+        replicas.start_replication()
+        # -- end replication --
         await flusher.start()
-        # Creates __consumer_offsets if missing; its partitions load in the background
-        # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
-        await coordinator.start()
+        endpoint = self.controller_endpoint
+        if endpoint is not None and isinstance(metadata_log, RaftMetadataLog):
+            endpoint.sink = metadata_log.node
+            endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
+            await endpoint.start()
+            await metadata_log.start()
+            controller.router = QuorumRouter(controller, endpoint)
+            # In a cluster __consumer_offsets can only be created once enough brokers have
+            # registered: the coordinator starts in the background (FindCoordinator retries
+            # the creation meanwhile).
+            self._coordinator_start = asyncio.create_task(
+                coordinator.start(), name="group-coordinator-start"
+            )
+        else:
+            # Creates __consumer_offsets if missing; its partitions load in the background
+            # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
+            await coordinator.start()
         table = build_dispatch_table()
         services = BrokerServices(
             config=config,
@@ -223,6 +264,15 @@ class Broker:
         self.server = server
         await server.start()
         services.advertised_host, services.advertised_port = config.advertised(server.port)
+        if controller.router is not None and isinstance(controller.router, QuorumRouter):
+            self.lifecycle = BrokerLifecycle(
+                controller,
+                controller.router,
+                config,
+                services.advertised_host,
+                services.advertised_port,
+            )
+            self.lifecycle.start()
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
         if config.log_cleaner_enable:
             self.log_cleaner = LogCleaner(
@@ -235,11 +285,23 @@ class Broker:
         if not self._started:
             return
         self._started = False
+        if self.lifecycle is not None:
+            # Controlled shutdown: the controller moves this broker's leaderships away while
+            # it still serves, so that clients find the new leaders without losing writes.
+            await self.lifecycle.stop(controlled=True)
         await self._teardown()
         self._stopped.set()
         log.info("broker %d stopped", self.config.node_id)
 
     async def _teardown(self) -> None:
+        if self.lifecycle is not None:
+            await self.lifecycle.stop(controlled=False)
+            self.lifecycle = None
+        if self._coordinator_start is not None:
+            self._coordinator_start.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._coordinator_start
+            self._coordinator_start = None
         if self.log_cleaner is not None:
             await self.log_cleaner.stop()
             self.log_cleaner = None
@@ -269,6 +331,11 @@ class Broker:
                 self.log_manager.shutdown()
             except LogStorageError as exc:
                 log.error("log shutdown failed: %s", exc)
+        if isinstance(self.metadata_log, RaftMetadataLog):
+            await self.metadata_log.close_async()
+        if self.controller_endpoint is not None:
+            await self.controller_endpoint.stop()
+            self.controller_endpoint = None
         if self.metadata_log is not None:
             self.metadata_log.close()
         self.server = None
@@ -279,6 +346,28 @@ class Broker:
         self.metadata_log = None
         self.flusher = None
         self.log_manager = None
+
+    def _open_raft_log(
+        self, config: BrokerConfig, voters: dict[int, tuple[str, int]]
+    ) -> RaftMetadataLog:
+        """The Raft-replicated metadata log and the controller port it talks through."""
+        host, voter_port = voters[config.node_id]
+        port = config.controller_port if config.controller_port is not None else voter_port
+        endpoint = ControllerEndpoint(config.node_id, host, port, voters)
+        self.controller_endpoint = endpoint
+        election_ms = config.controller_quorum_election_timeout_ms
+        raft_config = RaftConfig(
+            node_id=config.node_id,
+            voters=frozenset(voters),
+            election_timeout_ms=election_ms,
+            heartbeat_interval_ms=max(1, election_ms // 10),
+        )
+        return RaftMetadataLog(
+            config.metadata_dir,
+            raft_config,
+            endpoint.transport(),
+            snapshot_bytes=config.metadata_log_max_record_bytes_between_snapshots,
+        )
 
     async def wait_stopped(self) -> None:
         """Return once ``stop()`` completed."""

@@ -37,6 +37,7 @@ __all__ = [
     "default_data_dir",
     "load_config",
     "parse_properties",
+    "parse_voters",
 ]
 
 ENV_PREFIX = "SAMSA_"
@@ -116,6 +117,45 @@ class BrokerConfig(BaseSettings):
     """Connections accepted at once; new ones past it are closed at once. (Kafka's default is
     unbounded; 10,000 keeps descriptors for segment files within a 20k ``ulimit -n``.)"""
 
+    # -- the cluster: metadata quorum and broker lifecycle -------------------------------------
+    controller_quorum_voters: str | None = Field(default=None, alias="controller.quorum.voters")
+    """The metadata quorum, ``1@host:port,2@host:port,...`` (controller ports). Unset: a
+    cluster of one, this broker its own controller with a local metadata log."""
+    controller_port: int | None = Field(default=None, alias="controller.port", ge=0, le=65535)
+    """Port the controller listener binds (default: this node's port in the voters)."""
+    cluster_id: str | None = Field(default=None, alias="cluster.id")
+    """The cluster id new data directories get (default: derived from the voters, so that
+    every broker of a quorum agrees; a new random one for a cluster of one)."""
+    controller_quorum_election_timeout_ms: int = Field(
+        default=1000, alias="controller.quorum.election.timeout.ms", ge=20
+    )
+    """Raft election timeout (randomized between it and twice it)."""
+    broker_rack: str | None = Field(default=None, alias="broker.rack")
+    """This broker's rack: replicas of a partition go to different racks when set."""
+    broker_session_timeout_ms: int = Field(
+        default=9000, alias="broker.session.timeout.ms", ge=10
+    )
+    """A broker without a heartbeat for this long is fenced (leads nothing, leaves ISRs)."""
+    broker_heartbeat_interval_ms: int = Field(
+        default=2000, alias="broker.heartbeat.interval.ms", ge=5
+    )
+    """How often a broker heartbeats to the active controller."""
+    auto_leader_rebalance_enable: bool = Field(default=True, alias="auto.leader.rebalance.enable")
+    """Move leadership back to each partition's preferred (first) replica when it is in sync."""
+    leader_imbalance_check_interval_seconds: float = Field(
+        default=300, alias="leader.imbalance.check.interval.seconds", gt=0
+    )
+    """How often the controller looks for partitions not led by their preferred replica."""
+    controlled_shutdown_timeout_ms: int = Field(
+        default=30_000, alias="controlled.shutdown.timeout.ms", ge=0
+    )
+    """How long a stopping broker waits for the controller to move its leaderships away."""
+    metadata_log_max_record_bytes_between_snapshots: int = Field(
+        default=20 * _MIB, alias="metadata.log.max.record.bytes.between.snapshots", ge=1
+    )
+    """Metadata bytes applied since the last snapshot that trigger a new one (and truncate
+    the Raft log)."""
+
     # -- storage ------------------------------------------------------------------------------
     log_dirs: list[Path] = Field(default_factory=lambda: [default_data_dir()], alias="log.dirs")
     """Data directories (comma-separated in files and the environment)."""
@@ -140,6 +180,27 @@ class BrokerConfig(BaseSettings):
     """Forget an idempotent producer's sequence state after this long without a write."""
     fetch_max_bytes: int = Field(default=55 * _MIB, alias="fetch.max.bytes", ge=1024)
     """Cap on one Fetch response, whatever the request asks for."""
+
+    # -- replication (followers fetching from leaders) ---------------------------------------
+    replica_lag_time_max_ms: int = Field(default=30_000, alias="replica.lag.time.max.ms", ge=1)
+    """A follower not caught up for this long leaves the ISR."""
+    replica_fetch_wait_max_ms: int = Field(default=500, alias="replica.fetch.wait.max.ms", ge=0)
+    """Longest a follower's fetch waits at the leader for new records."""
+    replica_fetch_max_bytes: int = Field(
+        default=_MIB, alias="replica.fetch.max.bytes", ge=1024
+    )
+    """Bytes a follower asks for per partition (at least one batch comes anyway)."""
+    replica_fetch_response_max_bytes: int = Field(
+        default=10 * _MIB, alias="replica.fetch.response.max.bytes", ge=1024
+    )
+    """Bytes a follower asks for per fetch."""
+    replica_fetch_backoff_ms: int = Field(default=1_000, alias="replica.fetch.backoff.ms", ge=0)
+    """How long a follower waits after a failed fetch before trying again."""
+    replica_socket_timeout_ms: int = Field(
+        default=30_000, alias="replica.socket.timeout.ms", ge=100
+    )
+    """A follower's request to its leader fails after this long (plus the fetch wait)."""
+    # -- end replication ----------------------------------------------------------------------
 
     # -- topic defaults (the broker synonyms of topic configs) --------------------------------
     num_partitions: int = Field(default=1, alias="num.partitions", ge=1)
@@ -270,6 +331,13 @@ class BrokerConfig(BaseSettings):
             raise ValueError("group.min.session.timeout.ms is above group.max.session.timeout.ms")
         return self
 
+    @field_validator("controller_quorum_voters")
+    @classmethod
+    def _voters(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_voters(value)
+        return value
+
     # -- derived values -----------------------------------------------------------------------
 
     @property
@@ -296,6 +364,13 @@ class BrokerConfig(BaseSettings):
         if host in ("", "0.0.0.0", "::"):
             host = "127.0.0.1"
         return host, bound_port
+
+    @property
+    def voters(self) -> dict[int, tuple[str, int]]:
+        """The quorum's voters by node id (empty: a cluster of one)."""
+        if self.controller_quorum_voters is None:
+            return {}
+        return parse_voters(self.controller_quorum_voters)
 
     @property
     def metadata_dir(self) -> Path:
@@ -350,6 +425,27 @@ class BrokerConfig(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Overrides (init) first, then ``SAMSA_*`` variables; files come in through init."""
         return init_settings, _SamsaEnvSource(settings_cls)
+
+
+def parse_voters(text: str) -> dict[int, tuple[str, int]]:
+    """``1@host:port,2@host:port`` as ``{1: ("host", port), ...}``; ValueError if malformed."""
+    voters: dict[int, tuple[str, int]] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        node, at, address = part.partition("@")
+        host, colon, port = address.rpartition(":")
+        if not at or not colon or not node.strip().isdigit() or not port.isdigit():
+            raise ValueError(f"voter {part!r} is not of the form id@host:port")
+        node_id, port_number = int(node), int(port)
+        if node_id in voters:
+            raise ValueError(f"voter {node_id} appears twice")
+        if not 0 < port_number <= 65535:
+            raise ValueError(f"voter {part!r}: port out of range")
+        voters[node_id] = (host.strip("[]") or "127.0.0.1", port_number)
+    if not voters:
+        raise ValueError("controller.quorum.voters names no voter")
+    return voters
 
 
 def _alias(name: str, info: FieldInfo) -> str:

@@ -55,6 +55,19 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     metavar="KEY=VALUE",
     help="A setting by its Kafka name, e.g. --set num.partitions=3 (repeatable).",
 )
+# -- cluster options ----------------------------------------------------------------------
+@click.option("--node-id", type=click.IntRange(0), help="This broker's node.id (default 1).")
+@click.option(
+    "--controller-port",
+    type=click.IntRange(0, 65535),
+    help="Port of the controller listener (Raft and broker lifecycle; default: from --voters).",
+)
+@click.option(
+    "--voters",
+    metavar="ID@HOST:PORT,...",
+    help="The metadata quorum (controller.quorum.voters), e.g. 1@localhost:9093,2@localhost:9094.",
+)
+# -- end cluster options ------------------------------------------------------------------
 @click.option(
     "--log-level",
     type=click.Choice(["debug", "info", "warning", "error"], case_sensitive=False),
@@ -67,6 +80,9 @@ def start(
     port: int | None,
     config_file: Path | None,
     sets: tuple[str, ...],
+    node_id: int | None,
+    controller_port: int | None,
+    voters: str | None,
     log_level: str,
 ) -> None:
     """Start a broker and run it until Ctrl-C or SIGTERM."""
@@ -78,6 +94,14 @@ def start(
         stream=sys.stderr,
     )
     overrides: dict[str, Any] = _parse_sets(sets)
+    # -- cluster options --
+    if node_id is not None:
+        overrides["node.id"] = node_id
+    if controller_port is not None:
+        overrides["controller.port"] = controller_port
+    if voters is not None:
+        overrides["controller.quorum.voters"] = voters
+    # -- end cluster options --
     try:
         base = load_config(config_file, overrides)
         if host is not None or port is not None:

@@ -8,6 +8,7 @@ brokers with their addresses, and the Kafka API versions they serve.
 from __future__ import annotations
 
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Final
 
 import click
@@ -105,3 +106,35 @@ def info(cli: CliContext) -> None:
     )
 
 
+# -- cluster up ------------------------------------------------------------------------------
+@cluster.command("up")
+@click.option(
+    "--brokers", type=click.IntRange(1, 99), default=3, show_default=True, help="How many."
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the brokers keep data and logs (default: <samsa data dir>/cluster).",
+)
+@click.option(
+    "--base-port",
+    type=click.IntRange(1, 65000),
+    default=9092,
+    show_default=True,
+    help="Client port of broker 1 (broker i: +i-1; controller ports: +100).",
+)
+@click.option(
+    "--set", "sets", multiple=True, metavar="KEY=VALUE", help="A setting for every broker."
+)
+def up(brokers: int, data_dir: Path | None, base_port: int, sets: tuple[str, ...]) -> None:
+    """Run a local cluster of separate broker processes until Ctrl-C."""
+    import sys
+
+    from broker.cli.cluster_up import run_cluster
+    from broker.config import default_data_dir
+
+    directory = data_dir if data_dir is not None else default_data_dir() / "cluster"
+    sys.exit(run_cluster(brokers, directory, base_port, sets))
+
+
+# -- end cluster up --------------------------------------------------------------------------

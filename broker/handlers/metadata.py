@@ -1,6 +1,7 @@
 """Metadata (key 3, v0-8) and DescribeCluster (key 60, v0-1).
 
-Metadata lists the brokers (this one), the cluster id, the controller (this one) and the
+Metadata lists the live (unfenced) brokers — this one alone in a cluster of one — the cluster id,
+the active controller and the
 requested topics (all of them for a null list, or an empty one in v0). Missing topics are
 created when ``auto.create.topics.enable`` and the request (v4+) allow it; the response waits
 for the commit and then describes them fully, so clients need no retry. A name that is not a
@@ -112,6 +113,20 @@ def _with_offline_logs(
     )
 
 
+def _live_brokers(services: BrokerServices) -> list[tuple[int, str, int, str | None]]:
+    """``(node id, host, port, rack)`` of every unfenced registered broker; this broker alone
+    while none is registered (a cluster of one)."""
+    brokers = [
+        (b.node_id, b.host, b.port, b.rack)
+        for b in services.image.brokers.values()
+        if not b.fenced
+    ]
+    if not brokers:
+        rack = services.config.broker_rack
+        brokers = [(services.node_id, services.advertised_host, services.advertised_port, rack)]
+    return brokers
+
+
 def _response(
     services: BrokerServices,
     names: Sequence[str] | None,
@@ -134,12 +149,8 @@ def _response(
                 topics.append(_Topic(error_code=code, name=name, partitions=[]))
     return MetadataResponse(
         brokers=[
-            MetadataResponse.MetadataResponseBroker(
-                node_id=services.node_id,
-                host=services.advertised_host,
-                port=services.advertised_port,
-                rack=None,
-            )
+            MetadataResponse.MetadataResponseBroker(node_id=n, host=h, port=p, rack=r)
+            for n, h, p, r in _live_brokers(services)
         ],
         cluster_id=services.cluster_id,
         controller_id=services.controller.controller_id,
@@ -197,19 +208,15 @@ def metadata_error(request: MetadataRequest, version: int, code: ErrorCode) -> M
 def handle_describe_cluster(
     services: BrokerServices, ctx: RequestContext, request: DescribeClusterRequest
 ) -> DescribeClusterResponse:
-    """The cluster id, the controller and the brokers (one)."""
+    """The cluster id, the active controller and the live brokers."""
     return DescribeClusterResponse(
         error_code=0,
         endpoint_type=request.endpoint_type,
         cluster_id=services.cluster_id,
         controller_id=services.controller.controller_id,
         brokers=[
-            DescribeClusterResponse.DescribeClusterBroker(
-                broker_id=services.node_id,
-                host=services.advertised_host,
-                port=services.advertised_port,
-                rack=None,
-            )
+            DescribeClusterResponse.DescribeClusterBroker(broker_id=n, host=h, port=p, rack=r)
+            for n, h, p, r in _live_brokers(services)
         ],
     )
 

@@ -1,10 +1,17 @@
-"""The controller of a cluster of one: validates metadata changes, commits records, applies them.
+"""The controller: validates metadata changes, commits records, applies them.
 
 Every change goes the same way: validate against the current image (and a scratch replay of
 the records, so that nothing invalid reaches the log), ``MetadataLog.append`` (durable once it
 returns), apply to the image, then ``publish(image, delta)`` so the broker reacts (creates and
 deletes logs, updates configs). Changes are serialised by one lock; readers use ``image``, which
-is replaced atomically. With Raft, ``append`` returns on quorum commit and the rest stays.
+is replaced atomically.
+
+In a cluster (a ``RaftMetadataLog``), every broker has a ``Controller``; the one on the Raft
+leader is the *active* controller. ``append`` there returns on quorum commit, and every broker
+applies committed batches through the log's listener (``_apply_records``). A change asked of a
+broker that is not the active controller is forwarded to it (``router``, see ``quorum.py``).
+The active controller also runs the brokers' lifecycle: registration, heartbeats, fencing after
+``broker.session.timeout.ms``, controlled shutdown, leader elections (``placement.py``).
 
 The validation helpers at the top are pure and reused by handlers.
 """
@@ -12,29 +19,49 @@ The validation helpers at the top are pure and reused by handlers.
 from __future__ import annotations
 
 import asyncio
+import logging
+import random
 import re
+import time
 import uuid
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from broker.config import BrokerConfig
 from broker.metadata.image import (
     BROKER_RESOURCE,
     TOPIC_RESOURCE,
+    BrokerRegistration,
     MetadataApplyError,
     MetadataDelta,
     MetadataImage,
+    delta_between,
 )
 from broker.metadata.log import MetadataLog
+from broker.metadata.placement import (
+    PlacementError,
+    assign_replicas,
+    changes_for_broker_loss,
+    changes_for_leaderless,
+    preferred_leader_changes,
+)
+from broker.metadata.placement import alter_partition as plan_alter_partition
+from broker.metadata.raft_log import RaftMetadataLog
 from broker.metadata.records import (
+    BrokerRegistrationChangeRecord,
     ConfigRecord,
+    FenceBrokerRecord,
     MetadataRecord,
     PartitionRecord,
     ProducerIdsRecord,
+    RegisterBrokerRecord,
     RemoveTopicRecord,
     TopicRecord,
+    UnfenceBrokerRecord,
 )
+from broker.replication.isr import AlterPartitionResult
+from broker.storage.names import TopicPartition
 from broker.topic_configs import (
     TOPIC_CONFIGS,
     ConfigType,
@@ -159,6 +186,23 @@ class _Reject(Exception):
 Publisher = Callable[[MetadataImage, MetadataDelta], None]
 T = TypeVar("T")
 
+log = logging.getLogger("samsa.controller")
+
+
+class Router(Protocol):
+    """Sends a change to the active controller (``quorum.py``): ``call(op, body)``."""
+
+    async def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The active controller's answer to ``op``."""
+        ...
+
+    async def wait_for_offset(self, offset: int) -> None:
+        """Wait (bounded) until this broker applied metadata up to ``offset``."""
+        ...
+
+
+Forwarded = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
     """Mark a shielded change's exception as seen (its caller may have gone away)."""
@@ -189,6 +233,16 @@ class Controller:
         self._defaults_cache: (
             tuple[Mapping[str, str], Mapping[str, str], dict[str, ResolvedConfig]] | None
         ) = None
+        self._raft = log if isinstance(log, RaftMetadataLog) else None
+        if self._raft is not None:
+            self._raft.set_listeners(self._apply_records, self._install_image)
+        #: Where changes go when this broker is not the active controller (set in a cluster).
+        self.router: Router | None = None
+        # -- the active controller's view of the brokers' sessions (monotonic seconds) --
+        self._heartbeats: dict[int, float] = {}
+        self._was_active = False
+        self._next_rebalance_s = 0.0
+        self._applied = asyncio.Event()  # set (and replaced) whenever the image moves
 
     @property
     def image(self) -> MetadataImage:
@@ -197,8 +251,54 @@ class Controller:
 
     @property
     def controller_id(self) -> int:
-        """The controller's node id (this broker)."""
-        return self.node_id
+        """The active controller's node id (-1 while there is none)."""
+        if self._raft is None:
+            return self.node_id
+        leader = self._raft.leader_id
+        return -1 if leader is None else leader
+
+    @property
+    def is_active(self) -> bool:
+        """Whether this broker is the active controller."""
+        return self._raft is None or self._raft.is_active
+
+    def _remote(self) -> Router | None:
+        """The router when changes must go to another broker, else None."""
+        if self._raft is None or self.router is None or self._raft.is_active:
+            return None
+        return self.router
+
+    # -- applying committed records (every broker) -----------------------------------------
+
+    def _apply_records(self, records: list[MetadataRecord]) -> MetadataImage:
+        delta = MetadataDelta(self._image)
+        try:
+            for i, record in enumerate(records):
+                delta.replay(self._image.offset + 1 + i, record)
+        except MetadataApplyError as exc:
+            log.error("a committed metadata batch does not apply (skipped): %s", exc)
+            return self._image
+        self._image = delta.build()
+        if self._publish is not None:
+            self._publish(self._image, delta)
+        self._moved()
+        return self._image
+
+    def _install_image(self, image: MetadataImage) -> None:
+        delta = delta_between(self._image, image)
+        self._image = delta.build()
+        if self._publish is not None:
+            self._publish(self._image, delta)
+        self._moved()
+
+    def _moved(self) -> None:
+        event, self._applied = self._applied, asyncio.Event()
+        event.set()
+
+    async def wait_applied(self, offset: int) -> None:
+        """Return once the image includes ``offset`` (callers bound the wait)."""
+        while self._image.offset < offset:
+            await self._applied.wait()
 
     def set_publisher(self, publish: Publisher) -> None:
         """Where committed changes go."""
@@ -231,6 +331,9 @@ class Controller:
         scratch = MetadataDelta(self._image)
         for i, record in enumerate(records):
             scratch.replay(self._image.offset + 1 + i, record)
+        if self._raft is not None:
+            await self._raft.append(records)  # applied through _apply_records on commit
+            return self._image
         base = await self._log.append(records)
         delta = MetadataDelta(self._image)
         for i, record in enumerate(records):
@@ -238,6 +341,7 @@ class Controller:
         self._image = delta.build()
         if self._publish is not None:
             self._publish(self._image, delta)
+        self._moved()
         return self._image
 
     async def _serialised(self, change: Coroutine[Any, Any, T]) -> T:
@@ -258,12 +362,20 @@ class Controller:
     async def _next_producer_id_block(self) -> None:
         if self._pid_next < self._pid_block_end:
             return  # another waiter committed a block meanwhile
+        start, end = await self._commit_producer_id_block(self.node_id)
+        self._pid_next, self._pid_block_end = start, end
+
+    async def _commit_producer_id_block(self, broker_id: int) -> tuple[int, int]:
         start = self._image.next_producer_id
         end = start + PRODUCER_ID_BLOCK_SIZE
         if end > _MAX_PRODUCER_ID:
             raise MetadataApplyError("producer ids are exhausted")
-        await self._commit([ProducerIdsRecord(self.node_id, end)])
-        self._pid_next, self._pid_block_end = start, end
+        await self._commit([ProducerIdsRecord(broker_id, end)])
+        return start, end
+
+    async def producer_id_block(self, broker_id: int) -> tuple[int, int]:
+        """Commit a block of producer ids for ``broker_id`` (active controller)."""
+        return await self._serialised(self._commit_producer_id_block(broker_id))
 
     async def close(self) -> None:
         """Wait for the change in progress, then refuse new ones."""
@@ -276,6 +388,13 @@ class Controller:
         self, topics: Sequence[NewTopic], *, validate_only: bool = False
     ) -> list[CreateTopicResult]:
         """CreateTopics: one result per requested topic, in order."""
+        router = self._remote()
+        if router is not None:
+            from broker.metadata import forwarding
+
+            return await forwarding.create_topics(
+                router, topics, validate_only, self.topic_defaults()
+            )
         return await self._serialised(self._create_topics(topics, validate_only=validate_only))
 
     async def _create_topics(
@@ -377,12 +496,12 @@ class Controller:
                     ErrorCode.INVALID_REPLICATION_FACTOR,
                     "Replication factor must be larger than 0.",
                 )
-            if factor > 1:
+            if factor > len(self._placeable_brokers()):
                 raise _Reject(
                     ErrorCode.INVALID_REPLICATION_FACTOR,
                     f"Unable to replicate the partition {factor} time(s): The target "
-                    f"replication factor of {factor} cannot be reached because only 1 "
-                    "broker(s) are registered.",
+                    f"replication factor of {factor} cannot be reached because only "
+                    f"{len(self._placeable_brokers())} broker(s) are registered.",
                 )
         if count > partitions_left:
             raise _Reject(
@@ -396,9 +515,12 @@ class Controller:
             raise _Reject(exc.code, exc.message or str(exc)) from None
         topic_id = _new_topic_id(image)
         records: list[MetadataRecord] = [TopicRecord(name, topic_id)]
-        node = self.node_id
-        for p in range(count):
-            records.append(PartitionRecord(topic_id, p, (node,), (node,), node, 0, 0))
+        if topic.assignments:
+            placed = [tuple(topic.assignments[p]) for p in range(count)]
+        else:
+            placed = self._place(count, factor)
+        for p, replicas in enumerate(placed):
+            records.append(PartitionRecord(topic_id, p, replicas, replicas, replicas[0], 0, 0))
         for key_, value in sorted(overrides.items()):
             records.append(ConfigRecord(TOPIC_RESOURCE, name, key_, value))
         return records, overrides
@@ -410,7 +532,8 @@ class Controller:
             )
         if len(replicas) == 0:
             raise _Reject(ErrorCode.INVALID_REPLICA_ASSIGNMENT, "Empty replica assignment")
-        unknown = [b for b in replicas if b != self.node_id]
+        known = set(self._image.brokers) or {self.node_id}
+        unknown = [b for b in replicas if b not in known]
         if unknown:
             raise _Reject(
                 ErrorCode.INVALID_REPLICA_ASSIGNMENT,
@@ -420,6 +543,11 @@ class Controller:
 
     async def delete_topics(self, names: Sequence[str]) -> list[OpResult]:
         """DeleteTopics: one result per name, in order."""
+        router = self._remote()
+        if router is not None:
+            from broker.metadata import forwarding
+
+            return await forwarding.delete_topics(router, names)
         return await self._serialised(self._delete_topics(names))
 
     async def _delete_topics(self, names: Sequence[str]) -> list[OpResult]:
@@ -451,6 +579,11 @@ class Controller:
         validate_only: bool = False,
     ) -> list[OpResult]:
         """CreatePartitions: ``(topic, new total count, assignments of the new ones)``."""
+        router = self._remote()
+        if router is not None:
+            from broker.metadata import forwarding
+
+            return await forwarding.create_partitions(router, requests, validate_only)
         return await self._serialised(
             self._create_partitions(requests, validate_only=validate_only)
         )
@@ -466,7 +599,6 @@ class Controller:
         records: list[MetadataRecord] = []
         names = [r[0] for r in requests]
         partitions_left = MAX_CLUSTER_PARTITIONS - self._image.partition_count
-        node = self.node_id
         for name, count, assignments in requests:
             result = OpResult(name)
             results.append(result)
@@ -520,9 +652,21 @@ class Controller:
                 result.error = rej.code
                 result.message = rej.message
                 continue
+            factor = len(next(iter(topic.partitions.values())).replicas)
+            if assignments is not None:
+                placed = [tuple(r) for r in assignments]
+            else:
+                try:
+                    placed = self._place(added, factor, start=current)
+                except _Reject as rej:
+                    result.error = rej.code
+                    result.message = rej.message
+                    continue
             partitions_left -= added
-            for p in range(current, count):
-                records.append(PartitionRecord(topic.topic_id, p, (node,), (node,), node, 0, 0))
+            for p, replicas in zip(range(current, count), placed, strict=True):
+                records.append(
+                    PartitionRecord(topic.topic_id, p, replicas, replicas, replicas[0], 0, 0)
+                )
         if records and not validate_only:
             await self._commit(records)
         return results
@@ -533,6 +677,11 @@ class Controller:
         self, changes: Sequence[ConfigResourceChange], *, validate_only: bool = False
     ) -> list[OpResult]:
         """AlterConfigs / IncrementalAlterConfigs on topic and broker resources."""
+        router = self._remote()
+        if router is not None:
+            from broker.metadata import forwarding
+
+            return await forwarding.alter_configs(router, changes, validate_only)
         return await self._serialised(self._alter_configs(changes, validate_only=validate_only))
 
     async def _alter_configs(
@@ -567,7 +716,8 @@ class Controller:
                     ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f"Topic {rname} does not exist."
                 )
         elif rtype == BROKER_RESOURCE:
-            if rname not in ("", str(self.node_id)):
+            known = {str(b) for b in self._image.brokers} | {str(self.node_id)}
+            if rname not in ("", *known):
                 raise _Reject(ErrorCode.INVALID_REQUEST, f"Unexpected broker id {rname}")
         else:
             raise _Reject(
@@ -662,10 +812,256 @@ class Controller:
     async def allocate_producer_id(self) -> int:
         """A producer id never handed out before (blocks survive restarts)."""
         if self._pid_next >= self._pid_block_end:
-            await self._serialised(self._next_producer_id_block())
+            router = self._remote()
+            if router is not None:
+                answer = await router.call("producer_ids", {"broker_id": self.node_id})
+                if self._pid_next >= self._pid_block_end:
+                    self._pid_next, self._pid_block_end = int(answer["start"]), int(answer["end"])
+            else:
+                await self._serialised(self._next_producer_id_block())
         pid = self._pid_next
         self._pid_next += 1
         return pid
+
+    # -- placement ------------------------------------------------------------------------------
+
+    def _placeable_brokers(self) -> list[BrokerRegistration]:
+        """Brokers new replicas may go to: the active registered ones (this broker alone in a
+        cluster of one that never registered)."""
+        brokers = self._image.brokers
+        if not brokers:
+            return [BrokerRegistration(self.node_id, "", 0, self.config.broker_rack, False)]
+        return [b for b in brokers.values() if b.active]
+
+    def _place(self, count: int, factor: int, start: int | None = None) -> list[tuple[int, ...]]:
+        brokers = self._placeable_brokers()
+        if start is None:
+            start = random.randrange(max(1, len(brokers)))
+        try:
+            return assign_replicas(brokers, count, factor, start)
+        except PlacementError as exc:
+            raise _Reject(ErrorCode.INVALID_REPLICATION_FACTOR, str(exc)) from None
+
+    # -- ISR changes (Kafka's AlterPartition) -----------------------------------------------------
+
+    async def alter_partition(
+        self,
+        tp: TopicPartition,
+        leader_epoch: int,
+        partition_epoch: int,
+        new_isr: tuple[int, ...],
+        *,
+        leader: int | None = None,
+    ) -> AlterPartitionResult:
+        """A partition leader asks to change its ISR (forwarded to the active controller)."""
+        leader = self.node_id if leader is None else leader
+        router = self._remote()
+        if router is not None:
+            answer = await router.call(
+                "alter_partition",
+                {
+                    "topic": tp.topic,
+                    "partition": tp.partition,
+                    "leader": leader,
+                    "leader_epoch": leader_epoch,
+                    "partition_epoch": partition_epoch,
+                    "isr": list(new_isr),
+                },
+            )
+            await router.wait_for_offset(int(answer.get("offset", -1)))
+            return AlterPartitionResult(
+                ErrorCode(int(answer["error"])),
+                tuple(int(r) for r in answer.get("isr", ())),
+                int(answer.get("leader_epoch", -1)),
+                int(answer.get("partition_epoch", -1)),
+            )
+        return await self._serialised(
+            self._alter_partition(tp, leader, leader_epoch, partition_epoch, new_isr)
+        )
+
+    async def _alter_partition(
+        self,
+        tp: TopicPartition,
+        leader: int,
+        leader_epoch: int,
+        partition_epoch: int,
+        new_isr: tuple[int, ...],
+    ) -> AlterPartitionResult:
+        error, record, state = plan_alter_partition(
+            self._image, tp.topic, tp.partition, leader, leader_epoch, partition_epoch, new_isr
+        )
+        if error != ErrorCode.NONE:
+            return AlterPartitionResult(error)
+        if record is not None:
+            await self._commit([record])
+            state = self._image.partition(tp.topic, tp.partition)
+        assert state is not None
+        return AlterPartitionResult(
+            ErrorCode.NONE, state.isr, state.leader_epoch, state.partition_epoch
+        )
+
+    # -- broker lifecycle (active controller) -----------------------------------------------------
+
+    async def register_broker(
+        self, broker_id: int, incarnation_id: str, host: str, port: int, rack: str | None
+    ) -> int:
+        """Register (or re-register after a restart) a broker; returns its broker epoch. A new
+        incarnation starts fenced and gives up what the old one led."""
+        return await self._serialised(
+            self._register_broker(broker_id, incarnation_id, host, port, rack)
+        )
+
+    async def _register_broker(
+        self, broker_id: int, incarnation_id: str, host: str, port: int, rack: str | None
+    ) -> int:
+        current = self._image.brokers.get(broker_id)
+        if (
+            current is not None
+            and current.incarnation_id == incarnation_id
+            and (current.host, current.port, current.rack) == (host, port, rack)
+        ):
+            self._heartbeats[broker_id] = time.monotonic()
+            return current.epoch
+        records: list[MetadataRecord] = []
+        if current is not None and not current.fenced:
+            # The previous incarnation: fence it first, moving its leaderships away.
+            records.append(FenceBrokerRecord(broker_id, current.epoch))
+            records.extend(changes_for_broker_loss(self._fenced_view([broker_id]), broker_id))
+        records.append(RegisterBrokerRecord(broker_id, incarnation_id, host, port, rack, True))
+        await self._commit(records)
+        self._heartbeats[broker_id] = time.monotonic()
+        registered = self._image.brokers[broker_id]
+        log.info(
+            "broker %d registered at %s:%d (epoch %d)", broker_id, host, port, registered.epoch
+        )
+        return registered.epoch
+
+    def _fenced_view(self, fenced: Sequence[int]) -> MetadataImage:
+        """The image as if ``fenced`` were fenced (for planning the partition changes)."""
+        scratch = MetadataDelta(self._image)
+        offset = self._image.offset
+        for b in fenced:
+            reg = self._image.brokers.get(b)
+            if reg is not None:
+                offset += 1
+                scratch.replay(offset, FenceBrokerRecord(b, reg.epoch))
+        return scratch.build()
+
+    async def broker_heartbeat(
+        self, broker_id: int, broker_epoch: int, metadata_offset: int, want_shutdown: bool
+    ) -> dict[str, Any]:
+        """A broker's heartbeat: keeps its session, unfences it once it caught up, and for a
+        controlled shutdown moves its leaderships away (``shutdown_ready`` once done)."""
+        reg = self._image.brokers.get(broker_id)
+        if reg is not None and reg.epoch == broker_epoch:
+            # The session is kept even while the change below waits for the lock.
+            self._heartbeats[broker_id] = time.monotonic()
+        return await self._serialised(
+            self._broker_heartbeat(broker_id, broker_epoch, metadata_offset, want_shutdown)
+        )
+
+    async def _broker_heartbeat(
+        self, broker_id: int, broker_epoch: int, metadata_offset: int, want_shutdown: bool
+    ) -> dict[str, Any]:
+        reg = self._image.brokers.get(broker_id)
+        if reg is None or reg.epoch != broker_epoch:
+            return {"error": int(ErrorCode.STALE_BROKER_EPOCH)}
+        self._heartbeats[broker_id] = time.monotonic()
+        if want_shutdown:
+            leads = any(
+                p.leader == broker_id
+                for t in self._image.topics_by_id.values()
+                for p in t.partitions.values()
+            )
+            if not reg.in_controlled_shutdown and not reg.fenced:
+                records: list[MetadataRecord] = [
+                    BrokerRegistrationChangeRecord(
+                        broker_id, reg.epoch, in_controlled_shutdown=True
+                    )
+                ]
+                scratch = MetadataDelta(self._image)
+                scratch.replay(self._image.offset + 1, records[0])
+                records.extend(changes_for_broker_loss(scratch.build(), broker_id))
+                await self._commit(records)
+            elif leads:
+                # Leaders that could not move before (no other ISR member was active).
+                changes = changes_for_broker_loss(self._image, broker_id)
+                if changes:
+                    await self._commit(list(changes))
+            leads = any(
+                p.leader == broker_id
+                for t in self._image.topics_by_id.values()
+                for p in t.partitions.values()
+            )
+            current = self._image.brokers.get(broker_id)
+            if not leads and current is not None and not current.fenced:
+                await self._commit([FenceBrokerRecord(broker_id, current.epoch)])
+            return {
+                "error": 0,
+                "fenced": True,
+                "shutdown_ready": not leads,
+                "offset": self._image.offset,
+            }
+        if reg.fenced and metadata_offset >= reg.epoch:
+            records = [UnfenceBrokerRecord(broker_id, reg.epoch)]
+            scratch = MetadataDelta(self._image)
+            scratch.replay(self._image.offset + 1, records[0])
+            records.extend(changes_for_leaderless(scratch.build()))
+            await self._commit(records)
+            log.info("broker %d unfenced", broker_id)
+        reg = self._image.brokers[broker_id]
+        return {"error": 0, "fenced": reg.fenced, "offset": self._image.offset}
+
+    async def control_tick(self) -> None:
+        """The active controller's periodic duties: fence brokers whose session expired,
+        elect leaders where one is missing, move leadership to preferred replicas."""
+        if self._raft is None:
+            return
+        if not self._raft.is_active:
+            self._was_active = False
+            return
+        now = time.monotonic()
+        if not self._was_active:
+            # A new active controller gives every broker a full session from now.
+            self._was_active = True
+            self._heartbeats = dict.fromkeys(self._image.brokers, now)
+            self._next_rebalance_s = now + self.config.leader_imbalance_check_interval_seconds
+        await self._serialised(self._control_tick(now))
+
+    async def _control_tick(self, now: float) -> None:
+        if not self._raft or not self._raft.ready_to_propose():
+            return
+        session_s = self.config.broker_session_timeout_ms / 1000
+        expired = [
+            b
+            for b, reg in self._image.brokers.items()
+            if not reg.fenced and now - self._heartbeats.setdefault(b, now) > session_s
+        ]
+        if expired:
+            records: list[MetadataRecord] = []
+            view = self._fenced_view(expired)
+            for b in expired:
+                records.append(FenceBrokerRecord(b, self._image.brokers[b].epoch))
+                log.warning("broker %d missed its session: fencing it", b)
+            for b in expired:
+                changes = changes_for_broker_loss(view, b)
+                for change in changes:
+                    scratch = MetadataDelta(view)
+                    scratch.replay(view.offset + 1, change)
+                    view = scratch.build()
+                records.extend(changes)
+            await self._commit(records)
+            return
+        leaderless = changes_for_leaderless(self._image)
+        if leaderless:
+            await self._commit(list(leaderless))
+            return
+        if self.config.auto_leader_rebalance_enable and now >= self._next_rebalance_s:
+            self._next_rebalance_s = now + self.config.leader_imbalance_check_interval_seconds
+            preferred = preferred_leader_changes(self._image)
+            if preferred:
+                log.info("moving %d leaderships to preferred replicas", len(preferred))
+                await self._commit(list(preferred))
 
 
 def _new_topic_id(image: MetadataImage) -> uuid.UUID:

@@ -14,19 +14,25 @@ from types import MappingProxyType
 from typing import Final
 
 from broker.metadata.records import (
+    BrokerRegistrationChangeRecord,
     ConfigRecord,
+    FenceBrokerRecord,
     MetadataRecord,
     PartitionChangeRecord,
     PartitionRecord,
     ProducerIdsRecord,
+    RegisterBrokerRecord,
     RemoveTopicRecord,
     TopicRecord,
+    UnfenceBrokerRecord,
+    UnregisterBrokerRecord,
 )
 
 __all__ = [
     "BROKER_RESOURCE",
     "NO_LEADER",
     "TOPIC_RESOURCE",
+    "BrokerRegistration",
     "MetadataApplyError",
     "MetadataDelta",
     "MetadataImage",
@@ -45,6 +51,29 @@ _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
 
 class MetadataApplyError(ValueError):
     """A record does not fit the image (a partition of an unknown topic, a duplicate id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRegistration:
+    """A registered broker: where clients and replicas reach it, and whether it may serve.
+
+    ``epoch`` is the offset of its latest registration record (Kafka's broker epoch); a
+    fenced broker leads no partition and is in no ISR that a leader election picks from.
+    """
+
+    node_id: int
+    host: str
+    port: int
+    rack: str | None = None
+    fenced: bool = True
+    in_controlled_shutdown: bool = False
+    epoch: int = -1
+    incarnation_id: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Unfenced and not shutting down: may lead and join ISRs."""
+        return not self.fenced and not self.in_controlled_shutdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +112,8 @@ class MetadataImage:
     configs: Mapping[tuple[int, str], Mapping[str, str]] = field(default_factory=dict)
     next_producer_id: int = 0
     """Producer ids below this were handed out (in blocks) and must never be reused."""
+    brokers: Mapping[int, BrokerRegistration] = field(default_factory=dict)
+    """Registered brokers by node id (empty in a cluster of one that never registered)."""
 
     @classmethod
     def empty(cls) -> MetadataImage:
@@ -133,6 +164,13 @@ class MetadataDelta:
         self.deleted_topics: dict[uuid.UUID, TopicImage] = {}
         self.changed_partitions: set[tuple[uuid.UUID, int]] = set()
         self.changed_configs: set[tuple[int, str]] = set()
+        self._brokers: dict[int, BrokerRegistration] | None = None
+        self.changed_brokers: set[int] = set()
+
+    def _brokers_mut(self) -> dict[int, BrokerRegistration]:
+        if self._brokers is None:
+            self._brokers = dict(self.image.brokers)
+        return self._brokers
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -180,8 +218,46 @@ class MetadataDelta:
                     f"(already at {self._next_producer_id})"
                 )
             self._next_producer_id = record.next_producer_id
+        elif isinstance(record, RegisterBrokerRecord):
+            self._brokers_mut()[record.broker_id] = BrokerRegistration(
+                record.broker_id,
+                record.host,
+                record.port,
+                record.rack,
+                fenced=record.fenced,
+                epoch=offset,
+                incarnation_id=record.incarnation_id,
+            )
+            self.changed_brokers.add(record.broker_id)
+        elif isinstance(record, UnregisterBrokerRecord):
+            self._brokers_mut().pop(record.broker_id, None)
+            self.changed_brokers.add(record.broker_id)
+        elif isinstance(
+            record, FenceBrokerRecord | UnfenceBrokerRecord | BrokerRegistrationChangeRecord
+        ):
+            self._replay_broker_change(record)
         else:
             raise MetadataApplyError(f"cannot apply {type(record).__name__}")
+
+    def _replay_broker_change(
+        self, record: FenceBrokerRecord | UnfenceBrokerRecord | BrokerRegistrationChangeRecord
+    ) -> None:
+        brokers = self._brokers_mut()
+        old = brokers.get(record.broker_id)
+        if old is None:
+            raise MetadataApplyError(f"change of unregistered broker {record.broker_id}")
+        if isinstance(record, FenceBrokerRecord):
+            new = replace(old, fenced=True, in_controlled_shutdown=False)
+        elif isinstance(record, UnfenceBrokerRecord):
+            new = replace(old, fenced=False, in_controlled_shutdown=False)
+        else:
+            new = old
+            if record.fenced is not None:
+                new = replace(new, fenced=record.fenced)
+            if record.in_controlled_shutdown is not None:
+                new = replace(new, in_controlled_shutdown=record.in_controlled_shutdown)
+        brokers[record.broker_id] = new
+        self.changed_brokers.add(record.broker_id)
 
     def _replay_topic(self, record: TopicRecord) -> None:
         topics = self._topics_mut()
@@ -270,10 +346,47 @@ class MetadataDelta:
             by_id = MappingProxyType(dict(topics))
             by_name = MappingProxyType({t.name: t for t in topics.values()})
         configs = image.configs if self._configs is None else MappingProxyType(dict(self._configs))
+        brokers = (
+            image.brokers
+            if self._brokers is None
+            else MappingProxyType(dict(sorted(self._brokers.items())))
+        )
         return MetadataImage(
             offset=self._offset,
             topics_by_id=by_id,
             topics_by_name=by_name,
             configs=configs,
             next_producer_id=self._next_producer_id,
+            brokers=brokers,
         )
+
+
+def delta_between(old: MetadataImage, new: MetadataImage) -> MetadataDelta:
+    """A delta from ``old`` whose ``build()`` is ``new`` and whose change sets say what
+    differs (for a snapshot installed on top of an older image)."""
+    delta = MetadataDelta(old)
+    topics = delta._topics_mut()
+    for topic_id, topic in old.topics_by_id.items():
+        if topic_id not in new.topics_by_id:
+            topics.pop(topic_id)
+            delta.deleted_topics[topic_id] = topic
+    for topic_id, topic in new.topics_by_id.items():
+        before = old.topics_by_id.get(topic_id)
+        topics[topic_id] = topic
+        delta._changed[topic_id] = dict(topic.partitions)
+        if before is None:
+            delta.created_topics.add(topic_id)
+        for pid, partition in topic.partitions.items():
+            if before is None or before.partitions.get(pid) != partition:
+                delta.changed_partitions.add((topic_id, pid))
+    delta._configs = dict(new.configs)
+    delta.changed_configs = {
+        key for key in (*old.configs, *new.configs) if old.configs.get(key) != new.configs.get(key)
+    }
+    delta._brokers = dict(new.brokers)
+    delta.changed_brokers = {
+        b for b in (*old.brokers, *new.brokers) if old.brokers.get(b) != new.brokers.get(b)
+    }
+    delta._next_producer_id = new.next_producer_id
+    delta._offset = new.offset
+    return delta

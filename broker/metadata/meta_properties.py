@@ -24,7 +24,13 @@ from typing import Final
 from broker.config import parse_properties
 from broker.storage.fsutil import write_file_atomically
 
-__all__ = ["META_PROPERTIES", "MetaPropertiesError", "ensure_meta_properties", "new_cluster_id"]
+__all__ = [
+    "META_PROPERTIES",
+    "MetaPropertiesError",
+    "cluster_id_for_voters",
+    "ensure_meta_properties",
+    "new_cluster_id",
+]
 
 META_PROPERTIES: Final = "meta.properties"
 _VERSION: Final = "1"
@@ -58,9 +64,18 @@ def _read(path: Path) -> dict[str, str] | None:
         raise MetaPropertiesError(f"cannot read {path}: {exc}") from exc
 
 
-def ensure_meta_properties(log_dirs: Sequence[Path], node_id: int) -> str:
+def cluster_id_for_voters(voters: str) -> str:
+    """The cluster id every broker of a quorum derives from the same voters setting."""
+    canonical = ",".join(sorted(p.strip() for p in voters.split(",") if p.strip()))
+    return uuid_to_base64(uuid.uuid5(uuid.NAMESPACE_URL, "samsa-quorum:" + canonical))
+
+
+def ensure_meta_properties(
+    log_dirs: Sequence[Path], node_id: int, *, cluster_id_if_new: str | None = None
+) -> str:
     """The cluster id of ``log_dirs``: read, checked against ``node_id``, and written to the
-    directories that have no file yet (a new cluster id if none has one)."""
+    directories that have no file yet (``cluster_id_if_new``, else a new random one, if none
+    has one)."""
     cluster_id: str | None = None
     missing: list[Path] = []
     for d in log_dirs:
@@ -82,7 +97,7 @@ def ensure_meta_properties(log_dirs: Sequence[Path], node_id: int) -> str:
             )
         cluster_id = found
     if cluster_id is None:
-        cluster_id = new_cluster_id()
+        cluster_id = cluster_id_if_new or new_cluster_id()
     stamp = time.strftime("%a %b %d %H:%M:%S %Z %Y")
     text = f"#\n#{stamp}\ncluster.id={cluster_id}\nnode.id={node_id}\nversion={_VERSION}\n"
     for d in missing:

@@ -29,14 +29,19 @@ __all__ = [
     "BATCH_HEADER",
     "MAX_BATCH_BYTES",
     "MAX_RECORDS_PER_BATCH",
+    "BrokerRegistrationChangeRecord",
     "ConfigRecord",
+    "FenceBrokerRecord",
     "MetadataRecord",
     "MetadataRecordError",
     "PartitionChangeRecord",
     "PartitionRecord",
     "ProducerIdsRecord",
+    "RegisterBrokerRecord",
     "RemoveTopicRecord",
     "TopicRecord",
+    "UnfenceBrokerRecord",
+    "UnregisterBrokerRecord",
     "decode_batch",
     "encode_batch",
 ]
@@ -141,9 +146,66 @@ class ProducerIdsRecord(MetadataRecord):
     next_producer_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class RegisterBrokerRecord(MetadataRecord):
+    """A broker (re-)registers: its client endpoint and rack. It starts fenced; the broker's
+    epoch is the offset of this record."""
+
+    TYPE: ClassVar[int] = 0
+    broker_id: int
+    incarnation_id: str
+    host: str
+    port: int
+    rack: str | None = None
+    fenced: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class UnregisterBrokerRecord(MetadataRecord):
+    """A broker is removed from the cluster."""
+
+    TYPE: ClassVar[int] = 1
+    broker_id: int
+    broker_epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class FenceBrokerRecord(MetadataRecord):
+    """A broker missed its session (or shut down): it leads nothing and is in no ISR."""
+
+    TYPE: ClassVar[int] = 7
+    broker_id: int
+    broker_epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class UnfenceBrokerRecord(MetadataRecord):
+    """A registered broker caught up with the metadata and heartbeats: it may lead."""
+
+    TYPE: ClassVar[int] = 8
+    broker_id: int
+    broker_epoch: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRegistrationChangeRecord(MetadataRecord):
+    """A broker's state changes; None fields stay as they are."""
+
+    TYPE: ClassVar[int] = 17
+    broker_id: int
+    broker_epoch: int
+    fenced: bool | None = None
+    in_controlled_shutdown: bool | None = None
+
+
 _TYPES: Final[dict[int, type[MetadataRecord]]] = {
     cls.TYPE: cls
     for cls in (
+        RegisterBrokerRecord,
+        UnregisterBrokerRecord,
+        FenceBrokerRecord,
+        UnfenceBrokerRecord,
+        BrokerRegistrationChangeRecord,
         TopicRecord,
         PartitionRecord,
         ConfigRecord,

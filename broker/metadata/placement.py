@@ -1,0 +1,204 @@
+"""The controller's pure decisions: replica placement, leader election, ISR changes.
+
+No IO and no clock: each function takes the image (and what else it needs) and returns the
+records to commit, or an answer. Rules, as Kafka's controller applies them:
+
+* **placement** (``assign_replicas``): round-robin over the active brokers, the first replica
+  of successive partitions moving one broker on; with racks, brokers are interleaved by rack
+  and a partition's replicas go to different racks while there are racks left.
+* **election** (``elect_leader``): the first replica, in assignment order, that is in the ISR
+  and active (registered, unfenced, not shutting down). Never outside the ISR
+  (``unclean.leader.election.enable=false``); no candidate means no leader (-1).
+* **losing a broker** (``changes_for_broker_loss``): fenced or shutting down, it leaves every
+  ISR (except as the last member, so that the partition remembers who has its data) and its
+  leaderships move to another ISR member.
+* **ISR changes** (``alter_partition``): only the current leader, at the current leader epoch
+  and partition epoch, may change an ISR; the new ISR holds the leader, only replicas, and
+  only active brokers among the members it adds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+from broker.metadata.image import NO_LEADER, BrokerRegistration, MetadataImage, PartitionImage
+from broker.metadata.records import PartitionChangeRecord
+from protocol.errors import ErrorCode
+
+__all__ = [
+    "PlacementError",
+    "alter_partition",
+    "assign_replicas",
+    "changes_for_broker_loss",
+    "changes_for_leaderless",
+    "elect_leader",
+    "is_active",
+    "preferred_leader_changes",
+]
+
+
+class PlacementError(ValueError):
+    """The replicas cannot be placed (fewer active brokers than the replication factor)."""
+
+
+def is_active(brokers: Mapping[int, BrokerRegistration], node: int) -> bool:
+    """Whether ``node`` is registered, unfenced and not shutting down."""
+    b = brokers.get(node)
+    return b is not None and b.active
+
+
+def _rack_alternated(brokers: Sequence[BrokerRegistration]) -> list[BrokerRegistration]:
+    by_rack: dict[str, list[BrokerRegistration]] = {}
+    for b in sorted(brokers, key=lambda b: b.node_id):
+        by_rack.setdefault(b.rack or "", []).append(b)
+    racks = sorted(by_rack)
+    out: list[BrokerRegistration] = []
+    for i in range(max(len(v) for v in by_rack.values())):
+        for rack in racks:
+            if i < len(by_rack[rack]):
+                out.append(by_rack[rack][i])
+    return out
+
+
+def assign_replicas(
+    brokers: Sequence[BrokerRegistration], count: int, factor: int, start: int = 0
+) -> list[tuple[int, ...]]:
+    """Replicas of ``count`` partitions with ``factor`` replicas each over ``brokers``
+    (the active ones); ``start`` shifts the first partition's leader."""
+    if factor > len(brokers):
+        raise PlacementError(
+            f"Unable to replicate the partition {factor} time(s): The target replication "
+            f"factor of {factor} cannot be reached because only {len(brokers)} broker(s) "
+            "are registered."
+        )
+    ring = _rack_alternated(brokers)
+    racks = {b.rack or "" for b in ring}
+    n = len(ring)
+    out: list[tuple[int, ...]] = []
+    for p in range(count):
+        first = (start + p) % n
+        chosen: list[BrokerRegistration] = []
+        used_racks: set[str] = set()
+        # One pass preferring new racks, then fill with whoever is left.
+        for prefer_new_rack in (True, False):
+            for k in range(n):
+                b = ring[(first + k) % n]
+                if len(chosen) == factor or b in chosen:
+                    continue
+                if prefer_new_rack and (b.rack or "") in used_racks and used_racks != racks:
+                    continue
+                chosen.append(b)
+                used_racks.add(b.rack or "")
+        out.append(tuple(b.node_id for b in chosen))
+    return out
+
+
+def elect_leader(
+    partition: PartitionImage,
+    brokers: Mapping[int, BrokerRegistration],
+    isr: Collection[int] | None = None,
+    exclude: Collection[int] = (),
+) -> int:
+    """The first replica in the ISR that is active and not excluded, else NO_LEADER."""
+    members = partition.isr if isr is None else isr
+    for replica in partition.replicas:
+        if replica in members and replica not in exclude and is_active(brokers, replica):
+            return replica
+    return NO_LEADER
+
+
+def _partitions(image: MetadataImage) -> Iterable[tuple[uuid.UUID, PartitionImage]]:
+    for topic in image.topics_by_id.values():
+        for p in topic.partitions.values():
+            yield topic.topic_id, p
+
+
+def _change(
+    topic_id: uuid.UUID, p: PartitionImage, leader: int, isr: tuple[int, ...]
+) -> PartitionChangeRecord | None:
+    if leader == p.leader and isr == p.isr:
+        return None
+    return PartitionChangeRecord(
+        topic_id,
+        p.partition_id,
+        leader=leader if leader != p.leader else None,
+        isr=isr if isr != p.isr else None,
+    )
+
+
+def changes_for_broker_loss(image: MetadataImage, node: int) -> list[PartitionChangeRecord]:
+    """``node`` is fenced or shutting down: it leaves ISRs and gives up its leaderships."""
+    brokers = image.brokers
+    out: list[PartitionChangeRecord] = []
+    for topic_id, p in _partitions(image):
+        if node not in p.isr and p.leader != node:
+            continue
+        isr = tuple(r for r in p.isr if r != node) or p.isr
+        leader = p.leader
+        if leader == node or (leader != NO_LEADER and not is_active(brokers, leader)):
+            leader = elect_leader(p, brokers, isr, exclude=(node,))
+        change = _change(topic_id, p, leader, isr)
+        if change is not None:
+            out.append(change)
+    return out
+
+
+def changes_for_leaderless(image: MetadataImage) -> list[PartitionChangeRecord]:
+    """Partitions without an active leader that have an active ISR member: elect it."""
+    brokers = image.brokers
+    out: list[PartitionChangeRecord] = []
+    for topic_id, p in _partitions(image):
+        if p.leader != NO_LEADER and is_active(brokers, p.leader):
+            continue
+        leader = elect_leader(p, brokers)
+        if leader != NO_LEADER:
+            change = _change(topic_id, p, leader, p.isr)
+            if change is not None:
+                out.append(change)
+    return out
+
+
+def preferred_leader_changes(image: MetadataImage) -> list[PartitionChangeRecord]:
+    """Partitions whose preferred (first) replica is active, in the ISR and not leading."""
+    brokers = image.brokers
+    out: list[PartitionChangeRecord] = []
+    for topic_id, p in _partitions(image):
+        if not p.replicas:
+            continue
+        preferred = p.replicas[0]
+        if p.leader != preferred and preferred in p.isr and is_active(brokers, preferred):
+            change = _change(topic_id, p, preferred, p.isr)
+            if change is not None:
+                out.append(change)
+    return out
+
+
+def alter_partition(
+    image: MetadataImage,
+    topic: str,
+    partition: int,
+    leader: int,
+    leader_epoch: int,
+    partition_epoch: int,
+    new_isr: Sequence[int],
+) -> tuple[ErrorCode, PartitionChangeRecord | None, PartitionImage | None]:
+    """Check a leader's ISR change: ``(error, record to commit or None, current state)``."""
+    t = image.topic(topic)
+    p = None if t is None else t.partitions.get(partition)
+    if t is None or p is None:
+        return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, None, None
+    if leader_epoch != p.leader_epoch:
+        return ErrorCode.FENCED_LEADER_EPOCH, None, p
+    if leader != p.leader:
+        return ErrorCode.NOT_LEADER_OR_FOLLOWER, None, p
+    if partition_epoch != p.partition_epoch:
+        return ErrorCode.INVALID_UPDATE_VERSION, None, p
+    isr = tuple(dict.fromkeys(new_isr))
+    if leader not in isr or any(r not in p.replicas for r in isr):
+        return ErrorCode.INVALID_REQUEST, None, p
+    if any(r not in p.isr and not is_active(image.brokers, r) for r in isr):
+        return ErrorCode.INELIGIBLE_REPLICA, None, p
+    if set(isr) == set(p.isr):
+        return ErrorCode.NONE, None, p
+    return ErrorCode.NONE, PartitionChangeRecord(t.topic_id, partition, isr=isr), p

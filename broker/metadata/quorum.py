@@ -1,0 +1,286 @@
+"""A broker's part in the cluster: routing to the active controller, lifecycle, control loop.
+
+* ``QuorumRouter`` sends a change to the active controller: run here when this broker is the
+  active controller, else an RPC over the controller port to the Raft leader, retried (with
+  backoff, within ``CONTROLLER_CALL_TIMEOUT_S``) while the leadership moves.
+* ``handle_rpc`` serves those RPCs on the active controller (``NOT_CONTROLLER`` elsewhere):
+  forwarded admin changes, producer id blocks, AlterPartition, registration, heartbeats.
+* ``BrokerLifecycle`` registers this broker (endpoint, rack) and heartbeats every
+  ``broker.heartbeat.interval.ms``; on stop, a controlled shutdown heartbeats with
+  ``want_shutdown`` until the controller moved every leadership away.
+* The control loop ticks the active controller (fencing expired sessions, elections,
+  preferred leaders).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any, Final
+
+from broker.metadata import forwarding
+from broker.raft.tcp import ControllerEndpoint, RpcError
+from broker.storage.names import TopicPartition
+from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
+
+if TYPE_CHECKING:
+    from broker.config import BrokerConfig
+    from broker.metadata.controller import Controller
+
+__all__ = [
+    "CONTROLLER_CALL_TIMEOUT_S",
+    "UNFENCED_MESSAGE",
+    "BrokerLifecycle",
+    "QuorumRouter",
+    "handle_rpc",
+]
+
+log = logging.getLogger("samsa.quorum")
+
+#: How long a change routed to the active controller may take, retries included: several
+#: election timeouts, so that one leader change in between does not fail it.
+CONTROLLER_CALL_TIMEOUT_S: Final = 10.0
+#: Logged once the controller unfenced this broker (``samsa cluster up`` waits for it).
+UNFENCED_MESSAGE: Final = "broker %d is registered and unfenced"
+#: Floor of one RPC attempt's timeout.
+MIN_ATTEMPT_TIMEOUT_S: Final = 0.5
+#: Pause between attempts while there is no reachable active controller.
+ROUTE_RETRY_S: Final = 0.05
+#: How long a forwarded change waits for this broker to apply it (the commit already
+#: happened: past this the answer goes out and the image catches up a little later).
+CATCH_UP_TIMEOUT_S: Final = 5.0
+#: RPC errors after which another attempt (maybe at another broker) makes sense.
+_RETRIABLE: Final = frozenset({"NOT_CONTROLLER", "DISCONNECTED", "TIMEOUT", "BUSY"})
+
+
+async def handle_rpc(controller: Controller, op: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Serve one controller RPC on this broker (it must be the active controller)."""
+    if not controller.is_active:
+        raise RpcError("NOT_CONTROLLER", f"the active controller is {controller.controller_id}")
+    try:
+        answer = await forwarding.serve(controller, op, body)
+        if answer is not None:
+            return answer
+        if op == "producer_ids":
+            start, end = await controller.producer_id_block(int(body["broker_id"]))
+            return {"start": start, "end": end}
+        if op == "alter_partition":
+            result = await controller.alter_partition(
+                TopicPartition(str(body["topic"]), int(body["partition"])),
+                int(body["leader_epoch"]),
+                int(body["partition_epoch"]),
+                tuple(int(r) for r in body["isr"]),
+                leader=int(body["leader"]),
+            )
+            return {
+                "error": int(result.error),
+                "isr": list(result.isr),
+                "leader_epoch": result.leader_epoch,
+                "partition_epoch": result.partition_epoch,
+                "offset": controller.image.offset,
+            }
+        if op == "register":
+            epoch = await controller.register_broker(
+                int(body["broker_id"]),
+                str(body["incarnation_id"]),
+                str(body["host"]),
+                int(body["port"]),
+                body.get("rack"),
+            )
+            return {"epoch": epoch, "offset": controller.image.offset}
+        if op == "heartbeat":
+            return await controller.broker_heartbeat(
+                int(body["broker_id"]),
+                int(body["broker_epoch"]),
+                int(body["metadata_offset"]),
+                bool(body["want_shutdown"]),
+            )
+    except NotControllerError as exc:
+        raise RpcError("NOT_CONTROLLER", str(exc)) from None
+    except KafkaError as exc:
+        raise RpcError(exc.code.name, str(exc)) from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RpcError("INVALID_REQUEST", f"{op}: {exc!r}") from None
+    raise RpcError("UNSUPPORTED", f"unknown controller operation {op!r}")
+
+
+class QuorumRouter:
+    """Routes controller operations to the active controller (this broker or another)."""
+
+    def __init__(self, controller: Controller, endpoint: ControllerEndpoint) -> None:
+        self.controller = controller
+        self.endpoint = endpoint
+        election_s = controller.config.controller_quorum_election_timeout_ms / 1000
+        #: One attempt at one broker: a commit takes well under an election timeout, so a
+        #: controller silent for two has probably lost its leadership (or stopped).
+        self.attempt_timeout_s = max(MIN_ATTEMPT_TIMEOUT_S, 2 * election_s)
+
+    async def call(
+        self, op: str, body: dict[str, Any], timeout_s: float = CONTROLLER_CALL_TIMEOUT_S
+    ) -> dict[str, Any]:
+        """``op`` on the active controller; NotControllerError when none answers in time."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        last = "no active controller"
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise NotControllerError(f"{op}: {last}")
+            controller = self.controller
+            try:
+                if controller.is_active:
+                    return await handle_rpc(controller, op, body)
+                leader = controller.controller_id
+                if leader >= 0 and leader != controller.node_id:
+                    attempt_s = min(remaining, self.attempt_timeout_s)
+                    return await self.endpoint.call(leader, op, body, attempt_s)
+            except RpcError as exc:
+                if exc.code not in _RETRIABLE:
+                    raise _as_kafka_error(exc) from None
+                last = str(exc)
+            await asyncio.sleep(ROUTE_RETRY_S)
+
+    async def wait_for_offset(self, offset: int) -> None:
+        """Wait (at most ``CATCH_UP_TIMEOUT_S``) until this broker applied ``offset``."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(CATCH_UP_TIMEOUT_S):
+                await self.controller.wait_applied(offset)
+
+
+def _as_kafka_error(exc: RpcError) -> KafkaError:
+    code = ErrorCode.__members__.get(exc.code, ErrorCode.UNKNOWN_SERVER_ERROR)
+    return error_for_code(int(code))(exc.message or exc.code, remote=True)
+
+
+class BrokerLifecycle:
+    """Registration, heartbeats and controlled shutdown of this broker."""
+
+    def __init__(
+        self,
+        controller: Controller,
+        router: QuorumRouter,
+        config: BrokerConfig,
+        host: str,
+        port: int,
+    ) -> None:
+        self.controller = controller
+        self.router = router
+        self.config = config
+        self.host = host
+        self.port = port
+        self.incarnation_id = str(uuid.uuid4())
+        self.broker_epoch: int | None = None
+        self.fenced = True
+        self._task: asyncio.Task[None] | None = None
+        self._control: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        """Start heartbeating (registering first) and the control loop."""
+        loop = asyncio.get_running_loop()
+        self._task = loop.create_task(self._run(), name="broker-lifecycle")
+        self._control = loop.create_task(self._control_loop(), name="controller-loop")
+
+    async def _beat(
+        self, want_shutdown: bool = False, timeout_s: float = CONTROLLER_CALL_TIMEOUT_S
+    ) -> dict[str, Any] | None:
+        if self.broker_epoch is None:
+            if want_shutdown:
+                return None
+            answer = await self.router.call(
+                "register",
+                {
+                    "broker_id": self.controller.node_id,
+                    "incarnation_id": self.incarnation_id,
+                    "host": self.host,
+                    "port": self.port,
+                    "rack": self.config.broker_rack,
+                },
+            )
+            self.broker_epoch = int(answer["epoch"])
+            await self.router.wait_for_offset(int(answer["offset"]))
+        answer = await self.router.call(
+            "heartbeat",
+            {
+                "broker_id": self.controller.node_id,
+                "broker_epoch": self.broker_epoch,
+                "metadata_offset": self.controller.image.offset,
+                "want_shutdown": want_shutdown,
+            },
+            timeout_s,
+        )
+        if int(answer.get("error", 0)) == ErrorCode.STALE_BROKER_EPOCH:
+            log.warning("broker epoch %s is stale: registering again", self.broker_epoch)
+            self.broker_epoch = None
+            return None
+        fenced = bool(answer.get("fenced", True))
+        if self.fenced and not fenced:
+            log.info(UNFENCED_MESSAGE, self.controller.node_id)
+        self.fenced = fenced
+        return answer
+
+    async def _run(self) -> None:
+        interval_s = self.config.broker_heartbeat_interval_ms / 1000
+        while not self._stopping:
+            try:
+                await self._beat()
+            except (KafkaError, RpcError) as exc:
+                log.debug("heartbeat failed: %s", exc)
+            except Exception:
+                log.exception("heartbeat failed")
+            await asyncio.sleep(interval_s if not self.fenced else min(interval_s, 0.05))
+
+    async def _control_loop(self) -> None:
+        # Fine enough to fence within a tenth of the session after it expires.
+        interval_s = max(0.01, min(0.1, self.config.broker_session_timeout_ms / 10_000))
+        while True:
+            try:
+                await self.controller.control_tick()
+            except (KafkaError, RpcError) as exc:
+                log.debug("controller tick: %s", exc)
+            except Exception:
+                log.exception("controller tick failed")
+            await asyncio.sleep(interval_s)
+
+    async def stop(self, *, controlled: bool) -> None:
+        """Stop heartbeating; with ``controlled``, first have the controller move this
+        broker's leaderships away (within ``controlled.shutdown.timeout.ms``)."""
+        self._stopping = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if controlled and self.broker_epoch is not None:
+            await self._controlled_shutdown()
+        if self._control is not None:
+            self._control.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._control
+
+    async def _controlled_shutdown(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.controlled_shutdown_timeout_ms / 1000
+        # Without a reachable controller (the quorum is gone, e.g. every broker is stopping)
+        # there is nobody to move leaderships to: give up after this long, not the whole
+        # controlled.shutdown.timeout.ms.
+        election_s = self.config.controller_quorum_election_timeout_ms / 1000
+        attempt_s = max(MIN_ATTEMPT_TIMEOUT_S, 3 * election_s)
+        while loop.time() < deadline:
+            try:
+                timeout_s = max(0.0, min(attempt_s, deadline - loop.time()))
+                answer = await self._beat(want_shutdown=True, timeout_s=timeout_s)
+                if answer is None:
+                    return  # not registered (any more): nothing to move
+                if answer.get("shutdown_ready"):
+                    await self.router.wait_for_offset(int(answer.get("offset", -1)))
+                    log.info("controlled shutdown: leaderships moved away")
+                    return
+            except NotControllerError as exc:
+                log.warning("controlled shutdown: no active controller (%s); stopping", exc)
+                return
+            except (KafkaError, RpcError, TimeoutError) as exc:
+                log.debug("controlled shutdown heartbeat failed: %s", exc)
+            await asyncio.sleep(ROUTE_RETRY_S * 2)
+        log.warning("controlled shutdown timed out; stopping anyway")

@@ -1,0 +1,267 @@
+"""``RaftMetadataLog``: the metadata log of a cluster, replicated by the Raft quorum.
+
+Each Raft entry holds one metadata batch (``records.encode_batch``). ``append`` proposes a
+batch on the Raft leader (the active controller) and returns once the quorum committed it and
+this broker applied it. Every broker — leader or not — applies committed entries in log order
+through the listener (``Controller`` replays them into its image and publishes the delta), so
+record offsets are the same everywhere. Every ``metadata.log.max.record.bytes.between.snapshots``
+bytes a snapshot of the image (``snapshot.py``) replaces the applied log prefix.
+
+At open, the durable snapshot and the entries up to the durable commit index are replayed at
+once (``initial_image``), so the broker starts from what it had committed before; the Raft node
+then continues from there (entries it re-delivers are skipped by index).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final
+
+from broker.metadata.image import MetadataApplyError, MetadataDelta, MetadataImage
+from broker.metadata.records import (
+    MetadataRecord,
+    MetadataRecordError,
+    decode_batch,
+    encode_batch,
+)
+from broker.metadata.snapshot import SnapshotFormatError, decode_image, encode_image
+from broker.raft.core import NotLeaderError, PersistentState, ProposalDroppedError, RaftConfig
+from broker.raft.log import Entry, Snapshot
+from broker.raft.node import RaftNode, RaftNodeStoppedError
+from broker.raft.storage import FileRaftStorage
+from broker.raft.transport import Transport
+from protocol.errors import NotControllerError
+
+__all__ = ["RAFT_DIR", "READY_POLL_S", "RaftMetadataLog"]
+
+log = logging.getLogger("samsa.metadata.raft")
+
+RAFT_DIR: Final = "raft"
+#: How often a new leader checks whether it has applied everything before its term (it
+#: may not validate a change against an image that misses committed records).
+READY_POLL_S: Final = 0.01
+
+#: ``on_records(records)`` applies one committed batch and returns the image after it;
+#: ``on_image(image)`` installs a snapshot.
+RecordsListener = Callable[[list[MetadataRecord]], MetadataImage]
+ImageListener = Callable[[MetadataImage], None]
+
+
+class _Preloaded:
+    """The storage, with the state read at open handed to the node as read."""
+
+    def __init__(self, storage: FileRaftStorage, state: PersistentState) -> None:
+        self._storage = storage
+        self._state = state
+
+    def initial_state(self) -> PersistentState:
+        return self._state
+
+    def persist(self, ready: object) -> None:
+        self._storage.persist(ready)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._storage.close()
+
+
+def _decode_entry(entry_data: bytes) -> list[MetadataRecord] | None:
+    try:
+        found = decode_batch(entry_data)
+    except MetadataRecordError as exc:
+        log.error("a committed metadata entry does not decode (skipped): %s", exc)
+        return None
+    if found is None:
+        log.error("a committed metadata entry is truncated (skipped)")
+        return None
+    return found[1]
+
+
+def _replay_onto(image: MetadataImage, records: Sequence[MetadataRecord]) -> MetadataImage | None:
+    delta = MetadataDelta(image)
+    try:
+        for i, record in enumerate(records):
+            delta.replay(image.offset + 1 + i, record)
+    except MetadataApplyError as exc:
+        log.error("a committed metadata batch does not apply (skipped): %s", exc)
+        return None
+    return delta.build()
+
+
+class RaftMetadataLog:
+    """Committed metadata batches, agreed on by the Raft quorum."""
+
+    def __init__(
+        self,
+        directory: Path,
+        config: RaftConfig,
+        transport: Transport,
+        *,
+        snapshot_bytes: int,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.directory = directory
+        self.config = config
+        self.node_id = config.node_id
+        storage = FileRaftStorage.open(directory / RAFT_DIR)
+        state = storage.initial_state()
+        self.existed = state.snapshot is not None or bool(state.entries)
+        self._state = state
+        self._snapshot_bytes = snapshot_bytes
+        self._bytes_since_snapshot = 0
+        self.node = RaftNode(
+            config,
+            _Preloaded(storage, state),
+            transport,
+            rng=rng,
+            tick_interval_ms=max(5, min(50, config.heartbeat_interval_ms // 2)),
+            on_apply=self._on_apply,
+            on_snapshot=self._on_snapshot,
+        )
+        self._image = MetadataImage.empty()
+        self._applied_index = 0
+        self._on_records: RecordsListener | None = None
+        self._on_image: ImageListener | None = None
+
+    # -- start-up -----------------------------------------------------------------------------
+
+    def initial_image(self) -> MetadataImage:
+        """The image after the durable snapshot and every durably committed entry."""
+        state = self._state
+        image = MetadataImage.empty()
+        if state.snapshot is not None:
+            try:
+                image = decode_image(state.snapshot.data)
+            except SnapshotFormatError as exc:
+                raise MetadataLogFormatError(f"{self.directory}: {exc}") from exc
+            self._applied_index = state.snapshot.index
+        commit = state.hard_state.commit
+        for entry in state.entries:
+            if entry.index > commit:
+                break
+            self._applied_index = entry.index
+            if entry.is_no_op:
+                continue
+            records = _decode_entry(entry.data)
+            if records is not None:
+                image = _replay_onto(image, records) or image
+        self._image = image
+        return image
+
+    def set_listeners(self, on_records: RecordsListener, on_image: ImageListener) -> None:
+        """Where committed batches and installed snapshots go (the controller)."""
+        self._on_records = on_records
+        self._on_image = on_image
+
+    async def start(self) -> None:
+        """Start the Raft node (it elects, replicates and applies from now on)."""
+        await self.node.start()
+
+    # -- MetadataLog ----------------------------------------------------------------------------
+
+    @property
+    def end_offset(self) -> int:
+        """The offset the next record gets (as far as this broker applied)."""
+        return self._image.offset + 1
+
+    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
+        """Unused with Raft (``initial_image`` replays); kept for the interface."""
+        return []
+
+    @property
+    def is_active(self) -> bool:
+        """Whether this broker is the active controller (the Raft leader)."""
+        return self.node.is_leader
+
+    @property
+    def leader_id(self) -> int | None:
+        """The active controller this broker knows of."""
+        if not self.node.running:
+            return None
+        return self.node.leader_id
+
+    def ready_to_propose(self) -> bool:
+        """Leader, its term's no-op committed, everything committed applied, nothing pending:
+        the image it validates against is the whole committed state."""
+        node = self.node
+        if not node.is_leader:
+            return False
+        core = node.core
+        return (
+            core.log.term_at(core.commit_index) == core.term
+            and node.applied_index == core.commit_index == core.log.last_index
+        )
+
+    async def wait_ready(self, timeout_s: float) -> None:
+        """Wait until ``ready_to_propose``; NotControllerError when this broker is not (or no
+        longer) the leader, or it does not get ready in time."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while not self.ready_to_propose():
+            if not self.node.is_leader or loop.time() >= deadline:
+                raise NotControllerError(
+                    f"broker {self.node_id} is not the active controller (leader: {self.leader_id})"
+                )
+            await asyncio.sleep(READY_POLL_S)
+
+    async def append(self, records: Sequence[MetadataRecord]) -> int:
+        """Propose ``records`` as one batch; returns once committed and applied here."""
+        await self.wait_ready(timeout_s=self.config.election_timeout_ms / 1000)
+        data = encode_batch(self.end_offset, records)
+        try:
+            return await self.node.propose(data)
+        except NotLeaderError as exc:
+            raise NotControllerError(f"the active controller is {exc.leader_id}") from None
+        except (ProposalDroppedError, RaftNodeStoppedError, TimeoutError) as exc:
+            raise NotControllerError(f"the change was not committed: {exc}") from None
+
+    async def close_async(self) -> None:
+        """Stop the Raft node (and close its storage)."""
+        await self.node.stop()
+
+    def close(self) -> None:
+        """Nothing left once ``close_async`` ran."""
+
+    # -- the node's callbacks ---------------------------------------------------------------------
+
+    def _on_apply(self, entry: Entry) -> None:
+        if entry.index <= self._applied_index:
+            return
+        self._applied_index = entry.index
+        records = _decode_entry(entry.data)
+        if records is None or self._on_records is None:
+            return
+        self._image = self._on_records(records)
+        self._bytes_since_snapshot += len(entry.data)
+        if self._bytes_since_snapshot >= self._snapshot_bytes:
+            self._bytes_since_snapshot = 0
+            index, data = entry.index, encode_image(self._image)
+            asyncio.get_running_loop().call_soon(self._compact, index, data)
+
+    def _compact(self, index: int, data: bytes) -> None:
+        try:
+            self.node.compact(index, data)
+            log.info("metadata snapshot at raft index %d (%d bytes)", index, len(data))
+        except Exception as exc:
+            log.warning("metadata snapshot at %d failed: %s", index, exc)
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.index <= self._applied_index:
+            return
+        try:
+            image = decode_image(snapshot.data)
+        except SnapshotFormatError as exc:
+            log.error("a metadata snapshot from the leader does not decode: %s", exc)
+            raise
+        self._applied_index = snapshot.index
+        self._bytes_since_snapshot = 0
+        self._image = image
+        if self._on_image is not None:
+            self._on_image(image)
+
+
+class MetadataLogFormatError(RuntimeError):
+    """The stored metadata snapshot does not decode."""

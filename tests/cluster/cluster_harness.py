@@ -1,0 +1,339 @@
+"""A cluster of real ``samsa broker start`` processes for tests, and what tests do with it.
+
+``ProcessCluster`` picks free ports, starts N brokers (every one a voter) with short timeouts,
+waits for the controller to unfence them, and can SIGKILL, SIGSTOP/SIGCONT, stop cleanly and
+restart any of them. ``leader_of`` asks the brokers' Metadata; ``wait_until`` polls a
+condition against a deadline (no fixed sleeps). ``BlackholeProxy`` forwards TCP connections
+and can silently drop everything in both directions, to cut a broker off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from broker.metadata.meta_properties import new_cluster_id
+from broker.metadata.quorum import UNFENCED_MESSAGE
+
+T = TypeVar("T")
+
+#: Settings that keep failover within a few seconds on a loaded machine.
+FAST_SETTINGS: Final[Mapping[str, str]] = {
+    "broker.session.timeout.ms": "2500",
+    "broker.heartbeat.interval.ms": "200",
+    "controller.quorum.election.timeout.ms": "500",
+    "replica.lag.time.max.ms": "2000",
+    "replica.fetch.wait.max.ms": "100",
+    "replica.fetch.backoff.ms": "100",
+    "replica.socket.timeout.ms": "3000",
+    "leader.imbalance.check.interval.seconds": "1",
+    "controlled.shutdown.timeout.ms": "10000",
+    "log.flush.policy": "none",
+    "offsets.topic.replication.factor": "3",
+    "offsets.topic.num.partitions": "1",
+    "group.initial.rebalance.delay.ms": "0",
+    "log.cleaner.enable": "false",
+}
+START_TIMEOUT_S: Final = 60.0
+STOP_TIMEOUT_S: Final = 30.0
+_POLL_S: Final = 0.05
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` ports free right now (bound and released together, so distinct)."""
+    socks = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+def wait_until(
+    condition: Callable[[], T | None],
+    timeout_s: float,
+    what: str,
+    poll_s: float = _POLL_S,
+    describe: Callable[[], str] | None = None,
+) -> T:
+    """Poll ``condition`` until it returns a truthy value; AssertionError after the deadline
+    (with ``describe()`` in the message)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            state = f" ({describe()})" if describe is not None else ""
+            raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}{state}")
+        time.sleep(poll_s)
+
+
+class ProcessCluster:
+    """N broker processes on 127.0.0.1; node ids 1..N."""
+
+    def __init__(
+        self,
+        root: Path,
+        size: int = 3,
+        settings: Mapping[str, str] | None = None,
+        voter_addresses: Mapping[int, Mapping[int, tuple[str, int]]] | None = None,
+        advertised: Mapping[int, int] | None = None,
+    ) -> None:
+        self.root = root
+        self.size = size
+        ports = free_ports(2 * size)
+        self.ports = {i: ports[i - 1] for i in range(1, size + 1)}
+        self.controller_ports = {i: ports[size + i - 1] for i in range(1, size + 1)}
+        # One cluster id for all (voters settings may differ per node behind proxies).
+        self.settings = {"cluster.id": new_cluster_id(), **FAST_SETTINGS, **(settings or {})}
+        #: Per node, how it reaches the others' controller ports (default: directly).
+        self.voter_addresses = voter_addresses or {}
+        #: Per node, a port to advertise instead of its own (a proxy in front of it).
+        self.advertised = advertised or {}
+        self.procs: dict[int, subprocess.Popen[bytes]] = {}
+        self._log_offsets: dict[int, int] = {}
+
+    def node_ids(self) -> list[int]:
+        """Every node id."""
+        return list(range(1, self.size + 1))
+
+    def voters_for(self, node: int) -> str:
+        """The voters setting of ``node``."""
+        override = self.voter_addresses.get(node, {})
+        parts = []
+        for i in self.node_ids():
+            host, port = override.get(i, ("127.0.0.1", self.controller_ports[i]))
+            parts.append(f"{i}@{host}:{port}")
+        return ",".join(parts)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """Every broker's client address."""
+        return ",".join(f"127.0.0.1:{self.ports[i]}" for i in self.node_ids())
+
+    def log_path(self, node: int) -> Path:
+        """Where ``node``'s output goes."""
+        return self.root / f"broker-{node}.log"
+
+    def start(self, node: int) -> None:
+        """Start ``node`` (again); returns at once (see ``wait_unfenced``)."""
+        log_path = self.log_path(node)
+        self._log_offsets[node] = log_path.stat().st_size if log_path.exists() else 0
+        settings = dict(self.settings)
+        if node in self.advertised:
+            settings["advertised.listeners"] = f"PLAINTEXT://127.0.0.1:{self.advertised[node]}"
+        args = [
+            sys.executable,
+            "-c",
+            "from broker.cli import main; main()",
+            "broker",
+            "start",
+            "--node-id",
+            str(node),
+            "--port",
+            str(self.ports[node]),
+            "--controller-port",
+            str(self.controller_ports[node]),
+            "--voters",
+            self.voters_for(node),
+            "--data-dir",
+            str(self.root / f"data-{node}"),
+        ]
+        for key, value in settings.items():
+            args += ["--set", f"{key}={value}"]
+        with log_path.open("ab") as out:
+            self.procs[node] = subprocess.Popen(
+                args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+
+    def wait_unfenced(self, node: int, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Wait until this run of ``node`` was unfenced by the controller."""
+        needle = (UNFENCED_MESSAGE % node).encode()
+        path = self.log_path(node)
+
+        def unfenced() -> bool:
+            proc = self.procs[node]
+            if proc.poll() is not None:
+                raise AssertionError(f"broker {node} exited: {self.tail(node)}")
+            with path.open("rb") as f:
+                f.seek(self._log_offsets.get(node, 0))
+                return needle in f.read()
+
+        wait_until(unfenced, timeout_s, f"broker {node} to be unfenced")
+
+    def start_all(self) -> None:
+        """Start every broker and wait until all are unfenced."""
+        for node in self.node_ids():
+            self.start(node)
+        for node in self.node_ids():
+            self.wait_unfenced(node)
+
+    def signal(self, node: int, sig: int) -> None:
+        """Send ``sig`` to ``node``."""
+        self.procs[node].send_signal(sig)
+
+    def kill(self, node: int) -> None:
+        """SIGKILL ``node`` and reap it."""
+        proc = self.procs[node]
+        proc.kill()
+        proc.wait(STOP_TIMEOUT_S)
+
+    def stop(self, node: int) -> int:
+        """SIGTERM (a controlled shutdown) and wait; returns the exit status."""
+        proc = self.procs[node]
+        proc.send_signal(signal.SIGTERM)
+        return proc.wait(STOP_TIMEOUT_S)
+
+    def restart(self, node: int) -> None:
+        """Start ``node`` again and wait until it is unfenced."""
+        self.start(node)
+        self.wait_unfenced(node)
+
+    def tail(self, node: int, lines: int = 20) -> str:
+        """The end of ``node``'s output."""
+        text = self.log_path(node).read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def close(self) -> None:
+        """Kill whatever still runs (continuing stopped processes first)."""
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGCONT)
+                proc.kill()
+                proc.wait(STOP_TIMEOUT_S)
+
+    # -- metadata -------------------------------------------------------------------------------
+
+    def metadata(self, via: list[int] | None = None) -> Any:
+        """Cluster metadata from the first of ``via`` (default: every broker) that answers."""
+        from confluent_kafka.admin import AdminClient
+
+        nodes = via or self.node_ids()
+        servers = ",".join(f"127.0.0.1:{self.ports[i]}" for i in nodes)
+        admin = AdminClient({"bootstrap.servers": servers, "socket.timeout.ms": 2000})
+        try:
+            return admin.list_topics(timeout=3)
+        except Exception:
+            return None
+
+    def partition(self, topic: str, partition: int, via: list[int] | None = None) -> Any:
+        """A partition's metadata (leader, replicas, isrs), or None."""
+        md = self.metadata(via)
+        if md is None or topic not in md.topics:
+            return None
+        return md.topics[topic].partitions.get(partition)
+
+    def leader_of(self, topic: str, partition: int, via: list[int] | None = None) -> int:
+        """The partition's leader, as the brokers in ``via`` see it (-1: none or unknown)."""
+        p = self.partition(topic, partition, via)
+        return -1 if p is None else int(p.leader)
+
+    def create_topic(self, name: str, partitions: int, replication: int, **configs: str) -> None:
+        """Create a topic and wait until every broker knows its leaders."""
+        from confluent_kafka.admin import AdminClient, NewTopic
+
+        admin = AdminClient({"bootstrap.servers": self.bootstrap_servers})
+        futures = admin.create_topics(
+            [NewTopic(name, partitions, replication, config=dict(configs))]
+        )
+        for future in futures.values():
+            future.result(30)
+
+        def ready() -> bool:
+            for node in self.node_ids():
+                md = self.metadata([node])
+                if md is None or name not in md.topics:
+                    return False
+                parts = md.topics[name].partitions
+                if len(parts) != partitions or any(
+                    p.leader < 0 or len(p.isrs) != replication for p in parts.values()
+                ):
+                    return False
+            return True
+
+        wait_until(ready, 30, f"topic {name} on every broker")
+
+
+@contextlib.contextmanager
+def running_cluster(root: Path, **kwargs: Any) -> Iterator[ProcessCluster]:
+    """A started cluster, killed afterwards."""
+    cluster = ProcessCluster(root, **kwargs)
+    try:
+        cluster.start_all()
+        yield cluster
+    except BaseException:
+        for node in cluster.procs:
+            sys.stderr.write(f"--- broker {node} ---\n{cluster.tail(node, 40)}\n")
+        raise
+    finally:
+        cluster.close()
+
+
+class BlackholeProxy:
+    """A TCP proxy (its own thread and event loop) that can drop all traffic silently."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.port = free_ports(1)[0]
+        self.blackholed = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._server: asyncio.Server | None = None
+
+    def __enter__(self) -> BlackholeProxy:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the proxy did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        )
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            while True:
+                data = await reader.read(65536)
+                if not data:
+                    break
+                if self.blackholed.is_set():
+                    continue  # dropped: the other side hears nothing, the connection stays up
+                writer.write(data)
+                await writer.drain()
+        with contextlib.suppress(Exception):
+            writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self.blackholed.is_set():
+            return  # new connections hang: never answered (closed at the end of the test)
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))

@@ -1,0 +1,334 @@
+"""Three broker processes, RF=3, min.insync.replicas=2, a confluent-kafka idempotent acks=all
+producer writing while the partition leader is killed, stopped past its session, or shut down
+cleanly: afterwards every acknowledged record is there once, in order. A consumer group keeps
+consuming across a coordinator failover. A leader cut off from the others acknowledges no
+acks=all write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cluster_harness import (
+    BlackholeProxy,
+    ProcessCluster,
+    running_cluster,
+    wait_until,
+)
+
+confluent_kafka = pytest.importorskip("confluent_kafka")
+
+pytestmark = [pytest.mark.timeout(180)]
+
+TOPIC = "orders"
+#: Acknowledged records wanted before the fault, after it, and after the old leader is back.
+BATCH = 150
+FAILOVER_TIMEOUT_S = 30.0
+READ_TIMEOUT_S = 60.0
+#: acks=all timeout of the writes to a cut-off leader (each must fail, so keep them short).
+CUT_PRODUCE_TIMEOUT_MS = 1500
+
+
+class Writer(threading.Thread):
+    """Produces 0, 1, 2, … (as text) to one partition until stopped; records what was acked."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        super().__init__(daemon=True)
+        self.topic = topic
+        self.producer = confluent_kafka.Producer(
+            {
+                "bootstrap.servers": bootstrap,
+                "enable.idempotence": True,
+                "acks": "all",
+                "linger.ms": 2,
+                "message.timeout.ms": 60_000,
+                # A stopped leader keeps its connections open: the client gives up on its
+                # requests there (and drains to the new leader) after this, not 60 s.
+                "socket.timeout.ms": 4000,
+                "retry.backoff.ms": 50,
+                "topic.metadata.refresh.interval.ms": 1000,
+            }
+        )
+        self.acked: list[int] = []
+        self.failed: list[str] = []
+        self.sent = 0
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def _delivered(self, err: Any, msg: Any) -> None:
+        with self._lock:
+            if err is None:
+                self.acked.append(int(msg.value()))
+            else:
+                self.failed.append(str(err))
+
+    def describe(self) -> str:
+        with self._lock:
+            return f"sent {self.sent}, acked {len(self.acked)}, failed {self.failed[:3]}"
+
+    @property
+    def acked_count(self) -> int:
+        with self._lock:
+            return len(self.acked)
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                self.producer.produce(
+                    self.topic, str(self.sent).encode(), partition=0, on_delivery=self._delivered
+                )
+                self.sent += 1
+            except BufferError:
+                pass
+            self.producer.poll(0.002)  # serve callbacks; paces the writer at a few hundred/s
+
+    def finish(self) -> None:
+        self._halt.set()
+        self.join(30)
+        remaining = self.producer.flush(60)
+        assert remaining == 0, f"{remaining} records still undelivered"
+
+
+def read_all(bootstrap: str, topic: str) -> list[int]:
+    """Every value of partition 0, from the start to the high watermark."""
+    consumer = confluent_kafka.Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"check-{uuid.uuid4()}",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
+    try:
+        tp = confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)
+        _, high = consumer.get_watermark_offsets(tp, timeout=10)
+        consumer.assign([tp])
+        values: list[int] = []
+        position = 0
+        deadline = time.monotonic() + READ_TIMEOUT_S
+        while position < high and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            values.append(int(msg.value()))
+            position = msg.offset() + 1
+        assert position >= high, f"read up to {position} of {high}"
+        return values
+    finally:
+        consumer.close()
+
+
+def check_log(acked: list[int], values: list[int]) -> None:
+    missing = sorted(set(acked) - set(values))
+    assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
+    assert len(values) == len(set(values)), "duplicates in the log"
+    assert values == sorted(values), "records out of order"
+
+
+def isr_of(cluster: ProcessCluster, via: list[int] | None = None) -> list[int]:
+    p = cluster.partition(TOPIC, 0, via)
+    return [] if p is None else sorted(p.isrs)
+
+
+@pytest.mark.parametrize("fault", ["sigkill", "sigstop", "clean"])
+def test_acknowledged_writes_survive_leader_failure(tmp_path: Path, fault: str) -> None:
+    with running_cluster(tmp_path) as cluster:
+        cluster.create_topic(TOPIC, 1, 3, **{"min.insync.replicas": "2"})
+        leader = cluster.leader_of(TOPIC, 0)
+        assert leader in cluster.node_ids()
+        others = [n for n in cluster.node_ids() if n != leader]
+        writer = Writer(cluster.bootstrap_servers, TOPIC)
+        writer.start()
+        try:
+            wait_until(lambda: writer.acked_count >= BATCH, 30, "acks before the fault")
+            if fault == "sigkill":
+                cluster.kill(leader)
+            elif fault == "sigstop":
+                cluster.signal(leader, signal.SIGSTOP)
+            else:
+                assert cluster.stop(leader) == 0
+            new_leader = wait_until(
+                lambda: (n := cluster.leader_of(TOPIC, 0, others)) in others and n,
+                FAILOVER_TIMEOUT_S,
+                "a new leader",
+            )
+            assert new_leader != leader
+            before = writer.acked_count
+            wait_until(
+                lambda: writer.acked_count >= before + BATCH,
+                30,
+                "acks with the new leader",
+                describe=writer.describe,
+            )
+            if fault == "sigstop":
+                cluster.signal(leader, signal.SIGCONT)
+            else:
+                cluster.restart(leader)
+            wait_until(
+                lambda: isr_of(cluster, others) == [1, 2, 3], 30, "the old leader back in the ISR"
+            )
+            before = writer.acked_count
+            wait_until(lambda: writer.acked_count >= before + BATCH, 30, "acks after healing")
+        finally:
+            writer.finish()
+        assert not writer.failed, writer.failed[:3]
+        check_log(writer.acked, read_all(cluster.bootstrap_servers, TOPIC))
+
+
+def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
+    with running_cluster(tmp_path) as cluster:
+        cluster.create_topic(TOPIC, 1, 3, **{"min.insync.replicas": "2"})
+        producer = confluent_kafka.Producer(
+            {"bootstrap.servers": cluster.bootstrap_servers, "acks": "all"}
+        )
+        for i in range(100):
+            producer.produce(TOPIC, str(i).encode(), partition=0)
+        assert producer.flush(30) == 0
+        consumer = confluent_kafka.Consumer(
+            {
+                "bootstrap.servers": cluster.bootstrap_servers,
+                "group.id": "failover-group",
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "session.timeout.ms": 10_000,
+                "heartbeat.interval.ms": 500,
+            }
+        )
+        received: list[int] = []
+
+        def consume_until(count: int) -> bool:
+            msg = consumer.poll(0.2)
+            if msg is not None and not msg.error():
+                received.append(int(msg.value()))
+            return len(received) >= count
+
+        try:
+            consumer.subscribe([TOPIC])
+            wait_until(lambda: consume_until(50), 60, "the first 50 records", poll_s=0)
+            consumer.commit(asynchronous=False)
+            coordinator = wait_until(
+                lambda: (n := cluster.leader_of("__consumer_offsets", 0)) > 0 and n,
+                30,
+                "the group coordinator",
+            )
+            cluster.kill(coordinator)
+            others = [n for n in cluster.node_ids() if n != coordinator]
+            wait_until(
+                lambda: cluster.leader_of("__consumer_offsets", 0, others) in others,
+                FAILOVER_TIMEOUT_S,
+                "a new coordinator",
+            )
+            for i in range(100, 200):
+                producer.produce(TOPIC, str(i).encode(), partition=0)
+            assert producer.flush(30) == 0
+            wait_until(lambda: consume_until(200), 60, "every record", poll_s=0)
+
+            def committed() -> bool:
+                try:
+                    consumer.commit(asynchronous=False)
+                    return True
+                except confluent_kafka.KafkaException:
+                    return False
+
+            wait_until(committed, 30, "a commit at the new coordinator")
+        finally:
+            consumer.close()
+        assert set(range(200)) <= set(received)
+        check = confluent_kafka.Consumer(
+            {"bootstrap.servers": cluster.bootstrap_servers, "group.id": "failover-group"}
+        )
+        try:
+            [tp] = check.committed([confluent_kafka.TopicPartition(TOPIC, 0)], timeout=20)
+            assert tp.offset == 200
+        finally:
+            check.close()
+
+
+def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path) -> None:
+    from confluent_kafka.admin import AdminClient, NewTopic
+    from support.kafka_ops import produce_request
+    from support.wire import WireClient, make_batch
+
+    from protocol.errors import ErrorCode
+
+    cut = 1
+    probe = ProcessCluster(tmp_path)  # only picks the ports
+    with contextlib.ExitStack() as stack:
+        client_proxy = stack.enter_context(BlackholeProxy(probe.ports[cut]))
+        ctrl_in = stack.enter_context(BlackholeProxy(probe.controller_ports[cut]))
+        ctrl_out = {
+            n: stack.enter_context(BlackholeProxy(probe.controller_ports[n]))
+            for n in probe.node_ids()
+            if n != cut
+        }
+        proxies = [client_proxy, ctrl_in, *ctrl_out.values()]
+        voter_addresses = {
+            n: {cut: ("127.0.0.1", ctrl_in.port)} for n in probe.node_ids() if n != cut
+        }
+        voter_addresses[cut] = {n: ("127.0.0.1", p.port) for n, p in ctrl_out.items()}
+        cluster = ProcessCluster(
+            tmp_path,
+            voter_addresses=voter_addresses,
+            advertised={cut: client_proxy.port},
+        )
+        cluster.ports, cluster.controller_ports = probe.ports, probe.controller_ports
+        try:
+            cluster.start_all()
+            admin = AdminClient({"bootstrap.servers": cluster.bootstrap_servers})
+            new = NewTopic(
+                TOPIC,
+                num_partitions=1,
+                replica_assignment=[[cut, 2, 3]],
+                config={"min.insync.replicas": "2"},
+            )
+            for f in admin.create_topics([new]).values():
+                f.result(30)
+            wait_until(
+                lambda: (
+                    isr_of(cluster, [cut]) == [1, 2, 3]
+                    and cluster.leader_of(TOPIC, 0, [cut]) == cut
+                ),
+                30,
+                "the topic led by the broker to cut off",
+            )
+
+            async def write(value: bytes) -> ErrorCode:
+                client = await WireClient.connect(f"127.0.0.1:{cluster.ports[cut]}")
+                try:
+                    request = produce_request(
+                        TOPIC, 0, make_batch([value]), timeout_ms=CUT_PRODUCE_TIMEOUT_MS
+                    )
+                    response = await client.request(request, 8)
+                    return ErrorCode(response.responses[0].partition_responses[0].error_code)
+                except (TimeoutError, ConnectionError):
+                    return ErrorCode.REQUEST_TIMED_OUT
+                finally:
+                    await client.close()
+
+            assert asyncio.run(write(b"before")) == ErrorCode.NONE
+            for proxy in proxies:
+                proxy.blackholed.set()
+            answers = []
+            others = [n for n in cluster.node_ids() if n != cut]
+            for i in range(3):
+                answers.append(asyncio.run(write(f"cut-{i}".encode())))
+            assert ErrorCode.NONE not in answers, answers
+            wait_until(
+                lambda: cluster.leader_of(TOPIC, 0, others) in others,
+                FAILOVER_TIMEOUT_S,
+                "a new leader on the majority side",
+            )
+            answers.append(asyncio.run(write(b"cut-after-election")))
+            assert ErrorCode.NONE not in answers, answers
+        finally:
+            for proxy in proxies:
+                proxy.blackholed.clear()
+            cluster.close()
