@@ -667,7 +667,10 @@ class GroupCoordinator:
         if self.replicas.log_manager.get_log(tp, now_ms=self.clock_ms()) is not None:
             part = self.replicas.get_partition(GROUP_METADATA_TOPIC, partition)
             log_ = part.log
-            start, end = log_.log_start_offset, part.high_watermark
+            # To the log end, not the high watermark: a leader never truncates its own log,
+            # so everything in it becomes committed once the followers have it — and a new
+            # leader's high watermark may still lag what the previous leader committed.
+            start, end = log_.log_start_offset, log_.log_end_offset
             if start < end:
                 loop = asyncio.get_running_loop()
                 state = await asyncio.to_thread(

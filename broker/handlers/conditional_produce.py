@@ -23,9 +23,8 @@ from collections.abc import Awaitable
 from typing import Final, cast
 
 from broker.handlers.base import BrokerServices, Outcome, RequestContext
-from broker.handlers.produce import MAX_PRODUCE_TIMEOUT_MS
+from broker.handlers.produce import settle_appends
 from broker.internal_topics import INTERNAL_TOPICS
-from broker.replication.manager import DURABILITY_TIMEOUT_S
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaError
 from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse
@@ -113,39 +112,12 @@ def handle_conditional_produce(
                 continue
             response, partition, result = _append(services, topic.name, data, acks, now_ms)
             partition_responses.append(response)
-            if (
-                partition is not None
-                and result is not None
-                and partition.high_watermark < result.next_offset
-            ):
+            if partition is not None and result is not None:
                 pending.append((response, partition, result))
     body = ConditionalProduceResponse(responses=responses, throttle_time_ms=0)
-    if not pending:
-        return body
-    return _complete(services, body, pending, acks, request.timeout_ms)
-
-
-async def _complete(
-    services: BrokerServices,
-    body: ConditionalProduceResponse,
-    pending: list[tuple[_PartitionResponse, Partition, AppendResult]],
-    acks: int,
-    timeout_ms: int,
-) -> ConditionalProduceResponse:
-    """Wait for the high watermark to pass each append (as Produce does)."""
-    if acks == -1:
-        timeout_s = max(0, min(timeout_ms, MAX_PRODUCE_TIMEOUT_MS)) / 1000
-    else:
-        timeout_s = DURABILITY_TIMEOUT_S
-    replicas = services.replica_manager
-    for response, partition, result in pending:
-        code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
-        if code != ErrorCode.NONE:
-            response.error_code = code
-            response.base_offset = -1
-            response.log_append_time_ms = -1
-            response.log_start_offset = -1
-    return body
+    # The same waits and answers as Produce: acks=all until the high watermark passes the
+    # append (min.insync.replicas checked again after), acks=1 until the leader's log is durable.
+    return settle_appends(services, body, pending, acks, request.timeout_ms)
 
 
 def error_response(

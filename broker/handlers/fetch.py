@@ -16,6 +16,12 @@ transactions list is empty.
 If fewer than ``min_bytes`` are available the request parks in the fetch purgatory until
 appends committed to its partitions bring enough bytes, or ``max_wait_ms`` passes; then the
 partitions are read again. Records are file slices; the server sends them without decoding.
+
+A follower's fetch (``replica_id`` = its node id; only the leader answers, and only a replica
+of the partition) reads past the high watermark up to the log end; its fetch offset is the
+follower's log end offset, which the replica manager records (ISR and high watermark). It
+parks until new records arrive, the high watermark moves (so followers learn it) or the
+leadership changes. OFFSET_OUT_OF_RANGE answers to followers carry the log start offset.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from broker.handlers.base import BrokerServices, RequestContext
 from broker.purgatory import DelayedOperation
 from broker.replication.partition import Partition
 from broker.storage.slice import FileSlice
-from protocol.errors import ErrorCode, KafkaError
+from protocol.errors import ErrorCode, KafkaError, NotLeaderOrFollowerError
 from protocol.messages import FetchRequest, FetchResponse
 
 __all__ = ["MAX_FETCH_WAIT_MS", "error_response", "handle_fetch", "release_records"]
@@ -45,6 +51,26 @@ _INITIAL_EPOCH: Final = 0
 
 _TopicData = FetchResponse.FetchableTopicResponse
 _PartitionData = FetchResponse.FetchableTopicResponse.PartitionData
+
+
+class DelayedReplicaFetch(DelayedOperation):
+    """A follower's fetch waiting for records past its fetch offsets (or a new high
+    watermark to learn, or a leadership change)."""
+
+    __slots__ = ("_watched",)
+
+    def __init__(self, watched: list[tuple[Partition, int]]) -> None:
+        super().__init__()
+        self._watched = [(p, offset, p.leader_epoch, p.high_watermark) for p, offset in watched]
+
+    def try_complete(self) -> bool:
+        """New records, a new high watermark, or a partition changed leadership."""
+        for partition, offset, epoch, hw in self._watched:
+            if partition.deleted or partition.leader_epoch != epoch or not partition.is_leader:
+                return True
+            if partition.log.log_end_offset > offset or partition.high_watermark > hw:
+                return True
+        return False
 
 
 class DelayedFetch(DelayedOperation):
@@ -69,25 +95,32 @@ class DelayedFetch(DelayedOperation):
 
 
 def _empty(
-    index: int, code: ErrorCode, aborted: list[_PartitionData.AbortedTransaction] | None
+    index: int,
+    code: ErrorCode,
+    aborted: list[_PartitionData.AbortedTransaction] | None,
+    log_start_offset: int = -1,
 ) -> _PartitionData:
     return _PartitionData(
         partition_index=index,
         error_code=code,
         high_watermark=-1,
         last_stable_offset=-1,
-        log_start_offset=-1,
+        log_start_offset=log_start_offset,
         aborted_transactions=aborted,
         records=b"",
     )
 
 
 def _read_all(
-    services: BrokerServices, request: FetchRequest
+    services: BrokerServices, request: FetchRequest, *, first: bool = True
 ) -> tuple[FetchResponse, int, bool, list[Partition]]:
-    """Read every requested partition: (response, bytes read, any error, partitions)."""
+    """Read every requested partition: (response, bytes read, any error, partitions).
+
+    A follower's fetch (``replica_id`` >= 0) reads up to the log end and, on the ``first``
+    read of a request, tells the replica manager where the follower's log ends."""
     replicas = services.replica_manager
-    committed_only = request.replica_id < 0
+    replica_id = request.replica_id
+    committed_only = replica_id < 0
     aborted: list[_PartitionData.AbortedTransaction] | None = (
         [] if request.isolation_level == _READ_COMMITTED else None
     )
@@ -102,32 +135,38 @@ def _read_all(
         topics.append(_TopicData(topic=topic.topic, partitions=results))
         for fp in topic.partitions:
             try:
-                if not committed_only:
-                    raise _NotAReplica()
                 partition = replicas.get_partition(topic.topic, fp.partition)
                 partition.raise_for_leader_epoch(fp.current_leader_epoch)
+                if not committed_only and replica_id not in partition.replicas:
+                    raise NotLeaderOrFollowerError(
+                        f"broker {replica_id} is not a replica of {partition.tp}"
+                    )
             except KafkaError as exc:
                 results.append(_empty(fp.partition, exc.code, aborted))
-                any_error = True
-                continue
-            except _NotAReplica:
-                results.append(_empty(fp.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER, aborted))
                 any_error = True
                 continue
             log_ = partition.log
             offset = fp.fetch_offset
             if offset < log_.log_start_offset or offset > log_.log_end_offset:
-                results.append(_empty(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, aborted))
+                # A follower learns the log start offset from the answer (to start over there).
+                start = log_.log_start_offset if not committed_only else -1
+                results.append(_empty(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, aborted, start))
                 any_error = True
                 continue
+            if not committed_only and first:
+                replicas.follower_fetched(partition, replica_id, offset, fp.log_start_offset)
             read_partitions.append(partition)
             hw = partition.high_watermark
             records: FileSlice | bytes = b""
             limit = min(fp.partition_max_bytes, remaining)
-            if offset < hw and (limit > 0 or min_one):
+            readable_end = hw if committed_only else log_.log_end_offset
+            if offset < readable_end and (limit > 0 or min_one):
                 try:
                     found = partition.read(
-                        offset, max(limit, 0), min_one_batch=min_one, committed_only=True
+                        offset,
+                        max(limit, 0),
+                        min_one_batch=min_one,
+                        committed_only=committed_only,
                     )
                 except KafkaError as exc:
                     results.append(_empty(fp.partition, exc.code, aborted))
@@ -153,10 +192,6 @@ def _read_all(
             )
     response = FetchResponse(throttle_time_ms=0, error_code=0, session_id=0, responses=topics)
     return response, total, any_error, read_partitions
-
-
-class _NotAReplica(Exception):
-    """A follower fetch: this broker has no followers yet."""
 
 
 def release_records(body: FetchResponse) -> None:
@@ -194,10 +229,17 @@ async def _long_poll(
     initial_bytes: int,
     wait_ms: int,
 ) -> FetchResponse:
-    op = DelayedFetch(request.min_bytes, initial_bytes, partitions)
+    op: DelayedOperation
+    if request.replica_id >= 0:
+        offsets = {
+            (t.topic, p.partition): p.fetch_offset for t in request.topics for p in t.partitions
+        }
+        op = DelayedReplicaFetch([(p, offsets[p.tp]) for p in partitions])
+    else:
+        op = DelayedFetch(request.min_bytes, initial_bytes, partitions)
     keys = [partition.tp for partition in partitions]
     await services.fetch_purgatory.wait(op, keys, wait_ms / 1000)
-    return _read_all(services, request)[0]
+    return _read_all(services, request, first=False)[0]
 
 
 def error_response(request: FetchRequest, version: int, code: ErrorCode) -> FetchResponse:

@@ -128,17 +128,23 @@ def handle_find_coordinator(
     if gc is None:
         return _coordinator_error(ErrorCode.COORDINATOR_NOT_AVAILABLE, version)
     error, node_id = gc.coordinator_for(request.key)
+    host, port = services.advertised_host, services.advertised_port
     if error is ErrorCode.NONE and node_id != services.node_id:
-        # Only this broker's endpoint is known (a cluster of one).
-        error = ErrorCode.COORDINATOR_NOT_AVAILABLE
+        # The leader of the group's __consumer_offsets partition is another broker: its
+        # registered address (unknown yet: the client asks again).
+        endpoint = services.replica_manager.endpoint_of(node_id)
+        if endpoint is None:
+            error = ErrorCode.COORDINATOR_NOT_AVAILABLE
+        else:
+            host, port = endpoint
     if error is not ErrorCode.NONE:
         return _coordinator_error(error, version)
     return FindCoordinatorResponse(
         error_code=ErrorCode.NONE,
         error_message=None,
         node_id=node_id,
-        host=services.advertised_host,
-        port=services.advertised_port,
+        host=host,
+        port=port,
     )
 
 

@@ -7,10 +7,15 @@ snappy and lz4 when it does not (COMPAT quirk 3).
 Every partition's batch is validated and appended synchronously, in request order, before the
 handler returns (idempotent producers pipeline requests and rely on that order). Then:
 
-* ``log.flush.policy=group``: the high watermark moves once the flusher's fsync pass covers
-  the append (a per-partition watcher does it, whatever happens to the request); acks=1 and
-  acks=all responses wait for that — the durability promise of the policy;
-* other policies: the high watermark moves at once and the response is immediate.
+* acks=1 waits until the leader's own log is durable past the append: under
+  ``log.flush.policy=group`` once the flusher's fsync pass covers it (a per-partition watcher
+  does it, whatever happens to the request) — the durability promise of the policy; under the
+  other policies at once;
+* acks=all waits until the high watermark passes the append: durable on the leader and in the
+  log of every ISR member. If the ISR is smaller than ``min.insync.replicas`` before the append
+  the partition gets NOT_ENOUGH_REPLICAS (nothing is written); if it shrank below while the
+  produce waited, NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, maybe not replicated), as Kafka
+  answers.
 
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
@@ -23,8 +28,8 @@ notices.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
-from typing import Final, cast
+from collections.abc import Awaitable, Sequence
+from typing import Final, Protocol, TypeVar, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, BrokerServices, Outcome, RequestContext
 from broker.internal_topics import INTERNAL_TOPICS
@@ -33,7 +38,13 @@ from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import ProduceRequest, ProduceResponse
 
-__all__ = ["MIN_SERVED_VERSION", "error_response", "handle_produce"]
+__all__ = [
+    "MIN_SERVED_VERSION",
+    "AppendAnswer",
+    "error_response",
+    "handle_produce",
+    "settle_appends",
+]
 
 log = logging.getLogger("samsa.produce")
 
@@ -123,19 +134,53 @@ def handle_produce(
     body = ProduceResponse(responses=responses, throttle_time_ms=0)
     if acks == 0:
         return CLOSE_CONNECTION if failed else None
-    needs_wait = [p for p in pending if p[1].high_watermark < p[2].next_offset]
+    return settle_appends(services, body, pending, acks, request.timeout_ms)
+
+
+class AppendAnswer(Protocol):
+    """The fields of a partition's answer that settling an append may reset (Produce's and
+    ConditionalProduce's partition responses both have them)."""
+
+    error_code: int
+    base_offset: int
+    log_append_time_ms: int
+    log_start_offset: int
+
+
+_Body = TypeVar("_Body")
+
+
+def settle_appends(
+    services: BrokerServices,
+    body: _Body,
+    pending: Sequence[tuple[AppendAnswer, Partition, AppendResult]],
+    acks: int,
+    timeout_ms: int,
+) -> _Body | Awaitable[_Body]:
+    """The answer to appends made with ``acks`` 1 or -1: ``body`` at once when every append
+    is settled already, else an awaitable that waits for them and then gives ``body``, each
+    failed partition's answer reset to its error. Shared with ConditionalProduce."""
+    if acks == -1:
+        needs_wait = [p for p in pending if not _acks_all_done(p[1], p[2])]
+        for response, partition, result in pending:
+            if _acks_all_done(partition, result) and len(partition.isr) < (
+                partition.min_insync_replicas
+            ):
+                _fail(response, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND)
+    else:
+        needs_wait = [p for p in pending if p[1].local_durable_end < p[2].next_offset]
     if not needs_wait:
         return body
-    return _complete(services, body, needs_wait, acks, request.timeout_ms)
+    return _complete(services, body, needs_wait, acks, timeout_ms)
 
 
 async def _complete(
     services: BrokerServices,
-    body: ProduceResponse,
-    pending: list[tuple[_PartitionResponse, Partition, AppendResult]],
+    body: _Body,
+    pending: Sequence[tuple[AppendAnswer, Partition, AppendResult]],
     acks: int,
     timeout_ms: int,
-) -> ProduceResponse:
+) -> _Body:
     """Wait for the high watermark to pass each append: acks=all within the request's
     ``timeout_ms`` (Kafka's rule), acks=1 within the durability bound (group commit)."""
     if acks == -1:
@@ -144,13 +189,28 @@ async def _complete(
         timeout_s = DURABILITY_TIMEOUT_S
     replicas = services.replica_manager
     for response, partition, result in pending:
-        code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
+        if acks == -1:
+            code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
+            if code == ErrorCode.NONE and len(partition.isr) < partition.min_insync_replicas:
+                code = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+        else:
+            code = await replicas.wait_local_durable(
+                partition, result.next_offset, timeout_s=timeout_s
+            )
         if code != ErrorCode.NONE:
-            response.error_code = code
-            response.base_offset = -1
-            response.log_append_time_ms = -1
-            response.log_start_offset = -1
+            _fail(response, code)
     return body
+
+
+def _acks_all_done(partition: Partition, result: AppendResult) -> bool:
+    return partition.high_watermark >= result.next_offset
+
+
+def _fail(response: AppendAnswer, code: ErrorCode) -> None:
+    response.error_code = code
+    response.base_offset = -1
+    response.log_append_time_ms = -1
+    response.log_start_offset = -1
 
 
 def error_response(request: ProduceRequest, version: int, code: ErrorCode) -> ProduceResponse:

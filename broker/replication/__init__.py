@@ -1,1 +1,1 @@
-"""Partition replicas: leader state, high watermark, the commit path (one replica for now)."""
+"""Partition replicas: leaders, followers, the ISR, the high watermark and the commit path."""

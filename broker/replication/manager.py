@@ -1,10 +1,18 @@
 """``ReplicaManager``: the partitions this broker hosts, kept in step with the metadata image.
 
 It turns image changes into log changes (deleted topics lose their logs, config changes reach
-storage's ``LogConfig``), opens partitions on first use (log, producer state, leader state),
-and completes appends: under the ``group`` flush policy the high watermark moves once the
-flusher made the append durable; under ``interval`` and ``none`` at once. Whatever moves a
-high watermark wakes the fetches parked on that partition.
+storage's ``LogConfig``), opens partitions (on first use in a cluster of one; at once for
+replicated partitions), and completes appends: under the ``group`` flush policy this replica's
+durable end moves once the flusher made the append durable; under ``interval`` and ``none`` at
+once. The high watermark is the smallest log end offset over the ISR (``isr.py``). Whatever
+moves a high watermark, and every append, wakes the fetches parked on that partition.
+
+Replication: for each partition this broker replicates, a leader change in the image makes it
+leader (at the new leader epoch) or follower — then ``ReplicaFetcherManager`` truncates it by
+leader epoch and fetches it from the leader. As leader it learns followers' log end offsets
+from their fetches (``follower_fetched``), asks the controller through the injected
+``alter_partition`` to add a follower that caught up to the ISR, and every
+``replica.lag.time.max.ms / 2`` drops the members that lag (``check_isr``).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import Any, Final
 
 from broker.metadata.controller import Controller
 from broker.metadata.image import (
@@ -25,6 +33,8 @@ from broker.metadata.image import (
 )
 from broker.producer_state import ProducerStateTable, SnapshotError
 from broker.purgatory import Purgatory
+from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
+from broker.replication.isr import AlterPartition, AlterPartitionResult
 from broker.replication.partition import Partition
 from broker.storage.config import FlushPolicy
 from broker.storage.errors import DurabilityTimeoutError, LogStorageError
@@ -50,6 +60,11 @@ log = logging.getLogger("samsa.replication")
 #: How long a produce waits for its fsync before answering REQUEST_TIMED_OUT: an fsync this
 #: slow means a sick disk, and the client's own request timeout (30 s by default) is near.
 DURABILITY_TIMEOUT_S: Final = 30.0
+#: How long the leader waits for the controller to answer an ISR change before trying again.
+ALTER_PARTITION_TIMEOUT_S: Final = 30.0
+#: Shortest interval between two ISR checks (``replica.lag.time.max.ms / 2`` otherwise):
+#: tests use lag times of a few hundred ms, and a check is a pass over every partition.
+MIN_ISR_CHECK_INTERVAL_MS: Final = 50
 
 
 def _wall_clock_ms() -> int:
@@ -85,6 +100,8 @@ class ReplicaManager:
         *,
         producer_id_expiration_ms: int,
         clock_ms: Callable[[], int] = _wall_clock_ms,
+        alter_partition: AlterPartition | None = None,
+        endpoint_of: Callable[[int], Endpoint | None] | None = None,
     ) -> None:
         self.log_manager = log_manager
         self.flusher = flusher
@@ -99,6 +116,28 @@ class ReplicaManager:
         self._snapshot_versions: dict[TopicPartition, int] = {}
         self._configured_topics: set[str] = set()
         self._durability_watchers: dict[TopicPartition, asyncio.Task[None]] = {}
+        #: Asks the controller to change an ISR (Kafka's AlterPartition); None: ISRs never
+        #: change (a cluster of one has no followers).
+        self.alter_partition = alter_partition
+        #: The address of a broker by node id (default: the image's broker registrations).
+        self.endpoint_of: Callable[[int], Endpoint | None] = endpoint_of or self._image_endpoint
+        config = controller.config
+        self.replica_lag_time_max_ms: int = config.replica_lag_time_max_ms
+        self.fetchers = ReplicaFetcherManager(
+            self,
+            FetcherSettings(
+                node_id=self.node_id,
+                fetch_wait_max_ms=config.replica_fetch_wait_max_ms,
+                fetch_max_bytes=config.replica_fetch_max_bytes,
+                fetch_response_max_bytes=config.replica_fetch_response_max_bytes,
+                fetch_backoff_ms=config.replica_fetch_backoff_ms,
+                socket_timeout_ms=config.replica_socket_timeout_ms,
+            ),
+            lambda node: self.endpoint_of(node),
+        )
+        self._isr_changes: dict[TopicPartition, asyncio.Task[None]] = {}
+        self._isr_checker: asyncio.Task[None] | None = None
+        self._closed = False
 
     # -- the image -----------------------------------------------------------------------------
 
@@ -112,6 +151,18 @@ class ReplicaManager:
                 self.log_manager.delete_log(tp)
         self._apply_configs(image, all_topics=True)
 
+    def start_replication(self) -> None:
+        """Take the roles the image gives this broker (leader, follower) for every replicated
+        partition and start the ISR checks. Call on the event loop, after ``startup``."""
+        image = self.image
+        for topic_image in image.topics_by_id.values():
+            for pid in topic_image.partitions:
+                self._reconcile(image, topic_image.topic_id, pid)
+        if self._isr_checker is None:
+            self._isr_checker = asyncio.get_running_loop().create_task(
+                self._check_isr_loop(), name=f"isr-checker-{self.node_id}"
+            )
+
     def publish(self, image: MetadataImage, delta: MetadataDelta) -> None:
         """React to a committed metadata change (the controller calls this)."""
         self.image = image
@@ -123,12 +174,10 @@ class ReplicaManager:
             topic_image = image.topics_by_id.get(topic_id)
             if topic_image is None:
                 continue
-            tp = TopicPartition(topic_image.name, pid)
-            partition = self._partitions.get(tp)
-            state = topic_image.partitions.get(pid)
-            if partition is not None and state is not None:
-                partition.update_state(state)
-                self.fetch_purgatory.complete_all(tp)
+            self._reconcile(image, topic_id, pid)
+        if delta.changed_brokers:
+            self.fetchers.refresh_endpoints(delta.changed_brokers)
+        self.fetchers.retry_unresolved()
         if delta.changed_configs:
             broker_changed = any(rt == BROKER_RESOURCE for rt, _ in delta.changed_configs)
             self._apply_configs(
@@ -136,6 +185,55 @@ class ReplicaManager:
                 all_topics=broker_changed,
                 topics={name for rt, name in delta.changed_configs if rt == TOPIC_RESOURCE},
             )
+
+    def _reconcile(self, image: MetadataImage, topic_id: Any, pid: int) -> None:
+        """Bring one partition's replica in line with the image: open it if this broker
+        replicates it with others, then lead or follow as the image says."""
+        topic_image = image.topics_by_id.get(topic_id)
+        if topic_image is None:
+            return
+        state = topic_image.partitions.get(pid)
+        if state is None:
+            return
+        tp = TopicPartition(topic_image.name, pid)
+        partition = self._partitions.get(tp)
+        replicated = self.node_id in state.replicas and tuple(state.replicas) != (self.node_id,)
+        if partition is None:
+            if not replicated or self._closed:
+                return
+            try:
+                partition = self._open(tp, topic_image.topic_id, state)
+            except KafkaError as exc:
+                log.error("cannot open %s to replicate it: %s", tp, exc)
+                return
+            change = "leader" if partition.is_leader else "follower"
+        else:
+            change = partition.update_state(state, self.clock_ms())
+        self.fetch_purgatory.complete_all(tp)
+        if change == "leader":
+            self.fetchers.unfollow(tp)
+            self._cancel_isr_change(tp)
+            # The new leader's own durable end: at once, or once the flusher made it durable.
+            self.after_append(partition)
+            log.info("%s: leader at epoch %d, ISR %s", tp, partition.leader_epoch, partition.isr)
+        elif change == "follower":
+            self._cancel_isr_change(tp)
+            if partition.is_follower:
+                self.fetchers.follow(partition)
+                log.info(
+                    "%s: follower of %d at epoch %d", tp, partition.leader, partition.leader_epoch
+                )
+            else:
+                self.fetchers.unfollow(tp)
+        elif change == "isr" and not partition.is_follower:
+            self.fetchers.unfollow(tp)
+
+    def _image_endpoint(self, node_id: int) -> Endpoint | None:
+        """A broker's address from the image's registrations (None if not registered)."""
+        registration = self.image.brokers.get(node_id)
+        if registration is None:
+            return None
+        return registration.host, registration.port
 
     def _apply_configs(
         self, image: MetadataImage, *, all_topics: bool, topics: set[str] | None = None
@@ -165,6 +263,8 @@ class ReplicaManager:
     def _delete_partition(self, tp: TopicPartition) -> None:
         partition = self._partitions.pop(tp, None)
         self._snapshot_versions.pop(tp, None)
+        self.fetchers.unfollow(tp)
+        self._cancel_isr_change(tp)
         if partition is not None:
             partition.mark_deleted()
             self.fetch_purgatory.complete_all(tp)
@@ -191,25 +291,149 @@ class ReplicaManager:
         state = topic_image.partitions.get(partition) if topic_image is not None else None
         if topic_image is None or state is None:
             raise UnknownTopicOrPartitionError(f"{tp} does not exist")
+        if state.leader != self.node_id:
+            raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
+        found = self._open(tp, topic_image.topic_id, state)
+        if not found.is_leader:
+            raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
+        return found
+
+    def replica(self, tp: TopicPartition) -> Partition | None:
+        """The opened partition ``tp`` (leader or follower), or None."""
+        return self._partitions.get(tp)
+
+    def _open(self, tp: TopicPartition, topic_id: Any, state: Any) -> Partition:
         now_ms = self.clock_ms()
         log_ = self.log_manager.get_or_create_log(tp, now_ms=now_ms)
         producers = self._load_producer_state(log_, now_ms)
-        resolved = self.controller.topic_configs(topic)
+        resolved = self.controller.topic_configs(tp.topic)
         found = Partition(
             tp,
-            topic_image.topic_id,
+            topic_id,
             log_,
             state,
             node_id=self.node_id,
             producers=producers,
             min_insync_replicas=_min_isr(resolved),
             on_high_watermark=self._high_watermark_moved,
+            now_ms=now_ms,
         )
         self._partitions[tp] = found
         self._snapshot_versions[tp] = producers.version
-        if not found.is_leader:
-            raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
         return found
+
+    # -- follower ------------------------------------------------------------------------------
+
+    def append_as_follower(self, partition: Partition, records: bytes, now_ms: int) -> None:
+        """Append what the leader sent (the fetcher calls this)."""
+        try:
+            partition.append_as_follower(records, now_ms)
+        except LogStorageError as exc:
+            raise KafkaStorageError(f"{partition.tp}: {exc}") from exc
+        self.after_append(partition)
+
+    def truncate_follower(self, partition: Partition, offset: int) -> None:
+        """Cut a follower's log at ``offset`` (it diverged from the leader's)."""
+        log_ = partition.log
+        if offset >= log_.log_end_offset:
+            return
+        log_.truncate_to(offset)
+        self._after_truncation(partition)
+
+    def truncate_follower_fully(self, partition: Partition, offset: int) -> None:
+        """Empty a follower's log and restart it at ``offset`` (the leader's log start)."""
+        partition.log.truncate_fully_and_start_at(offset, now_ms=self.clock_ms())
+        self._after_truncation(partition)
+
+    def _after_truncation(self, partition: Partition) -> None:
+        log_ = partition.log
+        partition.local_durable_end = min(partition.local_durable_end, log_.log_end_offset)
+        partition.producers = self._load_producer_state(log_, self.clock_ms())
+        self._snapshot_versions[partition.tp] = -1
+
+    # -- leader: followers and the ISR ---------------------------------------------------------
+
+    def follower_fetched(
+        self, partition: Partition, replica_id: int, fetch_offset: int, log_start_offset: int
+    ) -> None:
+        """A follower fetched (the Fetch handler calls this): track it, move the high
+        watermark, and ask for the follower to join the ISR once it caught up."""
+        registration = self.image.brokers.get(replica_id)
+        if partition.record_follower_fetch(
+            replica_id, fetch_offset, log_start_offset, self.clock_ms()
+        ) and (registration is None or registration.active):
+            # A fenced or shutting-down broker does not join ISRs (KIP-841).
+            new_isr = tuple(sorted({*partition.isr, replica_id}))
+            self._submit_isr_change(partition, new_isr)
+
+    def check_isr(self, now_ms: int) -> int:
+        """Drop lagging followers from the ISR of every partition this broker leads; returns
+        how many changes were asked for."""
+        asked = 0
+        for partition in list(self._partitions.values()):
+            if not partition.is_leader or partition.is_single_replica:
+                continue
+            lagging = partition.out_of_sync_replicas(now_ms, self.replica_lag_time_max_ms)
+            if not lagging:
+                continue
+            new_isr = tuple(r for r in partition.isr if r not in lagging)
+            log.info(
+                "%s: shrinking the ISR from %s to %s (lagging %s)",
+                partition.tp,
+                partition.isr,
+                new_isr,
+                sorted(lagging),
+            )
+            if self._submit_isr_change(partition, new_isr):
+                asked += 1
+        return asked
+
+    async def _check_isr_loop(self) -> None:
+        interval_s = max(MIN_ISR_CHECK_INTERVAL_MS, self.replica_lag_time_max_ms // 2) / 1000
+        while not self._closed:
+            await asyncio.sleep(interval_s)
+            try:
+                self.check_isr(self.clock_ms())
+            except Exception:
+                log.exception("the ISR check failed")
+
+    def _submit_isr_change(self, partition: Partition, new_isr: tuple[int, ...]) -> bool:
+        tp = partition.tp
+        if self.alter_partition is None or self._closed or tp in self._isr_changes:
+            return False
+        partition.propose_isr(new_isr)
+        self._isr_changes[tp] = asyncio.get_running_loop().create_task(
+            self._alter_isr(partition, new_isr), name=f"alter-partition-{tp}"
+        )
+        return True
+
+    async def _alter_isr(self, partition: Partition, new_isr: tuple[int, ...]) -> None:
+        assert self.alter_partition is not None
+        tp = partition.tp
+        result: AlterPartitionResult | None = None
+        try:
+            async with asyncio.timeout(ALTER_PARTITION_TIMEOUT_S):
+                result = await self.alter_partition(
+                    tp, partition.leader_epoch, partition.partition_epoch, new_isr
+                )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("%s: the ISR change to %s failed: %s", tp, new_isr, exc)
+        finally:
+            if self._isr_changes.get(tp) is asyncio.current_task():
+                del self._isr_changes[tp]
+        if result is not None and result.error != ErrorCode.NONE:
+            log.info("%s: the controller refused ISR %s: %s", tp, new_isr, result.error.name)
+            result = None
+        partition.isr_change_done(result)
+        if result is not None:
+            log.info("%s: ISR is now %s", tp, result.isr)
+
+    def _cancel_isr_change(self, tp: TopicPartition) -> None:
+        task = self._isr_changes.pop(tp, None)
+        if task is not None:
+            task.cancel()
 
     def offline_partitions(self) -> set[TopicPartition]:
         """Opened partitions whose log went offline (a failed write or fsync)."""
@@ -324,6 +548,7 @@ class ReplicaManager:
         promises, so the high watermark moves now; with it, a watcher task (one per partition,
         independent of any request, so that acks=0 and abandoned requests still commit) moves
         it once the flusher made the append durable."""
+        self.fetch_purgatory.wake(partition.tp)  # followers' fetches wait for new records
         if not self.group_commit:
             partition.maybe_advance_high_watermark(partition.log.log_end_offset)
             return
@@ -335,7 +560,7 @@ class ReplicaManager:
     async def _advance_when_durable(self, partition: Partition) -> None:
         log_ = partition.log
         try:
-            while not partition.deleted and partition.high_watermark < log_.log_end_offset:
+            while not partition.deleted and partition.local_durable_end < log_.log_end_offset:
                 target = log_.log_end_offset
                 try:
                     await self.flusher.wait_durable(log_, target, timeout_s=DURABILITY_TIMEOUT_S)
@@ -362,8 +587,33 @@ class ReplicaManager:
             return exc.code
         return ErrorCode.NONE if reached else ErrorCode.REQUEST_TIMED_OUT
 
+    async def wait_local_durable(
+        self, partition: Partition, next_offset: int, *, timeout_s: float
+    ) -> ErrorCode:
+        """Wait until this replica's log is durable past ``next_offset`` (acks=1)."""
+        if partition.local_durable_end >= next_offset:
+            return ErrorCode.NONE
+        try:
+            reached = await partition.wait_for_local_durable(next_offset, timeout_s)
+        except KafkaError as exc:
+            return exc.code
+        return ErrorCode.NONE if reached else ErrorCode.REQUEST_TIMED_OUT
+
     async def close(self) -> None:
-        """Stop the durability watchers (the flusher's final pass makes everything durable)."""
+        """Stop the fetchers, ISR changes and checks, and the durability watchers (the
+        flusher's final pass makes everything durable)."""
+        self._closed = True
+        await self.fetchers.close()
+        tasks = list(self._isr_changes.values())
+        self._isr_changes.clear()
+        if self._isr_checker is not None:
+            tasks.append(self._isr_checker)
+            self._isr_checker = None
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         watchers = list(self._durability_watchers.values())
         for task in watchers:
             task.cancel()

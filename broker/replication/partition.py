@@ -1,13 +1,16 @@
-"""``Partition``: the leader-side state of one partition replica.
+"""``Partition``: the state of one partition replica, as leader or as follower.
 
 It holds what replication needs: the leader epoch and partition epoch from the metadata image,
 the replicas and ISR, the high watermark (stored in the log), the idempotent producers' state,
-and the ``acks=all`` produces parked until the high watermark passes them.
+and the produces parked until the high watermark (acks=all) or the local durable end (acks=1)
+passes them.
 
-A cluster of one: the ISR is this broker, and a record is committed once it is durable as the
-flush policy promises (fsynced under ``group``; written under ``interval``/``none``); the high
-watermark is then the durable log end. The cluster issue adds followers' log end offsets to
-``maybe_advance_high_watermark`` (HW = min over the ISR) and nothing else has to change.
+As leader it tracks each follower (``isr.FollowerState``: log end offset, caught-up time) from
+their fetches; the high watermark is the smallest log end offset over the (maximal) ISR, the
+leader counting with its *durable* end (fsynced under ``log.flush.policy=group``; written under
+``interval``/``none``). A cluster of one is the special case where the ISR is the leader.
+As follower it appends the leader's batches as they are (offsets and leader epochs kept),
+truncates when its log diverged, and takes the leader's high watermark.
 
 Appends validate each batch once (header and CRC-32C, never individual records), check the
 producer's sequence, patch base offset and leader epoch in place and write with one call.
@@ -28,6 +31,15 @@ import crc32c
 
 from broker.metadata.image import PartitionImage
 from broker.producer_state import ProducerStateTable
+from broker.replication.isr import (
+    AlterPartitionResult,
+    FollowerState,
+    can_join_isr,
+    high_watermark,
+    maximal_isr,
+    out_of_sync_replicas,
+    record_fetch,
+)
 from broker.storage.log import PartitionLog
 from broker.storage.names import TopicPartition
 from broker.storage.slice import FileSlice
@@ -50,6 +62,7 @@ from protocol.records import (
     CRC_OFFSET,
     LOG_OVERHEAD,
     RecordBatch,
+    iter_batches,
 )
 
 __all__ = [
@@ -100,6 +113,7 @@ class Partition:
         producers: ProducerStateTable,
         min_insync_replicas: int = 1,
         on_high_watermark: Callable[[Partition], None] | None = None,
+        now_ms: int = 0,
     ) -> None:
         self.tp = tp
         self.topic_id = topic_id
@@ -115,16 +129,27 @@ class Partition:
         self.isr = state.isr
         self.deleted = False
         self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
+        self._durable_waiters: list[tuple[int, asyncio.Future[bool]]] = []
+        #: What the leader knows of each follower (leader only).
+        self.followers: dict[int, FollowerState] = {}
+        #: The ISR a change in flight proposes (None: no change in flight).
+        self.pending_isr: tuple[int, ...] | None = None
+        #: The log end offset when this replica became leader of the current epoch.
+        self.leader_epoch_start_offset = log.log_end_offset
+        #: This replica's own durable log end (the leader's part of the high watermark).
+        self.local_durable_end = log.log_end_offset
         # Bytes below the high watermark since this object exists, and the append boundaries
         # above it: (end offset, bytes appended up to it).
         self._appended_bytes = 0
         self.committed_bytes = 0
         self._marks: deque[tuple[int, int]] = deque()
         # Everything in the log at open is durable (clean shutdown, or recovery flushed it):
-        # in a cluster of one it is committed.
-        if log.high_watermark < log.log_end_offset:
+        # in a cluster of one it is committed. A replicated partition keeps its checkpointed
+        # high watermark: its tail may never have reached the other replicas.
+        if self.is_single_replica and log.high_watermark < log.log_end_offset:
             log.high_watermark = log.log_end_offset
-        self._start_leader_epoch()
+        if self.is_leader:
+            self._become_leader(now_ms)
 
     def __repr__(self) -> str:
         return (
@@ -140,6 +165,16 @@ class Partition:
         return self.leader == self.node_id and not self.deleted
 
     @property
+    def is_follower(self) -> bool:
+        """Whether this broker is a follower of the partition (a replica, not the leader)."""
+        return self.leader != self.node_id and self.node_id in self.replicas and not self.deleted
+
+    @property
+    def is_single_replica(self) -> bool:
+        """A partition whose only replica is this broker (a cluster of one)."""
+        return tuple(self.replicas) in ((), (self.node_id,))
+
+    @property
     def high_watermark(self) -> int:
         """Offsets below this are committed and visible to consumers."""
         return self.log.high_watermark
@@ -149,28 +184,146 @@ class Partition:
         """The end of what read_committed consumers see: no transactions, so the HW."""
         return self.log.high_watermark
 
-    def update_state(self, state: PartitionImage) -> None:
-        """Apply a new image of the partition (leader or ISR changed)."""
+    def update_state(self, state: PartitionImage, now_ms: int = 0) -> str:
+        """Apply a new image of the partition. Returns what changed for this replica:
+        ``"leader"`` (became leader or a new leader epoch), ``"follower"`` (became follower or
+        follows a new leader epoch), ``"isr"`` (same leader epoch, new ISR or replicas) or
+        ``""`` (nothing, or an image older than what this replica knows)."""
+        if state.leader_epoch < self.leader_epoch or (
+            state.leader_epoch == self.leader_epoch and state.partition_epoch < self.partition_epoch
+        ):
+            return ""
+        new_epoch = state.leader_epoch != self.leader_epoch or state.leader != self.leader
+        was_leader = self.is_leader
         self.leader = state.leader
         self.leader_epoch = state.leader_epoch
         self.partition_epoch = state.partition_epoch
         self.replicas = state.replicas
         self.isr = state.isr
         if not self.is_leader:
+            self.followers.clear()
+            self.pending_isr = None
             self.fail_waiters(NotLeaderOrFollowerError(f"leadership of {self.tp} changed"))
-        else:
-            self._start_leader_epoch()
+            return "follower" if (new_epoch or was_leader) else "isr"
+        if new_epoch or not was_leader:
+            self._become_leader(now_ms)
+            return "leader"
+        # A change in flight stays counted (maximal ISR) until its own answer arrives.
+        self._recompute_high_watermark()
+        return "isr"
 
-    def _start_leader_epoch(self) -> None:
-        """As a new leader, record where this epoch starts (Kafka does it when a replica
+    def _become_leader(self, now_ms: int) -> None:
+        """As a new leader: record where this epoch starts (Kafka does it when a replica
         becomes leader), so OffsetForLeaderEpoch answers for the epoch even before its first
-        append."""
-        if not self.is_leader:
-            return
-        cache = self.log.epoch_cache
+        append; forget what an earlier term knew of the followers (every ISR member gets
+        ``replica.lag.time.max.ms`` from now to show up)."""
+        log = self.log
+        cache = log.epoch_cache
         latest = cache.latest_epoch
         if latest is None or latest < self.leader_epoch:
-            cache.assign(self.leader_epoch, self.log.log_end_offset)
+            cache.assign(self.leader_epoch, log.log_end_offset)
+        self.leader_epoch_start_offset = log.log_end_offset
+        self.pending_isr = None
+        self.followers = {
+            r: FollowerState(r, last_caught_up_time_ms=now_ms if r in self.isr else 0)
+            for r in self.replicas
+            if r != self.node_id
+        }
+
+    # -- leader: followers and the ISR -----------------------------------------------------
+
+    def record_follower_fetch(
+        self, replica_id: int, fetch_offset: int, log_start_offset: int, now_ms: int
+    ) -> bool:
+        """A follower fetched at ``fetch_offset``: update what the leader knows of it and
+        move the high watermark. True when the follower may now join the ISR."""
+        state = self.followers.get(replica_id)
+        if state is None:
+            state = self.followers[replica_id] = FollowerState(replica_id)
+        record_fetch(
+            state,
+            fetch_offset,
+            self.log.log_end_offset,
+            now_ms,
+            log_start_offset=log_start_offset,
+        )
+        self._recompute_high_watermark()
+        return (
+            replica_id not in self.isr
+            and self.pending_isr is None
+            and can_join_isr(state, self.high_watermark, self.leader_epoch_start_offset)
+        )
+
+    def out_of_sync_replicas(self, now_ms: int, lag_time_max_ms: int) -> set[int]:
+        """ISR members that lag past ``lag_time_max_ms`` (to drop from the ISR)."""
+        if not self.is_leader or self.pending_isr is not None:
+            return set()
+        return out_of_sync_replicas(
+            self.node_id,
+            self.log.log_end_offset,
+            self.isr,
+            self.followers,
+            now_ms,
+            lag_time_max_ms,
+        )
+
+    def propose_isr(self, new_isr: tuple[int, ...]) -> None:
+        """An ISR change is on its way to the controller: count the maximal ISR meanwhile."""
+        self.pending_isr = new_isr
+
+    def isr_change_done(self, committed: AlterPartitionResult | None) -> None:
+        """The controller answered (``committed`` is None after an error or a lost answer)."""
+        self.pending_isr = None
+        if (
+            committed is not None
+            and self.is_leader
+            and committed.leader_epoch == self.leader_epoch
+            and committed.partition_epoch > self.partition_epoch
+        ):
+            self.isr = committed.isr
+            self.partition_epoch = committed.partition_epoch
+        self._recompute_high_watermark()
+
+    def _recompute_high_watermark(self) -> None:
+        if not self.is_leader:
+            return
+        new = high_watermark(
+            self.node_id,
+            self.local_durable_end,
+            maximal_isr(self.isr, self.pending_isr),
+            self.followers,
+        )
+        self._move_high_watermark(new)
+
+    # -- follower --------------------------------------------------------------------------
+
+    def append_as_follower(self, records: bytes | bytearray | memoryview, now_ms: int) -> int:
+        """Append the leader's batches (offsets and leader epochs as they are) and remember
+        their producers; returns the new log end offset."""
+        if not self.is_follower:
+            raise NotLeaderOrFollowerError(f"this broker does not follow {self.tp}")
+        if self.log.offline is not None:
+            raise KafkaStorageError(f"the log of {self.tp} is offline")
+        self.log.append_as_follower(records, now_ms=now_ms)
+        for batch in iter_batches(memoryview(records)):
+            if batch.producer_id < 0 or batch.is_control:
+                continue
+            self.producers.replay(
+                batch.producer_id,
+                batch.producer_epoch,
+                batch.last_sequence,
+                batch.base_offset,
+                batch.base_offset + batch.last_offset_delta,
+                now_ms,
+            )
+        return self.log.log_end_offset
+
+    def update_follower_high_watermark(self, leader_high_watermark: int) -> None:
+        """The leader's high watermark, as far as this replica's log reaches."""
+        log = self.log
+        new = min(leader_high_watermark, log.log_end_offset)
+        if new > log.high_watermark:
+            log.high_watermark = new
 
     def mark_deleted(self) -> None:
         """The partition's topic was deleted: fail whatever waits on it."""
@@ -285,21 +438,35 @@ class Partition:
     # -- high watermark --------------------------------------------------------------------
 
     def maybe_advance_high_watermark(self, durable_end_offset: int) -> bool:
-        """This replica's log is durable up to ``durable_end_offset``: move the high
-        watermark (min over the ISR — here, this replica) and release what waited on it."""
-        log = self.log
-        new = min(durable_end_offset, log.log_end_offset)
-        if new <= log.high_watermark:
+        """This replica's log is durable up to ``durable_end_offset``: release what waited on
+        local durability (acks=1) and move the high watermark (min over the ISR) and release
+        what waited on it. True if the high watermark moved."""
+        end = min(durable_end_offset, self.log.log_end_offset)
+        if end > self.local_durable_end:
+            self.local_durable_end = end
+            if self._durable_waiters:
+                _release(self._durable_waiters, end)
+        elif end < self.local_durable_end:
+            self.local_durable_end = end  # the log was truncated
+        if not self.is_leader:
             return False
+        before = self.log.high_watermark
+        self._recompute_high_watermark()
+        return self.log.high_watermark > before
+
+    def _move_high_watermark(self, new_high_watermark: int) -> None:
+        log = self.log
+        new = min(new_high_watermark, log.log_end_offset)
+        if new <= log.high_watermark:
+            return
         log.high_watermark = new
         marks = self._marks
         while marks and marks[0][0] <= new:
             self.committed_bytes = marks.popleft()[1]
         if self._waiters:
-            self._release_waiters(new)
+            _release(self._waiters, new)
         if self._on_high_watermark is not None:
             self._on_high_watermark(self)
-        return True
 
     async def wait_for_high_watermark(self, offset: int, timeout_s: float) -> bool:
         """Wait until the high watermark reaches ``offset`` (True) or ``timeout_s`` passes
@@ -307,39 +474,21 @@ class Partition:
         deleted, log offline)."""
         if self.high_watermark >= offset:
             return True
-        if len(self._waiters) >= MAX_HIGH_WATERMARK_WAITERS:
-            return False
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        entry = (offset, future)
-        self._waiters.append(entry)
-        try:
-            async with asyncio.timeout(timeout_s):
-                return await future
-        except TimeoutError:
-            return False
-        finally:
-            # Completed futures were taken off the list by whoever completed them; only a
-            # timed-out or cancelled wait has to remove itself.
-            if future.cancelled() or not future.done():
-                with contextlib.suppress(ValueError):
-                    self._waiters.remove(entry)
+        return await _wait(self._waiters, offset, timeout_s)
 
-    def _release_waiters(self, high_watermark: int) -> None:
-        keep = []
-        for offset, future in self._waiters:
-            if future.done():
-                continue
-            if offset <= high_watermark:
-                future.set_result(True)
-            else:
-                keep.append((offset, future))
-        self._waiters = keep
+    async def wait_for_local_durable(self, offset: int, timeout_s: float) -> bool:
+        """Wait until this replica's own log is durable up to ``offset`` (acks=1 under group
+        commit): True, or False after ``timeout_s``. Raises like ``wait_for_high_watermark``."""
+        if self.local_durable_end >= offset:
+            return True
+        return await _wait(self._durable_waiters, offset, timeout_s)
 
     def fail_waiters(self, error: KafkaError) -> None:
-        """Make every ``wait_for_high_watermark`` raise ``error`` (leadership lost, partition
-        deleted, log offline)."""
+        """Make every ``wait_for_high_watermark`` and ``wait_for_local_durable`` raise
+        ``error`` (leadership lost, partition deleted, log offline)."""
         waiters, self._waiters = self._waiters, []
-        for _, future in waiters:
+        durable, self._durable_waiters = self._durable_waiters, []
+        for _, future in [*waiters, *durable]:
             if not future.done():
                 future.set_exception(error)
 
@@ -351,6 +500,40 @@ class Partition:
         """Whole batches from ``offset`` (up to the high watermark for consumers)."""
         limit = self.log.high_watermark if committed_only else None
         return self.log.read(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
+
+
+def _release(waiters: list[tuple[int, asyncio.Future[bool]]], reached: int) -> None:
+    """Complete the waiters at or below ``reached``; keep the others (in place)."""
+    keep = []
+    for offset, future in waiters:
+        if future.done():
+            continue
+        if offset <= reached:
+            future.set_result(True)
+        else:
+            keep.append((offset, future))
+    waiters[:] = keep
+
+
+async def _wait(
+    waiters: list[tuple[int, asyncio.Future[bool]]], offset: int, timeout_s: float
+) -> bool:
+    if len(waiters) >= MAX_HIGH_WATERMARK_WAITERS:
+        return False
+    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    entry = (offset, future)
+    waiters.append(entry)
+    try:
+        async with asyncio.timeout(timeout_s):
+            return await future
+    except TimeoutError:
+        return False
+    finally:
+        # Completed futures were taken off the list by whoever completed them; only a
+        # timed-out or cancelled wait has to remove itself.
+        if future.cancelled() or not future.done():
+            with contextlib.suppress(ValueError):
+                waiters.remove(entry)
 
 
 def _single_batch(records: bytes | bytearray | memoryview | None) -> RecordBatch:

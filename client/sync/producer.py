@@ -29,7 +29,10 @@ __all__ = ["Producer", "SyncRecordFuture"]
 #: ``send`` waits (up to ``max.block.ms``), as the asyncio producer does for buffer.memory.
 MAX_PENDING_SENDS: Final = 10_000
 
-_Pending = tuple["SyncRecordFuture", str, Any, Any, Headers | None, int | None, int | None]
+# (future, topic, value, key, headers, partition, timestamp_ms, expected_offset)
+_Pending = tuple[
+    "SyncRecordFuture", str, Any, Any, Headers | None, int | None, int | None, int | None
+]
 
 
 class SyncRecordFuture:
@@ -121,6 +124,7 @@ class Producer:
         headers: Headers | None = None,
         partition: int | None = None,
         timestamp_ms: int | None = None,
+        expected_offset: int | None = None,
     ) -> SyncRecordFuture:
         """Queue a record; returns its future at once (see ``client.Producer.send``)."""
         if self._closed:
@@ -129,7 +133,9 @@ class Producer:
         if len(pending) >= MAX_PENDING_SENDS:
             self._wait_for_room()
         future = SyncRecordFuture(self)
-        pending.append((future, topic, value, key, headers, partition, timestamp_ms))
+        pending.append(
+            (future, topic, value, key, headers, partition, timestamp_ms, expected_offset)
+        )
         if not self._signalled:
             self._signalled = True
             self._loop.call_soon(self._signal)
@@ -144,9 +150,11 @@ class Producer:
         partition: int | None = None,
         timestamp_ms: int | None = None,
         timeout: float | None = None,
+        expected_offset: int | None = None,
     ) -> RecordMetadata:
         """``send`` and wait for the record's metadata."""
-        return self.send(topic, value, key, headers, partition, timestamp_ms).result(timeout)
+        future = self.send(topic, value, key, headers, partition, timestamp_ms, expected_offset)
+        return future.result(timeout)
 
     def _wait_for_room(self) -> None:
         deadline_s = self.config.max_block_ms / 1000
@@ -183,10 +191,12 @@ class Producer:
         pending = self._pending
         producer = self._producer
         while pending:
-            future, topic, value, key, headers, partition, timestamp_ms = pending.popleft()
+            future, topic, value, key, headers, partition, timestamp_ms, expected = (
+                pending.popleft()
+            )
             try:
                 future._record = await producer.send(
-                    topic, value, key, headers, partition, timestamp_ms
+                    topic, value, key, headers, partition, timestamp_ms, expected_offset=expected
                 )
             except Exception as exc:
                 future._error = exc

@@ -114,3 +114,16 @@ def test_sends_from_many_threads(broker: Broker) -> None:
         producer.flush()
         assert len(futures) == 2000
         assert all(f.exception(timeout=5) is None for f in futures)
+
+
+def test_a_conditional_append_through_the_facade(broker: Broker) -> None:
+    from client import ConditionalAppendConflictError
+
+    with Producer(bootstrap_servers=broker.bootstrap_servers) as producer:
+        first = producer.send_and_wait("sync-cond", b"a", partition=0, expected_offset=0)
+        assert first.offset == 0
+        with pytest.raises(ConditionalAppendConflictError) as refused:
+            producer.send_and_wait("sync-cond", b"b", partition=0, expected_offset=0, timeout=10)
+        assert refused.value.log_end_offset == 1
+        future = producer.send("sync-cond", b"b", partition=0, expected_offset=1)
+        assert future.result(10).offset == 1
