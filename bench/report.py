@@ -1,0 +1,600 @@
+"""The harness's outputs: ``report.md`` (machine, method, targets with met / MISSED, ratios,
+one table per scenario, the plots), ``results.json`` (every sample of every case) and PNG plots
+(matplotlib, drawn off-screen)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from bench.common import Case, Env
+from bench.scenarios import latency, recovery, scale
+from bench.scenarios.throughput import consume_name, produce_name
+
+NATS_DEFAULT: Final = "NATS JetStream default"
+NATS_ALWAYS: Final = "NATS JetStream sync always"
+RABBIT: Final = "RabbitMQ stream"
+PRODUCE_SERIES: Final = (
+    ("sink", "sink (ceiling)"),
+    ("samsa none", "Samsa, policy none"),
+    ("samsa group", "Samsa, policy group"),
+    (NATS_DEFAULT, NATS_DEFAULT),
+    (NATS_ALWAYS, NATS_ALWAYS),
+    (RABBIT, RABBIT),
+)
+
+
+READING: Final = [
+    "## How to read this",
+    "",
+    "- **limit** says which side kept its core >= 80 % busy: `generator` (the load generator: "
+    "the row measures it, not the server; compare **server CPU s/GB** instead), `server`, or "
+    "`waits` (neither: fsync, round trips, or other work on this shared machine).",
+    "- **The sink is a ceiling for server work, not a peer**: it validates CRCs, patches offsets "
+    "and writes, nothing else. Where both rows are generator-bound, `/ sink` near 1 only says "
+    "Samsa keeps up with the generator; a ratio above 1 is run-to-run noise of the generator.",
+    "- **Peers** are driven by Python publishers (a pipelined NATS-protocol publisher, "
+    "`rstream`), Samsa and the sink by librdkafka: a peer row whose limit is `waits` may be "
+    "below what that broker can do with a faster client. NATS with `sync_interval: always` "
+    "gets 20,000 messages per run (a full-size run would take minutes); its rate is compared.",
+    "- **Noise**: the machine is shared; the ranges show run-to-run spread. Distrust a median "
+    "whose range is wider than the difference you care about.",
+]
+
+
+@dataclass
+class Target:
+    name: str
+    goal: str
+    measured: str
+    met: bool | None  # None: not measured
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        return "not measured" if self.met is None else ("met" if self.met else "MISSED")
+
+
+def _median(env: Env, name: str, metric: str) -> float | None:
+    case = env.cases.get(name)
+    return case.median(metric) if case is not None else None
+
+
+def _why_missing(env: Env, *names: str) -> str:
+    for name in names:
+        case = env.cases.get(name)
+        if case is None:
+            return f"{name}: not run"
+        if case.status != "ok" and not case.samples:
+            return f"{name}: {case.status}"
+    return ""
+
+
+def ratio(env: Env, mine: str, theirs: str, metric: str = "msgs_s") -> float | None:
+    a, b = _median(env, mine, metric), _median(env, theirs, metric)
+    return a / b if a is not None and b else None
+
+
+def _limit_note(env: Env, name: str) -> str:
+    """Why a case is missing, or what bounded it."""
+    why = _why_missing(env, name)
+    case = env.cases.get(name)
+    if why or case is None:
+        return why
+    limit = limit_of(case)
+    return f"limit: {limit}" if limit else ""
+
+
+def targets(env: Env) -> list[Target]:
+    """Each target of the issue with its measured figure."""
+    out: list[Target] = []
+    kib_none = produce_name(1024, 1, "samsa none")
+    r = ratio(env, kib_none, produce_name(1024, 1, "sink"))
+    out.append(
+        _ratio_target(
+            "produce 1 KiB acks=1 none: Samsa / sink",
+            0.60,
+            r,
+            env,
+            kib_none,
+            produce_name(1024, 1, "sink"),
+        )
+    )
+    r = ratio(env, kib_none, produce_name(1024, 1, NATS_DEFAULT))
+    out.append(
+        _ratio_target(
+            "produce 1 KiB acks=1 none: Samsa / NATS JetStream",
+            2.0,
+            r,
+            env,
+            kib_none,
+            produce_name(1024, 1, NATS_DEFAULT),
+        )
+    )
+    r = ratio(env, kib_none, produce_name(1024, 1, RABBIT))
+    out.append(
+        _ratio_target(
+            "produce 1 KiB acks=1 none: Samsa / RabbitMQ streams",
+            1.5,
+            r,
+            env,
+            kib_none,
+            produce_name(1024, 1, RABBIT),
+        )
+    )
+    name = produce_name(100, 1, "samsa none")
+    v = _median(env, name, "msgs_s")
+    out.append(
+        Target(
+            "produce 100 B acks=1 none (msgs/s)",
+            ">= 1,000,000",
+            "-" if v is None else f"{v:,.0f}",
+            None if v is None else v >= 1_000_000,
+            _limit_note(env, name),
+        )
+    )
+    group = produce_name(1024, 1, "samsa group")
+    r = ratio(env, group, produce_name(1024, 1, NATS_ALWAYS))
+    out.append(
+        _ratio_target(
+            "produce 1 KiB acks=1 group: Samsa / NATS sync always",
+            20.0,
+            r,
+            env,
+            group,
+            produce_name(1024, 1, NATS_ALWAYS),
+        )
+    )
+    cluster = env.cases.get("produce 100 B acks=all RF=3 (3 brokers)")
+    v = cluster.median("msgs_s") if cluster is not None else None
+    out.append(
+        Target(
+            "produce 100 B acks=all RF=3 (msgs/s)",
+            ">= 420,000",
+            "-" if v is None else f"{v:,.0f}",
+            None if v is None else v >= 420_000,
+            (cluster.status if v is None else f"limit: {limit_of(cluster)}")
+            if cluster is not None
+            else "not run",
+        )
+    )
+    for consumer in ("confluent-kafka", "raw Fetch"):
+        name = consume_name(1024, consumer)
+        v = _median(env, name, "mb_s")
+        out.append(
+            Target(
+                f"consume 1 KiB, {consumer} (MB/s)",
+                ">= 1,000",
+                "-" if v is None else f"{v:,.0f}",
+                None if v is None else v >= 1000,
+                _limit_note(env, name),
+            )
+        )
+    name = latency.case_name(10_000)
+    for metric, goal in (("p50_ms", 1.0), ("p99_ms", 5.0)):
+        v = _median(env, name, metric)
+        out.append(
+            Target(
+                f"latency at 10k msgs/s of 1 KiB, {metric[:3]} (ms)",
+                f"<= {goal:g}",
+                "-" if v is None else f"{v:.2f}",
+                None if v is None else v <= goal,
+                _limit_note(env, name),
+            )
+        )
+    v = _median(env, kib_none, "cpu_s_per_gb")
+    out.append(
+        Target(
+            "broker CPU per GB ingested, 1 KiB acks=1 none (s)",
+            "<= 3",
+            "-" if v is None else f"{v:.2f}",
+            None if v is None else v <= 3.0,
+            _why_missing(env, kib_none),
+        )
+    )
+    name = recovery.case_name(10 * 1024**3)
+    v = _median(env, name, "seconds")
+    out.append(
+        Target(
+            "recovery after kill -9 with 10 GiB (s)",
+            "<= 5",
+            "-" if v is None else f"{v:.2f}",
+            None if v is None else v <= 5.0,
+            _why_missing(env, name),
+        )
+    )
+    name = scale.partitions_name(10_000)
+    v = _median(env, name, "rss_after_produce_mb")
+    out.append(
+        Target(
+            "idle RSS with 10,000 partitions, all written to (MB)",
+            "<= 500",
+            "-" if v is None else f"{v:.0f}",
+            None if v is None else v <= 500,
+            _why_missing(env, name),
+        )
+    )
+    return out
+
+
+def _ratio_target(
+    name: str, goal: float, value: float | None, env: Env, mine: str, theirs: str
+) -> Target:
+    note = _why_missing(env, mine, theirs)
+    a, b = env.cases.get(mine), env.cases.get(theirs)
+    if not note and a is not None and b is not None:
+        note = f"limit: {limit_of(a)} / {limit_of(b)}"
+    return Target(
+        name,
+        f">= {goal:g}x",
+        "-" if value is None else f"{value:.2f}x",
+        None if value is None else value >= goal,
+        note,
+    )
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _status_rows(cases: Sequence[Case]) -> list[str]:
+    lines = []
+    for case in cases:
+        if case.status != "ok":
+            lines.append(f"- **{case.name}**: {case.status}")
+    return lines + ([""] if lines else [])
+
+
+def _cases(env: Env, scenario: str) -> list[Case]:
+    return [c for c in env.cases.values() if c.scenario == scenario]
+
+
+#: A process this busy (share of one core) is taken as what limited a case.
+BUSY: Final = 0.8
+
+
+def limit_of(case: Case) -> str:
+    """``generator`` or ``server`` (whichever kept its core >= 80 % busy), else ``waits``
+    (fsync, round trips)."""
+    gen, srv = case.median("gen_busy"), case.median("server_busy")
+    if gen is None or srv is None:
+        return ""
+    if gen >= BUSY and gen >= srv:
+        return "generator"
+    if srv >= BUSY:
+        return "server"
+    return "waits"
+
+
+def _ratio_of(env: Env, case: Case, reference: str) -> str:
+    r = ratio(env, case.name, reference)
+    return "" if r is None or case.name == reference else f"{r:.2f}"
+
+
+def throughput_section(env: Env) -> list[str]:
+    produce = [c for c in _cases(env, "throughput") if c.name.startswith("produce")]
+    consume = [c for c in _cases(env, "throughput") if c.name.startswith("consume")]
+    rows = []
+    for case in produce:
+        size, acks = case.params.get("size", 0), case.params.get("acks", 1)
+        rows.append(
+            [
+                case.name,
+                case.spread("msgs_s", ",.0f"),
+                case.spread("mb_s", ".1f"),
+                case.spread("cpu_s_per_gb", ".2f"),
+                case.spread("server_busy", ".0%"),
+                case.spread("gen_busy", ".0%"),
+                limit_of(case),
+                _ratio_of(env, case, produce_name(size, acks, "sink")),
+                ""
+                if "NATS" in case.name or "RabbitMQ" in case.name
+                else _ratio_of(
+                    env,
+                    case,
+                    produce_name(size, 1, NATS_ALWAYS if "group" in case.name else NATS_DEFAULT),
+                ),
+                ""
+                if "RabbitMQ" in case.name
+                else _ratio_of(env, case, produce_name(size, 1, RABBIT)),
+            ]
+        )
+    lines = ["## Produce", ""]
+    lines += _table(
+        [
+            "case",
+            "msgs/s",
+            "MB/s",
+            "server CPU s/GB",
+            "server CPU",
+            "generator CPU",
+            "limit",
+            "/ sink",
+            "/ NATS (policy group: / NATS sync always)",
+            "/ RabbitMQ",
+        ],
+        rows,
+    )
+    lines += _status_rows(produce)
+    lines += ["## Consume (from the page cache)", ""]
+    lines += _table(
+        ["case", "msgs/s", "MB/s", "server CPU s/GB", "server CPU", "generator CPU", "limit"],
+        [
+            [
+                c.name,
+                c.spread("msgs_s", ",.0f"),
+                c.spread("mb_s", ".1f"),
+                c.spread("cpu_s_per_gb", ".2f"),
+                c.spread("server_busy", ".0%"),
+                c.spread("gen_busy", ".0%"),
+                limit_of(c),
+            ]
+            for c in consume
+        ],
+    )
+    lines += _status_rows(consume)
+    start = env.cases.get("broker start-up and idle RSS")
+    if start is not None and start.samples:
+        lines += ["## Start-up and idle RSS (every Samsa start of the throughput runs)", ""]
+        lines += _table(
+            ["figure", "median [min..max]", "starts"],
+            [
+                [
+                    "spawn -> ApiVersions answered (s)",
+                    start.spread("startup_s", ".2f"),
+                    str(len(start.samples)),
+                ],
+                [
+                    "idle RSS, no topic (MB)",
+                    start.spread("rss_idle_mb", ".1f"),
+                    str(len(start.samples)),
+                ],
+                [
+                    "idle RSS, one topic (MB)",
+                    start.spread("rss_topic_mb", ".1f"),
+                    str(len(start.samples)),
+                ],
+            ],
+        )
+    return lines
+
+
+def _generic_section(
+    env: Env, scenario: str, title: str, columns: Sequence[tuple[str, str, str]]
+) -> list[str]:
+    cases = _cases(env, scenario)
+    if not cases:
+        return []
+    rows = [[c.name] + [c.spread(metric, fmt) for _, metric, fmt in columns] for c in cases]
+    lines = [f"## {title}", ""]
+    lines += _table(["case"] + [h for h, _, _ in columns], rows)
+    return lines + _status_rows(cases)
+
+
+def markdown(env: Env, header: list[str], plots: list[str], found: list[Target]) -> str:
+    lines = ["# Samsa benchmark report", "", *header, ""]
+    lines += ["## Targets", ""]
+    lines += _table(
+        ["target", "goal", "measured", "verdict", "note"],
+        [[t.name, t.goal, t.measured, t.verdict, t.note] for t in found],
+    )
+    lines += [
+        "`limit` in a target's note: what bounded the measured case (for a ratio: Samsa's "
+        "case / the other's); see below.",
+        "",
+        *READING,
+        "",
+    ]
+    lines += throughput_section(env)
+    lines += _generic_section(
+        env,
+        "latency",
+        "End-to-end latency (1 KiB, acks=1, policy none, ms)",
+        [
+            ("p50", "p50_ms", ".2f"),
+            ("p99", "p99_ms", ".2f"),
+            ("p99.9", "p999_ms", ".2f"),
+            ("max", "max_ms", ".1f"),
+            ("server CPU", "server_busy", ".0%"),
+        ],
+    )
+    lines += _generic_section(env, "groups", "Group rebalance (s)", [("seconds", "seconds", ".3f")])
+    lines += _generic_section(
+        env,
+        "scale",
+        "Scale",
+        [
+            ("create topic (s)", "create_s", ".2f"),
+            ("Metadata p50 (ms)", "metadata_p50_ms", ".2f"),
+            ("produce msgs/s", "msgs_s", ",.0f"),
+            ("idle RSS (MB)", "rss_mb", ".0f"),
+            ("RSS after produce (MB)", "rss_after_produce_mb", ".0f"),
+            ("KB per connection", "kb_per_connection", ".1f"),
+        ],
+    )
+    lines += _generic_section(
+        env,
+        "recovery",
+        "Recovery after kill -9",
+        [
+            ("ApiVersions answered (s)", "api_versions_s", ".2f"),
+            ("all end offsets back (s)", "seconds", ".2f"),
+        ],
+    )
+    lines += _generic_section(
+        env,
+        "cluster",
+        "Replication factor 3",
+        [("msgs/s", "msgs_s", ",.0f")],
+    )
+    lines += _generic_section(
+        env,
+        "limits",
+        "Machine limits",
+        [("MB/s", "mb_s", ",.0f"), ("Gbit/s", "gbit_s", ".1f"), ("writes/s", "writes_s", ",.0f")],
+    )
+    if plots:
+        lines += ["## Plots", ""] + [f"![{Path(p).stem}]({p})" for p in plots] + [""]
+    if env.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in env.notes] + [""]
+    return "\n".join(lines)
+
+
+# -- plots ------------------------------------------------------------------------------------
+
+
+def _bars(
+    ax: Any,
+    groups: Sequence[str],
+    series: Sequence[tuple[str, Callable[[str], Case | None]]],
+    metric: str,
+    scale: float = 1.0,
+) -> None:
+    width = 0.8 / max(1, len(series))
+    for i, (label, pick) in enumerate(series):
+        xs, ys, lo, hi = [], [], [], []
+        for g_index, group in enumerate(groups):
+            case = pick(group)
+            values = [v / scale for v in case.values(metric)] if case is not None else []
+            if not values:
+                continue
+            med = statistics.median(values)
+            xs.append(g_index + (i - (len(series) - 1) / 2) * width)
+            ys.append(med)
+            lo.append(med - min(values))
+            hi.append(max(values) - med)
+        if xs:
+            ax.bar(xs, ys, width, label=label, yerr=[lo, hi], capsize=2)
+    ax.set_xticks(range(len(groups)))
+    ax.set_xticklabels(groups)
+
+
+def plots(env: Env, out: Path) -> list[str]:
+    """Draw the PNGs; their file names (relative to ``out``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    made: list[str] = []
+    sizes = sorted({c.params["size"] for c in _cases(env, "throughput") if "size" in c.params})
+    labels = [f"{s} B" if s < 1024 else f"{s // 1024} KiB" for s in sizes]
+    by_label = dict(zip(labels, sizes, strict=True))
+    series = [
+        (title, lambda g, server=server: env.cases.get(produce_name(by_label[g], 1, server)))
+        for server, title in PRODUCE_SERIES
+    ]
+    if sizes:
+        for metric, ylabel, name, log in (
+            ("msgs_s", "messages/s (acks=1), log scale", "produce_msgs.png", True),
+            ("cpu_s_per_gb", "server CPU seconds per GB, log scale", "produce_cpu.png", True),
+        ):
+            fig, ax = plt.subplots(figsize=(10, 5))
+            _bars(ax, labels, series, metric)
+            if log:
+                ax.set_yscale("log")
+            ax.set_ylabel(ylabel)
+            ax.set_xlabel("message size")
+            ax.set_title(f"Produce, one partition: median, range over {env.runs} run(s)")
+            ax.legend(fontsize=8)
+            fig.tight_layout()
+            fig.savefig(out / name, dpi=100)
+            plt.close(fig)
+            made.append(name)
+    lat = _cases(env, "latency")
+    if any(c.samples for c in lat):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        groups = [c.name.replace("latency 1 KiB at ", "") for c in lat]
+        width = 0.25
+        for i, (metric, label) in enumerate(
+            (("p50_ms", "p50"), ("p99_ms", "p99"), ("p999_ms", "p99.9"))
+        ):
+            meds = [c.median(metric) or 0.0 for c in lat]
+            ax.bar([x + (i - 1) * width for x in range(len(lat))], meds, width, label=label)
+        ax.set_xticks(range(len(lat)))
+        ax.set_xticklabels(groups)
+        ax.axhline(1.0, color="tab:blue", linestyle="--", linewidth=1, label="p50 target (10k/s)")
+        ax.axhline(5.0, color="tab:orange", linestyle="--", linewidth=1, label="p99 target (10k/s)")
+        ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        ax.set_ylabel("ms (log scale)")
+        ax.set_title("End-to-end latency, 1 KiB, acks=1 (median of runs)")
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(out / "latency.png", dpi=100)
+        plt.close(fig)
+        made.append("latency.png")
+    parts = [c for c in _cases(env, "scale") if "partitions" in c.params and c.samples]
+    if parts:
+        fig, axes = plt.subplots(1, 3, figsize=(12, 4))
+        xs = [str(c.params["partitions"]) for c in parts]
+        for ax, (metric, title) in zip(
+            axes,
+            (
+                ("metadata_p50_ms", "Metadata latency p50 (ms)"),
+                ("msgs_s", "produce 1 KiB msgs/s"),
+                ("rss_mb", "idle RSS (MB)"),
+            ),
+            strict=True,
+        ):
+            ax.bar(xs, [c.median(metric) or 0.0 for c in parts])
+            ax.set_title(title)
+            ax.set_xlabel("partitions")
+        fig.tight_layout()
+        fig.savefig(out / "scale.png", dpi=100)
+        plt.close(fig)
+        made.append("scale.png")
+    return made
+
+
+def write(env: Env, header: list[str], meta: dict[str, Any]) -> list[Target]:
+    """Write report.md, results.json and the plots into ``env.out``; the targets."""
+    env.out.mkdir(parents=True, exist_ok=True)
+    found = targets(env)
+    made = plots(env, env.out)
+    (env.out / "report.md").write_text(markdown(env, header, made, found))
+    payload = {
+        **meta,
+        "header": header,
+        "targets": [
+            {
+                "target": t.name,
+                "goal": t.goal,
+                "measured": t.measured,
+                "verdict": t.verdict,
+                "note": t.note,
+            }
+            for t in found
+        ],
+        "cases": [c.to_json() for c in env.cases.values()],
+        "notes": env.notes,
+    }
+    (env.out / "results.json").write_text(json.dumps(payload, indent=1, sort_keys=False) + "\n")
+    return found
+
+
+def render(results: Path, out: Path) -> list[Target]:
+    """Write the report and plots again from a ``results.json`` (no measuring)."""
+    from bench.broker_bench import Children
+
+    payload = json.loads(results.read_text())
+    env = Env(out, out, payload["quick"], payload["runs"], payload["pinned"], Children(pin=False))
+    for raw in payload["cases"]:
+        case = env.case(raw["scenario"], raw["name"], **raw["params"])
+        case.samples = raw["samples"]
+        case.failures = raw["failures"]
+        case.skipped = raw["skipped"]
+    env.notes = list(payload.get("notes", []))
+    meta = {k: v for k, v in payload.items() if k not in ("targets", "cases", "notes", "header")}
+    return write(env, list(payload.get("header", [])), meta)

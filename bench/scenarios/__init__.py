@@ -1,0 +1,20 @@
+"""The harness's scenarios, in the order a run takes them. Each module has ``NAME``, a one-line
+``TITLE`` and ``run(env)``, which records its cases in ``env`` (failures and skips included:
+a scenario never raises for one case)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from bench.scenarios import (
+    cluster,
+    latency,
+    limits,
+    recovery,
+    scale,
+    throughput,
+)
+from bench.scenarios import groups as groups_
+
+ALL: tuple[ModuleType, ...] = (limits, throughput, latency, groups_, scale, recovery, cluster)
+BY_NAME: dict[str, ModuleType] = {m.NAME: m for m in ALL}
