@@ -39,7 +39,8 @@ from broker.metadata.controller import Controller
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import FileMetadataLog
 from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_properties
-from broker.metadata.quorum import BrokerLifecycle, QuorumRouter, handle_rpc
+from broker.metadata.observer import ObserverMetadataLog
+from broker.metadata.quorum import BrokerLifecycle, ControlLoop, QuorumRouter, handle_rpc
 from broker.metadata.raft_log import RaftMetadataLog
 from broker.purgatory import Purgatory
 from broker.raft.core import RaftConfig
@@ -60,6 +61,10 @@ log = logging.getLogger("samsa.broker")
 
 #: How long ``embedded_in_thread`` waits for the broker to start or stop.
 THREAD_START_TIMEOUT_S: Final = 30.0
+#: How long a broker that is not a voter waits at start for an active controller to send it
+#: the metadata log: long enough for a quorum that starts at the same time to elect a leader,
+#: short enough that a wrong --voters list fails the start with a message.
+OBSERVER_CATCH_UP_TIMEOUT_S: Final = 60.0
 THREAD_STOP_TIMEOUT_S: Final = 30.0
 
 
@@ -90,8 +95,9 @@ class Broker:
         self.cluster_id = ""
         self.log_manager: LogManager | None = None
         self.flusher: LogFlusher | None = None
-        self.metadata_log: FileMetadataLog | RaftMetadataLog | None = None
+        self.metadata_log: FileMetadataLog | RaftMetadataLog | ObserverMetadataLog | None = None
         self.controller_endpoint: ControllerEndpoint | None = None
+        self.control_loop: ControlLoop | None = None
         self.lifecycle: BrokerLifecycle | None = None
         self._coordinator_start: asyncio.Task[None] | None = None
         self.controller: Controller | None = None
@@ -147,6 +153,15 @@ class Broker:
             await self._teardown()
             raise
         self._started = True
+        if not self.config.is_broker:
+            log.info(
+                "controller %d of cluster %s on controller port %d, metadata in %s",
+                self.config.node_id,
+                self.cluster_id,
+                self.controller_endpoint.port if self.controller_endpoint else -1,
+                self.config.metadata_dir,
+            )
+            return
         log.info(
             "broker %d of cluster %s listening on %s, data in %s",
             self.config.node_id,
@@ -159,10 +174,11 @@ class Broker:
         config = self.config
         now_ms = self.clock_ms()
         voters = config.voters
-        if voters and config.node_id not in voters:
+        if voters and config.is_controller and config.node_id not in voters:
             raise BrokerStartError(
                 f"node.id {config.node_id} is not one of controller.quorum.voters "
-                f"({config.controller_quorum_voters})"
+                f"({config.controller_quorum_voters}); a node outside the quorum needs "
+                "process.roles=broker"
             )
         new_id = config.cluster_id
         if new_id is None and config.controller_quorum_voters is not None:
@@ -183,10 +199,13 @@ class Broker:
             log_manager.startup(now_ms=now_ms)
         except KafkaError as exc:
             raise BrokerStartError(str(exc)) from exc
-        metadata_log: FileMetadataLog | RaftMetadataLog
+        metadata_log: FileMetadataLog | RaftMetadataLog | ObserverMetadataLog
         try:
-            if voters:
+            if voters and config.is_controller:
                 metadata_log = self._open_raft_log(config, voters)
+                image = metadata_log.initial_image()
+            elif voters:
+                metadata_log = await self._open_observer(config, voters)
                 image = metadata_log.initial_image()
             else:
                 metadata_log = FileMetadataLog.open(config.metadata_dir)
@@ -231,12 +250,18 @@ class Broker:
         # -- end replication --
         await flusher.start()
         endpoint = self.controller_endpoint
-        if endpoint is not None and isinstance(metadata_log, RaftMetadataLog):
-            endpoint.sink = metadata_log.node
-            endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
-            await endpoint.start()
+        if endpoint is not None and isinstance(metadata_log, RaftMetadataLog | ObserverMetadataLog):
+            if isinstance(metadata_log, RaftMetadataLog):
+                endpoint.sink = metadata_log.node
+                endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
+                await endpoint.start()
+                self.control_loop = ControlLoop(controller, config)
+                self.control_loop.start()
             await metadata_log.start()
             controller.router = QuorumRouter(controller, endpoint)
+        if not config.is_broker:
+            return  # a dedicated controller: no client listener, no groups, no partitions
+        if endpoint is not None:
             # In a cluster __consumer_offsets can only be created once enough brokers have
             # registered: the coordinator starts in the background (FindCoordinator retries
             # the creation meanwhile).
@@ -297,6 +322,9 @@ class Broker:
         if self.lifecycle is not None:
             await self.lifecycle.stop(controlled=False)
             self.lifecycle = None
+        if self.control_loop is not None:
+            await self.control_loop.stop()
+            self.control_loop = None
         if self._coordinator_start is not None:
             self._coordinator_start.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -331,7 +359,7 @@ class Broker:
                 self.log_manager.shutdown()
             except LogStorageError as exc:
                 log.error("log shutdown failed: %s", exc)
-        if isinstance(self.metadata_log, RaftMetadataLog):
+        if isinstance(self.metadata_log, RaftMetadataLog | ObserverMetadataLog):
             await self.metadata_log.close_async()
         if self.controller_endpoint is not None:
             await self.controller_endpoint.stop()
@@ -368,6 +396,24 @@ class Broker:
             endpoint.transport(),
             snapshot_bytes=config.metadata_log_max_record_bytes_between_snapshots,
         )
+
+    async def _open_observer(
+        self, config: BrokerConfig, voters: dict[int, tuple[str, int]]
+    ) -> ObserverMetadataLog:
+        """The metadata log of a broker that is not a voter, caught up with the quorum."""
+        endpoint = ControllerEndpoint(config.node_id, config.host, 0, voters)
+        self.controller_endpoint = endpoint
+        await endpoint.start(listen=False)
+        observer = ObserverMetadataLog(config.node_id, list(voters), endpoint)
+        try:
+            await observer.catch_up(OBSERVER_CATCH_UP_TIMEOUT_S)
+        except TimeoutError:
+            raise BrokerStartError(
+                f"no active controller among controller.quorum.voters "
+                f"({config.controller_quorum_voters}) answered within "
+                f"{OBSERVER_CATCH_UP_TIMEOUT_S:.0f} s"
+            ) from None
+        return observer
 
     async def wait_stopped(self) -> None:
         """Return once ``stop()`` completed."""

@@ -121,6 +121,10 @@ class BrokerConfig(BaseSettings):
     controller_quorum_voters: str | None = Field(default=None, alias="controller.quorum.voters")
     """The metadata quorum, ``1@host:port,2@host:port,...`` (controller ports). Unset: a
     cluster of one, this broker its own controller with a local metadata log."""
+    process_roles: str = Field(default="broker,controller", alias="process.roles")
+    """What this node is in a cluster: ``broker,controller`` (combined: serves clients and
+    votes in the metadata quorum), ``broker`` (serves clients, follows the metadata log, not in
+    the voters) or ``controller`` (a voter only: no client listener, holds no partitions)."""
     controller_port: int | None = Field(default=None, alias="controller.port", ge=0, le=65535)
     """Port the controller listener binds (default: this node's port in the voters)."""
     cluster_id: str | None = Field(default=None, alias="cluster.id")
@@ -132,9 +136,7 @@ class BrokerConfig(BaseSettings):
     """Raft election timeout (randomized between it and twice it)."""
     broker_rack: str | None = Field(default=None, alias="broker.rack")
     """This broker's rack: replicas of a partition go to different racks when set."""
-    broker_session_timeout_ms: int = Field(
-        default=9000, alias="broker.session.timeout.ms", ge=10
-    )
+    broker_session_timeout_ms: int = Field(default=9000, alias="broker.session.timeout.ms", ge=10)
     """A broker without a heartbeat for this long is fenced (leads nothing, leaves ISRs)."""
     broker_heartbeat_interval_ms: int = Field(
         default=2000, alias="broker.heartbeat.interval.ms", ge=5
@@ -186,9 +188,7 @@ class BrokerConfig(BaseSettings):
     """A follower not caught up for this long leaves the ISR."""
     replica_fetch_wait_max_ms: int = Field(default=500, alias="replica.fetch.wait.max.ms", ge=0)
     """Longest a follower's fetch waits at the leader for new records."""
-    replica_fetch_max_bytes: int = Field(
-        default=_MIB, alias="replica.fetch.max.bytes", ge=1024
-    )
+    replica_fetch_max_bytes: int = Field(default=_MIB, alias="replica.fetch.max.bytes", ge=1024)
     """Bytes a follower asks for per partition (at least one batch comes anyway)."""
     replica_fetch_response_max_bytes: int = Field(
         default=10 * _MIB, alias="replica.fetch.response.max.bytes", ge=1024
@@ -256,14 +256,10 @@ class BrokerConfig(BaseSettings):
     offsets_topic_segment_bytes: int = Field(
         default=100 * _MIB, alias="offsets.topic.segment.bytes", ge=14
     )
-    offsets_commit_timeout_ms: int = Field(
-        default=5000, alias="offsets.commit.timeout.ms", ge=1
-    )
+    offsets_commit_timeout_ms: int = Field(default=5000, alias="offsets.commit.timeout.ms", ge=1)
     """How long a commit (or group metadata write) waits for its records to be committed
     before the request fails (Kafka's setting)."""
-    offsets_retention_minutes: int = Field(
-        default=10_080, alias="offsets.retention.minutes", ge=1
-    )
+    offsets_retention_minutes: int = Field(default=10_080, alias="offsets.retention.minutes", ge=1)
     offsets_retention_check_interval_ms: int = Field(
         default=600_000, alias="offsets.retention.check.interval.ms", ge=1
     )
@@ -338,6 +334,30 @@ class BrokerConfig(BaseSettings):
             parse_voters(value)
         return value
 
+    @field_validator("process_roles")
+    @classmethod
+    def _roles(cls, value: str) -> str:
+        roles = {part.strip() for part in value.split(",") if part.strip()}
+        if not roles or not roles <= {"broker", "controller"}:
+            raise ValueError("process.roles is broker, controller or broker,controller")
+        return ",".join(sorted(roles))
+
+    @model_validator(mode="after")
+    def _roles_need_a_quorum(self) -> BrokerConfig:
+        if self.process_roles != "broker,controller":
+            if self.controller_quorum_voters is None:
+                raise ValueError(
+                    f"process.roles={self.process_roles} needs controller.quorum.voters "
+                    "(a node without voters is a cluster of one, broker and controller)"
+                )
+            in_voters = self.node_id in parse_voters(self.controller_quorum_voters)
+            if self.process_roles == "broker" and in_voters:
+                raise ValueError(
+                    f"node.id {self.node_id} is one of controller.quorum.voters, but "
+                    "process.roles=broker (a voter has the controller role)"
+                )
+        return self
+
     # -- derived values -----------------------------------------------------------------------
 
     @property
@@ -364,6 +384,16 @@ class BrokerConfig(BaseSettings):
         if host in ("", "0.0.0.0", "::"):
             host = "127.0.0.1"
         return host, bound_port
+
+    @property
+    def is_broker(self) -> bool:
+        """Whether this node serves clients and holds partitions."""
+        return "broker" in self.process_roles.split(",")
+
+    @property
+    def is_controller(self) -> bool:
+        """Whether this node is a voter of the metadata quorum (in a cluster)."""
+        return "controller" in self.process_roles.split(",")
 
     @property
     def voters(self) -> dict[int, tuple[str, int]]:

@@ -67,6 +67,12 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     metavar="ID@HOST:PORT,...",
     help="The metadata quorum (controller.quorum.voters), e.g. 1@localhost:9093,2@localhost:9094.",
 )
+@click.option(
+    "--roles",
+    type=click.Choice(["broker,controller", "broker", "controller"]),
+    help="process.roles: a combined node (default), a broker outside the quorum, or a "
+    "dedicated controller (a voter without a client listener).",
+)
 # -- end cluster options ------------------------------------------------------------------
 @click.option(
     "--log-level",
@@ -83,6 +89,7 @@ def start(
     node_id: int | None,
     controller_port: int | None,
     voters: str | None,
+    roles: str | None,
     log_level: str,
 ) -> None:
     """Start a broker and run it until Ctrl-C or SIGTERM."""
@@ -101,6 +108,8 @@ def start(
         overrides["controller.port"] = controller_port
     if voters is not None:
         overrides["controller.quorum.voters"] = voters
+    if roles is not None:
+        overrides["process.roles"] = roles
     # -- end cluster options --
     try:
         base = load_config(config_file, overrides)
@@ -143,7 +152,14 @@ def _run(config: Any) -> int:
             message = exc.strerror if isinstance(exc, ListenError) and exc.strerror else exc
             click.echo(f"samsa: error: {message}", err=True)
             return 1
-        click.echo(f"Samsa broker {config.node_id} listening on {broker_.bootstrap_servers}")
+        if not config.is_broker:
+            endpoint = broker_.controller_endpoint
+            port = endpoint.port if endpoint is not None else config.controller_port
+            click.echo(f"Samsa controller {config.node_id} on controller port {port}")
+        else:
+            click.echo(
+                f"Samsa broker {config.node_id} listening on {broker_.bootstrap_servers}"
+            )
         click.echo(f"Data directory: {', '.join(str(d) for d in config.log_dirs)}")
         sys.stdout.flush()
         await stop.wait()

@@ -153,7 +153,7 @@ def _response(
             for n, h, p, r in _live_brokers(services)
         ],
         cluster_id=services.cluster_id,
-        controller_id=services.controller.controller_id,
+        controller_id=_controller_for_clients(services),
         topics=topics,
     )
 
@@ -213,7 +213,7 @@ def handle_describe_cluster(
         error_code=0,
         endpoint_type=request.endpoint_type,
         cluster_id=services.cluster_id,
-        controller_id=services.controller.controller_id,
+        controller_id=_controller_for_clients(services),
         brokers=[
             DescribeClusterResponse.DescribeClusterBroker(broker_id=n, host=h, port=p, rack=r)
             for n, h, p, r in _live_brokers(services)
@@ -226,3 +226,14 @@ def describe_cluster_error(
 ) -> DescribeClusterResponse:
     """DescribeCluster failed."""
     return DescribeClusterResponse(error_code=code, cluster_id="", brokers=[])
+
+
+def _controller_for_clients(services: BrokerServices) -> int:
+    """The controller id clients see: the active controller when it is a live broker, else
+    this broker (a dedicated controller has no client listener; this broker forwards admin
+    requests to it), as Kafka does in KRaft mode."""
+    controller_id = services.controller.controller_id
+    live = {node_id for node_id, _host, _port, _rack in _live_brokers(services)}
+    if controller_id < 0 or controller_id in live:
+        return controller_id
+    return services.node_id

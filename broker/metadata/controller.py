@@ -39,6 +39,7 @@ from broker.metadata.image import (
     delta_between,
 )
 from broker.metadata.log import MetadataLog
+from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.placement import (
     PlacementError,
     assign_replicas,
@@ -233,7 +234,7 @@ class Controller:
         self._defaults_cache: (
             tuple[Mapping[str, str], Mapping[str, str], dict[str, ResolvedConfig]] | None
         ) = None
-        self._raft = log if isinstance(log, RaftMetadataLog) else None
+        self._raft = log if isinstance(log, RaftMetadataLog | ObserverMetadataLog) else None
         if self._raft is not None:
             self._raft.set_listeners(self._apply_records, self._install_image)
         #: Where changes go when this broker is not the active controller (set in a cluster).
@@ -256,6 +257,11 @@ class Controller:
             return self.node_id
         leader = self._raft.leader_id
         return -1 if leader is None else leader
+
+    @property
+    def quorum_log(self) -> RaftMetadataLog | None:
+        """The Raft-replicated metadata log when this node is a voter."""
+        return self._raft if isinstance(self._raft, RaftMetadataLog) else None
 
     @property
     def is_active(self) -> bool:

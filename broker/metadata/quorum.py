@@ -8,8 +8,9 @@
 * ``BrokerLifecycle`` registers this broker (endpoint, rack) and heartbeats every
   ``broker.heartbeat.interval.ms``; on stop, a controlled shutdown heartbeats with
   ``want_shutdown`` until the controller moved every leadership away.
-* The control loop ticks the active controller (fencing expired sessions, elections,
-  preferred leaders).
+* ``ControlLoop`` ticks the controller on every voter; the active one fences expired
+  sessions, elects missing leaders and moves leadership to preferred replicas.
+* ``fetch_metadata`` (``observer.py``) serves the committed log to brokers that are not voters.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Final
 
 from broker.metadata import forwarding
+from broker.metadata.observer import serve_fetch
 from broker.raft.tcp import ControllerEndpoint, RpcError
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
@@ -33,6 +35,7 @@ __all__ = [
     "CONTROLLER_CALL_TIMEOUT_S",
     "UNFENCED_MESSAGE",
     "BrokerLifecycle",
+    "ControlLoop",
     "QuorumRouter",
     "handle_rpc",
 ]
@@ -60,6 +63,8 @@ async def handle_rpc(controller: Controller, op: str, body: dict[str, Any]) -> d
     if not controller.is_active:
         raise RpcError("NOT_CONTROLLER", f"the active controller is {controller.controller_id}")
     try:
+        if op == "fetch_metadata" and controller.quorum_log is not None:
+            return await serve_fetch(controller.quorum_log, body)
         answer = await forwarding.serve(controller, op, body)
         if answer is not None:
             return answer
@@ -174,14 +179,11 @@ class BrokerLifecycle:
         self.broker_epoch: int | None = None
         self.fenced = True
         self._task: asyncio.Task[None] | None = None
-        self._control: asyncio.Task[None] | None = None
         self._stopping = False
 
     def start(self) -> None:
-        """Start heartbeating (registering first) and the control loop."""
-        loop = asyncio.get_running_loop()
-        self._task = loop.create_task(self._run(), name="broker-lifecycle")
-        self._control = loop.create_task(self._control_loop(), name="controller-loop")
+        """Start heartbeating (registering first)."""
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="broker-lifecycle")
 
     async def _beat(
         self, want_shutdown: bool = False, timeout_s: float = CONTROLLER_CALL_TIMEOUT_S
@@ -232,18 +234,6 @@ class BrokerLifecycle:
                 log.exception("heartbeat failed")
             await asyncio.sleep(interval_s if not self.fenced else min(interval_s, 0.05))
 
-    async def _control_loop(self) -> None:
-        # Fine enough to fence within a tenth of the session after it expires.
-        interval_s = max(0.01, min(0.1, self.config.broker_session_timeout_ms / 10_000))
-        while True:
-            try:
-                await self.controller.control_tick()
-            except (KafkaError, RpcError) as exc:
-                log.debug("controller tick: %s", exc)
-            except Exception:
-                log.exception("controller tick failed")
-            await asyncio.sleep(interval_s)
-
     async def stop(self, *, controlled: bool) -> None:
         """Stop heartbeating; with ``controlled``, first have the controller move this
         broker's leaderships away (within ``controlled.shutdown.timeout.ms``)."""
@@ -254,10 +244,6 @@ class BrokerLifecycle:
                 await self._task
         if controlled and self.broker_epoch is not None:
             await self._controlled_shutdown()
-        if self._control is not None:
-            self._control.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._control
 
     async def _controlled_shutdown(self) -> None:
         loop = asyncio.get_running_loop()
@@ -284,3 +270,37 @@ class BrokerLifecycle:
                 log.debug("controlled shutdown heartbeat failed: %s", exc)
             await asyncio.sleep(ROUTE_RETRY_S * 2)
         log.warning("controlled shutdown timed out; stopping anyway")
+
+
+class ControlLoop:
+    """Ticks the controller on a voter: when it is the active one, the tick fences brokers
+    whose session expired, elects missing leaders and moves leadership to preferred replicas
+    (on the others a tick does nothing)."""
+
+    def __init__(self, controller: Controller, config: BrokerConfig) -> None:
+        self.controller = controller
+        # Fine enough to fence within a tenth of the session after it expires.
+        self.interval_s = max(0.01, min(0.1, config.broker_session_timeout_ms / 10_000))
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start ticking."""
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="controller-loop")
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.controller.control_tick()
+            except (KafkaError, RpcError) as exc:
+                log.debug("controller tick: %s", exc)
+            except Exception:
+                log.exception("controller tick failed")
+            await asyncio.sleep(self.interval_s)
+
+    async def stop(self) -> None:
+        """Stop ticking."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

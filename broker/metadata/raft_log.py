@@ -15,6 +15,7 @@ then continues from there (entries it re-delivers are skipped by index).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -36,7 +37,7 @@ from broker.raft.storage import FileRaftStorage
 from broker.raft.transport import Transport
 from protocol.errors import NotControllerError
 
-__all__ = ["RAFT_DIR", "READY_POLL_S", "RaftMetadataLog"]
+__all__ = ["RAFT_DIR", "READY_POLL_S", "RaftMetadataLog", "decode_entry", "replay_onto"]
 
 log = logging.getLogger("samsa.metadata.raft")
 
@@ -68,7 +69,7 @@ class _Preloaded:
         self._storage.close()
 
 
-def _decode_entry(entry_data: bytes) -> list[MetadataRecord] | None:
+def decode_entry(entry_data: bytes) -> list[MetadataRecord] | None:
     try:
         found = decode_batch(entry_data)
     except MetadataRecordError as exc:
@@ -80,7 +81,7 @@ def _decode_entry(entry_data: bytes) -> list[MetadataRecord] | None:
     return found[1]
 
 
-def _replay_onto(image: MetadataImage, records: Sequence[MetadataRecord]) -> MetadataImage | None:
+def replay_onto(image: MetadataImage, records: Sequence[MetadataRecord]) -> MetadataImage | None:
     delta = MetadataDelta(image)
     try:
         for i, record in enumerate(records):
@@ -125,6 +126,7 @@ class RaftMetadataLog:
         self._applied_index = 0
         self._on_records: RecordsListener | None = None
         self._on_image: ImageListener | None = None
+        self._advanced = asyncio.Event()  # set (and replaced) whenever an entry is applied
 
     # -- start-up -----------------------------------------------------------------------------
 
@@ -145,9 +147,9 @@ class RaftMetadataLog:
             self._applied_index = entry.index
             if entry.is_no_op:
                 continue
-            records = _decode_entry(entry.data)
+            records = decode_entry(entry.data)
             if records is not None:
-                image = _replay_onto(image, records) or image
+                image = replay_onto(image, records) or image
         self._image = image
         return image
 
@@ -218,6 +220,34 @@ class RaftMetadataLog:
         except (ProposalDroppedError, RaftNodeStoppedError, TimeoutError) as exc:
             raise NotControllerError(f"the change was not committed: {exc}") from None
 
+    # -- serving observers (brokers that are not voters) ----------------------------------------
+
+    async def read_committed(
+        self, after_index: int, max_bytes: int, wait_ms: int
+    ) -> tuple[Snapshot | None, list[Entry], int]:
+        """What an observer that applied up to Raft index ``after_index`` needs next:
+        ``(snapshot, entries, applied_index)``. The snapshot is there when the entries after
+        ``after_index`` were compacted away; entries are applied ones (committed), at most
+        ``max_bytes`` of data (at least one). With nothing new, waits up to ``wait_ms`` for it."""
+        if self._applied_index <= after_index and wait_ms > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(wait_ms / 1000):
+                    while self._applied_index <= after_index:
+                        await self._advanced.wait()
+        core = self.node.core
+        snapshot = core.snapshot
+        applied = self._applied_index
+        if snapshot is not None and after_index < snapshot.index:
+            after_index = snapshot.index
+        else:
+            snapshot = None
+        entries = core.log.slice(after_index + 1, min(applied, core.commit_index) + 1, max_bytes)
+        return snapshot, entries, applied
+
+    def _advance(self) -> None:
+        event, self._advanced = self._advanced, asyncio.Event()
+        event.set()
+
     async def close_async(self) -> None:
         """Stop the Raft node (and close its storage)."""
         await self.node.stop()
@@ -231,7 +261,8 @@ class RaftMetadataLog:
         if entry.index <= self._applied_index:
             return
         self._applied_index = entry.index
-        records = _decode_entry(entry.data)
+        self._advance()
+        records = decode_entry(entry.data)
         if records is None or self._on_records is None:
             return
         self._image = self._on_records(records)
@@ -257,6 +288,7 @@ class RaftMetadataLog:
             log.error("a metadata snapshot from the leader does not decode: %s", exc)
             raise
         self._applied_index = snapshot.index
+        self._advance()
         self._bytes_since_snapshot = 0
         self._image = image
         if self._on_image is not None:

@@ -399,6 +399,11 @@ class RaftCore:
         return self._now_ms
 
     @property
+    def snapshot(self) -> Snapshot | None:
+        """The snapshot the log starts after (None while nothing was compacted)."""
+        return self._snapshot
+
+    @property
     def is_leader(self) -> bool:
         """Whether this voter leads the current term."""
         return self.role is Role.LEADER

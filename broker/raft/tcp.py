@@ -250,14 +250,16 @@ class ControllerEndpoint:
         self._server: asyncio.Server | None = None
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
-    async def start(self) -> None:
-        """Listen (port 0: a free one, see ``port``) and start the links."""
-        self._server = await asyncio.start_server(
-            self._serve, self.host, self.port, reuse_address=True
-        )
-        sockets = self._server.sockets
-        if sockets:
-            self.port = sockets[0].getsockname()[1]
+    async def start(self, *, listen: bool = True) -> None:
+        """Listen (port 0: a free one, see ``port``) and start the links. Without ``listen``
+        only the links start (a broker that is not a voter only calls out)."""
+        if listen:
+            self._server = await asyncio.start_server(
+                self._serve, self.host, self.port, reuse_address=True
+            )
+            sockets = self._server.sockets
+            if sockets:
+                self.port = sockets[0].getsockname()[1]
         for link in self.links.values():
             link.start()
 

@@ -1,6 +1,7 @@
 """A cluster of real ``samsa broker start`` processes for tests, and what tests do with it.
 
-``ProcessCluster`` picks free ports, starts N brokers (every one a voter) with short timeouts,
+``ProcessCluster`` picks free ports, starts N nodes (by default every one a broker and a voter;
+``roles`` makes dedicated controllers and brokers outside the quorum) with short timeouts,
 waits for the controller to unfence them, and can SIGKILL, SIGSTOP/SIGCONT, stop cleanly and
 restart any of them. ``leader_of`` asks the brokers' Metadata; ``wait_until`` polls a
 condition against a deadline (no fixed sleeps). ``BlackholeProxy`` forwards TCP connections
@@ -45,6 +46,7 @@ FAST_SETTINGS: Final[Mapping[str, str]] = {
     "log.cleaner.enable": "false",
 }
 START_TIMEOUT_S: Final = 60.0
+COMBINED: Final = "broker,controller"
 STOP_TIMEOUT_S: Final = 30.0
 _POLL_S: Final = 0.05
 
@@ -93,6 +95,7 @@ class ProcessCluster:
         settings: Mapping[str, str] | None = None,
         voter_addresses: Mapping[int, Mapping[int, tuple[str, int]]] | None = None,
         advertised: Mapping[int, int] | None = None,
+        roles: Mapping[int, str] | None = None,
     ) -> None:
         self.root = root
         self.size = size
@@ -105,6 +108,8 @@ class ProcessCluster:
         self.voter_addresses = voter_addresses or {}
         #: Per node, a port to advertise instead of its own (a proxy in front of it).
         self.advertised = advertised or {}
+        #: Per node, its process.roles (default: broker and controller).
+        self.roles = {i: (roles or {}).get(i, COMBINED) for i in range(1, size + 1)}
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
         self._log_offsets: dict[int, int] = {}
 
@@ -112,11 +117,19 @@ class ProcessCluster:
         """Every node id."""
         return list(range(1, self.size + 1))
 
+    def voter_ids(self) -> list[int]:
+        """The nodes in the metadata quorum."""
+        return [i for i in self.node_ids() if "controller" in self.roles[i]]
+
+    def broker_ids(self) -> list[int]:
+        """The nodes that serve clients."""
+        return [i for i in self.node_ids() if "broker" in self.roles[i]]
+
     def voters_for(self, node: int) -> str:
         """The voters setting of ``node``."""
         override = self.voter_addresses.get(node, {})
         parts = []
-        for i in self.node_ids():
+        for i in self.voter_ids():
             host, port = override.get(i, ("127.0.0.1", self.controller_ports[i]))
             parts.append(f"{i}@{host}:{port}")
         return ",".join(parts)
@@ -124,7 +137,7 @@ class ProcessCluster:
     @property
     def bootstrap_servers(self) -> str:
         """Every broker's client address."""
-        return ",".join(f"127.0.0.1:{self.ports[i]}" for i in self.node_ids())
+        return ",".join(f"127.0.0.1:{self.ports[i]}" for i in self.broker_ids())
 
     def log_path(self, node: int) -> Path:
         """Where ``node``'s output goes."""
@@ -154,6 +167,8 @@ class ProcessCluster:
             "--data-dir",
             str(self.root / f"data-{node}"),
         ]
+        if self.roles[node] != COMBINED:
+            args += ["--roles", self.roles[node]]
         for key, value in settings.items():
             args += ["--set", f"{key}={value}"]
         with log_path.open("ab") as out:
@@ -161,9 +176,17 @@ class ProcessCluster:
                 args, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
             )
 
+    def log_offset(self, node: int) -> int:
+        """Where the output of ``node``'s latest start begins in its log."""
+        return self._log_offsets.get(node, 0)
+
     def wait_unfenced(self, node: int, timeout_s: float = START_TIMEOUT_S) -> None:
-        """Wait until this run of ``node`` was unfenced by the controller."""
-        needle = (UNFENCED_MESSAGE % node).encode()
+        """Wait until this run of ``node`` was unfenced by the controller (a dedicated
+        controller: until it is up)."""
+        if "broker" in self.roles[node]:
+            needle = (UNFENCED_MESSAGE % node).encode()
+        else:
+            needle = f"Samsa controller {node} on controller port".encode()
         path = self.log_path(node)
 
         def unfenced() -> bool:
@@ -224,7 +247,7 @@ class ProcessCluster:
         """Cluster metadata from the first of ``via`` (default: every broker) that answers."""
         from confluent_kafka.admin import AdminClient
 
-        nodes = via or self.node_ids()
+        nodes = via or self.broker_ids()
         servers = ",".join(f"127.0.0.1:{self.ports[i]}" for i in nodes)
         admin = AdminClient({"bootstrap.servers": servers, "socket.timeout.ms": 2000})
         try:
@@ -256,7 +279,7 @@ class ProcessCluster:
             future.result(30)
 
         def ready() -> bool:
-            for node in self.node_ids():
+            for node in self.broker_ids():
                 md = self.metadata([node])
                 if md is None or name not in md.topics:
                     return False

@@ -209,3 +209,50 @@ def test_broker_config_is_frozen() -> None:
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
         c.num_partitions = 5  # type: ignore[misc]
     assert isinstance(c, BrokerConfig)
+
+
+VOTERS = "1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095"
+
+
+@pytest.mark.parametrize(
+    ("settings", "roles", "is_broker", "is_controller"),
+    [
+        ({}, "broker,controller", True, True),
+        ({"process.roles": "controller, broker"}, "broker,controller", True, True),
+        (
+            {"process.roles": "controller", "controller.quorum.voters": VOTERS},
+            "controller",
+            False,
+            True,
+        ),
+        (
+            {"process.roles": "broker", "node.id": 4, "controller.quorum.voters": VOTERS},
+            "broker",
+            True,
+            False,
+        ),
+    ],
+)
+def test_process_roles(
+    settings: dict[str, object], roles: str, is_broker: bool, is_controller: bool
+) -> None:
+    c = load_config(None, settings)
+    assert (c.process_roles, c.is_broker, c.is_controller) == (roles, is_broker, is_controller)
+
+
+@pytest.mark.parametrize(
+    ("settings", "match"),
+    [
+        ({"process.roles": "broker"}, "needs controller.quorum.voters"),
+        ({"process.roles": "controller"}, "needs controller.quorum.voters"),
+        ({"process.roles": "observer"}, "process.roles is broker, controller"),
+        ({"process.roles": ""}, "process.roles is broker, controller"),
+        (
+            {"process.roles": "broker", "node.id": 2, "controller.quorum.voters": VOTERS},
+            "is one of controller.quorum.voters, but process.roles=broker",
+        ),
+    ],
+)
+def test_process_roles_that_cannot_work(settings: dict[str, object], match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        load_config(None, settings)
