@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -96,6 +97,8 @@ class ProcessCluster:
         voter_addresses: Mapping[int, Mapping[int, tuple[str, int]]] | None = None,
         advertised: Mapping[int, int] | None = None,
         roles: Mapping[int, str] | None = None,
+        hosts: Mapping[int, str] | None = None,
+        exec_prefix: Callable[[int], list[str]] | None = None,
     ) -> None:
         self.root = root
         self.size = size
@@ -108,6 +111,10 @@ class ProcessCluster:
         self.voter_addresses = voter_addresses or {}
         #: Per node, a port to advertise instead of its own (a proxy in front of it).
         self.advertised = advertised or {}
+        #: Per node, the address it listens on (a namespace's address, or loopback).
+        self.hosts = {i: (hosts or {}).get(i, "127.0.0.1") for i in range(1, size + 1)}
+        #: Per node, what its command runs under (``ip netns exec NS``, or nothing).
+        self.exec_prefix = exec_prefix or (lambda _node: [])
         #: Per node, its process.roles (default: broker and controller).
         self.roles = {i: (roles or {}).get(i, COMBINED) for i in range(1, size + 1)}
         self.procs: dict[int, subprocess.Popen[bytes]] = {}
@@ -130,14 +137,18 @@ class ProcessCluster:
         override = self.voter_addresses.get(node, {})
         parts = []
         for i in self.voter_ids():
-            host, port = override.get(i, ("127.0.0.1", self.controller_ports[i]))
+            host, port = override.get(i, (self.hosts[i], self.controller_ports[i]))
             parts.append(f"{i}@{host}:{port}")
         return ",".join(parts)
 
     @property
     def bootstrap_servers(self) -> str:
         """Every broker's client address."""
-        return ",".join(f"127.0.0.1:{self.ports[i]}" for i in self.broker_ids())
+        return ",".join(self.address(i) for i in self.broker_ids())
+
+    def address(self, node: int) -> str:
+        """``host:port`` of ``node``'s client listener."""
+        return f"{self.hosts[node]}:{self.ports[node]}"
 
     def log_path(self, node: int) -> Path:
         """Where ``node``'s output goes."""
@@ -151,6 +162,7 @@ class ProcessCluster:
         if node in self.advertised:
             settings["advertised.listeners"] = f"PLAINTEXT://127.0.0.1:{self.advertised[node]}"
         args = [
+            *self.exec_prefix(node),
             sys.executable,
             "-c",
             "from broker.cli import main; main()",
@@ -158,6 +170,8 @@ class ProcessCluster:
             "start",
             "--node-id",
             str(node),
+            "--host",
+            self.hosts[node],
             "--port",
             str(self.ports[node]),
             "--controller-port",
@@ -248,7 +262,7 @@ class ProcessCluster:
         from confluent_kafka.admin import AdminClient
 
         nodes = via or self.broker_ids()
-        servers = ",".join(f"127.0.0.1:{self.ports[i]}" for i in nodes)
+        servers = ",".join(self.address(i) for i in nodes)
         admin = AdminClient({"bootstrap.servers": servers, "socket.timeout.ms": 2000})
         try:
             return admin.list_topics(timeout=3)
@@ -360,3 +374,82 @@ class BlackholeProxy:
             writer.close()
             return
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+
+class NamespaceNetwork:
+    """One network namespace per node, on a bridge of its own (root only). Every node gets
+    its own address; the test (in the root namespace) reaches all of them. ``cut_off(node)``
+    makes the kernel drop every packet between ``node`` and the other nodes (iptables in the
+    node's namespace, both directions) while clients still reach it; ``heal`` undoes it."""
+
+    def __init__(self, size: int) -> None:
+        tag = os.getpid() % 100_000
+        self.bridge = f"sbr{tag}"
+        subnet = f"10.77.{os.getpid() % 250}"
+        self.gateway = f"{subnet}.1"
+        self.namespaces = {i: f"samsa{tag}n{i}" for i in range(1, size + 1)}
+        self.hosts = {i: f"{subnet}.{10 + i}" for i in range(1, size + 1)}
+        self._veths = {i: (f"sv{tag}h{i}", f"sv{tag}n{i}") for i in range(1, size + 1)}
+
+    @staticmethod
+    def unavailable() -> str | None:
+        """Why namespaces cannot be used here (None: they can)."""
+        if os.geteuid() != 0:
+            return "network namespaces need root"
+        for tool in ("ip", "iptables"):
+            if shutil.which(tool) is None:
+                return f"{tool} is not installed"
+        return None
+
+    @staticmethod
+    def _run(*args: str) -> None:
+        subprocess.run(args, check=True, capture_output=True, timeout=10)
+
+    def __enter__(self) -> NamespaceNetwork:
+        try:
+            self._run("ip", "link", "add", self.bridge, "type", "bridge")
+            self._run("ip", "addr", "add", f"{self.gateway}/24", "dev", self.bridge)
+            self._run("ip", "link", "set", self.bridge, "up")
+            for node, ns in self.namespaces.items():
+                outside, inside = self._veths[node]
+                self._run("ip", "netns", "add", ns)
+                self._run("ip", "link", "add", outside, "type", "veth", "peer", "name", inside)
+                self._run("ip", "link", "set", inside, "netns", ns)
+                self._run("ip", "link", "set", outside, "master", self.bridge)
+                self._run("ip", "link", "set", outside, "up")
+                self._run("ip", "-n", ns, "addr", "add", f"{self.hosts[node]}/24", "dev", inside)
+                self._run("ip", "-n", ns, "link", "set", inside, "up")
+                self._run("ip", "-n", ns, "link", "set", "lo", "up")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for ns in self.namespaces.values():
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=10)
+        for outside, _inside in self._veths.values():
+            subprocess.run(["ip", "link", "del", outside], capture_output=True, timeout=10)
+        subprocess.run(["ip", "link", "del", self.bridge], capture_output=True, timeout=10)
+
+    def exec_prefix(self, node: int) -> list[str]:
+        """The command prefix that runs a process in ``node``'s namespace."""
+        return ["ip", "netns", "exec", self.namespaces[node]]
+
+    def cut_off(self, node: int) -> None:
+        """Drop every packet between ``node`` and the other nodes."""
+        ns = self.namespaces[node]
+        for other, host in self.hosts.items():
+            if other != node:
+                self._run(
+                    "ip", "netns", "exec", ns, "iptables", "-A", "INPUT", "-s", host, "-j", "DROP"
+                )
+                self._run(
+                    "ip", "netns", "exec", ns, "iptables", "-A", "OUTPUT", "-d", host, "-j", "DROP"
+                )
+
+    def heal(self, node: int) -> None:
+        """Undo ``cut_off``."""
+        ns = self.namespaces[node]
+        self._run("ip", "netns", "exec", ns, "iptables", "-F", "INPUT")
+        self._run("ip", "netns", "exec", ns, "iptables", "-F", "OUTPUT")

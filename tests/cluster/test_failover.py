@@ -1,7 +1,8 @@
 """Three broker processes, RF=3, min.insync.replicas=2, a confluent-kafka idempotent acks=all
 producer writing while the partition leader is killed, stopped past its session, or shut down
 cleanly: afterwards every acknowledged record is there once, in order. A consumer group keeps
-consuming across a coordinator failover. A leader cut off from the others acknowledges no
+consuming across a coordinator failover. A leader cut off from the others (network namespaces
+and iptables with root, TCP proxies that blackhole its traffic either way) acknowledges no
 acks=all write.
 """
 
@@ -13,12 +14,14 @@ import signal
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cluster_harness import (
     BlackholeProxy,
+    NamespaceNetwork,
     ProcessCluster,
     running_cluster,
     wait_until,
@@ -252,7 +255,11 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
             check.close()
 
 
-def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["namespaces", "proxy"])
+def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path, method: str) -> None:
+    """With root, each broker runs in a network namespace and the kernel drops the cut
+    broker's packets (iptables); otherwise TCP proxies in front of every controller port and
+    of the cut broker blackhole them. Either way clients still reach the cut broker."""
     from confluent_kafka.admin import AdminClient, NewTopic
     from support.kafka_ops import produce_request
     from support.wire import WireClient, make_batch
@@ -260,75 +267,91 @@ def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path) -> None
     from protocol.errors import ErrorCode
 
     cut = 1
-    probe = ProcessCluster(tmp_path)  # only picks the ports
     with contextlib.ExitStack() as stack:
-        client_proxy = stack.enter_context(BlackholeProxy(probe.ports[cut]))
-        ctrl_in = stack.enter_context(BlackholeProxy(probe.controller_ports[cut]))
-        ctrl_out = {
-            n: stack.enter_context(BlackholeProxy(probe.controller_ports[n]))
-            for n in probe.node_ids()
-            if n != cut
-        }
-        proxies = [client_proxy, ctrl_in, *ctrl_out.values()]
-        voter_addresses = {
-            n: {cut: ("127.0.0.1", ctrl_in.port)} for n in probe.node_ids() if n != cut
-        }
-        voter_addresses[cut] = {n: ("127.0.0.1", p.port) for n, p in ctrl_out.items()}
-        cluster = ProcessCluster(
-            tmp_path,
-            voter_addresses=voter_addresses,
-            advertised={cut: client_proxy.port},
+        cluster, cut_off, heal = _cut_off_setup(stack, tmp_path, method, cut)
+        stack.callback(cluster.close)
+        stack.callback(heal)
+        cluster.start_all()
+        admin = AdminClient({"bootstrap.servers": cluster.bootstrap_servers})
+        new = NewTopic(
+            TOPIC,
+            num_partitions=1,
+            replica_assignment=[[cut, 2, 3]],
+            config={"min.insync.replicas": "2"},
         )
-        cluster.ports, cluster.controller_ports = probe.ports, probe.controller_ports
-        try:
-            cluster.start_all()
-            admin = AdminClient({"bootstrap.servers": cluster.bootstrap_servers})
-            new = NewTopic(
-                TOPIC,
-                num_partitions=1,
-                replica_assignment=[[cut, 2, 3]],
-                config={"min.insync.replicas": "2"},
-            )
-            for f in admin.create_topics([new]).values():
-                f.result(30)
-            wait_until(
-                lambda: (
-                    isr_of(cluster, [cut]) == [1, 2, 3]
-                    and cluster.leader_of(TOPIC, 0, [cut]) == cut
-                ),
-                30,
-                "the topic led by the broker to cut off",
-            )
+        for f in admin.create_topics([new]).values():
+            f.result(30)
+        wait_until(
+            lambda: (
+                isr_of(cluster, [cut]) == [1, 2, 3] and cluster.leader_of(TOPIC, 0, [cut]) == cut
+            ),
+            30,
+            "the topic led by the broker to cut off",
+        )
 
-            async def write(value: bytes) -> ErrorCode:
-                client = await WireClient.connect(f"127.0.0.1:{cluster.ports[cut]}")
-                try:
-                    request = produce_request(
-                        TOPIC, 0, make_batch([value]), timeout_ms=CUT_PRODUCE_TIMEOUT_MS
-                    )
-                    response = await client.request(request, 8)
-                    return ErrorCode(response.responses[0].partition_responses[0].error_code)
-                except (TimeoutError, ConnectionError):
-                    return ErrorCode.REQUEST_TIMED_OUT
-                finally:
-                    await client.close()
+        async def write(value: bytes) -> ErrorCode:
+            client = await WireClient.connect(cluster.address(cut))
+            try:
+                request = produce_request(
+                    TOPIC, 0, make_batch([value]), timeout_ms=CUT_PRODUCE_TIMEOUT_MS
+                )
+                response = await client.request(request, 8)
+                return ErrorCode(response.responses[0].partition_responses[0].error_code)
+            except (TimeoutError, ConnectionError):
+                return ErrorCode.REQUEST_TIMED_OUT
+            finally:
+                await client.close()
 
-            assert asyncio.run(write(b"before")) == ErrorCode.NONE
-            for proxy in proxies:
-                proxy.blackholed.set()
-            answers = []
-            others = [n for n in cluster.node_ids() if n != cut]
-            for i in range(3):
-                answers.append(asyncio.run(write(f"cut-{i}".encode())))
-            assert ErrorCode.NONE not in answers, answers
-            wait_until(
-                lambda: cluster.leader_of(TOPIC, 0, others) in others,
-                FAILOVER_TIMEOUT_S,
-                "a new leader on the majority side",
-            )
-            answers.append(asyncio.run(write(b"cut-after-election")))
-            assert ErrorCode.NONE not in answers, answers
-        finally:
-            for proxy in proxies:
-                proxy.blackholed.clear()
-            cluster.close()
+        assert asyncio.run(write(b"before")) == ErrorCode.NONE
+        cut_off()
+        answers = []
+        others = [n for n in cluster.node_ids() if n != cut]
+        for i in range(3):
+            answers.append(asyncio.run(write(f"cut-{i}".encode())))
+        assert ErrorCode.NONE not in answers, answers
+        wait_until(
+            lambda: cluster.leader_of(TOPIC, 0, others) in others,
+            FAILOVER_TIMEOUT_S,
+            "a new leader on the majority side",
+        )
+        answers.append(asyncio.run(write(b"cut-after-election")))
+        assert ErrorCode.NONE not in answers, answers
+
+
+def _cut_off_setup(
+    stack: contextlib.ExitStack, root: Path, method: str, cut: int
+) -> tuple[ProcessCluster, Callable[[], None], Callable[[], None]]:
+    """A 3-broker cluster that can cut ``cut`` off from the others: ``(cluster, cut_off,
+    heal)``."""
+    if method == "namespaces":
+        reason = NamespaceNetwork.unavailable()
+        if reason is not None:
+            pytest.skip(f"{reason}: the proxy variant covers this")
+        net = stack.enter_context(NamespaceNetwork(3))
+        cluster = ProcessCluster(root, hosts=net.hosts, exec_prefix=net.exec_prefix)
+        return cluster, lambda: net.cut_off(cut), lambda: net.heal(cut)
+    probe = ProcessCluster(root)  # only picks the ports
+    client_proxy = stack.enter_context(BlackholeProxy(probe.ports[cut]))
+    ctrl_in = stack.enter_context(BlackholeProxy(probe.controller_ports[cut]))
+    ctrl_out = {
+        n: stack.enter_context(BlackholeProxy(probe.controller_ports[n]))
+        for n in probe.node_ids()
+        if n != cut
+    }
+    proxies = [client_proxy, ctrl_in, *ctrl_out.values()]
+    voter_addresses = {n: {cut: ("127.0.0.1", ctrl_in.port)} for n in probe.node_ids() if n != cut}
+    voter_addresses[cut] = {n: ("127.0.0.1", p.port) for n, p in ctrl_out.items()}
+    cluster = ProcessCluster(
+        root, voter_addresses=voter_addresses, advertised={cut: client_proxy.port}
+    )
+    cluster.ports, cluster.controller_ports = probe.ports, probe.controller_ports
+
+    def cut_off() -> None:
+        for proxy in proxies:
+            proxy.blackholed.set()
+
+    def heal() -> None:
+        for proxy in proxies:
+            proxy.blackholed.clear()
+
+    return cluster, cut_off, heal
