@@ -39,6 +39,8 @@ def topic() -> None:
 @click.option(
     "-r",
     "--replicas",
+    "--replication-factor",
+    "replicas",
     type=click.IntRange(min=1),
     help="Replication factor (default: the broker's).",
 )

@@ -105,6 +105,7 @@ def test_topic_errors(samsa: Invoke) -> None:
         (("topic", "alter-config", "orders"), 2, "nothing to change"),
         (("topic", "create", "x", "-p", "0"), 2, "'-p' / '--partitions'"),
         (("topic", "create", "x", "-c", "novalue"), 2, "'novalue' is not KEY=VALUE"),
+        (("topic", "create", "x", "--replication-factor", "3"), 1, "replication factor of 3"),
         (("topic", "frobnicate"), 2, "No such command 'frobnicate'"),
     ]
     for args, status, text in cases:
