@@ -391,14 +391,24 @@ def run_loadgen(children: Children, spec: dict[str, Any]) -> dict[str, Any]:
         raise RuntimeError(f"load generator ran past {RUN_TIMEOUT_S:g} s") from None
     finally:
         children.stop(proc, 5.0)
+    return loadgen_result(proc.returncode, out, err)
+
+
+def loadgen_result(returncode: int | None, out: bytes, err: bytes) -> dict[str, Any]:
+    """A finished load generator's JSON result (its last line); RuntimeError when it failed."""
     lines = out.decode(errors="replace").strip().splitlines()
-    if proc.returncode != 0 or not lines:
+    if returncode != 0 or not lines:
         tail = "\n".join(err.decode(errors="replace").strip().splitlines()[-10:])
-        raise RuntimeError(f"load generator failed (status {proc.returncode}):\n{tail}")
+        raise RuntimeError(f"load generator failed (status {returncode}):\n{tail}")
     result: dict[str, Any] = json.loads(lines[-1])
     if result.get("error"):
         raise RuntimeError(f"load generator: {result['error']}")
     return result
+
+
+def pinning_possible(no_pin: bool) -> bool:
+    """Whether servers and load generators can run on CPUs of their own here."""
+    return not no_pin and shutil.which("taskset") is not None and len(os.sched_getaffinity(0)) >= 2
 
 
 # -- the load generator (runs in its own process) --------------------------------------------
@@ -1056,11 +1066,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         messages = dict.fromkeys(SIZES, QUICK_MESSAGES) if quick else dict(DEFAULT_MESSAGES)
     warmup = (args.warmup_mib if args.warmup_mib is not None else (64 if quick else 2048)) * MIB
-    pin = (
-        not args.no_pin
-        and shutil.which("taskset") is not None
-        and len(os.sched_getaffinity(0)) >= 2
-    )
+    pin = pinning_possible(args.no_pin)
     if pin:
         # This process only waits while a run is measured; keep it off the server's CPU too.
         os.sched_setaffinity(0, {LOADGEN_CPU})

@@ -24,6 +24,7 @@ from bench.broker_bench import (
     Children,
     Server,
     create_topic,
+    loadgen_result,
     start_server,
 )
 
@@ -232,14 +233,7 @@ class Env:
             raise RuntimeError(f"load generator ran past {timeout_s:g} s") from None
         finally:
             self.children.stop(proc, STOP_GRACE_S)
-        lines = out.decode(errors="replace").strip().splitlines()
-        if proc.returncode != 0 or not lines:
-            tail = "\n".join(err.decode(errors="replace").strip().splitlines()[-8:])
-            raise RuntimeError(f"load generator failed (status {proc.returncode}): {tail}")
-        result: dict[str, Any] = json.loads(lines[-1])
-        if result.get("error"):
-            raise RuntimeError(f"load generator: {result['error']}")
-        return result
+        return loadgen_result(proc.returncode, out, err)
 
     def measure(self, server_pid: int, spec: dict[str, Any]) -> dict[str, float]:
         """A load-generator run against a server: its result plus the server's CPU seconds

@@ -29,7 +29,7 @@ from types import FrameType
 from typing import Any, Final
 
 from bench import peers
-from bench.broker_bench import LOADGEN_CPU, SERVER_CPU, Children, warm_up
+from bench.broker_bench import LOADGEN_CPU, SERVER_CPU, Children, pinning_possible, warm_up
 from bench.common import MIB, REPO, Env, load_average
 from bench.scenarios import ALL, BY_NAME
 
@@ -127,11 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     warmup_mib = args.warmup_mib
     if warmup_mib is None:
         warmup_mib = WARMUP_QUICK_MIB if args.quick else WARMUP_FULL_MIB
-    pin = (
-        not args.no_pin
-        and shutil.which("taskset") is not None
-        and len(os.sched_getaffinity(0)) >= 2
-    )
+    pin = pinning_possible(args.no_pin)
     if pin:
         os.sched_setaffinity(0, {LOADGEN_CPU})
     base = args.dir or Path(tempfile.gettempdir())
