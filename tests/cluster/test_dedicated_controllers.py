@@ -84,8 +84,11 @@ def test_dedicated_controllers_and_a_broker_outside_the_quorum(tmp_path: Path) -
     with running_cluster(tmp_path, size=4, roles=ROLES, settings=settings) as cluster:
         assert cluster.voters_for(4) == cluster.voters_for(2)
         assert "4@" not in cluster.voters_for(4)
-        md = cluster.metadata([4])
-        assert md is not None
+        md = wait_until(
+            lambda: (m := cluster.metadata([4])) is not None and m.controller_id >= 0 and m,
+            30,
+            "metadata naming a controller",
+        )
         assert sorted(md.brokers) == [2, 3, 4], "the dedicated controller is not a broker"
         assert md.controller_id in (2, 3, 4), "clients are pointed at a broker they can reach"
 
