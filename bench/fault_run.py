@@ -6,7 +6,12 @@ seconds (10) on a broker picked at random (``--seed``; printed), and healed at t
 * ``kill``: SIGKILL, restarted (same data directory) at the next step;
 * ``pause``: SIGSTOP, SIGCONT at the next step (longer than ``broker.session.timeout.ms``, so
   the controller fences it and its partitions move);
-* ``partition``: the broker is cut off. Every connection goes through a TCP proxy: one in
+* ``partition``: the broker is cut off from the other brokers while clients still reach it.
+  With root (and ``ip`` and ``iptables``; ``--network namespaces``, the default then) every
+  broker runs in a network namespace of its own (``bench/netns.py``) and the kernel drops
+  every packet between the cut broker and the others: Raft, heartbeats and replica fetches
+  in both directions. Otherwise (``--network proxies``) every connection goes through a TCP
+  proxy: one in
   front of each broker's client port (clients and replica fetchers use it: it is the advertised
   address) and one per ordered pair of brokers on the controller ports (each broker's
   ``--voters`` names the proxies meant for it). A cut blackholes every proxy leading to the
@@ -57,6 +62,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+
+if __package__ in (None, ""):  # run as ``python bench/fault_run.py``: the repository root
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.netns import NamespaceNetwork
 
 #: Bytes a proxy copies per read (bounds its memory per connection).
 PROXY_CHUNK_BYTES: Final = 256 * 1024
@@ -233,9 +242,15 @@ class Cluster:
     client_proxies: dict[int, Proxy]
     #: (from, to) -> the proxy ``from`` uses to reach ``to``'s controller port.
     controller_proxies: dict[tuple[int, int], Proxy]
+    #: The namespaces the brokers run in (then there are no proxies).
+    network: NamespaceNetwork | None = None
 
     @property
     def bootstrap(self) -> str:
+        if self.network is not None:
+            return ",".join(
+                f"{self.network.hosts[n]}:{node.port}" for n, node in self.nodes.items()
+            )
         return ",".join(f"127.0.0.1:{p.listen_port}" for p in self.client_proxies.values())
 
     def proxies_of(self, node: int) -> list[Proxy]:
@@ -245,8 +260,13 @@ class Cluster:
         return out
 
 
-def build_cluster(args: argparse.Namespace, root: Path) -> Cluster:
+def build_cluster(
+    args: argparse.Namespace, root: Path, network: NamespaceNetwork | None = None
+) -> Cluster:
     from broker.metadata.meta_properties import new_cluster_id
+
+    if network is not None:
+        return _build_namespaced(args, root, network, new_cluster_id())
 
     ids = list(range(1, args.brokers + 1))
     base = args.base_port
@@ -295,6 +315,50 @@ def build_cluster(args: argparse.Namespace, root: Path) -> Cluster:
         {n: Proxy(proxy_port[n], port[n]) for n in ids},
         {(a, b): Proxy(p, controller_port[b]) for (a, b), p in pair_port.items()},
     )
+
+
+def _build_namespaced(
+    args: argparse.Namespace, root: Path, network: NamespaceNetwork, cluster_id: str
+) -> Cluster:
+    """Every broker in its own namespace, on its own address (same ports everywhere)."""
+    ids = list(range(1, args.brokers + 1))
+    port, controller_port = args.base_port, args.base_port + 100
+    voters = ",".join(f"{m}@{network.hosts[m]}:{controller_port}" for m in ids)
+    settings = {"cluster.id": cluster_id, **BROKER_SETTINGS}
+    nodes = {}
+    for n in ids:
+        command = [
+            *network.exec_prefix(n),
+            sys.executable,
+            "-c",
+            "from broker.cli import main; main()",
+            "broker",
+            "start",
+            "--node-id",
+            str(n),
+            "--host",
+            network.hosts[n],
+            "--port",
+            str(port),
+            "--controller-port",
+            str(controller_port),
+            "--voters",
+            voters,
+            "--data-dir",
+            str(root / f"broker-{n}"),
+        ]
+        for key, value in settings.items():
+            command += ["--set", f"{key}={value}"]
+        nodes[n] = Node(
+            n,
+            port,
+            controller_port,
+            port,
+            root / f"broker-{n}",
+            root / f"broker-{n}.log",
+            command,
+        )
+    return Cluster(nodes, {}, {}, network)
 
 
 # -- clients (confluent-kafka, on threads) ------------------------------------------------------
@@ -516,6 +580,8 @@ def inject(kind: str, node: Node, cluster: Cluster) -> None:
     elif kind == "pause":
         node.signal(signal.SIGSTOP)
         node.paused = True
+    elif cluster.network is not None:
+        cluster.network.cut_off(node.node)
     else:
         for p in cluster.proxies_of(node.node):
             p.cut()
@@ -527,6 +593,8 @@ def heal(kind: str, node: Node, cluster: Cluster) -> None:
     elif kind == "pause":
         node.signal(signal.SIGCONT)
         node.paused = False
+    elif cluster.network is not None:
+        cluster.network.heal(node.node)
     else:
         for p in cluster.proxies_of(node.node):
             p.heal()
@@ -626,7 +694,26 @@ async def run(args: argparse.Namespace) -> int:
     os.makedirs(root, exist_ok=True)
     print(f"seed {args.seed}; broker output in {root}", file=sys.stderr, flush=True)
     rng = random.Random(args.seed)
-    cluster = build_cluster(args, root)
+    network = None
+    if args.network == "namespaces":
+        network = NamespaceNetwork(args.brokers)
+        network.__enter__()
+    print(f"network: {args.network}", file=sys.stderr, flush=True)
+    try:
+        return await _run(args, root, temporary, rng, network)
+    finally:
+        if network is not None:
+            network.__exit__()
+
+
+async def _run(
+    args: argparse.Namespace,
+    root: Path,
+    temporary: bool,
+    rng: random.Random,
+    network: NamespaceNetwork | None,
+) -> int:
+    cluster = build_cluster(args, root, network)
     proxies = [*cluster.client_proxies.values(), *cluster.controller_proxies.values()]
     for p in proxies:
         await p.start()
@@ -697,6 +784,7 @@ async def run(args: argparse.Namespace) -> int:
         {
             "command": " ".join(["python", "bench/fault_run.py", *sys.argv[1:]]),
             "seed": args.seed,
+            "network": args.network,
             "fault_minutes": args.minutes,
             "elapsed_s": round(time.monotonic() - started, 1),
             "rate": args.rate,
@@ -749,7 +837,17 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     parser.add_argument("--seed", type=int, default=None, help="default: random (printed)")
     parser.add_argument("--out", default=None, help="write the summary as JSON here")
+    parser.add_argument(
+        "--network",
+        choices=["namespaces", "proxies"],
+        default=None,
+        help="how a partition cuts a broker off (default: namespaces when possible)",
+    )
     args = parser.parse_args()
+    if args.network is None:
+        args.network = "proxies" if NamespaceNetwork.unavailable() else "namespaces"
+    elif args.network == "namespaces" and (reason := NamespaceNetwork.unavailable()):
+        parser.error(f"--network namespaces: {reason}")
     if args.brokers < 3:
         parser.error("--brokers must be at least 3 (the topic has replication factor 3)")
     if args.seed is None:

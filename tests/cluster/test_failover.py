@@ -21,11 +21,12 @@ from typing import Any
 import pytest
 from cluster_harness import (
     BlackholeProxy,
-    NamespaceNetwork,
     ProcessCluster,
     running_cluster,
     wait_until,
 )
+
+from bench.netns import NamespaceNetwork
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 
