@@ -280,27 +280,15 @@ def build_cluster(
         voters = ",".join(
             f"{m}@127.0.0.1:{controller_port[m] if m == n else pair_port[(n, m)]}" for m in ids
         )
-        command = [
-            sys.executable,
-            "-c",
-            "from broker.cli import main; main()",
-            "broker",
-            "start",
-            "--node-id",
-            str(n),
-            "--port",
-            str(port[n]),
-            "--controller-port",
-            str(controller_port[n]),
-            "--voters",
+        command = broker_command(
+            n,
+            "127.0.0.1",
+            port[n],
+            controller_port[n],
             voters,
-            "--data-dir",
-            str(root / f"broker-{n}"),
-            "--set",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{proxy_port[n]}",
-        ]
-        for key, value in settings.items():
-            command += ["--set", f"{key}={value}"]
+            root,
+            {**settings, "advertised.listeners": f"PLAINTEXT://127.0.0.1:{proxy_port[n]}"},
+        )
         nodes[n] = Node(
             n,
             port[n],
@@ -317,6 +305,40 @@ def build_cluster(
     )
 
 
+def broker_command(
+    node: int,
+    host: str,
+    port: int,
+    controller_port: int,
+    voters: str,
+    root: Path,
+    settings: Mapping[str, str],
+) -> list[str]:
+    """``samsa broker start`` for ``node``, data in ``root/broker-N``."""
+    command = [
+        sys.executable,
+        "-c",
+        "from broker.cli import main; main()",
+        "broker",
+        "start",
+        "--node-id",
+        str(node),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--controller-port",
+        str(controller_port),
+        "--voters",
+        voters,
+        "--data-dir",
+        str(root / f"broker-{node}"),
+    ]
+    for key, value in settings.items():
+        command += ["--set", f"{key}={value}"]
+    return command
+
+
 def _build_namespaced(
     args: argparse.Namespace, root: Path, network: NamespaceNetwork, cluster_id: str
 ) -> Cluster:
@@ -327,28 +349,9 @@ def _build_namespaced(
     settings = {"cluster.id": cluster_id, **BROKER_SETTINGS}
     nodes = {}
     for n in ids:
-        command = [
-            *network.exec_prefix(n),
-            sys.executable,
-            "-c",
-            "from broker.cli import main; main()",
-            "broker",
-            "start",
-            "--node-id",
-            str(n),
-            "--host",
-            network.hosts[n],
-            "--port",
-            str(port),
-            "--controller-port",
-            str(controller_port),
-            "--voters",
-            voters,
-            "--data-dir",
-            str(root / f"broker-{n}"),
-        ]
-        for key, value in settings.items():
-            command += ["--set", f"{key}={value}"]
+        command = network.exec_prefix(n) + broker_command(
+            n, network.hosts[n], port, controller_port, voters, root, settings
+        )
         nodes[n] = Node(
             n,
             port,
