@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from cluster_harness import free_ports
+from support.client_helpers import eventually
 
 from broker.app import Broker
 from broker.config import load_config
@@ -38,14 +39,8 @@ SETTINGS = {
 
 
 async def wait_until(condition: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_S} s: {what}")
-        await asyncio.sleep(POLL_S)
+    """``condition()`` once it is truthy; fails after DEADLINE_S."""
+    return await eventually(condition, DEADLINE_S, what)
 
 
 class InProcessCluster:

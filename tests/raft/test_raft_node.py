@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.client_helpers import eventually
 
 from broker.raft.core import NotLeaderError, RaftConfig
 from broker.raft.log import Entry
@@ -20,18 +20,11 @@ from broker.raft.transport import InProcessNetwork
 
 VOTERS = frozenset({1, 2, 3})
 DEADLINE_S = 10.0  # generous on a busy machine; elections take a few hundred ms
-POLL_S = 0.005  # how often a condition is checked while waiting for it
 
 
 async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Check ``condition`` every POLL_S until it holds; fail after DEADLINE_S."""
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        if condition():
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_S} s: {what}")
-        await asyncio.sleep(POLL_S)
+    """Check ``condition`` until it holds; fail after DEADLINE_S."""
+    await eventually(condition, DEADLINE_S, what)
 
 
 class Cluster:

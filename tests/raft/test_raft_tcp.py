@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.client_helpers import eventually
 
 from broker.raft.core import RaftConfig
 from broker.raft.log import Entry, Snapshot
@@ -46,7 +47,6 @@ from broker.raft.wire import (
 )
 
 DEADLINE_S = 15.0
-POLL_S = 0.005
 
 MESSAGES: list[Message] = [
     PreVoteRequest(term=3, sender=1, receiver=2, last_log_index=7, last_log_term=2),
@@ -156,11 +156,8 @@ def free_ports(count: int) -> list[int]:
 
 
 async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_S} s: {what}")
-        await asyncio.sleep(POLL_S)
+    """Check ``condition`` until it holds; fail after DEADLINE_S."""
+    await eventually(condition, DEADLINE_S, what)
 
 
 class TcpQuorum:

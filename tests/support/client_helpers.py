@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from client import Consumer, TopicPartition
 from client.consumer.records import ConsumerRecord
+
+T = TypeVar("T")
 
 #: Default deadline of a wait in the client tests.
 WAIT_S: Final = 20.0
@@ -17,16 +20,16 @@ POLL_S: Final = 0.02
 
 
 async def eventually(
-    condition: Callable[[], bool | Awaitable[bool]], timeout_s: float = WAIT_S, what: str = ""
-) -> None:
-    """Wait until ``condition()`` holds; fail the test after ``timeout_s``."""
+    condition: Callable[[], T | Awaitable[T]], timeout_s: float = WAIT_S, what: str = ""
+) -> T:
+    """Wait until ``condition()`` is truthy and return it; fail the test after ``timeout_s``."""
     deadline = time.monotonic() + timeout_s
     while True:
         result = condition()
-        if not isinstance(result, bool):
+        if inspect.isawaitable(result):
             result = await result
         if result:
-            return
+            return cast(T, result)
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout_s} s: {what}")
         await asyncio.sleep(POLL_S)
