@@ -21,6 +21,17 @@ A pass over one log:
    segments deleted, the swaps renamed into place. ``recover_directory`` finishes or discards
    a swap interrupted by a crash.
 
+   A group of which nothing survives is not swapped in as an empty segment: its segments are
+   deleted (offsets in the gap read as the next batch), except when the group starts at the
+   log's first segment, which stays, empty, so that the log start offset does not move.
+
+Damage (README "Unreadable data"): a batch whose header is sound (CRC-32C, magic, offsets) but
+whose records cannot be read (decompression or record decoding fails) is kept byte for byte and
+contributes no key to the offset map; a segment whose framing is unsound (a CRC mismatch, an
+impossible length, offsets out of order) is not rewritten at all and contributes no key. Each
+finding is logged once (``UnreadableBatches`` remembers it across restarts) and counted; the
+rest of the log is compacted as usual.
+
 The cleaner is synchronous; the broker runs it in a thread. It reads closed segments without
 the log's lock and takes the lock only to swap, checking that the segments it cleaned are still
 there (a concurrent truncation or retention makes it discard the group).
@@ -29,8 +40,10 @@ there (a concurrent truncation or retention makes it discard the group).
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import struct
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +65,8 @@ from broker.storage.names import (
 from broker.storage.recovery import log_swap_name
 from broker.storage.scan import iter_file_batches
 from broker.storage.segment import BatchMeta, LogSegment
+from broker.storage.unreadable import UnreadableBatches
+from protocol.errors import CorruptMessageError
 from protocol.records import (
     ATTRIBUTES_OFFSET,
     BATCH_HEADER_SIZE,
@@ -66,6 +81,8 @@ from protocol.records import (
 )
 
 __all__ = ["DEFAULT_MAX_OFFSET_MAP_ENTRIES", "CleanResult", "Cleaner"]
+
+log = logging.getLogger("samsa.storage.cleaner")
 
 #: Bound on the keys one pass remembers (Kafka's dedupe buffer plays this role). A Python dict
 #: entry with a short bytes key costs ~150 bytes, so the default holds ~75 MiB at most.
@@ -89,7 +106,23 @@ class CleanResult:
     bytes_after: int = 0
     records_removed: int = 0
     groups_aborted: int = 0
+    #: Unreadable batches the pass kept as they were (found now or before).
+    unreadable_batches: int = 0
+    #: Damaged segments the pass left as they were (found now or before).
+    damaged_segments: int = 0
+    #: Segments deleted because nothing in them survived.
+    segments_deleted: int = 0
     groups: list[tuple[int, int]] = field(default_factory=list)
+
+
+class _DamagedSegment(Exception):
+    """A segment's framing is unsound at ``position``: the pass leaves the segment alone."""
+
+    def __init__(self, segment: LogSegment, position: int, reason: str) -> None:
+        super().__init__(reason)
+        self.segment = segment
+        self.position = position
+        self.reason = reason
 
 
 def _encode_record(offset_delta: int, timestamp_delta: int, record: Record) -> bytes:
@@ -152,11 +185,107 @@ def _iter_segment(seg: LogSegment) -> Iterator[tuple[int, RecordBatch]]:
         yield from iter_file_batches(fd, 0, seg.size)
 
 
+def _read_segment(seg: LogSegment, upper: int) -> Iterator[tuple[int, RecordBatch]]:
+    """Every batch of the closed segment ``[seg.base_offset, upper)``, each with a sound header
+    (CRC-32C, magic, codec id, offsets increasing inside the segment's range). Raises
+    ``_DamagedSegment`` at the first batch that is not, or if the batches do not end exactly at
+    the end of the file (a cut-off or impossible batch length)."""
+    size = seg.size
+    next_min = seg.base_offset
+    end = 0
+    for position, batch in _iter_segment(seg):
+        try:
+            batch.validate(check_offset_delta=False)
+        except CorruptMessageError as exc:
+            raise _DamagedSegment(seg, position, str(exc)) from None
+        last = batch.base_offset + batch.last_offset_delta
+        if batch.base_offset < next_min or last >= upper:
+            raise _DamagedSegment(
+                seg,
+                position,
+                f"batch offsets {batch.base_offset}-{last} are not inside [{next_min}, {upper})",
+            )
+        next_min = last + 1
+        end = position + batch.size_in_bytes
+        yield position, batch
+    if end != size:
+        raise _DamagedSegment(
+            seg, end, f"no whole batch at position {end} of {size} (a cut-off or bad length)"
+        )
+
+
+def _decode(batch: RecordBatch) -> list[Record]:
+    """The batch's records; CorruptMessageError if they cannot be read or lie outside the
+    batch's offsets."""
+    records = list(batch.records())
+    first, last = batch.base_offset, batch.base_offset + batch.last_offset_delta
+    for record in records:
+        if not first <= record.offset <= last:
+            raise CorruptMessageError(
+                f"record offset {record.offset} outside the batch's offsets {first}-{last}"
+            )
+    return records
+
+
 class Cleaner:
     """Compacts logs; see the module doc."""
 
     def __init__(self, *, max_offset_map_entries: int = DEFAULT_MAX_OFFSET_MAP_ENTRIES) -> None:
         self.max_offset_map_entries = max_offset_map_entries
+        # What was found unreadable in each log (loaded on the log's first pass).
+        self._findings: weakref.WeakKeyDictionary[PartitionLog, UnreadableBatches] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    # -- damage counters -----------------------------------------------------------------------
+
+    @property
+    def unreadable_batches(self) -> int:
+        """Unreadable batches kept as they are, in the open logs the cleaner has passed over
+        (each counted once, whenever it was found)."""
+        return sum(len(f.batches) for f in list(self._findings.values()))
+
+    @property
+    def damaged_segments(self) -> int:
+        """Segments left as they are because their framing is unsound (as above)."""
+        return sum(len(f.segments) for f in list(self._findings.values()))
+
+    def _findings_of(self, log_: PartitionLog) -> UnreadableBatches:
+        found = self._findings.get(log_)
+        if found is None:
+            found = self._findings[log_] = UnreadableBatches.load(log_.directory)
+        return found
+
+    @staticmethod
+    def _report_batch(
+        log_: PartitionLog, findings: UnreadableBatches, batch: RecordBatch, reason: str
+    ) -> None:
+        if findings.add_batch(batch.base_offset, batch.crc):
+            log.warning(
+                "%s: the batch at offset %d (offsets %d-%d, %d bytes) cannot be read (%s); "
+                "compaction keeps it as it is and leaves its keys out",
+                log_.tp,
+                batch.base_offset,
+                batch.base_offset,
+                batch.base_offset + batch.last_offset_delta,
+                batch.size_in_bytes,
+                reason,
+            )
+
+    @staticmethod
+    def _report_segment(
+        log_: PartitionLog, findings: UnreadableBatches, damage: _DamagedSegment
+    ) -> None:
+        seg = damage.segment
+        if findings.add_segment(seg.base_offset, seg.size):
+            log.warning(
+                "%s: segment %s is damaged at position %d (%s); compaction leaves the whole "
+                "segment as it is and leaves its keys out",
+                log_.tp,
+                seg.file.path.name,
+                damage.position,
+                damage.reason,
+            )
 
     # -- what to clean -------------------------------------------------------------------------
 
@@ -203,34 +332,80 @@ class Cleaner:
         dirty = [(s, u) for s, u in cleanable if u > first_dirty]
         if not dirty:
             return None
-        offset_map, end_offset = self._build_offset_map(dirty)
+        findings = self._findings_of(log)
+        damaged = {
+            s.base_offset for s, _ in cleanable if findings.is_damaged(s.base_offset, s.size)
+        }
+        offset_map, end_offset = self._build_offset_map(log, dirty, findings, damaged)
         to_clean = [(s, u) for s, u in cleanable if s.base_offset < end_offset]
         result = CleanResult(first_dirty, end_offset)
         horizon_ms = now_ms - log.config.delete_retention_ms
-        for group in self._group(log, to_clean):
-            self._clean_group(log, group, offset_map, first_dirty, horizon_ms, result)
+        for run in _runs(to_clean, damaged):
+            for group in self._group(log, run):
+                try:
+                    self._clean_group(
+                        log, group, offset_map, first_dirty, horizon_ms, findings, result
+                    )
+                except _DamagedSegment as damage:
+                    # Damage found while rewriting (it appeared after the segment was read
+                    # for the offset map): this group waits; the next pass leaves the segment.
+                    self._report_segment(log, findings, damage)
+                    result.groups_aborted += 1
+        result.damaged_segments = sum(
+            1 for s, _ in to_clean if findings.is_damaged(s.base_offset, s.size)
+        )
+        findings.prune(
+            log_start_offset=log.log_start_offset,
+            log_end_offset=log.log_end_offset,
+            bases={s.base_offset for s in log.segments},
+        )
         if not result.groups_aborted:
             log.cleaner_checkpoint = max(log.cleaner_checkpoint, end_offset)
         return result
 
     def _build_offset_map(
-        self, dirty: list[tuple[LogSegment, int]]
+        self,
+        log_: PartitionLog,
+        dirty: list[tuple[LogSegment, int]],
+        findings: UnreadableBatches,
+        damaged: set[int],
     ) -> tuple[dict[bytes, int], int]:
         offset_map: dict[bytes, int] = {}
         end_offset = dirty[0][1]
         for n, (seg, upper) in enumerate(dirty):
             segment_map: dict[bytes, int] = {}
-            for _pos, batch in _iter_segment(seg):
-                if batch.is_control:
-                    continue
-                for record in batch.records():
-                    if record.key is not None:
-                        segment_map[record.key] = record.offset
+            if seg.base_offset not in damaged:
+                try:
+                    self._map_segment(log_, seg, upper, findings, segment_map)
+                except _DamagedSegment as damage:
+                    self._report_segment(log_, findings, damage)
+                    damaged.add(seg.base_offset)
+                    segment_map.clear()
             if n > 0 and len(offset_map) + len(segment_map) > self.max_offset_map_entries:
                 break
             offset_map.update(segment_map)
             end_offset = upper
         return offset_map, end_offset
+
+    def _map_segment(
+        self,
+        log_: PartitionLog,
+        seg: LogSegment,
+        upper: int,
+        findings: UnreadableBatches,
+        segment_map: dict[bytes, int],
+    ) -> None:
+        for _pos, batch in _read_segment(seg, upper):
+            if batch.is_control:
+                continue
+            try:
+                records = _decode(batch)
+            except CorruptMessageError as exc:
+                self._report_batch(log_, findings, batch, str(exc))
+                continue
+            for record in records:
+                if record.key is not None:
+                    segment_map[record.key] = record.offset
 
     def _group(
         self, log: PartitionLog, segments: list[tuple[LogSegment, int]]
@@ -262,6 +437,7 @@ class Cleaner:
         offset_map: dict[bytes, int],
         first_dirty: int,
         horizon_ms: int,
+        findings: UnreadableBatches,
         result: CleanResult,
     ) -> None:
         directory = log.directory
@@ -270,15 +446,20 @@ class Cleaner:
         cleaned_log = directory / offset_file_name(base, LOG_SUFFIX + CLEANED_SUFFIX)
         metas: list[BatchMeta] = []
         before = sum(seg.size for seg, _ in group)
+        unreadable = 0
         try:
             fd = os.open(cleaned_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise LogStorageError(f"cannot create {cleaned_log}: {exc}") from exc
         try:
             position = 0
-            for seg, _upper in group:
-                for _pos, batch in _iter_segment(seg):
+            for seg, seg_upper in group:
+                for _pos, batch in _read_segment(seg, seg_upper):
                     out = self._filter_batch(batch, offset_map, first_dirty, horizon_ms, result)
+                    if isinstance(out, _Unreadable):
+                        self._report_batch(log, findings, batch, out.reason)
+                        unreadable += 1
+                        out = batch.buffer  # kept byte for byte
                     if out is None:
                         continue
                     _write_all(fd, out, cleaned_log)
@@ -293,9 +474,19 @@ class Cleaner:
                     position += len(out)
             os.fsync(fd)
         except OSError as exc:
-            raise LogStorageError(f"cannot write {cleaned_log}: {exc}") from exc
-        finally:
             os.close(fd)
+            _discard(cleaned_log)
+            raise LogStorageError(f"cannot write {cleaned_log}: {exc}") from exc
+        except BaseException:
+            os.close(fd)
+            _discard(cleaned_log)
+            raise
+        os.close(fd)
+        old = [seg for seg, _ in group]
+        if not metas and log.segments[0] is not old[0]:
+            _discard(cleaned_log)
+            self._delete_group(log, old, result)
+            return
         new = LogSegment.open_closed(
             directory,
             base,
@@ -307,9 +498,13 @@ class Cleaner:
         new.build_indexes(metas)
         index_cleaned = directory / offset_file_name(base, INDEX_SUFFIX + CLEANED_SUFFIX)
         time_cleaned = directory / offset_file_name(base, TIME_INDEX_SUFFIX + CLEANED_SUFFIX)
-        write_index_file(index_cleaned, new.offset_index.to_bytes(), sync=True)
-        write_index_file(time_cleaned, new.time_index.to_bytes(), sync=True)
-        old = [seg for seg, _ in group]
+        try:
+            write_index_file(index_cleaned, new.offset_index.to_bytes(), sync=True)
+            write_index_file(time_cleaned, new.time_index.to_bytes(), sync=True)
+        except LogStorageError:
+            for path in (cleaned_log, index_cleaned, time_cleaned):
+                _discard(path)
+            raise
         with log.lock:
             if not _still_present(log, old):
                 for path in (cleaned_log, index_cleaned, time_cleaned):
@@ -325,7 +520,27 @@ class Cleaner:
         result.segments_after += 1
         result.bytes_before += before
         result.bytes_after += position
-        result.groups.append((base, upper))
+        result.unreadable_batches += unreadable
+        result.groups.append((base, group[-1][1]))
+
+    @staticmethod
+    def _delete_group(log: PartitionLog, old: list[LogSegment], result: CleanResult) -> None:
+        """Nothing in ``old`` survived: delete the segments instead of swapping in an empty
+        one. A crash in the middle leaves some of them, still valid (cleaned again later).
+        The log's first segment is never deleted here: it anchors the log start offset."""
+        size = sum(seg.size for seg in old)
+        with log.lock:
+            if log.segments[0] is old[0] or not log.remove_segments(old):
+                result.groups_aborted += 1
+                return
+            try:
+                for seg in old:
+                    seg.delete_files()
+            finally:
+                fsync_dir(log.directory)
+        result.segments_before += len(old)
+        result.segments_deleted += len(old)
+        result.bytes_before += size
 
     @staticmethod
     def _filter_batch(
@@ -334,10 +549,13 @@ class Cleaner:
         first_dirty: int,
         horizon_ms: int,
         result: CleanResult,
-    ) -> bytes | memoryview | None:
+    ) -> bytes | memoryview | _Unreadable | None:
         if batch.is_control:
             return batch.buffer
-        records = list(batch.records())
+        try:
+            records = _decode(batch)
+        except CorruptMessageError as exc:
+            return _Unreadable(str(exc))
         drop_tombstones = (
             batch.base_offset + batch.last_offset_delta < first_dirty
             and batch.max_timestamp < horizon_ms
@@ -355,6 +573,36 @@ class Cleaner:
         if not kept:
             return None
         return rebuild_batch(batch, kept)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """``_filter_batch``'s answer for a batch whose records cannot be read."""
+
+    reason: str
+
+
+def _runs(
+    segments: list[tuple[LogSegment, int]], damaged: set[int]
+) -> Iterator[list[tuple[LogSegment, int]]]:
+    """The runs of consecutive segments between damaged ones (which are left out)."""
+    run: list[tuple[LogSegment, int]] = []
+    for seg, upper in segments:
+        if seg.base_offset in damaged:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append((seg, upper))
+    if run:
+        yield run
+
+
+def _discard(path: Path) -> None:
+    try:
+        remove_if_exists(path)
+    except LogStorageError as exc:
+        log.warning("cannot delete %s: %s (deleted when the log next opens)", path, exc)
 
 
 def _write_all(fd: int, data: bytes | memoryview, path: Path) -> None:

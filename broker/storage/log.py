@@ -787,6 +787,27 @@ class PartitionLog:
                 seg.close()
             return True
 
+    def remove_segments(self, old: Sequence[LogSegment]) -> bool:
+        """Take ``old`` out of the log (compaction left nothing in them; the caller deletes
+        their files). Offsets in the gap read as the next batch. False, and nothing changes,
+        unless ``old`` are consecutive closed segments that are neither the first (it anchors
+        the log start offset) nor the active one."""
+        with self.lock:
+            segments = self._segments
+            try:
+                i = next(n for n, s in enumerate(segments) if s is old[0])
+            except StopIteration:
+                return False
+            if i == 0 or segments[i : i + len(old)] != list(old):
+                return False
+            if i + len(old) >= len(segments):
+                return False
+            self._set_segments([*segments[:i], *segments[i + len(old) :]])
+            for seg in old:
+                if seg in self._pending_index_persist:
+                    self._pending_index_persist.remove(seg)
+            return True
+
     # -- flushing ------------------------------------------------------------------------------
 
     def prepare_flush(self) -> FlushJob | None:
