@@ -9,9 +9,11 @@ can come between the check and the write. Idempotence comes first: a retried bat
 written already (same producer id, epoch and sequence) is answered with its original offsets,
 never as a conflict.
 
-Otherwise it behaves as Produce v8: one batch per partition, internal topics refused, acks=all
-waits for the high watermark within ``timeout_ms``, acks=1 for the durability of the flush
-policy. acks=0 is refused (INVALID_REQUIRED_ACKS): a conflict must be answered.
+Otherwise it behaves as Produce v8: one batch per partition, every record validated (a refused
+batch answers INVALID_RECORD or CORRUPT_MESSAGE with ``error_message`` naming the first problem
+and the record's index; the response has no ``record_errors``), internal topics refused,
+acks=all waits for the high watermark within ``timeout_ms``, acks=1 for the durability of the
+flush policy. acks=0 is refused (INVALID_REQUIRED_ACKS): a conflict must be answered.
 
 Advertised only to Samsa's client (see ``api_versions``), so stock clients never see it.
 """

@@ -17,6 +17,11 @@ handler returns (idempotent producers pipeline requests and rely on that order).
   produce waited, NOT_ENOUGH_REPLICAS_AFTER_APPEND (written, maybe not replicated), as Kafka
   answers.
 
+Every batch is validated record by record first (``protocol.records.validate``, Kafka's
+rules): a refused batch appends nothing and its partition answers INVALID_RECORD or
+CORRUPT_MESSAGE; from v8 on with ``error_message`` naming the first problem and, when it is
+about records, ``record_errors`` (each refused record's index in the batch and why).
+
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
@@ -37,6 +42,7 @@ from broker.replication.manager import DURABILITY_TIMEOUT_S
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import ProduceRequest, ProduceResponse
+from protocol.records.validate import RecordError, RecordValidationError
 
 __all__ = [
     "MIN_SERVED_VERSION",
@@ -53,6 +59,7 @@ MIN_SERVED_VERSION: Final = 3
 
 _TopicResponse = ProduceResponse.TopicProduceResponse
 _PartitionResponse = ProduceResponse.TopicProduceResponse.PartitionProduceResponse
+_RecordError = _PartitionResponse.BatchIndexAndErrorMessage
 
 #: Most a produce waits for acks=all: Kafka bounds it by the request's timeout_ms; this
 #: bounds a silly timeout_ms too.
@@ -61,14 +68,28 @@ MAX_PRODUCE_TIMEOUT_MS: Final = 300_000
 _VALID_ACKS: Final = (0, 1, -1)
 
 
-def _failed(index: int, code: ErrorCode, message: str | None, version: int) -> _PartitionResponse:
+def _failed(
+    index: int,
+    code: ErrorCode,
+    message: str | None,
+    version: int,
+    record_errors: Sequence[RecordError] = (),
+) -> _PartitionResponse:
+    if version < 8:
+        return _PartitionResponse(
+            index=index, error_code=code, base_offset=-1, log_append_time_ms=-1, log_start_offset=-1
+        )
     return _PartitionResponse(
         index=index,
         error_code=code,
         base_offset=-1,
         log_append_time_ms=-1,
         log_start_offset=-1,
-        error_message=message if version >= 8 else None,
+        record_errors=[
+            _RecordError(batch_index=e.batch_index, batch_index_error_message=e.message)
+            for e in record_errors
+        ],
+        error_message=message,
     )
 
 
@@ -110,6 +131,12 @@ def handle_produce(
                 result = partition.append_records_as_leader(
                     records, required_acks=acks, now_ms=now_ms
                 )
+            except RecordValidationError as exc:
+                partition_responses.append(
+                    _failed(data.index, exc.code, exc.message, version, exc.record_errors)
+                )
+                failed = True
+                continue
             except KafkaError as exc:
                 partition_responses.append(_failed(data.index, exc.code, exc.message, version))
                 failed = True

@@ -12,8 +12,10 @@ leader counting with its *durable* end (fsynced under ``log.flush.policy=group``
 As follower it appends the leader's batches as they are (offsets and leader epochs kept),
 truncates when its log diverged, and takes the leader's high watermark.
 
-Appends validate each batch once (header and CRC-32C, never individual records), check the
-producer's sequence, patch base offset and leader epoch in place and write with one call.
+Leader appends validate each batch once: its header and CRC-32C, then every record
+(``protocol.records.validate``, as Kafka's log validator); follower appends and recovery check
+header and CRC-32C only. Then appends check the producer's sequence, patch base offset and
+leader epoch in place and write with one call.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from broker.replication.isr import (
     out_of_sync_replicas,
     record_fetch,
 )
+from broker.storage.config import CleanupPolicy
 from broker.storage.log import PartitionLog
 from broker.storage.names import TopicPartition
 from broker.storage.slice import FileSlice
@@ -64,6 +67,7 @@ from protocol.records import (
     RecordBatch,
     iter_batches,
 )
+from protocol.records.validate import validate_records
 
 __all__ = [
     "MAX_HIGH_WATERMARK_WAITERS",
@@ -381,7 +385,7 @@ class Partition:
                 f"min.insync.replicas={self.min_insync_replicas}"
             )
         batch = _single_batch(records)
-        batch.validate()
+        batch.validate_integrity()
         size = batch.size_in_bytes
         log = self.log
         limit = log.config.max_message_bytes
@@ -393,6 +397,7 @@ class Partition:
             raise InvalidRecordError("clients may not write control batches")
         if batch.is_transactional:
             raise InvalidTxnStateError("transactions are not supported by this broker")
+        validate_records(batch, compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy)
         producer_id = batch.producer_id
         if producer_id >= 0:
             first_seq = batch.base_sequence

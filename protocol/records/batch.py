@@ -281,12 +281,36 @@ class RecordBatch:
     def validate(self, *, check_offset_delta: bool = True) -> None:
         """Check the batch's framing and CRC without decoding records.
 
-        Raises CorruptMessageError naming the first problem found: wrong magic, a buffer that is
-        not exactly ``12 + batch_length`` bytes, a batch length below the header size, a bad
-        CRC-32C, a negative or implausible record count, an unknown codec id (5-7; treated as
-        corruption rather than UNSUPPORTED_COMPRESSION_TYPE because no codec has that id), and,
-        when ``check_offset_delta``, ``records_count != last_offset_delta + 1`` for non-empty
+        Raises CorruptMessageError naming the first problem found: those of
+        ``validate_integrity()``, then a negative or implausible record count and, when
+        ``check_offset_delta``, ``records_count != last_offset_delta + 1`` for non-empty
         batches (compaction may legitimately leave gaps, so followers and recovery may skip it).
+        """
+        self.validate_integrity()
+        count = self.records_count
+        if count < 0:
+            raise CorruptMessageError(f"record batch has negative records count {count}")
+        if check_offset_delta and count > 0 and count != self.last_offset_delta + 1:
+            raise CorruptMessageError(
+                f"record batch has {count} records but last offset delta "
+                f"{self.last_offset_delta} (expected {count - 1})"
+            )
+        size = LOG_OVERHEAD + self.batch_length
+        codec = self.attributes & _COMPRESSION_MASK
+        if codec == Compression.NONE and count * MIN_RECORD_SIZE > size - BATCH_HEADER_SIZE:
+            raise CorruptMessageError(
+                f"record batch claims {count} records but its {size - BATCH_HEADER_SIZE}-byte "
+                f"payload cannot hold them"
+            )
+
+    def validate_integrity(self) -> None:
+        """Check that the batch arrived whole and unaltered, without looking at its counts.
+
+        Raises CorruptMessageError for wrong magic, a buffer that is not exactly
+        ``12 + batch_length`` bytes, a batch length below the header size, a bad CRC-32C, or an
+        unknown codec id (5-7; treated as corruption rather than UNSUPPORTED_COMPRESSION_TYPE
+        because no codec has that id). The produce path checks the rest itself
+        (``protocol.records.validate``), answering INVALID_RECORD as Kafka does.
         """
         buf = self._buf
         if self.magic != MAGIC:
@@ -305,22 +329,9 @@ class RecordBatch:
             raise CorruptMessageError(
                 f"record batch CRC mismatch: stored {self.crc:#010x}, computed {computed:#010x}"
             )
-        count = self.records_count
-        if count < 0:
-            raise CorruptMessageError(f"record batch has negative records count {count}")
         codec = self.attributes & _COMPRESSION_MASK
         if codec > Compression.ZSTD:
             raise CorruptMessageError(f"record batch has unknown compression codec id {codec}")
-        if check_offset_delta and count > 0 and count != self.last_offset_delta + 1:
-            raise CorruptMessageError(
-                f"record batch has {count} records but last offset delta "
-                f"{self.last_offset_delta} (expected {count - 1})"
-            )
-        if codec == Compression.NONE and count * MIN_RECORD_SIZE > size - BATCH_HEADER_SIZE:
-            raise CorruptMessageError(
-                f"record batch claims {count} records but its {size - BATCH_HEADER_SIZE}-byte "
-                f"payload cannot hold them"
-            )
 
     def compute_crc(self) -> int:
         """CRC-32C of the bytes from the attributes to the end of the buffer."""
