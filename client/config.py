@@ -8,18 +8,21 @@ arguments, or both::
     Producer(bootstrap_servers="localhost:9092", linger_ms=10)
     Producer(bootstrap_servers="localhost:9092", **{"compression.type": "zstd"})
 
-An unknown key is refused with the closest valid keys; a bad value is refused naming the key.
+An unknown key is refused with the closest valid keys; a bad value is refused naming the key
+(``ConfigError``, a ``ValueError``); a value of the wrong type, or options that are not a
+mapping, with a ``TypeError`` (``ConfigTypeError``) naming the key or the parameter.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Final, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from client.errors import ConfigError
+from client.errors import ConfigError, ConfigTypeError
 from client.serialization import (
     Deserializer,
     Serializer,
@@ -33,6 +36,8 @@ __all__ = [
     "ClientConfig",
     "ConsumerConfig",
     "ProducerConfig",
+    "check_options",
+    "consumer_arguments",
     "dotted",
     "normalize_key",
 ]
@@ -53,6 +58,36 @@ _COMPRESSION_NAMES: dict[str, Compression] = {
 }
 
 ASSIGNOR_NAMES = ("range", "roundrobin", "cooperative-sticky")
+#: pydantic's error type for a value of the wrong type in Samsa's own validators; pydantic's
+#: own such errors end in ``_type`` (``int_type``, ``string_type``, …).
+WRONG_TYPE: Final = "wrong_type"
+#: How much of a bad value an error message repeats.
+_SHOWN_VALUE_CHARS: Final = 60
+
+
+def wrong_type(expected: str, value: object) -> PydanticCustomError:
+    """The validation error for a value of the wrong type (reported as a ``TypeError``)."""
+    got = f"{_kind(value)} {value!r:.{_SHOWN_VALUE_CHARS}}"
+    return PydanticCustomError(
+        WRONG_TYPE, "expected {expected}, not {got}", {"expected": expected, "got": got}
+    )
+
+
+def _kind(value: object) -> str:
+    return type(value).__name__
+
+
+def check_options(kind: str, options: object) -> Mapping[str, Any] | None:
+    """``options`` if it is a mapping or None; otherwise a ``ConfigTypeError`` naming the client
+    (``kind``: ``"Producer"``…) and, for a ``host:port`` string, the option it must have been."""
+    if options is None or isinstance(options, Mapping):
+        return options
+    text = f"{kind}() takes its options as a mapping or as keyword arguments, not " + (
+        f"{_kind(options)} {options!r:.{_SHOWN_VALUE_CHARS}}"
+    )
+    if isinstance(options, str) and ":" in options:
+        text += f" (did you mean bootstrap_servers={options!r}?)"
+    raise ConfigTypeError(text)
 
 
 def normalize_key(key: str) -> str:
@@ -71,7 +106,7 @@ def _parse_bootstrap(value: object) -> list[tuple[str, int]]:
     elif isinstance(value, list | tuple):
         items = [str(v).strip() for v in value]
     else:
-        raise ValueError("expected 'host:port[,host:port…]' or a list of 'host:port'")
+        raise wrong_type("'host:port[,host:port…]' or a list of 'host:port'", value)
     if not items:
         raise ValueError("at least one host:port is needed")
     out: list[tuple[str, int]] = []
@@ -84,6 +119,35 @@ def _parse_bootstrap(value: object) -> list[tuple[str, int]]:
             raise ValueError(f"{item!r} is not host:port")
         out.append((host, int(port)))
     return out
+
+
+def consumer_arguments(
+    kind: str, args: tuple[Any, ...]
+) -> tuple[Mapping[str, Any] | None, tuple[str, ...]]:
+    """A consumer's positional arguments → (options mapping, topics): an optional mapping of
+    options first, then topic names, as aiokafka takes them (``Consumer("a", "b", …)``).
+    Anything else is a ``ConfigTypeError`` naming the argument."""
+    options: Mapping[str, Any] | None = None
+    if args and (args[0] is None or isinstance(args[0], Mapping)):
+        options, args = args[0], args[1:]
+    for topic in args:
+        if isinstance(topic, list | tuple | set | frozenset):
+            raise ConfigTypeError(
+                f"{kind}() takes topics as separate str arguments, not a {_kind(topic)}: "
+                f"{kind}(*{topic!r:.{_SHOWN_VALUE_CHARS}}, …), or subscribe() after start"
+            )
+        if not isinstance(topic, str):
+            raise ConfigTypeError(
+                f"{kind}() takes topic names (str) and an options mapping as positional "
+                f"arguments, not {_kind(topic)} {topic!r:.{_SHOWN_VALUE_CHARS}}"
+            )
+        if ":" in topic:
+            # A topic name has no colon: this is the address of a broker.
+            raise ConfigError(
+                f"{kind}(): {topic!r} is not a topic name (did you mean "
+                f"bootstrap_servers={topic!r}?)"
+            )
+    return options, tuple(args)
 
 
 class ClientConfig(BaseModel):
@@ -123,7 +187,9 @@ class ClientConfig(BaseModel):
 
     @classmethod
     def build(cls, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self:
-        """Validate options given in either spelling; raises ``ConfigError``."""
+        """Validate options given in either spelling; raises ``ConfigError`` (a bad value) or
+        ``ConfigTypeError`` (a value of the wrong type; options that are not a mapping)."""
+        options = check_options(cls.KIND.capitalize(), options)
         merged: dict[str, Any] = {}
         spelled: dict[str, str] = {}
         for source in (options or {}, kwargs):
@@ -140,7 +206,10 @@ class ClientConfig(BaseModel):
         try:
             return cls(**merged)
         except ValidationError as exc:
-            raise ConfigError(_validation_message(cls, exc, spelled)) from None
+            message = _validation_message(cls, exc, spelled)
+            if all(_is_type_error(e.get("type", "")) for e in exc.errors()):
+                raise ConfigTypeError(message) from None
+            raise ConfigError(message) from None
 
     def with_options(self, **changes: Any) -> Self:
         """A copy with some options changed (validated again)."""
@@ -173,6 +242,10 @@ def unknown_key_message(cls: type[ClientConfig], key: str) -> str:
     return text
 
 
+def _is_type_error(error_type: str) -> bool:
+    return error_type == WRONG_TYPE or error_type.endswith("_type")
+
+
 def _validation_message(
     cls: type[ClientConfig], exc: ValidationError, spelled: dict[str, str]
 ) -> str:
@@ -182,8 +255,12 @@ def _validation_message(
         name = str(loc[0]) if loc else ""
         key = spelled.get(name, dotted(name)) if name else ""
         message = error.get("msg", "invalid")
-        if key:
-            problems.append(f"{key!r}: {message} (got {error.get('input')!r:.60})")
+        if error.get("type") == WRONG_TYPE:
+            problems.append(f"{key!r}: {message}" if key else message)
+        elif key:
+            value = error.get("input")
+            shown = f"{value!r:.{_SHOWN_VALUE_CHARS}}"
+            problems.append(f"{key!r}: {message} (got {_kind(value)} {shown})")
         else:
             problems.append(message)
     return f"invalid {cls.KIND} configuration: " + "; ".join(problems)
@@ -222,6 +299,8 @@ class ProducerConfig(ClientConfig):
             return -1
         if text in ("0", "1"):
             return int(text)
+        if not isinstance(value, str | int):
+            raise wrong_type("'all', -1, 0 or 1", value)
         raise ValueError("acks is 'all' (-1), 0 or 1")
 
     @field_validator("compression_type", mode="before")
@@ -231,12 +310,17 @@ class ProducerConfig(ClientConfig):
             return value
         if isinstance(value, str) and value.lower() in _COMPRESSION_NAMES:
             return _COMPRESSION_NAMES[value.lower()]
+        if not isinstance(value, str):
+            raise wrong_type(f"one of {', '.join(_COMPRESSION_NAMES)}", value)
         raise ValueError(f"compression.type is one of {', '.join(_COMPRESSION_NAMES)}")
 
     @field_validator("key_serializer", "value_serializer", mode="before")
     @classmethod
     def _serializer(cls, value: object) -> Serializer | None:
-        return resolve_serializer(value)
+        try:
+            return resolve_serializer(value)
+        except TypeError as exc:
+            raise PydanticCustomError(WRONG_TYPE, str(exc)) from None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -306,7 +390,7 @@ class ConsumerConfig(ClientConfig):
         elif isinstance(value, list | tuple):
             names = [str(v).strip() for v in value]
         else:
-            raise ValueError("a list of assignor names")
+            raise wrong_type("a list of assignor names", value)
         aliases = {
             "cooperativesticky": "cooperative-sticky",
             "cooperative_sticky": "cooperative-sticky",
@@ -321,7 +405,10 @@ class ConsumerConfig(ClientConfig):
     @field_validator("key_deserializer", "value_deserializer", mode="before")
     @classmethod
     def _deserializer(cls, value: object) -> Deserializer | None:
-        return resolve_deserializer(value)
+        try:
+            return resolve_deserializer(value)
+        except TypeError as exc:
+            raise PydanticCustomError(WRONG_TYPE, str(exc)) from None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

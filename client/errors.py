@@ -11,13 +11,18 @@ Failures of the client itself use the same family where Kafka has a code for the
 * ``UnsupportedFeatureError`` (an ``UnsupportedVersionError``) is a broker without a version of
   an API that the client can speak.
 
-Misuse and local states without a Kafka code derive from ``ClientError``: ``ConfigError``,
+Misuse and local states without a Kafka code derive from ``ClientError``: ``ConfigError``
+(``ConfigTypeError`` for a wrong type, also a ``TypeError``),
 ``IllegalStateError`` (and ``ClientClosedError``), ``CommitFailedError``,
-``NoOffsetForPartitionError``, ``SerializationError``.
+``NoOffsetForPartitionError``, ``SerializationError`` (``RecordDeserializationError`` for a
+fetched record, with its partition and offset).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from client.types import TopicPartition
 from protocol.errors import (
     ErrorCode,
     KafkaError,
@@ -33,12 +38,14 @@ __all__ = [
     "ClientError",
     "CommitFailedError",
     "ConfigError",
+    "ConfigTypeError",
     "ErrorCode",
     "IllegalStateError",
     "KafkaConnectionError",
     "KafkaError",
     "KafkaTimeoutError",
     "NoOffsetForPartitionError",
+    "RecordDeserializationError",
     "SerializationError",
     "UnsupportedFeatureError",
     "error_from_code",
@@ -86,6 +93,10 @@ class ConfigError(ClientError, ValueError):
     """A configuration key is unknown or a value is invalid."""
 
 
+class ConfigTypeError(ConfigError, TypeError):
+    """An option (or an argument of a client's constructor) has the wrong type; names it."""
+
+
 class IllegalStateError(ClientError):
     """A call that is not valid in the object's current state."""
 
@@ -107,6 +118,32 @@ class NoOffsetForPartitionError(ClientError):
 
 class SerializationError(ClientError, ValueError):
     """A key or value could not be serialized or deserialized."""
+
+
+class RecordDeserializationError(SerializationError):
+    """A fetched record's key or value could not be deserialized (Kafka's
+    ``RecordDeserializationException``): names the partition, the offset and which part failed.
+
+    The records before it were handed out; the consumer's position stays at this record, so
+    every later ``getmany`` or iteration raises this again until the application decides: skip
+    it with ``consumer.seek(error.topic_partition, error.offset + 1)`` (then commit as usual),
+    or stop. ``record`` is the record as fetched (key and value as bytes).
+    """
+
+    def __init__(
+        self, topic_partition: TopicPartition, offset: int, origin: str, record: Any, cause: str
+    ) -> None:
+        super().__init__(
+            f"cannot deserialize the {origin} of the record at offset {offset} of "
+            f"{topic_partition.topic}-{topic_partition.partition}: {cause} (the consumer "
+            f"stays at that offset: seek to {offset + 1} to skip the record)"
+        )
+        self.topic_partition = topic_partition
+        self.offset = offset
+        #: ``"key"`` or ``"value"``.
+        self.origin = origin
+        #: The ``ConsumerRecord`` as fetched, undeserialized.
+        self.record = record
 
 
 def error_from_code(code: int, message: str | None = None) -> KafkaError:

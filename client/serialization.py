@@ -141,9 +141,9 @@ def resolve_serializer(spec: object) -> Serializer | None:
         return _model_out(spec)  # type: ignore[arg-type]
     if callable(spec):
         return spec  # type: ignore[no-any-return]
-    raise ValueError(
+    raise TypeError(
         f"a serializer is a callable, one of {SERIALIZER_NAMES} or a pydantic model class, "
-        f"not {spec!r}"
+        f"not {type(spec).__name__} {spec!r:.60}"
     )
 
 
@@ -159,9 +159,9 @@ def resolve_deserializer(spec: object) -> Deserializer | None:
         return _model_in(spec)  # type: ignore[arg-type]
     if callable(spec):
         return spec  # type: ignore[no-any-return]
-    raise ValueError(
+    raise TypeError(
         f"a deserializer is a callable, one of {SERIALIZER_NAMES} or a pydantic model class, "
-        f"not {spec!r}"
+        f"not {type(spec).__name__} {spec!r:.60}"
     )
 
 

@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import Any, Final, Self
 
 from client.cluster import Cluster
-from client.config import ConsumerConfig
+from client.config import ConsumerConfig, consumer_arguments
 from client.consumer.fetcher import Fetcher
 from client.consumer.group import GroupMember
 from client.consumer.listener import ConsumerRebalanceListener
@@ -69,10 +69,20 @@ class Consumer:
     """An asyncio Kafka consumer. See the module docstring for an example.
 
     Options are Kafka's consumer configs, dotted or snake_case, as a mapping and/or keyword
-    arguments (``ConsumerConfig`` lists them with their defaults).
+    arguments (``ConsumerConfig`` lists them with their defaults). Topics may be given as
+    positional arguments, as aiokafka takes them: ``Consumer("orders", group_id="billing", …)``
+    subscribes to them on ``start`` (with ``group.id``), or reads every partition of them
+    (without: partitions are assigned, as by ``assign``).
     """
 
-    def __init__(self, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        options_or_topic: Mapping[str, Any] | str | None = None,
+        /,
+        *topics: str,
+        **kwargs: Any,
+    ) -> None:
+        options, self._initial_topics = consumer_arguments("Consumer", (options_or_topic, *topics))
         self.config = ConsumerConfig.build(options, **kwargs)
         config = self.config
         self._cluster = Cluster(config, allow_auto_topic_creation=config.allow_auto_create_topics)
@@ -121,6 +131,25 @@ class Consumer:
                     self._auto_commit_loop(), name="samsa-auto-commit"
                 )
         self._started = True
+        if self._initial_topics:
+            try:
+                await self._take_initial_topics()
+            except BaseException:
+                await self.close()
+                raise
+
+    async def _take_initial_topics(self) -> None:
+        """The topics given to the constructor: subscribed with a group, else every partition
+        of them assigned (aiokafka's rule)."""
+        topics = list(self._initial_topics)
+        if self._group is not None:
+            self.subscribe(topics)
+            return
+        partitions: list[TopicPartition] = []
+        for topic in topics:
+            info = await self._cluster.wait_for_topic(topic, self._timeout_s)
+            partitions.extend(TopicPartition(topic, p) for p in range(info.num_partitions))
+        self.assign(partitions)
 
     async def close(self) -> None:
         """Commit (with auto-commit), leave the group, stop fetching, close connections."""
@@ -192,6 +221,11 @@ class Consumer:
         else:
             assert topics is not None
             topics = [topics] if isinstance(topics, str) else list(topics)
+            for topic in topics:
+                if not isinstance(topic, str):
+                    raise TypeError(
+                        f"subscribe(): topics are str, not {type(topic).__name__} {topic!r:.60}"
+                    )
             self._subs.subscribe(topics)
             self._cluster.set_topics(topics)
         self._group.listener = listener
@@ -199,7 +233,7 @@ class Consumer:
 
     def assign(self, partitions: Iterable[TopicPartition]) -> None:
         """Read exactly these partitions, without group management."""
-        partitions = [TopicPartition(tp[0], tp[1]) for tp in partitions]
+        partitions = [_topic_partition(tp) for tp in partitions]
         self._subs.assign(partitions)
         self._fetcher.clear([tp for tp in self._fetcher_partitions() if tp not in partitions])
         self._cluster.add_topics({tp.topic for tp in partitions})
@@ -709,3 +743,19 @@ class Consumer:
                 raise self._group.fatal
             raise KafkaTimeoutError(f"no assignment within {timeout_ms} ms")
         return self.assignment()
+
+
+def _topic_partition(item: object) -> TopicPartition:
+    """A ``TopicPartition`` (or ``(topic, partition)``) as given to ``assign``, else a
+    ``TypeError`` naming it."""
+    if (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], str)
+        and isinstance(item[1], int)
+    ):
+        return item if type(item) is TopicPartition else TopicPartition(item[0], item[1])
+    raise TypeError(
+        "assign(): partitions are TopicPartition(topic, partition), not "
+        f"{type(item).__name__} {item!r:.60}"
+    )

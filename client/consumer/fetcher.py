@@ -8,7 +8,9 @@ answer the next is on its way. An answer is kept as raw bytes with its batch hea
 
 Errors per partition: a leader that moved (NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH, …)
 refreshes metadata and the fetch is retried; OFFSET_OUT_OF_RANGE applies
-``auto.offset.reset``; anything else is raised from the next ``getmany``.
+``auto.offset.reset``; anything else is raised from the next ``getmany``. A record that cannot
+be deserialized is raised (``RecordDeserializationError``) once the records before it were
+handed out, and again until the application seeks past it, as Kafka's consumer does.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from typing import Any, Final
 
 from client.cluster import Cluster
 from client.config import ConsumerConfig
-from client.consumer.records import ConsumerRecord, decode_records
+from client.consumer.records import ConsumerRecord, decode_records, deserialize_records
 from client.consumer.subscription import PartitionState, SubscriptionState
-from client.errors import KafkaError, error_from_code
+from client.errors import KafkaError, RecordDeserializationError, error_from_code
 from client.types import TopicPartition
 from protocol.errors import CorruptMessageError, ErrorCode, MessageTooLargeError
 from protocol.messages import FetchRequest
@@ -69,6 +71,7 @@ class CompletedFetch:
         "_aborted_pids",
         "_batches",
         "_consumer",
+        "_failure",
         "_index",
         "_records",
         "epoch",
@@ -91,6 +94,9 @@ class CompletedFetch:
         self._batches: deque[RecordBatch] = deque(batches)
         self._records: list[ConsumerRecord] = []
         self._index = 0
+        #: A record of the current batch that could not be deserialized: raised once every
+        #: record before it was handed out (and again until a seek drops this fetch).
+        self._failure: RecordDeserializationError | None = None
         self._aborted: deque[tuple[int, int]] | None = (
             deque(sorted(aborted, key=lambda a: a[1])) if aborted is not None else None
         )
@@ -100,10 +106,12 @@ class CompletedFetch:
     @property
     def exhausted(self) -> bool:
         """True when every record was handed out."""
-        return self._index >= len(self._records) and not self._batches
+        return self._index >= len(self._records) and not self._batches and self._failure is None
 
     def take(self, limit: int, state: PartitionState) -> list[ConsumerRecord]:
-        """Up to ``limit`` records from the position on; moves the position past them."""
+        """Up to ``limit`` records from the position on; moves the position past them. Raises
+        ``RecordDeserializationError`` at a record that cannot be deserialized (when no record
+        came before it in this call), leaving the position at it."""
         out: list[ConsumerRecord] = []
         while limit > 0:
             records = self._records
@@ -117,22 +125,28 @@ class CompletedFetch:
                 state.position = last.offset + 1
                 state.leader_epoch = last.leader_epoch
                 continue
+            if self._failure is not None:
+                if out:
+                    break  # the records before it first; the error on the next call
+                raise self._failure
             if not self._batches:
                 break
             batch = self._batches.popleft()
-            self._records = self._decode(batch, state)
+            self._records, self._failure = self._decode(batch, state)
             self._index = 0
-            if not self._records:
+            if not self._records and self._failure is None:
                 # Control batches, aborted data, compacted-away records: skip past them.
                 next_offset = batch.next_offset
                 if state.position is None or next_offset > state.position:
                     state.position = next_offset
         return out
 
-    def _decode(self, batch: RecordBatch, state: PartitionState) -> list[ConsumerRecord]:
+    def _decode(
+        self, batch: RecordBatch, state: PartitionState
+    ) -> tuple[list[ConsumerRecord], RecordDeserializationError | None]:
         position = state.position if state.position is not None else 0
         if batch.next_offset <= position:
-            return []
+            return [], None
         attributes = batch.attributes
         aborted = self._aborted
         if aborted is not None and attributes & _TRANSACTIONAL_FLAG:
@@ -140,11 +154,11 @@ class CompletedFetch:
                 self._aborted_pids.add(aborted.popleft()[0])
             if attributes & _CONTROL_FLAG:
                 self._aborted_pids.discard(batch.producer_id)
-                return []
+                return [], None
             if batch.producer_id in self._aborted_pids:
-                return []
+                return [], None
         if attributes & _CONTROL_FLAG:
-            return []
+            return [], None
         return self._consumer.decode_batch(batch, self.tp, position)
 
 
@@ -453,8 +467,10 @@ class Fetcher:
 
     def decode_batch(
         self, batch: RecordBatch, tp: TopicPartition, min_offset: int
-    ) -> list[ConsumerRecord]:
-        """Decode one batch's records from ``min_offset`` on (CRC-checked if configured)."""
+    ) -> tuple[list[ConsumerRecord], RecordDeserializationError | None]:
+        """Decode one batch's records from ``min_offset`` on (CRC-checked if configured) and
+        deserialize them: the records up to the first that cannot be deserialized, and that
+        failure (None if there is none)."""
         if self._check_crcs:
             batch.validate(check_offset_delta=False)
         codec = batch.attributes & _COMPRESSION_MASK
@@ -462,7 +478,7 @@ class Fetcher:
         data = bytes(payload) if codec == 0 else decompress(batch.compression, payload)
         attributes = batch.attributes
         log_append = attributes & _TIMESTAMP_TYPE_FLAG
-        return decode_records(
+        records = decode_records(
             data,
             batch.records_count,
             topic=tp.topic,
@@ -473,9 +489,12 @@ class Fetcher:
             log_append_time=batch.max_timestamp if log_append else -1,
             leader_epoch=batch.partition_leader_epoch,
             min_offset=min_offset,
-            key_deserializer=self._key_deserializer,
-            value_deserializer=self._value_deserializer,
+            key_deserializer=None,
+            value_deserializer=None,
         )
+        if self._key_deserializer is None and self._value_deserializer is None:
+            return records, None
+        return deserialize_records(records, self._key_deserializer, self._value_deserializer)
 
     def report_error(self, error: BaseException) -> None:
         """Raise ``error`` from the next ``drain`` (and wake a waiting ``getmany``)."""
@@ -512,6 +531,10 @@ class Fetcher:
                     continue
                 try:
                     records = fetch.take(remaining, state)
+                except RecordDeserializationError:
+                    if out:
+                        break  # what came before first; the error on the next call
+                    raise
                 except CorruptMessageError as exc:
                     completed.popleft()
                     self._release(tp)

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
+from client.errors import RecordDeserializationError
 from client.serialization import Deserializer
+from client.types import TopicPartition
 from protocol.errors import CorruptMessageError
 from protocol.records import read_varint
 
-__all__ = ["ConsumerRecord", "decode_records"]
+__all__ = ["ConsumerRecord", "decode_records", "deserialize_records"]
 
 _EMPTY_HEADERS: Final[tuple[tuple[str, bytes | None], ...]] = ()
 
@@ -73,7 +75,8 @@ def decode_records(
 ) -> list[ConsumerRecord]:
     """The records of an uncompressed records section, from ``min_offset`` on.
 
-    Raises ``CorruptMessageError`` when the bytes do not hold ``count`` well-formed records.
+    Raises ``CorruptMessageError`` when the bytes do not hold ``count`` well-formed records,
+    ``RecordDeserializationError`` when a deserializer fails.
     """
     out: list[ConsumerRecord] = []
     append = out.append
@@ -183,21 +186,31 @@ def decode_records(
             f"{count} records"
         )
     if key_deserializer is not None or value_deserializer is not None:
-        out = _deserialize(out, key_deserializer, value_deserializer)
+        out, error = deserialize_records(out, key_deserializer, value_deserializer)
+        if error is not None:
+            raise error
     return out
 
 
-def _deserialize(
+def deserialize_records(
     records: list[ConsumerRecord],
     key_deserializer: Deserializer | None,
     value_deserializer: Deserializer | None,
-) -> list[ConsumerRecord]:
+) -> tuple[list[ConsumerRecord], RecordDeserializationError | None]:
+    """The records with keys and values deserialized, up to the first one that fails, and
+    that failure (None if all succeeded)."""
     kd = key_deserializer
     vd = value_deserializer
-    return [
-        r._replace(
-            key=kd(r.key) if kd is not None else r.key,
-            value=vd(r.value) if vd is not None else r.value,
-        )
-        for r in records
-    ]
+    out: list[ConsumerRecord] = []
+    append = out.append
+    for r in records:
+        origin = "key"
+        try:
+            key = kd(r.key) if kd is not None else r.key
+            origin = "value"
+            value = vd(r.value) if vd is not None else r.value
+        except Exception as exc:
+            tp = TopicPartition(r.topic, r.partition)
+            return out, RecordDeserializationError(tp, r.offset, origin, r, str(exc) or repr(exc))
+        append(r._replace(key=key, value=value))
+    return out, None

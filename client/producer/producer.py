@@ -162,6 +162,8 @@ class Producer:
         ``SerializationError`` for keys or values the serializers reject. Delivery errors are
         the future's.
         """
+        if type(topic) is not str or (partition is not None and type(partition) is not int):
+            _wrong_send_argument(topic, partition)
         if expected_offset is not None:
             self._check_conditional(key, partition, expected_offset)
         if not self._started or self._closed:
@@ -351,6 +353,16 @@ class Producer:
         raise MessageTooLargeError(
             f"the record is {total} bytes when serialized, more than max.request.size "
             f"({self.config.max_request_size}) allows"
+        )
+
+
+def _wrong_send_argument(topic: object, partition: object) -> None:
+    """A ``TypeError`` naming the argument of ``send`` that has the wrong type."""
+    if not isinstance(topic, str):
+        raise TypeError(f"send(): topic is a str, not {type(topic).__name__} {topic!r:.60}")
+    if not isinstance(partition, int) or isinstance(partition, bool):
+        raise TypeError(
+            f"send(): partition is an int or None, not {type(partition).__name__} {partition!r:.60}"
         )
 
 

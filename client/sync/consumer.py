@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Self
 
-from client.config import ConsumerConfig
+from client.config import ConsumerConfig, consumer_arguments
 from client.consumer import Consumer as AsyncConsumer
 from client.consumer import ConsumerRebalanceListener, ConsumerRecord
 from client.consumer.consumer import ITERATION_WAIT_MS, CommitCallback
@@ -27,7 +27,8 @@ _SLACK_S: Final = 5.0
 
 
 class Consumer:
-    """A synchronous Kafka consumer; options as for ``client.Consumer``.
+    """A synchronous Kafka consumer; options (and topics as positional arguments) as for
+    ``client.Consumer``.
 
     ::
 
@@ -38,14 +39,21 @@ class Consumer:
                 print(record.value)
     """
 
-    def __init__(self, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        options_or_topic: Mapping[str, Any] | str | None = None,
+        /,
+        *topics: str,
+        **kwargs: Any,
+    ) -> None:
+        options, topics = consumer_arguments("Consumer", (options_or_topic, *topics))
         self.config = ConsumerConfig.build(options, **kwargs)
         self._timeout_s = self.config.request_timeout_ms / 1000 + _SLACK_S
         self._loop = LoopThread("samsa-sync-consumer")
         self._closed = False
 
         async def start() -> AsyncConsumer:
-            consumer = AsyncConsumer(options, **kwargs)
+            consumer = AsyncConsumer(options, *topics, **kwargs)
             await consumer.start()
             return consumer
 
