@@ -6,24 +6,16 @@ from __future__ import annotations
 
 import logging
 import os
-import struct
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import crc32c
 import pytest
 from storage_test_helpers import build_batch, read_all
+from support.damaged_batches import bad_gzip_batch, lying_length_batch
 
 from broker.storage import Cleaner, LogConfig, PartitionLog
 from broker.storage.unreadable import UNREADABLE_BATCHES_FILE, UnreadableBatches
-from protocol.records import (
-    ATTRIBUTES_OFFSET,
-    BATCH_HEADER_SIZE,
-    CRC_OFFSET,
-    Compression,
-    RecordBatch,
-    iter_batches,
-)
+from protocol.records import BATCH_HEADER_SIZE, RecordBatch, iter_batches
 
 OpenLog = Callable[..., PartitionLog]
 CLEANER_LOGGER = "samsa.storage.cleaner"
@@ -41,28 +33,6 @@ def compact_config(**overrides: object) -> LogConfig:
 def write_keys(log: PartitionLog, pairs: Sequence[tuple[bytes, bytes | None]]) -> None:
     for key, value in pairs:
         log.append_as_leader(build_batch([value], keys=[key]), leader_epoch=0, now_ms=0)
-
-
-def with_crc(buf: bytearray) -> bytes:
-    """The batch with its CRC-32C recomputed (a batch an older broker could have written)."""
-    struct.pack_into(">I", buf, CRC_OFFSET, crc32c.crc32c(bytes(buf[ATTRIBUTES_OFFSET:])))
-    return bytes(buf)
-
-
-def bad_gzip_batch() -> bytes:
-    """Three records claimed, gzip codec, a payload that is not gzip; the CRC is right."""
-    buf = bytearray(
-        build_batch([b"v1", b"v2", b"v3"], keys=[b"p1", b"p2", b"p3"], compression=Compression.GZIP)
-    )
-    buf[BATCH_HEADER_SIZE:] = b"\x1f\x8b" + b"\x00" * (len(buf) - BATCH_HEADER_SIZE - 2)
-    return with_crc(buf)
-
-
-def lying_length_batch() -> bytes:
-    """An uncompressed batch whose first record says it is longer than the whole batch."""
-    buf = bytearray(build_batch([b"v1", b"v2"], keys=[b"p1", b"p2"]))
-    buf[BATCH_HEADER_SIZE] = 0x7E  # zigzag varint 63: more bytes than remain
-    return with_crc(buf)
 
 
 def records_of(log: PartitionLog) -> dict[int, tuple[bytes | None, bytes | None]]:
