@@ -35,6 +35,7 @@ from broker.storage.errors import (
 )
 from broker.storage.fdpool import FilePool, PooledFile
 from broker.storage.fsutil import fsync_dir
+from broker.storage.health import StorageHealth
 from broker.storage.index import IndexBudget, TimestampOffset, write_index_file
 from broker.storage.names import TopicPartition
 from broker.storage.recovery import recover_directory
@@ -129,6 +130,8 @@ class PartitionLog:
         self.pool = pool
         self.budget = budget
         self.stats = RecoveryStats()
+        #: Storage errors as operators were told them (logged once per state change).
+        self.health = StorageHealth(tp, directory)
         self.lock = threading.RLock()
         self.epoch_cache = LeaderEpochCache(directory / LEADER_EPOCH_CHECKPOINT)
         self.producer_snapshots = ProducerSnapshotStore(directory)
@@ -407,23 +410,29 @@ class PartitionLog:
                 raise CorruptMessageError("append carries no record batch")
             seg = self._segments[-1]
             size_now = seg._size
-            if (
-                size_now is None
-                or size_now == 0
-                or size_now + pos > self.config.segment_bytes
-                or now_ms - seg.rolling_base_ms >= self.config.segment_ms
-                or offset - 1 - seg.base_offset > _INT32_MAX
-                or seg.full
-            ):
-                self._maybe_roll(pos, first, offset - 1, now_ms)
-            cache = self.epoch_cache
-            if leader_epoch >= 0 and (
-                leader_epoch != self._latest_epoch or cache.version != self._epoch_version
-            ):
-                cache.assign(leader_epoch, first)
-                self._latest_epoch = cache.latest_epoch
-                self._epoch_version = cache.version
-            self._write(view, metas, count)
+            try:
+                if (
+                    size_now is None
+                    or size_now == 0
+                    or size_now + pos > self.config.segment_bytes
+                    or now_ms - seg.rolling_base_ms >= self.config.segment_ms
+                    or offset - 1 - seg.base_offset > _INT32_MAX
+                    or seg.full
+                ):
+                    self._maybe_roll(pos, first, offset - 1, now_ms)
+                cache = self.epoch_cache
+                if leader_epoch >= 0 and (
+                    leader_epoch != self._latest_epoch or cache.version != self._epoch_version
+                ):
+                    cache.assign(leader_epoch, first)
+                    self._latest_epoch = cache.latest_epoch
+                    self._epoch_version = cache.version
+                self._write(view, metas, count)
+            except LogStorageError as exc:
+                self.health.append_failed(exc)
+                raise
+            if self.health.appends_failing:
+                self.health.append_succeeded()
             return _new_append_info(AppendInfo, (first, offset - 1, max_ts, count, pos))
 
     def append_as_follower(
@@ -472,12 +481,18 @@ class PartitionLog:
                 pos += size
             if not metas:
                 raise CorruptMessageError("append carries no record batch")
-            self._maybe_roll(pos, metas[0][0], metas[-1][1], now_ms)
-            for epoch, start in epochs:
-                latest = self.epoch_cache.latest_epoch
-                if epoch >= 0 and (latest is None or epoch > latest):
-                    self.epoch_cache.assign(epoch, start)
-            self._write(view, metas, count)
+            try:
+                self._maybe_roll(pos, metas[0][0], metas[-1][1], now_ms)
+                for epoch, start in epochs:
+                    latest = self.epoch_cache.latest_epoch
+                    if epoch >= 0 and (latest is None or epoch > latest):
+                        self.epoch_cache.assign(epoch, start)
+                self._write(view, metas, count)
+            except LogStorageError as exc:
+                self.health.append_failed(exc)
+                raise
+            if self.health.appends_failing:
+                self.health.append_succeeded()
             return AppendInfo(metas[0][0], metas[-1][1], max_ts, count, pos)
 
     def _write(self, view: memoryview, metas: list[tuple[int, int, int, int]], count: int) -> None:
@@ -486,6 +501,7 @@ class PartitionLog:
         except LogStorageError as exc:
             if exc.rollback_failed:
                 self._offline = exc
+                self.health.went_offline(exc)
             raise
         self._log_end_offset = metas[-1][1] + 1
         self._unflushed_messages += count
@@ -857,6 +873,7 @@ class PartitionLog:
                     if isinstance(error, LogStorageError)
                     else LogStorageError(f"flush of {self.tp} failed: {error}")
                 )
+                self.health.went_offline(self._offline)
                 return
             if job.generation == self._generation:
                 self._recovery_point = max(
