@@ -148,19 +148,21 @@ verdict(Py_ssize_t index, PyObject *message)
     return result;
 }
 
+/* ``wide``: the field is an int64 (the timestamp delta), else an int32. */
 static PyObject *
-varint_problem(Py_ssize_t index, const char *field, int status)
+varint_problem(Py_ssize_t index, const char *field, int status, int wide)
 {
     switch (status) {
     case VARINT_TRUNCATED:
         return verdict(index, PyUnicode_FromFormat("record %zd is truncated in its %s", index,
                                                    field));
     case VARINT_TOO_LONG:
-        return verdict(index, PyUnicode_FromFormat("record %zd has a %s varint longer than its "
-                                                   "maximum size", index, field));
+        return verdict(index, PyUnicode_FromFormat("record %zd: %s varint longer than %d bytes",
+                                                   index, field,
+                                                   wide ? MAX_VARLONG_BYTES : MAX_VARINT_BYTES));
     default:
-        return verdict(index, PyUnicode_FromFormat("record %zd has a %s varint that overflows",
-                                                   index, field));
+        return verdict(index, PyUnicode_FromFormat("record %zd: %s varint overflows %s", index,
+                                                   field, wide ? "int64" : "int32"));
     }
 }
 
@@ -189,7 +191,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
         }
         int32_t length;
         if ((status = read_varint32(buf, end, &pos, &length)) != VARINT_OK) {
-            return varint_problem(i, "length", status);
+            return varint_problem(i, "length", status, 0);
         }
         if (length < 0 || length > end - pos) {
             return verdict(i, PyUnicode_FromFormat("record %zd has length %d but only %zd "
@@ -198,13 +200,13 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
         const Py_ssize_t start = pos;
         const Py_ssize_t stop = pos + length;
         if (pos >= stop) {
-            return varint_problem(i, "attributes", VARINT_TRUNCATED);
+            return varint_problem(i, "attributes", VARINT_TRUNCATED, 0);
         }
         pos++; /* attributes: unused in v2 */
 
         int64_t timestamp_delta;
         if ((status = read_varint64(buf, stop, &pos, &timestamp_delta)) != VARINT_OK) {
-            return varint_problem(i, "timestamp delta", status);
+            return varint_problem(i, "timestamp delta", status, 1);
         }
         if ((timestamp_delta > 0 && base_timestamp > INT64_MAX - timestamp_delta) ||
             (timestamp_delta < 0 && base_timestamp < INT64_MIN - timestamp_delta)) {
@@ -216,7 +218,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
 
         int32_t offset_delta;
         if ((status = read_varint32(buf, stop, &pos, &offset_delta)) != VARINT_OK) {
-            return varint_problem(i, "offset delta", status);
+            return varint_problem(i, "offset delta", status, 0);
         }
         if ((Py_ssize_t)offset_delta != i) {
             return verdict(i, PyUnicode_FromFormat("record %zd has offset delta %d, expected %zd",
@@ -225,7 +227,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
 
         int32_t key_length;
         if ((status = read_varint32(buf, stop, &pos, &key_length)) != VARINT_OK) {
-            return varint_problem(i, "key length", status);
+            return varint_problem(i, "key length", status, 0);
         }
         if (key_length == -1) {
             if (first_keyless < 0) {
@@ -241,7 +243,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
 
         int32_t value_length;
         if ((status = read_varint32(buf, stop, &pos, &value_length)) != VARINT_OK) {
-            return varint_problem(i, "value length", status);
+            return varint_problem(i, "value length", status, 0);
         }
         if (value_length < -1 || value_length > stop - pos) {
             return length_problem(i, "value length", value_length, stop - pos);
@@ -252,7 +254,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
 
         int32_t header_count;
         if ((status = read_varint32(buf, stop, &pos, &header_count)) != VARINT_OK) {
-            return varint_problem(i, "header count", status);
+            return varint_problem(i, "header count", status, 0);
         }
         if (header_count < 0) {
             return verdict(i, PyUnicode_FromFormat("record %zd has header count %d", i,
@@ -261,7 +263,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
         for (int32_t h = 0; h < header_count; h++) {
             int32_t name_length;
             if ((status = read_varint32(buf, stop, &pos, &name_length)) != VARINT_OK) {
-                return varint_problem(i, "header key length", status);
+                return varint_problem(i, "header key length", status, 0);
             }
             if (name_length < 0 || name_length > stop - pos) {
                 return length_problem(i, "header key length", name_length, stop - pos);
@@ -273,7 +275,7 @@ walk(const uint8_t *buf, Py_ssize_t end, Py_ssize_t count, int64_t base_timestam
             pos += name_length;
             int32_t header_value_length;
             if ((status = read_varint32(buf, stop, &pos, &header_value_length)) != VARINT_OK) {
-                return varint_problem(i, "header value length", status);
+                return varint_problem(i, "header value length", status, 0);
             }
             if (header_value_length < -1 || header_value_length > stop - pos) {
                 return length_problem(i, "header value length", header_value_length,

@@ -59,14 +59,10 @@ class _Problem(Exception):
 def _varint(data: bytes, pos: int, end: int, index: int, field: str, wide: bool) -> tuple[int, int]:
     """A zigzag varint in ``data[pos:end]`` (an int64 if ``wide``, else an int32): (value,
     next position); _Problem when it runs past ``end``, is too long or overflows."""
-    max_bytes, top_max = (
-        (_MAX_VARLONG_BYTES, _TOP_BYTE_MAX_64)
-        if wide
-        else (
-            _MAX_VARINT_BYTES,
-            _TOP_BYTE_MAX_32,
-        )
-    )
+    if wide:
+        max_bytes, top_max, type_name = _MAX_VARLONG_BYTES, _TOP_BYTE_MAX_64, "int64"
+    else:
+        max_bytes, top_max, type_name = _MAX_VARINT_BYTES, _TOP_BYTE_MAX_32, "int32"
     last = max_bytes - 1
     raw = 0
     for i in range(max_bytes):
@@ -77,10 +73,10 @@ def _varint(data: bytes, pos: int, end: int, index: int, field: str, wide: bool)
         if i == last:
             if b & 0x80:
                 raise _Problem(
-                    index, f"record {index} has a {field} varint longer than its maximum size"
+                    index, f"record {index}: {field} varint longer than {max_bytes} bytes"
                 )
             if b > top_max:
-                raise _Problem(index, f"record {index} has a {field} varint that overflows")
+                raise _Problem(index, f"record {index}: {field} varint overflows {type_name}")
             raw |= b << (7 * i)
             break
         raw |= (b & 0x7F) << (7 * i)
