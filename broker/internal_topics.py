@@ -1,7 +1,11 @@
 """Kafka's internal topics: written by the broker, never by clients (Kafka's ``Topic.isInternal``).
 
-Metadata marks them ``is_internal`` (consumers subscribing by pattern skip them), Produce refuses
-them with INVALID_TOPIC_EXCEPTION, and DeleteTopics and CreatePartitions refuse to change them.
+Metadata marks them ``is_internal`` (consumers subscribing by pattern skip them). Produce and
+DeleteRecords refuse them with INVALID_TOPIC_EXCEPTION (as Kafka does); DeleteTopics and
+CreatePartitions with POLICY_VIOLATION (``handlers/topics.py``); config changes that would
+destroy or block them (theirs, or broker defaults they inherit) and CreateTopics of their names
+with such configs with POLICY_VIOLATION (``internal_topic_policy.py``). Every check goes through
+``is_internal_topic``, so a topic added to ``INTERNAL_TOPICS`` is protected the same way.
 Samsa creates only ``__consumer_offsets`` (the group coordinator's log); ``__transaction_state``
 is listed because Kafka treats the name as internal too.
 """

@@ -10,7 +10,7 @@ them are storage's ``LogConfig``; the broker uses the rest (``min.insync.replica
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -27,6 +27,7 @@ __all__ = [
     "ConfigType",
     "ResolvedConfig",
     "TopicConfigDef",
+    "apply_config_ops",
     "broker_topic_defaults",
     "log_config_for",
     "resolve_topic_configs",
@@ -314,3 +315,46 @@ def validate_broker_dynamic(name: str, value: str | None) -> None:
     topic_name = next(d.name for d in TOPIC_CONFIGS.values() if d.synonym == name)
     fake_defaults = broker_topic_defaults(BrokerConfig.model_construct(), {}, {})
     validate_topic_overrides(fake_defaults, {topic_name: value})
+
+
+#: IncrementalAlterConfigs operations (Kafka's numbers), as ``apply_config_ops`` reads them.
+_OP_SET: Final = 0
+_OP_DELETE: Final = 1
+_OP_APPEND: Final = 2
+_OP_SUBTRACT: Final = 3
+
+
+def apply_config_ops(
+    current: Mapping[str, str],
+    ops: Sequence[tuple[str, int, str | None]],
+    *,
+    replace: bool,
+    list_default: Callable[[str], str | None],
+) -> dict[str, str] | None:
+    """A resource's stored settings after AlterConfigs (``replace``: the given set replaces
+    all) or IncrementalAlterConfigs ``(name, op, value)`` triples: SET (a null value deletes),
+    DELETE, APPEND / SUBTRACT (comma-separated lists, starting from the stored value or
+    ``list_default(name)``). None if an operation is unknown (the controller answers it)."""
+    updated: dict[str, str] = {} if replace else dict(current)
+    for name, op, value in ops:
+        if op == _OP_SET:
+            if value is None:
+                updated.pop(name, None)
+            else:
+                updated[name] = value
+        elif op == _OP_DELETE:
+            updated.pop(name, None)
+        elif op in (_OP_APPEND, _OP_SUBTRACT):
+            base = updated.get(name)
+            if base is None:
+                base = list_default(name)
+            items = [v for v in (base or "").split(",") if v]
+            given = [v.strip() for v in (value or "").split(",") if v.strip()]
+            if op == _OP_APPEND:
+                items += [v for v in given if v not in items]
+            else:
+                items = [v for v in items if v not in given]
+            updated[name] = ",".join(items)
+        else:
+            return None
+    return updated

@@ -5,24 +5,33 @@ cluster-wide defaults). Topic configs show their value, source (topic override, 
 default, static broker setting, Kafka default) and, on request, the synonyms they override.
 Broker settings are read-only except the topic defaults (``log.retention.ms`` …), which
 AlterConfigs changes at runtime as Kafka does. Changes go through the controller.
+
+Internal topics (``__consumer_offsets``): a change that would destroy or block one — of its own
+configs, or of a broker-level default it inherits — is refused here with POLICY_VIOLATION
+naming the setting, ``validate_only`` or not (``broker/internal_topic_policy.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping, Sequence
 
 from broker.config import BrokerConfig
 from broker.handlers.base import BrokerServices, RequestContext
+from broker.internal_topic_policy import check_internal_topic_configs
+from broker.internal_topics import INTERNAL_TOPICS
 from broker.metadata.controller import AlterConfigOp, ConfigResourceChange, OpResult
-from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE
+from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
 from broker.topic_configs import (
     BROKER_DYNAMIC_CONFIGS,
     TOPIC_CONFIGS,
     ConfigSource,
     ConfigType,
     ResolvedConfig,
+    apply_config_ops,
+    broker_topic_defaults,
+    resolve_topic_configs,
 )
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     AlterConfigsRequest,
     AlterConfigsResponse,
@@ -205,10 +214,106 @@ def handle_alter_configs(
     return _alter_configs(services, changes, request.validate_only)
 
 
+def _values(resolved: Mapping[str, ResolvedConfig]) -> dict[str, str | None]:
+    return {name: r.value for name, r in resolved.items()}
+
+
+def _replication_factor(image: MetadataImage, topic: str) -> int:
+    found = image.topic(topic)
+    if found is None or not found.partitions:
+        return 1
+    return min(len(p.replicas) for p in found.partitions.values())
+
+
+def _check_internal_topic(
+    services: BrokerServices,
+    topic: str,
+    before: Mapping[str, ResolvedConfig],
+    after: Mapping[str, ResolvedConfig],
+) -> None:
+    check_internal_topic_configs(
+        topic,
+        _values(before),
+        _values(after),
+        replication_factor=_replication_factor(services.image, topic),
+        min_retention_ms=services.config.offsets_retention_minutes * 60_000,
+    )
+
+
+def _policy_check(services: BrokerServices, change: ConfigResourceChange) -> None:
+    """Raise PolicyViolationError if ``change`` would destroy or block an internal topic."""
+    image = services.image
+    rtype, rname = change.resource_type, change.resource_name
+    internal = [t for t in INTERNAL_TOPICS if image.topic(t) is not None]
+    if rtype == TOPIC_RESOURCE and rname in internal:
+        defaults = services.controller.topic_defaults()
+        current = image.config(TOPIC_RESOURCE, rname)
+        updated = apply_config_ops(
+            current,
+            change.ops,
+            replace=change.replace,
+            list_default=lambda name: defaults[name].value if name in defaults else None,
+        )
+        if updated is None:
+            return
+        before = resolve_topic_configs(defaults, current)
+        _check_internal_topic(services, rname, before, resolve_topic_configs(defaults, updated))
+    elif rtype == BROKER_RESOURCE and internal:
+        # A dynamic broker default reaches every internal topic that does not override it.
+        if any(op in (AlterConfigOp.APPEND, AlterConfigOp.SUBTRACT) for _, op, _ in change.ops):
+            return  # not list settings at the broker level: the controller refuses them
+        node = rname or str(services.node_id)
+        node_before = image.config(BROKER_RESOURCE, node)
+        cluster_before = image.config(BROKER_RESOURCE, "")
+        updated = apply_config_ops(
+            image.config(BROKER_RESOURCE, rname),
+            change.ops,
+            replace=change.replace,
+            list_default=lambda name: None,
+        )
+        if updated is None:
+            return
+        node_after = node_before if not rname else updated
+        cluster_after = updated if not rname else cluster_before
+        defaults_before = broker_topic_defaults(services.config, node_before, cluster_before)
+        defaults_after = broker_topic_defaults(services.config, node_after, cluster_after)
+        for topic in sorted(internal):
+            overrides = image.config(TOPIC_RESOURCE, topic)
+            _check_internal_topic(
+                services,
+                topic,
+                resolve_topic_configs(defaults_before, overrides),
+                resolve_topic_configs(defaults_after, overrides),
+            )
+
+
+async def _policy_checked(
+    services: BrokerServices, changes: Sequence[ConfigResourceChange], validate_only: bool
+) -> list[OpResult]:
+    """The controller's results for ``changes``, except those the internal-topic policy
+    refuses first (a duplicated resource is left to the controller, which refuses it)."""
+    keys = [(c.resource_type, c.resource_name) for c in changes]
+    refused: dict[int, OpResult] = {}
+    for i, change in enumerate(changes):
+        if keys.count(keys[i]) > 1:
+            continue
+        try:
+            _policy_check(services, change)
+        except KafkaError as exc:
+            refused[i] = OpResult(change.resource_name, exc.code, exc.message or str(exc))
+    allowed = [c for i, c in enumerate(changes) if i not in refused]
+    answered = iter(
+        await services.controller.alter_configs(allowed, validate_only=validate_only)
+        if allowed
+        else []
+    )
+    return [refused[i] if i in refused else next(answered) for i in range(len(changes))]
+
+
 async def _alter_configs(
     services: BrokerServices, changes: list[ConfigResourceChange], validate_only: bool
 ) -> AlterConfigsResponse:
-    results = await services.controller.alter_configs(changes, validate_only=validate_only)
+    results = await _policy_checked(services, changes, validate_only)
     item = AlterConfigsResponse.AlterConfigsResourceResponse
     return AlterConfigsResponse(
         throttle_time_ms=0,
@@ -242,9 +347,7 @@ def handle_incremental_alter_configs(
 async def _incremental_alter_configs(
     services: BrokerServices, changes: list[ConfigResourceChange], validate_only: bool
 ) -> IncrementalAlterConfigsResponse:
-    results: list[OpResult] = await services.controller.alter_configs(
-        changes, validate_only=validate_only
-    )
+    results = await _policy_checked(services, changes, validate_only)
     item = IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
     return IncrementalAlterConfigsResponse(
         throttle_time_ms=0,

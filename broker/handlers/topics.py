@@ -2,11 +2,21 @@
 (37, v0-3) and DeleteRecords (21, v0-2).
 
 The first three are translations to the controller, which validates (Kafka's topic name rules,
-partition counts, replication factor ≤ 1 broker, configs) and commits. Internal topics
-(``__consumer_offsets``) cannot be deleted or given more partitions (INVALID_REQUEST): either
-would separate groups from their committed offsets. DeleteRecords moves each
+partition counts, replication factor ≤ 1 broker, configs) and commits. DeleteRecords moves each
 partition's log start offset (at most to the high watermark) and checkpoints it at once, so
 deleted records stay deleted across a crash.
+
+Internal topics (``__consumer_offsets``) are protected, each refusal naming the topic where the
+response has a message field:
+
+* DeleteRecords: INVALID_TOPIC_EXCEPTION, as Kafka answers ("Cannot delete records of internal
+  topic"); it would drop committed offsets.
+* DeleteTopics and CreatePartitions: POLICY_VIOLATION. Kafka's broker allows both (only its
+  command-line tool refuses to delete an internal topic); here they are a policy: deleting the
+  topic loses every group's offsets, adding partitions moves groups (placed by hash modulo the
+  partition count) away from theirs.
+* CreateTopics of an internal topic's name (before the broker creates it): refused with
+  POLICY_VIOLATION if its configs would destroy or block it (``internal_topic_policy.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +25,11 @@ import logging
 from collections.abc import Awaitable
 
 from broker.handlers.base import BrokerServices, RequestContext
+from broker.internal_topic_policy import check_internal_topic_configs
 from broker.internal_topics import is_internal_topic
 from broker.metadata.controller import CreateTopicResult, NewTopic
 from broker.storage.errors import LogStorageError
+from broker.topic_configs import resolve_topic_configs
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     CreatePartitionsRequest,
@@ -82,6 +94,30 @@ def handle_create_topics(
     return _create_topics(services, ctx.version, request)
 
 
+def _internal_topic_refusal(services: BrokerServices, topic: NewTopic) -> str | None:
+    """Why creating internal topic ``topic`` with its configs would destroy or block it."""
+    if not is_internal_topic(topic.name) or services.image.topic(topic.name) is not None:
+        return None  # an existing topic: the controller answers TOPIC_ALREADY_EXISTS
+    overrides = {k: v for k, v in topic.configs.items() if v is not None}
+    resolved = resolve_topic_configs(services.controller.topic_defaults(), overrides)
+    factor = topic.replication_factor
+    if topic.assignments:
+        factor = min(len(replicas) for replicas in topic.assignments.values())
+    elif factor <= 0:
+        factor = services.config.default_replication_factor
+    try:
+        check_internal_topic_configs(
+            topic.name,
+            None,
+            {name: r.value for name, r in resolved.items()},
+            replication_factor=factor,
+            min_retention_ms=services.config.offsets_retention_minutes * 60_000,
+        )
+    except KafkaError as exc:
+        return exc.message or str(exc)
+    return None
+
+
 async def _create_topics(
     services: BrokerServices, version: int, request: CreateTopicsRequest
 ) -> CreateTopicsResponse:
@@ -95,7 +131,25 @@ async def _create_topics(
         )
         for t in request.topics
     ]
-    results = await services.controller.create_topics(topics, validate_only=request.validate_only)
+    names = [t.name for t in topics]
+    refused: dict[int, str] = {}
+    for i, topic in enumerate(topics):
+        if names.count(topic.name) == 1:  # duplicates: the controller refuses them
+            why = _internal_topic_refusal(services, topic)
+            if why is not None:
+                refused[i] = why
+    allowed = [t for i, t in enumerate(topics) if i not in refused]
+    created = iter(
+        await services.controller.create_topics(allowed, validate_only=request.validate_only)
+        if allowed
+        else []
+    )
+    results = [
+        CreateTopicResult(name=t.name, error=ErrorCode.POLICY_VIOLATION, message=refused[i])
+        if i in refused
+        else next(created)
+        for i, t in enumerate(topics)
+    ]
     return CreateTopicsResponse(
         throttle_time_ms=0, topics=[_topic_result(r, version) for r in results]
     )
@@ -130,10 +184,11 @@ async def _delete_topics(
     responses = []
     for name in names:
         if is_internal_topic(name):
-            # The coordinator's log: deleting it would lose every group's offsets.
+            # The coordinator's log: deleting it would lose every group's offsets. (v1-4 of
+            # the response carry no message; the code and the name say it.)
             responses.append(
                 DeleteTopicsResponse.DeletableTopicResult(
-                    name=name, error_code=ErrorCode.INVALID_REQUEST
+                    name=name, error_code=ErrorCode.POLICY_VIOLATION
                 )
             )
         else:
@@ -192,8 +247,11 @@ async def _create_partitions(
             out.append(
                 CreatePartitionsResponse.CreatePartitionsTopicResult(
                     name=name,
-                    error_code=ErrorCode.INVALID_REQUEST,
-                    error_message=f"Cannot add partitions to internal topic {name}",
+                    error_code=ErrorCode.POLICY_VIOLATION,
+                    error_message=(
+                        f"Cannot add partitions to internal topic {name}: groups would move "
+                        "away from their committed offsets"
+                    ),
                 )
             )
         else:
@@ -234,7 +292,18 @@ def handle_delete_records(
     for topic in request.topics:
         results: list[_DRPartition] = []
         topics.append(_DRTopic(name=topic.name, partitions=results))
+        internal = is_internal_topic(topic.name)
         for p in topic.partitions:
+            if internal:
+                # Kafka's answer: the records are the coordinator's committed offsets.
+                results.append(
+                    _DRPartition(
+                        partition_index=p.partition_index,
+                        low_watermark=-1,
+                        error_code=ErrorCode.INVALID_TOPIC_EXCEPTION,
+                    )
+                )
+                continue
             try:
                 partition = replicas.get_partition(topic.name, p.partition_index)
                 log_ = partition.log

@@ -82,7 +82,7 @@ async def test_consumer_offsets_is_internal_compacted_and_protected(
         DeleteTopicsRequest(topic_names=[GROUP_METADATA_TOPIC, "plain"], timeout_ms=5000), 4
     )
     assert [(r.name, r.error_code) for r in deleted.responses] == [
-        (GROUP_METADATA_TOPIC, ErrorCode.INVALID_REQUEST),
+        (GROUP_METADATA_TOPIC, ErrorCode.POLICY_VIOLATION),
         ("plain", 0),
     ]
     grown = await client.request(
@@ -97,7 +97,7 @@ async def test_consumer_offsets_is_internal_compacted_and_protected(
         ),
         3,
     )
-    assert grown.results[0].error_code == ErrorCode.INVALID_REQUEST
+    assert grown.results[0].error_code == ErrorCode.POLICY_VIOLATION
     assert broker.controller is not None
     assert broker.controller.image.topic(GROUP_METADATA_TOPIC).partition_count == 50  # type: ignore[union-attr]
 
