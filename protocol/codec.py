@@ -41,6 +41,8 @@ class Request:
 
     header: RequestHeader
     body: Message
+    trailing_bytes: int = 0
+    """Bytes of the frame after the body (see ``decode_request``)."""
 
 
 def decode_request(frame: memoryview) -> Request:
@@ -49,12 +51,21 @@ def decode_request(frame: memoryview) -> Request:
     Raises ``UnsupportedRequestError`` for an API key or version without a schema (the caller
     answers ApiVersions with the fallback body and closes the connection for anything else), and
     ``DecodeError`` for malformed bytes.
+
+    Bytes left in the frame after the body are not an error: they are counted in
+    ``Request.trailing_bytes`` and the request stands. That is what Apache Kafka does: its
+    broker parses a request with ``RequestContext.parseRequest`` → ``AbstractRequest.
+    parseRequest``, which reads the body's fields from the frame's buffer with the generated
+    ``*Data`` readers and never checks that the buffer is used up (it only records the buffer's
+    size for metrics); only a body that cannot be read (too short, bad lengths) raises
+    ``InvalidRequestException``, which closes the connection. Being as lenient keeps working
+    any client that Kafka serves; the count lets the broker report such requests.
     """
     header, pos, known = decode_request_header(frame)
     if not known:
         raise UnsupportedRequestError(header)
-    body = REQUESTS[header.api_key].decode(frame, header.api_version, pos)
-    return Request(header, body)
+    body, end = REQUESTS[header.api_key].decode_from(frame, header.api_version, pos)
+    return Request(header, body, len(frame) - end)
 
 
 def _frame(out: bytearray, refs: Refs) -> list[Any]:
