@@ -43,6 +43,7 @@ import itertools
 import logging
 import os
 import struct
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -232,10 +233,12 @@ class Cleaner:
 
     def __init__(self, *, max_offset_map_entries: int = DEFAULT_MAX_OFFSET_MAP_ENTRIES) -> None:
         self.max_offset_map_entries = max_offset_map_entries
-        # What was found unreadable in each log (loaded on the log's first pass).
+        # What was found unreadable in each log (loaded on the log's first pass). Passes run
+        # in a worker thread, the counters are read on the event loop: the lock covers both.
         self._findings: weakref.WeakKeyDictionary[PartitionLog, UnreadableBatches] = (
             weakref.WeakKeyDictionary()
         )
+        self._findings_lock = threading.Lock()
 
     # -- damage counters -----------------------------------------------------------------------
 
@@ -243,17 +246,22 @@ class Cleaner:
     def unreadable_batches(self) -> int:
         """Unreadable batches kept as they are, in the open logs the cleaner has passed over
         (each counted once, whenever it was found)."""
-        return sum(len(f.batches) for f in list(self._findings.values()))
+        with self._findings_lock:
+            return sum(len(f.batches) for f in self._findings.values())
 
     @property
     def damaged_segments(self) -> int:
         """Segments left as they are because their framing is unsound (as above)."""
-        return sum(len(f.segments) for f in list(self._findings.values()))
+        with self._findings_lock:
+            return sum(len(f.segments) for f in self._findings.values())
 
     def _findings_of(self, log_: PartitionLog) -> UnreadableBatches:
-        found = self._findings.get(log_)
+        with self._findings_lock:
+            found = self._findings.get(log_)
         if found is None:
-            found = self._findings[log_] = UnreadableBatches.load(log_.directory)
+            found = UnreadableBatches.load(log_.directory)
+            with self._findings_lock:
+                found = self._findings.setdefault(log_, found)
         return found
 
     @staticmethod
