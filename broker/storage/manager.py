@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import shutil
 import uuid
@@ -46,6 +47,7 @@ from broker.storage.config import DEFAULT_FLUSH_POLICY, FlushPolicy, LogConfig
 from broker.storage.errors import LogStorageError
 from broker.storage.fdpool import DEFAULT_MAX_OPEN_FILES, FilePool
 from broker.storage.fsutil import fsync_dir, remove_if_exists, write_file_atomically
+from broker.storage.health import describe_free_space
 from broker.storage.index import DEFAULT_MAX_RESIDENT_INDEX_BYTES, IndexBudget
 from broker.storage.log import PartitionLog
 from broker.storage.names import (
@@ -59,6 +61,8 @@ from broker.storage.names import (
 from broker.storage.segment import RecoveryStats
 
 __all__ = ["CLEAN_SHUTDOWN_FILE", "LOCK_FILE", "LogManager"]
+
+_log = logging.getLogger("samsa.storage")
 
 CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown"
 LOCK_FILE = ".lock"
@@ -107,6 +111,8 @@ class LogManager:
         self.on_log_opened: Callable[[PartitionLog], None] | None = None
         self._stats_of_closed = RecoveryStats()
         self._started = False
+        # Partitions whose log failed to open (reported once until it opens).
+        self._open_failing: set[TopicPartition] = set()
 
     # -- startup and shutdown ------------------------------------------------------------------
 
@@ -267,18 +273,34 @@ class LogManager:
         self._check_started()
         d = self._location[tp]
         cp = d.checkpoints
-        log = PartitionLog.open(
-            d.path / partition_dir_name(tp),
-            tp,
-            self.config_for(tp.topic),
-            pool=self.pool,
-            budget=self.budget,
-            now_ms=now_ms,
-            clean=d.clean,
-            recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
-            log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
-            high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
-        )
+        try:
+            log = PartitionLog.open(
+                d.path / partition_dir_name(tp),
+                tp,
+                self.config_for(tp.topic),
+                pool=self.pool,
+                budget=self.budget,
+                now_ms=now_ms,
+                clean=d.clean,
+                recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
+                log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
+                high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
+            )
+        except LogStorageError as exc:
+            # Every request for the partition retries the open: tell the operator once.
+            if tp not in self._open_failing:
+                self._open_failing.add(tp)
+                _log.error(
+                    "%s: its log cannot be opened: %s; %s. The partition answers "
+                    "KAFKA_STORAGE_ERROR until it opens (logged once until then)",
+                    tp,
+                    exc,
+                    describe_free_space(d.path),
+                )
+            raise
+        if tp in self._open_failing:
+            self._open_failing.discard(tp)
+            _log.warning("%s: its log opened after failures", tp)
         log.cleaner_checkpoint = min(
             max(cp[CLEANER_OFFSET_CHECKPOINT].get(tp, 0), log.log_start_offset),
             log.log_end_offset,

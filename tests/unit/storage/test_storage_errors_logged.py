@@ -7,12 +7,13 @@ import errno
 import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from storage_test_helpers import build_batch
 
-from broker.storage import LogStorageError, PartitionLog
+from broker.storage import LogManager, LogStorageError, PartitionLog, TopicPartition
 from broker.storage import segment as segment_module
 
 OpenLog = Callable[..., PartitionLog]
@@ -109,3 +110,22 @@ def test_an_append_that_cannot_be_cut_back_is_one_offline_line(
     assert log.offline is not None
     [error] = _records(caplog, logging.ERROR)
     assert "orders-0 is offline" in error and "No space left on device" in error
+
+
+def test_a_log_that_cannot_be_opened_is_logged_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger=LOGGER)
+    manager = LogManager([tmp_path])
+    manager.startup(now_ms=0)
+    tp = TopicPartition("blocked", 0)
+    (tmp_path / "blocked-0").write_bytes(b"")  # a file where the directory must go
+    for _ in range(10):
+        with pytest.raises(LogStorageError):
+            manager.get_or_create_log(tp, now_ms=0)
+    [error] = _records(caplog, logging.ERROR)
+    assert "blocked-0: its log cannot be opened" in error and "MiB free" in error
+    (tmp_path / "blocked-0").unlink()
+    assert manager.get_or_create_log(tp, now_ms=0).log_end_offset == 0
+    assert _records(caplog, logging.WARNING) == ["blocked-0: its log opened after failures"]
+    manager.shutdown()
