@@ -36,6 +36,7 @@ __all__ = [
     "Listener",
     "default_data_dir",
     "load_config",
+    "parse_ip_overrides",
     "parse_properties",
     "parse_voters",
 ]
@@ -116,6 +117,45 @@ class BrokerConfig(BaseSettings):
     max_connections: int = Field(default=10_000, alias="max.connections", ge=1)
     """Connections accepted at once; new ones past it are closed at once. (Kafka's default is
     unbounded; 10,000 keeps descriptors for segment files within a 20k ``ulimit -n``.)"""
+    # -- network limits against hostile or broken clients (broker/server/) ------------------
+    queued_max_request_bytes: int = Field(
+        default=256 * _MIB, alias="queued.max.request.bytes", ge=-1
+    )
+    """Bytes all connections together may hold in request frames not yet received whole;
+    past it the broker stops reading from connections whose frames must grow, until frames
+    complete or connections close (first come, first served). -1: unbounded (Kafka's
+    default). Samsa's default, 256 MiB, bounds what partial frames cost while letting two
+    frames of the largest size (``socket.request.max.bytes``, 100 MiB) arrive at once; it must
+    be at least ``socket.request.max.bytes``, or the largest frame could never complete."""
+    connections_max_request_read_ms: int = Field(
+        default=60_000, alias="connections.max.request.read.ms", ge=1
+    )
+    """Close a connection whose request frame has not arrived whole this long after its first
+    byte (Samsa's; Kafka's ``connections.max.idle.ms`` only counts silence, so a client sending
+    a byte now and then holds its connection and its partial frame forever). 60 s lets a
+    100 MiB frame arrive at 14 Mbit/s."""
+    max_connections_eviction_idle_ms: int = Field(
+        default=10_000, alias="max.connections.eviction.idle.ms", ge=0
+    )
+    """At ``max.connections``, a new connection is admitted by closing one that has nothing in
+    flight and has completed no request for this long (counted from its opening if it never
+    completed one; those go first, then the least recently served). Samsa's (Kafka blocks new
+    connections at the limit instead): a broker full of slow or silent connections still
+    serves a new client. The wait spares clients that just connected or are between
+    requests."""
+    max_connections_per_ip: int = Field(default=2_147_483_647, alias="max.connections.per.ip", ge=0)
+    """Connections accepted at once from one address; more are closed at once (Kafka's)."""
+    max_connections_per_ip_overrides: str = Field(
+        default="", alias="max.connections.per.ip.overrides"
+    )
+    """Per-address exceptions to ``max.connections.per.ip``: ``host:count,host:count`` with
+    IP addresses or host names (Kafka's)."""
+    max_connection_creation_rate: int = Field(
+        default=2_147_483_647, alias="max.connection.creation.rate", ge=1
+    )
+    """New connections accepted per second, broker-wide (Kafka's). Past it the broker stops
+    accepting for a while, as Kafka's acceptor does: new connections wait in the kernel's
+    listen queue (bursts of up to one second's worth are accepted at once)."""
 
     # -- the cluster: metadata quorum and broker lifecycle -------------------------------------
     controller_quorum_voters: str | None = Field(default=None, alias="controller.quorum.voters")
@@ -327,6 +367,27 @@ class BrokerConfig(BaseSettings):
             raise ValueError("group.min.session.timeout.ms is above group.max.session.timeout.ms")
         return self
 
+    @field_validator("max_connections_per_ip_overrides")
+    @classmethod
+    def _ip_overrides(cls, value: str) -> str:
+        parse_ip_overrides(value)
+        return value
+
+    @model_validator(mode="after")
+    def _network_limits(self) -> BrokerConfig:
+        budget = self.queued_max_request_bytes
+        if budget == 0 or 0 < budget < self.socket_request_max_bytes:
+            raise ValueError(
+                f"queued.max.request.bytes ({budget}) must be -1 or at least "
+                f"socket.request.max.bytes ({self.socket_request_max_bytes})"
+            )
+        if self.max_connections_per_ip == 0 and not self.max_connections_per_ip_overrides:
+            raise ValueError(
+                "max.connections.per.ip=0 admits nobody: name the allowed hosts in "
+                "max.connections.per.ip.overrides"
+            )
+        return self
+
     @field_validator("controller_quorum_voters")
     @classmethod
     def _voters(cls, value: str | None) -> str | None:
@@ -476,6 +537,21 @@ def parse_voters(text: str) -> dict[int, tuple[str, int]]:
     if not voters:
         raise ValueError("controller.quorum.voters names no voter")
     return voters
+
+
+def parse_ip_overrides(text: str) -> dict[str, int]:
+    """``host:count,host:count`` (``max.connections.per.ip.overrides``) as ``{host: count}``;
+    ValueError if malformed. The count follows the last colon, so IPv6 addresses work."""
+    overrides: dict[str, int] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        host, colon, count = part.rpartition(":")
+        host = host.strip().strip("[]")
+        if not colon or not host or not count.strip().isdigit():
+            raise ValueError(f"override {part!r} is not of the form host:count")
+        overrides[host] = int(count)
+    return overrides
 
 
 def _alias(name: str, info: FieldInfo) -> str:

@@ -1,21 +1,26 @@
 """One client connection: frames in, handlers called in order, responses out in order.
 
 ``KafkaConnection`` is an ``asyncio.BufferedProtocol``: reads land in the ``FrameDecoder``'s
-buffer (a large frame straight in its own buffer). Each whole frame is decoded and handed to
-its handler at once, in arrival order; a handler answers directly or with an awaitable that
-runs as a task. Requests may complete out of order (a long-polling Fetch, then a Metadata) but
-responses leave in request order: each request has a slot in a queue, and the head of the
-queue is written as soon as it is done.
+buffers — small frames through the server's shared scratch buffer, the rest of a large frame
+straight in its own buffer, which grows as its bytes arrive. Each whole frame is decoded and
+handed to its handler at once, in arrival order; a handler answers directly or with an
+awaitable that runs as a task. Requests may complete out of order (a long-polling Fetch, then a
+Metadata) but responses leave in request order: each request has a slot in a queue, and the
+head of the queue is written as soon as it is done.
 
 Limits: ``queued.max.requests`` slots per connection (reading pauses at the limit and resumes
-below it), reading also pauses while the transport's write buffer is over its high-water mark
-(a slow reader cannot make the broker buffer without bound), and the server closes connections
-idle past ``connections.max.idle.ms``.
+below it); reading also pauses while the transport's write buffer is over its high-water mark
+(a slow reader cannot make the broker buffer without bound) and while the connection waits for
+``queued.max.request.bytes`` budget to grow its partial frame (``budget.py``). The server closes
+connections idle past ``connections.max.idle.ms`` and those whose frame takes longer than
+``connections.max.request.read.ms`` to arrive.
 
-Bad input never escapes the connection: a malformed frame or header closes it (logged), an
-unknown API key or version closes it (logged) — except ApiVersions, answered with
-UNSUPPORTED_VERSION and the supported ranges — and a handler that raises gets an
-UNKNOWN_SERVER_ERROR response (logged with its traceback).
+Bad input never escapes the connection: a malformed frame or header closes it, an unknown API
+key or version closes it — except ApiVersions, answered with UNSUPPORTED_VERSION and the
+supported ranges — and a handler that raises gets an UNKNOWN_SERVER_ERROR response (logged with
+its traceback). Closes are counted per reason and logged at a bounded rate (``closes.py``).
+Bytes after a request's body are ignored, as Kafka ignores them (``protocol.codec``), and
+counted in ``KafkaServer.request_anomaly_counts``.
 
 Record sets held as file slices are read with ``os.pread`` and written through the transport
 (measured: fast enough, and safe with its buffering); slices are released once written or when
@@ -33,6 +38,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
 from broker.handlers.fetch import release_records
+from broker.server.budget import Waiter
+from broker.server.closes import CloseReason
 from broker.storage.slice import FileSlice
 from protocol.codec import (
     UnsupportedRequestError,
@@ -40,7 +47,7 @@ from protocol.codec import (
     decode_request,
     encode_response,
 )
-from protocol.errors import ErrorCode, ProtocolError
+from protocol.errors import ErrorCode, FrameTooLargeError, ProtocolError
 from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import FrameDecoder
 from protocol.headers import API_VERSIONS_KEY, RequestHeader
@@ -72,23 +79,36 @@ class _Slot:
 class KafkaConnection(asyncio.BufferedProtocol):
     """The Kafka protocol on one accepted socket."""
 
-    def __init__(self, server: KafkaServer, connection_id: int) -> None:
+    def __init__(self, server: KafkaServer, connection_id: int, ip: str) -> None:
         self.server = server
         self.connection_id = connection_id
+        self.ip = ip
+        """The client's address, as counted for ``max.connections.per.ip``."""
+        self.admitted = False
+        """Whether the server counts it against its connection limits."""
         self._services = server.services
         self._table = server.dispatch_table
-        self._decoder = FrameDecoder(server.config.socket_request_max_bytes)
+        self._decoder = FrameDecoder(server.config.socket_request_max_bytes, scratch=server.scratch)
+        self._budget = server.budget
+        self._charged = 0  # budget bytes this connection holds (what its decoder holds)
+        self._budget_waiter: Waiter | None = None
         self._max_in_flight = server.config.queued_max_requests
         self._slots: deque[_Slot] = deque()
         # Whole frames read but not dispatched because ``queued.max.requests`` were in flight;
         # at most one read's worth (reading pauses while it is non-empty).
         self._backlog: deque[memoryview] = deque()
         self._transport: asyncio.Transport | None = None
-        self._peer = ""
+        self._peer = ip
         self._closed = False
         self._reading_paused = False
         self._writing_paused = False
-        self.last_active = time.monotonic()
+        now = time.monotonic()
+        self.opened_at = now
+        self.last_active = now
+        self.last_completed_at: float | None = None
+        """When a request last completed (its response was written, or it had none)."""
+        self.frame_started_at: float | None = None
+        """When the first byte of the frame being received arrived (None: between frames)."""
 
     # -- asyncio callbacks -------------------------------------------------------------------
 
@@ -97,18 +117,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._transport = cast(asyncio.Transport, transport)
         peer = transport.get_extra_info("peername")
         self._peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
-        if not self.server.register(self):
-            log.warning(
-                "closing connection from %s: max.connections=%d reached",
-                self._peer,
-                self.server.config.max_connections,
-            )
-            self._closed = True
+        self.server.attach(self)
+        if self._closed:  # closed before the transport existed (evicted, server stopping)
             self._transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
-        self.server.unregister(self)
+        self._release_budget()
+        self.server.detach(self)
         self._backlog.clear()
         for slot in self._slots:
             if slot.task is not None and not slot.task.done():
@@ -118,15 +134,29 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._slots.clear()
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._decoder.get_buffer()
+        budget = self._budget
+        buf = self._decoder.get_buffer(budget.headroom() if budget.bounded else None)
+        self._settle_budget()
+        return buf
 
     def buffer_updated(self, nbytes: int) -> None:
-        self.last_active = time.monotonic()
+        now = time.monotonic()
+        self.last_active = now
+        decoder = self._decoder
         try:
-            frames = self._decoder.buffer_updated(nbytes)
-        except ProtocolError as exc:
-            self.close(f"malformed frame: {exc}")
+            frames = decoder.buffer_updated(nbytes)
+        except FrameTooLargeError as exc:
+            self.close(CloseReason.FRAME_TOO_LARGE, str(exc))
             return
+        except ProtocolError as exc:
+            self.close(CloseReason.MALFORMED_FRAME, str(exc))
+            return
+        if frames:
+            # Any frame in progress now began in this read.
+            self.frame_started_at = None if decoder.idle else now
+        elif self.frame_started_at is None and not decoder.idle:
+            self.frame_started_at = now
+        self._settle_budget()
         self._backlog.extend(frames)
         self._progress()
 
@@ -142,7 +172,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self._flush()
         except Exception:
             log.exception("connection %s: unexpected error; closing it", self._peer)
-            self.close("internal error")
+            self.close(CloseReason.INTERNAL_ERROR, "unexpected error (logged above)")
             return
         self._update_reading()
 
@@ -156,6 +186,70 @@ class KafkaConnection(asyncio.BufferedProtocol):
     def resume_writing(self) -> None:
         self._writing_paused = False
         self._update_reading()
+
+    # -- the request-bytes budget ------------------------------------------------------------
+
+    def _settle_budget(self) -> None:
+        """Charge or release the difference between what the decoder holds and what this
+        connection has charged; then, if the partial frame must grow before the next read,
+        take the budget for it or queue for it (and stop reading meanwhile)."""
+        if self._closed:
+            return
+        budget = self._budget
+        decoder = self._decoder
+        held = decoder.held_bytes
+        if held > self._charged:
+            budget.charge(held - self._charged)  # within the allowance get_buffer was given
+            self._charged = held
+        elif held < self._charged:
+            freed = self._charged - held
+            self._charged = held
+            budget.release(freed)  # may grant waiters (other connections resume)
+        if not budget.bounded or self._budget_waiter is not None:
+            return
+        least, wanted = decoder.growth_needed
+        if not least:
+            return
+        headroom = budget.headroom()
+        if headroom >= least:
+            self._grow(min(wanted, headroom))
+            return
+        waiter = self._budget_waiter = Waiter(least, wanted, self._on_budget_granted)
+        budget.wait(waiter)
+
+    def _grow(self, nbytes: int) -> None:
+        self._budget.charge(nbytes)
+        self._charged += nbytes
+        self._decoder.reserve(nbytes)
+
+    def _on_budget_granted(self, nbytes: int) -> None:
+        self._budget_waiter = None
+        if self._closed:
+            self._budget.release(nbytes)
+            return
+        self._charged += nbytes  # the budget charged it on our behalf
+        self._decoder.reserve(nbytes)
+        self._update_reading()
+
+    def _release_budget(self) -> None:
+        waiter = self._budget_waiter
+        self._budget_waiter = None
+        charged = self._charged
+        self._charged = 0
+        if charged:
+            self._budget.release(charged)
+        if waiter is not None:
+            self._budget.cancel(waiter)
+
+    @property
+    def waiting_for_budget(self) -> bool:
+        """Whether reading is paused until ``queued.max.request.bytes`` frees up."""
+        return self._budget_waiter is not None
+
+    @property
+    def held_bytes(self) -> int:
+        """Bytes this connection's partial frame holds."""
+        return self._decoder.held_bytes
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -173,21 +267,23 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 self._slots.append(slot)
                 return
             self.close(
-                f"unsupported request {api_name(header.api_key)} (key {header.api_key}) "
-                f"version {header.api_version}"
+                CloseReason.UNSUPPORTED_REQUEST,
+                f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
             )
             return
         except ProtocolError as exc:
-            self.close(f"malformed request: {exc}")
+            self.close(CloseReason.MALFORMED_REQUEST, str(exc))
             return
         header = request.header
         handler = self._table.get(header.api_key)
         if handler is None or not handler.min_version <= header.api_version <= handler.max_version:
             self.close(
-                f"unsupported request {api_name(header.api_key)} (key {header.api_key}) "
-                f"version {header.api_version}"
+                CloseReason.UNSUPPORTED_REQUEST,
+                f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
             )
             return
+        if request.trailing_bytes:
+            self.server.trailing_bytes(self, header, request.trailing_bytes)
         slot = _Slot(header)
         self._slots.append(slot)
         ctx = RequestContext(header, self._peer, self.connection_id)
@@ -242,8 +338,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
         slots = self._slots
         out: list[Any] = []
         close_reason: str | None = None
+        completed = 0
         while slots and slots[0].done and not self._closed:
             slot = slots.popleft()
+            completed += 1
             if slot.raw is not None:
                 out.append(slot.raw)
                 continue
@@ -258,9 +356,13 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 return
         if out and self._transport is not None and not self._closed:
             self._transport.writelines(out)
+        now = time.monotonic()
+        if completed and not self._closed:
+            self.last_completed_at = now
+            self.server.request_completed(self, now)
         if close_reason is not None:
-            self.close(close_reason)
-        self.last_active = time.monotonic()
+            self.close(CloseReason.FAILED_ACKS0_PRODUCE, close_reason)
+        self.last_active = now
 
     def _serialise(self, header: RequestHeader, body: Message, out: list[Any]) -> bool:
         """Append the response's bytes to ``out`` (record slices read with ``pread``); False
@@ -271,7 +373,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             if isinstance(body, FetchResponse):
                 release_records(body)
             log.exception("cannot encode the %s response", api_name(header.api_key))
-            self.close("response encoding failed")
+            self.close(CloseReason.INTERNAL_ERROR, "response encoding failed (logged above)")
             return False
         if not isinstance(body, FetchResponse):
             out.extend(chunks)
@@ -286,7 +388,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
                     out.append(bytes(chunk))
         except Exception:
             log.exception("cannot read records for the %s response", api_name(header.api_key))
-            self.close("reading records failed")
+            self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
             return False
         finally:
             release_records(body)
@@ -299,7 +401,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if transport is None or self._closed:
             return
         should_pause = (
-            self._writing_paused or bool(self._backlog) or len(self._slots) >= self._max_in_flight
+            self._writing_paused
+            or bool(self._backlog)
+            or len(self._slots) >= self._max_in_flight
+            or self._budget_waiter is not None
         )
         if should_pause and not self._reading_paused:
             self._reading_paused = True
@@ -318,12 +423,16 @@ class KafkaConnection(asyncio.BufferedProtocol):
         """``host:port`` of the client."""
         return self._peer
 
-    def close(self, reason: str | None = None) -> None:
-        """Close the connection (logging why, if a reason is given)."""
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self, reason: CloseReason | None = None, detail: str = "") -> None:
+        """Close the connection; a reason is counted and logged (at a bounded rate)."""
         if self._closed:
             return
-        if reason is not None:
-            log.warning("closing connection from %s: %s", self._peer, reason)
         self._closed = True
+        self._release_budget()
+        self.server.closing(self, reason, detail)
         if self._transport is not None:
             self._transport.abort()

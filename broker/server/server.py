@@ -1,36 +1,75 @@
-"""``KafkaServer``: the listening socket, the set of connections and their limits.
+"""``KafkaServer``: the listening sockets, the set of connections and their limits.
 
-New connections past ``max.connections`` are closed at once; connections with nothing in
-flight that stayed silent past ``connections.max.idle.ms`` are closed by a sweep.
+Accepting (Samsa's own accept loop, so that it can be throttled and refuse before any
+protocol object exists):
+
+- ``max.connection.creation.rate``: past it the accept loop waits, and new connections queue
+  in the kernel's listen backlog — as Kafka's acceptor blocks;
+- ``max.connections.per.ip`` (and ``max.connections.per.ip.overrides``): a connection from an
+  address at its limit is closed at once, as Kafka does;
+- ``max.connections``: at the limit, a connection with nothing in flight that has completed no
+  request for ``max.connections.eviction.idle.ms`` (never-served ones first, then the least
+  recently served) is closed to admit the new one; if none qualifies the new one is closed.
+
+Afterwards, a sweep closes connections with nothing in flight that stayed silent past
+``connections.max.idle.ms``, and connections whose request frame did not arrive whole within
+``connections.max.request.read.ms`` of its first byte. ``queued.max.request.bytes`` bounds the
+bytes held in partial frames across all connections (``budget.py``). Every close the broker
+decides is counted in ``close_counts`` and logged at a bounded rate (``closes.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import ipaddress
 import itertools
 import logging
 import os
 import socket
 import time
+from collections import Counter
 from typing import Final
 
-from broker.config import BrokerConfig
+from broker.config import BrokerConfig, parse_ip_overrides
 from broker.handlers.base import ApiHandler, BrokerServices
+from broker.server.budget import RequestBytesBudget
+from broker.server.closes import CloseReason, RateLimitedLog
 from broker.server.connection import KafkaConnection
+from broker.server.limits import (
+    ConnectionQuotas,
+    ConnectionRateLimiter,
+    EvictionOrder,
+    normalise_ip,
+)
+from protocol.frame import SCRATCH_BYTES
+from protocol.headers import RequestHeader
+from protocol.messages import api_name
 
 __all__ = ["KafkaServer", "ListenError"]
 
 log = logging.getLogger("samsa.server")
 
-#: Longest pause between idle sweeps: idle connections live at most this much past the limit.
-MAX_IDLE_SWEEP_INTERVAL_S: Final = 10.0
-#: Shortest pause between idle sweeps (for tiny idle limits in tests).
-MIN_IDLE_SWEEP_INTERVAL_S: Final = 0.05
-#: Pending connections the kernel queues for accept().
+#: Longest pause between sweeps: idle connections live at most this much past their limit.
+MAX_SWEEP_INTERVAL_S: Final = 10.0
+#: Shortest pause between sweeps (for tiny limits in tests).
+MIN_SWEEP_INTERVAL_S: Final = 0.05
+#: Pending connections the kernel queues for accept() (and where connections wait while the
+#: creation rate is exceeded).
 LISTEN_BACKLOG: Final = 1024
 #: How long stopping waits for aborted connections to report that they are gone.
 CLOSE_TIMEOUT_S: Final = 5.0
+#: Connections accepted per readiness event before other work gets a turn (asyncio's own
+#: listener accepts up to its backlog at once).
+ACCEPT_BATCH: Final = 128
+#: Pause before accepting again after accept() failed for want of descriptors or memory
+#: (asyncio's own listener waits as long): the failure would repeat at once.
+ACCEPT_RETRY_DELAY_S: Final = 1.0
+
+_ACCEPT_RESOURCE_ERRORS: Final = frozenset(
+    {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+)
 
 
 class ListenError(OSError):
@@ -53,68 +92,305 @@ class KafkaServer:
             (h.api_key, h.min_version, h.max_version) for h in dispatch_table.values()
         )
         self.connections: set[KafkaConnection] = set()
+        """Connections whose transport is open (until ``connection_lost``)."""
+        self.close_counts: Counter[str] = Counter()
+        """Connections closed or refused by the broker, by ``CloseReason`` value."""
+        self.request_anomaly_counts: Counter[str] = Counter()
+        """Requests served despite an oddity: ``trailing_bytes`` (bytes after the body)."""
+        self.budget = RequestBytesBudget(
+            None if config.queued_max_request_bytes < 0 else config.queued_max_request_bytes
+        )
+        # One scratch buffer for every connection's small reads: each decoder copies out what
+        # it keeps before the read's callback returns (protocol/frame.py).
+        self.scratch = bytearray(SCRATCH_BYTES)
+        self.quotas = ConnectionQuotas(config.max_connections, config.max_connections_per_ip)
+        self.eviction = EvictionOrder[KafkaConnection]()
+        self.client_log = RateLimitedLog(log)
+        """Lines about misbehaving clients, at a bounded rate."""
+        self._rate = ConnectionRateLimiter(config.max_connection_creation_rate, time.monotonic())
         self._ids = itertools.count(1)
-        self._server: asyncio.Server | None = None
+        self._sockets: list[socket.socket] = []
+        self._accept_timers: dict[socket.socket, asyncio.TimerHandle] = {}
+        self._attaching: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
         self._drained: asyncio.Event | None = None
         self.port = 0
 
+    # -- listening and accepting -------------------------------------------------------------
+
     async def start(self) -> None:
         """Bind and start accepting; ``port`` is then the bound port."""
         loop = asyncio.get_running_loop()
+        self.quotas.set_overrides(await self._resolve_overrides(loop))
+        self._sockets = await self._bind(loop)
+        self.port = self._sockets[0].getsockname()[1]
+        for sock in self._sockets:
+            self._start_accepting(sock)
+        self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
+
+    async def _bind(self, loop: asyncio.AbstractEventLoop) -> list[socket.socket]:
         host = self.config.host or None
+        port = self.config.port
+        where = f"{self.config.host or '*'}:{port}"
         try:
-            self._server = await loop.create_server(
-                lambda: KafkaConnection(self, next(self._ids)),
-                host=host,
-                port=self.config.port,
-                reuse_address=True,
-                backlog=LISTEN_BACKLOG,
+            infos = await loop.getaddrinfo(
+                host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
             )
         except OSError as exc:
-            where = f"{self.config.host or '*'}:{self.config.port}"
+            raise ListenError(exc.errno, f"cannot listen on {where}: {exc}") from exc
+        sockets: list[socket.socket] = []
+        seen: set[tuple[int, object]] = set()
+        try:
+            for family, kind, proto, _, address in infos:
+                if (family, address) in seen:
+                    continue
+                seen.add((family, address))
+                sock = socket.socket(family, kind, proto)
+                sockets.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                if port == 0 and len(sockets) > 1:  # every address on the first one's port
+                    address = (address[0], sockets[0].getsockname()[1], *address[2:])
+                sock.bind(address)
+                sock.listen(LISTEN_BACKLOG)
+                sock.setblocking(False)
+        except OSError as exc:
+            for sock in sockets:
+                sock.close()
             reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
             raise ListenError(exc.errno, f"cannot listen on {where}: {reason}") from exc
-        sockets = self._server.sockets
-        self.port = sockets[0].getsockname()[1] if sockets else self.config.port
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sweeper = asyncio.create_task(self._sweep_idle(), name="idle-connection-sweeper")
+        if not sockets:
+            raise ListenError(errno.EADDRNOTAVAIL, f"cannot listen on {where}: no address")
+        return sockets
 
-    def register(self, connection: KafkaConnection) -> bool:
-        """Admit a new connection; False when ``max.connections`` is reached."""
-        if len(self.connections) >= self.config.max_connections:
-            return False
+    async def _resolve_overrides(self, loop: asyncio.AbstractEventLoop) -> dict[str, int]:
+        """``max.connections.per.ip.overrides`` by address (host names resolved once)."""
+        resolved: dict[str, int] = {}
+        for host, count in parse_ip_overrides(self.config.max_connections_per_ip_overrides).items():
+            try:
+                ipaddress.ip_address(host)
+                resolved[normalise_ip(host)] = count
+                continue
+            except ValueError:
+                pass
+            try:
+                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except OSError as exc:
+                log.warning("max.connections.per.ip.overrides: cannot resolve %s: %s", host, exc)
+                continue
+            for info in infos:
+                resolved[normalise_ip(str(info[4][0]))] = count
+        return resolved
+
+    def _start_accepting(self, listener: socket.socket) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_reader(listener.fileno(), self._accept_ready, loop, listener)
+
+    def _accept_ready(self, loop: asyncio.AbstractEventLoop, listener: socket.socket) -> None:
+        """Accept what the listen queue holds, up to ``ACCEPT_BATCH`` (as asyncio's own
+        listener does), pausing when ``max.connection.creation.rate`` says to wait."""
+        for _ in range(ACCEPT_BATCH):
+            delay = self._rate.delay_s(time.monotonic())
+            if delay > 0:
+                # New connections wait in the listen backlog, as behind Kafka's acceptor.
+                self._pause_accepting(loop, listener, delay)
+                return
+            try:
+                sock, address = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                self._rate.refund()
+                return
+            except OSError as exc:
+                self._rate.refund()
+                if exc.errno not in _ACCEPT_RESOURCE_ERRORS:
+                    log.error("accepting connections failed: %s", exc)
+                    raise
+                self.client_log.log(
+                    logging.WARNING,
+                    "cannot accept connections: %s; retrying in %.0f s",
+                    os.strerror(exc.errno or 0),
+                    ACCEPT_RETRY_DELAY_S,
+                )
+                self._pause_accepting(loop, listener, ACCEPT_RETRY_DELAY_S)
+                return
+            self._accepted(loop, sock, address)
+
+    def _pause_accepting(
+        self, loop: asyncio.AbstractEventLoop, listener: socket.socket, delay_s: float
+    ) -> None:
+        loop.remove_reader(listener.fileno())
+        handle = loop.call_later(delay_s, self._resume_accepting, listener)
+        self._accept_timers[listener] = handle
+
+    def _resume_accepting(self, listener: socket.socket) -> None:
+        self._accept_timers.pop(listener, None)
+        if listener in self._sockets:
+            self._start_accepting(listener)
+
+    def _accepted(
+        self, loop: asyncio.AbstractEventLoop, sock: socket.socket, address: object
+    ) -> None:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        ip = normalise_ip(str(host))
+        refusal = self._admit(ip)
+        if refusal is not None:
+            reason, detail = refusal
+            self._count_close(reason, f"{ip}", detail)
+            sock.close()
+            return
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connection = KafkaConnection(self, next(self._ids), ip)
+        connection.admitted = True  # counted in by _admit
+        task = loop.create_task(self._attach_socket(loop, sock, connection))
+        self._attaching.add(task)
+        task.add_done_callback(self._attaching.discard)
+
+    def _admit(self, ip: str) -> tuple[CloseReason, str] | None:
+        """Count a new connection from ``ip`` in, or say why it is refused."""
+        quotas = self.quotas
+        if quotas.ip_full(ip):
+            return CloseReason.MAX_CONNECTIONS_PER_IP, (
+                f"max.connections.per.ip={quotas.limit_for(ip)} reached"
+            )
+        if quotas.full:
+            now = time.monotonic()
+            min_idle_s = self.config.max_connections_eviction_idle_ms / 1000
+            victim = self.eviction.victim(now, min_idle_s, lambda c: c.in_flight > 0)
+            if victim is None:
+                return CloseReason.MAX_CONNECTIONS, (
+                    f"max.connections={quotas.max_connections} reached and no connection has "
+                    f"been unused for max.connections.eviction.idle.ms={min_idle_s * 1000:.0f}"
+                )
+            if victim.last_completed_at is None:
+                why = f"no request completed in {now - victim.opened_at:.1f} s since it opened"
+            else:
+                why = f"no request completed in the last {now - victim.last_completed_at:.1f} s"
+            victim.close(
+                CloseReason.EVICTED,
+                f"max.connections={quotas.max_connections} reached; {why}; making room for {ip}",
+            )
+        quotas.add(ip)
+        return None
+
+    async def _attach_socket(
+        self, loop: asyncio.AbstractEventLoop, sock: socket.socket, connection: KafkaConnection
+    ) -> None:
+        try:
+            await loop.connect_accepted_socket(lambda: connection, sock)
+        except (OSError, RuntimeError) as exc:
+            log.debug("cannot set up an accepted connection from %s: %s", connection.ip, exc)
+            sock.close()
+            if not connection.closed:
+                connection.close()
+
+    # -- the connections' life ---------------------------------------------------------------
+
+    def attach(self, connection: KafkaConnection) -> None:
+        """A connection's transport is up."""
         self.connections.add(connection)
-        return True
+        if not connection.closed:
+            self.eviction.opened(connection, connection.opened_at)
 
-    def unregister(self, connection: KafkaConnection) -> None:
-        """A connection went away."""
+    def request_completed(self, connection: KafkaConnection, now: float) -> None:
+        """A connection completed a request (it moves to the back of the eviction order)."""
+        self.eviction.completed(connection, now)
+
+    def closing(self, connection: KafkaConnection, reason: CloseReason | None, detail: str) -> None:
+        """A connection is being closed by the broker: it stops counting against the limits
+        at once (its transport reports ``connection_lost`` later)."""
+        self._forget(connection)
+        if reason is not None:
+            self._count_close(reason, connection.peer, detail)
+
+    def detach(self, connection: KafkaConnection) -> None:
+        """A connection went away (closed by either side)."""
+        self._forget(connection)
         self.connections.discard(connection)
         if not self.connections and self._drained is not None:
             self._drained.set()
 
-    async def _sweep_idle(self) -> None:
+    def _forget(self, connection: KafkaConnection) -> None:
+        if not connection.admitted:
+            return
+        connection.admitted = False
+        self.quotas.remove(connection.ip)
+        self.eviction.removed(connection)
+
+    def _count_close(self, reason: CloseReason, who: str, detail: str) -> None:
+        self.close_counts[reason.value] += 1
+        level = logging.INFO if reason is CloseReason.IDLE else logging.WARNING
+        verb = "refusing" if reason in _REFUSALS else "closing"
+        self.client_log.log(
+            level, "%s connection from %s (%s): %s", verb, who, reason.value, detail
+        )
+
+    def trailing_bytes(
+        self, connection: KafkaConnection, header: RequestHeader, count: int
+    ) -> None:
+        """A request had ``count`` bytes after its body; served anyway, as Kafka does."""
+        self.request_anomaly_counts["trailing_bytes"] += 1
+        self.client_log.log(
+            logging.INFO,
+            "%s v%d from %s has %d bytes after its body; ignoring them, as Kafka does",
+            api_name(header.api_key),
+            header.api_version,
+            connection.peer,
+            count,
+        )
+
+    # -- sweeping ----------------------------------------------------------------------------
+
+    def _sweep_interval_s(self) -> float:
+        shortest_s = (
+            min(self.config.connections_max_idle_ms, self.config.connections_max_request_read_ms)
+            / 1000
+        )
+        return min(MAX_SWEEP_INTERVAL_S, max(MIN_SWEEP_INTERVAL_S, shortest_s / 4))
+
+    async def _sweep(self) -> None:
         idle_s = self.config.connections_max_idle_ms / 1000
-        interval = min(MAX_IDLE_SWEEP_INTERVAL_S, max(MIN_IDLE_SWEEP_INTERVAL_S, idle_s / 4))
+        read_s = self.config.connections_max_request_read_ms / 1000
+        interval = self._sweep_interval_s()
         while True:
             await asyncio.sleep(interval)
             now = time.monotonic()
             for conn in list(self.connections):
-                if conn.in_flight == 0 and now - conn.last_active > idle_s:
-                    log.info("closing connection from %s: idle for %.1f s", conn.peer, idle_s)
-                    conn.close()
+                if conn.closed:
+                    continue
+                started = conn.frame_started_at
+                if started is not None and now - started > read_s:
+                    conn.close(
+                        CloseReason.REQUEST_READ_TIMEOUT,
+                        f"a request frame not received whole in {now - started:.1f} s "
+                        f"(connections.max.request.read.ms={read_s * 1000:.0f}); "
+                        f"{conn.held_bytes} bytes held",
+                    )
+                elif conn.in_flight == 0 and now - conn.last_active > idle_s:
+                    conn.close(CloseReason.IDLE, f"idle for {now - conn.last_active:.1f} s")
+            self.client_log.flush()
+
+    # -- stopping ----------------------------------------------------------------------------
 
     async def stop(self) -> None:
         """Stop accepting and close every connection."""
+        loop = asyncio.get_running_loop()
+        for sock in self._sockets:
+            loop.remove_reader(sock.fileno())
+            sock.close()
+        self._sockets = []
+        for handle in self._accept_timers.values():
+            handle.cancel()
+        self._accept_timers.clear()
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
             self._sweeper = None
-        if self._server is not None:
-            self._server.close()
+        for task in list(self._attaching):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         for conn in list(self.connections):
             conn.close()
         # Aborted transports report connection_lost on a later loop iteration; let them, so
@@ -124,7 +400,6 @@ class KafkaServer:
             self._drained = asyncio.Event()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained.wait(), CLOSE_TIMEOUT_S)
-        if self._server is not None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._server.wait_closed(), 5)
-            self._server = None
+
+
+_REFUSALS: Final = frozenset({CloseReason.MAX_CONNECTIONS, CloseReason.MAX_CONNECTIONS_PER_IP})
