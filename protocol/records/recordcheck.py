@@ -121,10 +121,16 @@ def _walk(data: bytes, count: int, base_timestamp: int) -> int:
             raise _Problem(
                 -1, f"records section holds {i} of the {count} records its batch header counts"
             )
+        # One- and two-byte varints are decoded inline (every delta and length below 8192);
+        # a two-byte varint is complete and in range for any type.
         b = data[pos]
-        if b < 0x80:  # one-byte varints, inline: the common case for small records
+        if b < 0x80:
             length = (b >> 1) ^ -(b & 1)
             pos += 1
+        elif pos + 1 < end and (b2 := data[pos + 1]) < 0x80:
+            raw = (b & 0x7F) | (b2 << 7)
+            length = (raw >> 1) ^ -(raw & 1)
+            pos += 2
         else:
             length, pos = varint(data, pos, end, i, "length", False)
         if length < 0 or length > end - pos:
@@ -135,9 +141,14 @@ def _walk(data: bytes, count: int, base_timestamp: int) -> int:
             raise _Problem(i, f"record {i} is truncated in its attributes")
         pos += 1  # attributes: unused in v2
 
-        if pos < stop and (b := data[pos]) < 0x80:
+        b = data[pos] if pos < stop else 0x80
+        if b < 0x80:
             timestamp_delta = (b >> 1) ^ -(b & 1)
             pos += 1
+        elif pos + 1 < stop and (b2 := data[pos + 1]) < 0x80:
+            raw = (b & 0x7F) | (b2 << 7)
+            timestamp_delta = (raw >> 1) ^ -(raw & 1)
+            pos += 2
         else:
             timestamp_delta, pos = varint(data, pos, stop, i, "timestamp delta", True)
         if not _INT64_MIN <= base_timestamp + timestamp_delta <= _INT64_MAX:
@@ -147,17 +158,27 @@ def _walk(data: bytes, count: int, base_timestamp: int) -> int:
                 f"added to the base timestamp {base_timestamp}",
             )
 
-        if pos < stop and (b := data[pos]) < 0x80:
+        b = data[pos] if pos < stop else 0x80
+        if b < 0x80:
             offset_delta = (b >> 1) ^ -(b & 1)
             pos += 1
+        elif pos + 1 < stop and (b2 := data[pos + 1]) < 0x80:
+            raw = (b & 0x7F) | (b2 << 7)
+            offset_delta = (raw >> 1) ^ -(raw & 1)
+            pos += 2
         else:
             offset_delta, pos = varint(data, pos, stop, i, "offset delta", False)
         if offset_delta != i:
             raise _Problem(i, f"record {i} has offset delta {offset_delta}, expected {i}")
 
-        if pos < stop and (b := data[pos]) < 0x80:
+        b = data[pos] if pos < stop else 0x80
+        if b < 0x80:
             key_length = (b >> 1) ^ -(b & 1)
             pos += 1
+        elif pos + 1 < stop and (b2 := data[pos + 1]) < 0x80:
+            raw = (b & 0x7F) | (b2 << 7)
+            key_length = (raw >> 1) ^ -(raw & 1)
+            pos += 2
         else:
             key_length, pos = varint(data, pos, stop, i, "key length", False)
         if key_length == -1:
@@ -168,9 +189,14 @@ def _walk(data: bytes, count: int, base_timestamp: int) -> int:
         else:
             pos += key_length
 
-        if pos < stop and (b := data[pos]) < 0x80:
+        b = data[pos] if pos < stop else 0x80
+        if b < 0x80:
             value_length = (b >> 1) ^ -(b & 1)
             pos += 1
+        elif pos + 1 < stop and (b2 := data[pos + 1]) < 0x80:
+            raw = (b & 0x7F) | (b2 << 7)
+            value_length = (raw >> 1) ^ -(raw & 1)
+            pos += 2
         else:
             value_length, pos = varint(data, pos, stop, i, "value length", False)
         if value_length < -1 or value_length > stop - pos:
