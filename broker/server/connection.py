@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import select
 import time
 from collections import deque
 from collections.abc import Awaitable
@@ -61,6 +62,8 @@ __all__ = ["KafkaConnection"]
 log = logging.getLogger("samsa.server")
 
 _PRODUCE_KEY = 0
+# Events that say the peer is gone (POLLRDHUP, a closed read side, is Linux's).
+_POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
 
 
 class _Slot:
@@ -216,6 +219,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
             return
         waiter = self._budget_waiter = Waiter(least, wanted, self._on_budget_granted)
         budget.wait(waiter)
+        if self._budget_waiter is not None:
+            self.server.waiting_for_budget(self)
 
     def _grow(self, nbytes: int) -> None:
         self._budget.charge(nbytes)
@@ -250,6 +255,19 @@ class KafkaConnection(asyncio.BufferedProtocol):
     def held_bytes(self) -> int:
         """Bytes this connection's partial frame holds."""
         return self._decoder.held_bytes
+
+    def peer_has_closed(self) -> bool:
+        """Whether the client closed its side (or the socket failed), asked of the socket
+        itself: a connection that is not reading does not learn it otherwise."""
+        transport = self._transport
+        if transport is None or self._closed:
+            return False
+        sock = transport.get_extra_info("socket")
+        if sock is None:
+            return False
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLIN | _POLL_CLOSED)
+        return any(events & _POLL_CLOSED for _, events in poller.poll(0))
 
     # -- requests ----------------------------------------------------------------------------
 

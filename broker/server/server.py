@@ -60,6 +60,10 @@ MIN_SWEEP_INTERVAL_S: Final = 0.05
 LISTEN_BACKLOG: Final = 1024
 #: How long stopping waits for aborted connections to report that they are gone.
 CLOSE_TIMEOUT_S: Final = 5.0
+#: How often connections waiting for request-bytes budget are asked whether their client has
+#: gone: they do not read, so they would not notice, and would hold their budget until
+#: connections.max.request.read.ms.
+BUDGET_WAITER_CHECK_INTERVAL_S: Final = 0.5
 #: Connections accepted per readiness event before other work gets a turn (asyncio's own
 #: listener accepts up to its backlog at once).
 ACCEPT_BATCH: Final = 128
@@ -113,6 +117,7 @@ class KafkaServer:
         self._accept_timers: dict[socket.socket, asyncio.TimerHandle] = {}
         self._attaching: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._waiter_check: asyncio.TimerHandle | None = None
         self._drained: asyncio.Event | None = None
         self.port = 0
 
@@ -340,6 +345,26 @@ class KafkaServer:
             count,
         )
 
+    def waiting_for_budget(self, connection: KafkaConnection) -> None:
+        """A connection stopped reading to wait for request-bytes budget."""
+        if self._waiter_check is None:
+            loop = asyncio.get_running_loop()
+            self._waiter_check = loop.call_later(
+                BUDGET_WAITER_CHECK_INTERVAL_S, self._check_budget_waiters
+            )
+
+    def _check_budget_waiters(self) -> None:
+        self._waiter_check = None
+        waiting = [conn for conn in self.connections if conn.waiting_for_budget]
+        for conn in waiting:
+            if conn.peer_has_closed():
+                conn.close()  # the client left; its budget goes to the next in line
+        if any(conn.waiting_for_budget for conn in waiting):
+            loop = asyncio.get_running_loop()
+            self._waiter_check = loop.call_later(
+                BUDGET_WAITER_CHECK_INTERVAL_S, self._check_budget_waiters
+            )
+
     # -- sweeping ----------------------------------------------------------------------------
 
     def _sweep_interval_s(self) -> float:
@@ -383,6 +408,9 @@ class KafkaServer:
         for handle in self._accept_timers.values():
             handle.cancel()
         self._accept_timers.clear()
+        if self._waiter_check is not None:
+            self._waiter_check.cancel()
+            self._waiter_check = None
         if self._sweeper is not None:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):

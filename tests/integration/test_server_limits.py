@@ -1,16 +1,25 @@
-"""Connection limits: in-flight requests per connection, idle timeout, connection count."""
+"""Connection limits: in-flight requests per connection, idle timeout, connection count, and
+what protects the broker from hostile clients (request-bytes budget, slow frames, per-address
+limits, creation rate, eviction, trailing bytes)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
+import struct
 import time
+from collections.abc import Callable
 
 import pytest
 from support.kafka_ops import create_topic, fetch_request, produce
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
-from protocol.messages import ApiVersionsRequest, MetadataRequest
+from broker.server.server import KafkaServer
+from protocol.codec import decode_response, encode_request, join_frame
+from protocol.headers import RequestHeader
+from protocol.messages import ApiVersionsRequest, ApiVersionsResponse, MetadataRequest
 
 
 @pytest.mark.samsa_config(**{"queued.max.requests": 3})
@@ -89,3 +98,238 @@ async def test_request_size_limit(broker: Broker) -> None:
 
     await c.send(produce_request("small", 0, big), 8)
     await c.expect_closed()
+
+
+# -- hostile clients: request-bytes budget, slow frames, per-address limits, eviction --------
+
+_MIB = 1024 * 1024
+
+
+def _server(broker: Broker) -> KafkaServer:
+    server = broker.server
+    assert server is not None
+    return server
+
+
+async def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.01)
+
+
+def _prefix(size: int) -> bytes:
+    return struct.pack(">i", size)
+
+
+def _produce_header(correlation_id: int = 1) -> bytes:
+    """A Produce v8 request header (13 bytes): what an attacker sends after the size."""
+    return struct.pack(">hhih", 0, 8, correlation_id, 1) + b"x"
+
+
+async def _connect_from(broker: Broker, local_ip: str) -> WireClient:
+    host, _, port = broker.bootstrap_servers.rpartition(":")
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(host, int(port), local_addr=(local_ip, 0)), 5
+    )
+    return WireClient(reader, writer)
+
+
+def _reset(client: WireClient) -> None:
+    """Close abruptly (RST), as a client that dies does."""
+    sock = client.writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    client.writer.transport.abort()
+
+
+async def _served(client: WireClient) -> bool:
+    """Whether the broker answers an ApiVersions request on ``client`` (False: it closed)."""
+    try:
+        return (await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0
+    except (ConnectionError, asyncio.IncompleteReadError):
+        return False
+
+
+@pytest.mark.samsa_config(**{"socket.request.max.bytes": _MIB, "queued.max.request.bytes": _MIB})
+async def test_partial_frames_cannot_hold_more_than_the_budget(broker: Broker) -> None:
+    server = _server(broker)
+    budget = server.budget
+    assert budget.limit_bytes == _MIB
+    # Six connections each announce a frame of 900 KiB and send 300 KiB of it: 1.8 MiB wanted.
+    hogs = [await WireClient.connect(broker.bootstrap_servers) for _ in range(6)]
+    for hog in hogs:
+        await hog.send_raw(_prefix(900 * 1024) + _produce_header() + b"\0" * (300 * 1024 - 13))
+
+    def held() -> int:
+        return sum(conn.held_bytes for conn in server.connections)
+
+    await _wait_for(lambda: budget.waiting > 0 and budget.available_bytes < 4096, "a full budget")
+    assert budget.used_bytes <= _MIB and held() <= _MIB
+    assert budget.used_bytes == held()
+    # A newcomer's small request queues behind them: first come, first served.
+    newcomer = await WireClient.connect(broker.bootstrap_servers)
+    await newcomer.send(ApiVersionsRequest(), 0)
+    pending = asyncio.ensure_future(newcomer.receive(timeout_s=10))
+    await _wait_for(lambda: budget.waiting >= 2, "the newcomer to wait for budget")
+    assert not pending.done()
+    assert budget.peak_bytes <= _MIB
+    # Reading resumes once the stalled frames go away. (They reset their connections: a
+    # graceful close would sit behind their unread bytes, and only the slow-frame deadline
+    # would free their budget.)
+    for hog in hogs:
+        _reset(hog)
+    assert (await asyncio.wait_for(pending, 10)).error_code == 0
+    await _wait_for(lambda: budget.used_bytes == 0 and budget.waiting == 0, "the budget freed")
+    assert budget.peak_bytes <= _MIB
+    # And a whole frame of the largest size still fits.
+    c = await WireClient.connect(broker.bootstrap_servers)
+    await create_topic(c, "big")
+    big = make_batch([b"v" * (900 * 1024)])
+    assert (await produce(c, "big", 0, big)).error_code == 0
+    await c.close()
+    await newcomer.close()
+
+
+@pytest.mark.samsa_config(**{"connections.max.request.read.ms": 500})
+async def test_a_frame_that_does_not_arrive_in_time_closes_the_connection(
+    broker: Broker,
+) -> None:
+    server = _server(broker)
+    loris = await WireClient.connect(broker.bootstrap_servers)
+    busy = await WireClient.connect(broker.bootstrap_servers)
+    started = time.monotonic()
+    await loris.send_raw(_prefix(1000) + _produce_header())
+
+    async def trickle() -> None:  # a byte every 50 ms: never silent, never done
+        with contextlib.suppress(ConnectionError):
+            for _ in range(200):
+                await asyncio.sleep(0.05)
+                await loris.send_raw(b"\0")
+
+    trickler = asyncio.ensure_future(trickle())
+    closed = asyncio.ensure_future(loris.expect_closed(timeout_s=5))
+    while not closed.done():  # a client with whole requests meanwhile is not touched
+        assert (await busy.request(MetadataRequest(topics=[]), 1)).controller_id == 1
+        await asyncio.sleep(0.05)
+    await closed
+    elapsed = time.monotonic() - started
+    trickler.cancel()
+    assert 0.45 <= elapsed < 3.0
+    assert server.close_counts["request_read_timeout"] == 1
+    assert (await busy.request(ApiVersionsRequest(), 0)).error_code == 0
+    await busy.close()
+
+
+@pytest.mark.samsa_config(**{"max.connections.per.ip": 2})
+async def test_connections_per_ip(broker: Broker) -> None:
+    server = _server(broker)
+    a = await WireClient.connect(broker.bootstrap_servers)
+    b = await WireClient.connect(broker.bootstrap_servers)
+    assert await _served(a) and await _served(b)
+    c = await WireClient.connect(broker.bootstrap_servers)
+    await c.expect_closed()
+    assert server.close_counts["max_connections_per_ip"] == 1
+    await a.close()
+    await _wait_for(lambda: server.quotas.count("127.0.0.1") == 1, "a's slot to free up")
+    d = await WireClient.connect(broker.bootstrap_servers)
+    assert await _served(d)
+    for client in (b, d):
+        await client.close()
+
+
+@pytest.mark.samsa_config(
+    **{"max.connections.per.ip": 1, "max.connections.per.ip.overrides": "127.0.0.2:3"}
+)
+async def test_connections_per_ip_overrides(broker: Broker) -> None:
+    server = _server(broker)
+    first = await _connect_from(broker, "127.0.0.1")
+    assert await _served(first)
+    second = await _connect_from(broker, "127.0.0.1")
+    await second.expect_closed()
+    others = [await _connect_from(broker, "127.0.0.2") for _ in range(3)]
+    for client in others:
+        assert await _served(client)
+    fourth = await _connect_from(broker, "127.0.0.2")
+    await fourth.expect_closed()
+    assert server.close_counts["max_connections_per_ip"] == 2
+    for client in (first, *others):
+        await client.close()
+
+
+@pytest.mark.samsa_config(**{"max.connection.creation.rate": 5})
+async def test_connection_creation_rate_throttles_accepting(broker: Broker) -> None:
+    started = time.monotonic()
+    clients = [await WireClient.connect(broker.bootstrap_servers) for _ in range(15)]
+
+    async def answered_after(client: WireClient) -> float:
+        assert await _served(client)
+        return time.monotonic() - started
+
+    times = sorted(await asyncio.gather(*(answered_after(c) for c in clients)))
+    # A burst of one second's worth (5), then 5 a second: none refused, the last after ~2 s.
+    assert times[4] < 1.0
+    assert times[-1] >= 1.5
+    assert _server(broker).close_counts.total() == 0
+    for client in clients:
+        await client.close()
+
+
+async def test_trailing_bytes_are_ignored_as_kafka_does(broker: Broker) -> None:
+    server = _server(broker)
+    c = await WireClient.connect(broker.bootstrap_servers)
+    versions = ApiVersionsRequest(client_software_name="wire-test", client_software_version="1")
+    for body, version in ((versions, 3), (MetadataRequest(topics=[]), 1)):
+        header = RequestHeader(body.API_KEY, version, 41, "trailing")
+        frame = join_frame(encode_request(header, body))
+        junk = b"\x00\x01junk"
+        await c.send_raw(struct.pack(">i", len(frame) - 4 + len(junk)) + frame[4:] + junk)
+        raw = await c.read_frame()
+        assert raw is not None
+        correlation_id, response = decode_response(body.API_KEY, version, memoryview(raw))
+        assert correlation_id == 41
+        if isinstance(response, ApiVersionsResponse):
+            assert response.error_code == 0
+        else:
+            assert response.controller_id == 1
+    assert server.request_anomaly_counts["trailing_bytes"] == 2
+    assert (await c.request(ApiVersionsRequest(), 0)).error_code == 0  # still open
+    assert server.close_counts.total() == 0
+    await c.close()
+
+
+@pytest.mark.samsa_config(**{"max.connections": 3, "max.connections.eviction.idle.ms": 1000})
+async def test_eviction_at_max_connections(broker: Broker) -> None:
+    server = _server(broker)
+    served = await WireClient.connect(broker.bootstrap_servers)
+    await create_topic(served, "quiet")
+    busy = await WireClient.connect(broker.bootstrap_servers)
+    await busy.send(fetch_request("quiet", 0, 0, max_wait_ms=20_000, min_bytes=1), 11)
+    opened = time.monotonic()
+    loris = await WireClient.connect(broker.bootstrap_servers)
+    await loris.send_raw(_prefix(100 * _MIB)[:2])
+    await _wait_for(lambda: len(server.connections) == 3, "three connections")
+    # At once: everyone was useful less than 1 s ago, so the newcomer is refused.
+    early = await WireClient.connect(broker.bootstrap_servers)
+    await early.expect_closed()
+    assert server.close_counts["max_connections"] == 1
+    # Later the never-served connection goes first...
+    while True:
+        newcomer = await WireClient.connect(broker.bootstrap_servers)
+        if await _served(newcomer):
+            break
+        await asyncio.sleep(0.05)  # a client's reconnect backoff
+    assert time.monotonic() - opened >= 1.0
+    await loris.expect_closed()
+    assert server.close_counts["evicted"] == 1
+    # ...then the least recently served (its last request was before the loris came)...
+    second = await WireClient.connect(broker.bootstrap_servers)
+    assert await _served(second)
+    await served.expect_closed()
+    assert server.close_counts["evicted"] == 2
+    # ...and never one with a request in flight, nor one served within the last second.
+    third = await WireClient.connect(broker.bootstrap_servers)
+    await third.expect_closed()
+    assert server.close_counts["evicted"] == 2
+    assert [conn.in_flight for conn in server.connections if conn.in_flight] == [1]
+    for client in (busy, newcomer, second):
+        await client.close()
