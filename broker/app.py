@@ -2,8 +2,9 @@
 
 Start-up order: lock the data directories (``meta.properties`` gives the cluster id), open the
 logs (recovering them after an unclean stop), replay the metadata log into an image, reconcile
-logs with it, start the flusher, start the group coordinator (creating ``__consumer_offsets`` if
-missing; its partitions load in the background), then listen. Stopping reverses it: the group
+logs with it, start the flusher, listen, then start the group coordinator (creating
+``__consumer_offsets`` if missing; its partitions load in the background), so that a broker
+that cannot listen creates nothing. Stopping reverses it: the group
 coordinator answers its parked requests, stop listening, snapshot producer state, flush, write
 checkpoints and the clean-shutdown marker.
 
@@ -261,17 +262,6 @@ class Broker:
             controller.router = QuorumRouter(controller, endpoint)
         if not config.is_broker:
             return  # a dedicated controller: no client listener, no groups, no partitions
-        if endpoint is not None:
-            # In a cluster __consumer_offsets can only be created once enough brokers have
-            # registered: the coordinator starts in the background (FindCoordinator retries
-            # the creation meanwhile).
-            self._coordinator_start = asyncio.create_task(
-                coordinator.start(), name="group-coordinator-start"
-            )
-        else:
-            # Creates __consumer_offsets if missing; its partitions load in the background
-            # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
-            await coordinator.start()
         table = build_dispatch_table()
         services = BrokerServices(
             config=config,
@@ -289,6 +279,20 @@ class Broker:
         self.server = server
         await server.start()
         services.advertised_host, services.advertised_port = config.advertised(server.port)
+        # The group coordinator starts once the listener is bound, so that a start that cannot
+        # listen (port in use, bad address) creates nothing; until it runs, group requests are
+        # answered COORDINATOR_NOT_AVAILABLE, which clients retry.
+        if endpoint is not None:
+            # In a cluster __consumer_offsets can only be created once enough brokers have
+            # registered: the coordinator starts in the background (FindCoordinator retries
+            # the creation meanwhile).
+            self._coordinator_start = asyncio.create_task(
+                coordinator.start(), name="group-coordinator-start"
+            )
+        else:
+            # Creates __consumer_offsets if missing; its partitions load in the background
+            # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
+            await coordinator.start()
         if controller.router is not None and isinstance(controller.router, QuorumRouter):
             self.lifecycle = BrokerLifecycle(
                 controller,

@@ -8,11 +8,14 @@ are one line on stderr and exit status 1.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import signal
+import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -101,6 +104,8 @@ def start(
         stream=sys.stderr,
     )
     overrides: dict[str, Any] = _parse_sets(sets)
+    if host is not None:
+        _check_host(host)
     # -- cluster options --
     if node_id is not None:
         overrides["node.id"] = node_id
@@ -124,12 +129,60 @@ def start(
         config = load_config(config_file, overrides) if overrides else base
     except ConfigError as exc:
         _fail(str(exc))
+    _check_data_dirs(config)
     sys.exit(_run(config))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"samsa: error: {message}", err=True)
     sys.exit(1)
+
+
+def _check_host(host: str) -> None:
+    """A usage error for a ``--host`` that is neither an address nor a name that resolves
+    (the listener would fail later with only the resolver's error number)."""
+    if not host:
+        return  # every interface
+    try:
+        socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise click.BadParameter(
+            f"{host!r} is not an IP address or a host name that resolves ({reason})",
+            param_hint="--host",
+        ) from None
+
+
+def _check_data_dirs(config: Any) -> None:
+    """Create the data directories (and the metadata log's) now, so that one that cannot be
+    created or written is named as the data directory, before anything starts."""
+    dirs = [*config.log_dirs]
+    if config.metadata_log_dir is not None:
+        dirs.append(config.metadata_log_dir)
+    for directory in dirs:
+        path = Path(directory)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _fail(f"cannot create the data directory {path}: {exc.strerror or exc}")
+        if not os.access(path, os.W_OK | os.X_OK):
+            _fail(f"the data directory {path} is not writable")
+
+
+def _listen_message(exc: OSError, config: Any) -> str:
+    """One line for a listener that could not bind, naming the address and what to do."""
+    where = f"{config.host or '*'}:{config.port}"
+    cause = exc.__cause__
+    if isinstance(cause, socket.gaierror):
+        return f"cannot listen on {where}: {config.host!r} does not resolve ({cause.strerror})"
+    message = exc.strerror or str(exc)
+    if exc.errno == errno.EADDRINUSE:
+        message += " (is another broker running? choose another port with --port)"
+    elif exc.errno == errno.EADDRNOTAVAIL:
+        message += " (not an address of this machine; see --host)"
+    elif exc.errno == errno.EACCES:
+        message += " (ports below 1024 need privileges; choose another with --port)"
+    return message
 
 
 def _run(config: Any) -> int:
@@ -149,7 +202,7 @@ def _run(config: Any) -> int:
         try:
             await broker_.start()
         except (ListenError, BrokerStartError) as exc:
-            message = exc.strerror if isinstance(exc, ListenError) and exc.strerror else exc
+            message = _listen_message(exc, config) if isinstance(exc, ListenError) else exc
             click.echo(f"samsa: error: {message}", err=True)
             return 1
         if not config.is_broker:
@@ -157,9 +210,7 @@ def _run(config: Any) -> int:
             port = endpoint.port if endpoint is not None else config.controller_port
             click.echo(f"Samsa controller {config.node_id} on controller port {port}")
         else:
-            click.echo(
-                f"Samsa broker {config.node_id} listening on {broker_.bootstrap_servers}"
-            )
+            click.echo(f"Samsa broker {config.node_id} listening on {broker_.bootstrap_servers}")
         click.echo(f"Data directory: {', '.join(str(d) for d in config.log_dirs)}")
         sys.stdout.flush()
         await stop.wait()

@@ -15,6 +15,7 @@ import click
 
 from broker.cli._context import CliContext, common_options, pass_cli
 from broker.cli._errors import run
+from broker.cli.cluster_up import DEFAULT_BASE_PORT
 
 __all__ = ["cluster"]
 
@@ -119,7 +120,7 @@ def info(cli: CliContext) -> None:
 @click.option(
     "--base-port",
     type=click.IntRange(1, 65000),
-    default=9092,
+    default=DEFAULT_BASE_PORT,
     show_default=True,
     help="Client port of broker 1 (broker i: +i-1; controller ports: +100).",
 )
@@ -127,7 +128,10 @@ def info(cli: CliContext) -> None:
     "--set", "sets", multiple=True, metavar="KEY=VALUE", help="A setting for every broker."
 )
 def up(brokers: int, data_dir: Path | None, base_port: int, sets: tuple[str, ...]) -> None:
-    """Run a local cluster of separate broker processes until Ctrl-C."""
+    """Run a local cluster of separate broker processes until Ctrl-C.
+
+    A broker that fails is restarted; the ports are checked before anything starts.
+    """
     import sys
 
     from broker.cli.cluster_up import run_cluster

@@ -85,6 +85,10 @@ STOP_LOAD_TIMEOUT_S: Final = 10.0
 #: A due timer is re-armed at least this far ahead (ms): a chain of timers that stay due cannot
 #: turn the timer into a busy loop.
 MIN_TIMER_DELAY_MS: Final = 1
+#: How long ``__consumer_offsets`` may wait for enough brokers to register (its replication
+#: factor) before that is logged as a warning: while a cluster starts, brokers register one by
+#: one and the creation is retried at each registration, which is normal and logged at INFO.
+OFFSETS_TOPIC_WAIT_WARN_S: Final = 30.0
 
 
 def _wall_clock_ms() -> int:
@@ -163,6 +167,10 @@ class GroupCoordinator:
         self._idle = asyncio.Event()
         self._idle.set()
         self._ensure_task: asyncio.Task[None] | None = None
+        #: Since when (monotonic) ``__consumer_offsets`` waits for brokers to register; None
+        #: when it is not waiting. Each metadata change then retries the creation.
+        self._waiting_for_brokers_since: float | None = None
+        self._warned_waiting = False
         self._stop_loading = threading.Event()
         self._started = False
         self._stopped = False
@@ -274,6 +282,9 @@ class GroupCoordinator:
 
     def _on_metadata(self, image: MetadataImage, delta: MetadataDelta) -> None:
         core = self._core
+        if core is None and self._waiting_for_brokers_since is not None:
+            # A broker may have registered: try the creation again.
+            self.ensure_offsets_topic_soon()
         if core is not None:
             gone: list[TopicPartition] = []
             for topic in delta.deleted_topics.values():
@@ -301,6 +312,7 @@ class GroupCoordinator:
                 self.group_config, offsets_topic_num_partitions=n
             )
             core = self._core = GroupCoordinatorCore(self.group_config, owned_partitions=())
+            self._waiting_for_brokers_since = None
             log.info("group coordinator: %s has %d partitions", GROUP_METADATA_TOPIC, n)
         owned = core.owned_partitions
         for pid in range(self._num_partitions):
@@ -374,6 +386,10 @@ class GroupCoordinator:
         except KafkaError as exc:
             log.error("cannot create %s: %s", GROUP_METADATA_TOPIC, exc)
             return
+        if result.error == ErrorCode.INVALID_REPLICATION_FACTOR:
+            self._wait_for_brokers(result.message)
+            return
+        self._waiting_for_brokers_since = None
         if result.error not in (ErrorCode.NONE, ErrorCode.TOPIC_ALREADY_EXISTS):
             log.error(
                 "cannot create %s: %s (%s); consumer groups are unavailable until it exists",
@@ -384,6 +400,33 @@ class GroupCoordinator:
             return
         log.info("created %s", GROUP_METADATA_TOPIC)
         self._install(self.controller.image)
+
+    def _wait_for_brokers(self, reason: str | None) -> None:
+        """Too few brokers are registered for ``offsets.topic.replication.factor`` (a cluster
+        that is starting): retried at each metadata change; INFO at first, a WARNING once if it
+        lasts past ``OFFSETS_TOPIC_WAIT_WARN_S``."""
+        now = time.monotonic()
+        if self._waiting_for_brokers_since is None:
+            self._waiting_for_brokers_since = now
+            log.info(
+                "%s waits for brokers to register (replication factor %d): %s",
+                GROUP_METADATA_TOPIC,
+                self.config.offsets_topic_replication_factor,
+                reason,
+            )
+        elif (
+            not self._warned_waiting
+            and now - self._waiting_for_brokers_since > OFFSETS_TOPIC_WAIT_WARN_S
+        ):
+            self._warned_waiting = True
+            log.warning(
+                "cannot create %s for %.0f s: %s; consumer groups are unavailable until "
+                "offsets.topic.replication.factor (%d) brokers are registered",
+                GROUP_METADATA_TOPIC,
+                now - self._waiting_for_brokers_since,
+                reason,
+                self.config.offsets_topic_replication_factor,
+            )
 
     # -- requests ---------------------------------------------------------------------------
 
