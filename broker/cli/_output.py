@@ -1,9 +1,12 @@
 """How the admin commands print: text for people, tab-separated text for pipes, or JSON.
 
 ``--format text`` prints aligned columns with a bold header on a terminal and tab-separated
-columns (header included) when stdout is a pipe or file, so that ``cut -f`` and ``awk -F'\\t'``
-work. ``--format json`` prints one JSON document (``consume``: one JSON object per line).
-Colour follows rich's rules: none when piped, none when ``NO_COLOR`` is set.
+columns when stdout is a pipe or file, so that ``cut -f`` and ``awk -F'\\t'`` work. In a pipe,
+a list (``topic list``, ``group list``) is its rows alone, as Kafka's ``kafka-topics.sh --list``
+prints bare names, so that ``samsa topic list | cut -f1`` gives the names; the sections of a
+``describe`` keep their column names. ``--format json`` prints one JSON document
+(``consume``: one JSON object per line). Colour follows rich's rules: none when piped, none
+when ``NO_COLOR`` is set.
 """
 
 from __future__ import annotations
@@ -103,12 +106,19 @@ class Output:
         if self.terminal:
             self._bold(title)
 
-    def table(self, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-        """Columns aligned on a terminal, tab-separated in pipes; the header always first."""
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        header_in_pipes: bool = True,
+    ) -> None:
+        """Columns aligned on a terminal, tab-separated in pipes; the header first, except in
+        pipes when ``header_in_pipes`` is False (lists whose rows scripts cut)."""
         self._sections += 1
         cells = [[_cell(v) for v in row] for row in rows]
         if not self.terminal:
-            for row in [list(headers), *cells]:
+            for row in [list(headers), *cells] if header_in_pipes else cells:
                 click.echo("\t".join(row))
             return
         widths = [len(h) for h in headers]

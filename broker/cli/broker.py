@@ -176,9 +176,7 @@ def _listen_message(exc: OSError, config: Any) -> str:
     if isinstance(cause, socket.gaierror):
         return f"cannot listen on {where}: {config.host!r} does not resolve ({cause.strerror})"
     message = exc.strerror or str(exc)
-    if exc.errno == errno.EADDRINUSE:
-        message += " (is another broker running? choose another port with --port)"
-    elif exc.errno == errno.EADDRNOTAVAIL:
+    if exc.errno == errno.EADDRNOTAVAIL:
         message += " (not an address of this machine; see --host)"
     elif exc.errno == errno.EACCES:
         message += " (ports below 1024 need privileges; choose another with --port)"

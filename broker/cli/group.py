@@ -69,6 +69,7 @@ def list_(cli: CliContext) -> None:
     out.table(
         ["GROUP", "STATE", "PROTOCOL-TYPE"],
         [[g.group_id, g.state or None, g.protocol_type or None] for g in groups],
+        header_in_pipes=False,
     )
 
 

@@ -228,7 +228,11 @@ def produce(
         await _check_topic(cli, topic_name)
         started = time.monotonic()
         async with Producer(options) as producer:
-            await producer.partitions_for(topic_name)
+            known = await producer.partitions_for(topic_name)
+            if partition is not None and partition not in known:
+                raise CliError(
+                    f"topic {topic_name!r} has partitions 0-{len(known) - 1}, not {partition}"
+                )
             if path is None:
                 await send_all(producer, sys.stdin.buffer, lambda n: None)
             elif progress_wanted():

@@ -124,6 +124,7 @@ def list_(cli: CliContext, internal: bool) -> None:
     out.table(
         ["NAME", "PARTITIONS", "REPLICAS"],
         [[r["name"], r["partitions"], r["replication_factor"]] for r in rows],
+        header_in_pipes=False,
     )
 
 
