@@ -361,13 +361,14 @@ def _length(rng: random.Random, ctx: ActionContext) -> Action:
         return Action("length:over-limit", [struct.pack(">i", size) + payload])
     if variant == "larger-than-sent":
         # A claim the limit allows, but the bytes never come: the broker must not reserve
-        # memory for what it has not received. Ends in a stall or a close.
+        # memory for what it has not received. Ends in a stall or a close. Mostly the
+        # largest claim the limit allows, held: what an attacker would send.
         claim = (
             ctx.max_frame_bytes
-            if rng.random() < 0.5
+            if rng.random() < 0.8
             else rng.randint(len(payload) + 1, ctx.max_frame_bytes)
         )
-        finish: Finish = "stall" if rng.random() < 0.6 else "close"
+        finish: Finish = "stall" if rng.random() < 0.8 else "close"
         return Action("length:larger-than-sent", [struct.pack(">i", claim) + payload], finish)
     cut = rng.randint(0, len(payload) - 1)
     return Action("length:smaller-than-sent", [struct.pack(">i", cut) + payload])

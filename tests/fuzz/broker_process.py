@@ -57,7 +57,15 @@ def read_memory(pid: int) -> MemoryReading | None:
 class BrokerProcess:
     """One broker process on a data directory, with its log in ``log_path``."""
 
-    def __init__(self, data_dir: Path, log_path: Path, settings: dict[str, str]) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        log_path: Path,
+        settings: dict[str, str],
+        source_dir: Path = REPO,
+    ) -> None:
+        #: The checkout whose ``broker`` package runs (the working directory wins imports).
+        self.source_dir = source_dir
         self.data_dir = data_dir
         self.log_path = log_path
         self.settings = settings
@@ -95,7 +103,7 @@ class BrokerProcess:
         self._stdout_file = self._stdout_path.open("wb")
         self._proc = subprocess.Popen(
             argv,
-            cwd=REPO,
+            cwd=self.source_dir,
             stdout=self._stdout_file,
             stderr=self._log_file,
             stdin=subprocess.DEVNULL,

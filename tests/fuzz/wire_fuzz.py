@@ -48,7 +48,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Producer, To
 
 from fuzz.attacks import Action, ActionContext, choose_action, request_frame, sentinel_frame
 from fuzz.batches import prebuild_bombs
-from fuzz.broker_process import BrokerProcess, MemoryReading
+from fuzz.broker_process import REPO, BrokerProcess, MemoryReading
 from fuzz.log_scan import LogScanner, Unexpected
 from fuzz.schema_requests import RequestFactory, Vocabulary
 from protocol.codec import decode_response
@@ -61,6 +61,7 @@ from protocol.messages import (
     Message,
     ProduceRequest,
     ProduceResponse,
+    api_name,
 )
 from protocol.records import DEFAULT_MAX_DECOMPRESSED_BYTES, RecordBatchBuilder
 
@@ -129,7 +130,7 @@ CONNECT_TIMEOUT_S: Final = 5.0
 RECONNECT_DEADLINE_S: Final = 60.0
 #: How long a stalled half-sent frame holds its connection, and how many may at once.
 STALL_S: Final = 3.0
-MAX_STALLERS: Final = 8
+MAX_STALLERS: Final = 16
 #: Gap between the pieces of a trickled frame (slow client: each piece is its own read).
 TRICKLE_GAP_S: Final = 0.001
 #: Largest response the fuzzer accepts: ``fetch.max.bytes`` (55 MiB) plus headers.
@@ -138,12 +139,14 @@ MAX_RESPONSE_BYTES: Final = 64 * MIB
 MONITOR_INTERVAL_S: Final = 0.05
 LOG_SCAN_INTERVAL_S: Final = 0.25
 #: Steps remembered per connection, and connections remembered, for reproducers.
-STEP_HISTORY: Final = 16
-MAX_TRACKED_CONNECTIONS: Final = 4096
+STEP_HISTORY: Final = 8
+MAX_TRACKED_CONNECTIONS: Final = 1024
 #: Steps whose bytes exceed this are remembered by name only (bombs are MiBs).
 MAX_REMEMBERED_STEP_BYTES: Final = 64 * KIB
 #: Reproducer files saved per distinct unexpected log record.
 REPRODUCERS_PER_RECORD: Final = 3
+#: Characters of an unexpected log record's key shown in reports.
+KEY_CHARS: Final = 160
 #: Findings kept per check (the rest are counted).
 MAX_FINDINGS: Final = 50
 #: The canary: records per produce, request timeout, pause between produces (about 50 a
@@ -255,6 +258,8 @@ class FuzzConfig:
     heavy_probes: bool = True
     progress: Callable[[str], None] | None = None
     progress_interval_s: float = 10.0
+    #: Fuzz the broker of another checkout (an older revision, say); None: this one.
+    broker_source: Path | None = None
 
 
 @dataclass
@@ -360,7 +365,7 @@ class FuzzReport:
             "alive": alive,
             "memory": memory,
             "round-trip": round_trip,
-            "log": [f"{u.count}x {u.key}" for u in self.unexpected],
+            "log": [f"{u.count}x {u.key[:KEY_CHARS]}" for u in self.unexpected],
             "hostile-batches": list(self.probe_findings),
             "protocol": list(self.protocol_findings),
         }
@@ -394,7 +399,7 @@ class FuzzReport:
         ]
         lines.append(f"distinct unexpected log records: {len(self.unexpected)}")
         for u in self.unexpected:
-            lines.append(f"  {u.count:6d}x {u.key}")
+            lines.append(f"  {u.count:6d}x {u.key[:KEY_CHARS]}")
             lines.append("          " + u.sample.splitlines()[0][:300])
         for check, found in self.problems().items():
             lines.append(f"check {check}: " + ("ok" if not found else f"{len(found)} finding(s)"))
@@ -425,7 +430,8 @@ class _Step:
     worker: int
     index: int
     kind: str
-    frames_hex: list[str] | None
+    #: The bytes written (the step's own objects, not copies); None when too large to keep.
+    chunks: list[bytes] | None
 
 
 @dataclass
@@ -514,7 +520,12 @@ class _Run:
         work = config.work_dir
         work.mkdir(parents=True, exist_ok=True)
         self.repro_dir = work / "reproducers"
-        self.broker = BrokerProcess(work / "data", work / "broker.log", config.limits.settings())
+        self.broker = BrokerProcess(
+            work / "data",
+            work / "broker.log",
+            config.limits.settings(),
+            config.broker_source or REPO,
+        )
         self.report.log_path = str(self.broker.log_path)
         self.scanner = LogScanner(self.broker.log_path)
         self.stop = asyncio.Event()
@@ -648,9 +659,7 @@ class _Run:
                             index,
                             step_index,
                             action.kind,
-                            [c.hex() for c in action.chunks]
-                            if size <= MAX_REMEMBERED_STEP_BYTES
-                            else None,
+                            action.chunks if size <= MAX_REMEMBERED_STEP_BYTES else None,
                         )
                     )
                     began = time.monotonic()
@@ -708,7 +717,7 @@ class _Run:
         try:
             await asyncio.wait_for(conn.event.wait(), STEP_TIMEOUT_S)
         except TimeoutError:
-            report.unanswered[action.kind] += 1
+            report.unanswered[_unanswered_kind(conn, action)] += 1
             await conn.close()
             return False
         report.responses += len(conn.responses) + (conn.sentinel_answer is not None)
@@ -941,7 +950,12 @@ class _Run:
         if len(self.report.reproducers) >= MAX_FINDINGS:
             return
         steps = [
-            {"worker": s.worker, "step": s.index, "kind": s.kind, "frames_hex": s.frames_hex}
+            {
+                "worker": s.worker,
+                "step": s.index,
+                "kind": s.kind,
+                "frames_hex": None if s.chunks is None else [c.hex() for c in s.chunks],
+            }
             for s in tracked.steps
         ]
         path.write_text(
@@ -989,6 +1003,15 @@ class _Run:
         self.report.other_warnings = self.scanner.other_warnings
         if self.factory is not None:
             self.report.layout_mismatches = self.factory.layout_mismatches
+
+
+def _unanswered_kind(conn: _Connection, action: Action) -> str:
+    """The step's kind, with the first request that got no answer when they were valid."""
+    answered = {corr for corr, _ in conn.responses}
+    for e in action.expected:
+        if e.correlation_id not in answered:
+            return f"{action.kind}:{api_name(e.api_key)} v{e.version}"
+    return action.kind
 
 
 def _names(action: Action) -> str:
