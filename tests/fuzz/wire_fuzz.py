@@ -303,7 +303,7 @@ class FuzzReport:
     closes_by_broker: Counter[str] = field(default_factory=Counter)
     steps_by_kind: Counter[str] = field(default_factory=Counter)
     #: Seconds workers spent in steps of each kind (where the run's time goes).
-    step_seconds: Counter[str] = field(default_factory=Counter)
+    step_seconds: dict[str, float] = field(default_factory=dict)
     unanswered: Counter[str] = field(default_factory=Counter)
     apis_fuzzed: set[tuple[int, int]] = field(default_factory=set)
     apis_served: list[tuple[int, int, int]] = field(default_factory=list)
@@ -391,7 +391,10 @@ class FuzzReport:
             "closes by the broker, by step kind: " + _top(self.closes_by_broker, 12),
             "steps by kind: " + _top(self.steps_by_kind, 40),
             "worker seconds by step kind: "
-            + ", ".join(f"{k} {v:,.0f}" for k, v in self.step_seconds.most_common(12)),
+            + ", ".join(
+                f"{k} {v:,.0f}"
+                for k, v in sorted(self.step_seconds.items(), key=lambda kv: -kv[1])[:12]
+            ),
             "unanswered within the step timeout: " + _top(self.unanswered, 10),
             "expected close reasons logged: " + _top(self.expected_closes, 10),
             "other warnings: " + _top(self.other_warnings, 10),
@@ -663,11 +666,9 @@ class _Run:
                         )
                     )
                     began = time.monotonic()
-                    keep = await self._perform(
-                        conn, action, rng, f"worker {index} step {step_index}"
-                    )
-                    # Counter holds floats fine; its annotation says int.
-                    self.report.step_seconds[action.kind] += time.monotonic() - began  # type: ignore[assignment]
+                    keep = await self._perform(conn, action, f"worker {index} step {step_index}")
+                    spent = self.report.step_seconds
+                    spent[action.kind] = spent.get(action.kind, 0.0) + time.monotonic() - began
                     if not keep:
                         break
             finally:
@@ -680,17 +681,12 @@ class _Run:
         while len(self.tracked) > MAX_TRACKED_CONNECTIONS:
             self.tracked.popitem(last=False)
 
-    async def _perform(
-        self, conn: _Connection, action: Action, rng: random.Random, where: str
-    ) -> bool:
+    async def _perform(self, conn: _Connection, action: Action, where: str) -> bool:
         """Run one step; False when the connection is finished (closed or handed off)."""
         report = self.report
         report.steps += 1
         report.frames_sent += action.frames
         report.steps_by_kind[action.kind.split(":")[0]] += 1
-        if action.kind == "valid" or action.all_valid:
-            for e in action.expected:
-                report.apis_fuzzed.add((e.api_key, e.version))
         conn.responses.clear()
         # Armed before anything is written: the broker may close the connection (and the
         # reader set the event) while the step's first bytes are still being written.
@@ -702,6 +698,7 @@ class _Run:
             for chunk in action.chunks:
                 await conn.write(chunk)
             if action.finish == "stall" and not self.stall_slots.locked():
+                await self.stall_slots.acquire()  # free: returns at once
                 task = asyncio.create_task(self._stall(conn))
                 self.stall_tasks.add(task)
                 task.add_done_callback(self.stall_tasks.discard)
@@ -741,10 +738,13 @@ class _Run:
         return True
 
     async def _stall(self, conn: _Connection) -> None:
-        async with self.stall_slots:
+        """Hold a half-sent frame's connection open (its slot is taken), then close it."""
+        try:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop.wait(), STALL_S)
             await conn.close()
+        finally:
+            self.stall_slots.release()
 
     def _check_sentinel(self, frame: bytes, where: str) -> None:
         # Every answer is the same bytes after the correlation id: decode only new ones.
@@ -774,6 +774,7 @@ class _Run:
             for e, (_, frame) in zip(action.expected, conn.responses, strict=True):
                 try:
                     decode_response(e.api_key, e.version, memoryview(frame))
+                    self.report.apis_fuzzed.add((e.api_key, e.version))
                 except ProtocolError as exc:
                     self._finding(
                         self.report.protocol_findings,
