@@ -37,6 +37,8 @@ class _SamsaGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
+        # "samsa" in usage lines however it was started (python -m, python -c, a script).
+        kwargs.setdefault("prog_name", "samsa")
         try:
             code = super().main(*args, **kwargs)
         except click.UsageError as exc:

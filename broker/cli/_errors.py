@@ -9,7 +9,7 @@ keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import click
 
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["CliError", "describe_error", "run"]
 
 T = TypeVar("T")
+
+#: The parent of every logger of Samsa's client.
+CLIENT_LOGGER: Final = "samsa.client"
 
 
 class CliError(click.ClickException):
@@ -60,6 +63,11 @@ def run(
     one."""
     # asyncio and the client are imported here, not at start-up: ``samsa --help`` stays quick.
     import asyncio
+    import logging
+
+    # The client's own log lines (a record that failed, a retry) would reach stderr through
+    # logging's last-resort handler; the command reports what failed in its one line instead.
+    logging.getLogger(CLIENT_LOGGER).addHandler(logging.NullHandler())
 
     from client.errors import ConfigError, KafkaConnectionError, KafkaError, KafkaTimeoutError
 
