@@ -43,6 +43,7 @@ from client import ConditionalAppendConflictError, Producer
 from examples.bank import events
 from examples.bank.events import Account, CommandRejected, Event
 from examples.bank.ledger import SNAPSHOT_EVERY_EVENTS, Ledger, partition_of
+from examples.bank.service import run_http
 from examples.bank.topics import DEFAULT_BOOTSTRAP, EVENT_PARTITIONS, EVENTS
 
 __all__ = ["AccountsService", "main"]
@@ -333,7 +334,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = make_app(args.bootstrap_servers, args.snapshot_every)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    run_http(
+        app,
+        name="accounts",
+        host=args.host,
+        port=args.port,
+        bootstrap_servers=args.bootstrap_servers,
+    )
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ import logging
 import signal
 from typing import Final
 
-from client import Consumer, Producer
+from client import Consumer, KafkaError, Producer
 from examples.bank import events
+from examples.bank.service import fail, failure_message
 from examples.bank.topics import ALERTS, DEFAULT_BOOTSTRAP, EVENTS, ensure_topics
 
 __all__ = ["alert_for", "main"]
@@ -62,6 +63,11 @@ async def run(bootstrap_servers: str, limit: int, stop: asyncio.Event) -> None:
         ) as consumer,
     ):
         consumer.subscribe([EVENTS])
+        print(
+            f"alerts reading {EVENTS} as group {GROUP}, alerting at {limit} cents "
+            f"(broker {bootstrap_servers})",
+            flush=True,
+        )
         while not stop.is_set():
             batches = await consumer.getmany(timeout_ms=500)
             futures = []
@@ -93,7 +99,10 @@ def main(argv: list[str] | None = None) -> None:
             loop.add_signal_handler(sig, stop.set)
         await run(args.bootstrap_servers, args.limit, stop)
 
-    asyncio.run(serve())
+    try:
+        asyncio.run(serve())
+    except KafkaError as exc:
+        fail("alerts", failure_message(exc, args.bootstrap_servers) or str(exc))
 
 
 if __name__ == "__main__":

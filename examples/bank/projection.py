@@ -102,12 +102,8 @@ def _apply(db: sqlite3.Connection, partition: int, offset: int, event: events.Ev
         amount = 0
     else:
         amount = _SIGN[kind] * event["amount"]
-        db.execute(
-            "UPDATE accounts SET balance = balance + ? WHERE account = ?", (amount, account)
-        )
-    (balance,) = db.execute(
-        "SELECT balance FROM accounts WHERE account = ?", (account,)
-    ).fetchone()
+        db.execute("UPDATE accounts SET balance = balance + ? WHERE account = ?", (amount, account))
+    (balance,) = db.execute("SELECT balance FROM accounts WHERE account = ?", (account,)).fetchone()
     ref = event.get("to") or event.get("from") or ""
     db.execute(
         'INSERT INTO statements (partition, "offset", account, kind, amount, balance, ref) '

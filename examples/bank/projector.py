@@ -34,6 +34,7 @@ from aiohttp import web
 
 from client import Consumer, ConsumerRebalanceListener, TopicPartition
 from examples.bank import projection
+from examples.bank.service import run_http
 from examples.bank.topics import DEFAULT_BOOTSTRAP, EVENTS, ensure_topics
 
 __all__ = ["main"]
@@ -165,7 +166,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = make_app(args.bootstrap_servers, args.db, args.member)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+    run_http(
+        app,
+        name="projector",
+        host=args.host,
+        port=args.port,
+        bootstrap_servers=args.bootstrap_servers,
+    )
 
 
 if __name__ == "__main__":

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import json
 import sys
 from pathlib import Path
 from typing import Any, Final
 
-from client import Consumer, TopicPartition
+from client import Consumer, KafkaError, TopicPartition
 from examples.bank import projection
+from examples.bank.service import fail, failure_message
 from examples.bank.topics import DEFAULT_BOOTSTRAP, EVENT_PARTITIONS, EVENTS
 
 __all__ = ["main", "rebuild"]
@@ -31,13 +33,12 @@ REBUILD_TIMEOUT_S: Final = 300.0
 
 
 async def rebuild(bootstrap_servers: str, live_path: str, out_path: str) -> dict[str, Any]:
-    live_db = projection.connect(live_path)
-    live = projection.read_model(live_db, EVENTS)
-    live_db.close()
-    _remove(out_path)
-    out = projection.connect(out_path)
+    live = _read_live(live_path)
     targets = {p: live["offsets"].get(p, 0) for p in range(EVENT_PARTITIONS)}
     async with Consumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False) as consumer:
+        # Connected: only now is the rebuilt database created.
+        _remove(out_path)
+        out = projection.connect(out_path)
         tps = [TopicPartition(EVENTS, p) for p in range(EVENT_PARTITIONS) if targets[p] > 0]
         consumer.assign(tps)
         for tp in tps:
@@ -69,6 +70,21 @@ async def rebuild(bootstrap_servers: str, live_path: str, out_path: str) -> dict
     }
 
 
+def _read_live(live_path: str) -> dict[str, Any]:
+    """The live read model, in one read transaction (never creating a database)."""
+    if not Path(live_path).is_file():
+        raise FileNotFoundError(
+            errno.ENOENT,
+            "no such database (the projector's --db; start the projector first)",
+            live_path,
+        )
+    live_db = projection.connect(live_path)
+    try:
+        return projection.read_model(live_db, EVENTS)
+    finally:
+        live_db.close()
+
+
 def _remove(path: str) -> None:
     Path(path).unlink(missing_ok=True)
 
@@ -79,7 +95,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", default="bank.db", help="the live read model (projector's)")
     parser.add_argument("--out", default="bank-rebuilt.db", help="where to rebuild")
     args = parser.parse_args(argv)
-    result = asyncio.run(rebuild(args.bootstrap_servers, args.db, args.out))
+    try:
+        result = asyncio.run(rebuild(args.bootstrap_servers, args.db, args.out))
+    except (KafkaError, OSError) as exc:
+        message = failure_message(exc, args.bootstrap_servers)
+        if message is None:
+            raise
+        fail("rebuild", message)
     print(json.dumps(result))
     sys.exit(0 if result["equal"] else 1)
 
