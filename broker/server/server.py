@@ -71,10 +71,6 @@ ACCEPT_BATCH: Final = 128
 #: (asyncio's own listener waits as long): the failure would repeat at once.
 ACCEPT_RETRY_DELAY_S: Final = 1.0
 
-_ACCEPT_RESOURCE_ERRORS: Final = frozenset(
-    {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
-)
-
 
 class ListenError(OSError):
     """The listener could not bind (port in use, bad address)."""
@@ -206,15 +202,16 @@ class KafkaServer:
             except (BlockingIOError, InterruptedError):
                 self._rate.refund()
                 return
-            except OSError as exc:
+            except ConnectionAbortedError:  # the client gave up while queued
                 self._rate.refund()
-                if exc.errno not in _ACCEPT_RESOURCE_ERRORS:
-                    log.error("accepting connections failed: %s", exc)
-                    raise
+                continue
+            except OSError as exc:
+                # Out of descriptors or memory, typically: it would fail again at once.
+                self._rate.refund()
                 self.client_log.log(
                     logging.WARNING,
                     "cannot accept connections: %s; retrying in %.0f s",
-                    os.strerror(exc.errno or 0),
+                    os.strerror(exc.errno) if exc.errno else exc,
                     ACCEPT_RETRY_DELAY_S,
                 )
                 self._pause_accepting(loop, listener, ACCEPT_RETRY_DELAY_S)
@@ -241,7 +238,7 @@ class KafkaServer:
         refusal = self._admit(ip)
         if refusal is not None:
             reason, detail = refusal
-            self._count_close(reason, f"{ip}", detail)
+            self._count_close(reason, ip, detail)
             sock.close()
             return
         with contextlib.suppress(OSError):

@@ -61,6 +61,13 @@ def _samsa_command() -> list[str]:
 class BrokerProcess:
     process: subprocess.Popen[str]
     port: int
+    stderr_path: Path
+
+    def assert_running(self) -> None:
+        code = self.process.poll()
+        if code is not None:
+            tail = self.stderr_path.read_text()[-3000:]
+            raise AssertionError(f"the broker exited with {code}:\n{tail}")
 
     @property
     def bootstrap(self) -> str:
@@ -68,6 +75,7 @@ class BrokerProcess:
 
     def memory_mib(self) -> dict[str, float]:
         """VmRSS (now) and VmHWM (peak) of the broker, in MiB."""
+        self.assert_running()
         out: dict[str, float] = {}
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             key, _, value = line.partition(":")
@@ -90,12 +98,13 @@ def broker_process(data_dir: Path, **settings: object) -> Iterator[BrokerProcess
     command += ["--log-level", "warning"]
     for key, value in settings.items():
         command += ["--set", f"{key}={value}"]
-    stderr = (data_dir.parent / "broker.stderr").open("w")
+    stderr_path = data_dir.parent / "broker.stderr"
+    stderr = stderr_path.open("w")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
         assert process.stdout is not None
         port = _wait_for_port(process)
-        yield BrokerProcess(process, port)
+        yield BrokerProcess(process, port, stderr_path)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
