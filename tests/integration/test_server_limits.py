@@ -266,9 +266,10 @@ async def test_connection_creation_rate_throttles_accepting(broker: Broker) -> N
         return time.monotonic() - started
 
     times = sorted(await asyncio.gather(*(answered_after(c) for c in clients)))
-    # A burst of one second's worth (5), then 5 a second: none refused, the last after ~2 s.
-    assert times[4] < 1.0
-    assert times[-1] >= 1.5
+    # A burst of one second's worth (5), then 5 a second: none refused, the last accepted
+    # 2 s after the burst.
+    assert times[-1] >= 1.9
+    assert times[-1] < 10
     assert _server(broker).close_counts.total() == 0
     for client in clients:
         await client.close()
@@ -297,7 +298,7 @@ async def test_trailing_bytes_are_ignored_as_kafka_does(broker: Broker) -> None:
     await c.close()
 
 
-@pytest.mark.samsa_config(**{"max.connections": 3, "max.connections.eviction.idle.ms": 1000})
+@pytest.mark.samsa_config(**{"max.connections": 3, "max.connections.eviction.idle.ms": 2000})
 async def test_eviction_at_max_connections(broker: Broker) -> None:
     server = _server(broker)
     served = await WireClient.connect(broker.bootstrap_servers)
@@ -308,7 +309,7 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     loris = await WireClient.connect(broker.bootstrap_servers)
     await loris.send_raw(_prefix(100 * _MIB)[:2])
     await _wait_for(lambda: len(server.connections) == 3, "three connections")
-    # At once: everyone was useful less than 1 s ago, so the newcomer is refused.
+    # At once: everyone was useful less than 2 s ago, so the newcomer is refused.
     early = await WireClient.connect(broker.bootstrap_servers)
     await early.expect_closed()
     assert server.close_counts["max_connections"] == 1
@@ -318,7 +319,7 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
         if await _served(newcomer):
             break
         await asyncio.sleep(0.05)  # a client's reconnect backoff
-    assert time.monotonic() - opened >= 1.0
+    assert time.monotonic() - opened >= 2.0
     await loris.expect_closed()
     assert server.close_counts["evicted"] == 1
     # ...then the least recently served (its last request was before the loris came)...
@@ -326,7 +327,8 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     assert await _served(second)
     await served.expect_closed()
     assert server.close_counts["evicted"] == 2
-    # ...and never one with a request in flight, nor one served within the last second.
+    # ...and never one with a request in flight, nor one served within the last 2 s.
+    assert await _served(newcomer)
     third = await WireClient.connect(broker.bootstrap_servers)
     await third.expect_closed()
     assert server.close_counts["evicted"] == 2
