@@ -153,10 +153,12 @@ def run_once(
     argv = [sys.executable, "-c", "from broker.cli import main; main()", "broker", "start"]
     argv += ["--data-dir", str(data), "--host", HOST, "--port", str(port)]
     argv += ["--log-level", "warning", "--set", "log.flush.policy=none"]
-    log = (Path(args.dir) / f"validation-cpu-{port}.log").open("wb")
+    log_path = Path(args.dir) / f"validation-cpu-{port}.log"
+    log = log_path.open("wb")
     proc = subprocess.Popen(
         pinned(SERVER_CPU, argv, args.pin), cwd=tree, env=env, stdout=log, stderr=log
     )
+    failed = True
     try:
         wait_until_listening(port, proc)
         create_topic_named(port, TOPIC, 1)
@@ -184,6 +186,7 @@ def run_once(
                 f"{done.stderr.decode(errors='replace')[-500:]}"
             )
         payload = size * count
+        failed = False
         return {
             "cpu_s": cpu,
             "cpu_s_per_gb": cpu / (payload / GB),
@@ -201,6 +204,10 @@ def run_once(
             proc.wait()
         log.close()
         shutil.rmtree(data, ignore_errors=True)
+        if failed:
+            print(f"the broker's log: {log_path}", file=sys.stderr)
+        else:
+            log_path.unlink(missing_ok=True)
 
 
 def main() -> int:
