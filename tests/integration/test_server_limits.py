@@ -309,6 +309,8 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     loris = await WireClient.connect(broker.bootstrap_servers)
     await loris.send_raw(_prefix(100 * _MIB)[:2])
     await _wait_for(lambda: len(server.connections) == 3, "three connections")
+    assert await _served(served)  # served after the loris opened: the loris is older
+    refreshed = time.monotonic()
     # At once: everyone was useful less than 2 s ago, so the newcomer is refused.
     early = await WireClient.connect(broker.bootstrap_servers)
     await early.expect_closed()
@@ -322,13 +324,14 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     assert time.monotonic() - opened >= 2.0
     await loris.expect_closed()
     assert server.close_counts["evicted"] == 1
-    # ...then the least recently served (its last request was before the loris came)...
+    # ...then the least recently served...
+    await _wait_for(lambda: time.monotonic() - refreshed >= 2.0, "2 s since it was served")
+    assert await _served(newcomer)
     second = await WireClient.connect(broker.bootstrap_servers)
     assert await _served(second)
     await served.expect_closed()
     assert server.close_counts["evicted"] == 2
     # ...and never one with a request in flight, nor one served within the last 2 s.
-    assert await _served(newcomer)
     third = await WireClient.connect(broker.bootstrap_servers)
     await third.expect_closed()
     assert server.close_counts["evicted"] == 2
