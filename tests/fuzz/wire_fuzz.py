@@ -289,7 +289,7 @@ class RoundTripResult:
         return text
 
 
-@dataclass
+@dataclass(repr=False)
 class FuzzReport:
     """Everything a run measured and found."""
 
@@ -330,6 +330,10 @@ class FuzzReport:
     reproducers: list[str] = field(default_factory=list)
     layout_mismatches: int = 0
     log_path: str = ""
+
+    def __repr__(self) -> str:
+        found = sum(len(v) for v in self.problems().values())
+        return f"FuzzReport(seed={self.seed}, frames={self.frames_sent}, findings={found})"
 
     @property
     def frames_per_s(self) -> float:
