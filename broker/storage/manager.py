@@ -55,6 +55,7 @@ from broker.storage.names import (
     LOG_SUFFIX,
     TMP_SUFFIX,
     TopicPartition,
+    delete_dir_name,
     parse_partition_dir_name,
     partition_dir_name,
 )
@@ -329,7 +330,7 @@ class LogManager:
         if log is not None:
             log.delete()
         path = d.path / partition_dir_name(tp)
-        doomed = path.with_name(f"{path.name}.{uuid.uuid4().hex}{DELETE_DIR_SUFFIX}")
+        doomed = path.with_name(delete_dir_name(tp, uuid.uuid4().hex))
         try:
             os.rename(path, doomed)
         except FileNotFoundError:

@@ -13,11 +13,13 @@ __all__ = [
     "DELETE_DIR_SUFFIX",
     "INDEX_SUFFIX",
     "LOG_SUFFIX",
+    "MAX_FILE_NAME_BYTES",
     "SNAPSHOT_SUFFIX",
     "SWAP_SUFFIX",
     "TIME_INDEX_SUFFIX",
     "TMP_SUFFIX",
     "TopicPartition",
+    "delete_dir_name",
     "offset_file_name",
     "parse_offset_file_name",
     "parse_partition_dir_name",
@@ -53,6 +55,20 @@ class TopicPartition(NamedTuple):
 def partition_dir_name(tp: TopicPartition) -> str:
     """``<topic>-<partition>``."""
     return f"{tp.topic}-{tp.partition}"
+
+
+#: Longest file name most file systems take (ext4, xfs, btrfs: 255 bytes).
+MAX_FILE_NAME_BYTES = 255
+
+
+def delete_dir_name(tp: TopicPartition, unique_id: str) -> str:
+    """``<topic>-<partition>.<unique id>-delete``, the name a partition's directory takes while
+    it is deleted; the topic is cut short, as Kafka does, so that the name fits in
+    ``MAX_FILE_NAME_BYTES`` even for a topic name of Kafka's maximum length (249)."""
+    suffix = f"-{tp.partition}.{unique_id}{DELETE_DIR_SUFFIX}"
+    room = MAX_FILE_NAME_BYTES - len(suffix.encode())
+    topic = tp.topic.encode()[: max(0, room)].decode(errors="ignore")
+    return topic + suffix
 
 
 def parse_partition_dir_name(name: str) -> TopicPartition | None:

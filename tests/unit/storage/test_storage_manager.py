@@ -99,6 +99,18 @@ def test_delete_log(tmp_path: Path) -> None:
     assert not (tmp_path / "old-0.abc-delete").exists()
 
 
+def test_delete_log_of_a_topic_with_the_longest_name(tmp_path: Path) -> None:
+    # 249 characters is Kafka's limit; "<topic>-<partition>.<32 hex>-delete" would pass 255.
+    tp = TopicPartition("t" * 249, 12)
+    mgr = LogManager([tmp_path])
+    mgr.startup(now_ms=0)
+    log = mgr.get_or_create_log(tp, now_ms=0)
+    log.append_as_leader(build_batch([b"x"]), leader_epoch=0, now_ms=0)
+    assert mgr.delete_log(tp)
+    assert list(tmp_path.glob("t*")) == []
+    mgr.shutdown()
+
+
 def test_topic_config(tmp_path: Path) -> None:
     mgr = LogManager([tmp_path], default_config=LogConfig(segment_bytes=1000))
     mgr.startup(now_ms=0)
