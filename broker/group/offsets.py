@@ -39,6 +39,9 @@ _DEAD = GroupState.DEAD
 #: Kafka's ``OffsetFetchResponse.INVALID_OFFSET``: "no committed offset".
 INVALID_OFFSET = -1
 
+#: The latest expiry an offset can carry: int64's maximum, the width of the stored field.
+MAX_EXPIRE_TIMESTAMP_MS = (1 << 63) - 1
+
 PartitionExists = Callable[[str, int], bool]
 """Whether a topic partition exists (from the metadata image); the handler supplies it."""
 
@@ -157,7 +160,9 @@ class OffsetsMixin(CoreBase):
         now = self._now_ms
         expire = None
         if version <= 4 and req.retention_time_ms != -1:
-            expire = now + req.retention_time_ms  # v2-v4 per-commit retention (old semantics)
+            # v2-v4 per-commit retention (old semantics). The sum is kept within int64, the
+            # field's width in __consumer_offsets: a retention of years means "never".
+            expire = max(0, min(now + req.retention_time_ms, MAX_EXPIRE_TIMESTAMP_MS))
         offsets = {
             tp: OffsetAndMetadata(
                 offset=given[tp].committed_offset,

@@ -88,6 +88,14 @@ def test_commit_fields_per_version() -> None:
     assert fetched(h.fetch([("t", 1)], version=5))[("t", 1)][1] == 9
 
 
+def test_a_retention_past_int64_means_never_not_a_failure() -> None:
+    h = Harness()
+    reply = h.commit({("t", 0): 1}, version=2, retention_ms=(1 << 63) - 1)
+    assert fetched(h.fetch([("t", 0)]))[("t", 0)][3] is ErrorCode.NONE, reply
+    stored = h.core.committed_offsets(GROUP)[TopicPartition("t", 0)]
+    assert stored.expire_timestamp_ms == (1 << 63) - 1
+
+
 def test_a_commit_is_visible_only_once_durable() -> None:
     h = Harness()
     h.hold_appends = True
