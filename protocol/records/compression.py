@@ -6,10 +6,15 @@ cannot exhaust memory. The strategies per codec:
 
 * gzip: ``zlib.decompressobj().decompress(data, max_length)`` stops at the bound.
 * snappy: every raw block states its decompressed length up front; we sum the lengths and
-  reject before decompressing anything.
+  reject before decompressing anything (as we do a length that the block is too short for).
 * lz4 and zstd: cramjam's ``decompress_into`` writes into a caller-sized buffer and fails
-  instead of growing it. We start from the size the frame header declares (or a guess), and
-  grow the buffer geometrically up to ``max_bytes + 1``.
+  instead of growing it. The buffer is sized from the framing (``framed_size``: the declared
+  content size, else the block sizes, which bound the output to within one block), so one
+  decode is usually all it takes; a wrong size grows geometrically up to ``max_bytes + 1``.
+
+Produce validation decodes every compressed batch and keeps nothing: ``decompressed_view``
+lends it a view of a buffer that each thread reuses (up to ``SCRATCH_MAX_BYTES``), so a batch
+costs one decode, without allocating, zero-filling or copying its output.
 
 What we write matches the Java client: gzip members, xerial-framed snappy in 32 KiB blocks,
 lz4 frames with independent blocks (Kafka's reader cannot follow linked blocks), zstd frames.
@@ -18,22 +23,33 @@ lz4 frames with independent blocks (Kafka's reader cannot follow linked blocks),
 from __future__ import annotations
 
 import struct
+import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import Any
 
 import cramjam
 
 from protocol.errors import CorruptMessageError
+from protocol.records.framed_size import (
+    SizeEstimate,
+    lz4_frames_size,
+    snappy_max_size,
+    too_large,
+    zstd_frames_size,
+)
 
 __all__ = [
     "DEFAULT_MAX_DECOMPRESSED_BYTES",
+    "SCRATCH_MAX_BYTES",
     "XERIAL_BLOCK_SIZE",
     "XERIAL_MAGIC",
     "Compression",
     "compress",
     "decompress",
+    "decompressed_view",
 ]
 
 #: Cap on a batch's decompressed records section, in bytes. Producers size batches by their
@@ -58,17 +74,19 @@ _INT32 = struct.Struct(">i")
 #: wbits for zlib: 16 + 15 selects a gzip wrapper with a 32 KiB window.
 _GZIP_WBITS = 31
 
-#: First output buffer for lz4/zstd when the frame does not declare its size: a guess of a 4x
-#: ratio, at least 64 KiB so that small batches succeed on the first attempt.
+#: Largest output buffer a thread keeps for reuse between batches. librdkafka's batches are at
+#: most ``batch.size`` (1,000,000 bytes) before compression and Java's are smaller, so 8 MiB
+#: holds any common batch while bounding what each thread holds on to for good. Larger
+#: outputs get a buffer of their own, freed after use.
+SCRATCH_MAX_BYTES = 8 * 1024 * 1024
+
+#: First output buffer for lz4/zstd when the framing does not parse: a guess of a 4x ratio,
+#: at least 64 KiB so that small batches succeed on the first attempt.
 _MIN_INITIAL_OUTPUT_BYTES = 64 * 1024
 _ASSUMED_RATIO = 4
 #: Each retry multiplies the buffer by this; the total work stays within a constant factor of
 #: one decompression of the final size.
 _GROWTH_FACTOR = 4
-
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_LZ4_MAGIC = b"\x04\x22\x4d\x18"
-_LZ4_CONTENT_SIZE_FLAG = 0x08
 
 #: Fragments of cramjam's error message when the output buffer was too small (as opposed to
 #: corrupt input). Tested in tests/unit/protocol/test_compression.py.
@@ -119,6 +137,17 @@ def _xerial_compress(data: bytes | bytearray | memoryview) -> bytes:
 # -- decompress -----------------------------------------------------------------------------
 
 
+class _Scratch(threading.local):
+    """The output buffer this thread reuses for decompression, and whether it is lent out."""
+
+    def __init__(self) -> None:
+        self.buffer = bytearray()
+        self.lent = False
+
+
+_scratch = _Scratch()
+
+
 def decompress(
     codec: Compression,
     data: bytes | bytearray | memoryview,
@@ -132,27 +161,94 @@ def decompress(
     """
     if codec == Compression.NONE:
         if len(data) > max_bytes:
-            raise _too_large(codec, max_bytes)
+            raise too_large(codec.name.lower(), max_bytes)
         return bytes(data)
     if codec == Compression.GZIP:
         return _gzip_decompress(data, max_bytes)
+    with decompressed_view(codec, data, max_bytes=max_bytes) as view:
+        return bytes(view)
+
+
+@contextmanager
+def decompressed_view(
+    codec: Compression,
+    data: bytes | bytearray | memoryview,
+    *,
+    max_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+) -> Iterator[memoryview]:
+    """Decompress a records section for reading inside a ``with`` block only, as
+    ``decompress`` does (same bound, same errors) but without a copy of its own: the view is
+    usually of this thread's reusable buffer, and is released when the block ends.
+
+    For a caller that walks the records and keeps none of them (produce validation). A
+    caller that still holds a buffer exported from the view at the end does no harm: the
+    buffer is then left to it and not reused.
+    """
+    if codec == Compression.NONE:
+        if len(data) > max_bytes:
+            raise too_large(codec.name.lower(), max_bytes)
+        with memoryview(data) as view:
+            yield view
+        return
+    if codec == Compression.GZIP:
+        with memoryview(_gzip_decompress(data, max_bytes)) as view:
+            yield view
+        return
+    lend = not _scratch.lent  # a view already lent out in this thread keeps its buffer
+    _scratch.lent = _scratch.lent or lend
+    try:
+        view = _decode(codec, data, max_bytes, lend)
+        try:
+            yield view
+        finally:
+            _give_back(view)
+    finally:
+        if lend:
+            _scratch.lent = False
+
+
+def _decode(
+    codec: Compression, data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+) -> memoryview:
     if codec == Compression.SNAPPY:
         if bytes(data[: len(XERIAL_MAGIC)]) == XERIAL_MAGIC:
-            return _xerial_decompress(data, max_bytes)
-        return _snappy_raw_decompress(data, max_bytes)
+            return _xerial_decompress(data, max_bytes, scratch)
+        return _snappy_raw_decompress(data, max_bytes, scratch)
     if codec == Compression.LZ4:
-        hint = _lz4_declared_size(data)
-        return _bounded_decompress_into(codec, cramjam.lz4.decompress_into, data, hint, max_bytes)
+        estimate = lz4_frames_size(data, max_bytes)
+        return _decode_frames(
+            codec, cramjam.lz4.decompress_into, data, estimate, max_bytes, scratch
+        )
     if codec == Compression.ZSTD:
-        hint = _zstd_declared_size(data)
-        return _bounded_decompress_into(codec, cramjam.zstd.decompress_into, data, hint, max_bytes)
+        estimate = zstd_frames_size(data, max_bytes)
+        return _decode_frames(
+            codec, cramjam.zstd.decompress_into, data, estimate, max_bytes, scratch
+        )
     raise CorruptMessageError(f"unknown compression codec id {int(codec)}")
 
 
-def _too_large(codec: Compression, max_bytes: int) -> CorruptMessageError:
-    return CorruptMessageError(
-        f"{codec.name.lower()} records expand past the {max_bytes}-byte decompression cap"
-    )
+def _output(size: int, scratch: bool) -> memoryview:
+    """A writable view of ``size`` bytes: of this thread's reusable buffer when it may be used
+    and is allowed to be that large, else of a buffer of its own."""
+    if not scratch or size > SCRATCH_MAX_BYTES:
+        return memoryview(bytearray(size))
+    if len(_scratch.buffer) < size:
+        # Grow geometrically so that a run of growing batches allocates a few times only;
+        # drop the old buffer first, so that the peak stays one buffer.
+        grown = min(SCRATCH_MAX_BYTES, max(size, 2 * len(_scratch.buffer)))
+        _scratch.buffer = bytearray()
+        _scratch.buffer = bytearray(grown)
+    return memoryview(_scratch.buffer)[:size]
+
+
+def _give_back(view: memoryview) -> None:
+    buffer = view.obj
+    try:
+        view.release()
+    except BufferError:
+        # The caller still holds something exported from the view: the buffer is theirs now.
+        if buffer is _scratch.buffer:
+            _scratch.buffer = bytearray()
 
 
 def _gzip_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> bytes:
@@ -168,7 +264,7 @@ def _gzip_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> by
             raise CorruptMessageError(f"gzip records are corrupt: {exc}") from exc
         produced += len(chunk)
         if produced > max_bytes:
-            raise _too_large(Compression.GZIP, max_bytes)
+            raise too_large("gzip", max_bytes)
         out.append(chunk)
         if not decompressor.eof:
             raise CorruptMessageError("gzip records are truncated")
@@ -177,28 +273,46 @@ def _gzip_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> by
             return b"".join(out)
 
 
-def _snappy_block_length(block: bytes | bytearray | memoryview) -> int:
+def _snappy_block_length(block: bytes | bytearray | memoryview, max_bytes: int) -> int:
+    """The length a raw snappy block's preamble declares, checked against what the block can
+    hold and against the cap."""
     try:
-        return int(cramjam.snappy.decompress_raw_len(block))
+        length = int(cramjam.snappy.decompress_raw_len(block))
     except cramjam.DecompressionError as exc:
         raise CorruptMessageError(f"snappy records are corrupt: {exc}") from exc
-
-
-def _snappy_raw_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> bytes:
-    length = _snappy_block_length(data)
     if length > max_bytes:
-        raise _too_large(Compression.SNAPPY, max_bytes)
-    out = bytearray(length)
+        raise too_large("snappy", max_bytes)
+    if length > snappy_max_size(len(block)):
+        raise CorruptMessageError(
+            f"snappy block of {len(block)} bytes declares {length} bytes, more than it can hold"
+        )
+    return length
+
+
+def _snappy_raw_into(block: bytes | bytearray | memoryview, out: memoryview) -> None:
     try:
-        written = cramjam.snappy.decompress_raw_into(data, out)
+        written = cramjam.snappy.decompress_raw_into(block, out)
     except cramjam.DecompressionError as exc:
         raise CorruptMessageError(f"snappy records are corrupt: {exc}") from exc
-    if written != length:
-        raise CorruptMessageError(f"snappy records decoded to {written} of {length} bytes")
-    return bytes(out)
+    if written != len(out):
+        raise CorruptMessageError(f"snappy block decoded to {written} of {len(out)} bytes")
 
 
-def _xerial_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> bytes:
+def _snappy_raw_decompress(
+    data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+) -> memoryview:
+    out = _output(_snappy_block_length(data, max_bytes), scratch)
+    try:
+        _snappy_raw_into(data, out)
+    except CorruptMessageError:
+        out.release()
+        raise
+    return out
+
+
+def _xerial_decompress(
+    data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+) -> memoryview:
     view = memoryview(data)
     if len(view) < _XERIAL_HEADER.size:
         raise CorruptMessageError("xerial snappy header is truncated")
@@ -216,88 +330,85 @@ def _xerial_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> 
             raise CorruptMessageError(f"xerial snappy block of {block_size} bytes is truncated")
         block = view[pos : pos + block_size]
         pos += block_size
-        length = _snappy_block_length(block)
+        length = _snappy_block_length(block, max_bytes)
         total += length
         if total > max_bytes:
-            raise _too_large(Compression.SNAPPY, max_bytes)
+            raise too_large("snappy", max_bytes)
         blocks.append((block, length))
-    out = bytearray(total)
-    target = memoryview(out)
+    out = _output(total, scratch)
     at = 0
-    for block, length in blocks:
-        try:
-            written = cramjam.snappy.decompress_raw_into(block, target[at : at + length])
-        except cramjam.DecompressionError as exc:
-            raise CorruptMessageError(f"snappy records are corrupt: {exc}") from exc
-        if written != length:
-            raise CorruptMessageError(f"snappy block decoded to {written} of {length} bytes")
-        at += length
-    target.release()
-    return bytes(out)
+    try:
+        for block, length in blocks:
+            with out[at : at + length] as target:
+                _snappy_raw_into(block, target)
+            at += length
+    except CorruptMessageError:
+        out.release()
+        raise
+    return out
 
 
-def _lz4_declared_size(data: bytes | bytearray | memoryview) -> int | None:
-    """The content size an lz4 frame header declares, if it declares one."""
-    if len(data) < 14 or bytes(data[:4]) != _LZ4_MAGIC:
-        return None
-    if not data[4] & _LZ4_CONTENT_SIZE_FLAG:
-        return None
-    return int.from_bytes(data[6:14], "little")
-
-
-def _zstd_declared_size(data: bytes | bytearray | memoryview) -> int | None:
-    """The content size the first zstd frame header declares, if it declares one."""
-    if len(data) < 5 or bytes(data[:4]) != _ZSTD_MAGIC:
-        return None
-    descriptor = data[4]
-    size_flag = descriptor >> 6
-    single_segment = bool(descriptor & 0x20)
-    dict_id_size = (0, 1, 2, 4)[descriptor & 0x03]
-    size_bytes = (1 if single_segment else 0, 2, 4, 8)[size_flag]
-    if size_bytes == 0:
-        return None
-    start = 5 + (0 if single_segment else 1) + dict_id_size
-    if len(data) < start + size_bytes:
-        return None
-    size = int.from_bytes(data[start : start + size_bytes], "little")
-    return size + 256 if size_bytes == 2 else size
-
-
-def _bounded_decompress_into(
-    codec: Compression,
-    decompress_into: Callable[[Any, bytearray], int],
-    data: bytes | bytearray | memoryview,
-    hint: int | None,
-    max_bytes: int,
-) -> bytes:
-    """Decompress with cramjam into buffers of growing size, never past ``max_bytes + 1``."""
-    if hint is not None and hint > max_bytes:
-        raise _too_large(codec, max_bytes)
-    limit = max_bytes + 1
-    if hint is not None:
-        # One spare byte: a frame that lies about its size and produces more is caught.
-        size = hint + 1
+def _attempt_sizes(estimate: SizeEstimate | None, data_bytes: int, limit: int) -> Iterator[int]:
+    """The output buffer sizes to try, smallest first, none past ``limit``."""
+    if estimate is not None and estimate.exact:
+        yield min(estimate.size_bytes, limit)
+        return
+    if estimate is None:
+        size = max(_MIN_INITIAL_OUTPUT_BYTES, data_bytes * _ASSUMED_RATIO)
     else:
-        size = max(_MIN_INITIAL_OUTPUT_BYTES, len(data) * _ASSUMED_RATIO)
+        size = estimate.size_bytes
+        if size > SCRATCH_MAX_BYTES and limit > SCRATCH_MAX_BYTES:
+            # The bound counts every compressed block as full; many tiny blocks make it far
+            # more than the truth. Try the reusable buffer before allocating that much.
+            yield SCRATCH_MAX_BYTES
     size = min(size, limit)
     while True:
-        out = bytearray(size)
+        yield size
+        if size >= limit:
+            return
+        size = min(size * _GROWTH_FACTOR, limit)
+
+
+def _decode_frames(
+    codec: Compression,
+    decompress_into: Callable[[Any, memoryview], int],
+    data: bytes | bytearray | memoryview,
+    estimate: SizeEstimate | None,
+    max_bytes: int,
+    scratch: bool,
+) -> memoryview:
+    """Decompress lz4 or zstd frames with cramjam into a buffer sized from ``estimate``, never
+    past ``max_bytes + 1``: cramjam fails rather than writing past the end of the buffer."""
+    name = codec.name.lower()
+    limit = max_bytes + 1
+    for size in _attempt_sizes(estimate, len(data), limit):
+        out = _output(size, scratch)
         try:
             written = int(decompress_into(data, out))
         except (cramjam.DecompressionError, OSError, ValueError) as exc:
+            # Free a buffer of its own before allocating the next: the peak stays one buffer.
+            out.release()
             if not any(text in str(exc) for text in _OUTPUT_FULL_MESSAGES):
-                raise CorruptMessageError(
-                    f"{codec.name.lower()} records are corrupt: {exc}"
-                ) from exc
-            # Free this buffer before allocating the next, so the peak stays near one buffer.
-            del out
+                raise CorruptMessageError(f"{name} records are corrupt: {exc}") from exc
             if size >= limit:
-                raise _too_large(codec, max_bytes) from None
-            size = min(size * _GROWTH_FACTOR, limit)
+                raise too_large(name, max_bytes) from None
+            if estimate is not None and estimate.exact:
+                raise CorruptMessageError(
+                    f"{name} records expand past the {size} bytes their frames declare"
+                ) from None
             continue
         # cramjam fails rather than stopping when the buffer is full, so success means the
         # whole stream was decoded (an exact fit included).
         if written > max_bytes:
-            raise _too_large(codec, max_bytes)
-        del out[written:]
-        return bytes(out)
+            out.release()
+            raise too_large(name, max_bytes)
+        if estimate is not None and estimate.exact and written != estimate.size_bytes:
+            out.release()
+            raise CorruptMessageError(
+                f"{name} records decoded to {written} of the {estimate.size_bytes} bytes "
+                "their frames declare"
+            )
+        result = out[:written]
+        out.release()
+        return result
+    raise AssertionError("unreachable: the last size tried is the limit")  # pragma: no cover

@@ -28,7 +28,11 @@ from typing import Any, Final, NamedTuple
 
 from protocol.errors import InvalidRecordError
 from protocol.records.batch import RecordBatch
-from protocol.records.compression import DEFAULT_MAX_DECOMPRESSED_BYTES, Compression, decompress
+from protocol.records.compression import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    Compression,
+    decompressed_view,
+)
 from protocol.records.record import decode_records
 from protocol.records.recordcheck import RecordsCheck
 from protocol.records.recordcheck import check_records as python_check_records
@@ -123,12 +127,18 @@ def validate_records(
         )
     codec = batch.compression
     payload = batch.payload()
-    data: bytes | memoryview
     if codec == Compression.NONE:
-        data = payload
-    else:
-        data = decompress(codec, payload, max_bytes=max_decompressed_bytes)
-    index, problem, first_keyless = check_records(data, count, batch.base_timestamp)
+        _check_section(payload, count, batch.base_timestamp, compacted)
+        return
+    # The decompressed records are walked and dropped: a view of a reused buffer, no copy.
+    with decompressed_view(codec, payload, max_bytes=max_decompressed_bytes) as data:
+        _check_section(data, count, batch.base_timestamp, compacted)
+
+
+def _check_section(
+    data: bytes | memoryview, count: int, base_timestamp: int, compacted: bool
+) -> None:
+    index, problem, first_keyless = check_records(data, count, base_timestamp)
     if problem is not None:
         errors = () if index < 0 else (RecordError(index, problem),)
         raise RecordValidationError(problem, errors)
