@@ -88,7 +88,7 @@ def too_large(codec_name: str, max_bytes: int) -> CorruptMessageError:
 
 def _declares_more(codec_name: str, declared: int, bound: int) -> CorruptMessageError:
     return CorruptMessageError(
-        f"{codec_name} frame declares {declared} bytes but its blocks hold at most {bound}"
+        f"{codec_name} frame declares {declared} bytes, more than its blocks hold ({bound} at most)"
     )
 
 

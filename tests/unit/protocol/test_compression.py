@@ -16,10 +16,15 @@ import cramjam
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.lz4_frames import lz4_frame
 
 from protocol.errors import CorruptMessageError
 from protocol.records import Compression, compress, decompress
-from protocol.records.compression import XERIAL_BLOCK_SIZE, XERIAL_MAGIC
+from protocol.records.compression import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    XERIAL_BLOCK_SIZE,
+    XERIAL_MAGIC,
+)
 
 CODECS = list(Compression)
 COMPRESSED = [c for c in Compression if c != Compression.NONE]
@@ -318,3 +323,115 @@ def test_zlib_bound_is_honoured_directly() -> None:
     d = zlib.decompressobj(wbits=31)
     out = d.decompress(gzip.compress(bytes(10 * MiB)), 1000)
     assert len(out) == 1000
+
+
+# -- frames that lie about their size ----------------------------------------------------------
+
+LIAR_REAL_BYTES = 2 * MiB
+#: What refusing a liar within the cap may cost: for gzip, the real output (zlib grows its
+#: output in blocks, then joins them) before the trailer's length check fails; for the others
+#: a buffer of the claimed size at most.
+LIAR_PEAK_BYTES = 3 * LIAR_REAL_BYTES
+_LIAR_DATA = os.urandom(512) * (LIAR_REAL_BYTES // 512)
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def _snappy_raw_claiming(claim: int) -> bytes:
+    block = bytes(cramjam.snappy.compress_raw(_LIAR_DATA))
+    preamble = _varint(len(_LIAR_DATA))
+    assert block.startswith(preamble)
+    return _varint(claim) + block[len(preamble) :]
+
+
+def _xerial_claiming(claim: int) -> bytes:
+    block = _snappy_raw_claiming(claim)
+    return XERIAL_MAGIC + struct.pack(">ii", 1, 1) + struct.pack(">i", len(block)) + block
+
+
+def _zstd_claiming(claim: int) -> bytes:
+    frame = bytes(cramjam.zstd.compress(_LIAR_DATA))
+    descriptor = frame[4]
+    assert descriptor >> 6 == 2 and not descriptor & 0x03  # a 4-byte size, no dictionary id
+    at = 5 if descriptor & 0x20 else 6
+    return frame[:at] + struct.pack("<I", claim) + frame[at + 4 :]
+
+
+def _gzip_claiming(claim: int) -> bytes:
+    member = gzip.compress(_LIAR_DATA)
+    return member[:-4] + struct.pack("<I", claim % (1 << 32))  # ISIZE, the trailer's length
+
+
+LIARS: dict[str, tuple[Compression, Callable[[int], bytes]]] = {
+    "lz4": (Compression.LZ4, lambda claim: lz4_frame(_LIAR_DATA, declared_bytes=claim)),
+    "zstd": (Compression.ZSTD, _zstd_claiming),
+    "snappy raw": (Compression.SNAPPY, _snappy_raw_claiming),
+    "snappy xerial": (Compression.SNAPPY, _xerial_claiming),
+    "gzip": (Compression.GZIP, _gzip_claiming),
+}
+
+
+def _peak_while_refused(codec: Compression, data: bytes, max_bytes: int) -> int:
+    tracemalloc.start()
+    try:
+        with pytest.raises(CorruptMessageError):
+            decompress(codec, data, max_bytes=max_bytes)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("name", list(LIARS))
+def test_honest_claim_decodes(name: str) -> None:
+    # The liars below differ from this frame only in the size they claim.
+    codec, build = LIARS[name]
+    assert decompress(codec, build(LIAR_REAL_BYTES)) == _LIAR_DATA
+
+
+@pytest.mark.parametrize("name", list(LIARS))
+def test_claims_small_expands_past_the_cap(name: str) -> None:
+    codec, build = LIARS[name]
+    liar = build(1000)
+    cap = 1 * MiB
+    peak = _peak_while_refused(codec, liar, cap)
+    assert peak < 2 * cap + len(liar) + 256 * 1024, peak
+
+
+@pytest.mark.parametrize("name", list(LIARS))
+def test_claims_small_expands_within_the_cap(name: str) -> None:
+    codec, build = LIARS[name]
+    liar = build(1000)
+    peak = _peak_while_refused(codec, liar, DEFAULT_MAX_DECOMPRESSED_BYTES)
+    assert peak < LIAR_PEAK_BYTES + len(liar) + 256 * 1024, peak
+
+
+@pytest.mark.parametrize("name", list(LIARS))
+def test_claims_huge_is_small(name: str) -> None:
+    # 100 MiB claimed, within the default cap: refused, and nothing near the claim allocated.
+    codec, build = LIARS[name]
+    liar = build(100 * MiB)
+    peak = _peak_while_refused(codec, liar, DEFAULT_MAX_DECOMPRESSED_BYTES)
+    assert peak < LIAR_PEAK_BYTES + len(liar) + 256 * 1024, peak
+    if codec != Compression.GZIP:
+        # The blocks cannot hold the claim: refused from the framing, before any output.
+        with pytest.raises(CorruptMessageError, match="more than"):
+            decompress(codec, liar)
+        assert peak < len(liar) + 256 * 1024, peak
+
+
+@pytest.mark.parametrize("name", [n for n in LIARS if n != "gzip"])  # gzip declares at the end
+def test_claim_past_the_cap_is_refused_from_the_header(name: str) -> None:
+    codec, build = LIARS[name]
+    liar = build(1 << 30)
+    with pytest.raises(CorruptMessageError, match=r"cap|more than"):
+        decompress(codec, liar, max_bytes=64 * MiB)
+    peak = _peak_while_refused(codec, liar, 64 * MiB)
+    assert peak < len(liar) + 256 * 1024, peak
