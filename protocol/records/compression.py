@@ -26,7 +26,7 @@ import struct
 import threading
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import IntEnum
 from typing import Any
 
@@ -243,12 +243,23 @@ def _output(size: int, scratch: bool) -> memoryview:
 
 def _give_back(view: memoryview) -> None:
     buffer = view.obj
-    try:
+    with suppress(BufferError):  # something exported from the view is held: checked below
         view.release()
+    if buffer is _scratch.buffer and not _unexported(_scratch.buffer):
+        # The caller still holds a view of the buffer (a slice, say): it is theirs now.
+        _scratch.buffer = bytearray()
+
+
+def _unexported(buffer: bytearray) -> bool:
+    """Whether no view of ``buffer`` is alive: a bytearray refuses to resize while one is."""
+    if not buffer:
+        return True
+    try:
+        last = buffer.pop()
     except BufferError:
-        # The caller still holds something exported from the view: the buffer is theirs now.
-        if buffer is _scratch.buffer:
-            _scratch.buffer = bytearray()
+        return False
+    buffer.append(last)  # the allocation is unchanged: no copy
+    return True
 
 
 def _gzip_decompress(data: bytes | bytearray | memoryview, max_bytes: int) -> bytes:

@@ -104,6 +104,7 @@ def lz4_frames_size(data: bytes | bytearray | memoryview, max_bytes: int) -> Siz
     total = 0
     declared_total = 0
     exact = True
+    frames = 0
     while pos < n:
         if pos + 8 > n:
             return None
@@ -159,7 +160,8 @@ def lz4_frames_size(data: bytes | bytearray | memoryview, max_bytes: int) -> Siz
         else:
             total += declared
         pos = at
-    if pos != n:
+        frames += 1
+    if pos != n or frames == 0:
         return None
     return SizeEstimate(total, exact)
 
@@ -176,6 +178,7 @@ def zstd_frames_size(data: bytes | bytearray | memoryview, max_bytes: int) -> Si
     total = 0
     declared_total = 0
     exact = True
+    frames = 0
     while pos < n:
         if pos + 5 > n:
             return None
@@ -239,7 +242,8 @@ def zstd_frames_size(data: bytes | bytearray | memoryview, max_bytes: int) -> Si
         else:
             total += declared
         pos = at
-    if pos != n:
+        frames += 1
+    if pos != n or frames == 0:
         return None
     return SizeEstimate(total, exact)
 
