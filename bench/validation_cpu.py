@@ -2,7 +2,7 @@
 every record on the produce path.
 
     python bench/validation_cpu.py [--tree PATH] [--sizes 100,1024] [--seconds 6] [--runs 2]
-                                   [--pure-python] [--codec none] [--dir /tmp] [--no-pin]
+                                   [--pure-python] [--compression none] [--dir /tmp] [--no-pin]
                                    [--keep-messages]
 
 ``--tree`` is the source tree the broker runs from (default: this repository), so an older
@@ -13,8 +13,9 @@ writes a file of messages, produces it with ``kcat -P -l`` (``linger.ms=5``,
 ``batch.num.messages=10000``, acks=all), reads the broker's utime + stime from
 ``/proc/PID/stat`` around the load, and checks that the log end offset is the message count
 (every message acknowledged). It prints CPU seconds per GB of message payload, msgs/s
-and the load average before and after each run. ``--pure-python`` sets
-``SAMSA_PURE_PYTHON=1`` for the broker (the record walk without its C extension).
+and the load average before and after each run. ``--compression`` (or ``--codec``) is
+kcat's ``-z``. ``--pure-python`` sets ``SAMSA_PURE_PYTHON=1`` for the broker (the record
+walk without its C extension).
 
 Others may share the machine: compare runs only at a similar load average, and re-run when it
 was high. The broker is pinned to CPU 0 and kcat to CPU 1 when ``taskset`` exists.
@@ -217,7 +218,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0, help="least load per run")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--pure-python", action="store_true", help="SAMSA_PURE_PYTHON=1")
-    parser.add_argument("--codec", default="none", help="kcat -z (none, gzip, snappy, lz4, zstd)")
+    parser.add_argument(
+        "--codec",
+        "--compression",
+        default="none",
+        help="kcat -z (none, gzip, snappy, lz4, zstd)",
+    )
     parser.add_argument("--dir", default=tempfile.gettempdir(), help="data and message files")
     parser.add_argument("--no-pin", dest="pin", action="store_false")
     parser.add_argument(
