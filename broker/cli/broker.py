@@ -15,11 +15,15 @@ import signal
 import socket
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Final, NoReturn
 
 import click
 
 __all__ = ["broker"]
+
+#: How long a stopping broker waits, after its controlled shutdown's time, for a metadata
+#: change that needs a quorum before it closes the metadata log without it (see ``_stop``).
+QUORUM_GRACE_S: Final = 1.0
 
 
 @click.group()
@@ -183,6 +187,30 @@ def _listen_message(exc: OSError, config: Any) -> str:
     return message
 
 
+async def _stop(broker_: Any, config: Any) -> None:
+    """Stop the broker cleanly, not waiting for a metadata quorum that is gone.
+
+    When a whole cluster stops, the last brokers may wait for a metadata change that can no
+    longer commit (its voters stopped) until Raft's proposal timeout. Once the controlled
+    shutdown had its ``controlled.shutdown.timeout.ms`` and ``QUORUM_GRACE_S`` more, the
+    metadata log is closed first: the change fails (it was never committed, so nothing is
+    lost) and the rest of the stop runs as usual."""
+    import asyncio
+
+    stopping = asyncio.ensure_future(broker_.stop())
+    wait_s = config.controlled_shutdown_timeout_ms / 1000 + QUORUM_GRACE_S
+    done, _ = await asyncio.wait({stopping}, timeout=wait_s)
+    close = getattr(broker_.metadata_log, "close_async", None)
+    if not done and close is not None:
+        logging.getLogger("samsa.broker").warning(
+            "still stopping after %.1f s: the metadata quorum is gone; closing the metadata "
+            "log without it",
+            wait_s,
+        )
+        await close()
+    await stopping
+
+
 def _run(config: Any) -> int:
     import asyncio
 
@@ -213,7 +241,7 @@ def _run(config: Any) -> int:
         sys.stdout.flush()
         await stop.wait()
         click.echo("Stopping…", err=True)
-        await broker_.stop()
+        await _stop(broker_, config)
         return 0
 
     with asyncio.Runner(loop_factory=new_event_loop) as runner:

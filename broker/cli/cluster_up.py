@@ -48,7 +48,7 @@ STOP_TIMEOUT_S: Final = 40.0
 #: The brokers' ``controlled.shutdown.timeout.ms`` (unless ``--set`` gives one): when the whole
 #: cluster stops, the last brokers have no quorum left to move leaderships with and would wait
 #: for the broker's default (30 s); on one machine a controlled shutdown takes milliseconds.
-CONTROLLED_SHUTDOWN_TIMEOUT_MS: Final = 3_000
+CONTROLLED_SHUTDOWN_TIMEOUT_MS: Final = 2_000
 #: A failed broker is restarted at most this many times within ``RESTART_WINDOW_S``: a broker
 #: that keeps failing (a bad setting, a full disk) stops the cluster instead of looping.
 MAX_RESTARTS: Final = 3
