@@ -1,8 +1,8 @@
 """``accounts``: the bank's command side, an HTTP API over event-sourced accounts.
 
-Run (against ``samsa broker start`` on localhost:9092)::
+Run from the root of the clone (against ``samsa broker start`` on localhost:9092)::
 
-    python -m examples.bank.accounts --port 8081
+    .venv/bin/python -m examples.bank.accounts --port 8081
 
 Several instances may serve the same accounts at once. Each keeps every account folded from
 the event log (``ledger``), and handles a command by

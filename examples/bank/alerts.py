@@ -1,8 +1,8 @@
 """``alerts``: reacts to large withdrawals by producing alerts to ``bank.alerts``.
 
-Run (against ``samsa broker start`` on localhost:9092)::
+Run from the root of the clone (against ``samsa broker start`` on localhost:9092)::
 
-    python -m examples.bank.alerts --limit 1000
+    .venv/bin/python -m examples.bank.alerts --limit 1000
 
 A member of the consumer group ``bank-alerts`` (a second, independent reader of the same
 events: it has its own offsets). For every withdrawal or outgoing transfer of at least

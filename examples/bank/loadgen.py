@@ -1,8 +1,8 @@
 """``loadgen``: concurrent, conflicting commands against several ``accounts`` instances.
 
-Run (with two instances on 8081 and 8082)::
+Run from the root of the clone (with two instances on 8081 and 8082)::
 
-    python -m examples.bank.loadgen --url http://127.0.0.1:8081 --url http://127.0.0.1:8082 \\
+    .venv/bin/python -m examples.bank.loadgen --url http://127.0.0.1:8081 --url http://127.0.0.1:8082 \\
         --accounts 20 --seconds 10 --concurrency 32
 
 Opens the accounts (with an opening deposit), then for ``--seconds`` sends random deposits,

@@ -1,8 +1,8 @@
 """``projector``: the bank's read model (balances, statements) in SQLite, and queries on it.
 
-Run (against ``samsa broker start`` on localhost:9092)::
+Run from the root of the clone (against ``samsa broker start`` on localhost:9092)::
 
-    python -m examples.bank.projector --db bank.db --port 8083
+    .venv/bin/python -m examples.bank.projector --db bank.db --port 8083
 
 A member of the consumer group ``bank-projector``. Its consumed offsets live in the SQLite
 database, written in the same transaction as the changes they account for

@@ -1,8 +1,9 @@
 """``rebuild``: the read model rebuilt from offset 0, compared with the live one.
 
-Run (against ``samsa broker start`` on localhost:9092, with the projector's database)::
+Run from the root of the clone (against ``samsa broker start`` on localhost:9092, with the
+projector's database)::
 
-    python -m examples.bank.rebuild --db bank.db --out rebuilt.db
+    .venv/bin/python -m examples.bank.rebuild --db bank.db --out rebuilt.db
 
 Takes one consistent picture of the live database (its offsets and tables, in one read
 transaction), replays every event from offset 0 up to exactly those offsets into a fresh

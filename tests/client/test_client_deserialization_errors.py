@@ -117,3 +117,23 @@ async def test_a_group_that_skips_commits_past_the_record(bootstrap: str) -> Non
     async with Consumer("orders", **options) as consumer:
         values, skipped = await _read_all(consumer, 1)
     assert values == [{"id": 5}] and skipped == []
+
+
+def test_the_sync_consumer_raises_it_and_skips_with_seek() -> None:
+    from broker import Broker
+    from client import sync
+
+    with Broker.embedded_in_thread(num_partitions=1) as broker:
+        bootstrap = broker.bootstrap_servers
+        with sync.Producer(bootstrap_servers=bootstrap) as producer:
+            for value in (b"plain", b'{"id": 2}'):
+                producer.send("orders", value, partition=0).result(timeout=10)
+        with sync.Consumer(
+            "orders", bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+            value_deserializer="json",
+        ) as consumer:  # fmt: skip
+            with pytest.raises(RecordDeserializationError) as info:
+                consumer.poll(timeout_ms=5_000)
+            consumer.seek(info.value.topic_partition, info.value.offset + 1)
+            records = consumer.poll(timeout_ms=5_000)
+    assert [r.value for rs in records.values() for r in rs] == [{"id": 2}]
