@@ -2,8 +2,8 @@
 
 Run from the root of the clone (with two instances on 8081 and 8082)::
 
-    .venv/bin/python -m examples.bank.loadgen --url http://127.0.0.1:8081 --url http://127.0.0.1:8082 \\
-        --accounts 20 --seconds 10 --concurrency 32
+    .venv/bin/python -m examples.bank.loadgen --url http://127.0.0.1:8081 \\
+        --url http://127.0.0.1:8082 --accounts 20 --seconds 10 --concurrency 32
 
 Opens the accounts (with an opening deposit), then for ``--seconds`` sends random deposits,
 withdrawals and transfers over the same few accounts, each to a random instance, and prints
