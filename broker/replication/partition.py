@@ -67,6 +67,7 @@ from protocol.records import (
     RecordBatch,
     iter_batches,
 )
+from protocol.records.compression import DecompressionBuffer
 from protocol.records.validate import validate_records
 
 __all__ = [
@@ -90,6 +91,9 @@ _TIMESTAMP: Final = struct.Struct(">q")
 _CRC: Final = struct.Struct(">I")
 _MAX_TIMESTAMP_OFFSET: Final = 35
 _NO_TIMESTAMP: Final = -1
+#: Produced batches are decompressed into this buffer to be validated, and dropped: appends as
+#: leader run on the broker's event loop thread only, so one buffer serves every partition.
+_PRODUCE_DECOMPRESSION_BUFFER: Final = DecompressionBuffer()
 
 
 @dataclass(slots=True)
@@ -397,7 +401,11 @@ class Partition:
             raise InvalidRecordError("clients may not write control batches")
         if batch.is_transactional:
             raise InvalidTxnStateError("transactions are not supported by this broker")
-        validate_records(batch, compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy)
+        validate_records(
+            batch,
+            compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy,
+            reuse=_PRODUCE_DECOMPRESSION_BUFFER,
+        )
         producer_id = batch.producer_id
         if producer_id >= 0:
             first_seq = batch.base_sequence

@@ -13,8 +13,10 @@ cannot exhaust memory. The strategies per codec:
   decode is usually all it takes; a wrong size grows geometrically up to ``max_bytes + 1``.
 
 Produce validation decodes every compressed batch and keeps nothing: ``decompressed_view``
-lends it a view of a buffer that each thread reuses (up to ``SCRATCH_MAX_BYTES``), so a batch
-costs one decode, without allocating, zero-filling or copying its output.
+lends it a view of a ``DecompressionBuffer`` that the caller reuses from batch to batch (up to
+``SCRATCH_MAX_BYTES``), so a batch costs one decode, without allocating, zero-filling or
+copying its output. The caller owns the buffer and keeps one per thread (this module holds no
+state and knows nothing of threads).
 
 What we write matches the Java client: gzip members, xerial-framed snappy in 32 KiB blocks,
 lz4 frames with independent blocks (Kafka's reader cannot follow linked blocks), zstd frames.
@@ -23,7 +25,6 @@ lz4 frames with independent blocks (Kafka's reader cannot follow linked blocks),
 from __future__ import annotations
 
 import struct
-import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -47,6 +48,7 @@ __all__ = [
     "XERIAL_BLOCK_SIZE",
     "XERIAL_MAGIC",
     "Compression",
+    "DecompressionBuffer",
     "compress",
     "decompress",
     "decompressed_view",
@@ -137,15 +139,19 @@ def _xerial_compress(data: bytes | bytearray | memoryview) -> bytes:
 # -- decompress -----------------------------------------------------------------------------
 
 
-class _Scratch(threading.local):
-    """The output buffer this thread reuses for decompression, and whether it is lent out."""
+class DecompressionBuffer:
+    """An output buffer that ``decompressed_view`` may reuse from one batch to the next.
+
+    Not safe to share between threads: a caller keeps one per thread (the broker keeps one for
+    its event loop). Grows up to ``SCRATCH_MAX_BYTES``; larger outputs get buffers of their own.
+    """
+
+    __slots__ = ("buffer", "lent")
 
     def __init__(self) -> None:
         self.buffer = bytearray()
         self.lent = False
-
-
-_scratch = _Scratch()
+        """A view of ``buffer`` is lent out: a nested ``decompressed_view`` must not reuse it."""
 
 
 def decompress(
@@ -175,10 +181,12 @@ def decompressed_view(
     data: bytes | bytearray | memoryview,
     *,
     max_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+    reuse: DecompressionBuffer | None = None,
 ) -> Iterator[memoryview]:
     """Decompress a records section for reading inside a ``with`` block only, as
     ``decompress`` does (same bound, same errors) but without a copy of its own: the view is
-    usually of this thread's reusable buffer, and is released when the block ends.
+    of ``reuse``'s buffer when one is given and not lent out already, and is released when the
+    block ends.
 
     For a caller that walks the records and keeps none of them (produce validation). A
     caller that still holds a buffer exported from the view at the end does no harm: the
@@ -194,21 +202,25 @@ def decompressed_view(
         with memoryview(_gzip_decompress(data, max_bytes)) as view:
             yield view
         return
-    lend = not _scratch.lent  # a view already lent out in this thread keeps its buffer
-    _scratch.lent = _scratch.lent or lend
+    lend = reuse if reuse is not None and not reuse.lent else None
+    if lend is not None:
+        lend.lent = True
     try:
         view = _decode(codec, data, max_bytes, lend)
         try:
             yield view
         finally:
-            _give_back(view)
+            _give_back(view, lend)
     finally:
-        if lend:
-            _scratch.lent = False
+        if lend is not None:
+            lend.lent = False
 
 
 def _decode(
-    codec: Compression, data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+    codec: Compression,
+    data: bytes | bytearray | memoryview,
+    max_bytes: int,
+    scratch: DecompressionBuffer | None,
 ) -> memoryview:
     if codec == Compression.SNAPPY:
         if bytes(data[: len(XERIAL_MAGIC)]) == XERIAL_MAGIC:
@@ -227,27 +239,27 @@ def _decode(
     raise CorruptMessageError(f"unknown compression codec id {int(codec)}")
 
 
-def _output(size: int, scratch: bool) -> memoryview:
-    """A writable view of ``size`` bytes: of this thread's reusable buffer when it may be used
-    and is allowed to be that large, else of a buffer of its own."""
-    if not scratch or size > SCRATCH_MAX_BYTES:
+def _output(size: int, scratch: DecompressionBuffer | None) -> memoryview:
+    """A writable view of ``size`` bytes: of the reusable buffer when there is one and it is
+    allowed to be that large, else of a buffer of its own."""
+    if scratch is None or size > SCRATCH_MAX_BYTES:
         return memoryview(bytearray(size))
-    if len(_scratch.buffer) < size:
+    if len(scratch.buffer) < size:
         # Grow geometrically so that a run of growing batches allocates a few times only;
         # drop the old buffer first, so that the peak stays one buffer.
-        grown = min(SCRATCH_MAX_BYTES, max(size, 2 * len(_scratch.buffer)))
-        _scratch.buffer = bytearray()
-        _scratch.buffer = bytearray(grown)
-    return memoryview(_scratch.buffer)[:size]
+        grown = min(SCRATCH_MAX_BYTES, max(size, 2 * len(scratch.buffer)))
+        scratch.buffer = bytearray()
+        scratch.buffer = bytearray(grown)
+    return memoryview(scratch.buffer)[:size]
 
 
-def _give_back(view: memoryview) -> None:
+def _give_back(view: memoryview, scratch: DecompressionBuffer | None) -> None:
     buffer = view.obj
     with suppress(BufferError):  # something exported from the view is held: checked below
         view.release()
-    if buffer is _scratch.buffer and not _unexported(_scratch.buffer):
+    if scratch is not None and buffer is scratch.buffer and not _unexported(scratch.buffer):
         # The caller still holds a view of the buffer (a slice, say): it is theirs now.
-        _scratch.buffer = bytearray()
+        scratch.buffer = bytearray()
 
 
 def _unexported(buffer: bytearray) -> bool:
@@ -310,7 +322,7 @@ def _snappy_raw_into(block: bytes | bytearray | memoryview, out: memoryview) -> 
 
 
 def _snappy_raw_decompress(
-    data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+    data: bytes | bytearray | memoryview, max_bytes: int, scratch: DecompressionBuffer | None
 ) -> memoryview:
     out = _output(_snappy_block_length(data, max_bytes), scratch)
     try:
@@ -322,7 +334,7 @@ def _snappy_raw_decompress(
 
 
 def _xerial_decompress(
-    data: bytes | bytearray | memoryview, max_bytes: int, scratch: bool
+    data: bytes | bytearray | memoryview, max_bytes: int, scratch: DecompressionBuffer | None
 ) -> memoryview:
     view = memoryview(data)
     if len(view) < _XERIAL_HEADER.size:
@@ -386,7 +398,7 @@ def _decode_frames(
     data: bytes | bytearray | memoryview,
     estimate: SizeEstimate | None,
     max_bytes: int,
-    scratch: bool,
+    scratch: DecompressionBuffer | None,
 ) -> memoryview:
     """Decompress lz4 or zstd frames with cramjam into a buffer sized from ``estimate``, never
     past ``max_bytes + 1``: cramjam fails rather than writing past the end of the buffer."""

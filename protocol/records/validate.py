@@ -31,6 +31,7 @@ from protocol.records.batch import RecordBatch
 from protocol.records.compression import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
     Compression,
+    DecompressionBuffer,
     decompressed_view,
 )
 from protocol.records.record import decode_records
@@ -105,10 +106,13 @@ def validate_records(
     *,
     compacted: bool,
     max_decompressed_bytes: int = DEFAULT_MAX_DECOMPRESSED_BYTES,
+    reuse: DecompressionBuffer | None = None,
 ) -> None:
     """Check every record of a produced batch whose integrity was checked already.
 
     ``compacted``: the topic's ``cleanup.policy`` includes ``compact`` (records need keys).
+    ``reuse``: the caller's buffer for decompressed records, kept from batch to batch (one per
+    thread); without it each compressed batch decompresses into a buffer of its own.
     Raises InvalidRecordError (RecordValidationError when it is about records) or
     CorruptMessageError; see the module docstring.
     """
@@ -131,7 +135,9 @@ def validate_records(
         _check_section(payload, count, batch.base_timestamp, compacted)
         return
     # The decompressed records are walked and dropped: a view of a reused buffer, no copy.
-    with decompressed_view(codec, payload, max_bytes=max_decompressed_bytes) as data:
+    with decompressed_view(
+        codec, payload, max_bytes=max_decompressed_bytes, reuse=reuse
+    ) as data:
         _check_section(data, count, batch.base_timestamp, compacted)
 
 

@@ -14,7 +14,11 @@ from support.lz4_frames import RDKAFKA_BLOCK_BYTES, lz4_frame
 
 from protocol.errors import CorruptMessageError
 from protocol.records import Compression, compress, decompress
-from protocol.records.compression import SCRATCH_MAX_BYTES, decompressed_view
+from protocol.records.compression import (
+    SCRATCH_MAX_BYTES,
+    DecompressionBuffer,
+    decompressed_view,
+)
 from protocol.records.framed_size import (
     ZSTD_MAX_BLOCK_BYTES,
     SizeEstimate,
@@ -132,17 +136,37 @@ def test_view_is_released_when_the_block_ends() -> None:
 
 def test_nested_views_do_not_share_a_buffer() -> None:
     first, second = b"first " * 1000, b"second " * 1000
-    with decompressed_view(Compression.LZ4, compress(Compression.LZ4, first)) as outer:
-        with decompressed_view(Compression.LZ4, compress(Compression.LZ4, second)) as inner:
-            assert inner == second
-        assert outer == first
+    reuse = DecompressionBuffer()
+    with decompressed_view(Compression.LZ4, compress(Compression.LZ4, first), reuse=reuse) as o:
+        assert o.obj is reuse.buffer
+        with decompressed_view(
+            Compression.LZ4, compress(Compression.LZ4, second), reuse=reuse
+        ) as inner:
+            assert inner == second and inner.obj is not reuse.buffer
+        assert o == first
+
+
+def test_the_buffer_is_reused_from_batch_to_batch() -> None:
+    reuse = DecompressionBuffer()
+    for fill in (b"a", b"b", b"c"):
+        with decompressed_view(
+            Compression.ZSTD, compress(Compression.ZSTD, fill * 5000), reuse=reuse
+        ) as view:
+            assert view == fill * 5000
+            if fill == b"a":
+                first = reuse.buffer
+            assert view.obj is first
 
 
 def test_a_held_export_keeps_its_bytes() -> None:
     # A caller that keeps a slice past the block keeps the buffer; the next batch gets another.
-    with decompressed_view(Compression.SNAPPY, compress(Compression.SNAPPY, b"kept " * 100)) as v:
+    reuse = DecompressionBuffer()
+    kept = compress(Compression.SNAPPY, b"kept " * 100)
+    with decompressed_view(Compression.SNAPPY, kept, reuse=reuse) as v:
         held = v[:10]
-    with decompressed_view(Compression.SNAPPY, compress(Compression.SNAPPY, b"X" * 500)) as v2:
+    with decompressed_view(
+        Compression.SNAPPY, compress(Compression.SNAPPY, b"X" * 500), reuse=reuse
+    ) as v2:
         assert v2 == b"X" * 500
     assert held == b"kept kept "
 
@@ -154,16 +178,17 @@ def test_view_matches_decompress(codec: Compression) -> None:
         assert view == decompress(codec, data) == BATCH
 
 
-def test_threads_get_buffers_of_their_own() -> None:
+def test_threads_with_buffers_of_their_own() -> None:
     errors: list[BaseException] = []
     barrier = threading.Barrier(4, timeout=10)
 
     def work(fill: bytes) -> None:
         try:
             data = compress(Compression.LZ4, fill * 100_000)
+            reuse = DecompressionBuffer()
             barrier.wait()
             for _ in range(20):
-                with decompressed_view(Compression.LZ4, data) as view:
+                with decompressed_view(Compression.LZ4, data, reuse=reuse) as view:
                     assert view == fill * 100_000
         except BaseException as exc:
             errors.append(exc)
