@@ -343,6 +343,38 @@ def create_topic_named(
     return elapsed
 
 
+def log_end_offsets(port: int, topic_name: str, partitions: int, timeout_s: float = 30.0) -> int:
+    """The sum of the log end offsets of a topic's partitions (ListOffsets v4, latest): how
+    many records the broker acknowledged."""
+    from bench.broker_bench import WireClient
+    from protocol.messages import ListOffsetsRequest, ListOffsetsResponse
+
+    topic = ListOffsetsRequest.ListOffsetsTopic
+    request = ListOffsetsRequest(
+        replica_id=-1,
+        isolation_level=0,
+        topics=[
+            topic(
+                name=topic_name,
+                partitions=[
+                    topic.ListOffsetsPartition(partition_index=p, timestamp=-1)
+                    for p in range(partitions)
+                ],
+            )
+        ],
+    )
+    with WireClient(HOST, port, timeout_s) as client:
+        response = client.call(2, 4, request)
+    assert isinstance(response, ListOffsetsResponse)
+    total = 0
+    for t in response.topics:
+        for p in t.partitions:
+            if p.error_code:
+                raise RuntimeError(f"ListOffsets error {p.error_code}")
+            total += p.offset
+    return total
+
+
 def descendants(pid: int) -> list[int]:
     """Live descendants of ``pid`` (children first), from ``/proc``."""
     parents: dict[int, int] = {}

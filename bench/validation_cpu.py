@@ -37,7 +37,7 @@ from typing import Final
 REPO: Final = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.common import create_topic_named  # noqa: E402
+from bench.common import create_topic_named, log_end_offsets  # noqa: E402
 
 HOST: Final = "127.0.0.1"
 TOPIC: Final = "validation-cpu"
@@ -102,29 +102,6 @@ def wait_until_listening(port: int, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the broker did not listen within {START_TIMEOUT_S:g} s")
 
 
-def log_end_offset(port: int) -> int:
-    """The topic's log end offset (ListOffsets v4, latest): what the broker acknowledged."""
-    from bench.broker_bench import WireClient
-    from protocol.messages import ListOffsetsRequest, ListOffsetsResponse
-
-    topic = ListOffsetsRequest.ListOffsetsTopic
-    request = ListOffsetsRequest(
-        replica_id=-1,
-        isolation_level=0,
-        topics=[
-            topic(
-                name=TOPIC,
-                partitions=[topic.ListOffsetsPartition(partition_index=0, timestamp=-1)],
-            )
-        ],
-    )
-    with WireClient(HOST, port, START_TIMEOUT_S) as client:
-        response = client.call(2, 4, request)
-    assert isinstance(response, ListOffsetsResponse)
-    offset: int = response.topics[0].partitions[0].offset
-    return offset
-
-
 def record_walk(tree: Path, pure_python: bool) -> str:
     """Which record walk a broker started from ``tree`` uses: ``c``, ``python`` or ``none``
     (a tree from before record validation)."""
@@ -180,7 +157,7 @@ def run_once(
         cpu = cpu_seconds(proc.pid) - cpu0
         if done.returncode != 0:
             raise RuntimeError(f"kcat failed: {done.stderr.decode(errors='replace')[-500:]}")
-        written = log_end_offset(port)
+        written = log_end_offsets(port, TOPIC, 1, START_TIMEOUT_S)
         if written != count:
             raise RuntimeError(
                 f"the broker holds {written} of {count} messages: "

@@ -16,8 +16,16 @@ from functools import partial
 from pathlib import Path
 from typing import Final
 
-from bench.broker_bench import WireClient, start_server
-from bench.common import GIB, HOST, MIB, Env, bootstrap_of, create_topic_named, producer_spec
+from bench.broker_bench import start_server
+from bench.common import (
+    GIB,
+    MIB,
+    Env,
+    bootstrap_of,
+    create_topic_named,
+    log_end_offsets,
+    producer_spec,
+)
 
 NAME: Final = "recovery"
 TITLE: Final = "recovery after kill -9"
@@ -37,35 +45,6 @@ def case_name(volume: int) -> str:
     return f"recovery after kill -9, {volume // MIB} MiB"
 
 
-def _end_offsets(port: int) -> int:
-    from protocol.messages import ListOffsetsRequest, ListOffsetsResponse
-
-    topic = ListOffsetsRequest.ListOffsetsTopic
-    request = ListOffsetsRequest(
-        replica_id=-1,
-        isolation_level=0,
-        topics=[
-            topic(
-                name=TOPIC,
-                partitions=[
-                    topic.ListOffsetsPartition(partition_index=p, timestamp=-1)
-                    for p in range(PARTITIONS)
-                ],
-            )
-        ],
-    )
-    with WireClient(HOST, port, 30.0) as client:
-        response = client.call(2, 4, request)
-    assert isinstance(response, ListOffsetsResponse)
-    total = 0
-    for t in response.topics:
-        for p in t.partitions:
-            if p.error_code:
-                raise RuntimeError(f"ListOffsets error {p.error_code}")
-            total += p.offset
-    return total
-
-
 def _restart(env: Env, data: Path, messages: int) -> dict[str, float]:
     start = time.perf_counter()
     server = start_server(
@@ -76,7 +55,7 @@ def _restart(env: Env, data: Path, messages: int) -> dict[str, float]:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while True:
             try:
-                if _end_offsets(server.port) == messages:
+                if log_end_offsets(server.port, TOPIC, PARTITIONS) == messages:
                     break
             except (OSError, RuntimeError):
                 pass
