@@ -316,10 +316,12 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     await early.expect_closed()
     assert server.close_counts["max_connections"] == 1
     # Later the never-served connection goes first...
+    deadline = time.monotonic() + 20
     while True:
         newcomer = await WireClient.connect(broker.bootstrap_servers)
         if await _served(newcomer):
             break
+        assert time.monotonic() < deadline, "no connection was evicted for the newcomer"
         await asyncio.sleep(0.05)  # a client's reconnect backoff
     assert time.monotonic() - opened >= 2.0
     await loris.expect_closed()
