@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from broker.config import BrokerConfig, load_config
-from broker.group_coordinator.driver import GroupCoordinator
-from broker.group_coordinator.lag import PartitionLag, group_lag
+from broker.group.driver import GroupCoordinator
+from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
-from broker.log_cleaner import LogCleaner
 from broker.metadata.controller import Controller
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import FileMetadataLog
@@ -43,17 +42,18 @@ from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_p
 from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.quorum import BrokerLifecycle, ControlLoop, QuorumRouter, handle_rpc
 from broker.metadata.raft_log import RaftMetadataLog
-from broker.purgatory import Purgatory
+from broker.metadata.topic_configs import log_config_for
 from broker.raft.core import RaftConfig
 from broker.raft.tcp import ControllerEndpoint
 from broker.replication.manager import ReplicaManager
+from broker.replication.purgatory import Purgatory
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
 from broker.storage.errors import LogStorageError
 from broker.storage.flush import LogFlusher
+from broker.storage.log_cleaner import LogCleaner
 from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
-from broker.topic_configs import log_config_for
 from protocol.errors import KafkaError
 
 __all__ = ["Broker", "BrokerStartError", "new_event_loop"]

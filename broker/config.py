@@ -12,7 +12,7 @@
 
 Unknown keys in a file or in overrides are rejected with ``ConfigError`` naming the key (and
 the closest known one). Topic-level settings (``retention.ms`` …) are the broker's ``log.*``
-synonyms here; ``broker.topic_configs`` maps them into storage's ``LogConfig``.
+synonyms here; ``broker.metadata.topic_configs`` maps them into storage's ``LogConfig``.
 """
 
 from __future__ import annotations

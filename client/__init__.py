@@ -1,35 +1,89 @@
 """Samsa's Kafka client: asyncio ``Producer``, ``Consumer`` and ``Admin``, built on ``protocol``.
 
 A synchronous facade with the same surface lives in ``client.sync``.
+
+Importing ``client`` is cheap: each public name is imported from its module on first use
+(PEP 562), so that ``client.cli`` answers ``samsa --help`` without loading asyncio or pydantic.
 """
 
-from client.admin import Admin, NewTopic
-from client.config import AdminConfig, ClientConfig, ConsumerConfig, ProducerConfig
-from client.consumer import Consumer, ConsumerRebalanceListener, ConsumerRecord
-from client.errors import (
-    ClientClosedError,
-    ClientError,
-    CommitFailedError,
-    ConfigError,
-    ConfigTypeError,
-    IllegalStateError,
-    KafkaConnectionError,
-    KafkaError,
-    KafkaTimeoutError,
-    NoOffsetForPartitionError,
-    RecordDeserializationError,
-    SerializationError,
-    UnsupportedFeatureError,
-)
-from client.producer import ConditionalAppendConflictError, Producer, RecordFuture
-from client.types import (
-    BrokerInfo,
-    OffsetAndMetadata,
-    OffsetAndTimestamp,
-    RecordMetadata,
-    TimestampType,
-    TopicPartition,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from client.admin import Admin, NewTopic
+    from client.config import AdminConfig, ClientConfig, ConsumerConfig, ProducerConfig
+    from client.consumer import Consumer, ConsumerRebalanceListener, ConsumerRecord
+    from client.errors import (
+        ClientClosedError,
+        ClientError,
+        CommitFailedError,
+        ConfigError,
+        ConfigTypeError,
+        IllegalStateError,
+        KafkaConnectionError,
+        KafkaError,
+        KafkaTimeoutError,
+        NoOffsetForPartitionError,
+        RecordDeserializationError,
+        SerializationError,
+        UnsupportedFeatureError,
+    )
+    from client.producer import ConditionalAppendConflictError, Producer, RecordFuture
+    from client.types import (
+        BrokerInfo,
+        OffsetAndMetadata,
+        OffsetAndTimestamp,
+        RecordMetadata,
+        TimestampType,
+        TopicPartition,
+    )
+
+#: Where each public name is defined; ``__getattr__`` imports it from there on first use.
+_LAZY: Final[dict[str, str]] = {
+    "Admin": "client.admin",
+    "AdminConfig": "client.config",
+    "BrokerInfo": "client.types",
+    "ClientClosedError": "client.errors",
+    "ClientConfig": "client.config",
+    "ClientError": "client.errors",
+    "CommitFailedError": "client.errors",
+    "ConditionalAppendConflictError": "client.producer",
+    "ConfigError": "client.errors",
+    "ConfigTypeError": "client.errors",
+    "Consumer": "client.consumer",
+    "ConsumerConfig": "client.config",
+    "ConsumerRebalanceListener": "client.consumer",
+    "ConsumerRecord": "client.consumer",
+    "IllegalStateError": "client.errors",
+    "KafkaConnectionError": "client.errors",
+    "KafkaError": "client.errors",
+    "KafkaTimeoutError": "client.errors",
+    "NewTopic": "client.admin",
+    "NoOffsetForPartitionError": "client.errors",
+    "OffsetAndMetadata": "client.types",
+    "OffsetAndTimestamp": "client.types",
+    "Producer": "client.producer",
+    "ProducerConfig": "client.config",
+    "RecordDeserializationError": "client.errors",
+    "RecordFuture": "client.producer",
+    "RecordMetadata": "client.types",
+    "SerializationError": "client.errors",
+    "TimestampType": "client.types",
+    "TopicPartition": "client.types",
+    "UnsupportedFeatureError": "client.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'client' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Admin",

@@ -1,83 +1,20 @@
-"""The ``samsa`` command: ``samsa broker start`` runs a broker; the admin commands
-(``topic``, ``group``, ``produce``, ``consume``, ``cluster``) talk to one with Samsa's client.
-
-One module per noun; each defines its click group or command and this package joins them under
-``main``. The modules import the client and the broker lazily, inside commands, so that
-``samsa --help`` and usage errors answer at once.
-
-Errors are one line on stderr, ``samsa: error: <what failed>``: exit status 1 for failures
-(the broker refused, could not be reached, a record was not delivered), 2 for usage (a bad or
-missing option). Expected errors never print a traceback.
+"""The broker's nouns of the ``samsa`` command: ``samsa broker …`` (run a broker) and
+``samsa cluster …`` (start local clusters, show one). They join the root group and the admin
+nouns that ``client.cli`` defines; the ``samsa`` script is this package's ``main``.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
-import sys
-from typing import Any, Final
+from typing import Final
 
-import click
-
-from broker.cli._context import common_options
-from broker.cli._errors import CliError
+from client.cli import CliError, main
 
 __all__ = ["CliError", "main"]
 
-#: The nouns: each module ``broker.cli.<noun>`` defines the click command or group ``<noun>``.
-#: (They are looked up by name, so that ``broker.cli.topic`` stays the module.)
-_NOUNS: Final = ("broker", "topic", "group", "produce", "consume", "cluster")
-
-#: Exit status after Ctrl-C, as shells report a process killed by SIGINT (128 + 2).
-_INTERRUPTED_EXIT: Final = 130
-
-
-class _SamsaGroup(click.Group):
-    """The root group: prints expected errors as one line instead of click's usage block."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        kwargs["standalone_mode"] = False
-        # "samsa" in usage lines however it was started (python -m, python -c, a script).
-        kwargs.setdefault("prog_name", "samsa")
-        try:
-            code = super().main(*args, **kwargs)
-        except click.UsageError as exc:
-            hint = ""
-            if exc.ctx is not None:
-                hint = f" (see '{exc.ctx.command_path} --help')"
-            click.echo(f"samsa: error: {exc.format_message()}{hint}", err=True)
-            sys.exit(exc.exit_code)
-        except click.ClickException as exc:
-            click.echo(f"samsa: error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            sys.exit(_INTERRUPTED_EXIT)
-        except KeyboardInterrupt:
-            sys.exit(_INTERRUPTED_EXIT)
-        except BrokenPipeError:
-            # The reader went away (``samsa consume t | head``): stop quietly. Point stdout at
-            # /dev/null so that the interpreter's final flush does not complain again.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(0)
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-@click.group(cls=_SamsaGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="samsa", prog_name="samsa")
-@common_options(root=True)
-def main() -> None:
-    """Samsa: a Kafka-compatible message broker, and the tools to use it.
-
-    \b
-    samsa broker start                      run a broker
-    samsa topic create events -p 3          create a topic
-    seq 10 | samsa produce events           one record per line
-    samsa consume events -o start -e        read it back
-    samsa group describe billing            committed offsets and lag
-    samsa cluster info                      brokers and controller
-    """
-
+#: The broker's nouns: each module ``broker.cli.<noun>`` defines the click command or group
+#: ``<noun>``.
+_NOUNS: Final = ("broker", "cluster")
 
 for _noun in _NOUNS:
     main.add_command(getattr(importlib.import_module(f"broker.cli.{_noun}"), _noun))

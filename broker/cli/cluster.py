@@ -13,9 +13,9 @@ from typing import Any, Final
 
 import click
 
-from broker.cli._context import CliContext, common_options, pass_cli
-from broker.cli._errors import run
 from broker.cli.cluster_up import DEFAULT_BASE_PORT
+from client.cli._context import CliContext, common_options, pass_cli
+from client.cli._errors import run
 
 __all__ = ["cluster"]
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from broker.config import BrokerConfig
 from broker.metadata.controller import Controller
 from broker.metadata.image import MetadataImage
-from broker.purgatory import Purgatory
 from broker.replication.manager import ReplicaManager
+from broker.replication.purgatory import Purgatory
 from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
@@ -29,7 +29,7 @@ from protocol.headers import RequestHeader
 from protocol.messages import Message
 
 if TYPE_CHECKING:
-    from broker.group_coordinator.driver import GroupCoordinator
+    from broker.group.driver import GroupCoordinator
 
 __all__ = [
     "CLOSE_CONNECTION",

@@ -26,7 +26,7 @@ from typing import Final, cast
 
 from broker.handlers.base import BrokerServices, Outcome, RequestContext
 from broker.handlers.produce import settle_appends
-from broker.internal_topics import INTERNAL_TOPICS
+from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaError
 from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse

@@ -8,7 +8,7 @@ AlterConfigs changes at runtime as Kafka does. Changes go through the controller
 
 Internal topics (``__consumer_offsets``): a change that would destroy or block one — of its own
 configs, or of a broker-level default it inherits — is refused here with POLICY_VIOLATION
-naming the setting, ``validate_only`` or not (``broker/internal_topic_policy.py``).
+naming the setting, ``validate_only`` or not (``broker/metadata/internal_topic_policy.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from collections.abc import Awaitable, Mapping, Sequence
 
 from broker.config import BrokerConfig
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.internal_topic_policy import check_internal_topic_configs
-from broker.internal_topics import INTERNAL_TOPICS
 from broker.metadata.controller import AlterConfigOp, ConfigResourceChange, OpResult
 from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
-from broker.topic_configs import (
+from broker.metadata.internal_topic_policy import check_internal_topic_configs
+from broker.metadata.internal_topics import INTERNAL_TOPICS
+from broker.metadata.topic_configs import (
     BROKER_DYNAMIC_CONFIGS,
     TOPIC_CONFIGS,
     ConfigSource,

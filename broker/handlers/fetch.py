@@ -31,8 +31,8 @@ from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.purgatory import DelayedOperation
 from broker.replication.partition import Partition
+from broker.replication.purgatory import DelayedOperation
 from broker.storage.slice import FileSlice
 from protocol.errors import ErrorCode, KafkaError, NotLeaderOrFollowerError
 from protocol.messages import FetchRequest, FetchResponse

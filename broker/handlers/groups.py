@@ -21,9 +21,9 @@ from collections.abc import Awaitable, Callable
 from typing import Final
 
 from broker.group.coordinator import GroupCoordinatorCore
+from broker.group.driver import GroupCoordinator
 from broker.group.membership import join_response
 from broker.group.outcome import ParkKey
-from broker.group_coordinator.driver import GroupCoordinator
 from broker.handlers.base import BrokerServices, RequestContext
 from protocol.errors import ErrorCode
 from protocol.messages import (

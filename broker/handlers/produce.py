@@ -37,7 +37,7 @@ from collections.abc import Awaitable, Sequence
 from typing import Final, Protocol, TypeVar, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, BrokerServices, Outcome, RequestContext
-from broker.internal_topics import INTERNAL_TOPICS
+from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.manager import DURABILITY_TIMEOUT_S
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ErrorCode, KafkaError

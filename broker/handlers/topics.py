@@ -25,11 +25,11 @@ import logging
 from collections.abc import Awaitable
 
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.internal_topic_policy import check_internal_topic_configs
-from broker.internal_topics import is_internal_topic
 from broker.metadata.controller import CreateTopicResult, NewTopic
+from broker.metadata.internal_topic_policy import check_internal_topic_configs
+from broker.metadata.internal_topics import is_internal_topic
+from broker.metadata.topic_configs import resolve_topic_configs
 from broker.storage.errors import LogStorageError
-from broker.topic_configs import resolve_topic_configs
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     CreatePartitionsRequest,

@@ -61,9 +61,7 @@ from broker.metadata.records import (
     TopicRecord,
     UnfenceBrokerRecord,
 )
-from broker.replication.isr import AlterPartitionResult
-from broker.storage.names import TopicPartition
-from broker.topic_configs import (
+from broker.metadata.topic_configs import (
     TOPIC_CONFIGS,
     ConfigType,
     ResolvedConfig,
@@ -72,6 +70,8 @@ from broker.topic_configs import (
     validate_broker_dynamic,
     validate_topic_overrides,
 )
+from broker.replication.isr import AlterPartitionResult
+from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, KafkaError, NotControllerError
 
 __all__ = [

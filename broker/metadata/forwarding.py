@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from broker.topic_configs import ResolvedConfig, resolve_topic_configs
+from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
 from protocol.errors import ErrorCode
 
 if TYPE_CHECKING:

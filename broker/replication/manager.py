@@ -31,11 +31,12 @@ from broker.metadata.image import (
     MetadataDelta,
     MetadataImage,
 )
-from broker.producer_state import ProducerStateTable, SnapshotError
-from broker.purgatory import Purgatory
+from broker.metadata.topic_configs import ResolvedConfig, log_config_for
 from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
 from broker.replication.isr import AlterPartition, AlterPartitionResult
 from broker.replication.partition import Partition
+from broker.replication.producer_state import ProducerStateTable, SnapshotError
+from broker.replication.purgatory import Purgatory
 from broker.storage.config import FlushPolicy
 from broker.storage.errors import DurabilityTimeoutError, LogStorageError
 from broker.storage.flush import LogFlusher
@@ -43,7 +44,6 @@ from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
 from broker.storage.scan import iter_headers
-from broker.topic_configs import ResolvedConfig, log_config_for
 from protocol.errors import (
     ErrorCode,
     KafkaError,

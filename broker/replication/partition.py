@@ -32,7 +32,6 @@ from typing import Final
 import crc32c
 
 from broker.metadata.image import PartitionImage
-from broker.producer_state import ProducerStateTable
 from broker.replication.isr import (
     AlterPartitionResult,
     FollowerState,
@@ -42,6 +41,7 @@ from broker.replication.isr import (
     out_of_sync_replicas,
     record_fetch,
 )
+from broker.replication.producer_state import ProducerStateTable
 from broker.storage.config import CleanupPolicy
 from broker.storage.log import PartitionLog
 from broker.storage.names import TopicPartition

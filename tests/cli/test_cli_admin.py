@@ -10,9 +10,9 @@ import pytest
 from cli_support import Invoke, check_golden
 
 from broker.app import Broker
-from broker.cli import _output
 from client import Producer
 from client.admin import ConfigResource
+from client.cli import _output
 from client.sync import Admin
 
 #: A fixed record timestamp, so that batch sizes on disk (and so the goldens) never vary.

@@ -21,9 +21,9 @@ from cli_support import (
     samsa_env,
 )
 
-import broker.cli.produce as produce_module
+import client.cli.produce as produce_module
 from broker.app import Broker
-from broker.cli._context import CONNECT_TIMEOUT_MS
+from client.cli._context import CONNECT_TIMEOUT_MS
 
 
 def _json_records(text: str) -> list[dict[str, object]]:

@@ -32,7 +32,7 @@ from support.wire import WireClient, make_batch
 
 from broker.app import Broker
 from broker.group.records import partition_for_group
-from broker.internal_topics import GROUP_METADATA_TOPIC
+from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from protocol.errors import ErrorCode
 from protocol.messages import (
     ApiVersionsRequest,
@@ -345,7 +345,7 @@ async def test_group_placement_follows_kafka(broker: Broker) -> None:
 async def test_loading_reads_the_log_in_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import broker.group_coordinator.driver as driver
+    import broker.group.driver as driver
 
     async with Broker.embedded(tmp_path, **NO_DELAY) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
@@ -441,7 +441,7 @@ async def test_kill_9_loses_no_acknowledged_commit(tmp_path: Path) -> None:
 async def test_a_parked_request_is_bounded_even_if_the_core_never_answers(
     broker: Broker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import broker.group_coordinator.driver as driver
+    import broker.group.driver as driver
     from broker.group import Outcome, ParkKey
     from protocol.messages import HeartbeatResponse
 

@@ -13,12 +13,12 @@ from support.kafka_ops import create_topic
 from support.wire import WireClient
 
 from broker.app import Broker
-from broker.internal_topic_policy import (
+from broker.metadata.internal_topic_policy import (
     MIN_INTERNAL_MAX_MESSAGE_BYTES,
     MIN_INTERNAL_RETENTION_BYTES,
     internal_topic_violations,
 )
-from broker.internal_topics import GROUP_METADATA_TOPIC
+from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from protocol.errors import ErrorCode
 from protocol.messages import (
     AlterConfigsRequest,

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from broker.config import BrokerConfig, ConfigError, load_config, parse_properties
-from broker.storage.config import LogConfig
-from broker.topic_configs import (
+from broker.metadata.topic_configs import (
     TOPIC_CONFIGS,
     ConfigSource,
     broker_topic_defaults,
@@ -17,6 +16,7 @@ from broker.topic_configs import (
     resolve_topic_configs,
     validate_topic_overrides,
 )
+from broker.storage.config import LogConfig
 from protocol.errors import InvalidConfigError
 
 

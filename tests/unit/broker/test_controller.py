@@ -26,7 +26,7 @@ from broker.metadata.image import (
 )
 from broker.metadata.log import FileMetadataLog
 from broker.metadata.records import MetadataRecord
-from broker.topic_configs import ConfigSource
+from broker.metadata.topic_configs import ConfigSource
 from protocol.errors import ErrorCode, KafkaError
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from broker.config import load_config
-from broker.group_coordinator import offsets_topic_configs
+from broker.group.driver import offsets_topic_configs
 from broker.handlers import build_dispatch_table
 from broker.handlers.groups import client_host
 from protocol.errors import ErrorCode

@@ -11,8 +11,8 @@ import pytest
 from support.wire import make_batch
 
 from broker.metadata.image import PartitionImage
-from broker.producer_state import ProducerStateTable
 from broker.replication.partition import Partition
+from broker.replication.producer_state import ProducerStateTable
 from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, NotLeaderOrFollowerError

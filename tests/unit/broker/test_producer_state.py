@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from broker.producer_state import (
+from broker.replication.producer_state import (
     BATCHES_RETAINED,
     ProducerStateTable,
     SnapshotError,

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import time
 
-from broker.purgatory import DelayedOperation, Purgatory
+from broker.replication.purgatory import DelayedOperation, Purgatory
 
 
 class Counter(DelayedOperation):

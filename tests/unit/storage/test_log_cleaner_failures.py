@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from broker.log_cleaner import LogCleaner
 from broker.storage import CleanResult, LogStorageError, TopicPartition
+from broker.storage.log_cleaner import LogCleaner
 
 LOGGER = "samsa.broker.cleaner"
 

@@ -46,7 +46,7 @@ from broker.group.config import GroupConfig
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.outcome import Append, Outcome, ParkKey
 from broker.group.records import LoadedState, RecordFormatError, TopicPartition, load
-from broker.internal_topics import GROUP_METADATA_TOPIC
+from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.storage.names import TopicPartition as LogTopicPartition
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import Message

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from broker.cli._context import CliContext, common_options, parse_key_values, pass_cli
-from broker.cli._errors import run
+from client.cli._context import CliContext, common_options, parse_key_values, pass_cli
+from client.cli._errors import run
 
 __all__ = ["topic"]
 

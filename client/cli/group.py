@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
-from broker.cli._context import CliContext, common_options, pass_cli
-from broker.cli._errors import CliError, run
+from client.cli._context import CliContext, common_options, pass_cli
+from client.cli._errors import CliError, run
 
 __all__ = ["group"]
 

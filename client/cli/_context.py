@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import click
 
-from broker.cli._output import Output, OutputFormat
+from client.cli._output import Output, OutputFormat
 
 if TYPE_CHECKING:
     from client.config import ClientConfig

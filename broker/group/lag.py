@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from protocol.errors import KafkaError
 
 if TYPE_CHECKING:
-    from broker.group_coordinator.driver import GroupCoordinator
+    from broker.group.driver import GroupCoordinator
     from broker.replication.manager import ReplicaManager
 
 __all__ = ["PartitionLag", "group_lag"]

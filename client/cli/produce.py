@@ -22,9 +22,9 @@ from typing import IO, Any, Final
 
 import click
 
-from broker.cli._context import CliContext, common_options, parse_key_values, pass_cli
-from broker.cli._errors import CliError, describe_error, run
-from broker.cli._output import human_bytes
+from client.cli._context import CliContext, common_options, parse_key_values, pass_cli
+from client.cli._errors import CliError, describe_error, run
+from client.cli._output import human_bytes
 
 __all__ = ["produce"]
 
