@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Final
 from broker.storage.epoch_cache import UNDEFINED_EPOCH
 from broker.storage.names import TopicPartition
 from client.connection import Connection
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, KafkaError, ProtocolError, raise_for_code
 from protocol.messages import (
     FetchRequest,
     FetchResponse,
@@ -48,6 +48,12 @@ __all__ = [
     "ReplicaFetcherManager",
     "divergence",
 ]
+
+#: What a round of fetching may fail with, retried after ``replica.fetch.backoff.ms`` on a new
+#: connection: the leader's answers and this broker's storage errors (Kafka errors; a storage
+#: error has already taken its partition offline), a connection that failed (``OSError``) and a
+#: malformed response (``ProtocolError``). Anything else is a bug and ends the fetcher loudly.
+_RETRIED_FAILURES: Final = (KafkaError, OSError, ProtocolError)
 
 log = logging.getLogger("samsa.replication.fetcher")
 
@@ -148,6 +154,18 @@ class ReplicaFetcher:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"replica-fetcher-{self.leader_id}"
             )
+            self._task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        """A loop that ended on a failure it does not retry (a bug) says so at once, with its
+        traceback; the next ``add`` (a leadership change) starts a new loop."""
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error(
+                "broker %d: the fetcher from leader %d stopped",
+                self.settings.node_id,
+                self.leader_id,
+                exc_info=exc,
+            )
 
     def remove(self, tp: TopicPartition) -> None:
         """Stop fetching ``tp``."""
@@ -159,7 +177,7 @@ class ReplicaFetcher:
         self._closed = True
         self._wakeup.set()
         task = self._task
-        if task is not None:
+        if task is not None and not task.done():  # a failed loop was reported by _ended
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -172,9 +190,7 @@ class ReplicaFetcher:
         while not self._closed and self._targets:
             try:
                 await self._step()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
+            except _RETRIED_FAILURES as exc:
                 log.warning(
                     "broker %d: fetching from leader %d at %s:%d failed: %s",
                     self.settings.node_id,
@@ -379,7 +395,7 @@ class ReplicaFetcher:
         response: FetchResponse = await conn.request(request, timeout_s=timeout_s)
         self.fetches += 1
         if response.error_code:
-            raise RuntimeError(f"fetch answered {ErrorCode(response.error_code).name}")
+            raise_for_code(response.error_code, "the leader refused the fetch")
         now_ms = self.manager.clock_ms()
         for topic in response.responses:
             for p in topic.partitions:

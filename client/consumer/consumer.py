@@ -34,8 +34,10 @@ from client.consumer.records import ConsumerRecord
 from client.consumer.subscription import PartitionState, SubscriptionState
 from client.errors import (
     ClientClosedError,
+    ClientError,
     CommitFailedError,
     IllegalStateError,
+    KafkaError,
     KafkaTimeoutError,
     NoOffsetForPartitionError,
     error_from_code,
@@ -158,7 +160,9 @@ class Consumer:
         self._closed = True
         if self._auto_commit is not None:
             self._auto_commit.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
+            # The loop handles the commit failures it expects; anything else is a bug, and
+            # closing raises it rather than hiding it.
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._auto_commit
         for task in list(self._commits):
             with contextlib.suppress(Exception):
@@ -171,7 +175,7 @@ class Consumer:
             ):
                 try:
                     await self._commit_positions(set(self._subs.assignment))
-                except Exception as exc:
+                except (KafkaError, ClientError) as exc:  # the broker's or the client's answer
                     log.warning("commit on close failed: %s", exc)
             if self._group is not None:
                 await self._group.close()
@@ -696,7 +700,7 @@ class Consumer:
                 continue
             try:
                 await self._commit(offsets)
-            except Exception as exc:
+            except (KafkaError, ClientError) as exc:  # retried at the next interval
                 log.warning("auto-commit failed: %s", exc)
 
     # -- metadata ----------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from client.consumer.protocol import (
 )
 from client.consumer.subscription import SubscriptionState
 from client.errors import (
+    ClientError,
     KafkaConnectionError,
     KafkaError,
     KafkaTimeoutError,
@@ -434,7 +435,7 @@ class GroupMember:
     async def _commit_quietly(self, partitions: set[TopicPartition]) -> None:
         try:
             await self._commit_positions(partitions)
-        except Exception as exc:
+        except (KafkaError, ClientError) as exc:
             log.warning("group %s: commit before revoking failed: %s", self.group_id, exc)
 
     # -- heartbeats --------------------------------------------------------------------------
