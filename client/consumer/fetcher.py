@@ -16,6 +16,7 @@ handed out, and again until the application seeks past it, as Kafka's consumer d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections import deque
@@ -204,12 +205,9 @@ class Fetcher:
         for task in (self._task, self._resolving):
             if task is not None and not task.done():
                 task.cancel()
-                try:
+                # Both loops report their failures to poll() themselves; only a bug escapes.
+                with contextlib.suppress(asyncio.CancelledError):
                     await task
-                except asyncio.CancelledError:
-                    pass
-                except Exception:
-                    log.debug("fetcher task failed", exc_info=True)
         self._task = None
         self._resolving = None
 
