@@ -1,4 +1,4 @@
-"""ApiVersions (key 18, v0-4): the versions this broker serves.
+"""ApiVersions (v0-4): the versions this broker serves.
 
 Too-new versions never reach this handler: the server answers them with
 ``protocol.codec.api_versions_fallback`` (UNSUPPORTED_VERSION and a v0 body listing every

@@ -1,4 +1,4 @@
-"""DescribeConfigs (32, v0-4), AlterConfigs (33, v0-2), IncrementalAlterConfigs (44, v0-1).
+"""DescribeConfigs (v0-4), AlterConfigs (v0-2), IncrementalAlterConfigs (v0-1).
 
 Resources: topics (type 2) and brokers (type 4; name = this node's id, or "" for the
 cluster-wide defaults). Topic configs show their value, source (topic override, dynamic broker

@@ -1,4 +1,4 @@
-"""Fetch (key 1, v4-11): records straight from the segment files, with long polling.
+"""Fetch (v4-11): records straight from the segment files, with long polling.
 
 Sessionless (KIP-227 allows it; COMPAT quirk 11): every response has session id 0, so clients
 keep sending full requests. A request naming a session (id > 0, epoch ≥ 0) gets

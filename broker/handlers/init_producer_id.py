@@ -1,4 +1,4 @@
-"""InitProducerId (key 22, v0-4): producer ids for idempotent producers.
+"""InitProducerId (v0-4): producer ids for idempotent producers.
 
 Without a transactional id, every call gets a fresh producer id at epoch 0 (Kafka does the same
 for idempotent producers, also when v3+ names a previous id and epoch). Ids come from blocks the

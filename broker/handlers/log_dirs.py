@@ -1,4 +1,4 @@
-"""DescribeLogDirs (35, v0-4): each log directory and the size of every partition in it.
+"""DescribeLogDirs (v0-4): each log directory and the size of every partition in it.
 
 A null topic list asks for every partition this broker holds; otherwise the partitions named
 that this broker holds are listed (Kafka leaves out the ones it does not have). Sizes are the

@@ -1,4 +1,4 @@
-"""Metadata (key 3, v0-8) and DescribeCluster (key 60, v0-1).
+"""Metadata (v0-8) and DescribeCluster (v0-1).
 
 Metadata lists the live (unfenced) brokers — this one alone in a cluster of one — the cluster id,
 the active controller and the
@@ -10,7 +10,8 @@ UNKNOWN_TOPIC_OR_PARTITION. A partition without a leader (its log offline) gets
 LEADER_NOT_AVAILABLE with the replica listed as offline. Internal topics (``__consumer_offsets``)
 are marked ``is_internal``.
 
-The per-topic response structs depend only on the image, so they are cached per image.
+The per-topic response structs depend only on the image, so they are cached per image
+(``services.caches``).
 """
 
 from __future__ import annotations

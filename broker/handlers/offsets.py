@@ -1,4 +1,4 @@
-"""ListOffsets (key 2, v1-7) and OffsetForLeaderEpoch (key 23, v2-4).
+"""ListOffsets (v1-7) and OffsetForLeaderEpoch (v2-4).
 
 ListOffsets: ``-2`` earliest (log start offset), ``-1`` latest (the high watermark — for
 read_committed the last stable offset, which is the same without transactions), ``-3`` (v7)

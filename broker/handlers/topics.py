@@ -1,5 +1,5 @@
-"""Topic administration: CreateTopics (19, v2-5), DeleteTopics (20, v1-4), CreatePartitions
-(37, v0-3) and DeleteRecords (21, v0-2).
+"""Topic administration: CreateTopics (v2-5), DeleteTopics (v1-4), CreatePartitions (v0-3) and
+DeleteRecords (v0-2).
 
 The first three are translations to the controller, which validates (Kafka's topic name rules,
 partition counts, replication factor ≤ 1 broker, configs) and commits. DeleteRecords moves each
