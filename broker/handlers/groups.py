@@ -5,9 +5,9 @@ versions served are in ``HANDLERS``).
 All but FindCoordinator have one shape, and one factory builds them (``group_handler``): the
 decoded request goes to the group coordinator as a call of its core
 (``broker.group.driver.GroupCoordinator.run``), which answers now or parks the request (a
-JoinGroup until its rebalance completes, a commit until its records are committed), or the
-API's error response comes back with COORDINATOR_NOT_AVAILABLE when no coordinator runs (so do
-requests that arrive before ``__consumer_offsets`` exists). What differs between them is data in
+JoinGroup until its rebalance completes, a commit until its records are committed). While no
+coordinator runs, and before ``__consumer_offsets`` exists, the answer is the API's error
+response with COORDINATOR_NOT_AVAILABLE. What differs between the APIs is data in
 ``HANDLERS``: the request class and versions, the core's method and what it takes besides the
 request (the client's id and host for JoinGroup, a check that partitions exist for OffsetCommit
 and OffsetDelete), the error response, and how long a parked request may wait (JoinGroup and
@@ -284,6 +284,8 @@ def _join_call(
 def _join_wait_bound_ms(
     services: BrokerServices, request: JoinGroupRequest, version: int
 ) -> Callable[[GroupCoordinatorCore, ParkKey], int]:
+    """A parked JoinGroup waits for the join phase: the longest rebalance timeout, then the
+    record's commit."""
     requested = max(
         request.session_timeout_ms if version == 0 else request.rebalance_timeout_ms,
         request.session_timeout_ms,
