@@ -1,4 +1,4 @@
-"""ApiVersions (key 18, v0-4): the versions this broker serves.
+"""ApiVersions (v0-4): the versions this broker serves.
 
 Too-new versions never reach this handler: the server answers them with
 ``protocol.codec.api_versions_fallback`` (UNSUPPORTED_VERSION and a v0 body listing every
@@ -13,31 +13,31 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from protocol.errors import ErrorCode
 from protocol.extensions import PRIVATE_API_KEYS, SAMSA_CLIENT_SOFTWARE_NAME
 from protocol.messages import ApiVersionsRequest, ApiVersionsResponse
 
-__all__ = ["error_response", "handle_api_versions"]
+__all__ = ["HANDLERS", "error_response", "handle_api_versions"]
 
 # Kafka's rule for client_software_name / client_software_version (v3+).
 _SOFTWARE: Final = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?")
 
-_CACHE_KEY: Final = "api_versions"
-_CACHE_KEY_PRIVATE: Final = "api_versions_private"
-
 
 def _api_keys(services: BrokerServices, private: bool) -> list[ApiVersionsResponse.ApiVersion]:
-    """Every served range; Samsa's private APIs only when ``private``."""
-    key = _CACHE_KEY_PRIVATE if private else _CACHE_KEY
-    cached: list[ApiVersionsResponse.ApiVersion] | None = services.caches.get(key)
+    """Every served range; Samsa's private APIs only when ``private`` (built once each)."""
+    caches = services.caches
+    cached = caches.api_versions_private if private else caches.api_versions
     if cached is None:
         cached = [
             ApiVersionsResponse.ApiVersion(api_key=k, min_version=lo, max_version=hi)
             for k, lo, hi in services.api_keys
             if private or k not in PRIVATE_API_KEYS
         ]
-        services.caches[key] = cached
+        if private:
+            caches.api_versions_private = cached
+        else:
+            caches.api_versions = cached
     return cached
 
 
@@ -59,3 +59,7 @@ def error_response(
 ) -> ApiVersionsResponse:
     """ApiVersions failed as a whole."""
     return ApiVersionsResponse(error_code=code, api_keys=[])
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (api_handler(ApiVersionsRequest, 0, 4, handle_api_versions, error_response),)

@@ -1,5 +1,9 @@
 """What every API handler shares: the request context, the broker's services, the table entry.
 
+Each handler module declares the APIs it serves as ``HANDLERS``, a tuple of ``api_handler(...)``
+entries, each naming its request class (the API key is the class's ``API_KEY``) and the versions
+served; ``broker.handlers.build_dispatch_table`` gathers them.
+
 A handler is ``handle(services, ctx, request) -> HandlerResult``: the response message, None
 (no response: acks=0), ``CLOSE_CONNECTION``, or an awaitable of one of those when the handler
 must wait (group commit, a long-polling fetch, a metadata commit). Handlers that answer at once
@@ -15,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
 from broker.metadata.controller import Controller
@@ -26,7 +30,7 @@ from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
-from protocol.messages import Message
+from protocol.messages import ApiVersionsResponse, Message, MetadataResponse
 
 if TYPE_CHECKING:
     from broker.group.driver import GroupCoordinator
@@ -37,6 +41,8 @@ __all__ = [
     "BrokerServices",
     "HandlerResult",
     "RequestContext",
+    "ResponseCaches",
+    "api_handler",
 ]
 
 
@@ -68,6 +74,32 @@ class RequestContext:
         return self.header.api_version
 
 
+_MetadataTopic: TypeAlias = MetadataResponse.MetadataResponseTopic
+
+
+@dataclass(slots=True)
+class ResponseCaches:
+    """Response pieces kept between requests because they depend only on what they are built
+    from: ApiVersions' served ranges (fixed once the server runs) and Metadata's per-topic
+    structs (valid for one metadata image)."""
+
+    #: ApiVersions' ranges without Samsa's private APIs (built at first use).
+    api_versions: list[ApiVersionsResponse.ApiVersion] | None = None
+    #: ApiVersions' ranges with Samsa's private APIs (built at first use).
+    api_versions_private: list[ApiVersionsResponse.ApiVersion] | None = None
+    #: The image ``_metadata_topics`` describes.
+    _metadata_image: MetadataImage | None = field(default=None, init=False)
+    _metadata_topics: dict[str, _MetadataTopic] = field(default_factory=dict, init=False)
+
+    def metadata_topics(self, image: MetadataImage) -> dict[str, _MetadataTopic]:
+        """Metadata's per-topic structs by name for ``image`` (emptied when the image is not
+        the one they were built from)."""
+        if self._metadata_image is not image:
+            self._metadata_image = image
+            self._metadata_topics = {}
+        return self._metadata_topics
+
+
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -89,8 +121,8 @@ class BrokerServices:
     clock_ms: Callable[[], int] = _wall_clock_ms
     #: ``(api_key, min_version, max_version)`` of every API served, for ApiVersions.
     api_keys: list[tuple[int, int, int]] = field(default_factory=list)
-    #: Per-image caches handlers may keep (e.g. Metadata response pieces).
-    caches: dict[str, Any] = field(default_factory=dict)
+    #: Response pieces the handlers keep between requests.
+    caches: ResponseCaches = field(default_factory=ResponseCaches)
 
     @property
     def node_id(self) -> int:
@@ -110,10 +142,30 @@ ErrorResponse: TypeAlias = Callable[[Any, int, ErrorCode], Message]
 @dataclass(frozen=True, slots=True)
 class ApiHandler:
     """One entry of the dispatch table: the versions advertised and served, the handler, and
-    how to build an error response (UNKNOWN_SERVER_ERROR after a handler bug)."""
+    how to build an error response (UNKNOWN_SERVER_ERROR after a handler bug).
+
+    Declared with ``api_handler``, which takes the key from the request class.
+    """
 
     api_key: int
     min_version: int
     max_version: int
     handle: Handle
     error_response: ErrorResponse
+
+
+_Request = TypeVar("_Request", bound=Message)
+
+
+def api_handler(
+    request: type[_Request],
+    min_version: int,
+    max_version: int,
+    handle: Callable[[BrokerServices, RequestContext, _Request], HandlerResult],
+    error_response: Callable[[_Request, int, ErrorCode], Message],
+    **fields: Any,
+) -> ApiHandler:
+    """The dispatch-table entry serving ``request`` (its API key is ``request.API_KEY``) at
+    ``min_version``..``max_version`` (the range ApiVersions advertises); ``fields`` are further
+    ``ApiHandler`` fields by name."""
+    return ApiHandler(request.API_KEY, min_version, max_version, handle, error_response, **fields)

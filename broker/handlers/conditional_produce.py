@@ -24,14 +24,14 @@ import logging
 from collections.abc import Awaitable
 from typing import Final, cast
 
-from broker.handlers.base import BrokerServices, Outcome, RequestContext
+from broker.handlers.base import BrokerServices, Outcome, RequestContext, api_handler
 from broker.handlers.produce import settle_appends
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.partition import AppendResult, Partition
 from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaError
 from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse
 
-__all__ = ["error_response", "handle_conditional_produce"]
+__all__ = ["HANDLERS", "error_response", "handle_conditional_produce"]
 
 log = logging.getLogger("samsa.produce")
 
@@ -135,3 +135,9 @@ def error_response(
             for t in request.topic_data
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(ConditionalProduceRequest, 0, 0, handle_conditional_produce, error_response),
+)

@@ -1,4 +1,4 @@
-"""DescribeConfigs (32, v0-4), AlterConfigs (33, v0-2), IncrementalAlterConfigs (44, v0-1).
+"""DescribeConfigs (v0-4), AlterConfigs (v0-2), IncrementalAlterConfigs (v0-1).
 
 Resources: topics (type 2) and brokers (type 4; name = this node's id, or "" for the
 cluster-wide defaults). Topic configs show their value, source (topic override, dynamic broker
@@ -14,9 +14,10 @@ naming the setting, ``validate_only`` or not (``broker/metadata/internal_topic_p
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping, Sequence
+from typing import Final
 
 from broker.config import BrokerConfig
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller import AlterConfigOp, ConfigResourceChange, OpResult
 from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
@@ -42,6 +43,7 @@ from protocol.messages import (
 )
 
 __all__ = [
+    "HANDLERS",
     "alter_configs_error",
     "describe_configs_error",
     "handle_alter_configs",
@@ -389,3 +391,17 @@ def incremental_alter_configs_error(
             for r in request.resources
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(DescribeConfigsRequest, 0, 4, handle_describe_configs, describe_configs_error),
+    api_handler(AlterConfigsRequest, 0, 2, handle_alter_configs, alter_configs_error),
+    api_handler(
+        IncrementalAlterConfigsRequest,
+        0,
+        1,
+        handle_incremental_alter_configs,
+        incremental_alter_configs_error,
+    ),
+)

@@ -1,4 +1,4 @@
-"""Fetch (key 1, v4-11): records straight from the segment files, with long polling.
+"""Fetch (v4-11): records straight from the segment files, with long polling.
 
 Sessionless (KIP-227 allows it; COMPAT quirk 11): every response has session id 0, so clients
 keep sending full requests. A request naming a session (id > 0, epoch ≥ 0) gets
@@ -30,14 +30,14 @@ import logging
 from collections.abc import Awaitable
 from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.replication.partition import Partition
 from broker.replication.purgatory import DelayedOperation
 from broker.storage.slice import FileSlice
 from protocol.errors import ErrorCode, KafkaError, NotLeaderOrFollowerError
 from protocol.messages import FetchRequest, FetchResponse
 
-__all__ = ["MAX_FETCH_WAIT_MS", "error_response", "handle_fetch", "release_records"]
+__all__ = ["HANDLERS", "MAX_FETCH_WAIT_MS", "error_response", "handle_fetch", "release_records"]
 
 log = logging.getLogger("samsa.fetch")
 
@@ -254,3 +254,7 @@ def error_response(request: FetchRequest, version: int, code: ErrorCode) -> Fetc
             for t in request.topics
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (api_handler(FetchRequest, 4, 11, handle_fetch, error_response),)

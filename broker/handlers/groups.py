@@ -1,11 +1,17 @@
-"""The group APIs: FindCoordinator (10, v0-3), JoinGroup (11, v0-7), Heartbeat (12, v0-4),
-LeaveGroup (13, v0-4), SyncGroup (14, v0-5), DescribeGroups (15, v0-5), ListGroups (16, v0-5),
-OffsetCommit (8, v2-8), OffsetFetch (9, v1-7), DeleteGroups (42, v0-2), OffsetDelete (47, v0).
+"""The group APIs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+DescribeGroups, ListGroups, DeleteGroups, OffsetCommit, OffsetFetch and OffsetDelete (the
+versions served are in ``HANDLERS``).
 
-Thin translations: each hands the decoded request to the group coordinator
-(``broker.group_coordinator.GroupCoordinator.run``), which answers now or parks the request (a
-JoinGroup until its rebalance completes, a commit until its records are committed). Requests
-that arrive before ``__consumer_offsets`` exists get COORDINATOR_NOT_AVAILABLE.
+All but FindCoordinator have one shape, and one factory builds them (``group_handler``): the
+decoded request goes to the group coordinator as a call of its core
+(``broker.group.driver.GroupCoordinator.run``), which answers now or parks the request (a
+JoinGroup until its rebalance completes, a commit until its records are committed). While no
+coordinator runs, and before ``__consumer_offsets`` exists, the answer is the API's error
+response with COORDINATOR_NOT_AVAILABLE. What differs between the APIs is data in
+``HANDLERS``: the request class and versions, the core's method and what it takes besides the
+request (the client's id and host for JoinGroup, a check that partitions exist for OffsetCommit
+and OffsetDelete), the error response, and how long a parked request may wait (JoinGroup and
+SyncGroup follow the members' rebalance timeouts, the others ``offsets.commit.timeout.ms``).
 
 FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition.
 Transaction coordinators (key type 1) do not exist: Samsa has no transactions, so the answer is
@@ -17,14 +23,16 @@ as InitProducerId's UNSUPPORTED_VERSION for transactional ids).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Final, Protocol, TypeAlias, TypeVar
 
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.driver import GroupCoordinator
 from broker.group.membership import join_response
-from broker.group.outcome import ParkKey
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.group.offsets import PartitionExists
+from broker.group.outcome import Outcome, ParkKey
+from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DeleteGroupsRequest,
@@ -41,6 +49,7 @@ from protocol.messages import (
     LeaveGroupResponse,
     ListGroupsRequest,
     ListGroupsResponse,
+    Message,
     OffsetCommitRequest,
     OffsetCommitResponse,
     OffsetDeleteRequest,
@@ -54,21 +63,13 @@ from protocol.messages import (
 __all__ = [
     "COORDINATOR_KEY_GROUP",
     "COORDINATOR_KEY_TRANSACTION",
+    "HANDLERS",
     "client_host",
     "delete_groups_error",
     "describe_groups_error",
     "find_coordinator_error",
-    "handle_delete_groups",
-    "handle_describe_groups",
+    "group_handler",
     "handle_find_coordinator",
-    "handle_heartbeat",
-    "handle_join_group",
-    "handle_leave_group",
-    "handle_list_groups",
-    "handle_offset_commit",
-    "handle_offset_delete",
-    "handle_offset_fetch",
-    "handle_sync_group",
     "heartbeat_error",
     "join_group_error",
     "leave_group_error",
@@ -89,8 +90,118 @@ def client_host(peer: str) -> str:
     return f"/{host.strip('[]')}"
 
 
+_Request = TypeVar("_Request", bound=Message)
+_Request_contra = TypeVar("_Request_contra", bound=Message, contravariant=True)
+_Response = TypeVar("_Response", bound=Message)
+#: Where a word of a CamelCase API name starts.
+_WORD_START: Final = re.compile(r"([A-Z])")
+
+#: One call of the coordinator core at ``now_ms``, as ``GroupCoordinator.run`` makes it.
+_CoreCall: TypeAlias = Callable[[GroupCoordinatorCore, int], Outcome[_Response]]
+#: A request's core call, built from the services, the request context and the request.
+_Bind: TypeAlias = Callable[[BrokerServices, RequestContext, _Request], _CoreCall[_Response]]
+#: How long a parked request may wait: ``run``'s ``bound_ms`` (None: the commit timeout).
+_WaitBound: TypeAlias = Callable[[GroupCoordinatorCore, ParkKey], int] | int | None
+
+
 def _coordinator(services: BrokerServices) -> GroupCoordinator | None:
     return services.group_coordinator
+
+
+def group_handler(
+    request: type[_Request],
+    min_version: int,
+    max_version: int,
+    call: _Bind[_Request, _Response],
+    error_response: Callable[[_Request, int, ErrorCode], _Response],
+    wait_bound_ms: Callable[[BrokerServices, _Request, int], _WaitBound] | None = None,
+) -> ApiHandler:
+    """The handler of a group API answered by the coordinator core: ``call`` builds the
+    request's core call, ``error_response(request, version, code)`` its answer when the
+    coordinator cannot give one, ``wait_bound_ms(services, request, version)`` how long it may
+    stay parked (default ``offsets.commit.timeout.ms``)."""
+
+    def handle(
+        services: BrokerServices, ctx: RequestContext, body: _Request
+    ) -> _Response | Awaitable[_Response]:
+        version = ctx.version
+
+        def error(code: ErrorCode) -> _Response:
+            return error_response(body, version, code)
+
+        gc = _coordinator(services)
+        if gc is None:
+            return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+        bound = None if wait_bound_ms is None else wait_bound_ms(services, body, version)
+        return gc.run(call(services, ctx, body), error, bound)
+
+    # Named after its API (``handle_join_group``) in tracebacks and profiles.
+    handle.__name__ = handle.__qualname__ = (
+        "handle" + _WORD_START.sub(r"_\1", request.API_NAME).lower()
+    )
+    return api_handler(request, min_version, max_version, handle, error_response)
+
+
+class _CoreMethod(Protocol[_Request_contra, _Response]):
+    """A core method that takes the request, its version and the time."""
+
+    def __call__(
+        self, core: GroupCoordinatorCore, request: _Request_contra, /, *, version: int, now_ms: int
+    ) -> Outcome[_Response]: ...
+
+
+class _CheckingCoreMethod(Protocol[_Request_contra, _Response]):
+    """A core method that also takes a check that a partition exists."""
+
+    def __call__(
+        self,
+        core: GroupCoordinatorCore,
+        request: _Request_contra,
+        /,
+        *,
+        version: int,
+        now_ms: int,
+        partition_exists: PartitionExists | None,
+    ) -> Outcome[_Response]: ...
+
+
+def _calling(method: _CoreMethod[_Request, _Response]) -> _Bind[_Request, _Response]:
+    """The core call ``method(request, version=…, now_ms=…)``."""
+
+    def bind(
+        services: BrokerServices, ctx: RequestContext, request: _Request
+    ) -> _CoreCall[_Response]:
+        version = ctx.version
+        return lambda core, now: method(core, request, version=version, now_ms=now)
+
+    return bind
+
+
+def _calling_with_partition_check(
+    method: _CheckingCoreMethod[_Request, _Response],
+) -> _Bind[_Request, _Response]:
+    """The core call ``method(request, version=…, now_ms=…, partition_exists=…)``: partitions
+    the current metadata image does not have are answered UNKNOWN_TOPIC_OR_PARTITION."""
+
+    def bind(
+        services: BrokerServices, ctx: RequestContext, request: _Request
+    ) -> _CoreCall[_Response]:
+        version = ctx.version
+        exists = _partition_exists(services)
+        return lambda core, now: method(
+            core, request, version=version, now_ms=now, partition_exists=exists
+        )
+
+    return bind
+
+
+def _partition_exists(services: BrokerServices) -> PartitionExists:
+    image = services.image
+
+    def exists(topic: str, partition: int) -> bool:
+        return image.partition(topic, partition) is not None
+
+    return exists
 
 
 # -- FindCoordinator -------------------------------------------------------------------------
@@ -155,12 +266,26 @@ def find_coordinator_error(
     return _coordinator_error(code, version)
 
 
-# -- JoinGroup, SyncGroup, Heartbeat, LeaveGroup ---------------------------------------------
+# -- JoinGroup, SyncGroup -------------------------------------------------------------------
 
 
-def _join_horizon_ms(
+def _join_call(
+    services: BrokerServices, ctx: RequestContext, request: JoinGroupRequest
+) -> _CoreCall[JoinGroupResponse]:
+    """Join (or rejoin) a group, as the client the request context names."""
+    version = ctx.version
+    client_id = ctx.header.client_id or ""
+    host = client_host(ctx.peer)
+    return lambda core, now: core.join_group(
+        request, version=version, client_id=client_id, client_host=host, now_ms=now
+    )
+
+
+def _join_wait_bound_ms(
     services: BrokerServices, request: JoinGroupRequest, version: int
 ) -> Callable[[GroupCoordinatorCore, ParkKey], int]:
+    """A parked JoinGroup waits for the join phase: the longest rebalance timeout, then the
+    record's commit."""
     requested = max(
         request.session_timeout_ms if version == 0 else request.rebalance_timeout_ms,
         request.session_timeout_ms,
@@ -181,47 +306,15 @@ def _join_horizon_ms(
     return horizon
 
 
-def handle_join_group(
-    services: BrokerServices, ctx: RequestContext, request: JoinGroupRequest
-) -> JoinGroupResponse | Awaitable[JoinGroupResponse]:
-    """Join (or rejoin) a group; parked until the rebalance's join phase completes."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> JoinGroupResponse:
-        return join_group_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    client_id = ctx.header.client_id or ""
-    host = client_host(ctx.peer)
-    return gc.run(
-        lambda core, now: core.join_group(
-            request, version=version, client_id=client_id, client_host=host, now_ms=now
-        ),
-        error,
-        _join_horizon_ms(services, request, version),
-    )
-
-
 def join_group_error(request: JoinGroupRequest, version: int, code: ErrorCode) -> JoinGroupResponse:
     """JoinGroup failed."""
     return join_response(version, code, request.member_id)
 
 
-def handle_sync_group(
-    services: BrokerServices, ctx: RequestContext, request: SyncGroupRequest
-) -> SyncGroupResponse | Awaitable[SyncGroupResponse]:
-    """Send (leader) or get (everyone) the generation's assignment; followers park until the
-    leader's assignment is committed."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> SyncGroupResponse:
-        return sync_group_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+def _sync_wait_bound_ms(
+    services: BrokerServices, request: SyncGroupRequest, version: int
+) -> Callable[[GroupCoordinatorCore, ParkKey], int]:
+    """Followers wait for the leader's assignment: up to the member's rebalance timeout."""
     commit_timeout = services.config.offsets_commit_timeout_ms
     max_session = services.config.group_max_session_timeout_ms
 
@@ -231,9 +324,7 @@ def handle_sync_group(
         timeout = member.rebalance_timeout_ms if member is not None else max_session
         return timeout + commit_timeout
 
-    return gc.run(
-        lambda core, now: core.sync_group(request, version=version, now_ms=now), error, horizon
-    )
+    return horizon
 
 
 def sync_group_error(request: SyncGroupRequest, version: int, code: ErrorCode) -> SyncGroupResponse:
@@ -241,19 +332,7 @@ def sync_group_error(request: SyncGroupRequest, version: int, code: ErrorCode) -
     return SyncGroupResponse(error_code=code, assignment=b"")
 
 
-def handle_heartbeat(
-    services: BrokerServices, ctx: RequestContext, request: HeartbeatRequest
-) -> HeartbeatResponse | Awaitable[HeartbeatResponse]:
-    """Keep a member's session alive; tells it about a rebalance."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> HeartbeatResponse:
-        return HeartbeatResponse(error_code=code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(lambda core, now: core.heartbeat(request, version=version, now_ms=now), error)
+# -- error responses of the other coordinator APIs -------------------------------------------
 
 
 def heartbeat_error(request: HeartbeatRequest, version: int, code: ErrorCode) -> HeartbeatResponse:
@@ -261,46 +340,11 @@ def heartbeat_error(request: HeartbeatRequest, version: int, code: ErrorCode) ->
     return HeartbeatResponse(error_code=code)
 
 
-def handle_leave_group(
-    services: BrokerServices, ctx: RequestContext, request: LeaveGroupRequest
-) -> LeaveGroupResponse | Awaitable[LeaveGroupResponse]:
-    """Members leave (v3+: several, by member id or group instance id)."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> LeaveGroupResponse:
-        return leave_group_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(lambda core, now: core.leave_group(request, version=version, now_ms=now), error)
-
-
 def leave_group_error(
     request: LeaveGroupRequest, version: int, code: ErrorCode
 ) -> LeaveGroupResponse:
     """LeaveGroup failed."""
     return LeaveGroupResponse(error_code=code, members=[])
-
-
-# -- DescribeGroups, ListGroups, DeleteGroups ------------------------------------------------
-
-
-def handle_describe_groups(
-    services: BrokerServices, ctx: RequestContext, request: DescribeGroupsRequest
-) -> DescribeGroupsResponse | Awaitable[DescribeGroupsResponse]:
-    """Describe groups (state, protocol, members; assignments when stable)."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> DescribeGroupsResponse:
-        return describe_groups_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(
-        lambda core, now: core.describe_groups(request, version=version, now_ms=now), error
-    )
 
 
 def describe_groups_error(
@@ -317,41 +361,11 @@ def describe_groups_error(
     )
 
 
-def handle_list_groups(
-    services: BrokerServices, ctx: RequestContext, request: ListGroupsRequest
-) -> ListGroupsResponse | Awaitable[ListGroupsResponse]:
-    """The groups this broker coordinates (clients ask every broker)."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> ListGroupsResponse:
-        return list_groups_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(lambda core, now: core.list_groups(request, version=version, now_ms=now), error)
-
-
 def list_groups_error(
     request: ListGroupsRequest, version: int, code: ErrorCode
 ) -> ListGroupsResponse:
     """ListGroups failed."""
     return ListGroupsResponse(error_code=code, groups=[])
-
-
-def handle_delete_groups(
-    services: BrokerServices, ctx: RequestContext, request: DeleteGroupsRequest
-) -> DeleteGroupsResponse | Awaitable[DeleteGroupsResponse]:
-    """Delete empty groups with their offsets; answered once the tombstones are committed."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> DeleteGroupsResponse:
-        return delete_groups_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(lambda core, now: core.delete_groups(request, version=version, now_ms=now), error)
 
 
 def delete_groups_error(
@@ -363,39 +377,6 @@ def delete_groups_error(
             DeleteGroupsResponse.DeletableGroupResult(group_id=g, error_code=code)
             for g in dict.fromkeys(request.groups_names)
         ]
-    )
-
-
-# -- OffsetCommit, OffsetFetch, OffsetDelete -------------------------------------------------
-
-
-def _partition_exists(services: BrokerServices) -> Callable[[str, int], bool]:
-    image = services.image
-
-    def exists(topic: str, partition: int) -> bool:
-        return image.partition(topic, partition) is not None
-
-    return exists
-
-
-def handle_offset_commit(
-    services: BrokerServices, ctx: RequestContext, request: OffsetCommitRequest
-) -> OffsetCommitResponse | Awaitable[OffsetCommitResponse]:
-    """Commit offsets; answered once their records are committed."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> OffsetCommitResponse:
-        return offset_commit_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    exists = _partition_exists(services)
-    return gc.run(
-        lambda core, now: core.offset_commit(
-            request, version=version, now_ms=now, partition_exists=exists
-        ),
-        error,
     )
 
 
@@ -417,21 +398,6 @@ def offset_commit_error(
             for t in request.topics
         ]
     )
-
-
-def handle_offset_fetch(
-    services: BrokerServices, ctx: RequestContext, request: OffsetFetchRequest
-) -> OffsetFetchResponse | Awaitable[OffsetFetchResponse]:
-    """A group's committed offsets (-1 where none)."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> OffsetFetchResponse:
-        return offset_fetch_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    return gc.run(lambda core, now: core.offset_fetch(request, version=version, now_ms=now), error)
 
 
 def offset_fetch_error(
@@ -461,29 +427,51 @@ def offset_fetch_error(
     )
 
 
-def handle_offset_delete(
-    services: BrokerServices, ctx: RequestContext, request: OffsetDeleteRequest
-) -> OffsetDeleteResponse | Awaitable[OffsetDeleteResponse]:
-    """Delete a group's offsets of partitions it is not subscribed to (KIP-496)."""
-    version = ctx.version
-
-    def error(code: ErrorCode) -> OffsetDeleteResponse:
-        return offset_delete_error(request, version, code)
-
-    gc = _coordinator(services)
-    if gc is None:
-        return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    exists = _partition_exists(services)
-    return gc.run(
-        lambda core, now: core.offset_delete(
-            request, version=version, now_ms=now, partition_exists=exists
-        ),
-        error,
-    )
-
-
 def offset_delete_error(
     request: OffsetDeleteRequest, version: int, code: ErrorCode
 ) -> OffsetDeleteResponse:
     """OffsetDelete failed as a whole."""
     return OffsetDeleteResponse(error_code=code, topics=[])
+
+
+_Core = GroupCoordinatorCore
+
+#: The group APIs with the versions advertised. Each coordinator API names the core's method
+#: (with what it takes besides the request), its error response and, for the rebalance
+#: phases, how long it may stay parked.
+HANDLERS: Final = (
+    api_handler(FindCoordinatorRequest, 0, 3, handle_find_coordinator, find_coordinator_error),
+    group_handler(
+        JoinGroupRequest, 0, 7, _join_call, join_group_error, wait_bound_ms=_join_wait_bound_ms
+    ),
+    group_handler(
+        SyncGroupRequest,
+        0,
+        5,
+        _calling(_Core.sync_group),
+        sync_group_error,
+        wait_bound_ms=_sync_wait_bound_ms,
+    ),
+    group_handler(HeartbeatRequest, 0, 4, _calling(_Core.heartbeat), heartbeat_error),
+    group_handler(LeaveGroupRequest, 0, 4, _calling(_Core.leave_group), leave_group_error),
+    group_handler(
+        DescribeGroupsRequest, 0, 5, _calling(_Core.describe_groups), describe_groups_error
+    ),
+    group_handler(ListGroupsRequest, 0, 5, _calling(_Core.list_groups), list_groups_error),
+    group_handler(DeleteGroupsRequest, 0, 2, _calling(_Core.delete_groups), delete_groups_error),
+    group_handler(
+        OffsetCommitRequest,
+        2,
+        8,
+        _calling_with_partition_check(_Core.offset_commit),
+        offset_commit_error,
+    ),
+    group_handler(OffsetFetchRequest, 1, 7, _calling(_Core.offset_fetch), offset_fetch_error),
+    group_handler(
+        OffsetDeleteRequest,
+        0,
+        0,
+        _calling_with_partition_check(_Core.offset_delete),
+        offset_delete_error,
+    ),
+)

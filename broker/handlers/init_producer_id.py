@@ -1,4 +1,4 @@
-"""InitProducerId (key 22, v0-4): producer ids for idempotent producers.
+"""InitProducerId (v0-4): producer ids for idempotent producers.
 
 Without a transactional id, every call gets a fresh producer id at epoch 0 (Kafka does the same
 for idempotent producers, also when v3+ names a previous id and epoch). Ids come from blocks the
@@ -13,12 +13,13 @@ its timeout (as COORDINATOR_NOT_AVAILABLE would make it).
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from protocol.errors import ErrorCode
 from protocol.messages import InitProducerIdRequest, InitProducerIdResponse
 
-__all__ = ["error_response", "handle_init_producer_id"]
+__all__ = ["HANDLERS", "error_response", "handle_init_producer_id"]
 
 
 def handle_init_producer_id(
@@ -44,3 +45,9 @@ def error_response(
 ) -> InitProducerIdResponse:
     """No producer id."""
     return InitProducerIdResponse(error_code=code, producer_id=-1, producer_epoch=-1)
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(InitProducerIdRequest, 0, 4, handle_init_producer_id, error_response),
+)

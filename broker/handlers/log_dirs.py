@@ -1,4 +1,4 @@
-"""DescribeLogDirs (35, v0-4): each log directory and the size of every partition in it.
+"""DescribeLogDirs (v0-4): each log directory and the size of every partition in it.
 
 A null topic list asks for every partition this broker holds; otherwise the partitions named
 that this broker holds are listed (Kafka leaves out the ones it does not have). Sizes are the
@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.messages import DescribeLogDirsRequest, DescribeLogDirsResponse
 
-__all__ = ["describe_log_dirs_error", "handle_describe_log_dirs"]
+__all__ = ["HANDLERS", "describe_log_dirs_error", "handle_describe_log_dirs"]
 
 _Result = DescribeLogDirsResponse.DescribeLogDirsResult
 _Topic = _Result.DescribeLogDirsTopic
@@ -94,3 +95,9 @@ def describe_log_dirs_error(
     """DescribeLogDirs failed as a whole (v3+ carries the code; older versions list no
     directory)."""
     return DescribeLogDirsResponse(error_code=code, results=[])
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(DescribeLogDirsRequest, 0, 4, handle_describe_log_dirs, describe_log_dirs_error),
+)

@@ -1,4 +1,4 @@
-"""Metadata (key 3, v0-8) and DescribeCluster (key 60, v0-1).
+"""Metadata (v0-8) and DescribeCluster (v0-1).
 
 Metadata lists the live (unfenced) brokers — this one alone in a cluster of one — the cluster id,
 the active controller and the
@@ -10,7 +10,8 @@ UNKNOWN_TOPIC_OR_PARTITION. A partition without a leader (its log offline) gets
 LEADER_NOT_AVAILABLE with the replica listed as offline. Internal topics (``__consumer_offsets``)
 are marked ``is_internal``.
 
-The per-topic response structs depend only on the image, so they are cached per image.
+The per-topic response structs depend only on the image, so they are cached per image
+(``services.caches``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Sequence
 from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller import NewTopic, topic_name_error
 from broker.metadata.image import NO_LEADER, MetadataImage, TopicImage
 from broker.metadata.internal_topics import is_internal_topic
@@ -32,6 +33,7 @@ from protocol.messages import (
 )
 
 __all__ = [
+    "HANDLERS",
     "describe_cluster_error",
     "handle_describe_cluster",
     "handle_metadata",
@@ -40,16 +42,6 @@ __all__ = [
 
 _Topic = MetadataResponse.MetadataResponseTopic
 _Partition = MetadataResponse.MetadataResponseTopic.MetadataResponsePartition
-_CACHE_KEY: Final = "metadata_topics"
-
-
-def _topic_cache(services: BrokerServices, image: MetadataImage) -> dict[str, _Topic]:
-    cached = services.caches.get(_CACHE_KEY)
-    if cached is None or cached[0] is not image:
-        cached = (image, {})
-        services.caches[_CACHE_KEY] = cached
-    topics: dict[str, _Topic] = cached[1]
-    return topics
 
 
 def _describe_topic(
@@ -58,7 +50,7 @@ def _describe_topic(
     topic: TopicImage,
     offline: set[TopicPartition],
 ) -> _Topic:
-    cache = _topic_cache(services, image)
+    cache = services.caches.metadata_topics(image)
     found = cache.get(topic.name)
     if found is None:
         partitions = []
@@ -237,3 +229,10 @@ def _controller_for_clients(services: BrokerServices) -> int:
     if controller_id < 0 or controller_id in live:
         return controller_id
     return services.node_id
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(MetadataRequest, 0, 8, handle_metadata, metadata_error),
+    api_handler(DescribeClusterRequest, 0, 1, handle_describe_cluster, describe_cluster_error),
+)

@@ -1,4 +1,4 @@
-"""ListOffsets (key 2, v1-7) and OffsetForLeaderEpoch (key 23, v2-4).
+"""ListOffsets (v1-7) and OffsetForLeaderEpoch (v2-4).
 
 ListOffsets: ``-2`` earliest (log start offset), ``-1`` latest (the high watermark — for
 read_committed the last stable offset, which is the same without transactions), ``-3`` (v7)
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.replication.partition import Partition
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
@@ -26,6 +26,7 @@ from protocol.messages import (
 
 __all__ = [
     "EARLIEST_TIMESTAMP",
+    "HANDLERS",
     "LATEST_TIMESTAMP",
     "MAX_TIMESTAMP",
     "handle_list_offsets",
@@ -157,3 +158,16 @@ def offset_for_leader_epoch_error(
             for t in request.topics
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(ListOffsetsRequest, 1, 7, handle_list_offsets, list_offsets_error),
+    api_handler(
+        OffsetForLeaderEpochRequest,
+        2,
+        4,
+        handle_offset_for_leader_epoch,
+        offset_for_leader_epoch_error,
+    ),
+)

@@ -36,7 +36,13 @@ import logging
 from collections.abc import Awaitable, Sequence
 from typing import Final, Protocol, TypeVar, cast
 
-from broker.handlers.base import CLOSE_CONNECTION, BrokerServices, Outcome, RequestContext
+from broker.handlers.base import (
+    CLOSE_CONNECTION,
+    BrokerServices,
+    Outcome,
+    RequestContext,
+    api_handler,
+)
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.manager import DURABILITY_TIMEOUT_S
 from broker.replication.partition import AppendResult, Partition
@@ -45,6 +51,7 @@ from protocol.messages import ProduceRequest, ProduceResponse
 from protocol.records.validate import RecordError, RecordValidationError
 
 __all__ = [
+    "HANDLERS",
     "MIN_SERVED_VERSION",
     "AppendAnswer",
     "error_response",
@@ -253,3 +260,7 @@ def error_response(request: ProduceRequest, version: int, code: ErrorCode) -> Pr
             for t in request.topic_data
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (api_handler(ProduceRequest, 0, 8, handle_produce, error_response),)

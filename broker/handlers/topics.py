@@ -1,5 +1,5 @@
-"""Topic administration: CreateTopics (19, v2-5), DeleteTopics (20, v1-4), CreatePartitions
-(37, v0-3) and DeleteRecords (21, v0-2).
+"""Topic administration: CreateTopics (v2-5), DeleteTopics (v1-4), CreatePartitions (v0-3) and
+DeleteRecords (v0-2).
 
 The first three are translations to the controller, which validates (Kafka's topic name rules,
 partition counts, replication factor ≤ 1 broker, configs) and commits. DeleteRecords moves each
@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from typing import Final
 
-from broker.handlers.base import BrokerServices, RequestContext
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller import CreateTopicResult, NewTopic
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import is_internal_topic
@@ -43,6 +44,7 @@ from protocol.messages import (
 )
 
 __all__ = [
+    "HANDLERS",
     "create_partitions_error",
     "create_topics_error",
     "delete_records_error",
@@ -361,3 +363,12 @@ def delete_records_error(
             for t in request.topics
         ]
     )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(CreateTopicsRequest, 2, 5, handle_create_topics, create_topics_error),
+    api_handler(DeleteTopicsRequest, 1, 4, handle_delete_topics, delete_topics_error),
+    api_handler(DeleteRecordsRequest, 0, 2, handle_delete_records, delete_records_error),
+    api_handler(CreatePartitionsRequest, 0, 3, handle_create_partitions, create_partitions_error),
+)

@@ -1,15 +1,20 @@
 """The group handlers' pure parts: error responses encode at every advertised version, the
-client host as Kafka shows it, the dispatch table's group entries."""
+client host as Kafka shows it, the dispatch table's group entries, the answer of every group API
+while no coordinator runs."""
 
 from __future__ import annotations
+
+from typing import cast
 
 import pytest
 
 from broker.config import load_config
 from broker.group.driver import offsets_topic_configs
-from broker.handlers import build_dispatch_table
+from broker.handlers import build_dispatch_table, groups
+from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.groups import client_host
 from protocol.errors import ErrorCode
+from protocol.headers import RequestHeader
 from protocol.messages import (
     DeleteGroupsRequest,
     DescribeGroupsRequest,
@@ -69,6 +74,42 @@ def test_group_apis_are_in_the_dispatch_table() -> None:
         42: (0, 2),
         47: (0, 0),
     }
+
+
+def test_group_entries_are_keyed_by_their_request_classes() -> None:
+    assert {h.api_key for h in groups.HANDLERS} == {type(r).API_KEY for r in REQUESTS.values()}
+    table = build_dispatch_table()
+    assert all(table[h.api_key] is h for h in groups.HANDLERS)
+
+
+def test_group_handlers_are_named_after_their_apis() -> None:
+    table = build_dispatch_table()
+    assert table[11].handle.__name__ == "handle_join_group"
+    assert table[47].handle.__name__ == "handle_offset_delete"
+    assert table[10].handle.__name__ == "handle_find_coordinator"
+
+
+class _NoCoordinator:
+    """The services a group handler reads before it reaches the coordinator: none runs."""
+
+    group_coordinator = None
+
+
+@pytest.mark.parametrize("api_key", sorted(REQUESTS))
+def test_without_a_coordinator_every_group_api_answers_coordinator_not_available(
+    api_key: int,
+) -> None:
+    handler = build_dispatch_table()[api_key]
+    services = cast(BrokerServices, _NoCoordinator())
+    for version in range(handler.min_version, handler.max_version + 1):
+        header = RequestHeader(api_key=api_key, api_version=version, correlation_id=1)
+        ctx = RequestContext(header, peer="127.0.0.1:50123")
+        answer = handler.handle(services, ctx, REQUESTS[api_key])
+        assert isinstance(answer, Message)
+        expected = handler.error_response(
+            REQUESTS[api_key], version, ErrorCode.COORDINATOR_NOT_AVAILABLE
+        )
+        assert answer.encode(version) == expected.encode(version)
 
 
 @pytest.mark.parametrize("api_key", sorted(REQUESTS))
