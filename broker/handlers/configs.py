@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 
 from broker.config import BrokerConfig
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.metadata.controller import AlterConfigOp, ConfigResourceChange, OpResult
+from broker.metadata.controller_api import AlterConfigOp, ConfigResourceChange, OpResult
 from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import INTERNAL_TOPICS

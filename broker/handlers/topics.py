@@ -25,7 +25,7 @@ import logging
 from collections.abc import Awaitable
 
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.metadata.controller import CreateTopicResult, NewTopic
+from broker.metadata.controller_api import CreateTopicResult, NewTopic
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import is_internal_topic
 from broker.metadata.topic_configs import resolve_topic_configs
