@@ -62,7 +62,7 @@ from broker.metadata.producer_ids import (
     ProducerIdBlock,
     plan_producer_id_block,
 )
-from broker.metadata.publisher import ImagePublisher, Listener
+from broker.metadata.publisher import ImagePublisher
 from broker.metadata.raft_log import RaftMetadataLog
 from broker.metadata.records import MetadataRecord
 from broker.metadata.topic_configs import ResolvedConfig
@@ -101,8 +101,9 @@ def _retrieve(task: asyncio.Future[Any]) -> None:
 
 
 class Controller:
-    """Plans and commits metadata changes here: the controller of a cluster of one, and a
-    voter's controller (only the active one's commits succeed)."""
+    """Plans and commits metadata changes here. Every broker has one: it owns the metadata
+    log and the image publisher. In a cluster of one it is the controller handlers call; in a
+    cluster only the active one's commits succeed (handlers call a ForwardingController)."""
 
     def __init__(
         self,
@@ -110,7 +111,6 @@ class Controller:
         image: MetadataImage,
         config: BrokerConfig,
         *,
-        publish: Listener | None = None,
         rng: random.Random | None = None,
         topic_ids: TopicIdFactory = uuid.uuid4,
     ) -> None:
@@ -119,8 +119,6 @@ class Controller:
         self.node_id = config.node_id
         #: Applies committed records and publishes the images (every broker has one).
         self.publisher = ImagePublisher(image, config)
-        if publish is not None:
-            self.publisher.add_listener(publish)
         self._rng = rng if rng is not None else random.Random()
         self._topic_ids = topic_ids
         self._lock = asyncio.Lock()
@@ -161,10 +159,6 @@ class Controller:
     async def wait_applied(self, offset: int) -> None:
         """Return once the image includes ``offset`` (callers bound the wait)."""
         await self.publisher.wait_applied(offset)
-
-    def set_publisher(self, publish: Listener) -> None:
-        """Where committed changes go (instead of any listener before)."""
-        self.publisher.set_listener(publish)
 
     def topic_defaults(self) -> dict[str, ResolvedConfig]:
         """The default of every topic config (static settings plus dynamic broker ones)."""

@@ -99,10 +99,6 @@ class ImagePublisher:
         """Publish every new image (and its delta) to ``listener`` too."""
         self._listeners.append(listener)
 
-    def set_listener(self, listener: Listener) -> None:
-        """Publish every new image to ``listener`` only."""
-        self._listeners = [listener]
-
     # -- applying ------------------------------------------------------------------------------
 
     def apply_committed(self, base_offset: int, records: Sequence[MetadataRecord]) -> None:
