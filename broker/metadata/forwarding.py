@@ -62,7 +62,7 @@ class ForwardingController:
     def __init__(self, local: Controller, router: Router) -> None:
         self.local = local
         self.router = router
-        self.config = local.config
+        self._publisher = local.publisher
 
     @property
     def node_id(self) -> int:
@@ -72,7 +72,7 @@ class ForwardingController:
     @property
     def image(self) -> MetadataImage:
         """The newest metadata image this broker applied."""
-        return self.local.image
+        return self._publisher.image
 
     @property
     def controller_id(self) -> int:
@@ -90,11 +90,11 @@ class ForwardingController:
 
     def topic_defaults(self) -> dict[str, ResolvedConfig]:
         """The default of every topic config (static settings plus dynamic broker ones)."""
-        return self.local.topic_defaults()
+        return self._publisher.topic_defaults()
 
     def topic_configs(self, topic: str) -> dict[str, ResolvedConfig]:
         """Every topic config of ``topic``, resolved."""
-        return self.local.topic_configs(topic)
+        return self._publisher.topic_configs(topic)
 
     async def create_topics(
         self, topics: Sequence[NewTopic], *, validate_only: bool = False
