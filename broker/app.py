@@ -36,6 +36,7 @@ from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
 from broker.metadata.controller import Controller
+from broker.metadata.forwarding import ForwardingController
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import FileMetadataLog
 from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_properties
@@ -101,7 +102,9 @@ class Broker:
         self.control_loop: ControlLoop | None = None
         self.lifecycle: BrokerLifecycle | None = None
         self._coordinator_start: asyncio.Task[None] | None = None
-        self.controller: Controller | None = None
+        #: The controller handlers call: this broker's own in a cluster of one, one that
+        #: forwards to the active controller in a cluster.
+        self.controller: Controller | ForwardingController | None = None
         self.replica_manager: ReplicaManager | None = None
         self.group_coordinator: GroupCoordinator | None = None
         self.server: KafkaServer | None = None
@@ -221,36 +224,36 @@ class Broker:
                 "(their topics would be unknown and their data deleted)"
             )
         controller = Controller(metadata_log, image, config)
-        self.controller = controller
+        endpoint = self.controller_endpoint
+        router = None if endpoint is None else QuorumRouter(controller, endpoint)
+        # Chosen once: in a cluster every change goes to the active controller.
+        api = controller if router is None else ForwardingController(controller, router)
+        self.controller = api
         log_manager.default_config = log_config_for(controller.topic_defaults())
         purgatory: Purgatory[TopicPartition] = Purgatory("fetch")
         replicas = ReplicaManager(
             log_manager,
             flusher,
-            controller,
+            controller.publisher,
             purgatory,
             producer_id_expiration_ms=config.producer_id_expiration_ms,
             clock_ms=self.clock_ms,
-            alter_partition=controller.alter_partition if voters else None,
+            alter_partition=api.alter_partition if voters else None,
         )
         self.replica_manager = replicas
         replicas.startup()
         try:
-            coordinator = GroupCoordinator(config, controller, replicas, clock_ms=self.clock_ms)
+            coordinator = GroupCoordinator(config, api, replicas, clock_ms=self.clock_ms)
         except ValueError as exc:
             raise BrokerStartError(f"group coordinator settings: {exc}") from exc
         self.group_coordinator = coordinator
 
-        def publish(image: MetadataImage, delta: MetadataDelta) -> None:
-            replicas.publish(image, delta)
-            coordinator.on_metadata(image, delta)
-
-        controller.set_publisher(publish)
+        controller.publisher.add_listener(replicas.publish)
+        controller.publisher.add_listener(coordinator.on_metadata)
         # -- replication: lead or follow the replicated partitions, check ISRs --
         replicas.start_replication()
         # -- end replication --
         await flusher.start()
-        endpoint = self.controller_endpoint
         if endpoint is not None and isinstance(metadata_log, RaftMetadataLog | ObserverMetadataLog):
             if isinstance(metadata_log, RaftMetadataLog):
                 endpoint.sink = metadata_log.node
@@ -259,14 +262,13 @@ class Broker:
                 self.control_loop = ControlLoop(controller, config)
                 self.control_loop.start()
             await metadata_log.start()
-            controller.router = QuorumRouter(controller, endpoint)
         if not config.is_broker:
             return  # a dedicated controller: no client listener, no groups, no partitions
         table = build_dispatch_table()
         services = BrokerServices(
             config=config,
             cluster_id=self.cluster_id,
-            controller=controller,
+            controller=api,
             replica_manager=replicas,
             log_manager=log_manager,
             fetch_purgatory=purgatory,
@@ -293,10 +295,10 @@ class Broker:
             # Creates __consumer_offsets if missing; its partitions load in the background
             # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
             await coordinator.start()
-        if controller.router is not None and isinstance(controller.router, QuorumRouter):
+        if router is not None:
             self.lifecycle = BrokerLifecycle(
                 controller,
-                controller.router,
+                router,
                 config,
                 services.advertised_host,
                 services.advertised_port,

@@ -46,6 +46,7 @@ from broker.group.config import GroupConfig
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.outcome import Append, Outcome, ParkKey
 from broker.group.records import LoadedState, RecordFormatError, TopicPartition, load
+from broker.metadata.controller_api import ControllerApi, NewTopic
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.storage.names import TopicPartition as LogTopicPartition
 from protocol.errors import ErrorCode, KafkaError
@@ -54,7 +55,6 @@ from protocol.records import RecordBatchBuilder, iter_batches
 
 if TYPE_CHECKING:
     from broker.config import BrokerConfig
-    from broker.metadata.controller import Controller
     from broker.metadata.image import MetadataDelta, MetadataImage
     from broker.replication.manager import ReplicaManager
     from broker.replication.partition import Partition
@@ -136,7 +136,7 @@ class GroupCoordinator:
     def __init__(
         self,
         config: BrokerConfig,
-        controller: Controller,
+        controller: ControllerApi,
         replicas: ReplicaManager,
         *,
         clock_ms: Callable[[], int] = _wall_clock_ms,
@@ -366,8 +366,6 @@ class GroupCoordinator:
         )
 
     async def _ensure_offsets_topic(self) -> None:
-        from broker.metadata.controller import NewTopic
-
         if self.controller.image.topic(GROUP_METADATA_TOPIC) is not None:
             self._install(self.controller.image)
             return

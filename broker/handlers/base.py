@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
-from broker.metadata.controller import Controller
+from broker.metadata.controller_api import ControllerApi
 from broker.metadata.image import MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
@@ -110,7 +110,7 @@ class BrokerServices:
 
     config: BrokerConfig
     cluster_id: str
-    controller: Controller
+    controller: ControllerApi
     replica_manager: ReplicaManager
     log_manager: LogManager
     fetch_purgatory: Purgatory[TopicPartition]

@@ -18,7 +18,7 @@ from typing import Final
 
 from broker.config import BrokerConfig
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
-from broker.metadata.controller import AlterConfigOp, ConfigResourceChange, OpResult
+from broker.metadata.controller_api import AlterConfigOp, ConfigResourceChange, OpResult
 from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import INTERNAL_TOPICS

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Sequence
 from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
-from broker.metadata.controller import NewTopic, topic_name_error
+from broker.metadata.controller_api import NewTopic, topic_name_error
 from broker.metadata.image import NO_LEADER, MetadataImage, TopicImage
 from broker.metadata.internal_topics import is_internal_topic
 from broker.storage.names import TopicPartition

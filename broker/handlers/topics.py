@@ -26,7 +26,7 @@ from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
-from broker.metadata.controller import CreateTopicResult, NewTopic
+from broker.metadata.controller_api import CreateTopicResult, NewTopic
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import is_internal_topic
 from broker.metadata.topic_configs import resolve_topic_configs

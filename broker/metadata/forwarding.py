@@ -1,31 +1,41 @@
-"""Admin changes forwarded to the active controller: their requests and results as JSON.
+"""Forwarding: the controller of a broker in a cluster, sending changes to the active one.
 
-A broker that is not the active controller sends CreateTopics, DeleteTopics, CreatePartitions
-and config changes to it over the controller port (``quorum.py``), then waits until its own
-image has applied the change, so that its next Metadata answer shows it. ``serve`` is the other
-side: it runs the change on the active controller and encodes the results.
+``ForwardingController`` is the ``ControllerApi`` handlers get in a cluster (chosen once, when
+the broker starts). Reads come from this broker's own image. Changes — CreateTopics,
+DeleteTopics, CreatePartitions, configs, producer-id blocks, AlterPartition — go through the
+``Router`` (``quorum.py``) to the active controller over the controller port, as JSON; the
+broker then waits (bounded) until its own image applied the change, so that its next Metadata
+answer shows it. While this broker itself is the active controller (the Raft leadership moves
+at runtime), they run on the local ``Controller`` directly.
+
+``serve`` is the other side: it runs a forwarded admin change on the active controller and
+encodes the results.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from broker.metadata.controller import Controller
+from broker.metadata.controller_api import (
+    AlterPartitionResult,
+    ConfigResourceChange,
+    ControllerApi,
+    CreateTopicResult,
+    NewTopic,
+    OpResult,
+    PartitionsRequest,
+)
+from broker.metadata.image import MetadataImage
 from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
+from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 
-if TYPE_CHECKING:
-    from broker.metadata.controller import (
-        ConfigResourceChange,
-        Controller,
-        CreateTopicResult,
-        NewTopic,
-        OpResult,
-        Router,
-    )
-
 __all__ = [
+    "ForwardingController",
+    "Router",
     "alter_configs",
     "create_partitions",
     "create_topics",
@@ -34,9 +44,145 @@ __all__ = [
 ]
 
 
-def _op_results(answer: dict[str, Any]) -> list[OpResult]:
-    from broker.metadata.controller import OpResult
+class Router(Protocol):
+    """Sends a change to the active controller (``quorum.py``): ``call(op, body)``."""
 
+    async def call(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The active controller's answer to ``op``."""
+        ...
+
+    async def wait_for_offset(self, offset: int) -> None:
+        """Wait (bounded) until this broker applied metadata up to ``offset``."""
+        ...
+
+
+class ForwardingController:
+    """The ``ControllerApi`` of a broker in a cluster: changes go to the active controller."""
+
+    def __init__(self, local: Controller, router: Router) -> None:
+        self.local = local
+        self.router = router
+        self._publisher = local.publisher
+
+    @property
+    def node_id(self) -> int:
+        """This broker's id."""
+        return self.local.node_id
+
+    @property
+    def image(self) -> MetadataImage:
+        """The newest metadata image this broker applied."""
+        return self._publisher.image
+
+    @property
+    def controller_id(self) -> int:
+        """The active controller's node id (-1 while there is none)."""
+        return self.local.controller_id
+
+    @property
+    def is_active(self) -> bool:
+        """Whether this broker is the active controller."""
+        return self.local.is_active
+
+    async def close(self) -> None:
+        """Close the local controller (changes forwarded elsewhere are not affected)."""
+        await self.local.close()
+
+    def topic_defaults(self) -> dict[str, ResolvedConfig]:
+        """The default of every topic config (static settings plus dynamic broker ones)."""
+        return self._publisher.topic_defaults()
+
+    def topic_configs(self, topic: str) -> dict[str, ResolvedConfig]:
+        """Every topic config of ``topic``, resolved."""
+        return self._publisher.topic_configs(topic)
+
+    async def create_topics(
+        self, topics: Sequence[NewTopic], *, validate_only: bool = False
+    ) -> list[CreateTopicResult]:
+        """CreateTopics on the active controller."""
+        if self.local.is_active:
+            return await self.local.create_topics(topics, validate_only=validate_only)
+        return await create_topics(self.router, topics, validate_only, self.topic_defaults())
+
+    async def delete_topics(self, names: Sequence[str]) -> list[OpResult]:
+        """DeleteTopics on the active controller."""
+        if self.local.is_active:
+            return await self.local.delete_topics(names)
+        return await delete_topics(self.router, names)
+
+    async def create_partitions(
+        self, requests: Sequence[PartitionsRequest], *, validate_only: bool = False
+    ) -> list[OpResult]:
+        """CreatePartitions on the active controller."""
+        if self.local.is_active:
+            return await self.local.create_partitions(requests, validate_only=validate_only)
+        return await create_partitions(self.router, requests, validate_only)
+
+    async def alter_configs(
+        self, changes: Sequence[ConfigResourceChange], *, validate_only: bool = False
+    ) -> list[OpResult]:
+        """AlterConfigs / IncrementalAlterConfigs on the active controller."""
+        if self.local.is_active:
+            return await self.local.alter_configs(changes, validate_only=validate_only)
+        return await alter_configs(self.router, changes, validate_only)
+
+    def try_allocate_producer_id(self) -> int | None:
+        """A producer id from this broker's block, or None when a new block is needed."""
+        return self.local.producer_ids.take()
+
+    async def allocate_producer_id(self) -> int:
+        """A producer id never handed out before, from a block the active controller
+        committed for this broker (the block is the local controller's: one block whichever
+        broker is active)."""
+        if self.local.is_active:
+            return await self.local.allocate_producer_id()
+        block = self.local.producer_ids
+        if block.used_up:
+            answer = await self.router.call("producer_ids", {"broker_id": self.node_id})
+            if block.used_up:
+                block.assign(int(answer["start"]), int(answer["end"]))
+        pid = block.take()
+        assert pid is not None  # a block was just assigned
+        return pid
+
+    async def alter_partition(
+        self,
+        tp: TopicPartition,
+        leader_epoch: int,
+        partition_epoch: int,
+        new_isr: tuple[int, ...],
+        *,
+        leader: int | None = None,
+    ) -> AlterPartitionResult:
+        """A partition leader asks the active controller to change its ISR."""
+        if self.local.is_active:
+            return await self.local.alter_partition(
+                tp, leader_epoch, partition_epoch, new_isr, leader=leader
+            )
+        answer = await self.router.call(
+            "alter_partition",
+            {
+                "topic": tp.topic,
+                "partition": tp.partition,
+                "leader": self.node_id if leader is None else leader,
+                "leader_epoch": leader_epoch,
+                "partition_epoch": partition_epoch,
+                "isr": list(new_isr),
+            },
+        )
+        await self.router.wait_for_offset(int(answer.get("offset", -1)))
+        return AlterPartitionResult(
+            ErrorCode(int(answer["error"])),
+            tuple(int(r) for r in answer.get("isr", ())),
+            int(answer.get("leader_epoch", -1)),
+            int(answer.get("partition_epoch", -1)),
+        )
+
+
+# -- the forwarded admin changes as JSON ---------------------------------------------------------
+
+
+def _op_results(answer: dict[str, Any]) -> list[OpResult]:
     return [
         OpResult(str(r["name"]), ErrorCode(int(r["error"])), r.get("message"))
         for r in answer["results"]
@@ -54,8 +200,6 @@ async def create_topics(
     defaults: Mapping[str, ResolvedConfig],
 ) -> list[CreateTopicResult]:
     """CreateTopics on the active controller."""
-    from broker.metadata.controller import CreateTopicResult
-
     answer = await router.call(
         "create_topics",
         {
@@ -103,9 +247,7 @@ async def delete_topics(router: Router, names: Sequence[str]) -> list[OpResult]:
 
 
 async def create_partitions(
-    router: Router,
-    requests: Sequence[tuple[str, int, Sequence[Sequence[int]] | None]],
-    validate_only: bool,
+    router: Router, requests: Sequence[PartitionsRequest], validate_only: bool
 ) -> list[OpResult]:
     """CreatePartitions on the active controller."""
     answer = await router.call(
@@ -140,10 +282,8 @@ async def alter_configs(
     return _op_results(answer)
 
 
-async def serve(controller: Controller, op: str, body: dict[str, Any]) -> dict[str, Any] | None:
+async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """Run a forwarded admin change here (the active controller); None for another op."""
-    from broker.metadata.controller import ConfigResourceChange, NewTopic
-
     if op == "create_topics":
         topics = [
             NewTopic(
@@ -175,7 +315,7 @@ async def serve(controller: Controller, op: str, body: dict[str, Any]) -> dict[s
         deleted = await controller.delete_topics([str(n) for n in body["names"]])
         return {"results": _encode_op_results(deleted), "offset": controller.image.offset}
     if op == "create_partitions":
-        requests = [
+        requests: list[PartitionsRequest] = [
             (str(name), int(count), None if a is None else [[int(x) for x in r] for r in a])
             for name, count, a in body["requests"]
         ]

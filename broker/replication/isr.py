@@ -16,8 +16,9 @@ Kafka's rules, as the leader of a partition applies them:
   that the high watermark never relies on a set the controller has not accepted. A follower
   whose log end offset is not known yet (a leader that just took over) holds it back.
 
-``AlterPartitionResult`` and ``AlterPartition`` are the interface through which the leader asks
-the controller to change the ISR (Kafka's AlterPartition).
+``AlterPartition`` (answered with the controller's ``AlterPartitionResult``, defined with the
+controller's interface in ``broker.metadata.controller_api``) is how the leader asks the
+controller to change the ISR (Kafka's AlterPartition).
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, TypeAlias
 
+from broker.metadata.controller_api import AlterPartitionResult
 from broker.storage.names import TopicPartition
-from protocol.errors import ErrorCode
 
 __all__ = [
     "DEFAULT_REPLICA_LAG_TIME_MAX_MS",
@@ -59,18 +60,6 @@ class FollowerState:
     last_caught_up_time_ms: int = 0
     last_fetch_time_ms: int = 0
     last_fetch_leader_log_end_offset: int = UNKNOWN_OFFSET
-
-
-@dataclass(frozen=True, slots=True)
-class AlterPartitionResult:
-    """The controller's answer to an ISR change: the partition as committed, or an error
-    (FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, NOT_CONTROLLER, …: the leader keeps its ISR and
-    tries again later, or learns its new role from the metadata)."""
-
-    error: ErrorCode
-    isr: tuple[int, ...] = ()
-    leader_epoch: int = -1
-    partition_epoch: int = -1
 
 
 #: ``alter_partition(tp, leader_epoch, partition_epoch, new_isr)``: ask the controller to

@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from broker.metadata.controller import Controller
 from broker.metadata.image import (
     BROKER_RESOURCE,
     TOPIC_RESOURCE,
     MetadataDelta,
     MetadataImage,
 )
+from broker.metadata.publisher import MetadataView
 from broker.metadata.topic_configs import ResolvedConfig, log_config_for
 from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
 from broker.replication.isr import AlterPartition, AlterPartitionResult
@@ -95,7 +95,7 @@ class ReplicaManager:
         self,
         log_manager: LogManager,
         flusher: LogFlusher,
-        controller: Controller,
+        metadata: MetadataView,
         fetch_purgatory: Purgatory[TopicPartition],
         *,
         producer_id_expiration_ms: int,
@@ -105,13 +105,14 @@ class ReplicaManager:
     ) -> None:
         self.log_manager = log_manager
         self.flusher = flusher
-        self.controller = controller
+        #: The metadata as this broker applied it (image, resolved topic configs).
+        self.metadata = metadata
         self.fetch_purgatory = fetch_purgatory
-        self.node_id = controller.node_id
+        self.node_id = metadata.node_id
         self.producer_id_expiration_ms = producer_id_expiration_ms
         self.clock_ms = clock_ms
         self.group_commit = flusher.policy == FlushPolicy.GROUP
-        self.image = controller.image
+        self.image = metadata.image
         self._partitions: dict[TopicPartition, Partition] = {}
         self._snapshot_versions: dict[TopicPartition, int] = {}
         self._configured_topics: set[str] = set()
@@ -121,7 +122,7 @@ class ReplicaManager:
         self.alter_partition = alter_partition
         #: The address of a broker by node id (default: the image's broker registrations).
         self.endpoint_of: Callable[[int], Endpoint | None] = endpoint_of or self._image_endpoint
-        config = controller.config
+        config = metadata.config
         self.replica_lag_time_max_ms: int = config.replica_lag_time_max_ms
         self.fetchers = ReplicaFetcherManager(
             self,
@@ -143,7 +144,7 @@ class ReplicaManager:
 
     def startup(self) -> None:
         """Reconcile the logs on disk with the image and apply every topic's settings."""
-        image = self.controller.image
+        image = self.metadata.image
         self.image = image
         for tp in self.log_manager.partitions():
             if image.partition(tp.topic, tp.partition) is None:
@@ -164,7 +165,7 @@ class ReplicaManager:
             )
 
     def publish(self, image: MetadataImage, delta: MetadataDelta) -> None:
-        """React to a committed metadata change (the controller calls this)."""
+        """React to a committed metadata change (the image publisher calls this)."""
         self.image = image
         for topic in delta.deleted_topics.values():
             for pid in topic.partitions:
@@ -238,9 +239,9 @@ class ReplicaManager:
     def _apply_configs(
         self, image: MetadataImage, *, all_topics: bool, topics: set[str] | None = None
     ) -> None:
-        controller = self.controller
+        metadata = self.metadata
         if all_topics:
-            self.log_manager.default_config = log_config_for(controller.topic_defaults())
+            self.log_manager.default_config = log_config_for(metadata.topic_defaults())
             targets = {
                 name
                 for name in image.topics_by_name
@@ -252,7 +253,7 @@ class ReplicaManager:
         for name in targets:
             if image.topic(name) is None:
                 continue
-            resolved = controller.topic_configs(name)
+            resolved = metadata.topic_configs(name)
             self.log_manager.set_topic_config(name, log_config_for(resolved))
             self._configured_topics.add(name)
             min_isr = _min_isr(resolved)
@@ -306,7 +307,7 @@ class ReplicaManager:
         now_ms = self.clock_ms()
         log_ = self.log_manager.get_or_create_log(tp, now_ms=now_ms)
         producers = self._load_producer_state(log_, now_ms)
-        resolved = self.controller.topic_configs(tp.topic)
+        resolved = self.metadata.topic_configs(tp.topic)
         found = Partition(
             tp,
             topic_id,
