@@ -10,6 +10,7 @@ See README.md in this directory.
 """
 
 from broker.group.config import GroupConfig
+from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.outcome import (
     Append,
@@ -41,6 +42,7 @@ from broker.group.timers import TimerKey, TimerKind
 __all__ = [
     "Append",
     "Completion",
+    "CoreCallError",
     "GroupConfig",
     "GroupCoordinatorCore",
     "GroupMetadata",

@@ -127,6 +127,20 @@ class _PendingAppend:
     on_complete: Callable[[ErrorCode], None]
 
 
+class CoreCallError(Exception):
+    """A call into the core raised (a bug of the core; the original exception is the cause).
+
+    ``outcome`` holds the effects the call produced before it failed: answers to parked
+    requests, appends (whose completions the core awaits) and timer changes. The core's state
+    already reflects them, so the driver applies them as it would a normal outcome; only the
+    failed step is lost.
+    """
+
+    def __init__(self, outcome: Outcome[None]) -> None:
+        super().__init__("a call into the group coordinator core failed")
+        self.outcome = outcome
+
+
 def _no_timer_handler(key: TimerKey) -> None:
     raise RuntimeError(f"no part of the core handles timer {key}")
 
@@ -168,7 +182,10 @@ class CoreContext:
     # -- call framing -----------------------------------------------------------------------
 
     def run(self, now_ms: int, fn: Callable[[], R | ParkKey | None]) -> Outcome[R]:
-        """Run one public call: fire due timers, ``fn``, fire timers it made due, collect."""
+        """Run one public call: fire due timers, ``fn``, fire timers it made due, collect.
+
+        A call that raises raises ``CoreCallError`` with the effects produced before the failure.
+        """
         if self._fx is not None:
             raise RuntimeError("GroupCoordinatorCore is not re-entrant")
         self._fx = _Effects()
@@ -176,6 +193,12 @@ class CoreContext:
         try:
             self._fire_due_timers()
             return self._finish(fn())
+        except Exception as exc:
+            fx = self._effects
+            done: Outcome[None] = Outcome(
+                completions=fx.completions, appends=fx.appends, timers=fx.timers
+            )
+            raise CoreCallError(done) from exc
         finally:
             self._fx = None
 

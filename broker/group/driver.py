@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from broker.group.config import GroupConfig
+from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.outcome import Append, Outcome, ParkKey
 from broker.group.records import LoadedState, RecordFormatError, TopicPartition, load
@@ -89,6 +90,10 @@ MIN_TIMER_DELAY_MS: Final = 1
 #: factor) before that is logged as a warning: while a cluster starts, brokers register one by
 #: one and the creation is retried at each registration, which is normal and logged at INFO.
 OFFSETS_TOPIC_WAIT_WARN_S: Final = 30.0
+#: What makes a partition's log unloadable (its groups stay unavailable, see ``_load_loop``):
+#: storage errors and corrupt batches (``KafkaError``), IO errors, a chunk the event loop did
+#: not read in time, and records this version cannot decode.
+LOAD_FAILURES: Final = (KafkaError, OSError, TimeoutError, RecordFormatError)
 
 
 def _wall_clock_ms() -> int:
@@ -174,6 +179,10 @@ class GroupCoordinator:
         self._stop_loading = threading.Event()
         self._started = False
         self._stopped = False
+        #: Failures of the core (bugs) by where they happened; see ``_fault``.
+        self._faults: dict[str, int] = {}
+        #: The last cause logged with its traceback, per place: a repeat is logged briefly.
+        self._last_fault: dict[str, str] = {}
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -198,6 +207,12 @@ class GroupCoordinator:
         """Partitions whose log could not be loaded: their groups stay unavailable."""
         return frozenset(self._failed_loads)
 
+    @property
+    def faults(self) -> dict[str, int]:
+        """How many times the core failed (a bug), by where: ``request``, ``metadata``,
+        ``unload``, ``timer``, ``retention``, ``append completion``, ``load``."""
+        return dict(self._faults)
+
     def partition_for(self, group_id: str) -> int | None:
         """The ``__consumer_offsets`` partition of ``group_id`` (None before the topic exists)."""
         core = self._core
@@ -220,6 +235,7 @@ class GroupCoordinator:
         self._loader = asyncio.get_running_loop().create_task(
             self._load_loop(), name="group-coordinator-loader"
         )
+        self._loader.add_done_callback(self._on_loader_done)
         self._install(self.controller.image)
         if self._core is None:
             await self._ensure_offsets_topic()
@@ -256,7 +272,8 @@ class GroupCoordinator:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(STOP_LOAD_TIMEOUT_S):
                     await self._not_loading.wait()
-            tasks.append(self._loader)
+            if not self._loader.done():  # a loader that failed was reported when it did
+                tasks.append(self._loader)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -271,16 +288,14 @@ class GroupCoordinator:
 
     def on_metadata(self, image: MetadataImage, delta: MetadataDelta) -> None:
         """A metadata change was committed: follow ``__consumer_offsets`` leadership and drop
-        the committed offsets of deleted topics."""
+        the committed offsets of deleted topics.
+
+        The change is committed whatever happens here, so a failure of the core is not passed
+        on to the controller: it is logged and counted (``faults``), and leadership is compared
+        again at the next change. Any other exception is a bug of this driver and propagates.
+        """
         if self._stopped or not self._started:
             return
-        try:
-            self._on_metadata(image, delta)
-        except Exception:
-            # The change is committed whatever happens here; never fail the controller.
-            log.exception("the group coordinator could not apply a metadata change")
-
-    def _on_metadata(self, image: MetadataImage, delta: MetadataDelta) -> None:
         core = self._core
         if core is None and self._waiting_for_brokers_since is not None:
             # A broker may have registered: try the creation again.
@@ -293,7 +308,13 @@ class GroupCoordinator:
                     return
                 gone.extend(TopicPartition(topic.name, p) for p in sorted(topic.partitions))
             if gone:
-                self._process(lambda c, now: c.delete_partitions(gone, now))
+                try:
+                    self._process(lambda c, now: c.delete_partitions(gone, now))
+                except CoreCallError as exc:
+                    # The change is committed whatever the core does with it: the controller
+                    # is not failed. Offsets left behind are dropped when their partition of
+                    # __consumer_offsets is next loaded, or expire.
+                    self._fault("metadata", "dropping the offsets of deleted topics", exc)
         self._install(image)
 
     def _install(self, image: MetadataImage) -> None:
@@ -327,7 +348,12 @@ class GroupCoordinator:
         """Stop serving ``partition``: its parked requests get NOT_COORDINATOR."""
         self._load_epochs.pop(partition, None)
         self._failed_loads.discard(partition)
-        self._process(lambda c, now: c.unload(partition, now))
+        try:
+            self._process(lambda c, now: c.unload(partition, now))
+        except CoreCallError as exc:
+            # The core may still count the partition as its own: the next metadata change
+            # compares leadership again and retries.
+            self._fault("unload", f"unloading {GROUP_METADATA_TOPIC}-{partition}", exc)
 
     def _uninstall(self) -> None:
         core = self._core
@@ -448,7 +474,12 @@ class GroupCoordinator:
                 return error_response(ErrorCode.NOT_COORDINATOR)
             self.ensure_offsets_topic_soon()
             return error_response(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-        out, parked = self._process_parking(call, error_response)
+        try:
+            out, parked = self._process_parking(call, error_response)
+        except CoreCallError:
+            # Counted here; the request's handler answers it with an error and logs the failure.
+            self._faults["request"] = self._faults.get("request", 0) + 1
+            raise
         if out.response is not None:
             return out.response
         if out.parked is None or parked is None:  # every request has a response or a key
@@ -499,7 +530,12 @@ class GroupCoordinator:
     ) -> tuple[Outcome[R], _Parked | None]:
         """One call into the core, its effects applied, then every append completion those
         effects produced (each a call of its own), then the timer re-armed. A parked request
-        is registered before any effect is applied, so its answer always finds it."""
+        is registered before any effect is applied, so its answer always finds it.
+
+        When the call fails (``CoreCallError``), what it did before failing is applied all the
+        same (answers, appends) and the error is raised once the completions are drained; a
+        failing append completion is recorded as a fault and the others still run.
+        """
         core = self._core
         if core is None:
             raise RuntimeError("the group coordinator core is not installed")
@@ -507,8 +543,13 @@ class GroupCoordinator:
             raise RuntimeError("GroupCoordinator._process is not re-entrant")
         self._in_core = True
         parked: _Parked | None = None
+        failed: CoreCallError | None = None
         try:
-            out = call(core, self.clock_ms())
+            try:
+                out = call(core, self.clock_ms())
+            except CoreCallError as exc:
+                # Effects only (no response, nothing parked); ``out`` is not returned.
+                failed, out = exc, cast("Outcome[R]", exc.outcome)
             if out.response is None and out.parked is not None:
                 future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
                 parked = _Parked(future, error_response)
@@ -516,10 +557,17 @@ class GroupCoordinator:
             self._apply(core, out)
             while self._ready:
                 token, error = self._ready.popleft()
-                self._apply(core, core.append_completed(token, error, self.clock_ms()))
+                try:
+                    done = core.append_completed(token, error, self.clock_ms())
+                except CoreCallError as exc:
+                    self._fault("append completion", f"completing append {token}", exc)
+                    done = exc.outcome
+                self._apply(core, done)
         finally:
             self._in_core = False
         self._rearm()
+        if failed is not None:
+            raise failed
         return out, parked
 
     def _apply(self, core: GroupCoordinatorCore, out: Outcome[Any]) -> None:
@@ -639,9 +687,11 @@ class GroupCoordinator:
             return
         try:
             self._process(lambda c, now: c.tick(now))
-        except Exception:
-            log.exception("group coordinator timer failed")
-            self._rearm()
+        except CoreCallError as exc:
+            # Kafka's coordinator drops a timer operation that fails and keeps serving: the
+            # timer that raised was consumed, the others stay armed and ``_process`` re-armed
+            # the wake-up for them. The failure is logged and counted, never retried as is.
+            self._fault("timer", "firing due timers", exc)
 
     def _arm_retention(self) -> None:
         if self._stopped:
@@ -655,9 +705,52 @@ class GroupCoordinator:
         self._retention_timer = None
         try:
             self.expire_offsets()
-        except Exception:
-            log.exception("offset expiration failed")
-        self._arm_retention()
+        except CoreCallError as exc:
+            # Expiry is idempotent: the next period tries again (as Kafka's periodic cleanup).
+            self._fault("retention", "expiring offsets", exc)
+        finally:
+            self._arm_retention()
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def _fault(self, where: str, what: str, exc: CoreCallError) -> None:
+        """The core failed (a bug) while the driver was ``what``: count it under ``where`` and
+        log it, with its traceback unless it repeats the last failure logged for ``where``."""
+        count = self._faults[where] = self._faults.get(where, 0) + 1
+        cause = exc.__cause__ if exc.__cause__ is not None else exc
+        key = f"{type(cause).__name__}: {cause}"
+        if self._last_fault.get(where) == key:
+            log.error(
+                "group coordinator: %s failed again (%s; %s failure %d)", what, key, where, count
+            )
+            return
+        self._last_fault[where] = key
+        log.error(
+            "group coordinator: %s failed (%s failure %d); what the core did before failing "
+            "was applied",
+            what,
+            where,
+            count,
+            exc_info=cause,
+        )
+
+    def _on_loader_done(self, task: asyncio.Task[None]) -> None:
+        """The loader ended: only ``stop`` ends it, unless a bug of its own raised. Then every
+        partition not loaded yet stays loading (its groups unavailable) until a restart."""
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            return
+        self._failed_loads.update(self._load_epochs)
+        self._faults["load"] = self._faults.get("load", 0) + 1
+        log.error(
+            "the loader of %s failed; partitions %s stay loading (their groups answer "
+            "COORDINATOR_LOAD_IN_PROGRESS) until the broker restarts",
+            GROUP_METADATA_TOPIC,
+            sorted(self._load_epochs),
+            exc_info=exc,
+        )
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -688,7 +781,13 @@ class GroupCoordinator:
                 await self._load_partition(partition, epoch)
             except _LoadAborted:
                 pass
-            except Exception as exc:
+            except CoreCallError as exc:
+                self._failed_loads.add(partition)
+                what = f"installing the groups of {GROUP_METADATA_TOPIC}-{partition}"
+                self._fault("load", what, exc)
+            except LOAD_FAILURES as exc:
+                # An unreadable log (storage error, corrupt batch, unknown record type or
+                # version, a read that timed out): the data's fault, not a bug, so no traceback.
                 self._failed_loads.add(partition)
                 log.error(
                     "cannot load %s-%d (%s: %s); its groups answer "
@@ -722,7 +821,20 @@ class GroupCoordinator:
         if self._load_epochs.get(partition) != epoch or self._stopped or self._core is None:
             raise _LoadAborted
         del self._load_epochs[partition]
-        self._process(lambda c, now: c.finish_loading(partition, state, now))
+        try:
+            self._process(lambda c, now: c.finish_loading(partition, state, now))
+        except CoreCallError:
+            # Half-installed groups must not be served: they are dropped and the partition
+            # stays loading (and failed) like one whose log cannot be read.
+            self._load_epochs[partition] = epoch
+            try:
+                self._process(lambda c, now: c.unload(partition, now))
+            except CoreCallError as again:
+                what = f"dropping the half-loaded {GROUP_METADATA_TOPIC}-{partition}"
+                self._fault("load", what, again)
+            if self._core is not None:
+                self._core.begin_loading(partition)
+            raise
         # Offsets of partitions that no longer exist (a topic deleted while this partition was
         # not loaded here) are dropped now, as a deletion would have dropped them.
         image = self.controller.image
@@ -735,7 +847,11 @@ class GroupCoordinator:
             }
         )
         if stale:
-            self._process(lambda c, now: c.delete_partitions(stale, now))
+            try:
+                self._process(lambda c, now: c.delete_partitions(stale, now))
+            except CoreCallError as exc:
+                # The partition is served; the stale offsets expire with retention instead.
+                self._fault("load", "dropping the offsets of deleted topics", exc)
         if state:
             log.info(
                 "loaded %d group(s) from %s-%d in %.3f s",
