@@ -2,14 +2,19 @@
 
 * ``GroupCoordinatorCore`` (``coordinator.py``): JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
   OffsetCommit, OffsetFetch, OffsetDelete, DescribeGroups, ListGroups, DeleteGroups, timers,
-  loading and unloading of ``__consumer_offsets`` partitions. Each call returns an ``Outcome``.
+  loading and unloading of ``__consumer_offsets`` partitions. Each call returns an ``Outcome``
+  (or raises ``CoreCallError`` with the effects produced before a failure). It is composed of
+  one part per job (``join.py``, ``sync.py``, ``heartbeat.py``, ``leave.py``, ``rebalance.py``,
+  ``offsets.py``, ``admin.py``, ``loading.py``) sharing a ``CoreContext`` (``context.py``).
 * ``state.py``: one group's state machine (``GroupState``, ``GroupMetadata``, ``MemberMetadata``).
 * ``records.py``: the ``__consumer_offsets`` record format, ``partition_for_group`` and ``load``.
 
-See README.md in this directory.
+The asyncio driver (``driver.py``, with ``loader.py``, ``offsets_topic.py`` and ``lag.py``)
+sits beside the core; importing this package does not import it. See README.md here.
 """
 
 from broker.group.config import GroupConfig
+from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.outcome import (
     Append,
@@ -41,6 +46,7 @@ from broker.group.timers import TimerKey, TimerKind
 __all__ = [
     "Append",
     "Completion",
+    "CoreCallError",
     "GroupConfig",
     "GroupCoordinatorCore",
     "GroupMetadata",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Final
 
-from broker.group._core import API_DELETE_GROUPS, API_DESCRIBE_GROUPS
-from broker.group.offsets import OffsetsMixin, map_tombstone_error
+from broker.group.context import API_DELETE_GROUPS, API_DESCRIBE_GROUPS, CoreContext
+from broker.group.offsets import Offsets, map_tombstone_error
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.state import GroupMetadata, GroupState
 from protocol.errors import ErrorCode
@@ -30,14 +30,18 @@ _Described = DescribeGroupsResponse.DescribedGroup
 _DescribedMember = _Described.DescribedGroupMember
 
 
-class AdminMixin(OffsetsMixin):
-    """DescribeGroups, ListGroups and DeleteGroups."""
+class Admin:
+    """DescribeGroups, ListGroups and DeleteGroups (which removes offsets through ``Offsets``)."""
+
+    def __init__(self, ctx: CoreContext, offsets: Offsets) -> None:
+        self._ctx = ctx
+        self._offsets = offsets
 
     def describe_groups(
         self, request: DescribeGroupsRequest, *, version: int, now_ms: int
     ) -> Outcome[DescribeGroupsResponse]:
         """Handle a DescribeGroups; an unknown group is reported Dead without error (v0-v5)."""
-        return self._run(now_ms, lambda: self._describe_groups(request, version))
+        return self._ctx.run(now_ms, lambda: self._describe_groups(request, version))
 
     def _describe_groups(self, req: DescribeGroupsRequest, version: int) -> DescribeGroupsResponse:
         ops = (
@@ -47,11 +51,11 @@ class AdminMixin(OffsetsMixin):
         )
         described = []
         for group_id in req.groups:
-            error = self._status_error(group_id, API_DESCRIBE_GROUPS)
+            error = self._ctx.status_error(group_id, API_DESCRIBE_GROUPS)
             if error is not None:
                 described.append(_Described(error_code=error, group_id=group_id, group_state=""))
                 continue
-            group = self._groups.get(group_id)
+            group = self._ctx.groups.get(group_id)
             if group is None:
                 d = _Described(group_id=group_id, group_state=GroupState.DEAD.value)
             else:
@@ -89,14 +93,14 @@ class AdminMixin(OffsetsMixin):
     ) -> Outcome[ListGroupsResponse]:
         """Handle a ListGroups: every group this coordinator holds, filtered by state (v4+) and
         type (v5+); COORDINATOR_LOAD_IN_PROGRESS while a partition loads, with what is loaded."""
-        return self._run(now_ms, lambda: self._list_groups(request, version))
+        return self._ctx.run(now_ms, lambda: self._list_groups(request, version))
 
     def _list_groups(self, req: ListGroupsRequest, version: int) -> ListGroupsResponse:
         states = {s.lower() for s in req.states_filter} if version >= 4 else set()
         types = {t.lower() for t in req.types_filter} if version >= 5 else set()
         listed = []
         if not types or CLASSIC_GROUP_TYPE in types:
-            for group in sorted(self._groups.values(), key=lambda g: g.group_id):
+            for group in sorted(self._ctx.groups.values(), key=lambda g: g.group_id):
                 if group.is_(GroupState.DEAD):
                     continue
                 if states and group.state.value.lower() not in states:
@@ -109,7 +113,7 @@ class AdminMixin(OffsetsMixin):
                         group_type=CLASSIC_GROUP_TYPE,
                     )
                 )
-        error = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS if self._loading else ErrorCode.NONE
+        error = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS if self._ctx.loading else ErrorCode.NONE
         return ListGroupsResponse(error_code=error, groups=listed)
 
     def delete_groups(
@@ -117,7 +121,7 @@ class AdminMixin(OffsetsMixin):
     ) -> Outcome[DeleteGroupsResponse]:
         """Handle a DeleteGroups: only Empty groups go (with their offsets); answered once the
         tombstones are durable."""
-        return self._run(now_ms, lambda: self._delete_groups(request))
+        return self._ctx.run(now_ms, lambda: self._delete_groups(request))
 
     def _delete_groups(self, req: DeleteGroupsRequest) -> DeleteGroupsResponse | ParkKey:
         results: dict[str, ErrorCode] = {}
@@ -125,14 +129,14 @@ class AdminMixin(OffsetsMixin):
         for group_id in req.groups_names:
             if group_id in results:
                 continue
-            error = self._status_error(group_id, API_DELETE_GROUPS)
-            group = self._groups.get(group_id)
+            error = self._ctx.status_error(group_id, API_DELETE_GROUPS)
+            group = self._ctx.groups.get(group_id)
             if error is not None:
                 results[group_id] = error
             elif group is None or group.is_(GroupState.DEAD):
                 results[group_id] = ErrorCode.GROUP_ID_NOT_FOUND
             elif group.is_(GroupState.EMPTY):
-                group.transition_to(GroupState.DEAD, self._now_ms)
+                group.transition_to(GroupState.DEAD, self._ctx.now_ms)
                 eligible.append(group)
                 results[group_id] = ErrorCode.NONE
             else:
@@ -148,14 +152,14 @@ class AdminMixin(OffsetsMixin):
 
         pending: list[tuple[GroupMetadata, list[tuple[bytes, bytes | None]]]] = []
         for group in eligible:
-            records = self._cleanup_group(group, lambda g: g.remove_all_offsets())
+            records = self._offsets.cleanup_group(group, lambda g: g.remove_all_offsets())
             if records:
                 pending.append((group, records))
         if not pending:
             return respond(results)
 
         deleted = [g.group_id for g, _ in pending]
-        key = self._park(
+        key = self._ctx.park(
             API_DELETE_GROUPS,
             deleted[0],
             lambda error: respond({**results, **dict.fromkeys(deleted, error)}),
@@ -167,8 +171,10 @@ class AdminMixin(OffsetsMixin):
                 results[group_id] = map_tombstone_error(error)
             remaining[0] -= 1
             if remaining[0] == 0:
-                self._complete(key, respond(results))
+                self._ctx.complete(key, respond(results))
 
         for group, records in pending:
-            self._append(group.group_id, records, functools.partial(on_complete, group.group_id))
+            self._ctx.append(
+                group.group_id, records, functools.partial(on_complete, group.group_id)
+            )
         return key

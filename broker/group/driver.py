@@ -17,9 +17,11 @@ contract asks (``outcome.py``):
 * **timers**: one ``loop.call_later`` armed at ``core.next_deadline_ms()``, re-armed after every
   outcome; it calls ``core.tick``. Offsets expire every ``offsets.retention.check.interval.ms``.
 * **loading**: every ``__consumer_offsets`` partition this broker leads is replayed from its log
-  start to its high watermark (``records.load``) while its groups answer
-  COORDINATOR_LOAD_IN_PROGRESS. Reading stays on the event loop (storage is not thread-safe);
-  decoding and replay run on a worker thread, a chunk at a time, so the loop keeps serving.
+  start to its log end (``records.load``, by ``loader.PartitionLoader``) while its groups answer
+  COORDINATOR_LOAD_IN_PROGRESS; the driver then installs it (``finish_loading``).
+* **failures of the core** (bugs: ``CoreCallError``) are never swallowed: what the failed call
+  did is applied, the failure is counted (``faults``) and logged with its traceback once per
+  cause, and the driver carries on as Kafka would (see ``_on_timer``, ``on_metadata``).
 * **metadata**: ``on_metadata`` follows leadership of ``__consumer_offsets`` partitions (load
   when this broker becomes leader, unload when it stops) and drops the offsets of deleted topics
   (``delete_partitions``).
@@ -35,33 +37,32 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from broker.group.config import GroupConfig
+from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
+from broker.group.loader import LoadAborted, PartitionLoader
+from broker.group.offsets_topic import OffsetsTopicCreator, offsets_topic_configs
 from broker.group.outcome import Append, Outcome, ParkKey
-from broker.group.records import LoadedState, RecordFormatError, TopicPartition, load
-from broker.metadata.controller_api import ControllerApi, NewTopic
+from broker.group.records import LoadedState, TopicPartition
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
-from broker.storage.names import TopicPartition as LogTopicPartition
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import Message
-from protocol.records import RecordBatchBuilder, iter_batches
+from protocol.records import RecordBatchBuilder
 
 if TYPE_CHECKING:
     from broker.config import BrokerConfig
+    from broker.metadata.controller_api import ControllerApi
     from broker.metadata.image import MetadataDelta, MetadataImage
     from broker.replication.manager import ReplicaManager
     from broker.replication.partition import Partition
-    from broker.storage.log import PartitionLog
 
 __all__ = [
-    "LOAD_CHUNK_BYTES",
     "PARK_MARGIN_MS",
     "GroupCoordinator",
     "offsets_topic_configs",
@@ -75,37 +76,13 @@ R = TypeVar("R")
 #: Added to every parked request's own horizon before the driver gives up on it: the core
 #: answers by then (its timers fire at the horizon), so only a bug can reach it.
 PARK_MARGIN_MS: Final = 30_000
-#: Bytes of ``__consumer_offsets`` read per step while loading (one read on the event loop,
-#: then decoded on a worker thread): bounds both the loop's pause and the memory held.
-LOAD_CHUNK_BYTES: Final = 1024 * 1024
-#: How long the loading thread waits for the event loop to read it a chunk.
-LOAD_READ_TIMEOUT_S: Final = 30.0
-#: How long ``stop`` waits for a partition being loaded to notice and give up.
-STOP_LOAD_TIMEOUT_S: Final = 10.0
 #: A due timer is re-armed at least this far ahead (ms): a chain of timers that stay due cannot
 #: turn the timer into a busy loop.
 MIN_TIMER_DELAY_MS: Final = 1
-#: How long ``__consumer_offsets`` may wait for enough brokers to register (its replication
-#: factor) before that is logged as a warning: while a cluster starts, brokers register one by
-#: one and the creation is retried at each registration, which is normal and logged at INFO.
-OFFSETS_TOPIC_WAIT_WARN_S: Final = 30.0
 
 
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-def offsets_topic_configs(config: BrokerConfig) -> dict[str, str | None]:
-    """The topic configs ``__consumer_offsets`` is created with (Kafka's): compacted, with
-    ``offsets.topic.segment.bytes`` segments. ``min.insync.replicas`` is the broker default."""
-    return {
-        "cleanup.policy": "compact",
-        "segment.bytes": str(config.offsets_topic_segment_bytes),
-    }
-
-
-class _LoadAborted(Exception):
-    """The partition stopped being loaded (unloaded, or the coordinator stopped)."""
 
 
 @dataclass(slots=True)
@@ -156,24 +133,14 @@ class GroupCoordinator:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_deadline: int | None = None
         self._retention_timer: asyncio.TimerHandle | None = None
-        self._load_epochs: dict[int, int] = {}
-        self._load_queue: deque[tuple[int, int]] = deque()
-        self._load_wakeup = asyncio.Event()
-        self._loader: asyncio.Task[None] | None = None
-        self._loading_now: int | None = None
-        self._not_loading = asyncio.Event()
-        self._not_loading.set()
-        self._failed_loads: set[int] = set()
-        self._idle = asyncio.Event()
-        self._idle.set()
-        self._ensure_task: asyncio.Task[None] | None = None
-        #: Since when (monotonic) ``__consumer_offsets`` waits for brokers to register; None
-        #: when it is not waiting. Each metadata change then retries the creation.
-        self._waiting_for_brokers_since: float | None = None
-        self._warned_waiting = False
-        self._stop_loading = threading.Event()
+        self._loader = PartitionLoader(replicas, clock_ms, self._finish_loading, self._fault)
+        self._creator = OffsetsTopicCreator(config, controller, self._install)
         self._started = False
         self._stopped = False
+        #: Failures of the core (bugs) by where they happened; see ``_fault``.
+        self._faults: dict[str, int] = {}
+        #: The last cause logged with its traceback, per place: a repeat is logged briefly.
+        self._last_fault: dict[str, str] = {}
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -191,12 +158,18 @@ class GroupCoordinator:
     @property
     def loading_partitions(self) -> frozenset[int]:
         """Partitions waiting to be loaded or being loaded (including failed loads)."""
-        return frozenset(self._load_epochs)
+        return self._loader.loading_partitions
 
     @property
     def failed_partitions(self) -> frozenset[int]:
         """Partitions whose log could not be loaded: their groups stay unavailable."""
-        return frozenset(self._failed_loads)
+        return self._loader.failed_partitions
+
+    @property
+    def faults(self) -> dict[str, int]:
+        """How many times the core failed (a bug), by where: ``request``, ``metadata``,
+        ``unload``, ``timer``, ``retention``, ``append completion``, ``load``."""
+        return dict(self._faults)
 
     def partition_for(self, group_id: str) -> int | None:
         """The ``__consumer_offsets`` partition of ``group_id`` (None before the topic exists)."""
@@ -205,11 +178,7 @@ class GroupCoordinator:
 
     async def wait_loaded(self, timeout_s: float) -> None:
         """Wait until no partition is waiting to be loaded (raises TimeoutError)."""
-        async with asyncio.timeout(timeout_s):
-            while True:
-                await self._idle.wait()
-                if not self._load_queue and self._loading_now is None:
-                    return
+        await self._loader.wait_loaded(timeout_s)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -217,12 +186,10 @@ class GroupCoordinator:
         """Create ``__consumer_offsets`` if it is missing, take the partitions this broker
         leads (loading them in the background) and start the retention timer."""
         self._started = True
-        self._loader = asyncio.get_running_loop().create_task(
-            self._load_loop(), name="group-coordinator-loader"
-        )
+        self._loader.start()
         self._install(self.controller.image)
         if self._core is None:
-            await self._ensure_offsets_topic()
+            await self._creator.ensure()
         self._arm_retention()
 
     async def stop(self) -> None:
@@ -231,8 +198,7 @@ class GroupCoordinator:
         if self._stopped:
             return
         self._stopped = True
-        self._stop_loading.set()
-        self._load_wakeup.set()
+        self._loader.request_stop()
         core = self._core
         if core is not None:
             for p in sorted(core.owned_partitions):
@@ -248,15 +214,8 @@ class GroupCoordinator:
         tasks: list[asyncio.Task[None]] = [
             s.task for s in self._appends.values() if s.task is not None
         ]
-        if self._ensure_task is not None:
-            tasks.append(self._ensure_task)
-        if self._loader is not None:
-            # A load in progress notices ``_stop_loading`` between chunks; wait for its thread
-            # so that no thread is left waiting on this loop.
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(STOP_LOAD_TIMEOUT_S):
-                    await self._not_loading.wait()
-            tasks.append(self._loader)
+        await self._creator.stop()
+        await self._loader.stop()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -271,18 +230,16 @@ class GroupCoordinator:
 
     def on_metadata(self, image: MetadataImage, delta: MetadataDelta) -> None:
         """A metadata change was committed: follow ``__consumer_offsets`` leadership and drop
-        the committed offsets of deleted topics."""
+        the committed offsets of deleted topics.
+
+        The change is committed whatever happens here, so a failure of the core is not passed
+        on to the controller: it is logged and counted (``faults``), and leadership is compared
+        again at the next change. Any other exception is a bug of this driver and propagates.
+        """
         if self._stopped or not self._started:
             return
-        try:
-            self._on_metadata(image, delta)
-        except Exception:
-            # The change is committed whatever happens here; never fail the controller.
-            log.exception("the group coordinator could not apply a metadata change")
-
-    def _on_metadata(self, image: MetadataImage, delta: MetadataDelta) -> None:
         core = self._core
-        if core is None and self._waiting_for_brokers_since is not None:
+        if core is None and self._creator.waiting_for_brokers:
             # A broker may have registered: try the creation again.
             self.ensure_offsets_topic_soon()
         if core is not None:
@@ -293,7 +250,13 @@ class GroupCoordinator:
                     return
                 gone.extend(TopicPartition(topic.name, p) for p in sorted(topic.partitions))
             if gone:
-                self._process(lambda c, now: c.delete_partitions(gone, now))
+                try:
+                    self._process(lambda c, now: c.delete_partitions(gone, now))
+                except CoreCallError as exc:
+                    # The change is committed whatever the core does with it: the controller
+                    # is not failed. Offsets left behind are dropped when their partition of
+                    # __consumer_offsets is next loaded, or expire.
+                    self._fault("metadata", "dropping the offsets of deleted topics", exc)
         self._install(image)
 
     def _install(self, image: MetadataImage) -> None:
@@ -312,7 +275,7 @@ class GroupCoordinator:
                 self.group_config, offsets_topic_num_partitions=n
             )
             core = self._core = GroupCoordinatorCore(self.group_config, owned_partitions=())
-            self._waiting_for_brokers_since = None
+            self._creator.exists()
             log.info("group coordinator: %s has %d partitions", GROUP_METADATA_TOPIC, n)
         owned = core.owned_partitions
         for pid in range(self._num_partitions):
@@ -325,9 +288,13 @@ class GroupCoordinator:
 
     def _unload(self, partition: int) -> None:
         """Stop serving ``partition``: its parked requests get NOT_COORDINATOR."""
-        self._load_epochs.pop(partition, None)
-        self._failed_loads.discard(partition)
-        self._process(lambda c, now: c.unload(partition, now))
+        self._loader.forget(partition)
+        try:
+            self._process(lambda c, now: c.unload(partition, now))
+        except CoreCallError as exc:
+            # The core may still count the partition as its own: the next metadata change
+            # compares leadership again and retries.
+            self._fault("unload", f"unloading {GROUP_METADATA_TOPIC}-{partition}", exc)
 
     def _uninstall(self) -> None:
         core = self._core
@@ -359,72 +326,7 @@ class GroupCoordinator:
         at start-up failed); at most one attempt runs at a time."""
         if self._stopped or not self._started:
             return
-        if self._ensure_task is not None and not self._ensure_task.done():
-            return
-        self._ensure_task = asyncio.get_running_loop().create_task(
-            self._ensure_offsets_topic(), name="create-consumer-offsets"
-        )
-
-    async def _ensure_offsets_topic(self) -> None:
-        if self.controller.image.topic(GROUP_METADATA_TOPIC) is not None:
-            self._install(self.controller.image)
-            return
-        config = self.config
-        try:
-            [result] = await self.controller.create_topics(
-                [
-                    NewTopic(
-                        GROUP_METADATA_TOPIC,
-                        num_partitions=config.offsets_topic_num_partitions,
-                        replication_factor=config.offsets_topic_replication_factor,
-                        configs=offsets_topic_configs(config),
-                    )
-                ]
-            )
-        except KafkaError as exc:
-            log.error("cannot create %s: %s", GROUP_METADATA_TOPIC, exc)
-            return
-        if result.error == ErrorCode.INVALID_REPLICATION_FACTOR:
-            self._wait_for_brokers(result.message)
-            return
-        self._waiting_for_brokers_since = None
-        if result.error not in (ErrorCode.NONE, ErrorCode.TOPIC_ALREADY_EXISTS):
-            log.error(
-                "cannot create %s: %s (%s); consumer groups are unavailable until it exists",
-                GROUP_METADATA_TOPIC,
-                result.error.name,
-                result.message,
-            )
-            return
-        log.info("created %s", GROUP_METADATA_TOPIC)
-        self._install(self.controller.image)
-
-    def _wait_for_brokers(self, reason: str | None) -> None:
-        """Too few brokers are registered for ``offsets.topic.replication.factor`` (a cluster
-        that is starting): retried at each metadata change; INFO at first, a WARNING once if it
-        lasts past ``OFFSETS_TOPIC_WAIT_WARN_S``."""
-        now = time.monotonic()
-        if self._waiting_for_brokers_since is None:
-            self._waiting_for_brokers_since = now
-            log.info(
-                "%s waits for brokers to register (replication factor %d): %s",
-                GROUP_METADATA_TOPIC,
-                self.config.offsets_topic_replication_factor,
-                reason,
-            )
-        elif (
-            not self._warned_waiting
-            and now - self._waiting_for_brokers_since > OFFSETS_TOPIC_WAIT_WARN_S
-        ):
-            self._warned_waiting = True
-            log.warning(
-                "cannot create %s for %.0f s: %s; consumer groups are unavailable until "
-                "offsets.topic.replication.factor (%d) brokers are registered",
-                GROUP_METADATA_TOPIC,
-                now - self._waiting_for_brokers_since,
-                reason,
-                self.config.offsets_topic_replication_factor,
-            )
+        self._creator.ensure_soon()
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -446,7 +348,12 @@ class GroupCoordinator:
                 return error_response(ErrorCode.NOT_COORDINATOR)
             self.ensure_offsets_topic_soon()
             return error_response(ErrorCode.COORDINATOR_NOT_AVAILABLE)
-        out, parked = self._process_parking(call, error_response)
+        try:
+            out, parked = self._process_parking(call, error_response)
+        except CoreCallError:
+            # Counted here; the request's handler answers it with an error and logs the failure.
+            self._faults["request"] = self._faults.get("request", 0) + 1
+            raise
         if out.response is not None:
             return out.response
         if out.parked is None or parked is None:  # every request has a response or a key
@@ -497,7 +404,12 @@ class GroupCoordinator:
     ) -> tuple[Outcome[R], _Parked | None]:
         """One call into the core, its effects applied, then every append completion those
         effects produced (each a call of its own), then the timer re-armed. A parked request
-        is registered before any effect is applied, so its answer always finds it."""
+        is registered before any effect is applied, so its answer always finds it.
+
+        When the call fails (``CoreCallError``), what it did before failing is applied all the
+        same (answers, appends) and the error is raised once the completions are drained; a
+        failing append completion is recorded as a fault and the others still run.
+        """
         core = self._core
         if core is None:
             raise RuntimeError("the group coordinator core is not installed")
@@ -505,8 +417,13 @@ class GroupCoordinator:
             raise RuntimeError("GroupCoordinator._process is not re-entrant")
         self._in_core = True
         parked: _Parked | None = None
+        failed: CoreCallError | None = None
         try:
-            out = call(core, self.clock_ms())
+            try:
+                out = call(core, self.clock_ms())
+            except CoreCallError as exc:
+                # Effects only (no response, nothing parked); ``out`` is not returned.
+                failed, out = exc, cast("Outcome[R]", exc.outcome)
             if out.response is None and out.parked is not None:
                 future: asyncio.Future[Message] = asyncio.get_running_loop().create_future()
                 parked = _Parked(future, error_response)
@@ -514,10 +431,17 @@ class GroupCoordinator:
             self._apply(core, out)
             while self._ready:
                 token, error = self._ready.popleft()
-                self._apply(core, core.append_completed(token, error, self.clock_ms()))
+                try:
+                    done = core.append_completed(token, error, self.clock_ms())
+                except CoreCallError as exc:
+                    self._fault("append completion", f"completing append {token}", exc)
+                    done = exc.outcome
+                self._apply(core, done)
         finally:
             self._in_core = False
         self._rearm()
+        if failed is not None:
+            raise failed
         return out, parked
 
     def _apply(self, core: GroupCoordinatorCore, out: Outcome[Any]) -> None:
@@ -637,9 +561,11 @@ class GroupCoordinator:
             return
         try:
             self._process(lambda c, now: c.tick(now))
-        except Exception:
-            log.exception("group coordinator timer failed")
-            self._rearm()
+        except CoreCallError as exc:
+            # Kafka's coordinator drops a timer operation that fails and keeps serving: the
+            # timer that raised was consumed, the others stay armed and ``_process`` re-armed
+            # the wake-up for them. The failure is logged and counted, never retried as is.
+            self._fault("timer", "firing due timers", exc)
 
     def _arm_retention(self) -> None:
         if self._stopped:
@@ -653,9 +579,35 @@ class GroupCoordinator:
         self._retention_timer = None
         try:
             self.expire_offsets()
-        except Exception:
-            log.exception("offset expiration failed")
-        self._arm_retention()
+        except CoreCallError as exc:
+            # Expiry is idempotent: the next period tries again (as Kafka's periodic cleanup).
+            self._fault("retention", "expiring offsets", exc)
+        finally:
+            self._arm_retention()
+
+    # -- faults -----------------------------------------------------------------------------
+
+    def _fault(self, where: str, what: str, exc: BaseException) -> None:
+        """A bug (usually the core's: ``CoreCallError``) while the driver was ``what``: count it
+        under ``where`` and log it, with its traceback unless it repeats the last failure logged
+        for ``where``."""
+        count = self._faults[where] = self._faults.get(where, 0) + 1
+        cause = exc.__cause__ if isinstance(exc, CoreCallError) and exc.__cause__ else exc
+        key = f"{type(cause).__name__}: {cause}"
+        if self._last_fault.get(where) == key:
+            log.error(
+                "group coordinator: %s failed again (%s; %s failure %d)", what, key, where, count
+            )
+            return
+        self._last_fault[where] = key
+        log.error(
+            "group coordinator: %s failed (%s failure %d); what the core did before failing "
+            "was applied",
+            what,
+            where,
+            count,
+            exc_info=cause,
+        )
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -663,64 +615,25 @@ class GroupCoordinator:
         core = self._core
         assert core is not None
         core.begin_loading(partition)
-        epoch = self._load_epochs.get(partition, 0) + 1
-        self._load_epochs[partition] = epoch
-        self._failed_loads.discard(partition)
-        self._load_queue.append((partition, epoch))
-        self._idle.clear()
-        self._load_wakeup.set()
+        self._loader.begin(partition)
 
-    async def _load_loop(self) -> None:
-        while not self._stopped:
-            if not self._load_queue:
-                self._idle.set()
-                self._load_wakeup.clear()
-                await self._load_wakeup.wait()
-                continue
-            partition, epoch = self._load_queue.popleft()
-            if self._load_epochs.get(partition) != epoch:
-                continue
-            self._loading_now = partition
-            self._not_loading.clear()
+    def _finish_loading(self, partition: int, state: LoadedState) -> None:
+        """The loader replayed ``partition``: install its groups in the core."""
+        if self._stopped or self._core is None:
+            raise LoadAborted
+        try:
+            self._process(lambda c, now: c.finish_loading(partition, state, now))
+        except CoreCallError:
+            # Half-installed groups must not be served: they are dropped and the partition
+            # stays loading (and failed) like one whose log cannot be read.
             try:
-                await self._load_partition(partition, epoch)
-            except _LoadAborted:
-                pass
-            except Exception as exc:
-                self._failed_loads.add(partition)
-                log.error(
-                    "cannot load %s-%d (%s: %s); its groups answer "
-                    "COORDINATOR_LOAD_IN_PROGRESS until the broker restarts with a readable log",
-                    GROUP_METADATA_TOPIC,
-                    partition,
-                    type(exc).__name__,
-                    exc,
-                )
-            finally:
-                self._loading_now = None
-                self._not_loading.set()
-
-    async def _load_partition(self, partition: int, epoch: int) -> None:
-        tp = LogTopicPartition(GROUP_METADATA_TOPIC, partition)
-        state: LoadedState = {}
-        started = time.monotonic()
-        # A partition never written has no log: nothing to read (and no log is created).
-        if self.replicas.log_manager.get_log(tp, now_ms=self.clock_ms()) is not None:
-            part = self.replicas.get_partition(GROUP_METADATA_TOPIC, partition)
-            log_ = part.log
-            # To the log end, not the high watermark: a leader never truncates its own log,
-            # so everything in it becomes committed once the followers have it — and a new
-            # leader's high watermark may still lag what the previous leader committed.
-            start, end = log_.log_start_offset, log_.log_end_offset
-            if start < end:
-                loop = asyncio.get_running_loop()
-                state = await asyncio.to_thread(
-                    self._replay_in_thread, loop, log_, start, end, partition, epoch
-                )
-        if self._load_epochs.get(partition) != epoch or self._stopped or self._core is None:
-            raise _LoadAborted
-        del self._load_epochs[partition]
-        self._process(lambda c, now: c.finish_loading(partition, state, now))
+                self._process(lambda c, now: c.unload(partition, now))
+            except CoreCallError as again:
+                what = f"dropping the half-loaded {GROUP_METADATA_TOPIC}-{partition}"
+                self._fault("load", what, again)
+            if self._core is not None:
+                self._core.begin_loading(partition)
+            raise
         # Offsets of partitions that no longer exist (a topic deleted while this partition was
         # not loaded here) are dropped now, as a deletion would have dropped them.
         image = self.controller.image
@@ -733,65 +646,11 @@ class GroupCoordinator:
             }
         )
         if stale:
-            self._process(lambda c, now: c.delete_partitions(stale, now))
-        if state:
-            log.info(
-                "loaded %d group(s) from %s-%d in %.3f s",
-                len(state),
-                GROUP_METADATA_TOPIC,
-                partition,
-                time.monotonic() - started,
-            )
-
-    def _replay_in_thread(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        log_: PartitionLog,
-        start: int,
-        end: int,
-        partition: int,
-        epoch: int,
-    ) -> LoadedState:
-        """On a worker thread: ``records.load`` over the partition's records, each chunk read
-        on the event loop."""
-
-        def pairs() -> Iterator[tuple[bytes, bytes | None]]:
-            offset = start
-            while offset < end:
-                if self._stop_loading.is_set() or self._load_epochs.get(partition) != epoch:
-                    raise _LoadAborted
-                future = asyncio.run_coroutine_threadsafe(_read_chunk(log_, offset, end), loop)
-                data = future.result(LOAD_READ_TIMEOUT_S)
-                if not data:
-                    log.warning(
-                        "%s-%d: nothing readable at offset %d below the high watermark %d",
-                        GROUP_METADATA_TOPIC,
-                        partition,
-                        offset,
-                        end,
-                    )
-                    return
-                for batch in iter_batches(data, allow_partial=False):
-                    batch.validate()
-                    offset = max(offset, batch.next_offset)
-                    if batch.is_control:
-                        continue
-                    for record in batch.records():
-                        if record.key is None:
-                            raise RecordFormatError(f"record at offset {record.offset} has no key")
-                        yield record.key, record.value
-
-        return load(pairs())
-
-
-async def _read_chunk(log_: PartitionLog, offset: int, end: int) -> bytes:
-    """Whole batches from ``offset`` below ``end`` (run on the event loop: storage's reads are
-    not thread-safe)."""
-    found = log_.read(offset, LOAD_CHUNK_BYTES, max_offset=end, min_one_batch=True)
-    try:
-        return found.read_bytes()
-    finally:
-        found.release()
+            try:
+                self._process(lambda c, now: c.delete_partitions(stale, now))
+            except CoreCallError as exc:
+                # The partition is served; the stale offsets expire with retention instead.
+                self._fault("load", "dropping the offsets of deleted topics", exc)
 
 
 def _drain_only(core: GroupCoordinatorCore, now_ms: int) -> Outcome[None]:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from broker.group._core import (
+from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE
+from broker.group.context import (
     API_OFFSET_COMMIT,
     API_OFFSET_DELETE,
     API_OFFSET_FETCH,
-    CoreBase,
+    CoreContext,
     map_offset_commit_error,
 )
-from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.records import OffsetAndMetadata, OffsetCommitKey, TopicPartition, encode_record
 from broker.group.state import GroupMetadata, GroupState
@@ -108,8 +108,11 @@ def map_tombstone_error(error: ErrorCode) -> ErrorCode:
     )
 
 
-class OffsetsMixin(CoreBase):
-    """OffsetCommit, OffsetFetch, OffsetDelete and offset retention."""
+class Offsets:
+    """OffsetCommit, OffsetFetch, OffsetDelete, offset retention and deleted partitions."""
+
+    def __init__(self, ctx: CoreContext) -> None:
+        self._ctx = ctx
 
     # -- OffsetCommit -----------------------------------------------------------------------
 
@@ -126,7 +129,9 @@ class OffsetsMixin(CoreBase):
         ``partition_exists`` (optional) marks unknown partitions UNKNOWN_TOPIC_OR_PARTITION, as
         Kafka's handler does before asking the coordinator.
         """
-        return self._run(now_ms, lambda: self._offset_commit(request, version, partition_exists))
+        return self._ctx.run(
+            now_ms, lambda: self._offset_commit(request, version, partition_exists)
+        )
 
     def _offset_commit(
         self, req: OffsetCommitRequest, version: int, partition_exists: PartitionExists | None
@@ -146,7 +151,7 @@ class OffsetsMixin(CoreBase):
                 errors.setdefault(tp, error)
             return commit_response(order, errors)
 
-        status = self._status_error(req.group_id, API_OFFSET_COMMIT)
+        status = self._ctx.status_error(req.group_id, API_OFFSET_COMMIT)
         if status is not None:
             return fail_all(status)
         if partition_exists is not None:
@@ -157,7 +162,7 @@ class OffsetsMixin(CoreBase):
         if not valid:
             return commit_response(order, errors)
 
-        now = self._now_ms
+        now = self._ctx.now_ms
         expire = None
         if version <= 4 and req.retention_time_ms != -1:
             # v2-v4 per-commit retention (old semantics). The sum is kept within int64, the
@@ -176,20 +181,20 @@ class OffsetsMixin(CoreBase):
         generation = req.generation_id_or_member_epoch
         member_id = req.member_id
         instance_id = req.group_instance_id if version >= 7 else None
-        group = self._groups.get(req.group_id)
+        group = self._ctx.groups.get(req.group_id)
         if group is None:
             if generation >= 0:
                 # A generation for a group that does not exist: an old member. Reject.
                 return fail_all(ErrorCode.ILLEGAL_GENERATION)
             # A consumer that manages its own partitions ("simple consumer") commits.
-            group = self._create_group(req.group_id)
+            group = self._ctx.create_group(req.group_id)
         error = self._validate_offset_commit(group, generation, member_id, instance_id)
         if error is not None:
             return fail_all(error)
         if group.state in (_STABLE, _PREPARING):
             # Commits are allowed while the group prepares a rebalance: the member learns of the
             # rebalance from its next heartbeat. A commit also proves the member alive.
-            self._schedule_heartbeat(group, group.members[member_id])
+            self._ctx.schedule_heartbeat(group, group.members[member_id])
         elif group.is_(_COMPLETING):
             # The member has its new generation but no assignment yet.
             return fail_all(ErrorCode.REBALANCE_IN_PROGRESS)
@@ -230,7 +235,7 @@ class OffsetsMixin(CoreBase):
         offsets: dict[TopicPartition, OffsetAndMetadata],
         errors: dict[TopicPartition, ErrorCode],
     ) -> OffsetCommitResponse | ParkKey:
-        limit = self.config.offset_metadata_max_bytes
+        limit = self._ctx.config.offset_metadata_max_bytes
         accepted: dict[TopicPartition, OffsetAndMetadata] = {}
         for tp, offset in offsets.items():
             if java_string_length(offset.metadata) > limit:
@@ -248,22 +253,22 @@ class OffsetsMixin(CoreBase):
         def respond(error: ErrorCode) -> Message:
             return commit_response(order, {**errors, **dict.fromkeys(accepted, error)})
 
-        key = self._park(API_OFFSET_COMMIT, group.group_id, respond)
+        key = self._ctx.park(API_OFFSET_COMMIT, group.group_id, respond)
 
         def on_complete(error: ErrorCode) -> None:
-            alive = self._groups.get(group.group_id) is group and not group.is_(_DEAD)
+            alive = self._ctx.groups.get(group.group_id) is group and not group.is_(_DEAD)
             if error is ErrorCode.NONE:
                 if alive:
                     for tp, offset in accepted.items():
                         group.on_offset_commit_append(tp, offset)
-                self._complete(key, respond(ErrorCode.NONE))
+                self._ctx.complete(key, respond(ErrorCode.NONE))
             else:
                 if alive:
                     for tp, offset in accepted.items():
                         group.fail_pending_offset_write(tp, offset)
-                self._complete(key, respond(map_offset_commit_error(error)))
+                self._ctx.complete(key, respond(map_offset_commit_error(error)))
 
-        self._append(group.group_id, records, on_complete)
+        self._ctx.append(group.group_id, records, on_complete)
         return key
 
     # -- OffsetFetch ------------------------------------------------------------------------
@@ -272,7 +277,7 @@ class OffsetsMixin(CoreBase):
         self, request: OffsetFetchRequest, *, version: int, now_ms: int
     ) -> Outcome[OffsetFetchResponse]:
         """Handle an OffsetFetch: committed offsets, -1 for partitions without one."""
-        return self._run(now_ms, lambda: self._offset_fetch(request, version))
+        return self._ctx.run(now_ms, lambda: self._offset_fetch(request, version))
 
     def _offset_fetch(self, req: OffsetFetchRequest, version: int) -> OffsetFetchResponse:
         requested: list[TopicPartition] | None
@@ -286,14 +291,14 @@ class OffsetsMixin(CoreBase):
                     for p in t.partition_indexes
                 )
             )
-        error = self._status_error(req.group_id, API_OFFSET_FETCH)
+        error = self._ctx.status_error(req.group_id, API_OFFSET_FETCH)
         if error is not None:
             if version >= 2:
                 return OffsetFetchResponse(error_code=error, topics=[])
             return _fetch_response(
                 {tp: (INVALID_OFFSET, -1, "", error) for tp in requested or []}, ErrorCode.NONE
             )
-        group = self._groups.get(req.group_id)
+        group = self._ctx.groups.get(req.group_id)
         require_stable = version >= 7 and req.require_stable
         entries: dict[TopicPartition, tuple[int, int, str, ErrorCode]] = {}
         if group is None or group.is_(_DEAD):
@@ -328,7 +333,7 @@ class OffsetsMixin(CoreBase):
         partition_exists: PartitionExists | None = None,
     ) -> Outcome[OffsetDeleteResponse]:
         """Handle an OffsetDelete (KIP-496); answered once the tombstones are durable."""
-        return self._run(now_ms, lambda: self._offset_delete(request, partition_exists))
+        return self._ctx.run(now_ms, lambda: self._offset_delete(request, partition_exists))
 
     def _offset_delete(
         self, req: OffsetDeleteRequest, partition_exists: PartitionExists | None
@@ -344,10 +349,10 @@ class OffsetsMixin(CoreBase):
                 if not partition_exists(tp.topic, tp.partition):
                     errors[tp] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
         candidates = [tp for tp in order if tp not in errors]
-        status = self._status_error(req.group_id, API_OFFSET_DELETE)
+        status = self._ctx.status_error(req.group_id, API_OFFSET_DELETE)
         if status is not None:
             return _offset_delete_response(status, order, errors)
-        group = self._groups.get(req.group_id)
+        group = self._ctx.groups.get(req.group_id)
         if group is None or group.is_(_DEAD):
             return _offset_delete_response(ErrorCode.GROUP_ID_NOT_FOUND, order, errors)
         if group.is_(_EMPTY):
@@ -363,7 +368,7 @@ class OffsetsMixin(CoreBase):
             return _offset_delete_response(ErrorCode.NON_EMPTY_GROUP, order, errors)
         for tp in eligible:
             errors[tp] = ErrorCode.NONE
-        records = self._cleanup_group(group, lambda g: g.remove_offsets(eligible))
+        records = self.cleanup_group(group, lambda g: g.remove_offsets(eligible))
         if not records:
             return _offset_delete_response(ErrorCode.NONE, order, errors)
 
@@ -372,28 +377,28 @@ class OffsetsMixin(CoreBase):
                 return _offset_delete_response(ErrorCode.NONE, order, errors)
             return _offset_delete_response(error, order, {})
 
-        key = self._park(API_OFFSET_DELETE, group.group_id, respond)
-        self._append(
+        key = self._ctx.park(API_OFFSET_DELETE, group.group_id, respond)
+        self._ctx.append(
             group.group_id,
             records,
-            lambda error: self._complete(key, respond(map_tombstone_error(error))),
+            lambda error: self._ctx.complete(key, respond(map_tombstone_error(error))),
         )
         return key
 
     # -- retention and cleanup --------------------------------------------------------------
 
-    def _cleanup_group(
+    def cleanup_group(
         self, group: GroupMetadata, remove: Callable[[GroupMetadata], Iterable[TopicPartition]]
     ) -> list[tuple[bytes, bytes | None]]:
         """Remove offsets and, if the group is left Empty without offsets, the group (Kafka's
         ``cleanupGroupMetadata``). Returns the tombstones to append."""
-        records = [self._offset_tombstone(group.group_id, tp) for tp in remove(group)]
+        records = [self._ctx.offset_tombstone(group.group_id, tp) for tp in remove(group)]
         if group.is_(_EMPTY) and not group.has_offsets():
-            group.transition_to(_DEAD, self._now_ms)
+            group.transition_to(_DEAD, self._ctx.now_ms)
         if group.is_(_DEAD):
-            self._drop_group(group)
+            self._ctx.drop_group(group)
             if group.generation_id > 0:  # a group that never formed a generation has no record
-                records.append(self._group_tombstone(group.group_id))
+                records.append(self._ctx.group_tombstone(group.group_id))
         return records
 
     def expire_offsets(self, now_ms: int) -> Outcome[None]:
@@ -401,40 +406,40 @@ class OffsetsMixin(CoreBase):
 
         Call it every ``offsets.retention.check.interval.ms``; the outcome carries tombstones.
         """
-        return self._run(now_ms, self._expire_offsets)
+        return self._ctx.run(now_ms, self._expire_offsets)
 
     def _expire_offsets(self) -> None:
-        retention = self.config.offsets_retention_ms
-        now = self._now_ms
-        for group in list(self._groups.values()):
-            records = self._cleanup_group(
+        retention = self._ctx.config.offsets_retention_ms
+        now = self._ctx.now_ms
+        for group in list(self._ctx.groups.values()):
+            records = self.cleanup_group(
                 group, lambda g: list(g.remove_expired_offsets(now, retention))
             )
             if records:
-                self._append(group.group_id, records)
+                self._ctx.append(group.group_id, records)
 
     def delete_partitions(self, partitions: Iterable[TopicPartition], now_ms: int) -> Outcome[None]:
         """Topic partitions were deleted: drop every group's offsets for them (with tombstones)."""
         tps = list(partitions)
 
         def run() -> None:
-            for group in list(self._groups.values()):
-                records = self._cleanup_group(group, lambda g: g.remove_offsets(tps))
+            for group in list(self._ctx.groups.values()):
+                records = self.cleanup_group(group, lambda g: g.remove_offsets(tps))
                 if records:
-                    self._append(group.group_id, records)
+                    self._ctx.append(group.group_id, records)
 
-        return self._run(now_ms, run)
+        return self._ctx.run(now_ms, run)
 
     # -- lag support ------------------------------------------------------------------------
 
     def committed_offsets(self, group_id: str) -> dict[TopicPartition, OffsetAndMetadata]:
         """A group's durable committed offsets (empty if none); lag = log end offset - these."""
-        group = self._groups.get(group_id)
+        group = self._ctx.groups.get(group_id)
         return dict(group.offsets) if group is not None else {}
 
     def all_committed_offsets(self) -> Iterator[tuple[str, TopicPartition, OffsetAndMetadata]]:
         """Every (group id, partition, committed offset) this coordinator holds."""
-        for group in list(self._groups.values()):
+        for group in list(self._ctx.groups.values()):
             for tp, offset in list(group.offsets.items()):
                 yield group.group_id, tp, offset
 

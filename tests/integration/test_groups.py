@@ -345,7 +345,7 @@ async def test_group_placement_follows_kafka(broker: Broker) -> None:
 async def test_loading_reads_the_log_in_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import broker.group.driver as driver
+    import broker.group.loader as loader
 
     async with Broker.embedded(tmp_path, **NO_DELAY) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
@@ -353,7 +353,7 @@ async def test_loading_reads_the_log_in_chunks(
         for p in range(40):  # one batch per commit
             assert await commit(client, "chunky", {("many", p): p + 1}) == {("many", p): 0}
         await client.close()
-    monkeypatch.setattr(driver, "LOAD_CHUNK_BYTES", 300)  # a handful of batches per read
+    monkeypatch.setattr(loader, "LOAD_CHUNK_BYTES", 300)  # a handful of batches per read
     async with Broker.embedded(tmp_path, **NO_DELAY) as broker:
         assert broker.group_coordinator is not None
         await broker.group_coordinator.wait_loaded(20)

@@ -364,7 +364,7 @@ class Sim:
         if h.answered_twice:
             self.fail(f"answered twice: {h.answered_twice}")
         group = core.group(GROUP)
-        timers = set(core._timers.keys())
+        timers = set(core.timer_keys())
         if group is not None:
             members = group.members
             # At most one leader, and it is a member.

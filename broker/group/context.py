@@ -1,15 +1,17 @@
-"""Shared machinery of the coordinator core: groups, partitions, timers, parking, appends, effects.
+"""The state the parts of the coordinator core share, and the primitives they act through.
 
-The public class is ``broker.group.coordinator.GroupCoordinatorCore``; this base holds what its
-parts (membership, offsets, admin) share. Every public method runs between ``_begin`` and
-``_finish``: effects (completions, appends, timer changes) accumulate in ``self._fx`` and leave
-as one ``Outcome``.
+``CoreContext`` holds the groups table, the config, the timer table, the owned and loading
+``__consumer_offsets`` partitions, the parked requests and the appends awaiting completion. Every
+part of ``GroupCoordinatorCore`` (joins, syncs, heartbeats, leaves, rebalances, offsets, admin,
+loading) holds a reference to the one context of its coordinator and changes state only through
+it. Every public call runs inside ``run``: effects (completions, appends, timer changes)
+accumulate in the context and leave as one ``Outcome``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
@@ -32,7 +34,7 @@ from broker.group.records import (
     encode_record,
     partition_for_group,
 )
-from broker.group.state import GroupMetadata, GroupState, MemberMetadata
+from broker.group.state import GroupMetadata, MemberMetadata
 from broker.group.timers import TimerKey, TimerKind, TimerTable
 from protocol.errors import ErrorCode
 from protocol.messages import Message
@@ -125,44 +127,84 @@ class _PendingAppend:
     on_complete: Callable[[ErrorCode], None]
 
 
-class CoreBase:
-    """State and helpers shared by the parts of ``GroupCoordinatorCore`` (not public)."""
+class CoreCallError(Exception):
+    """A call into the core raised (a bug of the core; the original exception is the cause).
+
+    ``outcome`` holds the effects the call produced before it failed: answers to parked
+    requests, appends (whose completions the core awaits) and timer changes. The core's state
+    already reflects them, so the driver applies them as it would a normal outcome; only the
+    failed step is lost.
+    """
+
+    def __init__(self, outcome: Outcome[None]) -> None:
+        super().__init__("a call into the group coordinator core failed")
+        self.outcome = outcome
+
+
+def _no_timer_handler(key: TimerKey) -> None:
+    raise RuntimeError(f"no part of the core handles timer {key}")
+
+
+class CoreContext:
+    """What the parts of one ``GroupCoordinatorCore`` share (not public).
+
+    The coordinator builds one context and hands it to each part; ``on_timer`` is the part that
+    handles expired timers (the rebalancer), set when the core is composed.
+    """
 
     def __init__(
         self,
-        config: GroupConfig | None = None,
+        config: GroupConfig,
         *,
-        new_member_id: Callable[[str], str] = default_member_id,
-        owned_partitions: Iterable[int] | None = None,
+        new_member_id: Callable[[str], str],
+        owned_partitions: Iterable[int] | None,
     ) -> None:
-        self.config = config if config is not None else GroupConfig()
-        self._new_member_id = new_member_id
-        self._groups: dict[str, GroupMetadata] = {}
-        self._timers = TimerTable()
-        n = self.config.offsets_topic_num_partitions
-        self._owned: set[int] = set(range(n)) if owned_partitions is None else set(owned_partitions)
-        self._loading: set[int] = set()
+        self.config = config
+        self.new_member_id = new_member_id
+        #: The groups table: every group this coordinator holds, by id.
+        self.groups: dict[str, GroupMetadata] = {}
+        self.timers = TimerTable()
+        n = config.offsets_topic_num_partitions
+        #: Partitions of ``__consumer_offsets`` served (loaded) and being loaded.
+        self.owned: set[int] = set(range(n)) if owned_partitions is None else set(owned_partitions)
+        self.loading: set[int] = set()
+        #: Called for every timer that fires, with ``now_ms`` at its deadline.
+        self.on_timer: Callable[[TimerKey], None] = _no_timer_handler
+        #: The time of the current call (or of the timer firing): every part reads it here.
+        self.now_ms = 0
         self._open_parks: dict[ParkKey, Callable[[ErrorCode], Message]] = {}
         self._parks_by_group: dict[str, set[ParkKey]] = {}
         self._pending_appends: dict[int, _PendingAppend] = {}
         self._next_park_id = 0
         self._next_token = 0
         self._fx: _Effects | None = None
-        self._now_ms = 0
 
     # -- call framing -----------------------------------------------------------------------
 
-    def _begin(self, now_ms: int) -> None:
+    def run(self, now_ms: int, fn: Callable[[], R | ParkKey | None]) -> Outcome[R]:
+        """Run one public call: fire due timers, ``fn``, fire timers it made due, collect.
+
+        A call that raises raises ``CoreCallError`` with the effects produced before the failure.
+        """
         if self._fx is not None:
             raise RuntimeError("GroupCoordinatorCore is not re-entrant")
         self._fx = _Effects()
-        self._now_ms = now_ms
-        self._fire_due_timers()
+        self.now_ms = now_ms
+        try:
+            self._fire_due_timers()
+            return self._finish(fn())
+        except Exception as exc:
+            fx = self._effects
+            done: Outcome[None] = Outcome(
+                completions=fx.completions, appends=fx.appends, timers=fx.timers
+            )
+            raise CoreCallError(done) from exc
+        finally:
+            self._fx = None
 
     def _finish(self, result: R | ParkKey | None) -> Outcome[R]:
         self._fire_due_timers()
         fx = self._effects
-        self._fx = None
         out: Outcome[R] = Outcome(completions=fx.completions, appends=fx.appends, timers=fx.timers)
         if isinstance(result, ParkKey):
             for i, c in enumerate(fx.completions):
@@ -176,14 +218,6 @@ class CoreBase:
             out.response = result
         return out
 
-    def _run(self, now_ms: int, fn: Callable[[], R | ParkKey | None]) -> Outcome[R]:
-        """Run one public call: fire due timers, ``fn``, fire timers it made due, collect."""
-        self._begin(now_ms)
-        try:
-            return self._finish(fn())
-        finally:
-            self._fx = None
-
     @property
     def _effects(self) -> _Effects:
         fx = self._fx
@@ -193,43 +227,41 @@ class CoreBase:
 
     # -- timers -----------------------------------------------------------------------------
 
-    def _set_timer(self, key: TimerKey, delay_ms: int) -> None:
-        deadline = self._now_ms + max(delay_ms, 0)
-        self._timers.set(key, deadline)
+    def set_timer(self, key: TimerKey, delay_ms: int) -> None:
+        deadline = self.now_ms + max(delay_ms, 0)
+        self.timers.set(key, deadline)
         self._effects.timers.append(TimerSet(key, deadline))
 
-    def _cancel_timer(self, key: TimerKey) -> None:
-        if self._timers.cancel(key):
+    def cancel_timer(self, key: TimerKey) -> None:
+        if self.timers.cancel(key):
             self._effects.timers.append(TimerCancel(key))
 
     def _fire_due_timers(self) -> None:
         """Fire every timer due by now, each at its own deadline (event time).
 
-        While a timer fires, ``_now_ms`` is its deadline, so what it arms and stamps does not
+        While a timer fires, ``now_ms`` is its deadline, so what it arms and stamps does not
         depend on how late the driver ticked: the core behaves as if every timer fired on time.
         """
-        call_now = self._now_ms
+        call_now = self.now_ms
         event_now = None
         try:
             for _ in range(MAX_TIMER_ROUNDS):
-                due = self._timers.due(call_now)
+                due = self.timers.due(call_now)
                 if not due:
                     return
                 for key, token, deadline in due:
-                    if self._timers.take(key, token):
+                    if self.timers.take(key, token):
                         event_now = deadline if event_now is None else max(event_now, deadline)
-                        self._now_ms = event_now
-                        self._on_timer(key)
+                        self.now_ms = event_now
+                        self.on_timer(key)
         finally:
-            self._now_ms = call_now
+            self.now_ms = call_now
 
-    def _on_timer(self, key: TimerKey) -> None:
-        raise NotImplementedError
-
-    def _heartbeat_key(self, group: GroupMetadata, member_id: str) -> TimerKey:
+    @staticmethod
+    def heartbeat_key(group: GroupMetadata, member_id: str) -> TimerKey:
         return TimerKey(TimerKind.HEARTBEAT, group.group_id, member_id)
 
-    def _schedule_heartbeat(
+    def schedule_heartbeat(
         self, group: GroupMetadata, member: MemberMetadata, timeout_ms: int | None = None
     ) -> None:
         """Kafka's ``completeAndScheduleNextExpiration``: restart the member's session.
@@ -237,15 +269,15 @@ class CoreBase:
         A member with a parked join or sync (and not new) needs no heartbeat: Kafka's delayed
         heartbeat completes at once, so no deadline runs until the member is answered.
         """
-        key = self._heartbeat_key(group, member.member_id)
+        key = self.heartbeat_key(group, member.member_id)
         if member.heartbeat_implied:
-            self._cancel_timer(key)
+            self.cancel_timer(key)
         else:
-            self._set_timer(key, member.session_timeout_ms if timeout_ms is None else timeout_ms)
+            self.set_timer(key, member.session_timeout_ms if timeout_ms is None else timeout_ms)
 
     # -- parking ----------------------------------------------------------------------------
 
-    def _park(
+    def park(
         self, api_key: int, group_id: str, error_response: Callable[[ErrorCode], Message]
     ) -> ParkKey:
         self._next_park_id += 1
@@ -254,7 +286,7 @@ class CoreBase:
         self._parks_by_group.setdefault(group_id, set()).add(key)
         return key
 
-    def _complete(self, key: ParkKey, response: Message) -> None:
+    def complete(self, key: ParkKey, response: Message) -> None:
         """Answer a parked request (once: later answers to the same key are dropped)."""
         if self._open_parks.pop(key, None) is not None:
             parks = self._parks_by_group[key.group_id]
@@ -263,10 +295,10 @@ class CoreBase:
                 del self._parks_by_group[key.group_id]
             self._effects.completions.append(Completion(key, response))
 
-    def _complete_with_error(self, key: ParkKey, error: ErrorCode) -> None:
+    def complete_with_error(self, key: ParkKey, error: ErrorCode) -> None:
         builder = self._open_parks.get(key)
         if builder is not None:
-            self._complete(key, builder(error))
+            self.complete(key, builder(error))
 
     def open_parks(self, group_id: str | None = None) -> list[ParkKey]:
         """Every parked request not yet answered (of one group, if ``group_id`` is given)."""
@@ -280,7 +312,7 @@ class CoreBase:
         """The ``__consumer_offsets`` partition of ``group_id``."""
         return partition_for_group(group_id, self.config.offsets_topic_num_partitions)
 
-    def _append(
+    def append(
         self,
         group_id: str,
         records: list[tuple[bytes, bytes | None]],
@@ -292,6 +324,19 @@ class CoreBase:
         self._effects.appends.append(Append(token, partition, group_id, tuple(records)))
         if on_complete is not None:
             self._pending_appends[token] = _PendingAppend(group_id, partition, on_complete)
+
+    def append_completed(self, token: int, error: ErrorCode) -> None:
+        """Run what waits on append ``token`` (nothing for an unknown token)."""
+        pending = self._pending_appends.pop(token, None)
+        if pending is not None:
+            pending.on_complete(error)
+
+    def fail_appends(self, partition: int, error: ErrorCode) -> None:
+        """Every append awaiting completion on ``partition`` fails with ``error``."""
+        for token, pending in list(self._pending_appends.items()):
+            if pending.partition == partition:
+                del self._pending_appends[token]
+                pending.on_complete(error)
 
     def _group_metadata_record(
         self, group: GroupMetadata, assignment: dict[str, bytes]
@@ -319,7 +364,7 @@ class CoreBase:
         )
         return encode_record(GroupMetadataKey(group.group_id), value)
 
-    def _store_group(
+    def store_group(
         self,
         group: GroupMetadata,
         assignment: dict[str, bytes],
@@ -334,64 +379,40 @@ class CoreBase:
             def callback(error: ErrorCode) -> None:
                 done(map_store_group_error(error))
 
-        self._append(group.group_id, [record], callback)
+        self.append(group.group_id, [record], callback)
 
     @staticmethod
-    def _offset_tombstone(group_id: str, tp: TopicPartition) -> tuple[bytes, bytes | None]:
+    def offset_tombstone(group_id: str, tp: TopicPartition) -> tuple[bytes, bytes | None]:
         return encode_record(OffsetCommitKey(group_id, tp.topic, tp.partition), None)
 
     @staticmethod
-    def _group_tombstone(group_id: str) -> tuple[bytes, bytes | None]:
+    def group_tombstone(group_id: str) -> tuple[bytes, bytes | None]:
         return encode_record(GroupMetadataKey(group_id), None)
 
     # -- groups -----------------------------------------------------------------------------
 
-    def _status_error(self, group_id: str, api_key: int) -> ErrorCode | None:
+    def status_error(self, group_id: str, api_key: int) -> ErrorCode | None:
         """Kafka's ``validateGroupStatus``: group id, loading, ownership."""
         if not group_id and api_key not in EMPTY_GROUP_ID_ALLOWED:
             return ErrorCode.INVALID_GROUP_ID
         partition = self.partition_for(group_id)
-        if partition in self._loading:
+        if partition in self.loading:
             return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
-        if partition not in self._owned:
+        if partition not in self.owned:
             return ErrorCode.NOT_COORDINATOR
         return None
 
-    def _create_group(self, group_id: str) -> GroupMetadata:
-        group = GroupMetadata(group_id, state_timestamp_ms=self._now_ms)
-        self._groups[group_id] = group
+    def create_group(self, group_id: str) -> GroupMetadata:
+        group = GroupMetadata(group_id, state_timestamp_ms=self.now_ms)
+        self.groups[group_id] = group
         return group
 
-    def _drop_group(self, group: GroupMetadata) -> None:
+    def drop_group(self, group: GroupMetadata) -> None:
         """Forget a Dead group: its timers stop and its parked requests are answered."""
-        if self._groups.get(group.group_id) is group:
-            del self._groups[group.group_id]
-        for key in self._timers.keys(group.group_id):
-            self._cancel_timer(key)
+        if self.groups.get(group.group_id) is group:
+            del self.groups[group.group_id]
+        for key in self.timers.keys(group.group_id):
+            self.cancel_timer(key)
         for park in self.open_parks(group.group_id):
-            if self._is_membership_park(park):
-                self._complete_with_error(park, ErrorCode.COORDINATOR_NOT_AVAILABLE)
-
-    @staticmethod
-    def _is_membership_park(key: ParkKey) -> bool:
-        return key.api_key in (API_JOIN_GROUP, API_SYNC_GROUP)
-
-    def group(self, group_id: str) -> GroupMetadata | None:
-        """The group's current state (read it; change it only through the core's methods)."""
-        return self._groups.get(group_id)
-
-    def groups(self) -> Iterator[GroupMetadata]:
-        """Every group this coordinator holds."""
-        return iter(list(self._groups.values()))
-
-    def next_deadline_ms(self) -> int | None:
-        """When ``tick`` next has work, or None when no timer is armed."""
-        return self._timers.next_deadline_ms()
-
-    @property
-    def loading(self) -> bool:
-        """Some owned partition is still loading."""
-        return bool(self._loading)
-
-    def _is_dead(self, group: GroupMetadata) -> bool:
-        return group.state is GroupState.DEAD
+            if park.api_key in (API_JOIN_GROUP, API_SYNC_GROUP):
+                self.complete_with_error(park, ErrorCode.COORDINATOR_NOT_AVAILABLE)
