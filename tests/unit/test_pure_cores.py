@@ -53,6 +53,7 @@ PURE_CORES = (
     "broker.replication.isr",
     "broker.replication.producer_state",
     "broker.group.coordinator",
+    "broker.group.context",
 )
 
 
