@@ -6,12 +6,13 @@ returns), apply to the image, then ``publish(image, delta)`` so the broker react
 deletes logs, updates configs). Changes are serialised by one lock; readers use ``image``, which
 is replaced atomically.
 
-In a cluster (a ``RaftMetadataLog``), every broker has a ``Controller``; the one on the Raft
-leader is the *active* controller. ``append`` there returns on quorum commit, and every broker
-applies committed batches through the log's listener (``_apply_records``). A change asked of a
-broker that is not the active controller is forwarded to it (``router``, see ``quorum.py``).
-The active controller also runs the brokers' lifecycle: registration, heartbeats, fencing after
-``broker.session.timeout.ms``, controlled shutdown, leader elections (``placement.py``).
+Every broker has a ``Controller``; the one on the Raft leader is the *active* controller (a
+single node is a quorum of one, so its controller is always the active one). ``append`` there
+returns on quorum commit, and every broker applies committed batches through the log's listener
+(``_apply_records``). A change asked of a broker that is not the active controller is forwarded
+to it (``router``, see ``quorum.py``). The active controller also runs the brokers' lifecycle:
+registration, heartbeats, fencing after ``broker.session.timeout.ms``, controlled shutdown,
+leader elections (``placement.py``).
 
 The validation helpers at the top are pure and reused by handlers.
 """
@@ -39,7 +40,6 @@ from broker.metadata.image import (
     delta_between,
 )
 from broker.metadata.log import MetadataLog
-from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.placement import (
     PlacementError,
     assign_replicas,
@@ -48,7 +48,6 @@ from broker.metadata.placement import (
     preferred_leader_changes,
 )
 from broker.metadata.placement import alter_partition as plan_alter_partition
-from broker.metadata.raft_log import RaftMetadataLog
 from broker.metadata.records import (
     BrokerRegistrationChangeRecord,
     ConfigRecord,
@@ -222,7 +221,6 @@ class Controller:
         *,
         publish: Publisher | None = None,
     ) -> None:
-        self._log = log
         self._image = image
         self.config = config
         self.node_id = config.node_id
@@ -234,9 +232,8 @@ class Controller:
         self._defaults_cache: (
             tuple[Mapping[str, str], Mapping[str, str], dict[str, ResolvedConfig]] | None
         ) = None
-        self._raft = log if isinstance(log, RaftMetadataLog | ObserverMetadataLog) else None
-        if self._raft is not None:
-            self._raft.set_listeners(self._apply_records, self._install_image)
+        self._raft = log
+        log.set_listeners(self._apply_records, self._install_image)
         #: Where changes go when this broker is not the active controller (set in a cluster).
         self.router: Router | None = None
         # -- the active controller's view of the brokers' sessions (monotonic seconds) --
@@ -253,24 +250,22 @@ class Controller:
     @property
     def controller_id(self) -> int:
         """The active controller's node id (-1 while there is none)."""
-        if self._raft is None:
-            return self.node_id
         leader = self._raft.leader_id
         return -1 if leader is None else leader
 
     @property
-    def quorum_log(self) -> RaftMetadataLog | None:
+    def quorum_log(self) -> MetadataLog | None:
         """The Raft-replicated metadata log when this node is a voter."""
-        return self._raft if isinstance(self._raft, RaftMetadataLog) else None
+        return self._raft if self._raft.is_voter else None
 
     @property
     def is_active(self) -> bool:
         """Whether this broker is the active controller."""
-        return self._raft is None or self._raft.is_active
+        return self._raft.is_active
 
     def _remote(self) -> Router | None:
         """The router when changes must go to another broker, else None."""
-        if self._raft is None or self.router is None or self._raft.is_active:
+        if self.router is None or self._raft.is_active:
             return None
         return self.router
 
@@ -337,17 +332,7 @@ class Controller:
         scratch = MetadataDelta(self._image)
         for i, record in enumerate(records):
             scratch.replay(self._image.offset + 1 + i, record)
-        if self._raft is not None:
-            await self._raft.append(records)  # applied through _apply_records on commit
-            return self._image
-        base = await self._log.append(records)
-        delta = MetadataDelta(self._image)
-        for i, record in enumerate(records):
-            delta.replay(base + i, record)
-        self._image = delta.build()
-        if self._publish is not None:
-            self._publish(self._image, delta)
-        self._moved()
+        await self._raft.append(records)  # applied through _apply_records on commit
         return self._image
 
     async def _serialised(self, change: Coroutine[Any, Any, T]) -> T:
@@ -1021,8 +1006,6 @@ class Controller:
     async def control_tick(self) -> None:
         """The active controller's periodic duties: fence brokers whose session expired,
         elect leaders where one is missing, move leadership to preferred replicas."""
-        if self._raft is None:
-            return
         if not self._raft.is_active:
             self._was_active = False
             return
@@ -1035,7 +1018,7 @@ class Controller:
         await self._serialised(self._control_tick(now))
 
     async def _control_tick(self, now: float) -> None:
-        if not self._raft or not self._raft.ready_to_propose():
+        if not self._raft.ready_to_propose():
             return
         session_s = self.config.broker_session_timeout_ms / 1000
         expired = [
