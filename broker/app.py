@@ -43,8 +43,9 @@ from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_p
 from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.quorum import BrokerLifecycle, ControlLoop, QuorumRouter, handle_rpc
 from broker.metadata.raft_log import RAFT_DIR, RaftMetadataLog
+from broker.metadata.records import MAX_BATCH_BYTES
 from broker.metadata.topic_configs import log_config_for
-from broker.raft.core import RaftConfig
+from broker.raft.core import DEFAULT_MAX_ENTRY_BYTES, RaftConfig
 from broker.raft.tcp import ControllerEndpoint
 from broker.raft.transport import NoPeers, Transport
 from broker.replication.manager import ReplicaManager
@@ -392,7 +393,11 @@ class Broker:
         """A single node's metadata log: a quorum of one, without a controller port. A data
         directory written by the file metadata log is imported first (once)."""
         import_file_log(config.metadata_dir, config.metadata_dir / RAFT_DIR)
-        return _raft_log(config, frozenset({config.node_id}), NoPeers())
+        # No peer receives its entries, so one may be as large as a metadata batch may be
+        # (a topic with very many partitions), as it could before single nodes ran Raft.
+        return _raft_log(
+            config, frozenset({config.node_id}), NoPeers(), max_entry_bytes=MAX_BATCH_BYTES
+        )
 
     async def _catch_up(self, metadata_log: MetadataLog) -> MetadataImage:
         """The image to start from (an observer first fetches it from the quorum)."""
@@ -547,7 +552,11 @@ class Broker:
 
 
 def _raft_log(
-    config: BrokerConfig, voters: frozenset[int], transport: Transport
+    config: BrokerConfig,
+    voters: frozenset[int],
+    transport: Transport,
+    *,
+    max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
 ) -> RaftMetadataLog:
     election_ms = config.controller_quorum_election_timeout_ms
     raft_config = RaftConfig(
@@ -555,6 +564,7 @@ def _raft_log(
         voters=voters,
         election_timeout_ms=election_ms,
         heartbeat_interval_ms=max(1, election_ms // 10),
+        max_entry_bytes=max_entry_bytes,
     )
     return RaftMetadataLog(
         config.metadata_dir,
