@@ -67,6 +67,9 @@ READY_POLL_S: Final = 0.01
 #: How often the only voter checks, while it starts, whether it elected itself: finer than
 #: ``READY_POLL_S``, the broker's start-up waits on it.
 ELECTION_POLL_S: Final = 0.001
+#: The only voter's clock: it elects itself at its first tick (at start) and then has nobody to
+#: heartbeat or to count, so its ticks only cost an idle wake-up (proposals wake it anyway).
+LONE_TICK_INTERVAL_MS: Final = 1000
 
 
 class _Preloaded:
@@ -159,7 +162,9 @@ class RaftMetadataLog:
             _Preloaded(storage, state, lone=self._lone),
             transport,
             rng=rng,
-            tick_interval_ms=max(5, min(50, config.heartbeat_interval_ms // 2)),
+            tick_interval_ms=LONE_TICK_INTERVAL_MS
+            if self._lone
+            else max(5, min(50, config.heartbeat_interval_ms // 2)),
             on_apply=self._on_apply,
             on_snapshot=self._on_snapshot,
         )
