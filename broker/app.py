@@ -1,12 +1,12 @@
 """``Broker``: one Samsa broker — storage, metadata, replication, handlers and the listener.
 
 Start-up order: lock the data directories (``meta.properties`` gives the cluster id), open the
-logs (recovering them after an unclean stop), replay the metadata log into an image, reconcile
-logs with it, start the flusher, listen, then start the group coordinator (creating
-``__consumer_offsets`` if missing; its partitions load in the background), so that a broker
-that cannot listen creates nothing. Stopping reverses it: the group
-coordinator answers its parked requests, stop listening, snapshot producer state, flush, write
-checkpoints and the clean-shutdown marker.
+logs (recovering them after an unclean stop), open the metadata log (a Raft voter's, a single
+node being a quorum of one, or an observer's) and take its image, reconcile logs with it, start
+the flusher, listen, then start the group coordinator (creating ``__consumer_offsets`` if
+missing; its partitions load in the background), so that a broker that cannot listen creates
+nothing. Stopping reverses it: the group coordinator answers its parked requests, stop
+listening, snapshot producer state, flush, write checkpoints and the clean-shutdown marker.
 
 Embedded use::
 
@@ -36,16 +36,19 @@ from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
 from broker.metadata.controller import Controller
+from broker.metadata.file_log_import import import_file_log
 from broker.metadata.forwarding import ForwardingController
-from broker.metadata.image import MetadataDelta, MetadataImage
-from broker.metadata.log import FileMetadataLog
+from broker.metadata.image import MetadataImage
+from broker.metadata.log import MetadataLog
 from broker.metadata.meta_properties import cluster_id_for_voters, ensure_meta_properties
 from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.quorum import BrokerLifecycle, ControlLoop, QuorumRouter, handle_rpc
-from broker.metadata.raft_log import RaftMetadataLog
+from broker.metadata.raft_log import RAFT_DIR, RaftMetadataLog
+from broker.metadata.records import MAX_BATCH_BYTES
 from broker.metadata.topic_configs import log_config_for
-from broker.raft.core import RaftConfig
+from broker.raft.core import DEFAULT_MAX_ENTRY_BYTES, RaftConfig
 from broker.raft.tcp import ControllerEndpoint
+from broker.raft.transport import NoPeers, Transport
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
 from broker.server.server import KafkaServer
@@ -97,7 +100,7 @@ class Broker:
         self.cluster_id = ""
         self.log_manager: LogManager | None = None
         self.flusher: LogFlusher | None = None
-        self.metadata_log: FileMetadataLog | RaftMetadataLog | ObserverMetadataLog | None = None
+        self.metadata_log: MetadataLog | None = None
         self.controller_endpoint: ControllerEndpoint | None = None
         self.control_loop: ControlLoop | None = None
         self.lifecycle: BrokerLifecycle | None = None
@@ -203,20 +206,18 @@ class Broker:
             log_manager.startup(now_ms=now_ms)
         except KafkaError as exc:
             raise BrokerStartError(str(exc)) from exc
-        metadata_log: FileMetadataLog | RaftMetadataLog | ObserverMetadataLog
+        metadata_log: MetadataLog
         try:
             if voters and config.is_controller:
                 metadata_log = self._open_raft_log(config, voters)
-                image = metadata_log.initial_image()
             elif voters:
                 metadata_log = await self._open_observer(config, voters)
-                image = metadata_log.initial_image()
             else:
-                metadata_log = FileMetadataLog.open(config.metadata_dir)
-                image = _replay(metadata_log)
+                metadata_log = self._open_single_voter_log(config)
+            self.metadata_log = metadata_log
+            image = await self._catch_up(metadata_log)
         except (OSError, RuntimeError, KafkaError, ValueError) as exc:
             raise BrokerStartError(str(exc)) from exc
-        self.metadata_log = metadata_log
         if not metadata_log.existed and log_manager.partitions():
             raise BrokerStartError(
                 f"the metadata log in {config.metadata_dir} is missing or empty, but "
@@ -254,14 +255,12 @@ class Broker:
         replicas.start_replication()
         # -- end replication --
         await flusher.start()
-        if endpoint is not None and isinstance(metadata_log, RaftMetadataLog | ObserverMetadataLog):
-            if isinstance(metadata_log, RaftMetadataLog):
-                endpoint.sink = metadata_log.node
-                endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
-                await endpoint.start()
-                self.control_loop = ControlLoop(controller, config)
-                self.control_loop.start()
-            await metadata_log.start()
+        if endpoint is not None and metadata_log.is_voter:
+            endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
+            await endpoint.start()
+            self.control_loop = ControlLoop(controller, config)
+            self.control_loop.start()
+        await metadata_log.start()  # a quorum of one leads once this returns
         if not config.is_broker:
             return  # a dedicated controller: no client listener, no groups, no partitions
         table = build_dispatch_table()
@@ -365,13 +364,11 @@ class Broker:
                 self.log_manager.shutdown()
             except LogStorageError as exc:
                 log.error("log shutdown failed: %s", exc)
-        if isinstance(self.metadata_log, RaftMetadataLog | ObserverMetadataLog):
+        if self.metadata_log is not None:
             await self.metadata_log.close_async()
         if self.controller_endpoint is not None:
             await self.controller_endpoint.stop()
             self.controller_endpoint = None
-        if self.metadata_log is not None:
-            self.metadata_log.close()
         self.server = None
         self.services = None
         self.group_coordinator = None
@@ -389,37 +386,39 @@ class Broker:
         port = config.controller_port if config.controller_port is not None else voter_port
         endpoint = ControllerEndpoint(config.node_id, host, port, voters)
         self.controller_endpoint = endpoint
-        election_ms = config.controller_quorum_election_timeout_ms
-        raft_config = RaftConfig(
-            node_id=config.node_id,
-            voters=frozenset(voters),
-            election_timeout_ms=election_ms,
-            heartbeat_interval_ms=max(1, election_ms // 10),
+        raft_log = _raft_log(config, frozenset(voters), endpoint.transport())
+        endpoint.sink = raft_log.node  # delivers once the endpoint listens and the node runs
+        return raft_log
+
+    def _open_single_voter_log(self, config: BrokerConfig) -> RaftMetadataLog:
+        """A single node's metadata log: a quorum of one, without a controller port. A data
+        directory written by the file metadata log is imported first (once)."""
+        import_file_log(config.metadata_dir, config.metadata_dir / RAFT_DIR)
+        # No peer receives its entries, so one may be as large as a metadata batch may be
+        # (a topic with very many partitions), as it could before single nodes ran Raft.
+        return _raft_log(
+            config, frozenset({config.node_id}), NoPeers(), max_entry_bytes=MAX_BATCH_BYTES
         )
-        return RaftMetadataLog(
-            config.metadata_dir,
-            raft_config,
-            endpoint.transport(),
-            snapshot_bytes=config.metadata_log_max_record_bytes_between_snapshots,
-        )
+
+    async def _catch_up(self, metadata_log: MetadataLog) -> MetadataImage:
+        """The image to start from (an observer first fetches it from the quorum)."""
+        try:
+            return await metadata_log.catch_up(OBSERVER_CATCH_UP_TIMEOUT_S)
+        except TimeoutError:
+            raise BrokerStartError(
+                f"no active controller among controller.quorum.voters "
+                f"({self.config.controller_quorum_voters}) answered within "
+                f"{OBSERVER_CATCH_UP_TIMEOUT_S:.0f} s"
+            ) from None
 
     async def _open_observer(
         self, config: BrokerConfig, voters: dict[int, tuple[str, int]]
     ) -> ObserverMetadataLog:
-        """The metadata log of a broker that is not a voter, caught up with the quorum."""
+        """The metadata log of a broker that is not a voter (``_catch_up`` fills it)."""
         endpoint = ControllerEndpoint(config.node_id, config.host, 0, voters)
         self.controller_endpoint = endpoint
         await endpoint.start(listen=False)
-        observer = ObserverMetadataLog(config.node_id, list(voters), endpoint)
-        try:
-            await observer.catch_up(OBSERVER_CATCH_UP_TIMEOUT_S)
-        except TimeoutError:
-            raise BrokerStartError(
-                f"no active controller among controller.quorum.voters "
-                f"({config.controller_quorum_voters}) answered within "
-                f"{OBSERVER_CATCH_UP_TIMEOUT_S:.0f} s"
-            ) from None
-        return observer
+        return ObserverMetadataLog(config.node_id, list(voters), endpoint)
 
     async def wait_stopped(self) -> None:
         """Return once ``stop()`` completed."""
@@ -552,14 +551,25 @@ class Broker:
                 log.error("the broker thread did not stop within %s s", THREAD_STOP_TIMEOUT_S)
 
 
-def _replay(metadata_log: FileMetadataLog) -> MetadataImage:
-    """The image after every committed metadata record."""
-    delta = MetadataDelta(MetadataImage.empty())
-    count = 0
-    for base, records in metadata_log.committed():
-        for i, record in enumerate(records):
-            delta.replay(base + i, record)
-            count += 1
-    image = delta.build()
-    log.debug("replayed %d metadata records (offset %d)", count, image.offset)
-    return image
+
+def _raft_log(
+    config: BrokerConfig,
+    voters: frozenset[int],
+    transport: Transport,
+    *,
+    max_entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES,
+) -> RaftMetadataLog:
+    election_ms = config.controller_quorum_election_timeout_ms
+    raft_config = RaftConfig(
+        node_id=config.node_id,
+        voters=voters,
+        election_timeout_ms=election_ms,
+        heartbeat_interval_ms=max(1, election_ms // 10),
+        max_entry_bytes=max_entry_bytes,
+    )
+    return RaftMetadataLog(
+        config.metadata_dir,
+        raft_config,
+        transport,
+        snapshot_bytes=config.metadata_log_max_record_bytes_between_snapshots,
+    )

@@ -7,12 +7,13 @@ delta (nothing that does not apply reaches the log); ``MetadataLog.append`` comm
 (durable once it returns); the ``ImagePublisher`` applies them and publishes the new image.
 The controller reads the clock and owns the randomness; planners get both as arguments.
 
-In a cluster (a ``RaftMetadataLog``), every voter has a ``Controller``; the one on the Raft
-leader is the *active* controller. ``append`` there returns on quorum commit, and every broker
-applies committed batches through the log's listener. Handlers in a cluster talk to a
-``ForwardingController`` (``forwarding.py``), which sends changes to the active one. The active
-controller also runs the brokers' lifecycle: registration, heartbeats, fencing after
-``broker.session.timeout.ms``, controlled shutdown, leader elections.
+Every voter has a ``Controller``; the one on the Raft leader is the *active* controller (a
+single node is a quorum of one, so its controller is always the active one). ``append`` there
+returns on quorum commit, and every broker applies committed batches through the log's listener
+(the ``ImagePublisher``). Handlers in a cluster talk to a ``ForwardingController``
+(``forwarding.py``), which sends changes to the active one. The active controller also runs the
+brokers' lifecycle: registration, heartbeats, fencing after ``broker.session.timeout.ms``,
+controlled shutdown, leader elections.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from broker.metadata.controller_api import (
 )
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import MetadataLog
-from broker.metadata.observer import ObserverMetadataLog
 from broker.metadata.placement import (
     alter_partition as plan_alter_partition,
 )
@@ -63,7 +63,6 @@ from broker.metadata.producer_ids import (
     plan_producer_id_block,
 )
 from broker.metadata.publisher import ImagePublisher
-from broker.metadata.raft_log import RaftMetadataLog
 from broker.metadata.records import MetadataRecord
 from broker.metadata.topic_configs import ResolvedConfig
 from broker.metadata.topic_planner import (
@@ -114,7 +113,6 @@ class Controller:
         rng: random.Random | None = None,
         topic_ids: TopicIdFactory = uuid.uuid4,
     ) -> None:
-        self._log = log
         self.config = config
         self.node_id = config.node_id
         #: Applies committed records and publishes the images (every broker has one).
@@ -125,9 +123,8 @@ class Controller:
         #: This broker's current block of producer ids.
         self.producer_ids = ProducerIdBlock()
         self._closed = False
-        self._raft = log if isinstance(log, RaftMetadataLog | ObserverMetadataLog) else None
-        if self._raft is not None:
-            self._raft.set_listeners(self.publisher.apply_records, self.publisher.install_image)
+        self._raft = log
+        log.set_listeners(self.publisher.apply_records, self.publisher.install_image)
         #: The active controller's view of the brokers' sessions.
         self._sessions = BrokerSessions(
             config.broker_session_timeout_ms, config.leader_imbalance_check_interval_seconds
@@ -141,20 +138,18 @@ class Controller:
     @property
     def controller_id(self) -> int:
         """The active controller's node id (-1 while there is none)."""
-        if self._raft is None:
-            return self.node_id
         leader = self._raft.leader_id
         return -1 if leader is None else leader
 
     @property
-    def quorum_log(self) -> RaftMetadataLog | None:
+    def quorum_log(self) -> MetadataLog | None:
         """The Raft-replicated metadata log when this node is a voter."""
-        return self._raft if isinstance(self._raft, RaftMetadataLog) else None
+        return self._raft if self._raft.is_voter else None
 
     @property
     def is_active(self) -> bool:
         """Whether this broker is the active controller."""
-        return self._raft is None or self._raft.is_active
+        return self._raft.is_active
 
     async def wait_applied(self, offset: int) -> None:
         """Return once the image includes ``offset`` (callers bound the wait)."""
@@ -176,11 +171,7 @@ class Controller:
         scratch = MetadataDelta(image)
         for i, record in enumerate(records):
             scratch.replay(image.offset + 1 + i, record)
-        if self._raft is not None:
-            await self._raft.append(records)  # applied through the publisher on commit
-            return self.publisher.image
-        base = await self._log.append(records)
-        self.publisher.apply_committed(base, records)
+        await self._raft.append(records)  # applied through the publisher on commit
         return self.publisher.image
 
     async def _serialised(self, change: Coroutine[Any, Any, T]) -> T:
@@ -403,8 +394,6 @@ class Controller:
     async def control_tick(self) -> None:
         """The active controller's periodic duties: fence brokers whose session expired,
         elect leaders where one is missing, move leadership to preferred replicas."""
-        if self._raft is None:
-            return
         if not self._raft.is_active:
             self._sessions.lost_active()
             return
@@ -413,7 +402,7 @@ class Controller:
         await self._serialised(self._control_tick(now_s))
 
     async def _control_tick(self, now_s: float) -> None:
-        if not self._raft or not self._raft.ready_to_propose():
+        if not self._raft.ready_to_propose():
             return
         image = self.image
         expired = self._sessions.expired(image, now_s)

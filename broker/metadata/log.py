@@ -1,173 +1,131 @@
-"""The metadata log: where committed metadata records live.
+"""The metadata log: where committed metadata records live, and what the broker asks of it.
 
-``MetadataLog`` is the interface the controller appends through and the broker replays from at
-startup. ``FileMetadataLog`` is the single-node implementation: one append-only file of
-CRC-framed batches (``broker.metadata.records``), each fsynced before ``append`` returns, so a
-change is durable before anyone sees it. A Raft log replaces it later behind the same
-interface: ``append`` then returns once the quorum has committed the batch.
+``MetadataLog`` is the one interface the broker (``app.py``) and the controller use, whatever
+node they run on. Two implementations:
 
-A torn tail (a batch cut short by a crash, never acknowledged) is cut off at open. A batch that
-is complete but fails its CRC is corruption: the log refuses to open rather than guess.
+* ``RaftMetadataLog`` (``raft_log.py``) on every voter of the metadata quorum. A single node is
+  a quorum of one: the same log, with itself as the only voter (it elects itself at once and
+  talks to nobody).
+* ``ObserverMetadataLog`` (``observer.py``) on a broker outside the quorum
+  (``process.roles=broker``): it fetches what the voters committed.
+
+Committed batches reach the controller through the listeners in log order; ``append`` returns
+once the batch is committed and applied here.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Final, Protocol
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from broker.metadata.records import MetadataRecord, MetadataRecordError, encode_batch, iter_batches
+from broker.metadata.image import MetadataImage
+from broker.metadata.records import MetadataRecord
+from broker.raft.log import Entry, Snapshot
 
-__all__ = ["METADATA_LOG_FILE", "FileMetadataLog", "MetadataLog", "MetadataLogError"]
+__all__ = [
+    "ImageListener",
+    "MetadataLog",
+    "MetadataLogError",
+    "QuorumState",
+    "RecordsListener",
+]
 
-log = logging.getLogger("samsa.metadata")
-
-METADATA_LOG_FILE: Final = "metadata.log"
+#: ``on_records(records)`` applies one committed batch and returns the image after it;
+#: ``on_image(image)`` installs a snapshot.
+RecordsListener = Callable[[list[MetadataRecord]], MetadataImage]
+ImageListener = Callable[[MetadataImage], None]
 
 
 class MetadataLogError(RuntimeError):
     """The metadata log cannot be read or written."""
 
 
+@dataclass(frozen=True, slots=True)
+class QuorumState:
+    """The metadata quorum as this node sees it (Kafka's DescribeQuorum): the leader and its
+    epoch (-1 when unknown), the high watermark (the Raft commit index as far as this node
+    knows it), the voters, and whether this node is one of them."""
+
+    leader_id: int | None
+    leader_epoch: int
+    high_watermark: int
+    voters: tuple[int, ...]
+    is_voter: bool
+
+
 class MetadataLog(Protocol):
-    """Committed metadata records, in order."""
+    """Committed metadata records, in order (see the module docstring)."""
+
+    @property
+    def node_id(self) -> int:
+        """This node's id."""
+        ...
+
+    @property
+    def existed(self) -> bool:
+        """Whether the log held metadata when it was opened (a voter with an empty log and
+        partition logs on disk must not start: it would delete them)."""
+        ...
+
+    @property
+    def is_voter(self) -> bool:
+        """Whether this node is a voter of the metadata quorum (it may become the active
+        controller and serves the committed log to observers)."""
+        ...
+
+    @property
+    def is_active(self) -> bool:
+        """Whether this node is the active controller (the quorum's leader)."""
+        ...
+
+    @property
+    def leader_id(self) -> int | None:
+        """The active controller this node knows of (where changes are forwarded)."""
+        ...
 
     @property
     def end_offset(self) -> int:
-        """The offset the next record gets."""
+        """The offset the next record gets (as far as this node applied)."""
         ...
 
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        """Every committed batch as ``(base_offset, records)`` (read once at startup)."""
+    def quorum_state(self) -> QuorumState:
+        """The quorum's state, for DescribeQuorum."""
+        ...
+
+    async def catch_up(self, timeout_s: float) -> MetadataImage:
+        """The image to start from: a voter's is on its disk; an observer first fetches what
+        the quorum committed. TimeoutError when that takes longer than ``timeout_s``."""
+        ...
+
+    def set_listeners(self, on_records: RecordsListener, on_image: ImageListener) -> None:
+        """Where committed batches and installed snapshots go (the controller)."""
+        ...
+
+    async def start(self) -> None:
+        """Follow (or lead) the quorum from now on; a quorum of one is led once this returns."""
+        ...
+
+    def ready_to_propose(self) -> bool:
+        """Whether this node leads and has applied everything committed before its term."""
         ...
 
     async def append(self, records: Sequence[MetadataRecord]) -> int:
-        """Commit ``records`` as one batch; returns its base offset once it is durable."""
+        """Commit ``records`` as one batch; returns once committed and applied here.
+        NotControllerError when this node is not the active controller."""
         ...
 
-    def close(self) -> None:
-        """Release the log."""
+    async def read_committed(
+        self, after_index: int, max_bytes: int, wait_ms: int
+    ) -> tuple[Snapshot | None, list[Entry], int]:
+        """What an observer that applied up to ``after_index`` needs next (on a voter)."""
         ...
 
+    def snapshot(self) -> bool:
+        """Snapshot the applied image now and drop the log before it; False when there is
+        nothing to snapshot (or this node keeps no log)."""
+        ...
 
-class FileMetadataLog:
-    """The metadata log of a cluster of one: ``<directory>/metadata.log``."""
-
-    def __init__(
-        self, path: Path, fd: int, batches: list[tuple[int, list[MetadataRecord]]], end: int
-    ) -> None:
-        self.path = path
-        self._fd = fd
-        self._batches: list[tuple[int, list[MetadataRecord]]] | None = batches
-        self._end_offset = end
-        self._lock = asyncio.Lock()
-        self.existed = bool(batches)
-
-    @classmethod
-    def open(cls, directory: Path) -> FileMetadataLog:
-        """Open (creating) the log and read every committed batch; cut a torn tail."""
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            path = directory / METADATA_LOG_FILE
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as exc:
-            raise MetadataLogError(f"cannot open the metadata log in {directory}: {exc}") from exc
-        try:
-            data = _read_all(fd)
-            batches: list[tuple[int, list[MetadataRecord]]] = []
-            good = 0
-            expected = 0
-            try:
-                for base, records, end in iter_batches(data):
-                    if base != expected:
-                        raise MetadataRecordError(
-                            f"batch at position {good} has offset {base}, expected {expected}"
-                        )
-                    batches.append((base, records))
-                    expected = base + len(records)
-                    good = end
-            except MetadataRecordError as exc:
-                raise MetadataLogError(f"metadata log {path} is corrupt: {exc}") from exc
-            if good < len(data):
-                log.warning(
-                    "metadata log %s: cutting a torn tail of %d bytes at position %d",
-                    path,
-                    len(data) - good,
-                    good,
-                )
-                os.ftruncate(fd, good)
-                os.fsync(fd)
-            _fsync_dir(directory)
-        except BaseException:
-            os.close(fd)
-            raise
-        return cls(path, fd, batches, expected)
-
-    @property
-    def end_offset(self) -> int:
-        """The offset the next record gets."""
-        return self._end_offset
-
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        """Every batch read at open (handed out once, then forgotten to save memory)."""
-        batches, self._batches = self._batches, None
-        if batches is None:
-            raise MetadataLogError("the committed batches were already read")
-        return batches
-
-    async def append(self, records: Sequence[MetadataRecord]) -> int:
-        """Write and fsync one batch (in a worker thread); returns its base offset."""
-        async with self._lock:
-            base = self._end_offset
-            data = encode_batch(base, records)
-            try:
-                await asyncio.to_thread(self._write_durably, data)
-            except OSError as exc:
-                raise MetadataLogError(f"cannot append to {self.path}: {exc}") from exc
-            self._end_offset = base + len(records)
-            return base
-
-    def _write_durably(self, data: bytes) -> None:
-        size = os.fstat(self._fd).st_size
-        view = memoryview(data)
-        at = size
-        try:
-            while view:
-                written = os.pwrite(self._fd, view, at)
-                at += written
-                view = view[written:]
-            os.fsync(self._fd)
-        except OSError:
-            # Never leave half a batch behind a later one.
-            os.ftruncate(self._fd, size)
-            raise
-
-    def close(self) -> None:
-        """Close the file."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    chunks = []
-    pos = 0
-    while pos < size:
-        chunk = os.pread(fd, size - pos, pos)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        pos += len(chunk)
-    return b"".join(chunks)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    async def close_async(self) -> None:
+        """Stop following the quorum and release the log."""
+        ...

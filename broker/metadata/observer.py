@@ -21,19 +21,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from broker.metadata.image import MetadataImage
-from broker.metadata.raft_log import (
-    ImageListener,
-    RecordsListener,
-    decode_entry,
-    replay_onto,
-)
+from broker.metadata.log import ImageListener, QuorumState, RecordsListener
+from broker.metadata.raft_log import decode_entry, replay_onto
 from broker.metadata.records import MetadataRecord
 from broker.metadata.snapshot import SnapshotFormatError, decode_image
+from broker.raft.log import Entry, Snapshot
 from broker.raft.tcp import ControllerEndpoint, RpcError
 from protocol.errors import NotControllerError
 
 if TYPE_CHECKING:
-    from broker.metadata.raft_log import RaftMetadataLog
+    from broker.metadata.log import MetadataLog
 
 __all__ = [
     "FETCH_MAX_BYTES",
@@ -58,7 +55,7 @@ FETCH_SLACK_S: Final = 2.0
 RETRY_ROUND_S: Final = 0.1
 
 
-async def serve_fetch(raft_log: RaftMetadataLog, body: dict[str, Any]) -> dict[str, Any]:
+async def serve_fetch(raft_log: MetadataLog, body: dict[str, Any]) -> dict[str, Any]:
     """Answer ``fetch_metadata`` on the active controller."""
     after_index = int(body["after_index"])
     max_bytes = min(int(body.get("max_bytes", FETCH_MAX_BYTES)), FETCH_MAX_BYTES)
@@ -79,12 +76,8 @@ async def serve_fetch(raft_log: RaftMetadataLog, body: dict[str, Any]) -> dict[s
 class ObserverMetadataLog:
     """Committed metadata, fetched from the active controller (never proposes)."""
 
-    #: The quorum holds the metadata: a broker without local metadata but with partition
-    #: logs is normal here (it learns their topics while catching up).
-    existed: Final = True
-
     def __init__(self, node_id: int, voters: Sequence[int], endpoint: ControllerEndpoint) -> None:
-        self.node_id = node_id
+        self._node_id = node_id
         self._voters = sorted(voters)
         self._endpoint = endpoint
         self._image = MetadataImage.empty()
@@ -108,10 +101,6 @@ class ObserverMetadataLog:
                 if answer is None:
                     await asyncio.sleep(RETRY_ROUND_S)
 
-    def initial_image(self) -> MetadataImage:
-        """The image after ``catch_up``."""
-        return self._image
-
     def set_listeners(self, on_records: RecordsListener, on_image: ImageListener) -> None:
         """Where fetched batches and snapshots go (the controller)."""
         self._on_records = on_records
@@ -126,13 +115,35 @@ class ObserverMetadataLog:
     # -- MetadataLog ----------------------------------------------------------------------------
 
     @property
+    def node_id(self) -> int:
+        """This broker's id."""
+        return self._node_id
+
+    @property
+    def existed(self) -> bool:
+        """Always: the quorum holds the metadata, so a broker without local metadata but
+        with partition logs is normal here (it learns their topics while catching up)."""
+        return True
+
+    @property
+    def is_voter(self) -> bool:
+        """Never: an observer follows the quorum from outside."""
+        return False
+
+    @property
     def end_offset(self) -> int:
         """The offset after the last record applied here."""
         return self._image.offset + 1
 
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        """Unused (``catch_up`` builds the image)."""
-        return []
+    def quorum_state(self) -> QuorumState:
+        """The leader as its last answer said; the epoch is not known here."""
+        return QuorumState(
+            leader_id=self._leader,
+            leader_epoch=-1,
+            high_watermark=self._applied_index,
+            voters=tuple(self._voters),
+            is_voter=False,
+        )
 
     @property
     def is_active(self) -> bool:
@@ -152,6 +163,16 @@ class ObserverMetadataLog:
         """Observers do not propose: changes are routed to the active controller."""
         raise NotControllerError(f"broker {self.node_id} is not a controller")
 
+    async def read_committed(
+        self, after_index: int, max_bytes: int, wait_ms: int
+    ) -> tuple[Snapshot | None, list[Entry], int]:
+        """Observers serve nobody: only voters answer ``fetch_metadata``."""
+        raise NotControllerError(f"broker {self.node_id} is not a controller")
+
+    def snapshot(self) -> bool:
+        """Nothing to snapshot: an observer keeps no log."""
+        return False
+
     async def close_async(self) -> None:
         """Stop fetching."""
         task, self._task = self._task, None
@@ -159,9 +180,6 @@ class ObserverMetadataLog:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-
-    def close(self) -> None:
-        """Nothing to release."""
 
     # -- fetching -------------------------------------------------------------------------------
 

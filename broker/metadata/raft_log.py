@@ -1,4 +1,8 @@
-"""``RaftMetadataLog``: the metadata log of a cluster, replicated by the Raft quorum.
+"""``RaftMetadataLog``: the metadata log of a voter, replicated by the Raft quorum.
+
+Every voter runs it; a single node is a quorum of one (``controller.quorum.voters`` unset): the
+same log with itself as the only voter and no transport (``NoPeers``), which elects itself as
+soon as it starts (``start`` returns once it leads).
 
 Each Raft entry holds one metadata batch (``records.encode_batch``). ``append`` proposes a
 batch on the Raft leader (the active controller) and returns once the quorum committed it and
@@ -16,13 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from broker.metadata.image import MetadataApplyError, MetadataDelta, MetadataImage
+from broker.metadata.log import ImageListener, QuorumState, RecordsListener
 from broker.metadata.records import (
     MetadataRecord,
     MetadataRecordError,
@@ -30,14 +36,27 @@ from broker.metadata.records import (
     encode_batch,
 )
 from broker.metadata.snapshot import SnapshotFormatError, decode_image, encode_image
-from broker.raft.core import NotLeaderError, PersistentState, ProposalDroppedError, RaftConfig
+from broker.raft.core import (
+    NotLeaderError,
+    PersistentState,
+    ProposalDroppedError,
+    RaftConfig,
+    Ready,
+)
 from broker.raft.log import Entry, Snapshot
 from broker.raft.node import RaftNode, RaftNodeStoppedError
 from broker.raft.storage import FileRaftStorage
 from broker.raft.transport import Transport
 from protocol.errors import NotControllerError
 
-__all__ = ["RAFT_DIR", "READY_POLL_S", "RaftMetadataLog", "decode_entry", "replay_onto"]
+__all__ = [
+    "RAFT_DIR",
+    "READY_POLL_S",
+    "MetadataLogFormatError",
+    "RaftMetadataLog",
+    "decode_entry",
+    "replay_onto",
+]
 
 log = logging.getLogger("samsa.metadata.raft")
 
@@ -45,25 +64,43 @@ RAFT_DIR: Final = "raft"
 #: How often a new leader checks whether it has applied everything before its term (it
 #: may not validate a change against an image that misses committed records).
 READY_POLL_S: Final = 0.01
-
-#: ``on_records(records)`` applies one committed batch and returns the image after it;
-#: ``on_image(image)`` installs a snapshot.
-RecordsListener = Callable[[list[MetadataRecord]], MetadataImage]
-ImageListener = Callable[[MetadataImage], None]
+#: How often the only voter checks, while it starts, whether it elected itself: finer than
+#: ``READY_POLL_S``, the broker's start-up waits on it.
+ELECTION_POLL_S: Final = 0.001
+#: The only voter's clock: it elects itself at its first tick (at start) and then has nobody to
+#: heartbeat or to count, so its ticks only cost an idle wake-up (proposals wake it anyway).
+LONE_TICK_INTERVAL_MS: Final = 1000
 
 
 class _Preloaded:
-    """The storage, with the state read at open handed to the node as read."""
+    """The storage, with the state read at open handed to the node as read.
 
-    def __init__(self, storage: FileRaftStorage, state: PersistentState) -> None:
+    The only voter does not make a commit index alone durable: whatever it persisted is
+    committed (it is the whole majority), so at open it counts every stored entry as committed
+    and a Ready that only moves the commit index costs no write. Term and vote stay durable."""
+
+    def __init__(self, storage: FileRaftStorage, state: PersistentState, *, lone: bool) -> None:
         self._storage = storage
         self._state = state
+        self._lone = lone
+        self._durable = state.hard_state
 
     def initial_state(self) -> PersistentState:
         return self._state
 
-    def persist(self, ready: object) -> None:
-        self._storage.persist(ready)  # type: ignore[arg-type]
+    def persist(self, ready: Ready) -> None:
+        hs = ready.hard_state
+        if (
+            self._lone
+            and hs is not None
+            and (hs.term, hs.vote) == (self._durable.term, self._durable.vote)
+        ):
+            ready = dataclasses.replace(ready, hard_state=None)
+            if not ready.needs_persist():
+                return
+        self._storage.persist(ready)
+        if ready.hard_state is not None:
+            self._durable = ready.hard_state
 
     def close(self) -> None:
         self._storage.close()
@@ -106,19 +143,28 @@ class RaftMetadataLog:
     ) -> None:
         self.directory = directory
         self.config = config
-        self.node_id = config.node_id
+        self._node_id = config.node_id
         storage = FileRaftStorage.open(directory / RAFT_DIR)
         state = storage.initial_state()
-        self.existed = state.snapshot is not None or bool(state.entries)
+        self._lone = config.voters == {config.node_id}
+        if self._lone and state.entries:
+            # Everything the only voter stored is committed (see ``_Preloaded``).
+            last = state.entries[-1].index
+            state = dataclasses.replace(
+                state, hard_state=dataclasses.replace(state.hard_state, commit=last)
+            )
+        self._existed = state.snapshot is not None or bool(state.entries)
         self._state = state
         self._snapshot_bytes = snapshot_bytes
         self._bytes_since_snapshot = 0
         self.node = RaftNode(
             config,
-            _Preloaded(storage, state),
+            _Preloaded(storage, state, lone=self._lone),
             transport,
             rng=rng,
-            tick_interval_ms=max(5, min(50, config.heartbeat_interval_ms // 2)),
+            tick_interval_ms=LONE_TICK_INTERVAL_MS
+            if self._lone
+            else max(5, min(50, config.heartbeat_interval_ms // 2)),
             on_apply=self._on_apply,
             on_snapshot=self._on_snapshot,
         )
@@ -129,6 +175,10 @@ class RaftMetadataLog:
         self._advanced = asyncio.Event()  # set (and replaced) whenever an entry is applied
 
     # -- start-up -----------------------------------------------------------------------------
+
+    async def catch_up(self, timeout_s: float) -> MetadataImage:
+        """A voter starts from its disk: ``initial_image``."""
+        return self.initial_image()
 
     def initial_image(self) -> MetadataImage:
         """The image after the durable snapshot and every durably committed entry."""
@@ -159,19 +209,55 @@ class RaftMetadataLog:
         self._on_image = on_image
 
     async def start(self) -> None:
-        """Start the Raft node (it elects, replicates and applies from now on)."""
+        """Start the Raft node (it elects, replicates and applies from now on). The only
+        voter elects itself at once: this returns once it leads with its log applied."""
         await self.node.start()
+        if self._lone:
+            await self._wait_elected(timeout_s=self.config.election_timeout_ms / 1000)
+
+    async def _wait_elected(self, timeout_s: float) -> None:
+        """Wait until the only voter leads with its log applied (a few fsyncs away)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while not self.ready_to_propose():
+            if loop.time() >= deadline:
+                raise NotControllerError(
+                    f"the only voter {self._node_id} did not elect itself within {timeout_s} s"
+                )
+            await asyncio.sleep(ELECTION_POLL_S)
 
     # -- MetadataLog ----------------------------------------------------------------------------
+
+    @property
+    def node_id(self) -> int:
+        """This voter's id."""
+        return self._node_id
+
+    @property
+    def existed(self) -> bool:
+        """Whether the log held a snapshot or entries when it was opened."""
+        return self._existed
+
+    @property
+    def is_voter(self) -> bool:
+        """Always: this log is a voter's."""
+        return True
 
     @property
     def end_offset(self) -> int:
         """The offset the next record gets (as far as this broker applied)."""
         return self._image.offset + 1
 
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        """Unused with Raft (``initial_image`` replays); kept for the interface."""
-        return []
+    def quorum_state(self) -> QuorumState:
+        """Leader, epoch and high watermark as this voter knows them."""
+        running = self.node.running
+        return QuorumState(
+            leader_id=self.leader_id,
+            leader_epoch=self.node.term if running else -1,
+            high_watermark=self.node.commit_index if running else -1,
+            voters=tuple(sorted(self.config.voters)),
+            is_voter=True,
+        )
 
     @property
     def is_active(self) -> bool:
@@ -248,12 +334,21 @@ class RaftMetadataLog:
         event, self._advanced = self._advanced, asyncio.Event()
         event.set()
 
+    def snapshot(self) -> bool:
+        """Snapshot the image applied so far and drop the log up to it (persisted by the
+        node's next Ready); False when nothing was applied since the last snapshot."""
+        if not self.node.running:
+            return False
+        core = self.node.core
+        if self._applied_index <= (core.snapshot.index if core.snapshot is not None else 0):
+            return False
+        self._bytes_since_snapshot = 0
+        self._compact(self._applied_index, encode_image(self._image))
+        return True
+
     async def close_async(self) -> None:
         """Stop the Raft node (and close its storage)."""
         await self.node.stop()
-
-    def close(self) -> None:
-        """Nothing left once ``close_async`` ran."""
 
     # -- the node's callbacks ---------------------------------------------------------------------
 

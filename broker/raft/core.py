@@ -13,7 +13,8 @@ Included: pre-vote, randomized election timeouts (jitter from the caller's seede
 election timeout steps down, and voters that hear from a leader ignore disruptive votes for as
 long), heartbeats, log replication with probe/replicate flow control, commit of current-term
 entries by counting (Raft paper 5.4.2), a no-op entry on election, compaction and
-InstallSnapshot. Voters are fixed by configuration (``controller.quorum.voters``).
+InstallSnapshot. Voters are fixed by configuration (``controller.quorum.voters``). A quorum of
+one (a single node) elects itself at its first tick and commits what it persisted.
 
 In Kafka's words: the term is the leader epoch and the commit index the high watermark.
 """
@@ -418,6 +419,11 @@ class RaftCore:
         return HardState(self.term, self.vote, self.commit_index)
 
     def _reset_election_deadline(self) -> None:
+        if not self._peers:
+            # The only voter has no vote to wait for and nobody to split one with: it
+            # campaigns (and wins) at its next tick, without an election timeout.
+            self._election_deadline_ms = self._now_ms
+            return
         timeout = self.config.election_timeout_ms
         self._election_deadline_ms = self._now_ms + self._rng.randrange(timeout, 2 * timeout)
 

@@ -36,6 +36,9 @@ DEFAULT_TICK_INTERVAL_MS: Final = 50
 # How long propose() waits for the commit by default (several election timeouts, so that a
 # leader change in between does not fail it).
 DEFAULT_PROPOSE_TIMEOUT_MS: Final = 10_000
+# How long stop() waits for a write in flight (a worker thread cannot be cancelled): closing
+# the storage under it, or reopening the directory meanwhile, would tear the files.
+STOP_PERSIST_TIMEOUT_S: Final = 30.0
 
 
 class RaftNodeStoppedError(RuntimeError):
@@ -68,6 +71,7 @@ class RaftNode:
         self._task: asyncio.Task[None] | None = None
         self._waiters: dict[int, tuple[int, asyncio.Future[int]]] = {}
         self._applied_index = 0
+        self._persisting: asyncio.Future[None] | None = None
 
     @property
     def node_id(self) -> int:
@@ -137,6 +141,15 @@ class RaftNode:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task  # a failure was logged when it happened
         self._fail_waiters(RaftNodeStoppedError(f"raft node {self.node_id} stopped"))
+        persisting, self._persisting = self._persisting, None
+        if persisting is not None:
+            done, _ = await asyncio.wait({persisting}, timeout=STOP_PERSIST_TIMEOUT_S)
+            if not done:
+                log.error("raft node %d: a write is still running at stop", self.node_id)
+                return  # its thread still uses the storage: leave it open
+            failure = None if persisting.cancelled() else persisting.exception()
+            if failure is not None:
+                log.error("raft node %d: a write failed at stop: %s", self.node_id, failure)
         self._storage.close()
 
     def deliver(self, message: Message) -> bool:
@@ -192,7 +205,7 @@ class RaftNode:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         core = self.core
-        next_tick_ms = self._now_ms(loop) + self._tick_interval_ms
+        next_tick_ms = self._now_ms(loop)  # the first tick at once: a lone voter elects itself
         try:
             while True:
                 wait_s = max(0.0, (next_tick_ms - self._now_ms(loop)) / 1000)
@@ -223,7 +236,10 @@ class RaftNode:
         while core.has_ready():
             rd = core.ready()
             if rd.needs_persist():
-                await asyncio.to_thread(self._storage.persist, rd)
+                # Shielded: a stop waits for the write instead of abandoning its thread.
+                persisting = asyncio.ensure_future(asyncio.to_thread(self._storage.persist, rd))
+                self._persisting = persisting
+                await asyncio.shield(persisting)
             for message in rd.messages:
                 self._transport.send(message)
             if rd.snapshot is not None and rd.snapshot.index > self._applied_index:

@@ -49,8 +49,9 @@ _ENTRY_HEADER: Final = struct.Struct(">QQ")  # index, term
 _HARD_STATE: Final = struct.Struct(">IQqQ")  # crc32c, term, vote (-1: none), commit
 _SNAPSHOT_HEADER: Final = struct.Struct(">IQQ")  # crc32c, index, term
 # Largest frame accepted when reading the log back: a length beyond it is a torn or corrupt
-# header, not an entry (entries are bounded far below by RaftConfig.max_entry_bytes).
-MAX_FRAME_BYTES: Final = 64 * 1024 * 1024
+# header, not an entry (entries are bounded by RaftConfig.max_entry_bytes: far below in a
+# cluster; a single node's may be as large as a metadata batch, 64 MiB).
+MAX_FRAME_BYTES: Final = 64 * 1024 * 1024 + _ENTRY_HEADER.size
 
 
 class RaftStorageError(RuntimeError):

@@ -2,16 +2,20 @@
 
 A transport only has to try: Raft tolerates lost, delayed, duplicated and reordered messages.
 ``InProcessNetwork`` connects nodes of one event loop (tests, a single-process cluster); it can
-cut a node off to simulate a partition. A TCP transport is the next step (see README.md).
+cut a node off to simulate a partition. ``NoPeers`` is the transport of a quorum of one (a
+single node): there is nobody to send to. The TCP transport is in ``tcp.py``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from broker.raft.messages import Message
 
-__all__ = ["InProcessNetwork", "InProcessTransport", "MessageSink", "Transport"]
+__all__ = ["InProcessNetwork", "InProcessTransport", "MessageSink", "NoPeers", "Transport"]
+
+log = logging.getLogger("samsa.raft")
 
 
 class Transport(Protocol):
@@ -76,3 +80,12 @@ class InProcessTransport:
     def send(self, message: Message) -> None:
         """Send ``message`` over the network."""
         self._network.send(message)
+
+
+class NoPeers:
+    """The transport of the only voter: a core without peers addresses nobody, so a message
+    here is a bug; it is dropped (as a lost message would be) and logged."""
+
+    def send(self, message: Message) -> None:
+        """Drop ``message``."""
+        log.warning("a voter without peers tried to send %s", type(message).__name__)

@@ -189,7 +189,7 @@ def test_broker_start_on_a_port_in_use(busy_port: int, tmp_path: Path) -> None:
     _check(done, FAILURE, f"cannot listen on 127.0.0.1:{busy_port}: address already in use")
     # Nothing was created for a broker that never listened.
     assert not list(tmp_path.glob("__consumer_offsets-*"))
-    metadata = b"".join(p.read_bytes() for p in tmp_path.glob("__cluster_metadata*/*.log"))
+    metadata = b"".join(p.read_bytes() for p in tmp_path.glob("__cluster_metadata*/**/*.log"))
     assert b"__consumer_offsets" not in metadata
 
 

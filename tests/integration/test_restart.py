@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,7 +69,7 @@ async def test_refuses_to_start_without_its_metadata_log(tmp_path: Path) -> None
         await create_topic(client, "t")
         await produce(client, "t", 0, make_batch([b"x"]))
         await client.close()
-    (tmp_path / "__cluster_metadata" / "metadata.log").unlink()
+    shutil.rmtree(tmp_path / "__cluster_metadata")
     from broker.app import BrokerStartError
 
     try:

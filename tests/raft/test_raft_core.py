@@ -152,6 +152,13 @@ def test_single_voter_elects_itself_and_commits_alone() -> None:
     assert flush(core).committed_entries == (Entry(2, 1, b"x"),)
 
 
+def test_single_voter_campaigns_at_its_first_tick_without_an_election_timeout() -> None:
+    core = make(voters=(1,))
+    core.tick(0)  # no time has passed
+    assert core.role is Role.LEADER and core.term == 1
+    assert not core.ready().messages  # nobody to talk to
+
+
 @pytest.mark.parametrize(
     ("my_log", "their_last", "granted"),
     [

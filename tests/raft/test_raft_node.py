@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from broker.raft.log import Entry
 from broker.raft.messages import Message, VoteResponse
 from broker.raft.node import RaftNode, RaftNodeStoppedError
 from broker.raft.storage import FileRaftStorage
-from broker.raft.transport import InProcessNetwork
+from broker.raft.transport import InProcessNetwork, NoPeers
 
 VOTERS = frozenset({1, 2, 3})
 DEADLINE_S = 10.0  # generous on a busy machine; elections take a few hundred ms
@@ -167,6 +168,57 @@ async def test_a_single_voter_commits_alone(tmp_path: Path) -> None:
         assert node.commit_index == 2
     finally:
         await node.stop()
+
+
+async def test_a_single_voter_over_no_transport_leads_at_once(tmp_path: Path) -> None:
+    config = RaftConfig(node_id=1, voters=frozenset({1}))  # a 1 s election timeout
+    node = RaftNode(config, FileRaftStorage.open(tmp_path), NoPeers(), rng=random.Random(1))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await node.start()
+    try:
+        await wait_until(lambda: node.is_leader and node.commit_index == 1, "leader")
+        assert loop.time() - started < config.election_timeout_ms / 1000
+    finally:
+        await node.stop()
+
+
+class _SlowStorage:
+    """The file store with a write that blocks until released."""
+
+    def __init__(self, inner: FileRaftStorage) -> None:
+        self.inner = inner
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.writing = False
+
+    def initial_state(self):  # type: ignore[no-untyped-def]
+        return self.inner.initial_state()
+
+    def persist(self, ready) -> None:  # type: ignore[no-untyped-def]
+        self.writing = True
+        self.entered.set()
+        self.release.wait(DEADLINE_S)
+        self.inner.persist(ready)
+        self.writing = False
+
+    def close(self) -> None:
+        assert not self.writing, "the storage was closed under a write"
+        self.inner.close()
+
+
+async def test_stop_waits_for_the_write_in_flight(tmp_path: Path) -> None:
+    storage = _SlowStorage(FileRaftStorage.open(tmp_path))
+    config = RaftConfig(node_id=1, voters=frozenset({1}))
+    node = RaftNode(config, storage, NoPeers(), rng=random.Random(1))
+    await node.start()
+    assert await asyncio.to_thread(storage.entered.wait, DEADLINE_S)
+    stopping = asyncio.ensure_future(node.stop())
+    await asyncio.sleep(0)
+    assert not stopping.done()
+    storage.release.set()
+    await asyncio.wait_for(stopping, DEADLINE_S)
+    assert not storage.writing
 
 
 class _RecordingStorage:

@@ -21,36 +21,68 @@ from broker.metadata.controller import (
 from broker.metadata.image import (
     BROKER_RESOURCE,
     TOPIC_RESOURCE,
-    MetadataDelta,
     MetadataImage,
 )
-from broker.metadata.log import FileMetadataLog
+from broker.metadata.log import ImageListener, QuorumState, RecordsListener
+from broker.metadata.raft_log import RaftMetadataLog
 from broker.metadata.records import MetadataRecord
 from broker.metadata.topic_configs import ConfigSource
+from broker.raft.core import RaftConfig
+from broker.raft.log import Entry, Snapshot
+from broker.raft.transport import NoPeers
 from protocol.errors import ErrorCode, KafkaError
 
 
 class MemoryLog:
-    """An in-memory MetadataLog."""
+    """An in-memory MetadataLog of a quorum of one (node 1): appends apply at once."""
+
+    node_id = 1
+    existed = False
+    is_voter = True
+    is_active = True
+    leader_id = 1
 
     def __init__(self) -> None:
         self.batches: list[tuple[int, list[MetadataRecord]]] = []
         self._end = 0
+        self._on_records: RecordsListener | None = None
 
     @property
     def end_offset(self) -> int:
         return self._end
 
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        return list(self.batches)
+    def quorum_state(self) -> QuorumState:
+        return QuorumState(1, 1, len(self.batches), (1,), True)
+
+    async def catch_up(self, timeout_s: float) -> MetadataImage:
+        return MetadataImage.empty()
+
+    def set_listeners(self, on_records: RecordsListener, on_image: ImageListener) -> None:
+        self._on_records = on_records
+
+    async def start(self) -> None:
+        pass
+
+    def ready_to_propose(self) -> bool:
+        return True
 
     async def append(self, records: Sequence[MetadataRecord]) -> int:
         base = self._end
         self.batches.append((base, list(records)))
         self._end += len(records)
+        assert self._on_records is not None
+        self._on_records(list(records))
         return base
 
-    def close(self) -> None:
+    async def read_committed(
+        self, after_index: int, max_bytes: int, wait_ms: int
+    ) -> tuple[Snapshot | None, list[Entry], int]:
+        return None, [], 0
+
+    def snapshot(self) -> bool:
+        return False
+
+    async def close_async(self) -> None:
         pass
 
 
@@ -249,19 +281,18 @@ async def test_producer_ids_never_repeat_across_restarts(tmp_path: Path) -> None
     config = load_config(None, {"log.dirs": str(tmp_path)})
     seen: set[int] = set()
     for _ in range(3):
-        log = FileMetadataLog.open(tmp_path)
-        delta = MetadataDelta(MetadataImage.empty())
-        for base, records in log.committed():
-            for i, record in enumerate(records):
-                delta.replay(base + i, record)
-        controller = Controller(log, delta.build(), config)
+        log = RaftMetadataLog(
+            tmp_path, RaftConfig(node_id=1, voters=frozenset({1})), NoPeers(), snapshot_bytes=1
+        )
+        controller = Controller(log, await log.catch_up(1.0), config)
+        await log.start()
         for _ in range(PRODUCER_ID_BLOCK_SIZE + 3):
             pid = controller.try_allocate_producer_id()
             if pid is None:
                 pid = await controller.allocate_producer_id()
             assert pid not in seen
             seen.add(pid)
-        log.close()
+        await log.close_async()
     assert len(seen) == 3 * (PRODUCER_ID_BLOCK_SIZE + 3)
 
 

@@ -1,10 +1,9 @@
-"""Metadata records, their batch framing, the image they build and the file log."""
+"""Metadata records, their batch framing and the image they build."""
 
 from __future__ import annotations
 
 import struct
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,6 @@ from broker.metadata.image import (
     MetadataDelta,
     MetadataImage,
 )
-from broker.metadata.log import FileMetadataLog, MetadataLogError
 from broker.metadata.records import (
     ConfigRecord,
     MetadataRecord,
@@ -158,45 +156,3 @@ def test_delta_reports_created_topics_and_changed_partitions() -> None:
 def test_records_that_do_not_fit_are_refused(records: list[MetadataRecord]) -> None:
     with pytest.raises(MetadataApplyError):
         _image(*records)
-
-
-async def test_file_log_appends_durably_and_replays(tmp_path: Path) -> None:
-    log = FileMetadataLog.open(tmp_path)
-    assert log.committed() == [] and log.end_offset == 0
-    assert await log.append(ALL_RECORDS[:2]) == 0
-    assert await log.append([ProducerIdsRecord(1, 1000)]) == 2
-    log.close()
-    again = FileMetadataLog.open(tmp_path)
-    assert again.existed
-    assert again.committed() == [(0, ALL_RECORDS[:2]), (2, [ProducerIdsRecord(1, 1000)])]
-    assert again.end_offset == 3
-    again.close()
-
-
-async def test_file_log_cuts_a_torn_tail(tmp_path: Path) -> None:
-    log = FileMetadataLog.open(tmp_path)
-    await log.append([TopicRecord("t", TID)])
-    log.close()
-    path = tmp_path / "metadata.log"
-    good = path.read_bytes()
-    torn = encode_batch(1, [PartitionRecord(TID, 0, (1,), (1,), 1, 0, 0)])
-    path.write_bytes(good + torn[: len(torn) // 2])
-    again = FileMetadataLog.open(tmp_path)
-    assert again.committed() == [(0, [TopicRecord("t", TID)])]
-    assert path.read_bytes() == good
-    # Appends continue after the cut.
-    assert await again.append([ProducerIdsRecord(1, 1000)]) == 1
-    again.close()
-
-
-async def test_file_log_refuses_a_corrupt_batch(tmp_path: Path) -> None:
-    log = FileMetadataLog.open(tmp_path)
-    await log.append([TopicRecord("t", TID)])
-    await log.append([ProducerIdsRecord(1, 1000)])
-    log.close()
-    path = tmp_path / "metadata.log"
-    data = bytearray(path.read_bytes())
-    data[30] ^= 0xFF
-    path.write_bytes(bytes(data))
-    with pytest.raises(MetadataLogError, match="corrupt"):
-        FileMetadataLog.open(tmp_path)
