@@ -58,9 +58,16 @@ from broker.storage.flush import LogFlusher
 from broker.storage.log_cleaner import LogCleaner
 from broker.storage.manager import LogManager
 from broker.storage.names import TopicPartition
+from broker.tasks import report_unexpected_end
 from protocol.errors import KafkaError
 
 __all__ = ["Broker", "BrokerStartError", "new_event_loop"]
+
+#: What periodic maintenance (retention, checkpoints, producer snapshots) may fail with and try
+#: again at its next period: storage errors (the failing log is taken offline where it failed)
+#: and OS errors (a full or failing disk). Anything else is a bug: it stops maintenance, reported
+#: at once and kept in ``Broker.maintenance_error``.
+_MAINTENANCE_FAILURES: Final = (KafkaError, OSError)
 
 log = logging.getLogger("samsa.broker")
 
@@ -113,6 +120,8 @@ class Broker:
         self.server: KafkaServer | None = None
         self.services: BrokerServices | None = None
         self._maintenance: asyncio.Task[None] | None = None
+        #: What stopped periodic maintenance, if a failure it does not name did.
+        self.maintenance_error: BaseException | None = None
         self.log_cleaner: LogCleaner | None = None
         self._stopped = asyncio.Event()
         self._started = False
@@ -304,6 +313,14 @@ class Broker:
             )
             self.lifecycle.start()
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
+        report_unexpected_end(
+            self._maintenance,
+            log,
+            "periodic maintenance stopped: retention, checkpoints and producer snapshots no "
+            "longer run until the broker restarts",
+            level=logging.CRITICAL,
+            then=self._maintenance_failed,
+        )
         if config.log_cleaner_enable:
             self.log_cleaner = LogCleaner(
                 log_manager, backoff_ms=config.log_cleaner_backoff_ms, clock_ms=self.clock_ms
@@ -345,9 +362,10 @@ class Broker:
         if self.server is not None:
             await self.server.stop()
         if self._maintenance is not None:
-            self._maintenance.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._maintenance
+            if not self._maintenance.done():  # one that failed was reported when it ended
+                self._maintenance.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._maintenance
             self._maintenance = None
         if self.controller is not None:
             await self.controller.close()  # a metadata change in flight finishes first
@@ -355,8 +373,12 @@ class Broker:
             await self.replica_manager.close()
             try:
                 self.replica_manager.snapshot_producer_state()
-            except Exception:
-                log.exception("producer-state snapshots failed at shutdown")
+            except _MAINTENANCE_FAILURES as exc:
+                log.error(
+                    "producer-state snapshots failed at shutdown (rebuilt from the log at the "
+                    "next start): %s",
+                    exc,
+                )
         if self.flusher is not None:
             await self.flusher.stop()
         if self.log_manager is not None:
@@ -446,8 +468,11 @@ class Broker:
                 if now >= next_checkpoint:
                     next_checkpoint = now + checkpoint_s
                     await self._checkpoint()
-            except Exception:
-                log.exception("periodic maintenance failed")
+            except _MAINTENANCE_FAILURES as exc:
+                log.error("periodic maintenance failed (tried again next period): %s", exc)
+
+    def _maintenance_failed(self, exc: BaseException) -> None:
+        self.maintenance_error = exc
 
     def _run_retention(self) -> None:
         assert self.log_manager is not None and self.replica_manager is not None

@@ -27,6 +27,7 @@ from broker.metadata.records import MetadataRecord
 from broker.metadata.snapshot import SnapshotFormatError, decode_image
 from broker.raft.log import Entry, Snapshot
 from broker.raft.tcp import ControllerEndpoint, RpcError
+from broker.tasks import report_unexpected_end
 from protocol.errors import NotControllerError
 
 if TYPE_CHECKING:
@@ -38,6 +39,10 @@ __all__ = [
     "ObserverMetadataLog",
     "serve_fetch",
 ]
+
+#: An answer that does not have the shape this broker expects (a controller of another version,
+#: or a bug): logged, and the next round asks again, from the next voter.
+_MALFORMED_ANSWER: Final = (KeyError, TypeError, ValueError)
 
 log = logging.getLogger("samsa.metadata.observer")
 
@@ -110,6 +115,13 @@ class ObserverMetadataLog:
         """Keep fetching in the background."""
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name=f"metadata-observer-{self.node_id}"
+        )
+        report_unexpected_end(
+            self._task,
+            log,
+            "broker %d stopped following the metadata log",
+            self.node_id,
+            level=logging.CRITICAL,
         )
 
     # -- MetadataLog ----------------------------------------------------------------------------
@@ -187,8 +199,9 @@ class ObserverMetadataLog:
         while True:
             try:
                 answer = await self._fetch_once(wait_ms=FETCH_WAIT_MS)
-            except Exception:
-                log.exception("metadata fetch failed")
+            except _MALFORMED_ANSWER as exc:
+                log.error("a metadata answer from the controller is malformed: %r", exc)
+                self._leader = None
                 answer = None
             if answer is None:
                 await asyncio.sleep(RETRY_ROUND_S / len(self._voters))

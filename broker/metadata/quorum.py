@@ -25,6 +25,7 @@ from broker.metadata import forwarding
 from broker.metadata.observer import serve_fetch
 from broker.raft.tcp import ControllerEndpoint, RpcError
 from broker.storage.names import TopicPartition
+from broker.tasks import report_unexpected_end
 from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
 
 if TYPE_CHECKING:
@@ -184,6 +185,12 @@ class BrokerLifecycle:
     def start(self) -> None:
         """Start heartbeating (registering first)."""
         self._task = asyncio.get_running_loop().create_task(self._run(), name="broker-lifecycle")
+        # A bug ends the heartbeats: reported at once; the controller then fences this broker
+        # after its session timeout, as it would a broker that died.
+        report_unexpected_end(
+            self._task, log, "broker %d stopped heartbeating", self.controller.node_id,
+            level=logging.CRITICAL,
+        )
 
     async def _beat(
         self, want_shutdown: bool = False, timeout_s: float = CONTROLLER_CALL_TIMEOUT_S
@@ -228,10 +235,8 @@ class BrokerLifecycle:
         while not self._stopping:
             try:
                 await self._beat()
-            except (KafkaError, RpcError) as exc:
+            except (KafkaError, RpcError) as exc:  # the controller moves or is unreachable
                 log.debug("heartbeat failed: %s", exc)
-            except Exception:
-                log.exception("heartbeat failed")
             await asyncio.sleep(interval_s if not self.fenced else min(interval_s, 0.05))
 
     async def stop(self, *, controlled: bool) -> None:
@@ -286,15 +291,19 @@ class ControlLoop:
     def start(self) -> None:
         """Start ticking."""
         self._task = asyncio.get_running_loop().create_task(self._run(), name="controller-loop")
+        report_unexpected_end(
+            self._task,
+            log,
+            "the controller's periodic duties (fencing, elections, preferred leaders) stopped",
+            level=logging.CRITICAL,
+        )
 
     async def _run(self) -> None:
         while True:
             try:
                 await self.controller.control_tick()
-            except (KafkaError, RpcError) as exc:
+            except (KafkaError, RpcError) as exc:  # leadership moved while the change ran
                 log.debug("controller tick: %s", exc)
-            except Exception:
-                log.exception("controller tick failed")
             await asyncio.sleep(self.interval_s)
 
     async def stop(self) -> None:

@@ -43,7 +43,7 @@ from broker.raft.core import (
     RaftConfig,
     Ready,
 )
-from broker.raft.log import Entry, Snapshot
+from broker.raft.log import Entry, LogError, Snapshot
 from broker.raft.node import RaftNode, RaftNodeStoppedError
 from broker.raft.storage import FileRaftStorage
 from broker.raft.transport import Transport
@@ -371,7 +371,7 @@ class RaftMetadataLog:
         try:
             self.node.compact(index, data)
             log.info("metadata snapshot at raft index %d (%d bytes)", index, len(data))
-        except Exception as exc:
+        except LogError as exc:  # the index is no longer in the log: the next snapshot will do
             log.warning("metadata snapshot at %d failed: %s", index, exc)
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:

@@ -31,6 +31,7 @@ from broker.raft.wire import (
     encode_frame,
     encode_message,
 )
+from broker.tasks import report_unexpected_end
 
 __all__ = [
     "MAX_PENDING_RPCS",
@@ -106,12 +107,21 @@ class PeerLink:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"controller-link-{self.node_id}-to-{self.peer_id}"
             )
+            # A failure the loop does not name (a bug) ends it, reported at once; its calls
+            # fail and the next message or call starts a new loop.
+            report_unexpected_end(
+                self._task, log, "link to node %d stopped", self.peer_id, then=self._failed
+            )
+
+    def _failed(self, exc: BaseException) -> None:
+        self._task = None
+        self._fail_pending(RpcError("DISCONNECTED", f"the link to {self.peer_id} failed: {exc}"))
 
     async def close(self) -> None:
         """Close the connection; pending RPCs fail."""
         self._closed = True
         task, self._task = self._task, None
-        if task is not None:
+        if task is not None and not task.done():  # a failed loop was reported when it ended
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -128,6 +138,8 @@ class PeerLink:
             self._queue.put_nowait(frame)
         except asyncio.QueueFull:
             self.dropped += 1
+        if self._task is None and not self._closed:
+            self.start()  # a loop that failed is started again by the next message
 
     async def call(self, op: str, body: dict[str, Any], timeout_s: float) -> dict[str, Any]:
         """One RPC; RpcError when the peer answers an error or does not answer in time."""
@@ -186,10 +198,12 @@ class PeerLink:
                 self._connected.clear()
                 self._writer = None
                 reading.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
+                # The reader ends on the failures it names (a closed or malformed stream) and
+                # logs them; anything else is a bug and ends this link loudly.
+                with contextlib.suppress(asyncio.CancelledError):
                     await reading
                 writer.close()
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(OSError):  # the peer reset the connection meanwhile
                     await writer.wait_closed()
                 self._fail_pending(RpcError("DISCONNECTED", f"lost node {self.peer_id}"))
             await asyncio.sleep(backoff_ms / 1000)
@@ -212,7 +226,10 @@ class PeerLink:
                 kind, payload = await _read_frame(reader)
                 if kind != KIND_RESPONSE:
                     raise FrameError(f"unexpected frame kind {kind} on an outgoing link")
-                future = self._pending.get(int(payload.get("id", -1)))
+                request_id = payload.get("id")
+                if type(request_id) is not int:
+                    raise FrameError(f"a response with id {request_id!r}, not an integer")
+                future = self._pending.get(request_id)
                 if future is None or future.done():
                     continue
                 if "error" in payload:
@@ -277,7 +294,7 @@ class ControllerEndpoint:
         for link in self.links.values():
             await link.close()
         if self._server is not None:
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(OSError):
                 await self._server.wait_closed()
             self._server = None
 
@@ -329,7 +346,7 @@ class ControllerEndpoint:
                 t.cancel()
             self._connections.pop(task, None)
             writer.close()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(OSError):  # the peer reset the connection meanwhile
                 await writer.wait_closed()
 
     async def _answer(self, payload: dict[str, Any], writer: asyncio.StreamWriter) -> None:

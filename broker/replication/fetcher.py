@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Final
 
 from broker.storage.epoch_cache import UNDEFINED_EPOCH
 from broker.storage.names import TopicPartition
+from broker.tasks import report_unexpected_end
 from client.connection import Connection
 from protocol.errors import ErrorCode, KafkaError, ProtocolError, raise_for_code
 from protocol.messages import (
@@ -154,17 +155,14 @@ class ReplicaFetcher:
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"replica-fetcher-{self.leader_id}"
             )
-            self._task.add_done_callback(self._ended)
-
-    def _ended(self, task: asyncio.Task[None]) -> None:
-        """A loop that ended on a failure it does not retry (a bug) says so at once, with its
-        traceback; the next ``add`` (a leadership change) starts a new loop."""
-        if not task.cancelled() and (exc := task.exception()) is not None:
-            log.error(
+            # A failure it does not retry (a bug) ends the loop, reported at once; the next
+            # ``add`` (a leadership change) starts a new one.
+            report_unexpected_end(
+                self._task,
+                log,
                 "broker %d: the fetcher from leader %d stopped",
                 self.settings.node_id,
                 self.leader_id,
-                exc_info=exc,
             )
 
     def remove(self, tp: TopicPartition) -> None:
@@ -177,7 +175,7 @@ class ReplicaFetcher:
         self._closed = True
         self._wakeup.set()
         task = self._task
-        if task is not None and not task.done():  # a failed loop was reported by _ended
+        if task is not None and not task.done():  # a failed loop was reported when it ended
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -28,6 +28,7 @@ LAYERS = (
     "client.cli",
     "client",
     "broker.config",
+    "broker.tasks",
     "broker.storage",
     "broker.raft",
     "broker.metadata",
@@ -45,15 +46,26 @@ ALLOWED: dict[str, frozenset[str]] = {
     "client": frozenset({"protocol"}),
     "client.cli": frozenset({"client", "protocol"}),
     "broker.config": frozenset({"protocol"}),
-    "broker.storage": frozenset({"broker.config", "protocol"}),
-    "broker.raft": frozenset({"broker.storage", "broker.config", "protocol"}),
-    "broker.metadata": frozenset({"broker.raft", "broker.storage", "broker.config", "protocol"}),
+    # Reporting background tasks that end on a bug (asyncio and logging only).
+    "broker.tasks": frozenset(),
+    "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
+    "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
+    "broker.metadata": frozenset(
+        {"broker.raft", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+    ),
     # The follower fetcher is a Kafka client of the leader: it uses the client's connection.
     "broker.replication": frozenset(
-        {"broker.metadata", "broker.storage", "broker.config", "client", "protocol"}
+        {"broker.metadata", "broker.storage", "broker.tasks", "broker.config", "client", "protocol"}
     ),
     "broker.group": frozenset(
-        {"broker.replication", "broker.metadata", "broker.storage", "broker.config", "protocol"}
+        {
+            "broker.replication",
+            "broker.metadata",
+            "broker.storage",
+            "broker.tasks",
+            "broker.config",
+            "protocol",
+        }
     ),
     "broker.handlers": frozenset(
         {
@@ -66,7 +78,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         }
     ),
     "broker.server": frozenset(
-        {"broker.handlers", "broker.storage", "broker.config", "protocol"}
+        {"broker.handlers", "broker.storage", "broker.tasks", "broker.config", "protocol"}
     ),
     "broker": frozenset(
         {
@@ -77,6 +89,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.raft",
             "broker.storage",
+            "broker.tasks",
             "broker.config",
             "client",
             "protocol",

@@ -6,10 +6,10 @@ import asyncio
 import json
 import random
 import uuid
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from support.memory_metadata_log import MemoryLog
 
 from broker.config import load_config
 from broker.metadata.controller import Controller
@@ -22,31 +22,9 @@ from broker.metadata.forwarding import ForwardingController
 from broker.metadata.image import TOPIC_RESOURCE, MetadataDelta, MetadataImage
 from broker.metadata.publisher import ImagePublisher
 from broker.metadata.quorum import handle_rpc
-from broker.metadata.records import MetadataRecord, PartitionRecord, TopicRecord
+from broker.metadata.records import PartitionRecord, TopicRecord
 from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, NotControllerError
-
-
-class MemoryLog:
-    """An in-memory MetadataLog."""
-
-    def __init__(self) -> None:
-        self._end = 0
-
-    @property
-    def end_offset(self) -> int:
-        return self._end
-
-    def committed(self) -> list[tuple[int, list[MetadataRecord]]]:
-        return []
-
-    async def append(self, records: Sequence[MetadataRecord]) -> int:
-        base = self._end
-        self._end += len(records)
-        return base
-
-    def close(self) -> None:
-        pass
 
 
 def _controller(node_id: int = 1, **kwargs: Any) -> Controller:
