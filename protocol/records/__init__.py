@@ -1,11 +1,27 @@
 """Kafka record batches (message format v2): zero-copy views, validation, records, building.
 
-The broker's hot path needs only ``iter_batches``, ``RecordBatch`` (header fields and
-``validate()``) and the two in-place patchers; record decoding and building are for the few
+The header layout is declared once, in ``header.py``. The broker's hot path needs only
+``iter_batches``, ``RecordBatch`` (header fields and ``validate()``) and the in-place header
+patchers; record decoding and building are for the few
 places that need records (compaction, the client, tests).
 """
 
 from protocol.records.batch import (
+    ControlRecord,
+    ControlRecordType,
+    RecordBatch,
+    TimestampType,
+    decode_control_record,
+    iter_batches,
+)
+from protocol.records.builder import RecordBatchBuilder, build_control_batch
+from protocol.records.compression import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    Compression,
+    compress,
+    decompress,
+)
+from protocol.records.header import (
     ATTRIBUTES_OFFSET,
     BASE_OFFSET_OFFSET,
     BATCH_HEADER_SIZE,
@@ -22,21 +38,13 @@ from protocol.records.batch import (
     NO_SEQUENCE,
     NO_TIMESTAMP,
     PARTITION_LEADER_EPOCH_OFFSET,
-    ControlRecord,
-    ControlRecordType,
-    RecordBatch,
-    TimestampType,
-    decode_control_record,
-    iter_batches,
     patch_base_offset,
     patch_partition_leader_epoch,
-)
-from protocol.records.builder import RecordBatchBuilder, build_control_batch
-from protocol.records.compression import (
-    DEFAULT_MAX_DECOMPRESSED_BYTES,
-    Compression,
-    compress,
-    decompress,
+    patch_prefix,
+    read_append_fields,
+    read_batch_length,
+    stamp_crc,
+    stamp_log_append_time,
 )
 from protocol.records.record import (
     SMALL_VARINT_RANGE,
@@ -85,5 +93,10 @@ __all__ = [
     "iter_batches",
     "patch_base_offset",
     "patch_partition_leader_epoch",
+    "patch_prefix",
+    "read_append_fields",
+    "read_batch_length",
     "read_varint",
+    "stamp_crc",
+    "stamp_log_append_time",
 ]
