@@ -14,7 +14,12 @@ from protocol.records.batch import (
     decode_control_record,
     iter_batches,
 )
-from protocol.records.builder import RecordBatchBuilder, build_control_batch
+from protocol.records.builder import (
+    RecordBatchBuilder,
+    build_control_batch,
+    rebuild_batch,
+    seal_batch,
+)
 from protocol.records.compression import (
     DEFAULT_MAX_DECOMPRESSED_BYTES,
     Compression,
@@ -47,11 +52,15 @@ from protocol.records.header import (
     stamp_log_append_time,
 )
 from protocol.records.record import (
+    RECORD_OVERHEAD_MAX,
     SMALL_VARINT_RANGE,
     SMALL_VARINTS,
     Header,
+    Headers,
     Record,
     decode_records,
+    encode_headers,
+    encode_record,
     encode_varint,
     read_varint,
 )
@@ -74,12 +83,14 @@ __all__ = [
     "NO_SEQUENCE",
     "NO_TIMESTAMP",
     "PARTITION_LEADER_EPOCH_OFFSET",
+    "RECORD_OVERHEAD_MAX",
     "SMALL_VARINTS",
     "SMALL_VARINT_RANGE",
     "Compression",
     "ControlRecord",
     "ControlRecordType",
     "Header",
+    "Headers",
     "Record",
     "RecordBatch",
     "RecordBatchBuilder",
@@ -89,6 +100,8 @@ __all__ = [
     "decode_control_record",
     "decode_records",
     "decompress",
+    "encode_headers",
+    "encode_record",
     "encode_varint",
     "iter_batches",
     "patch_base_offset",
@@ -97,6 +110,8 @@ __all__ = [
     "read_append_fields",
     "read_batch_length",
     "read_varint",
+    "rebuild_batch",
+    "seal_batch",
     "stamp_crc",
     "stamp_log_append_time",
 ]

@@ -16,18 +16,23 @@ A record on the wire (all varints zigzag-encoded, as in protobuf)::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Final
 
 from protocol.errors import CorruptMessageError
 
 __all__ = [
     "MAX_VARINT_BYTES",
     "MAX_VARLONG_BYTES",
+    "RECORD_OVERHEAD_MAX",
     "SMALL_VARINTS",
     "SMALL_VARINT_RANGE",
     "Header",
+    "Headers",
     "Record",
     "decode_records",
+    "encode_headers",
+    "encode_record",
     "encode_varint",
     "read_varint",
 ]
@@ -38,6 +43,14 @@ MAX_VARLONG_BYTES = 10
 
 #: A record header: UTF-8 key and nullable value.
 Header = tuple[str, bytes | None]
+
+#: Record headers as ``encode_headers`` takes them: (name, value) pairs or a mapping; names
+#: and values may also be given as str (encoded as UTF-8) or bytes.
+Headers = Iterable[tuple[str, bytes | None]] | Mapping[str, bytes | None]
+
+#: Encoded bytes of a record beyond its key, value and headers, at most: length (5), attributes
+#: (1), timestamp delta (10), offset delta (5), key and value lengths (5 each), header count (5).
+RECORD_OVERHEAD_MAX: Final = 36
 
 #: Values -SMALL_VARINT_RANGE .. SMALL_VARINT_RANGE-1 have precomputed encodings; that covers
 #: every 1- and 2-byte varint (deltas, lengths of keys and small values, header counts).
@@ -65,6 +78,73 @@ def encode_varint(value: int) -> bytes:
     if -SMALL_VARINT_RANGE <= value < SMALL_VARINT_RANGE:
         return SMALL_VARINTS[value + SMALL_VARINT_RANGE]
     return _zigzag_bytes(value)
+
+
+_V: Final = SMALL_VARINTS
+_VOFF: Final = SMALL_VARINT_RANGE
+#: The zigzag varint of -1: a null key or value.
+_NULL: Final = b"\x01"
+#: A header count of 0; the attributes byte, unused in v2 and always 0.
+_NO_HEADERS: Final = b"\x00"
+_ATTRIBUTES: Final = b"\x00"
+
+
+def encode_headers(headers: Headers) -> bytes:
+    """The header section of a record (count, then name and value of each), as
+    ``encode_record`` takes it."""
+    items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
+    parts = [encode_varint(len(items))]
+    for name, value in items:
+        raw = name.encode() if isinstance(name, str) else bytes(name)
+        parts.append(encode_varint(len(raw)))
+        parts.append(raw)
+        if value is None:
+            parts.append(_NULL)
+        else:
+            if isinstance(value, str):
+                value = value.encode()
+            parts.append(encode_varint(len(value)))
+            parts.append(bytes(value))
+    return b"".join(parts)
+
+
+def encode_record(
+    offset_delta: int,
+    timestamp_delta: int,
+    key: bytes | None,
+    value: bytes | None,
+    headers: bytes | None = None,
+) -> bytes:
+    """One record on the wire, its length prefix included.
+
+    ``headers`` is the encoded header section (``encode_headers``), None for no headers. This
+    is the one record encoder (the client's producer, ``RecordBatchBuilder`` and compaction's
+    ``rebuild_batch``): varints of up to two bytes come from a table, and the record is joined
+    once and prefixed with its length.
+    """
+    parts = [
+        _ATTRIBUTES,
+        _V[timestamp_delta + _VOFF]
+        if -_VOFF <= timestamp_delta < _VOFF
+        else encode_varint(timestamp_delta),
+        _V[offset_delta + _VOFF] if 0 <= offset_delta < _VOFF else encode_varint(offset_delta),
+    ]
+    if key is None:
+        parts.append(_NULL)
+    else:
+        n = len(key)
+        parts.append(_V[n + _VOFF] if n < _VOFF else encode_varint(n))
+        parts.append(key)
+    if value is None:
+        parts.append(_NULL)
+    else:
+        n = len(value)
+        parts.append(_V[n + _VOFF] if n < _VOFF else encode_varint(n))
+        parts.append(value)
+    parts.append(_NO_HEADERS if headers is None else headers)
+    body = b"".join(parts)
+    n = len(body)
+    return (_V[n + _VOFF] if n < _VOFF else encode_varint(n)) + body
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
