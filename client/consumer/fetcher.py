@@ -24,7 +24,7 @@ from typing import Any, Final
 
 from client.cluster import Cluster
 from client.config import ConsumerConfig
-from client.consumer.records import ConsumerRecord, decode_records, deserialize_records
+from client.consumer.records import ConsumerRecord, decode_consumer_records, deserialize_records
 from client.consumer.subscription import PartitionState, SubscriptionState
 from client.errors import KafkaError, RecordDeserializationError, error_from_code
 from client.types import TopicPartition
@@ -478,7 +478,7 @@ class Fetcher:
         data = bytes(payload) if codec == 0 else decompress(batch.compression, payload)
         attributes = batch.attributes
         log_append = attributes & _TIMESTAMP_TYPE_FLAG
-        records = decode_records(
+        records = decode_consumer_records(
             data,
             batch.records_count,
             topic=tp.topic,

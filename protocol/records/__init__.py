@@ -62,6 +62,7 @@ from protocol.records.record import (
     encode_headers,
     encode_record,
     encode_varint,
+    read_records,
     read_varint,
 )
 
@@ -109,6 +110,7 @@ __all__ = [
     "patch_prefix",
     "read_append_fields",
     "read_batch_length",
+    "read_records",
     "read_varint",
     "rebuild_batch",
     "seal_batch",
