@@ -2,8 +2,8 @@
 
 The header layout is declared once, in ``header.py``. The broker's hot path needs only
 ``iter_batches``, ``RecordBatch`` (header fields and ``validate()``) and the in-place header
-patchers; record decoding and building are for the few
-places that need records (compaction, the client, tests).
+patchers; the record encoder (``encode_record``) and decoder (``read_records``) are for the
+few places that need records (the client, compaction, group loading, tests).
 """
 
 from protocol.records.batch import (
