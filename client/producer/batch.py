@@ -19,8 +19,8 @@ from protocol.records import (
     RECORD_OVERHEAD_MAX,
     Compression,
     Headers,
+    append_record,
     encode_headers,
-    encode_record,
     seal_batch,
 )
 
@@ -103,13 +103,13 @@ class ProducerBatch:
         ``headers`` is the encoded header section (``encode_headers``) or None for none.
         """
         count = self.count
-        record = encode_record(
-            count, timestamp - self.base_timestamp if count else 0, key, value, headers
-        )
         buf = self.buf
-        if count and len(buf) + len(record) > self.limit:
+        start = len(buf)
+        delta = timestamp - self.base_timestamp if count else 0
+        append_record(buf, count, delta, key, value, headers)
+        if count and len(buf) > self.limit:
+            del buf[start:]  # once per batch: the record goes to the next one
             return -1
-        buf += record
         if count:
             if timestamp > self.max_timestamp:
                 self.max_timestamp = timestamp

@@ -2,7 +2,7 @@
 
 The header layout is declared once, in ``header.py``. The broker's hot path needs only
 ``iter_batches``, ``RecordBatch`` (header fields and ``validate()``) and the in-place header
-patchers; the record encoder (``encode_record``) and decoder (``read_records``) are for the
+patchers; the record encoder (``append_record``) and decoder (``read_records``) are for the
 few places that need records (the client, compaction, group loading, tests).
 """
 
@@ -58,9 +58,9 @@ from protocol.records.record import (
     Header,
     Headers,
     Record,
+    append_record,
     decode_records,
     encode_headers,
-    encode_record,
     encode_varint,
     read_records,
     read_varint,
@@ -96,13 +96,13 @@ __all__ = [
     "RecordBatch",
     "RecordBatchBuilder",
     "TimestampType",
+    "append_record",
     "build_control_batch",
     "compress",
     "decode_control_record",
     "decode_records",
     "decompress",
     "encode_headers",
-    "encode_record",
     "encode_varint",
     "iter_batches",
     "patch_base_offset",

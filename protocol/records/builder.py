@@ -22,7 +22,7 @@ from protocol.records.header import (
     pack_header,
     stamp_crc,
 )
-from protocol.records.record import Header, Record, encode_headers, encode_record
+from protocol.records.record import Header, Record, append_record, encode_headers
 
 __all__ = ["RecordBatchBuilder", "build_control_batch", "rebuild_batch", "seal_batch"]
 
@@ -84,16 +84,16 @@ def rebuild_batch(batch: RecordBatch, records: Sequence[Record]) -> bytes:
     lost records."""
     base_offset = batch.base_offset
     base_ts = batch.base_timestamp
-    encoded = b"".join(
-        encode_record(
+    encoded = bytearray()
+    for r in records:
+        append_record(
+            encoded,
             r.offset - base_offset,
             r.timestamp - base_ts,
             r.key,
             r.value,
             encode_headers(r.headers) if r.headers else None,
         )
-        for r in records
-    )
     return seal_batch(
         encoded,
         attributes=batch.attributes,
@@ -184,7 +184,8 @@ class RecordBatchBuilder:
             self._max_timestamp = timestamp_ms
         elif timestamp_ms > self._max_timestamp:
             self._max_timestamp = timestamp_ms
-        self._buf += encode_record(
+        append_record(
+            self._buf,
             offset_delta,
             timestamp_ms - self._base_timestamp,
             key,

@@ -30,9 +30,9 @@ __all__ = [
     "Header",
     "Headers",
     "Record",
+    "append_record",
     "decode_records",
     "encode_headers",
-    "encode_record",
     "encode_varint",
     "read_records",
     "read_varint",
@@ -92,7 +92,7 @@ _ATTRIBUTES: Final = b"\x00"
 
 def encode_headers(headers: Headers) -> bytes:
     """The header section of a record (count, then name and value of each), as
-    ``encode_record`` takes it."""
+    ``append_record`` takes it."""
     items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
     parts = [encode_varint(len(items))]
     for name, value in items:
@@ -109,19 +109,20 @@ def encode_headers(headers: Headers) -> bytes:
     return b"".join(parts)
 
 
-def encode_record(
+def append_record(
+    buf: bytearray,
     offset_delta: int,
     timestamp_delta: int,
     key: bytes | None,
     value: bytes | None,
     headers: bytes | None = None,
-) -> bytes:
-    """One record on the wire, its length prefix included.
+) -> None:
+    """Encode one record onto the end of ``buf``, its length prefix included.
 
     ``headers`` is the encoded header section (``encode_headers``), None for no headers. This
     is the one record encoder (the client's producer, ``RecordBatchBuilder`` and compaction's
-    ``rebuild_batch``): varints of up to two bytes come from a table, and the record is joined
-    once and prefixed with its length.
+    ``rebuild_batch``): varints of up to two bytes come from a table, the record's fields are
+    joined once, and the length and the fields are appended to ``buf`` without another copy.
     """
     parts = [
         _ATTRIBUTES,
@@ -145,7 +146,8 @@ def encode_record(
     parts.append(_NO_HEADERS if headers is None else headers)
     body = b"".join(parts)
     n = len(body)
-    return (_V[n + _VOFF] if n < _VOFF else encode_varint(n)) + body
+    buf += _V[n + _VOFF] if n < _VOFF else encode_varint(n)
+    buf += body
 
 
 def read_varint(data: bytes, pos: int) -> tuple[int, int]:
