@@ -342,19 +342,18 @@ def _decode_into(
         for index in range(count):
             # length: the fields must span exactly this many bytes (checked at the end)
             b = data[pos]
-            if b < 0x80:
-                length = (b >> 1) ^ -(b & 1)
+            if b < 0x80 and not b & 1:
+                length = b >> 1
                 pos += 1
             else:
                 b2 = data[pos + 1]
-                if b2 < 0x80:
-                    v = (b & 0x7F) | (b2 << 7)
-                    length = (v >> 1) ^ -(v & 1)
+                if b2 < 0x80 and not b & 1:
+                    length = ((b & 0x7F) | (b2 << 7)) >> 1
                     pos += 2
                 else:
                     length, pos = rv(data, pos)
             stop = pos + length
-            if length < 0 or stop > end:
+            if stop > end or length < 0:
                 raise CorruptMessageError(
                     f"record {index} has length {length} but only {end - pos} bytes remain"
                 )
@@ -367,61 +366,64 @@ def _decode_into(
                 timestamp_delta, pos = rv(data, pos + 1)
             # offset delta
             b = data[pos]
-            if b < 0x80:
-                offset_delta = (b >> 1) ^ -(b & 1)
+            if b < 0x80 and not b & 1:
+                offset_delta = b >> 1
                 pos += 1
             else:
                 b2 = data[pos + 1]
-                if b2 < 0x80:
-                    v = (b & 0x7F) | (b2 << 7)
-                    offset_delta = (v >> 1) ^ -(v & 1)
+                if b2 < 0x80 and not b & 1:
+                    offset_delta = ((b & 0x7F) | (b2 << 7)) >> 1
                     pos += 2
                 else:
                     offset_delta, pos = rv(data, pos)
             # key: null (-1) or a length; the common cases inline
             b = data[pos]
-            if b < 0x80 and not b & 1:
-                n = b >> 1
+            if b == 1:
+                key = None
                 pos += 1
-            elif b == 1:
-                n = -1
-                pos += 1
+            elif b < 0x80 and not b & 1:
+                n = (b >> 1) + pos + 1
+                key = data[pos + 1 : n]
+                pos = n
             else:
                 b2 = data[pos + 1]
                 if b2 < 0x80 and not b & 1:
-                    n = ((b & 0x7F) | (b2 << 7)) >> 1
-                    pos += 2
+                    n = (((b & 0x7F) | (b2 << 7)) >> 1) + pos + 2
+                    key = data[pos + 2 : n]
+                    pos = n
                 else:
                     n, pos = rv(data, pos)
-            if n < 0:
-                if n != -1:
-                    raise CorruptMessageError(f"record {index} has key length {n}")
-                key = None
-            else:
-                key = data[pos : pos + n]
-                pos += n
+                    if n >= 0:
+                        key = data[pos : pos + n]
+                        pos += n
+                    elif n == -1:
+                        key = None
+                    else:
+                        raise CorruptMessageError(f"record {index} has key length {n}")
             # value: null (-1) or a length; the common cases inline
             b = data[pos]
-            if b < 0x80 and not b & 1:
-                n = b >> 1
+            if b == 1:
+                value = None
                 pos += 1
-            elif b == 1:
-                n = -1
-                pos += 1
+            elif b < 0x80 and not b & 1:
+                n = (b >> 1) + pos + 1
+                value = data[pos + 1 : n]
+                pos = n
             else:
                 b2 = data[pos + 1]
                 if b2 < 0x80 and not b & 1:
-                    n = ((b & 0x7F) | (b2 << 7)) >> 1
-                    pos += 2
+                    n = (((b & 0x7F) | (b2 << 7)) >> 1) + pos + 2
+                    value = data[pos + 2 : n]
+                    pos = n
                 else:
                     n, pos = rv(data, pos)
-            if n < 0:
-                if n != -1:
-                    raise CorruptMessageError(f"record {index} has value length {n}")
-                value = None
-            else:
-                value = data[pos : pos + n]
-                pos += n
+                    if n >= 0:
+                        value = data[pos : pos + n]
+                        pos += n
+                    elif n == -1:
+                        value = None
+                    else:
+                        raise CorruptMessageError(f"record {index} has value length {n}")
             # headers
             headers: Sequence[Header]
             if data[pos] == 0:
