@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import NamedTuple
 
+from protocol.types import TopicPartition
+
 __all__ = [
     "BrokerInfo",
     "OffsetAndMetadata",
@@ -13,16 +15,6 @@ __all__ = [
     "TimestampType",
     "TopicPartition",
 ]
-
-
-class TopicPartition(NamedTuple):
-    """A partition of a topic."""
-
-    topic: str
-    partition: int
-
-    def __str__(self) -> str:
-        return f"{self.topic}-{self.partition}"
 
 
 class TimestampType(IntEnum):

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple, TypeAlias
+from typing import Final, TypeAlias
 
 from protocol.errors import DecodeError
 from protocol.primitives import (
@@ -43,6 +43,7 @@ from protocol.primitives import (
     write_bytes,
     write_string,
 )
+from protocol.types import TopicPartition
 
 __all__ = [
     "GROUP_METADATA_KEY_TYPE",
@@ -76,13 +77,6 @@ _NO_TIMESTAMP: Final = -1
 
 class RecordFormatError(ValueError):
     """A ``__consumer_offsets`` key or value does not decode, or has an unknown type or version."""
-
-
-class TopicPartition(NamedTuple):
-    """A topic and a partition (equal to ``broker.storage``'s tuple of the same shape)."""
-
-    topic: str
-    partition: int
 
 
 @dataclass(frozen=True, slots=True)

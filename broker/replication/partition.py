@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import struct
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
-
-import crc32c
 
 from broker.metadata.image import PartitionImage
 from broker.replication.isr import (
@@ -61,11 +58,12 @@ from protocol.errors import (
     UnknownLeaderEpochError,
 )
 from protocol.records import (
-    ATTRIBUTES_OFFSET,
-    CRC_OFFSET,
     LOG_OVERHEAD,
+    NO_TIMESTAMP,
     RecordBatch,
     iter_batches,
+    read_batch_length,
+    stamp_log_append_time,
 )
 from protocol.records.compression import DecompressionBuffer
 from protocol.records.validate import validate_records
@@ -85,12 +83,7 @@ MAX_HIGH_WATERMARK_WAITERS: Final = 10_000
 #: fetches' byte counts). Past it the oldest two merge: counts get coarser, never wrong.
 MAX_UNCOMMITTED_MARKS: Final = 1_000
 
-_TIMESTAMP_TYPE_FLAG: Final = 0x08
-_ATTRIBUTES: Final = struct.Struct(">h")
-_TIMESTAMP: Final = struct.Struct(">q")
-_CRC: Final = struct.Struct(">I")
-_MAX_TIMESTAMP_OFFSET: Final = 35
-_NO_TIMESTAMP: Final = -1
+_NO_TIMESTAMP: Final = NO_TIMESTAMP
 #: Produced batches are decompressed into this buffer to be validated, and dropped: appends as
 #: leader run on the broker's event loop thread only, so one buffer serves every partition.
 _PRODUCE_DECOMPRESSION_BUFFER: Final = DecompressionBuffer()
@@ -427,7 +420,7 @@ class Partition:
         if log.config.message_timestamp_type == "LogAppendTime":
             if view.readonly:
                 view = memoryview(bytearray(view))
-            _stamp_log_append_time(view, now_ms)
+            stamp_log_append_time(view, now_ms)
             append_time = now_ms
         if log.offline is not None:
             raise KafkaStorageError(f"the log of {self.tp} is offline")
@@ -557,7 +550,7 @@ def _single_batch(records: bytes | bytearray | memoryview | None) -> RecordBatch
         raise InvalidRecordError("produce requests must carry one record batch per partition")
     if len(records) < LOG_OVERHEAD:
         raise CorruptMessageError(f"record set of {len(records)} bytes is truncated")
-    (length,) = struct.unpack_from(">i", records, 8)
+    length = read_batch_length(records)
     size = LOG_OVERHEAD + length
     if length < 0 or size > len(records):
         raise CorruptMessageError(
@@ -566,12 +559,3 @@ def _single_batch(records: bytes | bytearray | memoryview | None) -> RecordBatch
     if size < len(records):
         raise InvalidRecordError("produce requests may carry only one record batch per partition")
     return RecordBatch(records)
-
-
-def _stamp_log_append_time(view: memoryview, now_ms: int) -> None:
-    """Mark a batch LogAppendTime with ``now_ms`` as its max timestamp, and re-CRC it (one
-    pass over the batch; records are not touched)."""
-    (attributes,) = _ATTRIBUTES.unpack_from(view, ATTRIBUTES_OFFSET)
-    _ATTRIBUTES.pack_into(view, ATTRIBUTES_OFFSET, attributes | _TIMESTAMP_TYPE_FLAG)
-    _TIMESTAMP.pack_into(view, _MAX_TIMESTAMP_OFFSET, now_ms)
-    _CRC.pack_into(view, CRC_OFFSET, crc32c.crc32c(view[ATTRIBUTES_OFFSET:]))

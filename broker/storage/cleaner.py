@@ -42,14 +42,11 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import struct
 import threading
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import crc32c
 
 from broker.storage.errors import LogStorageError
 from broker.storage.fsutil import fsync_dir, remove_if_exists
@@ -68,18 +65,7 @@ from broker.storage.scan import iter_file_batches
 from broker.storage.segment import BatchMeta, LogSegment
 from broker.storage.unreadable import UnreadableBatches
 from protocol.errors import CorruptMessageError
-from protocol.records import (
-    ATTRIBUTES_OFFSET,
-    BATCH_HEADER_SIZE,
-    CRC_OFFSET,
-    LOG_OVERHEAD,
-    MAGIC,
-    Compression,
-    Record,
-    RecordBatch,
-    compress,
-    encode_varint,
-)
+from protocol.records import Record, RecordBatch, rebuild_batch
 
 __all__ = ["DEFAULT_MAX_OFFSET_MAP_ENTRIES", "CleanResult", "Cleaner"]
 
@@ -90,9 +76,6 @@ log = logging.getLogger("samsa.storage.cleaner")
 DEFAULT_MAX_OFFSET_MAP_ENTRIES = 500_000
 
 _INT32_MAX = 0x7FFFFFFF
-_HEADER = struct.Struct(">qiibIhiqqqhii")
-_CRC = struct.Struct(">I")
-_NULL = encode_varint(-1)
 
 
 @dataclass
@@ -124,61 +107,6 @@ class _DamagedSegment(Exception):
         self.segment = segment
         self.position = position
         self.reason = reason
-
-
-def _encode_record(offset_delta: int, timestamp_delta: int, record: Record) -> bytes:
-    parts = [b"\x00", encode_varint(timestamp_delta), encode_varint(offset_delta)]
-    for blob in (record.key, record.value):
-        if blob is None:
-            parts.append(_NULL)
-        else:
-            parts.append(encode_varint(len(blob)))
-            parts.append(blob)
-    parts.append(encode_varint(len(record.headers)))
-    for name, value in record.headers:
-        encoded = name.encode()
-        parts.append(encode_varint(len(encoded)))
-        parts.append(encoded)
-        if value is None:
-            parts.append(_NULL)
-        else:
-            parts.append(encode_varint(len(value)))
-            parts.append(value)
-    body = b"".join(parts)
-    return encode_varint(len(body)) + body
-
-
-def rebuild_batch(batch: RecordBatch, records: Sequence[Record]) -> bytes:
-    """A batch like ``batch`` (same base offset, last offset delta, timestamps, producer
-    fields, attributes, codec) holding only ``records`` (a non-empty subset of its records),
-    which keep their offsets and timestamps."""
-    base_ts = batch.base_timestamp
-    encoded = b"".join(
-        _encode_record(r.offset - batch.base_offset, r.timestamp - base_ts, r) for r in records
-    )
-    codec = batch.compression
-    payload = encoded if codec == Compression.NONE else compress(codec, encoded)
-    out = bytearray(BATCH_HEADER_SIZE)
-    _HEADER.pack_into(
-        out,
-        0,
-        batch.base_offset,
-        BATCH_HEADER_SIZE - LOG_OVERHEAD + len(payload),
-        batch.partition_leader_epoch,
-        MAGIC,
-        0,
-        batch.attributes,
-        batch.last_offset_delta,
-        base_ts,
-        batch.max_timestamp,
-        batch.producer_id,
-        batch.producer_epoch,
-        batch.base_sequence,
-        len(records),
-    )
-    out += payload
-    _CRC.pack_into(out, CRC_OFFSET, crc32c.crc32c(memoryview(out)[ATTRIBUTES_OFFSET:]))
-    return bytes(out)
 
 
 def _iter_segment(seg: LogSegment) -> Iterator[tuple[int, RecordBatch]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import os
-import struct
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,23 +45,17 @@ from protocol.errors import CorruptMessageError
 from protocol.records import (
     BATCH_HEADER_SIZE,
     LOG_OVERHEAD,
+    MAGIC,
     MIN_BATCH_LENGTH,
     RecordBatch,
     iter_batches,
+    patch_prefix,
+    read_append_fields,
 )
 
 __all__ = ["AppendInfo", "FlushJob", "PartitionLog"]
 
 _INT32_MAX = 0x7FFFFFFF
-
-# The header fields an append needs, read in one unpack (offsets of the v2 batch header:
-# batchLength at 8, magic at 16, lastOffsetDelta at 23, maxTimestamp at 35, recordsCount at 57).
-# ``RecordBatch`` parses all thirteen fields into an object, which costs more than the write of
-# a small batch; this is the append path's only use of raw header offsets.
-_APPEND_HEADER = struct.Struct(">8xi4xb6xi8xq14xi")
-# baseOffset, batchLength (rewritten unchanged) and partitionLeaderEpoch: the bytes the CRC
-# does not cover, patched in one call.
-_PATCH = struct.Struct(">qii")
 
 
 class AppendInfo(NamedTuple):
@@ -381,13 +374,13 @@ class PartitionLog:
             pos = count = 0
             max_ts = -1
             limit = self.config.max_message_bytes
-            unpack = _APPEND_HEADER.unpack_from
+            unpack = read_append_fields
             while pos < total:
                 if total - pos < BATCH_HEADER_SIZE:
                     raise CorruptMessageError(f"truncated batch header at position {pos}")
                 length, magic, delta, batch_max_ts, batch_count = unpack(view, pos)
                 size = LOG_OVERHEAD + length
-                if length < MIN_BATCH_LENGTH or pos + size > total or magic != 2 or delta < 0:
+                if length < MIN_BATCH_LENGTH or pos + size > total or magic != MAGIC or delta < 0:
                     raise CorruptMessageError(
                         f"malformed batch at position {pos}: length {length}, magic {magic}, "
                         f"last offset delta {delta}, {total - pos} bytes left"
@@ -398,7 +391,7 @@ class PartitionLog:
                     )
                 if validate_crc:
                     RecordBatch(view[pos : pos + size]).validate()
-                _PATCH.pack_into(view, pos, offset, length, leader_epoch)
+                patch_prefix(view, pos, offset, length, leader_epoch)
                 last = offset + delta
                 metas.append((offset, last, batch_max_ts, size))
                 if batch_max_ts > max_ts:
@@ -463,7 +456,7 @@ class PartitionLog:
                     raise RecordBatchTooLargeError(
                         f"batch of {size} bytes exceeds max.message.bytes {limit}"
                     )
-                if batch.magic != 2 or batch.last_offset_delta < 0:
+                if batch.magic != MAGIC or batch.last_offset_delta < 0:
                     raise CorruptMessageError(f"batch at position {pos} is malformed")
                 if validate_crc:
                     batch.validate(check_offset_delta=False)

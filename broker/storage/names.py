@@ -6,7 +6,7 @@ zero-padded offset (``00000000000000000000.log``, ``.index``, ``.timeindex``, ``
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from protocol.types import TopicPartition
 
 __all__ = [
     "CLEANED_SUFFIX",
@@ -40,16 +40,6 @@ TMP_SUFFIX = ".tmp"
 DELETE_DIR_SUFFIX = "-delete"
 
 _OFFSET_DIGITS = 20
-
-
-class TopicPartition(NamedTuple):
-    """A topic name and a partition number."""
-
-    topic: str
-    partition: int
-
-    def __str__(self) -> str:
-        return f"{self.topic}-{self.partition}"
 
 
 def partition_dir_name(tp: TopicPartition) -> str:

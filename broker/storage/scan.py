@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 
 from broker.storage.errors import LogStorageError
-from protocol.records import BATCH_HEADER_SIZE, LOG_OVERHEAD, RecordBatch
+from protocol.records import BATCH_HEADER_SIZE, LOG_OVERHEAD, RecordBatch, read_batch_length
 
 __all__ = [
     "BATCH_READ_BYTES",
@@ -98,7 +98,7 @@ def iter_file_batches(fd: int, start: int, end: int) -> Iterator[tuple[int, Reco
         view = memoryview(chunk)
         off = 0
         while off + BATCH_HEADER_SIZE <= len(view):
-            length = int.from_bytes(view[off + 8 : off + 12], "big", signed=True)
+            length = read_batch_length(view, off)
             size = LOG_OVERHEAD + length
             if size < BATCH_HEADER_SIZE:
                 return
@@ -110,7 +110,7 @@ def iter_file_batches(fd: int, start: int, end: int) -> Iterator[tuple[int, Reco
             head = pread_exact(fd, LOG_OVERHEAD, pos)
             if len(head) < LOG_OVERHEAD:
                 return
-            size = LOG_OVERHEAD + int.from_bytes(head[8:12], "big", signed=True)
+            size = LOG_OVERHEAD + read_batch_length(head)
             if size < BATCH_HEADER_SIZE or pos + size > end:
                 return
             yield pos, RecordBatch(pread_exact(fd, size, pos))

@@ -38,6 +38,7 @@ from protocol.records import (
     RecordBatch,
     TimestampType,
     iter_batches,
+    read_batch_length,
 )
 
 __all__ = [
@@ -619,7 +620,7 @@ class LogSegment:
                     head = pread_exact(fd, LOG_OVERHEAD, pos)
                     if len(head) < LOG_OVERHEAD:
                         break
-                    length = int.from_bytes(head[8:12], "big", signed=True)
+                    length = read_batch_length(head)
                     whole = LOG_OVERHEAD + length
                     if length <= 0 or whole > size - pos or whole > MAX_BATCH_SIZE:
                         break

@@ -25,13 +25,19 @@ from typing import Any, Final
 
 from client.cluster import Cluster
 from client.config import ConsumerConfig
-from client.consumer.records import ConsumerRecord, decode_records, deserialize_records
+from client.consumer.records import ConsumerRecord, decode_consumer_records, deserialize_records
 from client.consumer.subscription import PartitionState, SubscriptionState
 from client.errors import KafkaError, RecordDeserializationError, error_from_code
 from client.types import TopicPartition
 from protocol.errors import CorruptMessageError, ErrorCode, MessageTooLargeError
 from protocol.messages import FetchRequest
 from protocol.records import RecordBatch, decompress, iter_batches
+from protocol.records.header import (
+    COMPRESSION_MASK,
+    CONTROL_FLAG,
+    TIMESTAMP_TYPE_FLAG,
+    TRANSACTIONAL_FLAG,
+)
 
 __all__ = ["CompletedFetch", "Fetcher"]
 
@@ -55,10 +61,6 @@ _LEADER_ERRORS: Final = frozenset(
         ErrorCode.OFFSET_NOT_AVAILABLE,
     }
 )
-_TRANSACTIONAL_FLAG: Final = 0x10
-_CONTROL_FLAG: Final = 0x20
-_TIMESTAMP_TYPE_FLAG: Final = 0x08
-_COMPRESSION_MASK: Final = 0x07
 
 _FetchTopic = FetchRequest.FetchTopic
 _FetchPartition = FetchRequest.FetchTopic.FetchPartition
@@ -150,15 +152,15 @@ class CompletedFetch:
             return [], None
         attributes = batch.attributes
         aborted = self._aborted
-        if aborted is not None and attributes & _TRANSACTIONAL_FLAG:
+        if aborted is not None and attributes & TRANSACTIONAL_FLAG:
             while aborted and aborted[0][1] <= batch.last_offset:
                 self._aborted_pids.add(aborted.popleft()[0])
-            if attributes & _CONTROL_FLAG:
+            if attributes & CONTROL_FLAG:
                 self._aborted_pids.discard(batch.producer_id)
                 return [], None
             if batch.producer_id in self._aborted_pids:
                 return [], None
-        if attributes & _CONTROL_FLAG:
+        if attributes & CONTROL_FLAG:
             return [], None
         return self._consumer.decode_batch(batch, self.tp, position)
 
@@ -471,12 +473,12 @@ class Fetcher:
         failure (None if there is none)."""
         if self._check_crcs:
             batch.validate(check_offset_delta=False)
-        codec = batch.attributes & _COMPRESSION_MASK
+        codec = batch.attributes & COMPRESSION_MASK
         payload = batch.payload()
         data = bytes(payload) if codec == 0 else decompress(batch.compression, payload)
         attributes = batch.attributes
-        log_append = attributes & _TIMESTAMP_TYPE_FLAG
-        records = decode_records(
+        log_append = attributes & TIMESTAMP_TYPE_FLAG
+        records = decode_consumer_records(
             data,
             batch.records_count,
             topic=tp.topic,

@@ -1,10 +1,9 @@
-"""``ConsumerRecord`` and the decoder that builds them from a record batch.
+"""``ConsumerRecord`` and the adapter that builds them from a records section.
 
-Decoding is the consumer's per-record cost, so it is one tight loop per batch: varints of one
-or two bytes (every length and delta of small records) are decoded inline, longer ones by a
-call; each record becomes a ``ConsumerRecord`` (a tuple subclass, built with one C call) and
-nothing else. Headers, deserializers and offsets before the fetch position take slower paths
-only when present.
+Decoding is the consumer's per-record cost: ``protocol.records.read_records`` (the one record
+decoder, shared with the broker) walks the section in one tight loop and builds each
+``ConsumerRecord`` (a tuple subclass) with one C call, and nothing else. Deserializers and
+offsets before the fetch position take slower paths only when present.
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ from client.errors import RecordDeserializationError
 from client.serialization import Deserializer
 from client.types import TopicPartition
 from protocol.errors import CorruptMessageError
-from protocol.records import read_varint
+from protocol.records import read_records
 
-__all__ = ["ConsumerRecord", "decode_records", "deserialize_records"]
+__all__ = ["ConsumerRecord", "decode_consumer_records", "deserialize_records"]
 
 _EMPTY_HEADERS: Final[tuple[tuple[str, bytes | None], ...]] = ()
 
@@ -38,27 +37,7 @@ class ConsumerRecord(NamedTuple):
     leader_epoch: int = -1
 
 
-_new = tuple.__new__
-
-
-def _headers(data: bytes, pos: int, count: int) -> tuple[list[tuple[str, bytes | None]], int]:
-    out: list[tuple[str, bytes | None]] = []
-    for _ in range(count):
-        n, pos = read_varint(data, pos)
-        if n < 0:
-            raise CorruptMessageError(f"record header key of length {n}")
-        name = data[pos : pos + n].decode()
-        pos += n
-        n, pos = read_varint(data, pos)
-        if n < 0:
-            out.append((name, None))
-        else:
-            out.append((name, data[pos : pos + n]))
-            pos += n
-    return out, pos
-
-
-def decode_records(
+def decode_consumer_records(
     data: bytes,
     count: int,
     *,
@@ -75,116 +54,25 @@ def decode_records(
 ) -> list[ConsumerRecord]:
     """The records of an uncompressed records section, from ``min_offset`` on.
 
-    Raises ``CorruptMessageError`` when the bytes do not hold ``count`` well-formed records,
+    ``log_append_time`` is every record's timestamp when not negative. Raises
+    ``CorruptMessageError`` when the bytes do not hold ``count`` well-formed records,
     ``RecordDeserializationError`` when a deserializer fails.
     """
-    out: list[ConsumerRecord] = []
-    append = out.append
-    rv = read_varint
-    cls = ConsumerRecord
-    new = _new
-    empty = _EMPTY_HEADERS
-    pos = 0
-    try:
-        for _ in range(count):
-            # length (not needed: the fields delimit the record; checked at the end)
-            b = data[pos]
-            if b < 0x80:
-                pos += 1
-            elif data[pos + 1] < 0x80:
-                pos += 2
-            else:
-                _, pos = rv(data, pos)
-            # attributes (unused), then timestamp delta
-            b = data[pos + 1]
-            if b < 0x80:
-                ts_delta = (b >> 1) ^ -(b & 1)
-                pos += 2
-            else:
-                ts_delta, pos = rv(data, pos + 1)
-            # offset delta (never negative)
-            b = data[pos]
-            if b < 0x80:
-                offset_delta = b >> 1
-                pos += 1
-            else:
-                b2 = data[pos + 1]
-                if b2 < 0x80:
-                    offset_delta = ((b & 0x7F) | (b2 << 7)) >> 1
-                    pos += 2
-                else:
-                    offset_delta, pos = rv(data, pos)
-            # key
-            b = data[pos]
-            if b == 1:
-                key = None
-                pos += 1
-            else:
-                if b < 0x80:
-                    n = b >> 1
-                    pos += 1
-                else:
-                    b2 = data[pos + 1]
-                    if b2 < 0x80:
-                        n = ((b & 0x7F) | (b2 << 7)) >> 1
-                        pos += 2
-                    else:
-                        n, pos = rv(data, pos)
-                key = data[pos : pos + n]
-                pos += n
-            # value
-            b = data[pos]
-            if b == 1:
-                value = None
-                pos += 1
-            else:
-                if b < 0x80:
-                    n = b >> 1
-                    pos += 1
-                else:
-                    b2 = data[pos + 1]
-                    if b2 < 0x80:
-                        n = ((b & 0x7F) | (b2 << 7)) >> 1
-                        pos += 2
-                    else:
-                        n, pos = rv(data, pos)
-                value = data[pos : pos + n]
-                pos += n
-            # headers
-            if data[pos] == 0:
-                headers: Sequence[tuple[str, bytes | None]] = empty
-                pos += 1
-            else:
-                header_count, pos = rv(data, pos)
-                if header_count < 0:
-                    raise CorruptMessageError(f"record with {header_count} headers")
-                headers, pos = _headers(data, pos, header_count)
-            offset = base_offset + offset_delta
-            if offset < min_offset:
-                continue
-            append(
-                new(
-                    cls,
-                    (
-                        topic,
-                        partition,
-                        offset,
-                        base_timestamp + ts_delta if log_append_time < 0 else log_append_time,
-                        timestamp_type,
-                        key,
-                        value,
-                        headers,
-                        leader_epoch,
-                    ),
-                )
-            )
-    except (IndexError, UnicodeDecodeError) as exc:
-        raise CorruptMessageError(f"{topic}-{partition}: malformed records ({exc})") from None
-    if pos != len(data):
-        raise CorruptMessageError(
-            f"{topic}-{partition}: records section has {len(data) - pos} bytes past its "
-            f"{count} records"
-        )
+    out, corrupt = read_records(
+        data,
+        count,
+        base_offset=base_offset,
+        base_timestamp=base_timestamp,
+        row_type=ConsumerRecord,
+        log_append_time=log_append_time if log_append_time >= 0 else None,
+        min_offset=min_offset,
+        topic=topic,
+        partition=partition,
+        timestamp_type=timestamp_type,
+        leader_epoch=leader_epoch,
+    )
+    if corrupt is not None:
+        raise CorruptMessageError(f"{topic}-{partition}: malformed records ({corrupt})") from None
     if key_deserializer is not None or value_deserializer is not None:
         out, error = deserialize_records(out, key_deserializer, value_deserializer)
         if error is not None:

@@ -12,55 +12,21 @@ read it, so completing a batch costs one ``set_result`` whatever its record coun
 from __future__ import annotations
 
 import asyncio
-import struct
-from collections.abc import Iterable, Mapping
 from typing import Final
 
-import crc32c
-
 from client.types import RecordMetadata, TimestampType
-from protocol.records import SMALL_VARINT_RANGE, SMALL_VARINTS, Compression, compress, encode_varint
+from protocol.records import (
+    RECORD_OVERHEAD_MAX,
+    Compression,
+    Headers,
+    append_record,
+    encode_headers,
+    seal_batch,
+)
 
-__all__ = ["Headers", "ProducerBatch", "encode_headers"]
+__all__ = ["RECORD_OVERHEAD_MAX", "Headers", "ProducerBatch", "encode_headers"]
 
-#: Record headers as ``send`` accepts them: (name, value) pairs or a mapping.
-Headers = Iterable[tuple[str, bytes | None]] | Mapping[str, bytes | None]
-
-_BATCH_HEADER: Final = struct.Struct(">qiibIhiqqqhii")
-_BATCH_HEADER_SIZE: Final = 61
-_LOG_OVERHEAD: Final = 12
-_CRC_OFFSET: Final = 17
-_ATTRIBUTES_OFFSET: Final = 21
-_MAGIC: Final = 2
-_NO_PARTITION_LEADER_EPOCH: Final = -1
 _INT32_MAX: Final = 2**31 - 1
-#: Encoded bytes of a record beyond its key, value and headers, at most: length (5), attributes
-#: (1), timestamp delta (10), offset delta (5), key and value lengths (5 each), header count (5).
-RECORD_OVERHEAD_MAX: Final = 36
-
-_V: Final = SMALL_VARINTS
-_VOFF: Final = SMALL_VARINT_RANGE
-_NULL: Final = b"\x01"  # zigzag varint of -1: a null key or value
-_NO_HEADERS: Final = b"\x00"
-_ATTRS: Final = b"\x00"
-
-
-def encode_headers(headers: Headers) -> bytes:
-    """The header section of a record: count, then (name, value) pairs."""
-    items = list(headers.items()) if isinstance(headers, Mapping) else list(headers)
-    parts = [encode_varint(len(items))]
-    for name, value in items:
-        raw = name.encode() if isinstance(name, str) else bytes(name)
-        parts.append(encode_varint(len(raw)))
-        parts.append(raw)
-        if value is None:
-            parts.append(_NULL)
-        else:
-            if isinstance(value, str):
-                value = value.encode()
-            parts.append(encode_varint(len(value)))
-            parts.append(bytes(value))
-    return b"".join(parts)
 
 
 class ProducerBatch:
@@ -137,38 +103,13 @@ class ProducerBatch:
         ``headers`` is the encoded header section (``encode_headers``) or None for none.
         """
         count = self.count
-        delta = timestamp - self.base_timestamp if count else 0
-        parts = [
-            _ATTRS,
-            _V[delta + _VOFF] if -_VOFF <= delta < _VOFF else encode_varint(delta),
-            _V[count + _VOFF] if count < _VOFF else encode_varint(count),
-        ]
-        if key is None:
-            parts.append(_NULL)
-            size = 0
-        else:
-            n = len(key)
-            parts.append(_V[n + _VOFF] if n < _VOFF else encode_varint(n))
-            parts.append(key)
-            size = n
-        if value is None:
-            parts.append(_NULL)
-        else:
-            n = len(value)
-            parts.append(_V[n + _VOFF] if n < _VOFF else encode_varint(n))
-            parts.append(value)
-            size += n
-        if headers is None:
-            parts.append(_NO_HEADERS)
-        else:
-            parts.append(headers)
-        body = b"".join(parts)
-        n = len(body)
         buf = self.buf
-        if count and len(buf) + n + 3 > self.limit:
+        start = len(buf)
+        delta = timestamp - self.base_timestamp if count else 0
+        append_record(buf, count, delta, key, value, headers)
+        if count and len(buf) > self.limit:
+            del buf[start:]  # once per batch: the record goes to the next one
             return -1
-        buf += _V[n + _VOFF] if n < _VOFF else encode_varint(n)
-        buf += body
         if count:
             if timestamp > self.max_timestamp:
                 self.max_timestamp = timestamp
@@ -181,33 +122,18 @@ class ProducerBatch:
         self, producer_id: int, producer_epoch: int, base_sequence: int, compression: Compression
     ) -> bytes:
         """Build the batch's bytes (header, compressed records, CRC) and keep them for retries."""
-        payload: bytes | bytearray = (
-            self.buf if compression == Compression.NONE else compress(compression, self.buf)
-        )
         self.base_sequence = base_sequence
-        header = bytearray(
-            _BATCH_HEADER.pack(
-                0,
-                _BATCH_HEADER_SIZE - _LOG_OVERHEAD + len(payload),
-                _NO_PARTITION_LEADER_EPOCH,
-                _MAGIC,
-                0,
-                int(compression),
-                self.count - 1,
-                self.base_timestamp,
-                self.max_timestamp,
-                producer_id,
-                producer_epoch,
-                base_sequence,
-                self.count,
-            )
+        self.wire = seal_batch(
+            self.buf,
+            attributes=int(compression),
+            records_count=self.count,
+            last_offset_delta=self.count - 1,
+            base_timestamp=self.base_timestamp,
+            max_timestamp=self.max_timestamp,
+            producer_id=producer_id,
+            producer_epoch=producer_epoch,
+            base_sequence=base_sequence,
         )
-        with memoryview(header) as view:
-            crc = crc32c.crc32c(view[_ATTRIBUTES_OFFSET:])
-        crc = crc32c.crc32c(payload, value=crc)
-        struct.pack_into(">I", header, _CRC_OFFSET, crc)
-        header += payload
-        self.wire = bytes(header)
         return self.wire
 
     def unstamp(self) -> None:

@@ -1,11 +1,32 @@
 """Kafka record batches (message format v2): zero-copy views, validation, records, building.
 
-The broker's hot path needs only ``iter_batches``, ``RecordBatch`` (header fields and
-``validate()``) and the two in-place patchers; record decoding and building are for the few
-places that need records (compaction, the client, tests).
+The header layout is declared once, in ``header.py``. The broker's hot path needs only
+``iter_batches``, ``RecordBatch`` (header fields and ``validate()``) and the in-place header
+patchers; the record encoder (``append_record``) and decoder (``read_records``) are for the
+few places that need records (the client, compaction, group loading, tests).
 """
 
 from protocol.records.batch import (
+    ControlRecord,
+    ControlRecordType,
+    RecordBatch,
+    TimestampType,
+    decode_control_record,
+    iter_batches,
+)
+from protocol.records.builder import (
+    RecordBatchBuilder,
+    build_control_batch,
+    rebuild_batch,
+    seal_batch,
+)
+from protocol.records.compression import (
+    DEFAULT_MAX_DECOMPRESSED_BYTES,
+    Compression,
+    compress,
+    decompress,
+)
+from protocol.records.header import (
     ATTRIBUTES_OFFSET,
     BASE_OFFSET_OFFSET,
     BATCH_HEADER_SIZE,
@@ -22,29 +43,26 @@ from protocol.records.batch import (
     NO_SEQUENCE,
     NO_TIMESTAMP,
     PARTITION_LEADER_EPOCH_OFFSET,
-    ControlRecord,
-    ControlRecordType,
-    RecordBatch,
-    TimestampType,
-    decode_control_record,
-    iter_batches,
     patch_base_offset,
     patch_partition_leader_epoch,
-)
-from protocol.records.builder import RecordBatchBuilder, build_control_batch
-from protocol.records.compression import (
-    DEFAULT_MAX_DECOMPRESSED_BYTES,
-    Compression,
-    compress,
-    decompress,
+    patch_prefix,
+    read_append_fields,
+    read_batch_length,
+    stamp_crc,
+    stamp_log_append_time,
 )
 from protocol.records.record import (
+    RECORD_OVERHEAD_MAX,
     SMALL_VARINT_RANGE,
     SMALL_VARINTS,
     Header,
+    Headers,
     Record,
+    append_record,
     decode_records,
+    encode_headers,
     encode_varint,
+    read_records,
     read_varint,
 )
 
@@ -66,24 +84,36 @@ __all__ = [
     "NO_SEQUENCE",
     "NO_TIMESTAMP",
     "PARTITION_LEADER_EPOCH_OFFSET",
+    "RECORD_OVERHEAD_MAX",
     "SMALL_VARINTS",
     "SMALL_VARINT_RANGE",
     "Compression",
     "ControlRecord",
     "ControlRecordType",
     "Header",
+    "Headers",
     "Record",
     "RecordBatch",
     "RecordBatchBuilder",
     "TimestampType",
+    "append_record",
     "build_control_batch",
     "compress",
     "decode_control_record",
     "decode_records",
     "decompress",
+    "encode_headers",
     "encode_varint",
     "iter_batches",
     "patch_base_offset",
     "patch_partition_leader_epoch",
+    "patch_prefix",
+    "read_append_fields",
+    "read_batch_length",
+    "read_records",
     "read_varint",
+    "rebuild_batch",
+    "seal_batch",
+    "stamp_crc",
+    "stamp_log_append_time",
 ]

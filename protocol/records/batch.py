@@ -1,24 +1,5 @@
-"""Zero-copy view of a RecordBatch (message format v2, magic 2).
-
-Layout of the 61-byte header (big-endian), offsets from the start of the batch::
-
-     0  baseOffset            int64   \
-     8  batchLength           int32    } not covered by the CRC; the broker patches
-    12  partitionLeaderEpoch  int32   /  baseOffset and partitionLeaderEpoch in place
-    16  magic                 int8
-    17  crc                   uint32  CRC-32C of bytes 21..end
-    21  attributes            int16   bits 0-2 codec, 3 timestamp type, 4 transactional,
-                                      5 control, 6 delete horizon
-    23  lastOffsetDelta       int32
-    27  baseTimestamp         int64
-    35  maxTimestamp          int64
-    43  producerId            int64
-    51  producerEpoch         int16
-    53  baseSequence          int32
-    57  recordsCount          int32
-    61  records...
-
-``batchLength`` counts the bytes after itself, so a batch occupies ``12 + batchLength`` bytes.
+"""Zero-copy view of a RecordBatch (message format v2, magic 2); the header layout is in
+``protocol.records.header``.
 """
 
 from __future__ import annotations
@@ -32,6 +13,33 @@ import crc32c
 
 from protocol.errors import CorruptMessageError
 from protocol.records.compression import DEFAULT_MAX_DECOMPRESSED_BYTES, Compression, decompress
+from protocol.records.header import (
+    ATTRIBUTES_OFFSET,
+    BASE_OFFSET_OFFSET,
+    BATCH_HEADER_SIZE,
+    BATCH_LENGTH_OFFSET,
+    COMPRESSION_MASK,
+    CONTROL_FLAG,
+    CRC_OFFSET,
+    DELETE_HORIZON_FLAG,
+    HEADER,
+    LOG_OVERHEAD,
+    MAGIC,
+    MAGIC_OFFSET,
+    MAX_BATCH_SIZE,
+    MIN_BATCH_LENGTH,
+    MIN_RECORD_SIZE,
+    NO_PARTITION_LEADER_EPOCH,
+    NO_PRODUCER_EPOCH,
+    NO_PRODUCER_ID,
+    NO_SEQUENCE,
+    NO_TIMESTAMP,
+    PARTITION_LEADER_EPOCH_OFFSET,
+    TIMESTAMP_TYPE_FLAG,
+    TRANSACTIONAL_FLAG,
+    patch_base_offset,
+    patch_partition_leader_epoch,
+)
 from protocol.records.record import Record, decode_records
 
 __all__ = [
@@ -61,56 +69,8 @@ __all__ = [
     "patch_partition_leader_epoch",
 ]
 
-#: The only message format Samsa speaks (RecordBatch v2; v0/v1 message sets are not supported).
-MAGIC = 2
-
-#: Size of the fixed v2 batch header, from baseOffset through recordsCount.
-BATCH_HEADER_SIZE = 61
-
-#: baseOffset (8) + batchLength (4): the bytes that ``batchLength`` does not count.
-LOG_OVERHEAD = 12
-
-#: The smallest legal ``batchLength``: a header with no records.
-MIN_BATCH_LENGTH = BATCH_HEADER_SIZE - LOG_OVERHEAD
-
-#: The largest batch ``iter_batches`` accepts (bytes, header included). Kafka's int32 length
-#: allows 2 GiB, but a batch has to fit one request, and requests are capped by
-#: ``socket.request.max.bytes`` (default 100 MiB); 256 MiB leaves headroom while still rejecting
-#: a garbage length before anyone tries to buffer it.
-MAX_BATCH_SIZE = 256 * 1024 * 1024
-
-#: Smallest encoded record: length, attributes, timestampDelta, offsetDelta, keyLength,
-#: valueLength and header count, one byte each (null key, null value, no headers).
-MIN_RECORD_SIZE = 7
-
-#: Field offsets within a batch, for in-place patching and partial reads.
-BASE_OFFSET_OFFSET = 0
-BATCH_LENGTH_OFFSET = 8
-PARTITION_LEADER_EPOCH_OFFSET = 12
-MAGIC_OFFSET = 16
-CRC_OFFSET = 17
-#: The CRC covers everything from the attributes to the end of the batch.
-ATTRIBUTES_OFFSET = 21
-
-#: Sentinels Kafka uses for "not set".
-NO_PARTITION_LEADER_EPOCH = -1
-NO_PRODUCER_ID = -1
-NO_PRODUCER_EPOCH = -1
-NO_SEQUENCE = -1
-NO_TIMESTAMP = -1
-
-_COMPRESSION_MASK = 0x07
-_TIMESTAMP_TYPE_FLAG = 0x08
-_TRANSACTIONAL_FLAG = 0x10
-_CONTROL_FLAG = 0x20
-_DELETE_HORIZON_FLAG = 0x40
-
 _INT32_MAX = 0x7FFFFFFF
 
-_HEADER = struct.Struct(">qiibIhiqqqhii")
-assert _HEADER.size == BATCH_HEADER_SIZE
-_INT64 = struct.Struct(">q")
-_INT32 = struct.Struct(">i")
 _LENGTH_PREFIX = struct.Struct(">qi")
 _CONTROL_KEY = struct.Struct(">hh")
 _CONTROL_VALUE = struct.Struct(">hi")
@@ -208,7 +168,7 @@ class RecordBatch:
             self.producer_epoch,
             self.base_sequence,
             self.records_count,
-        ) = _HEADER.unpack_from(buf)
+        ) = HEADER.unpack_from(buf)
 
     def __repr__(self) -> str:
         return (
@@ -242,7 +202,7 @@ class RecordBatch:
     @property
     def compression(self) -> Compression:
         """The codec of the records section; CorruptMessageError for codec ids 5-7."""
-        codec = self.attributes & _COMPRESSION_MASK
+        codec = self.attributes & COMPRESSION_MASK
         if codec > Compression.ZSTD:
             raise CorruptMessageError(f"record batch has unknown compression codec id {codec}")
         return Compression(codec)
@@ -250,24 +210,24 @@ class RecordBatch:
     @property
     def timestamp_type(self) -> TimestampType:
         """CREATE_TIME or LOG_APPEND_TIME (attribute bit 3)."""
-        if self.attributes & _TIMESTAMP_TYPE_FLAG:
+        if self.attributes & TIMESTAMP_TYPE_FLAG:
             return TimestampType.LOG_APPEND_TIME
         return TimestampType.CREATE_TIME
 
     @property
     def is_transactional(self) -> bool:
         """Whether the batch belongs to a transaction (attribute bit 4)."""
-        return bool(self.attributes & _TRANSACTIONAL_FLAG)
+        return bool(self.attributes & TRANSACTIONAL_FLAG)
 
     @property
     def is_control(self) -> bool:
         """Whether the batch holds a control record such as a transaction marker (bit 5)."""
-        return bool(self.attributes & _CONTROL_FLAG)
+        return bool(self.attributes & CONTROL_FLAG)
 
     @property
     def has_delete_horizon(self) -> bool:
         """Whether base_timestamp is the delete horizon set by compaction (bit 6)."""
-        return bool(self.attributes & _DELETE_HORIZON_FLAG)
+        return bool(self.attributes & DELETE_HORIZON_FLAG)
 
     @property
     def last_sequence(self) -> int:
@@ -296,7 +256,7 @@ class RecordBatch:
                 f"{self.last_offset_delta} (expected {count - 1})"
             )
         size = LOG_OVERHEAD + self.batch_length
-        codec = self.attributes & _COMPRESSION_MASK
+        codec = self.attributes & COMPRESSION_MASK
         if codec == Compression.NONE and count * MIN_RECORD_SIZE > size - BATCH_HEADER_SIZE:
             raise CorruptMessageError(
                 f"record batch claims {count} records but its {size - BATCH_HEADER_SIZE}-byte "
@@ -329,7 +289,7 @@ class RecordBatch:
             raise CorruptMessageError(
                 f"record batch CRC mismatch: stored {self.crc:#010x}, computed {computed:#010x}"
             )
-        codec = self.attributes & _COMPRESSION_MASK
+        codec = self.attributes & COMPRESSION_MASK
         if codec > Compression.ZSTD:
             raise CorruptMessageError(f"record batch has unknown compression codec id {codec}")
 
@@ -370,7 +330,7 @@ class RecordBatch:
                 f"record batch claims {count} records but its {len(data)}-byte records "
                 f"section cannot hold them"
             )
-        log_append_time = self.max_timestamp if self.attributes & _TIMESTAMP_TYPE_FLAG else None
+        log_append_time = self.max_timestamp if self.attributes & TIMESTAMP_TYPE_FLAG else None
         return decode_records(
             data,
             count,
@@ -440,22 +400,6 @@ def iter_batches(
             )
         yield RecordBatch(buf[pos : pos + size])
         pos += size
-
-
-def patch_base_offset(buf: bytearray | memoryview, offset: int, *, pos: int = 0) -> None:
-    """Write ``offset`` as the baseOffset of the batch starting at ``pos``, in place.
-
-    The field lies outside the CRC, so the batch stays valid.
-    """
-    _INT64.pack_into(buf, pos + BASE_OFFSET_OFFSET, offset)
-
-
-def patch_partition_leader_epoch(buf: bytearray | memoryview, epoch: int, *, pos: int = 0) -> None:
-    """Write ``epoch`` as the partitionLeaderEpoch of the batch starting at ``pos``, in place.
-
-    The field lies outside the CRC, so the batch stays valid.
-    """
-    _INT32.pack_into(buf, pos + PARTITION_LEADER_EPOCH_OFFSET, epoch)
 
 
 def decode_control_record(key: bytes | None, value: bytes | None) -> ControlRecord:

@@ -3,42 +3,110 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-import crc32c
-
-from protocol.records.batch import (
-    ATTRIBUTES_OFFSET,
+from protocol.records.batch import ControlRecordType, RecordBatch, TimestampType
+from protocol.records.compression import Compression, compress
+from protocol.records.header import (
     BATCH_HEADER_SIZE,
-    CRC_OFFSET,
+    COMPRESSION_MASK,
+    CONTROL_FLAG,
     LOG_OVERHEAD,
     MAGIC,
     NO_PARTITION_LEADER_EPOCH,
     NO_PRODUCER_EPOCH,
     NO_PRODUCER_ID,
     NO_SEQUENCE,
-    ControlRecordType,
-    TimestampType,
+    TIMESTAMP_TYPE_FLAG,
+    TRANSACTIONAL_FLAG,
+    pack_header,
+    stamp_crc,
 )
-from protocol.records.compression import Compression, compress
-from protocol.records.record import Header, encode_varint
+from protocol.records.record import Header, Record, append_record, encode_headers
 
-__all__ = ["RecordBatchBuilder", "build_control_batch"]
+__all__ = ["RecordBatchBuilder", "build_control_batch", "rebuild_batch", "seal_batch"]
 
-_HEADER = struct.Struct(">qiibIhiqqqhii")
-_CRC = struct.Struct(">I")
 _CONTROL_KEY = struct.Struct(">hh")
 _CONTROL_VALUE = struct.Struct(">hi")
 #: Version of the control record key and of the transaction-marker value that we write.
 _CONTROL_RECORD_VERSION = 0
 
-_TIMESTAMP_TYPE_FLAG = 0x08
-_TRANSACTIONAL_FLAG = 0x10
-_CONTROL_FLAG = 0x20
 
-#: The record attributes byte is unused in v2 and always 0; with ``length`` prepended below.
-_RECORD_ATTRIBUTES = b"\x00"
-_NULL_LENGTH = encode_varint(-1)
+def seal_batch(
+    records: bytes | bytearray,
+    *,
+    attributes: int,
+    records_count: int,
+    last_offset_delta: int,
+    base_timestamp: int,
+    max_timestamp: int,
+    base_offset: int = 0,
+    partition_leader_epoch: int = NO_PARTITION_LEADER_EPOCH,
+    producer_id: int = NO_PRODUCER_ID,
+    producer_epoch: int = NO_PRODUCER_EPOCH,
+    base_sequence: int = NO_SEQUENCE,
+) -> bytes:
+    """A whole batch around an encoded records section: the section compressed with the codec
+    of ``attributes`` (bits 0-2), the header written, the CRC-32C computed.
+
+    Every batch Samsa writes is finished here: ``RecordBatchBuilder``, the client's producer
+    and compaction's ``rebuild_batch``.
+    """
+    codec = attributes & COMPRESSION_MASK
+    payload = records if codec == Compression.NONE else compress(Compression(codec), records)
+    out = bytearray(BATCH_HEADER_SIZE)
+    pack_header(
+        out,
+        0,
+        base_offset,
+        BATCH_HEADER_SIZE - LOG_OVERHEAD + len(payload),
+        partition_leader_epoch,
+        MAGIC,
+        0,  # crc, stamped below
+        attributes,
+        last_offset_delta,
+        base_timestamp,
+        max_timestamp,
+        producer_id,
+        producer_epoch,
+        base_sequence,
+        records_count,
+    )
+    out += payload
+    stamp_crc(out)
+    return bytes(out)
+
+
+def rebuild_batch(batch: RecordBatch, records: Sequence[Record]) -> bytes:
+    """A batch like ``batch`` (same base offset, last offset delta, timestamps, producer
+    fields, attributes, codec) holding only ``records`` (a non-empty subset of its records),
+    which keep their offsets, timestamps and headers: how compaction rewrites a batch that
+    lost records."""
+    base_offset = batch.base_offset
+    base_ts = batch.base_timestamp
+    encoded = bytearray()
+    for r in records:
+        append_record(
+            encoded,
+            r.offset - base_offset,
+            r.timestamp - base_ts,
+            r.key,
+            r.value,
+            encode_headers(r.headers) if r.headers else None,
+        )
+    return seal_batch(
+        encoded,
+        attributes=batch.attributes,
+        records_count=len(records),
+        last_offset_delta=batch.last_offset_delta,
+        base_timestamp=base_ts,
+        max_timestamp=batch.max_timestamp,
+        base_offset=base_offset,
+        partition_leader_epoch=batch.partition_leader_epoch,
+        producer_id=batch.producer_id,
+        producer_epoch=batch.producer_epoch,
+        base_sequence=batch.base_sequence,
+    )
 
 
 class RecordBatchBuilder:
@@ -116,40 +184,14 @@ class RecordBatchBuilder:
             self._max_timestamp = timestamp_ms
         elif timestamp_ms > self._max_timestamp:
             self._max_timestamp = timestamp_ms
-        varint = encode_varint
-        parts = [
-            _RECORD_ATTRIBUTES,
-            varint(timestamp_ms - self._base_timestamp),
-            varint(offset_delta),
-        ]
-        if key is None:
-            parts.append(_NULL_LENGTH)
-        else:
-            parts.append(varint(len(key)))
-            parts.append(key)
-        if value is None:
-            parts.append(_NULL_LENGTH)
-        else:
-            parts.append(varint(len(value)))
-            parts.append(value)
-        if headers:
-            header_list = list(headers)
-            parts.append(varint(len(header_list)))
-            for name, header_value in header_list:
-                encoded_name = name.encode()
-                parts.append(varint(len(encoded_name)))
-                parts.append(encoded_name)
-                if header_value is None:
-                    parts.append(_NULL_LENGTH)
-                else:
-                    parts.append(varint(len(header_value)))
-                    parts.append(header_value)
-        else:
-            parts.append(b"\x00")  # zero headers
-        body = b"".join(parts)
-        buf = self._buf
-        buf += varint(len(body))
-        buf += body
+        append_record(
+            self._buf,
+            offset_delta,
+            timestamp_ms - self._base_timestamp,
+            key,
+            value,
+            encode_headers(headers) if headers else None,
+        )
         self._count = offset_delta + 1
         return offset_delta
 
@@ -159,38 +201,24 @@ class RecordBatchBuilder:
             raise ValueError("cannot build a record batch without records")
         attributes = int(self.compression)
         if self.timestamp_type == TimestampType.LOG_APPEND_TIME:
-            attributes |= _TIMESTAMP_TYPE_FLAG
+            attributes |= TIMESTAMP_TYPE_FLAG
         if self.is_transactional:
-            attributes |= _TRANSACTIONAL_FLAG
+            attributes |= TRANSACTIONAL_FLAG
         if self._is_control:
-            attributes |= _CONTROL_FLAG
-        if self.compression == Compression.NONE:
-            payload: bytes | bytearray = self._buf
-        else:
-            payload = compress(self.compression, self._buf)
-        out = bytearray(BATCH_HEADER_SIZE)
-        _HEADER.pack_into(
-            out,
-            0,
-            self.base_offset,
-            BATCH_HEADER_SIZE - LOG_OVERHEAD + len(payload),
-            self.partition_leader_epoch,
-            MAGIC,
-            0,  # crc, filled in below
-            attributes,
-            self._count - 1,
-            self._base_timestamp,
-            self._max_timestamp,
-            self.producer_id,
-            self.producer_epoch,
-            self.base_sequence,
-            self._count,
+            attributes |= CONTROL_FLAG
+        return seal_batch(
+            self._buf,
+            attributes=attributes,
+            records_count=self._count,
+            last_offset_delta=self._count - 1,
+            base_timestamp=self._base_timestamp,
+            max_timestamp=self._max_timestamp,
+            base_offset=self.base_offset,
+            partition_leader_epoch=self.partition_leader_epoch,
+            producer_id=self.producer_id,
+            producer_epoch=self.producer_epoch,
+            base_sequence=self.base_sequence,
         )
-        out += payload
-        with memoryview(out) as view:
-            crc = crc32c.crc32c(view[ATTRIBUTES_OFFSET:])
-        _CRC.pack_into(out, CRC_OFFSET, crc)
-        return bytes(out)
 
 
 def build_control_batch(

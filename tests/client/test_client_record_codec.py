@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from client.consumer.records import ConsumerRecord, decode_records
+from client.consumer.records import ConsumerRecord, decode_consumer_records
 from client.producer.batch import ProducerBatch, encode_headers
 from protocol.errors import CorruptMessageError
 from protocol.records import Compression, RecordBatch, RecordBatchBuilder, decompress
@@ -88,7 +88,7 @@ def test_decoder_matches_protocol_records(
     min_offset = data.draw(st.integers(base_offset, base_offset + len(rows)))
     payload = parsed.payload()
     raw = bytes(payload) if codec == Compression.NONE else decompress(codec, payload)
-    got = decode_records(
+    got = decode_consumer_records(
         raw,
         parsed.records_count,
         topic="t",
@@ -117,7 +117,7 @@ def test_decoder_applies_deserializers() -> None:
     builder = RecordBatchBuilder()
     builder.append(b"1", key=b"k", timestamp_ms=1)
     parsed = RecordBatch(builder.build())
-    got = decode_records(
+    got = decode_consumer_records(
         bytes(parsed.payload()),
         1,
         topic="t",
@@ -153,6 +153,6 @@ def test_truncated_or_padded_records_are_corrupt(cut: int) -> None:
         value_deserializer=None,
     )
     with pytest.raises(CorruptMessageError):
-        decode_records(payload[:-cut], 3, **options)  # type: ignore[arg-type]
+        decode_consumer_records(payload[:-cut], 3, **options)  # type: ignore[arg-type]
     with pytest.raises(CorruptMessageError):
-        decode_records(payload + b"\x00" * cut, 3, **options)  # type: ignore[arg-type]
+        decode_consumer_records(payload + b"\x00" * cut, 3, **options)  # type: ignore[arg-type]
