@@ -57,9 +57,9 @@ from broker.storage.errors import LogStorageError
 from broker.storage.flush import LogFlusher
 from broker.storage.log_cleaner import LogCleaner
 from broker.storage.manager import LogManager
-from broker.storage.names import TopicPartition
 from broker.tasks import report_unexpected_end
 from protocol.errors import KafkaError
+from protocol.types import TopicPartition
 
 __all__ = ["Broker", "BrokerStartError", "new_event_loop"]
 

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Final
 from broker.group.context import CoreCallError
 from broker.group.records import LoadedState, RecordFormatError, load
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
-from broker.storage.names import TopicPartition as LogTopicPartition
 from protocol.errors import KafkaError
 from protocol.records import iter_batches
+from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
     from broker.replication.manager import ReplicaManager
@@ -202,7 +202,7 @@ class PartitionLoader:
                 self._not_loading.set()
 
     async def _load_partition(self, partition: int, epoch: int) -> None:
-        tp = LogTopicPartition(GROUP_METADATA_TOPIC, partition)
+        tp = TopicPartition(GROUP_METADATA_TOPIC, partition)
         state: LoadedState = {}
         started = time.monotonic()
         replicas = self._replicas

@@ -27,10 +27,10 @@ from broker.metadata.image import MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
 from broker.storage.manager import LogManager
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
 from protocol.messages import ApiVersionsResponse, Message, MetadataResponse
+from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
     from broker.group.driver import GroupCoordinator

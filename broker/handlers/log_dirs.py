@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.messages import DescribeLogDirsRequest, DescribeLogDirsResponse
+from protocol.types import TopicPartition
 
 __all__ = ["HANDLERS", "describe_log_dirs_error", "handle_describe_log_dirs"]
 

@@ -23,7 +23,6 @@ from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller_api import NewTopic, topic_name_error
 from broker.metadata.image import NO_LEADER, MetadataImage, TopicImage
 from broker.metadata.internal_topics import is_internal_topic
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DescribeClusterRequest,
@@ -31,6 +30,7 @@ from protocol.messages import (
     MetadataRequest,
     MetadataResponse,
 )
+from protocol.types import TopicPartition
 
 __all__ = [
     "HANDLERS",

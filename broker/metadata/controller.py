@@ -72,8 +72,8 @@ from broker.metadata.topic_planner import (
     plan_create_topics,
     plan_delete_topics,
 )
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, NotControllerError
+from protocol.types import TopicPartition
 
 __all__ = [
     "MAX_CLUSTER_PARTITIONS",

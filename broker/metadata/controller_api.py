@@ -19,8 +19,8 @@ from typing import Final, Protocol
 
 from broker.metadata.image import MetadataImage
 from broker.metadata.topic_configs import ResolvedConfig
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
+from protocol.types import TopicPartition
 
 __all__ = [
     "MAX_TOPIC_NAME_LENGTH",

@@ -30,8 +30,8 @@ from broker.metadata.controller_api import (
 )
 from broker.metadata.image import MetadataImage
 from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
+from protocol.types import TopicPartition
 
 __all__ = [
     "ForwardingController",

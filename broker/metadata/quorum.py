@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any, Final
 from broker.metadata import forwarding
 from broker.metadata.observer import serve_fetch
 from broker.raft.tcp import ControllerEndpoint, RpcError
-from broker.storage.names import TopicPartition
 from broker.tasks import report_unexpected_end
 from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
+from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
     from broker.config import BrokerConfig

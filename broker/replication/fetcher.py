@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from broker.storage.epoch_cache import UNDEFINED_EPOCH
-from broker.storage.names import TopicPartition
 from broker.tasks import report_unexpected_end
 from client.connection import Connection
 from protocol.errors import ErrorCode, KafkaError, ProtocolError, raise_for_code
@@ -37,6 +36,7 @@ from protocol.messages import (
     OffsetForLeaderEpochRequest,
     OffsetForLeaderEpochResponse,
 )
+from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
     from broker.replication.manager import ReplicaManager

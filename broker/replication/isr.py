@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from broker.metadata.controller_api import AlterPartitionResult
-from broker.storage.names import TopicPartition
+from protocol.types import TopicPartition
 
 __all__ = [
     "DEFAULT_REPLICA_LAG_TIME_MAX_MS",

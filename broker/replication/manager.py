@@ -42,7 +42,6 @@ from broker.storage.errors import DurabilityTimeoutError, LogStorageError
 from broker.storage.flush import LogFlusher
 from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
-from broker.storage.names import TopicPartition
 from broker.storage.scan import iter_headers
 from protocol.errors import (
     ErrorCode,
@@ -52,6 +51,7 @@ from protocol.errors import (
     UnknownTopicOrPartitionError,
 )
 from protocol.records import RecordBatch
+from protocol.types import TopicPartition
 
 __all__ = ["DURABILITY_TIMEOUT_S", "ReplicaManager", "iter_batch_headers"]
 

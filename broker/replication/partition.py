@@ -41,7 +41,6 @@ from broker.replication.isr import (
 from broker.replication.producer_state import ProducerStateTable
 from broker.storage.config import CleanupPolicy
 from broker.storage.log import PartitionLog
-from broker.storage.names import TopicPartition
 from broker.storage.slice import FileSlice
 from protocol.errors import (
     ConditionalAppendConflictError,
@@ -67,6 +66,7 @@ from protocol.records import (
 )
 from protocol.records.compression import DecompressionBuffer
 from protocol.records.validate import validate_records
+from protocol.types import TopicPartition
 
 __all__ = [
     "MAX_HIGH_WATERMARK_WAITERS",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from broker.storage.errors import CorruptCheckpointError, LogStorageError
 from broker.storage.fsutil import write_file_atomically
-from broker.storage.names import TopicPartition
+from protocol.types import TopicPartition
 
 __all__ = [
     "CHECKPOINT_VERSION",

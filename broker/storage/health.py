@@ -13,7 +13,7 @@ import logging
 import shutil
 from pathlib import Path
 
-from broker.storage.names import TopicPartition
+from protocol.types import TopicPartition
 
 __all__ = ["StorageHealth", "describe_free_space"]
 

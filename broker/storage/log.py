@@ -36,7 +36,6 @@ from broker.storage.fdpool import FilePool, PooledFile
 from broker.storage.fsutil import fsync_dir
 from broker.storage.health import StorageHealth
 from broker.storage.index import IndexBudget, TimestampOffset, write_index_file
-from broker.storage.names import TopicPartition
 from broker.storage.recovery import recover_directory
 from broker.storage.segment import LogSegment, RecoveryStats, SegmentLimits
 from broker.storage.slice import FileSlice
@@ -52,6 +51,7 @@ from protocol.records import (
     patch_prefix,
     read_append_fields,
 )
+from protocol.types import TopicPartition
 
 __all__ = ["AppendInfo", "FlushJob", "PartitionLog"]
 

@@ -18,8 +18,8 @@ from support.wire import WireClient, make_batch
 
 from broker.app import Broker
 from broker.replication.partition import Partition
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
+from protocol.types import TopicPartition
 
 TOPIC = "replicated"
 TP = TopicPartition(TOPIC, 0)

@@ -28,8 +28,8 @@ from broker.metadata.records import (
     TopicRecord,
 )
 from broker.replication.isr import AlterPartitionResult
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode
+from protocol.types import TopicPartition
 
 
 class InProcessCluster:

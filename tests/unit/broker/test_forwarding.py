@@ -23,8 +23,8 @@ from broker.metadata.image import TOPIC_RESOURCE, MetadataDelta, MetadataImage
 from broker.metadata.publisher import ImagePublisher
 from broker.metadata.quorum import handle_rpc
 from broker.metadata.records import PartitionRecord, TopicRecord
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, NotControllerError
+from protocol.types import TopicPartition
 
 
 def _controller(node_id: int = 1, **kwargs: Any) -> Controller:

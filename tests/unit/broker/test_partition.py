@@ -14,9 +14,9 @@ from broker.metadata.image import PartitionImage
 from broker.replication.partition import Partition
 from broker.replication.producer_state import ProducerStateTable
 from broker.storage.manager import LogManager
-from broker.storage.names import TopicPartition
 from protocol.errors import ErrorCode, NotLeaderOrFollowerError
 from protocol.records import RecordBatch, iter_batches
+from protocol.types import TopicPartition
 
 TP = TopicPartition("t", 0)
 
