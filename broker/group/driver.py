@@ -543,7 +543,7 @@ class GroupCoordinator:
             self._ready.append((append.token, result.code))
             return
         waiting = replicas.acknowledge((result,), -1, self.config.offsets_commit_timeout_ms)
-        if waiting is None:
+        if waiting is None or waiting.done():
             self._ready.append((append.token, result.error_code))
             return
         self._acknowledgements.add(waiting)

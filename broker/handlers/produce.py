@@ -175,7 +175,9 @@ def answer_when_acknowledged(
     gives ``body``; each failed partition's answer is reset to its error. Shared with
     ConditionalProduce."""
     waiting = services.replica_manager.acknowledge(appended, acks, timeout_ms)
-    if waiting is None:
+    if waiting is None:  # all acknowledged already
+        return body
+    if waiting.done():  # all settled already, some failed
         _reset_failed(answers, appended)
         return body
     return _answer_once_acknowledged(waiting, body, answers, appended)

@@ -59,18 +59,21 @@ def append_failure(exc: KafkaError) -> AppendFailure:
 def acknowledgement(
     appends: Sequence[AppendResult], acks: int, timeout_s: float
 ) -> Acknowledgement | None:
-    """Settle what is settled already; None when that is every append (each one's
-    ``error_code`` is then final), else the ``Acknowledgement`` of the others, due within
-    ``timeout_s``. acks=all: an append the high watermark passed is acknowledged, with
+    """Settle what is settled already. None when that is every append, all acknowledged (the
+    hot path: nothing allocated, every ``error_code`` NONE); else the ``Acknowledgement`` of
+    the request, due within ``timeout_s`` — ``done()`` already when nothing waits but some
+    append failed. acks=all: an append the high watermark passed is acknowledged, with
     NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR is smaller than ``min.insync.replicas`` by
     then; acks=1: once the leader's log is durable past it; acks=0: at once."""
     waiting: list[AppendResult] | None = None
+    failed = False
     if acks == -1:
         for result in appends:
             partition = result.partition
             if partition.high_watermark >= result.next_offset:
                 if len(partition.isr) < partition.min_insync_replicas:
                     result.error_code = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                    failed = True
             elif waiting is None:
                 waiting = [result]
             else:
@@ -83,13 +86,12 @@ def acknowledgement(
                 else:
                     waiting.append(result)
     if waiting is None:
-        return None
+        return Acknowledgement((), acks, timeout_s) if failed else None
     if timeout_s <= 0:
         for result in waiting:
             result.error_code = ErrorCode.REQUEST_TIMED_OUT
-        return None
-    ack = Acknowledgement(waiting, acks, timeout_s)
-    return ack if ack.outstanding else None
+        return Acknowledgement((), acks, timeout_s)
+    return Acknowledgement(waiting, acks, timeout_s)
 
 
 class _AppendWait:
@@ -129,9 +131,9 @@ class _AppendWait:
 
 class Acknowledgement:
     """The acknowledgement of a request's appends, awaited as one: every partition waits at
-    once, against one deadline. Await it (or ``add_done_callback``); then each append's
-    ``error_code`` says how it ended. Awaiting it and being cancelled gives up on the appends
-    still waiting (their request went away)."""
+    once, against one deadline. Await it (or ``add_done_callback``) unless ``done()`` already;
+    then each append's ``error_code`` says how it ended. Awaiting it and being cancelled gives
+    up on the appends still waiting (their request went away)."""
 
     __slots__ = ("_future", "_timer", "_waits", "acks", "outstanding")
 

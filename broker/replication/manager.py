@@ -623,10 +623,11 @@ class ReplicaManager:
         Kafka's DelayedProduce): acks=all waits until each partition's high watermark passes
         its append, at most ``timeout_ms`` (bounded by ``MAX_ACKS_TIMEOUT_MS``); acks=1 until
         the leader's log is durable past it, at most ``DURABILITY_TIMEOUT_S``. Returns None when
-        every append is settled already, else an ``Acknowledgement`` to await; after either,
-        each append's ``error_code`` is NONE or its partition's error (REQUEST_TIMED_OUT for
-        those the deadline caught, NOT_ENOUGH_REPLICAS_AFTER_APPEND, NOT_LEADER_OR_FOLLOWER,
-        KAFKA_STORAGE_ERROR, ...)."""
+        every append is acknowledged already (all ``error_code``s NONE), else an
+        ``Acknowledgement`` to await unless it is ``done()`` (settled at once, some failed);
+        then each append's ``error_code`` is NONE or its partition's error (REQUEST_TIMED_OUT
+        for those the deadline caught, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR, ...)."""
         if acks == -1:
             timeout_s = max(0, min(timeout_ms, MAX_ACKS_TIMEOUT_MS)) / 1000
         else:

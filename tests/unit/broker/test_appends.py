@@ -158,6 +158,19 @@ async def test_a_cancelled_request_leaves_the_lists(partitions: list[Partition])
 
 async def test_no_time_left_times_out_at_once(partitions: list[Partition]) -> None:
     results = [_append(partitions[0], b"a")]
-    assert acknowledgement(results, -1, 0) is None
+    waiting = acknowledgement(results, -1, 0)
+    assert waiting is not None and waiting.done()  # settled, with a failure: no wait
     assert _codes(results) == [ErrorCode.REQUEST_TIMED_OUT]
     assert partitions[0]._waiters == []
+
+
+async def test_committed_below_min_insync_replicas_settles_at_once(
+    partitions: list[Partition],
+) -> None:
+    p = partitions[0]
+    result = _append(p, b"a")
+    p.maybe_advance_high_watermark(result.next_offset)
+    p.min_insync_replicas = 2
+    waiting = acknowledgement([result], -1, 5)
+    assert waiting is not None and waiting.done()
+    assert result.error_code == ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
