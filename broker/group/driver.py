@@ -3,12 +3,12 @@
 It owns a ``GroupCoordinatorCore`` and applies every ``Outcome`` the core returns, as the core's
 contract asks (``outcome.py``):
 
-* **appends** go to ``__consumer_offsets`` through the produce path (``Partition.
-  append_records_as_leader`` with acks=all, then ``ReplicaManager.after_append``), one record
-  batch per ``Append``, in the order the core emits them. One watcher task per partition waits
-  for the high watermark to pass each append (``offsets.commit.timeout.ms`` at most) and reports
-  it with ``append_completed``: a commit is acknowledged exactly when a produce with acks=all
-  would be, under the broker's flush policy.
+* **appends** go to ``__consumer_offsets`` through the produce path (``ReplicaManager.append``
+  with acks=all), one record batch per ``Append``, in the order the core emits them; each waits
+  for its acknowledgement (``ReplicaManager.acknowledge``: the high watermark passing it,
+  ``offsets.commit.timeout.ms`` at most), reported with ``append_completed``: a commit is
+  acknowledged exactly when a produce with acks=all would be, with the same errors, under the
+  broker's flush policy.
 * **parked requests** (JoinGroup, SyncGroup, OffsetCommit, DeleteGroups, OffsetDelete) wait on
   a future keyed by their ``ParkKey`` until a ``Completion`` arrives. Each wait is also bounded
   by the request's own horizon (a JoinGroup by the rebalance timeout, COMPAT quirk 10; commits by
@@ -34,13 +34,13 @@ that caused them, so a parked request is always registered before its answer arr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
+import functools
 import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from broker.group.config import GroupConfig
@@ -51,7 +51,8 @@ from broker.group.offsets_topic import OffsetsTopicCreator, offsets_topic_config
 from broker.group.outcome import Append, Outcome, ParkKey
 from broker.group.records import LoadedState, TopicPartition
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
-from protocol.errors import ErrorCode, KafkaError
+from broker.replication.appends import Acknowledgement, AppendFailure
+from protocol.errors import ErrorCode
 from protocol.messages import Message
 from protocol.records import RecordBatchBuilder
 
@@ -60,7 +61,7 @@ if TYPE_CHECKING:
     from broker.metadata.controller_api import ControllerApi
     from broker.metadata.image import MetadataDelta, MetadataImage
     from broker.replication.manager import ReplicaManager
-    from broker.replication.partition import Partition
+    from broker.replication.partition import AppendResult
 
 __all__ = [
     "PARK_MARGIN_MS",
@@ -83,22 +84,6 @@ MIN_TIMER_DELAY_MS: Final = 1
 
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-@dataclass(slots=True)
-class _PendingAppend:
-    next_offset: int
-    token: int
-    deadline: float  # loop time
-    partition: Partition
-
-
-@dataclass(slots=True)
-class _PartitionAppends:
-    """Appends to one ``__consumer_offsets`` partition waiting for the high watermark."""
-
-    pending: deque[_PendingAppend] = field(default_factory=deque)
-    task: asyncio.Task[None] | None = None
 
 
 @dataclass(slots=True)
@@ -129,7 +114,8 @@ class GroupCoordinator:
         self._parked: dict[ParkKey, _Parked] = {}
         self._ready: deque[tuple[int, ErrorCode]] = deque()
         self._in_core = False
-        self._appends: dict[int, _PartitionAppends] = {}
+        #: Appends waiting for their acknowledgement (given up on at ``stop``).
+        self._acknowledgements: set[Acknowledgement] = set()
         self._timer: asyncio.TimerHandle | None = None
         self._timer_deadline: int | None = None
         self._retention_timer: asyncio.TimerHandle | None = None
@@ -211,17 +197,11 @@ class GroupCoordinator:
         if self._retention_timer is not None:
             self._retention_timer.cancel()
             self._retention_timer = None
-        tasks: list[asyncio.Task[None]] = [
-            s.task for s in self._appends.values() if s.task is not None
-        ]
+        for waiting in self._acknowledgements:
+            waiting.cancel()
+        self._acknowledgements.clear()
         await self._creator.stop()
         await self._loader.stop()
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._appends.clear()
         # Let the handlers of the requests answered above write their responses.
         for _ in range(3):
             await asyncio.sleep(0)
@@ -463,76 +443,35 @@ class GroupCoordinator:
         for key, value in append.records:
             builder.append(value, key=key, timestamp_ms=now_ms)
         replicas = self.replicas
-        try:
-            partition = replicas.get_partition(GROUP_METADATA_TOPIC, append.partition)
-            result = partition.append_records_as_leader(
-                builder.build(), required_acks=-1, now_ms=now_ms
-            )
-            replicas.after_append(partition)
-        except KafkaError as exc:
+        result = replicas.append(
+            GROUP_METADATA_TOPIC, append.partition, builder.build(), required_acks=-1, now_ms=now_ms
+        )
+        if isinstance(result, AppendFailure):
             log.warning(
-                "append to %s-%d for group %r failed: %s",
+                "append to %s-%d for group %r failed: %s (%s)",
                 GROUP_METADATA_TOPIC,
                 append.partition,
                 append.group_id,
-                exc,
+                result.code.name,
+                result.message,
             )
-            self._ready.append((append.token, exc.code))
+            self._ready.append((append.token, result.code))
             return
-        except Exception:
-            log.exception("append to %s-%d failed", GROUP_METADATA_TOPIC, append.partition)
-            self._ready.append((append.token, ErrorCode.UNKNOWN_SERVER_ERROR))
+        waiting = replicas.acknowledge((result,), -1, self.config.offsets_commit_timeout_ms)
+        if waiting is None or waiting.done():
+            self._ready.append((append.token, result.error_code))
             return
-        if partition.high_watermark >= result.next_offset:
-            self._ready.append((append.token, ErrorCode.NONE))
-            return
-        loop = asyncio.get_running_loop()
-        state = self._appends.get(append.partition)
-        if state is None:
-            state = self._appends[append.partition] = _PartitionAppends()
-        deadline = loop.time() + self.config.offsets_commit_timeout_ms / 1000
-        state.pending.append(_PendingAppend(result.next_offset, append.token, deadline, partition))
-        if state.task is None:
-            state.task = loop.create_task(
-                self._watch_appends(state), name=f"group-appends-{append.partition}"
-            )
+        self._acknowledgements.add(waiting)
+        done = functools.partial(self._acknowledged, waiting, append.token, result)
+        waiting.add_done_callback(done)
 
-    async def _watch_appends(self, state: _PartitionAppends) -> None:
-        """Report the appends of one partition as the high watermark passes them (in order),
-        or as they time out, or fail together when the partition fails."""
-        loop = asyncio.get_running_loop()
-        pending = state.pending
-        try:
-            while pending:
-                head = pending[0]
-                remaining = head.deadline - loop.time()
-                done: list[tuple[int, ErrorCode]] = []
-                try:
-                    reached = await head.partition.wait_for_high_watermark(
-                        head.next_offset, max(0.0, remaining)
-                    )
-                except KafkaError as exc:
-                    failed = head.partition
-                    while pending and pending[0].partition is failed:
-                        done.append((pending.popleft().token, exc.code))
-                else:
-                    now = loop.time()
-                    while pending:
-                        entry = pending[0]
-                        if entry.partition.high_watermark >= entry.next_offset:
-                            done.append((pending.popleft().token, ErrorCode.NONE))
-                        elif entry.deadline <= now:
-                            done.append((pending.popleft().token, ErrorCode.REQUEST_TIMED_OUT))
-                        else:
-                            break
-                    if not reached and not done:
-                        # The partition's waiter list is full: try again shortly.
-                        await asyncio.sleep(min(0.01, max(0.0, remaining)))
-                if done and self._core is not None and not self._stopped:
-                    self._ready.extend(done)
-                    self._process(_drain_only)
-        finally:
-            state.task = None
+    def _acknowledged(self, waiting: Acknowledgement, token: int, result: AppendResult) -> None:
+        """An append's acknowledgement ended (the high watermark passed it, it failed, or
+        ``offsets.commit.timeout.ms`` passed): report it to the core."""
+        self._acknowledgements.discard(waiting)
+        if self._core is not None and not self._stopped:
+            self._ready.append((token, result.error_code))
+            self._process(_drain_only)
 
     # -- timers -----------------------------------------------------------------------------
 

@@ -4,36 +4,35 @@ the writer read (KIP-27's conditional publish, which Kafka never shipped).
 Each partition carries ``expected_offset``; its batch is appended only when the partition's log
 end offset equals it, otherwise the partition answers CONDITIONAL_APPEND_CONFLICT with the
 current log end offset. The check runs on the partition's leader, inside the same synchronous
-append as Produce's (``Partition.append_records_as_leader``): no other append to the partition
-can come between the check and the write. Idempotence comes first: a retried batch that was
-written already (same producer id, epoch and sequence) is answered with its original offsets,
-never as a conflict.
+append as Produce's (``ReplicaManager.append``, then ``Partition.append_records_as_leader``):
+no other append to the partition can come between the check and the write. Idempotence comes
+first: a retried batch that was written already (same producer id, epoch and sequence) is
+answered with its original offsets, never as a conflict.
 
 Otherwise it behaves as Produce v8: one batch per partition, every record validated (a refused
 batch answers INVALID_RECORD or CORRUPT_MESSAGE with ``error_message`` naming the first problem
 and the record's index; the response has no ``record_errors``), internal topics refused,
-acks=all waits for the high watermark within ``timeout_ms``, acks=1 for the durability of the
-flush policy. acks=0 is refused (INVALID_REQUIRED_ACKS): a conflict must be answered.
+acks=all waits for the high watermark within ``timeout_ms`` (one deadline for the whole
+request), acks=1 for the durability of the flush policy. acks=0 is refused
+(INVALID_REQUIRED_ACKS): a conflict must be answered.
 
 Advertised only to Samsa's client (see ``api_versions``), so stock clients never see it.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable
 from typing import Final, cast
 
 from broker.handlers.base import BrokerServices, Outcome, RequestContext, api_handler
-from broker.handlers.produce import settle_appends
+from broker.handlers.produce import answer_when_acknowledged
 from broker.metadata.internal_topics import INTERNAL_TOPICS
-from broker.replication.partition import AppendResult, Partition
-from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaError
+from broker.replication.appends import AppendFailure
+from broker.replication.partition import AppendResult
+from protocol.errors import ErrorCode
 from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse
 
 __all__ = ["HANDLERS", "error_response", "handle_conditional_produce"]
-
-log = logging.getLogger("samsa.produce")
 
 _TopicResponse = ConditionalProduceResponse.TopicProduceResponse
 _PartitionResponse = ConditionalProduceResponse.TopicProduceResponse.PartitionProduceResponse
@@ -61,33 +60,29 @@ _PartitionData = ConditionalProduceRequest.TopicProduceData.PartitionProduceData
 
 def _append(
     services: BrokerServices, topic: str, data: _PartitionData, acks: int, now_ms: int
-) -> tuple[_PartitionResponse, Partition | None, AppendResult | None]:
+) -> tuple[_PartitionResponse, AppendResult | None]:
     """One partition's conditional append: its response, and what to wait for."""
-    replicas = services.replica_manager
-    try:
-        partition = replicas.get_partition(topic, data.index)
-        # Decoded requests carry records as memoryviews of the frame (never copied).
-        records = cast(bytes | bytearray | memoryview | None, data.records)
-        result = partition.append_records_as_leader(
-            records, required_acks=acks, now_ms=now_ms, expected_offset=data.expected_offset
-        )
-    except ConditionalAppendConflictError as exc:
-        return _failed(data.index, exc.code, exc.message, exc.log_end_offset), None, None
-    except KafkaError as exc:
-        return _failed(data.index, exc.code, exc.message), None, None
-    except Exception:
-        log.exception("conditional produce to %s-%d failed unexpectedly", topic, data.index)
-        return _failed(data.index, ErrorCode.UNKNOWN_SERVER_ERROR, None), None, None
-    replicas.after_append(partition)
+    # Decoded requests carry records as memoryviews of the frame (never copied).
+    records = cast(bytes | bytearray | memoryview | None, data.records)
+    result = services.replica_manager.append(
+        topic,
+        data.index,
+        records,
+        required_acks=acks,
+        now_ms=now_ms,
+        expected_offset=data.expected_offset,
+    )
+    if isinstance(result, AppendFailure):
+        return _failed(data.index, result.code, result.message, result.log_end_offset), None
     response = _PartitionResponse(
         index=data.index,
         error_code=0,
         base_offset=result.base_offset,
         log_append_time_ms=result.log_append_time_ms,
-        log_start_offset=partition.log.log_start_offset,
-        log_end_offset=partition.log.log_end_offset,
+        log_start_offset=result.log_start_offset,
+        log_end_offset=result.partition.log.log_end_offset,
     )
-    return response, partition, result
+    return response, result
 
 
 def handle_conditional_produce(
@@ -96,7 +91,8 @@ def handle_conditional_produce(
     """Check and append every partition's batch, then answer (at once, or after the commit)."""
     acks = request.acks
     now_ms = services.clock_ms()
-    pending: list[tuple[_PartitionResponse, Partition, AppendResult]] = []
+    answers: list[_PartitionResponse] = []
+    appended: list[AppendResult] = []
     responses: list[_TopicResponse] = []
     for topic in request.topic_data:
         partition_responses: list[_PartitionResponse] = []
@@ -112,14 +108,16 @@ def handle_conditional_produce(
             if fixed is not None:
                 partition_responses.append(_failed(data.index, *fixed))
                 continue
-            response, partition, result = _append(services, topic.name, data, acks, now_ms)
+            response, result = _append(services, topic.name, data, acks, now_ms)
             partition_responses.append(response)
-            if partition is not None and result is not None:
-                pending.append((response, partition, result))
+            if result is not None:
+                answers.append(response)
+                appended.append(result)
     body = ConditionalProduceResponse(responses=responses, throttle_time_ms=0)
     # The same waits and answers as Produce: acks=all until the high watermark passes the
-    # append (min.insync.replicas checked again after), acks=1 until the leader's log is durable.
-    return settle_appends(services, body, pending, acks, request.timeout_ms)
+    # append (min.insync.replicas checked again after), acks=1 until the leader's log is
+    # durable; one deadline for the whole request.
+    return answer_when_acknowledged(services, body, answers, appended, acks, request.timeout_ms)
 
 
 def error_response(

@@ -5,7 +5,9 @@ UNSUPPORTED_VERSION. The range still starts at 0 because librdkafka < 2.11.1 dis
 snappy and lz4 when it does not (COMPAT quirk 3).
 
 Every partition's batch is validated and appended synchronously, in request order, before the
-handler returns (idempotent producers pipeline requests and rely on that order). Then:
+handler returns (idempotent producers pipeline requests and rely on that order), each through
+``ReplicaManager.append`` (which maps every failure to the partition's error code). Then the
+request waits for all its appends at once (``ReplicaManager.acknowledge``):
 
 * acks=1 waits until the leader's own log is durable past the append: under
   ``log.flush.policy=group`` once the flusher's fsync pass covers it (a per-partition watcher
@@ -25,14 +27,14 @@ about records, ``record_errors`` (each refused record's index in the batch and w
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
-acks=all waits at most ``timeout_ms`` (REQUEST_TIMED_OUT after). acks=0 gets no response; if a
-partition failed, the connection is closed instead, as Kafka does, so that the producer
-notices.
+acks=all waits at most ``timeout_ms``, one deadline for the whole request as in Kafka (the
+partitions wait together, not one after another); the partitions not acknowledged by then get
+REQUEST_TIMED_OUT. acks=0 gets no response; if a partition failed, the connection is closed
+instead, as Kafka does, so that the producer notices.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Sequence
 from typing import Final, Protocol, TypeVar, cast
 
@@ -44,22 +46,20 @@ from broker.handlers.base import (
     api_handler,
 )
 from broker.metadata.internal_topics import INTERNAL_TOPICS
-from broker.replication.manager import DURABILITY_TIMEOUT_S
-from broker.replication.partition import AppendResult, Partition
-from protocol.errors import ErrorCode, KafkaError
+from broker.replication.appends import Acknowledgement, AppendFailure
+from broker.replication.partition import AppendResult
+from protocol.errors import ErrorCode
 from protocol.messages import ProduceRequest, ProduceResponse
-from protocol.records.validate import RecordError, RecordValidationError
+from protocol.records.validate import RecordError
 
 __all__ = [
     "HANDLERS",
     "MIN_SERVED_VERSION",
     "AppendAnswer",
+    "answer_when_acknowledged",
     "error_response",
     "handle_produce",
-    "settle_appends",
 ]
-
-log = logging.getLogger("samsa.produce")
 
 #: The first Produce version served (record batches v2); older ones get UNSUPPORTED_VERSION.
 MIN_SERVED_VERSION: Final = 3
@@ -67,10 +67,6 @@ MIN_SERVED_VERSION: Final = 3
 _TopicResponse = ProduceResponse.TopicProduceResponse
 _PartitionResponse = ProduceResponse.TopicProduceResponse.PartitionProduceResponse
 _RecordError = _PartitionResponse.BatchIndexAndErrorMessage
-
-#: Most a produce waits for acks=all: Kafka bounds it by the request's timeout_ms; this
-#: bounds a silly timeout_ms too.
-MAX_PRODUCE_TIMEOUT_MS: Final = 300_000
 
 _VALID_ACKS: Final = (0, 1, -1)
 
@@ -103,7 +99,7 @@ def _failed(
 def handle_produce(
     services: BrokerServices, ctx: RequestContext, request: ProduceRequest
 ) -> Outcome | Awaitable[Outcome]:
-    """Append every partition's batch, then answer (at once, or after the commit)."""
+    """Append every partition's batch, then answer (at once, or once acknowledged)."""
     version = ctx.version
     acks = request.acks
     if version < MIN_SERVED_VERSION:
@@ -115,7 +111,8 @@ def handle_produce(
         fixed, reason = None, None
     replicas = services.replica_manager
     now_ms = services.clock_ms()
-    pending: list[tuple[_PartitionResponse, Partition, AppendResult]] = []
+    answers: list[_PartitionResponse] = []
+    appended: list[AppendResult] = []
     responses: list[_TopicResponse] = []
     failed = False
     for topic in request.topic_data:
@@ -131,49 +128,36 @@ def handle_produce(
                 partition_responses.append(_failed(data.index, topic_fixed, topic_reason, version))
                 failed = True
                 continue
-            try:
-                partition = replicas.get_partition(topic.name, data.index)
-                # Decoded requests carry records as memoryviews of the frame (never copied).
-                records = cast(bytes | bytearray | memoryview | None, data.records)
-                result = partition.append_records_as_leader(
-                    records, required_acks=acks, now_ms=now_ms
-                )
-            except RecordValidationError as exc:
+            # Decoded requests carry records as memoryviews of the frame (never copied).
+            records = cast(bytes | bytearray | memoryview | None, data.records)
+            result = replicas.append(
+                topic.name, data.index, records, required_acks=acks, now_ms=now_ms
+            )
+            if isinstance(result, AppendFailure):
                 partition_responses.append(
-                    _failed(data.index, exc.code, exc.message, version, exc.record_errors)
+                    _failed(data.index, result.code, result.message, version, result.record_errors)
                 )
                 failed = True
                 continue
-            except KafkaError as exc:
-                partition_responses.append(_failed(data.index, exc.code, exc.message, version))
-                failed = True
-                continue
-            except Exception:
-                log.exception("produce to %s-%d failed unexpectedly", topic.name, data.index)
-                partition_responses.append(
-                    _failed(data.index, ErrorCode.UNKNOWN_SERVER_ERROR, None, version)
-                )
-                failed = True
-                continue
-            replicas.after_append(partition)
             response = _PartitionResponse(
                 index=data.index,
                 error_code=0,
                 base_offset=result.base_offset,
                 log_append_time_ms=result.log_append_time_ms,
-                log_start_offset=partition.log.log_start_offset,
+                log_start_offset=result.log_start_offset,
             )
             partition_responses.append(response)
-            pending.append((response, partition, result))
+            answers.append(response)
+            appended.append(result)
     body = ProduceResponse(responses=responses, throttle_time_ms=0)
     if acks == 0:
         return CLOSE_CONNECTION if failed else None
-    return settle_appends(services, body, pending, acks, request.timeout_ms)
+    return answer_when_acknowledged(services, body, answers, appended, acks, request.timeout_ms)
 
 
 class AppendAnswer(Protocol):
-    """The fields of a partition's answer that settling an append may reset (Produce's and
-    ConditionalProduce's partition responses both have them)."""
+    """The fields of a partition's answer that acknowledging an append may reset (Produce's
+    and ConditionalProduce's partition responses both have them)."""
 
     error_code: int
     base_offset: int
@@ -184,67 +168,46 @@ class AppendAnswer(Protocol):
 _Body = TypeVar("_Body")
 
 
-def settle_appends(
+def answer_when_acknowledged(
     services: BrokerServices,
     body: _Body,
-    pending: Sequence[tuple[AppendAnswer, Partition, AppendResult]],
+    answers: Sequence[AppendAnswer],
+    appended: Sequence[AppendResult],
     acks: int,
     timeout_ms: int,
 ) -> _Body | Awaitable[_Body]:
-    """The answer to appends made with ``acks`` 1 or -1: ``body`` at once when every append
-    is settled already, else an awaitable that waits for them and then gives ``body``, each
-    failed partition's answer reset to its error. Shared with ConditionalProduce."""
-    if acks == -1:
-        needs_wait = [p for p in pending if not _acks_all_done(p[1], p[2])]
-        for response, partition, result in pending:
-            if _acks_all_done(partition, result) and len(partition.isr) < (
-                partition.min_insync_replicas
-            ):
-                _fail(response, ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND)
-    else:
-        needs_wait = [p for p in pending if p[1].local_durable_end < p[2].next_offset]
-    if not needs_wait:
+    """The answer to appends made with ``acks`` 1 or -1 (``answers[i]`` answers for
+    ``appended[i]``): ``body`` at once when every append is settled already, else an awaitable
+    that waits for them all, within one deadline (``ReplicaManager.acknowledge``), and then
+    gives ``body``; each failed partition's answer is reset to its error. Shared with
+    ConditionalProduce."""
+    waiting = services.replica_manager.acknowledge(appended, acks, timeout_ms)
+    if waiting is None:  # all acknowledged already
         return body
-    return _complete(services, body, needs_wait, acks, timeout_ms)
+    if waiting.done():  # all settled already, some failed
+        _reset_failed(answers, appended)
+        return body
+    return _answer_once_acknowledged(waiting, body, answers, appended)
 
 
-async def _complete(
-    services: BrokerServices,
+async def _answer_once_acknowledged(
+    waiting: Acknowledgement,
     body: _Body,
-    pending: Sequence[tuple[AppendAnswer, Partition, AppendResult]],
-    acks: int,
-    timeout_ms: int,
+    answers: Sequence[AppendAnswer],
+    appended: Sequence[AppendResult],
 ) -> _Body:
-    """Wait for the high watermark to pass each append: acks=all within the request's
-    ``timeout_ms`` (Kafka's rule), acks=1 within the durability bound (group commit)."""
-    if acks == -1:
-        timeout_s = max(0, min(timeout_ms, MAX_PRODUCE_TIMEOUT_MS)) / 1000
-    else:
-        timeout_s = DURABILITY_TIMEOUT_S
-    replicas = services.replica_manager
-    for response, partition, result in pending:
-        if acks == -1:
-            code = await replicas.commit(partition, result.next_offset, timeout_s=timeout_s)
-            if code == ErrorCode.NONE and len(partition.isr) < partition.min_insync_replicas:
-                code = ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
-        else:
-            code = await replicas.wait_local_durable(
-                partition, result.next_offset, timeout_s=timeout_s
-            )
-        if code != ErrorCode.NONE:
-            _fail(response, code)
+    await waiting
+    _reset_failed(answers, appended)
     return body
 
 
-def _acks_all_done(partition: Partition, result: AppendResult) -> bool:
-    return partition.high_watermark >= result.next_offset
-
-
-def _fail(response: AppendAnswer, code: ErrorCode) -> None:
-    response.error_code = code
-    response.base_offset = -1
-    response.log_append_time_ms = -1
-    response.log_start_offset = -1
+def _reset_failed(answers: Sequence[AppendAnswer], appended: Sequence[AppendResult]) -> None:
+    for answer, result in zip(answers, appended, strict=True):
+        if result.error_code:
+            answer.error_code = result.error_code
+            answer.base_offset = -1
+            answer.log_append_time_ms = -1
+            answer.log_start_offset = -1
 
 
 def error_response(request: ProduceRequest, version: int, code: ErrorCode) -> ProduceResponse:

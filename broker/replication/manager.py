@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Final
 
 from broker.metadata.image import (
@@ -32,9 +32,16 @@ from broker.metadata.image import (
 )
 from broker.metadata.publisher import MetadataView
 from broker.metadata.topic_configs import ResolvedConfig, log_config_for
+from broker.replication.appends import (
+    UNEXPECTED_FAILURE,
+    Acknowledgement,
+    AppendFailure,
+    acknowledgement,
+    append_failure,
+)
 from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
 from broker.replication.isr import AlterPartition, AlterPartitionResult
-from broker.replication.partition import Partition
+from broker.replication.partition import AppendResult, Partition
 from broker.replication.producer_state import ProducerStateTable, SnapshotError
 from broker.replication.purgatory import Purgatory
 from broker.storage.config import FlushPolicy
@@ -53,13 +60,16 @@ from protocol.errors import (
 from protocol.records import RecordBatch
 from protocol.types import TopicPartition
 
-__all__ = ["DURABILITY_TIMEOUT_S", "ReplicaManager", "iter_batch_headers"]
+__all__ = ["DURABILITY_TIMEOUT_S", "MAX_ACKS_TIMEOUT_MS", "ReplicaManager", "iter_batch_headers"]
 
 log = logging.getLogger("samsa.replication")
 
 #: How long a produce waits for its fsync before answering REQUEST_TIMED_OUT: an fsync this
 #: slow means a sick disk, and the client's own request timeout (30 s by default) is near.
 DURABILITY_TIMEOUT_S: Final = 30.0
+#: Most an acks=all request waits for its acknowledgement: Kafka bounds it by the request's
+#: ``timeout_ms``; this bounds a silly ``timeout_ms`` too.
+MAX_ACKS_TIMEOUT_MS: Final = 300_000
 #: How long the leader waits for the controller to answer an ISR change before trying again.
 ALTER_PARTITION_TIMEOUT_S: Final = 30.0
 #: Shortest interval between two ISR checks (``replica.lag.time.max.ms / 2`` otherwise):
@@ -575,30 +585,55 @@ class ReplicaManager:
         finally:
             self._durability_watchers.pop(partition.tp, None)
 
-    async def commit(
-        self, partition: Partition, next_offset: int, *, timeout_s: float
-    ) -> ErrorCode:
-        """Wait until the high watermark passes ``next_offset`` (the append is committed:
-        durable as the flush policy promises, and — later — replicated to the ISR)."""
-        if partition.high_watermark >= next_offset:
-            return ErrorCode.NONE
-        try:
-            reached = await partition.wait_for_high_watermark(next_offset, timeout_s)
-        except KafkaError as exc:
-            return exc.code
-        return ErrorCode.NONE if reached else ErrorCode.REQUEST_TIMED_OUT
+    # -- appends as leader ---------------------------------------------------------------------
 
-    async def wait_local_durable(
-        self, partition: Partition, next_offset: int, *, timeout_s: float
-    ) -> ErrorCode:
-        """Wait until this replica's log is durable past ``next_offset`` (acks=1)."""
-        if partition.local_durable_end >= next_offset:
-            return ErrorCode.NONE
+    def append(
+        self,
+        topic: str,
+        partition: int,
+        records: bytes | bytearray | memoryview | None,
+        *,
+        required_acks: int,
+        now_ms: int,
+        expected_offset: int | None = None,
+    ) -> AppendResult | AppendFailure:
+        """Append one batch to a partition this broker leads (Produce, ConditionalProduce and
+        the coordinators' internal topics all come here): validate and write it
+        (``Partition.append_records_as_leader``; ``expected_offset`` makes it conditional),
+        then move what the write moves (``after_append``). Returns the offsets to answer with,
+        or the partition's error: every exception is mapped here (an unexpected one is logged
+        with its traceback and answered UNKNOWN_SERVER_ERROR). Await the acknowledgement with
+        ``acknowledge``."""
         try:
-            reached = await partition.wait_for_local_durable(next_offset, timeout_s)
+            found = self.get_partition(topic, partition)
+            result = found.append_records_as_leader(
+                records, required_acks=required_acks, now_ms=now_ms, expected_offset=expected_offset
+            )
         except KafkaError as exc:
-            return exc.code
-        return ErrorCode.NONE if reached else ErrorCode.REQUEST_TIMED_OUT
+            return append_failure(exc)
+        except Exception:
+            log.exception("append to %s-%d failed unexpectedly", topic, partition)
+            return UNEXPECTED_FAILURE
+        self.after_append(found)
+        return result
+
+    def acknowledge(
+        self, appends: Sequence[AppendResult], acks: int, timeout_ms: int
+    ) -> Acknowledgement | None:
+        """The acknowledgement of one request's appends, with one deadline for them all (as
+        Kafka's DelayedProduce): acks=all waits until each partition's high watermark passes
+        its append, at most ``timeout_ms`` (bounded by ``MAX_ACKS_TIMEOUT_MS``); acks=1 until
+        the leader's log is durable past it, at most ``DURABILITY_TIMEOUT_S``. Returns None when
+        every append is acknowledged already (all ``error_code``s NONE), else an
+        ``Acknowledgement`` to await unless it is ``done()`` (settled at once, some failed);
+        then each append's ``error_code`` is NONE or its partition's error (REQUEST_TIMED_OUT
+        for those the deadline caught, NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+        NOT_LEADER_OR_FOLLOWER, KAFKA_STORAGE_ERROR, ...)."""
+        if acks == -1:
+            timeout_s = max(0, min(timeout_ms, MAX_ACKS_TIMEOUT_MS)) / 1000
+        else:
+            timeout_s = DURABILITY_TIMEOUT_S
+        return acknowledgement(appends, acks, timeout_s)
 
     async def close(self) -> None:
         """Stop the fetchers, ISR changes and checks, and the durability watchers (the

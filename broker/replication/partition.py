@@ -26,7 +26,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Protocol
 
 from broker.metadata.image import PartitionImage
 from broker.replication.isr import (
@@ -71,12 +71,14 @@ from protocol.types import TopicPartition
 __all__ = [
     "MAX_HIGH_WATERMARK_WAITERS",
     "MAX_UNCOMMITTED_MARKS",
+    "AcksWaiter",
     "AppendResult",
     "Partition",
 ]
 
-#: acks=all produces parked per partition. The server bounds in-flight requests per
-#: connection; this bounds what all connections together may park on one partition.
+#: Appends parked per partition and list (acks=all on the high watermark, acks=1 on the
+#: durable end). The server bounds in-flight requests per connection; this bounds what all
+#: connections together may park on one partition.
 MAX_HIGH_WATERMARK_WAITERS: Final = 10_000
 
 #: Append boundaries remembered between the log end and the high watermark (for delayed
@@ -94,10 +96,27 @@ class AppendResult:
     """What a produce to one partition did: the offsets to answer with and the offset the
     high watermark must pass before the produce is acknowledged."""
 
+    partition: Partition
     base_offset: int
     log_append_time_ms: int
     next_offset: int
+    log_start_offset: int
     duplicate: bool = False
+    #: How acknowledging the append ended (``appends.Acknowledgement``): NONE, or the error the
+    #: partition answers with (REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS_AFTER_APPEND, ...).
+    error_code: ErrorCode = ErrorCode.NONE
+
+
+class AcksWaiter(Protocol):
+    """What waits in a partition's lists for an offset: the future of a
+    ``wait_for_high_watermark`` or ``wait_for_local_durable``, or one append of a request
+    waiting for its acknowledgement (``appends.Acknowledgement``)."""
+
+    def done(self) -> bool: ...
+
+    def set_result(self, result: bool, /) -> None: ...
+
+    def set_exception(self, exception: BaseException, /) -> None: ...
 
 
 class Partition:
@@ -129,8 +148,8 @@ class Partition:
         self.replicas = state.replicas
         self.isr = state.isr
         self.deleted = False
-        self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
-        self._durable_waiters: list[tuple[int, asyncio.Future[bool]]] = []
+        self._waiters: list[tuple[int, AcksWaiter]] = []
+        self._durable_waiters: list[tuple[int, AcksWaiter]] = []
         #: What the leader knows of each follower (leader only).
         self.followers: dict[int, FollowerState] = {}
         #: The ISR a change in flight proposes (None: no change in flight).
@@ -406,7 +425,12 @@ class Partition:
             duplicate = self.producers.check(producer_id, batch.producer_epoch, first_seq, last_seq)
             if duplicate is not None:
                 return AppendResult(
-                    duplicate.first_offset, _NO_TIMESTAMP, duplicate.last_offset + 1, True
+                    self,
+                    duplicate.first_offset,
+                    _NO_TIMESTAMP,
+                    duplicate.last_offset + 1,
+                    log.log_start_offset,
+                    True,
                 )
         if expected_offset is not None and expected_offset != log.log_end_offset:
             raise ConditionalAppendConflictError(
@@ -439,7 +463,9 @@ class Partition:
         marks.append((info.next_offset, self._appended_bytes))
         if len(marks) > MAX_UNCOMMITTED_MARKS:
             marks.popleft()  # its bytes now count when the HW passes the next mark
-        return AppendResult(info.first_offset, append_time, info.next_offset)
+        return AppendResult(
+            self, info.first_offset, append_time, info.next_offset, log.log_start_offset
+        )
 
     # -- high watermark --------------------------------------------------------------------
 
@@ -489,6 +515,32 @@ class Partition:
             return True
         return await _wait(self._durable_waiters, offset, timeout_s)
 
+    def watch_high_watermark(self, offset: int, waiter: AcksWaiter) -> bool:
+        """Release ``waiter`` (``set_result(True)``) once the high watermark reaches
+        ``offset``, or fail it (``set_exception``) with what ``fail_waiters`` is given. False,
+        registering nothing, when too many wait on the partition already."""
+        waiters = self._waiters
+        if len(waiters) >= MAX_HIGH_WATERMARK_WAITERS:
+            return False
+        waiters.append((offset, waiter))
+        return True
+
+    def watch_local_durable(self, offset: int, waiter: AcksWaiter) -> bool:
+        """``watch_high_watermark`` for this replica's own durable end (acks=1)."""
+        waiters = self._durable_waiters
+        if len(waiters) >= MAX_HIGH_WATERMARK_WAITERS:
+            return False
+        waiters.append((offset, waiter))
+        return True
+
+    def unwatch(self, waiter: AcksWaiter) -> None:
+        """Forget ``waiter`` (its request timed out or went away)."""
+        for waiters in (self._waiters, self._durable_waiters):
+            for i, (_, found) in enumerate(waiters):
+                if found is waiter:
+                    del waiters[i]
+                    return
+
     def fail_waiters(self, error: KafkaError) -> None:
         """Make every ``wait_for_high_watermark`` and ``wait_for_local_durable`` raise
         ``error`` (leadership lost, partition deleted, log offline)."""
@@ -508,7 +560,7 @@ class Partition:
         return self.log.read(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
 
 
-def _release(waiters: list[tuple[int, asyncio.Future[bool]]], reached: int) -> None:
+def _release(waiters: list[tuple[int, AcksWaiter]], reached: int) -> None:
     """Complete the waiters at or below ``reached``; keep the others (in place)."""
     keep = []
     for offset, future in waiters:
@@ -521,13 +573,11 @@ def _release(waiters: list[tuple[int, asyncio.Future[bool]]], reached: int) -> N
     waiters[:] = keep
 
 
-async def _wait(
-    waiters: list[tuple[int, asyncio.Future[bool]]], offset: int, timeout_s: float
-) -> bool:
+async def _wait(waiters: list[tuple[int, AcksWaiter]], offset: int, timeout_s: float) -> bool:
     if len(waiters) >= MAX_HIGH_WATERMARK_WAITERS:
         return False
     future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-    entry = (offset, future)
+    entry: tuple[int, AcksWaiter] = (offset, future)
     waiters.append(entry)
     try:
         async with asyncio.timeout(timeout_s):
