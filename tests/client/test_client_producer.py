@@ -8,7 +8,8 @@ import json
 
 import pytest
 from pydantic import BaseModel
-from support.client_helpers import eventually, read_topic
+from support.client_helpers import read_topic
+from support.waiting import eventually
 
 from broker import Broker
 from client import (

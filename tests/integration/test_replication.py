@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from support.client_helpers import eventually
 from support.kafka_ops import fetch, offsets_of, produce, values_of
 from support.replication_cluster import InProcessCluster
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
