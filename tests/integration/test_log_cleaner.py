@@ -66,12 +66,12 @@ async def test_a_compacted_topic_keeps_the_newest_record_per_key() -> None:
         assert newest == expected
         # Offsets are kept: every surviving record sits where it was written.
         assert all(after[o] == (b"k%d" % (o % KEYS), b"v%d" % o) for o in after)
-        assert broker.storage.log_cleaner is not None and broker.storage.log_cleaner.passes > 0
+        assert broker.log_cleaner is not None and broker.log_cleaner.passes > 0
 
 
 async def test_the_cleaner_can_be_turned_off() -> None:
     async with Broker.embedded(log_cleaner_enable=False) as broker:
-        assert broker.storage.log_cleaner is None
+        assert broker.log_cleaner is None
 
 
 # -- unreadable data ---------------------------------------------------------------------------
@@ -124,13 +124,13 @@ async def test_an_unreadable_batch_is_kept_reported_once_and_compaction_goes_on(
         await create_topic(client, "poisoned", configs=COMPACTED)
         await _produce_keyed(client, "poisoned", b"old", 30)
         # Below produce's validation, as an older broker could have stored it.
-        assert broker.replica_manager is not None and broker.storage.log_cleaner is not None
+        assert broker.replica_manager is not None and broker.log_cleaner is not None
         partition = broker.replica_manager.get_partition("poisoned", 0)
         poison = partition.log.append_as_leader(
             bad_gzip_batch(), leader_epoch=partition.leader_epoch, now_ms=broker.clock_ms()
         ).first_offset
         await _produce_keyed(client, "poisoned", b"new", 60)
-        cleaner = broker.storage.log_cleaner
+        cleaner = broker.log_cleaner
 
         async def old_values_gone() -> bool:
             batches = await _read_batches(client, "poisoned")
@@ -149,8 +149,8 @@ async def test_an_unreadable_batch_is_kept_reported_once_and_compaction_goes_on(
         await client.close()
 
     async with Broker.embedded(tmp_path, log_cleaner_backoff_ms=100) as broker:
-        assert broker.storage.log_cleaner is not None
-        cleaner = broker.storage.log_cleaner
+        assert broker.log_cleaner is not None
+        cleaner = broker.log_cleaner
         client = await WireClient.connect(broker.bootstrap_servers)
         await _produce_keyed(client, "poisoned", b"latest", 30)
         await eventually(lambda: cleaner.passes > 0, 30, "a cleaner pass after the restart")
