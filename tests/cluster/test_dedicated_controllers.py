@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from cluster_harness import ProcessCluster, running_cluster
+from cluster.cluster_harness import ProcessCluster, running_cluster
 from support.waiting import eventually_sync
 
 confluent_kafka = pytest.importorskip("confluent_kafka")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster_harness import (
+from cluster.cluster_harness import (
     BlackholeProxy,
     ProcessCluster,
     running_cluster,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster_harness import free_ports
+from cluster.cluster_harness import free_ports
 from support.waiting import eventually
 
 from broker.app import Broker
@@ -154,7 +154,7 @@ async def test_every_admin_change_is_forwarded(tmp_path: Path) -> None:
             assert 3 in p.replicas  # the only broker of rack b
         [grown] = await other.create_partitions([("racked", 8, None)])
         assert grown.error.name == "NONE"
-        assert other.image.topic("racked").partition_count == 8  # type: ignore[union-attr]
+        assert other.image.topic("racked").partition_count == 8
         [altered] = await other.alter_configs(
             [
                 ConfigResourceChange(

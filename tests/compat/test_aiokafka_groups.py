@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from support.waiting import eventually
@@ -21,7 +22,7 @@ TIMEOUT_S = 30.0
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}
+    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}
     with Broker.embedded_in_thread(**settings) as b:
         yield b
 

@@ -23,11 +23,15 @@ from broker import Broker
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 admin = pytest.importorskip("confluent_kafka.admin")
+from confluent_kafka import Consumer, Message  # noqa: E402
 
 pytestmark = pytest.mark.timeout(90)
 
 TIMEOUT_S = 30.0
-SETTINGS = {"group.initial.rebalance.delay.ms": 0, "group.min.session.timeout.ms": 1000}
+SETTINGS: dict[str, Any] = {
+    "group.initial.rebalance.delay.ms": 0,
+    "group.min.session.timeout.ms": 1000,
+}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +94,7 @@ class ConsumerThread(threading.Thread):
             if self.leave:
                 consumer.close()
 
-    def _commit(self, consumer: confluent_kafka.Consumer, msg: confluent_kafka.Message) -> None:
+    def _commit(self, consumer: Consumer, msg: Message) -> None:
         """Commit past ``msg``; retried while the group completes a rebalance, which Kafka
         answers with REBALANCE_IN_PROGRESS (the member holds its new generation but not yet its
         assignment)."""

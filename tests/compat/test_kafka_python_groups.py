@@ -16,6 +16,7 @@ from broker import Broker
 
 kafka = pytest.importorskip("kafka")
 kafka_admin = pytest.importorskip("kafka.admin")
+from kafka import ConsumerRebalanceListener  # noqa: E402
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -24,7 +25,10 @@ TIMEOUT_S = 30.0
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"group.initial.rebalance.delay.ms": 0, "group.min.session.timeout.ms": 1000}
+    settings: dict[str, Any] = {
+        "group.initial.rebalance.delay.ms": 0,
+        "group.min.session.timeout.ms": 1000,
+    }
     with Broker.embedded_in_thread(**settings) as b:
         yield b
 
@@ -47,7 +51,7 @@ def produce(bootstrap: str, topic: str, values: list[str]) -> None:
         producer.close(TIMEOUT_S)
 
 
-class Listener(kafka.ConsumerRebalanceListener):  # type: ignore[misc]
+class Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # kafka-python: untyped
     def __init__(self) -> None:
         self.revoked = 0
         self.assigned = 0

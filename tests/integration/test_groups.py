@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.group_ops import (
@@ -324,7 +325,8 @@ async def test_a_silent_member_is_expired_and_the_group_rebalances(broker: Broke
 
 
 async def test_parked_join_is_answered_when_the_broker_stops() -> None:
-    async with Broker.embedded(**{"group.initial.rebalance.delay.ms": 60_000}) as broker:
+    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 60_000}
+    async with Broker.embedded(**settings) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
         first = await client.request(join_request("slow"), 7)
         assert first.error_code == ErrorCode.MEMBER_ID_REQUIRED

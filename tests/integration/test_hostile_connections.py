@@ -200,7 +200,7 @@ async def _served(bootstrap: str) -> bool:
     except OSError:
         return False
     try:
-        return (await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0
+        return bool((await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0)
     except (OSError, TimeoutError, asyncio.IncompleteReadError):
         return False
     finally:

@@ -44,7 +44,7 @@ async def test_retention_deletes_old_segments(broker: Broker, client: WireClient
         assert (await produce(client, "old", 0, batch)).error_code == 0
 
     async def deleted_some() -> bool:
-        return (await list_offset(client, "old", 0, -2)).offset != 0
+        return bool((await list_offset(client, "old", 0, -2)).offset != 0)
 
     await eventually(deleted_some, DEADLINE_S, "retention to delete old segments")
     assert (await list_offset(client, "old", 0, -1)).offset == 20

@@ -289,7 +289,7 @@ async def test_offset_for_leader_epoch(client: WireClient) -> None:
     await create_topic(client, "e")
     T = OffsetForLeaderEpochRequest.OffsetForLeaderTopic
 
-    async def ask(epoch: int, current: int = -1, version: int = 4) -> object:
+    async def ask(epoch: int, current: int = -1, version: int = 4) -> Any:
         body = OffsetForLeaderEpochRequest(
             replica_id=-1,
             topics=[

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from support.kafka_ops import create_topic, fetch, list_offset, metadata, produce, values_of
 from support.waiting import eventually
@@ -33,7 +34,7 @@ async def test_restart_keeps_records_topic_ids_and_configs(tmp_path: Path) -> No
         client = await WireClient.connect(broker.bootstrap_servers)
         [t] = (await metadata(client, ["kept"], allow_auto_create=False)).topics
         assert t.error_code == 0 and len(t.partitions) == 2
-        got = []
+        got: list[Any] = []
         for p in (0, 1):
             data = await fetch(client, "kept", p, 0)
             assert data.high_watermark == 5

@@ -19,7 +19,12 @@ from broker.app import Broker
 from broker.server.server import KafkaServer
 from protocol.codec import decode_response, encode_request, join_frame
 from protocol.headers import RequestHeader
-from protocol.messages import ApiVersionsRequest, ApiVersionsResponse, MetadataRequest
+from protocol.messages import (
+    ApiVersionsRequest,
+    ApiVersionsResponse,
+    MetadataRequest,
+    MetadataResponse,
+)
 
 
 @pytest.mark.samsa_config(**{"queued.max.requests": 3})
@@ -78,7 +83,7 @@ async def test_connections_past_the_limit_are_closed(broker: Broker) -> None:
     async def served() -> bool:
         d = await WireClient.connect(broker.bootstrap_servers)
         try:
-            return (await d.request(ApiVersionsRequest(), 0)).error_code == 0
+            return bool((await d.request(ApiVersionsRequest(), 0)).error_code == 0)
         finally:
             await d.close()
 
@@ -137,7 +142,7 @@ def _reset(client: WireClient) -> None:
 async def _served(client: WireClient) -> bool:
     """Whether the broker answers an ApiVersions request on ``client`` (False: it closed)."""
     try:
-        return (await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0
+        return bool((await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0)
     except (ConnectionError, asyncio.IncompleteReadError):
         return False
 
@@ -287,6 +292,7 @@ async def test_trailing_bytes_are_ignored_as_kafka_does(broker: Broker) -> None:
         if isinstance(response, ApiVersionsResponse):
             assert response.error_code == 0
         else:
+            assert isinstance(response, MetadataResponse)
             assert response.controller_id == 1
     assert server.request_anomaly_counts["trailing_bytes"] == 2
     assert (await c.request(ApiVersionsRequest(), 0)).error_code == 0  # still open

@@ -155,7 +155,7 @@ async def fetch_offsets(
         ],
     )
     if topics is None:
-        request.topics = None  # type: ignore[assignment]
+        request.topics = None
     return await client.request(request, FETCH_VERSION)
 
 

@@ -15,7 +15,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Final, TypeVar, cast, overload
+from typing import Final, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ def _failure(
 
 @overload
 async def eventually(
-    condition: Callable[[], Awaitable[T]],
+    condition: Callable[[], Awaitable[T | None]],
     timeout_s: float = ...,
     what: str = ...,
     *,
@@ -56,7 +56,7 @@ async def eventually(
 
 @overload
 async def eventually(
-    condition: Callable[[], T],
+    condition: Callable[[], T | None],
     timeout_s: float = ...,
     what: str = ...,
     *,
@@ -117,7 +117,7 @@ def eventually_sync(
             last_error = e
         else:
             if result:
-                return cast(T, result)
+                return result
         if time.monotonic() > deadline:
             raise _failure(timeout_s, what, describe, last_error) from last_error
         time.sleep(poll_s)

@@ -7,8 +7,8 @@ import os
 from collections.abc import Callable
 
 import pytest
-from storage_test_helpers import build_batch
 from support.waiting import eventually
+from unit.storage.storage_test_helpers import build_batch
 
 from broker.storage import (
     DurabilityTimeoutError,
