@@ -627,7 +627,7 @@ async def wait_for(condition: Any, timeout_s: float, poll_s: float = 0.5) -> boo
 
 
 async def create_topic(bootstrap: str, args: argparse.Namespace) -> None:
-    from confluent_kafka.admin import AdminClient, NewTopic  # type: ignore[attr-defined]
+    from confluent_kafka.admin import AdminClient, NewTopic
 
     admin = AdminClient({"bootstrap.servers": bootstrap, **CLIENT_SETTINGS})
     deadline = time.monotonic() + READY_TIMEOUT_S

@@ -1,21 +1,21 @@
-"""Fixtures of the CLI tests: an embedded broker and ``samsa`` run in-process (CliRunner)."""
+"""Fixtures of the CLI tests: ``samsa`` run in-process (CliRunner) against the ``broker``
+fixture (on a thread of its own, the tests being synchronous)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from cli_support import Invoke, invoke_samsa
+from cli.cli_support import Invoke, invoke_samsa
 
 from broker.app import Broker
 
 
 @pytest.fixture
-def broker() -> Iterator[Broker]:
-    """A broker with three partitions per topic by default, on its own thread; a group's
-    first rebalance is not delayed (Kafka waits 3 s for more members by default)."""
-    with Broker.embedded_in_thread(num_partitions=3, group_initial_rebalance_delay_ms=0) as b:
-        yield b
+def broker_defaults() -> dict[str, Any]:
+    """Three partitions per topic by default; a group's first rebalance is not delayed (Kafka
+    waits 3 s for more members by default)."""
+    return {"num_partitions": 3, "group_initial_rebalance_delay_ms": 0}
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import Invoke, check_golden
+from cli.cli_support import Invoke, check_golden
 
 from broker.app import Broker
 from client import Producer

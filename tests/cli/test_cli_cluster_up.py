@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import samsa_argv, samsa_env
+from cli.cli_support import samsa_argv, samsa_env
 
 from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
 

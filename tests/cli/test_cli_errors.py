@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_support import run_samsa
+from cli.cli_support import run_samsa
 
 from broker.app import Broker
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import Invoke, check_golden
+from cli.cli_support import Invoke, check_golden
 
 from broker.app import Broker
 from client import TopicPartition
@@ -36,7 +36,7 @@ def test_lag_after_partial_consumption(samsa: Invoke, broker: Broker) -> None:
                 {TopicPartition("orders", p): "latest" for p in range(3)}
             ).items()
         }
-    expected_committed = {}
+    expected_committed: dict[int, int] = {}
     for partition, offset in printed:
         expected_committed[partition] = max(expected_committed.get(partition, 0), offset + 1)
     rows = {r["partition"]: r for r in doc["partitions"]}

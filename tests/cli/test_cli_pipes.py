@@ -9,9 +9,10 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
-from cli_support import (
+from cli.cli_support import (
     SUBPROCESS_TIMEOUT_S,
     Invoke,
     check_golden,
@@ -239,9 +240,10 @@ def test_consume_errors(samsa: Invoke) -> None:
 
 
 def test_produce_to_a_topic_the_broker_will_not_create() -> None:
-    from cli_support import invoke_samsa
+    from cli.cli_support import invoke_samsa
 
-    with Broker.embedded_in_thread(**{"auto.create.topics.enable": False}) as b:
+    settings: dict[str, Any] = {"auto.create.topics.enable": False}
+    with Broker.embedded_in_thread(**settings) as b:
         samsa = invoke_samsa(b.bootstrap_servers)
         started = time.monotonic()
         result = samsa("produce", "nope", input="x\n", expect=1)

@@ -1,5 +1,5 @@
-"""Fixtures of the client tests: an embedded broker per test (3 partitions per topic by
-default, no initial rebalance delay so that groups form at once)."""
+"""Fixtures of the client tests: the ``broker`` fixture with 3 partitions per topic by default
+and no initial rebalance delay (so that groups form at once), its address, an Admin client."""
 
 from __future__ import annotations
 
@@ -12,17 +12,9 @@ from broker import Broker
 from client import Admin
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "broker_config(**settings): embedded broker settings")
-
-
 @pytest.fixture
-async def broker(request: pytest.FixtureRequest) -> AsyncIterator[Broker]:
-    settings: dict[str, Any] = {"num_partitions": 3, "group_initial_rebalance_delay_ms": 0}
-    for marker in reversed(list(request.node.iter_markers("broker_config"))):
-        settings.update(marker.kwargs)
-    async with Broker.embedded(**settings) as b:
-        yield b
+def broker_defaults() -> dict[str, Any]:
+    return {"num_partitions": 3, "group_initial_rebalance_delay_ms": 0}
 
 
 @pytest.fixture

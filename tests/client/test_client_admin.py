@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support.client_helpers import eventually
+from support.waiting import eventually
 
 from client import Admin, Consumer, NewTopic, Producer, TopicPartition
 from client.admin import ConfigResource, ConfigSource

@@ -8,8 +8,8 @@ import contextlib
 import socket
 
 import pytest
-from support.client_helpers import eventually
 from support.fake_broker import CLOSE, FakeBroker, api_versions_body, metadata_body
+from support.waiting import eventually
 
 from broker import Broker
 from client.connection import Connection

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 from pydantic import BaseModel
-from support.client_helpers import eventually
+from support.waiting import eventually
 
 from client import (
     Admin,

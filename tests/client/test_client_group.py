@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.client_helpers import eventually
+from support.waiting import eventually
 
 from broker import Broker
 from broker.config import load_config

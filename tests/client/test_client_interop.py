@@ -85,7 +85,7 @@ def test_confluent_kafka_reads_what_samsa_writes(threaded_broker: Broker, codec:
                 for p in range(3)
             ]
         )
-        got = []
+        got: list[Any] = []
         deadline = time.monotonic() + TIMEOUT_S
         while len(got) < COUNT:
             assert time.monotonic() < deadline, f"read {len(got)} of {COUNT}"

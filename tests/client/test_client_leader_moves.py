@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from support.client_helpers import eventually
 from support.fake_cluster import FakeCluster
+from support.waiting import eventually
 
 from client import Consumer, Producer, TopicPartition
 from protocol.errors import ErrorCode

@@ -8,7 +8,8 @@ import json
 
 import pytest
 from pydantic import BaseModel
-from support.client_helpers import eventually, read_topic
+from support.client_helpers import read_topic
+from support.waiting import eventually
 
 from broker import Broker
 from client import (
@@ -23,10 +24,10 @@ from client import (
 from client.consumer.records import ConsumerRecord
 from protocol.errors import MessageTooLargeError
 from protocol.partitioner import partition_for_key
-from protocol.records import Compression, iter_batches
+from protocol.records import Compression, RecordBatch, iter_batches
 
 
-async def raw_batches(bootstrap: str, topic: str, partition: int) -> list[object]:
+async def raw_batches(bootstrap: str, topic: str, partition: int) -> list[RecordBatch]:
     """The batch headers of a partition, read with a plain Fetch."""
     from client.cluster import Cluster
     from client.config import ConsumerConfig
@@ -267,7 +268,7 @@ async def test_closed_producer_refuses_sends(bootstrap: str) -> None:
     await producer.close()  # idempotent
 
 
-@pytest.mark.broker_config(auto_create_topics_enable=False)
+@pytest.mark.samsa_config(auto_create_topics_enable=False)
 async def test_unknown_topic_times_out_after_max_block_ms(bootstrap: str) -> None:
     async with Producer(bootstrap_servers=bootstrap, max_block_ms=300) as producer:
         with pytest.raises(KafkaTimeoutError, match="'missing' not present in metadata"):

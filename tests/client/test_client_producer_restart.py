@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 from support.client_helpers import read_topic
+from support.waiting import eventually
 
 from broker import Broker
 from broker.config import load_config
@@ -124,17 +125,15 @@ async def _start_process(data: Path, port: int) -> asyncio.subprocess.Process:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
     )
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 30
-    while True:
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return process
-        except OSError:
-            assert loop.time() < deadline, "the broker process did not start"
-            assert process.returncode is None, "the broker process exited"
-            await asyncio.sleep(0.05)
+
+    async def listening() -> bool:
+        assert process.returncode is None, "the broker process exited"
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.close()
+        return True
+
+    await eventually(listening, 30, "the broker process to listen", retry_on=(OSError,))
+    return process
 
 
 async def test_kill_9_of_the_broker_process_during_a_send_loop(tmp_path: Path) -> None:

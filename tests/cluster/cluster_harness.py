@@ -3,8 +3,8 @@
 ``ProcessCluster`` picks free ports, starts N nodes (by default every one a broker and a voter;
 ``roles`` makes dedicated controllers and brokers outside the quorum) with short timeouts,
 waits for the controller to unfence them, and can SIGKILL, SIGSTOP/SIGCONT, stop cleanly and
-restart any of them. ``leader_of`` asks the brokers' Metadata; ``wait_until`` polls a
-condition against a deadline (no fixed sleeps). ``BlackholeProxy`` forwards TCP connections
+restart any of them. ``leader_of`` asks the brokers' Metadata; tests wait on conditions with
+``support.waiting.eventually_sync`` (no fixed sleeps). ``BlackholeProxy`` forwards TCP connections
 and can silently drop everything in both directions, to cut a broker off; with root,
 ``hosts`` and ``exec_prefix`` from ``bench.netns.NamespaceNetwork`` run each node in a network
 namespace of its own, where the kernel can cut it off.
@@ -20,15 +20,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final
+
+from support.waiting import eventually_sync
 
 from broker.metadata.meta_properties import new_cluster_id
 from broker.metadata.quorum import UNFENCED_MESSAGE
-
-T = TypeVar("T")
 
 #: Settings that keep failover within a few seconds on a loaded machine.
 FAST_SETTINGS: Final[Mapping[str, str]] = {
@@ -50,7 +49,6 @@ FAST_SETTINGS: Final[Mapping[str, str]] = {
 START_TIMEOUT_S: Final = 60.0
 COMBINED: Final = "broker,controller"
 STOP_TIMEOUT_S: Final = 30.0
-_POLL_S: Final = 0.05
 
 
 def free_ports(count: int) -> list[int]:
@@ -65,26 +63,6 @@ def free_ports(count: int) -> list[int]:
     finally:
         for s in socks:
             s.close()
-
-
-def wait_until(
-    condition: Callable[[], T | None],
-    timeout_s: float,
-    what: str,
-    poll_s: float = _POLL_S,
-    describe: Callable[[], str] | None = None,
-) -> T:
-    """Poll ``condition`` until it returns a truthy value; AssertionError after the deadline
-    (with ``describe()`` in the message)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            state = f" ({describe()})" if describe is not None else ""
-            raise AssertionError(f"timed out after {timeout_s:g} s waiting for {what}{state}")
-        time.sleep(poll_s)
 
 
 class ProcessCluster:
@@ -212,7 +190,7 @@ class ProcessCluster:
                 f.seek(self._log_offsets.get(node, 0))
                 return needle in f.read()
 
-        wait_until(unfenced, timeout_s, f"broker {node} to be unfenced")
+        eventually_sync(unfenced, timeout_s, f"broker {node} to be unfenced")
 
     def start_all(self) -> None:
         """Start every broker and wait until all are unfenced."""
@@ -305,7 +283,7 @@ class ProcessCluster:
                     return False
             return True
 
-        wait_until(ready, 30, f"topic {name} on every broker")
+        eventually_sync(ready, 30, f"topic {name} on every broker")
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster_harness import wait_until
+from support.waiting import eventually_sync
 
 from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
 
@@ -84,7 +84,7 @@ def test_cluster_up_runs_three_brokers_until_ctrl_c(tmp_path: Path) -> None:
         from confluent_kafka.admin import AdminClient
 
         admin = AdminClient({"bootstrap.servers": expected})
-        metadata: Any = wait_until(
+        metadata: Any = eventually_sync(
             lambda: (md := admin.list_topics(timeout=5)) and len(md.brokers) == 3 and md,
             30,
             "three brokers in Metadata",

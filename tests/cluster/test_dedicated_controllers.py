@@ -12,7 +12,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from cluster_harness import ProcessCluster, running_cluster, wait_until
+from cluster.cluster_harness import ProcessCluster, running_cluster
+from support.waiting import eventually_sync
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 from confluent_kafka.admin import AdminClient, NewTopic  # noqa: E402
@@ -64,7 +65,7 @@ def read_all(bootstrap: str, topic: str, expected: int) -> list[int]:
                 values.append(int(msg.value()))
             return len(values) >= expected
 
-        wait_until(done, 60, f"{expected} records", poll_s=0)
+        eventually_sync(done, 60, f"{expected} records", poll_s=0)
         return values
     finally:
         consumer.close()
@@ -84,7 +85,7 @@ def test_dedicated_controllers_and_a_broker_outside_the_quorum(tmp_path: Path) -
     with running_cluster(tmp_path, size=4, roles=ROLES, settings=settings) as cluster:
         assert cluster.voters_for(4) == cluster.voters_for(2)
         assert "4@" not in cluster.voters_for(4)
-        md = wait_until(
+        md = eventually_sync(
             lambda: (m := cluster.metadata([4])) is not None and m.controller_id >= 0 and m,
             30,
             "metadata naming a controller",
@@ -96,7 +97,9 @@ def test_dedicated_controllers_and_a_broker_outside_the_quorum(tmp_path: Path) -
         admin = AdminClient({"bootstrap.servers": f"127.0.0.1:{cluster.ports[4]}"})
         for future in admin.create_topics([NewTopic("ledger", PARTITIONS, 3)]).values():
             future.result(30)
-        wait_until(lambda: leaders_are_preferred(cluster, "ledger", [4]), 30, "ledger on broker 4")
+        eventually_sync(
+            lambda: leaders_are_preferred(cluster, "ledger", [4]), 30, "ledger on broker 4"
+        )
         parts = cluster.metadata([4]).topics["ledger"].partitions.values()
         assert all(sorted(p.replicas) == [2, 3, 4] for p in parts), "no replica on node 1"
         produce(cluster.bootstrap_servers, "ledger", RECORDS)
@@ -105,7 +108,7 @@ def test_dedicated_controllers_and_a_broker_outside_the_quorum(tmp_path: Path) -
         cluster.kill(1)
         for future in admin.create_topics([NewTopic("audit", 1, 3)]).values():
             future.result(30)
-        wait_until(lambda: leaders_are_preferred(cluster, "audit", [4]), 30, "audit on 4")
+        eventually_sync(lambda: leaders_are_preferred(cluster, "audit", [4]), 30, "audit on 4")
 
         # Broker 4 restarts: it has partition logs but no metadata on disk; it catches up
         # from the quorum (a snapshot first: the log was truncated), rejoins every ISR and
@@ -116,7 +119,7 @@ def test_dedicated_controllers_and_a_broker_outside_the_quorum(tmp_path: Path) -
         assert all(snapshots), "the voters have compacted their metadata log"
         cluster.kill(4)
         cluster.restart(4)
-        wait_until(
+        eventually_sync(
             lambda: leaders_are_preferred(cluster, "ledger", [4]),
             60,
             "broker 4 back in every ISR and leading its preferred partitions",

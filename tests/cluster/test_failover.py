@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster_harness import (
+from cluster.cluster_harness import (
     BlackholeProxy,
     ProcessCluster,
     running_cluster,
-    wait_until,
 )
+from support.waiting import eventually_sync
 
 from bench.netns import NamespaceNetwork
 
@@ -152,21 +152,21 @@ def test_acknowledged_writes_survive_leader_failure(tmp_path: Path, fault: str) 
         writer = Writer(cluster.bootstrap_servers, TOPIC)
         writer.start()
         try:
-            wait_until(lambda: writer.acked_count >= BATCH, 30, "acks before the fault")
+            eventually_sync(lambda: writer.acked_count >= BATCH, 30, "acks before the fault")
             if fault == "sigkill":
                 cluster.kill(leader)
             elif fault == "sigstop":
                 cluster.signal(leader, signal.SIGSTOP)
             else:
                 assert cluster.stop(leader) == 0
-            new_leader = wait_until(
+            new_leader = eventually_sync(
                 lambda: (n := cluster.leader_of(TOPIC, 0, others)) in others and n,
                 FAILOVER_TIMEOUT_S,
                 "a new leader",
             )
             assert new_leader != leader
             before = writer.acked_count
-            wait_until(
+            eventually_sync(
                 lambda: writer.acked_count >= before + BATCH,
                 30,
                 "acks with the new leader",
@@ -176,11 +176,11 @@ def test_acknowledged_writes_survive_leader_failure(tmp_path: Path, fault: str) 
                 cluster.signal(leader, signal.SIGCONT)
             else:
                 cluster.restart(leader)
-            wait_until(
+            eventually_sync(
                 lambda: isr_of(cluster, others) == [1, 2, 3], 30, "the old leader back in the ISR"
             )
             before = writer.acked_count
-            wait_until(lambda: writer.acked_count >= before + BATCH, 30, "acks after healing")
+            eventually_sync(lambda: writer.acked_count >= before + BATCH, 30, "acks after healing")
         finally:
             writer.finish()
         assert not writer.failed, writer.failed[:3]
@@ -216,16 +216,16 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
 
         try:
             consumer.subscribe([TOPIC])
-            wait_until(lambda: consume_until(50), 60, "the first 50 records", poll_s=0)
+            eventually_sync(lambda: consume_until(50), 60, "the first 50 records", poll_s=0)
             consumer.commit(asynchronous=False)
-            coordinator = wait_until(
+            coordinator = eventually_sync(
                 lambda: (n := cluster.leader_of("__consumer_offsets", 0)) > 0 and n,
                 30,
                 "the group coordinator",
             )
             cluster.kill(coordinator)
             others = [n for n in cluster.node_ids() if n != coordinator]
-            wait_until(
+            eventually_sync(
                 lambda: cluster.leader_of("__consumer_offsets", 0, others) in others,
                 FAILOVER_TIMEOUT_S,
                 "a new coordinator",
@@ -233,7 +233,7 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
             for i in range(100, 200):
                 producer.produce(TOPIC, str(i).encode(), partition=0)
             assert producer.flush(30) == 0
-            wait_until(lambda: consume_until(200), 60, "every record", poll_s=0)
+            eventually_sync(lambda: consume_until(200), 60, "every record", poll_s=0)
 
             def committed() -> bool:
                 try:
@@ -242,7 +242,7 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
                 except confluent_kafka.KafkaException:
                     return False
 
-            wait_until(committed, 30, "a commit at the new coordinator")
+            eventually_sync(committed, 30, "a commit at the new coordinator")
         finally:
             consumer.close()
         assert set(range(200)) <= set(received)
@@ -282,7 +282,7 @@ def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path, method:
         )
         for f in admin.create_topics([new]).values():
             f.result(30)
-        wait_until(
+        eventually_sync(
             lambda: (
                 isr_of(cluster, [cut]) == [1, 2, 3] and cluster.leader_of(TOPIC, 0, [cut]) == cut
             ),
@@ -310,7 +310,7 @@ def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path, method:
         for i in range(3):
             answers.append(asyncio.run(write(f"cut-{i}".encode())))
         assert ErrorCode.NONE not in answers, answers
-        wait_until(
+        eventually_sync(
             lambda: cluster.leader_of(TOPIC, 0, others) in others,
             FAILOVER_TIMEOUT_S,
             "a new leader on the majority side",

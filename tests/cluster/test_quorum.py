@@ -4,28 +4,25 @@ ids never repeat across brokers, and snapshots truncate the Raft log and replay 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster_harness import free_ports
-from support.client_helpers import eventually
+from cluster.cluster_harness import free_ports
+from support.waiting import eventually
 
 from broker.app import Broker
 from broker.config import load_config
 from broker.metadata.raft_log import RAFT_DIR, RaftMetadataLog
 from broker.raft.storage import FileRaftStorage
-from client import Admin
+from client import Admin, KafkaError
 from client.admin.types import NewTopic
 
 pytestmark = [pytest.mark.timeout(120)]
 
 DEADLINE_S = 30.0
-POLL_S = 0.02
 
 SETTINGS = {
     "log.flush.policy": "none",
@@ -36,11 +33,6 @@ SETTINGS = {
     "offsets.topic.num.partitions": "1",
     "log.cleaner.enable": "false",
 }
-
-
-async def wait_until(condition: Callable[[], Any], what: str) -> Any:
-    """``condition()`` once it is truthy; fails after DEADLINE_S."""
-    return await eventually(condition, DEADLINE_S, what)
 
 
 class InProcessCluster:
@@ -97,7 +89,7 @@ async def cluster_of_three(
     try:
         for node in (1, 2, 3):
             await cluster.start(node)
-        await wait_until(cluster.all_unfenced, "three unfenced brokers")
+        await eventually(cluster.all_unfenced, DEADLINE_S, "three unfenced brokers")
         yield cluster
     finally:
         for node in list(cluster.brokers):
@@ -106,7 +98,7 @@ async def cluster_of_three(
 
 async def test_changes_reach_the_active_controller_from_any_broker(tmp_path: Path) -> None:
     async with cluster_of_three(tmp_path) as cluster:
-        active = await wait_until(cluster.active, "an active controller")
+        active = await eventually(cluster.active, DEADLINE_S, "an active controller")
         other = next(n for n in cluster.brokers if n != active)
         # Straight to a broker that is not the active controller: forwarded.
         forwarded = await cluster.controller(other).create_topics(
@@ -119,8 +111,11 @@ async def test_changes_reach_the_active_controller_from_any_broker(tmp_path: Pat
         # Through Samsa's admin client bootstrapped at that broker.
         async with Admin(bootstrap_servers=cluster.brokers[other].bootstrap_servers) as admin:
             await admin.create_topics([NewTopic("via-admin", 3, 3)])
-            described = await wait_until_async(
-                lambda: admin.describe_topics(["via-admin"], offsets=False), "described"
+            described = await eventually(
+                lambda: admin.describe_topics(["via-admin"], offsets=False),
+                DEADLINE_S,
+                "described",
+                retry_on=(KafkaError,),
             )
             cluster_info = await admin.describe_cluster()
         partitions = described["via-admin"].partitions
@@ -132,8 +127,9 @@ async def test_changes_reach_the_active_controller_from_any_broker(tmp_path: Pat
         assert cluster_info.controller_id == active
         assert sorted(b.node_id for b in cluster_info.brokers) == [1, 2, 3]
         # Every broker converges on the same image.
-        await wait_until(
+        await eventually(
             lambda: len({cluster.controller(n).image.offset for n in cluster.brokers}) == 1,
+            DEADLINE_S,
             "every broker at the same offset",
         )
         # Producer ids from different brokers never collide.
@@ -147,7 +143,7 @@ async def test_every_admin_change_is_forwarded(tmp_path: Path) -> None:
 
     # Racks a, a, b: every partition with two replicas gets one in each rack.
     async with cluster_of_three(tmp_path, racks={1: "a", 2: "a", 3: "b"}) as cluster:
-        active = await wait_until(cluster.active, "an active controller")
+        active = await eventually(cluster.active, DEADLINE_S, "an active controller")
         other = cluster.controller(next(n for n in cluster.brokers if n != active))
         assert other.image.brokers[3].rack == "b"
         [created] = await other.create_topics([_new("racked", 6, 2, {})])
@@ -158,7 +154,7 @@ async def test_every_admin_change_is_forwarded(tmp_path: Path) -> None:
             assert 3 in p.replicas  # the only broker of rack b
         [grown] = await other.create_partitions([("racked", 8, None)])
         assert grown.error.name == "NONE"
-        assert other.image.topic("racked").partition_count == 8  # type: ignore[union-attr]
+        assert other.image.topic("racked").partition_count == 8
         [altered] = await other.alter_configs(
             [
                 ConfigResourceChange(
@@ -175,16 +171,6 @@ async def test_every_admin_change_is_forwarded(tmp_path: Path) -> None:
         assert other.image.topic("racked") is None
 
 
-async def wait_until_async(make: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + DEADLINE_S
-    while True:
-        with contextlib.suppress(Exception):
-            return await make()
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {DEADLINE_S} s: {what}")
-        await asyncio.sleep(POLL_S)
-
-
 def _new(name: str, partitions: int, replication: int, configs: dict[str, str]) -> Any:
     from broker.metadata.controller import NewTopic as ControllerTopic
 
@@ -195,19 +181,23 @@ async def test_snapshots_truncate_the_raft_log_and_replay_at_restart(tmp_path: P
     async with cluster_of_three(
         tmp_path, settings={"metadata.log.max.record.bytes.between.snapshots": "2000"}
     ) as cluster:
-        active = await wait_until(cluster.active, "an active controller")
+        active = await eventually(cluster.active, DEADLINE_S, "an active controller")
         for i in range(12):
             [result] = await cluster.controller(active).create_topics([_new(f"t{i}", 1, 3, {})])
             assert result.error.name == "NONE"
         follower = next(n for n in cluster.brokers if n != active)
-        await wait_until(
-            lambda: cluster.controller(follower).image.topic("t11") is not None, "replicated"
+        await eventually(
+            lambda: cluster.controller(follower).image.topic("t11") is not None,
+            DEADLINE_S,
+            "replicated",
         )
         before = cluster.controller(follower).image
         metadata_log = cluster.brokers[follower].metadata_log
         assert isinstance(metadata_log, RaftMetadataLog)
-        await wait_until(
-            lambda: metadata_log.node.core.log.snapshot_index > 0, "a snapshot on the follower"
+        await eventually(
+            lambda: metadata_log.node.core.log.snapshot_index > 0,
+            DEADLINE_S,
+            "a snapshot on the follower",
         )
         await cluster.stop(follower)
         raft_dir = tmp_path / f"broker-{follower}" / "__cluster_metadata" / RAFT_DIR
@@ -227,12 +217,12 @@ async def test_snapshots_truncate_the_raft_log_and_replay_at_restart(tmp_path: P
 
 async def test_a_stopped_controller_is_replaced_and_leaders_move(tmp_path: Path) -> None:
     async with cluster_of_three(tmp_path) as cluster:
-        active = await wait_until(cluster.active, "an active controller")
+        active = await eventually(cluster.active, DEADLINE_S, "an active controller")
         [result] = await cluster.controller(active).create_topics([_new("moving", 3, 3, {})])
         assert result.error.name == "NONE"
         await cluster.stop(active)  # a controlled shutdown
         survivor = next(iter(cluster.brokers))
-        new_active = await wait_until(cluster.active, "a new active controller")
+        new_active = await eventually(cluster.active, DEADLINE_S, "a new active controller")
         assert new_active != active
         image = cluster.controller(survivor).image
         topic = image.topic("moving")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,8 @@ TIMEOUT_S = 30.0
 
 @pytest.fixture
 async def broker() -> AsyncIterator[Broker]:
-    async with Broker.embedded(**{"num.partitions": 2}) as b:
+    settings: dict[str, Any] = {"num.partitions": 2}
+    async with Broker.embedded(**settings) as b:
         yield b
 
 

@@ -9,6 +9,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,8 @@ def aiokafka_012_python(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread(**{"num.partitions": 2}) as b:
+    settings: dict[str, Any] = {"num.partitions": 2}
+    with Broker.embedded_in_thread(**settings) as b:
         yield b
 
 

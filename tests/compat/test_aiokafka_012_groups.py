@@ -5,16 +5,19 @@ the committed offsets. It runs in the virtualenv of ``test_aiokafka_012.py`` (sa
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from broker import Broker
 
+TESTS = Path(__file__).resolve().parents[1]
 VERSION = "0.12.0"
 INSTALL_TIMEOUT_S = 300
 RUN_TIMEOUT_S = 90
@@ -25,6 +28,7 @@ SCRIPT = textwrap.dedent("""
     import asyncio, sys
     import aiokafka
     from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+    from support.waiting import eventually  # PYTHONPATH: tests/
 
     assert aiokafka.__version__ == sys.argv[2], aiokafka.__version__
     TIMEOUT_S = 30
@@ -60,16 +64,6 @@ SCRIPT = textwrap.dedent("""
             await asyncio.gather(self.task, return_exceptions=True)
             await self.consumer.stop()
 
-    async def until(condition, what):
-        try:
-            await asyncio.wait_for(_until(condition), TIMEOUT_S)
-        except asyncio.TimeoutError:
-            raise AssertionError("timed out waiting for " + what)
-
-    async def _until(condition):
-        while not condition():
-            await asyncio.sleep(0.02)
-
     async def main(bootstrap):
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
         await producer.start()
@@ -84,19 +78,25 @@ SCRIPT = textwrap.dedent("""
         a, b = Member(bootstrap), Member(bootstrap)
         await a.start()
         await b.start()
-        await until(lambda: a.assigned and b.assigned and a.assigned | b.assigned == {0, 1},
-                    "two members sharing two partitions")
-        await until(lambda: len(a.values) + len(b.values) >= 60, "the first records")
+        await eventually(
+            lambda: a.assigned and b.assigned and a.assigned | b.assigned == {0, 1},
+            TIMEOUT_S, "two members sharing two partitions",
+        )
+        await eventually(
+            lambda: len(a.values) + len(b.values) >= 60, TIMEOUT_S, "the first records"
+        )
         await a.stop()
-        await until(lambda: b.assigned == {0, 1}, "b owning every partition")
+        await eventually(lambda: b.assigned == {0, 1}, TIMEOUT_S, "b owning every partition")
         second = await produce(b"b", 40)
-        await until(lambda: len(a.values) + len(b.values) >= 100, "the second records")
+        await eventually(
+            lambda: len(a.values) + len(b.values) >= 100, TIMEOUT_S, "the second records"
+        )
         assert sorted(a.values + b.values) == sorted(first + second)
         await b.stop()
         third = await produce(b"c", 10)
         c = Member(bootstrap)
         await c.start()
-        await until(lambda: len(c.values) >= 10, "the third records")
+        await eventually(lambda: len(c.values) >= 10, TIMEOUT_S, "the third records")
         assert sorted(c.values) == sorted(third), c.values
         await c.stop()
         await producer.stop()
@@ -138,7 +138,7 @@ def aiokafka_012_python(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"num.partitions": 2, "group.initial.rebalance.delay.ms": 0}
+    settings: dict[str, Any] = {"num.partitions": 2, "group.initial.rebalance.delay.ms": 0}
     with Broker.embedded_in_thread(**settings) as b:
         yield b
 
@@ -146,6 +146,7 @@ def broker() -> Iterator[Broker]:
 def test_aiokafka_012_group_consumers(broker: Broker, aiokafka_012_python: Path) -> None:
     result = subprocess.run(
         [str(aiokafka_012_python), "-c", SCRIPT, broker.bootstrap_servers, VERSION],
+        env={**os.environ, "PYTHONPATH": str(TESTS)},
         capture_output=True,
         text=True,
         timeout=RUN_TIMEOUT_S,

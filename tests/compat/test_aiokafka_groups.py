@@ -5,9 +5,11 @@ resumes from the committed offsets."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from support.waiting import eventually
 
 from broker import Broker
 
@@ -20,7 +22,7 @@ TIMEOUT_S = 30.0
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}
+    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}
     with Broker.embedded_in_thread(**settings) as b:
         yield b
 
@@ -63,14 +65,6 @@ class Member:
         await self.consumer.stop()  # commits nothing more; sends LeaveGroup
 
 
-async def until(condition: Callable[[], object], what: str) -> None:
-    """Poll ``condition`` (state of other tasks) until it holds, within the timeout."""
-    deadline = asyncio.get_running_loop().time() + TIMEOUT_S
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.02)
-
-
 def test_group_members_share_and_hand_over_partitions(broker: Broker) -> None:
     bootstrap = broker.bootstrap_servers
 
@@ -92,15 +86,22 @@ def test_group_members_share_and_hand_over_partitions(broker: Broker) -> None:
             await a.start()
             await b.start()
             try:
-                await until(
+                await eventually(
                     lambda: a.assigned and b.assigned and a.assigned | b.assigned == {0, 1, 2, 3},
+                    TIMEOUT_S,
                     "two members sharing four partitions",
                 )
-                await until(lambda: len(a.values) + len(b.values) >= 100, "the first records")
+                await eventually(
+                    lambda: len(a.values) + len(b.values) >= 100, TIMEOUT_S, "the first records"
+                )
                 await a.stop()  # leaves the group: b takes everything
-                await until(lambda: b.assigned == {0, 1, 2, 3}, "b owning every partition")
+                await eventually(
+                    lambda: b.assigned == {0, 1, 2, 3}, TIMEOUT_S, "b owning every partition"
+                )
                 second = await produce("b", 100)
-                await until(lambda: len(a.values) + len(b.values) >= 200, "the second records")
+                await eventually(
+                    lambda: len(a.values) + len(b.values) >= 200, TIMEOUT_S, "the second records"
+                )
                 assert sorted(a.values + b.values) == sorted(first + second)
             finally:
                 await b.stop()
@@ -109,7 +110,7 @@ def test_group_members_share_and_hand_over_partitions(broker: Broker) -> None:
             c = Member(bootstrap, "aio-group", "aio-g")
             await c.start()
             try:
-                await until(lambda: len(c.values) >= 20, "the third records")
+                await eventually(lambda: len(c.values) >= 20, TIMEOUT_S, "the third records")
                 assert sorted(c.values) == sorted(third)
             finally:
                 await c.stop()

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from support.waiting import eventually_sync
 
 from broker import Broker
 
@@ -140,10 +141,11 @@ def test_admin_topics_and_configs(broker: Broker) -> None:
     assert len(client.list_topics(timeout=TIMEOUT_S).topics["ck-admin"].partitions) == 4
 
     client.delete_topics(["ck-admin"])["ck-admin"].result(TIMEOUT_S)
-    deadline = time.monotonic() + TIMEOUT_S
-    while "ck-admin" in client.list_topics(timeout=TIMEOUT_S).topics:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    eventually_sync(
+        lambda: "ck-admin" not in client.list_topics(timeout=TIMEOUT_S).topics,
+        TIMEOUT_S,
+        "the topic deleted",
+    )
 
 
 def test_describe_cluster(broker: Broker) -> None:

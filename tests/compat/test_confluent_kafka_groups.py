@@ -12,39 +12,32 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.waiting import eventually_sync
 
 from broker import Broker
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 admin = pytest.importorskip("confluent_kafka.admin")
+from confluent_kafka import Consumer, Message  # noqa: E402
 
 pytestmark = pytest.mark.timeout(90)
 
 TIMEOUT_S = 30.0
-SETTINGS = {"group.initial.rebalance.delay.ms": 0, "group.min.session.timeout.ms": 1000}
+SETTINGS: dict[str, Any] = {
+    "group.initial.rebalance.delay.ms": 0,
+    "group.min.session.timeout.ms": 1000,
+}
 
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
     with Broker.embedded_in_thread(**SETTINGS) as b:
         yield b
-
-
-def wait_for(
-    condition: Callable[[], bool],
-    what: str,
-    timeout_s: float = TIMEOUT_S,
-    state: Callable[[], object] = lambda: "",
-) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what} {state()}"
-        time.sleep(0.02)
 
 
 def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
@@ -101,7 +94,7 @@ class ConsumerThread(threading.Thread):
             if self.leave:
                 consumer.close()
 
-    def _commit(self, consumer: confluent_kafka.Consumer, msg: confluent_kafka.Message) -> None:
+    def _commit(self, consumer: Consumer, msg: Message) -> None:
         """Commit past ``msg``; retried while the group completes a rebalance, which Kafka
         answers with REBALANCE_IN_PROGRESS (the member holds its new generation but not yet its
         assignment)."""
@@ -141,8 +134,9 @@ def test_three_consumers_share_a_topic_exactly_once_and_a_fourth_joins(broker: B
     for c in consumers:
         c.start()
     try:
-        wait_for(
+        eventually_sync(
             lambda: covered(consumers) == list(range(6)) and all(c.assigned for c in consumers),
+            TIMEOUT_S,
             "three consumers sharing six partitions",
         )
         print(
@@ -151,7 +145,7 @@ def test_three_consumers_share_a_topic_exactly_once_and_a_fourth_joins(broker: B
         )
         first = [f"a{i}" for i in range(300)]
         produce(bootstrap, "ck-g6", first)
-        wait_for(lambda: len(consumed(consumers)) >= 300, "the first 300 records")
+        eventually_sync(lambda: len(consumed(consumers)) >= 300, TIMEOUT_S, "the first 300 records")
 
         fourth = ConsumerThread(bootstrap, "ck-three", "ck-g6")
         consumers.append(fourth)
@@ -159,12 +153,13 @@ def test_three_consumers_share_a_topic_exactly_once_and_a_fourth_joins(broker: B
         second = [f"b{i}" for i in range(300)]
         produce(bootstrap, "ck-g6", second)  # while the group rebalances
         # Each thread refreshes ``assigned`` after its own poll: wait until the snapshots agree.
-        wait_for(
+        eventually_sync(
             lambda: (
                 len(consumed(consumers)) >= 600
                 and all(c.assigned for c in consumers)
                 and covered(consumers) == list(range(6))
             ),
+            TIMEOUT_S,
             "all 600 records and four members sharing the six partitions",
         )
         assert sorted(consumed(consumers)) == sorted(first + second), "lost or duplicated"
@@ -216,16 +211,21 @@ def test_a_killed_member_loses_its_partitions_after_its_session_timeout(broker: 
         assert victim.stdout.readline().strip() == "ASSIGNED"  # bounded by the test timeout
         for c in survivors:
             c.start()
-        wait_for(
+        eventually_sync(
             lambda: all(c.assigned for c in survivors) and len(covered(survivors)) < 6,
+            TIMEOUT_S,
             "three members sharing the partitions",
         )
         values = [f"k{i}" for i in range(300)]
         produce(bootstrap, "ck-kill", values)
-        wait_for(lambda: len(covered(survivors)) < 6, "the victim keeps some partitions")
+        eventually_sync(
+            lambda: len(covered(survivors)) < 6, TIMEOUT_S, "the victim keeps some partitions"
+        )
         os.kill(victim.pid, signal.SIGKILL)  # no LeaveGroup: only the session can end it
         killed_at = time.monotonic()
-        wait_for(lambda: covered(survivors) == list(range(6)), "the victim's partitions move")
+        eventually_sync(
+            lambda: covered(survivors) == list(range(6)), TIMEOUT_S, "the victim's partitions move"
+        )
         took = time.monotonic() - killed_at
         print(f"\nconfluent-kafka: partitions of a SIGKILLed member moved after {took:.1f} s")
         assert took > 3.0, "moved before the session timeout: was the member removed early?"
@@ -235,8 +235,9 @@ def test_a_killed_member_loses_its_partitions_after_its_session_timeout(broker: 
             for line in victim.stdout.read().splitlines()
             if line.startswith("CONSUMED ")
         ]
-        wait_for(
+        eventually_sync(
             lambda: set(consumed(survivors)) | set(seen_by_victim) >= set(values),
+            TIMEOUT_S,
             "every record consumed by someone",
         )
         assert [c.errors for c in survivors] == [[], []]
@@ -256,8 +257,9 @@ def test_cooperative_sticky(broker: Broker) -> None:
     for c in consumers:
         c.start()
     try:
-        wait_for(
+        eventually_sync(
             lambda: covered(consumers) == list(range(6)) and all(c.assigned for c in consumers),
+            TIMEOUT_S,
             "two cooperative consumers",
         )
         before = [c.assigned for c in consumers]
@@ -268,14 +270,15 @@ def test_cooperative_sticky(broker: Broker) -> None:
         third.start()
         second = [f"d{i}" for i in range(200)]
         produce(bootstrap, "ck-coop", second)
-        wait_for(
+        eventually_sync(
             lambda: (
                 len(consumed(consumers)) >= 400
                 and covered(consumers) == list(range(6))
                 and all(len(c.assigned) == 2 for c in consumers)
             ),
+            TIMEOUT_S,
             "three cooperative consumers with two partitions each",
-            state=lambda: [(sorted(c.assigned), len(c.values), c.errors) for c in consumers],
+            describe=lambda: [(sorted(c.assigned), len(c.values), c.errors) for c in consumers],
         )
         # Sticky: the first two kept partitions they had.
         assert all(c.assigned <= b for c, b in zip(consumers[:2], before, strict=True))
@@ -295,7 +298,7 @@ def test_broker_restart_resumes_from_committed_offsets(tmp_path: Path) -> None:
         consumer = ConsumerThread(b.bootstrap_servers, "ck-restart-group", "ck-restart")
         consumer.start()
         try:
-            wait_for(lambda: len(consumer.values) >= 100, "the first 100 records")
+            eventually_sync(lambda: len(consumer.values) >= 100, TIMEOUT_S, "the first 100 records")
         finally:
             consumer.stop()
         assert sorted(consumer.values) == sorted(first)
@@ -304,7 +307,7 @@ def test_broker_restart_resumes_from_committed_offsets(tmp_path: Path) -> None:
         consumer = ConsumerThread(b.bootstrap_servers, "ck-restart-group", "ck-restart")
         consumer.start()
         try:
-            wait_for(lambda: len(consumer.values) >= 100, "the next 100 records")
+            eventually_sync(lambda: len(consumer.values) >= 100, TIMEOUT_S, "the next 100 records")
             probe = confluent_kafka.Consumer(
                 {"bootstrap.servers": b.bootstrap_servers, "group.id": "ck-restart-group"}
             )
@@ -330,7 +333,7 @@ def test_admin_client_consumer_group_calls(broker: Broker) -> None:
     consumer = ConsumerThread(bootstrap, "ck-admin-live", "ck-admin-groups", **{"client.id": "cid"})
     consumer.start()
     try:
-        wait_for(lambda: len(consumer.values) >= 20, "the live group's records")
+        eventually_sync(lambda: len(consumer.values) >= 20, TIMEOUT_S, "the live group's records")
         listed = client.list_consumer_groups().result(TIMEOUT_S)
         assert listed.errors == []
         states = {g.group_id: g.state for g in listed.valid}

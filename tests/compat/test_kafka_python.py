@@ -46,7 +46,7 @@ def test_default_producer_is_idempotent_and_works(broker: Broker) -> None:
         tp = kafka.TopicPartition("kp-default", 0)
         consumer.assign([tp])
         consumer.seek_to_beginning(tp)
-        values = []
+        values: list[bytes] = []
         deadline = time.monotonic() + TIMEOUT_S
         while len(values) < 200:
             assert time.monotonic() < deadline, f"consumed {len(values)} of 200"

@@ -6,16 +6,17 @@ rebalance), and KafkaAdminClient's group calls (kafka-python 3.0.12 names them `
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from support.waiting import eventually_sync
 
 from broker import Broker
 
 kafka = pytest.importorskip("kafka")
 kafka_admin = pytest.importorskip("kafka.admin")
+from kafka import ConsumerRebalanceListener  # noqa: E402
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -24,16 +25,12 @@ TIMEOUT_S = 30.0
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"group.initial.rebalance.delay.ms": 0, "group.min.session.timeout.ms": 1000}
+    settings: dict[str, Any] = {
+        "group.initial.rebalance.delay.ms": 0,
+        "group.min.session.timeout.ms": 1000,
+    }
     with Broker.embedded_in_thread(**settings) as b:
         yield b
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
@@ -54,7 +51,7 @@ def produce(bootstrap: str, topic: str, values: list[str]) -> None:
         producer.close(TIMEOUT_S)
 
 
-class Listener(kafka.ConsumerRebalanceListener):  # type: ignore[misc]
+class Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # kafka-python: untyped
     def __init__(self) -> None:
         self.revoked = 0
         self.assigned = 0
@@ -133,13 +130,14 @@ def test_dynamic_members_share_a_topic_exactly_once(broker: Broker) -> None:
     for c in consumers:
         c.start()
     try:
-        wait_for(
+        eventually_sync(
             lambda: covered(consumers) == [0, 1, 2, 3] and all(c.assigned for c in consumers),
+            TIMEOUT_S,
             "two members sharing four partitions",
         )
         values = [f"v{i}" for i in range(200)]
         produce(bootstrap, "kp-g", values)
-        wait_for(lambda: len(consumed(consumers)) >= 200, "every record")
+        eventually_sync(lambda: len(consumed(consumers)) >= 200, TIMEOUT_S, "every record")
         assert sorted(consumed(consumers)) == sorted(values)
         assert [c.errors for c in consumers] == [[], []]
     finally:
@@ -156,13 +154,14 @@ def test_static_member_comes_back_without_a_rebalance(broker: Broker) -> None:
     b.start()
     replacement: ConsumerThread | None = None
     try:
-        wait_for(
+        eventually_sync(
             lambda: covered([a, b]) == [0, 1, 2, 3] and bool(a.assigned) and bool(b.assigned),
+            TIMEOUT_S,
             "two static members sharing four partitions",
         )
         first = [f"s{i}" for i in range(100)]
         produce(bootstrap, "kp-static", first)
-        wait_for(lambda: len(consumed([a, b])) >= 100, "the first records")
+        eventually_sync(lambda: len(consumed([a, b])) >= 100, TIMEOUT_S, "the first records")
         a_partitions = a.assigned
         revoked_before = b.listener.revoked
         a.stop()  # a static member does not leave: its place waits for its session
@@ -170,11 +169,17 @@ def test_static_member_comes_back_without_a_rebalance(broker: Broker) -> None:
             bootstrap, "kp-static-group", "kp-static", group_instance_id="kp-a"
         )
         replacement.start()
-        wait_for(lambda: bool(replacement and replacement.assigned), "the replacement's partitions")
+        eventually_sync(
+            lambda: bool(replacement and replacement.assigned),
+            TIMEOUT_S,
+            "the replacement's partitions",
+        )
         assert replacement.assigned == a_partitions
         second = [f"t{i}" for i in range(100)]
         produce(bootstrap, "kp-static", second)
-        wait_for(lambda: len(consumed([a, b, replacement])) >= 200, "the second records")
+        eventually_sync(
+            lambda: len(consumed([a, b, replacement])) >= 200, TIMEOUT_S, "the second records"
+        )
         assert sorted(consumed([a, b, replacement])) == sorted(first + second)
         assert b.listener.revoked == revoked_before, "the other member went through a rebalance"
         assert [c.errors for c in (a, b, replacement)] == [[], [], []]
@@ -192,7 +197,7 @@ def test_admin_client_group_calls(broker: Broker) -> None:
     consumer = ConsumerThread(bootstrap, "kp-admin-live", "kp-admin-groups", client_id="kp-cid")
     consumer.start()
     try:
-        wait_for(lambda: len(consumer.values) >= 10, "the live group's records")
+        eventually_sync(lambda: len(consumer.values) >= 10, TIMEOUT_S, "the live group's records")
         listed = {g["group_id"]: g for g in client.list_groups()}
         assert listed["kp-admin-live"]["protocol_type"] == "consumer"
         assert listed["kp-admin-live"]["group_state"] == "Stable"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ TIMEOUT_S = 60
 
 @pytest.fixture(scope="module")
 def broker() -> Iterator[Broker]:
-    settings = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 3}
+    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 3}
     with Broker.embedded_in_thread(**settings) as b:
         yield b
 

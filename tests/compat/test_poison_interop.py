@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from support.kafka_ops import create_topic, produce
@@ -43,7 +44,7 @@ def test_confluent_kafka_keyless_records_on_a_compacted_topic(broker: Broker) ->
     producer = confluent_kafka.Producer(
         {"bootstrap.servers": broker.bootstrap_servers, "linger.ms": 5, "acks": "all"}
     )
-    reports: list[tuple[object, bytes | None]] = []
+    reports: list[tuple[Any, bytes | None]] = []
 
     def report(err: object, msg: object) -> None:
         reports.append((err, msg.key()))  # type: ignore[attr-defined]
@@ -118,7 +119,7 @@ def test_samsa_producer_gets_invalid_record_for_a_keyless_record(broker: Broker)
     topic = "poison-samsa-client"
     asyncio.run(_create(broker.bootstrap_servers, topic, {"cleanup.policy": "compact"}))
 
-    async def run() -> tuple[BaseException, float]:
+    async def run() -> tuple[InvalidRecordError, float]:
         async with Producer(bootstrap_servers=broker.bootstrap_servers) as producer:
             start = time.monotonic()
             with pytest.raises(InvalidRecordError) as info:

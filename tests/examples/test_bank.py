@@ -12,6 +12,7 @@ the large withdrawals, and the instances resolved conflicts (else nothing was te
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import random
@@ -19,13 +20,15 @@ import signal
 import socket
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
 
 aiohttp = pytest.importorskip("aiohttp")
+
+from support.waiting import eventually  # noqa: E402
 
 from client import Consumer, TopicPartition  # noqa: E402
 from examples.bank import events  # noqa: E402
@@ -57,17 +60,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _wait_until(what: str, check: Callable[[], Awaitable[bool]]) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_S
-    while True:
-        try:
-            if await check():
-                return
-        except (OSError, aiohttp.ClientError, KeyError):
-            pass
-        assert loop.time() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
+#: What a service that is still starting answers with: no connection yet, an HTTP error, or a
+#: document without the field asked for.
+NOT_UP: Final = (OSError, aiohttp.ClientError, KeyError)
 
 
 class Processes:
@@ -189,7 +184,7 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
         writer.close()
         return True
 
-    await _wait_until("the broker", broker_up)
+    await eventually(broker_up, WAIT_S, "the broker", retry_on=NOT_UP)
 
     def accounts_args(name: str) -> list[str]:
         return [
@@ -217,7 +212,8 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
         for name, path in (("accounts-1", "/health"), ("accounts-2", "/health"),
                            ("projector", "/model")):  # fmt: skip
             endpoint = url[name] + path
-            await _wait_until(name, lambda e=endpoint: _http_ok(session, e))  # type: ignore[misc]
+            up = functools.partial(_http_ok, session, endpoint)
+            await eventually(up, WAIT_S, name, retry_on=NOT_UP)
         outcomes += await open_accounts(session, instances, names)
 
         # Concurrent, conflicting commands: the same few accounts through both instances.
@@ -247,7 +243,9 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
             while done < COMMANDS // 4:
                 progress.clear()
                 await asyncio.wait_for(progress.wait(), WAIT_S)
-            await _wait_until("the projector to apply events", _projector_applied_some)
+            await eventually(
+                _projector_applied_some, WAIT_S, "the projector to apply events", retry_on=NOT_UP
+            )
             applied = await applied_by_projector()
             await processes.kill("projector")
             await processes.start("projector", *projector_args)
@@ -266,7 +264,7 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
             states = [await health(session, u) for u in instances]
             return all(s["pending_transfers"] == 0 for s in states)
 
-        await _wait_until("every transfer credited", no_pending)
+        await eventually(no_pending, WAIT_S, "every transfer credited", retry_on=NOT_UP)
         ends = await _end_offsets(bootstrap)
 
         async def projector_caught_up() -> bool:
@@ -274,7 +272,7 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
                 model = await response.json()
             return {int(p): o for p, o in model["offsets"].items()} == ends
 
-        await _wait_until("the restarted projector", projector_caught_up)
+        await eventually(projector_caught_up, WAIT_S, "the restarted projector", retry_on=NOT_UP)
         async with session.get(url["projector"] + "/model") as response:
             model = await response.json()
         served = {
@@ -288,7 +286,8 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
         ports["accounts-3"] = _free_port()
         url["accounts-3"] = f"http://127.0.0.1:{ports['accounts-3']}"
         await processes.start("accounts-3", *accounts_args("accounts-3"))
-        await _wait_until("accounts-3", lambda: _http_ok(session, url["accounts-3"] + "/health"))
+        third_up = functools.partial(_http_ok, session, url["accounts-3"] + "/health")
+        await eventually(third_up, WAIT_S, "accounts-3", retry_on=NOT_UP)
         third = await health(session, url["accounts-3"])
         served["accounts-3"] = {
             a: (await (await session.get(f"{url['accounts-3']}/accounts/{a}")).json())["balance"]
@@ -363,7 +362,7 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
         alerts[:] = await _read_topic(bootstrap, ALERTS, 1)
         return {json.loads(a.value)["command_id"] for a in alerts} >= large
 
-    await _wait_until("every alert", alerts_caught_up)
+    await eventually(alerts_caught_up, WAIT_S, "every alert", retry_on=NOT_UP)
     raised = Counter(json.loads(a.value)["alert_id"] for a in alerts)
     assert {json.loads(a.value)["command_id"] for a in alerts} == large
     assert all(n == 1 for n in raised.values()), raised.most_common(3)

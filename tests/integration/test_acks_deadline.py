@@ -45,7 +45,7 @@ def _produce_to_every_partition() -> ProduceRequest:
 async def test_acks_all_to_several_partitions_waits_one_timeout() -> None:
     # The follower's lag time is far longer than the test: it stays in the ISR while stopped,
     # so the high watermark cannot pass the appends and nothing shrinks the ISR.
-    cluster = InProcessCluster(2, **{"replica.lag.time.max.ms": 600_000})
+    cluster = InProcessCluster(2, None, **{"replica.lag.time.max.ms": 600_000})
     await cluster.start()
     client: WireClient | None = None
     try:

@@ -10,6 +10,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,8 @@ async def test_embedded_keeps_a_given_directory(tmp_path: Path) -> None:
 
 def test_embedded_in_thread_serves_synchronous_code() -> None:
     started = time.monotonic()
-    with Broker.embedded_in_thread(**{"num.partitions": 2}) as broker:
+    settings: dict[str, Any] = {"num.partitions": 2}
+    with Broker.embedded_in_thread(**settings) as broker:
         assert time.monotonic() - started < 5
         assert _sync_api_versions(broker.bootstrap_servers) == 0
         data = broker.data_dirs[0]

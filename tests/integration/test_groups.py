@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.group_ops import (
@@ -28,6 +29,7 @@ from support.group_ops import (
     wait_until_settled,
 )
 from support.kafka_ops import create_topic, metadata, produce
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
@@ -288,10 +290,11 @@ async def test_expired_offsets_are_removed_by_the_periodic_check(client: WireCli
     # OffsetCommit v2-v4 may carry a retention time: this commit expires 1 ms after it lands.
     errors = await commit(client, "expiring", {("short", 0): 5}, version=2, retention_time_ms=1)
     assert errors == {("short", 0): 0}
-    deadline = time.monotonic() + 10
-    while committed(await fetch_offsets(client, "expiring")):
-        assert time.monotonic() < deadline, "the offset never expired"
-        await asyncio.sleep(0.05)
+
+    async def expired() -> bool:
+        return not committed(await fetch_offsets(client, "expiring"))
+
+    await eventually(expired, 10, "the offset to expire", poll_s=0.05)
     listed = await client.request(ListGroupsRequest(states_filter=[], types_filter=[]), 5)
     assert "expiring" not in [g.group_id for g in listed.groups]
 
@@ -322,13 +325,20 @@ async def test_a_silent_member_is_expired_and_the_group_rebalances(broker: Broke
 
 
 async def test_parked_join_is_answered_when_the_broker_stops() -> None:
-    async with Broker.embedded(**{"group.initial.rebalance.delay.ms": 60_000}) as broker:
+    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 60_000}
+    async with Broker.embedded(**settings) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
         first = await client.request(join_request("slow"), 7)
         assert first.error_code == ErrorCode.MEMBER_ID_REQUIRED
         await client.send(join_request("slow", first.member_id), 7)
         # The join is parked (the initial delay is a minute); stopping the broker answers it.
-        await asyncio.sleep(0)
+        observer = await WireClient.connect(broker.bootstrap_servers)
+
+        async def parked() -> bool:
+            return bool((await describe(observer, "slow")).group_state == "PreparingRebalance")
+
+        await eventually(parked, what="the join parked in the initial delay")
+        await observer.close()
         pending = asyncio.ensure_future(client.receive(timeout_s=20))
         await broker.stop()
         response = await pending
@@ -416,10 +426,12 @@ async def test_kill_9_loses_no_acknowledged_commit(tmp_path: Path) -> None:
     data_dir, port_file = tmp_path / "data", tmp_path / "port"
     proc = _broker_process(data_dir, port_file)
     try:
-        async with asyncio.timeout(30):
-            while not (port_file.exists() and port_file.read_text()):
-                assert proc.poll() is None, "the broker process died"
-                await asyncio.sleep(0.02)
+
+        def started() -> bool:
+            assert proc.poll() is None, "the broker process died"
+            return port_file.exists() and bool(port_file.read_text())
+
+        await eventually(started, 30, "the broker process to start")
         client = await WireClient.connect(f"127.0.0.1:{port_file.read_text()}")
         await create_topic(client, "k9", partitions=2)
         for i in range(30):

@@ -31,6 +31,7 @@ from typing import Final
 
 import pytest
 from support.kafka_ops import create_topic, fetch, produce, values_of
+from support.waiting import eventually, eventually_sync
 from support.wire import WireClient, make_batch
 
 from protocol.messages import ApiVersionsRequest
@@ -47,6 +48,8 @@ NORMAL_CLIENT_TIMEOUT_S: Final = 20.0
 #: Connections opened per step, each step waiting until the broker has accepted them: more at
 #: once overflow the listen queue, and the kernel then retries those connects a second later.
 OPEN_BATCH: Final = 500
+#: How long the broker may take to accept (and the kernel to connect) a step of connections.
+ACCEPT_TIMEOUT_S: Final = 60.0
 START_TIMEOUT_S: Final = 30.0
 
 
@@ -154,16 +157,14 @@ def _accept_queue_length(port: int) -> int:
 def _open_connections(broker: BrokerProcess, count: int) -> list[socket.socket]:
     """``count`` connected sockets, opened in steps the broker's listen queue can take."""
     sockets: list[socket.socket] = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + ACCEPT_TIMEOUT_S
     while len(sockets) < count:
         for _ in range(min(OPEN_BATCH, count - len(sockets))):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setblocking(False)
             sock.connect_ex(("127.0.0.1", broker.port))
             sockets.append(sock)
-        while _accept_queue_length(broker.port) > 0:
-            assert time.monotonic() < deadline, "the broker did not accept the connections"
-            time.sleep(0.01)  # polling another process's state: there is nothing to await
+        _wait_accepted(broker.port)
     with selectors.DefaultSelector() as selector:  # every connect has completed
         for sock in sockets:
             selector.register(sock, selectors.EVENT_WRITE)
@@ -173,10 +174,18 @@ def _open_connections(broker: BrokerProcess, count: int) -> list[socket.socket]:
             for key, _ in selector.select(1.0):
                 selector.unregister(key.fileobj)
                 pending -= 1
-    while _accept_queue_length(broker.port) > 0:
-        assert time.monotonic() < deadline, "the broker did not accept the connections"
-        time.sleep(0.01)
+    _wait_accepted(broker.port)
     return sockets
+
+
+def _wait_accepted(port: int) -> None:
+    """Until the broker process has accepted every connection queued on ``port``."""
+    eventually_sync(
+        lambda: _accept_queue_length(port) == 0,
+        ACCEPT_TIMEOUT_S,
+        "the broker to accept the connections",
+        poll_s=0.01,  # another process's state: there is nothing to await
+    )
 
 
 def _close_all(sockets: list[socket.socket]) -> None:
@@ -191,7 +200,7 @@ async def _served(bootstrap: str) -> bool:
     except OSError:
         return False
     try:
-        return (await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0
+        return bool((await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0)
     except (OSError, TimeoutError, asyncio.IncompleteReadError):
         return False
     finally:
@@ -287,20 +296,21 @@ async def test_a_normal_client_is_served_among_10000_slow_connections(tmp_path: 
         trickler.start()
         try:
             asked_at = time.monotonic()
-            attempts = 1
-            while not await _served(broker.bootstrap):
-                assert time.monotonic() - asked_at < NORMAL_CLIENT_TIMEOUT_S, "never served"
+            attempts = 0
+
+            async def served() -> bool:
+                nonlocal attempts
                 attempts += 1
-                await asyncio.sleep(0.1)  # a client's reconnect backoff
+                return await _served(broker.bootstrap)
+
+            # Each attempt is a new connection, after a client's reconnect backoff (0.1 s).
+            await eventually(served, NORMAL_CLIENT_TIMEOUT_S, "a normal client served", poll_s=0.1)
             waited_s = time.monotonic() - asked_at
             await _round_trip(broker.bootstrap, "among-slow-connections")
             under_attack = broker.memory_mib()
             # The trickler's next round meets the connections closed to make room.
             rounds = trickler.rounds
-            deadline = time.monotonic() + 5
-            while trickler.rounds <= rounds + 1:
-                assert time.monotonic() < deadline, "the trickler stopped"
-                await asyncio.sleep(0.05)
+            await eventually(lambda: trickler.rounds > rounds + 1, 5, "the trickler's next round")
             evicted = count - trickler.alive
         finally:
             trickler.stop.set()

@@ -267,19 +267,19 @@ def test_the_rules_and_their_floors() -> None:
         "segment.bytes": str(MIN_INTERNAL_MAX_MESSAGE_BYTES),
         "min.insync.replicas": "1",
     }
-    assert internal_topic_violations(ok, **rules) == {}  # type: ignore[arg-type]
+    assert internal_topic_violations(ok, **rules) == {}
     both = {**ok, "cleanup.policy": "compact,delete", "retention.ms": "604800000"}
-    assert internal_topic_violations(both, **rules) == {}  # type: ignore[arg-type]
+    assert internal_topic_violations(both, **rules) == {}
     forever = {**both, "retention.ms": "-1", "retention.bytes": "-1"}
-    assert internal_topic_violations(forever, **rules) == {}  # type: ignore[arg-type]
+    assert internal_topic_violations(forever, **rules) == {}
     low = {
         **both,
         "retention.ms": "604799999",
         "retention.bytes": str(MIN_INTERNAL_RETENTION_BYTES - 1),
     }
-    assert set(internal_topic_violations(low, **rules)) == {  # type: ignore[arg-type]
+    assert set(internal_topic_violations(low, **rules)) == {
         "retention.ms",
         "retention.bytes",
     }
     # Values that are not numbers are left to the controller's INVALID_CONFIG.
-    assert internal_topic_violations({**ok, "max.message.bytes": "x"}, **rules) == {}  # type: ignore[arg-type]
+    assert internal_topic_violations({**ok, "max.message.bytes": "x"}, **rules) == {}

@@ -7,9 +7,9 @@ import logging
 from pathlib import Path
 
 import pytest
-from support.client_helpers import eventually
 from support.damaged_batches import bad_gzip_batch
 from support.kafka_ops import create_topic, fetch, produce
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker import Broker

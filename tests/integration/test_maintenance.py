@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import pytest
 from support.kafka_ops import create_topic, list_offset, produce
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
@@ -28,13 +26,14 @@ async def test_checkpoints_and_producer_snapshots_are_written(
     )
     assert (await produce(client, "snap", 0, batch)).error_code == 0
     data_dir = broker.data_dirs[0]
-    deadline = time.monotonic() + DEADLINE_S
-    while not (
-        list((data_dir / "snap-0").glob("*.snapshot"))
-        and "snap 0 1" in (data_dir / "replication-offset-checkpoint").read_text()
-    ):
-        assert time.monotonic() < deadline, "no snapshot or checkpoint was written"
-        await asyncio.sleep(0.05)
+    await eventually(
+        lambda: (
+            list((data_dir / "snap-0").glob("*.snapshot"))
+            and "snap 0 1" in (data_dir / "replication-offset-checkpoint").read_text()
+        ),
+        DEADLINE_S,
+        "a producer snapshot and a checkpoint",
+    )
 
 
 @pytest.mark.samsa_config(**{"log.retention.check.interval.ms": 100})
@@ -43,8 +42,9 @@ async def test_retention_deletes_old_segments(broker: Broker, client: WireClient
     for i in range(20):
         batch = make_batch([b"%d" % i * 50], timestamp_ms=1000 + i)  # from 1970: long expired
         assert (await produce(client, "old", 0, batch)).error_code == 0
-    deadline = time.monotonic() + DEADLINE_S
-    while (await list_offset(client, "old", 0, -2)).offset == 0:
-        assert time.monotonic() < deadline, "retention deleted nothing"
-        await asyncio.sleep(0.05)
+
+    async def deleted_some() -> bool:
+        return bool((await list_offset(client, "old", 0, -2)).offset != 0)
+
+    await eventually(deleted_some, DEADLINE_S, "retention to delete old segments")
     assert (await list_offset(client, "old", 0, -1)).offset == 20

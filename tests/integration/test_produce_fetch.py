@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
+from typing import Any
 
 import pytest
 from support.kafka_ops import (
@@ -16,9 +16,11 @@ from support.kafka_ops import (
     produce_request,
     values_of,
 )
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from broker.metadata.controller import Controller
 from protocol.messages import MetadataRequest, OffsetForLeaderEpochRequest
 from protocol.records import Compression, RecordBatch
 
@@ -54,11 +56,12 @@ async def test_acks_0_gets_no_response_but_is_written(client: WireClient) -> Non
     await client.send(produce_request("t", 0, make_batch([b"quiet"]), acks=0), 8)
     client._pending.pop()  # no response will come
     # The next request's response is the next frame on the wire.
-    deadline = time.monotonic() + 10
-    while True:
+
+    async def written() -> Any:
         data = await fetch(client, "t", 0, 0)
-        if data.high_watermark == 1 or time.monotonic() > deadline:
-            break
+        return data if data.high_watermark == 1 else None
+
+    data = await eventually(written, 10, "the acks=0 record written", poll_s=0)
     assert values_of(data.records) == [b"quiet"]
 
 
@@ -154,8 +157,10 @@ async def test_fetch_long_poll_returns_promptly_when_data_arrives(broker: Broker
     consumer = await WireClient.connect(broker.bootstrap_servers)
     producer = await WireClient.connect(broker.bootstrap_servers)
     await create_topic(producer, "poll")
+    assert broker.services is not None
+    parked = broker.services.fetch_purgatory
     await consumer.send(fetch_request("poll", 0, 0, max_wait_ms=2000, min_bytes=1), 11)
-    await asyncio.sleep(0.1)  # let the fetch park (not synchronisation: the result is checked)
+    await eventually(lambda: len(parked) == 1, what="the fetch parked in the purgatory")
     started = time.monotonic()
     assert (await produce(producer, "poll", 0, make_batch([b"wake"]))).error_code == 0
     response = await consumer.receive()
@@ -285,7 +290,7 @@ async def test_offset_for_leader_epoch(client: WireClient) -> None:
     await create_topic(client, "e")
     T = OffsetForLeaderEpochRequest.OffsetForLeaderTopic
 
-    async def ask(epoch: int, current: int = -1, version: int = 4) -> object:
+    async def ask(epoch: int, current: int = -1, version: int = 4) -> Any:
         body = OffsetForLeaderEpochRequest(
             replica_id=-1,
             topics=[
@@ -367,7 +372,7 @@ async def test_a_leader_epoch_change_fences_old_epochs(broker: Broker, client: W
     await create_topic(client, "fence")
     await produce(client, "fence", 0, make_batch([b"a", b"b"]))
     controller = broker.controller
-    assert controller is not None
+    assert isinstance(controller, Controller)  # a single node's controller commits itself
     topic = controller.image.topic("fence")
     assert topic is not None
     await controller._commit([PartitionChangeRecord(topic.topic_id, 0, leader=-1)])
@@ -409,9 +414,13 @@ async def test_commit_does_not_depend_on_the_producer_staying(broker: Broker) ->
     await producer.send(produce_request("gone", 0, make_batch([b"orphan"]), acks=1), 8)
     producer.writer.transport.abort()
     consumer = await WireClient.connect(broker.bootstrap_servers)
-    deadline = time.monotonic() + 10
-    while (data := await fetch(consumer, "gone", 0, 0, max_wait_ms=200)).high_watermark < 1:
-        assert time.monotonic() < deadline, "the high watermark never moved"
+
+    async def committed() -> Any:
+        data = await fetch(consumer, "gone", 0, 0, max_wait_ms=200)
+        return data if data.high_watermark >= 1 else None
+
+    # Each attempt is a long poll (200 ms): no pause between them.
+    data = await eventually(committed, 10, "the high watermark to move", poll_s=0)
     assert values_of(data.records) == [b"orphan"]
     await consumer.close()
 

@@ -7,13 +7,14 @@ watermark, the acks=all answers and truncation after a failover.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from support.client_helpers import eventually
 from support.kafka_ops import fetch, offsets_of, produce, values_of
 from support.replication_cluster import InProcessCluster
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
@@ -43,6 +44,10 @@ def replica(broker: Broker) -> Partition:
     found = broker.replica_manager.replica(TP)
     assert found is not None, f"broker {broker.config.node_id} has no replica of {TP}"
     return found
+
+
+def _high_watermark_is(broker: Broker, offset: int) -> bool:
+    return replica(broker).high_watermark == offset
 
 
 def log_values(broker: Broker) -> list[tuple[int, bytes | None]]:
@@ -82,7 +87,7 @@ async def test_followers_copy_the_log_and_acks_all_waits_for_the_isr(
         follower = cluster.brokers[node]
         assert log_values(follower) == expected
         assert replica(follower).log.epoch_cache.entries == replica(leader).log.epoch_cache.entries
-        await eventually(lambda f=follower: replica(f).high_watermark == 60, what="follower hw")
+        await eventually(functools.partial(_high_watermark_is, follower, 60), what="follower hw")
     assert cluster.state(TOPIC).isr == (1, 2, 3)
 
 

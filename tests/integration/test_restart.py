@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
+from typing import Any
 
 from support.kafka_ops import create_topic, fetch, list_offset, metadata, produce, values_of
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
@@ -35,7 +35,7 @@ async def test_restart_keeps_records_topic_ids_and_configs(tmp_path: Path) -> No
         client = await WireClient.connect(broker.bootstrap_servers)
         [t] = (await metadata(client, ["kept"], allow_auto_create=False)).topics
         assert t.error_code == 0 and len(t.partitions) == 2
-        got = []
+        got: list[Any] = []
         for p in (0, 1):
             data = await fetch(client, "kept", p, 0)
             assert data.high_watermark == 5
@@ -101,14 +101,11 @@ def _read_port(port_file: Path) -> int | None:
 
 
 async def _wait_for_port(port_file: Path, proc: subprocess.Popen[bytes]) -> int:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
+    def port() -> int | None:
         assert proc.poll() is None, "the broker process died"
-        port = _read_port(port_file)
-        if port is not None:
-            return port
-        await asyncio.sleep(0.02)
-    raise AssertionError("the broker process did not start")
+        return _read_port(port_file)
+
+    return await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
 
 
 async def test_kill_9_loses_nothing_acknowledged(tmp_path: Path) -> None:

@@ -9,17 +9,22 @@ import contextlib
 import socket
 import struct
 import time
-from collections.abc import Callable
 
 import pytest
 from support.kafka_ops import create_topic, fetch_request, produce
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
 from broker.server.server import KafkaServer
 from protocol.codec import decode_response, encode_request, join_frame
 from protocol.headers import RequestHeader
-from protocol.messages import ApiVersionsRequest, ApiVersionsResponse, MetadataRequest
+from protocol.messages import (
+    ApiVersionsRequest,
+    ApiVersionsResponse,
+    MetadataRequest,
+    MetadataResponse,
+)
 
 
 @pytest.mark.samsa_config(**{"queued.max.requests": 3})
@@ -74,17 +79,16 @@ async def test_connections_past_the_limit_are_closed(broker: Broker) -> None:
     await c.expect_closed()
     await a.close()
     # A slot frees up once a connection goes away.
-    deadline = time.monotonic() + 5
-    while True:
+
+    async def served() -> bool:
         d = await WireClient.connect(broker.bootstrap_servers)
         try:
-            assert (await d.request(ApiVersionsRequest(), 0)).error_code == 0
-            break
-        except (ConnectionError, AssertionError):
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.05)
+            return bool((await d.request(ApiVersionsRequest(), 0)).error_code == 0)
         finally:
             await d.close()
+
+    # Each attempt is a new connection, after a client's reconnect backoff (0.05 s).
+    await eventually(served, 5, "a free slot", poll_s=0.05, retry_on=(ConnectionError,))
     await b.close()
 
 
@@ -109,13 +113,6 @@ def _server(broker: Broker) -> KafkaServer:
     server = broker.server
     assert server is not None
     return server
-
-
-async def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.01)
 
 
 def _prefix(size: int) -> bytes:
@@ -145,7 +142,7 @@ def _reset(client: WireClient) -> None:
 async def _served(client: WireClient) -> bool:
     """Whether the broker answers an ApiVersions request on ``client`` (False: it closed)."""
     try:
-        return (await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0
+        return bool((await client.request(ApiVersionsRequest(), 0, timeout_s=5)).error_code == 0)
     except (ConnectionError, asyncio.IncompleteReadError):
         return False
 
@@ -163,14 +160,16 @@ async def test_partial_frames_cannot_hold_more_than_the_budget(broker: Broker) -
     def held() -> int:
         return sum(conn.held_bytes for conn in server.connections)
 
-    await _wait_for(lambda: budget.waiting > 0 and budget.available_bytes < 4096, "a full budget")
+    await eventually(
+        lambda: budget.waiting > 0 and budget.available_bytes < 4096, what="a full budget"
+    )
     assert budget.used_bytes <= _MIB and held() <= _MIB
     assert budget.used_bytes == held()
     # A newcomer's small request queues behind them: first come, first served.
     newcomer = await WireClient.connect(broker.bootstrap_servers)
     await newcomer.send(ApiVersionsRequest(), 0)
     pending = asyncio.ensure_future(newcomer.receive(timeout_s=10))
-    await _wait_for(lambda: budget.waiting >= 2, "the newcomer to wait for budget")
+    await eventually(lambda: budget.waiting >= 2, what="the newcomer to wait for budget")
     assert not pending.done()
     assert budget.peak_bytes <= _MIB
     # Reading resumes once the stalled frames go away. (They reset their connections: a
@@ -179,7 +178,9 @@ async def test_partial_frames_cannot_hold_more_than_the_budget(broker: Broker) -
     for hog in hogs:
         _reset(hog)
     assert (await asyncio.wait_for(pending, 10)).error_code == 0
-    await _wait_for(lambda: budget.used_bytes == 0 and budget.waiting == 0, "the budget freed")
+    await eventually(
+        lambda: budget.used_bytes == 0 and budget.waiting == 0, what="the budget freed"
+    )
     assert budget.peak_bytes <= _MIB
     # And a whole frame of the largest size still fits.
     c = await WireClient.connect(broker.bootstrap_servers)
@@ -230,7 +231,7 @@ async def test_connections_per_ip(broker: Broker) -> None:
     await c.expect_closed()
     assert server.close_counts["max_connections_per_ip"] == 1
     await a.close()
-    await _wait_for(lambda: server.quotas.count("127.0.0.1") == 1, "a's slot to free up")
+    await eventually(lambda: server.quotas.count("127.0.0.1") == 1, what="a's slot to free up")
     d = await WireClient.connect(broker.bootstrap_servers)
     assert await _served(d)
     for client in (b, d):
@@ -291,6 +292,7 @@ async def test_trailing_bytes_are_ignored_as_kafka_does(broker: Broker) -> None:
         if isinstance(response, ApiVersionsResponse):
             assert response.error_code == 0
         else:
+            assert isinstance(response, MetadataResponse)
             assert response.controller_id == 1
     assert server.request_anomaly_counts["trailing_bytes"] == 2
     assert (await c.request(ApiVersionsRequest(), 0)).error_code == 0  # still open
@@ -308,7 +310,7 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     opened = time.monotonic()
     loris = await WireClient.connect(broker.bootstrap_servers)
     await loris.send_raw(_prefix(100 * _MIB)[:2])
-    await _wait_for(lambda: len(server.connections) == 3, "three connections")
+    await eventually(lambda: len(server.connections) == 3, what="three connections")
     assert await _served(served)  # served after the loris opened: the loris is older
     refreshed = time.monotonic()
     # At once: everyone was useful less than 2 s ago, so the newcomer is refused.
@@ -316,18 +318,20 @@ async def test_eviction_at_max_connections(broker: Broker) -> None:
     await early.expect_closed()
     assert server.close_counts["max_connections"] == 1
     # Later the never-served connection goes first...
-    deadline = time.monotonic() + 20
-    while True:
+
+    async def served_newcomer() -> WireClient | None:
         newcomer = await WireClient.connect(broker.bootstrap_servers)
-        if await _served(newcomer):
-            break
-        assert time.monotonic() < deadline, "no connection was evicted for the newcomer"
-        await asyncio.sleep(0.05)  # a client's reconnect backoff
+        return newcomer if await _served(newcomer) else None
+
+    # Each attempt is a new connection, after a client's reconnect backoff (0.05 s).
+    newcomer = await eventually(
+        served_newcomer, 20, "a connection evicted for the newcomer", poll_s=0.05
+    )
     assert time.monotonic() - opened >= 2.0
     await loris.expect_closed()
     assert server.close_counts["evicted"] == 1
     # ...then the least recently served...
-    await _wait_for(lambda: time.monotonic() - refreshed >= 2.0, "2 s since it was served")
+    await eventually(lambda: time.monotonic() - refreshed >= 2.0, what="2 s since it was served")
     assert await _served(newcomer)
     second = await WireClient.connect(broker.bootstrap_servers)
     assert await _served(second)

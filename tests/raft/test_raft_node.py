@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import random
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support.client_helpers import eventually
+from support.waiting import eventually
 
 from broker.raft.core import NotLeaderError, RaftConfig
 from broker.raft.log import Entry
@@ -21,11 +20,6 @@ from broker.raft.transport import InProcessNetwork, NoPeers
 
 VOTERS = frozenset({1, 2, 3})
 DEADLINE_S = 10.0  # generous on a busy machine; elections take a few hundred ms
-
-
-async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Check ``condition`` until it holds; fail after DEADLINE_S."""
-    await eventually(condition, DEADLINE_S, what)
 
 
 class Cluster:
@@ -66,7 +60,7 @@ class Cluster:
         return max(leaders, key=lambda n: n.term, default=None)
 
     async def wait_leader(self) -> RaftNode:
-        await wait_until(lambda: self.leader() is not None, "a leader")
+        await eventually(lambda: self.leader() is not None, DEADLINE_S, "a leader")
         leader = self.leader()
         assert leader is not None
         return leader
@@ -104,8 +98,10 @@ async def test_three_nodes_elect_commit_survive_leader_loss_and_restart(cluster:
     committed = [b"a", b"b", b"c"]
     for data in committed:
         await cluster.propose(data)
-    await wait_until(
-        lambda: all(cluster.applied[i] == committed for i in VOTERS), "all nodes applied"
+    await eventually(
+        lambda: all(cluster.applied[i] == committed for i in VOTERS),
+        DEADLINE_S,
+        "all nodes applied",
     )
 
     # The leader stops: the other two elect a new one, which keeps the committed entries.
@@ -115,13 +111,17 @@ async def test_three_nodes_elect_commit_survive_leader_loss_and_restart(cluster:
     assert second.node_id != old_id and second.term > old_term
     await cluster.propose(b"d")
     committed.append(b"d")
-    await wait_until(
-        lambda: all(cluster.applied[i] == committed for i in cluster.nodes), "survivors applied"
+    await eventually(
+        lambda: all(cluster.applied[i] == committed for i in cluster.nodes),
+        DEADLINE_S,
+        "survivors applied",
     )
 
     # The old leader restarts from its files and catches up (replaying what it had).
     await cluster.start(old_id)
-    await wait_until(lambda: cluster.applied[old_id] == committed, "restarted node caught up")
+    await eventually(
+        lambda: cluster.applied[old_id] == committed, DEADLINE_S, "restarted node caught up"
+    )
 
     # Everybody restarts from disk: the log and the commit survive.
     for node_id in sorted(VOTERS):
@@ -130,8 +130,10 @@ async def test_three_nodes_elect_commit_survive_leader_loss_and_restart(cluster:
         await cluster.start(node_id)
     await cluster.propose(b"e")
     committed.append(b"e")
-    await wait_until(
-        lambda: all(cluster.applied[i] == committed for i in VOTERS), "all applied after restart"
+    await eventually(
+        lambda: all(cluster.applied[i] == committed for i in VOTERS),
+        DEADLINE_S,
+        "all applied after restart",
     )
 
 
@@ -141,7 +143,7 @@ async def test_a_waiting_proposal_fails_when_its_node_stops(cluster: Cluster) ->
     leader = await cluster.wait_leader()
     cluster.network.isolate(leader.node_id)  # nothing it proposes can commit now
     waiting = asyncio.create_task(leader.propose(b"lost"))
-    await wait_until(lambda: leader.core.log.last_index >= 2, "appended")
+    await eventually(lambda: leader.core.log.last_index >= 2, DEADLINE_S, "appended")
     await cluster.stop(leader.node_id)
     with pytest.raises(RaftNodeStoppedError):
         await waiting
@@ -163,7 +165,7 @@ async def test_a_single_voter_commits_alone(tmp_path: Path) -> None:
     )
     await node.start()
     try:
-        await wait_until(lambda: node.is_leader, "leader")
+        await eventually(lambda: node.is_leader, DEADLINE_S, "leader")
         assert await node.propose(b"x") == 2  # after the no-op
         assert node.commit_index == 2
     finally:
@@ -177,7 +179,7 @@ async def test_a_single_voter_over_no_transport_leads_at_once(tmp_path: Path) ->
     started = loop.time()
     await node.start()
     try:
-        await wait_until(lambda: node.is_leader and node.commit_index == 1, "leader")
+        await eventually(lambda: node.is_leader and node.commit_index == 1, DEADLINE_S, "leader")
         assert loop.time() - started < config.election_timeout_ms / 1000
     finally:
         await node.stop()
@@ -274,7 +276,9 @@ async def test_votes_leave_only_after_they_are_durable(tmp_path: Path) -> None:
         await node.start()
         nodes.append(node)
     try:
-        await wait_until(lambda: any(n.is_leader for n in nodes) and bool(checked), "a vote")
+        await eventually(
+            lambda: any(n.is_leader for n in nodes) and bool(checked), DEADLINE_S, "a vote"
+        )
     finally:
         for node in nodes:
             await node.stop()

@@ -12,7 +12,7 @@ import os
 from collections import Counter
 
 import pytest
-from raft_sim import HOSTILE, InvariantError, Sim, SimOptions
+from raft.raft_sim import HOSTILE, InvariantError, Sim, SimOptions
 
 from broker.raft.core import RaftSafety
 

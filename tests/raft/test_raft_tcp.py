@@ -7,14 +7,13 @@ import random
 import socket
 import struct
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.client_helpers import eventually
+from support.waiting import eventually
 
 from broker.raft.core import RaftConfig
 from broker.raft.log import Entry, Snapshot
@@ -155,11 +154,6 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
-async def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Check ``condition`` until it holds; fail after DEADLINE_S."""
-    await eventually(condition, DEADLINE_S, what)
-
-
 class TcpQuorum:
     """Three RaftNodes, each behind its own ControllerEndpoint on a real port."""
 
@@ -214,18 +208,22 @@ async def test_nodes_elect_commit_and_catch_up_over_tcp(tmp_path: Path) -> None:
     try:
         for i in (1, 2, 3):
             await quorum.start(i)
-        await wait_until(lambda: quorum.leader() is not None, "a leader")
+        await eventually(lambda: quorum.leader() is not None, DEADLINE_S, "a leader")
         leader = quorum.leader()
         assert leader is not None
         await leader.propose(b"first")
-        await wait_until(lambda: all(a == [b"first"] for a in quorum.applied.values()), "3 applied")
+        await eventually(
+            lambda: all(a == [b"first"] for a in quorum.applied.values()), DEADLINE_S, "3 applied"
+        )
         # A follower goes away: the other two still commit; it catches up when back.
         follower = next(i for i in quorum.nodes if i != leader.node_id)
         await quorum.stop(follower)
         await leader.propose(b"second")
         await quorum.start(follower)
-        await wait_until(
-            lambda: quorum.applied[follower] == [b"first", b"second"], "the follower caught up"
+        await eventually(
+            lambda: quorum.applied[follower] == [b"first", b"second"],
+            DEADLINE_S,
+            "the follower caught up",
         )
     finally:
         await quorum.close()

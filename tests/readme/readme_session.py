@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from support.waiting import eventually_sync
+
 __all__ = [
     "PORTS",
     "Background",
@@ -239,15 +241,20 @@ class ReadmeSession:
         job = Background(command, process, log)
         self.background.append(job)
         started = time.monotonic()
-        deadline = started + READY_TIMEOUT_S
-        while ready not in job.output():
+
+        def is_ready() -> bool:
             assert process.poll() is None, (
                 f"{command!r} exited {process.returncode} before it was ready:\n{job.output()}"
             )
-            assert time.monotonic() < deadline, (
-                f"{command!r} not ready within {READY_TIMEOUT_S:g} s:\n{job.output()}"
-            )
-            time.sleep(_POLL_S)
+            return ready in job.output()
+
+        eventually_sync(
+            is_ready,
+            READY_TIMEOUT_S,
+            f"{command!r} to be ready",
+            poll_s=_POLL_S,
+            describe=lambda: f"output:\n{job.output()}",
+        )
         self._log(f"$ {command} &   [ready in {time.monotonic() - started:.1f} s]")
         return job
 

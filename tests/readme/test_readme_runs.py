@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from readme_blocks import Block, blocks, console_steps, shell_commands
-from readme_session import (
+from readme.readme_blocks import Block, blocks, console_steps, shell_commands
+from readme.readme_session import (
     ReadmeSession,
     long_running,
     namespace_unavailable,
@@ -161,7 +161,7 @@ def test_the_readmes_run_as_written(tmp_path: Path) -> None:
         (tmp_path / "transcript.txt").write_text("\n".join(session.transcript) + "\n")
     # What the READMEs made in the clone (databases, logs) is ignored by git: nothing is left
     # for a newcomer to commit by mistake.
-    status = subprocess.run(
+    left = subprocess.run(
         ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True
     )
-    assert status.stdout == "", status.stdout
+    assert left.stdout == "", left.stdout

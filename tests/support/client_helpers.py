@@ -1,38 +1,17 @@
-"""Helpers for the client tests: bounded waits on conditions and reading a topic back."""
+"""Helpers for the client tests: reading a topic back, and ``eventually`` (from
+``support.waiting``, the bounded wait on a condition, re-exported for the client tests)."""
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, Final, TypeVar, cast
+from typing import Any
+
+from support.waiting import WAIT_S, eventually
 
 from client import Consumer, TopicPartition
 from client.consumer.records import ConsumerRecord
 
-T = TypeVar("T")
-
-#: Default deadline of a wait in the client tests.
-WAIT_S: Final = 20.0
-#: How often a condition is checked while waiting for it.
-POLL_S: Final = 0.02
-
-
-async def eventually(
-    condition: Callable[[], T | Awaitable[T]], timeout_s: float = WAIT_S, what: str = ""
-) -> T:
-    """Wait until ``condition()`` is truthy and return it; fail the test after ``timeout_s``."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = condition()
-        if inspect.isawaitable(result):
-            result = await result
-        if result:
-            return cast(T, result)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout_s} s: {what}")
-        await asyncio.sleep(POLL_S)
+__all__ = ["WAIT_S", "eventually", "read_topic"]
 
 
 async def read_topic(

@@ -77,7 +77,7 @@ class FakeCluster:
         return sum(1 for n, k in self.requests if k == api_key and (node is None or n == node))
 
     def records(self, topic: str, partition: int) -> list[Any]:
-        out = []
+        out: list[Any] = []
         for raw in self.logs[(topic, partition)].batches:
             out.extend(RecordBatch(raw).records())
         return out

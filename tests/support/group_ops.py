@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from typing import Any
 
+from support.waiting import eventually
 from support.wire import WireClient
 
 from broker.group.consumer_protocol import encode_subscription
@@ -155,7 +155,7 @@ async def fetch_offsets(
         ],
     )
     if topics is None:
-        request.topics = None  # type: ignore[assignment]
+        request.topics = None
     return await client.request(request, FETCH_VERSION)
 
 
@@ -175,13 +175,14 @@ async def fetch_offsets_when_loaded(
     timeout_s: float = 20.0,
 ) -> Any:
     """OffsetFetch, retried while the coordinator is loading (with a deadline)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
+
+    async def loaded() -> Any:
         response = await fetch_offsets(client, group, partitions)
-        if response.error_code != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
-            return response
-        assert time.monotonic() < deadline, "the coordinator kept loading"
-        await asyncio.sleep(0.05)
+        if response.error_code == ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+            return None
+        return response
+
+    return await eventually(loaded, timeout_s, f"the offsets of {group} loaded", poll_s=0.05)
 
 
 async def describe(client: WireClient, group: str, version: int = 5) -> Any:

@@ -46,7 +46,7 @@ async def metadata(
         allow_auto_topic_creation=allow_auto_create,
     )
     if topics is None:
-        body.topics = None  # type: ignore[assignment]  # the constructor maps None to []
+        body.topics = None  # the constructor maps None to []
     return await client.request(body, version)
 
 

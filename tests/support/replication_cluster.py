@@ -19,6 +19,7 @@ from typing import Any
 
 from broker.app import Broker
 from broker.config import load_config
+from broker.metadata.controller import Controller
 from broker.metadata.image import TOPIC_RESOURCE, MetadataImage
 from broker.metadata.records import (
     ConfigRecord,
@@ -112,6 +113,8 @@ class InProcessCluster:
         broker = self.brokers.get(node)
         if broker is None or broker.controller is None:
             return
+        # Each broker here is a cluster of one, whose controller commits itself.
+        assert isinstance(broker.controller, Controller)
         start = self.delivered.get(node, 0)
         missing = self.records[start:]
         if missing:

@@ -105,7 +105,8 @@ def present_dict(
 
 def random_message(mdef: MessageDef, version: int, rng: random.Random) -> Message:
     """A deterministic pseudo-random message (for fuzzers that need a seedable valid input)."""
-    return _random_struct(mdef.fields, message_class(mdef), version, rng, 0)
+    message: Message = _random_struct(mdef.fields, message_class(mdef), version, rng, 0)
+    return message
 
 
 def _random_scalar(type_: str, rng: random.Random) -> Any:

@@ -144,10 +144,12 @@ def imports_of(module: str, path: Path, known: dict[str, Path]) -> Iterator[Impo
     type_only = _type_checking_nodes(tree)
     is_package = path.name == "__init__.py"
     for node in ast.walk(tree):
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
+        else:
             if node.level:
                 base = module.split(".") if is_package else module.split(".")[:-1]
                 base = base[: len(base) - (node.level - 1)]

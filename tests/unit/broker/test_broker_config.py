@@ -207,7 +207,7 @@ def test_valid_overrides_are_normalised() -> None:
 def test_broker_config_is_frozen() -> None:
     c = load_config()
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
-        c.num_partitions = 5  # type: ignore[misc]
+        c.num_partitions = 5
     assert isinstance(c, BrokerConfig)
 
 

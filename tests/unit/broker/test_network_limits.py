@@ -20,7 +20,9 @@ from broker.server.limits import (
 # -- the budget ------------------------------------------------------------------------------
 
 
-def _waiter(budget: RequestBytesBudget, name: str, least: int, wanted: int, log: list) -> Waiter:
+def _waiter(
+    budget: RequestBytesBudget, name: str, least: int, wanted: int, log: list[tuple[str, int]]
+) -> Waiter:
     waiter = Waiter(least, wanted, lambda n: log.append((name, n)))
     budget.wait(waiter)
     return waiter

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.waiting import eventually
 from support.wire import make_batch
 
 from broker.metadata.image import PartitionImage
@@ -41,9 +42,9 @@ async def test_waiters_are_released_when_the_high_watermark_passes(partition: Pa
     end = _append(partition, b"a", b"b")
     assert partition.high_watermark == 0
     waiter = asyncio.create_task(partition.wait_for_high_watermark(end, 5))
-    await asyncio.sleep(0)
+    await eventually(lambda: partition._waiters, what="the waiter registered")
     assert partition.maybe_advance_high_watermark(1) is True
-    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # a chance to run for a waiter woken too early
     assert not waiter.done()
     partition.maybe_advance_high_watermark(end)
     assert await asyncio.wait_for(waiter, 5) is True
@@ -55,7 +56,7 @@ async def test_timeout_and_failure(partition: Partition) -> None:
     assert await partition.wait_for_high_watermark(end, 0.05) is False
     assert partition._waiters == []  # the timed-out waiter removed itself
     waiter = asyncio.create_task(partition.wait_for_high_watermark(end, 5))
-    await asyncio.sleep(0)
+    await eventually(lambda: partition._waiters, what="the waiter registered")
     partition.fail_waiters(NotLeaderOrFollowerError("moved"))
     with pytest.raises(NotLeaderOrFollowerError):
         await waiter

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import time
 
+from support.waiting import eventually
+
 from broker.replication.purgatory import DelayedOperation, Purgatory
 
 
@@ -32,7 +34,7 @@ async def test_wake_completes_only_when_the_condition_holds() -> None:
     state = {"n": 0}
     op = Counter(state, 2)
     task = asyncio.create_task(p.wait(op, ["a", "b"], 10))
-    await asyncio.sleep(0)
+    await eventually(lambda: len(p) == 1, what="the operation parked")
     assert len(p) == 1 and p.watched_keys() == 2
     state["n"] = 1
     assert p.wake("a") == 0
@@ -54,7 +56,7 @@ async def test_timeout_returns_false_and_unregisters() -> None:
 async def test_bound_returns_at_once_when_full() -> None:
     p: Purgatory[str] = Purgatory("test", max_operations=1)
     first = asyncio.create_task(p.wait(Counter({"n": 0}, 1), ["k"], 10))
-    await asyncio.sleep(0)
+    await eventually(lambda: len(p) == 1, what="the first operation parked")
     start = time.monotonic()
     assert await p.wait(Counter({"n": 0}, 1), ["k"], 10) is False
     assert time.monotonic() - start < 1
@@ -65,7 +67,7 @@ async def test_bound_returns_at_once_when_full() -> None:
 async def test_cancelled_waiter_is_unregistered() -> None:
     p: Purgatory[str] = Purgatory("test")
     task = asyncio.create_task(p.wait(Counter({"n": 0}, 1), ["k"], 10))
-    await asyncio.sleep(0)
+    await eventually(lambda: len(p) == 1, what="the operation parked")
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task

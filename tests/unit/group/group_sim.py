@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from group_harness import GROUP, Harness, Reply, config
+from unit.group.group_harness import GROUP, Harness, Reply, config
 
 from broker.group import GroupCoordinatorCore, GroupState, ParkKey, TimerKey, TimerKind, load
 from protocol.errors import ErrorCode

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from group_harness import GROUP, Harness
+from unit.group.group_harness import GROUP, Harness
 
 from broker.group import GroupCoordinatorCore, GroupMetadataKey, OffsetCommitKey, decode_record
 from broker.group.admin import GROUP_AUTHORIZED_OPERATIONS

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from group_harness import GROUP, Harness, config
+from unit.group.group_harness import GROUP, Harness, config
 
 from broker.group import GroupCoordinatorCore, GroupState
 from protocol.errors import ErrorCode

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from group_harness import Harness, config
+from unit.group.group_harness import Harness, config
 
 from broker.group import CoreCallError, GroupCoordinatorCore, GroupState
 from protocol.errors import ErrorCode

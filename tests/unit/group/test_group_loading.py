@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from group_harness import GROUP, SESSION_MS, Harness, config
+from unit.group.group_harness import GROUP, SESSION_MS, Harness, config
 
 from broker.group import GroupCoordinatorCore, GroupState, load
 from broker.group.records import (

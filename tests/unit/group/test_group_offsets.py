@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from group_harness import GROUP, SESSION_MS, Harness, config
+from unit.group.group_harness import GROUP, SESSION_MS, Harness, config
 
 from broker.group import GroupCoordinatorCore, GroupMetadataKey, GroupState, OffsetCommitKey
 from broker.group.consumer_protocol import encode_subscription

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from group_harness import SESSION_MS, Harness, config
+from unit.group.group_harness import SESSION_MS, Harness, config
 
 from broker.group import GroupState
 from protocol.errors import ErrorCode

@@ -10,7 +10,7 @@ import os
 from collections import Counter
 
 import pytest
-from group_sim import InvariantError, Sim
+from unit.group.group_sim import InvariantError, Sim
 
 DEFAULT_SEEDS = 200
 SEEDS = int(os.environ.get("SAMSA_GROUP_SIM_SEEDS", DEFAULT_SEEDS))

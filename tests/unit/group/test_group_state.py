@@ -298,7 +298,7 @@ def test_config_defaults_bounds_and_settings() -> None:
         {"max_pending_members": 0},
     ):
         with pytest.raises(ValueError):
-            GroupConfig(**bad)  # type: ignore[arg-type]
+            GroupConfig(**bad)
     settings = SimpleNamespace(
         group_min_session_timeout_ms=1_000,
         group_initial_rebalance_delay_ms=0,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from group_harness import GROUP, REBALANCE_MS, SESSION_MS, Harness, config
+from unit.group.group_harness import GROUP, REBALANCE_MS, SESSION_MS, Harness, config
 
 from broker.group import GroupMetadataKey, GroupState, decode_record
 from broker.group.records import GroupMetadataValue

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from group_harness import SESSION_MS, Harness, Reply
+from unit.group.group_harness import SESSION_MS, Harness, Reply
 
 from broker.group import Outcome, ParkKey
 from protocol.messages import Message

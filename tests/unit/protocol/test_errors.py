@@ -49,7 +49,8 @@ def test_conditional_append_conflict_carries_offsets_and_pickles() -> None:
     error = errors.ConditionalAppendConflictError(
         "moved on", remote=True, log_end_offset=12, expected_offset=10
     )
-    assert error.code == ErrorCode.CONDITIONAL_APPEND_CONFLICT == 32000
+    assert error.code == ErrorCode.CONDITIONAL_APPEND_CONFLICT
+    assert int(error.code) == 32000
     assert not error.retriable
     assert (error.current_offset, error.log_end_offset, error.expected_offset) == (12, 12, 10)
     copy = pickle.loads(pickle.dumps(error))

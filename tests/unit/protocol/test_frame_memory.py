@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import struct
 import tracemalloc
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_a_large_frame_costs_at_most_one_extra_copy() -> None:
     decoder = FrameDecoder()
     decoder.feed(size.to_bytes(4, "big"))
     copied = 0
-    frames = []
+    frames: list[Any] = []
     while not frames:
         before = decoder.held_bytes
         buf = decoder.get_buffer()

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import textwrap
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +43,8 @@ from protocol.records.validate import (
     validate_records,
 )
 
+CheckRecords = Callable[[bytes | bytearray | memoryview, int, int], tuple[int, str | None, int]]
+c_check_records: CheckRecords | None
 try:
     from protocol.records._recordcheck import check_records as c_check_records
 except ImportError:  # pragma: no cover - the extension is built in this repository
@@ -591,9 +593,11 @@ _records = st.lists(
 )
 
 
-def _built(
-    records: list[tuple[bytes | None, bytes | None, list, int]], codec: Compression
-) -> bytes:
+#: A drawn record: key, value, headers, timestamp (from TS).
+Drawn = tuple[bytes | None, bytes | None, list[tuple[str, bytes | None]], int]
+
+
+def _built(records: list[Drawn], codec: Compression) -> bytes:
     builder = RecordBatchBuilder(compression=codec)
     for key, value, headers, ts in records:
         builder.append(value, key=key, headers=headers, timestamp_ms=TS + ts)
@@ -602,7 +606,7 @@ def _built(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records=_records, codec=st.sampled_from(list(Compression)))
-def test_builder_batches_always_pass(records: list, codec: Compression) -> None:
+def test_builder_batches_always_pass(records: list[Drawn], codec: Compression) -> None:
     raw = _built(records, codec)
     batch = RecordBatch(raw)
     batch.validate_integrity()
@@ -663,7 +667,10 @@ def _same_verdict(data: bytes, count: int, base_timestamp: int) -> tuple[int, st
     base_timestamp=st.sampled_from([TS, 0, -1, INT64_MAX, -(1 << 63), INT64_MAX - 10]),
 )
 def test_mutated_batches_get_the_same_verdict_from_both_walks(
-    records: list, mutations: list, count_change: int, base_timestamp: int
+    records: list[Drawn],
+    mutations: list[tuple[str, int, int, bytes]],
+    count_change: int,
+    base_timestamp: int,
 ) -> None:
     data = _built(records, Compression.NONE)[61:]
     mutated = _mutate(data, mutations)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storage_test_helpers import TP, build_batch
+from unit.storage.storage_test_helpers import TP, build_batch
 
 from broker.storage import FilePool, LogConfig, PartitionLog
 

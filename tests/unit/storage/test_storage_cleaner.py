@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from storage_test_helpers import build_batch, read_all
+from unit.storage.storage_test_helpers import build_batch, read_all
 
 from broker.storage import Cleaner, LogConfig, PartitionLog
 from broker.storage.names import offset_file_name

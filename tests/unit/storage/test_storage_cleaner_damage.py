@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from storage_test_helpers import build_batch, read_all
 from support.damaged_batches import bad_gzip_batch, lying_length_batch
+from unit.storage.storage_test_helpers import build_batch, read_all
 
 from broker.storage import Cleaner, LogConfig, PartitionLog
 from broker.storage.unreadable import UNREADABLE_BATCHES_FILE, UnreadableBatches

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 
 import pytest
-from storage_test_helpers import batch_offsets, build_batch, read_all
+from unit.storage.storage_test_helpers import batch_offsets, build_batch, read_all
 
 from broker.storage import LogStorageError, PartitionLog
 from protocol.errors import ErrorCode, KafkaStorageError

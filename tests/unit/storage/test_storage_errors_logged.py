@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storage_test_helpers import build_batch
+from unit.storage.storage_test_helpers import build_batch
 
 from broker.storage import LogManager, LogStorageError, PartitionLog, TopicPartition
 from broker.storage import segment as segment_module

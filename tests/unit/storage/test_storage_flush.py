@@ -7,7 +7,8 @@ import os
 from collections.abc import Callable
 
 import pytest
-from storage_test_helpers import build_batch
+from support.waiting import eventually
+from unit.storage.storage_test_helpers import build_batch
 
 from broker.storage import (
     DurabilityTimeoutError,
@@ -108,11 +109,7 @@ async def test_interval_policy_flushes_on_its_own(open_log: OpenLog) -> None:
     await flusher.start()
     try:
         offset = append(log, 5)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
-        while log.recovery_point < offset:
-            assert loop.time() < deadline, "interval flush did not happen"
-            await asyncio.sleep(0.01)
+        await eventually(lambda: log.recovery_point >= offset, 10, "the interval flush")
     finally:
         await flusher.stop()
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from storage_test_helpers import batch_offsets, build_batch, read_all
+from unit.storage.storage_test_helpers import batch_offsets, build_batch, read_all
 
 from broker.storage import (
     AppendOffsetError,

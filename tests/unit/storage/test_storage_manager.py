@@ -6,7 +6,7 @@ import resource
 from pathlib import Path
 
 import pytest
-from storage_test_helpers import build_batch, read_all
+from unit.storage.storage_test_helpers import build_batch, read_all
 
 from broker.storage import LogConfig, LogManager, LogStorageError, TopicPartition
 from broker.storage.manager import CLEAN_SHUTDOWN_FILE
