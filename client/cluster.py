@@ -301,7 +301,7 @@ class Cluster:
             allow_auto_topic_creation=self.allow_auto_topic_creation,
         )
         if topics is None:
-            body.topics = None  # type: ignore[assignment]  # the constructor maps None to []
+            body.topics = None  # the constructor maps None to []
         return body
 
     async def refresh(self) -> ClusterMetadata:

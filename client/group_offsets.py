@@ -108,7 +108,7 @@ async def fetch_committed(
             for t, p in sorted(by_topic.items())
         ]
     body = OffsetFetchRequest(group_id=group_id, require_stable=require_stable)
-    body.topics = topics  # type: ignore[assignment]  # None: every partition (v2+)
+    body.topics = topics  # None: every partition (v2+)
     response = await call_coordinator(
         cluster,
         group_id,

@@ -140,7 +140,7 @@ def resolve_serializer(spec: object) -> Serializer | None:
     if _is_model_class(spec):
         return _model_out(spec)  # type: ignore[arg-type]
     if callable(spec):
-        return spec  # type: ignore[no-any-return]
+        return spec
     raise TypeError(
         f"a serializer is a callable, one of {SERIALIZER_NAMES} or a pydantic model class, "
         f"not {type(spec).__name__} {spec!r:.60}"
@@ -158,7 +158,7 @@ def resolve_deserializer(spec: object) -> Deserializer | None:
     if _is_model_class(spec):
         return _model_in(spec)  # type: ignore[arg-type]
     if callable(spec):
-        return spec  # type: ignore[no-any-return]
+        return spec
     raise TypeError(
         f"a deserializer is a callable, one of {SERIALIZER_NAMES} or a pydantic model class, "
         f"not {type(spec).__name__} {spec!r:.60}"

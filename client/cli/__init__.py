@@ -37,7 +37,7 @@ _INTERRUPTED_EXIT: Final = 130
 class _SamsaGroup(click.Group):
     """The root group: prints expected errors as one line instead of click's usage block."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         # "samsa" in usage lines however it was started (python -m, python -c, a script).
         kwargs.setdefault("prog_name", "samsa")

@@ -100,7 +100,7 @@ class RecordFuture:
 
     def remove_done_callback(self, fn: Callable[[RecordFuture], object]) -> int:
         """Remove a callback added with ``add_done_callback``; how many were removed."""
-        return self._batch.future.remove_done_callback(_Callback(fn, self))  # type: ignore[arg-type]
+        return self._batch.future.remove_done_callback(_Callback(fn, self))
 
     def __await__(self) -> Generator[Any, None, RecordMetadata]:
         future = self._batch.future
