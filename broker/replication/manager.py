@@ -50,6 +50,7 @@ from broker.storage.flush import LogFlusher
 from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
 from broker.storage.scan import iter_headers
+from broker.tasks import report_unexpected_end
 from protocol.errors import (
     ErrorCode,
     KafkaError,
@@ -172,6 +173,13 @@ class ReplicaManager:
         if self._isr_checker is None:
             self._isr_checker = asyncio.get_running_loop().create_task(
                 self._check_isr_loop(), name=f"isr-checker-{self.node_id}"
+            )
+            report_unexpected_end(
+                self._isr_checker,
+                log,
+                "broker %d stopped checking ISRs: lagging followers stay in them",
+                self.node_id,
+                level=logging.CRITICAL,
             )
 
     def publish(self, image: MetadataImage, delta: MetadataDelta) -> None:
@@ -403,10 +411,7 @@ class ReplicaManager:
         interval_s = max(MIN_ISR_CHECK_INTERVAL_MS, self.replica_lag_time_max_ms // 2) / 1000
         while not self._closed:
             await asyncio.sleep(interval_s)
-            try:
-                self.check_isr(self.clock_ms())
-            except Exception:
-                log.exception("the ISR check failed")
+            self.check_isr(self.clock_ms())  # in memory: nothing to retry, a bug ends the loop
 
     def _submit_isr_change(self, partition: Partition, new_isr: tuple[int, ...]) -> bool:
         tp = partition.tp
@@ -427,9 +432,7 @@ class ReplicaManager:
                 result = await self.alter_partition(
                     tp, partition.leader_epoch, partition.partition_epoch, new_isr
                 )
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
+        except (KafkaError, TimeoutError) as exc:  # the controller moved, refused or was slow
             log.warning("%s: the ISR change to %s failed: %s", tp, new_isr, exc)
         finally:
             if self._isr_changes.get(tp) is asyncio.current_task():
@@ -645,6 +648,7 @@ class ReplicaManager:
         if self._isr_checker is not None:
             tasks.append(self._isr_checker)
             self._isr_checker = None
+        tasks = [t for t in tasks if not t.done()]  # one that failed was reported as it ended
         for task in tasks:
             task.cancel()
         for task in tasks:
