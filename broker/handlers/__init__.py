@@ -30,8 +30,22 @@ __all__ = ["build_dispatch_table"]
 def build_dispatch_table() -> dict[int, ApiHandler]:
     """Every served API by key."""
     entries = [
-        ApiHandler(0, 0, 8, produce.handle_produce, produce.error_response),
-        ApiHandler(1, 4, 11, fetch.handle_fetch, fetch.error_response),
+        ApiHandler(
+            0,
+            0,
+            8,
+            produce.handle_produce,
+            produce.error_response,
+            expects_no_response=lambda request: request.acks == 0,
+        ),
+        ApiHandler(
+            1,
+            4,
+            11,
+            fetch.handle_fetch,
+            fetch.error_response,
+            release_response=fetch.release_records,
+        ),
         ApiHandler(2, 1, 7, offsets.handle_list_offsets, offsets.list_offsets_error),
         ApiHandler(3, 0, 8, metadata.handle_metadata, metadata.metadata_error),
         ApiHandler(18, 0, 4, api_versions.handle_api_versions, api_versions.error_response),
