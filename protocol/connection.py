@@ -151,16 +151,18 @@ class ServerConnection:
     # -- requests out --------------------------------------------------------------------------
 
     def next_request(self) -> RequestSlot | None:
-        """Decode the oldest waiting frame into a new slot (call while ``can_dispatch``).
+        """Decode the oldest waiting frame into a new slot; None when no frame waits or no
+        slot is free (``can_dispatch``).
 
-        None when there is nothing to dispatch, or when the connection answered the frame
-        itself (the ApiVersions fallback: its slot is done at once). Raises
-        ``UnsupportedRequestError`` for another API key or version without a schema and
-        ``ProtocolError`` (``DecodeError``) for malformed bytes; either way the connection
-        should close."""
-        if not self.can_dispatch:
+        A slot that is ``done`` already was answered by the connection itself (the ApiVersions
+        fallback): it needs no handler. Raises ``UnsupportedRequestError`` for another API key
+        or version without a schema and ``ProtocolError`` (``DecodeError``) for malformed
+        bytes; either way the connection should close."""
+        backlog = self._backlog
+        slots = self._slots
+        if not backlog or len(slots) >= self._max_in_flight:
             return None
-        frame = self._backlog.popleft()
+        frame = backlog.popleft()
         header, pos, known = decode_request_header(frame)
         slot = RequestSlot(header)
         if not known:
@@ -168,12 +170,12 @@ class ServerConnection:
                 raise UnsupportedRequestError(header)
             slot.raw = api_versions_fallback(header.correlation_id, self._fallback_api_keys)
             slot.done = True
-            self._slots.append(slot)
-            return None
+            slots.append(slot)
+            return slot
         body, end = REQUESTS[header.api_key].decode_from(frame, header.api_version, pos)
         slot.body = body
         slot.trailing_bytes = len(frame) - end
-        self._slots.append(slot)
+        slots.append(slot)
         return slot
 
     @staticmethod

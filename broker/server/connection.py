@@ -147,10 +147,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
         """Dispatch waiting frames while slots are free, write what is done, and pause or
         resume reading accordingly."""
         conn = self._conn
+        next_request = conn.next_request
         try:
-            while conn.can_dispatch and not self._closed:
+            while not self._closed:
                 try:
-                    slot = conn.next_request()
+                    slot = next_request()
                 except UnsupportedRequestError as exc:
                     header = exc.header
                     self.close(
@@ -162,10 +163,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 except ProtocolError as exc:
                     self.close(CloseReason.MALFORMED_REQUEST, str(exc))
                     return
-                if slot is not None:
-                    self._dispatch(slot)
-                if conn.blocked:
+                if slot is None:
+                    if not conn.blocked:
+                        break
                     self._flush()  # answered requests free their slots
+                    if conn.blocked:
+                        break  # the oldest request is not done yet
+                elif not slot.done:  # done at once: the connection answered it itself
+                    self._dispatch(slot)
             self._flush()
         except Exception:
             log.exception("connection %s: unexpected error; closing it", self._peer)
