@@ -107,7 +107,6 @@ class Connection:
         self.client_id = client_id
         self.request_timeout_s = request_timeout_ms / 1000
         self.connect_timeout_s = connect_timeout_ms / 1000
-        self.max_in_flight = max_in_flight
         self._core = ClientConnection(
             client_id, max_in_flight=max_in_flight, max_frame_bytes=max_frame_bytes
         )
@@ -146,6 +145,11 @@ class Connection:
     def in_flight(self) -> int:
         """Requests sent and not answered yet."""
         return self._core.in_flight
+
+    @property
+    def max_in_flight(self) -> int:
+        """``max.in.flight.requests.per.connection``."""
+        return self._core.max_in_flight
 
     @property
     def has_capacity(self) -> bool:

@@ -2,19 +2,21 @@
 
 Both ends own what a Kafka connection is apart from its socket: framing (``FrameDecoder``, with
 its memory rules), the request and response headers, correlation ids, the order of responses,
-the bound on requests in flight and version negotiation. Bytes go in (``receive_data``, or
-``get_buffer``/``buffer_updated`` for ``asyncio.BufferedProtocol``), requests or responses come
-out one at a time, and what to send comes back as chunks for ``writelines``. Transports, tasks,
-timers and memory budgets belong to the drivers (``broker/server/connection.py``,
-``client/connection.py``).
+the bound on requests in flight and version negotiation (the server end's ApiVersions fallback
+here, the client end's choice of versions in ``connection_versions.py``). Bytes go in
+(``receive_data``, or ``get_buffer``/``buffer_updated`` for ``asyncio.BufferedProtocol``),
+requests or responses come out one at a time, and what to send comes back as chunks for
+``writelines``. Transports, tasks, timers and memory budgets belong to the drivers
+(``broker/server/connection.py``, ``client/connection.py``).
 
 Server end (``ServerConnection``): every whole frame waits in a backlog until a slot is free
 (``queued.max.requests`` slots: ``wants_data`` says when to read more). ``next_request`` decodes
 the oldest frame into a ``RequestSlot``; the driver answers with ``complete(slot, outcome)``, in
 any order, and ``next_response`` yields finished slots in request order only (head-of-line
 completion). An ApiVersions request of an unknown version is answered by the connection itself
-(UNSUPPORTED_VERSION with the supported ranges, Kafka's rule); any other unknown API key or
-version raises ``UnsupportedRequestError`` and a malformed header or body ``ProtocolError``.
+(UNSUPPORTED_VERSION with the supported ranges, Kafka's rule: its slot comes out done); any
+other unknown API key or version raises ``UnsupportedRequestError`` and a malformed header or
+body ``ProtocolError``.
 
 Client end (``ClientConnection``): ``send`` frames a request with the next correlation id and
 remembers it (at most ``max_in_flight`` await answers); each response frame is matched to the
