@@ -58,9 +58,12 @@ _INT32_MAX: Final = 2**31 - 1
 class RequestSlot:
     """A request's place in the response order on the server end.
 
-    ``outcome`` is what the driver completed it with (the connection only keeps it); ``raw``
-    is a response the connection wrote itself (the ApiVersions fallback). ``handler`` and
-    ``task`` are the driver's, for its own bookkeeping."""
+    ``body`` is the decoded request: a driver takes it (sets it to None) when it hands it to
+    its handler, so that the slot, which lives until the response is written, does not keep
+    the request's frame alive. ``outcome`` is what the driver completed it with (the
+    connection only keeps it); ``raw`` is a response the connection wrote itself (the
+    ApiVersions fallback). ``handler`` and ``task`` are the driver's, for its own
+    bookkeeping."""
 
     __slots__ = ("body", "done", "handler", "header", "outcome", "raw", "task", "trailing_bytes")
 

@@ -282,33 +282,36 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if slot.trailing_bytes:
             self.server.trailing_bytes(self, header, slot.trailing_bytes)
         slot.handler = handler
+        # The slot lives until its response is written: it must not keep the request (and its
+        # frame) alive that long.
         body = slot.body
+        slot.body = None
         ctx = RequestContext(header, self._peer, self.connection_id)
         try:
             result = handler.handle(self._services, ctx, body)
         except Exception:
-            self._handler_failed(slot, handler)
+            self._handler_failed(slot, handler, body)
             return
         if result is None or isinstance(result, Message) or result is CLOSE_CONNECTION:
             slot.outcome = result
             slot.done = True
         else:
             awaitable = cast(Awaitable[Outcome], result)
-            slot.task = asyncio.ensure_future(self._run(slot, handler, awaitable))
+            slot.task = asyncio.ensure_future(self._run(slot, handler, body, awaitable))
 
     async def _run(
-        self, slot: RequestSlot, handler: ApiHandler, awaitable: Awaitable[Outcome]
+        self, slot: RequestSlot, handler: ApiHandler, body: Any, awaitable: Awaitable[Outcome]
     ) -> None:
         try:
             ServerConnection.complete(slot, await awaitable)
         except asyncio.CancelledError:
             raise
         except Exception:
-            self._handler_failed(slot, handler)
+            self._handler_failed(slot, handler, body)
         if not self._closed:
             self._progress()
 
-    def _handler_failed(self, slot: RequestSlot, handler: ApiHandler) -> None:
+    def _handler_failed(self, slot: RequestSlot, handler: ApiHandler, body: Any) -> None:
         header = slot.header
         log.exception(
             "%s v%d (correlation id %d) from %s failed; answering UNKNOWN_SERVER_ERROR",
@@ -317,7 +320,6 @@ class KafkaConnection(asyncio.BufferedProtocol):
             header.correlation_id,
             self._peer,
         )
-        body = slot.body
         no_response = handler.expects_no_response
         if no_response is not None and no_response(body):
             outcome: Outcome = CLOSE_CONNECTION
