@@ -1,7 +1,9 @@
-"""One TCP connection to a broker: pipelined requests, in-order responses, deadlines.
+"""One TCP connection to a broker: the asyncio driver of ``protocol.connection.ClientConnection``.
 
-Requests are written at once and matched to responses by order (Kafka answers in order per
-connection) and checked by correlation id. At most ``max.in.flight.requests.per.connection``
+The sans-IO ``ClientConnection`` owns the Kafka side: framing, request headers, correlation
+ids, matching each response to the oldest request (Kafka answers in order per connection) and
+checking its correlation id, and the in-flight bound. This driver owns the socket, the futures
+and the deadlines. At most ``max.in.flight.requests.per.connection``
 requests wait for answers; ``request()`` waits for a free slot, ``send()`` is for callers that
 checked ``has_capacity`` themselves. Each request has a deadline (``request.timeout.ms`` unless
 the caller gives a longer one, as long-poll fetches and JoinGroup need); a request that misses
@@ -10,7 +12,7 @@ fails the requests behind it with ``KafkaConnectionError``.
 
 On ``open()`` the connection negotiates versions with ApiVersions: it asks at its highest
 version and, when the broker answers UNSUPPORTED_VERSION with its own range, asks again at the
-highest version the broker named.
+highest version the broker named (``protocol.connection_versions``).
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ from client.errors import (
     error_from_code,
 )
 from client.versions import ApiVersionTable
-from protocol.codec import decode_response, encode_request
+from protocol.connection import ClientConnection, PendingRequest
+from protocol.connection_versions import api_versions_retry_version
 from protocol.errors import ProtocolError
-from protocol.frame import DEFAULT_MAX_FRAME_BYTES, FrameDecoder
-from protocol.headers import RequestHeader
+from protocol.frame import DEFAULT_MAX_FRAME_BYTES
 from protocol.messages import ApiVersionsRequest, ApiVersionsResponse, Message, api_name
 
 __all__ = ["CLIENT_SOFTWARE_NAME", "CLIENT_SOFTWARE_VERSION", "Connection"]
@@ -43,52 +45,28 @@ log = logging.getLogger("samsa.client.connection")
 CLIENT_SOFTWARE_NAME: Final = "samsa-python"
 CLIENT_SOFTWARE_VERSION: Final = "0.1.0"
 
-_UNSUPPORTED_VERSION: Final = 35
-_INT32_MAX: Final = 2**31 - 1
-#: Kafka's answer to an unknown API version closes the connection; a broker that closes on our
-#: ApiVersions is retried once at v0, the version every broker answers.
-_API_VERSIONS_FALLBACK: Final = 0
-
-
-class _InFlight:
-    __slots__ = ("api_key", "correlation_id", "future", "timer", "version")
-
-    def __init__(
-        self,
-        api_key: int,
-        version: int,
-        correlation_id: int,
-        future: asyncio.Future[Any],
-        timer: asyncio.TimerHandle | None,
-    ) -> None:
-        self.api_key = api_key
-        self.version = version
-        self.correlation_id = correlation_id
-        self.future = future
-        self.timer = timer
-
 
 class _Protocol(asyncio.BufferedProtocol):
-    """Reads frames into the decoder's buffer and hands them to the connection."""
+    """Reads into the connection's frame buffers and hands whole responses to it."""
 
-    def __init__(self, connection: Connection, max_frame_bytes: int) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._connection = connection
-        self._decoder = FrameDecoder(max_frame_bytes)
+        self._core = connection._core
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._connection._transport = transport  # type: ignore[assignment]
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._decoder.get_buffer()
+        return self._core.get_buffer()
 
     def buffer_updated(self, nbytes: int) -> None:
         try:
-            frames = self._decoder.buffer_updated(nbytes)
+            completed = self._core.buffer_updated(nbytes)
         except ProtocolError as exc:
             self._connection._fail(KafkaConnectionError(*self._connection.address, str(exc)))
             return
-        for frame in frames:
-            self._connection._on_frame(frame)
+        if completed:
+            self._connection._on_responses()
 
     def eof_received(self) -> bool | None:
         return None  # close the transport
@@ -129,12 +107,11 @@ class Connection:
         self.client_id = client_id
         self.request_timeout_s = request_timeout_ms / 1000
         self.connect_timeout_s = connect_timeout_ms / 1000
-        self.max_in_flight = max_in_flight
-        self._max_frame_bytes = max_frame_bytes
+        self._core = ClientConnection(
+            client_id, max_in_flight=max_in_flight, max_frame_bytes=max_frame_bytes
+        )
         self._transport: asyncio.Transport | None = None
-        self._inflight: deque[_InFlight] = deque()
         self._slot_waiters: deque[asyncio.Future[None]] = deque()
-        self._correlation_id = 0
         self._closed = False
         self._close_reason: KafkaError | None = None
         self._writable = asyncio.Event()
@@ -167,12 +144,17 @@ class Connection:
     @property
     def in_flight(self) -> int:
         """Requests sent and not answered yet."""
-        return len(self._inflight)
+        return self._core.in_flight
+
+    @property
+    def max_in_flight(self) -> int:
+        """``max.in.flight.requests.per.connection``."""
+        return self._core.max_in_flight
 
     @property
     def has_capacity(self) -> bool:
         """True when one more request may be sent without waiting."""
-        return not self._closed and len(self._inflight) < self.max_in_flight
+        return not self._closed and self._core.has_capacity
 
     def add_close_callback(self, callback: Callable[[Connection], None]) -> None:
         """Call ``callback(self)`` once, when the connection closes."""
@@ -192,9 +174,7 @@ class Connection:
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(self.connect_timeout_s):
-                await loop.create_connection(
-                    lambda: _Protocol(self, self._max_frame_bytes), self.host, self.port
-                )
+                await loop.create_connection(lambda: _Protocol(self), self.host, self.port)
         except TimeoutError:
             self._closed = True
             raise KafkaConnectionError(
@@ -221,20 +201,16 @@ class Connection:
         )
         version = ApiVersionsRequest.MAX_VERSION
         response: ApiVersionsResponse = await self.request(body, version=version)
-        if response.error_code == _UNSUPPORTED_VERSION:
+        retry = api_versions_retry_version(response, version)
+        if retry is not None:
             # The broker answered with a v0 body listing its ranges: ask again at the highest
             # ApiVersions version it offers (Kafka's downgrade rule).
-            offered = {k.api_key: k.max_version for k in response.api_keys}
-            version = min(version, offered.get(ApiVersionsRequest.API_KEY, _API_VERSIONS_FALLBACK))
-            version = max(version, ApiVersionsRequest.MIN_VERSION)
+            version = retry
             log.debug("%s: ApiVersions downgraded to v%d", self.address_text, version)
             response = await self.request(body, version=version)
         if response.error_code:
             raise error_from_code(response.error_code, f"ApiVersions from {self.address_text}")
-        self.versions = ApiVersionTable(
-            {k.api_key: (k.min_version, k.max_version) for k in response.api_keys},
-            self.address_text,
-        )
+        self.versions = ApiVersionTable.from_response(response, self.address_text)
 
     def close(self, reason: KafkaError | None = None) -> None:
         """Close now; requests in flight fail with ``reason`` (or a connection error)."""
@@ -245,7 +221,7 @@ class Connection:
         self._fail(reason)
 
     def _fail(self, reason: KafkaError) -> None:
-        if self._closed and not self._inflight and not self._slot_waiters:
+        if self._closed and not self._core.in_flight and not self._slot_waiters:
             return
         first_close = not self._closed
         self._closed = True
@@ -253,15 +229,14 @@ class Connection:
         transport = self._transport
         if transport is not None:
             transport.close()
-        inflight = self._inflight
-        self._inflight = deque()
-        for entry in inflight:
+        for entry in self._core.abandon():
             if entry.timer is not None:
                 entry.timer.cancel()
-            if not entry.future.done():
-                entry.future.set_exception(reason)
+            future: asyncio.Future[Any] = entry.waiter
+            if not future.done():
+                future.set_exception(reason)
                 # A caller may have given up on it already; the error is reported elsewhere.
-                entry.future.exception()
+                future.exception()
         waiters = self._slot_waiters
         self._slot_waiters = deque()
         for waiter in waiters:
@@ -280,11 +255,6 @@ class Connection:
 
     # -- requests ----------------------------------------------------------------------------
 
-    def _next_correlation_id(self) -> int:
-        cid = self._correlation_id
-        self._correlation_id = 0 if cid >= _INT32_MAX else cid + 1
-        return cid
-
     def send(
         self,
         body: Message,
@@ -301,24 +271,21 @@ class Connection:
         """
         if self._closed or self._transport is None:
             raise self._close_reason or ClientClosedError(f"{self!r} is not open")
-        if len(self._inflight) >= self.max_in_flight:
-            raise RuntimeError(f"{self!r} has {len(self._inflight)} requests in flight already")
-        api_key = body.API_KEY
+        core = self._core
+        if not core.has_capacity:
+            raise RuntimeError(f"{self!r} has {core.in_flight} requests in flight already")
         if version is None:
-            version = self.versions.require(api_key)
-        correlation_id = self._next_correlation_id()
-        header = RequestHeader(api_key, version, correlation_id, self.client_id)
-        chunks = encode_request(header, body)
+            version = self.versions.require(body.API_KEY)
+        chunks, entry = core.send(body, version, expect_response=expect_response)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
-        if not expect_response:
+        if entry is None:
             self._transport.writelines(chunks)
             future.set_result(None)
             return future
         timeout = self.request_timeout_s if timeout_s is None else timeout_s
-        entry = _InFlight(api_key, version, correlation_id, future, None)
+        entry.waiter = future
         entry.timer = loop.call_later(timeout, self._expire, entry, timeout)
-        self._inflight.append(entry)
         self._transport.writelines(chunks)
         return future
 
@@ -350,16 +317,17 @@ class Connection:
             timeout = max(0.0, deadline - loop.time())
         return await self.send(body, version=version, timeout_s=timeout)
 
-    def _expire(self, entry: _InFlight, timeout: float) -> None:
-        if entry.future.done():
+    def _expire(self, entry: PendingRequest, timeout: float) -> None:
+        future: asyncio.Future[Any] = entry.waiter
+        if future.done():
             return
         name = api_name(entry.api_key)
         error = KafkaTimeoutError(
             f"{name} request to {self.address_text} (node {self.node_id}) got no response "
             f"within {timeout:g} s"
         )
-        entry.future.set_exception(error)
-        entry.future.exception()  # whoever awaits it sees it; nobody else must be told
+        future.set_exception(error)
+        future.exception()  # whoever awaits it sees it; nobody else must be told
         entry.timer = None
         # Responses come in order: the ones behind cannot be matched any more.
         self._fail(
@@ -371,46 +339,28 @@ class Connection:
             )
         )
 
-    def _on_frame(self, frame: memoryview) -> None:
-        if not self._inflight:
-            self._fail(
-                KafkaConnectionError(
-                    self.host, self.port, "a response arrived with no request", node_id=self.node_id
+    def _on_responses(self) -> None:
+        """Complete the requests whose responses arrived; a response that does not match its
+        request fails the connection."""
+        core = self._core
+        while not self._closed:
+            try:
+                entry = core.next_response()
+            except ProtocolError as exc:
+                self._fail(
+                    KafkaConnectionError(self.host, self.port, str(exc), node_id=self.node_id)
                 )
-            )
-            return
-        entry = self._inflight.popleft()
-        if entry.timer is not None:
-            entry.timer.cancel()
-        try:
-            correlation_id, message = decode_response(entry.api_key, entry.version, frame)
-        except ProtocolError as exc:
-            self._inflight.appendleft(entry)
-            self._fail(
-                KafkaConnectionError(
-                    self.host,
-                    self.port,
-                    f"undecodable {api_name(entry.api_key)} response: {exc}",
-                    node_id=self.node_id,
-                )
-            )
-            return
-        if correlation_id != entry.correlation_id:
-            self._inflight.appendleft(entry)
-            self._fail(
-                KafkaConnectionError(
-                    self.host,
-                    self.port,
-                    f"response correlation id {correlation_id}, expected {entry.correlation_id}",
-                    node_id=self.node_id,
-                )
-            )
-            return
-        if not entry.future.done():
-            entry.future.set_result(message)
-        waiters = self._slot_waiters
-        while waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                break
+                return
+            if entry is None:
+                return
+            if entry.timer is not None:
+                entry.timer.cancel()
+            future: asyncio.Future[Any] = entry.waiter
+            if not future.done():
+                future.set_result(entry.response)
+            waiters = self._slot_waiters
+            while waiters:
+                waiter = waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    break

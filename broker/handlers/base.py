@@ -144,7 +144,12 @@ class ApiHandler:
     """One entry of the dispatch table: the versions advertised and served, the handler, and
     how to build an error response (UNKNOWN_SERVER_ERROR after a handler bug).
 
-    Declared with ``api_handler``, which takes the key from the request class.
+    Declared with ``api_handler``, which takes the key from the request class. The optional
+    hooks let the server treat every API alike: ``expects_no_response(request)``
+    says a request gets no response (Produce with acks=0), so that a handler failure closes
+    the connection instead of answering, as Kafka does; ``release_response(response)`` gives
+    back what a response holds (Fetch: file slices), once it is written or dropped, and makes
+    the server read such record sets into the write before releasing them.
     """
 
     api_key: int
@@ -152,6 +157,8 @@ class ApiHandler:
     max_version: int
     handle: Handle
     error_response: ErrorResponse
+    expects_no_response: Callable[[Any], bool] | None = None
+    release_response: Callable[[Any], None] | None = None
 
 
 _Request = TypeVar("_Request", bound=Message)

@@ -257,4 +257,8 @@ def error_response(request: FetchRequest, version: int, code: ErrorCode) -> Fetc
 
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
-HANDLERS: Final = (api_handler(FetchRequest, 4, 11, handle_fetch, error_response),)
+HANDLERS: Final = (
+    api_handler(
+        FetchRequest, 4, 11, handle_fetch, error_response, release_response=release_records
+    ),
+)

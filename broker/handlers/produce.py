@@ -226,4 +226,18 @@ def error_response(request: ProduceRequest, version: int, code: ErrorCode) -> Pr
 
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
-HANDLERS: Final = (api_handler(ProduceRequest, 0, 8, handle_produce, error_response),)
+def _expects_no_response(request: ProduceRequest) -> bool:
+    """acks=0: no response, so a failure closes the connection (Kafka's rule)."""
+    return request.acks == 0
+
+
+HANDLERS: Final = (
+    api_handler(
+        ProduceRequest,
+        0,
+        8,
+        handle_produce,
+        error_response,
+        expects_no_response=_expects_no_response,
+    ),
+)

@@ -1,16 +1,24 @@
-"""One client connection: frames in, handlers called in order, responses out in order.
+"""One client connection: the asyncio driver of ``protocol.connection.ServerConnection``.
 
-``KafkaConnection`` is an ``asyncio.BufferedProtocol``: reads land in the ``FrameDecoder``'s
-buffers — small frames through the server's shared scratch buffer, the rest of a large frame
-straight in its own buffer, which grows as its bytes arrive. Each whole frame is decoded and
-handed to its handler at once, in arrival order; a handler answers directly or with an
-awaitable that runs as a task. Requests may complete out of order (a long-polling Fetch, then a
-Metadata) but responses leave in request order: each request has a slot in a queue, and the
-head of the queue is written as soon as it is done.
+The sans-IO ``ServerConnection`` owns the Kafka side: framing, request headers, a slot per
+request in arrival order, the ``queued.max.requests`` bound and the ApiVersions fallback. This
+driver owns the rest: it is an ``asyncio.BufferedProtocol`` whose reads land in the frame
+decoder's buffers (small frames through the server's shared scratch buffer, the rest of a large
+frame straight in its own buffer, which grows as its bytes arrive); it calls each request's
+handler at once, in arrival order; a handler answers directly or with an awaitable that runs as
+a task. Requests may complete out of order (a long-polling Fetch, then a Metadata) but responses
+leave in request order: the head of the order is written as soon as it is done, and every
+finished response at the head goes out in one write.
 
-Limits: ``queued.max.requests`` slots per connection (reading pauses at the limit and resumes
-below it); reading also pauses while the transport's write buffer is over its high-water mark
-(a slow reader cannot make the broker buffer without bound) and while the connection waits for
+The driver knows no particular API: what differs per API is declared on its ``ApiHandler``
+(``expects_no_response``: a failed request that expects no response closes the connection, as
+Kafka does after a failed acks=0 produce; ``release_response``: the response holds resources,
+such as record sets as file slices, read with ``os.pread`` into the write and released once
+written or when the connection drops).
+
+Limits: reading pauses while ``queued.max.requests`` requests are in flight and resumes below
+it; it also pauses while the transport's write buffer is over its high-water mark (a slow reader
+cannot make the broker buffer without bound) and while the connection waits for
 ``queued.max.request.bytes`` budget to grow its partial frame (``budget.py``). The server closes
 connections idle past ``connections.max.idle.ms`` and those whose frame takes longer than
 ``connections.max.request.read.ms`` to arrive.
@@ -21,10 +29,6 @@ supported ranges — and a handler that raises gets an UNKNOWN_SERVER_ERROR resp
 its traceback). Closes are counted per reason and logged at a bounded rate (``closes.py``).
 Bytes after a request's body are ignored, as Kafka ignores them (``protocol.codec``), and
 counted in ``KafkaServer.request_anomaly_counts``.
-
-Record sets held as file slices are read with ``os.pread`` and written through the transport
-(measured: fast enough, and safe with its buffering); slices are released once written or when
-the connection drops.
 """
 
 from __future__ import annotations
@@ -33,26 +37,17 @@ import asyncio
 import logging
 import select
 import time
-from collections import deque
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
-from broker.handlers.fetch import release_records
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
 from broker.storage.slice import FileSlice
-from protocol.codec import (
-    UnsupportedRequestError,
-    api_versions_fallback,
-    decode_request,
-    encode_response,
-)
+from protocol.codec import UnsupportedRequestError, encode_response
+from protocol.connection import RequestSlot, ServerConnection
 from protocol.errors import ErrorCode, FrameTooLargeError, ProtocolError
-from protocol.extensions import PRIVATE_API_KEYS
-from protocol.frame import FrameDecoder
-from protocol.headers import API_VERSIONS_KEY, RequestHeader
-from protocol.messages import FetchResponse, Message, ProduceRequest, api_name
+from protocol.messages import Message, api_name
 
 if TYPE_CHECKING:
     from broker.server.server import KafkaServer
@@ -61,22 +56,8 @@ __all__ = ["KafkaConnection"]
 
 log = logging.getLogger("samsa.server")
 
-_PRODUCE_KEY = 0
 # Events that say the peer is gone (POLLRDHUP, a closed read side, is Linux's).
 _POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
-
-
-class _Slot:
-    """A request's place in the response order."""
-
-    __slots__ = ("done", "header", "outcome", "raw", "task")
-
-    def __init__(self, header: RequestHeader | None) -> None:
-        self.header = header
-        self.done = False
-        self.outcome: Outcome = None
-        self.raw: bytes | None = None
-        self.task: asyncio.Task[None] | None = None
 
 
 class KafkaConnection(asyncio.BufferedProtocol):
@@ -91,15 +72,16 @@ class KafkaConnection(asyncio.BufferedProtocol):
         """Whether the server counts it against its connection limits."""
         self._services = server.services
         self._table = server.dispatch_table
-        self._decoder = FrameDecoder(server.config.socket_request_max_bytes, scratch=server.scratch)
+        self._conn = ServerConnection(
+            server.config.queued_max_requests,
+            max_frame_bytes=server.config.socket_request_max_bytes,
+            scratch=server.scratch,
+            fallback_api_keys=server.public_api_keys,
+        )
+        self._decoder = self._conn.decoder
         self._budget = server.budget
         self._charged = 0  # budget bytes this connection holds (what its decoder holds)
         self._budget_waiter: Waiter | None = None
-        self._max_in_flight = server.config.queued_max_requests
-        self._slots: deque[_Slot] = deque()
-        # Whole frames read but not dispatched because ``queued.max.requests`` were in flight;
-        # at most one read's worth (reading pauses while it is non-empty).
-        self._backlog: deque[memoryview] = deque()
         self._transport: asyncio.Transport | None = None
         self._peer = ip
         self._closed = False
@@ -128,50 +110,67 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._closed = True
         self._release_budget()
         self.server.detach(self)
-        self._backlog.clear()
-        for slot in self._slots:
-            if slot.task is not None and not slot.task.done():
-                slot.task.cancel()
-            elif isinstance(slot.outcome, FetchResponse):
-                release_records(slot.outcome)
-        self._slots.clear()
+        for slot in self._conn.abandon():
+            task = slot.task
+            if task is not None and not task.done():
+                task.cancel()
+            elif slot.done:
+                self._release(slot)
 
     def get_buffer(self, sizehint: int) -> memoryview:
         budget = self._budget
-        buf = self._decoder.get_buffer(budget.headroom() if budget.bounded else None)
+        buf = self._conn.get_buffer(budget.headroom() if budget.bounded else None)
         self._settle_budget()
         return buf
 
     def buffer_updated(self, nbytes: int) -> None:
         now = time.monotonic()
         self.last_active = now
-        decoder = self._decoder
         try:
-            frames = decoder.buffer_updated(nbytes)
+            completed = self._conn.buffer_updated(nbytes)
         except FrameTooLargeError as exc:
             self.close(CloseReason.FRAME_TOO_LARGE, str(exc))
             return
         except ProtocolError as exc:
             self.close(CloseReason.MALFORMED_FRAME, str(exc))
             return
-        if frames:
+        decoder = self._decoder
+        if completed:
             # Any frame in progress now began in this read.
             self.frame_started_at = None if decoder.idle else now
         elif self.frame_started_at is None and not decoder.idle:
             self.frame_started_at = now
         self._settle_budget()
-        self._backlog.extend(frames)
         self._progress()
 
     def _progress(self) -> None:
-        """Dispatch backlogged frames while slots are free, write what is done, and pause or
+        """Dispatch waiting frames while slots are free, write what is done, and pause or
         resume reading accordingly."""
+        conn = self._conn
+        next_request = conn.next_request
         try:
-            backlog = self._backlog
-            while backlog and len(self._slots) < self._max_in_flight and not self._closed:
-                self._on_frame(backlog.popleft())
-                if backlog and len(self._slots) >= self._max_in_flight:
+            while not self._closed:
+                try:
+                    slot = next_request()
+                except UnsupportedRequestError as exc:
+                    header = exc.header
+                    self.close(
+                        CloseReason.UNSUPPORTED_REQUEST,
+                        f"{api_name(header.api_key)} (key {header.api_key}) "
+                        f"version {header.api_version}",
+                    )
+                    return
+                except ProtocolError as exc:
+                    self.close(CloseReason.MALFORMED_REQUEST, str(exc))
+                    return
+                if slot is None:
+                    if not conn.blocked:
+                        break
                     self._flush()  # answered requests free their slots
+                    if conn.blocked:
+                        break  # the oldest request is not done yet
+                elif not slot.done:  # done at once: the connection answered it itself
+                    self._dispatch(slot)
             self._flush()
         except Exception:
             log.exception("connection %s: unexpected error; closing it", self._peer)
@@ -271,28 +270,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
 
     # -- requests ----------------------------------------------------------------------------
 
-    def _on_frame(self, frame: memoryview) -> None:
-        try:
-            request = decode_request(frame)
-        except UnsupportedRequestError as exc:
-            header = exc.header
-            if header.api_key == API_VERSIONS_KEY:
-                slot = _Slot(None)
-                # The request is unreadable, so who sent it is unknown: no private APIs.
-                public = [k for k in self.server.api_keys if k[0] not in PRIVATE_API_KEYS]
-                slot.raw = api_versions_fallback(header.correlation_id, public)
-                slot.done = True
-                self._slots.append(slot)
-                return
-            self.close(
-                CloseReason.UNSUPPORTED_REQUEST,
-                f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
-            )
-            return
-        except ProtocolError as exc:
-            self.close(CloseReason.MALFORMED_REQUEST, str(exc))
-            return
-        header = request.header
+    def _dispatch(self, slot: RequestSlot) -> None:
+        header = slot.header
         handler = self._table.get(header.api_key)
         if handler is None or not handler.min_version <= header.api_version <= handler.max_version:
             self.close(
@@ -300,29 +279,31 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
             )
             return
-        if request.trailing_bytes:
-            self.server.trailing_bytes(self, header, request.trailing_bytes)
-        slot = _Slot(header)
-        self._slots.append(slot)
+        if slot.trailing_bytes:
+            self.server.trailing_bytes(self, header, slot.trailing_bytes)
+        slot.handler = handler
+        # The slot lives until its response is written: it must not keep the request (and its
+        # frame) alive that long.
+        body = slot.body
+        slot.body = None
         ctx = RequestContext(header, self._peer, self.connection_id)
         try:
-            result = handler.handle(self._services, ctx, request.body)
+            result = handler.handle(self._services, ctx, body)
         except Exception:
-            self._handler_failed(slot, handler, request.body)
+            self._handler_failed(slot, handler, body)
             return
         if result is None or isinstance(result, Message) or result is CLOSE_CONNECTION:
             slot.outcome = result
             slot.done = True
         else:
             awaitable = cast(Awaitable[Outcome], result)
-            slot.task = asyncio.ensure_future(self._run(slot, handler, request.body, awaitable))
+            slot.task = asyncio.ensure_future(self._run(slot, handler, body, awaitable))
 
     async def _run(
-        self, slot: _Slot, handler: ApiHandler, body: Message, awaitable: Awaitable[Outcome]
+        self, slot: RequestSlot, handler: ApiHandler, body: Any, awaitable: Awaitable[Outcome]
     ) -> None:
         try:
-            slot.outcome = await awaitable
-            slot.done = True
+            ServerConnection.complete(slot, await awaitable)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -330,9 +311,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if not self._closed:
             self._progress()
 
-    def _handler_failed(self, slot: _Slot, handler: ApiHandler, body: Message) -> None:
+    def _handler_failed(self, slot: RequestSlot, handler: ApiHandler, body: Any) -> None:
         header = slot.header
-        assert header is not None
         log.exception(
             "%s v%d (correlation id %d) from %s failed; answering UNKNOWN_SERVER_ERROR",
             api_name(header.api_key),
@@ -340,25 +320,28 @@ class KafkaConnection(asyncio.BufferedProtocol):
             header.correlation_id,
             self._peer,
         )
-        if header.api_key == _PRODUCE_KEY and isinstance(body, ProduceRequest) and body.acks == 0:
-            slot.outcome = CLOSE_CONNECTION
+        no_response = handler.expects_no_response
+        if no_response is not None and no_response(body):
+            outcome: Outcome = CLOSE_CONNECTION
         else:
-            slot.outcome = handler.error_response(
+            outcome = handler.error_response(
                 body, header.api_version, ErrorCode.UNKNOWN_SERVER_ERROR
             )
-        slot.done = True
+        ServerConnection.complete(slot, outcome)
 
     # -- responses ---------------------------------------------------------------------------
 
     def _flush(self) -> None:
-        """Write every finished response at the head of the queue, all in one write (a burst
+        """Write every finished response at the head of the order, all in one write (a burst
         of pipelined requests costs one syscall, not one per response)."""
-        slots = self._slots
+        next_response = self._conn.next_response
         out: list[Any] = []
-        close_reason: str | None = None
+        close_after = False
         completed = 0
-        while slots and slots[0].done and not self._closed:
-            slot = slots.popleft()
+        while not self._closed:
+            slot = next_response()
+            if slot is None:
+                break
             completed += 1
             if slot.raw is not None:
                 out.append(slot.raw)
@@ -367,10 +350,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
             if outcome is None:
                 continue
             if outcome is CLOSE_CONNECTION:
-                close_reason = "closing after a failed acks=0 produce, as Kafka does"
+                close_after = True
                 break
-            assert slot.header is not None and isinstance(outcome, Message)
-            if not self._serialise(slot.header, outcome, out):
+            if not self._serialise(slot, outcome, out):
                 return
         if out and self._transport is not None and not self._closed:
             self._transport.writelines(out)
@@ -378,22 +360,29 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if completed and not self._closed:
             self.last_completed_at = now
             self.server.request_completed(self, now)
-        if close_reason is not None:
-            self.close(CloseReason.FAILED_ACKS0_PRODUCE, close_reason)
+        if close_after:
+            # Only requests that expect no response close this way: acks=0 produces.
+            self.close(
+                CloseReason.FAILED_ACKS0_PRODUCE,
+                "closing after a failed acks=0 produce, as Kafka does",
+            )
         self.last_active = now
 
-    def _serialise(self, header: RequestHeader, body: Message, out: list[Any]) -> bool:
-        """Append the response's bytes to ``out`` (record slices read with ``pread``); False
-        if it failed and the connection was closed."""
+    def _serialise(self, slot: RequestSlot, body: Message, out: list[Any]) -> bool:
+        """Append the response's bytes to ``out`` (record slices read with ``pread`` when the
+        handler declares ``release_response``); False if it failed and the connection was
+        closed."""
+        header = slot.header
+        release = slot.handler.release_response
         try:
             chunks = encode_response(header, body)
         except Exception:
-            if isinstance(body, FetchResponse):
-                release_records(body)
+            if release is not None:
+                release(body)
             log.exception("cannot encode the %s response", api_name(header.api_key))
             self.close(CloseReason.INTERNAL_ERROR, "response encoding failed (logged above)")
             return False
-        if not isinstance(body, FetchResponse):
+        if release is None:
             out.extend(chunks)
             return True
         try:
@@ -409,8 +398,16 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
             return False
         finally:
-            release_records(body)
+            release(body)
         return True
+
+    def _release(self, slot: RequestSlot) -> None:
+        """Give back what a finished, unwritten response holds (its handler's hook)."""
+        handler: ApiHandler | None = slot.handler
+        if handler is None or handler.release_response is None:
+            return
+        if isinstance(slot.outcome, Message):
+            handler.release_response(slot.outcome)
 
     # -- flow control and closing ------------------------------------------------------------
 
@@ -419,10 +416,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if transport is None or self._closed:
             return
         should_pause = (
-            self._writing_paused
-            or bool(self._backlog)
-            or len(self._slots) >= self._max_in_flight
-            or self._budget_waiter is not None
+            self._writing_paused or not self._conn.wants_data or self._budget_waiter is not None
         )
         if should_pause and not self._reading_paused:
             self._reading_paused = True
@@ -434,7 +428,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
     @property
     def in_flight(self) -> int:
         """Requests received and not yet answered."""
-        return len(self._slots)
+        return self._conn.in_flight
 
     @property
     def peer(self) -> str:

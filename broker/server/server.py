@@ -43,6 +43,7 @@ from broker.server.limits import (
     EvictionOrder,
     normalise_ip,
 )
+from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import SCRATCH_BYTES
 from protocol.headers import RequestHeader
 from protocol.messages import api_name
@@ -91,6 +92,9 @@ class KafkaServer:
         self.api_keys = sorted(
             (h.api_key, h.min_version, h.max_version) for h in dispatch_table.values()
         )
+        # What the ApiVersions fallback lists: the request is unreadable then, so who sent it
+        # is unknown (no private APIs).
+        self.public_api_keys = [k for k in self.api_keys if k[0] not in PRIVATE_API_KEYS]
         self.connections: set[KafkaConnection] = set()
         """Connections whose transport is open (until ``connection_lost``)."""
         self.close_counts: Counter[str] = Counter()

@@ -14,7 +14,8 @@ from support.waiting import eventually
 from broker import Broker
 from client.connection import Connection
 from client.errors import KafkaConnectionError, KafkaTimeoutError, UnsupportedFeatureError
-from protocol.codec import Request, api_versions_fallback
+from protocol.codec import Request, api_versions_fallback, encode_response, join_frame
+from protocol.headers import RequestHeader
 from protocol.messages import ApiVersionsRequest, MetadataRequest
 
 
@@ -162,3 +163,21 @@ async def test_connect_timeout_names_the_address() -> None:
         for s in fillers:
             s.close()
         server.close()
+
+
+async def test_a_response_with_another_correlation_id_fails_the_connection() -> None:
+    def handler(request: Request) -> object:
+        if request.header.api_key == 18:
+            return api_versions_body({18: (0, 4), 3: (0, 8)})
+        header = request.header
+        wrong = RequestHeader(header.api_key, header.api_version, header.correlation_id + 7)
+        return join_frame(encode_response(wrong, metadata_body(0)))
+
+    async with FakeBroker(handler) as fake:
+        conn = Connection("127.0.0.1", fake.port)
+        await conn.open()
+        with pytest.raises(KafkaConnectionError, match="response correlation id 8, expected 1"):
+            await asyncio.wait_for(
+                conn.request(MetadataRequest(topics=[], allow_auto_topic_creation=False)), 5
+            )
+        assert conn.closed and conn.in_flight == 0
