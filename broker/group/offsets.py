@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE
 from broker.group.context import (
     API_OFFSET_COMMIT,
     API_OFFSET_DELETE,
@@ -19,6 +18,7 @@ from broker.group.context import (
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.records import OffsetAndMetadata, OffsetCommitKey, TopicPartition, encode_record
 from broker.group.state import GroupMetadata, GroupState
+from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE
 from protocol.errors import ErrorCode
 from protocol.messages import (
     Message,

@@ -23,9 +23,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 
-from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE, subscribed_topics
 from broker.group.outcome import ParkedRequest
 from broker.group.records import OffsetAndMetadata, TopicPartition
+from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE, subscribed_topics
 
 
 class GroupState(Enum):
