@@ -23,7 +23,6 @@ class Heartbeats:
     def heartbeat(
         self, request: HeartbeatRequest, *, version: int, now_ms: int
     ) -> Outcome[HeartbeatResponse]:
-        """Handle a Heartbeat: restarts the member's session and reports a rebalance."""
         return self._ctx.run(
             now_ms, lambda: HeartbeatResponse(error_code=self._heartbeat(request, version))
         )

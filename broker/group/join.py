@@ -74,11 +74,6 @@ class Joins:
         client_host: str,
         now_ms: int,
     ) -> Outcome[JoinGroupResponse]:
-        """Handle a JoinGroup. Usually parks it until the rebalance's join phase completes.
-
-        ``client_id`` is the request header's client id; ``client_host`` the peer address as
-        DescribeGroups should show it (Kafka shows ``/<ip>``).
-        """
         join = _Join(
             version=version,
             group_id=request.group_id,

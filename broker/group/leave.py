@@ -23,7 +23,6 @@ class Leaves:
     def leave_group(
         self, request: LeaveGroupRequest, *, version: int, now_ms: int
     ) -> Outcome[LeaveGroupResponse]:
-        """Handle a LeaveGroup (v0-v2: one member id; v3+: members by id and/or instance id)."""
         return self._ctx.run(now_ms, lambda: self._leave_group(request, version))
 
     def _leave_group(self, req: LeaveGroupRequest, version: int) -> LeaveGroupResponse:

@@ -15,6 +15,7 @@ from broker.group.context import (
     CoreContext,
     map_offset_commit_error,
 )
+from broker.group.membership import validate_current_member
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.records import OffsetAndMetadata, OffsetCommitKey, TopicPartition, encode_record
 from broker.group.state import GroupMetadata, GroupState
@@ -124,11 +125,6 @@ class Offsets:
         now_ms: int,
         partition_exists: PartitionExists | None = None,
     ) -> Outcome[OffsetCommitResponse]:
-        """Handle an OffsetCommit; parked until its records are durable.
-
-        ``partition_exists`` (optional) marks unknown partitions UNKNOWN_TOPIC_OR_PARTITION, as
-        Kafka's handler does before asking the coordinator.
-        """
         return self._ctx.run(
             now_ms, lambda: self._offset_commit(request, version, partition_exists)
         )
@@ -213,14 +209,9 @@ class Offsets:
         if generation < 0 and group.is_(_EMPTY):
             return None  # admin client or a consumer without group management
         if generation >= 0 or member_id != "" or instance_id is not None:
-            if instance_id is not None:
-                current = group.static_member_id(instance_id)
-                if current is None:
-                    return ErrorCode.UNKNOWN_MEMBER_ID
-                if current != member_id:
-                    return ErrorCode.FENCED_INSTANCE_ID
-            if not group.has(member_id):
-                return ErrorCode.UNKNOWN_MEMBER_ID
+            error = validate_current_member(group, member_id, instance_id)
+            if error is not None:
+                return error
             if generation != group.generation_id:
                 return ErrorCode.ILLEGAL_GENERATION
             return None
@@ -276,7 +267,6 @@ class Offsets:
     def offset_fetch(
         self, request: OffsetFetchRequest, *, version: int, now_ms: int
     ) -> Outcome[OffsetFetchResponse]:
-        """Handle an OffsetFetch: committed offsets, -1 for partitions without one."""
         return self._ctx.run(now_ms, lambda: self._offset_fetch(request, version))
 
     def _offset_fetch(self, req: OffsetFetchRequest, version: int) -> OffsetFetchResponse:
@@ -332,7 +322,6 @@ class Offsets:
         now_ms: int,
         partition_exists: PartitionExists | None = None,
     ) -> Outcome[OffsetDeleteResponse]:
-        """Handle an OffsetDelete (KIP-496); answered once the tombstones are durable."""
         return self._ctx.run(now_ms, lambda: self._offset_delete(request, partition_exists))
 
     def _offset_delete(
@@ -402,10 +391,6 @@ class Offsets:
         return records
 
     def expire_offsets(self, now_ms: int) -> Outcome[None]:
-        """Drop offsets past ``offsets.retention.minutes`` and groups left with nothing.
-
-        Call it every ``offsets.retention.check.interval.ms``; the outcome carries tombstones.
-        """
         return self._ctx.run(now_ms, self._expire_offsets)
 
     def _expire_offsets(self) -> None:
@@ -419,7 +404,6 @@ class Offsets:
                 self._ctx.append(group.group_id, records)
 
     def delete_partitions(self, partitions: Iterable[TopicPartition], now_ms: int) -> Outcome[None]:
-        """Topic partitions were deleted: drop every group's offsets for them (with tombstones)."""
         tps = list(partitions)
 
         def run() -> None:
@@ -433,12 +417,10 @@ class Offsets:
     # -- lag support ------------------------------------------------------------------------
 
     def committed_offsets(self, group_id: str) -> dict[TopicPartition, OffsetAndMetadata]:
-        """A group's durable committed offsets (empty if none); lag = log end offset - these."""
         group = self._ctx.groups.get(group_id)
         return dict(group.offsets) if group is not None else {}
 
     def all_committed_offsets(self) -> Iterator[tuple[str, TopicPartition, OffsetAndMetadata]]:
-        """Every (group id, partition, committed offset) this coordinator holds."""
         for group in list(self._ctx.groups.values()):
             for tp, offset in list(group.offsets.items()):
                 yield group.group_id, tp, offset

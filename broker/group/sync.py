@@ -28,7 +28,6 @@ class Syncs:
     def sync_group(
         self, request: SyncGroupRequest, *, version: int, now_ms: int
     ) -> Outcome[SyncGroupResponse]:
-        """Handle a SyncGroup. Parks followers until the leader's assignment is durable."""
         return self._ctx.run(now_ms, lambda: self._handle_sync_group(request, version))
 
     def _handle_sync_group(
