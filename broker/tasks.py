@@ -3,17 +3,19 @@
 A broker's loops (maintenance, heartbeats, the controller's tick, follower fetchers, controller
 links) catch the failures they expect and go on; anything else is a bug, which ends the loop.
 ``report_unexpected_end`` makes that end loud: the traceback is logged when the task ends, not
-when (or if) someone awaits it, and the caller may record it.
+when (or if) someone awaits it, and the caller may record it. ``cancel_and_wait`` is how their
+owners stop them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["report_unexpected_end"]
+__all__ = ["cancel_and_wait", "report_unexpected_end"]
 
 
 def report_unexpected_end(
@@ -35,3 +37,12 @@ def report_unexpected_end(
             then(exc)
 
     task.add_done_callback(ended)
+
+
+async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
+    """Cancel ``task`` (None: nothing to stop) and wait until it has ended. Its cancellation is
+    not raised; an exception it ended with before the cancellation is."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

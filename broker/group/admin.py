@@ -40,7 +40,6 @@ class Admin:
     def describe_groups(
         self, request: DescribeGroupsRequest, *, version: int, now_ms: int
     ) -> Outcome[DescribeGroupsResponse]:
-        """Handle a DescribeGroups; an unknown group is reported Dead without error (v0-v5)."""
         return self._ctx.run(now_ms, lambda: self._describe_groups(request, version))
 
     def _describe_groups(self, req: DescribeGroupsRequest, version: int) -> DescribeGroupsResponse:
@@ -91,8 +90,6 @@ class Admin:
     def list_groups(
         self, request: ListGroupsRequest, *, version: int, now_ms: int
     ) -> Outcome[ListGroupsResponse]:
-        """Handle a ListGroups: every group this coordinator holds, filtered by state (v4+) and
-        type (v5+); COORDINATOR_LOAD_IN_PROGRESS while a partition loads, with what is loaded."""
         return self._ctx.run(now_ms, lambda: self._list_groups(request, version))
 
     def _list_groups(self, req: ListGroupsRequest, version: int) -> ListGroupsResponse:
@@ -119,8 +116,6 @@ class Admin:
     def delete_groups(
         self, request: DeleteGroupsRequest, *, version: int, now_ms: int
     ) -> Outcome[DeleteGroupsResponse]:
-        """Handle a DeleteGroups: only Empty groups go (with their offsets); answered once the
-        tombstones are durable."""
         return self._ctx.run(now_ms, lambda: self._delete_groups(request))
 
     def _delete_groups(self, req: DeleteGroupsRequest) -> DeleteGroupsResponse | ParkKey:

@@ -70,23 +70,34 @@ def default_member_id(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4()}"
 
 
-def map_store_group_error(error: ErrorCode) -> ErrorCode:
-    """The error a client gets when a group metadata append fails (Kafka's ``storeGroup``)."""
-    if error in (
+#: What a failed append of ``__consumer_offsets`` reports, grouped as both error maps read it:
+#: the partition or its replicas are not there,
+_APPEND_UNAVAILABLE: Final = frozenset(
+    {
         ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
         ErrorCode.NOT_ENOUGH_REPLICAS,
         ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-    ):
+    }
+)
+#: this broker no longer leads it,
+_APPEND_NOT_LEADER: Final = frozenset(
+    {ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.KAFKA_STORAGE_ERROR}
+)
+#: or the records were too large.
+_APPEND_TOO_LARGE: Final = frozenset(
+    {ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.INVALID_FETCH_SIZE}
+)
+
+
+def map_store_group_error(error: ErrorCode) -> ErrorCode:
+    """The error a client gets when a group metadata append fails (Kafka's ``storeGroup``)."""
+    if error in _APPEND_UNAVAILABLE:
         return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    if error in (ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.KAFKA_STORAGE_ERROR):
+    if error in _APPEND_NOT_LEADER:
         return ErrorCode.NOT_COORDINATOR
     if error is ErrorCode.REQUEST_TIMED_OUT:
         return ErrorCode.REBALANCE_IN_PROGRESS
-    if error in (
-        ErrorCode.MESSAGE_TOO_LARGE,
-        ErrorCode.RECORD_LIST_TOO_LARGE,
-        ErrorCode.INVALID_FETCH_SIZE,
-    ):
+    if error in _APPEND_TOO_LARGE:
         return ErrorCode.UNKNOWN_SERVER_ERROR
     return error
 
@@ -95,20 +106,11 @@ def map_offset_commit_error(error: ErrorCode) -> ErrorCode:
     """The error a client gets when an offset append fails (``maybeConvertOffsetCommitError``)."""
     if error is ErrorCode.NETWORK_EXCEPTION:
         return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
-    if error in (
-        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
-        ErrorCode.NOT_ENOUGH_REPLICAS,
-        ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
-        ErrorCode.REQUEST_TIMED_OUT,
-    ):
+    if error in _APPEND_UNAVAILABLE or error is ErrorCode.REQUEST_TIMED_OUT:
         return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    if error in (ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.KAFKA_STORAGE_ERROR):
+    if error in _APPEND_NOT_LEADER:
         return ErrorCode.NOT_COORDINATOR
-    if error in (
-        ErrorCode.MESSAGE_TOO_LARGE,
-        ErrorCode.RECORD_LIST_TOO_LARGE,
-        ErrorCode.INVALID_FETCH_SIZE,
-    ):
+    if error in _APPEND_TOO_LARGE:
         return ErrorCode.INVALID_COMMIT_OFFSET_SIZE
     return error
 
@@ -301,7 +303,6 @@ class CoreContext:
             self.complete(key, builder(error))
 
     def open_parks(self, group_id: str | None = None) -> list[ParkKey]:
-        """Every parked request not yet answered (of one group, if ``group_id`` is given)."""
         if group_id is None:
             return list(self._open_parks)
         return sorted(self._parks_by_group.get(group_id, ()), key=lambda k: k.id)
@@ -309,7 +310,6 @@ class CoreContext:
     # -- appends ----------------------------------------------------------------------------
 
     def partition_for(self, group_id: str) -> int:
-        """The ``__consumer_offsets`` partition of ``group_id``."""
         return partition_for_group(group_id, self.config.offsets_topic_num_partitions)
 
     def append(

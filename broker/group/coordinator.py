@@ -8,7 +8,8 @@ reads a clock or does IO. The core is not thread-safe and not re-entrant: one ca
 The core is composed of parts with one job each, sharing one ``CoreContext`` (the groups table,
 the config, timers, parked requests, pending appends): ``Joins``, ``Syncs``, ``Heartbeats``,
 ``Leaves`` and the ``Rebalancer`` (membership), ``Offsets``, ``Admin`` and ``Loading``. This
-class builds them and is their public face: the driver and the tests call only its methods.
+class builds them and is their public face: the driver and the tests call only its methods, and
+each call's contract is documented here (the parts' methods that implement one do not repeat it).
 
 Partitions of ``__consumer_offsets``: a group belongs to ``partition_for(group_id)``. Requests
 for groups of a partition the core does not own get NOT_COORDINATOR, and of a partition being

@@ -5,13 +5,9 @@ from __future__ import annotations
 from broker.group.context import API_HEARTBEAT, CoreContext
 from broker.group.membership import validate_current_member
 from broker.group.outcome import Outcome
-from broker.group.state import GroupState
+from broker.group.state import DEAD, EMPTY, PREPARING
 from protocol.errors import ErrorCode
 from protocol.messages import HeartbeatRequest, HeartbeatResponse
-
-_EMPTY = GroupState.EMPTY
-_PREPARING = GroupState.PREPARING_REBALANCE
-_DEAD = GroupState.DEAD
 
 
 class Heartbeats:
@@ -23,7 +19,6 @@ class Heartbeats:
     def heartbeat(
         self, request: HeartbeatRequest, *, version: int, now_ms: int
     ) -> Outcome[HeartbeatResponse]:
-        """Handle a Heartbeat: restarts the member's session and reports a rebalance."""
         return self._ctx.run(
             now_ms, lambda: HeartbeatResponse(error_code=self._heartbeat(request, version))
         )
@@ -37,7 +32,7 @@ class Heartbeats:
         group = self._ctx.groups.get(req.group_id)
         if group is None:
             return ErrorCode.UNKNOWN_MEMBER_ID
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return ErrorCode.COORDINATOR_NOT_AVAILABLE
         instance_id = req.group_instance_id if version >= 3 else None
         error = validate_current_member(group, req.member_id, instance_id)
@@ -45,10 +40,10 @@ class Heartbeats:
             return error
         if req.generation_id != group.generation_id:
             return ErrorCode.ILLEGAL_GENERATION
-        if group.is_(_EMPTY):
+        if group.is_(EMPTY):
             return ErrorCode.UNKNOWN_MEMBER_ID
         self._ctx.schedule_heartbeat(group, group.members[req.member_id])
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             return ErrorCode.REBALANCE_IN_PROGRESS
         # Stable, and CompletingRebalance too: a member may heartbeat between its JoinGroup
         # response and its SyncGroup (Kafka answers NONE and restarts the session).

@@ -20,16 +20,18 @@ from broker.group.membership import (
 )
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.rebalance import Rebalancer
-from broker.group.state import GroupMetadata, GroupState, MemberMetadata
+from broker.group.state import (
+    COMPLETING,
+    DEAD,
+    EMPTY,
+    PREPARING,
+    STABLE,
+    GroupMetadata,
+    MemberMetadata,
+)
 from broker.group.timers import TimerKey, TimerKind
 from protocol.errors import ErrorCode
 from protocol.messages import JoinGroupRequest, JoinGroupResponse
-
-_EMPTY = GroupState.EMPTY
-_PREPARING = GroupState.PREPARING_REBALANCE
-_COMPLETING = GroupState.COMPLETING_REBALANCE
-_STABLE = GroupState.STABLE
-_DEAD = GroupState.DEAD
 
 #: A member-id factory that keeps returning ids already in use is broken; give up after this
 #: many tries instead of looping.
@@ -74,11 +76,6 @@ class Joins:
         client_host: str,
         now_ms: int,
     ) -> Outcome[JoinGroupResponse]:
-        """Handle a JoinGroup. Usually parks it until the rebalance's join phase completes.
-
-        ``client_id`` is the request header's client id; ``client_host`` the peer address as
-        DescribeGroups should show it (Kafka shows ``/<ip>``).
-        """
         join = _Join(
             version=version,
             group_id=request.group_id,
@@ -125,16 +122,16 @@ class Joins:
             result = self._new_member_join(group, j)
         else:
             result = self._current_member_join(group, j)
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             self._rebalancer.try_complete_join(group)
         return result
 
     def _accept_joining_member(self, group: GroupMetadata, member_id: str) -> bool:
         """Room for this member under ``group.max.size`` (Kafka's ``acceptJoiningMember``)."""
         limit = self._ctx.config.group_max_size
-        if group.state in (_EMPTY, _DEAD):
+        if group.state in (EMPTY, DEAD):
             return True
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             member = group.members.get(member_id)
             if member is not None and member.is_awaiting_join:
                 return True
@@ -154,7 +151,7 @@ class Joins:
 
     def _new_member_join(self, group: GroupMetadata, j: _Join) -> JoinGroupResponse | ParkKey:
         """A JoinGroup without a member id (Kafka's ``doNewMemberJoinGroup``)."""
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return join_response(j.version, ErrorCode.COORDINATOR_NOT_AVAILABLE, "")
         if not group.supports_protocols(j.protocol_type, [name for name, _ in j.protocols]):
             return join_response(j.version, ErrorCode.INCONSISTENT_GROUP_PROTOCOL, "")
@@ -177,7 +174,7 @@ class Joins:
     def _current_member_join(self, group: GroupMetadata, j: _Join) -> JoinGroupResponse | ParkKey:
         """A JoinGroup with a member id (Kafka's ``doCurrentMemberJoinGroup``)."""
         member_id = j.member_id
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return join_response(j.version, ErrorCode.COORDINATOR_NOT_AVAILABLE, member_id)
         if not group.supports_protocols(j.protocol_type, [name for name, _ in j.protocols]):
             return join_response(j.version, ErrorCode.INCONSISTENT_GROUP_PROTOCOL, member_id)
@@ -191,15 +188,15 @@ class Joins:
         if error is not None:
             return join_response(j.version, error, member_id)
         member = group.members[member_id]
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             return self._update_member_and_rebalance(group, member, j)
-        if group.is_(_COMPLETING):
+        if group.is_(COMPLETING):
             if member.matches(j.protocols):
                 # Same metadata (the member probably lost the first response): answer with the
                 # current generation.
                 return self._current_generation(group, member_id, j.version)
             return self._update_member_and_rebalance(group, member, j)
-        if group.is_(_STABLE):
+        if group.is_(STABLE):
             if group.is_leader(member_id) or not member.matches(j.protocols):
                 # A leader's join forces a rebalance: that is how it reacts to changes that do not
                 # show in its metadata (e.g. new partitions of a subscribed topic).
@@ -234,7 +231,7 @@ class Joins:
             supported_protocols=list(j.protocols),
             is_new=True,
         )
-        if group.is_(_PREPARING) and group.generation_id == 0:
+        if group.is_(PREPARING) and group.generation_id == 0:
             group.new_member_added = True  # extends the initial rebalance delay
         was_pending = member_id in group.pending_members
         group.add(member)
@@ -278,7 +275,7 @@ class Joins:
         key = self._requests.park_join(group, member, j.version)
         parked = member.awaiting_join
 
-        if group.is_(_STABLE):
+        if group.is_(STABLE):
             if group.protocol_name == group.select_protocol():
                 assignment = {m.member_id: m.assignment for m in group.members.values()}
 
@@ -295,7 +292,7 @@ class Joins:
                             # heartbeat arrived while the join was parked).
                             self._ctx.schedule_heartbeat(group, member)
                         return
-                    if still_waiting and group.is_(_STABLE) and group.members.get(new_id) is member:
+                    if still_waiting and group.is_(STABLE) and group.members.get(new_id) is member:
                         member.awaiting_join = None
                         group.update_member(member, old_protocols, old_rebalance_ms, old_session_ms)
                         self._ctx.cancel_timer(self._ctx.heartbeat_key(group, new_id))
@@ -317,7 +314,7 @@ class Joins:
                 self._ctx.store_group(group, assignment, on_stored)
             else:
                 self._rebalancer.maybe_prepare_rebalance(group)
-        elif group.is_(_COMPLETING):
+        elif group.is_(COMPLETING):
             # The leader may already have assigned to the old member id: rebalance.
             self._rebalancer.prepare_rebalance(group)
         return key

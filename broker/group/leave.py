@@ -6,11 +6,9 @@ from broker.group.context import API_LEAVE_GROUP, CoreContext
 from broker.group.membership import validate_current_member
 from broker.group.outcome import Outcome
 from broker.group.rebalance import Rebalancer
-from broker.group.state import GroupMetadata, GroupState
+from broker.group.state import DEAD, GroupMetadata
 from protocol.errors import ErrorCode
 from protocol.messages import LeaveGroupRequest, LeaveGroupResponse
-
-_DEAD = GroupState.DEAD
 
 
 class Leaves:
@@ -23,7 +21,6 @@ class Leaves:
     def leave_group(
         self, request: LeaveGroupRequest, *, version: int, now_ms: int
     ) -> Outcome[LeaveGroupResponse]:
-        """Handle a LeaveGroup (v0-v2: one member id; v3+: members by id and/or instance id)."""
         return self._ctx.run(now_ms, lambda: self._leave_group(request, version))
 
     def _leave_group(self, req: LeaveGroupRequest, version: int) -> LeaveGroupResponse:
@@ -37,7 +34,7 @@ class Leaves:
         group = self._ctx.groups.get(req.group_id)
         if group is None:
             errors = [ErrorCode.UNKNOWN_MEMBER_ID] * len(leaving)
-        elif group.is_(_DEAD):
+        elif group.is_(DEAD):
             return LeaveGroupResponse(error_code=ErrorCode.COORDINATOR_NOT_AVAILABLE, members=[])
         else:
             errors = [self._leave_one(group, mid, iid) for mid, iid in leaving]

@@ -65,7 +65,6 @@ class Loading:
 
     @property
     def owned_partitions(self) -> frozenset[int]:
-        """The partitions this coordinator serves (loaded or loading)."""
         return frozenset(self._ctx.owned | self._ctx.loading)
 
 

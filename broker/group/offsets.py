@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE
 from broker.group.context import (
     API_OFFSET_COMMIT,
     API_OFFSET_DELETE,
@@ -16,9 +15,11 @@ from broker.group.context import (
     CoreContext,
     map_offset_commit_error,
 )
+from broker.group.membership import validate_current_member
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.records import OffsetAndMetadata, OffsetCommitKey, TopicPartition, encode_record
-from broker.group.state import GroupMetadata, GroupState
+from broker.group.state import COMPLETING, DEAD, EMPTY, PREPARING, STABLE, GroupMetadata
+from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE
 from protocol.errors import ErrorCode
 from protocol.messages import (
     Message,
@@ -29,12 +30,6 @@ from protocol.messages import (
     OffsetFetchRequest,
     OffsetFetchResponse,
 )
-
-_EMPTY = GroupState.EMPTY
-_PREPARING = GroupState.PREPARING_REBALANCE
-_COMPLETING = GroupState.COMPLETING_REBALANCE
-_STABLE = GroupState.STABLE
-_DEAD = GroupState.DEAD
 
 #: Kafka's ``OffsetFetchResponse.INVALID_OFFSET``: "no committed offset".
 INVALID_OFFSET = -1
@@ -124,11 +119,6 @@ class Offsets:
         now_ms: int,
         partition_exists: PartitionExists | None = None,
     ) -> Outcome[OffsetCommitResponse]:
-        """Handle an OffsetCommit; parked until its records are durable.
-
-        ``partition_exists`` (optional) marks unknown partitions UNKNOWN_TOPIC_OR_PARTITION, as
-        Kafka's handler does before asking the coordinator.
-        """
         return self._ctx.run(
             now_ms, lambda: self._offset_commit(request, version, partition_exists)
         )
@@ -191,11 +181,11 @@ class Offsets:
         error = self._validate_offset_commit(group, generation, member_id, instance_id)
         if error is not None:
             return fail_all(error)
-        if group.state in (_STABLE, _PREPARING):
+        if group.state in (STABLE, PREPARING):
             # Commits are allowed while the group prepares a rebalance: the member learns of the
             # rebalance from its next heartbeat. A commit also proves the member alive.
             self._ctx.schedule_heartbeat(group, group.members[member_id])
-        elif group.is_(_COMPLETING):
+        elif group.is_(COMPLETING):
             # The member has its new generation but no assignment yet.
             return fail_all(ErrorCode.REBALANCE_IN_PROGRESS)
         return self._store_offsets(group, order, offsets, errors)
@@ -208,23 +198,18 @@ class Offsets:
         instance_id: str | None,
     ) -> ErrorCode | None:
         """Kafka's ``validateOffsetCommit`` (non-transactional)."""
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return ErrorCode.COORDINATOR_NOT_AVAILABLE
-        if generation < 0 and group.is_(_EMPTY):
+        if generation < 0 and group.is_(EMPTY):
             return None  # admin client or a consumer without group management
         if generation >= 0 or member_id != "" or instance_id is not None:
-            if instance_id is not None:
-                current = group.static_member_id(instance_id)
-                if current is None:
-                    return ErrorCode.UNKNOWN_MEMBER_ID
-                if current != member_id:
-                    return ErrorCode.FENCED_INSTANCE_ID
-            if not group.has(member_id):
-                return ErrorCode.UNKNOWN_MEMBER_ID
+            error = validate_current_member(group, member_id, instance_id)
+            if error is not None:
+                return error
             if generation != group.generation_id:
                 return ErrorCode.ILLEGAL_GENERATION
             return None
-        if not group.is_(_EMPTY):
+        if not group.is_(EMPTY):
             return ErrorCode.UNKNOWN_MEMBER_ID  # only members commit for a group with members
         return None
 
@@ -256,7 +241,7 @@ class Offsets:
         key = self._ctx.park(API_OFFSET_COMMIT, group.group_id, respond)
 
         def on_complete(error: ErrorCode) -> None:
-            alive = self._ctx.groups.get(group.group_id) is group and not group.is_(_DEAD)
+            alive = self._ctx.groups.get(group.group_id) is group and not group.is_(DEAD)
             if error is ErrorCode.NONE:
                 if alive:
                     for tp, offset in accepted.items():
@@ -276,7 +261,6 @@ class Offsets:
     def offset_fetch(
         self, request: OffsetFetchRequest, *, version: int, now_ms: int
     ) -> Outcome[OffsetFetchResponse]:
-        """Handle an OffsetFetch: committed offsets, -1 for partitions without one."""
         return self._ctx.run(now_ms, lambda: self._offset_fetch(request, version))
 
     def _offset_fetch(self, req: OffsetFetchRequest, version: int) -> OffsetFetchResponse:
@@ -301,7 +285,7 @@ class Offsets:
         group = self._ctx.groups.get(req.group_id)
         require_stable = version >= 7 and req.require_stable
         entries: dict[TopicPartition, tuple[int, int, str, ErrorCode]] = {}
-        if group is None or group.is_(_DEAD):
+        if group is None or group.is_(DEAD):
             for tp in requested or []:
                 entries[tp] = (INVALID_OFFSET, -1, "", ErrorCode.NONE)
         else:
@@ -332,7 +316,6 @@ class Offsets:
         now_ms: int,
         partition_exists: PartitionExists | None = None,
     ) -> Outcome[OffsetDeleteResponse]:
-        """Handle an OffsetDelete (KIP-496); answered once the tombstones are durable."""
         return self._ctx.run(now_ms, lambda: self._offset_delete(request, partition_exists))
 
     def _offset_delete(
@@ -353,9 +336,9 @@ class Offsets:
         if status is not None:
             return _offset_delete_response(status, order, errors)
         group = self._ctx.groups.get(req.group_id)
-        if group is None or group.is_(_DEAD):
+        if group is None or group.is_(DEAD):
             return _offset_delete_response(ErrorCode.GROUP_ID_NOT_FOUND, order, errors)
-        if group.is_(_EMPTY):
+        if group.is_(EMPTY):
             eligible = candidates
         elif group.protocol_type == CONSUMER_PROTOCOL_TYPE:
             eligible = []
@@ -393,19 +376,15 @@ class Offsets:
         """Remove offsets and, if the group is left Empty without offsets, the group (Kafka's
         ``cleanupGroupMetadata``). Returns the tombstones to append."""
         records = [self._ctx.offset_tombstone(group.group_id, tp) for tp in remove(group)]
-        if group.is_(_EMPTY) and not group.has_offsets():
-            group.transition_to(_DEAD, self._ctx.now_ms)
-        if group.is_(_DEAD):
+        if group.is_(EMPTY) and not group.has_offsets():
+            group.transition_to(DEAD, self._ctx.now_ms)
+        if group.is_(DEAD):
             self._ctx.drop_group(group)
             if group.generation_id > 0:  # a group that never formed a generation has no record
                 records.append(self._ctx.group_tombstone(group.group_id))
         return records
 
     def expire_offsets(self, now_ms: int) -> Outcome[None]:
-        """Drop offsets past ``offsets.retention.minutes`` and groups left with nothing.
-
-        Call it every ``offsets.retention.check.interval.ms``; the outcome carries tombstones.
-        """
         return self._ctx.run(now_ms, self._expire_offsets)
 
     def _expire_offsets(self) -> None:
@@ -419,7 +398,6 @@ class Offsets:
                 self._ctx.append(group.group_id, records)
 
     def delete_partitions(self, partitions: Iterable[TopicPartition], now_ms: int) -> Outcome[None]:
-        """Topic partitions were deleted: drop every group's offsets for them (with tombstones)."""
         tps = list(partitions)
 
         def run() -> None:
@@ -433,12 +411,10 @@ class Offsets:
     # -- lag support ------------------------------------------------------------------------
 
     def committed_offsets(self, group_id: str) -> dict[TopicPartition, OffsetAndMetadata]:
-        """A group's durable committed offsets (empty if none); lag = log end offset - these."""
         group = self._ctx.groups.get(group_id)
         return dict(group.offsets) if group is not None else {}
 
     def all_committed_offsets(self) -> Iterator[tuple[str, TopicPartition, OffsetAndMetadata]]:
-        """Every (group id, partition, committed offset) this coordinator holds."""
         for group in list(self._ctx.groups.values()):
             for tp, offset in list(group.offsets.items()):
                 yield group.group_id, tp, offset

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from broker.group.context import CoreContext
 from broker.group.membership import MemberRequests, member_list, sync_response
-from broker.group.state import GroupMetadata, GroupState, JoinTimer, MemberMetadata
+from broker.group.state import (
+    COMPLETING,
+    DEAD,
+    EMPTY,
+    PREPARING,
+    STABLE,
+    GroupMetadata,
+    JoinTimer,
+    MemberMetadata,
+)
 from broker.group.timers import TimerKey, TimerKind
 from protocol.errors import ErrorCode
-
-_EMPTY = GroupState.EMPTY
-_PREPARING = GroupState.PREPARING_REBALANCE
-_COMPLETING = GroupState.COMPLETING_REBALANCE
-_STABLE = GroupState.STABLE
-_DEAD = GroupState.DEAD
 
 
 def join_key(group: GroupMetadata) -> TimerKey:
@@ -47,13 +50,13 @@ class Rebalancer:
     def prepare_rebalance(self, group: GroupMetadata) -> None:
         """Enter PreparingRebalance and start the join phase (Kafka's ``prepareRebalance``)."""
         ctx = self._ctx
-        if group.is_(_COMPLETING):
+        if group.is_(COMPLETING):
             self.reset_and_propagate_assignment_error(group, ErrorCode.REBALANCE_IN_PROGRESS)
         group.pending_sync_members.clear()
         group.sync_timer_generation = None
         ctx.cancel_timer(sync_key(group))
         delay_ms = ctx.config.group_initial_rebalance_delay_ms
-        if group.is_(_EMPTY):
+        if group.is_(EMPTY):
             timer = JoinTimer(
                 initial=True,
                 delay_ms=delay_ms,
@@ -61,7 +64,7 @@ class Rebalancer:
             )
         else:
             timer = JoinTimer(initial=False, delay_ms=group.rebalance_timeout_ms())
-        group.transition_to(_PREPARING, ctx.now_ms)
+        group.transition_to(PREPARING, ctx.now_ms)
         group.join_timer = timer
         ctx.set_timer(join_key(group), timer.delay_ms)
         self.try_complete_join(group)
@@ -70,7 +73,7 @@ class Rebalancer:
         """Complete the join phase once every member rejoined (never during the initial delay)."""
         timer = group.join_timer
         if (
-            group.is_(_PREPARING)
+            group.is_(PREPARING)
             and timer is not None
             and not timer.initial
             and group.has_all_members_joined()
@@ -79,7 +82,7 @@ class Rebalancer:
 
     def _on_join_timer(self, group: GroupMetadata) -> None:
         timer = group.join_timer
-        if timer is None or not group.is_(_PREPARING):
+        if timer is None or not group.is_(PREPARING):
             return
         if timer.initial and group.new_member_added and timer.remaining_ms != 0:
             # Kafka's InitialDelayedJoin: members keep arriving, wait once more (up to the
@@ -100,7 +103,7 @@ class Rebalancer:
         for member in group.not_yet_rejoined():
             if not member.is_static:  # static members keep their place until their session ends
                 self.remove_member(group, member)
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return
         if not group.maybe_elect_new_joined_leader() and group.members:
             # Only static members that did not rejoin remain: wait another rebalance timeout
@@ -110,7 +113,7 @@ class Rebalancer:
             ctx.set_timer(join_key(group), timer.delay_ms)
             return
         group.init_next_generation(ctx.now_ms)
-        if group.is_(_EMPTY):
+        if group.is_(EMPTY):
             ctx.store_group(group, {})  # failures only mean the old generation reloads
             return
         leader_members = member_list(group)
@@ -135,7 +138,7 @@ class Rebalancer:
         if group.sync_timer_generation != group.generation_id:
             return
         group.sync_timer_generation = None
-        if group.state not in (_COMPLETING, _STABLE) or not group.pending_sync_members:
+        if group.state not in (COMPLETING, STABLE) or not group.pending_sync_members:
             return
         for member_id in list(group.pending_sync_members):
             member = group.members.get(member_id)
@@ -181,16 +184,16 @@ class Rebalancer:
     def remove_member_and_update_group(self, group: GroupMetadata, member: MemberMetadata) -> None:
         """A member leaves or expires (Kafka's ``removeMemberAndUpdateGroup``)."""
         self.remove_member(group, member)
-        if group.state in (_STABLE, _COMPLETING):
+        if group.state in (STABLE, COMPLETING):
             self.maybe_prepare_rebalance(group)
-        elif group.is_(_PREPARING):
+        elif group.is_(PREPARING):
             self.try_complete_join(group)
 
     def remove_pending_member(self, group: GroupMetadata, member_id: str) -> None:
         """Forget a KIP-394 pending member id (it left, or never came back)."""
         group.remove(member_id)
         self._ctx.cancel_timer(TimerKey(TimerKind.PENDING_MEMBER, group.group_id, member_id))
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             self.try_complete_join(group)
 
     # -- timers -----------------------------------------------------------------------------
@@ -198,7 +201,7 @@ class Rebalancer:
     def on_timer(self, key: TimerKey) -> None:
         """A timer of the core fired (``CoreContext.now_ms`` is its deadline)."""
         group = self._ctx.groups.get(key.group_id)
-        if group is None or group.is_(_DEAD):
+        if group is None or group.is_(DEAD):
             return
         if key.kind is TimerKind.HEARTBEAT:
             self._on_heartbeat_timer(group, key.member_id)
@@ -218,5 +221,5 @@ class Rebalancer:
     def _on_pending_member_timer(self, group: GroupMetadata, member_id: str) -> None:
         if member_id in group.pending_members:
             group.remove(member_id)
-            if group.is_(_PREPARING):
+            if group.is_(PREPARING):
                 self.try_complete_join(group)

@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Final
 
-from broker.group.consumer_protocol import CONSUMER_PROTOCOL_TYPE, subscribed_topics
 from broker.group.outcome import ParkedRequest
 from broker.group.records import OffsetAndMetadata, TopicPartition
+from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE, subscribed_topics
 
 
 class GroupState(Enum):
@@ -36,6 +37,14 @@ class GroupState(Enum):
     COMPLETING_REBALANCE = "CompletingRebalance"
     STABLE = "Stable"
     DEAD = "Dead"
+
+
+#: The states by short names, for the parts of the coordinator that test them on every call.
+EMPTY: Final = GroupState.EMPTY
+PREPARING: Final = GroupState.PREPARING_REBALANCE
+COMPLETING: Final = GroupState.COMPLETING_REBALANCE
+STABLE: Final = GroupState.STABLE
+DEAD: Final = GroupState.DEAD
 
 
 #: For each state, the states a group may enter it from (Kafka's ``validPreviousStates``).

@@ -6,15 +6,9 @@ from broker.group.context import API_SYNC_GROUP, CoreContext
 from broker.group.membership import MemberRequests, sync_response, validate_current_member
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.rebalance import Rebalancer
-from broker.group.state import GroupState
+from broker.group.state import COMPLETING, DEAD, EMPTY, PREPARING, STABLE
 from protocol.errors import ErrorCode
 from protocol.messages import SyncGroupRequest, SyncGroupResponse
-
-_EMPTY = GroupState.EMPTY
-_PREPARING = GroupState.PREPARING_REBALANCE
-_COMPLETING = GroupState.COMPLETING_REBALANCE
-_STABLE = GroupState.STABLE
-_DEAD = GroupState.DEAD
 
 
 class Syncs:
@@ -28,7 +22,6 @@ class Syncs:
     def sync_group(
         self, request: SyncGroupRequest, *, version: int, now_ms: int
     ) -> Outcome[SyncGroupResponse]:
-        """Handle a SyncGroup. Parks followers until the leader's assignment is durable."""
         return self._ctx.run(now_ms, lambda: self._handle_sync_group(request, version))
 
     def _handle_sync_group(
@@ -50,7 +43,7 @@ class Syncs:
         group = self._ctx.groups.get(req.group_id)
         if group is None:
             return sync_response(ErrorCode.UNKNOWN_MEMBER_ID)
-        if group.is_(_DEAD):
+        if group.is_(DEAD):
             return sync_response(ErrorCode.COORDINATOR_NOT_AVAILABLE)
         member_id = req.member_id
         instance_id = req.group_instance_id if version >= 3 else None
@@ -64,12 +57,12 @@ class Syncs:
             error = ErrorCode.INCONSISTENT_GROUP_PROTOCOL
         if error is not None:
             return sync_response(error)
-        if group.is_(_EMPTY):
+        if group.is_(EMPTY):
             return sync_response(ErrorCode.UNKNOWN_MEMBER_ID)
-        if group.is_(_PREPARING):
+        if group.is_(PREPARING):
             return sync_response(ErrorCode.REBALANCE_IN_PROGRESS)
         member = group.members[member_id]
-        if group.is_(_STABLE):
+        if group.is_(STABLE):
             self._rebalancer.remove_pending_sync_member(group, member_id)
             self._ctx.schedule_heartbeat(group, member)
             return sync_response(
@@ -90,7 +83,7 @@ class Syncs:
                 # Another member may have joined meanwhile; then this generation is over.
                 if self._ctx.groups.get(group.group_id) is not group:
                     return
-                if not group.is_(_COMPLETING) or group.generation_id != generation:
+                if not group.is_(COMPLETING) or group.generation_id != generation:
                     return
                 if error is not ErrorCode.NONE:
                     self._rebalancer.reset_and_propagate_assignment_error(group, error)
@@ -99,7 +92,7 @@ class Syncs:
                 for m in group.members.values():
                     m.assignment = assignment.get(m.member_id, b"")
                 self._rebalancer.propagate_assignment(group, ErrorCode.NONE)
-                group.transition_to(_STABLE, self._ctx.now_ms)
+                group.transition_to(STABLE, self._ctx.now_ms)
 
             self._ctx.store_group(group, assignment, on_stored)
         return key

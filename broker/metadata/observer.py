@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -27,7 +26,7 @@ from broker.metadata.records import MetadataRecord
 from broker.metadata.snapshot import SnapshotFormatError, decode_image
 from broker.raft.log import Entry, Snapshot
 from broker.raft.tcp import ControllerEndpoint, RpcError
-from broker.tasks import report_unexpected_end
+from broker.tasks import cancel_and_wait, report_unexpected_end
 from protocol.errors import NotControllerError
 
 if TYPE_CHECKING:
@@ -188,10 +187,7 @@ class ObserverMetadataLog:
     async def close_async(self) -> None:
         """Stop fetching."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     # -- fetching -------------------------------------------------------------------------------
 

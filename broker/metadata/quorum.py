@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 from broker.metadata import forwarding
 from broker.metadata.observer import serve_fetch
 from broker.raft.tcp import ControllerEndpoint, RpcError
-from broker.tasks import report_unexpected_end
+from broker.tasks import cancel_and_wait, report_unexpected_end
 from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
 from protocol.types import TopicPartition
 
@@ -309,7 +309,4 @@ class ControlLoop:
     async def stop(self) -> None:
         """Stop ticking."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)

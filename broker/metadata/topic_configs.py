@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from broker.config import BrokerConfig, format_value
 from broker.storage.config import LogConfig
 from protocol.errors import InvalidConfigError
+from protocol.types import ConfigSource
 
 __all__ = [
     "BROKER_DYNAMIC_CONFIGS",
@@ -33,17 +34,6 @@ __all__ = [
     "resolve_topic_configs",
     "validate_topic_overrides",
 ]
-
-
-class ConfigSource(enum.IntEnum):
-    """Kafka's DescribeConfigs ``config_source``."""
-
-    UNKNOWN = 0
-    DYNAMIC_TOPIC_CONFIG = 1
-    DYNAMIC_BROKER_CONFIG = 2
-    DYNAMIC_DEFAULT_BROKER_CONFIG = 3
-    STATIC_BROKER_CONFIG = 4
-    DEFAULT_CONFIG = 5
 
 
 class ConfigType(enum.IntEnum):

@@ -15,13 +15,13 @@ Unreadable data does not fail a pass: the cleaner keeps it and reports it once
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Callable
 from typing import Final
 
 from broker.storage import Cleaner, CleanResult, LogManager, PartitionLog, TopicPartition
+from broker.tasks import cancel_and_wait
 from protocol.errors import KafkaError
 
 __all__ = ["LogCleaner"]
@@ -73,10 +73,7 @@ class LogCleaner:
     async def stop(self) -> None:
         """Stop; a pass in progress may finish first (up to ``STOP_WAIT_S``)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         current = self._current
         if current is not None and not current.done():
             await asyncio.wait([current], timeout=STOP_WAIT_S)

@@ -39,7 +39,6 @@ from client.admin.types import (
 )
 from client.cluster import Cluster
 from client.config import AdminConfig
-from client.consumer.protocol import CONSUMER_PROTOCOL_TYPE, decode_assignment
 from client.errors import (
     ClientClosedError,
     KafkaConnectionError,
@@ -53,6 +52,7 @@ from client.group_offsets import (
 )
 from client.offsets import EARLIEST, LATEST, ListedOffset, list_offsets
 from client.types import BrokerInfo, OffsetAndMetadata, TopicPartition
+from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE, decode_assignment
 from protocol.errors import DecodeError, ErrorCode
 from protocol.messages import (
     CreatePartitionsRequest,

@@ -7,6 +7,7 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from client.types import BrokerInfo, TopicPartition
+from protocol.types import ConfigSource
 
 __all__ = [
     "AlterConfigOp",
@@ -95,20 +96,6 @@ class ConfigResource(NamedTuple):
     def broker(cls, node_id: int | str = "") -> ConfigResource:
         """A broker's configs ("" for the cluster-wide dynamic defaults)."""
         return cls(ConfigResourceType.BROKER, str(node_id))
-
-
-class ConfigSource(IntEnum):
-    """Where a config value comes from (Kafka's ids)."""
-
-    UNKNOWN = 0
-    DYNAMIC_TOPIC_CONFIG = 1
-    DYNAMIC_BROKER_CONFIG = 2
-    DYNAMIC_DEFAULT_BROKER_CONFIG = 3
-    STATIC_BROKER_CONFIG = 4
-    DEFAULT_CONFIG = 5
-    DYNAMIC_BROKER_LOGGER_CONFIG = 6
-    CLIENT_METRICS_CONFIG = 7
-    GROUP_CONFIG = 8
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar, Literal, Protocol
 
-from client.consumer.protocol import Subscription
 from client.types import TopicPartition
+from protocol.consumer_protocol import Subscription
 
 __all__ = [
     "ASSIGNORS",

@@ -29,15 +29,6 @@ from client.config import ConsumerConfig
 from client.consumer.assignors import Assignor, assignor_for
 from client.consumer.fetcher import Fetcher
 from client.consumer.listener import ConsumerRebalanceListener, call_listener
-from client.consumer.protocol import (
-    CONSUMER_PROTOCOL_TYPE,
-    Assignment,
-    Subscription,
-    decode_assignment,
-    decode_subscription,
-    encode_assignment,
-    encode_subscription,
-)
 from client.consumer.subscription import SubscriptionState
 from client.errors import (
     ClientError,
@@ -48,6 +39,15 @@ from client.errors import (
 )
 from client.group_offsets import COORDINATOR_ERRORS
 from client.types import TopicPartition
+from protocol.consumer_protocol import (
+    CONSUMER_PROTOCOL_TYPE,
+    Assignment,
+    Subscription,
+    decode_assignment,
+    decode_subscription,
+    encode_assignment,
+    encode_subscription,
+)
 from protocol.errors import DecodeError, ErrorCode
 from protocol.messages import (
     HeartbeatRequest,

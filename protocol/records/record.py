@@ -400,7 +400,8 @@ def _decode_into(
                         key = None
                     else:
                         raise CorruptMessageError(f"record {index} has key length {n}")
-            # value: null (-1) or a length; the common cases inline
+            # value: null (-1) or a length; the common cases inline (the key's code again: one
+            # shared function for both costs 14-16% more per record)
             b = data[pos]
             if b == 1:
                 value = None

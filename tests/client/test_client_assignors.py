@@ -11,8 +11,8 @@ from client.consumer.assignors import (
     RoundRobinAssignor,
     assignor_for,
 )
-from client.consumer.protocol import Subscription
 from client.types import TopicPartition
+from protocol.consumer_protocol import Subscription
 
 
 def tps(*pairs: tuple[str, int]) -> list[TopicPartition]:

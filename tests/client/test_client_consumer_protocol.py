@@ -6,16 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from broker.group.consumer_protocol import subscribed_topics
-from client.consumer.protocol import (
+from client.types import TopicPartition
+from protocol.consumer_protocol import (
     Assignment,
     Subscription,
     decode_assignment,
     decode_subscription,
     encode_assignment,
     encode_subscription,
+    subscribed_topics,
 )
-from client.types import TopicPartition
 from protocol.errors import DecodeError
 from protocol.primitives import INT16, INT32, write_array_length, write_bytes, write_string
 

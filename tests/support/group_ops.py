@@ -7,10 +7,10 @@ import asyncio
 import contextlib
 from typing import Any
 
+from support.subscriptions import encode_subscription
 from support.waiting import eventually
 from support.wire import WireClient
 
-from broker.group.consumer_protocol import encode_subscription
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DescribeGroupsRequest,

@@ -11,11 +11,11 @@ tests/unit/group/test_group_sans_io.py).
 
 from __future__ import annotations
 
-import ast
 import functools
 from pathlib import Path
 
 import pytest
+from support.imports import imported_packages as _stdlib_imports
 from unit.test_layers import Import, all_imports, module_names
 
 #: Standard modules a pure core must not import: IO, concurrency, processes and clocks.
@@ -55,16 +55,6 @@ PURE_CORES = (
     "broker.group.coordinator",
     "broker.group.context",
 )
-
-
-def _stdlib_imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
 
 
 def reached(module: str, imports: list[Import]) -> set[str]:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from support.subscriptions import encode_subscription
+
 from broker.group import (
     Append,
     GroupConfig,
@@ -15,7 +17,6 @@ from broker.group import (
     Outcome,
     ParkKey,
 )
-from broker.group.consumer_protocol import encode_subscription
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DeleteGroupsRequest,

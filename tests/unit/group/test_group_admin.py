@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from support.subscriptions import encode_subscription
 from unit.group.group_harness import GROUP, Harness
 
 from broker.group import GroupCoordinatorCore, GroupMetadataKey, OffsetCommitKey, decode_record
 from broker.group.admin import GROUP_AUTHORIZED_OPERATIONS
-from broker.group.consumer_protocol import encode_subscription
 from protocol.errors import ErrorCode
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.subscriptions import encode_subscription
 from unit.group.group_harness import GROUP, SESSION_MS, Harness, config
 
 from broker.group import GroupCoordinatorCore, GroupMetadataKey, GroupState, OffsetCommitKey
-from broker.group.consumer_protocol import encode_subscription
 from broker.group.records import OffsetAndMetadata, TopicPartition, decode_record
 from protocol.errors import ErrorCode
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from support.subscriptions import encode_subscription
 
-from broker.group.consumer_protocol import encode_subscription, subscribed_topics
 from broker.group.offsets import java_string_length
 from broker.group.records import OffsetAndMetadata, TopicPartition
 from broker.group.state import (
@@ -16,6 +16,7 @@ from broker.group.state import (
     MemberMetadata,
 )
 from broker.group.timers import TimerKey, TimerKind, TimerTable
+from protocol.consumer_protocol import subscribed_topics
 from protocol.primitives import INT16, INT32, write_array_length, write_bytes, write_string
 
 E, P, C, S, D = (

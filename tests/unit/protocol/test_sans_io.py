@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+from support.imports import imported_packages as _imports
 
 FORBIDDEN = {"asyncio", "socket", "select", "selectors", "time", "threading", "ssl", "uvloop"}
 PROTOCOL = Path(__file__).resolve().parents[3] / "protocol"
 SOURCES = sorted(PROTOCOL.rglob("*.py"))
-
-
-def _imports(path: Path) -> set[str]:
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
 
 
 def test_sources_found() -> None:
