@@ -22,6 +22,7 @@ from client.config import ClientConfig
 from client.connection import Connection
 from client.errors import (
     ClientClosedError,
+    ClientError,
     KafkaConnectionError,
     KafkaError,
     KafkaTimeoutError,
@@ -29,12 +30,22 @@ from client.errors import (
 )
 from client.metadata import ClusterMetadata, TopicInfo
 from client.types import BrokerInfo, TopicPartition
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, ProtocolError
 from protocol.messages import FindCoordinatorRequest, Message, MetadataRequest
 
 __all__ = ["COORDINATOR_CONNECTION_OFFSET", "Cluster", "coordinator_connection"]
 
 log = logging.getLogger("samsa.client.cluster")
+
+#: What a background metadata refresh may fail with and retry after a backoff: the brokers'
+#: answers and the connection's failures (Kafka errors, a closed socket, a malformed response,
+#: the client's own errors). Anything else is a bug: it stops the refreshes, logged at once.
+_REFRESH_FAILURES: Final = (KafkaError, ClientError, OSError, ProtocolError)
+
+
+def _report_stopped_updates(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and (exc := task.exception()) is not None:
+        log.error("background metadata refreshes stopped", exc_info=exc)
 
 #: Topic errors that mean "not there yet": waiting for metadata keeps waiting on them.
 _TRANSIENT_TOPIC_ERRORS: Final = frozenset(
@@ -101,6 +112,7 @@ class Cluster:
         await self.refresh()
         self._started = True
         self._updater = asyncio.create_task(self._update_loop(), name="samsa-metadata")
+        self._updater.add_done_callback(_report_stopped_updates)
 
     async def close(self) -> None:
         """Close every connection and stop background work."""
@@ -355,9 +367,7 @@ class Cluster:
             try:
                 await self.refresh()
                 failures = 0
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
+            except _REFRESH_FAILURES as exc:
                 failures += 1
                 backoff = (
                     min(
