@@ -10,12 +10,15 @@ can be inspected between awaits); a plain ``def`` test gets ``Broker.embedded_in
 
     @pytest.mark.samsa_config(num_partitions=4, **{"auto.create.topics.enable": False})
     async def test_something(broker: Broker) -> None: ...
+
+``module_broker`` is the one broker a module's tests share (real clients that take seconds to
+connect); a module that uses it names it ``broker`` with a one-line fixture.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -60,8 +63,12 @@ def broker_settings(
     test from the farthest (module, class) to the closest (the function)."""
     if request.node.get_closest_marker("broker_config") is not None:
         pytest.fail("the broker_config marker is now samsa_config", pytrace=False)
-    settings = dict(broker_defaults)
-    for marker in reversed(list(request.node.iter_markers("samsa_config"))):
+    return _marked_settings(request.node, broker_defaults)
+
+
+def _marked_settings(node: pytest.Item | pytest.Collector, base: dict[str, Any]) -> dict[str, Any]:
+    settings = dict(base)
+    for marker in reversed(list(node.iter_markers("samsa_config"))):
         settings.update(marker.kwargs)
     return settings
 
@@ -79,3 +86,12 @@ async def broker(
     else:
         with Broker.embedded_in_thread(**broker_settings) as threaded:
             yield threaded
+
+
+@pytest.fixture(scope="module")
+def module_broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
+    """One broker shared by every test of a module, on a thread of its own: for real clients
+    that take seconds to connect, and cases that share one set-up. Its settings are the
+    module's ``samsa_config`` markers (``pytestmark``)."""
+    with Broker.embedded_in_thread(**_marked_settings(request.node, {})) as shared:
+        yield shared

@@ -16,6 +16,7 @@ import pytest
 from cli.cli_support import run_samsa
 
 from broker.app import Broker
+from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
 
 USAGE = 2
 FAILURE = 1
@@ -35,22 +36,25 @@ def _check(done: subprocess.CompletedProcess[bytes], status: int, fragment: str)
     assert fragment in lines[0], (fragment, lines[0])
 
 
+pytestmark = pytest.mark.samsa_config(num_partitions=3, group_initial_rebalance_delay_ms=0)
+
+
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    """One broker for the cases that need one, with a topic ``orders`` of 3 partitions and a
-    group ``billing`` that has committed an offset."""
-    with Broker.embedded_in_thread(num_partitions=3, group_initial_rebalance_delay_ms=0) as b:
-        done = run_samsa("-b", b.bootstrap_servers, "topic", "create", "orders", "-p", "3")
-        assert done.returncode == 0, done.stderr
-        done = run_samsa(
-            "-b", b.bootstrap_servers, "produce", "orders", input=b"a\nb\nc\n"
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        done = run_samsa(
-            "-b", b.bootstrap_servers, "consume", "orders", "-g", "billing", "-n", "1"
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    """The module's broker for the cases that need one, with a topic ``orders`` of 3
+    partitions and a group ``billing`` that has committed an offset."""
+    b = module_broker
+    done = run_samsa("-b", b.bootstrap_servers, "topic", "create", "orders", "-p", "3")
+    assert done.returncode == 0, done.stderr
+    done = run_samsa(
+        "-b", b.bootstrap_servers, "produce", "orders", input=b"a\nb\nc\n"
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = run_samsa(
+        "-b", b.bootstrap_servers, "consume", "orders", "-g", "billing", "-n", "1"
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return b
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +208,34 @@ def test_broker_start_with_an_unknown_setting(tmp_path: Path) -> None:
     _check(done, FAILURE, "unknown config key 'num.partition'")
 
 
-def test_cluster_up_on_a_port_in_use(busy_port: int, tmp_path: Path) -> None:
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture
+def busy_port_between_free_ones() -> Iterator[int]:
+    """A port something listens on, such that the other ports of ``cluster up --base-port
+    PORT-1`` are free (another test's broker could hold one), so that it is the one named."""
+    for _ in range(100):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            sock.listen()
+            port: int = sock.getsockname()[1]
+            base = port - 1
+            others = [base, base + 2] + [base + CONTROLLER_PORT_OFFSET + i for i in range(3)]
+            if all(_free(p) for p in others):
+                yield port
+                return
+    pytest.fail("no port with free neighbours found")
+
+
+def test_cluster_up_on_a_port_in_use(busy_port_between_free_ones: int, tmp_path: Path) -> None:
+    busy_port = busy_port_between_free_ones
     # The busy port is broker 2's client port.
     done = run_samsa(
         "cluster", "up", "--base-port", str(busy_port - 1), "--data-dir", str(tmp_path)

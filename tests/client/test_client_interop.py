@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,10 +23,13 @@ CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 COUNT = 200
 
 
+# The directory's defaults, for the broker this module's tests share too.
+pytestmark = pytest.mark.samsa_config(num_partitions=3, group_initial_rebalance_delay_ms=0)
+
+
 @pytest.fixture(scope="module")
-def threaded_broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread(num_partitions=3, group_initial_rebalance_delay_ms=0) as b:
-        yield b
+def threaded_broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def _rows(tag: str) -> list[tuple[bytes, bytes, list[tuple[str, bytes]]]]:

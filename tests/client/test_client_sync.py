@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,10 +14,12 @@ from client.sync import Admin, Consumer, Producer
 TIMEOUT_S = 20.0
 
 
+pytestmark = pytest.mark.samsa_config(num_partitions=3, group_initial_rebalance_delay_ms=0)
+
+
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread(num_partitions=3, group_initial_rebalance_delay_ms=0) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def test_produce_and_consume(broker: Broker) -> None:

@@ -4,8 +4,6 @@ assign."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -17,11 +15,7 @@ structs = pytest.importorskip("aiokafka.structs")
 TIMEOUT_S = 30.0
 
 
-@pytest.fixture
-async def broker() -> AsyncIterator[Broker]:
-    settings: dict[str, Any] = {"num.partitions": 2}
-    async with Broker.embedded(**settings) as b:
-        yield b
+pytestmark = pytest.mark.samsa_config(**{"num.partitions": 2})
 
 
 @pytest.mark.parametrize("idempotent", [False, True])

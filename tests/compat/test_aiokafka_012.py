@@ -7,9 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -88,11 +86,12 @@ def aiokafka_012_python(request: pytest.FixtureRequest) -> Path:
     return python
 
 
+pytestmark = pytest.mark.samsa_config(**{"num.partitions": 2})
+
+
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    settings: dict[str, Any] = {"num.partitions": 2}
-    with Broker.embedded_in_thread(**settings) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def test_aiokafka_012_produces_and_consumes(broker: Broker, aiokafka_012_python: Path) -> None:

@@ -9,9 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,7 +20,10 @@ VERSION = "0.12.0"
 INSTALL_TIMEOUT_S = 300
 RUN_TIMEOUT_S = 90
 
-pytestmark = pytest.mark.timeout(INSTALL_TIMEOUT_S * 2 + RUN_TIMEOUT_S)
+pytestmark = [
+    pytest.mark.timeout(INSTALL_TIMEOUT_S * 2 + RUN_TIMEOUT_S),
+    pytest.mark.samsa_config(**{"num.partitions": 2, "group.initial.rebalance.delay.ms": 0}),
+]
 
 SCRIPT = textwrap.dedent("""
     import asyncio, sys
@@ -137,10 +138,8 @@ def aiokafka_012_python(request: pytest.FixtureRequest) -> Path:
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    settings: dict[str, Any] = {"num.partitions": 2, "group.initial.rebalance.delay.ms": 0}
-    with Broker.embedded_in_thread(**settings) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def test_aiokafka_012_group_consumers(broker: Broker, aiokafka_012_python: Path) -> None:

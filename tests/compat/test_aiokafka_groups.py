@@ -5,8 +5,6 @@ resumes from the committed offsets."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from support.waiting import eventually
@@ -15,16 +13,12 @@ from broker import Broker
 
 aiokafka = pytest.importorskip("aiokafka")
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [
+    pytest.mark.timeout(90),
+    pytest.mark.samsa_config(**{"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}),
+]
 
 TIMEOUT_S = 30.0
-
-
-@pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 4}
-    with Broker.embedded_in_thread(**settings) as b:
-        yield b
 
 
 class Member:
@@ -63,6 +57,11 @@ class Member:
             self.task.cancel()
             await asyncio.gather(self.task, return_exceptions=True)
         await self.consumer.stop()  # commits nothing more; sends LeaveGroup
+
+
+@pytest.fixture(scope="module")
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def test_group_members_share_and_hand_over_partitions(broker: Broker) -> None:

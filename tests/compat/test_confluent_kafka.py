@@ -4,7 +4,6 @@ producers with acks=all, a read_committed consumer by assign, and the AdminClien
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from support.waiting import eventually_sync
@@ -18,9 +17,8 @@ TIMEOUT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread() as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def _consume(bootstrap: str, topic: str, partitions: int, expected: int) -> list[object]:

@@ -12,7 +12,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +24,18 @@ confluent_kafka = pytest.importorskip("confluent_kafka")
 admin = pytest.importorskip("confluent_kafka.admin")
 from confluent_kafka import Consumer, Message  # noqa: E402
 
-pytestmark = pytest.mark.timeout(90)
-
 TIMEOUT_S = 30.0
 SETTINGS: dict[str, Any] = {
     "group.initial.rebalance.delay.ms": 0,
     "group.min.session.timeout.ms": 1000,
 }
 
+pytestmark = [pytest.mark.timeout(90), pytest.mark.samsa_config(**SETTINGS)]
+
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread(**SETTINGS) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def create_topic(bootstrap: str, topic: str, partitions: int) -> None:

@@ -5,7 +5,6 @@ KafkaAdminClient for topics and configs."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,9 +17,8 @@ TIMEOUT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread() as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def test_default_producer_is_idempotent_and_works(broker: Broker) -> None:

@@ -6,7 +6,6 @@ rebalance), and KafkaAdminClient's group calls (kafka-python 3.0.12 names them `
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,19 +17,19 @@ kafka = pytest.importorskip("kafka")
 kafka_admin = pytest.importorskip("kafka.admin")
 from kafka import ConsumerRebalanceListener  # noqa: E402
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [
+    pytest.mark.timeout(90),
+    pytest.mark.samsa_config(
+        **{"group.initial.rebalance.delay.ms": 0, "group.min.session.timeout.ms": 1000}
+    ),
+]
 
 TIMEOUT_S = 30.0
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    settings: dict[str, Any] = {
-        "group.initial.rebalance.delay.ms": 0,
-        "group.min.session.timeout.ms": 1000,
-    }
-    with Broker.embedded_in_thread(**settings) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def create_topic(bootstrap: str, topic: str, partitions: int) -> None:

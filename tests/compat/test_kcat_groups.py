@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -17,16 +15,15 @@ KCAT = shutil.which("kcat") or shutil.which("kafkacat")
 pytestmark = [
     pytest.mark.skipif(KCAT is None, reason="kcat is not installed (apt-get install kcat)"),
     pytest.mark.timeout(120),
+    pytest.mark.samsa_config(**{"group.initial.rebalance.delay.ms": 0, "num.partitions": 3}),
 ]
 
 TIMEOUT_S = 60
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    settings: dict[str, Any] = {"group.initial.rebalance.delay.ms": 0, "num.partitions": 3}
-    with Broker.embedded_in_thread(**settings) as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 def kcat(broker: Broker, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess[str]:

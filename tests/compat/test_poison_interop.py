@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,9 +24,8 @@ GOOD_RECORDS = 20
 
 
 @pytest.fixture(scope="module")
-def broker() -> Iterator[Broker]:
-    with Broker.embedded_in_thread() as b:
-        yield b
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
 
 
 async def _create(bootstrap: str, topic: str, configs: dict[str, str] | None = None) -> None:
