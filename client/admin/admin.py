@@ -20,21 +20,50 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 
+from client.admin.cluster_requests import (
+    DESCRIBE_CLUSTER_KEY,
+    cluster_description,
+    log_dir_descriptions,
+    log_dirs_request,
+)
+from client.admin.config_requests import (
+    alter_config_ops,
+    alter_configs_requests,
+    check_alter_configs,
+    config_entries,
+    describe_configs_requests,
+)
+from client.admin.group_requests import (
+    check_delete_groups,
+    check_offset_delete,
+    clamp_offsets,
+    group_descriptions,
+    group_listings,
+    offset_delete_request,
+    partition_lags,
+)
+from client.admin.topic_requests import (
+    check_create_partitions,
+    check_create_topics,
+    check_delete_topics,
+    create_partitions_request,
+    create_topics_request,
+    delete_records_requests,
+    low_watermarks,
+    offset_spec,
+    topic_descriptions,
+    with_log_offsets,
+)
 from client.admin.types import (
     AlterConfigOp,
     ClusterDescription,
     ConfigEntry,
     ConfigResource,
-    ConfigResourceType,
-    ConfigSource,
     GroupDescription,
     GroupListing,
     LogDirDescription,
-    MemberDescription,
     NewTopic,
-    PartitionDescription,
     PartitionLag,
-    ReplicaLogInfo,
     TopicDescription,
 )
 from client.cluster import Cluster
@@ -52,29 +81,20 @@ from client.group_offsets import (
 )
 from client.offsets import EARLIEST, LATEST, ListedOffset, list_offsets
 from client.types import BrokerInfo, OffsetAndMetadata, TopicPartition
-from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE, decode_assignment
-from protocol.errors import DecodeError, ErrorCode
+from protocol.errors import ErrorCode
 from protocol.messages import (
-    CreatePartitionsRequest,
-    CreateTopicsRequest,
     DeleteGroupsRequest,
-    DeleteRecordsRequest,
     DeleteTopicsRequest,
     DescribeClusterRequest,
-    DescribeConfigsRequest,
     DescribeGroupsRequest,
-    DescribeLogDirsRequest,
-    IncrementalAlterConfigsRequest,
     ListGroupsRequest,
     Message,
-    OffsetDeleteRequest,
 )
 
 __all__ = ["Admin"]
 
 #: Answers from a broker that is not (or no longer) the controller: refresh and retry.
 _CONTROLLER_ERRORS: Final = frozenset({ErrorCode.NOT_CONTROLLER})
-_DESCRIBE_CLUSTER_KEY: Final = 60
 
 
 class Admin:
@@ -158,41 +178,15 @@ class Admin:
         """Create topics; raises the first failure (``TopicAlreadyExistsError`` unless
         ``if_not_exists``)."""
         timeout_s = self._timeout(timeout_ms)
-        creatable = []
-        for t in topics:
-            assignments = [
-                CreateTopicsRequest.CreatableTopic.CreatableReplicaAssignment(
-                    partition_index=p, broker_ids=list(ids)
-                )
-                for p, ids in sorted((t.replica_assignment or {}).items())
-            ]
-            creatable.append(
-                CreateTopicsRequest.CreatableTopic(
-                    name=t.name,
-                    num_partitions=-1 if assignments else t.num_partitions,
-                    replication_factor=-1 if assignments else t.replication_factor,
-                    assignments=assignments,
-                    configs=[
-                        CreateTopicsRequest.CreatableTopic.CreatableTopicConfig(name=k, value=v)
-                        for k, v in t.configs.items()
-                    ],
-                )
-            )
-        if not creatable:
-            return
-        body = CreateTopicsRequest(
-            topics=creatable, timeout_ms=int(timeout_s * 1000), validate_only=validate_only
+        body = create_topics_request(
+            topics, timeout_ms=int(timeout_s * 1000), validate_only=validate_only
         )
+        if body is None:
+            return
         response = await self._to_controller(
             body, timeout_s, lambda r: [t.error_code for t in r.topics]
         )
-        for result in response.topics:
-            if result.error_code == ErrorCode.TOPIC_ALREADY_EXISTS and if_not_exists:
-                continue
-            if result.error_code:
-                raise error_from_code(
-                    result.error_code, f"topic {result.name!r}: {result.error_message or ''}"
-                )
+        check_create_topics(response, if_not_exists=if_not_exists)
         self._cluster.request_update()
 
     async def create_topic(
@@ -225,11 +219,7 @@ class Admin:
         response = await self._to_controller(
             body, timeout_s, lambda r: [t.error_code for t in r.responses]
         )
-        for result in response.responses:
-            if result.error_code == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION and if_exists:
-                continue
-            if result.error_code:
-                raise error_from_code(result.error_code, f"topic {result.name!r}")
+        check_delete_topics(response, if_exists=if_exists)
         self._cluster.request_update()
 
     async def list_topics(self, *, internal: bool = False) -> list[str]:
@@ -254,27 +244,7 @@ class Admin:
         timeout_s = self._timeout(timeout_ms)
         wanted = None if names is None else list(names)
         response = await cluster.fetch_metadata(wanted)
-        out: dict[str, TopicDescription] = {}
-        for t in response.topics:
-            if t.error_code:
-                if wanted is not None:
-                    raise error_from_code(t.error_code, f"topic {t.name!r}")
-                continue
-            out[t.name] = TopicDescription(
-                t.name,
-                [
-                    PartitionDescription(
-                        p.partition_index,
-                        p.leader_id,
-                        p.leader_epoch,
-                        tuple(p.replica_nodes),
-                        tuple(p.isr_nodes),
-                        tuple(p.offline_replicas or ()),
-                    )
-                    for p in sorted(t.partitions, key=lambda p: p.partition_index)
-                ],
-                bool(t.is_internal),
-            )
+        out = topic_descriptions(response, wanted)
         if offsets and out:
             cluster.metadata = cluster.metadata.merge(response, replace_topics=False)
             tps = [
@@ -286,21 +256,7 @@ class Admin:
                 list_offsets(cluster, dict.fromkeys(tps, EARLIEST), timeout_s=timeout_s),
                 list_offsets(cluster, dict.fromkeys(tps, LATEST), timeout_s=timeout_s),
             )
-            for name, desc in list(out.items()):
-                parts = [
-                    PartitionDescription(
-                        p.partition,
-                        p.leader,
-                        p.leader_epoch,
-                        p.replicas,
-                        p.isr,
-                        p.offline_replicas,
-                        starts[TopicPartition(name, p.partition)].offset,
-                        ends[TopicPartition(name, p.partition)].offset,
-                    )
-                    for p in desc.partitions
-                ]
-                out[name] = TopicDescription(name, parts, desc.is_internal)
+            out = with_log_offsets(out, starts, ends)
         return out
 
     async def create_partitions(
@@ -314,22 +270,13 @@ class Admin:
         if not new_totals:
             return
         timeout_s = self._timeout(timeout_ms)
-        body = CreatePartitionsRequest(
-            topics=[
-                CreatePartitionsRequest.CreatePartitionsTopic(name=t, count=n, assignments=None)
-                for t, n in new_totals.items()
-            ],
-            timeout_ms=int(timeout_s * 1000),
-            validate_only=validate_only,
+        body = create_partitions_request(
+            new_totals, timeout_ms=int(timeout_s * 1000), validate_only=validate_only
         )
         response = await self._to_controller(
             body, timeout_s, lambda r: [t.error_code for t in r.results]
         )
-        for result in response.results:
-            if result.error_code:
-                raise error_from_code(
-                    result.error_code, f"topic {result.name!r}: {result.error_message or ''}"
-                )
+        check_create_partitions(response)
         self._cluster.request_update()
 
     async def delete_records(
@@ -343,31 +290,13 @@ class Admin:
         for tp in before:
             if cluster.metadata.leader_for(tp) is None:
                 await cluster.wait_for_topic(tp.topic, timeout_s)
-        by_leader: dict[int, dict[str, list[Any]]] = {}
-        for tp, offset in before.items():
-            leader = cluster.metadata.leader_for(tp)
-            if leader is None:
-                raise error_from_code(ErrorCode.LEADER_NOT_AVAILABLE, f"partition {tp}")
-            by_leader.setdefault(leader, {}).setdefault(tp.topic, []).append(
-                DeleteRecordsRequest.DeleteRecordsTopic.DeleteRecordsPartition(
-                    partition_index=tp.partition, offset=offset
-                )
-            )
+        bodies = delete_records_requests(
+            before, cluster.metadata.leader_for, timeout_ms=int(timeout_s * 1000)
+        )
         out: dict[TopicPartition, int] = {}
-        for leader, topics in by_leader.items():
-            body = DeleteRecordsRequest(
-                topics=[
-                    DeleteRecordsRequest.DeleteRecordsTopic(name=t, partitions=p)
-                    for t, p in topics.items()
-                ],
-                timeout_ms=int(timeout_s * 1000),
-            )
+        for leader, body in bodies.items():
             response = await cluster.request(leader, body, timeout_s=timeout_s)
-            for t in response.topics:
-                for p in t.partitions:
-                    if p.error_code:
-                        raise error_from_code(p.error_code, f"{t.name}-{p.partition_index}")
-                    out[TopicPartition(t.name, p.partition_index)] = p.low_watermark
+            out.update(low_watermarks(response))
         return out
 
     async def list_offsets(
@@ -379,17 +308,12 @@ class Admin:
     ) -> dict[TopicPartition, ListedOffset]:
         """Offsets by spec: "earliest", "latest", or a timestamp in ms (``OffsetSpec``)."""
         cluster = await self._ready()
-        resolved = {tp: _spec(s) for tp, s in specs.items()}
+        resolved = {tp: offset_spec(s) for tp, s in specs.items()}
         return await list_offsets(
             cluster, resolved, read_committed=read_committed, timeout_s=self._timeout(timeout_ms)
         )
 
     # -- configs -----------------------------------------------------------------------------
-
-    def _config_node(self, resource: ConfigResource) -> int | None:
-        if resource.type == ConfigResourceType.BROKER and resource.name.strip().isdigit():
-            return int(resource.name)
-        return None
 
     async def describe_configs(
         self,
@@ -403,36 +327,15 @@ class Admin:
         cluster = await self._ready()
         timeout_s = self._timeout(timeout_ms)
         out: dict[ConfigResource, dict[str, ConfigEntry]] = {}
-        groups: dict[int | None, list[ConfigResource]] = {}
-        for r in resources:
-            r = ConfigResource(ConfigResourceType(r.type), r.name)
-            groups.setdefault(self._config_node(r), []).append(r)
-        for node, items in groups.items():
-            body = DescribeConfigsRequest(
-                resources=[
-                    DescribeConfigsRequest.DescribeConfigsResource(
-                        resource_type=int(r.type), resource_name=r.name, configuration_keys=None
-                    )
-                    for r in items
-                ],
-                include_synonyms=synonyms,
-                include_documentation=documentation,
-            )
+        bodies = describe_configs_requests(
+            resources, synonyms=synonyms, documentation=documentation
+        )
+        for node, body in bodies.items():
             if node is None:
                 _, response = await cluster.request_any(body, timeout_s=timeout_s)
             else:
                 response = await cluster.request(node, body, timeout_s=timeout_s)
-            for result in response.results:
-                resource = ConfigResource(
-                    ConfigResourceType(result.resource_type), result.resource_name
-                )
-                if result.error_code:
-                    raise error_from_code(
-                        result.error_code,
-                        f"configs of {resource.type.name.lower()} {resource.name!r}: "
-                        f"{result.error_message or ''}",
-                    )
-                out[resource] = {c.name: _config_entry(c) for c in result.configs}
+            out.update(config_entries(response))
         return out
 
     async def describe_topic_configs(self, topic: str) -> dict[str, str | None]:
@@ -450,33 +353,15 @@ class Admin:
         """Apply (name, operation, value) changes per resource (IncrementalAlterConfigs)."""
         cluster = await self._ready()
         timeout_s = self._timeout(timeout_ms)
-        groups: dict[int | None, list[Any]] = {}
-        for resource, ops in changes.items():
-            entry = IncrementalAlterConfigsRequest.AlterConfigsResource(
-                resource_type=int(resource.type),
-                resource_name=resource.name,
-                configs=[
-                    IncrementalAlterConfigsRequest.AlterConfigsResource.AlterableConfig(
-                        name=name, config_operation=int(op), value=value
-                    )
-                    for name, op, value in ops
-                ],
-            )
-            groups.setdefault(self._config_node(resource), []).append(entry)
-        for node, entries in groups.items():
-            body = IncrementalAlterConfigsRequest(resources=entries, validate_only=validate_only)
+        bodies = alter_configs_requests(changes, validate_only=validate_only)
+        for node, body in bodies.items():
             if node is None:
                 response = await self._to_controller(
                     body, timeout_s, lambda r: [x.error_code for x in r.responses]
                 )
             else:
                 response = await cluster.request(node, body, timeout_s=timeout_s)
-            for result in response.responses:
-                if result.error_code:
-                    raise error_from_code(
-                        result.error_code,
-                        f"{result.resource_name!r}: {result.error_message or ''}",
-                    )
+            check_alter_configs(response)
 
     async def alter_configs(
         self,
@@ -490,11 +375,7 @@ class Admin:
         timeout_ms: int | None = None,
     ) -> None:
         """Change some configs of one resource, leaving the others as they are."""
-        ops: list[tuple[str, AlterConfigOp, str | None]] = []
-        ops += [(k, AlterConfigOp.SET, v) for k, v in (set or {}).items()]
-        ops += [(k, AlterConfigOp.DELETE, None) for k in delete]
-        ops += [(k, AlterConfigOp.APPEND, v) for k, v in (append or {}).items()]
-        ops += [(k, AlterConfigOp.SUBTRACT, v) for k, v in (subtract or {}).items()]
+        ops = alter_config_ops(set, delete, append, subtract)
         if ops:
             await self.incremental_alter_configs(
                 {resource: ops}, validate_only=validate_only, timeout_ms=timeout_ms
@@ -514,13 +395,7 @@ class Admin:
         responses = await asyncio.gather(
             *(cluster.request(n, body, timeout_s=timeout_s) for n in nodes)
         )
-        found: dict[str, GroupListing] = {}
-        for response in responses:
-            if response.error_code:
-                raise error_from_code(response.error_code, "ListGroups")
-            for g in response.groups:
-                found[g.group_id] = GroupListing(g.group_id, g.protocol_type, g.group_state)
-        return [found[k] for k in sorted(found)]
+        return group_listings(responses)
 
     async def describe_groups(
         self, group_ids: Iterable[str], *, timeout_ms: int | None = None
@@ -537,16 +412,7 @@ class Admin:
                 error_of=lambda r: r.groups[0].error_code if r.groups else 0,
                 timeout_s=timeout_s,
             )
-            for g in response.groups:
-                if g.error_code:
-                    raise error_from_code(g.error_code, f"group {g.group_id!r}")
-                out[g.group_id] = GroupDescription(
-                    g.group_id,
-                    g.group_state,
-                    g.protocol_type,
-                    g.protocol_data,
-                    [_member(m, g.protocol_type) for m in g.members],
-                )
+            out.update(group_descriptions(response))
         return out
 
     async def find_group_coordinator(
@@ -582,9 +448,7 @@ class Admin:
                 error_of=lambda r: r.results[0].error_code if r.results else 0,
                 timeout_s=timeout_s,
             )
-            for result in response.results:
-                if result.error_code:
-                    raise error_from_code(result.error_code, f"group {result.group_id!r}")
+            check_delete_groups(response)
 
     async def list_group_offsets(
         self,
@@ -669,7 +533,7 @@ class Admin:
                 tp: (committed[tp].offset if tp in committed else ends[tp].offset) + shift_by
                 for tp in tps
             }
-        clamped = {tp: max(starts[tp].offset, min(ends[tp].offset, o)) for tp, o in target.items()}
+        clamped = clamp_offsets(target, starts, ends)
         if not dry_run:
             await self.alter_group_offsets(group_id, clamped, timeout_ms=timeout_ms)
         return clamped
@@ -683,20 +547,7 @@ class Admin:
     ) -> None:
         """Delete committed offsets of partitions the group no longer consumes (OffsetDelete)."""
         cluster = await self._ready()
-        by_topic: dict[str, list[Any]] = {}
-        for tp in partitions:
-            by_topic.setdefault(tp.topic, []).append(
-                OffsetDeleteRequest.OffsetDeleteRequestTopic.OffsetDeleteRequestPartition(
-                    partition_index=tp.partition
-                )
-            )
-        body = OffsetDeleteRequest(
-            group_id=group_id,
-            topics=[
-                OffsetDeleteRequest.OffsetDeleteRequestTopic(name=t, partitions=p)
-                for t, p in by_topic.items()
-            ],
-        )
+        body = offset_delete_request(group_id, partitions)
         response = await call_coordinator(
             cluster,
             group_id,
@@ -704,12 +555,7 @@ class Admin:
             error_of=lambda r: r.error_code,
             timeout_s=self._timeout(timeout_ms),
         )
-        if response.error_code:
-            raise error_from_code(response.error_code, f"group {group_id!r}")
-        for t in response.topics:
-            for p in t.partitions:
-                if p.error_code:
-                    raise error_from_code(p.error_code, f"{t.name}-{p.partition_index}")
+        check_offset_delete(response, group_id)
 
     async def group_lag(
         self,
@@ -735,14 +581,7 @@ class Admin:
             list_offsets(cluster, dict.fromkeys(tps, EARLIEST), timeout_s=timeout_s),
             list_offsets(cluster, dict.fromkeys(tps, LATEST), timeout_s=timeout_s),
         )
-        out: dict[TopicPartition, PartitionLag] = {}
-        for tp in sorted(tps):
-            end = ends[tp].offset
-            start = starts[tp].offset
-            done = committed[tp].offset if tp in committed else -1
-            lag = end - (done if done >= 0 else start)
-            out[tp] = PartitionLag(tp.topic, tp.partition, done, end, max(lag, 0), start)
-        return out
+        return partition_lags(tps, committed, starts, ends)
 
     async def _expand(
         self, partitions: Iterable[TopicPartition | str], timeout_s: float
@@ -766,18 +605,12 @@ class Admin:
         timeout_s = self._timeout(timeout_ms)
         node = next(iter(cluster.metadata.brokers), None)
         conn = await cluster.connection(node if node is not None else -1)
-        if conn.versions.supports(_DESCRIBE_CLUSTER_KEY):
+        if conn.versions.supports(DESCRIBE_CLUSTER_KEY):
             response = await conn.request(
                 DescribeClusterRequest(include_cluster_authorized_operations=False),
                 timeout_s=timeout_s,
             )
-            if response.error_code:
-                raise error_from_code(response.error_code, response.error_message)
-            return ClusterDescription(
-                response.cluster_id,
-                response.controller_id,
-                [BrokerInfo(b.broker_id, b.host, b.port, b.rack) for b in response.brokers],
-            )
+            return cluster_description(response)
         metadata = await cluster.refresh()
         return ClusterDescription(
             metadata.cluster_id, metadata.controller_id, list(metadata.brokers.values())
@@ -805,86 +638,18 @@ class Admin:
         cluster = await self._ready()
         timeout_s = self._timeout(timeout_ms)
         if topics is None:
-            wanted = None
+            body = log_dirs_request(None)
         else:
-            by_topic: dict[str, list[int]] = {}
-            for tp in await self._expand(list(topics), timeout_s):
-                by_topic.setdefault(tp.topic, []).append(tp.partition)
-            wanted = [
-                DescribeLogDirsRequest.DescribableLogDirTopic(topic=t, partitions=p)
-                for t, p in by_topic.items()
-            ]
+            body = log_dirs_request(await self._expand(list(topics), timeout_s))
         if brokers is None:
             await cluster.refresh()
             nodes = sorted(cluster.metadata.brokers)
         else:
             nodes = list(brokers)
-        body = DescribeLogDirsRequest(topics=wanted)
         responses = await asyncio.gather(
             *(cluster.request(n, body, timeout_s=timeout_s) for n in nodes)
         )
         out: list[LogDirDescription] = []
         for node, response in zip(nodes, responses, strict=True):
-            if response.error_code:
-                raise error_from_code(response.error_code, f"log dirs of broker {node}")
-            for result in response.results:
-                replicas = {
-                    TopicPartition(t.name, p.partition_index): ReplicaLogInfo(
-                        p.partition_size, p.offset_lag, bool(p.is_future_key)
-                    )
-                    for t in result.topics
-                    for p in t.partitions
-                }
-                out.append(
-                    LogDirDescription(
-                        node,
-                        result.log_dir,
-                        replicas,
-                        result.error_code,
-                        result.total_bytes,
-                        result.usable_bytes,
-                    )
-                )
+            out.extend(log_dir_descriptions(node, response))
         return out
-
-
-def _spec(spec: int | str) -> int:
-    if spec == "earliest":
-        return EARLIEST
-    if spec == "latest":
-        return LATEST
-    if isinstance(spec, int):
-        return spec
-    raise ValueError(f"an offset spec is 'earliest', 'latest' or a timestamp, not {spec!r}")
-
-
-def _config_entry(c: Any) -> ConfigEntry:
-    try:
-        source = ConfigSource(c.config_source)
-    except ValueError:
-        source = ConfigSource.UNKNOWN
-    if c.config_source == -1:  # DescribeConfigs v0 has only is_default
-        source = ConfigSource.DEFAULT_CONFIG if c.is_default else ConfigSource.UNKNOWN
-    synonyms = []
-    for s in c.synonyms or ():
-        try:
-            s_source = ConfigSource(s.source)
-        except ValueError:
-            s_source = ConfigSource.UNKNOWN
-        synonyms.append((s.name, s.value, s_source))
-    return ConfigEntry(
-        c.name, c.value, source, bool(c.read_only), bool(c.is_sensitive), tuple(synonyms),
-        c.documentation,
-    )  # fmt: skip
-
-
-def _member(m: Any, protocol_type: str) -> MemberDescription:
-    assignment: tuple[TopicPartition, ...] = ()
-    if protocol_type == CONSUMER_PROTOCOL_TYPE and m.member_assignment:
-        try:
-            assignment = tuple(decode_assignment(bytes(m.member_assignment)).partitions)
-        except DecodeError:
-            assignment = ()
-    return MemberDescription(
-        m.member_id, m.client_id, m.client_host, m.group_instance_id, assignment
-    )
