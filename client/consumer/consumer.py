@@ -21,50 +21,41 @@ import contextlib
 import logging
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Self
 
 from client.cluster import Cluster
 from client.config import ConsumerConfig, consumer_arguments
+from client.consumer.commits import (
+    CommitCallback,
+    OffsetCommitter,
+    commit_in_background,
+    offsets_to_commit,
+)
 from client.consumer.fetcher import Fetcher
 from client.consumer.group import GroupMember
 from client.consumer.listener import ConsumerRebalanceListener
+from client.consumer.positions import resolve_positions
 from client.consumer.records import ConsumerRecord
 from client.consumer.subscription import PartitionState, SubscriptionState
 from client.errors import (
     ClientClosedError,
     ClientError,
-    CommitFailedError,
     IllegalStateError,
     KafkaError,
     KafkaTimeoutError,
-    NoOffsetForPartitionError,
-    error_from_code,
 )
-from client.group_offsets import commit_offsets, fetch_committed
 from client.offsets import EARLIEST, LATEST, list_offsets
 from client.types import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
-from protocol.errors import ErrorCode
 
-__all__ = ["Consumer"]
+__all__ = ["CommitCallback", "Consumer"]
 
 log = logging.getLogger("samsa.client.consumer")
 
 #: ``async for`` asks for records in waits of this length, again and again until some come
 #: (each wait is bounded; the iteration ends only when the consumer closes).
 ITERATION_WAIT_MS: Final = 1_000
-#: Commit errors that mean the group moved on: the commit cannot succeed any more.
-_COMMIT_FAILED: Final = frozenset(
-    {
-        ErrorCode.ILLEGAL_GENERATION,
-        ErrorCode.UNKNOWN_MEMBER_ID,
-        ErrorCode.REBALANCE_IN_PROGRESS,
-        ErrorCode.FENCED_INSTANCE_ID,
-    }
-)
-
-CommitCallback = Callable[[dict[TopicPartition, OffsetAndMetadata], BaseException | None], object]
 
 
 class Consumer:
@@ -94,18 +85,20 @@ class Consumer:
         )
         self._group: GroupMember | None = None
         self._coordinator = [-1]
+        self._committer = OffsetCommitter(self._cluster, self._subs, config, self._coordinator)
         if config.group_id is not None:
             self._group = GroupMember(
                 self._cluster,
                 self._subs,
                 self._fetcher,
                 config,
-                commit_positions=self._commit_positions,
+                commit_positions=self._committer.commit_positions,
             )
             self._coordinator = self._group.coordinator
+            self._committer.coordinator = self._coordinator
+            self._committer.group = self._group
         self._timeout_s = config.request_timeout_ms / 1000
         self._auto_commit: asyncio.Task[None] | None = None
-        self._commits: set[asyncio.Task[None]] = set()
         self._started = False
         self._closed = False
         # The chunk ``async for`` is walking through: records of one partition.
@@ -130,7 +123,7 @@ class Consumer:
             self._group.start()
             if self.config.enable_auto_commit and self.config.auto_commit_interval_ms > 0:
                 self._auto_commit = asyncio.create_task(
-                    self._auto_commit_loop(), name="samsa-auto-commit"
+                    self._committer.auto_commit_loop(), name="samsa-auto-commit"
                 )
         self._started = True
         if self._initial_topics:
@@ -164,9 +157,7 @@ class Consumer:
             # closing raises it rather than hiding it.
             with contextlib.suppress(asyncio.CancelledError):
                 await self._auto_commit
-        for task in list(self._commits):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(task, self._timeout_s)
+        await self._committer.wait_background()
         if self._started:
             if (
                 self.config.enable_auto_commit
@@ -174,7 +165,7 @@ class Consumer:
                 and not self._subs.group_managed
             ):
                 try:
-                    await self._commit_positions(set(self._subs.assignment))
+                    await self._committer.commit_positions(set(self._subs.assignment))
                 except (KafkaError, ClientError) as exc:  # the broker's or the client's answer
                     log.warning("commit on close failed: %s", exc)
             if self._group is not None:
@@ -456,47 +447,15 @@ class Consumer:
 
     async def _resolve_positions(self, partitions: list[TopicPartition]) -> None:
         """Find positions: committed offsets (with a group), else ``auto.offset.reset``."""
-        assignment = self._subs.assignment
-        epochs = {tp: assignment[tp].epoch for tp in partitions if tp in assignment}
-        explicit = {tp for tp in epochs if assignment[tp].reset is not None}
-        committed: dict[TopicPartition, OffsetAndMetadata] = {}
-        lookup = [tp for tp in epochs if tp not in explicit]
-        if lookup and self.config.group_id is not None:
-            committed = await fetch_committed(
-                self._cluster,
-                self.config.group_id,
-                lookup,
-                timeout_s=self._timeout_s,
-                node_hint=self._coordinator,
-            )
-        specs: dict[TopicPartition, int] = {}
-        for tp in epochs:
-            state = assignment.get(tp)
-            if state is None or state.epoch != epochs[tp] or state.position is not None:
-                continue
-            if tp in committed:
-                state.seek(committed[tp].offset)
-                continue
-            strategy = state.reset or self.config.auto_offset_reset
-            if strategy == "none":
-                raise NoOffsetForPartitionError(
-                    f"{tp} has no committed offset and auto.offset.reset is none"
-                )
-            specs[tp] = EARLIEST if strategy == "earliest" else LATEST
-            epochs[tp] = state.epoch
-        if not specs:
-            return
-        found = await list_offsets(
+        if await resolve_positions(
             self._cluster,
-            specs,
-            read_committed=self.config.isolation_level == "read_committed",
+            self._subs,
+            self.config,
+            partitions,
             timeout_s=self._timeout_s,
-        )
-        for tp, listed in found.items():
-            state = assignment.get(tp)
-            if state is not None and state.epoch == epochs[tp] and state.position is None:
-                state.seek(max(listed.offset, 0))
-        self._fetcher.wakeup()
+            coordinator=self._coordinator,
+        ):
+            self._fetcher.wakeup()
 
     async def offsets_for_times(
         self, timestamps: Mapping[TopicPartition, int]
@@ -563,23 +522,6 @@ class Consumer:
 
     # -- offsets in the group ----------------------------------------------------------------
 
-    def _current_offsets(
-        self, partitions: Iterable[TopicPartition] | None = None
-    ) -> dict[TopicPartition, OffsetAndMetadata]:
-        assignment = self._subs.assignment
-        wanted = assignment if partitions is None else {tp: assignment[tp] for tp in partitions
-                                                        if tp in assignment}  # fmt: skip
-        return {
-            tp: OffsetAndMetadata(s.position, "", s.leader_epoch)
-            for tp, s in wanted.items()
-            if s.position is not None
-        }
-
-    async def _commit_positions(self, partitions: set[TopicPartition]) -> None:
-        offsets = self._current_offsets(partitions)
-        if offsets:
-            await self._commit(offsets)
-
     async def commit(
         self, offsets: Mapping[TopicPartition, int | OffsetAndMetadata] | None = None
     ) -> None:
@@ -592,15 +534,11 @@ class Consumer:
         if self.config.group_id is None:
             raise IllegalStateError("commit() needs group.id")
         if offsets is None:
-            resolved = self._current_offsets()
+            resolved = self._committer.current_offsets()
         else:
-            resolved = {
-                TopicPartition(tp[0], tp[1]): o if isinstance(o, OffsetAndMetadata)
-                else OffsetAndMetadata(o)
-                for tp, o in offsets.items()
-            }  # fmt: skip
+            resolved = offsets_to_commit(offsets)
         if resolved:
-            await self._commit(resolved)
+            await self._committer.commit(resolved)
 
     def commit_async(
         self,
@@ -611,97 +549,24 @@ class Consumer:
         the task (awaiting it raises the commit's error)."""
         self._check_open()
         if offsets is None:
-            snapshot: Mapping[TopicPartition, int | OffsetAndMetadata] = self._current_offsets()
+            snapshot: Mapping[TopicPartition, int | OffsetAndMetadata] = (
+                self._committer.current_offsets()
+            )
         else:
             snapshot = dict(offsets)
 
-        async def run() -> None:
-            error: BaseException | None = None
-            try:
-                await self.commit(snapshot)
-            except Exception as exc:
-                error = exc
-                raise
-            finally:
-                if callback is not None:
-                    try:
-                        callback(
-                            {
-                                tp: o if isinstance(o, OffsetAndMetadata) else OffsetAndMetadata(o)
-                                for tp, o in snapshot.items()
-                            },
-                            error,
-                        )
-                    except Exception:
-                        log.exception("commit callback failed")
-
-        task = asyncio.create_task(run(), name="samsa-commit")
-        self._commits.add(task)
-        task.add_done_callback(self._commit_done)
-        return task
-
-    def _commit_done(self, task: asyncio.Task[None]) -> None:
-        self._commits.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.debug("async commit failed: %s", task.exception())
-
-    async def _commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
-        group_id = self.config.group_id
-        assert group_id is not None
-        group = self._group
-        managed = group is not None and self._subs.group_managed
-        generation = group.generation_id if managed and group is not None else -1
-        member = group.member_id if managed and group is not None else ""
-        results = await commit_offsets(
-            self._cluster,
-            group_id,
-            offsets,
-            timeout_s=self._timeout_s,
-            generation_id=generation,
-            member_id=member,
-            group_instance_id=self.config.group_instance_id if managed else None,
-            node_hint=self._coordinator,
+        task = asyncio.create_task(
+            commit_in_background(self.commit, snapshot, callback), name="samsa-commit"
         )
-        for tp, code in sorted(results.items()):
-            if not code:
-                continue
-            if code in _COMMIT_FAILED:
-                if group is not None and managed:
-                    group.request_rejoin("a commit found the group changed")
-                raise CommitFailedError(
-                    f"commit of {tp} failed: {error_from_code(code)}; the group rebalanced and "
-                    "the partition may be another member's now"
-                )
-            raise error_from_code(code, f"committing {tp}")
+        self._committer.track(task)
+        return task
 
     async def committed(self, partition: TopicPartition) -> OffsetAndMetadata | None:
         """The group's committed offset for ``partition`` (None if nothing is committed)."""
         self._check_open()
         if self.config.group_id is None:
             raise IllegalStateError("committed() needs group.id")
-        found = await fetch_committed(
-            self._cluster,
-            self.config.group_id,
-            [partition],
-            timeout_s=self._timeout_s,
-            node_hint=self._coordinator,
-        )
-        return found.get(partition)
-
-    async def _auto_commit_loop(self) -> None:
-        interval = self.config.auto_commit_interval_ms / 1000
-        while True:
-            await asyncio.sleep(interval)
-            group = self._group
-            if group is not None and self._subs.group_managed and not group.stable:
-                continue
-            offsets = self._current_offsets()
-            if not offsets:
-                continue
-            try:
-                await self._commit(offsets)
-            except (KafkaError, ClientError) as exc:  # retried at the next interval
-                log.warning("auto-commit failed: %s", exc)
+        return await self._committer.committed(self.config.group_id, partition)
 
     # -- metadata ----------------------------------------------------------------------------
 
