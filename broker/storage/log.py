@@ -21,7 +21,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from broker.storage import log_flush, log_load, log_retention, log_truncation
+import broker.storage.log_flush as log_flush
+import broker.storage.log_load as log_load
+import broker.storage.log_retention as log_retention
+import broker.storage.log_truncation as log_truncation
 from broker.storage.config import LogConfig
 from broker.storage.epoch_cache import LEADER_EPOCH_CHECKPOINT, LeaderEpochCache
 from broker.storage.errors import (
