@@ -16,13 +16,15 @@ their short structural steps.
 from __future__ import annotations
 
 import bisect
-import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import broker.storage.log_flush as log_flush
+import broker.storage.log_load as log_load
+import broker.storage.log_retention as log_retention
+import broker.storage.log_truncation as log_truncation
 from broker.storage.config import LogConfig
 from broker.storage.epoch_cache import LEADER_EPOCH_CHECKPOINT, LeaderEpochCache
 from broker.storage.errors import (
@@ -32,11 +34,10 @@ from broker.storage.errors import (
     RecordBatchTooLargeError,
     RecordSetTooLargeError,
 )
-from broker.storage.fdpool import FilePool, PooledFile
-from broker.storage.fsutil import fsync_dir
+from broker.storage.fdpool import FilePool
 from broker.storage.health import StorageHealth
-from broker.storage.index import IndexBudget, TimestampOffset, write_index_file
-from broker.storage.recovery import recover_directory
+from broker.storage.index import IndexBudget, TimestampOffset
+from broker.storage.log_flush import FlushJob
 from broker.storage.segment import LogSegment, RecoveryStats, SegmentLimits
 from broker.storage.slice import FileSlice
 from broker.storage.snapshots import ProducerSnapshotStore
@@ -75,34 +76,6 @@ class AppendInfo(NamedTuple):
 
 # NamedTuple's generated __new__ is a Python function; building the tuple directly is cheaper.
 _new_append_info = tuple.__new__
-
-
-@dataclass
-class FlushJob:
-    """The blocking part of a flush, safe to run on another thread: fdatasync the leased
-    segment files, write and fsync the index files of newly closed segments, fsync the
-    directory if segments were created. Prepared and completed on the log's thread."""
-
-    log: PartitionLog
-    target_offset: int
-    generation: int
-    leases: list[tuple[PooledFile, int]] = field(default_factory=list)
-    index_writes: list[tuple[LogSegment, bytes, bytes]] = field(default_factory=list)
-    sync_directory: bool = False
-    messages: int = 0
-
-    def run(self) -> None:
-        """Do the IO; raises LogStorageError on failure."""
-        for file, fd in self.leases:
-            try:
-                os.fdatasync(fd)
-            except OSError as exc:
-                raise LogStorageError(f"fsync of {file.path} failed: {exc}") from exc
-        for segment, offset_bytes, time_bytes in self.index_writes:
-            write_index_file(segment.offset_index.path, offset_bytes, sync=True)
-            write_index_file(segment.time_index.path, time_bytes, sync=True)
-        if self.sync_directory:
-            fsync_dir(self.log.directory)
 
 
 class PartitionLog:
@@ -215,62 +188,14 @@ class PartitionLog:
         log_start_offset: int,
         high_watermark: int,
     ) -> None:
-        bases = recover_directory(self.directory)
-        limits = self._limits()
-        segments = [
-            LogSegment.open_closed(
-                self.directory,
-                b,
-                pool=self.pool,
-                budget=self.budget,
-                limits=limits,
-                stats=self.stats,
-            )
-            for b in bases
-        ]
-        if not segments:
-            segments = [self._new_segment(log_start_offset, now_ms)]
-            self._sync_directory = True
-            clean = True
-        if clean:
-            segments[-1].activate(now_ms, self.stats)
-        else:
-            first = max(0, bisect.bisect_right(bases, recovery_point) - 1)
-            min_offset: int | None = None
-            for i in range(first, len(segments)):
-                seg = segments[i]
-                seg.active = i == len(segments) - 1
-                cut = seg.recover(self.stats, min_offset=min_offset)
-                min_offset = seg.next_offset
-                if cut and i < len(segments) - 1:
-                    for doomed in segments[i + 1 :]:
-                        doomed.delete_files()
-                    segments = segments[: i + 1]
-                    seg.active = True
-                    seg.offset_index.pin()
-                    seg.time_index.pin()
-                    break
-            segments[-1].activate(now_ms, self.stats, recovered=True)
-            # Make what recovery kept durable; then the log starts clean from its end.
-            for seg in segments[first:]:
-                seg.flush()
-            fsync_dir(self.directory)
-        self._set_segments(segments)
-        active = segments[-1]
-        self._log_end_offset = active.next_offset
-        self._log_start_offset = max(log_start_offset, segments[0].base_offset)
-        if self._log_start_offset > self._log_end_offset:
-            self.truncate_fully_and_start_at(self._log_start_offset, now_ms=now_ms)
-        self._recovery_point = recovery_point if clean else self._log_end_offset
-        self._recovery_point = max(self._recovery_point, self._log_start_offset)
-        self._recovery_point = min(self._recovery_point, self._log_end_offset)
-        self._high_watermark = min(
-            max(high_watermark, self._log_start_offset), self._log_end_offset
+        log_load.load(
+            self,
+            now_ms=now_ms,
+            clean=clean,
+            recovery_point=recovery_point,
+            log_start_offset=log_start_offset,
+            high_watermark=high_watermark,
         )
-        self.epoch_cache.truncate_from_end(self._log_end_offset)
-        self.epoch_cache.truncate_from_start(self._log_start_offset)
-        self.producer_snapshots.delete_newer_than(self._log_end_offset)
-        self._dirty = self._recovery_point < self._log_end_offset or self._sync_directory
 
     # -- offsets -------------------------------------------------------------------------------
 
@@ -610,77 +535,16 @@ class PartitionLog:
                 return found
         return None
 
-    # -- truncation ----------------------------------------------------------------------------
+    # -- truncation (log_truncation.py) -------------------------------------------------------
 
     def truncate_to(self, offset: int) -> bool:
         """Remove every batch whose last offset is >= ``offset`` (a follower diverged);
         the log end offset becomes ``offset``. True if anything changed."""
-        if offset < 0:
-            raise ValueError(f"cannot truncate to negative offset {offset}")
-        with self.lock:
-            self._check_not_closed()
-            if offset >= self._log_end_offset:
-                return False
-            keep = [s for s in self._segments if s.base_offset < offset]
-            if offset < self._log_start_offset or not keep:
-                self.truncate_fully_and_start_at(offset, now_ms=0)
-                return True
-            self._generation += 1
-            drop = self._segments[len(keep) :]
-            active = keep[-1]
-            for seg in drop:
-                if seg in self._pending_index_persist:
-                    self._pending_index_persist.remove(seg)
-                seg.delete_files()
-            if active in self._pending_index_persist:
-                self._pending_index_persist.remove(active)
-            was_active = active.active
-            active.active = True
-            active.truncate_to(offset)
-            self._fsync_segment(active)
-            if not was_active:
-                first = active._first_header()
-                if first is not None and first.max_timestamp >= 0:
-                    active.rolling_base_ms = first.max_timestamp
-            self._set_segments(keep)
-            self._log_end_offset = offset
-            if active.next_offset < offset:
-                # Keep the log end offset across a restart: start an empty segment there.
-                active.deactivate()
-                self._pending_index_persist.append(active)
-                self._set_segments([*keep, self._new_segment(offset, active.rolling_base_ms)])
-            fsync_dir(self.directory)
-            self._after_truncation()
-            return True
+        return log_truncation.truncate_to(self, offset)
 
     def truncate_fully_and_start_at(self, offset: int, *, now_ms: int) -> None:
         """Delete every segment and restart the log, empty, at ``offset``."""
-        if offset < 0:
-            raise ValueError(f"cannot restart at negative offset {offset}")
-        with self.lock:
-            self._check_not_closed()
-            self._generation += 1
-            for seg in self._segments:
-                seg.delete_files()
-            self._pending_index_persist.clear()
-            self._set_segments([self._new_segment(offset, now_ms)])
-            fsync_dir(self.directory)
-            self._log_start_offset = offset
-            self._log_end_offset = offset
-            self._recovery_point = offset
-            self._high_watermark = offset
-            self.cleaner_checkpoint = offset
-            self.epoch_cache.clear()
-            self.producer_snapshots.delete_all()
-            self._unflushed_messages = 0
-
-    def _after_truncation(self) -> None:
-        end = self._log_end_offset
-        self._recovery_point = min(self._recovery_point, end)
-        self._high_watermark = min(self._high_watermark, end)
-        self.cleaner_checkpoint = min(self.cleaner_checkpoint, end)
-        self.epoch_cache.truncate_from_end(end)
-        self.producer_snapshots.delete_newer_than(end)
+        log_truncation.truncate_fully_and_start_at(self, offset, now_ms=now_ms)
 
     def _fsync_segment(self, seg: LogSegment) -> None:
         seg.flush()
@@ -689,220 +553,54 @@ class PartitionLog:
         if self._closed:
             raise LogStorageError(f"log {self.tp} is closed")
 
-    # -- retention -----------------------------------------------------------------------------
+    # -- retention (log_retention.py) ---------------------------------------------------------
 
     def increase_log_start_offset(self, offset: int) -> bool:
         """DeleteRecords: move the log start offset up to ``offset`` (at most the high
         watermark) and delete the segments wholly below it. True if it moved."""
-        with self.lock:
-            self._check_not_closed()
-            if offset > self._high_watermark:
-                raise LogOffsetOutOfRangeError(
-                    offset, self._log_start_offset, self._high_watermark
-                )
-            if offset <= self._log_start_offset:
-                return False
-            self._log_start_offset = offset
-            self.cleaner_checkpoint = max(self.cleaner_checkpoint, offset)
-            self.epoch_cache.truncate_from_start(offset)
-            self._delete_prefix(lambda seg, nxt: nxt is not None and nxt.base_offset <= offset)
-            return True
+        return log_retention.increase_log_start_offset(self, offset)
 
     def apply_retention(self, now_ms: int) -> int:
         """Delete segments past ``retention.ms`` / ``retention.bytes`` (for the delete policy)
         or wholly below the log start offset; returns how many were deleted. Only segments
         below the high watermark go; an expired active segment is rolled first."""
-        with self.lock:
-            self._check_not_closed()
-            start = self._log_start_offset
-            deleted = self._delete_prefix(
-                lambda seg, nxt: nxt is not None and nxt.base_offset <= start
-            )
-            config = self.config
-            if config.delete and config.retention_ms >= 0:
-                horizon = now_ms - config.retention_ms
-                deleted += self._delete_prefix(
-                    lambda seg, nxt: seg.largest_timestamp() < horizon, now_ms=now_ms
-                )
-            if config.delete and config.retention_bytes >= 0:
-                excess = self.size_in_bytes - config.retention_bytes
+        return log_retention.apply_retention(self, now_ms)
 
-                def over_size(seg: LogSegment, nxt: LogSegment | None) -> bool:
-                    nonlocal excess
-                    if excess - seg.size >= 0:
-                        excess -= seg.size
-                        return True
-                    return False
-
-                deleted += self._delete_prefix(over_size)
-            return deleted
-
-    def _delete_prefix(
-        self,
-        predicate: Callable[[LogSegment, LogSegment | None], bool],
-        *,
-        now_ms: int | None = None,
-    ) -> int:
-        segments = self._segments
-        victims: list[LogSegment] = []
-        roll_active = False
-        for i, seg in enumerate(segments):
-            nxt = segments[i + 1] if i + 1 < len(segments) else None
-            upper = nxt.base_offset if nxt is not None else self._log_end_offset
-            if upper > self._high_watermark or not predicate(seg, nxt):
-                break
-            if nxt is None:
-                if seg.is_empty or now_ms is None:
-                    break
-                roll_active = True
-            victims.append(seg)
-        if not victims:
-            return 0
-        if roll_active:
-            assert now_ms is not None
-            self.roll(now_ms)
-        remaining = self._segments[len(victims) :]
-        for seg in victims:
-            if seg in self._pending_index_persist:
-                self._pending_index_persist.remove(seg)
-            seg.delete_files()
-        self._set_segments(remaining)
-        self._log_start_offset = max(self._log_start_offset, remaining[0].base_offset)
-        self._recovery_point = max(self._recovery_point, self._log_start_offset)
-        self.cleaner_checkpoint = max(self.cleaner_checkpoint, self._log_start_offset)
-        self.epoch_cache.truncate_from_start(self._log_start_offset)
-        self.producer_snapshots.delete_older_than(remaining[0].base_offset)
-        self._sync_directory = True
-        self._mark_dirty()
-        return len(victims)
-
-    # -- compaction support --------------------------------------------------------------------
+    # -- compaction support (log_retention.py) ------------------------------------------------
 
     def replace_segments(self, old: Sequence[LogSegment], new: LogSegment) -> bool:
         """Put ``new`` (already in place on disk) where ``old`` were. False if ``old`` are no
         longer consecutive closed segments of this log (then nothing changes)."""
-        with self.lock:
-            segments = self._segments
-            try:
-                i = next(n for n, s in enumerate(segments) if s is old[0])
-            except StopIteration:
-                return False
-            if segments[i : i + len(old)] != list(old) or i + len(old) >= len(segments):
-                return False
-            self._set_segments([*segments[:i], new, *segments[i + len(old) :]])
-            for seg in old:
-                if seg in self._pending_index_persist:
-                    self._pending_index_persist.remove(seg)
-                seg.close()
-            return True
+        return log_retention.replace_segments(self, old, new)
 
     def remove_segments(self, old: Sequence[LogSegment]) -> bool:
         """Take ``old`` out of the log (compaction left nothing in them; the caller deletes
         their files). Offsets in the gap read as the next batch. False, and nothing changes,
         unless ``old`` are consecutive closed segments that are neither the first (it anchors
         the log start offset) nor the active one."""
-        with self.lock:
-            segments = self._segments
-            try:
-                i = next(n for n, s in enumerate(segments) if s is old[0])
-            except StopIteration:
-                return False
-            if i == 0 or segments[i : i + len(old)] != list(old):
-                return False
-            if i + len(old) >= len(segments):
-                return False
-            self._set_segments([*segments[:i], *segments[i + len(old) :]])
-            for seg in old:
-                if seg in self._pending_index_persist:
-                    self._pending_index_persist.remove(seg)
-            return True
+        return log_retention.remove_segments(self, old)
 
-    # -- flushing ------------------------------------------------------------------------------
+    # -- flushing (log_flush.py) --------------------------------------------------------------
 
     def prepare_flush(self) -> FlushJob | None:
         """Snapshot what needs an fsync (up to the current log end offset) and lease the files;
         None if nothing does. Run the job's ``run()`` anywhere, then ``complete_flush``."""
-        with self.lock:
-            if self._closed:
-                self._dirty = False
-                return None
-            if self._offline is not None:
-                raise LogStorageError(f"log {self.tp} is offline: {self._offline}")
-            target = self._log_end_offset
-            if (
-                target <= self._recovery_point
-                and not self._pending_index_persist
-                and not self._sync_directory
-            ):
-                self._dirty = False
-                return None
-            job = FlushJob(self, target, self._generation, sync_directory=self._sync_directory)
-            if target > self._recovery_point:
-                first = self._segment_position(self._segments, self._recovery_point)
-                for seg in self._segments[first:]:
-                    job.leases.append((seg.file, seg.file.lease()))
-            for seg in self._pending_index_persist:
-                job.index_writes.append(
-                    (seg, seg.offset_index.to_bytes(), seg.time_index.to_bytes())
-                )
-            self._sync_directory = False
-            job.messages = self._unflushed_messages
-            self._unflushed_messages = 0
-            return job
+        return log_flush.prepare_flush(self)
 
     def complete_flush(self, job: FlushJob, error: BaseException | None = None) -> None:
         """Apply a finished job: release its leases and advance the recovery point. A failed
         fsync takes the log offline: the page cache state is unknown, so later fsyncs could
         not be trusted."""
-        with self.lock:
-            for file, _fd in job.leases:
-                file.release()
-            job.leases.clear()
-            if error is not None:
-                self._sync_directory = self._sync_directory or job.sync_directory
-                self._unflushed_messages += job.messages
-                self._offline = (
-                    error
-                    if isinstance(error, LogStorageError)
-                    else LogStorageError(f"flush of {self.tp} failed: {error}")
-                )
-                self.health.went_offline(self._offline)
-                return
-            if job.generation == self._generation:
-                self._recovery_point = max(
-                    self._recovery_point, min(job.target_offset, self._log_end_offset)
-                )
-            for seg, _, _ in job.index_writes:
-                if seg in self._pending_index_persist and not seg.active:
-                    self._pending_index_persist.remove(seg)
-                    seg.indexes_on_disk = True
-                    seg.offset_index.unpin()
-                    seg.time_index.unpin()
-            self._dirty = (
-                self._recovery_point < self._log_end_offset
-                or bool(self._pending_index_persist)
-                or self._sync_directory
-            )
+        log_flush.complete_flush(self, job, error)
 
     def flush(self) -> None:
         """fsync everything now, on this thread."""
-        job = self.prepare_flush()
-        if job is None:
-            return
-        try:
-            job.run()
-        except BaseException as exc:
-            self.complete_flush(job, exc)
-            raise
-        self.complete_flush(job)
+        log_flush.flush(self)
 
     @property
     def needs_flush_for_roll(self) -> bool:
         """Whether a closed segment awaits its fsync (flushed even under policy ``none``)."""
-        return bool(self._pending_index_persist) or (
-            self._dirty and self._segment_position(self._segments, self._recovery_point)
-            < len(self._segments) - 1
-        )
+        return log_flush.needs_flush_for_roll(self)
 
     # -- lifecycle -----------------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
+import broker.storage.segment_read as segment_read
+import broker.storage.segment_recovery as segment_recovery
 from broker.storage.errors import LogStorageError
 from broker.storage.fdpool import FilePool, PooledFile
 from broker.storage.index import (
@@ -22,7 +22,6 @@ from broker.storage.index import (
     IndexBudget,
     OffsetIndex,
     TimeIndex,
-    TimestampOffset,
 )
 from broker.storage.names import (
     INDEX_SUFFIX,
@@ -30,16 +29,10 @@ from broker.storage.names import (
     TIME_INDEX_SUFFIX,
     offset_file_name,
 )
-from broker.storage.scan import iter_headers, pread_exact, read_header
-from protocol.errors import CorruptMessageError
-from protocol.records import (
-    LOG_OVERHEAD,
-    MAX_BATCH_SIZE,
-    RecordBatch,
-    TimestampType,
-    iter_batches,
-    read_batch_length,
-)
+from broker.storage.scan import iter_headers, read_header
+from broker.storage.segment_meta import NO_TIMESTAMP, BatchMeta, RecoveryStats, SegmentLimits
+from broker.storage.segment_recovery import RECOVERY_READ_BYTES
+from protocol.records import LOG_OVERHEAD, RecordBatch
 
 __all__ = [
     "NO_TIMESTAMP",
@@ -50,54 +43,8 @@ __all__ = [
     "SegmentLimits",
 ]
 
-NO_TIMESTAMP = -1
-
-#: Bytes read at once while validating a segment in recovery (batches larger than this are
-#: read on their own, bounded by the file size and the protocol's batch size cap).
-RECOVERY_READ_BYTES = 4 * 1024 * 1024
-
-_INT32_MAX = 0x7FFFFFFF
 # Below every timestamp: an empty time index accepts any first entry.
 _NO_ENTRY_TS = -(1 << 63)
-
-
-@dataclass
-class RecoveryStats:
-    """Counters of recovery work; a clean restart leaves them all at zero."""
-
-    segments_recovered: int = 0
-    batches_validated: int = 0
-    bytes_truncated: int = 0
-    indexes_rebuilt: int = 0
-
-    def add(self, other: RecoveryStats) -> None:
-        """Add another set of counters to this one."""
-        self.segments_recovered += other.segments_recovered
-        self.batches_validated += other.batches_validated
-        self.bytes_truncated += other.bytes_truncated
-        self.indexes_rebuilt += other.indexes_rebuilt
-
-
-class BatchMeta(NamedTuple):
-    """The header facts of an appended batch that the segment needs."""
-
-    base_offset: int
-    last_offset: int
-    max_timestamp: int
-    size: int
-
-    @property
-    def next_offset(self) -> int:
-        """The offset after the batch."""
-        return self.last_offset + 1
-
-
-class SegmentLimits(NamedTuple):
-    """The config values a segment uses (from ``LogConfig``)."""
-
-    index_interval_bytes: int
-    max_index_entries: int
-    max_time_index_entries: int
 
 
 class LogSegment:
@@ -483,181 +430,19 @@ class LogSegment:
         self._bytes_since_index = since
         self._last_time_entry_ts = last_entry_ts
 
-    # -- read ----------------------------------------------------------------------------------
+    # -- read (segment_read.py, bound here as methods: no extra call on the fetch path) --------
 
-    def translate_offset(self, offset: int) -> tuple[int, RecordBatch] | None:
-        """Position and header of the first batch whose last offset is >= ``offset``."""
-        self.check_indexes()
-        start = self.offset_index.lookup(offset).position
-        with self.file.leased() as fd:
-            for pos, header in iter_headers(fd, start, self.size):
-                if header.base_offset + header.last_offset_delta >= offset:
-                    return pos, header
-        return None
+    translate_offset = segment_read.translate_offset
+    read_range = segment_read.read_range
+    find_offset_by_timestamp = segment_read.find_offset_by_timestamp
+    read_batches = segment_read.read_batches
 
-    def read_range(
-        self, offset: int, max_bytes: int, *, max_offset: int | None, min_one_batch: bool
-    ) -> tuple[int, int, int] | None:
-        """Where to read batches from ``offset``: ``(position, length, first batch base)``.
-
-        Whole batches only, up to ``max_bytes`` (the first batch even past it when
-        ``min_one_batch``), excluding batches with a last offset >= ``max_offset``. None when
-        no batch in this segment reaches ``offset``; length 0 when the limits exclude even
-        the first batch.
-        """
-        size = self.size
-        found = self.translate_offset(offset)
-        if found is None:
-            return None
-        start, first = found
-        if max_offset is not None and first.base_offset + first.last_offset_delta >= max_offset:
-            return start, 0, first.base_offset
-        first_size = LOG_OVERHEAD + first.batch_length
-        if first_size > max_bytes and not min_one_batch:
-            return start, 0, first.base_offset
-        limit = min(size, start + max(max_bytes, first_size))
-        if max_offset is not None:
-            bound = self.translate_offset(max_offset)
-            if bound is not None:
-                limit = min(limit, max(bound[0], start + first_size))
-        end = start + first_size
-        if limit > end:
-            jump = self.offset_index.lookup_position(limit).position
-            pos = max(end, jump)
-            if pos > end:
-                end = pos  # batches between end and an indexed batch start are all whole
-            with self.file.leased() as fd:
-                for bpos, header in iter_headers(fd, pos, limit):
-                    end = bpos + LOG_OVERHEAD + header.batch_length
-        return start, end - start, first.base_offset
-
-    def find_offset_by_timestamp(
-        self, timestamp: int, start_offset: int
-    ) -> TimestampOffset | None:
-        """The first record at or after ``start_offset`` with a timestamp >= ``timestamp``,
-        as ``(its timestamp, its offset)``. Decodes the one batch where it lies."""
-        self.check_indexes()
-        entry = self.time_index.lookup(timestamp)
-        from_offset = max(start_offset, entry.offset if entry is not None else self.base_offset)
-        position = self.offset_index.lookup(from_offset).position
-        with self.file.leased() as fd:
-            for pos, header in iter_headers(fd, position, self.size):
-                last = header.base_offset + header.last_offset_delta
-                if last < start_offset or header.max_timestamp < timestamp:
-                    continue
-                if header.timestamp_type == TimestampType.LOG_APPEND_TIME:
-                    return TimestampOffset(
-                        header.max_timestamp, max(header.base_offset, start_offset)
-                    )
-                data = pread_exact(fd, LOG_OVERHEAD + header.batch_length, pos)
-                batch = RecordBatch(data)
-                for record in batch.records():
-                    if record.offset >= start_offset and record.timestamp >= timestamp:
-                        return TimestampOffset(record.timestamp, record.offset)
-        return None
-
-    def read_batches(self, start: int = 0, end: int | None = None) -> list[RecordBatch]:
-        """Whole batches in ``[start, end)`` of the file, copied into memory (compaction, tests)."""
-        stop = self.size if end is None else end
-        with self.file.leased() as fd:
-            data = pread_exact(fd, stop - start, start)
-        return list(iter_batches(data, allow_partial=True))
-
-    # -- recovery ------------------------------------------------------------------------------
+    # -- recovery (segment_recovery.py) -------------------------------------------------------
 
     def recover(self, stats: RecoveryStats, *, min_offset: int | None = None) -> int:
         """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
         cut the file at the first invalid byte. Returns the number of bytes cut."""
-        stats.segments_recovered += 1
-        self.offset_index.reset()
-        self.time_index.reset()
-        self.offset_index.pin()
-        self.time_index.pin()
-        self._last_time_entry_ts = None
-        self.full = False
-        self._size = None
-        size = self.size
-        self._size = 0
-        self._next_offset = self.base_offset
-        self._max_timestamp = NO_TIMESTAMP
-        self._offset_of_max_timestamp = self.base_offset
-        self._bytes_since_index = 0
-        expected = self.base_offset if min_offset is None else max(min_offset, self.base_offset)
-        pos = 0
-        with self.file.leased() as fd:
-            while pos < size:
-                chunk = pread_exact(fd, min(RECOVERY_READ_BYTES, size - pos), pos)
-                metas: list[BatchMeta] = []
-                consumed = 0
-                bad = False
-                try:
-                    for batch in iter_batches(chunk, allow_partial=True):
-                        batch.validate(check_offset_delta=False)
-                        last = batch.base_offset + batch.last_offset_delta
-                        if (
-                            batch.base_offset < expected
-                            or batch.last_offset_delta < 0
-                            or last - self.base_offset > _INT32_MAX
-                        ):
-                            bad = True
-                            break
-                        stats.batches_validated += 1
-                        size_b = batch.size_in_bytes
-                        metas.append(
-                            BatchMeta(batch.base_offset, last, batch.max_timestamp, size_b)
-                        )
-                        consumed += size_b
-                        expected = last + 1
-                except CorruptMessageError:
-                    bad = True
-                if metas:
-                    self._index_appended(pos, metas)
-                pos += consumed
-                if bad:
-                    break
-                if consumed == 0:
-                    # The next batch did not fit the chunk: read it alone if the file holds it.
-                    head = pread_exact(fd, LOG_OVERHEAD, pos)
-                    if len(head) < LOG_OVERHEAD:
-                        break
-                    length = read_batch_length(head)
-                    whole = LOG_OVERHEAD + length
-                    if length <= 0 or whole > size - pos or whole > MAX_BATCH_SIZE:
-                        break
-                    big = pread_exact(fd, whole, pos)
-                    try:
-                        batch = RecordBatch(big)
-                        batch.validate(check_offset_delta=False)
-                    except CorruptMessageError:
-                        break
-                    last = batch.base_offset + batch.last_offset_delta
-                    if (
-                        batch.base_offset < expected
-                        or batch.last_offset_delta < 0
-                        or last - self.base_offset > _INT32_MAX
-                    ):
-                        break
-                    stats.batches_validated += 1
-                    self._index_appended(
-                        pos, [BatchMeta(batch.base_offset, last, batch.max_timestamp, whole)]
-                    )
-                    pos += whole
-                    expected = last + 1
-            cut = size - pos
-            if cut:
-                try:
-                    os.ftruncate(fd, pos)
-                    os.fsync(fd)
-                except OSError as exc:
-                    raise LogStorageError(f"cannot truncate {self.file.path}: {exc}") from exc
-        self._size = pos
-        stats.bytes_truncated += cut
-        self.indexes_on_disk = False
-        self.indexes_checked = True
-        if not self.active:
-            self.deactivate()
-            self.persist_indexes(sync=True)
-        return cut
+        return segment_recovery.recover(self, stats, min_offset=min_offset)
 
     # -- truncation ----------------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ def test_going_offline_is_logged_once(
     caplog.set_level(logging.INFO, logger=LOGGER)
     log = open_log()
     log.append_as_leader(build_batch([b"x"]), leader_epoch=0, now_ms=0)
-    monkeypatch.setattr("broker.storage.log.os", _Disk(fdatasync=errno.EIO))
+    monkeypatch.setattr("broker.storage.log_flush.os", _Disk(fdatasync=errno.EIO))
     with pytest.raises(LogStorageError):
         log.flush()
     assert log.offline is not None
