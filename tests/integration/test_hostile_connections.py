@@ -90,8 +90,14 @@ class BrokerProcess:
         return len(os.listdir(f"/proc/{self.process.pid}/fd"))
 
     def open_sockets(self) -> int:
-        fd_dir = Path(f"/proc/{self.process.pid}/fd")
-        return sum(1 for fd in fd_dir.iterdir() if os.readlink(fd).startswith("socket:"))
+        count = 0
+        for fd in Path(f"/proc/{self.process.pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except FileNotFoundError:  # closed between the listing and the read
+                continue
+            count += target.startswith("socket:")
+        return count
 
 
 @contextlib.contextmanager
