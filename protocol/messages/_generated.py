@@ -68,11 +68,13 @@ _S_iq = struct.Struct('>iq')
 _S_iqh = struct.Struct('>iqh')
 _S_iqi = struct.Struct('>iqi')
 _S_iqqo = struct.Struct('>iqq?')
+_S_iqqh = struct.Struct('>iqqh')
 _S_iqqi = struct.Struct('>iqqi')
 _S_q = struct.Struct('>q')
 _S_qh = struct.Struct('>qh')
 _S_qho = struct.Struct('>qh?')
 _S_qhi = struct.Struct('>qhi')
+_S_qiiqiq = struct.Struct('>qiiqiq')
 _S_qq = struct.Struct('>qq')
 
 
@@ -2239,19 +2241,63 @@ class OffsetForLeaderEpochResponse(Message):
 
 
 class AddPartitionsToTxnRequest(Message):
-    """AddPartitionsToTxnRequest: API key 24, versions 0-3."""
+    """AddPartitionsToTxnRequest: API key 24, versions 0-5."""
 
-    __slots__ = ('v3_and_below_transactional_id', 'v3_and_below_producer_id', 'v3_and_below_producer_epoch', 'v3_and_below_topics', )
+    __slots__ = ('transactions', 'v3_and_below_transactional_id', 'v3_and_below_producer_id', 'v3_and_below_producer_epoch', 'v3_and_below_topics', )
     API_KEY: ClassVar[int] = 24
     API_NAME: ClassVar[str] = 'AddPartitionsToTxn'
     MIN_VERSION: ClassVar[int] = 0
-    MAX_VERSION: ClassVar[int] = 3
+    MAX_VERSION: ClassVar[int] = 5
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 3
 
+    transactions: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction]
     v3_and_below_transactional_id: str
     v3_and_below_producer_id: int
     v3_and_below_producer_epoch: int
     v3_and_below_topics: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTopic]
+
+    class AddPartitionsToTxnTransaction(Struct):
+        """AddPartitionsToTxnTransaction, a struct of AddPartitionsToTxnRequest."""
+
+        __slots__ = ('transactional_id', 'producer_id', 'producer_epoch', 'verify_only', 'topics', )
+
+        transactional_id: str
+        producer_id: int
+        producer_epoch: int
+        verify_only: bool
+        topics: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.AddPartitionsToTxnTopic]
+
+        class AddPartitionsToTxnTopic(Struct):
+            """AddPartitionsToTxnTopic, a struct of AddPartitionsToTxnRequest."""
+
+            __slots__ = ('name', 'partitions', )
+
+            name: str
+            partitions: list[int]
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partitions: list[int] | None = None,
+            ) -> None:
+                self.name = name
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            transactional_id: str = '',
+            producer_id: int = 0,
+            producer_epoch: int = 0,
+            verify_only: bool = False,
+            topics: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.AddPartitionsToTxnTopic] | None = None,
+        ) -> None:
+            self.transactional_id = transactional_id
+            self.producer_id = producer_id
+            self.producer_epoch = producer_epoch
+            self.verify_only = verify_only
+            self.topics = [] if topics is None else topics
 
     class AddPartitionsToTxnTopic(Struct):
         """AddPartitionsToTxnTopic, a struct of AddPartitionsToTxnRequest."""
@@ -2273,11 +2319,13 @@ class AddPartitionsToTxnRequest(Message):
     def __init__(
         self,
         *,
+        transactions: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction] | None = None,
         v3_and_below_transactional_id: str = '',
         v3_and_below_producer_id: int = 0,
         v3_and_below_producer_epoch: int = 0,
         v3_and_below_topics: list[AddPartitionsToTxnRequest.AddPartitionsToTxnTopic] | None = None,
     ) -> None:
+        self.transactions = [] if transactions is None else transactions
         self.v3_and_below_transactional_id = v3_and_below_transactional_id
         self.v3_and_below_producer_id = v3_and_below_producer_id
         self.v3_and_below_producer_epoch = v3_and_below_producer_epoch
@@ -2285,17 +2333,70 @@ class AddPartitionsToTxnRequest(Message):
 
 
 class AddPartitionsToTxnResponse(Message):
-    """AddPartitionsToTxnResponse: API key 24, versions 0-3."""
+    """AddPartitionsToTxnResponse: API key 24, versions 0-5."""
 
-    __slots__ = ('throttle_time_ms', 'results_by_topic_v3_and_below', )
+    __slots__ = ('throttle_time_ms', 'error_code', 'results_by_transaction', 'results_by_topic_v3_and_below', )
     API_KEY: ClassVar[int] = 24
     API_NAME: ClassVar[str] = 'AddPartitionsToTxn'
     MIN_VERSION: ClassVar[int] = 0
-    MAX_VERSION: ClassVar[int] = 3
+    MAX_VERSION: ClassVar[int] = 5
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 3
 
     throttle_time_ms: int
+    error_code: int
+    results_by_transaction: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult]
     results_by_topic_v3_and_below: list[AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult]
+
+    class AddPartitionsToTxnResult(Struct):
+        """AddPartitionsToTxnResult, a struct of AddPartitionsToTxnResponse."""
+
+        __slots__ = ('transactional_id', 'topic_results', )
+
+        transactional_id: str
+        topic_results: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult]
+
+        class AddPartitionsToTxnTopicResult(Struct):
+            """AddPartitionsToTxnTopicResult, a struct of AddPartitionsToTxnResponse."""
+
+            __slots__ = ('name', 'results_by_partition', )
+
+            name: str
+            results_by_partition: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult.AddPartitionsToTxnPartitionResult]
+
+            class AddPartitionsToTxnPartitionResult(Struct):
+                """AddPartitionsToTxnPartitionResult, a struct of AddPartitionsToTxnResponse."""
+
+                __slots__ = ('partition_index', 'partition_error_code', )
+
+                partition_index: int
+                partition_error_code: int
+
+                def __init__(
+                    self,
+                    *,
+                    partition_index: int = 0,
+                    partition_error_code: int = 0,
+                ) -> None:
+                    self.partition_index = partition_index
+                    self.partition_error_code = partition_error_code
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                results_by_partition: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult.AddPartitionsToTxnPartitionResult] | None = None,
+            ) -> None:
+                self.name = name
+                self.results_by_partition = [] if results_by_partition is None else results_by_partition
+
+        def __init__(
+            self,
+            *,
+            transactional_id: str = '',
+            topic_results: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult] | None = None,
+        ) -> None:
+            self.transactional_id = transactional_id
+            self.topic_results = [] if topic_results is None else topic_results
 
     class AddPartitionsToTxnTopicResult(Struct):
         """AddPartitionsToTxnTopicResult, a struct of AddPartitionsToTxnResponse."""
@@ -2335,9 +2436,13 @@ class AddPartitionsToTxnResponse(Message):
         self,
         *,
         throttle_time_ms: int = 0,
+        error_code: int = 0,
+        results_by_transaction: list[AddPartitionsToTxnResponse.AddPartitionsToTxnResult] | None = None,
         results_by_topic_v3_and_below: list[AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] | None = None,
     ) -> None:
         self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.results_by_transaction = [] if results_by_transaction is None else results_by_transaction
         self.results_by_topic_v3_and_below = [] if results_by_topic_v3_and_below is None else results_by_topic_v3_and_below
 
 
@@ -3625,6 +3730,305 @@ class DescribeClusterResponse(Message):
         self.controller_id = controller_id
         self.brokers = [] if brokers is None else brokers
         self.cluster_authorized_operations = cluster_authorized_operations
+
+
+class DescribeProducersRequest(Message):
+    """DescribeProducersRequest: API key 61, versions 0."""
+
+    __slots__ = ('topics', )
+    API_KEY: ClassVar[int] = 61
+    API_NAME: ClassVar[str] = 'DescribeProducers'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    topics: list[DescribeProducersRequest.TopicRequest]
+
+    class TopicRequest(Struct):
+        """TopicRequest, a struct of DescribeProducersRequest."""
+
+        __slots__ = ('name', 'partition_indexes', )
+
+        name: str
+        partition_indexes: list[int]
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            partition_indexes: list[int] | None = None,
+        ) -> None:
+            self.name = name
+            self.partition_indexes = [] if partition_indexes is None else partition_indexes
+
+    def __init__(
+        self,
+        *,
+        topics: list[DescribeProducersRequest.TopicRequest] | None = None,
+    ) -> None:
+        self.topics = [] if topics is None else topics
+
+
+class DescribeProducersResponse(Message):
+    """DescribeProducersResponse: API key 61, versions 0."""
+
+    __slots__ = ('throttle_time_ms', 'topics', )
+    API_KEY: ClassVar[int] = 61
+    API_NAME: ClassVar[str] = 'DescribeProducers'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    topics: list[DescribeProducersResponse.TopicResponse]
+
+    class TopicResponse(Struct):
+        """TopicResponse, a struct of DescribeProducersResponse."""
+
+        __slots__ = ('name', 'partitions', )
+
+        name: str
+        partitions: list[DescribeProducersResponse.TopicResponse.PartitionResponse]
+
+        class PartitionResponse(Struct):
+            """PartitionResponse, a struct of DescribeProducersResponse."""
+
+            __slots__ = ('partition_index', 'error_code', 'error_message', 'active_producers', )
+
+            partition_index: int
+            error_code: int
+            error_message: str | None
+            active_producers: list[DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerState]
+
+            class ProducerState(Struct):
+                """ProducerState, a struct of DescribeProducersResponse."""
+
+                __slots__ = ('producer_id', 'producer_epoch', 'last_sequence', 'last_timestamp', 'coordinator_epoch', 'current_txn_start_offset', )
+
+                producer_id: int
+                producer_epoch: int
+                last_sequence: int
+                last_timestamp: int
+                coordinator_epoch: int
+                current_txn_start_offset: int
+
+                def __init__(
+                    self,
+                    *,
+                    producer_id: int = 0,
+                    producer_epoch: int = 0,
+                    last_sequence: int = -1,
+                    last_timestamp: int = -1,
+                    coordinator_epoch: int = 0,
+                    current_txn_start_offset: int = -1,
+                ) -> None:
+                    self.producer_id = producer_id
+                    self.producer_epoch = producer_epoch
+                    self.last_sequence = last_sequence
+                    self.last_timestamp = last_timestamp
+                    self.coordinator_epoch = coordinator_epoch
+                    self.current_txn_start_offset = current_txn_start_offset
+
+            def __init__(
+                self,
+                *,
+                partition_index: int = 0,
+                error_code: int = 0,
+                error_message: str | None = None,
+                active_producers: list[DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerState] | None = None,
+            ) -> None:
+                self.partition_index = partition_index
+                self.error_code = error_code
+                self.error_message = error_message
+                self.active_producers = [] if active_producers is None else active_producers
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            partitions: list[DescribeProducersResponse.TopicResponse.PartitionResponse] | None = None,
+        ) -> None:
+            self.name = name
+            self.partitions = [] if partitions is None else partitions
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        topics: list[DescribeProducersResponse.TopicResponse] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.topics = [] if topics is None else topics
+
+
+class DescribeTransactionsRequest(Message):
+    """DescribeTransactionsRequest: API key 65, versions 0."""
+
+    __slots__ = ('transactional_ids', )
+    API_KEY: ClassVar[int] = 65
+    API_NAME: ClassVar[str] = 'DescribeTransactions'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    transactional_ids: list[str]
+
+    def __init__(
+        self,
+        *,
+        transactional_ids: list[str] | None = None,
+    ) -> None:
+        self.transactional_ids = [] if transactional_ids is None else transactional_ids
+
+
+class DescribeTransactionsResponse(Message):
+    """DescribeTransactionsResponse: API key 65, versions 0."""
+
+    __slots__ = ('throttle_time_ms', 'transaction_states', )
+    API_KEY: ClassVar[int] = 65
+    API_NAME: ClassVar[str] = 'DescribeTransactions'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    transaction_states: list[DescribeTransactionsResponse.TransactionState]
+
+    class TransactionState(Struct):
+        """TransactionState, a struct of DescribeTransactionsResponse."""
+
+        __slots__ = ('error_code', 'transactional_id', 'transaction_state', 'transaction_timeout_ms', 'transaction_start_time_ms', 'producer_id', 'producer_epoch', 'topics', )
+
+        error_code: int
+        transactional_id: str
+        transaction_state: str
+        transaction_timeout_ms: int
+        transaction_start_time_ms: int
+        producer_id: int
+        producer_epoch: int
+        topics: list[DescribeTransactionsResponse.TransactionState.TopicData]
+
+        class TopicData(Struct):
+            """TopicData, a struct of DescribeTransactionsResponse."""
+
+            __slots__ = ('topic', 'partitions', )
+
+            topic: str
+            partitions: list[int]
+
+            def __init__(
+                self,
+                *,
+                topic: str = '',
+                partitions: list[int] | None = None,
+            ) -> None:
+                self.topic = topic
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            error_code: int = 0,
+            transactional_id: str = '',
+            transaction_state: str = '',
+            transaction_timeout_ms: int = 0,
+            transaction_start_time_ms: int = 0,
+            producer_id: int = 0,
+            producer_epoch: int = 0,
+            topics: list[DescribeTransactionsResponse.TransactionState.TopicData] | None = None,
+        ) -> None:
+            self.error_code = error_code
+            self.transactional_id = transactional_id
+            self.transaction_state = transaction_state
+            self.transaction_timeout_ms = transaction_timeout_ms
+            self.transaction_start_time_ms = transaction_start_time_ms
+            self.producer_id = producer_id
+            self.producer_epoch = producer_epoch
+            self.topics = [] if topics is None else topics
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        transaction_states: list[DescribeTransactionsResponse.TransactionState] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.transaction_states = [] if transaction_states is None else transaction_states
+
+
+class ListTransactionsRequest(Message):
+    """ListTransactionsRequest: API key 66, versions 0-1."""
+
+    __slots__ = ('state_filters', 'producer_id_filters', 'duration_filter', )
+    API_KEY: ClassVar[int] = 66
+    API_NAME: ClassVar[str] = 'ListTransactions'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 1
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    state_filters: list[str]
+    producer_id_filters: list[int]
+    duration_filter: int
+
+    def __init__(
+        self,
+        *,
+        state_filters: list[str] | None = None,
+        producer_id_filters: list[int] | None = None,
+        duration_filter: int = -1,
+    ) -> None:
+        self.state_filters = [] if state_filters is None else state_filters
+        self.producer_id_filters = [] if producer_id_filters is None else producer_id_filters
+        self.duration_filter = duration_filter
+
+
+class ListTransactionsResponse(Message):
+    """ListTransactionsResponse: API key 66, versions 0-1."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'unknown_state_filters', 'transaction_states', )
+    API_KEY: ClassVar[int] = 66
+    API_NAME: ClassVar[str] = 'ListTransactions'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 1
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    error_code: int
+    unknown_state_filters: list[str]
+    transaction_states: list[ListTransactionsResponse.TransactionState]
+
+    class TransactionState(Struct):
+        """TransactionState, a struct of ListTransactionsResponse."""
+
+        __slots__ = ('transactional_id', 'producer_id', 'transaction_state', )
+
+        transactional_id: str
+        producer_id: int
+        transaction_state: str
+
+        def __init__(
+            self,
+            *,
+            transactional_id: str = '',
+            producer_id: int = 0,
+            transaction_state: str = '',
+        ) -> None:
+            self.transactional_id = transactional_id
+            self.producer_id = producer_id
+            self.transaction_state = transaction_state
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        unknown_state_filters: list[str] | None = None,
+        transaction_states: list[ListTransactionsResponse.TransactionState] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.unknown_state_filters = [] if unknown_state_filters is None else unknown_state_filters
+        self.transaction_states = [] if transaction_states is None else transaction_states
 
 
 class ConditionalProduceRequest(Message):
@@ -10370,9 +10774,92 @@ def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3(buf: memoryview, pos
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v4 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v5 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3
+
+def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.AddPartitionsToTxnTopic)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    return o, pos
+
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v1 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v2 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0
+def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.AddPartitionsToTxnTopic)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v4 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v5 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3
+
+def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction)
+    o.transactional_id = ''
+    o.producer_id = 0
+    o.producer_epoch = 0
+    o.verify_only = False
+    o.topics = []
+    return o, pos
+
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v1 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v2 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0
+def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction)
+    o.transactional_id = ''
+    o.producer_id = 0
+    o.producer_epoch = 0
+    o.verify_only = False
+    o.topics = []
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction)
+    o.transactional_id, pos = read_string(buf, pos, compact=True)
+    if o.transactional_id is None:
+        raise DecodeError('null transactional_id')
+    o.producer_id, o.producer_epoch, o.verify_only, = _S_qho.unpack_from(buf, pos)
+    pos += 11
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v4(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v5 = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4
 
 def _d_AddPartitionsToTxnRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnRequest)
+    o.transactions = []
     o.v3_and_below_transactional_id, pos = read_string(buf, pos, compact=False)
     if o.v3_and_below_transactional_id is None:
         raise DecodeError('null v3_and_below_transactional_id')
@@ -10393,6 +10880,7 @@ _d_AddPartitionsToTxnRequest_v1 = _d_AddPartitionsToTxnRequest_v0
 _d_AddPartitionsToTxnRequest_v2 = _d_AddPartitionsToTxnRequest_v0
 def _d_AddPartitionsToTxnRequest_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnRequest)
+    o.transactions = []
     o.v3_and_below_transactional_id, pos = read_string(buf, pos, compact=True)
     if o.v3_and_below_transactional_id is None:
         raise DecodeError('null v3_and_below_transactional_id')
@@ -10410,6 +10898,25 @@ def _d_AddPartitionsToTxnRequest_v3(buf: memoryview, pos: int) -> tuple[Any, int
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+def _d_AddPartitionsToTxnRequest_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnRequest)
+    o.v3_and_below_transactional_id = ''
+    o.v3_and_below_producer_id = 0
+    o.v3_and_below_producer_epoch = 0
+    o.v3_and_below_topics = []
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array transactions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4(buf, pos)
+            lst.append(e)
+        o.transactions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnRequest_v5 = _d_AddPartitionsToTxnRequest_v4
 
 def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -10426,6 +10933,45 @@ def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3(o: Any, out: bytearr
     out += struct.pack(f'>{len(lst)}i', *lst)
     out.append(0)
 
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v4 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v5 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3
+
+def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v1 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v2 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v0
+def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v4 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v5 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v3
+
+def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    pass
+
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v1 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v2 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v0
+def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    out.append(0)
+
+def _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.transactional_id, compact=True)
+    out += _S_qho.pack(o.producer_id, o.producer_epoch, o.verify_only)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_AddPartitionsToTxnTopic_v4(e, out, refs)
+    out.append(0)
+
+_e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v5 = _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4
 
 def _e_AddPartitionsToTxnRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.v3_and_below_transactional_id, compact=False)
@@ -10446,6 +10992,14 @@ def _e_AddPartitionsToTxnRequest_v3(o: Any, out: bytearray, refs: Refs) -> None:
         _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTopic_v3(e, out, refs)
     out.append(0)
 
+def _e_AddPartitionsToTxnRequest_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.transactions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AddPartitionsToTxnRequest_AddPartitionsToTxnTransaction_v4(e, out, refs)
+    out.append(0)
+
+_e_AddPartitionsToTxnRequest_v5 = _e_AddPartitionsToTxnRequest_v4
 
 def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult.AddPartitionsToTxnPartitionResult)
@@ -10462,6 +11016,8 @@ def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToT
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v4 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v5 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
 
 def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult)
@@ -10498,9 +11054,103 @@ def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3(buf: memoryvi
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v4 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v5 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3
+
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult.AddPartitionsToTxnPartitionResult)
+    o.partition_index, o.partition_error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v1 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v2 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult.AddPartitionsToTxnPartitionResult)
+    o.partition_index, o.partition_error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v4 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v5 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array results_by_partition')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(buf, pos)
+            lst.append(e)
+        o.results_by_partition = lst
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v1 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v2 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult.AddPartitionsToTxnTopicResult)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results_by_partition')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3(buf, pos)
+            lst.append(e)
+        o.results_by_partition = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v4 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v5 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3
+
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult)
+    o.transactional_id = ''
+    o.topic_results = []
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v1 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v2 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult)
+    o.transactional_id = ''
+    o.topic_results = []
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse.AddPartitionsToTxnResult)
+    o.transactional_id, pos = read_string(buf, pos, compact=True)
+    if o.transactional_id is None:
+        raise DecodeError('null transactional_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topic_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v4(buf, pos)
+            lst.append(e)
+        o.topic_results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v5 = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4
 
 def _d_AddPartitionsToTxnResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnResponse)
+    o.error_code = 0
+    o.results_by_transaction = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=False)
@@ -10518,6 +11168,8 @@ _d_AddPartitionsToTxnResponse_v1 = _d_AddPartitionsToTxnResponse_v0
 _d_AddPartitionsToTxnResponse_v2 = _d_AddPartitionsToTxnResponse_v0
 def _d_AddPartitionsToTxnResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddPartitionsToTxnResponse)
+    o.error_code = 0
+    o.results_by_transaction = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=True)
@@ -10532,6 +11184,24 @@ def _d_AddPartitionsToTxnResponse_v3(buf: memoryview, pos: int) -> tuple[Any, in
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+def _d_AddPartitionsToTxnResponse_v4(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AddPartitionsToTxnResponse)
+    o.results_by_topic_v3_and_below = []
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results_by_transaction')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4(buf, pos)
+            lst.append(e)
+        o.results_by_transaction = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_AddPartitionsToTxnResponse_v5 = _d_AddPartitionsToTxnResponse_v4
 
 def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_ih.pack(o.partition_index, o.partition_error_code)
@@ -10542,6 +11212,8 @@ def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToT
     out += _S_ih.pack(o.partition_index, o.partition_error_code)
     out.append(0)
 
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v4 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v5 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
 
 def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -10560,6 +11232,58 @@ def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3(o: Any, out: 
         _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3(e, out, refs)
     out.append(0)
 
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v4 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v5 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3
+
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.partition_index, o.partition_error_code)
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v1 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v2 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.partition_index, o.partition_error_code)
+    out.append(0)
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v4 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v5 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3
+
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.results_by_partition
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v0(e, out, refs)
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v1 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v2 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v0
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.results_by_partition
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_AddPartitionsToTxnPartitionResult_v3(e, out, refs)
+    out.append(0)
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v4 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v5 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v3
+
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    pass
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v1 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v2 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v0
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v3(o: Any, out: bytearray, refs: Refs) -> None:
+    out.append(0)
+
+def _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.transactional_id, compact=True)
+    lst = o.topic_results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_AddPartitionsToTxnTopicResult_v4(e, out, refs)
+    out.append(0)
+
+_e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v5 = _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4
 
 def _e_AddPartitionsToTxnResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_i.pack(o.throttle_time_ms)
@@ -10578,6 +11302,15 @@ def _e_AddPartitionsToTxnResponse_v3(o: Any, out: bytearray, refs: Refs) -> None
         _e_AddPartitionsToTxnResponse_AddPartitionsToTxnTopicResult_v3(e, out, refs)
     out.append(0)
 
+def _e_AddPartitionsToTxnResponse_v4(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.results_by_transaction
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AddPartitionsToTxnResponse_AddPartitionsToTxnResult_v4(e, out, refs)
+    out.append(0)
+
+_e_AddPartitionsToTxnResponse_v5 = _e_AddPartitionsToTxnResponse_v4
 
 def _d_AddOffsetsToTxnRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(AddOffsetsToTxnRequest)
@@ -13485,6 +14218,405 @@ def _e_DescribeClusterResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 
+def _d_DescribeProducersRequest_TopicRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersRequest.TopicRequest)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_indexes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partition_indexes')
+        o.partition_indexes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeProducersRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeProducersRequest_TopicRequest_v0(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeProducersRequest_TopicRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partition_indexes
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+
+def _e_DescribeProducersRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeProducersRequest_TopicRequest_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_DescribeProducersResponse_TopicResponse_PartitionResponse_ProducerState_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerState)
+    o.producer_id, o.producer_epoch, o.last_sequence, o.last_timestamp, o.coordinator_epoch, o.current_txn_start_offset, = _S_qiiqiq.unpack_from(buf, pos)
+    pos += 36
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeProducersResponse_TopicResponse_PartitionResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersResponse.TopicResponse.PartitionResponse)
+    o.partition_index, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array active_producers')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeProducersResponse_TopicResponse_PartitionResponse_ProducerState_v0(buf, pos)
+            lst.append(e)
+        o.active_producers = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeProducersResponse_TopicResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersResponse.TopicResponse)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeProducersResponse_TopicResponse_PartitionResponse_v0(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeProducersResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeProducersResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeProducersResponse_TopicResponse_v0(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeProducersResponse_TopicResponse_PartitionResponse_ProducerState_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_qiiqiq.pack(o.producer_id, o.producer_epoch, o.last_sequence, o.last_timestamp, o.coordinator_epoch, o.current_txn_start_offset)
+    out.append(0)
+
+
+def _e_DescribeProducersResponse_TopicResponse_PartitionResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.partition_index, o.error_code)
+    write_string(out, o.error_message, compact=True)
+    lst = o.active_producers
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeProducersResponse_TopicResponse_PartitionResponse_ProducerState_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_DescribeProducersResponse_TopicResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeProducersResponse_TopicResponse_PartitionResponse_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_DescribeProducersResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeProducersResponse_TopicResponse_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_DescribeTransactionsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeTransactionsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array transactional_ids')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.transactional_ids = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeTransactionsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.transactional_ids
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    out.append(0)
+
+
+def _d_DescribeTransactionsResponse_TransactionState_TopicData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeTransactionsResponse.TransactionState.TopicData)
+    o.topic, pos = read_string(buf, pos, compact=True)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeTransactionsResponse_TransactionState_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeTransactionsResponse.TransactionState)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.transactional_id, pos = read_string(buf, pos, compact=True)
+    if o.transactional_id is None:
+        raise DecodeError('null transactional_id')
+    o.transaction_state, pos = read_string(buf, pos, compact=True)
+    if o.transaction_state is None:
+        raise DecodeError('null transaction_state')
+    o.transaction_timeout_ms, o.transaction_start_time_ms, o.producer_id, o.producer_epoch, = _S_iqqh.unpack_from(buf, pos)
+    pos += 22
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeTransactionsResponse_TransactionState_TopicData_v0(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeTransactionsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeTransactionsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array transaction_states')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeTransactionsResponse_TransactionState_v0(buf, pos)
+            lst.append(e)
+        o.transaction_states = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeTransactionsResponse_TransactionState_TopicData_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+
+def _e_DescribeTransactionsResponse_TransactionState_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.transactional_id, compact=True)
+    write_string(out, o.transaction_state, compact=True)
+    out += _S_iqqh.pack(o.transaction_timeout_ms, o.transaction_start_time_ms, o.producer_id, o.producer_epoch)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeTransactionsResponse_TransactionState_TopicData_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_DescribeTransactionsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.transaction_states
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeTransactionsResponse_TransactionState_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_ListTransactionsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ListTransactionsRequest)
+    o.duration_filter = -1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array state_filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.state_filters = lst
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array producer_id_filters')
+    else:
+        end = pos + n * 8
+        if end > len(buf):
+            raise DecodeError('truncated array producer_id_filters')
+        o.producer_id_filters = list(struct.unpack_from(f'>{n}q', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_ListTransactionsRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ListTransactionsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array state_filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.state_filters = lst
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array producer_id_filters')
+    else:
+        end = pos + n * 8
+        if end > len(buf):
+            raise DecodeError('truncated array producer_id_filters')
+        o.producer_id_filters = list(struct.unpack_from(f'>{n}q', buf, pos))
+        pos = end
+    o.duration_filter, = _S_q.unpack_from(buf, pos)
+    pos += 8
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ListTransactionsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.state_filters
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    lst = o.producer_id_filters
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}q', *lst)
+    out.append(0)
+
+def _e_ListTransactionsRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.state_filters
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    lst = o.producer_id_filters
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}q', *lst)
+    out += _S_q.pack(o.duration_filter)
+    out.append(0)
+
+
+def _d_ListTransactionsResponse_TransactionState_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ListTransactionsResponse.TransactionState)
+    o.transactional_id, pos = read_string(buf, pos, compact=True)
+    if o.transactional_id is None:
+        raise DecodeError('null transactional_id')
+    o.producer_id, = _S_q.unpack_from(buf, pos)
+    pos += 8
+    o.transaction_state, pos = read_string(buf, pos, compact=True)
+    if o.transaction_state is None:
+        raise DecodeError('null transaction_state')
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ListTransactionsResponse_TransactionState_v1 = _d_ListTransactionsResponse_TransactionState_v0
+
+def _d_ListTransactionsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ListTransactionsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array unknown_state_filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.unknown_state_filters = lst
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array transaction_states')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ListTransactionsResponse_TransactionState_v0(buf, pos)
+            lst.append(e)
+        o.transaction_states = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ListTransactionsResponse_v1 = _d_ListTransactionsResponse_v0
+
+def _e_ListTransactionsResponse_TransactionState_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.transactional_id, compact=True)
+    out += _S_q.pack(o.producer_id)
+    write_string(out, o.transaction_state, compact=True)
+    out.append(0)
+
+_e_ListTransactionsResponse_TransactionState_v1 = _e_ListTransactionsResponse_TransactionState_v0
+
+def _e_ListTransactionsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.unknown_state_filters
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    lst = o.transaction_states
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ListTransactionsResponse_TransactionState_v0(e, out, refs)
+    out.append(0)
+
+_e_ListTransactionsResponse_v1 = _e_ListTransactionsResponse_v0
+
 def _d_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(ConditionalProduceRequest.TopicProduceData.PartitionProduceData)
     o.index, o.expected_offset, = _S_iq.unpack_from(buf, pos)
@@ -13701,10 +14833,10 @@ OffsetForLeaderEpochRequest._DECODERS = (_d_OffsetForLeaderEpochRequest_v2, _d_O
 OffsetForLeaderEpochRequest._ENCODERS = (_e_OffsetForLeaderEpochRequest_v2, _e_OffsetForLeaderEpochRequest_v3, _e_OffsetForLeaderEpochRequest_v4, )
 OffsetForLeaderEpochResponse._DECODERS = (_d_OffsetForLeaderEpochResponse_v2, _d_OffsetForLeaderEpochResponse_v3, _d_OffsetForLeaderEpochResponse_v4, )
 OffsetForLeaderEpochResponse._ENCODERS = (_e_OffsetForLeaderEpochResponse_v2, _e_OffsetForLeaderEpochResponse_v3, _e_OffsetForLeaderEpochResponse_v4, )
-AddPartitionsToTxnRequest._DECODERS = (_d_AddPartitionsToTxnRequest_v0, _d_AddPartitionsToTxnRequest_v1, _d_AddPartitionsToTxnRequest_v2, _d_AddPartitionsToTxnRequest_v3, )
-AddPartitionsToTxnRequest._ENCODERS = (_e_AddPartitionsToTxnRequest_v0, _e_AddPartitionsToTxnRequest_v1, _e_AddPartitionsToTxnRequest_v2, _e_AddPartitionsToTxnRequest_v3, )
-AddPartitionsToTxnResponse._DECODERS = (_d_AddPartitionsToTxnResponse_v0, _d_AddPartitionsToTxnResponse_v1, _d_AddPartitionsToTxnResponse_v2, _d_AddPartitionsToTxnResponse_v3, )
-AddPartitionsToTxnResponse._ENCODERS = (_e_AddPartitionsToTxnResponse_v0, _e_AddPartitionsToTxnResponse_v1, _e_AddPartitionsToTxnResponse_v2, _e_AddPartitionsToTxnResponse_v3, )
+AddPartitionsToTxnRequest._DECODERS = (_d_AddPartitionsToTxnRequest_v0, _d_AddPartitionsToTxnRequest_v1, _d_AddPartitionsToTxnRequest_v2, _d_AddPartitionsToTxnRequest_v3, _d_AddPartitionsToTxnRequest_v4, _d_AddPartitionsToTxnRequest_v5, )
+AddPartitionsToTxnRequest._ENCODERS = (_e_AddPartitionsToTxnRequest_v0, _e_AddPartitionsToTxnRequest_v1, _e_AddPartitionsToTxnRequest_v2, _e_AddPartitionsToTxnRequest_v3, _e_AddPartitionsToTxnRequest_v4, _e_AddPartitionsToTxnRequest_v5, )
+AddPartitionsToTxnResponse._DECODERS = (_d_AddPartitionsToTxnResponse_v0, _d_AddPartitionsToTxnResponse_v1, _d_AddPartitionsToTxnResponse_v2, _d_AddPartitionsToTxnResponse_v3, _d_AddPartitionsToTxnResponse_v4, _d_AddPartitionsToTxnResponse_v5, )
+AddPartitionsToTxnResponse._ENCODERS = (_e_AddPartitionsToTxnResponse_v0, _e_AddPartitionsToTxnResponse_v1, _e_AddPartitionsToTxnResponse_v2, _e_AddPartitionsToTxnResponse_v3, _e_AddPartitionsToTxnResponse_v4, _e_AddPartitionsToTxnResponse_v5, )
 AddOffsetsToTxnRequest._DECODERS = (_d_AddOffsetsToTxnRequest_v0, _d_AddOffsetsToTxnRequest_v1, _d_AddOffsetsToTxnRequest_v2, _d_AddOffsetsToTxnRequest_v3, )
 AddOffsetsToTxnRequest._ENCODERS = (_e_AddOffsetsToTxnRequest_v0, _e_AddOffsetsToTxnRequest_v1, _e_AddOffsetsToTxnRequest_v2, _e_AddOffsetsToTxnRequest_v3, )
 AddOffsetsToTxnResponse._DECODERS = (_d_AddOffsetsToTxnResponse_v0, _d_AddOffsetsToTxnResponse_v1, _d_AddOffsetsToTxnResponse_v2, _d_AddOffsetsToTxnResponse_v3, )
@@ -13757,6 +14889,18 @@ DescribeClusterRequest._DECODERS = (_d_DescribeClusterRequest_v0, _d_DescribeClu
 DescribeClusterRequest._ENCODERS = (_e_DescribeClusterRequest_v0, _e_DescribeClusterRequest_v1, )
 DescribeClusterResponse._DECODERS = (_d_DescribeClusterResponse_v0, _d_DescribeClusterResponse_v1, )
 DescribeClusterResponse._ENCODERS = (_e_DescribeClusterResponse_v0, _e_DescribeClusterResponse_v1, )
+DescribeProducersRequest._DECODERS = (_d_DescribeProducersRequest_v0, )
+DescribeProducersRequest._ENCODERS = (_e_DescribeProducersRequest_v0, )
+DescribeProducersResponse._DECODERS = (_d_DescribeProducersResponse_v0, )
+DescribeProducersResponse._ENCODERS = (_e_DescribeProducersResponse_v0, )
+DescribeTransactionsRequest._DECODERS = (_d_DescribeTransactionsRequest_v0, )
+DescribeTransactionsRequest._ENCODERS = (_e_DescribeTransactionsRequest_v0, )
+DescribeTransactionsResponse._DECODERS = (_d_DescribeTransactionsResponse_v0, )
+DescribeTransactionsResponse._ENCODERS = (_e_DescribeTransactionsResponse_v0, )
+ListTransactionsRequest._DECODERS = (_d_ListTransactionsRequest_v0, _d_ListTransactionsRequest_v1, )
+ListTransactionsRequest._ENCODERS = (_e_ListTransactionsRequest_v0, _e_ListTransactionsRequest_v1, )
+ListTransactionsResponse._DECODERS = (_d_ListTransactionsResponse_v0, _d_ListTransactionsResponse_v1, )
+ListTransactionsResponse._ENCODERS = (_e_ListTransactionsResponse_v0, _e_ListTransactionsResponse_v1, )
 ConditionalProduceRequest._DECODERS = (_d_ConditionalProduceRequest_v0, )
 ConditionalProduceRequest._ENCODERS = (_e_ConditionalProduceRequest_v0, )
 ConditionalProduceResponse._DECODERS = (_d_ConditionalProduceResponse_v0, )
@@ -13831,6 +14975,12 @@ __all__ = [
     'OffsetDeleteResponse',
     'DescribeClusterRequest',
     'DescribeClusterResponse',
+    'DescribeProducersRequest',
+    'DescribeProducersResponse',
+    'DescribeTransactionsRequest',
+    'DescribeTransactionsResponse',
+    'ListTransactionsRequest',
+    'ListTransactionsResponse',
     'ConditionalProduceRequest',
     'ConditionalProduceResponse',
 ]

@@ -220,3 +220,74 @@ DESCRIBE_LOG_DIRS_RESPONSE = response(35, "DescribeLogDirs", "0-4", flexible="2+
         f("usable_bytes", "int64", "4+", default=-1),
     ]),
 ])
+
+
+DESCRIBE_PRODUCERS_REQUEST = request(61, "DescribeProducers", "0", flexible="0+", fields=[
+    f("topics", "[]TopicRequest", fields=[
+        f("name", "string"),
+        f("partition_indexes", "[]int32"),
+    ]),
+])
+
+
+DESCRIBE_PRODUCERS_RESPONSE = response(61, "DescribeProducers", "0", flexible="0+", fields=[
+    f("throttle_time_ms", "int32"),
+    f("topics", "[]TopicResponse", fields=[
+        f("name", "string"),
+        f("partitions", "[]PartitionResponse", fields=[
+            f("partition_index", "int32"),
+            f("error_code", "int16"),
+            f("error_message", "string", nullable="0+", default=None),
+            f("active_producers", "[]ProducerState", fields=[
+                f("producer_id", "int64"),
+                f("producer_epoch", "int32"),
+                f("last_sequence", "int32", default=-1),
+                f("last_timestamp", "int64", default=-1),
+                f("coordinator_epoch", "int32"),
+                f("current_txn_start_offset", "int64", default=-1),
+            ]),
+        ]),
+    ]),
+])
+
+
+DESCRIBE_TRANSACTIONS_REQUEST = request(65, "DescribeTransactions", "0", flexible="0+", fields=[
+    f("transactional_ids", "[]string"),
+])
+
+
+DESCRIBE_TRANSACTIONS_RESPONSE = response(65, "DescribeTransactions", "0", flexible="0+", fields=[
+    f("throttle_time_ms", "int32"),
+    f("transaction_states", "[]TransactionState", fields=[
+        f("error_code", "int16"),
+        f("transactional_id", "string"),
+        f("transaction_state", "string"),
+        f("transaction_timeout_ms", "int32"),
+        f("transaction_start_time_ms", "int64"),
+        f("producer_id", "int64"),
+        f("producer_epoch", "int16"),
+        f("topics", "[]TopicData", fields=[
+            f("topic", "string"),
+            f("partitions", "[]int32"),
+        ]),
+    ]),
+])
+
+
+LIST_TRANSACTIONS_REQUEST = request(66, "ListTransactions", "0-1", flexible="0+", fields=[
+    f("state_filters", "[]string"),
+    f("producer_id_filters", "[]int64"),
+    f("duration_filter", "int64", "1+", default=-1),
+])
+
+
+LIST_TRANSACTIONS_RESPONSE = response(66, "ListTransactions", "0-1", flexible="0+", fields=[
+    f("throttle_time_ms", "int32"),
+    f("error_code", "int16"),
+    f("unknown_state_filters", "[]string"),
+    f("transaction_states", "[]TransactionState", fields=[
+        f("transactional_id", "string"),
+        f("producer_id", "int64"),
+        f("transaction_state", "string"),
+    ]),
+])

@@ -52,20 +52,43 @@ INIT_PRODUCER_ID_RESPONSE = response(22, "InitProducerId", "0-4", flexible="2+",
 ])
 
 
-ADD_PARTITIONS_TO_TXN_REQUEST = request(24, "AddPartitionsToTxn", "0-3", flexible="3+", fields=[
-    f("v3_and_below_transactional_id", "string"),
-    f("v3_and_below_producer_id", "int64"),
-    f("v3_and_below_producer_epoch", "int16"),
-    f("v3_and_below_topics", "[]AddPartitionsToTxnTopic", fields=[
+ADD_PARTITIONS_TO_TXN_REQUEST = request(24, "AddPartitionsToTxn", "0-5", flexible="3+", fields=[
+    # v4+ (KIP-890): broker to coordinator only, several transactions per request; a client's
+    # producer speaks v0-3.
+    f("transactions", "[]AddPartitionsToTxnTransaction", "4+", fields=[
+        f("transactional_id", "string", "4+"),
+        f("producer_id", "int64", "4+"),
+        f("producer_epoch", "int16", "4+"),
+        f("verify_only", "bool", "4+", default=False),
+        f("topics", "[]AddPartitionsToTxnTopic", "4+", fields=[
+            f("name", "string"),
+            f("partitions", "[]int32"),
+        ]),
+    ]),
+    f("v3_and_below_transactional_id", "string", "0-3"),
+    f("v3_and_below_producer_id", "int64", "0-3"),
+    f("v3_and_below_producer_epoch", "int16", "0-3"),
+    f("v3_and_below_topics", "[]AddPartitionsToTxnTopic", "0-3", fields=[
         f("name", "string"),
         f("partitions", "[]int32"),
     ]),
 ])
 
 
-ADD_PARTITIONS_TO_TXN_RESPONSE = response(24, "AddPartitionsToTxn", "0-3", flexible="3+", fields=[
+ADD_PARTITIONS_TO_TXN_RESPONSE = response(24, "AddPartitionsToTxn", "0-5", flexible="3+", fields=[
     f("throttle_time_ms", "int32"),
-    f("results_by_topic_v3_and_below", "[]AddPartitionsToTxnTopicResult", fields=[
+    f("error_code", "int16", "4+", default=0),
+    f("results_by_transaction", "[]AddPartitionsToTxnResult", "4+", fields=[
+        f("transactional_id", "string", "4+"),
+        f("topic_results", "[]AddPartitionsToTxnTopicResult", "4+", fields=[
+            f("name", "string"),
+            f("results_by_partition", "[]AddPartitionsToTxnPartitionResult", fields=[
+                f("partition_index", "int32"),
+                f("partition_error_code", "int16"),
+            ]),
+        ]),
+    ]),
+    f("results_by_topic_v3_and_below", "[]AddPartitionsToTxnTopicResult", "0-3", fields=[
         f("name", "string"),
         f("results_by_partition", "[]AddPartitionsToTxnPartitionResult", fields=[
             f("partition_index", "int32"),
