@@ -16,8 +16,11 @@ from client.admin.types import (
     OffsetSpec,
     PartitionDescription,
     PartitionLag,
+    ProducerState,
     ReplicaLogInfo,
     TopicDescription,
+    TransactionDescription,
+    TransactionListing,
 )
 from client.offsets import ListedOffset
 
@@ -38,6 +41,9 @@ __all__ = [
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "ProducerState",
     "ReplicaLogInfo",
     "TopicDescription",
+    "TransactionDescription",
+    "TransactionListing",
 ]

@@ -16,7 +16,7 @@ coordinator that moved, a broker restarting) are retried within the call's timeo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Literal, Self
 
@@ -54,6 +54,18 @@ from client.admin.topic_requests import (
     topic_descriptions,
     with_log_offsets,
 )
+from client.admin.txn_requests import (
+    LEADER_ERRORS,
+    TRANSACTION_COORDINATOR_KEY_TYPE,
+    abort_marker_request,
+    describe_producers_requests,
+    describe_transactions_request,
+    list_transactions_request,
+    marker_errors,
+    producer_states,
+    transaction_descriptions,
+    transaction_listings,
+)
 from client.admin.types import (
     AlterConfigOp,
     ClusterDescription,
@@ -64,17 +76,23 @@ from client.admin.types import (
     LogDirDescription,
     NewTopic,
     PartitionLag,
+    ProducerState,
     TopicDescription,
+    TransactionDescription,
+    TransactionListing,
 )
-from client.cluster import Cluster
+from client.cluster import Cluster, coordinator_connection
 from client.config import AdminConfig
 from client.errors import (
     ClientClosedError,
     KafkaConnectionError,
+    KafkaError,
     KafkaTimeoutError,
+    UnsupportedFeatureError,
     error_from_code,
 )
 from client.group_offsets import (
+    COORDINATOR_ERRORS,
     call_coordinator,
     commit_offsets,
     fetch_committed,
@@ -88,10 +106,14 @@ from protocol.messages import (
     DescribeClusterRequest,
     DescribeGroupsRequest,
     ListGroupsRequest,
+    ListTransactionsRequest,
     Message,
 )
 
 __all__ = ["Admin"]
+
+#: Reads one leader's answer: (results by partition, error code by failed partition).
+_LeaderReader = Callable[[Any], tuple[Mapping[TopicPartition, Any], Mapping[TopicPartition, int]]]
 
 #: Answers from a broker that is not (or no longer) the controller: refresh and retry.
 _CONTROLLER_ERRORS: Final = frozenset({ErrorCode.NOT_CONTROLLER})
@@ -653,3 +675,212 @@ class Admin:
         for node, response in zip(nodes, responses, strict=True):
             out.extend(log_dir_descriptions(node, response))
         return out
+
+    # -- transactions ------------------------------------------------------------------------
+
+    async def list_transactions(
+        self,
+        states: Iterable[str] = (),
+        producer_ids: Iterable[int] = (),
+        min_duration_ms: int | None = None,
+        *,
+        timeout_ms: int | None = None,
+    ) -> list[TransactionListing]:
+        """Every transactional id of every coordinator (ListTransactions goes to each broker),
+        sorted by id; only those in ``states`` (Kafka's names: "Ongoing", …), of
+        ``producer_ids``, or whose transaction has been open at least ``min_duration_ms``
+        (a broker with ListTransactions v1), when given."""
+        cluster = await self._ready()
+        timeout_s = self._timeout(timeout_ms)
+        body = list_transactions_request(states, producer_ids, min_duration_ms)
+        await cluster.refresh()
+        nodes = sorted(cluster.metadata.brokers) or [-1]
+        responses = await asyncio.gather(
+            *(self._list_transactions_on(n, body, timeout_s) for n in nodes)
+        )
+        return transaction_listings(responses)
+
+    async def _list_transactions_on(
+        self, node: int, body: ListTransactionsRequest, timeout_s: float
+    ) -> Any:
+        cluster = self._cluster
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            conn = await cluster.connection(node)
+            version = conn.versions.require(ListTransactionsRequest.API_KEY)
+            if body.duration_filter >= 0 and version < 1:
+                raise UnsupportedFeatureError(
+                    f"broker {node} lists transactions without a duration filter"
+                    " (ListTransactions v0)"
+                )
+            response = await conn.request(body, timeout_s=max(0.0, deadline - loop.time()))
+            if response.error_code != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+                return response
+            if loop.time() >= deadline:
+                return response
+            await asyncio.sleep(cluster.config.retry_backoff_s)
+
+    async def describe_transactions(
+        self, transactional_ids: Iterable[str], *, timeout_ms: int | None = None
+    ) -> dict[str, TransactionDescription]:
+        """State, producer id and epoch, timeout, start time and partitions of each
+        transactional id, from its coordinator (``TransactionalIdNotFoundError`` for an
+        unknown one)."""
+        await self._ready()
+        timeout_s = self._timeout(timeout_ms)
+        ids = list(dict.fromkeys(transactional_ids))
+        found = await asyncio.gather(*(self._describe_transaction(t, timeout_s) for t in ids))
+        return dict(zip(ids, found, strict=True))
+
+    async def _describe_transaction(
+        self, transactional_id: str, timeout_s: float
+    ) -> TransactionDescription:
+        cluster = self._cluster
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        body = describe_transactions_request([transactional_id])
+        attempt = 0
+        while True:
+            try:
+                node = await cluster.find_coordinator(
+                    transactional_id, TRANSACTION_COORDINATOR_KEY_TYPE
+                )
+                response = await cluster.request(
+                    coordinator_connection(node),
+                    body,
+                    timeout_s=max(0.0, deadline - loop.time()),
+                )
+                found, failed = transaction_descriptions(response, node)
+                if transactional_id in found:
+                    return found[transactional_id]
+                code = failed.get(transactional_id, ErrorCode.TRANSACTIONAL_ID_NOT_FOUND)
+                last: KafkaError = error_from_code(code, f"transactional id {transactional_id!r}")
+                if code not in COORDINATOR_ERRORS:
+                    raise last
+            except (KafkaConnectionError, KafkaTimeoutError) as exc:
+                last = exc
+            except KafkaError as exc:
+                if exc.code not in COORDINATOR_ERRORS:
+                    raise
+                last = exc
+            attempt += 1
+            if loop.time() >= deadline:
+                raise KafkaTimeoutError(
+                    f"the coordinator of transactional id {transactional_id!r} did not answer"
+                    f" within {timeout_s:g} s (last error: {last})"
+                )
+            await asyncio.sleep(
+                min(
+                    cluster.config.retry_backoff_max_ms,
+                    cluster.config.retry_backoff_ms << min(attempt, 16),
+                    max(0.0, deadline - loop.time()) * 1000,
+                )
+                / 1000
+            )
+
+    async def describe_producers(
+        self, partitions: Iterable[TopicPartition], *, timeout_ms: int | None = None
+    ) -> dict[TopicPartition, list[ProducerState]]:
+        """The producers each partition's leader knows of (DescribeProducers): epoch, last
+        sequence and timestamp, and the first offset of an open transaction."""
+        timeout_s = self._timeout(timeout_ms)
+        wanted = list(dict.fromkeys(partitions))
+        found = await self._to_leaders(
+            wanted,
+            lambda leader_for, tps: describe_producers_requests(tps, leader_for),
+            producer_states,
+            timeout_s,
+        )
+        return {tp: found[tp] for tp in wanted}
+
+    async def abort_transaction(
+        self,
+        topic: str,
+        partition: int,
+        producer_id: int,
+        producer_epoch: int,
+        coordinator_epoch: int,
+        *,
+        timeout_ms: int | None = None,
+    ) -> None:
+        """Abort a hanging transaction in one partition: its leader writes an ABORT marker
+        for the producer (WriteTxnMarkers), as its coordinator would have (Kafka's
+        ``Admin.abortTransaction``). The epochs come from ``describe_producers``."""
+        tp = TopicPartition(topic, partition)
+        body = abort_marker_request(tp, producer_id, producer_epoch, coordinator_epoch)
+
+        def build(
+            leader_for: Callable[[TopicPartition], int | None], tps: list[TopicPartition]
+        ) -> tuple[dict[int, Message], list[TopicPartition]]:
+            leader = leader_for(tp)
+            return ({}, [tp]) if leader is None else ({leader: body}, [])
+
+        def read(response: Any) -> tuple[dict[TopicPartition, Any], dict[TopicPartition, int]]:
+            codes = marker_errors(response)
+            failed = {p: c for p, c in codes.items() if c}
+            return {p: None for p, c in codes.items() if not c}, failed
+
+        await self._to_leaders([tp], build, read, self._timeout(timeout_ms))
+
+    async def _to_leaders(
+        self,
+        partitions: list[TopicPartition],
+        build: Callable[
+            [Callable[[TopicPartition], int | None], list[TopicPartition]],
+            tuple[Mapping[int, Message], list[TopicPartition]],
+        ],
+        read: _LeaderReader,
+        timeout_s: float,
+    ) -> dict[TopicPartition, Any]:
+        """Send each partition's request to its leader (``build``: the requests by leader, and
+        the partitions without a leader), read the answers (``read``), and ask again, after a
+        metadata refresh, for the partitions whose leader moved, until ``timeout_s``."""
+        cluster = await self._ready()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        for topic in dict.fromkeys(tp.topic for tp in partitions):
+            info = await cluster.wait_for_topic(topic, timeout_s)
+            for tp in partitions:
+                if tp.topic == topic and not 0 <= tp.partition < info.num_partitions:
+                    raise error_from_code(
+                        ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f"{tp} does not exist"
+                    )
+        out: dict[TopicPartition, Any] = {}
+        pending = partitions
+        while True:
+            bodies, retry = build(cluster.metadata.leader_for, pending)
+            leaders = list(bodies)
+            answers = await asyncio.gather(
+                *(
+                    cluster.request(n, bodies[n], timeout_s=max(0.0, deadline - loop.time()))
+                    for n in leaders
+                ),
+                return_exceptions=True,
+            )
+            last: BaseException | None = None
+            for leader, answer in zip(leaders, answers, strict=True):
+                if isinstance(answer, KafkaConnectionError | KafkaTimeoutError):
+                    last = answer
+                    retry.extend(tp for tp in pending if cluster.metadata.leader_for(tp) == leader)
+                    continue
+                if isinstance(answer, BaseException):
+                    raise answer
+                found, failed = read(answer)
+                out.update(found)
+                for tp, code in failed.items():
+                    if code not in LEADER_ERRORS:
+                        raise error_from_code(code, str(tp))
+                    retry.append(tp)
+                    last = error_from_code(code, str(tp))
+            if not retry:
+                return out
+            if loop.time() >= deadline:
+                raise KafkaTimeoutError(
+                    f"no leader of {', '.join(map(str, retry))} answered within {timeout_s:g} s"
+                    + (f" (last error: {last})" if last else "")
+                )
+            await cluster.wait_for_update(
+                min(cluster.config.retry_backoff_s, max(0.0, deadline - loop.time()))
+            )
+            pending = list(dict.fromkeys(retry))

@@ -24,8 +24,11 @@ __all__ = [
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "ProducerState",
     "ReplicaLogInfo",
     "TopicDescription",
+    "TransactionDescription",
+    "TransactionListing",
 ]
 
 
@@ -203,6 +206,51 @@ class LogDirDescription:
     #: Size and free space of the directory's file system (-1: not reported, before v4).
     total_bytes: int = -1
     usable_bytes: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionListing:
+    """A transactional id as its coordinator lists it (ListTransactions)."""
+
+    transactional_id: str
+    producer_id: int
+    #: Kafka's state name: Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit,
+    #: CompleteAbort, PrepareEpochFence or Dead.
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionDescription:
+    """A transactional id's state at its coordinator (DescribeTransactions)."""
+
+    transactional_id: str
+    #: The broker that coordinates it.
+    coordinator_id: int
+    state: str
+    producer_id: int
+    producer_epoch: int
+    transaction_timeout_ms: int
+    #: When the open transaction started (-1: none is open).
+    transaction_start_time_ms: int
+    #: The partitions of the open transaction (while it completes: those still without a
+    #: marker).
+    partitions: tuple[TopicPartition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProducerState:
+    """A producer a partition's leader knows of (DescribeProducers)."""
+
+    producer_id: int
+    producer_epoch: int
+    #: The sequence of the producer's last record here (-1: none).
+    last_sequence: int
+    #: The timestamp of the producer's last batch here (-1: none).
+    last_timestamp_ms: int
+    #: The epoch of the transaction coordinator that wrote its last marker here (-1: none).
+    coordinator_epoch: int
+    #: The first offset of its open transaction here (-1: no transaction open).
+    current_txn_start_offset: int
 
 
 class OffsetSpec:

@@ -18,7 +18,10 @@ from client.admin import (
     LogDirDescription,
     NewTopic,
     PartitionLag,
+    ProducerState,
     TopicDescription,
+    TransactionDescription,
+    TransactionListing,
 )
 from client.config import AdminConfig
 from client.sync._runner import LoopThread
@@ -362,4 +365,62 @@ class Admin:
         nodes = None if brokers is None else list(brokers)
         return self._run(
             self._admin.describe_log_dirs(chosen, brokers=nodes, timeout_ms=timeout_ms), timeout_ms
+        )
+
+    # -- transactions ------------------------------------------------------------------------
+
+    def list_transactions(
+        self,
+        states: Iterable[str] = (),
+        producer_ids: Iterable[int] = (),
+        min_duration_ms: int | None = None,
+        *,
+        timeout_ms: int | None = None,
+    ) -> list[TransactionListing]:
+        """Every transactional id of every coordinator, filtered."""
+        return self._run(
+            self._admin.list_transactions(
+                list(states), list(producer_ids), min_duration_ms, timeout_ms=timeout_ms
+            ),
+            timeout_ms,
+        )
+
+    def describe_transactions(
+        self, transactional_ids: Iterable[str], *, timeout_ms: int | None = None
+    ) -> dict[str, TransactionDescription]:
+        """Each transactional id's state at its coordinator."""
+        return self._run(
+            self._admin.describe_transactions(list(transactional_ids), timeout_ms=timeout_ms),
+            timeout_ms,
+        )
+
+    def describe_producers(
+        self, partitions: Iterable[TopicPartition], *, timeout_ms: int | None = None
+    ) -> dict[TopicPartition, list[ProducerState]]:
+        """The producers each partition's leader knows of."""
+        return self._run(
+            self._admin.describe_producers(list(partitions), timeout_ms=timeout_ms), timeout_ms
+        )
+
+    def abort_transaction(
+        self,
+        topic: str,
+        partition: int,
+        producer_id: int,
+        producer_epoch: int,
+        coordinator_epoch: int,
+        *,
+        timeout_ms: int | None = None,
+    ) -> None:
+        """Abort a hanging transaction in one partition (an ABORT marker from its leader)."""
+        self._run(
+            self._admin.abort_transaction(
+                topic,
+                partition,
+                producer_id,
+                producer_epoch,
+                coordinator_epoch,
+                timeout_ms=timeout_ms,
+            ),
+            timeout_ms,
         )
