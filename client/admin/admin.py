@@ -698,7 +698,7 @@ class Admin:
         responses = await asyncio.gather(
             *(self._list_transactions_on(n, body, timeout_s) for n in nodes)
         )
-        return transaction_listings(responses)
+        return transaction_listings(list(zip(nodes, responses, strict=True)))
 
     async def _list_transactions_on(
         self, node: int, body: ListTransactionsRequest, timeout_s: float

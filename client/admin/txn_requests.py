@@ -88,16 +88,16 @@ def list_transactions_request(
     )
 
 
-def transaction_listings(responses: Sequence[Any]) -> list[TransactionListing]:
-    """The transactions of every broker's ListTransactions answer, sorted by id (the first
-    failure raised)."""
+def transaction_listings(answers: Sequence[tuple[int, Any]]) -> list[TransactionListing]:
+    """The transactions of every broker's ListTransactions answer (``(node id, answer)``),
+    sorted by id (the first failure raised)."""
     found: dict[str, TransactionListing] = {}
-    for response in responses:
+    for node, response in answers:
         if response.error_code:
-            raise error_from_code(response.error_code, "ListTransactions")
+            raise error_from_code(response.error_code, f"ListTransactions at broker {node}")
         for t in response.transaction_states:
             found[t.transactional_id] = TransactionListing(
-                t.transactional_id, t.producer_id, t.transaction_state
+                t.transactional_id, t.producer_id, t.transaction_state, node
             )
     return [found[k] for k in sorted(found)]
 

@@ -217,6 +217,8 @@ class TransactionListing:
     #: Kafka's state name: Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit,
     #: CompleteAbort, PrepareEpochFence or Dead.
     state: str
+    #: The broker that coordinates it (the one that listed it).
+    coordinator_id: int = -1
 
 
 @dataclass(frozen=True, slots=True)

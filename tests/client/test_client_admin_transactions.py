@@ -216,8 +216,8 @@ async def test_list_transactions_sends_the_filters_and_sorts_the_answer() -> Non
         finally:
             await admin.close()
     assert found == [
-        TransactionListing("alpha", 7, "Empty"),
-        TransactionListing("zeta", 8, "Ongoing"),
+        TransactionListing("alpha", 7, "Empty", coordinator_id=1),
+        TransactionListing("zeta", 8, "Ongoing", coordinator_id=1),
     ]
     (sent,) = script.sent(ListTransactionsRequest)
     assert sent.state_filters == ["Ongoing"]
