@@ -14,6 +14,7 @@ from support.fake_broker import FakeBroker, api_versions_body
 from client import Admin
 from client import sync as sync_client
 from client.admin import ProducerState, TransactionDescription, TransactionListing
+from client.admin.txn_requests import hanging_candidates, still_hanging
 from client.errors import KafkaError, UnsupportedFeatureError
 from client.types import TopicPartition
 from protocol.codec import Request
@@ -387,3 +388,45 @@ async def test_the_sync_admin_has_the_transaction_calls() -> None:
         listed, described = await asyncio.to_thread(run)
     assert [t.transactional_id for t in listed] == ["alpha", "zeta"]
     assert described["tx"].producer_epoch == 3
+
+
+def _producer(pid: int, epoch: int, start: int, last_ms: int) -> ProducerState:
+    return ProducerState(pid, epoch, 0, last_ms, -1, start)
+
+
+def test_hanging_candidates_are_open_transactions_older_than_any_timeout() -> None:
+    tp = TopicPartition("t", 0)
+    states = {
+        tp: [
+            _producer(1, 0, 10, 0),  # open, last write long ago
+            _producer(2, 0, -1, 0),  # nothing open
+            _producer(3, 0, 20, 950),  # open, recent
+        ]
+    }
+    found = hanging_candidates(states, now_ms=1_000, max_transaction_timeout_ms=100)
+    assert [(t, s.producer_id) for t, s in found] == [(tp, 1)]
+
+
+@pytest.mark.parametrize(
+    ("listed", "state", "epoch", "partitions", "hanging"),
+    [
+        (False, "Ongoing", 4, ("t", 0), True),  # no transactional id holds the producer id
+        (True, "Ongoing", 4, ("t", 0), False),  # the coordinator knows it
+        (True, "PrepareCommit", 4, ("t", 0), False),  # its marker is on the way
+        (True, "Ongoing", 5, ("t", 0), True),  # the id moved to a newer epoch
+        (True, "Ongoing", 4, ("t", 1), True),  # the open transaction is elsewhere
+        (True, "CompleteAbort", 4, ("t", 0), True),  # the coordinator finished it
+    ],
+)
+def test_still_hanging(
+    listed: bool, state: str, epoch: int, partitions: tuple[str, int], hanging: bool
+) -> None:
+    tp = TopicPartition("t", 0)
+    candidate = (tp, _producer(7, 4, 10, 0))
+    listings = [TransactionListing("tx", 7, state, 1)] if listed else []
+    descriptions = {
+        "tx": TransactionDescription(
+            "tx", 1, state, 7, epoch, 60_000, 0, (TopicPartition(*partitions),)
+        )
+    }
+    assert still_hanging([candidate], listings, descriptions) == ([candidate] if hanging else [])
