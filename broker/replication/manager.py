@@ -68,7 +68,13 @@ from protocol.records import LOG_OVERHEAD, RecordBatch
 from protocol.records.batch import ControlRecordType
 from protocol.types import TopicPartition
 
-__all__ = ["DURABILITY_TIMEOUT_S", "MAX_ACKS_TIMEOUT_MS", "ReplicaManager", "iter_batch_headers"]
+__all__ = [
+    "DURABILITY_TIMEOUT_S",
+    "MAX_ACKS_TIMEOUT_MS",
+    "ReplicaManager",
+    "iter_batch_headers",
+    "load_producer_state",
+]
 
 log = logging.getLogger("samsa.replication")
 
@@ -111,6 +117,58 @@ def iter_batch_headers(
                     yield RecordBatch(pread_exact(fd, size, position))
                 else:
                     yield header
+
+
+def load_producer_state(log_: PartitionLog, now_ms: int) -> ProducerStateTable:
+    """A partition's producer state: the snapshot at or below the log end, then the batches
+    after it (open transactions reopened, aborted ones indexed again)."""
+    table: ProducerStateTable | None = None
+    start = log_.log_start_offset
+    try:
+        found = log_.producer_snapshots.latest(at_or_below=log_.log_end_offset)
+    except LogStorageError as exc:
+        log.warning("%s: cannot read producer snapshots (%s); rebuilding", log_.tp, exc)
+        found = None
+    if found is not None:
+        offset, data = found
+        try:
+            table = ProducerStateTable.from_snapshot(data)
+            start = max(start, offset)
+        except SnapshotError as exc:
+            log.warning("%s: producer snapshot %d is damaged (%s)", log_.tp, offset, exc)
+    if table is None:
+        table = ProducerStateTable()
+    replayed = 0
+    for header in iter_batch_headers(log_, start, whole_control_batches=True):
+        if header.producer_id < 0:
+            continue
+        if header.is_control:
+            if header.is_transactional:
+                marker = header.control_record()
+                apply_txn_marker(
+                    log_,
+                    table,
+                    header.producer_id,
+                    header.producer_epoch,
+                    marker.coordinator_epoch,
+                    header.base_offset,
+                    marker.type == ControlRecordType.COMMIT,
+                )
+            continue
+        table.replay(
+            header.producer_id,
+            header.producer_epoch,
+            header.last_sequence,
+            header.base_offset,
+            header.base_offset + header.last_offset_delta,
+            now_ms,
+            header.is_transactional,
+        )
+        replayed += 1
+    if replayed:
+        log.debug("%s: rebuilt producer state from %d batch(es)", log_.tp, replayed)
+    table.truncate_head(log_.log_start_offset)
+    return table
 
 
 class ReplicaManager:
@@ -477,54 +535,7 @@ class ReplicaManager:
     # -- producer state ------------------------------------------------------------------------
 
     def _load_producer_state(self, log_: PartitionLog, now_ms: int) -> ProducerStateTable:
-        """The snapshot at or below the log end, then the batch headers after it."""
-        table: ProducerStateTable | None = None
-        start = log_.log_start_offset
-        try:
-            found = log_.producer_snapshots.latest(at_or_below=log_.log_end_offset)
-        except LogStorageError as exc:
-            log.warning("%s: cannot read producer snapshots (%s); rebuilding", log_.tp, exc)
-            found = None
-        if found is not None:
-            offset, data = found
-            try:
-                table = ProducerStateTable.from_snapshot(data)
-                start = max(start, offset)
-            except SnapshotError as exc:
-                log.warning("%s: producer snapshot %d is damaged (%s)", log_.tp, offset, exc)
-        if table is None:
-            table = ProducerStateTable()
-        replayed = 0
-        for header in iter_batch_headers(log_, start, whole_control_batches=True):
-            if header.producer_id < 0:
-                continue
-            if header.is_control:
-                if header.is_transactional:
-                    marker = header.control_record()
-                    apply_txn_marker(
-                        log_,
-                        table,
-                        header.producer_id,
-                        header.producer_epoch,
-                        marker.coordinator_epoch,
-                        header.base_offset,
-                        marker.type == ControlRecordType.COMMIT,
-                    )
-                continue
-            table.replay(
-                header.producer_id,
-                header.producer_epoch,
-                header.last_sequence,
-                header.base_offset,
-                header.base_offset + header.last_offset_delta,
-                now_ms,
-                header.is_transactional,
-            )
-            replayed += 1
-        if replayed:
-            log.debug("%s: rebuilt producer state from %d batch(es)", log_.tp, replayed)
-        table.truncate_head(log_.log_start_offset)
-        return table
+        return load_producer_state(log_, now_ms)
 
     def _snapshot_jobs(
         self, force: bool
