@@ -497,11 +497,14 @@ class Partition:
         transactional = batch.is_transactional
         if transactional and batch.producer_id < 0:
             raise InvalidRecordError("a transactional batch needs a producer id")
-        validate_records(
-            batch,
-            compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy,
-            reuse=_PRODUCE_DECOMPRESSION_BUFFER,
-        )
+        if not from_coordinator:
+            # The coordinator builds its batches itself, with base sequence -1 (which the
+            # record checks refuse from clients), as Kafka validates client batches only.
+            validate_records(
+                batch,
+                compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy,
+                reuse=_PRODUCE_DECOMPRESSION_BUFFER,
+            )
         producer_id = batch.producer_id
         if producer_id >= 0:
             first_seq = batch.base_sequence
