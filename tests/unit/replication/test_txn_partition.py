@@ -1,6 +1,7 @@
 """``Partition`` and transactions: the last stable offset moves with the high watermark and the
 markers; read_committed reads stop at it; aborted transactions are indexed; followers and
-start-up replay keep the same state; a seeded model checks the LSO = min rule."""
+start-up replay keep the same state; a seeded model checks the LSO = min rule. Then the same
+through the ``ReplicaManager`` of an embedded broker, restarted."""
 
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.wire import make_batch
+from support.kafka_ops import create_topic
+from support.wire import WireClient, make_batch
 
+from broker.app import Broker
 from broker.metadata.image import PartitionImage
-from broker.replication.manager import load_producer_state
-from broker.replication.partition import Partition
+from broker.replication.appends import AppendFailure
+from broker.replication.manager import ReplicaManager, load_producer_state
+from broker.replication.partition import AppendResult, Partition
 from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
 from protocol.errors import (
+    ErrorCode,
     InvalidProducerEpochError,
     InvalidTxnStateError,
     NotLeaderOrFollowerError,
@@ -346,3 +351,76 @@ def test_lso_is_the_minimum_of_the_model(tmp_path: Path, seed: int) -> None:
             )
     finally:
         replica.close()
+
+
+# -- through the ReplicaManager of an embedded broker -------------------------------------
+
+
+async def _settle(manager: ReplicaManager, found: AppendResult | AppendFailure) -> AppendResult:
+    assert isinstance(found, AppendResult), found
+    waiting = manager.acknowledge((found,), -1, 10_000)
+    if waiting is not None:
+        await waiting
+    assert found.error_code == ErrorCode.NONE
+    return found
+
+
+async def test_markers_through_the_manager_and_a_restart(tmp_path: Path) -> None:
+    async with Broker.embedded(tmp_path) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        await create_topic(client, "tx")
+        await client.close()
+        manager = broker.replica_manager
+        assert manager is not None
+        now = manager.clock_ms()
+        await _settle(
+            manager, manager.append("tx", 0, _txn_batch(3, 0), required_acks=-1, now_ms=now)
+        )
+        await _settle(
+            manager, manager.append("tx", 0, _txn_batch(4, 0), required_acks=-1, now_ms=now)
+        )
+        marker = await _settle(
+            manager,
+            manager.write_txn_marker(
+                "tx",
+                0,
+                producer_id=4,
+                producer_epoch=0,
+                coordinator_epoch=2,
+                commit=False,
+                now_ms=now,
+            ),
+        )
+        assert marker.base_offset == 2
+        fenced = manager.write_txn_marker(
+            "tx", 0, producer_id=4, producer_epoch=0, coordinator_epoch=1, commit=True, now_ms=now
+        )
+        assert isinstance(fenced, AppendFailure)
+        assert fenced.code == ErrorCode.TRANSACTION_COORDINATOR_FENCED
+        missing = manager.write_txn_marker(
+            "nope", 0, producer_id=4, producer_epoch=0, coordinator_epoch=2, commit=True, now_ms=now
+        )
+        assert isinstance(missing, AppendFailure)
+        partition = manager.get_partition("tx", 0)
+        assert (partition.high_watermark, partition.last_stable_offset) == (3, 0)
+        assert [t.producer_id for t in partition.aborted_transactions(0, 3)] == [4]
+    async with Broker.embedded(tmp_path) as broker:
+        manager = broker.replica_manager
+        assert manager is not None
+        partition = manager.get_partition("tx", 0)
+        assert partition.producers.open_transactions() == {3: 0}
+        assert partition.last_stable_offset == 0
+        assert [t.producer_id for t in partition.aborted_transactions(0, 3)] == [4]
+        await _settle(
+            manager,
+            manager.write_txn_marker(
+                "tx",
+                0,
+                producer_id=3,
+                producer_epoch=0,
+                coordinator_epoch=2,
+                commit=True,
+                now_ms=manager.clock_ms(),
+            ),
+        )
+        assert partition.last_stable_offset == partition.high_watermark == 4
