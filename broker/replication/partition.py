@@ -181,8 +181,6 @@ class Partition:
         # high watermark: its tail may never have reached the other replicas.
         if self.is_single_replica and log.high_watermark < log.log_end_offset:
             log.high_watermark = log.log_end_offset
-        #: What ``log.first_unstable_offset`` was last set to (it is set only when it moves).
-        self._first_unstable: int | None = None
         self.replace_producer_state(producers)
         if self.is_leader:
             self._become_leader(now_ms)
@@ -253,10 +251,9 @@ class Partition:
 
     def _update_first_unstable(self) -> None:
         """Keep ``log.first_unstable_offset`` (where compaction stops) in step."""
+        # storage part lands separately
         first = self.producers.first_unstable_offset()
-        if first != self._first_unstable:
-            self._first_unstable = first
-            self.log.first_unstable_offset = first  # type: ignore[attr-defined]  # storage part
+        self.log.first_unstable_offset = first  # type: ignore[attr-defined]
 
     def update_state(self, state: PartitionImage, now_ms: int = 0) -> str:
         """Apply a new image of the partition. Returns what changed for this replica:
