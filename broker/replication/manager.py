@@ -13,6 +13,12 @@ leader epoch and fetches it from the leader. As leader it learns followers' log 
 from their fetches (``follower_fetched``), asks the controller through the injected
 ``alter_partition`` to add a follower that caught up to the ISR, and every
 ``replica.lag.time.max.ms / 2`` drops the members that lag (``check_isr``).
+
+Transactions: ``write_txn_marker`` appends a COMMIT/ABORT marker as leader (acknowledged like
+any append); the last stable offset moves only when the high watermark does, so the same
+wake-ups serve read_committed fetches. Opening a partition replays its producer state from
+the latest snapshot: open transactions come back, and the aborted ones found on the way are
+added to the transaction index again (the index ignores what it has).
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ from broker.replication.appends import (
 )
 from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
 from broker.replication.isr import AlterPartition, AlterPartitionResult
-from broker.replication.partition import AppendResult, Partition
+from broker.replication.partition import AppendResult, Partition, apply_txn_marker
 from broker.replication.producer_state import ProducerStateTable, SnapshotError
 from broker.replication.purgatory import Purgatory
 from broker.storage.config import FlushPolicy
@@ -49,7 +55,7 @@ from broker.storage.errors import DurabilityTimeoutError, LogStorageError
 from broker.storage.flush import LogFlusher
 from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
-from broker.storage.scan import iter_headers
+from broker.storage.scan import iter_headers, pread_exact
 from broker.tasks import report_unexpected_end
 from protocol.errors import (
     ErrorCode,
@@ -58,10 +64,17 @@ from protocol.errors import (
     NotLeaderOrFollowerError,
     UnknownTopicOrPartitionError,
 )
-from protocol.records import RecordBatch
+from protocol.records import LOG_OVERHEAD, RecordBatch
+from protocol.records.batch import ControlRecordType
 from protocol.types import TopicPartition
 
-__all__ = ["DURABILITY_TIMEOUT_S", "MAX_ACKS_TIMEOUT_MS", "ReplicaManager", "iter_batch_headers"]
+__all__ = [
+    "DURABILITY_TIMEOUT_S",
+    "MAX_ACKS_TIMEOUT_MS",
+    "ReplicaManager",
+    "iter_batch_headers",
+    "load_producer_state",
+]
 
 log = logging.getLogger("samsa.replication")
 
@@ -82,9 +95,12 @@ def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def iter_batch_headers(log_: PartitionLog, from_offset: int) -> Iterator[RecordBatch]:
+def iter_batch_headers(
+    log_: PartitionLog, from_offset: int, *, whole_control_batches: bool = False
+) -> Iterator[RecordBatch]:
     """Headers of the batches holding offsets at or after ``from_offset`` (61-byte views of
-    a scratch buffer: read their fields, do not keep them)."""
+    a scratch buffer: read their fields, do not keep them). With ``whole_control_batches``
+    a control batch comes whole (its record says COMMIT or ABORT)."""
     for seg in list(log_.segments):
         if seg.is_empty or seg.next_offset <= from_offset:
             continue
@@ -95,8 +111,64 @@ def iter_batch_headers(log_: PartitionLog, from_offset: int) -> Iterator[RecordB
                 continue
             start = found[0]
         with seg.file.leased() as fd:
-            for _, header in iter_headers(fd, start, seg.size):
-                yield header
+            for position, header in iter_headers(fd, start, seg.size):
+                if whole_control_batches and header.is_control:
+                    size = LOG_OVERHEAD + header.batch_length
+                    yield RecordBatch(pread_exact(fd, size, position))
+                else:
+                    yield header
+
+
+def load_producer_state(log_: PartitionLog, now_ms: int) -> ProducerStateTable:
+    """A partition's producer state: the snapshot at or below the log end, then the batches
+    after it (open transactions reopened, aborted ones indexed again)."""
+    table: ProducerStateTable | None = None
+    start = log_.log_start_offset
+    try:
+        found = log_.producer_snapshots.latest(at_or_below=log_.log_end_offset)
+    except LogStorageError as exc:
+        log.warning("%s: cannot read producer snapshots (%s); rebuilding", log_.tp, exc)
+        found = None
+    if found is not None:
+        offset, data = found
+        try:
+            table = ProducerStateTable.from_snapshot(data)
+            start = max(start, offset)
+        except SnapshotError as exc:
+            log.warning("%s: producer snapshot %d is damaged (%s)", log_.tp, offset, exc)
+    if table is None:
+        table = ProducerStateTable()
+    replayed = 0
+    for header in iter_batch_headers(log_, start, whole_control_batches=True):
+        if header.producer_id < 0:
+            continue
+        if header.is_control:
+            if header.is_transactional:
+                marker = header.control_record()
+                apply_txn_marker(
+                    log_,
+                    table,
+                    header.producer_id,
+                    header.producer_epoch,
+                    marker.coordinator_epoch,
+                    header.base_offset,
+                    marker.type == ControlRecordType.COMMIT,
+                )
+            continue
+        table.replay(
+            header.producer_id,
+            header.producer_epoch,
+            header.last_sequence,
+            header.base_offset,
+            header.base_offset + header.last_offset_delta,
+            now_ms,
+            header.is_transactional,
+        )
+        replayed += 1
+    if replayed:
+        log.debug("%s: rebuilt producer state from %d batch(es)", log_.tp, replayed)
+    table.truncate_head(log_.log_start_offset)
+    return table
 
 
 class ReplicaManager:
@@ -367,7 +439,7 @@ class ReplicaManager:
     def _after_truncation(self, partition: Partition) -> None:
         log_ = partition.log
         partition.local_durable_end = min(partition.local_durable_end, log_.log_end_offset)
-        partition.producers = self._load_producer_state(log_, self.clock_ms())
+        partition.replace_producer_state(self._load_producer_state(log_, self.clock_ms()))
         self._snapshot_versions[partition.tp] = -1
 
     # -- leader: followers and the ISR ---------------------------------------------------------
@@ -463,40 +535,7 @@ class ReplicaManager:
     # -- producer state ------------------------------------------------------------------------
 
     def _load_producer_state(self, log_: PartitionLog, now_ms: int) -> ProducerStateTable:
-        """The snapshot at or below the log end, then the batch headers after it."""
-        table: ProducerStateTable | None = None
-        start = log_.log_start_offset
-        try:
-            found = log_.producer_snapshots.latest(at_or_below=log_.log_end_offset)
-        except LogStorageError as exc:
-            log.warning("%s: cannot read producer snapshots (%s); rebuilding", log_.tp, exc)
-            found = None
-        if found is not None:
-            offset, data = found
-            try:
-                table = ProducerStateTable.from_snapshot(data)
-                start = max(start, offset)
-            except SnapshotError as exc:
-                log.warning("%s: producer snapshot %d is damaged (%s)", log_.tp, offset, exc)
-        if table is None:
-            table = ProducerStateTable()
-        replayed = 0
-        for header in iter_batch_headers(log_, start):
-            if header.producer_id < 0 or header.is_control:
-                continue
-            table.replay(
-                header.producer_id,
-                header.producer_epoch,
-                header.last_sequence,
-                header.base_offset,
-                header.base_offset + header.last_offset_delta,
-                now_ms,
-            )
-            replayed += 1
-        if replayed:
-            log.debug("%s: rebuilt producer state from %d batch(es)", log_.tp, replayed)
-        table.truncate_head(log_.log_start_offset)
-        return table
+        return load_producer_state(log_, now_ms)
 
     def _snapshot_jobs(
         self, force: bool
@@ -599,10 +638,12 @@ class ReplicaManager:
         required_acks: int,
         now_ms: int,
         expected_offset: int | None = None,
+        from_coordinator: bool = False,
     ) -> AppendResult | AppendFailure:
         """Append one batch to a partition this broker leads (Produce, ConditionalProduce and
         the coordinators' internal topics all come here): validate and write it
-        (``Partition.append_records_as_leader``; ``expected_offset`` makes it conditional),
+        (``Partition.append_records_as_leader``; ``expected_offset`` makes it conditional;
+        ``from_coordinator``: the group coordinator's transactional offset commits),
         then move what the write moves (``after_append``). Returns the offsets to answer with,
         or the partition's error: every exception is mapped here (an unexpected one is logged
         with its traceback and answered UNKNOWN_SERVER_ERROR). Await the acknowledgement with
@@ -610,12 +651,44 @@ class ReplicaManager:
         try:
             found = self.get_partition(topic, partition)
             result = found.append_records_as_leader(
-                records, required_acks=required_acks, now_ms=now_ms, expected_offset=expected_offset
+                records,
+                required_acks=required_acks,
+                now_ms=now_ms,
+                expected_offset=expected_offset,
+                from_coordinator=from_coordinator,
             )
         except KafkaError as exc:
             return append_failure(exc)
         except Exception:
             log.exception("append to %s-%d failed unexpectedly", topic, partition)
+            return UNEXPECTED_FAILURE
+        self.after_append(found)
+        return result
+
+    def write_txn_marker(
+        self,
+        topic: str,
+        partition: int,
+        *,
+        producer_id: int,
+        producer_epoch: int,
+        coordinator_epoch: int,
+        commit: bool,
+        now_ms: int,
+    ) -> AppendResult | AppendFailure:
+        """Append a transaction marker to a partition this broker leads
+        (``Partition.write_txn_marker``) and move what it moves, as ``append``; acknowledge
+        it with ``acknowledge(..., -1, timeout_ms)``: it is written once the high watermark
+        passes it."""
+        try:
+            found = self.get_partition(topic, partition)
+            result = found.write_txn_marker(
+                producer_id, producer_epoch, coordinator_epoch, commit, now_ms
+            )
+        except KafkaError as exc:
+            return append_failure(exc)
+        except Exception:
+            log.exception("transaction marker for %s-%d failed unexpectedly", topic, partition)
             return UNEXPECTED_FAILURE
         self.after_append(found)
         return result

@@ -16,6 +16,13 @@ Leader appends validate each batch once: its header and CRC-32C, then every reco
 (``protocol.records.validate``, as Kafka's log validator); follower appends and recovery check
 header and CRC-32C only. Then appends check the producer's sequence, patch base offset and
 leader epoch in place and write with one call.
+
+Transactions (KIP-98): transactional batches open a transaction of their producer here (the
+producer state); a COMMIT/ABORT marker (``write_txn_marker`` as leader, or copied as
+follower) closes it, and an aborted one goes to the log's transaction index. The last stable
+offset (what read_committed consumers may read up to) is the high watermark held back by the
+first offset of every open transaction and of every finished one whose marker the high
+watermark has not passed yet.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from broker.metadata.image import PartitionImage
 from broker.replication.isr import (
@@ -38,7 +45,7 @@ from broker.replication.isr import (
     out_of_sync_replicas,
     record_fetch,
 )
-from broker.replication.producer_state import ProducerStateTable
+from broker.replication.producer_state import CompletedTxn, ProducerEntry, ProducerStateTable
 from broker.storage.config import CleanupPolicy
 from broker.storage.log import PartitionLog
 from broker.storage.slice import FileSlice
@@ -48,7 +55,6 @@ from protocol.errors import (
     ErrorCode,
     FencedLeaderEpochError,
     InvalidRecordError,
-    InvalidTxnStateError,
     KafkaError,
     KafkaStorageError,
     MessageTooLargeError,
@@ -64,9 +70,15 @@ from protocol.records import (
     read_batch_length,
     stamp_log_append_time,
 )
+from protocol.records.batch import ControlRecordType
+from protocol.records.builder import build_control_batch
 from protocol.records.compression import DecompressionBuffer
 from protocol.records.validate import validate_records
 from protocol.types import TopicPartition
+
+if TYPE_CHECKING:
+    # storage part lands separately
+    from broker.storage.txn_index import AbortedTxn  # type: ignore[import-not-found]
 
 __all__ = [
     "MAX_HIGH_WATERMARK_WAITERS",
@@ -74,6 +86,7 @@ __all__ = [
     "AcksWaiter",
     "AppendResult",
     "Partition",
+    "apply_txn_marker",
 ]
 
 #: Appends parked per partition and list (acks=all on the high watermark, acks=1 on the
@@ -168,6 +181,7 @@ class Partition:
         # high watermark: its tail may never have reached the other replicas.
         if self.is_single_replica and log.high_watermark < log.log_end_offset:
             log.high_watermark = log.log_end_offset
+        self.replace_producer_state(producers)
         if self.is_leader:
             self._become_leader(now_ms)
 
@@ -201,8 +215,45 @@ class Partition:
 
     @property
     def last_stable_offset(self) -> int:
-        """The end of what read_committed consumers see: no transactions, so the HW."""
-        return self.log.high_watermark
+        """The end of what read_committed consumers see: the high watermark, held back by the
+        first offset of every open transaction and of every finished one whose marker the
+        high watermark has not passed yet."""
+        high_watermark = self.log.high_watermark
+        first = self.producers.first_unstable_offset()
+        return high_watermark if first is None or first >= high_watermark else first
+
+    def needs_txn_verification(self, producer_id: int) -> bool:
+        """Whether a transactional produce from ``producer_id`` must first be verified with
+        the transaction coordinator (KIP-890): it has no open transaction here."""
+        entry = self.producers.get(producer_id)
+        return entry is None or entry.current_txn_first_offset < 0
+
+    def producers_snapshot(self) -> list[ProducerEntry]:
+        """The producers this partition remembers (DescribeProducers)."""
+        return self.producers.entries()
+
+    def aborted_transactions(self, start_offset: int, upper_bound_offset: int) -> list[AbortedTxn]:
+        """The aborted transactions a read_committed fetch from ``start_offset`` up to
+        ``upper_bound_offset`` (the last stable offset) must skip, from the log's index."""
+        log = self.log
+        # storage part lands separately
+        found: list[AbortedTxn] = log.collect_aborted_txns(  # type: ignore[attr-defined]
+            start_offset, upper_bound_offset
+        )
+        return found
+
+    def replace_producer_state(self, producers: ProducerStateTable) -> None:
+        """Take a (re)loaded producer state (opening, or after a truncation): transactions
+        whose marker the high watermark passed no longer hold the last stable offset."""
+        self.producers = producers
+        producers.prune_replicated(self.log.high_watermark)
+        self._update_first_unstable()
+
+    def _update_first_unstable(self) -> None:
+        """Keep ``log.first_unstable_offset`` (where compaction stops) in step."""
+        # storage part lands separately
+        first = self.producers.first_unstable_offset()
+        self.log.first_unstable_offset = first  # type: ignore[attr-defined]
 
     def update_state(self, state: PartitionImage, now_ms: int = 0) -> str:
         """Apply a new image of the partition. Returns what changed for this replica:
@@ -324,19 +375,40 @@ class Partition:
             raise NotLeaderOrFollowerError(f"this broker does not follow {self.tp}")
         if self.log.offline is not None:
             raise KafkaStorageError(f"the log of {self.tp} is offline")
-        self.log.append_as_follower(records, now_ms=now_ms)
+        log = self.log
+        log.append_as_follower(records, now_ms=now_ms)
+        producers = self.producers
+        transactional = False
         for batch in iter_batches(memoryview(records)):
-            if batch.producer_id < 0 or batch.is_control:
+            if batch.producer_id < 0:
                 continue
-            self.producers.replay(
+            if batch.is_control:
+                if batch.is_transactional:
+                    transactional = True
+                    marker = batch.control_record()
+                    apply_txn_marker(
+                        log,
+                        producers,
+                        batch.producer_id,
+                        batch.producer_epoch,
+                        marker.coordinator_epoch,
+                        batch.base_offset,
+                        marker.type == ControlRecordType.COMMIT,
+                    )
+                continue
+            transactional = transactional or batch.is_transactional
+            producers.replay(
                 batch.producer_id,
                 batch.producer_epoch,
                 batch.last_sequence,
                 batch.base_offset,
                 batch.base_offset + batch.last_offset_delta,
                 now_ms,
+                batch.is_transactional,
             )
-        return self.log.log_end_offset
+        if transactional:
+            self._update_first_unstable()
+        return log.log_end_offset
 
     def update_follower_high_watermark(self, leader_high_watermark: int) -> None:
         """The leader's high watermark, as far as this replica's log reaches."""
@@ -344,6 +416,8 @@ class Partition:
         new = min(leader_high_watermark, log.log_end_offset)
         if new > log.high_watermark:
             log.high_watermark = new
+            if self.producers.prune_replicated(new):
+                self._update_first_unstable()
 
     def mark_deleted(self) -> None:
         """The partition's topic was deleted: fail whatever waits on it."""
@@ -379,8 +453,14 @@ class Partition:
         required_acks: int,
         now_ms: int,
         expected_offset: int | None = None,
+        from_coordinator: bool = False,
     ) -> AppendResult:
         """Validate and append one produce's records (exactly one v2 batch).
+
+        A transactional batch opens its producer's transaction here if none is open; a
+        non-transactional one from a producer with an open transaction is INVALID_TXN_STATE.
+        ``from_coordinator``: the group coordinator's own transactional writes (base sequence
+        -1, the producer's id and epoch), whose sequences are not checked.
 
         With ``expected_offset`` (a conditional append), the batch is appended only if the log
         end offset equals it; otherwise CONDITIONAL_APPEND_CONFLICT carries the log end offset.
@@ -411,18 +491,29 @@ class Partition:
             )
         if batch.is_control:
             raise InvalidRecordError("clients may not write control batches")
-        if batch.is_transactional:
-            raise InvalidTxnStateError("transactions are not supported by this broker")
-        validate_records(
-            batch,
-            compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy,
-            reuse=_PRODUCE_DECOMPRESSION_BUFFER,
-        )
+        transactional = batch.is_transactional
+        if transactional and batch.producer_id < 0:
+            raise InvalidRecordError("a transactional batch needs a producer id")
+        if not from_coordinator:
+            # The coordinator builds its batches itself, with base sequence -1 (which the
+            # record checks refuse from clients), as Kafka validates client batches only.
+            validate_records(
+                batch,
+                compacted=CleanupPolicy.COMPACT in log.config.cleanup_policy,
+                reuse=_PRODUCE_DECOMPRESSION_BUFFER,
+            )
         producer_id = batch.producer_id
         if producer_id >= 0:
             first_seq = batch.base_sequence
             last_seq = batch.last_sequence
-            duplicate = self.producers.check(producer_id, batch.producer_epoch, first_seq, last_seq)
+            duplicate = self.producers.check(
+                producer_id,
+                batch.producer_epoch,
+                first_seq,
+                last_seq,
+                is_transactional=transactional,
+                validate_sequence=not from_coordinator,
+            )
             if duplicate is not None:
                 return AppendResult(
                     self,
@@ -457,12 +548,79 @@ class Partition:
                 info.first_offset,
                 info.last_offset,
                 now_ms,
+                transactional,
             )
-        self._appended_bytes += info.size_in_bytes
+            if transactional:
+                self._update_first_unstable()
+        self._count_appended(info.next_offset, info.size_in_bytes)
+        return AppendResult(
+            self, info.first_offset, append_time, info.next_offset, log.log_start_offset
+        )
+
+    def _count_appended(self, next_offset: int, size_in_bytes: int) -> None:
+        self._appended_bytes += size_in_bytes
         marks = self._marks
-        marks.append((info.next_offset, self._appended_bytes))
+        marks.append((next_offset, self._appended_bytes))
         if len(marks) > MAX_UNCOMMITTED_MARKS:
             marks.popleft()  # its bytes now count when the HW passes the next mark
+
+    # -- transaction markers ---------------------------------------------------------------
+
+    def write_txn_marker(
+        self,
+        producer_id: int,
+        producer_epoch: int,
+        coordinator_epoch: int,
+        commit: bool,
+        now_ms: int,
+    ) -> AppendResult:
+        """Append a COMMIT or ABORT marker for the producer (the transaction coordinator's
+        WriteTxnMarkers), close its transaction here, and index it if aborted. A marker for a
+        producer with no open transaction is written all the same.
+
+        Raises NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS, KAFKA_STORAGE_ERROR,
+        INVALID_PRODUCER_EPOCH (the marker's epoch is older than the producer's) or
+        TRANSACTION_COORDINATOR_FENCED (its coordinator epoch is older than the last seen).
+        """
+        if not self.is_leader:
+            raise NotLeaderOrFollowerError(f"this broker does not lead {self.tp}")
+        if len(self.isr) < self.min_insync_replicas:
+            raise NotEnoughReplicasError(
+                f"the ISR of {self.tp} has {len(self.isr)} replica(s), fewer than "
+                f"min.insync.replicas={self.min_insync_replicas}"
+            )
+        log = self.log
+        if log.offline is not None:
+            raise KafkaStorageError(f"the log of {self.tp} is offline")
+        self.producers.check_marker(producer_id, producer_epoch, coordinator_epoch)
+        control = ControlRecordType.COMMIT if commit else ControlRecordType.ABORT
+        view = memoryview(
+            bytearray(
+                build_control_batch(
+                    control,
+                    producer_id=producer_id,
+                    producer_epoch=producer_epoch,
+                    coordinator_epoch=coordinator_epoch,
+                    timestamp_ms=now_ms,
+                )
+            )
+        )
+        append_time = _NO_TIMESTAMP
+        if log.config.message_timestamp_type == "LogAppendTime":
+            stamp_log_append_time(view, now_ms)
+            append_time = now_ms
+        info = log.append_as_leader(view, leader_epoch=self.leader_epoch, now_ms=now_ms)
+        apply_txn_marker(
+            log,
+            self.producers,
+            producer_id,
+            producer_epoch,
+            coordinator_epoch,
+            info.first_offset,
+            commit,
+        )
+        self._update_first_unstable()
+        self._count_appended(info.next_offset, info.size_in_bytes)
         return AppendResult(
             self, info.first_offset, append_time, info.next_offset, log.log_start_offset
         )
@@ -492,6 +650,8 @@ class Partition:
         if new <= log.high_watermark:
             return
         log.high_watermark = new
+        if self.producers.prune_replicated(new):
+            self._update_first_unstable()
         marks = self._marks
         while marks and marks[0][0] <= new:
             self.committed_bytes = marks.popleft()[1]
@@ -553,11 +713,53 @@ class Partition:
     # -- fetch -----------------------------------------------------------------------------
 
     def read(
-        self, offset: int, max_bytes: int, *, min_one_batch: bool, committed_only: bool
+        self,
+        offset: int,
+        max_bytes: int,
+        *,
+        min_one_batch: bool,
+        committed_only: bool,
+        read_committed: bool = False,
     ) -> FileSlice:
-        """Whole batches from ``offset`` (up to the high watermark for consumers)."""
-        limit = self.log.high_watermark if committed_only else None
+        """Whole batches from ``offset``: up to the high watermark for consumers, up to the
+        last stable offset for read_committed ones, to the log end for followers."""
+        limit: int | None
+        if read_committed:
+            limit = self.last_stable_offset
+        elif committed_only:
+            limit = self.log.high_watermark
+        else:
+            limit = None
         return self.log.read(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
+
+
+def apply_txn_marker(
+    log: PartitionLog,
+    producers: ProducerStateTable,
+    producer_id: int,
+    producer_epoch: int,
+    coordinator_epoch: int,
+    marker_offset: int,
+    commit: bool,
+) -> CompletedTxn | None:
+    """A marker is in the log at ``marker_offset`` (checked already, or copied from the
+    leader, or replayed at start-up): close the producer's transaction and, if it was
+    aborted, add it to the log's transaction index (idempotent: a replay adds nothing the
+    index has). The entry's last stable offset is where the LSO stands once the marker is in:
+    the first offset of the oldest other open transaction, else just past the marker."""
+    done = producers.replay_marker(
+        producer_id, producer_epoch, coordinator_epoch, marker_offset, commit
+    )
+    if done is not None and done.is_aborted:
+        # The storage part lands separately: its index entry type and the log's method.
+        from broker.storage.txn_index import AbortedTxn
+
+        oldest_open = producers.first_open_offset()
+        stable = marker_offset + 1 if oldest_open is None else min(oldest_open, marker_offset + 1)
+        log.append_aborted_txn(  # type: ignore[attr-defined]
+            AbortedTxn(done.producer_id, done.first_offset, done.last_offset, stable)
+        )
+    return done
 
 
 def _release(waiters: list[tuple[int, AcksWaiter]], reached: int) -> None:

@@ -174,3 +174,14 @@ async def test_committed_below_min_insync_replicas_settles_at_once(
     waiting = acknowledgement([result], -1, 5)
     assert waiting is not None and waiting.done()
     assert result.error_code == ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+
+
+async def test_markers_are_acknowledged_like_appends(partitions: list[Partition]) -> None:
+    # Markers for producers with no open transaction: written, acknowledged as any append.
+    results = [p.write_txn_marker(9, 0, 0, True, 0) for p in partitions[:2]]
+    waiting = acknowledgement(results, -1, 30)
+    assert waiting is not None and not waiting.done()
+    for p, r in zip(partitions, results, strict=False):
+        p.maybe_advance_high_watermark(r.next_offset)
+    await asyncio.wait_for(waiting, 5)
+    assert _codes(results) == [ErrorCode.NONE] * 2
