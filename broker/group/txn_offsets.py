@@ -46,6 +46,18 @@ def txn_commit_response(
     )
 
 
+def txn_offset_commit_error(
+    request: TxnOffsetCommitRequest, code: ErrorCode
+) -> TxnOffsetCommitResponse:
+    """Every partition of ``request`` with ``code`` (when no coordinator answers)."""
+    order = list(
+        dict.fromkeys(
+            TopicPartition(t.name, p.partition_index) for t in request.topics for p in t.partitions
+        )
+    )
+    return txn_commit_response(order, dict.fromkeys(order, code))
+
+
 class TxnOffsets:
     """TxnOffsetCommit, and the markers that end the transactions holding pending offsets."""
 
