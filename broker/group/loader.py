@@ -39,6 +39,7 @@ __all__ = [
     "LOAD_FAILURES",
     "LoadAborted",
     "PartitionLoader",
+    "replay_batches",
 ]
 
 log = logging.getLogger("samsa.group")
@@ -275,26 +276,35 @@ class PartitionLoader:
                         end,
                     )
                     return
-                for batch in iter_batches(data, allow_partial=False):
-                    batch.validate()
-                    offset = max(offset, batch.next_offset)
-                    if batch.is_control:
-                        # A transaction's marker: commits or drops the producer's pending offsets.
-                        control = batch.control_record().type
-                        yield ReplayBatch(producer_id=batch.producer_id, control=control)
-                        continue
-                    records = []
-                    for record in batch.records():
-                        if record.key is None:
-                            raise RecordFormatError(f"record at offset {record.offset} has no key")
-                        records.append((record.key, record.value))
-                    yield ReplayBatch(
-                        records,
-                        producer_id=batch.producer_id,
-                        is_transactional=batch.is_transactional,
-                    )
+                for next_offset, replayed in replay_batches(data):
+                    offset = max(offset, next_offset)
+                    yield replayed
 
         return load(batches())
+
+
+def replay_batches(data: bytes) -> Iterator[tuple[int, ReplayBatch]]:
+    """The whole batches of ``data`` (read from ``__consumer_offsets``) as ``records.load``
+    replays them, each with the offset after it; CRC and format are checked.
+
+    A data batch keeps its producer and transactional flag (a TxnOffsetCommit's records wait
+    for their marker); a control batch becomes its marker (its control record type).
+    """
+    for batch in iter_batches(data, allow_partial=False):
+        batch.validate()
+        if batch.is_control:
+            control = batch.control_record().type
+            yield batch.next_offset, ReplayBatch(producer_id=batch.producer_id, control=control)
+            continue
+        records = []
+        for record in batch.records():
+            if record.key is None:
+                raise RecordFormatError(f"record at offset {record.offset} has no key")
+            records.append((record.key, record.value))
+        replayed = ReplayBatch(
+            records, producer_id=batch.producer_id, is_transactional=batch.is_transactional
+        )
+        yield batch.next_offset, replayed
 
 
 async def _read_chunk(log_: PartitionLog, offset: int, end: int) -> bytes:

@@ -411,3 +411,53 @@ def test_group_bookkeeping_orders_by_log_position() -> None:
     assert group.has_pending_offset_commits_for(TP)
     group.complete_pending_txn_offset_commit(PID, True)
     assert group.offsets == {TP: new} and not group.has_pending_offset_commits_for(TP)
+
+
+def test_replay_of_log_bytes_with_transactional_batches_and_markers() -> None:
+    """The loader's view of the log: real batches (as the driver writes them) and markers."""
+    from broker.group.loader import replay_batches
+    from broker.group.records import OffsetCommitKey, encode_record
+    from protocol.records import ControlRecordType, RecordBatchBuilder
+    from protocol.records.builder import build_control_batch
+
+    def batch(offsets: dict[tuple[str, int], int], producer_id: int = -1) -> bytes:
+        if producer_id >= 0:
+            builder = RecordBatchBuilder(
+                producer_id=producer_id, producer_epoch=EPOCH, is_transactional=True
+            )
+        else:
+            builder = RecordBatchBuilder()
+        for (topic, partition), offset in offsets.items():
+            key, value = encode_record(
+                OffsetCommitKey(GROUP, topic, partition), OffsetAndMetadata(offset=offset)
+            )
+            builder.append(value, key=key, timestamp_ms=1)
+        return builder.build()
+
+    def marker(commit: bool, producer_id: int = PID) -> bytes:
+        kind = ControlRecordType.COMMIT if commit else ControlRecordType.ABORT
+        return build_control_batch(
+            kind, producer_id=producer_id, producer_epoch=EPOCH, coordinator_epoch=0, timestamp_ms=1
+        )
+
+    data = b"".join(
+        [
+            batch({("t", 0): 3}),
+            batch({("t", 0): 5, ("t", 1): 6}, PID),
+            batch({("t", 1): 7}),  # a plain commit after the transactional one: it wins
+            marker(True),
+            batch({("t", 2): 1}, PID + 1),
+            marker(False, PID + 1),
+            batch({("t", 0): 9}, PID),  # open at the end of the log
+        ]
+    )
+    replayed = [b for _, b in replay_batches(data)]
+    assert [b.control for b in replayed] == [None, None, None, CONTROL_COMMIT, None, 0, None]
+    assert replayed[1].is_transactional and replayed[1].producer_id == PID
+    state = load(replayed)
+    loaded = state[GROUP]
+    assert {tp.partition: o.offset for tp, o in loaded.offsets.items()} == {0: 5, 1: 7}
+    assert {
+        p: {tp.partition: e.offset.offset for tp, e in m.items()}
+        for p, m in loaded.pending_txn_offsets.items()
+    } == {PID: {0: 9}}
