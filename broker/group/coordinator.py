@@ -19,7 +19,7 @@ core owns every partition with nothing to load; a broker that replays the log do
 
     core = GroupCoordinatorCore(config, owned_partitions=())
     core.begin_loading(p)
-    state = records.load(key_value_pairs_of_partition_p)   # in offset order
+    state = records.load(batches_of_partition_p)   # ReplayBatch per batch, in offset order
     outcome = core.finish_loading(p, state, now_ms)
 """
 
