@@ -79,6 +79,10 @@ R = TypeVar("R")
 #: Added to every parked request's own horizon before the driver gives up on it: the core
 #: answers by then (its timers fire at the horizon), so only a bug can reach it.
 PARK_MARGIN_MS: Final = 30_000
+#: Transaction markers held for one partition while it loads (see ``on_txn_marker``). Past this
+#: many the load starts over, and its replay reads them from the log instead: memory stays
+#: bounded however long a load takes.
+MAX_HELD_MARKERS: Final = 10_000
 #: A due timer is re-armed at least this far ahead (ms): a chain of timers that stay due cannot
 #: turn the timer into a busy loop.
 MIN_TIMER_DELAY_MS: Final = 1
@@ -403,6 +407,14 @@ class GroupCoordinator:
             if partition not in self._loader.failed_partitions:
                 held = self._held_markers.setdefault(partition, [])
                 held.append((producer_id, commit, self._log_end(partition)))
+                if len(held) > MAX_HELD_MARKERS:
+                    log.warning(
+                        "%s-%d: %d transaction markers came while it loaded; loading it again",
+                        GROUP_METADATA_TOPIC,
+                        partition,
+                        len(held),
+                    )
+                    self._begin_loading(partition)
             return
         if partition not in core.owned_partitions:
             return

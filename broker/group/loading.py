@@ -62,6 +62,10 @@ class Loading:
             group.transition_to(GroupState.DEAD, ctx.now_ms)
             for key in ctx.timers.keys(group_id):
                 ctx.cancel_timer(key)
+        for producer_id, group_ids in list(ctx.txn_producer_groups.items()):
+            group_ids -= gone
+            if not group_ids:
+                del ctx.txn_producer_groups[producer_id]
         ctx.fail_appends(partition, ErrorCode.NOT_LEADER_OR_FOLLOWER)
         for group_id in gone:
             for park in ctx.open_parks(group_id):

@@ -461,3 +461,17 @@ def test_replay_of_log_bytes_with_transactional_batches_and_markers() -> None:
         p: {tp.partition: e.offset.offset for tp, e in m.items()}
         for p, m in loaded.pending_txn_offsets.items()
     } == {PID: {0: 9}}
+
+
+def test_unload_and_reload_on_the_same_core_keeps_the_open_transaction() -> None:
+    h = TxnHarness()
+    h.txn_commit({("t", 0): 5})
+    p = h.core.partition_for(GROUP)
+    h.apply(h.core.unload(p, h.now))
+    h.marker(True)  # not served here: ignored (its next load replays it from the log)
+    h.batches.pop()
+    h.core.begin_loading(p)
+    h.apply(h.core.finish_loading(p, load(h.batches), h.now))
+    assert fetch(h, stable=True)[("t", 0)] == (-1, ErrorCode.UNSTABLE_OFFSET_COMMIT)
+    h.marker(True)
+    assert visible(h) == {("t", 0): 5}
