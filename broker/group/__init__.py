@@ -1,11 +1,13 @@
 """The group coordinator of the classic consumer-group protocol, as a pure core (no IO).
 
 * ``GroupCoordinatorCore`` (``coordinator.py``): JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-  OffsetCommit, OffsetFetch, OffsetDelete, DescribeGroups, ListGroups, DeleteGroups, timers,
-  loading and unloading of ``__consumer_offsets`` partitions. Each call returns an ``Outcome``
-  (or raises ``CoreCallError`` with the effects produced before a failure). It is composed of
-  one part per job (``join.py``, ``sync.py``, ``heartbeat.py``, ``leave.py``, ``rebalance.py``,
-  ``offsets.py``, ``admin.py``, ``loading.py``) sharing a ``CoreContext`` (``context.py``).
+  OffsetCommit, OffsetFetch, OffsetDelete, TxnOffsetCommit (and the transaction markers that
+  end its offsets' wait), DescribeGroups, ListGroups, DeleteGroups, timers, loading and
+  unloading of ``__consumer_offsets`` partitions. Each call returns an ``Outcome`` (or raises
+  ``CoreCallError`` with the effects produced before a failure). It is composed of one part per
+  job (``join.py``, ``sync.py``, ``heartbeat.py``, ``leave.py``, ``rebalance.py``,
+  ``offsets.py``, ``txn_offsets.py``, ``admin.py``, ``loading.py``) sharing a ``CoreContext``
+  (``context.py``).
 * ``state.py``: one group's state machine (``GroupState``, ``GroupMetadata``, ``MemberMetadata``).
 * ``records.py``: the ``__consumer_offsets`` record format, ``partition_for_group`` and ``load``.
 
@@ -34,6 +36,7 @@ from broker.group.records import (
     OffsetAndMetadata,
     OffsetCommitKey,
     RecordFormatError,
+    ReplayBatch,
     TopicPartition,
     decode_record,
     encode_record,
@@ -62,6 +65,7 @@ __all__ = [
     "Outcome",
     "ParkKey",
     "RecordFormatError",
+    "ReplayBatch",
     "TimerCancel",
     "TimerChange",
     "TimerKey",

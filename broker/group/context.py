@@ -57,6 +57,7 @@ API_DESCRIBE_GROUPS: Final = 15
 API_LIST_GROUPS: Final = 16
 API_DELETE_GROUPS: Final = 42
 API_OFFSET_DELETE: Final = 47
+API_TXN_OFFSET_COMMIT: Final = 28
 
 #: APIs that accept the empty group id (Kafka allows it for offset storage and admin, for
 #: backward compatibility); the rest answer INVALID_GROUP_ID.
@@ -170,6 +171,10 @@ class CoreContext:
         #: Partitions of ``__consumer_offsets`` served (loaded) and being loaded.
         self.owned: set[int] = set(range(n)) if owned_partitions is None else set(owned_partitions)
         self.loading: set[int] = set()
+        #: Producer id -> groups that may hold its pending transactional offsets (Kafka's
+        #: ``producerGroups``): a marker looks only at these. Ids of groups gone since are
+        #: dropped when the producer's marker comes.
+        self.txn_producer_groups: dict[int, set[str]] = {}
         #: Called for every timer that fires, with ``now_ms`` at its deadline.
         self.on_timer: Callable[[TimerKey], None] = _no_timer_handler
         #: The time of the current call (or of the timer firing): every part reads it here.
@@ -317,13 +322,21 @@ class CoreContext:
         group_id: str,
         records: list[tuple[bytes, bytes | None]],
         on_complete: Callable[[ErrorCode], None] | None = None,
-    ) -> None:
+        *,
+        producer_id: int = -1,
+        producer_epoch: int = -1,
+    ) -> int:
+        """Emit an ``Append`` of the group's partition; returns its token (appends of one
+        partition land in the log in token order)."""
         self._next_token += 1
         token = self._next_token
         partition = self.partition_for(group_id)
-        self._effects.appends.append(Append(token, partition, group_id, tuple(records)))
+        self._effects.appends.append(
+            Append(token, partition, group_id, tuple(records), producer_id, producer_epoch)
+        )
         if on_complete is not None:
             self._pending_appends[token] = _PendingAppend(group_id, partition, on_complete)
+        return token
 
     def append_completed(self, token: int, error: ErrorCode) -> None:
         """Run what waits on append ``token`` (nothing for an unknown token)."""

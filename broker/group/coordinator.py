@@ -7,7 +7,8 @@ reads a clock or does IO. The core is not thread-safe and not re-entrant: one ca
 
 The core is composed of parts with one job each, sharing one ``CoreContext`` (the groups table,
 the config, timers, parked requests, pending appends): ``Joins``, ``Syncs``, ``Heartbeats``,
-``Leaves`` and the ``Rebalancer`` (membership), ``Offsets``, ``Admin`` and ``Loading``. This
+``Leaves`` and the ``Rebalancer`` (membership), ``Offsets``, ``TxnOffsets``, ``Admin`` and
+``Loading``. This
 class builds them and is their public face: the driver and the tests call only its methods, and
 each call's contract is documented here (the parts' methods that implement one do not repeat it).
 
@@ -18,7 +19,7 @@ core owns every partition with nothing to load; a broker that replays the log do
 
     core = GroupCoordinatorCore(config, owned_partitions=())
     core.begin_loading(p)
-    state = records.load(key_value_pairs_of_partition_p)   # in offset order
+    state = records.load(batches_of_partition_p)   # ReplayBatch per batch, in offset order
     outcome = core.finish_loading(p, state, now_ms)
 """
 
@@ -41,6 +42,7 @@ from broker.group.records import LoadedState, OffsetAndMetadata, TopicPartition
 from broker.group.state import GroupMetadata
 from broker.group.sync import Syncs
 from broker.group.timers import TimerKey
+from broker.group.txn_offsets import TxnOffsets
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DeleteGroupsRequest,
@@ -63,6 +65,8 @@ from protocol.messages import (
     OffsetFetchResponse,
     SyncGroupRequest,
     SyncGroupResponse,
+    TxnOffsetCommitRequest,
+    TxnOffsetCommitResponse,
 )
 
 
@@ -94,6 +98,7 @@ class GroupCoordinatorCore:
         self._heartbeats = Heartbeats(ctx)
         self._leaves = Leaves(ctx, rebalancer)
         self._offsets = Offsets(ctx)
+        self._txn_offsets = TxnOffsets(ctx)
         self._admin = Admin(ctx, self._offsets)
         self._loading = Loading(ctx, rebalancer)
 
@@ -172,6 +177,36 @@ class GroupCoordinatorCore:
         return self._offsets.offset_delete(
             request, version=version, now_ms=now_ms, partition_exists=partition_exists
         )
+
+    def txn_offset_commit(
+        self,
+        request: TxnOffsetCommitRequest,
+        version: int,
+        now_ms: int,
+        *,
+        partition_exists: PartitionExists | None = None,
+    ) -> Outcome[TxnOffsetCommitResponse]:
+        """Handle a TxnOffsetCommit (v0-v3); parked until its records are durable.
+
+        The offsets then stay pending for the producer (invisible to OffsetFetch) until
+        ``complete_txn``. The member is checked only when the request names one (v3+, KIP-447);
+        an unknown group is created Empty, as Kafka does.
+        """
+        return self._txn_offsets.txn_offset_commit(
+            request, version=version, now_ms=now_ms, partition_exists=partition_exists
+        )
+
+    def complete_txn(
+        self, partition: int, producer_id: int, commit: bool, now_ms: int
+    ) -> Outcome[None]:
+        """A marker of ``producer_id`` was appended to ``__consumer_offsets`` partition
+        ``partition``: its pending offsets in every group of that partition become committed
+        (``commit``; a plain commit appended after them still wins) or are dropped.
+
+        A partition still loading is ignored here: the driver replays or re-applies the marker
+        once the partition is loaded.
+        """
+        return self._txn_offsets.complete_txn(partition, producer_id, commit, now_ms)
 
     def expire_offsets(self, now_ms: int) -> Outcome[None]:
         """Drop offsets past ``offsets.retention.minutes`` and groups left with nothing.

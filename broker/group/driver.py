@@ -47,13 +47,15 @@ from broker.group.config import GroupConfig
 from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.loader import LoadAborted, PartitionLoader
+from broker.group.offsets import PartitionExists
 from broker.group.offsets_topic import OffsetsTopicCreator, offsets_topic_configs
 from broker.group.outcome import Append, Outcome, ParkKey
 from broker.group.records import LoadedState, TopicPartition
+from broker.group.txn_offsets import txn_offset_commit_error
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import Acknowledgement, AppendFailure
 from protocol.errors import ErrorCode
-from protocol.messages import Message
+from protocol.messages import Message, TxnOffsetCommitRequest, TxnOffsetCommitResponse
 from protocol.records import RecordBatchBuilder
 
 if TYPE_CHECKING:
@@ -77,6 +79,10 @@ R = TypeVar("R")
 #: Added to every parked request's own horizon before the driver gives up on it: the core
 #: answers by then (its timers fire at the horizon), so only a bug can reach it.
 PARK_MARGIN_MS: Final = 30_000
+#: Transaction markers held for one partition while it loads (see ``on_txn_marker``). Past this
+#: many the load starts over, and its replay reads them from the log instead: memory stays
+#: bounded however long a load takes.
+MAX_HELD_MARKERS: Final = 10_000
 #: A due timer is re-armed at least this far ahead (ms): a chain of timers that stay due cannot
 #: turn the timer into a busy loop.
 MIN_TIMER_DELAY_MS: Final = 1
@@ -123,6 +129,9 @@ class GroupCoordinator:
         self._creator = OffsetsTopicCreator(config, controller, self._install)
         self._started = False
         self._stopped = False
+        #: Transaction markers that came while their partition was loading:
+        #: ``(producer id, commit, log end offset then)`` (see ``on_txn_marker``).
+        self._held_markers: dict[int, list[tuple[int, bool, int]]] = {}
         #: Failures of the core (bugs) by where they happened; see ``_fault``.
         self._faults: dict[str, int] = {}
         #: The last cause logged with its traceback, per place: a repeat is logged briefly.
@@ -154,7 +163,7 @@ class GroupCoordinator:
     @property
     def faults(self) -> dict[str, int]:
         """How many times the core failed (a bug), by where: ``request``, ``metadata``,
-        ``unload``, ``timer``, ``retention``, ``append completion``, ``load``."""
+        ``unload``, ``timer``, ``retention``, ``append completion``, ``load``, ``marker``."""
         return dict(self._faults)
 
     def partition_for(self, group_id: str) -> int | None:
@@ -269,6 +278,7 @@ class GroupCoordinator:
     def _unload(self, partition: int) -> None:
         """Stop serving ``partition``: its parked requests get NOT_COORDINATOR."""
         self._loader.forget(partition)
+        self._held_markers.pop(partition, None)
         try:
             self._process(lambda c, now: c.unload(partition, now))
         except CoreCallError as exc:
@@ -366,6 +376,59 @@ class GroupCoordinator:
             if self._parked.get(key) is parked:
                 del self._parked[key]
 
+    def txn_offset_commit(
+        self,
+        request: TxnOffsetCommitRequest,
+        version: int,
+        partition_exists: PartitionExists | None = None,
+    ) -> TxnOffsetCommitResponse | Awaitable[TxnOffsetCommitResponse]:
+        """A TxnOffsetCommit: answered once its records are durable (their offsets then wait
+        for the transaction's marker, ``on_txn_marker``)."""
+        return self.run(
+            lambda core, now: core.txn_offset_commit(
+                request, version, now, partition_exists=partition_exists
+            ),
+            functools.partial(txn_offset_commit_error, request),
+        )
+
+    def on_txn_marker(self, partition: int, producer_id: int, commit: bool) -> None:
+        """A transaction marker of ``producer_id`` was appended to ``__consumer_offsets``
+        partition ``partition``: its pending offsets there are committed or dropped.
+
+        A partition still being loaded holds the marker until it is installed; it is applied
+        then unless the replay already read past it (the log end when the marker came is at or
+        below where the replay stopped). A partition this broker does not serve ignores it: its
+        coordinator, or the next load, replays the marker from the log.
+        """
+        core = self._core
+        if core is None or self._stopped:
+            return
+        if partition in self._loader.loading_partitions:
+            if partition not in self._loader.failed_partitions:
+                held = self._held_markers.setdefault(partition, [])
+                held.append((producer_id, commit, self._log_end(partition)))
+                if len(held) > MAX_HELD_MARKERS:
+                    log.warning(
+                        "%s-%d: %d transaction markers came while it loaded; loading it again",
+                        GROUP_METADATA_TOPIC,
+                        partition,
+                        len(held),
+                    )
+                    self._begin_loading(partition)
+            return
+        if partition not in core.owned_partitions:
+            return
+        try:
+            self._process(lambda c, now: c.complete_txn(partition, producer_id, commit, now))
+        except CoreCallError as exc:
+            self._fault("marker", f"completing the transaction of producer {producer_id}", exc)
+
+    def _log_end(self, partition: int) -> int:
+        log_ = self.replicas.log_manager.get_log(
+            TopicPartition(GROUP_METADATA_TOPIC, partition), now_ms=self.clock_ms()
+        )
+        return 0 if log_ is None else log_.log_end_offset
+
     def expire_offsets(self) -> None:
         """Expire offsets now (the retention timer does this periodically)."""
         if self._core is not None and not self._stopped:
@@ -439,13 +502,37 @@ class GroupCoordinator:
             self._ready.append((append.token, ErrorCode.NONE))
             return
         now_ms = self.clock_ms()
-        builder = RecordBatchBuilder()
+        transactional = append.producer_id >= 0
+        if transactional:
+            # A TxnOffsetCommit: the producer's transactional batch, without a sequence (the
+            # coordinator writes it for the producer, so the partition skips sequence checks).
+            builder = RecordBatchBuilder(
+                producer_id=append.producer_id,
+                producer_epoch=append.producer_epoch,
+                is_transactional=True,
+            )
+        else:
+            builder = RecordBatchBuilder()
         for key, value in append.records:
             builder.append(value, key=key, timestamp_ms=now_ms)
         replicas = self.replicas
-        result = replicas.append(
-            GROUP_METADATA_TOPIC, append.partition, builder.build(), required_acks=-1, now_ms=now_ms
-        )
+        if transactional:
+            result = replicas.append(  # type: ignore[call-arg]  # lands separately
+                GROUP_METADATA_TOPIC,
+                append.partition,
+                builder.build(),
+                required_acks=-1,
+                now_ms=now_ms,
+                from_coordinator=True,
+            )
+        else:
+            result = replicas.append(
+                GROUP_METADATA_TOPIC,
+                append.partition,
+                builder.build(),
+                required_acks=-1,
+                now_ms=now_ms,
+            )
         if isinstance(result, AppendFailure):
             log.warning(
                 "append to %s-%d for group %r failed: %s (%s)",
@@ -553,6 +640,7 @@ class GroupCoordinator:
     def _begin_loading(self, partition: int) -> None:
         core = self._core
         assert core is not None
+        self._held_markers.pop(partition, None)  # the new replay reads them from the log
         core.begin_loading(partition)
         self._loader.begin(partition)
 
@@ -573,6 +661,16 @@ class GroupCoordinator:
             if self._core is not None:
                 self._core.begin_loading(partition)
             raise
+        # Markers that came while the partition loaded, past what the replay read.
+        replayed_end = self._loader.replayed_end(partition)
+        for producer_id, commit, log_end in self._held_markers.pop(partition, []):
+            if log_end <= replayed_end:
+                continue
+            try:
+                self._process(functools.partial(_complete_txn, partition, producer_id, commit))
+            except CoreCallError as exc:
+                what = f"completing the transaction of producer {producer_id}"
+                self._fault("marker", what, exc)
         # Offsets of partitions that no longer exist (a topic deleted while this partition was
         # not loaded here) are dropped now, as a deletion would have dropped them.
         image = self.controller.image
@@ -590,6 +688,12 @@ class GroupCoordinator:
             except CoreCallError as exc:
                 # The partition is served; the stale offsets expire with retention instead.
                 self._fault("load", "dropping the offsets of deleted topics", exc)
+
+
+def _complete_txn(
+    partition: int, producer_id: int, commit: bool, core: GroupCoordinatorCore, now_ms: int
+) -> Outcome[None]:
+    return core.complete_txn(partition, producer_id, commit, now_ms)
 
 
 def _drain_only(core: GroupCoordinatorCore, now_ms: int) -> Outcome[None]:

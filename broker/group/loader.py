@@ -1,7 +1,8 @@
 """Replaying ``__consumer_offsets`` partitions in the background, one at a time.
 
 The driver (``driver.py``) asks for a partition with ``begin`` when this broker becomes its
-leader; ``PartitionLoader`` replays it from its log start offset to its log end offset and
+leader; ``PartitionLoader`` replays it from its log start offset to its log end offset (batch
+by batch: a transactional batch's offsets wait for their producer's marker, a control batch) and
 hands the result (``records.LoadedState``) to the driver's ``install`` callback, which installs
 it in the core. Reads happen on the event loop (storage's reads are not thread-safe), a chunk
 of ``LOAD_CHUNK_BYTES`` at a time; CRC checks, record decoding and ``records.load`` run on a
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
 from broker.group.context import CoreCallError
-from broker.group.records import LoadedState, RecordFormatError, load
+from broker.group.records import LoadedState, RecordFormatError, ReplayBatch, load
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from protocol.errors import KafkaError
 from protocol.records import iter_batches
@@ -38,6 +39,7 @@ __all__ = [
     "LOAD_FAILURES",
     "LoadAborted",
     "PartitionLoader",
+    "replay_batches",
 ]
 
 log = logging.getLogger("samsa.group")
@@ -92,6 +94,8 @@ class PartitionLoader:
         self._idle = asyncio.Event()
         self._idle.set()
         self._stopping = threading.Event()
+        #: Per partition, the log end offset its last replay read up to (see ``replayed_end``).
+        self._replayed_end: dict[int, int] = {}
 
     @property
     def loading_partitions(self) -> frozenset[int]:
@@ -116,6 +120,11 @@ class PartitionLoader:
             self._load_loop(), name="group-coordinator-loader"
         )
         self._task.add_done_callback(self._on_done)
+
+    def replayed_end(self, partition: int) -> int:
+        """The offset the last replay of ``partition`` read up to (exclusive; 0 if none): a
+        marker appended below it was replayed."""
+        return self._replayed_end.get(partition, 0)
 
     def begin(self, partition: int) -> None:
         """Load ``partition`` (again, if a load of it is under way: that one is abandoned)."""
@@ -206,6 +215,7 @@ class PartitionLoader:
         state: LoadedState = {}
         started = time.monotonic()
         replicas = self._replicas
+        replayed_end = 0
         # A partition never written has no log: nothing to read (and no log is created).
         if replicas.log_manager.get_log(tp, now_ms=self._clock_ms()) is not None:
             part = replicas.get_partition(GROUP_METADATA_TOPIC, partition)
@@ -214,6 +224,7 @@ class PartitionLoader:
             # so everything in it becomes committed once the followers have it — and a new
             # leader's high watermark may still lag what the previous leader committed.
             start, end = log_.log_start_offset, log_.log_end_offset
+            replayed_end = end
             if start < end:
                 loop = asyncio.get_running_loop()
                 state = await asyncio.to_thread(
@@ -222,6 +233,7 @@ class PartitionLoader:
         if self._epochs.get(partition) != epoch or self._stopping.is_set():
             raise LoadAborted
         del self._epochs[partition]
+        self._replayed_end[partition] = replayed_end
         try:
             self._install(partition, state)
         except CoreCallError:
@@ -248,7 +260,7 @@ class PartitionLoader:
         """On a worker thread: ``records.load`` over the partition's records, each chunk read
         on the event loop."""
 
-        def pairs() -> Iterator[tuple[bytes, bytes | None]]:
+        def batches() -> Iterator[ReplayBatch]:
             offset = start
             while offset < end:
                 if self._stopping.is_set() or self._epochs.get(partition) != epoch:
@@ -264,17 +276,35 @@ class PartitionLoader:
                         end,
                     )
                     return
-                for batch in iter_batches(data, allow_partial=False):
-                    batch.validate()
-                    offset = max(offset, batch.next_offset)
-                    if batch.is_control:
-                        continue
-                    for record in batch.records():
-                        if record.key is None:
-                            raise RecordFormatError(f"record at offset {record.offset} has no key")
-                        yield record.key, record.value
+                for next_offset, replayed in replay_batches(data):
+                    offset = max(offset, next_offset)
+                    yield replayed
 
-        return load(pairs())
+        return load(batches())
+
+
+def replay_batches(data: bytes) -> Iterator[tuple[int, ReplayBatch]]:
+    """The whole batches of ``data`` (read from ``__consumer_offsets``) as ``records.load``
+    replays them, each with the offset after it; CRC and format are checked.
+
+    A data batch keeps its producer and transactional flag (a TxnOffsetCommit's records wait
+    for their marker); a control batch becomes its marker (its control record type).
+    """
+    for batch in iter_batches(data, allow_partial=False):
+        batch.validate()
+        if batch.is_control:
+            control = batch.control_record().type
+            yield batch.next_offset, ReplayBatch(producer_id=batch.producer_id, control=control)
+            continue
+        records = []
+        for record in batch.records():
+            if record.key is None:
+                raise RecordFormatError(f"record at offset {record.offset} has no key")
+            records.append((record.key, record.value))
+        replayed = ReplayBatch(
+            records, producer_id=batch.producer_id, is_transactional=batch.is_transactional
+        )
+        yield batch.next_offset, replayed
 
 
 async def _read_chunk(log_: PartitionLog, offset: int, end: int) -> bytes:

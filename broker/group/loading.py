@@ -2,7 +2,8 @@
 
 A coordinator serves the groups of the partitions it leads. ``Loading`` marks a partition as
 loading (its groups answer COORDINATOR_LOAD_IN_PROGRESS), installs the groups replayed from
-its log (``records.load``), and unloads a partition whose leadership moved (its groups go,
+its log (``records.load``: committed offsets, and the offsets of transactions still open, which
+stay pending until their marker), and unloads a partition whose leadership moved (its groups go,
 their parked requests get NOT_COORDINATOR).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from broker.group.context import CoreContext
 from broker.group.rebalance import Rebalancer
 from broker.group.records import GroupMetadataValue, LoadedState
-from broker.group.state import GroupMetadata, GroupState, MemberMetadata
+from broker.group.state import GroupMetadata, GroupState, MemberMetadata, PendingTxnOffset
 from protocol.errors import ErrorCode
 
 
@@ -36,6 +37,13 @@ class Loading:
                 continue
             group = restore_group(group_id, lg.metadata, now_ms)
             group.offsets = dict(lg.offsets)
+            group.offset_positions = {tp: (0, n) for tp, n in lg.offset_positions.items()}
+            for producer_id, pending in lg.pending_txn_offsets.items():
+                group.pending_txn_offsets[producer_id] = {
+                    tp: PendingTxnOffset(entry.offset, (0, entry.position))
+                    for tp, entry in pending.items()
+                }
+                ctx.txn_producer_groups.setdefault(producer_id, set()).add(group_id)
             ctx.groups[group_id] = group
             for member in group.members.values():
                 ctx.schedule_heartbeat(group, member)
@@ -54,6 +62,10 @@ class Loading:
             group.transition_to(GroupState.DEAD, ctx.now_ms)
             for key in ctx.timers.keys(group_id):
                 ctx.cancel_timer(key)
+        for producer_id, group_ids in list(ctx.txn_producer_groups.items()):
+            group_ids -= gone
+            if not group_ids:
+                del ctx.txn_producer_groups[producer_id]
         ctx.fail_appends(partition, ErrorCode.NOT_LEADER_OR_FOLLOWER)
         for group_id in gone:
             for park in ctx.open_parks(group_id):

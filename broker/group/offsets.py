@@ -245,7 +245,7 @@ class Offsets:
             if error is ErrorCode.NONE:
                 if alive:
                     for tp, offset in accepted.items():
-                        group.on_offset_commit_append(tp, offset)
+                        group.on_offset_commit_append(tp, offset, (1, token))
                 self._ctx.complete(key, respond(ErrorCode.NONE))
             else:
                 if alive:
@@ -253,7 +253,7 @@ class Offsets:
                         group.fail_pending_offset_write(tp, offset)
                 self._ctx.complete(key, respond(map_offset_commit_error(error)))
 
-        self._ctx.append(group.group_id, records, on_complete)
+        token = self._ctx.append(group.group_id, records, on_complete)
         return key
 
     # -- OffsetFetch ------------------------------------------------------------------------
@@ -291,7 +291,7 @@ class Offsets:
         else:
             tps = sorted(group.offsets) if requested is None else requested
             for tp in tps:
-                if require_stable and tp in group.pending_offset_commits:
+                if require_stable and group.has_pending_offset_commits_for(tp):
                     entries[tp] = (INVALID_OFFSET, -1, "", ErrorCode.UNSTABLE_OFFSET_COMMIT)
                     continue
                 offset = group.offsets.get(tp)

@@ -60,6 +60,10 @@ class Append:
     partition: int
     group_id: str
     records: tuple[tuple[bytes, bytes | None], ...]
+    producer_id: int = -1
+    """A TxnOffsetCommit's producer: >= 0 makes the batch transactional, with this producer id
+    and epoch and no sequence (base sequence -1), appended as the coordinator's own write."""
+    producer_epoch: int = -1
 
 
 @dataclass(frozen=True, slots=True)

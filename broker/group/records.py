@@ -21,12 +21,14 @@ protocol (``protocol.primitives``). A reader refuses a key type or a version it 
 a newer format may mean something else, and guessing would corrupt committed offsets.
 
 ``partition_for_group`` places a group on a partition exactly as Kafka does, and ``load``
-rebuilds every group's metadata and offsets by replaying records in offset order.
+rebuilds every group's metadata and offsets by replaying records in offset order. Offset commits
+of a transaction (TxnOffsetCommit) are the same records in a transactional batch of the
+producer; they count only once a COMMIT marker of that producer follows (``ReplayBatch``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
@@ -46,6 +48,8 @@ from protocol.primitives import (
 from protocol.types import TopicPartition
 
 __all__ = [
+    "CONTROL_ABORT",
+    "CONTROL_COMMIT",
     "GROUP_METADATA_KEY_TYPE",
     "OFFSET_COMMIT_KEY_TYPE",
     "GroupMetadataKey",
@@ -55,7 +59,9 @@ __all__ = [
     "MemberRecord",
     "OffsetAndMetadata",
     "OffsetCommitKey",
+    "PendingLoadedOffset",
     "RecordFormatError",
+    "ReplayBatch",
     "TopicPartition",
     "decode_key",
     "decode_record",
@@ -378,41 +384,126 @@ def partition_for_group(group_id: str, num_partitions: int = 50) -> int:
 # -- replay -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class PendingLoadedOffset:
+    """A transactional offset commit found in the log whose transaction has no marker yet."""
+
+    offset: OffsetAndMetadata
+    position: int
+    """The replay order of its batch (``LoadedGroup.offset_positions``)."""
+
+
 @dataclass(slots=True)
 class LoadedGroup:
-    """What the log says about one group: its last metadata record and its committed offsets."""
+    """What the log says about one group: its last metadata record, its committed offsets, and
+    the offsets of transactions still open at the end of the log."""
 
     group_id: str
     metadata: GroupMetadataValue | None = None
     offsets: dict[TopicPartition, OffsetAndMetadata] = field(default_factory=dict)
+    offset_positions: dict[TopicPartition, int] = field(default_factory=dict)
+    """Per committed offset, the replay order of the batch that holds its record (n for the
+    n-th batch replayed): which of two commits is newer in the log."""
+    pending_txn_offsets: dict[int, dict[TopicPartition, PendingLoadedOffset]] = field(
+        default_factory=dict
+    )
+    """By producer id: transactional commits whose transaction is still open."""
 
 
 LoadedState: TypeAlias = dict[str, LoadedGroup]
 """Every group found by ``load``, by group id."""
 
 
-def load(records: Iterable[tuple[ReadBuffer, ReadBuffer | None]]) -> LoadedState:
-    """Replay ``(key, value)`` records in offset order: the last write wins, tombstones delete.
+@dataclass(frozen=True, slots=True)
+class ReplayBatch:
+    """One record batch of ``__consumer_offsets`` as ``load`` replays it.
 
-    Groups left with neither metadata nor offsets are dropped. Raises ``RecordFormatError`` on a
-    record it cannot decode (the caller decides whether to stop or skip the partition).
+    A data batch has ``records`` (``(key, value)`` pairs); a transactional one
+    (``is_transactional``) holds offset commits of producer ``producer_id`` that stay pending
+    until a control batch of that producer (``control``: ``CONTROL_COMMIT`` or
+    ``CONTROL_ABORT``, Kafka's control record types) commits or drops them. Other control
+    types (``control`` set, any other value) are skipped.
+    """
+
+    records: Sequence[tuple[ReadBuffer, ReadBuffer | None]] = ()
+    producer_id: int = -1
+    is_transactional: bool = False
+    control: int | None = None
+
+
+#: Kafka's ``ControlRecordType`` values of transaction markers.
+CONTROL_ABORT: Final = 0
+CONTROL_COMMIT: Final = 1
+
+
+def load(
+    records: Iterable[ReplayBatch | tuple[ReadBuffer, ReadBuffer | None]],
+) -> LoadedState:
+    """Replay batches (or bare ``(key, value)`` records, each a plain batch of its own) in offset
+    order: the last write wins, tombstones delete.
+
+    Transactional offset commits stay pending per producer until its marker: a COMMIT makes
+    them committed unless a newer plain commit of the same partition came after them in the log
+    (Kafka's ``loadGroupsAndOffsets``), an ABORT drops them; those still open at the end stay
+    pending. Groups left with neither metadata nor offsets are dropped. Raises
+    ``RecordFormatError`` on a record it cannot decode (the caller decides whether to stop or
+    skip the partition).
     """
     groups: LoadedState = {}
-    for raw_key, raw_value in records:
-        key, value = decode_record(raw_key, raw_value)
-        group = groups.get(key.group_id)
-        if group is None:
-            if value is None:
-                continue
-            group = groups[key.group_id] = LoadedGroup(key.group_id)
-        if isinstance(key, OffsetCommitKey):
-            tp = TopicPartition(key.topic, key.partition)
-            if value is None:
-                group.offsets.pop(tp, None)
-            else:
-                assert isinstance(value, OffsetAndMetadata)
-                group.offsets[tp] = value
+    # Producer id -> the groups holding its pending offsets.
+    producer_groups: dict[int, set[str]] = {}
+    for position, item in enumerate(records):
+        if isinstance(item, ReplayBatch):
+            batch = item
         else:
-            assert value is None or isinstance(value, GroupMetadataValue)
-            group.metadata = value
-    return {gid: g for gid, g in groups.items() if g.metadata is not None or g.offsets}
+            batch = ReplayBatch((item,))
+        if batch.control is not None:
+            if batch.control in (CONTROL_COMMIT, CONTROL_ABORT):
+                commit = batch.control == CONTROL_COMMIT
+                for group_id in producer_groups.pop(batch.producer_id, ()):
+                    _complete_loaded_txn(groups[group_id], batch.producer_id, commit)
+            continue
+        txn_producer = batch.producer_id if batch.is_transactional else None
+        for raw_key, raw_value in batch.records:
+            key, value = decode_record(raw_key, raw_value)
+            group = groups.get(key.group_id)
+            if group is None:
+                if value is None:
+                    continue
+                group = groups[key.group_id] = LoadedGroup(key.group_id)
+            if isinstance(key, OffsetCommitKey):
+                tp = TopicPartition(key.topic, key.partition)
+                if txn_producer is not None:
+                    pending = group.pending_txn_offsets.setdefault(txn_producer, {})
+                    producer_groups.setdefault(txn_producer, set()).add(key.group_id)
+                    if value is None:
+                        pending.pop(tp, None)
+                    else:
+                        assert isinstance(value, OffsetAndMetadata)
+                        pending[tp] = PendingLoadedOffset(value, position)
+                elif value is None:
+                    group.offsets.pop(tp, None)
+                    group.offset_positions.pop(tp, None)
+                else:
+                    assert isinstance(value, OffsetAndMetadata)
+                    group.offsets[tp] = value
+                    group.offset_positions[tp] = position
+            else:
+                assert value is None or isinstance(value, GroupMetadataValue)
+                group.metadata = value
+    return {
+        gid: g
+        for gid, g in groups.items()
+        if g.metadata is not None or g.offsets or g.pending_txn_offsets
+    }
+
+
+def _complete_loaded_txn(group: LoadedGroup, producer_id: int, commit: bool) -> None:
+    pending = group.pending_txn_offsets.pop(producer_id, {})
+    if not commit:
+        return
+    for tp, entry in pending.items():
+        current = group.offset_positions.get(tp)
+        if tp not in group.offsets or current is None or current < entry.position:
+            group.offsets[tp] = entry.offset
+            group.offset_positions[tp] = entry.position

@@ -22,11 +22,26 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Final
+from typing import Final, TypeAlias
 
 from broker.group.outcome import ParkedRequest
 from broker.group.records import OffsetAndMetadata, TopicPartition
 from protocol.consumer_protocol import CONSUMER_PROTOCOL_TYPE, subscribed_topics
+
+LogPosition: TypeAlias = tuple[int, int]
+"""Where an offset's record sits in its ``__consumer_offsets`` partition, as an order: ``(0, n)``
+for the n-th batch replayed at load, ``(1, token)`` for an append made since (appends of a
+partition land in token order). Kafka compares the batches' log offsets the same way
+(``CommitRecordMetadataAndOffset.olderThan``) to decide which of two commits is newer."""
+
+
+@dataclass(slots=True)
+class PendingTxnOffset:
+    """A transactional offset commit waiting for its transaction's marker."""
+
+    offset: OffsetAndMetadata
+    position: LogPosition | None = None
+    """Set once its record is durable; None while the append is in flight."""
 
 
 class GroupState(Enum):
@@ -165,6 +180,12 @@ class GroupMetadata:
     offsets: dict[TopicPartition, OffsetAndMetadata] = field(default_factory=dict)
     pending_offset_commits: dict[TopicPartition, OffsetAndMetadata] = field(default_factory=dict)
     """Commits appended but not yet durable: invisible to OffsetFetch, never expired."""
+    offset_positions: dict[TopicPartition, LogPosition] = field(default_factory=dict)
+    """Where each committed offset's record is (absent: older than any other)."""
+    pending_txn_offsets: dict[int, dict[TopicPartition, PendingTxnOffset]] = field(
+        default_factory=dict
+    )
+    """TxnOffsetCommits by producer id, invisible until their transaction commits (KIP-98)."""
     _protocol_counts: Counter[str] = field(default_factory=Counter)
 
     # -- state ------------------------------------------------------------------------------
@@ -375,17 +396,48 @@ class GroupMetadata:
     # -- offsets ----------------------------------------------------------------------------
 
     def has_offsets(self) -> bool:
-        """Committed or pending offsets exist."""
-        return bool(self.offsets) or bool(self.pending_offset_commits)
+        """Committed or pending (plain or transactional) offsets exist."""
+        return (
+            bool(self.offsets)
+            or bool(self.pending_offset_commits)
+            or bool(self.pending_txn_offsets)
+        )
+
+    def has_pending_offset_commits_for(self, tp: TopicPartition) -> bool:
+        """A plain commit in flight or a transaction's pending commit exists for ``tp`` (Kafka's
+        ``hasPendingOffsetCommitsForTopicPartition``: OffsetFetch with require_stable)."""
+        return tp in self.pending_offset_commits or any(
+            tp in pending for pending in self.pending_txn_offsets.values()
+        )
+
+    def _install_offset(
+        self, tp: TopicPartition, offset: OffsetAndMetadata, position: LogPosition | None
+    ) -> None:
+        """Make ``offset`` the committed one unless the current one's record is newer."""
+        current = self.offset_positions.get(tp)
+        newer = current is not None and position is not None and current >= position
+        if tp in self.offsets and newer:
+            return
+        self.offsets[tp] = offset
+        if position is None:
+            self.offset_positions.pop(tp, None)
+        else:
+            self.offset_positions[tp] = position
 
     def prepare_offset_commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
         """Note commits whose append has started."""
         self.pending_offset_commits.update(offsets)
 
-    def on_offset_commit_append(self, tp: TopicPartition, offset: OffsetAndMetadata) -> None:
-        """A commit is durable: make it visible (unless the partition's offsets were deleted)."""
+    def on_offset_commit_append(
+        self,
+        tp: TopicPartition,
+        offset: OffsetAndMetadata,
+        position: LogPosition | None = None,
+    ) -> None:
+        """A commit is durable: make it visible (unless the partition's offsets were deleted,
+        or a transaction committed a newer record meanwhile); ``position`` orders it."""
         if tp in self.pending_offset_commits:
-            self.offsets[tp] = offset
+            self._install_offset(tp, offset, position)
             if self.pending_offset_commits[tp] == offset:
                 del self.pending_offset_commits[tp]
 
@@ -394,12 +446,64 @@ class GroupMetadata:
         if self.pending_offset_commits.get(tp) == offset:
             del self.pending_offset_commits[tp]
 
+    def prepare_txn_offset_commit(
+        self, producer_id: int, offsets: dict[TopicPartition, OffsetAndMetadata]
+    ) -> None:
+        """Note a producer's transactional commits whose append has started."""
+        pending = self.pending_txn_offsets.setdefault(producer_id, {})
+        for tp, offset in offsets.items():
+            pending[tp] = PendingTxnOffset(offset)
+
+    def on_txn_offset_commit_append(
+        self,
+        producer_id: int,
+        tp: TopicPartition,
+        offset: OffsetAndMetadata,
+        position: LogPosition,
+    ) -> None:
+        """A transactional commit is durable: still pending, now with its place in the log."""
+        entry = self.pending_txn_offsets.get(producer_id, {}).get(tp)
+        if entry is not None and entry.offset == offset:
+            entry.position = position
+
+    def fail_pending_txn_offset_commit(
+        self, producer_id: int, tp: TopicPartition, offset: OffsetAndMetadata
+    ) -> None:
+        """A transactional commit's append failed: forget it (the client retries)."""
+        pending = self.pending_txn_offsets.get(producer_id)
+        if pending is None:
+            return
+        entry = pending.get(tp)
+        if entry is not None and entry.offset == offset:
+            del pending[tp]
+        if not pending:
+            del self.pending_txn_offsets[producer_id]
+
+    def complete_pending_txn_offset_commit(self, producer_id: int, commit: bool) -> None:
+        """The producer's transaction ended (Kafka's ``completePendingTxnOffsetCommit``).
+
+        On commit each durable pending offset becomes the committed one, unless the current
+        committed offset's record is newer in the log (a plain OffsetCommit appended after the
+        transactional one wins). On abort they are dropped. A pending commit whose record is not
+        durable yet cannot belong to the finished transaction's outcome and is dropped too.
+        """
+        pending = self.pending_txn_offsets.pop(producer_id, None)
+        if not commit or pending is None:
+            return
+        for tp, entry in pending.items():
+            if entry.position is not None:
+                self._install_offset(tp, entry.offset, entry.position)
+
     def remove_offsets(self, tps: list[TopicPartition]) -> list[TopicPartition]:
-        """Drop the committed and pending offsets of ``tps``; returns those that had either."""
+        """Drop the committed and pending offsets of ``tps`` (transactional ones too, as Kafka);
+        returns those that had a committed or plain pending one (they need tombstones)."""
         removed = []
         for tp in tps:
             pending = self.pending_offset_commits.pop(tp, None)
             offset = self.offsets.pop(tp, None)
+            self.offset_positions.pop(tp, None)
+            for txn_pending in self.pending_txn_offsets.values():
+                txn_pending.pop(tp, None)
             if offset is not None or pending is not None:
                 removed.append(tp)
         return removed
@@ -453,4 +557,6 @@ class GroupMetadata:
             tps = expired(commit_times)
         else:
             tps = []
+        for tp in tps:
+            self.offset_positions.pop(tp, None)
         return {tp: self.offsets.pop(tp) for tp in tps}

@@ -1,6 +1,6 @@
 """The group APIs: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
-DescribeGroups, ListGroups, DeleteGroups, OffsetCommit, OffsetFetch and OffsetDelete (the
-versions served are in ``HANDLERS``).
+DescribeGroups, ListGroups, DeleteGroups, OffsetCommit, OffsetFetch, OffsetDelete and
+TxnOffsetCommit (the versions served are in ``HANDLERS``).
 
 All but FindCoordinator have one shape, and one factory builds them (``group_handler``): the
 decoded request goes to the group coordinator as a call of its core
@@ -9,9 +9,10 @@ JoinGroup until its rebalance completes, a commit until its records are committe
 coordinator runs, and before ``__consumer_offsets`` exists, the answer is the API's error
 response with COORDINATOR_NOT_AVAILABLE. What differs between the APIs is data in
 ``HANDLERS``: the request class and versions, the core's method and what it takes besides the
-request (the client's id and host for JoinGroup, a check that partitions exist for OffsetCommit
-and OffsetDelete), the error response, and how long a parked request may wait (JoinGroup and
-SyncGroup follow the members' rebalance timeouts, the others ``offsets.commit.timeout.ms``).
+request (the client's id and host for JoinGroup, a check that partitions exist for OffsetCommit,
+TxnOffsetCommit and OffsetDelete), the error response, and how long a parked request may wait
+(JoinGroup and SyncGroup follow the members' rebalance timeouts, the others
+``offsets.commit.timeout.ms``).
 
 FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition.
 Transaction coordinators (key type 1) do not exist: Samsa has no transactions, so the answer is
@@ -32,6 +33,7 @@ from broker.group.driver import GroupCoordinator
 from broker.group.membership import join_response
 from broker.group.offsets import PartitionExists
 from broker.group.outcome import Outcome, ParkKey
+from broker.group.txn_offsets import txn_offset_commit_error as _txn_offset_commit_error
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
 from protocol.errors import ErrorCode
 from protocol.messages import (
@@ -58,6 +60,8 @@ from protocol.messages import (
     OffsetFetchResponse,
     SyncGroupRequest,
     SyncGroupResponse,
+    TxnOffsetCommitRequest,
+    TxnOffsetCommitResponse,
 )
 
 __all__ = [
@@ -78,6 +82,7 @@ __all__ = [
     "offset_delete_error",
     "offset_fetch_error",
     "sync_group_error",
+    "txn_offset_commit_error",
 ]
 
 COORDINATOR_KEY_GROUP: Final = 0
@@ -434,6 +439,23 @@ def offset_delete_error(
     return OffsetDeleteResponse(error_code=code, topics=[])
 
 
+def txn_offset_commit_error(
+    request: TxnOffsetCommitRequest, version: int, code: ErrorCode
+) -> TxnOffsetCommitResponse:
+    """Every partition with the error."""
+    return _txn_offset_commit_error(request, code)
+
+
+def _txn_offset_commit_call(
+    services: BrokerServices, ctx: RequestContext, request: TxnOffsetCommitRequest
+) -> _CoreCall[TxnOffsetCommitResponse]:
+    """Commit offsets in the producer's transaction (pending until its marker); partitions the
+    metadata image does not have are answered UNKNOWN_TOPIC_OR_PARTITION."""
+    version = ctx.version
+    exists = _partition_exists(services)
+    return lambda core, now: core.txn_offset_commit(request, version, now, partition_exists=exists)
+
+
 _Core = GroupCoordinatorCore
 
 #: The group APIs with the versions advertised. Each coordinator API names the core's method
@@ -474,4 +496,5 @@ HANDLERS: Final = (
         _calling_with_partition_check(_Core.offset_delete),
         offset_delete_error,
     ),
+    group_handler(TxnOffsetCommitRequest, 0, 3, _txn_offset_commit_call, txn_offset_commit_error),
 )

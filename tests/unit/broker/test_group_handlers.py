@@ -28,6 +28,7 @@ from protocol.messages import (
     OffsetDeleteRequest,
     OffsetFetchRequest,
     SyncGroupRequest,
+    TxnOffsetCommitRequest,
 )
 
 _Commit = OffsetCommitRequest.OffsetCommitRequestTopic
@@ -56,6 +57,21 @@ REQUESTS: dict[int, Message] = {
     16: ListGroupsRequest(),
     42: DeleteGroupsRequest(groups_names=["a", "b"]),
     47: OffsetDeleteRequest(group_id="g"),
+    28: TxnOffsetCommitRequest(
+        transactional_id="tx",
+        group_id="g",
+        producer_id=1,
+        topics=[
+            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic(
+                name="t",
+                partitions=[
+                    TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition(
+                        partition_index=0, committed_offset=1
+                    )
+                ],
+            )
+        ],
+    ),
 }
 
 
@@ -73,6 +89,7 @@ def test_group_apis_are_in_the_dispatch_table() -> None:
         16: (0, 5),
         42: (0, 2),
         47: (0, 0),
+        28: (0, 3),
     }
 
 
