@@ -465,18 +465,14 @@ class Cleaner:
         ]
         index_cleaned = directory / offset_file_name(base, INDEX_SUFFIX + CLEANED_SUFFIX)
         time_cleaned = directory / offset_file_name(base, TIME_INDEX_SUFFIX + CLEANED_SUFFIX)
-        txn_cleaned = (
-            directory / offset_file_name(base, TXN_INDEX_SUFFIX + CLEANED_SUFFIX)
-            if kept_txns
-            else None
-        )
-        cleaned = [cleaned_log, index_cleaned, time_cleaned]
+        # Written even when empty: its swap tells recovery whether the txnindex at ``base``
+        # is the old one (delete it) or the new one already renamed into place (keep it).
+        txn_cleaned = directory / offset_file_name(base, TXN_INDEX_SUFFIX + CLEANED_SUFFIX)
+        cleaned = [cleaned_log, index_cleaned, time_cleaned, txn_cleaned]
         try:
             write_index_file(index_cleaned, new.offset_index.to_bytes(), sync=True)
             write_index_file(time_cleaned, new.time_index.to_bytes(), sync=True)
-            if txn_cleaned is not None:
-                cleaned.append(txn_cleaned)
-                write_index_file(txn_cleaned, encode_entries(kept_txns), sync=True)
+            write_index_file(txn_cleaned, encode_entries(kept_txns), sync=True)
         except LogStorageError:
             for path in cleaned:
                 _discard(path)
@@ -488,7 +484,12 @@ class Cleaner:
                 result.groups_aborted += 1
                 return
             _commit_swap(
-                directory, base, upper, old, cleaned_log, index_cleaned, time_cleaned, txn_cleaned
+                directory,
+                base,
+                upper,
+                old,
+                (cleaned_log, index_cleaned, time_cleaned, txn_cleaned),
+                txn_empty=not kept_txns,
             )
             new.txn_index.replace(kept_txns)
             new.indexes_on_disk = True
@@ -668,11 +669,11 @@ def _commit_swap(
     base: int,
     upper: int,
     old: list[LogSegment],
-    cleaned_log: Path,
-    index_cleaned: Path,
-    time_cleaned: Path,
-    txn_cleaned: Path | None,
+    cleaned: tuple[Path, Path, Path, Path],
+    *,
+    txn_empty: bool,
 ) -> None:
+    cleaned_log, index_cleaned, time_cleaned, txn_cleaned = cleaned
     index_swap = directory / offset_file_name(base, INDEX_SUFFIX + SWAP_SUFFIX)
     time_swap = directory / offset_file_name(base, TIME_INDEX_SUFFIX + SWAP_SUFFIX)
     txn_swap = directory / offset_file_name(base, TXN_INDEX_SUFFIX + SWAP_SUFFIX)
@@ -680,14 +681,15 @@ def _commit_swap(
     try:
         os.replace(index_cleaned, index_swap)
         os.replace(time_cleaned, time_swap)
-        if txn_cleaned is not None:
-            os.replace(txn_cleaned, txn_swap)
+        os.replace(txn_cleaned, txn_swap)
         os.replace(cleaned_log, log_swap)  # the commit point
         fsync_dir(directory)
         for seg in old:
             seg.delete_files()
-        if txn_cleaned is not None:
-            os.replace(txn_swap, directory / offset_file_name(base, TXN_INDEX_SUFFIX))
+        txn_index = directory / offset_file_name(base, TXN_INDEX_SUFFIX)
+        os.replace(txn_swap, txn_index)
+        if txn_empty:
+            os.unlink(txn_index)  # a segment without aborted transactions has no file
         os.replace(index_swap, directory / offset_file_name(base, INDEX_SUFFIX))
         os.replace(time_swap, directory / offset_file_name(base, TIME_INDEX_SUFFIX))
         os.replace(log_swap, directory / offset_file_name(base, LOG_SUFFIX))

@@ -7,8 +7,9 @@ Run on every open, before segments are loaded:
 * A committed compaction swap, ``<base>.log.<upper>.swap``, replaces every old segment with a
   base offset in ``[base, upper)``: those files are deleted, then the ``.index.swap``,
   ``.timeindex.swap`` and ``.txnindex.swap`` files (if present) and the log swap are renamed
-  into place. Index swaps
-  without a log swap belong to an uncommitted compaction and are deleted.
+  into place. Compaction renames its ``.txnindex.swap`` (written even when empty) into place
+  before the log swap, so a log swap without one means the ``.txnindex`` at its base is new.
+  Index swaps without a log swap belong to an uncommitted compaction and are deleted.
 * Index files without a ``.log`` are deleted.
 
 Batch-level recovery (CRC validation from the recovery point) is ``LogSegment.recover``,
@@ -85,9 +86,14 @@ def recover_directory(directory: Path) -> list[int]:
         if upper is not None:
             swaps.append((parsed[0], upper, name))
     for base, upper, swap_name in sorted(swaps):
+        # The txnindex swap is renamed into place before the log swap: without it, the
+        # ``.txnindex`` at ``base`` (if any) is already the new one.
+        txn_swapped = (directory / offset_file_name(base, TXN_INDEX_SUFFIX + SWAP_SUFFIX)).exists()
         for name in _listdir(directory):
             parsed = parse_offset_file_name(name)
             if parsed is None or not base <= parsed[0] < upper:
+                continue
+            if parsed == (base, TXN_INDEX_SUFFIX) and not txn_swapped:
                 continue
             if parsed[1] in _SEGMENT_SUFFIXES:
                 remove_if_exists(directory / name)

@@ -229,3 +229,22 @@ def test_committed_swap_renames_the_txn_index(open_log: OpenLog) -> None:
     assert again.collect_aborted_txns(0, bases[2]) == kept
     assert offset_file_name(bases[1], TXN_INDEX_SUFFIX) not in txn_index_files(directory)
     assert not [n for n in os.listdir(directory) if n.endswith(".swap")]
+
+
+def test_swap_whose_txn_index_is_already_in_place_keeps_it(open_log: OpenLog) -> None:
+    log = open_log(LogConfig(segment_bytes=300))
+    while len(log.segments) < 3:
+        aborted_txn(log, 1)
+    bases = [s.base_offset for s in log.segments]
+    kept = [t for t in log.collect_aborted_txns(0, bases[2]) if t.last_offset < bases[2]]
+    directory = log.directory
+    log.close()
+    joined = b"".join((directory / offset_file_name(b, ".log")).read_bytes() for b in bases[:2])
+    # The crash came after the new .txnindex was renamed into place, before the log swap was.
+    (directory / log_swap_name(bases[0], bases[2])).write_bytes(joined)
+    (directory / offset_file_name(bases[0], TXN_INDEX_SUFFIX)).write_bytes(
+        b"".join(t.to_bytes() for t in kept)
+    )
+    again = open_log(LogConfig(segment_bytes=300))
+    assert again.collect_aborted_txns(0, bases[2]) == kept
+    assert offset_file_name(bases[1], TXN_INDEX_SUFFIX) not in txn_index_files(directory)
