@@ -15,7 +15,11 @@ A pass over one log:
    batch is older than ``delete.retention.ms``. Offsets are kept (gaps appear); a batch whose
    records all survive is copied as is; one that lost records is re-encoded with the same base
    offset, last offset delta, timestamps, producer id/epoch/base sequence and codec (so it is
-   recompressed); one that lost all is dropped. Control batches are kept.
+   recompressed); one that lost all is dropped. Transactions (README "Transactions"): the
+   cleanable range also stops at the log's first unstable offset; batches of aborted
+   transactions are removed and give no key to the offset map; a marker is kept until no batch
+   of its transaction is left and it is as old as a tombstone must be to go; the cleaned
+   segment's ``.txnindex`` keeps the entries whose markers it keeps.
 4. Each group is swapped in crash-safely: written as ``.cleaned`` files and fsynced, renamed to
    ``.swap`` (the log swap's name, ``<base>.log.<upper>.swap``, is the commit point), the old
    segments deleted, the swaps renamed into place. ``recover_directory`` finishes or discards
