@@ -181,3 +181,21 @@ def test_cleaner_stops_at_first_unstable_offset(open_log: OpenLog) -> None:
     log.first_unstable_offset = None
     cleaner.clean(log, now_ms=0, force=True)
     assert [v for _, _, k, v in content(log) if k == b"k"] == [b"late-5"]
+
+
+def test_marker_kept_when_its_data_is_in_an_earlier_group(open_log: OpenLog) -> None:
+    log = open_log(compact_config())
+    data = txn(log, 1, b"kept", b"value")
+    for i in range(8):  # distinct keys: all survive, so the groups stay apart
+        plain(log, b"key-%d" % i, b"x" * 60)
+    commit = end_txn(log, 1, commit=True)
+    fill(log, len(log.segments) + 2)
+    cleaner = Cleaner()
+    for now_ms in (0, 10_000, 20_000):
+        fill(log, len(log.segments) + 1, timestamp_ms=now_ms)
+        result = cleaner.clean(log, now_ms=now_ms, force=True)
+        assert result is not None and len(result.groups) > 1
+    kinds = {r[0]: r[1] for r in content(log)}
+    assert kinds[data] == "txn" and kinds[commit] == "COMMIT"
+    holder = [s for s in log.segments if s.base_offset <= commit][-1]
+    assert holder.base_offset > data
