@@ -43,6 +43,7 @@ there (a concurrent truncation or retention makes it discard the group).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import os
@@ -571,17 +572,25 @@ class _AbortedRanges:
     """The aborted transactions of a log range, looked up by producer id and offset."""
 
     def __init__(self, txns: list[AbortedTxn]) -> None:
+        # Per producer, in marker order: one producer's transactions do not overlap, so both
+        # their first and last offsets increase.
         self._by_producer: dict[int, list[AbortedTxn]] = {}
+        self._last_offsets: dict[int, list[int]] = {}
         for txn in txns:
             self._by_producer.setdefault(txn.producer_id, []).append(txn)
+            self._last_offsets.setdefault(txn.producer_id, []).append(txn.last_offset)
 
     def find(self, producer_id: int, offset: int) -> AbortedTxn | None:
         """The aborted transaction of ``producer_id`` whose data range holds ``offset``
         (``first_offset <= offset < last_offset``), or None."""
-        for txn in self._by_producer.get(producer_id, ()):
-            if txn.first_offset <= offset < txn.last_offset:
-                return txn
-        return None
+        lasts = self._last_offsets.get(producer_id)
+        if lasts is None:
+            return None
+        i = bisect.bisect_right(lasts, offset)
+        if i == len(lasts):
+            return None
+        txn = self._by_producer[producer_id][i]
+        return txn if txn.first_offset <= offset else None
 
 
 class _TxnPass:

@@ -199,3 +199,20 @@ def test_marker_kept_when_its_data_is_in_an_earlier_group(open_log: OpenLog) -> 
     assert kinds[data] == "txn" and kinds[commit] == "COMMIT"
     holder = [s for s in log.segments if s.base_offset <= commit][-1]
     assert holder.base_offset > data
+
+
+def test_one_producers_aborted_and_committed_transactions_in_turn(open_log: OpenLog) -> None:
+    log = open_log(compact_config())
+    expected: list[int] = []
+    for round_ in range(4):
+        first = txn(log, 9, b"r%d" % round_, b"v")
+        second = txn(log, 9, b"s%d" % round_, b"v")
+        if round_ % 2:
+            end = end_txn(log, 9, commit=False)
+            log.append_aborted_txn(AbortedTxn(9, first, end, end + 1))
+        else:
+            end_txn(log, 9, commit=True)
+            expected += [first, second]
+    fill(log, len(log.segments) + 2)
+    Cleaner().clean(log, now_ms=0, force=True)
+    assert [o for o, kind, _, _ in content(log) if kind == "txn"] == expected
