@@ -22,9 +22,11 @@ from broker.storage.names import TopicPartition
 from broker.storage.segment import LogSegment, RecoveryStats
 from broker.storage.slice import FileSlice
 from broker.storage.snapshots import ProducerSnapshotStore
+from broker.storage.txn_index import AbortedTxn, TransactionIndex
 
 __all__ = [
     "DEFAULT_MAX_OPEN_FILES",
+    "AbortedTxn",
     "AppendInfo",
     "AppendOffsetError",
     "CleanResult",
@@ -54,4 +56,5 @@ __all__ = [
     "TimeIndex",
     "TimestampOffset",
     "TopicPartition",
+    "TransactionIndex",
 ]

@@ -15,7 +15,11 @@ A pass over one log:
    batch is older than ``delete.retention.ms``. Offsets are kept (gaps appear); a batch whose
    records all survive is copied as is; one that lost records is re-encoded with the same base
    offset, last offset delta, timestamps, producer id/epoch/base sequence and codec (so it is
-   recompressed); one that lost all is dropped. Control batches are kept.
+   recompressed); one that lost all is dropped. Transactions (README "Transactions"): the
+   cleanable range also stops at the log's first unstable offset; batches of aborted
+   transactions are removed and give no key to the offset map; a marker is kept until no batch
+   of its transaction is left and it is as old as a tombstone must be to go; the cleaned
+   segment's ``.txnindex`` keeps the entries whose markers it keeps.
 4. Each group is swapped in crash-safely: written as ``.cleaned`` files and fsynced, renamed to
    ``.swap`` (the log swap's name, ``<base>.log.<upper>.swap``, is the commit point), the old
    segments deleted, the swaps renamed into place. ``recover_directory`` finishes or discards
@@ -39,6 +43,7 @@ there (a concurrent truncation or retention makes it discard the group).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import os
@@ -58,14 +63,16 @@ from broker.storage.names import (
     LOG_SUFFIX,
     SWAP_SUFFIX,
     TIME_INDEX_SUFFIX,
+    TXN_INDEX_SUFFIX,
     offset_file_name,
 )
 from broker.storage.recovery import log_swap_name
 from broker.storage.scan import iter_file_batches
 from broker.storage.segment import BatchMeta, LogSegment
+from broker.storage.txn_index import AbortedTxn, encode_entries
 from broker.storage.unreadable import UnreadableBatches
 from protocol.errors import CorruptMessageError
-from protocol.records import Record, RecordBatch, rebuild_batch
+from protocol.records import ControlRecordType, Record, RecordBatch, rebuild_batch
 
 __all__ = ["DEFAULT_MAX_OFFSET_MAP_ENTRIES", "CleanResult", "Cleaner"]
 
@@ -227,10 +234,15 @@ class Cleaner:
 
     @staticmethod
     def cleanable_segments(log: PartitionLog) -> list[tuple[LogSegment, int]]:
-        """Closed segments below the active segment and the high watermark, each with its
-        upper bound (the next segment's base offset)."""
+        """Closed segments below the active segment, the high watermark and the first
+        unstable offset (an open transaction's data is never cleaned: whether it commits or
+        aborts is not known yet), each with its upper bound (the next segment's base
+        offset)."""
         segments = list(log.segments)
         limit = min(segments[-1].base_offset, log.high_watermark)
+        unstable = log.first_unstable_offset
+        if unstable is not None:
+            limit = min(limit, unstable)
         out: list[tuple[LogSegment, int]] = []
         for seg, nxt in itertools.pairwise(segments):
             if nxt.base_offset > limit:
@@ -272,21 +284,31 @@ class Cleaner:
         damaged = {
             s.base_offset for s, _ in cleanable if findings.is_damaged(s.base_offset, s.size)
         }
-        offset_map, end_offset = self._build_offset_map(log, dirty, findings, damaged)
+        aborted = _AbortedRanges(
+            log.collect_aborted_txns(cleanable[0][0].base_offset, cleanable[-1][1])
+        )
+        offset_map, end_offset = self._build_offset_map(log, dirty, findings, damaged, aborted)
         to_clean = [(s, u) for s, u in cleanable if s.base_offset < end_offset]
         result = CleanResult(first_dirty, end_offset)
         horizon_ms = now_ms - log.config.delete_retention_ms
+        txns = _TxnPass(aborted)
         for run in _runs(to_clean, damaged):
+            if run[0][0] is not to_clean[0][0]:
+                # A damaged segment was skipped: its transactions' batches were not seen.
+                txns.reliable = False
             for group in self._group(log, run):
+                aborted_before = result.groups_aborted
                 try:
                     self._clean_group(
-                        log, group, offset_map, first_dirty, horizon_ms, findings, result
+                        log, group, offset_map, first_dirty, horizon_ms, findings, result, txns
                     )
                 except _DamagedSegment as damage:
                     # Damage found while rewriting (it appeared after the segment was read
                     # for the offset map): this group waits; the next pass leaves the segment.
                     self._report_segment(log, findings, damage)
                     result.groups_aborted += 1
+                if result.groups_aborted != aborted_before:
+                    txns.reliable = False
         result.damaged_segments = sum(
             1 for s, _ in to_clean if findings.is_damaged(s.base_offset, s.size)
         )
@@ -305,6 +327,7 @@ class Cleaner:
         dirty: list[tuple[LogSegment, int]],
         findings: UnreadableBatches,
         damaged: set[int],
+        aborted: _AbortedRanges,
     ) -> tuple[dict[bytes, int], int]:
         offset_map: dict[bytes, int] = {}
         end_offset = dirty[0][1]
@@ -312,7 +335,7 @@ class Cleaner:
             segment_map: dict[bytes, int] = {}
             if seg.base_offset not in damaged:
                 try:
-                    self._map_segment(log_, seg, upper, findings, segment_map)
+                    self._map_segment(log_, seg, upper, findings, segment_map, aborted)
                 except _DamagedSegment as damage:
                     self._report_segment(log_, findings, damage)
                     damaged.add(seg.base_offset)
@@ -330,10 +353,13 @@ class Cleaner:
         upper: int,
         findings: UnreadableBatches,
         segment_map: dict[bytes, int],
+        aborted: _AbortedRanges,
     ) -> None:
         for _pos, batch in _read_segment(seg, upper):
             if batch.is_control:
                 continue
+            if batch.is_transactional and aborted.find(batch.producer_id, batch.base_offset):
+                continue  # aborted data: removed, so its keys supersede nothing
             try:
                 records = _decode(batch)
             except CorruptMessageError as exc:
@@ -375,6 +401,7 @@ class Cleaner:
         horizon_ms: int,
         findings: UnreadableBatches,
         result: CleanResult,
+        txns: _TxnPass,
     ) -> None:
         directory = log.directory
         base = group[0][0].base_offset
@@ -383,6 +410,7 @@ class Cleaner:
         metas: list[BatchMeta] = []
         before = sum(seg.size for seg, _ in group)
         unreadable = 0
+        kept_markers: set[int] = set()
         try:
             fd = os.open(cleaned_log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
         except OSError as exc:
@@ -391,13 +419,17 @@ class Cleaner:
             position = 0
             for seg, seg_upper in group:
                 for _pos, batch in _read_segment(seg, seg_upper):
-                    out = self._filter_batch(batch, offset_map, first_dirty, horizon_ms, result)
+                    out = self._filter_batch(
+                        batch, offset_map, first_dirty, horizon_ms, result, txns
+                    )
                     if isinstance(out, _Unreadable):
                         self._report_batch(log, findings, batch, out.reason)
                         unreadable += 1
                         out = batch.buffer  # kept byte for byte
                     if out is None:
                         continue
+                    if batch.is_control:
+                        kept_markers.add(batch.base_offset)
                     _write_all(fd, out, cleaned_log)
                     metas.append(
                         BatchMeta(
@@ -432,22 +464,39 @@ class Cleaner:
             stats=log.stats,
         )
         new.build_indexes(metas)
+        # The aborted transactions whose markers the cleaned segment keeps.
+        kept_txns = [
+            t for seg in old for t in seg.txn_index.entries if t.last_offset in kept_markers
+        ]
         index_cleaned = directory / offset_file_name(base, INDEX_SUFFIX + CLEANED_SUFFIX)
         time_cleaned = directory / offset_file_name(base, TIME_INDEX_SUFFIX + CLEANED_SUFFIX)
+        # Written even when empty: its swap tells recovery whether the txnindex at ``base``
+        # is the old one (delete it) or the new one already renamed into place (keep it).
+        txn_cleaned = directory / offset_file_name(base, TXN_INDEX_SUFFIX + CLEANED_SUFFIX)
+        cleaned = [cleaned_log, index_cleaned, time_cleaned, txn_cleaned]
         try:
             write_index_file(index_cleaned, new.offset_index.to_bytes(), sync=True)
             write_index_file(time_cleaned, new.time_index.to_bytes(), sync=True)
+            write_index_file(txn_cleaned, encode_entries(kept_txns), sync=True)
         except LogStorageError:
-            for path in (cleaned_log, index_cleaned, time_cleaned):
+            for path in cleaned:
                 _discard(path)
             raise
         with log.lock:
             if not _still_present(log, old):
-                for path in (cleaned_log, index_cleaned, time_cleaned):
+                for path in cleaned:
                     remove_if_exists(path)
                 result.groups_aborted += 1
                 return
-            _commit_swap(directory, base, upper, old, cleaned_log, index_cleaned, time_cleaned)
+            _commit_swap(
+                directory,
+                base,
+                upper,
+                old,
+                (cleaned_log, index_cleaned, time_cleaned, txn_cleaned),
+                txn_empty=not kept_txns,
+            )
+            new.txn_index.replace(kept_txns)
             new.indexes_on_disk = True
             new.offset_index.unpin()
             new.time_index.unpin()
@@ -485,9 +534,17 @@ class Cleaner:
         first_dirty: int,
         horizon_ms: int,
         result: CleanResult,
+        txns: _TxnPass,
     ) -> bytes | memoryview | _Unreadable | None:
         if batch.is_control:
-            return batch.buffer
+            old_enough = (
+                batch.base_offset + batch.last_offset_delta < first_dirty
+                and batch.max_timestamp < horizon_ms
+            )
+            return None if txns.on_marker(batch) and old_enough else batch.buffer
+        if txns.on_data(batch):
+            result.records_removed += batch.records_count
+            return None  # a batch of an aborted transaction: removed whole, unread
         try:
             records = _decode(batch)
         except CorruptMessageError as exc:
@@ -509,6 +566,71 @@ class Cleaner:
         if not kept:
             return None
         return rebuild_batch(batch, kept)
+
+
+class _AbortedRanges:
+    """The aborted transactions of a log range, looked up by producer id and offset."""
+
+    def __init__(self, txns: list[AbortedTxn]) -> None:
+        # Per producer, in marker order: one producer's transactions do not overlap, so both
+        # their first and last offsets increase.
+        self._by_producer: dict[int, list[AbortedTxn]] = {}
+        self._last_offsets: dict[int, list[int]] = {}
+        for txn in txns:
+            self._by_producer.setdefault(txn.producer_id, []).append(txn)
+            self._last_offsets.setdefault(txn.producer_id, []).append(txn.last_offset)
+
+    def find(self, producer_id: int, offset: int) -> AbortedTxn | None:
+        """The aborted transaction of ``producer_id`` whose data range holds ``offset``
+        (``first_offset <= offset < last_offset``), or None."""
+        lasts = self._last_offsets.get(producer_id)
+        if lasts is None:
+            return None
+        i = bisect.bisect_right(lasts, offset)
+        if i == len(lasts):
+            return None
+        txn = self._by_producer[producer_id][i]
+        return txn if txn.first_offset <= offset else None
+
+
+class _TxnPass:
+    """Transaction bookkeeping of one pass, batch by batch in offset order (Kafka's
+    ``CleanedTransactionMetadata``, kept for the whole pass rather than per group).
+
+    A data batch of an aborted transaction is removed. A marker may go (once it is old
+    enough, as tombstones) only when no batch of its transaction was met since the
+    producer's previous marker: a COMMIT marker while the transaction's data is still there
+    says it is committed, an ABORT marker (with its index entry) while aborted batches are
+    still there lets read_committed consumers skip them. ``reliable`` turns False when part of
+    the log was not read (a damaged segment, a discarded group): then no marker goes.
+    """
+
+    def __init__(self, aborted: _AbortedRanges) -> None:
+        self.aborted = aborted
+        self.reliable = True
+        # Producers with a transactional batch met since their last marker.
+        self._data_seen: set[int] = set()
+
+    def on_data(self, batch: RecordBatch) -> bool:
+        """Note a data batch; True if it belongs to an aborted transaction (remove it)."""
+        if not batch.is_transactional:
+            return False
+        self._data_seen.add(batch.producer_id)
+        return self.aborted.find(batch.producer_id, batch.base_offset) is not None
+
+    def on_marker(self, batch: RecordBatch) -> bool:
+        """Note a control batch; True if nothing of its transaction is left before it (it may
+        then be removed once old enough)."""
+        producer_id = batch.producer_id
+        seen = producer_id in self._data_seen
+        self._data_seen.discard(producer_id)
+        try:
+            control = batch.control_record()
+        except CorruptMessageError:
+            return False
+        if control.type not in (ControlRecordType.ABORT, ControlRecordType.COMMIT):
+            return False
+        return self.reliable and not seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,20 +682,27 @@ def _commit_swap(
     base: int,
     upper: int,
     old: list[LogSegment],
-    cleaned_log: Path,
-    index_cleaned: Path,
-    time_cleaned: Path,
+    cleaned: tuple[Path, Path, Path, Path],
+    *,
+    txn_empty: bool,
 ) -> None:
+    cleaned_log, index_cleaned, time_cleaned, txn_cleaned = cleaned
     index_swap = directory / offset_file_name(base, INDEX_SUFFIX + SWAP_SUFFIX)
     time_swap = directory / offset_file_name(base, TIME_INDEX_SUFFIX + SWAP_SUFFIX)
+    txn_swap = directory / offset_file_name(base, TXN_INDEX_SUFFIX + SWAP_SUFFIX)
     log_swap = directory / log_swap_name(base, upper)
     try:
         os.replace(index_cleaned, index_swap)
         os.replace(time_cleaned, time_swap)
+        os.replace(txn_cleaned, txn_swap)
         os.replace(cleaned_log, log_swap)  # the commit point
         fsync_dir(directory)
         for seg in old:
             seg.delete_files()
+        txn_index = directory / offset_file_name(base, TXN_INDEX_SUFFIX)
+        os.replace(txn_swap, txn_index)
+        if txn_empty:
+            os.unlink(txn_index)  # a segment without aborted transactions has no file
         os.replace(index_swap, directory / offset_file_name(base, INDEX_SUFFIX))
         os.replace(time_swap, directory / offset_file_name(base, TIME_INDEX_SUFFIX))
         os.replace(log_swap, directory / offset_file_name(base, LOG_SUFFIX))

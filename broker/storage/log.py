@@ -41,6 +41,7 @@ from broker.storage.log_flush import FlushJob
 from broker.storage.segment import LogSegment, RecoveryStats, SegmentLimits
 from broker.storage.slice import FileSlice
 from broker.storage.snapshots import ProducerSnapshotStore
+from broker.storage.txn_index import AbortedTxn, TransactionIndex
 from protocol.errors import CorruptMessageError
 from protocol.records import (
     BATCH_HEADER_SIZE,
@@ -115,6 +116,14 @@ class PartitionLog:
         self._dirty = False
         self._unflushed_messages = 0
         self._pending_index_persist: list[LogSegment] = []
+        #: Transaction indexes written to since the last flush (fsynced before log data).
+        self._pending_txn_sync: list[TransactionIndex] = []
+        #: The first offset of the oldest open transaction (set by replication); compaction
+        #: never cleans at or past it. None: no transaction is open.
+        self.first_unstable_offset: int | None = None
+        # The newest indexed aborted transaction's marker offset (-1: none); None: not known
+        # yet (found by walking the segments' indexes back on first use).
+        self._newest_aborted_offset: int | None = None
         self._sync_directory = False
         self._offline: LogStorageError | None = None
         self._closed = False
@@ -466,9 +475,11 @@ class PartitionLog:
                 return active
             if new_base < self._log_end_offset:
                 raise ValueError(f"cannot roll at {new_base} below the log end offset")
-            if active.is_empty and active.base_offset == self._log_end_offset and len(
-                self._segments
-            ) > 1:
+            if (
+                active.is_empty
+                and active.base_offset == self._log_end_offset
+                and len(self._segments) > 1
+            ):
                 # Replace an empty active segment instead of keeping it around.
                 active.delete_files()
                 segments = self._segments[:-1]
@@ -513,9 +524,7 @@ class PartitionLog:
             return FileSlice.empty(offset)
         limit = end if max_offset is None else min(max_offset, end)
         for seg in segments[self._segment_position(segments, offset) :]:
-            found = seg.read_range(
-                offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch
-            )
+            found = seg.read_range(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
             if found is None:
                 continue
             position, length, first = found
@@ -534,6 +543,62 @@ class PartitionLog:
             if found is not None:
                 return found
         return None
+
+    # -- aborted transactions (txn_index.py) --------------------------------------------------
+
+    def _newest_aborted(self) -> int:
+        newest = self._newest_aborted_offset
+        if newest is None:
+            newest = -1
+            for seg in reversed(self._segments):
+                last = seg.txn_index.last_entry
+                if last is not None:
+                    newest = last.last_offset
+                    break
+            self._newest_aborted_offset = newest
+        return newest
+
+    def append_aborted_txn(self, txn: AbortedTxn) -> None:
+        """Index an aborted transaction in the segment holding its ABORT marker
+        (``txn.last_offset``, already appended). Idempotent: an entry whose marker is not past
+        the newest indexed one is ignored (a replay after a restart adds them again), and so is
+        one whose marker lies below the log's first segment (deleted meanwhile)."""
+        with self.lock:
+            self._check_writable()
+            if txn.last_offset >= self._log_end_offset:
+                raise ValueError(
+                    f"abort marker offset {txn.last_offset} is not below the log end offset "
+                    f"{self._log_end_offset}"
+                )
+            if txn.last_offset <= self._newest_aborted():
+                return
+            if txn.last_offset < self._segments[0].base_offset:
+                return
+            seg = self._segments[self._segment_position(self._segments, txn.last_offset)]
+            try:
+                seg.txn_index.append(txn)
+            except LogStorageError as exc:
+                self.health.append_failed(exc)
+                raise
+            self._newest_aborted_offset = txn.last_offset
+            if seg.txn_index not in self._pending_txn_sync:
+                self._pending_txn_sync.append(seg.txn_index)
+            self._mark_dirty()
+
+    def collect_aborted_txns(self, start_offset: int, upper_bound_offset: int) -> list[AbortedTxn]:
+        """Every indexed aborted transaction with ``last_offset >= start_offset`` and
+        ``first_offset < upper_bound_offset``, in index order: what a read_committed fetch from
+        ``start_offset`` up to ``upper_bound_offset`` (the LSO) must skip. The search starts at
+        the segment holding ``start_offset`` and ends early once an entry's last stable offset
+        reaches ``upper_bound_offset`` (no later marker can concern the range)."""
+        segments = self._segments
+        found: list[AbortedTxn] = []
+        for seg in segments[self._segment_position(segments, start_offset) :]:
+            txns, complete = seg.txn_index.collect(start_offset, upper_bound_offset)
+            found.extend(txns)
+            if complete:
+                break
+        return found
 
     # -- truncation (log_truncation.py) -------------------------------------------------------
 

@@ -13,6 +13,7 @@ from broker.storage.fdpool import PooledFile
 from broker.storage.fsutil import fsync_dir
 from broker.storage.index import write_index_file
 from broker.storage.segment import LogSegment
+from broker.storage.txn_index import TransactionIndex
 
 if TYPE_CHECKING:
     from broker.storage.log import PartitionLog
@@ -31,11 +32,18 @@ class FlushJob:
     generation: int
     leases: list[tuple[PooledFile, int]] = field(default_factory=list)
     index_writes: list[tuple[LogSegment, bytes, bytes]] = field(default_factory=list)
+    txn_syncs: list[TransactionIndex] = field(default_factory=list)
     sync_directory: bool = False
     messages: int = 0
 
     def run(self) -> None:
         """Do the IO; raises LogStorageError on failure."""
+        # Transaction indexes before log data: a crash may then leave an entry whose marker
+        # was lost (recovery drops entries past the recovered end), never a durable ABORT
+        # marker without its entry (the marker replay starts at the newest producer snapshot,
+        # which may lie past the marker).
+        for txn_index in self.txn_syncs:
+            txn_index.sync()
         for file, fd in self.leases:
             try:
                 os.fdatasync(fd)
@@ -62,6 +70,7 @@ def prepare_flush(log: PartitionLog) -> FlushJob | None:
             target <= log._recovery_point
             and not log._pending_index_persist
             and not log._sync_directory
+            and not log._pending_txn_sync
         ):
             log._dirty = False
             return None
@@ -72,6 +81,8 @@ def prepare_flush(log: PartitionLog) -> FlushJob | None:
                 job.leases.append((seg.file, seg.file.lease()))
         for seg in log._pending_index_persist:
             job.index_writes.append((seg, seg.offset_index.to_bytes(), seg.time_index.to_bytes()))
+        job.txn_syncs = log._pending_txn_sync
+        log._pending_txn_sync = []
         log._sync_directory = False
         job.messages = log._unflushed_messages
         log._unflushed_messages = 0
@@ -89,6 +100,7 @@ def complete_flush(log: PartitionLog, job: FlushJob, error: BaseException | None
         if error is not None:
             log._sync_directory = log._sync_directory or job.sync_directory
             log._unflushed_messages += job.messages
+            log._pending_txn_sync.extend(t for t in job.txn_syncs if t not in log._pending_txn_sync)
             log._offline = (
                 error
                 if isinstance(error, LogStorageError)
@@ -110,6 +122,7 @@ def complete_flush(log: PartitionLog, job: FlushJob, error: BaseException | None
             log._recovery_point < log._log_end_offset
             or bool(log._pending_index_persist)
             or log._sync_directory
+            or bool(log._pending_txn_sync)
         )
 
 

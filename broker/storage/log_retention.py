@@ -100,6 +100,7 @@ def delete_prefix(
     log.cleaner_checkpoint = max(log.cleaner_checkpoint, log._log_start_offset)
     log.epoch_cache.truncate_from_start(log._log_start_offset)
     log.producer_snapshots.delete_older_than(remaining[0].base_offset)
+    log._newest_aborted_offset = None  # the deleted segments' aborted transactions went too
     log._sync_directory = True
     log._mark_dirty()
     return len(victims)
@@ -121,6 +122,7 @@ def replace_segments(log: PartitionLog, old: Sequence[LogSegment], new: LogSegme
             if seg in log._pending_index_persist:
                 log._pending_index_persist.remove(seg)
             seg.close()
+        log._newest_aborted_offset = None  # compaction may have dropped entries
         return True
 
 
@@ -143,4 +145,5 @@ def remove_segments(log: PartitionLog, old: Sequence[LogSegment]) -> bool:
         for seg in old:
             if seg in log._pending_index_persist:
                 log._pending_index_persist.remove(seg)
+        log._newest_aborted_offset = None
         return True

@@ -66,6 +66,8 @@ def truncate_fully_and_start_at(log: PartitionLog, offset: int, *, now_ms: int) 
         for seg in log._segments:
             seg.delete_files()
         log._pending_index_persist.clear()
+        log._pending_txn_sync.clear()
+        log._newest_aborted_offset = None
         log._set_segments([log._new_segment(offset, now_ms)])
         fsync_dir(log.directory)
         log._log_start_offset = offset
@@ -83,5 +85,6 @@ def after_truncation(log: PartitionLog) -> None:
     log._recovery_point = min(log._recovery_point, end)
     log._high_watermark = min(log._high_watermark, end)
     log.cleaner_checkpoint = min(log.cleaner_checkpoint, end)
+    log._newest_aborted_offset = None  # entries past the end were dropped
     log.epoch_cache.truncate_from_end(end)
     log.producer_snapshots.delete_newer_than(end)

@@ -1,7 +1,8 @@
 """Names on disk: partition directories and offset-named files, in Kafka's layout.
 
 A partition lives in ``<log dir>/<topic>-<partition>``; its files are named by a 20-digit
-zero-padded offset (``00000000000000000000.log``, ``.index``, ``.timeindex``, ``.snapshot``).
+zero-padded offset (``00000000000000000000.log``, ``.index``, ``.timeindex``, ``.txnindex``,
+``.snapshot``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ __all__ = [
     "SWAP_SUFFIX",
     "TIME_INDEX_SUFFIX",
     "TMP_SUFFIX",
+    "TXN_INDEX_SUFFIX",
     "TopicPartition",
     "delete_dir_name",
     "offset_file_name",
@@ -30,6 +32,8 @@ LOG_SUFFIX = ".log"
 INDEX_SUFFIX = ".index"
 TIME_INDEX_SUFFIX = ".timeindex"
 SNAPSHOT_SUFFIX = ".snapshot"
+#: A segment's aborted-transaction index (created by its first entry).
+TXN_INDEX_SUFFIX = ".txnindex"
 #: A compaction output still being written; deleted on open.
 CLEANED_SUFFIX = ".cleaned"
 #: A compaction output that is committed but not yet renamed into place; completed on open.

@@ -5,9 +5,11 @@ Run on every open, before segments are loaded:
 * ``*.tmp`` (an atomic write that did not finish) and ``*.cleaned`` (a compaction output that
   was not committed) are deleted.
 * A committed compaction swap, ``<base>.log.<upper>.swap``, replaces every old segment with a
-  base offset in ``[base, upper)``: those files are deleted, then the ``.index.swap`` and
-  ``.timeindex.swap`` files (if present) and the log swap are renamed into place. Index swaps
-  without a log swap belong to an uncommitted compaction and are deleted.
+  base offset in ``[base, upper)``: those files are deleted, then the ``.index.swap``,
+  ``.timeindex.swap`` and ``.txnindex.swap`` files (if present) and the log swap are renamed
+  into place. Compaction renames its ``.txnindex.swap`` (written even when empty) into place
+  before the log swap, so a log swap without one means the ``.txnindex`` at its base is new.
+  Index swaps without a log swap belong to an uncommitted compaction and are deleted.
 * Index files without a ``.log`` are deleted.
 
 Batch-level recovery (CRC validation from the recovery point) is ``LogSegment.recover``,
@@ -28,11 +30,15 @@ from broker.storage.names import (
     SWAP_SUFFIX,
     TIME_INDEX_SUFFIX,
     TMP_SUFFIX,
+    TXN_INDEX_SUFFIX,
     offset_file_name,
     parse_offset_file_name,
 )
 
 __all__ = ["log_swap_name", "parse_log_swap_suffix", "recover_directory"]
+
+# The files of a segment: its log and three indexes.
+_SEGMENT_SUFFIXES = (LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX)
 
 
 def log_swap_name(base_offset: int, upper_offset: int) -> str:
@@ -80,13 +86,18 @@ def recover_directory(directory: Path) -> list[int]:
         if upper is not None:
             swaps.append((parsed[0], upper, name))
     for base, upper, swap_name in sorted(swaps):
+        # The txnindex swap is renamed into place before the log swap: without it, the
+        # ``.txnindex`` at ``base`` (if any) is already the new one.
+        txn_swapped = (directory / offset_file_name(base, TXN_INDEX_SUFFIX + SWAP_SUFFIX)).exists()
         for name in _listdir(directory):
             parsed = parse_offset_file_name(name)
             if parsed is None or not base <= parsed[0] < upper:
                 continue
-            if parsed[1] in (LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX):
+            if parsed == (base, TXN_INDEX_SUFFIX) and not txn_swapped:
+                continue
+            if parsed[1] in _SEGMENT_SUFFIXES:
                 remove_if_exists(directory / name)
-        for suffix in (INDEX_SUFFIX, TIME_INDEX_SUFFIX):
+        for suffix in (INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX):
             swap = directory / offset_file_name(base, suffix + SWAP_SUFFIX)
             if swap.exists():
                 _rename(swap, directory / offset_file_name(base, suffix))
@@ -101,7 +112,7 @@ def recover_directory(directory: Path) -> list[int]:
         offset, suffix = parsed
         if suffix == LOG_SUFFIX:
             bases.append(offset)
-        elif suffix in (INDEX_SUFFIX, TIME_INDEX_SUFFIX):
+        elif suffix in (INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX):
             index_files.append((offset, name))
         elif suffix.endswith(SWAP_SUFFIX):
             changed |= remove_if_exists(directory / name)

@@ -1,4 +1,5 @@
-"""One segment of a partition log: a ``.log`` file of record batches and its two indexes.
+"""One segment of a partition log: a ``.log`` file of record batches, its two sparse indexes and
+its aborted-transaction index (``.txnindex``, only when it has an entry).
 
 A segment is named by its base offset. Only the last segment of a log (the *active* one) is
 appended to; its indexes and tail state (size, next offset, largest timestamp) live in memory.
@@ -27,11 +28,13 @@ from broker.storage.names import (
     INDEX_SUFFIX,
     LOG_SUFFIX,
     TIME_INDEX_SUFFIX,
+    TXN_INDEX_SUFFIX,
     offset_file_name,
 )
 from broker.storage.scan import iter_headers, read_header
 from broker.storage.segment_meta import NO_TIMESTAMP, BatchMeta, RecoveryStats, SegmentLimits
 from broker.storage.segment_recovery import RECOVERY_READ_BYTES
+from broker.storage.txn_index import TransactionIndex
 from protocol.records import LOG_OVERHEAD, RecordBatch
 
 __all__ = [
@@ -69,6 +72,7 @@ class LogSegment:
         "rolling_base_ms",
         "stats",
         "time_index",
+        "txn_index",
     )
 
     def __init__(
@@ -100,6 +104,9 @@ class LogSegment:
             limits.max_time_index_entries,
             budget=budget,
             loaded=loaded_indexes,
+        )
+        self.txn_index = TransactionIndex(
+            directory / offset_file_name(base_offset, TXN_INDEX_SUFFIX)
         )
         self._size: int | None = None
         self._next_offset: int | None = None
@@ -396,9 +403,7 @@ class LogSegment:
             file.release()
         self._index_appended(position, batches)
 
-    def _index_appended(
-        self, position: int, batches: Sequence[tuple[int, int, int, int]]
-    ) -> None:
+    def _index_appended(self, position: int, batches: Sequence[tuple[int, int, int, int]]) -> None:
         interval = self.limits.index_interval_bytes
         max_ts = self._max_timestamp if self._max_timestamp is not None else NO_TIMESTAMP
         offset_of_max = self._offset_of_max_timestamp
@@ -474,6 +479,8 @@ class LogSegment:
                 raise LogStorageError(f"cannot delete {path}: {exc}") from exc
         self.offset_index.truncate_to(header.base_offset)
         self.time_index.truncate_to(header.base_offset)
+        # Aborted transactions whose marker was cut off are gone with it.
+        self.txn_index.truncate_to(offset)
         self._last_time_entry_ts = None
         self.index_full()
         self._max_timestamp = None
@@ -484,7 +491,8 @@ class LogSegment:
     # -- durability and lifecycle --------------------------------------------------------------
 
     def flush(self) -> None:
-        """fdatasync the ``.log`` file."""
+        """fsync the ``.txnindex`` (if written to), then fdatasync the ``.log`` file."""
+        self.txn_index.sync()
         with self.file.leased() as fd:
             try:
                 os.fdatasync(fd)
@@ -496,10 +504,13 @@ class LogSegment:
         self.file.close()
         self.offset_index.forget()
         self.time_index.forget()
+        self.txn_index.forget()
 
     def delete_files(self) -> None:
-        """Close and unlink the segment's three files."""
+        """Close and unlink the segment's files (the ``.txnindex`` first: it must never outlive
+        its ``.log``, whose markers it describes)."""
         self.close()
+        self.txn_index.delete_file()
         for path in (self.file.path, self.offset_index.path, self.time_index.path):
             try:
                 os.unlink(path)

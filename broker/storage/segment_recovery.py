@@ -1,5 +1,6 @@
 """Validation of a ``LogSegment`` in recovery: every batch is checked (CRC-32C, lengths,
-increasing offsets), both indexes are rebuilt and the file is cut at the first invalid byte."""
+increasing offsets), both indexes are rebuilt, the file is cut at the first invalid byte and
+the aborted-transaction index loses the entries whose marker is gone."""
 
 from __future__ import annotations
 
@@ -115,6 +116,9 @@ def recover(seg: LogSegment, stats: RecoveryStats, *, min_offset: int | None = N
                 raise LogStorageError(f"cannot truncate {seg.file.path}: {exc}") from exc
     seg._size = pos
     stats.bytes_truncated += cut
+    # Aborted transactions whose marker did not survive are dropped with it (a torn entry was
+    # cut off when the index loaded); missing entries are added again by the marker replay.
+    seg.txn_index.truncate_to(seg._next_offset)
     seg.indexes_on_disk = False
     seg.indexes_checked = True
     if not seg.active:
