@@ -517,7 +517,7 @@ class GroupCoordinator:
             builder.append(value, key=key, timestamp_ms=now_ms)
         replicas = self.replicas
         if transactional:
-            result = replicas.append(  # type: ignore[call-arg]  # lands separately
+            result = replicas.append(
                 GROUP_METADATA_TOPIC,
                 append.partition,
                 builder.build(),

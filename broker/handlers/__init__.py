@@ -22,6 +22,7 @@ from broker.handlers import (
     metadata,
     offsets,
     produce,
+    producers,
     topics,
 )
 from broker.handlers.base import ApiHandler
@@ -44,6 +45,7 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *log_dirs.HANDLERS,
         *groups.HANDLERS,
         *conditional_produce.HANDLERS,
+        *producers.HANDLERS,
     ):
         if entry.api_key in table:
             raise ValueError(f"API key {entry.api_key} is declared twice")

@@ -10,8 +10,11 @@ Per partition: leader epoch check (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH),
 OFFSET_OUT_OF_RANGE outside [log start, log end], then whole batches up to
 ``partition_max_bytes`` and what is left of ``max_bytes`` — the first partition with data gets
 at least one batch even if it is bigger, as Kafka does. Consumers never read past the high
-watermark; the last stable offset is the high watermark (no transactions) and the aborted
-transactions list is empty.
+watermark. A read_committed consumer (``isolation_level`` 1) reads only below the last stable
+offset (the first offset of the oldest transaction still open, or whose marker the high
+watermark has not passed yet) and gets the aborted transactions of the range it reads (producer
+id and first offset, from the partitions' ``.txnindex``), which it must skip; a
+read_uncommitted consumer gets a null list. Every answer carries the last stable offset.
 
 If fewer than ``min_bytes`` are available the request parks in the fetch purgatory until
 appends committed to its partitions bring enough bytes, or ``max_wait_ms`` passes; then the
@@ -111,6 +114,16 @@ def _empty(
     )
 
 
+def _aborted(
+    partition: Partition, start_offset: int, upper_bound_offset: int
+) -> list[_PartitionData.AbortedTransaction]:
+    """The aborted transactions a read_committed consumer must skip in what it reads."""
+    return [
+        _PartitionData.AbortedTransaction(producer_id=t.producer_id, first_offset=t.first_offset)
+        for t in partition.aborted_transactions(start_offset, upper_bound_offset)
+    ]
+
+
 def _read_all(
     services: BrokerServices, request: FetchRequest, *, first: bool = True
 ) -> tuple[FetchResponse, int, bool, list[Partition]]:
@@ -121,9 +134,9 @@ def _read_all(
     replicas = services.replica_manager
     replica_id = request.replica_id
     committed_only = replica_id < 0
-    aborted: list[_PartitionData.AbortedTransaction] | None = (
-        [] if request.isolation_level == _READ_COMMITTED else None
-    )
+    read_committed = committed_only and request.isolation_level == _READ_COMMITTED
+    none: list[_PartitionData.AbortedTransaction] | None = [] if read_committed else None
+    aborted = none
     remaining = max(0, min(request.max_bytes, services.config.fetch_max_bytes))
     min_one = True
     total = 0
@@ -157,9 +170,14 @@ def _read_all(
                 replicas.follower_fetched(partition, replica_id, offset, fp.log_start_offset)
             read_partitions.append(partition)
             hw = partition.high_watermark
+            lso = partition.last_stable_offset
             records: FileSlice | bytes = b""
             limit = min(fp.partition_max_bytes, remaining)
-            readable_end = hw if committed_only else log_.log_end_offset
+            if not committed_only:
+                readable_end = log_.log_end_offset
+            else:
+                readable_end = lso if read_committed else hw
+            aborted = none
             if offset < readable_end and (limit > 0 or min_one):
                 try:
                     found = partition.read(
@@ -167,6 +185,7 @@ def _read_all(
                         max(limit, 0),
                         min_one_batch=min_one,
                         committed_only=committed_only,
+                        read_committed=read_committed,
                     )
                 except KafkaError as exc:
                     results.append(_empty(fp.partition, exc.code, aborted))
@@ -177,6 +196,8 @@ def _read_all(
                     remaining -= found.length
                     total += found.length
                     min_one = False
+                    if read_committed:
+                        aborted = _aborted(partition, offset, readable_end)
                 else:
                     found.release()
             results.append(
@@ -184,7 +205,7 @@ def _read_all(
                     partition_index=fp.partition,
                     error_code=0,
                     high_watermark=hw,
-                    last_stable_offset=hw,
+                    last_stable_offset=lso,
                     log_start_offset=log_.log_start_offset,
                     aborted_transactions=aborted,
                     records=records,

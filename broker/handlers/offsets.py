@@ -1,9 +1,10 @@
 """ListOffsets (v1-7) and OffsetForLeaderEpoch (v2-4).
 
-ListOffsets: ``-2`` earliest (log start offset), ``-1`` latest (the high watermark — for
-read_committed the last stable offset, which is the same without transactions), ``-3`` (v7)
-the record with the largest timestamp, any other value the first record with a timestamp at or
-after it. Lookups never return offsets at or past the high watermark; "not found" is offset -1.
+ListOffsets: ``-2`` earliest (log start offset), ``-1`` latest (the high watermark; for
+``isolation_level`` 1, read_committed, the last stable offset), ``-3`` (v7) the record with the
+largest timestamp, any other value the first record with a timestamp at or after it. Lookups
+never return offsets at or past the high watermark (the last stable offset for
+read_committed), as Kafka; "not found" is offset -1.
 v4+ carries the leader epoch of the offset returned and checks ``current_leader_epoch``.
 
 OffsetForLeaderEpoch answers from the log's leader-epoch cache: the largest epoch ≤ the one
@@ -38,6 +39,7 @@ __all__ = [
 LATEST_TIMESTAMP: Final = -1
 EARLIEST_TIMESTAMP: Final = -2
 MAX_TIMESTAMP: Final = -3
+_READ_COMMITTED: Final = 1
 
 _LTopic = ListOffsetsResponse.ListOffsetsTopicResponse
 _LPartition = ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse
@@ -50,10 +52,12 @@ def _epoch_of(partition: Partition, offset: int) -> int:
     return -1 if epoch is None else epoch
 
 
-def _lookup(partition: Partition, timestamp: int, version: int) -> tuple[int, int, int]:
+def _lookup(
+    partition: Partition, timestamp: int, version: int, read_committed: bool
+) -> tuple[int, int, int]:
     """``(timestamp, offset, leader epoch)`` for a ListOffsets target."""
     log_ = partition.log
-    hw = partition.high_watermark
+    hw = partition.last_stable_offset if read_committed else partition.high_watermark
     if timestamp == LATEST_TIMESTAMP:
         return -1, hw, partition.leader_epoch
     if timestamp == EARLIEST_TIMESTAMP:
@@ -76,6 +80,7 @@ def handle_list_offsets(
     """Resolve each partition's target timestamp to an offset."""
     replicas = services.replica_manager
     version = ctx.version
+    read_committed = version >= 2 and request.isolation_level == _READ_COMMITTED
     topics: list[_LTopic] = []
     for topic in request.topics:
         results: list[_LPartition] = []
@@ -85,7 +90,7 @@ def handle_list_offsets(
                 partition = replicas.get_partition(topic.name, p.partition_index)
                 if version >= 4:
                     partition.raise_for_leader_epoch(p.current_leader_epoch)
-                ts, offset, epoch = _lookup(partition, p.timestamp, version)
+                ts, offset, epoch = _lookup(partition, p.timestamp, version, read_committed)
             except KafkaError as exc:
                 results.append(_LPartition(partition_index=p.partition_index, error_code=exc.code))
                 continue

@@ -33,7 +33,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import Final, Protocol
 
 from broker.metadata.image import PartitionImage
 from broker.replication.isr import (
@@ -49,6 +49,7 @@ from broker.replication.producer_state import CompletedTxn, ProducerEntry, Produ
 from broker.storage.config import CleanupPolicy
 from broker.storage.log import PartitionLog
 from broker.storage.slice import FileSlice
+from broker.storage.txn_index import AbortedTxn
 from protocol.errors import (
     ConditionalAppendConflictError,
     CorruptMessageError,
@@ -75,10 +76,6 @@ from protocol.records.builder import build_control_batch
 from protocol.records.compression import DecompressionBuffer
 from protocol.records.validate import validate_records
 from protocol.types import TopicPartition
-
-if TYPE_CHECKING:
-    # storage part lands separately
-    from broker.storage.txn_index import AbortedTxn  # type: ignore[import-not-found]
 
 __all__ = [
     "MAX_HIGH_WATERMARK_WAITERS",
@@ -236,10 +233,7 @@ class Partition:
         """The aborted transactions a read_committed fetch from ``start_offset`` up to
         ``upper_bound_offset`` (the last stable offset) must skip, from the log's index."""
         log = self.log
-        # storage part lands separately
-        found: list[AbortedTxn] = log.collect_aborted_txns(  # type: ignore[attr-defined]
-            start_offset, upper_bound_offset
-        )
+        found: list[AbortedTxn] = log.collect_aborted_txns(start_offset, upper_bound_offset)
         return found
 
     def replace_producer_state(self, producers: ProducerStateTable) -> None:
@@ -251,9 +245,8 @@ class Partition:
 
     def _update_first_unstable(self) -> None:
         """Keep ``log.first_unstable_offset`` (where compaction stops) in step."""
-        # storage part lands separately
         first = self.producers.first_unstable_offset()
-        self.log.first_unstable_offset = first  # type: ignore[attr-defined]
+        self.log.first_unstable_offset = first
 
     def update_state(self, state: PartitionImage, now_ms: int = 0) -> str:
         """Apply a new image of the partition. Returns what changed for this replica:
@@ -751,12 +744,9 @@ def apply_txn_marker(
         producer_id, producer_epoch, coordinator_epoch, marker_offset, commit
     )
     if done is not None and done.is_aborted:
-        # The storage part lands separately: its index entry type and the log's method.
-        from broker.storage.txn_index import AbortedTxn
-
         oldest_open = producers.first_open_offset()
         stable = marker_offset + 1 if oldest_open is None else min(oldest_open, marker_offset + 1)
-        log.append_aborted_txn(  # type: ignore[attr-defined]
+        log.append_aborted_txn(
             AbortedTxn(done.producer_id, done.first_offset, done.last_offset, stable)
         )
     return done

@@ -4,7 +4,6 @@ with ``on_txn_marker``), and a restart with a transaction still open."""
 
 from __future__ import annotations
 
-import inspect
 import time
 from pathlib import Path
 from typing import Any
@@ -18,20 +17,10 @@ from broker.app import Broker
 from broker.group.records import partition_for_group
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import AppendFailure
-from broker.replication.manager import ReplicaManager
 from protocol.errors import ErrorCode
 from protocol.messages import OffsetFetchRequest, TxnOffsetCommitRequest
 
-pytestmark = [
-    pytest.mark.timeout(60),
-    # The coordinator's transactional appends and the markers come from replication's
-    # transaction support; without it there is nothing to drive here.
-    pytest.mark.skipif(
-        "from_coordinator" not in inspect.signature(ReplicaManager.append).parameters
-        or not hasattr(ReplicaManager, "write_txn_marker"),
-        reason="replication does not write transactional batches and markers yet",
-    ),
-]
+pytestmark = pytest.mark.timeout(60)
 
 NO_DELAY = {"group.initial.rebalance.delay.ms": 0}
 GROUP = "txn-group"
@@ -78,7 +67,7 @@ async def write_marker(broker: Broker, commit: bool) -> None:
     replicas, gc = broker.replica_manager, broker.group_coordinator
     assert replicas is not None and gc is not None
     partition = partition_for_group(GROUP, 50)
-    result = replicas.write_txn_marker(  # type: ignore[attr-defined]  # lands separately
+    result = replicas.write_txn_marker(
         GROUP_METADATA_TOPIC,
         partition,
         producer_id=PID,

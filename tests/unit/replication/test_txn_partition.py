@@ -5,13 +5,9 @@ through the ``ReplicaManager`` of an embedded broker, restarted."""
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
-import types
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +20,8 @@ from broker.metadata.image import PartitionImage
 from broker.replication.appends import AppendFailure
 from broker.replication.manager import ReplicaManager, load_producer_state
 from broker.replication.partition import AppendResult, Partition
-from broker.storage.log import PartitionLog
 from broker.storage.manager import LogManager
+from broker.storage.txn_index import TXN_INDEX_ENTRY_SIZE
 from protocol.errors import (
     ErrorCode,
     InvalidProducerEpochError,
@@ -41,50 +37,6 @@ from protocol.types import TopicPartition
 pytestmark = pytest.mark.timeout(60)
 
 TP = TopicPartition("t", 0)
-
-
-@dataclass(frozen=True, slots=True)
-class _AbortedTxn:
-    producer_id: int
-    first_offset: int
-    last_offset: int
-    last_stable_offset: int
-
-
-#: The stand-in's transaction indexes, by log directory (they survive a reopened log, as files
-#: would).
-_INDEXES: dict[Path, list[Any]] = {}
-
-
-@pytest.fixture(autouse=True)
-def transaction_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[Path, list[Any]]]:
-    """An in-memory stand-in for the log's transaction index while the storage part is not in
-    this tree (the real one is used as soon as it is)."""
-    _INDEXES.clear()
-    if importlib.util.find_spec("broker.storage.txn_index") is None:
-        module = types.ModuleType("broker.storage.txn_index")
-        module.AbortedTxn = _AbortedTxn  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "broker.storage.txn_index", module)
-
-        def append_aborted_txn(self: PartitionLog, txn: Any) -> None:
-            entries = _INDEXES.setdefault(self.directory, [])
-            if entries and txn.last_offset <= entries[-1].last_offset:
-                return
-            entries.append(txn)
-
-        def collect_aborted_txns(self: PartitionLog, start: int, upper: int) -> list[Any]:
-            return [
-                t
-                for t in _INDEXES.get(self.directory, [])
-                if t.last_offset >= start and t.first_offset < upper
-            ]
-
-        monkeypatch.setattr(PartitionLog, "append_aborted_txn", append_aborted_txn, raising=False)
-        monkeypatch.setattr(
-            PartitionLog, "collect_aborted_txns", collect_aborted_txns, raising=False
-        )
-        monkeypatch.setattr(PartitionLog, "first_unstable_offset", None, raising=False)
-    yield _INDEXES
 
 
 def _state(leader: int, replicas: tuple[int, ...] = (1,)) -> PartitionImage:
@@ -114,8 +66,12 @@ class Replica:
             producers=load_producer_state(log, 0),
         )
 
-    def restart(self) -> Partition:
+    def restart(self, *, lose_last_index_entry: bool = False) -> Partition:
         self.close()
+        if lose_last_index_entry:  # as if the entry's write never reached the disk
+            newest = max(self.root.rglob("*.txnindex"))
+            with newest.open("r+b") as f:
+                f.truncate(newest.stat().st_size - TXN_INDEX_ENTRY_SIZE)
         self.partition = self.open()
         return self.partition
 
@@ -165,13 +121,13 @@ def test_lso_moves_with_the_high_watermark_and_the_markers(replica: Replica) -> 
     assert _append(p, _txn_batch(5, 0, 2)) == 1
     _commit_to(p, 3)
     assert (p.high_watermark, p.last_stable_offset) == (3, 1)
-    assert p.log.first_unstable_offset == 1  # type: ignore[attr-defined]
+    assert p.log.first_unstable_offset == 1
     result = p.write_txn_marker(5, 0, 0, True, 0)
     assert (result.base_offset, result.next_offset) == (3, 4)
     assert p.last_stable_offset == 1  # the marker is not replicated yet
     _commit_to(p, 4)
     assert p.last_stable_offset == 4
-    assert p.log.first_unstable_offset is None  # type: ignore[attr-defined]
+    assert p.log.first_unstable_offset is None
 
 
 def test_read_committed_reads_stop_at_the_lso(replica: Replica) -> None:
@@ -275,16 +231,14 @@ def test_followers_complete_transactions_and_index_aborts(tmp_path: Path) -> Non
         assert fp.last_stable_offset == 0  # the abort marker at 2 is not committed yet
         fp.update_follower_high_watermark(4)
         assert fp.last_stable_offset == 3
-        assert fp.log.first_unstable_offset == 3  # type: ignore[attr-defined]
+        assert fp.log.first_unstable_offset == 3
     finally:
         leader.close()
         follower.close()
 
 
 @pytest.mark.parametrize("snapshot", [False, True])
-def test_restart_keeps_open_transactions(
-    replica: Replica, transaction_index: dict[Path, list[Any]], snapshot: bool
-) -> None:
+def test_restart_keeps_open_transactions(replica: Replica, snapshot: bool) -> None:
     p = replica.partition
     _append(p, _txn_batch(1, 0))  # 0
     _append(p, _txn_batch(2, 0))  # 1
@@ -296,9 +250,7 @@ def test_restart_keeps_open_transactions(
     p.write_txn_marker(3, 0, 0, False, 0)  # 5
     aborted = [(t.first_offset, t.last_offset) for t in p.aborted_transactions(0, 6)]
     assert aborted == [(1, 2), (4, 5)]
-    for entries in transaction_index.values():
-        del entries[1:]  # the stand-in lost the last entry: replay must add it again
-    p = replica.restart()
+    p = replica.restart(lose_last_index_entry=True)  # replay must add it again
     assert p.high_watermark == 6
     assert p.producers.open_transactions() == {1: 0}
     assert p.last_stable_offset == 0
@@ -346,9 +298,7 @@ def test_lso_is_the_minimum_of_the_model(tmp_path: Path, seed: int) -> None:
             hw = p.high_watermark
             firsts = [*open_txns.values(), *(f for f, m in completed if m >= hw)]
             assert p.last_stable_offset == min([hw, *firsts])
-            assert p.log.first_unstable_offset == (  # type: ignore[attr-defined]
-                min(firsts) if firsts else None
-            )
+            assert p.log.first_unstable_offset == (min(firsts) if firsts else None)
     finally:
         replica.close()
 

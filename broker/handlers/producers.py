@@ -1,0 +1,87 @@
+"""DescribeProducers (v0): the producers a partition's leader remembers.
+
+For each partition this broker leads: every producer id in its producer state with its epoch,
+last sequence, the time of its last write, the epoch of the transaction coordinator whose
+marker it saw last, and the first offset of its open transaction (-1 when none). This is what
+``samsa transaction find-hanging`` and ``abort`` read, as Kafka's ``kafka-transactions.sh``
+does. A partition this broker does not lead answers NOT_LEADER_OR_FOLLOWER; an unknown one
+UNKNOWN_TOPIC_OR_PARTITION.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import DescribeProducersRequest, DescribeProducersResponse
+
+__all__ = ["HANDLERS", "error_response", "handle_describe_producers"]
+
+_Topic = DescribeProducersResponse.TopicResponse
+_Partition = DescribeProducersResponse.TopicResponse.PartitionResponse
+_Producer = DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerState
+
+
+def handle_describe_producers(
+    services: BrokerServices, ctx: RequestContext, request: DescribeProducersRequest
+) -> DescribeProducersResponse:
+    """Each requested partition's producers, from its leader's producer state."""
+    replicas = services.replica_manager
+    topics: list[_Topic] = []
+    for topic in request.topics:
+        results: list[_Partition] = []
+        topics.append(_Topic(name=topic.name, partitions=results))
+        for index in topic.partition_indexes:
+            try:
+                partition = replicas.get_partition(topic.name, index)
+                if not partition.is_leader:
+                    results.append(
+                        _Partition(
+                            partition_index=index, error_code=ErrorCode.NOT_LEADER_OR_FOLLOWER
+                        )
+                    )
+                    continue
+                entries = partition.producers_snapshot()
+            except KafkaError as exc:
+                results.append(_Partition(partition_index=index, error_code=exc.code))
+                continue
+            producers = [
+                _Producer(
+                    producer_id=e.producer_id,
+                    producer_epoch=e.producer_epoch,
+                    last_sequence=e.last_seq,
+                    last_timestamp=e.last_update_ms,
+                    coordinator_epoch=e.coordinator_epoch,
+                    current_txn_start_offset=e.current_txn_first_offset,
+                )
+                for e in entries
+            ]
+            results.append(
+                _Partition(partition_index=index, error_code=0, active_producers=producers)
+            )
+    return DescribeProducersResponse(throttle_time_ms=0, topics=topics)
+
+
+def error_response(
+    request: DescribeProducersRequest, version: int, code: ErrorCode
+) -> DescribeProducersResponse:
+    """Every partition with the error."""
+    return DescribeProducersResponse(
+        throttle_time_ms=0,
+        topics=[
+            _Topic(
+                name=t.name,
+                partitions=[
+                    _Partition(partition_index=i, error_code=code) for i in t.partition_indexes
+                ],
+            )
+            for t in request.topics
+        ],
+    )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(DescribeProducersRequest, 0, 0, handle_describe_producers, error_response),
+)
