@@ -551,8 +551,12 @@ class Sender:
             self.identity.reset_needed = True
         if self.txn is not None and not isinstance(error, TransactionAbortedError):
             self.txn.on_batch_error(error)
-        if isinstance(error, ConditionalAppendConflictError | UnsupportedFeatureError):
-            # An answer the application expects (and handles), not a delivery failure.
+        if isinstance(
+            error,
+            ConditionalAppendConflictError | UnsupportedFeatureError | TransactionAbortedError,
+        ):
+            # An answer the application expects (and handles), not a delivery failure; or
+            # the application aborted the transaction itself.
             batch.fail(error)
             self._acc.release(batch)
             self._acc.retire(pq)

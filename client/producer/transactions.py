@@ -345,6 +345,8 @@ class TransactionManager:
                         ErrorCode.UNKNOWN_SERVER_ERROR,
                         f"the coordinator did not answer for {sorted(self.adding)}",
                     )
+                if self.adding and self.blocks_sending:
+                    break  # aborting: the partitions left are not needed any more
                 if self.adding:
                     attempt += 1
                     if loop.time() >= deadline:
