@@ -403,7 +403,7 @@ class Producer:
 
     async def send_offsets_to_transaction(
         self,
-        offsets: Mapping[TopicPartition, int] | Mapping[TopicPartition, OffsetAndMetadata],
+        offsets: Mapping[TopicPartition, int | OffsetAndMetadata],
         group_id: str | ConsumerGroupMetadata | Any,
     ) -> None:
         """Commit a consumer group's offsets as part of the transaction (consume-transform-

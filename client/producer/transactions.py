@@ -593,7 +593,7 @@ def group_metadata_of(group: object) -> ConsumerGroupMetadata:
 
 
 def offsets_of(
-    offsets: Mapping[TopicPartition, int] | Mapping[TopicPartition, OffsetAndMetadata],
+    offsets: Mapping[TopicPartition, int | OffsetAndMetadata],
 ) -> dict[TopicPartition, OffsetAndMetadata]:
     """Offsets as plain ints (aiokafka) or ``OffsetAndMetadata``, as the latter."""
     out: dict[TopicPartition, OffsetAndMetadata] = {}

@@ -273,7 +273,7 @@ class Producer:
 
     def send_offsets_to_transaction(
         self,
-        offsets: Mapping[TopicPartition, int] | Mapping[TopicPartition, OffsetAndMetadata],
+        offsets: Mapping[TopicPartition, int | OffsetAndMetadata],
         group_id: str | ConsumerGroupMetadata | Any,
     ) -> None:
         """Commit a group's offsets in the transaction (see the asyncio producer's)."""
