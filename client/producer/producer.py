@@ -315,6 +315,10 @@ class Producer:
         return await future
 
     def _check_conditional(self, key: Any, partition: int | None, expected_offset: int) -> None:
+        if self._txn is not None:
+            # ConditionalProduce carries no transactional id: the broker could not tie the
+            # record to the transaction.
+            raise ValueError("a conditional append cannot be part of a transaction")
         if self.config.acks == 0:
             raise ValueError("a conditional append needs acks 1 or all: acks=0 gets no answer")
         if key is None and partition is None:

@@ -279,6 +279,8 @@ async def test_sends_need_an_open_transaction(cluster: TxnBroker) -> None:
         producer.begin_transaction()
         with pytest.raises(IllegalStateError):
             producer.begin_transaction()
+        with pytest.raises(ValueError, match="conditional"):
+            await producer.send(TOPIC, b"x", partition=0, expected_offset=0)
         await producer.abort_transaction()
 
 
