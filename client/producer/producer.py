@@ -482,6 +482,7 @@ class Producer:
                 raise KafkaTimeoutError(
                     f"records of the transaction were still in flight after {timeout_ms} ms"
                 )
+        txn.raise_if_failed()  # fenced meanwhile: only close() is left
         await txn.end(commit=False)
         if sender.identity.reset_needed:
             producer_id, epoch = await txn.bump_epoch()
@@ -493,16 +494,21 @@ class Producer:
     async def transaction(self) -> AsyncIterator[None]:
         """``async with producer.transaction():`` begins a transaction, commits it when the
         block ends, and aborts it when the block raises (unless the producer failed fatally,
-        then only ``close`` is left); the block's exception propagates."""
+        then only ``close`` is left); the block's exception propagates. When the commit fails
+        with an abortable error, the transaction is aborted and that error raised."""
         self.begin_transaction()
         try:
             yield
         except BaseException:
-            txn = self._txn
-            if txn is not None and txn.state is not TransactionState.FATAL_ERROR:
+            if self.transaction_state is not TransactionState.FATAL_ERROR:
                 await self.abort_transaction()
             raise
-        await self.commit_transaction()
+        try:
+            await self.commit_transaction()
+        except Exception:
+            if self.transaction_state is TransactionState.ABORTABLE_ERROR:
+                await self.abort_transaction()
+            raise
 
     async def partitions_for(self, topic: str) -> list[int]:
         """The topic's partition ids (waiting up to ``max.block.ms`` for its metadata)."""

@@ -305,7 +305,8 @@ class Producer:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """``with producer.transaction():`` begins, then commits, or aborts if the block
-        raises (unless the producer failed fatally); the block's exception propagates."""
+        raises (unless the producer failed fatally); the block's exception propagates. A
+        commit that fails with an abortable error aborts, then raises it."""
         self.begin_transaction()
         try:
             yield
@@ -313,7 +314,12 @@ class Producer:
             if self.transaction_state is not TransactionState.FATAL_ERROR:
                 self.abort_transaction()
             raise
-        self.commit_transaction()
+        try:
+            self.commit_transaction()
+        except Exception:
+            if self.transaction_state is TransactionState.ABORTABLE_ERROR:
+                self.abort_transaction()
+            raise
 
     def partitions_for(self, topic: str) -> list[int]:
         """The topic's partition ids."""

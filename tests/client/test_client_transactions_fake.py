@@ -431,7 +431,12 @@ async def test_the_transaction_context_manager(cluster: TxnBroker) -> None:
                 await (await producer.send(TOPIC, b"b", partition=0))
                 raise RuntimeError("boom")
         assert producer.transaction_state is TransactionState.READY
-    assert [e.committed for e in cluster.sent(26)] == [True, False]
+        cluster.errors[0] = [ErrorCode.TOPIC_AUTHORIZATION_FAILED]
+        with pytest.raises(TopicAuthorizationFailedError):
+            async with producer.transaction():
+                await producer.send(TOPIC, b"c", partition=0)
+        assert _state(producer) is TransactionState.READY  # the failed commit was aborted
+    assert [e.committed for e in cluster.sent(26)] == [True, False, False]
 
 
 async def test_close_aborts_an_open_transaction(cluster: TxnBroker) -> None:
