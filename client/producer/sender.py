@@ -526,7 +526,7 @@ class Sender:
                     retriable = txn is None
                 else:
                     batch.attempts -= 1  # a predecessor failed; not this batch's own attempt
-                retriable = True
+                    retriable = True
             elif code in PRODUCER_ID_RESET_ERRORS:
                 self.identity.reset_needed = True
                 retriable = True

@@ -21,7 +21,7 @@ from client.errors import (
 from client.producer.transactions import ConsumerGroupMetadata, TransactionState
 from client.sync import Producer as SyncProducer
 from protocol.codec import Request
-from protocol.errors import ErrorCode, TopicAuthorizationFailedError
+from protocol.errors import ErrorCode, KafkaError, TopicAuthorizationFailedError
 from protocol.messages import (
     REQUESTS,
     AddOffsetsToTxnResponse,
@@ -314,17 +314,28 @@ async def test_abort_then_a_new_transaction(cluster: TxnBroker) -> None:
     assert len(cluster.sent(24)) == 2  # the partition is added again in the new transaction
 
 
-async def test_a_failed_send_makes_the_transaction_abortable(cluster: TxnBroker) -> None:
-    cluster.errors[0] = [ErrorCode.TOPIC_AUTHORIZATION_FAILED]
+@pytest.mark.parametrize(
+    "code",
+    [
+        ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,  # nothing missing before it: state lost
+        ErrorCode.UNKNOWN_PRODUCER_ID,
+    ],
+)
+async def test_a_failed_send_makes_the_transaction_abortable(
+    cluster: TxnBroker, code: ErrorCode
+) -> None:
+    cluster.errors[0] = [code]
     async with _producer(cluster) as producer:
         producer.begin_transaction()
         future = await producer.send(TOPIC, b"a", partition=0)
-        with pytest.raises(TopicAuthorizationFailedError):
+        with pytest.raises(KafkaError) as failed:
             await future
+        assert failed.value.code == code
         assert producer.transaction_state is TransactionState.ABORTABLE_ERROR
-        with pytest.raises(TopicAuthorizationFailedError):
+        with pytest.raises(type(failed.value)):
             await producer.send(TOPIC, b"b", partition=0)
-        with pytest.raises(TopicAuthorizationFailedError):
+        with pytest.raises(type(failed.value)):
             await producer.commit_transaction()
         await producer.abort_transaction()
         assert _state(producer) is TransactionState.READY
@@ -334,6 +345,7 @@ async def test_a_failed_send_makes_the_transaction_abortable(cluster: TxnBroker)
         producer.begin_transaction()
         await (await producer.send(TOPIC, b"c", partition=0))
         await producer.commit_transaction()
+    assert len(cluster.sent(0)) == 2  # the failed batch was not sent again
     last = cluster.sent(0)[-1].topic_data[0].partition_data[0].records
     (batch,) = iter_batches(last)
     assert (batch.producer_epoch, batch.base_sequence) == (1, 0)
