@@ -9,7 +9,7 @@ The client's behaviour against a scripted broker is in ``test_client_transaction
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import pytest
@@ -162,18 +162,30 @@ async def test_consume_transform_produce_commits_offsets_with_the_records(
                 await producer.send_offsets_to_transaction(
                     {source: records[1].offset + 1}, consumer
                 )
-            committed = await admin.list_group_offsets("transformers", [source])
-            assert committed[source].offset == 2
+
+            async def committed_offset() -> int | None:
+                committed = await admin.list_group_offsets("transformers", [source])
+                return committed[source].offset if source in committed else None
+
+            # The markers (and with them the offsets) are written after EndTxn is answered.
+            await eventually(
+                lambda: _equals(committed_offset, 2), 20, "the transaction's offsets committed"
+            )
             producer.begin_transaction()
             await producer.send(TOPIC, b"dropped", partition=2)
             await producer.send_offsets_to_transaction({source: 4}, "transformers")
             await producer.abort_transaction()
-            committed = await admin.list_group_offsets("transformers", [source])
-            assert committed[source].offset == 2  # the aborted offsets never count
+            async with producer.transaction():  # a later transaction sees the abort done
+                await producer.send(TOPIC, b"22", partition=2)
+            assert await committed_offset() == 2  # the aborted offsets never count
     finally:
         await consumer.close()
-    out = await _read_all(bootstrap, [TopicPartition(TOPIC, 2)], "read_committed", 2)
-    assert out == [b"00", b"11"]
+    out = await _read_all(bootstrap, [TopicPartition(TOPIC, 2)], "read_committed", 3)
+    assert out == [b"00", b"11", b"22"]
+
+
+async def _equals(value: Callable[[], Awaitable[object]], expected: object) -> bool:
+    return await value() == expected
 
 
 async def test_closing_aborts_an_open_transaction(broker: Broker) -> None:
