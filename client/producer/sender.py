@@ -202,6 +202,10 @@ class Sender:
             if pq.empty:
                 acc.retire(pq)
                 continue
+            if txn is not None and pq.tp not in txn.partitions:
+                # Add the partition to the transaction while its first batch lingers, as
+                # Kafka's producer does on send.
+                txn.may_send(pq.tp)
             if pq.queue:
                 head = pq.queue[0]
             elif pq.open is not None:

@@ -246,6 +246,16 @@ async def test_partitions_are_added_once_per_transaction(cluster: TxnBroker) -> 
     assert [e.committed for e in cluster.sent(26)] == [True, True]
 
 
+async def test_the_partition_is_added_while_its_first_batch_lingers(cluster: TxnBroker) -> None:
+    async with _producer(cluster, linger_ms=60_000) as producer:
+        producer.begin_transaction()
+        future = await producer.send(TOPIC, b"a", partition=1)
+        await eventually(lambda: cluster.sent(24), 5, "AddPartitionsToTxn during linger.ms")
+        assert cluster.sent(0) == [] and not future.done()
+        await producer.commit_transaction()  # flushes: the batch leaves now
+        assert future.done() and len(cluster.sent(0)) == 1
+
+
 async def test_init_retries_while_the_coordinator_is_busy_or_moved(cluster: TxnBroker) -> None:
     cluster.errors[22] = [
         ErrorCode.CONCURRENT_TRANSACTIONS,
