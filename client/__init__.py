@@ -26,11 +26,19 @@ if TYPE_CHECKING:
         KafkaError,
         KafkaTimeoutError,
         NoOffsetForPartitionError,
+        ProducerFencedError,
         RecordDeserializationError,
         SerializationError,
+        TransactionAbortedError,
         UnsupportedFeatureError,
     )
-    from client.producer import ConditionalAppendConflictError, Producer, RecordFuture
+    from client.producer import (
+        ConditionalAppendConflictError,
+        ConsumerGroupMetadata,
+        Producer,
+        RecordFuture,
+        TransactionState,
+    )
     from client.types import (
         BrokerInfo,
         OffsetAndMetadata,
@@ -54,6 +62,7 @@ _LAZY: Final[dict[str, str]] = {
     "ConfigTypeError": "client.errors",
     "Consumer": "client.consumer",
     "ConsumerConfig": "client.config",
+    "ConsumerGroupMetadata": "client.producer",
     "ConsumerRebalanceListener": "client.consumer",
     "ConsumerRecord": "client.consumer",
     "IllegalStateError": "client.errors",
@@ -66,12 +75,15 @@ _LAZY: Final[dict[str, str]] = {
     "OffsetAndTimestamp": "client.types",
     "Producer": "client.producer",
     "ProducerConfig": "client.config",
+    "ProducerFencedError": "client.errors",
     "RecordDeserializationError": "client.errors",
     "RecordFuture": "client.producer",
     "RecordMetadata": "client.types",
     "SerializationError": "client.errors",
     "TimestampType": "client.types",
     "TopicPartition": "client.types",
+    "TransactionAbortedError": "client.errors",
+    "TransactionState": "client.producer",
     "UnsupportedFeatureError": "client.errors",
 }
 
@@ -98,6 +110,7 @@ __all__ = [
     "ConfigTypeError",
     "Consumer",
     "ConsumerConfig",
+    "ConsumerGroupMetadata",
     "ConsumerRebalanceListener",
     "ConsumerRecord",
     "IllegalStateError",
@@ -110,11 +123,14 @@ __all__ = [
     "OffsetAndTimestamp",
     "Producer",
     "ProducerConfig",
+    "ProducerFencedError",
     "RecordDeserializationError",
     "RecordFuture",
     "RecordMetadata",
     "SerializationError",
     "TimestampType",
     "TopicPartition",
+    "TransactionAbortedError",
+    "TransactionState",
     "UnsupportedFeatureError",
 ]

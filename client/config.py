@@ -290,6 +290,13 @@ class ProducerConfig(ClientConfig):
     partitioner_ignore_keys: bool = False
     key_serializer: Serializer | None = None
     value_serializer: Serializer | None = None
+    transactional_id: str | None = Field(
+        None,
+        min_length=1,
+        description="Makes the producer transactional (implies enable.idempotence).",
+    )
+    #: Kafka's default; the coordinator aborts a transaction left open longer than this.
+    transaction_timeout_ms: int = Field(60_000, gt=0, le=_INT32_MAX)
 
     @field_validator("acks", mode="before")
     @classmethod
@@ -324,6 +331,9 @@ class ProducerConfig(ClientConfig):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.transactional_id is not None and not self.enable_idempotence:
+            # Only an explicit false gets here (the default is true): Kafka refuses it too.
+            raise ValueError("transactional.id needs enable.idempotence=true")
         if self.enable_idempotence:
             conflicts = []
             if self.acks != -1:
@@ -335,6 +345,8 @@ class ProducerConfig(ClientConfig):
             if conflicts:
                 if "enable_idempotence" in self.model_fields_set:
                     raise ValueError("enable.idempotence=true needs " + ", ".join(conflicts))
+                if self.transactional_id is not None:
+                    raise ValueError("transactional.id needs idempotence: " + ", ".join(conflicts))
                 # Kafka's rule: idempotence that is on only by default yields to the
                 # settings the application chose explicitly.
                 object.__setattr__(self, "enable_idempotence", False)

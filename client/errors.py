@@ -15,7 +15,12 @@ Misuse and local states without a Kafka code derive from ``ClientError``: ``Conf
 (``ConfigTypeError`` for a wrong type, also a ``TypeError``),
 ``IllegalStateError`` (and ``ClientClosedError``), ``CommitFailedError``,
 ``NoOffsetForPartitionError``, ``SerializationError`` (``RecordDeserializationError`` for a
-fetched record, with its partition and offset).
+fetched record, with its partition and offset), ``TransactionAbortedError`` (a record of an
+aborted transaction that was never sent).
+
+The transactional producer's fatal errors are Kafka's own: ``ProducerFencedError`` (another
+producer with the same ``transactional.id`` took over), ``InvalidProducerEpochError``,
+``TransactionalIdAuthorizationFailedError``; re-exported here with ``InvalidTxnStateError``.
 """
 
 from __future__ import annotations
@@ -24,10 +29,15 @@ from typing import Any
 
 from client.types import TopicPartition
 from protocol.errors import (
+    ConcurrentTransactionsError,
     ErrorCode,
+    InvalidProducerEpochError,
+    InvalidTxnStateError,
     KafkaError,
     NetworkExceptionError,
+    ProducerFencedError,
     RequestTimedOutError,
+    TransactionalIdAuthorizationFailedError,
     UnknownServerError,
     UnsupportedVersionError,
     error_for_code,
@@ -37,16 +47,22 @@ __all__ = [
     "ClientClosedError",
     "ClientError",
     "CommitFailedError",
+    "ConcurrentTransactionsError",
     "ConfigError",
     "ConfigTypeError",
     "ErrorCode",
     "IllegalStateError",
+    "InvalidProducerEpochError",
+    "InvalidTxnStateError",
     "KafkaConnectionError",
     "KafkaError",
     "KafkaTimeoutError",
     "NoOffsetForPartitionError",
+    "ProducerFencedError",
     "RecordDeserializationError",
     "SerializationError",
+    "TransactionAbortedError",
+    "TransactionalIdAuthorizationFailedError",
     "UnsupportedFeatureError",
     "error_from_code",
 ]
@@ -114,6 +130,11 @@ class CommitFailedError(ClientError):
 
 class NoOffsetForPartitionError(ClientError):
     """No committed offset and ``auto.offset.reset`` is ``none``."""
+
+
+class TransactionAbortedError(ClientError):
+    """The record's transaction was aborted before the record was sent (Kafka's
+    ``TransactionAbortedException``): it was never written."""
 
 
 class SerializationError(ClientError, ValueError):

@@ -32,6 +32,7 @@ from client.types import TopicPartition
 from protocol.errors import CorruptMessageError, ErrorCode, MessageTooLargeError
 from protocol.messages import FetchRequest
 from protocol.records import RecordBatch, decompress, iter_batches
+from protocol.records.batch import ControlRecordType
 from protocol.records.header import (
     COMPRESSION_MASK,
     CONTROL_FLAG,
@@ -156,13 +157,25 @@ class CompletedFetch:
             while aborted and aborted[0][1] <= batch.last_offset:
                 self._aborted_pids.add(aborted.popleft()[0])
             if attributes & CONTROL_FLAG:
-                self._aborted_pids.discard(batch.producer_id)
+                # Kafka's rule: only the ABORT marker ends the producer's aborted transaction
+                # (a COMMIT marker belongs to a transaction that was not aborted).
+                if _is_abort_marker(batch):
+                    self._aborted_pids.discard(batch.producer_id)
                 return [], None
             if batch.producer_id in self._aborted_pids:
                 return [], None
         if attributes & CONTROL_FLAG:
             return [], None
         return self._consumer.decode_batch(batch, self.tp, position)
+
+
+def _is_abort_marker(batch: RecordBatch) -> bool:
+    """True when the control batch is an ABORT marker (an unreadable one counts as one, as
+    it ends the transaction either way)."""
+    try:
+        return batch.control_record().type == ControlRecordType.ABORT
+    except CorruptMessageError:
+        return True
 
 
 class Fetcher:

@@ -2,5 +2,12 @@
 
 from client.producer.future import RecordFuture
 from client.producer.producer import ConditionalAppendConflictError, Producer
+from client.producer.transactions import ConsumerGroupMetadata, TransactionState
 
-__all__ = ["ConditionalAppendConflictError", "Producer", "RecordFuture"]
+__all__ = [
+    "ConditionalAppendConflictError",
+    "ConsumerGroupMetadata",
+    "Producer",
+    "RecordFuture",
+    "TransactionState",
+]

@@ -187,6 +187,11 @@ class RecordAccumulator:
             if not waiter.done():
                 waiter.set_result(None)
 
+    def all_queues(self) -> list[PartitionQueue]:
+        """Every partition queue ever used, idle ones too (their sequences restart with a new
+        producer id or epoch)."""
+        return [pq for queues in self._queues.values() for pq in queues]
+
     def retire(self, pq: PartitionQueue) -> None:
         """Forget an idle partition until its next record."""
         if pq.empty and pq in self.active:

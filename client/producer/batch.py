@@ -23,6 +23,7 @@ from protocol.records import (
     encode_headers,
     seal_batch,
 )
+from protocol.records.header import TRANSACTIONAL_FLAG
 
 __all__ = ["RECORD_OVERHEAD_MAX", "Headers", "ProducerBatch", "encode_headers"]
 
@@ -119,13 +120,21 @@ class ProducerBatch:
         return count
 
     def stamp(
-        self, producer_id: int, producer_epoch: int, base_sequence: int, compression: Compression
+        self,
+        producer_id: int,
+        producer_epoch: int,
+        base_sequence: int,
+        compression: Compression,
+        *,
+        transactional: bool = False,
     ) -> bytes:
-        """Build the batch's bytes (header, compressed records, CRC) and keep them for retries."""
+        """Build the batch's bytes (header, compressed records, CRC) and keep them for retries.
+        A ``transactional`` batch is marked so (its records are visible to read_committed
+        consumers only once the transaction commits)."""
         self.base_sequence = base_sequence
         self.wire = seal_batch(
             self.buf,
-            attributes=int(compression),
+            attributes=int(compression) | (TRANSACTIONAL_FLAG if transactional else 0),
             records_count=self.count,
             last_offset_delta=self.count - 1,
             base_timestamp=self.base_timestamp,

@@ -24,13 +24,22 @@ offset is N when it arrives, otherwise its future fails with
 Only brokers that offer Samsa's ConditionalProduce API take it (the future fails with
 ``UnsupportedFeatureError`` elsewhere). With idempotence (the default) a retried conditional
 record that was written already is answered as written, never as a conflict.
+
+Transactions (``transactional_id=...``; see ``client.producer.transactions``)::
+
+    async with Producer(bootstrap_servers=..., transactional_id="payments-1") as producer:
+        async with producer.transaction():      # commits, or aborts if the block raises
+            await producer.send("debits", b"...")
+            await producer.send("credits", b"...")
+            await producer.send_offsets_to_transaction({tp: next_offset}, "payments")
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -38,6 +47,7 @@ from client.cluster import Cluster
 from client.config import ProducerConfig
 from client.errors import (
     ClientClosedError,
+    IllegalStateError,
     KafkaTimeoutError,
     SerializationError,
 )
@@ -47,10 +57,22 @@ from client.producer.batch import RECORD_OVERHEAD_MAX, Headers, encode_headers
 from client.producer.future import RecordFuture
 from client.producer.partitioner import Partitioner
 from client.producer.sender import Sender
-from client.types import RecordMetadata
+from client.producer.transactions import (
+    ConsumerGroupMetadata,
+    TransactionManager,
+    TransactionState,
+    group_metadata_of,
+    offsets_of,
+)
+from client.types import OffsetAndMetadata, RecordMetadata, TopicPartition
 from protocol.errors import ConditionalAppendConflictError, MessageTooLargeError
 
-__all__ = ["ConditionalAppendConflictError", "Producer"]
+__all__ = [
+    "ConditionalAppendConflictError",
+    "ConsumerGroupMetadata",
+    "Producer",
+    "TransactionState",
+]
 
 #: Bytes of a Produce request around one batch (request header, topic name, partition fields),
 #: at most; a record whose batch would exceed ``max.request.size`` with them is refused.
@@ -76,6 +98,10 @@ class Producer:
             batch_size=config.batch_size, buffer_memory=config.buffer_memory
         )
         self._sender = Sender(self._cluster, self._accumulator, config)
+        self._txn: TransactionManager | None = None
+        if config.transactional_id is not None:
+            self._txn = TransactionManager(self._cluster, config, self._sender.wakeup)
+            self._sender.txn = self._txn
         self._partitioner = Partitioner(ignore_keys=config.partitioner_ignore_keys)
         self._key_serializer = config.key_serializer
         self._value_serializer = config.value_serializer
@@ -90,7 +116,15 @@ class Producer:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect to the cluster (bootstrap) and start the sender. Idempotent."""
+        """Connect to the cluster (bootstrap) and start the sender. Idempotent.
+
+        A transactional producer also initializes its transactions here (Kafka's
+        ``initTransactions``): it gets its producer id and epoch from the transaction
+        coordinator, which fences older producers with the same ``transactional.id`` and
+        aborts (or completes) their open transaction first. Raises ``KafkaTimeoutError`` when
+        that does not finish within ``max.block.ms``, ``ProducerFencedError`` and other fatal
+        errors as they come.
+        """
         async with self._start_lock:
             if self._closed:
                 raise ClientClosedError("the producer is closed")
@@ -98,17 +132,44 @@ class Producer:
                 return
             await self._cluster.start()
             self._sender.start()
+            txn = self._txn
+            if txn is not None:
+                try:
+                    await txn.initialize()
+                except BaseException:
+                    await self._sender.close(0)
+                    await self._cluster.close()
+                    raise
+                self._sender.set_producer(txn.producer_id, txn.producer_epoch)
             self._started = True
+
+    init_transactions = start
 
     async def close(self, timeout_ms: int | None = None) -> None:
         """Send everything buffered (waiting up to ``timeout_ms``, default
         ``delivery.timeout.ms``), then close connections. Records not sent by then fail."""
         if self._closed:
             return
-        self._closed = True
         timeout_s = (
             self.config.delivery_timeout_ms / 1000 if timeout_ms is None else timeout_ms / 1000
         )
+        txn = self._txn
+        if (
+            self._started
+            and txn is not None
+            and txn.state
+            in (
+                TransactionState.IN_TRANSACTION,
+                TransactionState.ABORTABLE_ERROR,
+                TransactionState.ABORTING,
+            )
+        ):
+            # As Kafka's producer: an open transaction is aborted on close, not left to time
+            # out at the coordinator (which would hold back read_committed consumers).
+            with contextlib.suppress(Exception, TimeoutError):
+                async with asyncio.timeout(timeout_s):
+                    await self.abort_transaction()
+        self._closed = True
         if self._started:
             await self._sender.close(timeout_s)
         await self._cluster.close()
@@ -168,6 +229,8 @@ class Producer:
             self._check_conditional(key, partition, expected_offset)
         if not self._started or self._closed:
             await self._not_running()
+        if self._txn is not None:
+            self._txn.check_send()
         serializer = self._key_serializer
         if serializer is not None:
             key = serializer(key)
@@ -252,6 +315,10 @@ class Producer:
         return await future
 
     def _check_conditional(self, key: Any, partition: int | None, expected_offset: int) -> None:
+        if self._txn is not None:
+            # ConditionalProduce carries no transactional id: the broker could not tie the
+            # record to the transaction.
+            raise ValueError("a conditional append cannot be part of a transaction")
         if self.config.acks == 0:
             raise ValueError("a conditional append needs acks 1 or all: acks=0 gets no answer")
         if key is None and partition is None:
@@ -312,6 +379,136 @@ class Producer:
             raise KafkaTimeoutError(f"flush did not finish within {timeout_ms} ms") from None
         finally:
             self._sender.end_flush()
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @property
+    def transaction_state(self) -> TransactionState | None:
+        """The transactional state (None without ``transactional.id``)."""
+        return self._txn.state if self._txn is not None else None
+
+    def _transactional(self, what: str) -> TransactionManager:
+        if self._closed:
+            raise ClientClosedError("the producer is closed")
+        if self._txn is None:
+            raise IllegalStateError(f"{what}() needs a transactional_id in the producer's config")
+        if not self._started:
+            raise IllegalStateError(f"{what}(): start the producer first (init_transactions)")
+        return self._txn
+
+    def begin_transaction(self) -> None:
+        """Begin a transaction: the records sent from now on (and the offsets given to
+        ``send_offsets_to_transaction``) are committed or aborted together.
+
+        ``IllegalStateError`` when one is already open; the error of a failed producer (fatal:
+        ``ProducerFencedError`` and friends; abortable: abort first) is raised again.
+        """
+        self._transactional("begin_transaction").begin()
+
+    async def send_offsets_to_transaction(
+        self,
+        offsets: Mapping[TopicPartition, int | OffsetAndMetadata],
+        group_id: str | ConsumerGroupMetadata | Any,
+    ) -> None:
+        """Commit a consumer group's offsets as part of the transaction (consume-transform-
+        produce): they become the group's committed offsets only if the transaction commits.
+
+        ``offsets`` map partitions to the next offset to read (an int, as aiokafka takes, or an
+        ``OffsetAndMetadata``). ``group_id`` is the group's id, or its ``ConsumerGroupMetadata``
+        or the consuming ``Consumer`` itself: then the coordinator also checks the member and
+        generation (KIP-447), and a consumer that lost its partitions in a rebalance cannot
+        commit (``CommitFailedError``; the transaction must abort).
+        """
+        txn = self._transactional("send_offsets_to_transaction")
+        committed = offsets_of(offsets)
+        group = group_metadata_of(group_id)
+        txn.check_send()
+        if not committed:
+            return
+        await txn.send_offsets(committed, group)
+
+    async def commit_transaction(self) -> None:
+        """Send every record of the transaction, then commit it (EndTxn): its records and
+        offsets become visible to read_committed consumers.
+
+        When a record of the transaction failed, this raises that error and the transaction
+        must be aborted (``abort_transaction()``); fatal errors are raised as they are. A
+        ``KafkaTimeoutError`` leaves the commit pending: call ``commit_transaction`` again.
+        """
+        txn = self._transactional("commit_transaction")
+        if txn.state is not TransactionState.COMMITTING:
+            txn.raise_if_failed()
+            if txn.state is not TransactionState.IN_TRANSACTION:
+                raise IllegalStateError(
+                    f"commit_transaction() in state {txn.state.value}: no transaction is open"
+                )
+            txn.transition(TransactionState.COMMITTING)
+        await self.flush()
+        await txn.wait_for_partitions()
+        txn.raise_if_failed()
+        await txn.end(commit=True)
+        txn.reset()
+        txn.transition(TransactionState.READY)
+
+    async def abort_transaction(self) -> None:
+        """Abort the transaction: records not sent yet fail with ``TransactionAbortedError``,
+        those in flight are waited for, and the coordinator writes abort markers, so that
+        read_committed consumers never see any of it. Works after an abortable error.
+
+        After a failure that lost sequence numbers the producer gets a new epoch (KIP-360).
+        A ``KafkaTimeoutError`` leaves the abort pending: call ``abort_transaction`` again.
+        """
+        txn = self._transactional("abort_transaction")
+        if txn.state is TransactionState.FATAL_ERROR:
+            txn.raise_if_failed()
+        if txn.state is not TransactionState.ABORTING:
+            if txn.state not in (
+                TransactionState.IN_TRANSACTION,
+                TransactionState.ABORTABLE_ERROR,
+            ):
+                raise IllegalStateError(
+                    f"abort_transaction() in state {txn.state.value}: no transaction is open"
+                )
+            txn.transition(TransactionState.ABORTING)
+        sender = self._sender
+        sender.wakeup()
+        sender.abort_undrained(None)
+        await txn.wait_for_partitions()
+        in_flight = sender.sent_futures()
+        if in_flight:
+            timeout_ms = self.config.delivery_timeout_ms + self.config.request_timeout_ms
+            _, pending = await asyncio.wait(in_flight, timeout=timeout_ms / 1000)
+            if pending:
+                raise KafkaTimeoutError(
+                    f"records of the transaction were still in flight after {timeout_ms} ms"
+                )
+        txn.raise_if_failed()  # fenced meanwhile: only close() is left
+        await txn.end(commit=False)
+        if sender.identity.reset_needed:
+            producer_id, epoch = await txn.bump_epoch()
+            sender.set_producer(producer_id, epoch)
+        txn.reset()
+        txn.transition(TransactionState.READY)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """``async with producer.transaction():`` begins a transaction, commits it when the
+        block ends, and aborts it when the block raises (unless the producer failed fatally,
+        then only ``close`` is left); the block's exception propagates. When the commit fails
+        with an abortable error, the transaction is aborted and that error raised."""
+        self.begin_transaction()
+        try:
+            yield
+        except BaseException:
+            if self.transaction_state is not TransactionState.FATAL_ERROR:
+                await self.abort_transaction()
+            raise
+        try:
+            await self.commit_transaction()
+        except Exception:
+            if self.transaction_state is TransactionState.ABORTABLE_ERROR:
+                await self.abort_transaction()
+            raise
 
     async def partitions_for(self, topic: str) -> list[int]:
         """The topic's partition ids (waiting up to ``max.block.ms`` for its metadata)."""

@@ -40,6 +40,7 @@ from client.errors import (
     KafkaConnectionError,
     KafkaError,
     KafkaTimeoutError,
+    TransactionAbortedError,
     UnsupportedFeatureError,
     error_from_code,
 )
@@ -51,6 +52,7 @@ from client.producer.idempotence import (
     ProducerIdentity,
     init_producer_id,
 )
+from client.producer.transactions import FATAL_ERRORS, TransactionManager, TransactionState
 from protocol.errors import ConditionalAppendConflictError, ErrorCode
 from protocol.extensions import CONDITIONAL_PRODUCE_KEY
 from protocol.messages import ConditionalProduceRequest, ProduceRequest
@@ -95,6 +97,10 @@ class Sender:
         self._closing = False
         #: A fatal error: every batch fails with it and ``send`` raises it.
         self.fatal: BaseException | None = None
+        #: The transaction state of a transactional producer (None otherwise): a partition's
+        #: batches leave only once it was added to the transaction.
+        self.txn: TransactionManager | None = None
+        self._transactional_id: str | None = config.transactional_id
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -172,11 +178,18 @@ class Sender:
         identity = self.identity
         acc = self._acc
         next_time = math.inf
+        txn = self.txn
+        if txn is not None and txn.blocks_sending:
+            # Aborting, or the transaction failed: what was not sent never will be (Kafka's
+            # abortUndrainedBatches); what is in flight is settled by its responses.
+            self.abort_undrained(None if txn.state is TransactionState.ABORTING else txn.last_error)
+            return math.inf
         if self._idempotent and not identity.known:
             if identity.reset_needed and any(pq.sent for pq in acc.active):
                 self._expire_all(now)
                 return self._idle_delay(now)
-            self._ensure_producer_id()
+            if txn is None:  # a transactional producer gets new epochs from its coordinator
+                self._ensure_producer_id()
             self._expire_all(now)
             return self._idle_delay(now)
         force = self._flushes > 0 or self._closing
@@ -189,6 +202,10 @@ class Sender:
             if pq.empty:
                 acc.retire(pq)
                 continue
+            if txn is not None and pq.tp not in txn.partitions:
+                # Add the partition to the transaction while its first batch lingers, as
+                # Kafka's producer does on send.
+                txn.may_send(pq.tp)
             if pq.queue:
                 head = pq.queue[0]
             elif pq.open is not None:
@@ -204,11 +221,15 @@ class Sender:
                 continue
             if not self._may_send(pq, head):
                 continue
+            if txn is not None and not txn.may_send(pq.tp):
+                continue  # waits for AddPartitionsToTxn
             leader = metadata.leader_for(pq.tp)
             if leader is None:
                 waiting = True
                 continue
             ready.setdefault(leader, []).append(pq)
+        if txn is not None:
+            txn.maybe_add_partitions()
         if waiting:
             self._cluster.request_update()
             next_time = min(next_time, now + _IDLE_CHECK_S)
@@ -268,13 +289,20 @@ class Sender:
             self._fail_all(error)
             return
         producer_id, epoch = task.result()
+        self.set_producer(producer_id, epoch)
+
+    def set_producer(self, producer_id: int, epoch: int) -> None:
+        """Stamp batches with this producer id and epoch from now on; after a reset, every
+        partition restarts at sequence 0."""
         identity = self.identity
-        if identity.reset_needed:
+        if identity.producer_id >= 0 and (
+            identity.producer_id != producer_id or identity.epoch != epoch
+        ):
             log.info(
                 "producer id reset: %d epoch %d -> %d epoch %d",
                 identity.producer_id, identity.epoch, producer_id, epoch,
             )  # fmt: skip
-            for pq in self._acc.active:
+            for pq in self._acc.all_queues():
                 pq.next_sequence = 0
                 pq.last_acked_sequence = -1
                 for batch in pq.queue:
@@ -322,7 +350,13 @@ class Sender:
             if wire is None:
                 if idempotent:
                     sequence = pq.next_sequence
-                    wire = batch.stamp(identity.producer_id, identity.epoch, sequence, compression)
+                    wire = batch.stamp(
+                        identity.producer_id,
+                        identity.epoch,
+                        sequence,
+                        compression,
+                        transactional=self.txn is not None,
+                    )
                     pq.next_sequence = (sequence + batch.count) % SEQUENCE_MODULUS
                 else:
                     wire = batch.stamp(-1, -1, -1, compression)
@@ -362,7 +396,7 @@ class Sender:
             )
         else:
             request = ProduceRequest(
-                transactional_id=None,
+                transactional_id=self._transactional_id,
                 acks=self._acks,
                 timeout_ms=self._config.request_timeout_ms,
                 topic_data=[_TopicData(name=t, partition_data=p) for t, p in by_topic.items()],
@@ -476,14 +510,27 @@ class Sender:
         retriable = bool(getattr(error, "retriable", False))
         if code in LEADER_ERRORS or isinstance(error, KafkaConnectionError):
             self._cluster.invalidate_leaders([pq.tp])
-        if self._idempotent and batch.base_sequence >= 0:
+        txn = self.txn
+        if (
+            txn is not None
+            and code is not None
+            and (code in FATAL_ERRORS or code in PRODUCER_ID_RESET_ERRORS)
+        ):
+            # Fenced (fatal), or the broker lost the producer: the transaction must abort
+            # (its abort then bumps the epoch, KIP-360).
+            retriable = False
+        elif txn is not None and txn.blocks_sending:
+            retriable = False  # aborting: not sent again
+        elif self._idempotent and batch.base_sequence >= 0:
             if code == ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER:
                 if batch.base_sequence == pq.expected_sequence():
                     # Nothing before it is missing: the broker lost this producer's state.
                     self.identity.reset_needed = True
+                    # In a transaction, the lost records cannot be written again.
+                    retriable = txn is None
                 else:
                     batch.attempts -= 1  # a predecessor failed; not this batch's own attempt
-                retriable = True
+                    retriable = True
             elif code in PRODUCER_ID_RESET_ERRORS:
                 self.identity.reset_needed = True
                 retriable = True
@@ -506,8 +553,14 @@ class Sender:
         if self._idempotent and batch.base_sequence >= 0:
             # Its sequence numbers are lost: the partition cannot continue without a new id.
             self.identity.reset_needed = True
-        if isinstance(error, ConditionalAppendConflictError | UnsupportedFeatureError):
-            # An answer the application expects (and handles), not a delivery failure.
+        if self.txn is not None and not isinstance(error, TransactionAbortedError):
+            self.txn.on_batch_error(error)
+        if isinstance(
+            error,
+            ConditionalAppendConflictError | UnsupportedFeatureError | TransactionAbortedError,
+        ):
+            # An answer the application expects (and handles), not a delivery failure; or
+            # the application aborted the transaction itself.
             batch.fail(error)
             self._acc.release(batch)
             self._acc.retire(pq)
@@ -542,6 +595,32 @@ class Sender:
         for pq in list(self._acc.active):
             self._expire(pq, now)
             self._acc.retire(pq)
+
+    def abort_undrained(self, error: BaseException | None) -> None:
+        """Fail every batch not sent yet (in flight ones stay): with ``error``, or
+        ``TransactionAbortedError`` when None."""
+        for pq in list(self._acc.active):
+            batches = list(pq.queue)
+            if pq.open is not None:
+                batches.append(pq.open)
+            pq.queue.clear()
+            pq.open = None
+            for batch in batches:
+                self._fail(
+                    pq,
+                    batch,
+                    error
+                    if error is not None
+                    else TransactionAbortedError(
+                        f"{batch.count} record(s) for {batch.topic}-{batch.partition} were not "
+                        "sent: the transaction was aborted"
+                    ),
+                )
+            self._acc.retire(pq)
+
+    def sent_futures(self) -> list[asyncio.Future[None]]:
+        """The futures of the batches in flight."""
+        return [batch.future for pq in self._acc.active for batch in pq.sent]
 
     def _fail_all(self, error: BaseException) -> None:
         for pq in list(self._acc.active):

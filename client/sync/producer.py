@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -20,8 +20,9 @@ from client.errors import ClientClosedError, KafkaTimeoutError
 from client.producer import Producer as AsyncProducer
 from client.producer import RecordFuture
 from client.producer.batch import Headers
+from client.producer.transactions import ConsumerGroupMetadata, TransactionState
 from client.sync._runner import LoopThread, wait
-from client.types import RecordMetadata
+from client.types import OffsetAndMetadata, RecordMetadata, TopicPartition
 
 __all__ = ["Producer", "SyncRecordFuture"]
 
@@ -247,6 +248,78 @@ class Producer:
             await self._producer.flush(budget)
 
         self._loop.run(flush(), budget / 1000 + 1)
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @property
+    def transaction_state(self) -> TransactionState | None:
+        """The transactional state (None without ``transactional.id``)."""
+        return self._producer.transaction_state
+
+    def _txn_budget_s(self) -> float:
+        config = self.config
+        return (config.max_block_ms + config.delivery_timeout_ms + config.request_timeout_ms) / 1000
+
+    def begin_transaction(self) -> None:
+        """Begin a transaction (see ``client.Producer.begin_transaction``)."""
+        if self._closed:
+            raise ClientClosedError("the producer is closed")
+
+        async def begin() -> None:
+            await self._drain()  # records queued before belong to no transaction
+            self._producer.begin_transaction()
+
+        self._loop.run(begin(), self._txn_budget_s())
+
+    def send_offsets_to_transaction(
+        self,
+        offsets: Mapping[TopicPartition, int | OffsetAndMetadata],
+        group_id: str | ConsumerGroupMetadata | Any,
+    ) -> None:
+        """Commit a group's offsets in the transaction (see the asyncio producer's)."""
+
+        async def send_offsets() -> None:
+            await self._drain()
+            await self._producer.send_offsets_to_transaction(offsets, group_id)
+
+        self._loop.run(send_offsets(), self._txn_budget_s())
+
+    def commit_transaction(self) -> None:
+        """Send the transaction's records and commit it (see the asyncio producer's)."""
+
+        async def commit() -> None:
+            await self._drain()
+            await self._producer.commit_transaction()
+
+        self._loop.run(commit(), self._txn_budget_s() + self.config.max_block_ms / 1000)
+
+    def abort_transaction(self) -> None:
+        """Abort the transaction (see the asyncio producer's)."""
+
+        async def abort() -> None:
+            await self._drain()
+            await self._producer.abort_transaction()
+
+        self._loop.run(abort(), self._txn_budget_s() + self.config.max_block_ms / 1000)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """``with producer.transaction():`` begins, then commits, or aborts if the block
+        raises (unless the producer failed fatally); the block's exception propagates. A
+        commit that fails with an abortable error aborts, then raises it."""
+        self.begin_transaction()
+        try:
+            yield
+        except BaseException:
+            if self.transaction_state is not TransactionState.FATAL_ERROR:
+                self.abort_transaction()
+            raise
+        try:
+            self.commit_transaction()
+        except Exception:
+            if self.transaction_state is TransactionState.ABORTABLE_ERROR:
+                self.abort_transaction()
+            raise
 
     def partitions_for(self, topic: str) -> list[int]:
         """The topic's partition ids."""
