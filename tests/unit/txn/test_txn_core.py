@@ -487,3 +487,55 @@ def test_describe_and_list() -> None:
     assert h.core.list_transactions([], [b.producer_id], -1, now_ms=h.now) == every[1:]
     assert h.core.list_transactions(["Ongoing"], [], 5_000, now_ms=h.now + 5_000) == []
     assert h.core.list_transactions(["Ongoing"], [], 5_000, now_ms=h.now + 5_001) == every[:1]
+
+
+def test_fencing_at_the_last_epoch_then_rotating_the_producer_id() -> None:
+    h = Harness()
+    r = h.begin()
+    meta = h.core.transaction("t")
+    assert meta is not None
+    meta.producer_epoch = 32766
+    assert h.init() == InitPidResult(E.CONCURRENT_TRANSACTIONS)  # fenced with epoch 32767
+    assert h.markers[-1].producer_epoch == 32767
+    again = h.init()
+    assert again.error is E.NONE and again.producer_epoch == 0
+    assert again.producer_id != r.producer_id
+
+
+def test_loading_again_with_a_new_epoch_replaces_the_partition() -> None:
+    h = Harness(partitions=1)
+    r = h.begin()
+    out = h.core.end_txn("t", r.producer_id, r.producer_epoch, False, now_ms=h.now)
+    h.core.append_completed(out.appends[0].token, E.NONE, now_ms=h.now)
+    h.log[0].append((out.appends[0].key, out.appends[0].value))
+    reloaded = h.core.load(0, 3, h.log[0], now_ms=h.now)
+    assert [(m.transactional_id, m.coordinator_epoch) for m in reloaded.markers] == [("t", 3)]
+    assert h.core.coordinator_epoch(0) == 3
+    # The marker report of the old epoch's SendMarkers is the same transaction: it completes.
+    assert h.settle(reloaded) == []
+    assert h.state() is S.COMPLETE_ABORT
+
+
+def test_an_unknown_id_is_not_described_and_other_partitions_are_not_ours() -> None:
+    h = Harness(partitions=2)
+    h.core.unload(h.core.partition_for("t"), now_ms=h.now)
+    assert h.core.describe("t") is E.NOT_COORDINATOR
+    assert h.init("t") == InitPidResult(E.NOT_COORDINATOR)
+    assert h.core.end_txn("t", 1, 0, True, now_ms=h.now).result is E.NOT_COORDINATOR
+    assert h.core.add_partitions("t", 1, 0, [TP0], now_ms=h.now).result == {TP0: E.NOT_COORDINATOR}
+
+
+def test_config_bounds() -> None:
+    with pytest.raises(ValueError, match=r"transaction\.max\.timeout\.ms"):
+        TxnConfig(transaction_max_timeout_ms=0)
+    with pytest.raises(ValueError, match=r"num\.partitions"):
+        TxnConfig(transaction_state_log_num_partitions=0)
+
+    class Settings:
+        transaction_max_timeout_ms = 1_000
+        transactional_id_expiration_ms = None
+
+    config = TxnConfig.from_settings(Settings())
+    assert config.transaction_max_timeout_ms == 1_000
+    assert config.transactional_id_expiration_ms == 604_800_000
+    assert TxnConfig().transaction_state_log_num_partitions == 50
