@@ -95,7 +95,6 @@ _APPEND_ERRORS: Final = {
     ErrorCode.KAFKA_STORAGE_ERROR: ErrorCode.NOT_COORDINATOR,
     ErrorCode.MESSAGE_TOO_LARGE: ErrorCode.UNKNOWN_SERVER_ERROR,
     ErrorCode.RECORD_LIST_TOO_LARGE: ErrorCode.UNKNOWN_SERVER_ERROR,
-    ErrorCode.INVALID_FETCH_SIZE: ErrorCode.UNKNOWN_SERVER_ERROR,
 }
 
 
@@ -298,12 +297,14 @@ class TransactionCoordinatorCore:
     ) -> Outcome[dict[TopicPartition, ErrorCode]]:
         """AddPartitionsToTxn: one error per partition (the same for all on a failure).
 
-        ``verify_only`` (KIP-890) writes nothing: NONE for a partition already in the
-        transaction, INVALID_TXN_STATE otherwise.
+        ``verify_only`` (KIP-890) writes nothing and ignores a pending write: NONE for a
+        partition already (durably) in the transaction, INVALID_TXN_STATE otherwise.
         """
         parts = tuple(dict.fromkeys(partitions))
         out: Outcome[dict[TopicPartition, ErrorCode]] = Outcome()
-        error, meta = self._add_checks(transactional_id, producer_id, producer_epoch)
+        error, meta = self._add_checks(
+            transactional_id, producer_id, producer_epoch, check_pending=not verify_only
+        )
         if error is not ErrorCode.NONE or meta is None:
             out.result = dict.fromkeys(parts, error)
             return out
@@ -341,7 +342,12 @@ class TransactionCoordinatorCore:
         return out
 
     def _add_checks(
-        self, transactional_id: str, producer_id: int, producer_epoch: int
+        self,
+        transactional_id: str,
+        producer_id: int,
+        producer_epoch: int,
+        *,
+        check_pending: bool = True,
     ) -> tuple[ErrorCode, TransactionMetadata | None]:
         if not transactional_id:
             return ErrorCode.INVALID_REQUEST, None
@@ -353,7 +359,9 @@ class TransactionCoordinatorCore:
             return ErrorCode.INVALID_PRODUCER_ID_MAPPING, None
         if meta.producer_epoch != producer_epoch:
             return ErrorCode.PRODUCER_FENCED, None
-        if meta.pending is not None or meta.state.is_prepare:
+        # A verification does not look at a pending write (Kafka: the partitions count once
+        # their record is durable; the produce itself is checked again at append).
+        if (check_pending and meta.pending is not None) or meta.state.is_prepare:
             return ErrorCode.CONCURRENT_TRANSACTIONS, None
         return ErrorCode.NONE, meta
 
@@ -667,6 +675,8 @@ class TransactionCoordinatorCore:
 
     def describe(self, transactional_id: str) -> TxnDescription | ErrorCode:
         """DescribeTransactions of one id: its durable state, or an error code."""
+        if not transactional_id:
+            return ErrorCode.INVALID_REQUEST
         err = self.owns(transactional_id)
         if err is not ErrorCode.NONE:
             return err

@@ -64,6 +64,15 @@ _NAMES: Final = {
     TxnState.PREPARE_EPOCH_FENCE: "PrepareEpochFence",
 }
 
+
+def state_from_kafka_name(name: str) -> TxnState | None:
+    """The state Kafka's tools call ``name`` ("Ongoing", ...), or None (ListTransactions
+    reports unknown names back as ``unknown_state_filters``)."""
+    return _BY_NAME.get(name)
+
+
+_BY_NAME: Final = {n: s for s, n in _NAMES.items()}
+
 #: The states a state may be entered from (Kafka's ``validPreviousStates``).
 VALID_PREVIOUS_STATES: Final[dict[TxnState, frozenset[TxnState]]] = {
     TxnState.EMPTY: frozenset({TxnState.EMPTY, TxnState.COMPLETE_COMMIT, TxnState.COMPLETE_ABORT}),

@@ -539,3 +539,26 @@ def test_config_bounds() -> None:
     assert config.transaction_max_timeout_ms == 1_000
     assert config.transactional_id_expiration_ms == 604_800_000
     assert TxnConfig().transaction_state_log_num_partitions == 50
+
+
+def test_verification_ignores_a_pending_write() -> None:
+    h = Harness()
+    r = h.begin("t", TP0)
+    add = h.core.add_partitions("t", r.producer_id, r.producer_epoch, [TP1], now_ms=h.now)
+    verify = h.core.add_partitions(
+        "t", r.producer_id, r.producer_epoch, [TP0, TP1], verify_only=True, now_ms=h.now
+    )
+    assert verify.result == {TP0: E.NONE, TP1: E.INVALID_TXN_STATE}
+    h.settle(add)
+    verify = h.core.add_partitions(
+        "t", r.producer_id, r.producer_epoch, [TP1], verify_only=True, now_ms=h.now
+    )
+    assert verify.result == {TP1: E.NONE}
+
+
+def test_state_names_and_an_empty_id() -> None:
+    from broker.txn.state import state_from_kafka_name
+
+    assert state_from_kafka_name("PrepareCommit") is S.PREPARE_COMMIT
+    assert state_from_kafka_name("ongoing") is None
+    assert Harness().core.describe("") is E.INVALID_REQUEST
