@@ -1,4 +1,4 @@
-"""A transaction coordinator core with every partition loaded, and helpers that drive it."""
+"""A transaction coordinator core with every partition loaded, and the calls that drive it."""
 
 from __future__ import annotations
 
