@@ -2,8 +2,9 @@
 
 The pure cores are the state machines that take time and randomness as arguments (ARCHITECTURE.md,
 "Pure cores, thin drivers"): Raft, the metadata image and its planners, replica rules and
-producer dedupe, the group coordinator's core and the protocol codec. For each, every first-party
-module it imports at run time (transitively) is read, and none may import an IO or clock module.
+producer dedupe, the group and transaction coordinators' cores and the protocol codec. For each,
+every first-party module it imports at run time (transitively) is read, and none may import an IO
+or clock module.
 Third-party libraries are not followed (crc32c, for one, loads threading for its own reasons).
 ``protocol/`` and ``broker/group`` also have their own tests (tests/unit/protocol/test_sans_io.py,
 tests/unit/group/test_group_sans_io.py).
@@ -54,6 +55,11 @@ PURE_CORES = (
     "broker.replication.producer_state",
     "broker.group.coordinator",
     "broker.group.context",
+    "broker.txn.core",
+    "broker.txn.records",
+    "broker.txn.state",
+    "broker.txn.outcome",
+    "broker.txn.config",
 )
 
 
