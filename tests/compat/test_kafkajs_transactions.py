@@ -135,15 +135,17 @@ async function sendOffsets() {
       if (batch.length < count) batch.push(message)
     } })
     const deadline = Date.now() + 30000
-    while (batch.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    while (batch.length < count && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
     await consumer.disconnect()
     if (batch.length < count) throw new Error(`consumed ${batch.length} of ${count}`)
     const txn = await producer.transaction()
     await txn.send({ topic: 'js-ctp-out',
                      messages: batch.map((m) => ({ value: m.value.toString().toUpperCase() })) })
     const next = (BigInt(batch[batch.length - 1].offset) + 1n).toString()
-    await txn.sendOffsets({ consumerGroupId: group,
-                            topics: [{ topic: 'js-ctp-in', partitions: [{ partition: 0, offset: next }] }] })
+    const partitions = [{ partition: 0, offset: next }]
+    await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic: 'js-ctp-in', partitions }] })
     if (commit) await txn.commit(); else await txn.abort()
     committedAfter.push(await committedOffset(group, 'js-ctp-in'))
   }
