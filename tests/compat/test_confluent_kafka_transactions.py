@@ -102,6 +102,28 @@ def read_all(bootstrap: str, topic: str, isolation: str, partitions: int = 1) ->
         consumer.close()
 
 
+def read_committed(bootstrap: str, topic: str, expected: list[str]) -> None:
+    """Wait until a read_committed consumer sees exactly ``expected``: a commit returns once
+    the coordinator has logged it, and its markers (which move the LSO) follow."""
+    eventually_sync(
+        lambda: read_all(bootstrap, topic, "read_committed") == expected,
+        TIMEOUT_S,
+        f"read_committed {topic} to be {expected}",
+        describe=lambda: read_all(bootstrap, topic, "read_committed"),
+    )
+
+
+def group_offset_is(bootstrap: str, group: str, topic: str, expected: int) -> None:
+    """Wait until the group's committed offset of partition 0 is ``expected`` (a transaction's
+    offsets become visible with its marker in ``__consumer_offsets``)."""
+    eventually_sync(
+        lambda: group_committed(bootstrap, group, topic) == expected,
+        TIMEOUT_S,
+        f"group {group} at offset {expected}",
+        describe=lambda: group_committed(bootstrap, group, topic),
+    )
+
+
 def produce_values(producer: Any, topic: str, values: list[str]) -> None:
     for value in values:
         producer.produce(topic, value=value.encode())
@@ -124,7 +146,7 @@ def test_commits_are_seen_read_committed_and_aborts_only_read_uncommitted(broker
             committed += values
         else:
             producer.abort_transaction(TIMEOUT_S)
-    assert read_all(bootstrap, "ck-txn-mixed", "read_committed") == committed
+    read_committed(bootstrap, "ck-txn-mixed", committed)
     # read_uncommitted: every data record, aborted or not; the markers are never delivered.
     assert read_all(bootstrap, "ck-txn-mixed", "read_uncommitted") == everything
 
@@ -153,7 +175,7 @@ def test_a_second_producer_with_the_same_transactional_id_fences_the_first(
     successor.begin_transaction()
     produce_values(successor, "ck-txn-fence", ["successor-1"])
     successor.commit_transaction(TIMEOUT_S)
-    assert read_all(bootstrap, "ck-txn-fence", "read_committed") == ["successor-1"]
+    read_committed(bootstrap, "ck-txn-fence", ["successor-1"])
 
 
 KILLED_PRODUCER = textwrap.dedent(
@@ -286,18 +308,34 @@ def test_send_offsets_to_transaction_commits_input_offsets_atomically(broker: Br
                 producer.abort_transaction(TIMEOUT_S)
 
         transform(take(10), commit=True)
-        assert group_committed(bootstrap, group, "ck-ctp-in") == 10
+        group_offset_is(bootstrap, group, "ck-ctp-in", 10)
         transform(take(10), commit=False)
-        # The abort dropped the pending offsets: the group's offset did not move.
+        # Once the abort's markers are out (the output's LSO back at its high watermark), the
+        # pending offsets were dropped: the group's offset did not move.
+        eventually_sync(
+            lambda: asyncio.run(_stable(bootstrap, "ck-ctp-out")),
+            TIMEOUT_S,
+            "the ABORT marker written",
+        )
         assert group_committed(bootstrap, group, "ck-ctp-in") == 10
         # Start again from the committed offset, as a restarted application would.
         consumer.seek(TopicPartition("ck-ctp-in", 0, 10))
         transform(take(20), commit=True)
-        assert group_committed(bootstrap, group, "ck-ctp-in") == 30
+        group_offset_is(bootstrap, group, "ck-ctp-in", 30)
     finally:
         consumer.close()
-    out = read_all(bootstrap, "ck-ctp-out", "read_committed")
-    assert out == [f"IN-{i}" for i in range(30)]  # each input once: none lost, none twice
+    # Each input once: none lost, none twice (the aborted copies of 10..19 are skipped).
+    read_committed(bootstrap, "ck-ctp-out", [f"IN-{i}" for i in range(30)])
+
+
+async def _stable(bootstrap: str, topic: str) -> bool:
+    """Whether partition 0 of ``topic`` has no open transaction (its LSO at the HW)."""
+    client = await WireClient.connect(bootstrap)
+    try:
+        data = await fetch(client, topic, 0, 0, version=11, isolation_level=READ_COMMITTED)
+        return bool(data.last_stable_offset == data.high_watermark)
+    finally:
+        await client.close()
 
 
 def _producer_ids(records: Any) -> list[int]:
