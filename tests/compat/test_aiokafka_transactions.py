@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from support.waiting import eventually
 
 from broker import Broker
 
@@ -151,13 +152,26 @@ def test_send_offsets_to_transaction_commits_input_offsets_atomically(broker: Br
                 else:
                     await producer.abort_transaction()
 
+            async def committed_is(offset: int) -> None:
+                # A transaction's offsets become visible with its marker, after EndTxn.
+                async def at() -> bool:
+                    return bool(await consumer.committed(source) == offset)
+
+                await eventually(at, TIMEOUT_S, f"the group at offset {offset}")
+
             await transform(await asyncio.wait_for(take(8), TIMEOUT_S), commit=True)
-            assert await consumer.committed(source) == 8
+            await committed_is(8)
             await transform(await asyncio.wait_for(take(8), TIMEOUT_S), commit=False)
-            assert await consumer.committed(source) == 8  # the abort dropped them
+            # The next transaction starts once the abort is complete (its markers written):
+            # then the group's offset must still be 8, the aborted offsets dropped.
             consumer.seek(source, 8)
-            await transform(await asyncio.wait_for(take(12), TIMEOUT_S), commit=True)
-            assert await consumer.committed(source) == 20
+            batch = await asyncio.wait_for(take(12), TIMEOUT_S)
+            await producer.begin_transaction()
+            await (await producer.send("aio-ctp-out", batch[0].value.upper()))
+            assert await consumer.committed(source) == 8
+            await producer.abort_transaction()
+            await transform(batch, commit=True)
+            await committed_is(20)
         finally:
             await producer.stop()
             await consumer.stop()
