@@ -146,7 +146,16 @@ async function sendOffsets() {
     const next = (BigInt(batch[batch.length - 1].offset) + 1n).toString()
     const partitions = [{ partition: 0, offset: next }]
     await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic: 'js-ctp-in', partitions }] })
-    if (commit) await txn.commit(); else await txn.abort()
+    if (commit) {
+      await txn.commit()
+      // The offsets become visible with the transaction's marker, after EndTxn: wait for them.
+      const until = Date.now() + 30000
+      while ((await committedOffset(group, 'js-ctp-in')) !== Number(next) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+    } else {
+      await txn.abort()
+    }
     committedAfter.push(await committedOffset(group, 'js-ctp-in'))
   }
   await producer.disconnect()
