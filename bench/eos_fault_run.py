@@ -87,8 +87,11 @@ TXN_TIMEOUT_MS: Final = 20_000
 #: How long the processor may keep trying a step (a commit, a rewind) before giving up on the
 #: producer and making a new one.
 STEP_DEADLINE_S: Final = 90.0
-#: How long the final read of the output may take (it is retried until complete or this).
+#: How long the final read of the output may take.
 DRAIN_TIMEOUT_S: Final = 180.0
+#: How long the output is read again while records are missing after the processor finished
+#: (the last transaction's markers may still be on their way): seconds, not minutes.
+REDRAIN_TIMEOUT_S: Final = 30.0
 #: How long the run waits for every broker back in every ISR after a restart before the next
 #: fault (a slow catch-up is reported, not fatal).
 ISR_TIMEOUT_S: Final = 60.0
@@ -572,7 +575,7 @@ async def _run(args: argparse.Namespace, cluster: Cluster, nodes: list[Node]) ->
         # Markers may still be on their way (the LSO behind): read once more after a while.
         await wait_for(
             lambda: check(args.records, drain(bootstrap, args.partitions))["missing"] == 0,
-            DRAIN_TIMEOUT_S,
+            REDRAIN_TIMEOUT_S,
             poll_s=2.0,
         )
         result = check(args.records, await asyncio.to_thread(drain, bootstrap, args.partitions))

@@ -56,7 +56,7 @@ def test_a_short_run_with_a_killed_broker_is_exactly_once(tmp_path: Path) -> Non
     summary = eos_fault_run(
         tmp_path,
         90,
-        *("--records", "3000", "--txn-records", "100", "--interval-s", "2"),
+        *("--records", "3000", "--txn-records", "20", "--interval-s", "1"),
         *("--down-s", "2", "--max-faults", "2", "--seed", "17"),
     )
     assert summary["faults"] >= 1
