@@ -97,8 +97,6 @@ REDRAIN_TIMEOUT_S: Final = 30.0
 ISR_TIMEOUT_S: Final = 60.0
 #: Ports one cluster takes above its base (``bench.fault_run.build_cluster``'s layout).
 PORT_SPAN: Final = 400
-#: Broker settings on top of fault_run's: group session failover quick enough for the run.
-EXTRA_BROKER_SETTINGS: Final[Mapping[str, str]] = {"group.min.session.timeout.ms": "1000"}
 
 
 # -- the processor (confluent-kafka, on a thread) -----------------------------------------------
