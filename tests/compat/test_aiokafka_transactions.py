@@ -146,6 +146,7 @@ def test_send_offsets_to_transaction_commits_input_offsets_atomically(broker: Br
                 await producer.begin_transaction()
                 for r in records:
                     await producer.send("aio-ctp-out", r.value.upper())
+                await producer.flush()  # in the log before the end, aborted or not
                 await producer.send_offsets_to_transaction({source: records[-1].offset + 1}, group)
                 if commit:
                     await producer.commit_transaction()
