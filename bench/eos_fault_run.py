@@ -12,10 +12,10 @@ and rewinds the consumer to the group's committed offsets; a fatal one (fenced) 
 producer with the same transactional.id (its InitProducerId fences the old one and aborts its
 transaction), then rewinds; a retriable commit is retried.
 
-Meanwhile, every ``--interval-s`` seconds, a broker is SIGKILLed: in turn the leader of a
-random input or output partition, the transaction coordinator (the leader of the
-``__transaction_state`` partition of the transactional.id) and the group coordinator (the
-leader of ``__consumer_offsets``). It is restarted (same data directory) ``--down-s`` later,
+Meanwhile, from its first committed transaction on, every ``--interval-s`` seconds, a broker
+is SIGKILLed: in turn the leader of a random input or output partition, the transaction
+coordinator (the leader of the ``__transaction_state`` partition of the transactional.id) and
+the group coordinator (the leader of ``__consumer_offsets``). It is restarted (same data directory) ``--down-s`` later,
 and the next fault waits until it is back and in every ISR. Faults stop when the processor has
 committed the offset of the last input record (or after ``--max-faults``).
 
@@ -535,6 +535,12 @@ async def _run(args: argparse.Namespace, cluster: Cluster, nodes: list[Node]) ->
     faults: list[Fault] = []
     deadline = started + args.timeout_s
     try:
+        # Faults land while records flow: from the first committed transaction on.
+        await wait_for(
+            lambda: processor.progress.committed_txns > 0 or not processor.is_alive(),
+            READY_TIMEOUT_S,
+            poll_s=0.1,
+        )
         kinds = list(FAULT_KINDS)
         rng.shuffle(kinds)
         while processor.is_alive() and len(faults) < args.max_faults:
