@@ -15,9 +15,10 @@ transaction), then rewinds; a retriable commit is retried.
 Meanwhile, from its first committed transaction on, every ``--interval-s`` seconds, a broker
 is SIGKILLed: in turn the leader of a random input or output partition, the transaction
 coordinator (the leader of the ``__transaction_state`` partition of the transactional.id) and
-the group coordinator (the leader of ``__consumer_offsets``). It is restarted (same data directory) ``--down-s`` later,
-and the next fault waits until it is back and in every ISR. Faults stop when the processor has
-committed the offset of the last input record (or after ``--max-faults``).
+the group coordinator (the leader of ``__consumer_offsets``). It is restarted (same data
+directory) ``--down-s`` later, and the next fault waits until it is back and in every ISR.
+Faults stop when the processor has committed the offset of the last input record (or after
+``--max-faults``).
 
 At the end a fresh read_committed consumer reads the output topic to its end, and the checker
 counts, against the input:
