@@ -380,6 +380,23 @@ def _generic_section(
     return lines + _status_rows(cases)
 
 
+def transactions_section(env: Env) -> list[str]:
+    """Transactional produce against the same producer without transactions
+    (``bench/txn_bench.py``); nothing when that bench did not run."""
+    return _generic_section(
+        env,
+        "transactions",
+        "Transactional produce (1 KiB, acks=all, policy none)",
+        [
+            ("msgs/s", "msgs_s", ",.0f"),
+            ("MB/s", "mb_s", ".1f"),
+            ("txns/s", "txns_s", ",.1f"),
+            ("server CPU s/GB", "cpu_s_per_gb", ".1f"),
+            ("server CPU", "server_busy", ".0%"),
+        ],
+    )
+
+
 def markdown(env: Env, header: list[str], plots: list[str], found: list[Target]) -> str:
     lines = ["# Samsa benchmark report", "", *header, ""]
     lines += ["## Targets", ""]
@@ -430,6 +447,7 @@ def markdown(env: Env, header: list[str], plots: list[str], found: list[Target])
             ("all end offsets back (s)", "seconds", ".2f"),
         ],
     )
+    lines += transactions_section(env)
     lines += _generic_section(
         env,
         "cluster",
