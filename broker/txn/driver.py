@@ -21,7 +21,7 @@ It owns a ``TransactionCoordinatorCore`` (``core.py``) and applies every ``Outco
   partition this broker stops leading is unloaded (its parked requests get NOT_COORDINATOR, its
   markers stop: the new coordinator sends them again).
 
-``__transaction_state`` is created at start-up if missing (``topic.py``). The core is only ever
+``__transaction_state`` is created when first needed (``topic.py``). The core is only ever
 called from the event loop thread, one call at a time; completions of appends found
 synchronously are queued and applied after the outcome that caused them, so a parked request
 is always registered before its answer arrives.
@@ -203,13 +203,13 @@ class TransactionCoordinator:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Create ``__transaction_state`` if it is missing and take the partitions this broker
-        leads (loading them in the background)."""
+        """Take the ``__transaction_state`` partitions this broker leads (loading them in the
+        background). A missing topic is created at the first request that needs it
+        (FindCoordinator), as Kafka does: a cluster is complete by then, so the replication
+        factor is not capped at the brokers of a cluster still starting."""
         self._started = True
         self._loader.start()
         self._install(self.controller.image)
-        if self._core is None:
-            await self._creator.ensure()
 
     async def stop(self) -> None:
         """Answer every parked request (NOT_COORDINATOR) and stop timers, loader and markers.

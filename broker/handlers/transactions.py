@@ -1,0 +1,310 @@
+"""The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers.
+
+The transaction coordinator (``broker/txn``, ``BrokerServices.txn_coordinator``) answers the
+first three for the transactional ids whose ``__transaction_state`` partition this broker
+leads (NOT_COORDINATOR otherwise, COORDINATOR_LOAD_IN_PROGRESS while it loads); InitProducerId
+with a transactional id is in ``init_producer_id.py``, FindCoordinator (key type 1) in
+``groups.py``, TxnOffsetCommit with the other group APIs.
+
+Version rules, as Kafka's: before AddPartitionsToTxn v2, AddOffsetsToTxn v2 and EndTxn v2 a
+client does not know PRODUCER_FENCED and gets INVALID_PRODUCER_EPOCH instead (same handling).
+AddPartitionsToTxn: a partition that does not exist answers UNKNOWN_TOPIC_OR_PARTITION and the
+others of the request OPERATION_NOT_ATTEMPTED (nothing is added). v4+ (KIP-890's batched form,
+sent by brokers to verify) comes with its message; see ``handle_add_partitions``.
+
+WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
+into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
+once each is replicated; partitions led elsewhere answer NOT_LEADER_OR_FOLLOWER and unknown ones
+UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Final
+
+from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.txn.markers import write_markers_locally
+from protocol.errors import ErrorCode
+from protocol.messages import (
+    AddOffsetsToTxnRequest,
+    AddOffsetsToTxnResponse,
+    AddPartitionsToTxnRequest,
+    AddPartitionsToTxnResponse,
+    EndTxnRequest,
+    EndTxnResponse,
+    WriteTxnMarkersRequest,
+    WriteTxnMarkersResponse,
+)
+from protocol.types import TopicPartition
+
+if TYPE_CHECKING:
+    from broker.txn.driver import TransactionCoordinator
+
+__all__ = [
+    "HANDLERS",
+    "client_error",
+    "handle_add_offsets_to_txn",
+    "handle_add_partitions_to_txn",
+    "handle_end_txn",
+    "handle_write_txn_markers",
+]
+
+#: The first version of each API that knows PRODUCER_FENCED (older ones get
+#: INVALID_PRODUCER_EPOCH, Kafka's rule).
+PRODUCER_FENCED_SINCE: Final = {
+    AddPartitionsToTxnRequest.API_KEY: 2,
+    AddOffsetsToTxnRequest.API_KEY: 2,
+    EndTxnRequest.API_KEY: 2,
+}
+
+_TopicResult = AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult
+_PartitionResult = _TopicResult.AddPartitionsToTxnPartitionResult
+_MarkerResult = WriteTxnMarkersResponse.WritableTxnMarkerResult
+_MarkerTopicResult = _MarkerResult.WritableTxnMarkerTopicResult
+_MarkerPartitionResult = _MarkerTopicResult.WritableTxnMarkerPartitionResult
+
+
+def client_error(code: ErrorCode, api_key: int, version: int) -> ErrorCode:
+    """``code`` as a client of ``version`` understands it (PRODUCER_FENCED is
+    INVALID_PRODUCER_EPOCH before the version that added it)."""
+    since = PRODUCER_FENCED_SINCE.get(api_key)
+    if code is ErrorCode.PRODUCER_FENCED and since is not None and version < since:
+        return ErrorCode.INVALID_PRODUCER_EPOCH
+    return code
+
+
+def _coordinator(services: BrokerServices) -> TransactionCoordinator | None:
+    return services.txn_coordinator
+
+
+# -- AddPartitionsToTxn ---------------------------------------------------------------------
+
+
+def _add_partitions_response(
+    results: dict[TopicPartition, ErrorCode], version: int
+) -> AddPartitionsToTxnResponse:
+    by_topic: dict[str, list[_PartitionResult]] = {}
+    for tp, code in results.items():
+        code = client_error(code, AddPartitionsToTxnRequest.API_KEY, version)
+        by_topic.setdefault(tp.topic, []).append(
+            _PartitionResult(partition_index=tp.partition, partition_error_code=code)
+        )
+    return AddPartitionsToTxnResponse(
+        throttle_time_ms=0,
+        results_by_topic_v3_and_below=[
+            _TopicResult(name=name, results_by_partition=parts) for name, parts in by_topic.items()
+        ],
+    )
+
+
+def _requested(request: AddPartitionsToTxnRequest) -> list[TopicPartition]:
+    return [TopicPartition(t.name, p) for t in request.v3_and_below_topics for p in t.partitions]
+
+
+def handle_add_partitions_to_txn(
+    services: BrokerServices, ctx: RequestContext, request: AddPartitionsToTxnRequest
+) -> AddPartitionsToTxnResponse | Awaitable[AddPartitionsToTxnResponse]:
+    """Add partitions to the producer's transaction (v0-3: one transaction per request).
+
+    v4+ (KIP-890: a batch of transactions, each maybe ``verify_only``, sent by brokers) is
+    served once its message exists: each transaction goes through
+    ``TransactionCoordinator.add_partitions(..., verify_only=...)`` the same way, its results
+    under its transactional id (and a top-level error for the request)."""
+    version = ctx.version
+    partitions = _requested(request)
+    image = services.image
+    unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
+    if unknown:
+        results = dict.fromkeys(partitions, ErrorCode.OPERATION_NOT_ATTEMPTED)
+        results.update(dict.fromkeys(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        return _add_partitions_response(results, version)
+    tc = _coordinator(services)
+    if tc is None:
+        return _add_partitions_response(
+            dict.fromkeys(partitions, ErrorCode.COORDINATOR_NOT_AVAILABLE), version
+        )
+    return _add_partitions(tc, request, partitions, version)
+
+
+async def _add_partitions(
+    tc: TransactionCoordinator,
+    request: AddPartitionsToTxnRequest,
+    partitions: list[TopicPartition],
+    version: int,
+) -> AddPartitionsToTxnResponse:
+    results = await tc.add_partitions(
+        request.v3_and_below_transactional_id,
+        request.v3_and_below_producer_id,
+        request.v3_and_below_producer_epoch,
+        partitions,
+    )
+    return _add_partitions_response(results, version)
+
+
+def add_partitions_error(
+    request: AddPartitionsToTxnRequest, version: int, code: ErrorCode
+) -> AddPartitionsToTxnResponse:
+    """Every partition with the error."""
+    return _add_partitions_response(dict.fromkeys(_requested(request), code), version)
+
+
+# -- AddOffsetsToTxn, EndTxn ----------------------------------------------------------------
+
+
+def handle_add_offsets_to_txn(
+    services: BrokerServices, ctx: RequestContext, request: AddOffsetsToTxnRequest
+) -> AddOffsetsToTxnResponse | Awaitable[AddOffsetsToTxnResponse]:
+    """Add the group's ``__consumer_offsets`` partition to the producer's transaction."""
+    version = ctx.version
+    tc = _coordinator(services)
+    if tc is None:
+        return add_offsets_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+
+    async def answer() -> AddOffsetsToTxnResponse:
+        code = await tc.add_offsets(
+            request.transactional_id,
+            request.producer_id,
+            request.producer_epoch,
+            request.group_id,
+        )
+        return add_offsets_error(request, version, code)
+
+    return answer()
+
+
+def add_offsets_error(
+    request: AddOffsetsToTxnRequest, version: int, code: ErrorCode
+) -> AddOffsetsToTxnResponse:
+    """AddOffsetsToTxn answered with ``code``."""
+    code = client_error(code, AddOffsetsToTxnRequest.API_KEY, version)
+    return AddOffsetsToTxnResponse(throttle_time_ms=0, error_code=code)
+
+
+def handle_end_txn(
+    services: BrokerServices, ctx: RequestContext, request: EndTxnRequest
+) -> EndTxnResponse | Awaitable[EndTxnResponse]:
+    """Commit or abort the producer's transaction (answered once PREPARE_* is durable)."""
+    version = ctx.version
+    tc = _coordinator(services)
+    if tc is None:
+        return end_txn_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+
+    async def answer() -> EndTxnResponse:
+        code = await tc.end_txn(
+            request.transactional_id,
+            request.producer_id,
+            request.producer_epoch,
+            request.committed,
+        )
+        return end_txn_error(request, version, code)
+
+    return answer()
+
+
+def end_txn_error(request: EndTxnRequest, version: int, code: ErrorCode) -> EndTxnResponse:
+    """EndTxn answered with ``code``."""
+    code = client_error(code, EndTxnRequest.API_KEY, version)
+    return EndTxnResponse(throttle_time_ms=0, error_code=code)
+
+
+# -- WriteTxnMarkers ------------------------------------------------------------------------
+
+
+def handle_write_txn_markers(
+    services: BrokerServices, ctx: RequestContext, request: WriteTxnMarkersRequest
+) -> WriteTxnMarkersResponse | Awaitable[WriteTxnMarkersResponse]:
+    """Write each marker into the partitions this broker leads; answer once replicated."""
+    image = services.image
+    node_id = services.node_id
+    # Per marker: the partitions to write here, and the answers known already.
+    plans: list[tuple[int, list[TopicPartition], dict[TopicPartition, ErrorCode]]] = []
+    for marker in request.markers:
+        here: list[TopicPartition] = []
+        known: dict[TopicPartition, ErrorCode] = {}
+        for topic in marker.topics:
+            for p in topic.partition_indexes:
+                tp = TopicPartition(topic.name, p)
+                state = image.partition(tp.topic, tp.partition)
+                if state is None:
+                    known[tp] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                elif state.leader != node_id:
+                    known[tp] = ErrorCode.NOT_LEADER_OR_FOLLOWER
+                else:
+                    here.append(tp)
+        plans.append((marker.producer_id, here, known))
+    if not any(here for _, here, _ in plans):
+        return _markers_response([(pid, known) for pid, _, known in plans])
+    return _write_markers(services, request, plans)
+
+
+async def _write_markers(
+    services: BrokerServices,
+    request: WriteTxnMarkersRequest,
+    plans: list[tuple[int, list[TopicPartition], dict[TopicPartition, ErrorCode]]],
+) -> WriteTxnMarkersResponse:
+    answers: list[tuple[int, dict[TopicPartition, ErrorCode]]] = []
+    for marker, (producer_id, here, known) in zip(request.markers, plans, strict=True):
+        results = dict(known)
+        if here:
+            written = await write_markers_locally(
+                services.replica_manager,
+                services.group_coordinator,
+                producer_id=marker.producer_id,
+                producer_epoch=marker.producer_epoch,
+                coordinator_epoch=marker.coordinator_epoch,
+                commit=marker.transaction_result,
+                partitions=here,
+                now_ms=services.clock_ms(),
+            )
+            results.update(written)
+        answers.append((producer_id, results))
+    return _markers_response(answers)
+
+
+def _markers_response(
+    answers: list[tuple[int, dict[TopicPartition, ErrorCode]]],
+) -> WriteTxnMarkersResponse:
+    markers: list[_MarkerResult] = []
+    for producer_id, results in answers:
+        by_topic: dict[str, list[_MarkerPartitionResult]] = {}
+        for tp, code in sorted(results.items()):
+            by_topic.setdefault(tp.topic, []).append(
+                _MarkerPartitionResult(partition_index=tp.partition, error_code=code)
+            )
+        markers.append(
+            _MarkerResult(
+                producer_id=producer_id,
+                topics=[
+                    _MarkerTopicResult(name=name, partitions=parts)
+                    for name, parts in by_topic.items()
+                ],
+            )
+        )
+    return WriteTxnMarkersResponse(markers=markers)
+
+
+def write_txn_markers_error(
+    request: WriteTxnMarkersRequest, version: int, code: ErrorCode
+) -> WriteTxnMarkersResponse:
+    """Every partition of every marker with the error."""
+    return _markers_response(
+        [
+            (
+                m.producer_id,
+                {TopicPartition(t.name, p): code for t in m.topics for p in t.partition_indexes},
+            )
+            for m in request.markers
+        ]
+    )
+
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = (
+    api_handler(
+        AddPartitionsToTxnRequest, 0, 3, handle_add_partitions_to_txn, add_partitions_error
+    ),
+    api_handler(AddOffsetsToTxnRequest, 0, 3, handle_add_offsets_to_txn, add_offsets_error),
+    api_handler(EndTxnRequest, 0, 3, handle_end_txn, end_txn_error),
+    api_handler(WriteTxnMarkersRequest, 0, 1, handle_write_txn_markers, write_txn_markers_error),
+)
