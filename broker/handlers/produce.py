@@ -27,6 +27,15 @@ about records, ``record_errors`` (each refused record's index in the batch and w
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
+Transactional batches (KIP-890): when ``transaction.partition.verification.enable`` is on and the
+batch's producer has no open transaction in the partition yet, the transaction coordinator is
+asked first whether the partition was added to the producer's transaction; if not (a late or
+hanging write), the partition answers INVALID_TXN_STATE and nothing is appended. While the
+coordinator loads or is unavailable the partition answers NOT_ENOUGH_REPLICAS (retriable), as
+Kafka does. Only a coordinator on this broker is asked for now (its answer needs no write, so
+the append keeps its place in request order); batches whose coordinator is another broker are
+appended unverified until brokers ask each other with AddPartitionsToTxn v4.
+
 acks=all waits at most ``timeout_ms``, one deadline for the whole request as in Kafka (the
 partitions wait together, not one after another); the partitions not acknowledged by then get
 REQUEST_TIMED_OUT. acks=0 gets no response; if a partition failed, the connection is closed
@@ -35,6 +44,7 @@ instead, as Kafka does, so that the producer notices.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Awaitable, Sequence
 from typing import Final, Protocol, TypeVar, cast
 
@@ -48,9 +58,16 @@ from broker.handlers.base import (
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.replication.partition import AppendResult
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import ProduceRequest, ProduceResponse
+from protocol.records.header import (
+    ATTRIBUTES_OFFSET,
+    BATCH_HEADER_SIZE,
+    PRODUCER_ID_OFFSET,
+    TRANSACTIONAL_FLAG,
+)
 from protocol.records.validate import RecordError
+from protocol.types import TopicPartition
 
 __all__ = [
     "HANDLERS",
@@ -69,6 +86,18 @@ _PartitionResponse = ProduceResponse.TopicProduceResponse.PartitionProduceRespon
 _RecordError = _PartitionResponse.BatchIndexAndErrorMessage
 
 _VALID_ACKS: Final = (0, 1, -1)
+
+_ATTRIBUTES: Final = struct.Struct(">h")
+_PRODUCER: Final = struct.Struct(">qh")  # producer id, producer epoch
+#: Coordinator answers that mean "ask again" (a retriable error for the producer: Kafka maps
+#: them to NOT_ENOUGH_REPLICAS, which every client retries).
+_COORDINATOR_BUSY: Final = frozenset(
+    {
+        ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+        ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ErrorCode.CONCURRENT_TRANSACTIONS,
+    }
+)
 
 
 def _failed(
@@ -111,6 +140,7 @@ def handle_produce(
         fixed, reason = None, None
     replicas = services.replica_manager
     now_ms = services.clock_ms()
+    verify = services.config.transaction_partition_verification_enable
     answers: list[_PartitionResponse] = []
     appended: list[AppendResult] = []
     responses: list[_TopicResponse] = []
@@ -130,6 +160,15 @@ def handle_produce(
                 continue
             # Decoded requests carry records as memoryviews of the frame (never copied).
             records = cast(bytes | bytearray | memoryview | None, data.records)
+            if request.transactional_id is not None and verify:
+                refused = txn_verification_error(
+                    services, request.transactional_id, topic.name, data.index, records
+                )
+                if refused is not None:
+                    why = "the partition is not part of the producer's transaction"
+                    partition_responses.append(_failed(data.index, refused, why, version))
+                    failed = True
+                    continue
             result = replicas.append(
                 topic.name, data.index, records, required_acks=acks, now_ms=now_ms
             )
@@ -153,6 +192,46 @@ def handle_produce(
     if acks == 0:
         return CLOSE_CONNECTION if failed else None
     return answer_when_acknowledged(services, body, answers, appended, acks, request.timeout_ms)
+
+
+def txn_verification_error(
+    services: BrokerServices,
+    transactional_id: str,
+    topic: str,
+    partition: int,
+    records: bytes | bytearray | memoryview | None,
+) -> ErrorCode | None:
+    """KIP-890's check of a transactional batch before its append: None to append it, or the
+    partition's error (INVALID_TXN_STATE: not part of the producer's transaction;
+    NOT_ENOUGH_REPLICAS: ask again). Batches that are not transactional, producers with an
+    open transaction in the partition, and producers coordinated by another broker (not
+    asked yet) pass."""
+    if records is None or len(records) < BATCH_HEADER_SIZE:
+        return None  # the append refuses it
+    view = memoryview(records)
+    [attributes] = _ATTRIBUTES.unpack_from(view, ATTRIBUTES_OFFSET)
+    if not attributes & TRANSACTIONAL_FLAG:
+        return None
+    producer_id, producer_epoch = _PRODUCER.unpack_from(view, PRODUCER_ID_OFFSET)
+    tc = services.txn_coordinator
+    if tc is None:
+        return None
+    try:
+        part = services.replica_manager.get_partition(topic, partition)
+    except KafkaError:
+        return None  # the append answers the partition's error
+    if not part.needs_txn_verification(producer_id):  # type: ignore[attr-defined]  # lands separately
+        return None
+    # Not yet: a coordinator on another broker (verify_locally answers None) is to be asked
+    # with AddPartitionsToTxn v4 (verify_only); until then such batches are not verified.
+    code = tc.verify_locally(
+        transactional_id, producer_id, producer_epoch, TopicPartition(topic, partition)
+    )
+    if code is None or code is ErrorCode.NONE:
+        return None
+    if code in _COORDINATOR_BUSY:
+        return ErrorCode.NOT_ENOUGH_REPLICAS
+    return ErrorCode.INVALID_TXN_STATE
 
 
 class AppendAnswer(Protocol):

@@ -427,10 +427,14 @@ class TransactionCoordinator:
     ) -> ErrorCode | None:
         """KIP-890's verification of a transactional produce, when this broker coordinates
         ``transactional_id`` (None otherwise): NONE when ``tp`` is part of the producer's
-        ongoing transaction, else the core's error (INVALID_TXN_STATE, a fencing error, ...).
+        ongoing transaction, else the core's error (INVALID_TXN_STATE, a fencing error, ...),
+        or why it cannot tell now (COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE).
         A verify-only call writes nothing, so the core answers at once."""
-        if self.availability(transactional_id) is not ErrorCode.NONE:
+        error = self.availability(transactional_id)
+        if error is ErrorCode.NOT_COORDINATOR:
             return None
+        if error is not ErrorCode.NONE:
+            return error
         out = self._core.add_partitions(
             transactional_id,
             producer_id,

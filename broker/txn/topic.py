@@ -3,9 +3,10 @@
 The topic is created when first needed (the first FindCoordinator for a transactional id, as
 in Kafka), with ``transaction.state.log.num.partitions`` partitions,
 ``transaction.state.log.replication.factor`` replicas and ``transaction.state.log.min.isr`` as
-its ``min.insync.replicas``, both capped at the brokers registered then (Kafka caps them the same way, so a small cluster still gets transactions),
-compacted, with ``transaction.state.log.segment.bytes`` segments. If that fails, the next
-FindCoordinator and transaction request retry it (one attempt at a time).
+its ``min.insync.replicas``, both capped at the brokers registered then (Kafka caps them the
+same way, so a small cluster still gets transactions), compacted, with
+``transaction.state.log.segment.bytes`` segments. If that fails, the next FindCoordinator or
+transaction request retries it (one attempt at a time).
 """
 
 from __future__ import annotations
