@@ -1,4 +1,5 @@
-"""The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers.
+"""The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers,
+DescribeTransactions, ListTransactions.
 
 The transaction coordinator (``broker/txn``, ``BrokerServices.txn_coordinator``) answers the
 first three for the transactional ids whose ``__transaction_state`` partition this broker
@@ -10,7 +11,13 @@ Version rules, as Kafka's: before AddPartitionsToTxn v2, AddOffsetsToTxn v2 and 
 client does not know PRODUCER_FENCED and gets INVALID_PRODUCER_EPOCH instead (same handling).
 AddPartitionsToTxn: a partition that does not exist answers UNKNOWN_TOPIC_OR_PARTITION and the
 others of the request OPERATION_NOT_ATTEMPTED (nothing is added). v4+ (KIP-890's batched form,
-sent by brokers to verify) comes with its message; see ``handle_add_partitions``.
+which brokers send, ``verify_only`` to check a transactional produce) answers per transaction;
+it is advertised once the message has those versions (``ADD_PARTITIONS_MAX_VERSION``).
+
+DescribeTransactions answers each id (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
+TRANSACTIONAL_ID_NOT_FOUND, or its state); ListTransactions lists what this broker coordinates
+(COORDINATOR_LOAD_IN_PROGRESS and nothing while a partition loads, as Kafka) and names the state
+filters it does not know. Both are served once their messages exist (``protocol.messages``).
 
 WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
 into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
@@ -21,9 +28,10 @@ UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from broker.handlers.base import BrokerServices, RequestContext, api_handler
+import protocol.messages
+from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
 from broker.txn.markers import write_markers_locally
 from protocol.errors import ErrorCode
 from protocol.messages import (
@@ -33,6 +41,7 @@ from protocol.messages import (
     AddPartitionsToTxnResponse,
     EndTxnRequest,
     EndTxnResponse,
+    Message,
     WriteTxnMarkersRequest,
     WriteTxnMarkersResponse,
 )
@@ -49,6 +58,24 @@ __all__ = [
     "handle_end_txn",
     "handle_write_txn_markers",
 ]
+
+#: The first AddPartitionsToTxn version of KIP-890's batched form.
+BATCHED_ADD_PARTITIONS_SINCE: Final = 4
+#: The newest AddPartitionsToTxn served (Kafka's): v4-5 need the batched message.
+ADD_PARTITIONS_MAX_VERSION: Final = min(AddPartitionsToTxnRequest.MAX_VERSION, 5)
+#: Kafka's names of the transaction states (``ListTransactions``' filters).
+TXN_STATE_NAMES: Final = frozenset(
+    {
+        "Empty",
+        "Ongoing",
+        "PrepareCommit",
+        "PrepareAbort",
+        "CompleteCommit",
+        "CompleteAbort",
+        "Dead",
+        "PrepareEpochFence",
+    }
+)
 
 #: The first version of each API that knows PRODUCER_FENCED (older ones get
 #: INVALID_PRODUCER_EPOCH, Kafka's rule).
@@ -112,6 +139,8 @@ def handle_add_partitions_to_txn(
     ``TransactionCoordinator.add_partitions(..., verify_only=...)`` the same way, its results
     under its transactional id (and a top-level error for the request)."""
     version = ctx.version
+    if version >= BATCHED_ADD_PARTITIONS_SINCE:
+        return _handle_batched_add_partitions(services, request, version)
     partitions = _requested(request)
     image = services.image
     unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
@@ -145,8 +174,75 @@ async def _add_partitions(
 def add_partitions_error(
     request: AddPartitionsToTxnRequest, version: int, code: ErrorCode
 ) -> AddPartitionsToTxnResponse:
-    """Every partition with the error."""
+    """Every partition with the error (v4+: the request's top-level error)."""
+    if version >= BATCHED_ADD_PARTITIONS_SINCE:
+        return AddPartitionsToTxnResponse(
+            throttle_time_ms=0,
+            error_code=code,  # type: ignore[call-arg, unused-ignore]  # lands separately
+            results_by_transaction=[],  # type: ignore[call-arg, unused-ignore]  # lands separately
+        )
     return _add_partitions_response(dict.fromkeys(_requested(request), code), version)
+
+
+# AddPartitionsToTxn v4+ (KIP-890): one request, several transactions, each maybe verify_only.
+# Its fields come with the protocol's v4-5 schema; until then this path is not advertised.
+
+
+def _handle_batched_add_partitions(
+    services: BrokerServices, request: Any, version: int
+) -> AddPartitionsToTxnResponse | Awaitable[AddPartitionsToTxnResponse]:
+    tc = _coordinator(services)
+    if tc is None:
+        return add_partitions_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    return _batched_add_partitions(tc, services, request, version)
+
+
+async def _batched_add_partitions(
+    tc: TransactionCoordinator, services: BrokerServices, request: Any, version: int
+) -> AddPartitionsToTxnResponse:
+    response_type: Any = AddPartitionsToTxnResponse
+    result_type = response_type.AddPartitionsToTxnResult
+    topic_type = result_type.AddPartitionsToTxnTopicResult
+    partition_type = topic_type.AddPartitionsToTxnPartitionResult
+    image = services.image
+    answers = []
+    for txn in request.transactions:
+        partitions = [TopicPartition(t.name, p) for t in txn.topics for p in t.partitions]
+        unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
+        if unknown:
+            results = dict.fromkeys(partitions, ErrorCode.OPERATION_NOT_ATTEMPTED)
+            results.update(dict.fromkeys(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        else:
+            results = await tc.add_partitions(
+                txn.transactional_id,
+                txn.producer_id,
+                txn.producer_epoch,
+                partitions,
+                verify_only=txn.verify_only,
+            )
+        by_topic: dict[str, list[Any]] = {}
+        for tp, code in results.items():
+            by_topic.setdefault(tp.topic, []).append(
+                partition_type(partition_index=tp.partition, partition_error_code=code)
+            )
+        answers.append(
+            result_type(
+                transactional_id=txn.transactional_id,
+                topic_results=[
+                    topic_type(name=name, results_by_partition=parts)
+                    for name, parts in by_topic.items()
+                ],
+            )
+        )
+    return _as_response(
+        response_type(throttle_time_ms=0, error_code=0, results_by_transaction=answers)
+    )
+
+
+def _as_response(response: Any) -> AddPartitionsToTxnResponse:
+    """A response built from fields that land with the protocol's v4-5 schema."""
+    assert isinstance(response, AddPartitionsToTxnResponse)
+    return response
 
 
 # -- AddOffsetsToTxn, EndTxn ----------------------------------------------------------------
@@ -299,12 +395,130 @@ def write_txn_markers_error(
     )
 
 
-#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
-HANDLERS: Final = (
+# -- DescribeTransactions, ListTransactions -------------------------------------------------
+
+#: The messages, once the protocol has them (None before: the APIs are not served).
+_DescribeRequest: Any = getattr(protocol.messages, "DescribeTransactionsRequest", None)
+_DescribeResponse: Any = getattr(protocol.messages, "DescribeTransactionsResponse", None)
+_ListRequest: Any = getattr(protocol.messages, "ListTransactionsRequest", None)
+_ListResponse: Any = getattr(protocol.messages, "ListTransactionsResponse", None)
+
+
+def handle_describe_transactions(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """Each transactional id's state, or why it cannot be described here."""
+    tc = _coordinator(services)
+    state_type = _DescribeResponse.TransactionState
+    topic_type = state_type.TopicData
+    states = []
+    for tid in request.transactional_ids:
+        found: Any = tc.describe(tid) if tc is not None else ErrorCode.COORDINATOR_NOT_AVAILABLE
+        if isinstance(found, ErrorCode):
+            states.append(_undescribed(tid, found))
+            continue
+        by_topic: dict[str, list[int]] = {}
+        for tp in found.partitions:
+            by_topic.setdefault(tp.topic, []).append(tp.partition)
+        states.append(
+            state_type(
+                error_code=ErrorCode.NONE,
+                transactional_id=tid,
+                transaction_state=found.state,
+                transaction_timeout_ms=found.transaction_timeout_ms,
+                transaction_start_time_ms=found.transaction_start_time_ms,
+                producer_id=found.producer_id,
+                producer_epoch=found.producer_epoch,
+                topics=[topic_type(topic=t, partitions=ps) for t, ps in by_topic.items()],
+            )
+        )
+    response: Message = _DescribeResponse(throttle_time_ms=0, transaction_states=states)
+    return response
+
+
+def _undescribed(transactional_id: str, code: ErrorCode) -> Any:
+    return _DescribeResponse.TransactionState(
+        error_code=code,
+        transactional_id=transactional_id,
+        transaction_state="",
+        transaction_timeout_ms=0,
+        transaction_start_time_ms=-1,
+        producer_id=-1,
+        producer_epoch=-1,
+        topics=[],
+    )
+
+
+def describe_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """Every id with the error."""
+    response: Message = _DescribeResponse(
+        throttle_time_ms=0,
+        transaction_states=[_undescribed(t, code) for t in request.transactional_ids],
+    )
+    return response
+
+
+def handle_list_transactions(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """The transactions this broker coordinates, filtered by state, producer id and (v1+)
+    duration."""
+    unknown = [s for s in request.state_filters if s not in TXN_STATE_NAMES]
+    tc = _coordinator(services)
+    if tc is None:
+        return list_transactions_error(request, ctx.version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    duration = request.duration_filter if ctx.version >= 1 else -1
+    error, listings = tc.list_transactions(
+        request.state_filters, request.producer_id_filters, duration
+    )
+    state_type = _ListResponse.TransactionState
+    response: Message = _ListResponse(
+        throttle_time_ms=0,
+        error_code=error,
+        unknown_state_filters=unknown,
+        transaction_states=[
+            state_type(
+                transactional_id=t.transactional_id,
+                producer_id=t.producer_id,
+                transaction_state=t.state,
+            )
+            for t in listings
+        ],
+    )
+    return response
+
+
+def list_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """No listings, with the error."""
+    response: Message = _ListResponse(
+        throttle_time_ms=0, error_code=code, unknown_state_filters=[], transaction_states=[]
+    )
+    return response
+
+
+_served: list[ApiHandler] = [
     api_handler(
-        AddPartitionsToTxnRequest, 0, 3, handle_add_partitions_to_txn, add_partitions_error
+        AddPartitionsToTxnRequest,
+        0,
+        ADD_PARTITIONS_MAX_VERSION,
+        handle_add_partitions_to_txn,
+        add_partitions_error,
     ),
     api_handler(AddOffsetsToTxnRequest, 0, 3, handle_add_offsets_to_txn, add_offsets_error),
     api_handler(EndTxnRequest, 0, 3, handle_end_txn, end_txn_error),
     api_handler(WriteTxnMarkersRequest, 0, 1, handle_write_txn_markers, write_txn_markers_error),
-)
+]
+# Served once the protocol has their messages.
+if _DescribeRequest is not None and _DescribeResponse is not None:
+    _served.append(
+        api_handler(
+            _DescribeRequest, 0, 0, handle_describe_transactions, describe_transactions_error
+        )
+    )
+if _ListRequest is not None and _ListResponse is not None:
+    _served.append(
+        api_handler(_ListRequest, 0, 1, handle_list_transactions, list_transactions_error)
+    )
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = tuple(_served)

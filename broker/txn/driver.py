@@ -492,22 +492,18 @@ class TransactionCoordinator:
     def list_transactions(
         self, states: Iterable[str], producer_ids: Iterable[int], min_duration_ms: int = -1
     ) -> tuple[ErrorCode, list[Any]]:
-        """ListTransactions: ``(error, listings)`` (COORDINATOR_LOAD_IN_PROGRESS while a
-        partition loads, with what is loaded)."""
+        """ListTransactions over the partitions this broker coordinates: ``(error, listings)``.
+        While a partition loads the answer is COORDINATOR_LOAD_IN_PROGRESS with no listings,
+        as Kafka's (a partial list would hide transactions)."""
         core = self._core
-        if core is None:
+        if core is None or self._stopped:
             return ErrorCode.NONE, []
-        listings = list(
-            core.list_transactions(
-                list(states), list(producer_ids), min_duration_ms, now_ms=self.clock_ms()
-            )
+        if self._loader.loading_partitions:
+            return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, []
+        listings = core.list_transactions(
+            list(states), list(producer_ids), min_duration_ms, now_ms=self.clock_ms()
         )
-        error = (
-            ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
-            if self._loader.loading_partitions
-            else ErrorCode.NONE
-        )
-        return error, listings
+        return ErrorCode.NONE, list(listings)
 
     async def _request(self, call: Callable[[Any, int], Any], bound_ms: int | None) -> Any:
         """One request into the core: its result now, or once its parked answer comes

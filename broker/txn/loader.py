@@ -194,7 +194,8 @@ class TxnPartitionLoader:
                     exc,
                 )
             except Exception:
-                # A bug (of the core's load, most likely): the partition stays loading.
+                # The core could not take the records (one it cannot decode, or a bug): the
+                # partition stays loading, like an unreadable log.
                 self._failed.add(partition)
                 log.exception("loading %s-%d failed", TRANSACTION_STATE_TOPIC, partition)
 
@@ -224,4 +225,8 @@ class TxnPartitionLoader:
         if self._stopping or self._wanted.get(partition) != wanted:
             raise LoadAborted
         del self._wanted[partition]
-        self._install(partition, wanted[1], records)
+        try:
+            self._install(partition, wanted[1], records)
+        except BaseException:
+            self._wanted[partition] = wanted  # not served: it stays loading (and failed)
+            raise

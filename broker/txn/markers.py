@@ -12,8 +12,9 @@ which writes COMPLETE_*).
   marker is replicated, so the transaction's offsets become visible or are dropped). Other
   leaders get one WriteTxnMarkers request each over Samsa's client ``Connection``.
 * **Retried until written**: a partition that failed (no leader, leadership moved, a
-  connection or replication failure) is retried after a backoff (``MARKER_RETRY_BACKOFF_MS``,
-  doubling up to ``MARKER_RETRY_BACKOFF_MAX_MS``), its leader looked up again each round.
+  connection or replication failure, a bug: logged) is retried after a backoff
+  (``MARKER_RETRY_BACKOFF_MS``, doubling up to ``MARKER_RETRY_BACKOFF_MAX_MS``), its leader
+  looked up again each round.
   A partition that no longer exists (deleted topic: gone from the image, or
   UNKNOWN_TOPIC_OR_PARTITION) counts as written, as in Kafka.
 * **Abandoned when fenced**: TRANSACTION_COORDINATOR_FENCED or INVALID_PRODUCER_EPOCH means a
@@ -338,7 +339,17 @@ class MarkerWriter:
                 else self._send_remote(leader, job, tps)
                 for leader, tps in groups.items()
             ]
-            for results in await asyncio.gather(*calls):
+            try:
+                answers = await asyncio.gather(*calls)
+            except (KafkaError, OSError) as exc:
+                log.warning("markers of %r: %s; retrying", job.transactional_id, exc)
+                answers = []
+            except Exception:
+                # A bug: logged with its traceback, then retried like a failed write (the job
+                # must not vanish: its transaction would stay PREPARE_* for ever).
+                log.exception("writing the markers of %r failed", job.transactional_id)
+                answers = []
+            for results in answers:
                 for tp, code in results.items():
                     if code in WRITTEN_CODES:
                         pending.discard(tp)

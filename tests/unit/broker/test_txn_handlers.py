@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import pytest
 
+import protocol.messages
 from broker.config import load_config
 from broker.handlers import build_dispatch_table, transactions
 from broker.handlers.base import BrokerServices, RequestContext
@@ -101,14 +102,31 @@ class FakeCoordinator:
         return InitPidAnswer(ErrorCode.NONE, 42, 3)
 
     async def add_partitions(
-        self, tid: str, pid: int, epoch: int, tps: list[TopicPartition]
+        self,
+        tid: str,
+        pid: int,
+        epoch: int,
+        tps: list[TopicPartition],
+        *,
+        verify_only: bool = False,
     ) -> dict[TopicPartition, ErrorCode]:
-        self.calls.append(("add", tid, pid, epoch, list(tps)))
+        self.calls.append(("verify" if verify_only else "add", tid, pid, epoch, list(tps)))
         return dict.fromkeys(tps, self.error)
 
     async def end_txn(self, tid: str, pid: int, epoch: int, commit: bool) -> ErrorCode:
         self.calls.append(("end", tid, pid, epoch, commit))
         return self.error
+
+    def describe(self, tid: str) -> Any:
+        if tid == "missing":
+            return ErrorCode.TRANSACTIONAL_ID_NOT_FOUND
+        return Description(tid)
+
+    def list_transactions(
+        self, states: Any, producer_ids: Any, duration: int
+    ) -> tuple[ErrorCode, list[Any]]:
+        self.calls.append(("list", list(states), list(producer_ids), duration))
+        return self.error, [Listing("tx", 7, "Ongoing")]
 
     def coordinator_for(self, tid: str) -> tuple[ErrorCode, int]:
         return ErrorCode.NONE, 1
@@ -118,6 +136,28 @@ class FakeCoordinator:
     ) -> ErrorCode | None:
         self.calls.append(("verify", tid, pid, epoch, tp))
         return self.verify
+
+
+@dataclass
+class Description:
+    transactional_id: str
+    state: str = "Ongoing"
+    producer_id: int = 7
+    producer_epoch: int = 1
+    transaction_timeout_ms: int = 60_000
+    transaction_start_time_ms: int = 1234
+    partitions: tuple[TopicPartition, ...] = (
+        TopicPartition("a", 0),
+        TopicPartition("a", 2),
+        TopicPartition("b", 1),
+    )
+
+
+@dataclass
+class Listing:
+    transactional_id: str
+    producer_id: int
+    state: str
 
 
 @dataclass
@@ -155,7 +195,7 @@ def test_transaction_apis_are_in_the_dispatch_table() -> None:
     table = build_dispatch_table()
     assert {k: (table[k].min_version, table[k].max_version) for k in REQUESTS} == {
         22: (0, 4),
-        24: (0, 3),
+        24: (0, transactions.ADD_PARTITIONS_MAX_VERSION),
         25: (0, 3),
         26: (0, 3),
         27: (0, 1),
@@ -180,7 +220,9 @@ def test_producer_fenced_is_invalid_producer_epoch_for_older_clients(
     handler = build_dispatch_table()[api_key]
     for version in range(handler.min_version, handler.max_version + 1):
         response = handler.error_response(REQUESTS[api_key], version, ErrorCode.PRODUCER_FENCED)
-        if isinstance(response, AddPartitionsToTxnResponse):
+        if isinstance(response, AddPartitionsToTxnResponse) and version >= 4:
+            code = response.error_code  # type: ignore[attr-defined, unused-ignore]
+        elif isinstance(response, AddPartitionsToTxnResponse):
             codes = {
                 p.partition_error_code
                 for t in response.results_by_topic_v3_and_below
@@ -365,3 +407,91 @@ def test_produce_verification_only_for_a_producer_without_an_open_transaction() 
     plain = transactional_batch(transactional=False)
     assert txn_verification_error(cast(BrokerServices, services), "tx", "data", 0, plain) is None
     assert tc.calls == []
+
+
+# -- messages that come with the protocol's transaction schemas -----------------------------
+
+_BATCHED = transactions.ADD_PARTITIONS_MAX_VERSION >= 4
+_messages: Any = protocol.messages
+
+
+@pytest.mark.skipif(not _BATCHED, reason="AddPartitionsToTxn v4+ lands with the protocol part")
+async def test_batched_add_partitions_answers_per_transaction() -> None:
+    txn_type = _messages.AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction
+    topic_type = txn_type.AddPartitionsToTxnTopic
+    request = _messages.AddPartitionsToTxnRequest(
+        transactions=[
+            txn_type(
+                transactional_id="t1",
+                producer_id=7,
+                producer_epoch=0,
+                verify_only=True,
+                topics=[topic_type(name="data", partitions=[0])],
+            ),
+            txn_type(
+                transactional_id="t2",
+                producer_id=8,
+                producer_epoch=0,
+                verify_only=False,
+                topics=[topic_type(name="nope", partitions=[0])],
+            ),
+        ]
+    )
+    tc = FakeCoordinator(ErrorCode.INVALID_TXN_STATE)
+    for version in (4, 5):
+        tc.calls.clear()
+        answer = await call_async(FakeServices(tc), 24, version, request)
+        data = answer.encode(version)
+        answer = type(answer).decode(data, version)
+        got = {
+            (r.transactional_id, t.name, p.partition_index): p.partition_error_code
+            for r in answer.results_by_transaction
+            for t in r.topic_results
+            for p in t.results_by_partition
+        }
+        assert got == {
+            ("t1", "data", 0): ErrorCode.INVALID_TXN_STATE,
+            ("t2", "nope", 0): ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        }
+        assert tc.calls == [("verify", "t1", 7, 0, [TopicPartition("data", 0)])]
+
+
+_DESCRIBE = hasattr(_messages, "DescribeTransactionsRequest")
+_LIST = hasattr(_messages, "ListTransactionsRequest")
+
+
+@pytest.mark.skipif(not _DESCRIBE, reason="DescribeTransactions lands with the protocol part")
+def test_describe_transactions() -> None:
+    request = _messages.DescribeTransactionsRequest(transactional_ids=["tx", "missing"])
+    answer: Any = call(FakeServices(FakeCoordinator()), 65, 0, request)
+    answer = type(answer).decode(answer.encode(0), 0)
+    found, missing = answer.transaction_states
+    assert (found.error_code, found.transaction_state, found.producer_id) == (0, "Ongoing", 7)
+    assert (found.transaction_timeout_ms, found.transaction_start_time_ms) == (60_000, 1234)
+    assert [(t.topic, list(t.partitions)) for t in found.topics] == [("a", [0, 2]), ("b", [1])]
+    assert (missing.transactional_id, missing.error_code) == (
+        "missing",
+        ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
+    )
+    answer = call(FakeServices(None), 65, 0, request)
+    assert {s.error_code for s in answer.transaction_states} == {
+        ErrorCode.COORDINATOR_NOT_AVAILABLE
+    }
+
+
+@pytest.mark.skipif(not _LIST, reason="ListTransactions lands with the protocol part")
+@pytest.mark.parametrize("version", [0, 1])
+def test_list_transactions(version: int) -> None:
+    request = _messages.ListTransactionsRequest(
+        state_filters=["Ongoing", "Nonsense"], producer_id_filters=[7], duration_filter=500
+    )
+    tc = FakeCoordinator()
+    answer: Any = call(FakeServices(tc), 66, version, request)
+    answer = type(answer).decode(answer.encode(version), version)
+    assert answer.error_code == 0
+    assert list(answer.unknown_state_filters) == ["Nonsense"]
+    assert [
+        (t.transactional_id, t.producer_id, t.transaction_state) for t in answer.transaction_states
+    ] == [("tx", 7, "Ongoing")]
+    duration = 500 if version >= 1 else -1
+    assert tc.calls == [("list", ["Ongoing", "Nonsense"], [7], duration)]

@@ -154,3 +154,19 @@ async def test_an_unreadable_log_stays_loading_and_failed() -> None:
         assert h.loader.loading_partitions == frozenset()
     finally:
         await h.loader.stop()
+
+
+async def test_a_partition_the_core_refuses_stays_loading_and_failed() -> None:
+    h = Harness({0: FakeLog(BATCHES)})
+
+    def refuse(partition: int, epoch: int, records: LoadedRecords) -> None:
+        raise ValueError("unknown record version")
+
+    h.loader = TxnPartitionLoader(h.open_log, refuse, read=h.read)
+    h.loader.start()
+    try:
+        h.loader.begin(0, 1)
+        await eventually(lambda: h.loader.failed_partitions, 10, "load failed")
+        assert h.loader.loading_partitions == {0}
+    finally:
+        await h.loader.stop()

@@ -192,3 +192,20 @@ def test_marker_request_and_response_round_trip(version: int) -> None:
         A1: ErrorCode.NOT_LEADER_OR_FOLLOWER,
         B0: ErrorCode.UNKNOWN_SERVER_ERROR,  # left out: retried
     }
+
+
+async def test_a_failing_round_is_retried() -> None:
+    cluster = Cluster({A0: ME})
+    local = cluster.local
+    failures = [RuntimeError("bug")]
+
+    async def flaky(j: MarkerJob, tps: list[TopicPartition]) -> dict[TopicPartition, ErrorCode]:
+        if failures:
+            raise failures.pop()
+        return await local(j, tps)
+
+    cluster.local = flaky  # type: ignore[method-assign]
+    writer = cluster.writer()
+    writer.submit(job(A0))
+    await eventually(lambda: cluster.written, 10, "markers written")
+    assert cluster.calls == [(ME, [A0])]
