@@ -220,7 +220,7 @@ def txn_verification_error(
         part = services.replica_manager.get_partition(topic, partition)
     except KafkaError:
         return None  # the append answers the partition's error
-    if not part.needs_txn_verification(producer_id):  # type: ignore[attr-defined]  # lands separately
+    if not part.needs_txn_verification(producer_id):  # type: ignore[attr-defined, unused-ignore]  # lands separately
         return None
     # Not yet: a coordinator on another broker (verify_locally answers None) is to be asked
     # with AddPartitionsToTxn v4 (verify_only); until then such batches are not verified.

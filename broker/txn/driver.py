@@ -603,9 +603,7 @@ class TransactionCoordinator:
             functools.partial(self._acknowledged, waiting, append.token, result)
         )
 
-    def _acknowledged(
-        self, waiting: Acknowledgement, token: int, result: AppendResult, _: Any
-    ) -> None:
+    def _acknowledged(self, waiting: Acknowledgement, token: int, result: AppendResult) -> None:
         """An append's acknowledgement ended: report it to the core."""
         self._acknowledgements.discard(waiting)
         if self._core is not None and not self._stopped:

@@ -112,6 +112,25 @@ class Result:
     error_code: ErrorCode = ErrorCode.NONE
 
 
+class FakeAcknowledgement:
+    """``replication.appends.Acknowledgement``'s interface over a future."""
+
+    def __init__(self, future: asyncio.Future[None]) -> None:
+        self._future = future
+
+    def __await__(self) -> Any:
+        return self._future.__await__()
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def add_done_callback(self, callback: Any) -> None:
+        self._future.add_done_callback(lambda f: None if f.cancelled() else callback())
+
+    def cancel(self) -> None:
+        self._future.cancel()
+
+
 class FakeReplicas:
     def __init__(self) -> None:
         self.appended: list[tuple[str, int, bytes]] = []
@@ -139,7 +158,7 @@ class FakeReplicas:
     def acknowledge(self, results: Any, acks: int, timeout_ms: int) -> Any:
         assert acks == -1
         if self.pending is not None:
-            return self.pending
+            return FakeAcknowledgement(self.pending)
         return None  # acknowledged already
 
 
