@@ -1,5 +1,5 @@
 """The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers,
-DescribeTransactions, ListTransactions.
+DescribeTransactions, ListTransactions, DescribeProducers.
 
 The transaction coordinator (``broker/txn``, ``BrokerServices.txn_coordinator``) answers the
 first three for the transactional ids whose ``__transaction_state`` partition this broker
@@ -17,7 +17,11 @@ it is advertised once the message has those versions (``ADD_PARTITIONS_MAX_VERSI
 DescribeTransactions answers each id (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
 TRANSACTIONAL_ID_NOT_FOUND, or its state); ListTransactions lists what this broker coordinates
 (COORDINATOR_LOAD_IN_PROGRESS and nothing while a partition loads, as Kafka) and names the state
-filters it does not know. Both are served once their messages exist (``protocol.messages``).
+filters it does not know. DescribeProducers (to a partition's leader: the producers it
+remembers, with their open transaction's first offset, what ``kafka-transactions.sh`` reads to
+find hanging transactions) answers NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION for the
+partitions it cannot describe. The three are served once their messages exist
+(``protocol.messages``).
 
 WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
 into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
@@ -33,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 import protocol.messages
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
 from broker.txn.markers import write_markers_locally
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     AddOffsetsToTxnRequest,
     AddOffsetsToTxnResponse,
@@ -402,6 +406,8 @@ _DescribeRequest: Any = getattr(protocol.messages, "DescribeTransactionsRequest"
 _DescribeResponse: Any = getattr(protocol.messages, "DescribeTransactionsResponse", None)
 _ListRequest: Any = getattr(protocol.messages, "ListTransactionsRequest", None)
 _ListResponse: Any = getattr(protocol.messages, "ListTransactionsResponse", None)
+_ProducersRequest: Any = getattr(protocol.messages, "DescribeProducersRequest", None)
+_ProducersResponse: Any = getattr(protocol.messages, "DescribeProducersResponse", None)
 
 
 def handle_describe_transactions(
@@ -496,6 +502,76 @@ def list_transactions_error(request: Any, version: int, code: ErrorCode) -> Mess
     return response
 
 
+def handle_describe_producers(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """The producers each requested partition (led here) remembers."""
+    topic_type = _ProducersResponse.TopicResponse
+    partition_type = topic_type.PartitionResponse
+    producer_type = partition_type.ProducerState
+    replicas = services.replica_manager
+    topics = []
+    for topic in request.topics:
+        partitions = []
+        for index in topic.partition_indexes:
+            try:
+                part = replicas.get_partition(topic.name, index)
+                entries = part.producers_snapshot()  # type: ignore[attr-defined, unused-ignore]  # lands separately
+            except KafkaError as exc:
+                partitions.append(
+                    partition_type(
+                        partition_index=index,
+                        error_code=exc.code,
+                        error_message=str(exc) or None,
+                        active_producers=[],
+                    )
+                )
+                continue
+            partitions.append(
+                partition_type(
+                    partition_index=index,
+                    error_code=ErrorCode.NONE,
+                    error_message=None,
+                    active_producers=[
+                        producer_type(
+                            producer_id=e.producer_id,
+                            producer_epoch=e.producer_epoch,
+                            last_sequence=e.last_seq,
+                            last_timestamp=e.batches[-1].timestamp_ms if e.batches else -1,
+                            coordinator_epoch=e.coordinator_epoch,
+                            current_txn_start_offset=e.current_txn_first_offset,
+                        )
+                        for e in entries
+                    ],
+                )
+            )
+        topics.append(topic_type(name=topic.name, partitions=partitions))
+    response: Message = _ProducersResponse(throttle_time_ms=0, topics=topics)
+    return response
+
+
+def describe_producers_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """Every partition with the error."""
+    topic_type = _ProducersResponse.TopicResponse
+    partition_type = topic_type.PartitionResponse
+    response: Message = _ProducersResponse(
+        throttle_time_ms=0,
+        topics=[
+            topic_type(
+                name=t.name,
+                partitions=[
+                    partition_type(
+                        partition_index=i, error_code=code, error_message=None, active_producers=[]
+                    )
+                    for i in t.partition_indexes
+                ],
+            )
+            for t in request.topics
+        ],
+    )
+    return response
+
+
 _served: list[ApiHandler] = [
     api_handler(
         AddPartitionsToTxnRequest,
@@ -518,6 +594,10 @@ if _DescribeRequest is not None and _DescribeResponse is not None:
 if _ListRequest is not None and _ListResponse is not None:
     _served.append(
         api_handler(_ListRequest, 0, 1, handle_list_transactions, list_transactions_error)
+    )
+if _ProducersRequest is not None and _ProducersResponse is not None:
+    _served.append(
+        api_handler(_ProducersRequest, 0, 0, handle_describe_producers, describe_producers_error)
     )
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).

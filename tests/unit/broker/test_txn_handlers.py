@@ -19,7 +19,7 @@ from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.produce import txn_verification_error
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
 from broker.txn.driver import InitPidAnswer
-from protocol.errors import ErrorCode
+from protocol.errors import ErrorCode, NotLeaderOrFollowerError
 from protocol.headers import RequestHeader
 from protocol.messages import (
     AddOffsetsToTxnRequest,
@@ -495,3 +495,63 @@ def test_list_transactions(version: int) -> None:
     ] == [("tx", 7, "Ongoing")]
     duration = 500 if version >= 1 else -1
     assert tc.calls == [("list", ["Ongoing", "Nonsense"], [7], duration)]
+
+
+_PRODUCERS = hasattr(_messages, "DescribeProducersRequest")
+
+
+@dataclass
+class Batch:
+    timestamp_ms: int
+
+
+@dataclass
+class Entry:
+    producer_id: int
+    producer_epoch: int
+    last_seq: int
+    coordinator_epoch: int
+    current_txn_first_offset: int
+    batches: list[Batch]
+
+
+class ProducerReplicas:
+    def get_partition(self, topic: str, partition: int) -> Any:
+        if partition == 1:
+            raise NotLeaderOrFollowerError("not here")
+        entries = [Entry(7, 2, 41, 3, 100, [Batch(5000)]), Entry(8, 0, -1, -1, -1, [])]
+
+        class Part:
+            def producers_snapshot(self) -> list[Entry]:
+                return entries
+
+        return Part()
+
+
+@pytest.mark.skipif(not _PRODUCERS, reason="DescribeProducers lands with the protocol part")
+def test_describe_producers() -> None:
+    topic_type = _messages.DescribeProducersRequest.TopicRequest
+    request = _messages.DescribeProducersRequest(
+        topics=[topic_type(name="data", partition_indexes=[0, 1])]
+    )
+    services = FakeServices(replica_manager=ProducerReplicas())
+    answer: Any = call(services, 61, 0, request)
+    answer = type(answer).decode(answer.encode(0), 0)
+    [topic] = answer.topics
+    here, elsewhere = topic.partitions
+    assert here.error_code == 0
+    assert [
+        (
+            p.producer_id,
+            p.producer_epoch,
+            p.last_sequence,
+            p.last_timestamp,
+            p.coordinator_epoch,
+            p.current_txn_start_offset,
+        )
+        for p in here.active_producers
+    ] == [(7, 2, 41, 5000, 3, 100), (8, 0, -1, -1, -1, -1)]
+    assert (elsewhere.error_code, list(elsewhere.active_producers)) == (
+        ErrorCode.NOT_LEADER_OR_FOLLOWER,
+        [],
+    )
