@@ -103,6 +103,17 @@ class ScriptedCore:
     def next_deadline_ms(self) -> int | None:
         return None
 
+    def add_partitions(
+        self, tid: str, pid: int, epoch: int, tps: Any, *, verify_only: bool, now_ms: int
+    ) -> Outcome:
+        assert verify_only
+        return Outcome(result={tp: ErrorCode.INVALID_TXN_STATE for tp in tps})
+
+    def list_transactions(
+        self, states: Any, producer_ids: Any, min_duration_ms: int, *, now_ms: int
+    ) -> list[str]:
+        return ["listing"]
+
     def tick(self, now_ms: int) -> Outcome:
         return Outcome()
 
@@ -302,5 +313,21 @@ async def test_without_the_topic_requests_answer_coordinator_not_available() -> 
         assert tc.coordinator_for(TX) == (ErrorCode.COORDINATOR_NOT_AVAILABLE, -1)
         assert await tc.end_txn(TX, 1, 0, True) is ErrorCode.COORDINATOR_NOT_AVAILABLE
         assert created  # the topic is created on demand
+    finally:
+        await tc.stop()
+
+
+async def test_list_and_verify_follow_loading_and_ownership() -> None:
+    tc, _, _ = await started({0: (1, 1), 1: (2, 1), 2: (1, 1)})
+    try:
+        other = next(t for t in "abcdefgh" if partition_for_transactional_id(t, 3) == 1)
+        mine = next(t for t in "abcdefgh" if partition_for_transactional_id(t, 3) != 1)
+        assert tc.list_transactions([], []) == (ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, [])
+        verdict = tc.verify_locally(mine, 7, 0, DATA)
+        assert verdict is ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+        await tc.wait_loaded(10)
+        assert tc.list_transactions(["Ongoing"], [7]) == (ErrorCode.NONE, ["listing"])
+        assert tc.verify_locally(other, 7, 0, DATA) is None  # coordinated elsewhere
+        assert tc.verify_locally(mine, 7, 0, DATA) is ErrorCode.INVALID_TXN_STATE
     finally:
         await tc.stop()
