@@ -56,6 +56,13 @@ from protocol.records import RecordBatchBuilder
 from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
+    from broker.txn.core import (  # type: ignore[import-not-found, unused-ignore]  # lands separately
+        TransactionCoordinatorCore,
+        TxnDescription,
+        TxnListing,
+    )
+    from broker.txn.outcome import Outcome, TxnAppend  # type: ignore[import-not-found, unused-ignore]  # lands separately
+
     from broker.config import BrokerConfig
     from broker.group.driver import GroupCoordinator
     from broker.metadata.controller_api import ControllerApi
@@ -85,7 +92,7 @@ PARK_BOUND_MS: Final = TXN_APPEND_TIMEOUT_MS + 30_000
 #: A due timer is re-armed at least this far ahead (ms), so a timer that stays due cannot spin.
 MIN_TIMER_DELAY_MS: Final = 1
 
-CoreFactory = Callable[["BrokerConfig", int], Any]
+CoreFactory = Callable[["BrokerConfig", int], "TransactionCoordinatorCore"]
 """Builds the core: ``(broker config, partitions of __transaction_state)``."""
 
 
@@ -99,14 +106,12 @@ def partition_for_transactional_id(transactional_id: str, num_partitions: int) -
     return (java_string_hash(transactional_id) & 0x7FFFFFFF) % num_partitions
 
 
-def default_core(config: BrokerConfig, num_partitions: int) -> Any:
+def default_core(config: BrokerConfig, num_partitions: int) -> TransactionCoordinatorCore:
     """The pure core, with the broker's settings."""
     from broker.txn.config import TxnConfig  # type: ignore[import-not-found, unused-ignore]  # lands separately
     from broker.txn.core import TransactionCoordinatorCore  # type: ignore[import-not-found, unused-ignore]  # lands separately
 
-    from_settings = getattr(TxnConfig, "from_settings", None)
-    txn_config = from_settings(config) if from_settings is not None else TxnConfig()
-    return TransactionCoordinatorCore(txn_config, num_partitions)
+    return TransactionCoordinatorCore(TxnConfig.from_settings(config), num_partitions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,7 @@ class TransactionCoordinator:
         self.clock_ms = clock_ms
         self.node_id = config.node_id
         self._core_factory = core_factory
-        self._core: Any = None
+        self._core: TransactionCoordinatorCore | None = None
         self._num_partitions = 0
         #: Partitions this broker coordinates (loaded or loading) -> coordinator epoch.
         self._owned: dict[int, int] = {}
@@ -166,7 +171,7 @@ class TransactionCoordinator:
     # -- facts ------------------------------------------------------------------------------
 
     @property
-    def core(self) -> Any:
+    def core(self) -> TransactionCoordinatorCore | None:
         """The pure core (None until ``__transaction_state`` exists); read it only."""
         return self._core
 
@@ -345,7 +350,8 @@ class TransactionCoordinator:
         COORDINATOR_LOAD_IN_PROGRESS or COORDINATOR_NOT_AVAILABLE (no topic yet)."""
         if self._stopped:
             return ErrorCode.NOT_COORDINATOR
-        if self._core is None:
+        core = self._core
+        if core is None:
             self.ensure_topic_soon()
             return ErrorCode.COORDINATOR_NOT_AVAILABLE
         partition = self.partition_for(transactional_id)
@@ -353,7 +359,7 @@ class TransactionCoordinator:
             return ErrorCode.NOT_COORDINATOR
         if partition in self._loader.loading_partitions:
             return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
-        return ErrorCode(self._core.owns(transactional_id))
+        return ErrorCode(core.owns(transactional_id))
 
     async def init_producer_id(
         self,
@@ -433,9 +439,10 @@ class TransactionCoordinator:
         error = self.availability(transactional_id)
         if error is ErrorCode.NOT_COORDINATOR:
             return None
-        if error is not ErrorCode.NONE:
+        core = self._core
+        if error is not ErrorCode.NONE or core is None:
             return error
-        out = self._core.add_partitions(
+        out = core.add_partitions(
             transactional_id,
             producer_id,
             producer_epoch,
@@ -482,16 +489,17 @@ class TransactionCoordinator:
         )
         return ErrorCode(result)
 
-    def describe(self, transactional_id: str) -> Any:
+    def describe(self, transactional_id: str) -> TxnDescription | ErrorCode:
         """DescribeTransactions for one id: the core's ``TxnDescription`` or an ErrorCode."""
         error = self.availability(transactional_id)
-        if error is not ErrorCode.NONE:
+        core = self._core
+        if error is not ErrorCode.NONE or core is None:
             return error
-        return self._core.describe(transactional_id)
+        return core.describe(transactional_id)
 
     def list_transactions(
         self, states: Iterable[str], producer_ids: Iterable[int], min_duration_ms: int = -1
-    ) -> tuple[ErrorCode, list[Any]]:
+    ) -> tuple[ErrorCode, list[TxnListing]]:
         """ListTransactions over the partitions this broker coordinates: ``(error, listings)``.
         While a partition loads the answer is COORDINATOR_LOAD_IN_PROGRESS with no listings,
         as Kafka's (a partial list would hide transactions)."""
@@ -505,20 +513,24 @@ class TransactionCoordinator:
         )
         return ErrorCode.NONE, list(listings)
 
-    async def _request(self, call: Callable[[Any, int], Any], bound_ms: int | None) -> Any:
+    async def _request(
+        self, call: Callable[[TransactionCoordinatorCore, int], Outcome[R]], bound_ms: int | None
+    ) -> R | ErrorCode:
         """One request into the core: its result now, or once its parked answer comes
         (COORDINATOR_NOT_AVAILABLE past the bound, NOT_COORDINATOR if the coordinator
         stopped)."""
         out, future = self._process(call, parks=True)
-        if out.result is not None:
-            return out.result
-        if future is None:
-            return ErrorCode.UNKNOWN_SERVER_ERROR
+        result: R | None = out.result
+        if result is not None:
+            return result
         key = out.parked
+        if future is None or key is None:  # every request has a result or a park key
+            return ErrorCode.UNKNOWN_SERVER_ERROR
         timeout_s = (bound_ms if bound_ms is not None else PARK_BOUND_MS) / 1000
         try:
             async with asyncio.timeout(timeout_s):
-                return await future
+                answer: R | ErrorCode = await future
+                return answer
         except TimeoutError:
             log.warning("transaction request %s still parked after %.0f s", key, timeout_s)
             return ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -531,8 +543,11 @@ class TransactionCoordinator:
     # -- applying outcomes ------------------------------------------------------------------
 
     def _process(
-        self, call: Callable[[Any, int], Any], *, parks: bool = False
-    ) -> tuple[Any, asyncio.Future[Any] | None]:
+        self,
+        call: Callable[[TransactionCoordinatorCore, int], Outcome[R]],
+        *,
+        parks: bool = False,
+    ) -> tuple[Outcome[R], asyncio.Future[Any] | None]:
         """One call into the core, its effects applied, then every append completion those
         effects produced, then the timer re-armed. A parked request is registered before any
         effect is applied, so its answer always finds it."""
@@ -562,7 +577,7 @@ class TransactionCoordinator:
         self._rearm()
         return out, future
 
-    def _apply(self, out: Any) -> None:
+    def _apply(self, out: Outcome[Any]) -> None:
         for append in out.appends:
             self._start_append(append)
         for completion in out.completions:
@@ -572,7 +587,7 @@ class TransactionCoordinator:
         for send in out.markers:
             self._markers.submit(MarkerJob.of(send))
 
-    def _start_append(self, append: Any) -> None:
+    def _start_append(self, append: TxnAppend) -> None:
         now_ms = self.clock_ms()
         builder = RecordBatchBuilder()
         builder.append(append.value, key=append.key, timestamp_ms=now_ms)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -203,7 +203,7 @@ async def started(
         FakeController(image(leaders)),  # type: ignore[arg-type]
         replicas,  # type: ignore[arg-type]
         clock_ms=lambda: 5000,
-        core_factory=lambda cfg, n: core,
+        core_factory=lambda cfg, n: cast(Any, core),
     )
     await tc.start()
     return tc, core, replicas
@@ -304,7 +304,7 @@ async def test_without_the_topic_requests_answer_coordinator_not_available() -> 
         config,
         FakeController(MetadataImage()),  # type: ignore[arg-type]
         FakeReplicas(),  # type: ignore[arg-type]
-        core_factory=lambda cfg, n: ScriptedCore(),
+        core_factory=lambda cfg, n: cast(Any, ScriptedCore()),
     )
     created: list[bool] = []
     tc._creator.ensure_soon = lambda: created.append(True)  # type: ignore[method-assign]
@@ -322,11 +322,13 @@ async def test_list_and_verify_follow_loading_and_ownership() -> None:
     try:
         other = next(t for t in "abcdefgh" if partition_for_transactional_id(t, 3) == 1)
         mine = next(t for t in "abcdefgh" if partition_for_transactional_id(t, 3) != 1)
-        assert tc.list_transactions([], []) == (ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, [])
+        listed: Any = tc.list_transactions([], [])
+        assert listed == (ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, [])
         verdict = tc.verify_locally(mine, 7, 0, DATA)
         assert verdict is ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
         await tc.wait_loaded(10)
-        assert tc.list_transactions(["Ongoing"], [7]) == (ErrorCode.NONE, ["listing"])
+        listed = tc.list_transactions(["Ongoing"], [7])
+        assert listed == (ErrorCode.NONE, ["listing"])
         assert tc.verify_locally(other, 7, 0, DATA) is None  # coordinated elsewhere
         assert tc.verify_locally(mine, 7, 0, DATA) is ErrorCode.INVALID_TXN_STATE
     finally:
