@@ -10,6 +10,7 @@ from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from protocol.errors import ErrorCode
 from protocol.messages import InitProducerIdRequest
 
 
@@ -35,11 +36,11 @@ async def test_init_producer_id_hands_out_fresh_ids(client: WireClient, version:
 async def test_transactional_ids_get_a_new_epoch_per_init(client: WireClient) -> None:
     # Retriable while __transaction_state is created and loaded (the first request creates it).
     retriable = {
-        15,
-        16,
-        14,
-        51,
-    }  # COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR, ..._LOAD_..., CONCURRENT_
+        ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ErrorCode.NOT_COORDINATOR,
+        ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+        ErrorCode.CONCURRENT_TRANSACTIONS,
+    }
 
     async def init() -> tuple[int, int] | None:
         r = await client.request(
@@ -54,7 +55,7 @@ async def test_transactional_ids_get_a_new_epoch_per_init(client: WireClient) ->
     empty = await client.request(
         InitProducerIdRequest(transactional_id="", transaction_timeout_ms=60000), 4
     )
-    assert (empty.error_code, empty.producer_id) == (42, -1)  # INVALID_REQUEST
+    assert (empty.error_code, empty.producer_id) == (ErrorCode.INVALID_REQUEST, -1)
 
 
 async def test_sequence_checks(client: WireClient) -> None:
