@@ -31,6 +31,7 @@ UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -335,31 +336,31 @@ def handle_write_txn_markers(
         plans.append((marker.producer_id, here, known))
     if not any(here for _, here, _ in plans):
         return _markers_response([(pid, known) for pid, _, known in plans])
-    return _write_markers(services, request, plans)
+    # Appended now, in request order; answered once every marker is replicated.
+    writes = [
+        write_markers_locally(
+            services.replica_manager,
+            services.group_coordinator,
+            producer_id=marker.producer_id,
+            producer_epoch=marker.producer_epoch,
+            coordinator_epoch=marker.coordinator_epoch,
+            commit=marker.transaction_result,
+            partitions=here,
+            now_ms=services.clock_ms(),
+        )
+        for marker, (_, here, _) in zip(request.markers, plans, strict=True)
+    ]
+    return _markers_answer(plans, writes)
 
 
-async def _write_markers(
-    services: BrokerServices,
-    request: WriteTxnMarkersRequest,
+async def _markers_answer(
     plans: list[tuple[int, list[TopicPartition], dict[TopicPartition, ErrorCode]]],
+    writes: list[Awaitable[dict[TopicPartition, ErrorCode]]],
 ) -> WriteTxnMarkersResponse:
-    answers: list[tuple[int, dict[TopicPartition, ErrorCode]]] = []
-    for marker, (producer_id, here, known) in zip(request.markers, plans, strict=True):
-        results = dict(known)
-        if here:
-            written = await write_markers_locally(
-                services.replica_manager,
-                services.group_coordinator,
-                producer_id=marker.producer_id,
-                producer_epoch=marker.producer_epoch,
-                coordinator_epoch=marker.coordinator_epoch,
-                commit=marker.transaction_result,
-                partitions=here,
-                now_ms=services.clock_ms(),
-            )
-            results.update(written)
-        answers.append((producer_id, results))
-    return _markers_response(answers)
+    done = await asyncio.gather(*writes)
+    return _markers_response(
+        [(pid, {**known, **found}) for (pid, _, known), found in zip(plans, done, strict=True)]
+    )
 
 
 def _markers_response(

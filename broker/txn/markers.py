@@ -119,7 +119,7 @@ def leader_in_image(image: Callable[[], MetadataImage]) -> LeaderOf:
     return leader_of
 
 
-async def write_markers_locally(
+def write_markers_locally(
     replicas: ReplicaManager,
     groups: GroupCoordinator | None,
     *,
@@ -130,11 +130,11 @@ async def write_markers_locally(
     partitions: Iterable[TopicPartition],
     now_ms: int,
     timeout_ms: int = MARKER_APPEND_TIMEOUT_MS,
-) -> Results:
-    """Write one transaction's marker into each of ``partitions`` (led here) and wait until
-    each is replicated (acks=all); a ``__consumer_offsets`` partition then tells the group
-    coordinator (its pending transactional offsets become visible, or are dropped). Each
-    partition's error code: NONE when written."""
+) -> Awaitable[Results]:
+    """Write one transaction's marker into each of ``partitions`` (led here) now, and return
+    an awaitable that waits until each is replicated (acks=all); a ``__consumer_offsets``
+    partition then tells the group coordinator (its pending transactional offsets become
+    visible, or are dropped). It gives each partition's error code: NONE when written."""
     results: Results = {}
     appended: list[tuple[TopicPartition, AppendResult]] = []
     for tp in partitions:
@@ -151,6 +151,18 @@ async def write_markers_locally(
             results[tp] = result.code
         else:
             appended.append((tp, result))
+    return _replicated(replicas, groups, producer_id, commit, results, appended, timeout_ms)
+
+
+async def _replicated(
+    replicas: ReplicaManager,
+    groups: GroupCoordinator | None,
+    producer_id: int,
+    commit: bool,
+    results: Results,
+    appended: list[tuple[TopicPartition, AppendResult]],
+    timeout_ms: int,
+) -> Results:
     if appended:
         waiting = replicas.acknowledge([r for _, r in appended], -1, timeout_ms)
         if waiting is not None and not waiting.done():

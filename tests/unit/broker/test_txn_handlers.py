@@ -18,6 +18,7 @@ from broker.handlers import build_dispatch_table, transactions
 from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.produce import txn_verification_error
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
+from broker.replication.appends import AppendFailure
 from broker.txn.driver import InitPidAnswer
 from protocol.errors import ErrorCode, NotLeaderOrFollowerError
 from protocol.headers import RequestHeader
@@ -169,6 +170,7 @@ class FakeServices:
     advertised_host: str = "h"
     advertised_port: int = 9092
     replica_manager: Any = None
+    clock_ms: Any = lambda: 1000
     config: Any = field(default_factory=lambda: load_config(None, {"node.id": 1}))
 
 
@@ -555,3 +557,59 @@ def test_describe_producers() -> None:
         ErrorCode.NOT_LEADER_OR_FOLLOWER,
         [],
     )
+
+
+@dataclass
+class MarkerResult:
+    error_code: ErrorCode = ErrorCode.NONE
+
+
+class MarkerReplicas:
+    """Writes markers (in order) and acknowledges them at once; partition 1 fails."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[str, int, int, bool, int]] = []
+
+    def write_txn_marker(self, topic: str, partition: int, **kw: Any) -> Any:
+        self.written.append(
+            (topic, partition, kw["producer_id"], kw["commit"], kw["coordinator_epoch"])
+        )
+        if partition == 1:
+            return AppendFailure(ErrorCode.INVALID_PRODUCER_EPOCH, "older epoch")
+        return MarkerResult()
+
+    def acknowledge(self, results: Any, acks: int, timeout_ms: int) -> None:
+        assert acks == -1
+        return None
+
+
+async def test_write_txn_markers_writes_here_in_request_order() -> None:
+    both = {p: PartitionImage(p, (1,), (1,), 1, 0, 0) for p in (0, 1)}
+    here = MetadataImage(topics_by_name={"data": TopicImage("data", uuid.uuid4(), both)})
+    replicas = MarkerReplicas()
+    services = FakeServices(image=here, replica_manager=replicas)
+    request = WriteTxnMarkersRequest(
+        markers=[
+            _Marker(
+                producer_id=pid,
+                producer_epoch=0,
+                transaction_result=commit,
+                topics=[_Marker.WritableTxnMarkerTopic(name="data", partition_indexes=parts)],
+                coordinator_epoch=4,
+            )
+            for pid, commit, parts in ((7, True, [0]), (8, False, [1, 0]))
+        ]
+    )
+    answer = await call_async(services, 27, 1, request)
+    assert replicas.written == [
+        ("data", 0, 7, True, 4),
+        ("data", 1, 8, False, 4),
+        ("data", 0, 8, False, 4),
+    ]
+    got = {
+        (m.producer_id, p.partition_index): p.error_code
+        for m in answer.markers
+        for t in m.topics
+        for p in t.partitions
+    }
+    assert got == {(7, 0): 0, (8, 0): 0, (8, 1): ErrorCode.INVALID_PRODUCER_EPOCH}
