@@ -52,6 +52,7 @@ from broker.txn.markers import (
 )
 from broker.txn.topic import TxnStateTopicCreator
 from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import AddPartitionsToTxnRequest
 from protocol.records import RecordBatchBuilder
 from protocol.types import TopicPartition
 
@@ -74,9 +75,12 @@ if TYPE_CHECKING:
 __all__ = [
     "PARK_BOUND_MS",
     "TXN_APPEND_TIMEOUT_MS",
+    "VERIFY_VERSION",
     "InitPidAnswer",
     "TransactionCoordinator",
     "partition_for_transactional_id",
+    "verify_request",
+    "verify_result",
 ]
 
 log = logging.getLogger("samsa.txn")
@@ -104,6 +108,52 @@ def partition_for_transactional_id(transactional_id: str, num_partitions: int) -
     """Kafka's ``Utils.abs(transactionalId.hashCode) % partitions`` (``Utils.abs`` maps
     Integer.MIN_VALUE to 0)."""
     return (java_string_hash(transactional_id) & 0x7FFFFFFF) % num_partitions
+
+
+#: The AddPartitionsToTxn version brokers verify a transactional produce with (KIP-890).
+VERIFY_VERSION: Final = 4
+
+
+def verify_request(
+    transactional_id: str, producer_id: int, producer_epoch: int, tp: TopicPartition
+) -> AddPartitionsToTxnRequest:
+    """AddPartitionsToTxn v4 asking whether ``tp`` is in the producer's transaction."""
+    request: Any = AddPartitionsToTxnRequest
+    txn_type = request.AddPartitionsToTxnTransaction
+    topic_type = txn_type.AddPartitionsToTxnTopic
+    built: AddPartitionsToTxnRequest = request(
+        transactions=[
+            txn_type(
+                transactional_id=transactional_id,
+                producer_id=producer_id,
+                producer_epoch=producer_epoch,
+                verify_only=True,
+                topics=[topic_type(name=tp.topic, partitions=[tp.partition])],
+            )
+        ]
+    )
+    return built
+
+
+def verify_result(response: Any, tp: TopicPartition) -> ErrorCode:
+    """``tp``'s answer in an AddPartitionsToTxn v4 response (its top-level error first)."""
+    if response.error_code:
+        return _error_code(response.error_code)
+    for txn in response.results_by_transaction:
+        for topic in txn.topic_results:
+            if topic.name != tp.topic:
+                continue
+            for p in topic.results_by_partition:
+                if p.partition_index == tp.partition:
+                    return _error_code(p.partition_error_code)
+    return ErrorCode.INVALID_TXN_STATE
+
+
+def _error_code(value: int) -> ErrorCode:
+    try:
+        return ErrorCode(value)
+    except ValueError:
+        return ErrorCode.UNKNOWN_SERVER_ERROR
 
 
 def default_core(config: BrokerConfig, num_partitions: int) -> TransactionCoordinatorCore:
@@ -454,6 +504,27 @@ class TransactionCoordinator:
         if result is None:
             return ErrorCode.INVALID_TXN_STATE
         return ErrorCode(result.get(tp, ErrorCode.INVALID_TXN_STATE))
+
+    async def verify_remotely(
+        self, transactional_id: str, producer_id: int, producer_epoch: int, tp: TopicPartition
+    ) -> ErrorCode:
+        """KIP-890's verification with the coordinator of ``transactional_id`` on another
+        broker: AddPartitionsToTxn v4 with ``verify_only`` (``VERIFY_VERSION``). NONE when
+        ``tp`` is part of the producer's ongoing transaction; a failed request answers
+        COORDINATOR_NOT_AVAILABLE (the producer retries)."""
+        error, node = self.coordinator_for(transactional_id)
+        if error is not ErrorCode.NONE:
+            return error
+        if node == self.node_id:
+            local = self.verify_locally(transactional_id, producer_id, producer_epoch, tp)
+            return ErrorCode.NOT_COORDINATOR if local is None else local
+        body = verify_request(transactional_id, producer_id, producer_epoch, tp)
+        try:
+            response = await self._pool.request(node, body, VERIFY_VERSION)
+        except (KafkaError, OSError) as exc:
+            log.info("verifying %r with broker %d failed: %s", transactional_id, node, exc)
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE
+        return verify_result(response, tp)
 
     async def add_offsets(
         self, transactional_id: str, producer_id: int, producer_epoch: int, group_id: str

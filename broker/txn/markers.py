@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any, Final
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import AppendFailure
 from client.connection import Connection
-from protocol.errors import ErrorCode, KafkaError
-from protocol.messages import WriteTxnMarkersRequest, WriteTxnMarkersResponse
+from protocol.errors import BrokerNotAvailableError, ErrorCode, KafkaError
+from protocol.messages import Message, WriteTxnMarkersRequest, WriteTxnMarkersResponse
 from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
@@ -246,6 +246,18 @@ class ConnectionPool:
             self._drop(leader)
             return dict.fromkeys(partitions, ErrorCode.NOT_LEADER_OR_FOLLOWER)
         return results_of_response(response, partitions)
+
+    async def request(self, node: int, body: Message, version: int) -> Any:
+        """Any request to ``node`` over the pooled connection (raises ``KafkaError`` or
+        ``OSError`` when it fails: the connection is dropped)."""
+        try:
+            conn = await self._connect(node)
+            if conn is None:
+                raise BrokerNotAvailableError(f"broker {node} is not registered")
+            return await conn.request(body, version=version)
+        except (KafkaError, OSError):
+            self._drop(node)
+            raise
 
     async def _connect(self, leader: int) -> Connection | None:
         conn = self._connections.get(leader)

@@ -16,7 +16,7 @@ import protocol.messages
 from broker.config import load_config
 from broker.handlers import build_dispatch_table, transactions
 from broker.handlers.base import BrokerServices, RequestContext
-from broker.handlers.produce import txn_verification_error
+from broker.handlers.produce import REMOTE_VERIFICATION, RemoteCheck, txn_verification_error
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
 from broker.replication.appends import AppendFailure
 from broker.txn.driver import InitPidAnswer
@@ -131,6 +131,12 @@ class FakeCoordinator:
 
     def coordinator_for(self, tid: str) -> tuple[ErrorCode, int]:
         return ErrorCode.NONE, 1
+
+    async def verify_remotely(
+        self, tid: str, pid: int, epoch: int, tp: TopicPartition
+    ) -> ErrorCode:
+        self.calls.append(("remote", tid, pid, epoch, tp))
+        return ErrorCode.NONE if tp.partition == 0 else ErrorCode.INVALID_TXN_STATE
 
     def verify_locally(
         self, tid: str, pid: int, epoch: int, tp: TopicPartition
@@ -379,20 +385,24 @@ def transactional_batch(transactional: bool = True) -> bytes:
 @pytest.mark.parametrize(
     ("verdict", "expected"),
     [
-        (None, None),  # coordinated elsewhere: not verified yet
+        (None, "remote"),  # coordinated elsewhere: asked with AddPartitionsToTxn v4
         (ErrorCode.NONE, None),
         (ErrorCode.INVALID_TXN_STATE, ErrorCode.INVALID_TXN_STATE),
         (ErrorCode.PRODUCER_FENCED, ErrorCode.INVALID_TXN_STATE),
         (ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, ErrorCode.NOT_ENOUGH_REPLICAS),
     ],
 )
-def test_produce_verification(verdict: ErrorCode | None, expected: ErrorCode | None) -> None:
+def test_produce_verification(verdict: ErrorCode | None, expected: ErrorCode | str | None) -> None:
     tc = FakeCoordinator(verify=verdict)
     services = FakeServices(tc, replica_manager=FakeReplicas(needs=True))
     got = txn_verification_error(
         cast(BrokerServices, services), "tx", "data", 0, transactional_batch()
     )
-    assert got == expected
+    if expected == "remote":
+        remote = RemoteCheck("tx", 7, 2, TopicPartition("data", 0))
+        assert got == (remote if REMOTE_VERIFICATION else None)
+    else:
+        assert got == expected
     assert tc.calls == [("verify", "tx", 7, 2, TopicPartition("data", 0))]
 
 
@@ -613,3 +623,65 @@ async def test_write_txn_markers_writes_here_in_request_order() -> None:
         for p in t.partitions
     }
     assert got == {(7, 0): 0, (8, 0): 0, (8, 1): ErrorCode.INVALID_PRODUCER_EPOCH}
+
+
+@dataclass
+class Appended:
+    base_offset: int
+    log_append_time_ms: int = -1
+    log_start_offset: int = 0
+    error_code: ErrorCode = ErrorCode.NONE
+
+
+class ProduceReplicas:
+    def __init__(self) -> None:
+        self.partition = FakePartition(True)
+        self.appended: list[tuple[str, int, bytes]] = []
+
+    def get_partition(self, topic: str, partition: int) -> FakePartition:
+        return self.partition
+
+    def append(self, topic: str, index: int, records: Any, **kw: Any) -> Appended:
+        self.appended.append((topic, index, bytes(records)))
+        return Appended(base_offset=5 + index)
+
+    def acknowledge(self, results: Any, acks: int, timeout_ms: int) -> None:
+        return None
+
+
+@pytest.mark.skipif(not REMOTE_VERIFICATION, reason="AddPartitionsToTxn v4 lands with protocol")
+@pytest.mark.parametrize("version", [3, 8])
+async def test_produce_waits_for_a_remote_coordinator_before_appending(version: int) -> None:
+    from protocol.messages import ProduceRequest
+
+    data = ProduceRequest.TopicProduceData
+    batch = transactional_batch()
+    request = ProduceRequest(
+        transactional_id="tx",
+        acks=-1,
+        timeout_ms=1000,
+        topic_data=[
+            data(
+                name="data",
+                partition_data=[
+                    data.PartitionProduceData(index=0, records=batch),
+                    data.PartitionProduceData(index=1, records=batch),
+                ],
+            )
+        ],
+    )
+    tc = FakeCoordinator(verify=None)  # every partition coordinated elsewhere
+    replicas = ProduceReplicas()
+    services = FakeServices(tc, replica_manager=replicas)
+    answer = await call_async(services, 0, version, request)
+    [topic] = answer.responses
+    first, second = topic.partition_responses
+    assert (first.index, first.error_code, first.base_offset) == (0, 0, 5)
+    assert (second.index, second.error_code, second.base_offset) == (
+        1,
+        ErrorCode.INVALID_TXN_STATE,
+        -1,
+    )
+    assert replicas.appended == [("data", 0, batch)]  # the refused batch is not appended
+    remote = [c for c in tc.calls if c[0] == "remote"]
+    assert [c[4].partition for c in remote] == [0, 1]
