@@ -58,6 +58,7 @@ from broker.storage.flush import LogFlusher
 from broker.storage.log_cleaner import LogCleaner
 from broker.storage.manager import LogManager
 from broker.tasks import report_unexpected_end
+from broker.txn.driver import TransactionCoordinator
 from protocol.errors import KafkaError
 from protocol.types import TopicPartition
 
@@ -117,6 +118,7 @@ class Broker:
         self.controller: Controller | ForwardingController | None = None
         self.replica_manager: ReplicaManager | None = None
         self.group_coordinator: GroupCoordinator | None = None
+        self.txn_coordinator: TransactionCoordinator | None = None
         self.server: KafkaServer | None = None
         self.services: BrokerServices | None = None
         self._maintenance: asyncio.Task[None] | None = None
@@ -257,9 +259,14 @@ class Broker:
         except ValueError as exc:
             raise BrokerStartError(f"group coordinator settings: {exc}") from exc
         self.group_coordinator = coordinator
+        txn_coordinator = TransactionCoordinator(
+            config, api, replicas, groups=coordinator, clock_ms=self.clock_ms
+        )
+        self.txn_coordinator = txn_coordinator
 
         controller.publisher.add_listener(replicas.publish)
         controller.publisher.add_listener(coordinator.on_metadata)
+        controller.publisher.add_listener(txn_coordinator.on_metadata)
         # -- replication: lead or follow the replicated partitions, check ISRs --
         replicas.start_replication()
         # -- end replication --
@@ -281,6 +288,7 @@ class Broker:
             log_manager=log_manager,
             fetch_purgatory=purgatory,
             group_coordinator=coordinator,
+            txn_coordinator=txn_coordinator,
             clock_ms=self.clock_ms,
         )
         server = KafkaServer(config, services, table)
@@ -303,6 +311,10 @@ class Broker:
             # Creates __consumer_offsets if missing; its partitions load in the background
             # (their groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile).
             await coordinator.start()
+        # The transaction coordinator takes the __transaction_state partitions this broker
+        # leads (loading them in the background); the topic itself is created at the first
+        # FindCoordinator for a transactional id, as Kafka does.
+        await txn_coordinator.start()
         if router is not None:
             self.lifecycle = BrokerLifecycle(
                 controller,
@@ -355,6 +367,9 @@ class Broker:
         if self.log_cleaner is not None:
             await self.log_cleaner.stop()
             self.log_cleaner = None
+        if self.txn_coordinator is not None:
+            # Parked transaction requests get NOT_COORDINATOR while their connections are open.
+            await self.txn_coordinator.stop()
         if self.group_coordinator is not None:
             # Parked group requests get NOT_COORDINATOR (clients retry elsewhere or later)
             # while their connections are still open.
@@ -394,6 +409,7 @@ class Broker:
         self.server = None
         self.services = None
         self.group_coordinator = None
+        self.txn_coordinator = None
         self.replica_manager = None
         self.controller = None
         self.metadata_log = None
@@ -574,7 +590,6 @@ class Broker:
             thread.join(THREAD_STOP_TIMEOUT_S)
             if thread.is_alive():
                 log.error("the broker thread did not stop within %s s", THREAD_STOP_TIMEOUT_S)
-
 
 
 def _raft_log(

@@ -318,6 +318,52 @@ class BrokerConfig(BaseSettings):
         default=1_800_000, alias="group.max.session.timeout.ms", ge=1
     )
 
+    # -- the transaction coordinator (broker/txn) ----------------------------------------------
+    transaction_state_log_num_partitions: int = Field(
+        default=50, alias="transaction.state.log.num.partitions", ge=1, le=1000
+    )
+    """Partitions of ``__transaction_state`` when the broker creates it (an existing topic keeps
+    its count: it decides where every transactional id lives). At most 1000, as
+    ``offsets.topic.num.partitions``: each partition is a log and a replay at start-up."""
+    transaction_state_log_replication_factor: int = Field(
+        default=3, alias="transaction.state.log.replication.factor", ge=1
+    )
+    """Replicas of ``__transaction_state``, capped at the brokers registered when it is created
+    (a cluster smaller than the factor still gets transactions)."""
+    transaction_state_log_min_isr: int = Field(
+        default=2, alias="transaction.state.log.min.isr", ge=1
+    )
+    """``min.insync.replicas`` of ``__transaction_state``, capped at its replication factor."""
+    transaction_state_log_segment_bytes: int = Field(
+        default=100 * _MIB, alias="transaction.state.log.segment.bytes", ge=14
+    )
+    transaction_max_timeout_ms: int = Field(
+        default=900_000, alias="transaction.max.timeout.ms", ge=1
+    )
+    """The largest ``transaction.timeout.ms`` a producer may ask for
+    (INVALID_TRANSACTION_TIMEOUT beyond)."""
+    transactional_id_expiration_ms: int = Field(
+        default=604_800_000, alias="transactional.id.expiration.ms", ge=1
+    )
+    """How long a transactional id with no transaction in progress is kept without use."""
+    transaction_abort_timed_out_transaction_cleanup_interval_ms: int = Field(
+        default=10_000,
+        alias="transaction.abort.timed.out.transaction.cleanup.interval.ms",
+        ge=1,
+    )
+    """How often transactions past their timeout are looked for (and aborted)."""
+    transaction_remove_expired_transactional_id_cleanup_interval_ms: int = Field(
+        default=3_600_000,
+        alias="transaction.remove.expired.transactional.id.cleanup.interval.ms",
+        ge=1,
+    )
+    transaction_partition_verification_enable: bool = Field(
+        default=True, alias="transaction.partition.verification.enable"
+    )
+    """KIP-890: a transactional produce to a partition where its producer has no open
+    transaction is first checked with the transaction coordinator (INVALID_TXN_STATE if the
+    partition was not added to the transaction)."""
+
     # -- validation ---------------------------------------------------------------------------
 
     @field_validator("log_dirs", mode="before")

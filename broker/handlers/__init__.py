@@ -5,6 +5,8 @@ naming the request class, whose ``API_KEY`` is the key, and the versions);
 ``build_dispatch_table`` gathers them. Only what is implemented is advertised (COMPAT.md's
 ranges). The group APIs (``groups.py``) are served by the group coordinator (``broker/group/``):
 OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches keys).
+The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served by the
+transaction coordinator (``broker/txn/``).
 Samsa's private APIs (``conditional_produce.py``) are in the table too; ApiVersions shows them
 to Samsa's client only.
 """
@@ -24,6 +26,7 @@ from broker.handlers import (
     produce,
     producers,
     topics,
+    transactions,
 )
 from broker.handlers.base import ApiHandler
 
@@ -44,6 +47,7 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *configs.HANDLERS,
         *log_dirs.HANDLERS,
         *groups.HANDLERS,
+        *transactions.HANDLERS,
         *conditional_produce.HANDLERS,
         *producers.HANDLERS,
     ):

@@ -34,6 +34,7 @@ from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
     from broker.group.driver import GroupCoordinator
+    from broker.txn.driver import TransactionCoordinator
 
 __all__ = [
     "CLOSE_CONNECTION",
@@ -116,6 +117,8 @@ class BrokerServices:
     fetch_purgatory: Purgatory[TopicPartition]
     #: The group coordinator (None in tests that build services without one).
     group_coordinator: GroupCoordinator | None = None
+    #: The transaction coordinator (None in tests that build services without one).
+    txn_coordinator: TransactionCoordinator | None = None
     advertised_host: str = "127.0.0.1"
     advertised_port: int = 0
     clock_ms: Callable[[], int] = _wall_clock_ms

@@ -14,12 +14,9 @@ TxnOffsetCommit and OffsetDelete), the error response, and how long a parked req
 (JoinGroup and SyncGroup follow the members' rebalance timeouts, the others
 ``offsets.commit.timeout.ms``).
 
-FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition.
-Transaction coordinators (key type 1) do not exist: Samsa has no transactions, so the answer is
-TRANSACTIONAL_ID_AUTHORIZATION_FAILED — the error Kafka gives a client that may not use a
-transactional id. It is fatal in every client, so ``init_transactions()`` fails at once with a
-clear error instead of retrying COORDINATOR_NOT_AVAILABLE until its timeout (the same reasoning
-as InitProducerId's UNSUPPORTED_VERSION for transactional ids).
+FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition, and
+for key type 1 with the leader of the transactional id's ``__transaction_state`` partition (the
+transaction coordinator, ``broker/txn``).
 """
 
 from __future__ import annotations
@@ -227,27 +224,33 @@ def _coordinator_error(
 def handle_find_coordinator(
     services: BrokerServices, ctx: RequestContext, request: FindCoordinatorRequest
 ) -> FindCoordinatorResponse:
-    """The broker coordinating a group: the leader of its ``__consumer_offsets`` partition."""
+    """The broker coordinating a group (the leader of its ``__consumer_offsets`` partition) or
+    a transactional id (the leader of its ``__transaction_state`` partition)."""
     version = ctx.version
     key_type = request.key_type if version >= 1 else COORDINATOR_KEY_GROUP
     if key_type == COORDINATOR_KEY_TRANSACTION:
-        return _coordinator_error(
-            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-            version,
-            "transactions are not supported by this broker",
-        )
-    if key_type != COORDINATOR_KEY_GROUP:
+        tc = services.txn_coordinator
+        if tc is None:
+            return _coordinator_error(ErrorCode.COORDINATOR_NOT_AVAILABLE, version)
+        if not request.key:
+            # Kafka: an empty transactional id has no coordinator.
+            return _coordinator_error(
+                ErrorCode.INVALID_REQUEST, version, "the transactional id is empty"
+            )
+        error, node_id = tc.coordinator_for(request.key)
+    elif key_type == COORDINATOR_KEY_GROUP:
+        gc = _coordinator(services)
+        if gc is None:
+            return _coordinator_error(ErrorCode.COORDINATOR_NOT_AVAILABLE, version)
+        error, node_id = gc.coordinator_for(request.key)
+    else:
         return _coordinator_error(
             ErrorCode.INVALID_REQUEST, version, f"unknown coordinator key type {key_type}"
         )
-    gc = _coordinator(services)
-    if gc is None:
-        return _coordinator_error(ErrorCode.COORDINATOR_NOT_AVAILABLE, version)
-    error, node_id = gc.coordinator_for(request.key)
     host, port = services.advertised_host, services.advertised_port
     if error is ErrorCode.NONE and node_id != services.node_id:
-        # The leader of the group's __consumer_offsets partition is another broker: its
-        # registered address (unknown yet: the client asks again).
+        # The coordinator is another broker: its registered address (unknown yet: the
+        # client asks again).
         endpoint = services.replica_manager.endpoint_of(node_id)
         if endpoint is None:
             error = ErrorCode.COORDINATOR_NOT_AVAILABLE

@@ -27,6 +27,17 @@ about records, ``record_errors`` (each refused record's index in the batch and w
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
+Transactional batches (KIP-890): when ``transaction.partition.verification.enable`` is on and the
+batch's producer has no open transaction in the partition yet, the transaction coordinator is
+asked first whether the partition was added to the producer's transaction; if not (a late or
+hanging write), the partition answers INVALID_TXN_STATE and nothing is appended. While the
+coordinator loads or is unavailable the partition answers NOT_ENOUGH_REPLICAS (retriable), as
+Kafka does. A coordinator on this broker answers at once (nothing is written), so the append
+keeps its place in request order; a coordinator on another broker is asked with
+AddPartitionsToTxn v4 (``verify_only``) and the batch is appended when it answers, as Kafka
+does (a later batch of the same producer that overtakes it fails its sequence check and is
+retried). Without v4 (``REMOTE_VERIFICATION``) such batches are appended unverified.
+
 acks=all waits at most ``timeout_ms``, one deadline for the whole request as in Kafka (the
 partitions wait together, not one after another); the partitions not acknowledged by then get
 REQUEST_TIMED_OUT. acks=0 gets no response; if a partition failed, the connection is closed
@@ -35,7 +46,10 @@ instead, as Kafka does, so that the producer notices.
 
 from __future__ import annotations
 
+import asyncio
+import struct
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar, cast
 
 from broker.handlers.base import (
@@ -48,9 +62,17 @@ from broker.handlers.base import (
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.replication.partition import AppendResult
-from protocol.errors import ErrorCode
-from protocol.messages import ProduceRequest, ProduceResponse
+from broker.txn.driver import VERIFY_VERSION
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import AddPartitionsToTxnRequest, ProduceRequest, ProduceResponse
+from protocol.records.header import (
+    ATTRIBUTES_OFFSET,
+    BATCH_HEADER_SIZE,
+    PRODUCER_ID_OFFSET,
+    TRANSACTIONAL_FLAG,
+)
 from protocol.records.validate import RecordError
+from protocol.types import TopicPartition
 
 __all__ = [
     "HANDLERS",
@@ -69,6 +91,23 @@ _PartitionResponse = ProduceResponse.TopicProduceResponse.PartitionProduceRespon
 _RecordError = _PartitionResponse.BatchIndexAndErrorMessage
 
 _VALID_ACKS: Final = (0, 1, -1)
+
+#: Whether brokers can ask each other (AddPartitionsToTxn v4, verify_only): without it a batch
+#: whose transaction coordinator is another broker is appended unverified.
+REMOTE_VERIFICATION: Final = AddPartitionsToTxnRequest.MAX_VERSION >= VERIFY_VERSION
+_NOT_IN_TXN: Final = "the partition is not part of the producer's transaction"
+
+_ATTRIBUTES: Final = struct.Struct(">h")
+_PRODUCER: Final = struct.Struct(">qh")  # producer id, producer epoch
+#: Coordinator answers that mean "ask again" (a retriable error for the producer: Kafka maps
+#: them to NOT_ENOUGH_REPLICAS, which every client retries).
+_COORDINATOR_BUSY: Final = frozenset(
+    {
+        ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+        ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ErrorCode.CONCURRENT_TRANSACTIONS,
+    }
+)
 
 
 def _failed(
@@ -111,9 +150,11 @@ def handle_produce(
         fixed, reason = None, None
     replicas = services.replica_manager
     now_ms = services.clock_ms()
+    verify = services.config.transaction_partition_verification_enable
     answers: list[_PartitionResponse] = []
     appended: list[AppendResult] = []
     responses: list[_TopicResponse] = []
+    deferred: list[tuple[_PartitionResponse, str, bytes, RemoteCheck]] = []
     failed = False
     for topic in request.topic_data:
         partition_responses: list[_PartitionResponse] = []
@@ -130,6 +171,28 @@ def handle_produce(
                 continue
             # Decoded requests carry records as memoryviews of the frame (never copied).
             records = cast(bytes | bytearray | memoryview | None, data.records)
+            if request.transactional_id is not None and verify:
+                refused = txn_verification_error(
+                    services, request.transactional_id, topic.name, data.index, records
+                )
+                if isinstance(refused, RemoteCheck):
+                    if acks != 0:  # (transactional producers use acks=all)
+                        # Appended once the coordinator answers: a copy, the frame goes.
+                        held = _PartitionResponse(
+                            index=data.index,
+                            error_code=0,
+                            base_offset=-1,
+                            log_append_time_ms=-1,
+                            log_start_offset=-1,
+                        )
+                        partition_responses.append(held)
+                        deferred.append((held, topic.name, bytes(records or b""), refused))
+                        continue
+                    refused = None
+                if refused is not None:
+                    partition_responses.append(_failed(data.index, refused, _NOT_IN_TXN, version))
+                    failed = True
+                    continue
             result = replicas.append(
                 topic.name, data.index, records, required_acks=acks, now_ms=now_ms
             )
@@ -152,7 +215,117 @@ def handle_produce(
     body = ProduceResponse(responses=responses, throttle_time_ms=0)
     if acks == 0:
         return CLOSE_CONNECTION if failed else None
+    if deferred:
+        return _verify_then_append(
+            services, body, answers, appended, deferred, acks, request.timeout_ms, version
+        )
     return answer_when_acknowledged(services, body, answers, appended, acks, request.timeout_ms)
+
+
+async def _verify_then_append(
+    services: BrokerServices,
+    body: ProduceResponse,
+    answers: list[_PartitionResponse],
+    appended: list[AppendResult],
+    deferred: list[tuple[_PartitionResponse, str, bytes, RemoteCheck]],
+    acks: int,
+    timeout_ms: int,
+    version: int,
+) -> ProduceResponse:
+    """The partitions whose transaction coordinator is another broker: each is appended once
+    the coordinator confirms it is part of the producer's transaction (KIP-890), then the
+    whole request is acknowledged as usual."""
+    tc = services.txn_coordinator
+    assert tc is not None
+    verdicts = await asyncio.gather(
+        *(
+            tc.verify_remotely(c.transactional_id, c.producer_id, c.producer_epoch, c.tp)
+            for _, _, _, c in deferred
+        )
+    )
+    replicas = services.replica_manager
+    now_ms = services.clock_ms()
+    for (held, topic, records, _), verdict in zip(deferred, verdicts, strict=True):
+        if verdict is not ErrorCode.NONE:
+            code = (
+                ErrorCode.NOT_ENOUGH_REPLICAS
+                if verdict in _COORDINATOR_BUSY
+                else ErrorCode.INVALID_TXN_STATE
+            )
+            _hold_failed(held, code, _NOT_IN_TXN, version)
+            continue
+        result = replicas.append(topic, held.index, records, required_acks=acks, now_ms=now_ms)
+        if isinstance(result, AppendFailure):
+            _hold_failed(held, result.code, result.message, version)
+            continue
+        held.base_offset = result.base_offset
+        held.log_append_time_ms = result.log_append_time_ms
+        held.log_start_offset = result.log_start_offset
+        answers.append(held)
+        appended.append(result)
+    answer = answer_when_acknowledged(services, body, answers, appended, acks, timeout_ms)
+    if isinstance(answer, ProduceResponse):
+        return answer
+    return await answer
+
+
+def _hold_failed(
+    held: _PartitionResponse, code: ErrorCode, message: str | None, version: int
+) -> None:
+    held.error_code = code
+    if version >= 8:
+        held.error_message = message
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteCheck:
+    """A transactional batch to verify with its coordinator on another broker first."""
+
+    transactional_id: str
+    producer_id: int
+    producer_epoch: int
+    tp: TopicPartition
+
+
+def txn_verification_error(
+    services: BrokerServices,
+    transactional_id: str,
+    topic: str,
+    partition: int,
+    records: bytes | bytearray | memoryview | None,
+) -> ErrorCode | RemoteCheck | None:
+    """KIP-890's check of a transactional batch before its append: None to append it, the
+    partition's error (INVALID_TXN_STATE: not part of the producer's transaction;
+    NOT_ENOUGH_REPLICAS: ask again), or a ``RemoteCheck`` when the coordinator is another
+    broker (``REMOTE_VERIFICATION``; without it such batches pass). Batches that are not
+    transactional and producers with an open transaction in the partition pass."""
+    if records is None or len(records) < BATCH_HEADER_SIZE:
+        return None  # the append refuses it
+    view = memoryview(records)
+    [attributes] = _ATTRIBUTES.unpack_from(view, ATTRIBUTES_OFFSET)
+    if not attributes & TRANSACTIONAL_FLAG:
+        return None
+    producer_id, producer_epoch = _PRODUCER.unpack_from(view, PRODUCER_ID_OFFSET)
+    tc = services.txn_coordinator
+    if tc is None:
+        return None
+    try:
+        part = services.replica_manager.get_partition(topic, partition)
+    except KafkaError:
+        return None  # the append answers the partition's error
+    if not part.needs_txn_verification(producer_id):  # type: ignore[attr-defined, unused-ignore]  # lands separately
+        return None
+    tp = TopicPartition(topic, partition)
+    code = tc.verify_locally(transactional_id, producer_id, producer_epoch, tp)
+    if code is None:  # coordinated by another broker
+        if REMOTE_VERIFICATION:
+            return RemoteCheck(transactional_id, producer_id, producer_epoch, tp)
+        return None
+    if code is ErrorCode.NONE:
+        return None
+    if code in _COORDINATOR_BUSY:
+        return ErrorCode.NOT_ENOUGH_REPLICAS
+    return ErrorCode.INVALID_TXN_STATE
 
 
 class AppendAnswer(Protocol):

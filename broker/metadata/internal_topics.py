@@ -6,8 +6,8 @@ CreatePartitions with POLICY_VIOLATION (``handlers/topics.py``); config changes 
 destroy or block them (theirs, or broker defaults they inherit) and CreateTopics of their names
 with such configs with POLICY_VIOLATION (``internal_topic_policy.py``). Every check goes through
 ``is_internal_topic``, so a topic added to ``INTERNAL_TOPICS`` is protected the same way.
-Samsa creates only ``__consumer_offsets`` (the group coordinator's log); ``__transaction_state``
-is listed because Kafka treats the name as internal too.
+Samsa creates ``__consumer_offsets`` (the group coordinator's log) and ``__transaction_state``
+(the transaction coordinator's log).
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from support.kafka_ops import create_topic, fetch, produce, values_of
+from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from protocol.errors import ErrorCode
 from protocol.messages import InitProducerIdRequest
 
 
@@ -31,11 +33,29 @@ async def test_init_producer_id_hands_out_fresh_ids(client: WireClient, version:
     assert all(pid >= 0 for pid in ids)
 
 
-async def test_transactional_ids_are_refused_clearly(client: WireClient) -> None:
-    r = await client.request(
-        InitProducerIdRequest(transactional_id="tx-1", transaction_timeout_ms=60000), 4
+async def test_transactional_ids_get_a_new_epoch_per_init(client: WireClient) -> None:
+    # Retriable while __transaction_state is created and loaded (the first request creates it).
+    retriable = {
+        ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        ErrorCode.NOT_COORDINATOR,
+        ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+        ErrorCode.CONCURRENT_TRANSACTIONS,
+    }
+
+    async def init() -> tuple[int, int] | None:
+        r = await client.request(
+            InitProducerIdRequest(transactional_id="tx-1", transaction_timeout_ms=60000), 4
+        )
+        assert r.error_code == 0 or r.error_code in retriable, r
+        return (r.producer_id, r.producer_epoch) if r.error_code == 0 else None
+
+    pid, epoch = await eventually(init, 20, "a producer id for tx-1")
+    assert pid >= 0 and epoch == 0
+    assert await eventually(init, 20, "tx-1 again") == (pid, 1)
+    empty = await client.request(
+        InitProducerIdRequest(transactional_id="", transaction_timeout_ms=60000), 4
     )
-    assert (r.error_code, r.producer_id) == (35, -1)
+    assert (empty.error_code, empty.producer_id) == (ErrorCode.INVALID_REQUEST, -1)
 
 
 async def test_sequence_checks(client: WireClient) -> None:

@@ -34,6 +34,7 @@ LAYERS = (
     "broker.metadata",
     "broker.replication",
     "broker.group",
+    "broker.txn",
     "broker.handlers",
     "broker.server",
     "broker.cli",
@@ -67,8 +68,24 @@ ALLOWED: dict[str, frozenset[str]] = {
             "protocol",
         }
     ),
+    # The transaction coordinator: above the group coordinator (AddOffsetsToTxn maps a group to
+    # its partition; markers in __consumer_offsets complete transactional offset commits), and
+    # a Kafka client of other brokers (WriteTxnMarkers over the client's connection).
+    "broker.txn": frozenset(
+        {
+            "broker.group",
+            "broker.replication",
+            "broker.metadata",
+            "broker.storage",
+            "broker.tasks",
+            "broker.config",
+            "client",
+            "protocol",
+        }
+    ),
     "broker.handlers": frozenset(
         {
+            "broker.txn",
             "broker.group",
             "broker.replication",
             "broker.metadata",
@@ -84,6 +101,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {
             "broker.server",
             "broker.handlers",
+            "broker.txn",
             "broker.group",
             "broker.replication",
             "broker.metadata",

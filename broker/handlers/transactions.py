@@ -1,0 +1,605 @@
+"""The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers,
+DescribeTransactions, ListTransactions, DescribeProducers.
+
+The transaction coordinator (``broker/txn``, ``BrokerServices.txn_coordinator``) answers the
+first three for the transactional ids whose ``__transaction_state`` partition this broker
+leads (NOT_COORDINATOR otherwise, COORDINATOR_LOAD_IN_PROGRESS while it loads); InitProducerId
+with a transactional id is in ``init_producer_id.py``, FindCoordinator (key type 1) in
+``groups.py``, TxnOffsetCommit with the other group APIs.
+
+Version rules, as Kafka's: before AddPartitionsToTxn v2, AddOffsetsToTxn v2 and EndTxn v2 a
+client does not know PRODUCER_FENCED and gets INVALID_PRODUCER_EPOCH instead (same handling).
+AddPartitionsToTxn: a partition that does not exist answers UNKNOWN_TOPIC_OR_PARTITION and the
+others of the request OPERATION_NOT_ATTEMPTED (nothing is added). v4+ (KIP-890's batched form,
+which brokers send, ``verify_only`` to check a transactional produce) answers per transaction;
+it is advertised once the message has those versions (``ADD_PARTITIONS_MAX_VERSION``).
+
+DescribeTransactions answers each id (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
+TRANSACTIONAL_ID_NOT_FOUND, or its state); ListTransactions lists what this broker coordinates
+(COORDINATOR_LOAD_IN_PROGRESS and nothing while a partition loads, as Kafka) and names the state
+filters it does not know. DescribeProducers (to a partition's leader: the producers it
+remembers, with their open transaction's first offset, what ``kafka-transactions.sh`` reads to
+find hanging transactions) answers NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION for the
+partitions it cannot describe. The three are served once their messages exist
+(``protocol.messages``).
+
+WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
+into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
+once each is replicated; partitions led elsewhere answer NOT_LEADER_OR_FOLLOWER and unknown ones
+UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, Final
+
+import protocol.messages
+from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
+from broker.txn.markers import write_markers_locally
+from protocol.errors import ErrorCode, KafkaError
+from protocol.messages import (
+    AddOffsetsToTxnRequest,
+    AddOffsetsToTxnResponse,
+    AddPartitionsToTxnRequest,
+    AddPartitionsToTxnResponse,
+    EndTxnRequest,
+    EndTxnResponse,
+    Message,
+    WriteTxnMarkersRequest,
+    WriteTxnMarkersResponse,
+)
+from protocol.types import TopicPartition
+
+if TYPE_CHECKING:
+    from broker.txn.driver import TransactionCoordinator
+
+__all__ = [
+    "HANDLERS",
+    "client_error",
+    "handle_add_offsets_to_txn",
+    "handle_add_partitions_to_txn",
+    "handle_end_txn",
+    "handle_write_txn_markers",
+]
+
+#: The first AddPartitionsToTxn version of KIP-890's batched form.
+BATCHED_ADD_PARTITIONS_SINCE: Final = 4
+#: The newest AddPartitionsToTxn served (Kafka's): v4-5 need the batched message.
+ADD_PARTITIONS_MAX_VERSION: Final = min(AddPartitionsToTxnRequest.MAX_VERSION, 5)
+#: Kafka's names of the transaction states (``ListTransactions``' filters).
+TXN_STATE_NAMES: Final = frozenset(
+    {
+        "Empty",
+        "Ongoing",
+        "PrepareCommit",
+        "PrepareAbort",
+        "CompleteCommit",
+        "CompleteAbort",
+        "Dead",
+        "PrepareEpochFence",
+    }
+)
+
+#: The first version of each API that knows PRODUCER_FENCED (older ones get
+#: INVALID_PRODUCER_EPOCH, Kafka's rule).
+PRODUCER_FENCED_SINCE: Final = {
+    AddPartitionsToTxnRequest.API_KEY: 2,
+    AddOffsetsToTxnRequest.API_KEY: 2,
+    EndTxnRequest.API_KEY: 2,
+}
+
+_TopicResult = AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult
+_PartitionResult = _TopicResult.AddPartitionsToTxnPartitionResult
+_MarkerResult = WriteTxnMarkersResponse.WritableTxnMarkerResult
+_MarkerTopicResult = _MarkerResult.WritableTxnMarkerTopicResult
+_MarkerPartitionResult = _MarkerTopicResult.WritableTxnMarkerPartitionResult
+
+
+def client_error(code: ErrorCode, api_key: int, version: int) -> ErrorCode:
+    """``code`` as a client of ``version`` understands it (PRODUCER_FENCED is
+    INVALID_PRODUCER_EPOCH before the version that added it)."""
+    since = PRODUCER_FENCED_SINCE.get(api_key)
+    if code is ErrorCode.PRODUCER_FENCED and since is not None and version < since:
+        return ErrorCode.INVALID_PRODUCER_EPOCH
+    return code
+
+
+def _coordinator(services: BrokerServices) -> TransactionCoordinator | None:
+    return services.txn_coordinator
+
+
+# -- AddPartitionsToTxn ---------------------------------------------------------------------
+
+
+def _add_partitions_response(
+    results: dict[TopicPartition, ErrorCode], version: int
+) -> AddPartitionsToTxnResponse:
+    by_topic: dict[str, list[_PartitionResult]] = {}
+    for tp, code in results.items():
+        code = client_error(code, AddPartitionsToTxnRequest.API_KEY, version)
+        by_topic.setdefault(tp.topic, []).append(
+            _PartitionResult(partition_index=tp.partition, partition_error_code=code)
+        )
+    return AddPartitionsToTxnResponse(
+        throttle_time_ms=0,
+        results_by_topic_v3_and_below=[
+            _TopicResult(name=name, results_by_partition=parts) for name, parts in by_topic.items()
+        ],
+    )
+
+
+def _requested(request: AddPartitionsToTxnRequest) -> list[TopicPartition]:
+    return [TopicPartition(t.name, p) for t in request.v3_and_below_topics for p in t.partitions]
+
+
+def handle_add_partitions_to_txn(
+    services: BrokerServices, ctx: RequestContext, request: AddPartitionsToTxnRequest
+) -> AddPartitionsToTxnResponse | Awaitable[AddPartitionsToTxnResponse]:
+    """Add partitions to the producer's transaction (v0-3: one transaction per request).
+
+    v4+ (KIP-890: a batch of transactions, each maybe ``verify_only``, sent by brokers) is
+    served once its message exists: each transaction goes through
+    ``TransactionCoordinator.add_partitions(..., verify_only=...)`` the same way, its results
+    under its transactional id (and a top-level error for the request)."""
+    version = ctx.version
+    if version >= BATCHED_ADD_PARTITIONS_SINCE:
+        return _handle_batched_add_partitions(services, request, version)
+    partitions = _requested(request)
+    image = services.image
+    unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
+    if unknown:
+        results = dict.fromkeys(partitions, ErrorCode.OPERATION_NOT_ATTEMPTED)
+        results.update(dict.fromkeys(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        return _add_partitions_response(results, version)
+    tc = _coordinator(services)
+    if tc is None:
+        return _add_partitions_response(
+            dict.fromkeys(partitions, ErrorCode.COORDINATOR_NOT_AVAILABLE), version
+        )
+    return _add_partitions(tc, request, partitions, version)
+
+
+async def _add_partitions(
+    tc: TransactionCoordinator,
+    request: AddPartitionsToTxnRequest,
+    partitions: list[TopicPartition],
+    version: int,
+) -> AddPartitionsToTxnResponse:
+    results = await tc.add_partitions(
+        request.v3_and_below_transactional_id,
+        request.v3_and_below_producer_id,
+        request.v3_and_below_producer_epoch,
+        partitions,
+    )
+    return _add_partitions_response(results, version)
+
+
+def add_partitions_error(
+    request: AddPartitionsToTxnRequest, version: int, code: ErrorCode
+) -> AddPartitionsToTxnResponse:
+    """Every partition with the error (v4+: the request's top-level error)."""
+    if version >= BATCHED_ADD_PARTITIONS_SINCE:
+        return AddPartitionsToTxnResponse(
+            throttle_time_ms=0,
+            error_code=code,  # type: ignore[call-arg, unused-ignore]  # lands separately
+            results_by_transaction=[],  # type: ignore[call-arg, unused-ignore]  # lands separately
+        )
+    return _add_partitions_response(dict.fromkeys(_requested(request), code), version)
+
+
+# AddPartitionsToTxn v4+ (KIP-890): one request, several transactions, each maybe verify_only.
+# Its fields come with the protocol's v4-5 schema; until then this path is not advertised.
+
+
+def _handle_batched_add_partitions(
+    services: BrokerServices, request: Any, version: int
+) -> AddPartitionsToTxnResponse | Awaitable[AddPartitionsToTxnResponse]:
+    tc = _coordinator(services)
+    if tc is None:
+        return add_partitions_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    return _batched_add_partitions(tc, services, request, version)
+
+
+async def _batched_add_partitions(
+    tc: TransactionCoordinator, services: BrokerServices, request: Any, version: int
+) -> AddPartitionsToTxnResponse:
+    response_type: Any = AddPartitionsToTxnResponse
+    result_type = response_type.AddPartitionsToTxnResult
+    topic_type = result_type.AddPartitionsToTxnTopicResult
+    partition_type = topic_type.AddPartitionsToTxnPartitionResult
+    image = services.image
+    answers = []
+    for txn in request.transactions:
+        partitions = [TopicPartition(t.name, p) for t in txn.topics for p in t.partitions]
+        unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
+        if unknown:
+            results = dict.fromkeys(partitions, ErrorCode.OPERATION_NOT_ATTEMPTED)
+            results.update(dict.fromkeys(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        else:
+            results = await tc.add_partitions(
+                txn.transactional_id,
+                txn.producer_id,
+                txn.producer_epoch,
+                partitions,
+                verify_only=txn.verify_only,
+            )
+        by_topic: dict[str, list[Any]] = {}
+        for tp, code in results.items():
+            by_topic.setdefault(tp.topic, []).append(
+                partition_type(partition_index=tp.partition, partition_error_code=code)
+            )
+        answers.append(
+            result_type(
+                transactional_id=txn.transactional_id,
+                topic_results=[
+                    topic_type(name=name, results_by_partition=parts)
+                    for name, parts in by_topic.items()
+                ],
+            )
+        )
+    return _as_response(
+        response_type(throttle_time_ms=0, error_code=0, results_by_transaction=answers)
+    )
+
+
+def _as_response(response: Any) -> AddPartitionsToTxnResponse:
+    """A response built from fields that land with the protocol's v4-5 schema."""
+    assert isinstance(response, AddPartitionsToTxnResponse)
+    return response
+
+
+# -- AddOffsetsToTxn, EndTxn ----------------------------------------------------------------
+
+
+def handle_add_offsets_to_txn(
+    services: BrokerServices, ctx: RequestContext, request: AddOffsetsToTxnRequest
+) -> AddOffsetsToTxnResponse | Awaitable[AddOffsetsToTxnResponse]:
+    """Add the group's ``__consumer_offsets`` partition to the producer's transaction."""
+    version = ctx.version
+    tc = _coordinator(services)
+    if tc is None:
+        return add_offsets_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+
+    async def answer() -> AddOffsetsToTxnResponse:
+        code = await tc.add_offsets(
+            request.transactional_id,
+            request.producer_id,
+            request.producer_epoch,
+            request.group_id,
+        )
+        return add_offsets_error(request, version, code)
+
+    return answer()
+
+
+def add_offsets_error(
+    request: AddOffsetsToTxnRequest, version: int, code: ErrorCode
+) -> AddOffsetsToTxnResponse:
+    """AddOffsetsToTxn answered with ``code``."""
+    code = client_error(code, AddOffsetsToTxnRequest.API_KEY, version)
+    return AddOffsetsToTxnResponse(throttle_time_ms=0, error_code=code)
+
+
+def handle_end_txn(
+    services: BrokerServices, ctx: RequestContext, request: EndTxnRequest
+) -> EndTxnResponse | Awaitable[EndTxnResponse]:
+    """Commit or abort the producer's transaction (answered once PREPARE_* is durable)."""
+    version = ctx.version
+    tc = _coordinator(services)
+    if tc is None:
+        return end_txn_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+
+    async def answer() -> EndTxnResponse:
+        code = await tc.end_txn(
+            request.transactional_id,
+            request.producer_id,
+            request.producer_epoch,
+            request.committed,
+        )
+        return end_txn_error(request, version, code)
+
+    return answer()
+
+
+def end_txn_error(request: EndTxnRequest, version: int, code: ErrorCode) -> EndTxnResponse:
+    """EndTxn answered with ``code``."""
+    code = client_error(code, EndTxnRequest.API_KEY, version)
+    return EndTxnResponse(throttle_time_ms=0, error_code=code)
+
+
+# -- WriteTxnMarkers ------------------------------------------------------------------------
+
+
+def handle_write_txn_markers(
+    services: BrokerServices, ctx: RequestContext, request: WriteTxnMarkersRequest
+) -> WriteTxnMarkersResponse | Awaitable[WriteTxnMarkersResponse]:
+    """Write each marker into the partitions this broker leads; answer once replicated."""
+    image = services.image
+    node_id = services.node_id
+    # Per marker: the partitions to write here, and the answers known already.
+    plans: list[tuple[int, list[TopicPartition], dict[TopicPartition, ErrorCode]]] = []
+    for marker in request.markers:
+        here: list[TopicPartition] = []
+        known: dict[TopicPartition, ErrorCode] = {}
+        for topic in marker.topics:
+            for p in topic.partition_indexes:
+                tp = TopicPartition(topic.name, p)
+                state = image.partition(tp.topic, tp.partition)
+                if state is None:
+                    known[tp] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+                elif state.leader != node_id:
+                    known[tp] = ErrorCode.NOT_LEADER_OR_FOLLOWER
+                else:
+                    here.append(tp)
+        plans.append((marker.producer_id, here, known))
+    if not any(here for _, here, _ in plans):
+        return _markers_response([(pid, known) for pid, _, known in plans])
+    # Appended now, in request order; answered once every marker is replicated.
+    writes = [
+        write_markers_locally(
+            services.replica_manager,
+            services.group_coordinator,
+            producer_id=marker.producer_id,
+            producer_epoch=marker.producer_epoch,
+            coordinator_epoch=marker.coordinator_epoch,
+            commit=marker.transaction_result,
+            partitions=here,
+            now_ms=services.clock_ms(),
+        )
+        for marker, (_, here, _) in zip(request.markers, plans, strict=True)
+    ]
+    return _markers_answer(plans, writes)
+
+
+async def _markers_answer(
+    plans: list[tuple[int, list[TopicPartition], dict[TopicPartition, ErrorCode]]],
+    writes: list[Awaitable[dict[TopicPartition, ErrorCode]]],
+) -> WriteTxnMarkersResponse:
+    done = await asyncio.gather(*writes)
+    return _markers_response(
+        [(pid, {**known, **found}) for (pid, _, known), found in zip(plans, done, strict=True)]
+    )
+
+
+def _markers_response(
+    answers: list[tuple[int, dict[TopicPartition, ErrorCode]]],
+) -> WriteTxnMarkersResponse:
+    markers: list[_MarkerResult] = []
+    for producer_id, results in answers:
+        by_topic: dict[str, list[_MarkerPartitionResult]] = {}
+        for tp, code in sorted(results.items()):
+            by_topic.setdefault(tp.topic, []).append(
+                _MarkerPartitionResult(partition_index=tp.partition, error_code=code)
+            )
+        markers.append(
+            _MarkerResult(
+                producer_id=producer_id,
+                topics=[
+                    _MarkerTopicResult(name=name, partitions=parts)
+                    for name, parts in by_topic.items()
+                ],
+            )
+        )
+    return WriteTxnMarkersResponse(markers=markers)
+
+
+def write_txn_markers_error(
+    request: WriteTxnMarkersRequest, version: int, code: ErrorCode
+) -> WriteTxnMarkersResponse:
+    """Every partition of every marker with the error."""
+    return _markers_response(
+        [
+            (
+                m.producer_id,
+                {TopicPartition(t.name, p): code for t in m.topics for p in t.partition_indexes},
+            )
+            for m in request.markers
+        ]
+    )
+
+
+# -- DescribeTransactions, ListTransactions -------------------------------------------------
+
+#: The messages, once the protocol has them (None before: the APIs are not served).
+_DescribeRequest: Any = getattr(protocol.messages, "DescribeTransactionsRequest", None)
+_DescribeResponse: Any = getattr(protocol.messages, "DescribeTransactionsResponse", None)
+_ListRequest: Any = getattr(protocol.messages, "ListTransactionsRequest", None)
+_ListResponse: Any = getattr(protocol.messages, "ListTransactionsResponse", None)
+_ProducersRequest: Any = getattr(protocol.messages, "DescribeProducersRequest", None)
+_ProducersResponse: Any = getattr(protocol.messages, "DescribeProducersResponse", None)
+
+
+def handle_describe_transactions(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """Each transactional id's state, or why it cannot be described here."""
+    tc = _coordinator(services)
+    state_type = _DescribeResponse.TransactionState
+    topic_type = state_type.TopicData
+    states = []
+    for tid in request.transactional_ids:
+        found: Any = tc.describe(tid) if tc is not None else ErrorCode.COORDINATOR_NOT_AVAILABLE
+        if isinstance(found, ErrorCode):
+            states.append(_undescribed(tid, found))
+            continue
+        by_topic: dict[str, list[int]] = {}
+        for tp in found.partitions:
+            by_topic.setdefault(tp.topic, []).append(tp.partition)
+        states.append(
+            state_type(
+                error_code=ErrorCode.NONE,
+                transactional_id=tid,
+                transaction_state=found.state,
+                transaction_timeout_ms=found.transaction_timeout_ms,
+                transaction_start_time_ms=found.transaction_start_time_ms,
+                producer_id=found.producer_id,
+                producer_epoch=found.producer_epoch,
+                topics=[topic_type(topic=t, partitions=ps) for t, ps in by_topic.items()],
+            )
+        )
+    response: Message = _DescribeResponse(throttle_time_ms=0, transaction_states=states)
+    return response
+
+
+def _undescribed(transactional_id: str, code: ErrorCode) -> Any:
+    return _DescribeResponse.TransactionState(
+        error_code=code,
+        transactional_id=transactional_id,
+        transaction_state="",
+        transaction_timeout_ms=0,
+        transaction_start_time_ms=-1,
+        producer_id=-1,
+        producer_epoch=-1,
+        topics=[],
+    )
+
+
+def describe_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """Every id with the error."""
+    response: Message = _DescribeResponse(
+        throttle_time_ms=0,
+        transaction_states=[_undescribed(t, code) for t in request.transactional_ids],
+    )
+    return response
+
+
+def handle_list_transactions(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """The transactions this broker coordinates, filtered by state, producer id and (v1+)
+    duration."""
+    unknown = [s for s in request.state_filters if s not in TXN_STATE_NAMES]
+    tc = _coordinator(services)
+    if tc is None:
+        return list_transactions_error(request, ctx.version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    duration = request.duration_filter if ctx.version >= 1 else -1
+    error, listings = tc.list_transactions(
+        request.state_filters, request.producer_id_filters, duration
+    )
+    state_type = _ListResponse.TransactionState
+    response: Message = _ListResponse(
+        throttle_time_ms=0,
+        error_code=error,
+        unknown_state_filters=unknown,
+        transaction_states=[
+            state_type(
+                transactional_id=t.transactional_id,
+                producer_id=t.producer_id,
+                transaction_state=t.state,
+            )
+            for t in listings
+        ],
+    )
+    return response
+
+
+def list_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """No listings, with the error."""
+    response: Message = _ListResponse(
+        throttle_time_ms=0, error_code=code, unknown_state_filters=[], transaction_states=[]
+    )
+    return response
+
+
+def handle_describe_producers(
+    services: BrokerServices, ctx: RequestContext, request: Any
+) -> Message:
+    """The producers each requested partition (led here) remembers."""
+    topic_type = _ProducersResponse.TopicResponse
+    partition_type = topic_type.PartitionResponse
+    producer_type = partition_type.ProducerState
+    replicas = services.replica_manager
+    topics = []
+    for topic in request.topics:
+        partitions = []
+        for index in topic.partition_indexes:
+            try:
+                part = replicas.get_partition(topic.name, index)
+                entries = part.producers_snapshot()  # type: ignore[attr-defined, unused-ignore]  # lands separately
+            except KafkaError as exc:
+                partitions.append(
+                    partition_type(
+                        partition_index=index,
+                        error_code=exc.code,
+                        error_message=str(exc) or None,
+                        active_producers=[],
+                    )
+                )
+                continue
+            partitions.append(
+                partition_type(
+                    partition_index=index,
+                    error_code=ErrorCode.NONE,
+                    error_message=None,
+                    active_producers=[
+                        producer_type(
+                            producer_id=e.producer_id,
+                            producer_epoch=e.producer_epoch,
+                            last_sequence=e.last_seq,
+                            last_timestamp=e.batches[-1].timestamp_ms if e.batches else -1,
+                            coordinator_epoch=e.coordinator_epoch,
+                            current_txn_start_offset=e.current_txn_first_offset,
+                        )
+                        for e in entries
+                    ],
+                )
+            )
+        topics.append(topic_type(name=topic.name, partitions=partitions))
+    response: Message = _ProducersResponse(throttle_time_ms=0, topics=topics)
+    return response
+
+
+def describe_producers_error(request: Any, version: int, code: ErrorCode) -> Message:
+    """Every partition with the error."""
+    topic_type = _ProducersResponse.TopicResponse
+    partition_type = topic_type.PartitionResponse
+    response: Message = _ProducersResponse(
+        throttle_time_ms=0,
+        topics=[
+            topic_type(
+                name=t.name,
+                partitions=[
+                    partition_type(
+                        partition_index=i, error_code=code, error_message=None, active_producers=[]
+                    )
+                    for i in t.partition_indexes
+                ],
+            )
+            for t in request.topics
+        ],
+    )
+    return response
+
+
+_served: list[ApiHandler] = [
+    api_handler(
+        AddPartitionsToTxnRequest,
+        0,
+        ADD_PARTITIONS_MAX_VERSION,
+        handle_add_partitions_to_txn,
+        add_partitions_error,
+    ),
+    api_handler(AddOffsetsToTxnRequest, 0, 3, handle_add_offsets_to_txn, add_offsets_error),
+    api_handler(EndTxnRequest, 0, 3, handle_end_txn, end_txn_error),
+    api_handler(WriteTxnMarkersRequest, 0, 1, handle_write_txn_markers, write_txn_markers_error),
+]
+# Served once the protocol has their messages.
+if _DescribeRequest is not None and _DescribeResponse is not None:
+    _served.append(
+        api_handler(
+            _DescribeRequest, 0, 0, handle_describe_transactions, describe_transactions_error
+        )
+    )
+if _ListRequest is not None and _ListResponse is not None:
+    _served.append(
+        api_handler(_ListRequest, 0, 1, handle_list_transactions, list_transactions_error)
+    )
+if _ProducersRequest is not None and _ProducersResponse is not None:
+    _served.append(
+        api_handler(_ProducersRequest, 0, 0, handle_describe_producers, describe_producers_error)
+    )
+
+#: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
+HANDLERS: Final = tuple(_served)
