@@ -109,9 +109,7 @@ def _live_brokers(services: BrokerServices) -> list[tuple[int, str, int, str | N
     """``(node id, host, port, rack)`` of every unfenced registered broker; this broker alone
     while none is registered (a cluster of one)."""
     brokers = [
-        (b.node_id, b.host, b.port, b.rack)
-        for b in services.image.brokers.values()
-        if not b.fenced
+        (b.node_id, b.host, b.port, b.rack) for b in services.image.brokers.values() if not b.fenced
     ]
     if not brokers:
         rack = services.config.broker_rack

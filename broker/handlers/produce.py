@@ -68,6 +68,7 @@ from protocol.messages import AddPartitionsToTxnRequest, ProduceRequest, Produce
 from protocol.records.header import (
     ATTRIBUTES_OFFSET,
     BATCH_HEADER_SIZE,
+    CONTROL_FLAG,
     PRODUCER_ID_OFFSET,
     TRANSACTIONAL_FLAG,
 )
@@ -98,6 +99,7 @@ REMOTE_VERIFICATION: Final = AddPartitionsToTxnRequest.MAX_VERSION >= VERIFY_VER
 _NOT_IN_TXN: Final = "the partition is not part of the producer's transaction"
 
 _ATTRIBUTES: Final = struct.Struct(">h")
+_NO_TRANSACTIONAL_ID: Final = "a transactional batch needs the request's transactional id"
 _PRODUCER: Final = struct.Struct(">qh")  # producer id, producer epoch
 #: Coordinator answers that mean "ask again" (a retriable error for the producer: Kafka maps
 #: them to NOT_ENOUGH_REPLICAS, which every client retries).
@@ -171,6 +173,12 @@ def handle_produce(
                 continue
             # Decoded requests carry records as memoryviews of the frame (never copied).
             records = cast(bytes | bytearray | memoryview | None, data.records)
+            if request.transactional_id is None and _is_transactional(records):
+                # Kafka's answer: the id is what is authorised to write in a transaction.
+                code = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                partition_responses.append(_failed(data.index, code, _NO_TRANSACTIONAL_ID, version))
+                failed = True
+                continue
             if request.transactional_id is not None and verify:
                 refused = txn_verification_error(
                     services, request.transactional_id, topic.name, data.index, records
@@ -287,6 +295,15 @@ class RemoteCheck:
     tp: TopicPartition
 
 
+def _is_transactional(records: bytes | bytearray | memoryview | None) -> bool:
+    """Whether the (first) batch says it holds a transaction's records (a control batch is
+    refused by the append's validation, with a clearer answer)."""
+    if records is None or len(records) < BATCH_HEADER_SIZE:
+        return False
+    [attributes] = _ATTRIBUTES.unpack_from(records, ATTRIBUTES_OFFSET)
+    return attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG) == TRANSACTIONAL_FLAG
+
+
 def txn_verification_error(
     services: BrokerServices,
     transactional_id: str,
@@ -299,12 +316,9 @@ def txn_verification_error(
     NOT_ENOUGH_REPLICAS: ask again), or a ``RemoteCheck`` when the coordinator is another
     broker (``REMOTE_VERIFICATION``; without it such batches pass). Batches that are not
     transactional and producers with an open transaction in the partition pass."""
-    if records is None or len(records) < BATCH_HEADER_SIZE:
-        return None  # the append refuses it
+    if records is None or not _is_transactional(records):
+        return None  # not transactional, or the append refuses it
     view = memoryview(records)
-    [attributes] = _ATTRIBUTES.unpack_from(view, ATTRIBUTES_OFFSET)
-    if not attributes & TRANSACTIONAL_FLAG:
-        return None
     producer_id, producer_epoch = _PRODUCER.unpack_from(view, PRODUCER_ID_OFFSET)
     tc = services.txn_coordinator
     if tc is None:
@@ -313,7 +327,7 @@ def txn_verification_error(
         part = services.replica_manager.get_partition(topic, partition)
     except KafkaError:
         return None  # the append answers the partition's error
-    if not part.needs_txn_verification(producer_id):  # type: ignore[attr-defined, unused-ignore]  # lands separately
+    if not part.needs_txn_verification(producer_id):
         return None
     tp = TopicPartition(topic, partition)
     code = tc.verify_locally(transactional_id, producer_id, producer_epoch, tp)

@@ -1,7 +1,7 @@
 """DescribeProducers (v0): the producers a partition's leader remembers.
 
 For each partition this broker leads: every producer id in its producer state with its epoch,
-last sequence, the time of its last write, the epoch of the transaction coordinator whose
+last sequence, the timestamp of its last batch, the epoch of the transaction coordinator whose
 marker it saw last, and the first offset of its open transaction (-1 when none). This is what
 ``samsa transaction find-hanging`` and ``abort`` read, as Kafka's ``kafka-transactions.sh``
 does. A partition this broker does not lead answers NOT_LEADER_OR_FOLLOWER; an unknown one
@@ -35,23 +35,20 @@ def handle_describe_producers(
         for index in topic.partition_indexes:
             try:
                 partition = replicas.get_partition(topic.name, index)
-                if not partition.is_leader:
-                    results.append(
-                        _Partition(
-                            partition_index=index, error_code=ErrorCode.NOT_LEADER_OR_FOLLOWER
-                        )
-                    )
-                    continue
                 entries = partition.producers_snapshot()
             except KafkaError as exc:
-                results.append(_Partition(partition_index=index, error_code=exc.code))
+                results.append(
+                    _Partition(
+                        partition_index=index, error_code=exc.code, error_message=str(exc) or None
+                    )
+                )
                 continue
             producers = [
                 _Producer(
                     producer_id=e.producer_id,
                     producer_epoch=e.producer_epoch,
                     last_sequence=e.last_seq,
-                    last_timestamp=e.last_update_ms,
+                    last_timestamp=e.batches[-1].timestamp_ms if e.batches else -1,
                     coordinator_epoch=e.coordinator_epoch,
                     current_txn_start_offset=e.current_txn_first_offset,
                 )

@@ -1,5 +1,5 @@
 """The transaction APIs: AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, WriteTxnMarkers,
-DescribeTransactions, ListTransactions, DescribeProducers.
+DescribeTransactions, ListTransactions (DescribeProducers is in ``producers.py``).
 
 The transaction coordinator (``broker/txn``, ``BrokerServices.txn_coordinator``) answers the
 first three for the transactional ids whose ``__transaction_state`` partition this broker
@@ -17,11 +17,7 @@ it is advertised once the message has those versions (``ADD_PARTITIONS_MAX_VERSI
 DescribeTransactions answers each id (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS,
 TRANSACTIONAL_ID_NOT_FOUND, or its state); ListTransactions lists what this broker coordinates
 (COORDINATOR_LOAD_IN_PROGRESS and nothing while a partition loads, as Kafka) and names the state
-filters it does not know. DescribeProducers (to a partition's leader: the producers it
-remembers, with their open transaction's first offset, what ``kafka-transactions.sh`` reads to
-find hanging transactions) answers NOT_LEADER_OR_FOLLOWER or UNKNOWN_TOPIC_OR_PARTITION for the
-partitions it cannot describe. The three are served once their messages exist
-(``protocol.messages``).
+filters it does not know.
 
 WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
 into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
@@ -35,18 +31,20 @@ import asyncio
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Final
 
-import protocol.messages
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
 from broker.txn.markers import write_markers_locally
-from protocol.errors import ErrorCode, KafkaError
+from protocol.errors import ErrorCode
 from protocol.messages import (
     AddOffsetsToTxnRequest,
     AddOffsetsToTxnResponse,
     AddPartitionsToTxnRequest,
     AddPartitionsToTxnResponse,
+    DescribeTransactionsRequest,
+    DescribeTransactionsResponse,
     EndTxnRequest,
     EndTxnResponse,
-    Message,
+    ListTransactionsRequest,
+    ListTransactionsResponse,
     WriteTxnMarkersRequest,
     WriteTxnMarkersResponse,
 )
@@ -183,8 +181,8 @@ def add_partitions_error(
     if version >= BATCHED_ADD_PARTITIONS_SINCE:
         return AddPartitionsToTxnResponse(
             throttle_time_ms=0,
-            error_code=code,  # type: ignore[call-arg, unused-ignore]  # lands separately
-            results_by_transaction=[],  # type: ignore[call-arg, unused-ignore]  # lands separately
+            error_code=code,
+            results_by_transaction=[],
         )
     return _add_partitions_response(dict.fromkeys(_requested(request), code), version)
 
@@ -402,22 +400,17 @@ def write_txn_markers_error(
 
 # -- DescribeTransactions, ListTransactions -------------------------------------------------
 
-#: The messages, once the protocol has them (None before: the APIs are not served).
-_DescribeRequest: Any = getattr(protocol.messages, "DescribeTransactionsRequest", None)
-_DescribeResponse: Any = getattr(protocol.messages, "DescribeTransactionsResponse", None)
-_ListRequest: Any = getattr(protocol.messages, "ListTransactionsRequest", None)
-_ListResponse: Any = getattr(protocol.messages, "ListTransactionsResponse", None)
-_ProducersRequest: Any = getattr(protocol.messages, "DescribeProducersRequest", None)
-_ProducersResponse: Any = getattr(protocol.messages, "DescribeProducersResponse", None)
+_DescribeState = DescribeTransactionsResponse.TransactionState
+_ListState = ListTransactionsResponse.TransactionState
 
 
 def handle_describe_transactions(
-    services: BrokerServices, ctx: RequestContext, request: Any
-) -> Message:
+    services: BrokerServices, ctx: RequestContext, request: DescribeTransactionsRequest
+) -> DescribeTransactionsResponse:
     """Each transactional id's state, or why it cannot be described here."""
     tc = _coordinator(services)
-    state_type = _DescribeResponse.TransactionState
-    topic_type = state_type.TopicData
+    state_type = _DescribeState
+    topic_type = _DescribeState.TopicData
     states = []
     for tid in request.transactional_ids:
         found: Any = tc.describe(tid) if tc is not None else ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -439,12 +432,11 @@ def handle_describe_transactions(
                 topics=[topic_type(topic=t, partitions=ps) for t, ps in by_topic.items()],
             )
         )
-    response: Message = _DescribeResponse(throttle_time_ms=0, transaction_states=states)
-    return response
+    return DescribeTransactionsResponse(throttle_time_ms=0, transaction_states=states)
 
 
-def _undescribed(transactional_id: str, code: ErrorCode) -> Any:
-    return _DescribeResponse.TransactionState(
+def _undescribed(transactional_id: str, code: ErrorCode) -> _DescribeState:
+    return _DescribeState(
         error_code=code,
         transactional_id=transactional_id,
         transaction_state="",
@@ -456,18 +448,19 @@ def _undescribed(transactional_id: str, code: ErrorCode) -> Any:
     )
 
 
-def describe_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+def describe_transactions_error(
+    request: DescribeTransactionsRequest, version: int, code: ErrorCode
+) -> DescribeTransactionsResponse:
     """Every id with the error."""
-    response: Message = _DescribeResponse(
+    return DescribeTransactionsResponse(
         throttle_time_ms=0,
         transaction_states=[_undescribed(t, code) for t in request.transactional_ids],
     )
-    return response
 
 
 def handle_list_transactions(
-    services: BrokerServices, ctx: RequestContext, request: Any
-) -> Message:
+    services: BrokerServices, ctx: RequestContext, request: ListTransactionsRequest
+) -> ListTransactionsResponse:
     """The transactions this broker coordinates, filtered by state, producer id and (v1+)
     duration."""
     unknown = [s for s in request.state_filters if s not in TXN_STATE_NAMES]
@@ -478,8 +471,8 @@ def handle_list_transactions(
     error, listings = tc.list_transactions(
         request.state_filters, request.producer_id_filters, duration
     )
-    state_type = _ListResponse.TransactionState
-    response: Message = _ListResponse(
+    state_type = _ListState
+    return ListTransactionsResponse(
         throttle_time_ms=0,
         error_code=error,
         unknown_state_filters=unknown,
@@ -492,85 +485,15 @@ def handle_list_transactions(
             for t in listings
         ],
     )
-    return response
 
 
-def list_transactions_error(request: Any, version: int, code: ErrorCode) -> Message:
+def list_transactions_error(
+    request: ListTransactionsRequest, version: int, code: ErrorCode
+) -> ListTransactionsResponse:
     """No listings, with the error."""
-    response: Message = _ListResponse(
+    return ListTransactionsResponse(
         throttle_time_ms=0, error_code=code, unknown_state_filters=[], transaction_states=[]
     )
-    return response
-
-
-def handle_describe_producers(
-    services: BrokerServices, ctx: RequestContext, request: Any
-) -> Message:
-    """The producers each requested partition (led here) remembers."""
-    topic_type = _ProducersResponse.TopicResponse
-    partition_type = topic_type.PartitionResponse
-    producer_type = partition_type.ProducerState
-    replicas = services.replica_manager
-    topics = []
-    for topic in request.topics:
-        partitions = []
-        for index in topic.partition_indexes:
-            try:
-                part = replicas.get_partition(topic.name, index)
-                entries = part.producers_snapshot()  # type: ignore[attr-defined, unused-ignore]  # lands separately
-            except KafkaError as exc:
-                partitions.append(
-                    partition_type(
-                        partition_index=index,
-                        error_code=exc.code,
-                        error_message=str(exc) or None,
-                        active_producers=[],
-                    )
-                )
-                continue
-            partitions.append(
-                partition_type(
-                    partition_index=index,
-                    error_code=ErrorCode.NONE,
-                    error_message=None,
-                    active_producers=[
-                        producer_type(
-                            producer_id=e.producer_id,
-                            producer_epoch=e.producer_epoch,
-                            last_sequence=e.last_seq,
-                            last_timestamp=e.batches[-1].timestamp_ms if e.batches else -1,
-                            coordinator_epoch=e.coordinator_epoch,
-                            current_txn_start_offset=e.current_txn_first_offset,
-                        )
-                        for e in entries
-                    ],
-                )
-            )
-        topics.append(topic_type(name=topic.name, partitions=partitions))
-    response: Message = _ProducersResponse(throttle_time_ms=0, topics=topics)
-    return response
-
-
-def describe_producers_error(request: Any, version: int, code: ErrorCode) -> Message:
-    """Every partition with the error."""
-    topic_type = _ProducersResponse.TopicResponse
-    partition_type = topic_type.PartitionResponse
-    response: Message = _ProducersResponse(
-        throttle_time_ms=0,
-        topics=[
-            topic_type(
-                name=t.name,
-                partitions=[
-                    partition_type(
-                        partition_index=i, error_code=code, error_message=None, active_producers=[]
-                    )
-                    for i in t.partition_indexes
-                ],
-            )
-            for t in request.topics
-        ],
-    )
-    return response
 
 
 _served: list[ApiHandler] = [
@@ -584,22 +507,15 @@ _served: list[ApiHandler] = [
     api_handler(AddOffsetsToTxnRequest, 0, 3, handle_add_offsets_to_txn, add_offsets_error),
     api_handler(EndTxnRequest, 0, 3, handle_end_txn, end_txn_error),
     api_handler(WriteTxnMarkersRequest, 0, 1, handle_write_txn_markers, write_txn_markers_error),
+    api_handler(
+        DescribeTransactionsRequest,
+        0,
+        0,
+        handle_describe_transactions,
+        describe_transactions_error,
+    ),
+    api_handler(ListTransactionsRequest, 0, 1, handle_list_transactions, list_transactions_error),
 ]
-# Served once the protocol has their messages.
-if _DescribeRequest is not None and _DescribeResponse is not None:
-    _served.append(
-        api_handler(
-            _DescribeRequest, 0, 0, handle_describe_transactions, describe_transactions_error
-        )
-    )
-if _ListRequest is not None and _ListResponse is not None:
-    _served.append(
-        api_handler(_ListRequest, 0, 1, handle_list_transactions, list_transactions_error)
-    )
-if _ProducersRequest is not None and _ProducersResponse is not None:
-    _served.append(
-        api_handler(_ProducersRequest, 0, 0, handle_describe_producers, describe_producers_error)
-    )
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
 HANDLERS: Final = tuple(_served)

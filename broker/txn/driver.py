@@ -41,6 +41,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from broker.group.records import java_string_hash
 from broker.metadata.internal_topics import TRANSACTION_STATE_TOPIC
 from broker.replication.appends import Acknowledgement, AppendFailure
+from broker.txn.config import TxnConfig
+from broker.txn.core import TransactionCoordinatorCore, TxnDescription, TxnListing
 from broker.txn.loader import LoadedRecords, TxnPartitionLoader
 from broker.txn.markers import (
     ConnectionPool,
@@ -50,6 +52,7 @@ from broker.txn.markers import (
     leader_in_image,
     write_markers_locally,
 )
+from broker.txn.outcome import Outcome, TxnAppend
 from broker.txn.topic import TxnStateTopicCreator
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import AddPartitionsToTxnRequest
@@ -57,13 +60,6 @@ from protocol.records import RecordBatchBuilder
 from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
-    from broker.txn.core import (  # type: ignore[import-not-found, unused-ignore]  # lands separately
-        TransactionCoordinatorCore,
-        TxnDescription,
-        TxnListing,
-    )
-    from broker.txn.outcome import Outcome, TxnAppend  # type: ignore[import-not-found, unused-ignore]  # lands separately
-
     from broker.config import BrokerConfig
     from broker.group.driver import GroupCoordinator
     from broker.metadata.controller_api import ControllerApi
@@ -158,9 +154,6 @@ def _error_code(value: int) -> ErrorCode:
 
 def default_core(config: BrokerConfig, num_partitions: int) -> TransactionCoordinatorCore:
     """The pure core, with the broker's settings."""
-    from broker.txn.config import TxnConfig  # type: ignore[import-not-found, unused-ignore]  # lands separately
-    from broker.txn.core import TransactionCoordinatorCore  # type: ignore[import-not-found, unused-ignore]  # lands separately
-
     return TransactionCoordinatorCore(TxnConfig.from_settings(config), num_partitions)
 
 

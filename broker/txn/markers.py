@@ -138,7 +138,7 @@ def write_markers_locally(
     results: Results = {}
     appended: list[tuple[TopicPartition, AppendResult]] = []
     for tp in partitions:
-        result = replicas.write_txn_marker(  # type: ignore[attr-defined, unused-ignore]  # lands separately
+        result = replicas.write_txn_marker(
             tp.topic,
             tp.partition,
             producer_id=producer_id,
@@ -171,7 +171,7 @@ async def _replicated(
         code = ErrorCode(result.error_code)
         results[tp] = code
         if code is ErrorCode.NONE and tp.topic == GROUP_METADATA_TOPIC and groups is not None:
-            groups.on_txn_marker(tp.partition, producer_id, commit)  # type: ignore[attr-defined, unused-ignore]  # lands separately
+            groups.on_txn_marker(tp.partition, producer_id, commit)
     return results
 
 

@@ -96,7 +96,7 @@ async def test_compressed_batches_are_stored_as_sent(
         ("truncated", 2),
         ("too large", 10),
         ("control batch", 87),
-        ("transactional batch", 48),
+        ("transactional batch", 53),  # TRANSACTIONAL_ID_AUTHORIZATION_FAILED: no id
     ],
 )
 async def test_produce_errors(client: WireClient, case: str, code: int) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import pytest
+from support.waiting import eventually
 
 from broker.config import load_config
 from broker.metadata.image import MetadataDelta, MetadataImage, PartitionImage, TopicImage
@@ -19,7 +20,6 @@ from broker.metadata.internal_topics import TRANSACTION_STATE_TOPIC
 from broker.txn.driver import TransactionCoordinator, partition_for_transactional_id
 from protocol.errors import ErrorCode
 from protocol.types import TopicPartition
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.waiting import eventually
 
 from broker.txn.loader import LoadedRecords, TxnPartitionLoader, replay_chunk
 from protocol.records import RecordBatchBuilder
 from protocol.records.batch import ControlRecordType
 from protocol.records.builder import build_control_batch
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(30)
 

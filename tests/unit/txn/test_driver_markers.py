@@ -5,12 +5,12 @@ jobs abandoned; the WriteTxnMarkers request and response shaping."""
 from __future__ import annotations
 
 import pytest
+from support.waiting import eventually
 
 from broker.txn.markers import MarkerJob, MarkerWriter, marker_request, results_of_response
 from protocol.errors import ErrorCode
 from protocol.messages import WriteTxnMarkersRequest, WriteTxnMarkersResponse
 from protocol.types import TopicPartition
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(30)
 
