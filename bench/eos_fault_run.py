@@ -116,6 +116,13 @@ class Progress:
     errors: Counter[str] = field(default_factory=Counter)
     done: bool = False
     failure: str | None = None
+    #: The step the processor is in (consume, produce, send_offsets, commit, abort, rewind,
+    #: init) and since when (monotonic seconds): a run that stalls says where.
+    step: str = "start"
+    step_since: float = field(default_factory=time.monotonic)
+
+    def enter(self, step: str) -> None:
+        self.step, self.step_since = step, time.monotonic()
 
     def processed(self) -> int:
         return sum(self.committed.values())
@@ -186,6 +193,7 @@ class Processor(threading.Thread):
                 }
             )
             try:
+                self.progress.enter("init")
                 producer.init_transactions(TXN_CALL_TIMEOUT_S)
                 return producer
             except KafkaException as exc:
@@ -213,6 +221,7 @@ class Processor(threading.Thread):
         producer = self.new_producer()
         try:
             while not self.stop_event.is_set() and not self._finished():
+                self.progress.enter("consume")
                 messages = consumer.consume(self.txn_records, timeout=0.5)
                 batch = []
                 for m in messages:
@@ -240,6 +249,7 @@ class Processor(threading.Thread):
         return all(self.progress.committed.get(p, 0) >= n for p, n in self.targets.items())
 
     def _transaction(self, producer: Any, consumer: Any, batch: list[Any]) -> None:
+        self.progress.enter("produce")
         producer.begin_transaction()
         offsets: dict[int, int] = {}
         for m in batch:
@@ -252,6 +262,7 @@ class Processor(threading.Thread):
             offsets[m.partition()] = m.offset() + 1
         from confluent_kafka import TopicPartition
 
+        self.progress.enter("send_offsets")
         producer.send_offsets_to_transaction(
             [TopicPartition(INPUT_TOPIC, p, o) for p, o in sorted(offsets.items())],
             consumer.consumer_group_metadata(),
@@ -267,6 +278,7 @@ class Processor(threading.Thread):
         from confluent_kafka import KafkaException
 
         deadline = time.monotonic() + STEP_DEADLINE_S
+        self.progress.enter("commit")
         while True:
             try:
                 producer.commit_transaction(TXN_CALL_TIMEOUT_S)
@@ -285,6 +297,7 @@ class Processor(threading.Thread):
         deadline = time.monotonic() + STEP_DEADLINE_S
         while True:
             try:
+                self.progress.enter("abort")
                 producer.abort_transaction(TXN_CALL_TIMEOUT_S)
                 self.progress.aborted_txns += 1
                 return producer
@@ -300,6 +313,7 @@ class Processor(threading.Thread):
         from confluent_kafka import OFFSET_BEGINNING, KafkaException, TopicPartition
 
         self.progress.rewinds += 1
+        self.progress.enter("rewind")
         deadline = time.monotonic() + STEP_DEADLINE_S
         while True:
             try:
@@ -470,6 +484,10 @@ def summary_text(result: Mapping[str, Any]) -> str:
         lines.append(f"  client errors  {dict(result['errors'])}")
     if result["failure"]:
         lines.append(f"  processor failure  {result['failure']}")
+    if not result["done"]:
+        lines.append(
+            f"  processor was in {result['last_step']} for {result['last_step_s']:.0f} s"
+        )
     for name, ex in result["examples"].items():
         if ex:
             lines.append(f"  e.g. {name}: {ex[:8]}")
@@ -599,6 +617,8 @@ async def _run(args: argparse.Namespace, cluster: Cluster, nodes: list[Node]) ->
             "rewinds": progress.rewinds,
             "errors": dict(progress.errors),
             "failure": progress.failure,
+            "last_step": progress.step,
+            "last_step_s": round(time.monotonic() - progress.step_since, 1),
             "faults": len(faults),
             "faults_by_kind": {k: sum(1 for f in faults if f.kind == k) for k in FAULT_KINDS},
             "fault_log": [(f.at_s, f.kind, f.node) for f in faults],

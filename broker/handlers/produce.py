@@ -301,7 +301,7 @@ def _is_transactional(records: bytes | bytearray | memoryview | None) -> bool:
     if records is None or len(records) < BATCH_HEADER_SIZE:
         return False
     [attributes] = _ATTRIBUTES.unpack_from(records, ATTRIBUTES_OFFSET)
-    return attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG) == TRANSACTIONAL_FLAG
+    return bool(attributes & (TRANSACTIONAL_FLAG | CONTROL_FLAG) == TRANSACTIONAL_FLAG)
 
 
 def txn_verification_error(
