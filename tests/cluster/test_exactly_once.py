@@ -3,7 +3,9 @@ consume-transform-produce loop with confluent-kafka's transactions and
 send_offsets_to_transaction, partition leaders and coordinators SIGKILLed and restarted) must
 end with every input record in the output once: no duplicate, none missing.
 
-A short run here (a fault or two, within about a minute) and a longer one with ``--run-slow``.
+Both are fault runs, so both need ``--run-slow``: a short one (a fault or two, within about a
+minute) and a longer one. The single-broker transaction tests (``tests/compat/*transactions*``,
+``tests/integration/test_txn_kill9.py``) run in every suite.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def eos_fault_run(tmp_path: Path, timeout_s: float, *args: str) -> dict[str, Any
     return summary
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_a_short_run_with_a_killed_broker_is_exactly_once(tmp_path: Path) -> None:
     summary = eos_fault_run(
