@@ -32,15 +32,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
-from protocol.errors import DecodeError
+from protocol.field_reader import FieldReader
 from protocol.primitives import (
     INT16,
     INT32,
     INT64,
     ReadBuffer,
-    read_array_length,
-    read_bytes,
-    read_string,
     write_array_length,
     write_bytes,
     write_string,
@@ -210,71 +207,14 @@ def encode_record(key: RecordKey, value: RecordValue | None) -> tuple[bytes, byt
 # -- decoding -----------------------------------------------------------------------------
 
 
-class _Reader:
+def _reader(data: ReadBuffer, what: str) -> FieldReader:
     """Sequential reads that turn every decoding failure into ``RecordFormatError``."""
-
-    __slots__ = ("buf", "pos", "what")
-
-    def __init__(self, buf: ReadBuffer, what: str) -> None:
-        self.buf = buf
-        self.pos = 0
-        self.what = what
-
-    def _fixed(self, fmt: object, size: int) -> int:
-        if self.pos + size > len(self.buf):
-            raise RecordFormatError(f"truncated {self.what}")
-        (value,) = fmt.unpack_from(self.buf, self.pos)  # type: ignore[attr-defined]
-        self.pos += size
-        return int(value)
-
-    def int16(self) -> int:
-        return self._fixed(INT16, 2)
-
-    def int32(self) -> int:
-        return self._fixed(INT32, 4)
-
-    def int64(self) -> int:
-        return self._fixed(INT64, 8)
-
-    def nullable_string(self) -> str | None:
-        try:
-            value, self.pos = read_string(self.buf, self.pos)
-        except DecodeError as e:
-            raise RecordFormatError(f"{self.what}: {e}") from None
-        return value
-
-    def string(self) -> str:
-        value = self.nullable_string()
-        if value is None:
-            raise RecordFormatError(f"{self.what}: null where a string is required")
-        return value
-
-    def bytes_(self) -> bytes:
-        try:
-            value, self.pos = read_bytes(self.buf, self.pos)
-        except DecodeError as e:
-            raise RecordFormatError(f"{self.what}: {e}") from None
-        if value is None:
-            raise RecordFormatError(f"{self.what}: null where bytes are required")
-        return value
-
-    def array_length(self) -> int:
-        try:
-            n, self.pos = read_array_length(self.buf, self.pos, compact=False)
-        except DecodeError as e:
-            raise RecordFormatError(f"{self.what}: {e}") from None
-        if n < 0:
-            raise RecordFormatError(f"{self.what}: null array")
-        return n
-
-    def done(self) -> None:
-        if self.pos != len(self.buf):
-            raise RecordFormatError(f"{self.what}: {len(self.buf) - self.pos} trailing bytes")
+    return FieldReader(data, what, RecordFormatError)
 
 
 def decode_key(data: ReadBuffer) -> RecordKey:
     """Decode a record key; raises ``RecordFormatError`` on unknown types and versions."""
-    r = _Reader(data, "record key")
+    r = _reader(data, "record key")
     key_type = r.int16()
     version = r.int16()
     if key_type not in (OFFSET_COMMIT_KEY_TYPE, GROUP_METADATA_KEY_TYPE):
@@ -291,7 +231,7 @@ def decode_key(data: ReadBuffer) -> RecordKey:
 
 
 def _decode_offset_value(data: ReadBuffer) -> OffsetAndMetadata:
-    r = _Reader(data, "offset commit value")
+    r = _reader(data, "offset commit value")
     version = r.int16()
     if version != OFFSET_VALUE_VERSION:
         raise RecordFormatError(f"unknown offset commit value version {version}")
@@ -311,7 +251,7 @@ def _decode_offset_value(data: ReadBuffer) -> OffsetAndMetadata:
 
 
 def _decode_group_value(data: ReadBuffer) -> GroupMetadataValue:
-    r = _Reader(data, "group metadata value")
+    r = _reader(data, "group metadata value")
     version = r.int16()
     if version != GROUP_VALUE_VERSION:
         raise RecordFormatError(f"unknown group metadata value version {version}")

@@ -25,15 +25,13 @@ from typing import Final
 
 from broker.group.records import java_string_hash
 from broker.txn.state import TxnState
-from protocol.errors import DecodeError
+from protocol.field_reader import FieldReader
 from protocol.primitives import (
     INT8,
     INT16,
     INT32,
     INT64,
     ReadBuffer,
-    read_array_length,
-    read_string,
     write_array_length,
     write_string,
 )
@@ -104,50 +102,15 @@ def encode_value(value: TxnLogValue) -> bytes:
     return bytes(out)
 
 
-class _Reader:
-    __slots__ = ("buf", "pos", "what")
-
-    def __init__(self, buf: ReadBuffer, what: str) -> None:
-        self.buf = buf
-        self.pos = 0
-        self.what = what
-
-    def fixed(self, fmt: object, size: int) -> int:
-        if self.pos + size > len(self.buf):
-            raise TxnRecordFormatError(f"truncated {self.what}")
-        (value,) = fmt.unpack_from(self.buf, self.pos)  # type: ignore[attr-defined]
-        self.pos += size
-        return int(value)
-
-    def string(self) -> str:
-        try:
-            value, self.pos = read_string(self.buf, self.pos)
-        except DecodeError as e:
-            raise TxnRecordFormatError(f"{self.what}: {e}") from None
-        if value is None:
-            raise TxnRecordFormatError(f"{self.what}: null where a string is required")
-        return value
-
-    def array_length(self) -> int:
-        """-1 for a null array."""
-        try:
-            n, self.pos = read_array_length(self.buf, self.pos, compact=False)
-        except DecodeError as e:
-            raise TxnRecordFormatError(f"{self.what}: {e}") from None
-        # Each element takes at least 4 bytes: a count past the end is a corrupt record.
-        if n > (len(self.buf) - self.pos) // 4:
-            raise TxnRecordFormatError(f"{self.what}: array of {n} past the end")
-        return n
-
-    def done(self) -> None:
-        if self.pos != len(self.buf):
-            raise TxnRecordFormatError(f"{self.what}: {len(self.buf) - self.pos} trailing bytes")
+def _reader(data: ReadBuffer, what: str) -> FieldReader:
+    """Sequential reads that turn every decoding failure into ``TxnRecordFormatError``."""
+    return FieldReader(data, what, TxnRecordFormatError)
 
 
 def decode_key(data: ReadBuffer) -> str:
     """The transactional id of a record key; refuses unknown versions."""
-    r = _Reader(data, "transaction log key")
-    version = r.fixed(INT16, 2)
+    r = _reader(data, "transaction log key")
+    version = r.int16()
     if version != KEY_VERSION:
         raise TxnRecordFormatError(f"unknown transaction log key version {version}")
     tid = r.string()
@@ -157,25 +120,25 @@ def decode_key(data: ReadBuffer) -> str:
 
 def decode_value(data: ReadBuffer) -> TxnLogValue:
     """Decode a record value; refuses unknown versions and unknown states."""
-    r = _Reader(data, "transaction log value")
-    version = r.fixed(INT16, 2)
+    r = _reader(data, "transaction log value")
+    version = r.int16()
     if version != VALUE_VERSION:
         raise TxnRecordFormatError(f"unknown transaction log value version {version}")
-    producer_id = r.fixed(INT64, 8)
-    epoch = r.fixed(INT16, 2)
-    timeout = r.fixed(INT32, 4)
-    status = r.fixed(INT8, 1)
+    producer_id = r.int64()
+    epoch = r.int16()
+    timeout = r.int32()
+    status = r.int8()
     try:
         state = TxnState(status)
     except ValueError:
         raise TxnRecordFormatError(f"unknown transaction status {status}") from None
     partitions: set[TopicPartition] = set()
-    for _ in range(max(r.array_length(), 0)):
+    for _ in range(max(r.array_length(nullable=True), 0)):
         topic = r.string()
-        for _ in range(max(r.array_length(), 0)):
-            partitions.add(TopicPartition(topic, r.fixed(INT32, 4)))
-    last_update = r.fixed(INT64, 8)
-    start = r.fixed(INT64, 8)
+        for _ in range(max(r.array_length(nullable=True), 0)):
+            partitions.add(TopicPartition(topic, r.int32()))
+    last_update = r.int64()
+    start = r.int64()
     r.done()
     return TxnLogValue(
         producer_id=producer_id,
