@@ -54,6 +54,7 @@ from broker.group.records import LoadedState, TopicPartition
 from broker.group.txn_offsets import txn_offset_commit_error
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import Acknowledgement, AppendFailure
+from broker.tasks import DeadlineTimer
 from protocol.errors import ErrorCode
 from protocol.messages import Message, TxnOffsetCommitRequest, TxnOffsetCommitResponse
 from protocol.records import RecordBatchBuilder
@@ -83,9 +84,6 @@ PARK_MARGIN_MS: Final = 30_000
 #: many the load starts over, and its replay reads them from the log instead: memory stays
 #: bounded however long a load takes.
 MAX_HELD_MARKERS: Final = 10_000
-#: A due timer is re-armed at least this far ahead (ms): a chain of timers that stay due cannot
-#: turn the timer into a busy loop.
-MIN_TIMER_DELAY_MS: Final = 1
 
 
 def _wall_clock_ms() -> int:
@@ -122,8 +120,7 @@ class GroupCoordinator:
         self._in_core = False
         #: Appends waiting for their acknowledgement (given up on at ``stop``).
         self._acknowledgements: set[Acknowledgement] = set()
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline: int | None = None
+        self._timer = DeadlineTimer(lambda: self.clock_ms(), self._on_timer)
         self._retention_timer: asyncio.TimerHandle | None = None
         self._loader = PartitionLoader(replicas, clock_ms, self._finish_loading, self._fault)
         self._creator = OffsetsTopicCreator(config, controller, self._install)
@@ -202,7 +199,7 @@ class GroupCoordinator:
             if not parked.future.done():
                 parked.future.set_result(parked.error_response(ErrorCode.NOT_COORDINATOR))
         self._parked.clear()
-        self._cancel_timer()
+        self._timer.cancel()
         if self._retention_timer is not None:
             self._retention_timer.cancel()
             self._retention_timer = None
@@ -293,7 +290,7 @@ class GroupCoordinator:
         log.error("%s was deleted: the group coordinator stops serving", GROUP_METADATA_TOPIC)
         for p in sorted(core.owned_partitions):
             self._unload(p)
-        self._cancel_timer()
+        self._timer.cancel()
         self._core = None
         self._num_partitions = 0
 
@@ -564,25 +561,9 @@ class GroupCoordinator:
 
     def _rearm(self) -> None:
         core = self._core
-        deadline = core.next_deadline_ms() if core is not None and not self._stopped else None
-        if deadline == self._timer_deadline and (deadline is None or self._timer is not None):
-            return
-        self._cancel_timer()
-        if deadline is None:
-            return
-        delay_ms = max(deadline - self.clock_ms(), MIN_TIMER_DELAY_MS)
-        self._timer_deadline = deadline
-        self._timer = asyncio.get_running_loop().call_later(delay_ms / 1000, self._on_timer)
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
-        self._timer_deadline = None
+        self._timer.arm(core.next_deadline_ms() if core is not None and not self._stopped else None)
 
     def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_deadline = None
         if self._core is None or self._stopped:
             return
         try:

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from broker.group.records import java_string_hash
 from broker.metadata.internal_topics import TRANSACTION_STATE_TOPIC
 from broker.replication.appends import Acknowledgement, AppendFailure
+from broker.tasks import DeadlineTimer
 from broker.txn.config import TxnConfig
 from broker.txn.core import TransactionCoordinatorCore, TxnDescription, TxnListing
 from broker.txn.loader import LoadedRecords, TxnPartitionLoader
@@ -89,8 +90,6 @@ TXN_APPEND_TIMEOUT_MS: Final = 30_000
 #: How long a parked request waits for the core's answer: the core answers when its append is
 #: settled (``TXN_APPEND_TIMEOUT_MS`` at most), so only a bug reaches this bound.
 PARK_BOUND_MS: Final = TXN_APPEND_TIMEOUT_MS + 30_000
-#: A due timer is re-armed at least this far ahead (ms), so a timer that stays due cannot spin.
-MIN_TIMER_DELAY_MS: Final = 1
 
 CoreFactory = Callable[["BrokerConfig", int], "TransactionCoordinatorCore"]
 """Builds the core: ``(broker config, partitions of __transaction_state)``."""
@@ -194,8 +193,7 @@ class TransactionCoordinator:
         self._ready: deque[tuple[int, ErrorCode]] = deque()
         self._in_core = False
         self._acknowledgements: set[Acknowledgement] = set()
-        self._timer: asyncio.TimerHandle | None = None
-        self._timer_deadline: int | None = None
+        self._timer = DeadlineTimer(lambda: self.clock_ms(), self._on_timer)
         self._loader = TxnPartitionLoader(self._open_log, self._loaded)
         self._creator = TxnStateTopicCreator(config, controller, self._install)
         self._pool = ConnectionPool(self.node_id, replicas.endpoint_of)
@@ -271,7 +269,7 @@ class TransactionCoordinator:
             if not future.done():
                 future.set_exception(_NotCoordinator())
         self._parked.clear()
-        self._cancel_timer()
+        self._timer.cancel()
         for waiting in self._acknowledgements:
             waiting.cancel()
         self._acknowledgements.clear()
@@ -340,7 +338,7 @@ class TransactionCoordinator:
         )
         for p in sorted(self._owned):
             self._unload(p)
-        self._cancel_timer()
+        self._timer.cancel()
         self._core = None
         self._num_partitions = 0
 
@@ -728,25 +726,9 @@ class TransactionCoordinator:
 
     def _rearm(self) -> None:
         core = self._core
-        deadline = core.next_deadline_ms() if core is not None and not self._stopped else None
-        if deadline == self._timer_deadline and (deadline is None or self._timer is not None):
-            return
-        self._cancel_timer()
-        if deadline is None:
-            return
-        delay_ms = max(deadline - self.clock_ms(), MIN_TIMER_DELAY_MS)
-        self._timer_deadline = deadline
-        self._timer = asyncio.get_running_loop().call_later(delay_ms / 1000, self._on_timer)
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self._timer = None
-        self._timer_deadline = None
+        self._timer.arm(core.next_deadline_ms() if core is not None and not self._stopped else None)
 
     def _on_timer(self) -> None:
-        self._timer = None
-        self._timer_deadline = None
         if self._core is None or self._stopped:
             return
         try:
