@@ -7,6 +7,7 @@ commit is parked until ``append_completed`` (Kafka's pending offset commits).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from broker.group.context import (
     API_OFFSET_COMMIT,
@@ -40,7 +41,6 @@ MAX_EXPIRE_TIMESTAMP_MS = (1 << 63) - 1
 PartitionExists = Callable[[str, int], bool]
 """Whether a topic partition exists (from the metadata image); the handler supplies it."""
 
-_CommitPartition = OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition
 _FetchPartition = OffsetFetchResponse.OffsetFetchResponseTopic.OffsetFetchResponsePartition
 
 
@@ -54,6 +54,35 @@ def _by_topic(tps: Iterable[TopicPartition]) -> dict[str, list[TopicPartition]]:
     for tp in tps:
         out.setdefault(tp.topic, []).append(tp)
     return out
+
+
+def requested_partitions(
+    topics: Iterable[Any],
+) -> tuple[list[TopicPartition], dict[TopicPartition, Any]]:
+    """The partitions an OffsetCommit or TxnOffsetCommit names, in request order, and each one's
+    request entry (a partition named twice: the last entry counts, as Kafka's map)."""
+    order: list[TopicPartition] = []
+    given: dict[TopicPartition, Any] = {}
+    for topic in topics:
+        for p in topic.partitions:
+            tp = TopicPartition(topic.name, p.partition_index)
+            if tp not in given:
+                order.append(tp)
+            given[tp] = p
+    return order, given
+
+
+def unknown_partitions(
+    order: Iterable[TopicPartition], partition_exists: PartitionExists | None
+) -> dict[TopicPartition, ErrorCode]:
+    """UNKNOWN_TOPIC_OR_PARTITION for each partition the metadata does not have."""
+    if partition_exists is None:
+        return {}
+    return {
+        tp: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        for tp in order
+        if not partition_exists(tp.topic, tp.partition)
+    }
 
 
 def commit_response(
@@ -126,14 +155,7 @@ class Offsets:
     def _offset_commit(
         self, req: OffsetCommitRequest, version: int, partition_exists: PartitionExists | None
     ) -> OffsetCommitResponse | ParkKey:
-        order: list[TopicPartition] = []
-        given: dict[TopicPartition, _CommitPartition] = {}
-        for topic in req.topics:
-            for p in topic.partitions:
-                tp = TopicPartition(topic.name, p.partition_index)
-                if tp not in given:
-                    order.append(tp)
-                given[tp] = p  # a partition named twice: the last one counts (Kafka's map)
+        order, given = requested_partitions(req.topics)
         errors: dict[TopicPartition, ErrorCode] = {}
 
         def fail_all(error: ErrorCode) -> OffsetCommitResponse:
@@ -144,10 +166,7 @@ class Offsets:
         status = self._ctx.status_error(req.group_id, API_OFFSET_COMMIT)
         if status is not None:
             return fail_all(status)
-        if partition_exists is not None:
-            for tp in order:
-                if not partition_exists(tp.topic, tp.partition):
-                    errors[tp] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        errors.update(unknown_partitions(order, partition_exists))
         valid = [tp for tp in order if tp not in errors]
         if not valid:
             return commit_response(order, errors)

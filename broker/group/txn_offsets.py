@@ -15,16 +15,18 @@ from __future__ import annotations
 
 from broker.group.context import API_TXN_OFFSET_COMMIT, CoreContext, map_offset_commit_error
 from broker.group.membership import validate_current_member
-from broker.group.offsets import PartitionExists, _by_topic, java_string_length
+from broker.group.offsets import (
+    PartitionExists,
+    _by_topic,
+    java_string_length,
+    requested_partitions,
+    unknown_partitions,
+)
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.records import OffsetAndMetadata, OffsetCommitKey, TopicPartition, encode_record
 from broker.group.state import DEAD, GroupMetadata
 from protocol.errors import ErrorCode
 from protocol.messages import Message, TxnOffsetCommitRequest, TxnOffsetCommitResponse
-
-_CommitPartition = (
-    TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition
-)
 
 
 def txn_commit_response(
@@ -84,14 +86,7 @@ class TxnOffsets:
         version: int,
         partition_exists: PartitionExists | None,
     ) -> TxnOffsetCommitResponse | ParkKey:
-        order: list[TopicPartition] = []
-        given: dict[TopicPartition, _CommitPartition] = {}
-        for topic in req.topics:
-            for p in topic.partitions:
-                tp = TopicPartition(topic.name, p.partition_index)
-                if tp not in given:
-                    order.append(tp)
-                given[tp] = p  # a partition named twice: the last one counts (Kafka's map)
+        order, given = requested_partitions(req.topics)
         errors: dict[TopicPartition, ErrorCode] = {}
 
         def fail_all(error: ErrorCode) -> TxnOffsetCommitResponse:
@@ -102,10 +97,7 @@ class TxnOffsets:
         status = self._ctx.status_error(req.group_id, API_TXN_OFFSET_COMMIT)
         if status is not None:
             return fail_all(status)
-        if partition_exists is not None:
-            for tp in order:
-                if not partition_exists(tp.topic, tp.partition):
-                    errors[tp] = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        errors.update(unknown_partitions(order, partition_exists))
         valid = [tp for tp in order if tp not in errors]
         if not valid:
             return txn_commit_response(order, errors)
