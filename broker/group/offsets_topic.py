@@ -9,16 +9,15 @@ until enough brokers have registered for the replication factor.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
-from broker.metadata.controller_api import ControllerApi, NewTopic
+from broker.metadata.controller_api import ControllerApi, CreateTopicResult, NewTopic
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
-from protocol.errors import ErrorCode, KafkaError
+from broker.metadata.topic_creator import InternalTopicCreator
+from protocol.errors import ErrorCode
 
 if TYPE_CHECKING:
     from broker.config import BrokerConfig
@@ -43,7 +42,7 @@ def offsets_topic_configs(config: BrokerConfig) -> dict[str, str | None]:
     }
 
 
-class OffsetsTopicCreator:
+class OffsetsTopicCreator(InternalTopicCreator):
     """Creates ``__consumer_offsets``, one attempt at a time; ``on_exists(image)`` is called
     once the topic exists (created now, or already there)."""
 
@@ -53,10 +52,14 @@ class OffsetsTopicCreator:
         controller: ControllerApi,
         on_exists: Callable[[MetadataImage], None],
     ) -> None:
+        super().__init__(
+            controller,
+            GROUP_METADATA_TOPIC,
+            on_exists,
+            logger=log,
+            unavailable="consumer groups are",
+        )
         self._config = config
-        self._controller = controller
-        self._on_exists = on_exists
-        self._task: asyncio.Task[None] | None = None
         #: Since when (monotonic) the topic waits for brokers to register; None when it is not
         #: waiting. Each metadata change then retries the creation.
         self._waiting_for_brokers_since: float | None = None
@@ -71,57 +74,21 @@ class OffsetsTopicCreator:
         """The topic exists: stop waiting for brokers."""
         self._waiting_for_brokers_since = None
 
-    def ensure_soon(self) -> None:
-        """Create the topic in the background unless an attempt is under way."""
-        if self._task is not None and not self._task.done():
-            return
-        self._task = asyncio.get_running_loop().create_task(
-            self.ensure(), name="create-consumer-offsets"
+    def new_topic(self, image: MetadataImage) -> NewTopic:
+        config = self._config
+        return NewTopic(
+            GROUP_METADATA_TOPIC,
+            num_partitions=config.offsets_topic_num_partitions,
+            replication_factor=config.offsets_topic_replication_factor,
+            configs=offsets_topic_configs(config),
         )
 
-    async def stop(self) -> None:
-        """Abandon an attempt under way."""
-        task = self._task
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def ensure(self) -> None:
-        """Create the topic if it is missing (errors are logged; the next call retries)."""
-        controller = self._controller
-        if controller.image.topic(GROUP_METADATA_TOPIC) is not None:
-            self._on_exists(controller.image)
-            return
-        config = self._config
-        try:
-            [result] = await controller.create_topics(
-                [
-                    NewTopic(
-                        GROUP_METADATA_TOPIC,
-                        num_partitions=config.offsets_topic_num_partitions,
-                        replication_factor=config.offsets_topic_replication_factor,
-                        configs=offsets_topic_configs(config),
-                    )
-                ]
-            )
-        except KafkaError as exc:
-            log.error("cannot create %s: %s", GROUP_METADATA_TOPIC, exc)
-            return
+    def refused(self, result: CreateTopicResult) -> bool:
         if result.error == ErrorCode.INVALID_REPLICATION_FACTOR:
             self._wait_for_brokers(result.message)
-            return
+            return True
         self._waiting_for_brokers_since = None
-        if result.error not in (ErrorCode.NONE, ErrorCode.TOPIC_ALREADY_EXISTS):
-            log.error(
-                "cannot create %s: %s (%s); consumer groups are unavailable until it exists",
-                GROUP_METADATA_TOPIC,
-                result.error.name,
-                result.message,
-            )
-            return
-        log.info("created %s", GROUP_METADATA_TOPIC)
-        self._on_exists(controller.image)
+        return False
 
     def _wait_for_brokers(self, reason: str | None) -> None:
         """Too few brokers are registered for ``offsets.topic.replication.factor`` (a cluster

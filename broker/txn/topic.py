@@ -11,19 +11,17 @@ transaction request retries it (one attempt at a time).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from broker.metadata.controller_api import ControllerApi, NewTopic
+from broker.metadata.image import MetadataImage
 from broker.metadata.internal_topics import TRANSACTION_STATE_TOPIC
-from protocol.errors import ErrorCode, KafkaError
+from broker.metadata.topic_creator import InternalTopicCreator
 
 if TYPE_CHECKING:
     from broker.config import BrokerConfig
-    from broker.metadata.image import MetadataImage
 
 __all__ = ["TxnStateTopicCreator", "txn_state_replication", "txn_state_topic_configs"]
 
@@ -49,7 +47,7 @@ def txn_state_topic_configs(config: BrokerConfig, min_isr: int) -> dict[str, str
     }
 
 
-class TxnStateTopicCreator:
+class TxnStateTopicCreator(InternalTopicCreator):
     """Creates ``__transaction_state``, one attempt at a time; ``on_exists(image)`` is called
     once the topic exists (created now, or already there)."""
 
@@ -59,57 +57,24 @@ class TxnStateTopicCreator:
         controller: ControllerApi,
         on_exists: Callable[[MetadataImage], None],
     ) -> None:
-        self._config = config
-        self._controller = controller
-        self._on_exists = on_exists
-        self._task: asyncio.Task[None] | None = None
-
-    def ensure_soon(self) -> None:
-        """Create the topic in the background unless an attempt is under way."""
-        if self._task is not None and not self._task.done():
-            return
-        self._task = asyncio.get_running_loop().create_task(
-            self.ensure(), name="create-transaction-state"
+        super().__init__(
+            controller,
+            TRANSACTION_STATE_TOPIC,
+            on_exists,
+            logger=log,
+            unavailable="transactions are",
         )
+        self._config = config
 
-    async def stop(self) -> None:
-        """Abandon an attempt under way."""
-        task = self._task
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def ensure(self) -> None:
-        """Create the topic if it is missing (errors are logged; the next call retries)."""
-        controller = self._controller
-        image = controller.image
-        if image.topic(TRANSACTION_STATE_TOPIC) is not None:
-            self._on_exists(image)
-            return
+    def new_topic(self, image: MetadataImage) -> NewTopic:
         config = self._config
         factor, min_isr = txn_state_replication(config, image)
-        try:
-            [result] = await controller.create_topics(
-                [
-                    NewTopic(
-                        TRANSACTION_STATE_TOPIC,
-                        num_partitions=config.transaction_state_log_num_partitions,
-                        replication_factor=factor,
-                        configs=txn_state_topic_configs(config, min_isr),
-                    )
-                ]
-            )
-        except KafkaError as exc:
-            log.error("cannot create %s: %s", TRANSACTION_STATE_TOPIC, exc)
-            return
-        if result.error not in (ErrorCode.NONE, ErrorCode.TOPIC_ALREADY_EXISTS):
-            log.error(
-                "cannot create %s: %s (%s); transactions are unavailable until it exists",
-                TRANSACTION_STATE_TOPIC,
-                result.error.name,
-                result.message,
-            )
-            return
-        log.info("created %s (replication factor %d)", TRANSACTION_STATE_TOPIC, factor)
-        self._on_exists(controller.image)
+        return NewTopic(
+            TRANSACTION_STATE_TOPIC,
+            num_partitions=config.transaction_state_log_num_partitions,
+            replication_factor=factor,
+            configs=txn_state_topic_configs(config, min_isr),
+        )
+
+    def created(self, topic: NewTopic) -> None:
+        log.info("created %s (replication factor %d)", topic.name, topic.replication_factor)
