@@ -40,6 +40,8 @@ _S_ooo = struct.Struct('>???')
 _S_ob = struct.Struct('>?b')
 _S_obo = struct.Struct('>?b?')
 _S_b = struct.Struct('>b')
+_S_bb = struct.Struct('>bb')
+_S_bi = struct.Struct('>bi')
 _S_h = struct.Struct('>h')
 _S_hh = struct.Struct('>hh')
 _S_hhh = struct.Struct('>hhh')
@@ -2822,6 +2824,344 @@ class TxnOffsetCommitResponse(Message):
         self.topics = [] if topics is None else topics
 
 
+class DescribeAclsRequest(Message):
+    """DescribeAclsRequest: API key 29, versions 0-3."""
+
+    __slots__ = ('resource_type_filter', 'resource_name_filter', 'pattern_type_filter', 'principal_filter', 'host_filter', 'operation', 'permission_type', )
+    API_KEY: ClassVar[int] = 29
+    API_NAME: ClassVar[str] = 'DescribeAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    resource_type_filter: int
+    resource_name_filter: str | None
+    pattern_type_filter: int
+    principal_filter: str | None
+    host_filter: str | None
+    operation: int
+    permission_type: int
+
+    def __init__(
+        self,
+        *,
+        resource_type_filter: int = 0,
+        resource_name_filter: str | None = '',
+        pattern_type_filter: int = 3,
+        principal_filter: str | None = '',
+        host_filter: str | None = '',
+        operation: int = 0,
+        permission_type: int = 0,
+    ) -> None:
+        self.resource_type_filter = resource_type_filter
+        self.resource_name_filter = resource_name_filter
+        self.pattern_type_filter = pattern_type_filter
+        self.principal_filter = principal_filter
+        self.host_filter = host_filter
+        self.operation = operation
+        self.permission_type = permission_type
+
+
+class DescribeAclsResponse(Message):
+    """DescribeAclsResponse: API key 29, versions 0-3."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'error_message', 'resources', )
+    API_KEY: ClassVar[int] = 29
+    API_NAME: ClassVar[str] = 'DescribeAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    throttle_time_ms: int
+    error_code: int
+    error_message: str | None
+    resources: list[DescribeAclsResponse.DescribeAclsResource]
+
+    class DescribeAclsResource(Struct):
+        """DescribeAclsResource, a struct of DescribeAclsResponse."""
+
+        __slots__ = ('resource_type', 'resource_name', 'pattern_type', 'acls', )
+
+        resource_type: int
+        resource_name: str
+        pattern_type: int
+        acls: list[DescribeAclsResponse.DescribeAclsResource.AclDescription]
+
+        class AclDescription(Struct):
+            """AclDescription, a struct of DescribeAclsResponse."""
+
+            __slots__ = ('principal', 'host', 'operation', 'permission_type', )
+
+            principal: str
+            host: str
+            operation: int
+            permission_type: int
+
+            def __init__(
+                self,
+                *,
+                principal: str = '',
+                host: str = '',
+                operation: int = 0,
+                permission_type: int = 0,
+            ) -> None:
+                self.principal = principal
+                self.host = host
+                self.operation = operation
+                self.permission_type = permission_type
+
+        def __init__(
+            self,
+            *,
+            resource_type: int = 0,
+            resource_name: str = '',
+            pattern_type: int = 3,
+            acls: list[DescribeAclsResponse.DescribeAclsResource.AclDescription] | None = None,
+        ) -> None:
+            self.resource_type = resource_type
+            self.resource_name = resource_name
+            self.pattern_type = pattern_type
+            self.acls = [] if acls is None else acls
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        error_message: str | None = '',
+        resources: list[DescribeAclsResponse.DescribeAclsResource] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.error_message = error_message
+        self.resources = [] if resources is None else resources
+
+
+class CreateAclsRequest(Message):
+    """CreateAclsRequest: API key 30, versions 0-3."""
+
+    __slots__ = ('creations', )
+    API_KEY: ClassVar[int] = 30
+    API_NAME: ClassVar[str] = 'CreateAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    creations: list[CreateAclsRequest.AclCreation]
+
+    class AclCreation(Struct):
+        """AclCreation, a struct of CreateAclsRequest."""
+
+        __slots__ = ('resource_type', 'resource_name', 'resource_pattern_type', 'principal', 'host', 'operation', 'permission_type', )
+
+        resource_type: int
+        resource_name: str
+        resource_pattern_type: int
+        principal: str
+        host: str
+        operation: int
+        permission_type: int
+
+        def __init__(
+            self,
+            *,
+            resource_type: int = 0,
+            resource_name: str = '',
+            resource_pattern_type: int = 3,
+            principal: str = '',
+            host: str = '',
+            operation: int = 0,
+            permission_type: int = 0,
+        ) -> None:
+            self.resource_type = resource_type
+            self.resource_name = resource_name
+            self.resource_pattern_type = resource_pattern_type
+            self.principal = principal
+            self.host = host
+            self.operation = operation
+            self.permission_type = permission_type
+
+    def __init__(
+        self,
+        *,
+        creations: list[CreateAclsRequest.AclCreation] | None = None,
+    ) -> None:
+        self.creations = [] if creations is None else creations
+
+
+class CreateAclsResponse(Message):
+    """CreateAclsResponse: API key 30, versions 0-3."""
+
+    __slots__ = ('throttle_time_ms', 'results', )
+    API_KEY: ClassVar[int] = 30
+    API_NAME: ClassVar[str] = 'CreateAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    throttle_time_ms: int
+    results: list[CreateAclsResponse.AclCreationResult]
+
+    class AclCreationResult(Struct):
+        """AclCreationResult, a struct of CreateAclsResponse."""
+
+        __slots__ = ('error_code', 'error_message', )
+
+        error_code: int
+        error_message: str | None
+
+        def __init__(
+            self,
+            *,
+            error_code: int = 0,
+            error_message: str | None = '',
+        ) -> None:
+            self.error_code = error_code
+            self.error_message = error_message
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        results: list[CreateAclsResponse.AclCreationResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.results = [] if results is None else results
+
+
+class DeleteAclsRequest(Message):
+    """DeleteAclsRequest: API key 31, versions 0-3."""
+
+    __slots__ = ('filters', )
+    API_KEY: ClassVar[int] = 31
+    API_NAME: ClassVar[str] = 'DeleteAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    filters: list[DeleteAclsRequest.DeleteAclsFilter]
+
+    class DeleteAclsFilter(Struct):
+        """DeleteAclsFilter, a struct of DeleteAclsRequest."""
+
+        __slots__ = ('resource_type_filter', 'resource_name_filter', 'pattern_type_filter', 'principal_filter', 'host_filter', 'operation', 'permission_type', )
+
+        resource_type_filter: int
+        resource_name_filter: str | None
+        pattern_type_filter: int
+        principal_filter: str | None
+        host_filter: str | None
+        operation: int
+        permission_type: int
+
+        def __init__(
+            self,
+            *,
+            resource_type_filter: int = 0,
+            resource_name_filter: str | None = '',
+            pattern_type_filter: int = 3,
+            principal_filter: str | None = '',
+            host_filter: str | None = '',
+            operation: int = 0,
+            permission_type: int = 0,
+        ) -> None:
+            self.resource_type_filter = resource_type_filter
+            self.resource_name_filter = resource_name_filter
+            self.pattern_type_filter = pattern_type_filter
+            self.principal_filter = principal_filter
+            self.host_filter = host_filter
+            self.operation = operation
+            self.permission_type = permission_type
+
+    def __init__(
+        self,
+        *,
+        filters: list[DeleteAclsRequest.DeleteAclsFilter] | None = None,
+    ) -> None:
+        self.filters = [] if filters is None else filters
+
+
+class DeleteAclsResponse(Message):
+    """DeleteAclsResponse: API key 31, versions 0-3."""
+
+    __slots__ = ('throttle_time_ms', 'filter_results', )
+    API_KEY: ClassVar[int] = 31
+    API_NAME: ClassVar[str] = 'DeleteAcls'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 3
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    throttle_time_ms: int
+    filter_results: list[DeleteAclsResponse.DeleteAclsFilterResult]
+
+    class DeleteAclsFilterResult(Struct):
+        """DeleteAclsFilterResult, a struct of DeleteAclsResponse."""
+
+        __slots__ = ('error_code', 'error_message', 'matching_acls', )
+
+        error_code: int
+        error_message: str | None
+        matching_acls: list[DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl]
+
+        class DeleteAclsMatchingAcl(Struct):
+            """DeleteAclsMatchingAcl, a struct of DeleteAclsResponse."""
+
+            __slots__ = ('error_code', 'error_message', 'resource_type', 'resource_name', 'pattern_type', 'principal', 'host', 'operation', 'permission_type', )
+
+            error_code: int
+            error_message: str | None
+            resource_type: int
+            resource_name: str
+            pattern_type: int
+            principal: str
+            host: str
+            operation: int
+            permission_type: int
+
+            def __init__(
+                self,
+                *,
+                error_code: int = 0,
+                error_message: str | None = '',
+                resource_type: int = 0,
+                resource_name: str = '',
+                pattern_type: int = 3,
+                principal: str = '',
+                host: str = '',
+                operation: int = 0,
+                permission_type: int = 0,
+            ) -> None:
+                self.error_code = error_code
+                self.error_message = error_message
+                self.resource_type = resource_type
+                self.resource_name = resource_name
+                self.pattern_type = pattern_type
+                self.principal = principal
+                self.host = host
+                self.operation = operation
+                self.permission_type = permission_type
+
+        def __init__(
+            self,
+            *,
+            error_code: int = 0,
+            error_message: str | None = '',
+            matching_acls: list[DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl] | None = None,
+        ) -> None:
+            self.error_code = error_code
+            self.error_message = error_message
+            self.matching_acls = [] if matching_acls is None else matching_acls
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        filter_results: list[DeleteAclsResponse.DeleteAclsFilterResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.filter_results = [] if filter_results is None else filter_results
+
+
 class DescribeConfigsRequest(Message):
     """DescribeConfigsRequest: API key 32, versions 0-4."""
 
@@ -3643,6 +3983,218 @@ class OffsetDeleteResponse(Message):
         self.error_code = error_code
         self.throttle_time_ms = throttle_time_ms
         self.topics = [] if topics is None else topics
+
+
+class DescribeUserScramCredentialsRequest(Message):
+    """DescribeUserScramCredentialsRequest: API key 50, versions 0."""
+
+    __slots__ = ('users', )
+    API_KEY: ClassVar[int] = 50
+    API_NAME: ClassVar[str] = 'DescribeUserScramCredentials'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    users: list[DescribeUserScramCredentialsRequest.UserName] | None
+
+    class UserName(Struct):
+        """UserName, a struct of DescribeUserScramCredentialsRequest."""
+
+        __slots__ = ('name', )
+
+        name: str
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+        ) -> None:
+            self.name = name
+
+    def __init__(
+        self,
+        *,
+        users: list[DescribeUserScramCredentialsRequest.UserName] | None = UNSET,
+    ) -> None:
+        self.users = [] if users is UNSET else users
+
+
+class DescribeUserScramCredentialsResponse(Message):
+    """DescribeUserScramCredentialsResponse: API key 50, versions 0."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'error_message', 'results', )
+    API_KEY: ClassVar[int] = 50
+    API_NAME: ClassVar[str] = 'DescribeUserScramCredentials'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    error_code: int
+    error_message: str | None
+    results: list[DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult]
+
+    class DescribeUserScramCredentialsResult(Struct):
+        """DescribeUserScramCredentialsResult, a struct of DescribeUserScramCredentialsResponse."""
+
+        __slots__ = ('user', 'error_code', 'error_message', 'credential_infos', )
+
+        user: str
+        error_code: int
+        error_message: str | None
+        credential_infos: list[DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.CredentialInfo]
+
+        class CredentialInfo(Struct):
+            """CredentialInfo, a struct of DescribeUserScramCredentialsResponse."""
+
+            __slots__ = ('mechanism', 'iterations', )
+
+            mechanism: int
+            iterations: int
+
+            def __init__(
+                self,
+                *,
+                mechanism: int = 0,
+                iterations: int = 0,
+            ) -> None:
+                self.mechanism = mechanism
+                self.iterations = iterations
+
+        def __init__(
+            self,
+            *,
+            user: str = '',
+            error_code: int = 0,
+            error_message: str | None = '',
+            credential_infos: list[DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.CredentialInfo] | None = None,
+        ) -> None:
+            self.user = user
+            self.error_code = error_code
+            self.error_message = error_message
+            self.credential_infos = [] if credential_infos is None else credential_infos
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        error_message: str | None = '',
+        results: list[DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.error_message = error_message
+        self.results = [] if results is None else results
+
+
+class AlterUserScramCredentialsRequest(Message):
+    """AlterUserScramCredentialsRequest: API key 51, versions 0."""
+
+    __slots__ = ('deletions', 'upsertions', )
+    API_KEY: ClassVar[int] = 51
+    API_NAME: ClassVar[str] = 'AlterUserScramCredentials'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    deletions: list[AlterUserScramCredentialsRequest.ScramCredentialDeletion]
+    upsertions: list[AlterUserScramCredentialsRequest.ScramCredentialUpsertion]
+
+    class ScramCredentialDeletion(Struct):
+        """ScramCredentialDeletion, a struct of AlterUserScramCredentialsRequest."""
+
+        __slots__ = ('name', 'mechanism', )
+
+        name: str
+        mechanism: int
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            mechanism: int = 0,
+        ) -> None:
+            self.name = name
+            self.mechanism = mechanism
+
+    class ScramCredentialUpsertion(Struct):
+        """ScramCredentialUpsertion, a struct of AlterUserScramCredentialsRequest."""
+
+        __slots__ = ('name', 'mechanism', 'iterations', 'salt', 'salted_password', )
+
+        name: str
+        mechanism: int
+        iterations: int
+        salt: bytes
+        salted_password: bytes
+
+        def __init__(
+            self,
+            *,
+            name: str = '',
+            mechanism: int = 0,
+            iterations: int = 0,
+            salt: bytes = b'',
+            salted_password: bytes = b'',
+        ) -> None:
+            self.name = name
+            self.mechanism = mechanism
+            self.iterations = iterations
+            self.salt = salt
+            self.salted_password = salted_password
+
+    def __init__(
+        self,
+        *,
+        deletions: list[AlterUserScramCredentialsRequest.ScramCredentialDeletion] | None = None,
+        upsertions: list[AlterUserScramCredentialsRequest.ScramCredentialUpsertion] | None = None,
+    ) -> None:
+        self.deletions = [] if deletions is None else deletions
+        self.upsertions = [] if upsertions is None else upsertions
+
+
+class AlterUserScramCredentialsResponse(Message):
+    """AlterUserScramCredentialsResponse: API key 51, versions 0."""
+
+    __slots__ = ('throttle_time_ms', 'results', )
+    API_KEY: ClassVar[int] = 51
+    API_NAME: ClassVar[str] = 'AlterUserScramCredentials'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    results: list[AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult]
+
+    class AlterUserScramCredentialsResult(Struct):
+        """AlterUserScramCredentialsResult, a struct of AlterUserScramCredentialsResponse."""
+
+        __slots__ = ('user', 'error_code', 'error_message', )
+
+        user: str
+        error_code: int
+        error_message: str | None
+
+        def __init__(
+            self,
+            *,
+            user: str = '',
+            error_code: int = 0,
+            error_message: str | None = '',
+        ) -> None:
+            self.user = user
+            self.error_code = error_code
+            self.error_message = error_message
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        results: list[AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.results = [] if results is None else results
 
 
 class DescribeClusterRequest(Message):
@@ -12101,6 +12653,894 @@ def _e_TxnOffsetCommitResponse_v3(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 
+def _d_DescribeAclsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsRequest)
+    o.pattern_type_filter = 3
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=False)
+    o.principal_filter, pos = read_string(buf, pos, compact=False)
+    o.host_filter, pos = read_string(buf, pos, compact=False)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DescribeAclsRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsRequest)
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=False)
+    o.pattern_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal_filter, pos = read_string(buf, pos, compact=False)
+    o.host_filter, pos = read_string(buf, pos, compact=False)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DescribeAclsRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsRequest)
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=True)
+    o.pattern_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal_filter, pos = read_string(buf, pos, compact=True)
+    o.host_filter, pos = read_string(buf, pos, compact=True)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeAclsRequest_v3 = _d_DescribeAclsRequest_v2
+
+def _e_DescribeAclsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=False)
+    write_string(out, o.principal_filter, compact=False)
+    write_string(out, o.host_filter, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DescribeAclsRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=False)
+    out += _S_b.pack(o.pattern_type_filter)
+    write_string(out, o.principal_filter, compact=False)
+    write_string(out, o.host_filter, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DescribeAclsRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=True)
+    out += _S_b.pack(o.pattern_type_filter)
+    write_string(out, o.principal_filter, compact=True)
+    write_string(out, o.host_filter, compact=True)
+    out += _S_bb.pack(o.operation, o.permission_type)
+    out.append(0)
+
+_e_DescribeAclsRequest_v3 = _e_DescribeAclsRequest_v2
+
+def _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse.DescribeAclsResource.AclDescription)
+    o.principal, pos = read_string(buf, pos, compact=False)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=False)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+_d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v1 = _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0
+def _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse.DescribeAclsResource.AclDescription)
+    o.principal, pos = read_string(buf, pos, compact=True)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=True)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v3 = _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2
+
+def _d_DescribeAclsResponse_DescribeAclsResource_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse.DescribeAclsResource)
+    o.pattern_type = 3
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0(buf, pos)
+            lst.append(e)
+        o.acls = lst
+    return o, pos
+
+def _d_DescribeAclsResponse_DescribeAclsResource_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse.DescribeAclsResource)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v1(buf, pos)
+            lst.append(e)
+        o.acls = lst
+    return o, pos
+
+def _d_DescribeAclsResponse_DescribeAclsResource_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse.DescribeAclsResource)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=True)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2(buf, pos)
+            lst.append(e)
+        o.acls = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeAclsResponse_DescribeAclsResource_v3 = _d_DescribeAclsResponse_DescribeAclsResource_v2
+
+def _d_DescribeAclsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array resources')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_v0(buf, pos)
+            lst.append(e)
+        o.resources = lst
+    return o, pos
+
+def _d_DescribeAclsResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array resources')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_v1(buf, pos)
+            lst.append(e)
+        o.resources = lst
+    return o, pos
+
+def _d_DescribeAclsResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeAclsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array resources')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeAclsResponse_DescribeAclsResource_v2(buf, pos)
+            lst.append(e)
+        o.resources = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DescribeAclsResponse_v3 = _d_DescribeAclsResponse_v2
+
+def _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.principal, compact=False)
+    write_string(out, o.host, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+_e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v1 = _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0
+def _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.principal, compact=True)
+    write_string(out, o.host, compact=True)
+    out += _S_bb.pack(o.operation, o.permission_type)
+    out.append(0)
+
+_e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v3 = _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2
+
+def _e_DescribeAclsResponse_DescribeAclsResource_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    lst = o.acls
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v0(e, out, refs)
+
+def _e_DescribeAclsResponse_DescribeAclsResource_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    out += _S_b.pack(o.pattern_type)
+    lst = o.acls
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v1(e, out, refs)
+
+def _e_DescribeAclsResponse_DescribeAclsResource_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=True)
+    out += _S_b.pack(o.pattern_type)
+    lst = o.acls
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_AclDescription_v2(e, out, refs)
+    out.append(0)
+
+_e_DescribeAclsResponse_DescribeAclsResource_v3 = _e_DescribeAclsResponse_DescribeAclsResource_v2
+
+def _e_DescribeAclsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    write_string(out, o.error_message, compact=False)
+    lst = o.resources
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_v0(e, out, refs)
+
+def _e_DescribeAclsResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    write_string(out, o.error_message, compact=False)
+    lst = o.resources
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_v1(e, out, refs)
+
+def _e_DescribeAclsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    write_string(out, o.error_message, compact=True)
+    lst = o.resources
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeAclsResponse_DescribeAclsResource_v2(e, out, refs)
+    out.append(0)
+
+_e_DescribeAclsResponse_v3 = _e_DescribeAclsResponse_v2
+
+def _d_CreateAclsRequest_AclCreation_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest.AclCreation)
+    o.resource_pattern_type = 3
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.principal, pos = read_string(buf, pos, compact=False)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=False)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_CreateAclsRequest_AclCreation_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest.AclCreation)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.resource_pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal, pos = read_string(buf, pos, compact=False)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=False)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_CreateAclsRequest_AclCreation_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest.AclCreation)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=True)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.resource_pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal, pos = read_string(buf, pos, compact=True)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=True)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_CreateAclsRequest_AclCreation_v3 = _d_CreateAclsRequest_AclCreation_v2
+
+def _d_CreateAclsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array creations')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_CreateAclsRequest_AclCreation_v0(buf, pos)
+            lst.append(e)
+        o.creations = lst
+    return o, pos
+
+def _d_CreateAclsRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array creations')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_CreateAclsRequest_AclCreation_v1(buf, pos)
+            lst.append(e)
+        o.creations = lst
+    return o, pos
+
+def _d_CreateAclsRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array creations')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_CreateAclsRequest_AclCreation_v2(buf, pos)
+            lst.append(e)
+        o.creations = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_CreateAclsRequest_v3 = _d_CreateAclsRequest_v2
+
+def _e_CreateAclsRequest_AclCreation_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    write_string(out, o.principal, compact=False)
+    write_string(out, o.host, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_CreateAclsRequest_AclCreation_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    out += _S_b.pack(o.resource_pattern_type)
+    write_string(out, o.principal, compact=False)
+    write_string(out, o.host, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_CreateAclsRequest_AclCreation_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=True)
+    out += _S_b.pack(o.resource_pattern_type)
+    write_string(out, o.principal, compact=True)
+    write_string(out, o.host, compact=True)
+    out += _S_bb.pack(o.operation, o.permission_type)
+    out.append(0)
+
+_e_CreateAclsRequest_AclCreation_v3 = _e_CreateAclsRequest_AclCreation_v2
+
+def _e_CreateAclsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.creations
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_CreateAclsRequest_AclCreation_v0(e, out, refs)
+
+def _e_CreateAclsRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.creations
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_CreateAclsRequest_AclCreation_v1(e, out, refs)
+
+def _e_CreateAclsRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.creations
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_CreateAclsRequest_AclCreation_v2(e, out, refs)
+    out.append(0)
+
+_e_CreateAclsRequest_v3 = _e_CreateAclsRequest_v2
+
+def _d_CreateAclsResponse_AclCreationResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsResponse.AclCreationResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    return o, pos
+
+_d_CreateAclsResponse_AclCreationResult_v1 = _d_CreateAclsResponse_AclCreationResult_v0
+def _d_CreateAclsResponse_AclCreationResult_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsResponse.AclCreationResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_CreateAclsResponse_AclCreationResult_v3 = _d_CreateAclsResponse_AclCreationResult_v2
+
+def _d_CreateAclsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_CreateAclsResponse_AclCreationResult_v0(buf, pos)
+            lst.append(e)
+        o.results = lst
+    return o, pos
+
+_d_CreateAclsResponse_v1 = _d_CreateAclsResponse_v0
+def _d_CreateAclsResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(CreateAclsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_CreateAclsResponse_AclCreationResult_v2(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_CreateAclsResponse_v3 = _d_CreateAclsResponse_v2
+
+def _e_CreateAclsResponse_AclCreationResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=False)
+
+_e_CreateAclsResponse_AclCreationResult_v1 = _e_CreateAclsResponse_AclCreationResult_v0
+def _e_CreateAclsResponse_AclCreationResult_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    out.append(0)
+
+_e_CreateAclsResponse_AclCreationResult_v3 = _e_CreateAclsResponse_AclCreationResult_v2
+
+def _e_CreateAclsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_CreateAclsResponse_AclCreationResult_v0(e, out, refs)
+
+_e_CreateAclsResponse_v1 = _e_CreateAclsResponse_v0
+def _e_CreateAclsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_CreateAclsResponse_AclCreationResult_v2(e, out, refs)
+    out.append(0)
+
+_e_CreateAclsResponse_v3 = _e_CreateAclsResponse_v2
+
+def _d_DeleteAclsRequest_DeleteAclsFilter_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest.DeleteAclsFilter)
+    o.pattern_type_filter = 3
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=False)
+    o.principal_filter, pos = read_string(buf, pos, compact=False)
+    o.host_filter, pos = read_string(buf, pos, compact=False)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DeleteAclsRequest_DeleteAclsFilter_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest.DeleteAclsFilter)
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=False)
+    o.pattern_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal_filter, pos = read_string(buf, pos, compact=False)
+    o.host_filter, pos = read_string(buf, pos, compact=False)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DeleteAclsRequest_DeleteAclsFilter_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest.DeleteAclsFilter)
+    o.resource_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name_filter, pos = read_string(buf, pos, compact=True)
+    o.pattern_type_filter, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal_filter, pos = read_string(buf, pos, compact=True)
+    o.host_filter, pos = read_string(buf, pos, compact=True)
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DeleteAclsRequest_DeleteAclsFilter_v3 = _d_DeleteAclsRequest_DeleteAclsFilter_v2
+
+def _d_DeleteAclsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsRequest_DeleteAclsFilter_v0(buf, pos)
+            lst.append(e)
+        o.filters = lst
+    return o, pos
+
+def _d_DeleteAclsRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsRequest_DeleteAclsFilter_v1(buf, pos)
+            lst.append(e)
+        o.filters = lst
+    return o, pos
+
+def _d_DeleteAclsRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array filters')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsRequest_DeleteAclsFilter_v2(buf, pos)
+            lst.append(e)
+        o.filters = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DeleteAclsRequest_v3 = _d_DeleteAclsRequest_v2
+
+def _e_DeleteAclsRequest_DeleteAclsFilter_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=False)
+    write_string(out, o.principal_filter, compact=False)
+    write_string(out, o.host_filter, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DeleteAclsRequest_DeleteAclsFilter_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=False)
+    out += _S_b.pack(o.pattern_type_filter)
+    write_string(out, o.principal_filter, compact=False)
+    write_string(out, o.host_filter, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DeleteAclsRequest_DeleteAclsFilter_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.resource_type_filter)
+    write_string(out, o.resource_name_filter, compact=True)
+    out += _S_b.pack(o.pattern_type_filter)
+    write_string(out, o.principal_filter, compact=True)
+    write_string(out, o.host_filter, compact=True)
+    out += _S_bb.pack(o.operation, o.permission_type)
+    out.append(0)
+
+_e_DeleteAclsRequest_DeleteAclsFilter_v3 = _e_DeleteAclsRequest_DeleteAclsFilter_v2
+
+def _e_DeleteAclsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.filters
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsRequest_DeleteAclsFilter_v0(e, out, refs)
+
+def _e_DeleteAclsRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.filters
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsRequest_DeleteAclsFilter_v1(e, out, refs)
+
+def _e_DeleteAclsRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.filters
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DeleteAclsRequest_DeleteAclsFilter_v2(e, out, refs)
+    out.append(0)
+
+_e_DeleteAclsRequest_v3 = _e_DeleteAclsRequest_v2
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl)
+    o.pattern_type = 3
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.principal, pos = read_string(buf, pos, compact=False)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=False)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=False)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal, pos = read_string(buf, pos, compact=False)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=False)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    o.resource_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.resource_name, pos = read_string(buf, pos, compact=True)
+    if o.resource_name is None:
+        raise DecodeError('null resource_name')
+    o.pattern_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    o.principal, pos = read_string(buf, pos, compact=True)
+    if o.principal is None:
+        raise DecodeError('null principal')
+    o.host, pos = read_string(buf, pos, compact=True)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.operation, o.permission_type, = _S_bb.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v3 = _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array matching_acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v0(buf, pos)
+            lst.append(e)
+        o.matching_acls = lst
+    return o, pos
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array matching_acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v1(buf, pos)
+            lst.append(e)
+        o.matching_acls = lst
+    return o, pos
+
+def _d_DeleteAclsResponse_DeleteAclsFilterResult_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse.DeleteAclsFilterResult)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array matching_acls')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2(buf, pos)
+            lst.append(e)
+        o.matching_acls = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DeleteAclsResponse_DeleteAclsFilterResult_v3 = _d_DeleteAclsResponse_DeleteAclsFilterResult_v2
+
+def _d_DeleteAclsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array filter_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_v0(buf, pos)
+            lst.append(e)
+        o.filter_results = lst
+    return o, pos
+
+def _d_DeleteAclsResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array filter_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_v1(buf, pos)
+            lst.append(e)
+        o.filter_results = lst
+    return o, pos
+
+def _d_DeleteAclsResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DeleteAclsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array filter_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DeleteAclsResponse_DeleteAclsFilterResult_v2(buf, pos)
+            lst.append(e)
+        o.filter_results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_DeleteAclsResponse_v3 = _d_DeleteAclsResponse_v2
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=False)
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    write_string(out, o.principal, compact=False)
+    write_string(out, o.host, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=False)
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=False)
+    out += _S_b.pack(o.pattern_type)
+    write_string(out, o.principal, compact=False)
+    write_string(out, o.host, compact=False)
+    out += _S_bb.pack(o.operation, o.permission_type)
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    out += _S_b.pack(o.resource_type)
+    write_string(out, o.resource_name, compact=True)
+    out += _S_b.pack(o.pattern_type)
+    write_string(out, o.principal, compact=True)
+    write_string(out, o.host, compact=True)
+    out += _S_bb.pack(o.operation, o.permission_type)
+    out.append(0)
+
+_e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v3 = _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=False)
+    lst = o.matching_acls
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v0(e, out, refs)
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=False)
+    lst = o.matching_acls
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v1(e, out, refs)
+
+def _e_DeleteAclsResponse_DeleteAclsFilterResult_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    lst = o.matching_acls
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_DeleteAclsMatchingAcl_v2(e, out, refs)
+    out.append(0)
+
+_e_DeleteAclsResponse_DeleteAclsFilterResult_v3 = _e_DeleteAclsResponse_DeleteAclsFilterResult_v2
+
+def _e_DeleteAclsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.filter_results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_v0(e, out, refs)
+
+def _e_DeleteAclsResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.filter_results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_v1(e, out, refs)
+
+def _e_DeleteAclsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.filter_results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DeleteAclsResponse_DeleteAclsFilterResult_v2(e, out, refs)
+    out.append(0)
+
+_e_DeleteAclsResponse_v3 = _e_DeleteAclsResponse_v2
+
 def _d_DescribeConfigsRequest_DescribeConfigsResource_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(DescribeConfigsRequest.DescribeConfigsResource)
     o.resource_type, = _S_b.unpack_from(buf, pos)
@@ -14091,6 +15531,242 @@ def _e_OffsetDeleteResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
         _e_OffsetDeleteResponse_OffsetDeleteResponseTopic_v0(e, out, refs)
 
 
+def _d_DescribeUserScramCredentialsRequest_UserName_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeUserScramCredentialsRequest.UserName)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeUserScramCredentialsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeUserScramCredentialsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.users = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeUserScramCredentialsRequest_UserName_v0(buf, pos)
+            lst.append(e)
+        o.users = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeUserScramCredentialsRequest_UserName_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    out.append(0)
+
+
+def _e_DescribeUserScramCredentialsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.users
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_DescribeUserScramCredentialsRequest_UserName_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_CredentialInfo_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.CredentialInfo)
+    o.mechanism, o.iterations, = _S_bi.unpack_from(buf, pos)
+    pos += 5
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult)
+    o.user, pos = read_string(buf, pos, compact=True)
+    if o.user is None:
+        raise DecodeError('null user')
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array credential_infos')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_CredentialInfo_v0(buf, pos)
+            lst.append(e)
+        o.credential_infos = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_DescribeUserScramCredentialsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(DescribeUserScramCredentialsResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_v0(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_CredentialInfo_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_bi.pack(o.mechanism, o.iterations)
+    out.append(0)
+
+
+def _e_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.user, compact=True)
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    lst = o.credential_infos
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_CredentialInfo_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_DescribeUserScramCredentialsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    write_string(out, o.error_message, compact=True)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_DescribeUserScramCredentialsResponse_DescribeUserScramCredentialsResult_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_AlterUserScramCredentialsRequest_ScramCredentialUpsertion_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AlterUserScramCredentialsRequest.ScramCredentialUpsertion)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    o.mechanism, o.iterations, = _S_bi.unpack_from(buf, pos)
+    pos += 5
+    o.salt, pos = read_bytes(buf, pos, compact=True)
+    if o.salt is None:
+        raise DecodeError('null salt')
+    o.salted_password, pos = read_bytes(buf, pos, compact=True)
+    if o.salted_password is None:
+        raise DecodeError('null salted_password')
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_AlterUserScramCredentialsRequest_ScramCredentialDeletion_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AlterUserScramCredentialsRequest.ScramCredentialDeletion)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    o.mechanism, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_AlterUserScramCredentialsRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AlterUserScramCredentialsRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array deletions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AlterUserScramCredentialsRequest_ScramCredentialDeletion_v0(buf, pos)
+            lst.append(e)
+        o.deletions = lst
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array upsertions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AlterUserScramCredentialsRequest_ScramCredentialUpsertion_v0(buf, pos)
+            lst.append(e)
+        o.upsertions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_AlterUserScramCredentialsRequest_ScramCredentialUpsertion_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    out += _S_bi.pack(o.mechanism, o.iterations)
+    write_bytes(out, o.salt, compact=True)
+    write_bytes(out, o.salted_password, compact=True)
+    out.append(0)
+
+
+def _e_AlterUserScramCredentialsRequest_ScramCredentialDeletion_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    out += _S_b.pack(o.mechanism)
+    out.append(0)
+
+
+def _e_AlterUserScramCredentialsRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.deletions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AlterUserScramCredentialsRequest_ScramCredentialDeletion_v0(e, out, refs)
+    lst = o.upsertions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AlterUserScramCredentialsRequest_ScramCredentialUpsertion_v0(e, out, refs)
+    out.append(0)
+
+
+def _d_AlterUserScramCredentialsResponse_AlterUserScramCredentialsResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult)
+    o.user, pos = read_string(buf, pos, compact=True)
+    if o.user is None:
+        raise DecodeError('null user')
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_AlterUserScramCredentialsResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(AlterUserScramCredentialsResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_AlterUserScramCredentialsResponse_AlterUserScramCredentialsResult_v0(buf, pos)
+            lst.append(e)
+        o.results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_AlterUserScramCredentialsResponse_AlterUserScramCredentialsResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.user, compact=True)
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    out.append(0)
+
+
+def _e_AlterUserScramCredentialsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_AlterUserScramCredentialsResponse_AlterUserScramCredentialsResult_v0(e, out, refs)
+    out.append(0)
+
+
 def _d_DescribeClusterRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(DescribeClusterRequest)
     o.endpoint_type = 1
@@ -14853,6 +16529,18 @@ TxnOffsetCommitRequest._DECODERS = (_d_TxnOffsetCommitRequest_v0, _d_TxnOffsetCo
 TxnOffsetCommitRequest._ENCODERS = (_e_TxnOffsetCommitRequest_v0, _e_TxnOffsetCommitRequest_v1, _e_TxnOffsetCommitRequest_v2, _e_TxnOffsetCommitRequest_v3, )
 TxnOffsetCommitResponse._DECODERS = (_d_TxnOffsetCommitResponse_v0, _d_TxnOffsetCommitResponse_v1, _d_TxnOffsetCommitResponse_v2, _d_TxnOffsetCommitResponse_v3, )
 TxnOffsetCommitResponse._ENCODERS = (_e_TxnOffsetCommitResponse_v0, _e_TxnOffsetCommitResponse_v1, _e_TxnOffsetCommitResponse_v2, _e_TxnOffsetCommitResponse_v3, )
+DescribeAclsRequest._DECODERS = (_d_DescribeAclsRequest_v0, _d_DescribeAclsRequest_v1, _d_DescribeAclsRequest_v2, _d_DescribeAclsRequest_v3, )
+DescribeAclsRequest._ENCODERS = (_e_DescribeAclsRequest_v0, _e_DescribeAclsRequest_v1, _e_DescribeAclsRequest_v2, _e_DescribeAclsRequest_v3, )
+DescribeAclsResponse._DECODERS = (_d_DescribeAclsResponse_v0, _d_DescribeAclsResponse_v1, _d_DescribeAclsResponse_v2, _d_DescribeAclsResponse_v3, )
+DescribeAclsResponse._ENCODERS = (_e_DescribeAclsResponse_v0, _e_DescribeAclsResponse_v1, _e_DescribeAclsResponse_v2, _e_DescribeAclsResponse_v3, )
+CreateAclsRequest._DECODERS = (_d_CreateAclsRequest_v0, _d_CreateAclsRequest_v1, _d_CreateAclsRequest_v2, _d_CreateAclsRequest_v3, )
+CreateAclsRequest._ENCODERS = (_e_CreateAclsRequest_v0, _e_CreateAclsRequest_v1, _e_CreateAclsRequest_v2, _e_CreateAclsRequest_v3, )
+CreateAclsResponse._DECODERS = (_d_CreateAclsResponse_v0, _d_CreateAclsResponse_v1, _d_CreateAclsResponse_v2, _d_CreateAclsResponse_v3, )
+CreateAclsResponse._ENCODERS = (_e_CreateAclsResponse_v0, _e_CreateAclsResponse_v1, _e_CreateAclsResponse_v2, _e_CreateAclsResponse_v3, )
+DeleteAclsRequest._DECODERS = (_d_DeleteAclsRequest_v0, _d_DeleteAclsRequest_v1, _d_DeleteAclsRequest_v2, _d_DeleteAclsRequest_v3, )
+DeleteAclsRequest._ENCODERS = (_e_DeleteAclsRequest_v0, _e_DeleteAclsRequest_v1, _e_DeleteAclsRequest_v2, _e_DeleteAclsRequest_v3, )
+DeleteAclsResponse._DECODERS = (_d_DeleteAclsResponse_v0, _d_DeleteAclsResponse_v1, _d_DeleteAclsResponse_v2, _d_DeleteAclsResponse_v3, )
+DeleteAclsResponse._ENCODERS = (_e_DeleteAclsResponse_v0, _e_DeleteAclsResponse_v1, _e_DeleteAclsResponse_v2, _e_DeleteAclsResponse_v3, )
 DescribeConfigsRequest._DECODERS = (_d_DescribeConfigsRequest_v0, _d_DescribeConfigsRequest_v1, _d_DescribeConfigsRequest_v2, _d_DescribeConfigsRequest_v3, _d_DescribeConfigsRequest_v4, )
 DescribeConfigsRequest._ENCODERS = (_e_DescribeConfigsRequest_v0, _e_DescribeConfigsRequest_v1, _e_DescribeConfigsRequest_v2, _e_DescribeConfigsRequest_v3, _e_DescribeConfigsRequest_v4, )
 DescribeConfigsResponse._DECODERS = (_d_DescribeConfigsResponse_v0, _d_DescribeConfigsResponse_v1, _d_DescribeConfigsResponse_v2, _d_DescribeConfigsResponse_v3, _d_DescribeConfigsResponse_v4, )
@@ -14885,6 +16573,14 @@ OffsetDeleteRequest._DECODERS = (_d_OffsetDeleteRequest_v0, )
 OffsetDeleteRequest._ENCODERS = (_e_OffsetDeleteRequest_v0, )
 OffsetDeleteResponse._DECODERS = (_d_OffsetDeleteResponse_v0, )
 OffsetDeleteResponse._ENCODERS = (_e_OffsetDeleteResponse_v0, )
+DescribeUserScramCredentialsRequest._DECODERS = (_d_DescribeUserScramCredentialsRequest_v0, )
+DescribeUserScramCredentialsRequest._ENCODERS = (_e_DescribeUserScramCredentialsRequest_v0, )
+DescribeUserScramCredentialsResponse._DECODERS = (_d_DescribeUserScramCredentialsResponse_v0, )
+DescribeUserScramCredentialsResponse._ENCODERS = (_e_DescribeUserScramCredentialsResponse_v0, )
+AlterUserScramCredentialsRequest._DECODERS = (_d_AlterUserScramCredentialsRequest_v0, )
+AlterUserScramCredentialsRequest._ENCODERS = (_e_AlterUserScramCredentialsRequest_v0, )
+AlterUserScramCredentialsResponse._DECODERS = (_d_AlterUserScramCredentialsResponse_v0, )
+AlterUserScramCredentialsResponse._ENCODERS = (_e_AlterUserScramCredentialsResponse_v0, )
 DescribeClusterRequest._DECODERS = (_d_DescribeClusterRequest_v0, _d_DescribeClusterRequest_v1, )
 DescribeClusterRequest._ENCODERS = (_e_DescribeClusterRequest_v0, _e_DescribeClusterRequest_v1, )
 DescribeClusterResponse._DECODERS = (_d_DescribeClusterResponse_v0, _d_DescribeClusterResponse_v1, )
@@ -14957,6 +16653,12 @@ __all__ = [
     'WriteTxnMarkersResponse',
     'TxnOffsetCommitRequest',
     'TxnOffsetCommitResponse',
+    'DescribeAclsRequest',
+    'DescribeAclsResponse',
+    'CreateAclsRequest',
+    'CreateAclsResponse',
+    'DeleteAclsRequest',
+    'DeleteAclsResponse',
     'DescribeConfigsRequest',
     'DescribeConfigsResponse',
     'AlterConfigsRequest',
@@ -14973,6 +16675,10 @@ __all__ = [
     'IncrementalAlterConfigsResponse',
     'OffsetDeleteRequest',
     'OffsetDeleteResponse',
+    'DescribeUserScramCredentialsRequest',
+    'DescribeUserScramCredentialsResponse',
+    'AlterUserScramCredentialsRequest',
+    'AlterUserScramCredentialsResponse',
     'DescribeClusterRequest',
     'DescribeClusterResponse',
     'DescribeProducersRequest',
