@@ -15,7 +15,8 @@ Kafka's rules, as its ``StandardAuthorizer`` applies them:
 
 An ``Authorizer`` is built for one set of bindings (the metadata image's) and answers from
 indexes: a decision costs one dictionary lookup for the literal name, one for ``*`` and one per
-distinct prefix length, whatever the number of bindings. Decisions are cached for the
+distinct prefix length, then two for each pattern found (the principal's bindings and those of
+``User:*``), whatever the number of bindings. Decisions are cached for the
 authorizer's life; a new ACL set means a new authorizer.
 """
 
@@ -212,35 +213,50 @@ def _concrete(operation: AclOperation, resource_type: ResourceType) -> None:
         raise ValueError(f"cannot authorize on resource type {resource_type.name}")
 
 
+#: One pattern's bindings by principal (``User:*`` is a key like any other).
+_ByPrincipal = dict[str, list[AclBinding]]
+
+
 class _TypeIndex:
-    """One resource type's bindings: LITERAL ones by name, PREFIXED ones by prefix, and the
-    distinct prefix lengths (ascending) so that the prefixes of a name are a few lookups."""
+    """One resource type's bindings: LITERAL ones by name, PREFIXED ones by prefix, each by
+    principal, and the distinct prefix lengths (ascending) so that the prefixes of a name are a
+    few lookups."""
 
     __slots__ = ("literal", "prefix_lengths", "prefixed")
 
     def __init__(self) -> None:
-        self.literal: dict[str, list[AclBinding]] = {}
-        self.prefixed: dict[str, list[AclBinding]] = {}
+        self.literal: dict[str, _ByPrincipal] = {}
+        self.prefixed: dict[str, _ByPrincipal] = {}
         self.prefix_lengths: tuple[int, ...] = ()
 
     def add(self, binding: AclBinding) -> None:
         if binding.pattern_type is PatternType.LITERAL:
-            self.literal.setdefault(binding.resource_name, []).append(binding)
+            patterns = self.literal
         elif binding.pattern_type is PatternType.PREFIXED:
-            self.prefixed.setdefault(binding.resource_name, []).append(binding)
+            patterns = self.prefixed
+        else:  # never valid in a binding (binding_error): applies to nothing
+            return
+        by_principal = patterns.setdefault(binding.resource_name, {})
+        by_principal.setdefault(binding.principal, []).append(binding)
 
     def seal(self) -> None:
         self.prefix_lengths = tuple(sorted({len(p) for p in self.prefixed}))
 
-    def applying_to(self, name: str) -> Iterator[AclBinding]:
-        """Every binding whose pattern covers the resource ``name``."""
-        yield from self.literal.get(name, ())
+    def covering(self, name: str) -> Iterator[_ByPrincipal]:
+        """The bindings of every pattern that covers the resource ``name``."""
+        found = self.literal.get(name)
+        if found is not None:
+            yield found
         if name != WILDCARD:
-            yield from self.literal.get(WILDCARD, ())
+            found = self.literal.get(WILDCARD)
+            if found is not None:
+                yield found
         for length in self.prefix_lengths:
             if length > len(name):
                 break
-            yield from self.prefixed.get(name[:length], ())
+            found = self.prefixed.get(name[:length])
+            if found is not None:
+                yield found
 
 
 def _wildcard_of(principal: str) -> str:
@@ -340,15 +356,17 @@ class Authorizer:
         denying = (operation, AclOperation.ALL)
         any_binding = False
         allowed = False
-        for binding in index.applying_to(name):
+        for by_principal in index.covering(name):
             any_binding = True
-            if binding.principal not in principals or binding.host not in hosts:
-                continue
-            if binding.permission is AclPermissionType.DENY:
-                if binding.operation in denying:
-                    return False
-            elif binding.operation in allowing:
-                allowed = True
+            for who in principals:
+                for binding in by_principal.get(who, ()):
+                    if binding.host not in hosts:
+                        continue
+                    if binding.permission is AclPermissionType.DENY:
+                        if binding.operation in denying:
+                            return False
+                    elif binding.operation in allowing:
+                        allowed = True
         if not any_binding:
             return self._allow_if_none
         return allowed
@@ -369,20 +387,20 @@ class Authorizer:
         hosts = (host, WILDCARD)
         ops = (operation, AclOperation.ALL)
 
-        def relevant(bindings: Iterable[AclBinding], permission: AclPermissionType) -> bool:
+        def relevant(by_principal: _ByPrincipal | None, permission: AclPermissionType) -> bool:
+            if by_principal is None:
+                return False
             return any(
-                b.permission is permission
-                and b.principal in principals
-                and b.host in hosts
-                and b.operation in ops
-                for b in bindings
+                b.permission is permission and b.host in hosts and b.operation in ops
+                for who in principals
+                for b in by_principal.get(who, ())
             )
 
         deny = AclPermissionType.DENY
         allow = AclPermissionType.ALLOW
-        if relevant(index.literal.get(WILDCARD, ()), deny):
+        if relevant(index.literal.get(WILDCARD), deny):
             return False
-        if relevant(index.literal.get(WILDCARD, ()), allow):
+        if relevant(index.literal.get(WILDCARD), allow):
             return True
         denied_prefixes = {p for p, bs in index.prefixed.items() if relevant(bs, deny)}
 

@@ -429,3 +429,34 @@ def test_authorize_equals_a_plain_scan(
     for question in questions + questions:  # the second round comes from the cache
         expected = reference_authorize(bindings, super_users, allow_everyone, question)
         assert authorizer.authorize(*question) is expected, question
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(bindings_strategy, max_size=12),
+    st.booleans(),
+    st.sampled_from([ALICE, BOB]),
+    st.sampled_from(["h1", "h2"]),
+    st.sampled_from([o for o in OPS if o not in (Op.ALL, Op.DESCRIBE, Op.DESCRIBE_CONFIGS)]),
+    st.sampled_from(TYPES),
+)
+def test_any_allowed_when_some_resource_is_allowed(
+    bindings: list[AclBinding],
+    allow_everyone: bool,
+    principal: str,
+    host: str,
+    op: AclOperation,
+    rtype: ResourceType,
+) -> None:
+    """If some resource may be acted on, any_allowed says so (the converse needs names the
+    sample does not hold: an ALLOW on the prefix ``a`` with DENYs on a few names under it)."""
+    authorizer = Authorizer(bindings, frozenset(), allow_everyone)
+    names = ["a", "ab", "abc", "abd", "b", "ba", "c", "*"]
+    if any(authorizer.authorize(principal, host, op, rtype, name) for name in names):
+        assert authorizer.any_allowed(principal, host, op, rtype)
+    only_literal = all(x.pattern_type == Pat.LITERAL for x in bindings)
+    if only_literal and not allow_everyone and authorizer.any_allowed(principal, host, op, rtype):
+        # with LITERAL bindings only, the allowed resource is one of the names bound
+        assert any(
+            authorizer.authorize(principal, host, op, rtype, x.resource_name) for x in bindings
+        )
