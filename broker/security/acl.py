@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
 from protocol.acl import (
     CLUSTER_NAME,
@@ -99,9 +99,31 @@ _IMPLY_DESCRIBE_CONFIGS: Final = frozenset(
 )
 
 
+_E = TypeVar("_E", ResourceType, PatternType, AclOperation, AclPermissionType)
+
+
+def _member(kind: type[_E], value: int) -> _E:
+    """``value`` as a member of ``kind``; a code Samsa does not know is UNKNOWN (Kafka's
+    ``fromCode``), so that wire values can be passed as they came."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except ValueError:
+        return kind.UNKNOWN
+
+
+def _normalise(obj: AclBinding | AclFilter) -> None:
+    object.__setattr__(obj, "resource_type", _member(ResourceType, obj.resource_type))
+    object.__setattr__(obj, "pattern_type", _member(PatternType, obj.pattern_type))
+    object.__setattr__(obj, "operation", _member(AclOperation, obj.operation))
+    object.__setattr__(obj, "permission", _member(AclPermissionType, obj.permission))
+
+
 @dataclass(frozen=True, slots=True)
 class AclBinding:
-    """One ACL: a resource pattern and an access-control entry."""
+    """One ACL: a resource pattern and an access-control entry. The four enums may be given
+    as wire codes; a code Samsa does not know becomes UNKNOWN (refused by ``binding_error``)."""
 
     resource_type: ResourceType
     resource_name: str
@@ -111,12 +133,16 @@ class AclBinding:
     operation: AclOperation
     permission: AclPermissionType
 
+    def __post_init__(self) -> None:
+        _normalise(self)
+
 
 @dataclass(frozen=True, slots=True)
 class AclFilter:
     """A DescribeAcls or DeleteAcls filter. ANY (types, operation, permission) and None
     (strings) match everything; the pattern type ANY matches every binding whose name equals
-    ``resource_name``, MATCH every binding that applies to the resource literally named so."""
+    ``resource_name``, MATCH every binding that applies to the resource literally named so.
+    Wire codes are accepted as for ``AclBinding``."""
 
     resource_type: ResourceType
     resource_name: str | None
@@ -125,6 +151,9 @@ class AclFilter:
     host: str | None
     operation: AclOperation
     permission: AclPermissionType
+
+    def __post_init__(self) -> None:
+        _normalise(self)
 
     def matches(self, binding: AclBinding) -> bool:
         """Kafka's rule: each field equal, ANY or None; principals and hosts compare exactly

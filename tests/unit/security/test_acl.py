@@ -460,3 +460,14 @@ def test_any_allowed_when_some_resource_is_allowed(
         assert any(
             authorizer.authorize(principal, host, op, rtype, x.resource_name) for x in bindings
         )
+
+
+def test_wire_codes_become_members_and_unknown_codes_unknown() -> None:
+    binding = AclBinding(2, "orders", 3, ALICE, "*", 3, 3)  # type: ignore[arg-type]
+    assert binding == b() and binding.operation is Op.READ
+    bad = AclBinding(99, "orders", 3, ALICE, "*", 3, 3)  # type: ignore[arg-type]
+    assert bad.resource_type is Res.UNKNOWN
+    assert binding_error(bad) == "invalid resource type UNKNOWN"
+    flt = AclFilter(1, None, 1, None, None, 1, 77)  # type: ignore[arg-type]
+    assert flt.permission is Perm.UNKNOWN
+    assert filter_error(flt) == "the filter's permission type is UNKNOWN"
