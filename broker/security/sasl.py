@@ -8,7 +8,8 @@ nonce and the salt shown for unknown users). PLAIN takes one step; SCRAM-SHA-256
 tell whether the user exists: an unknown user and a wrong password read the same.
 
 A KIP-368 re-authentication is a new ``SaslAuthenticator`` made with ``reauthenticating_as``
-(the connection's principal): succeeding as anyone else fails.
+(the connection's principal) and ``reauthenticating_with`` (its mechanism): succeeding as
+anyone else fails, and so does a handshake for another mechanism (UNSUPPORTED_SASL_MECHANISM).
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ class SaslAuthenticator:
 
     ``enabled``: the listener's mechanisms; ``lookup``: the credential store (the metadata
     image's SCRAM credentials); ``reauthenticating_as``: the principal a re-authentication
-    must keep, None for a connection's first authentication.
+    must keep, and ``reauthenticating_with`` the mechanism it must use; None for a connection's
+    first authentication.
     """
 
     def __init__(
@@ -100,8 +102,11 @@ class SaslAuthenticator:
         enabled: tuple[str, ...],
         lookup: CredentialLookup,
         reauthenticating_as: str | None = None,
+        reauthenticating_with: str | None = None,
     ) -> None:
-        self._enabled = tuple(m for m in enabled if m in SUPPORTED_MECHANISMS)
+        self._enabled = tuple(
+            m for m in enabled if m in SUPPORTED_MECHANISMS and reauthenticating_with in (None, m)
+        )
         self._lookup = lookup
         self._reauthenticating_as = reauthenticating_as
         self._state = _State.HANDSHAKE
@@ -128,8 +133,9 @@ class SaslAuthenticator:
         return self._state is _State.FAILED
 
     def handshake(self, mechanism: str) -> ErrorCode:
-        """SaslHandshake: NONE, UNSUPPORTED_SASL_MECHANISM (not enabled on this listener;
-        the authenticator has then failed, as Kafka closes the connection), or
+        """SaslHandshake: NONE, UNSUPPORTED_SASL_MECHANISM (not enabled on this listener, or
+        not the mechanism being re-authenticated; the authenticator has then failed, as Kafka
+        closes the connection), or
         ILLEGAL_SASL_STATE (a handshake was already made, or authentication failed)."""
         if self._state is not _State.HANDSHAKE:
             return ErrorCode.ILLEGAL_SASL_STATE

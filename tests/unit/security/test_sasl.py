@@ -344,3 +344,12 @@ def test_reauthentication_keeps_the_principal(mechanism: str) -> None:
         ErrorCode.SASL_AUTHENTICATION_FAILED,
     )
     assert_dead(other)
+
+
+def test_reauthentication_keeps_the_mechanism() -> None:
+    auth = SaslAuthenticator(ALL, lookup, "User:bob", "SCRAM-SHA-256")
+    assert auth.handshake("PLAIN") is ErrorCode.UNSUPPORTED_SASL_MECHANISM
+    assert_dead(auth)
+    auth = SaslAuthenticator(ALL, lookup, "User:bob", "SCRAM-SHA-256")
+    assert auth.handshake("SCRAM-SHA-256") is ErrorCode.NONE
+    assert scram_login(auth, "bob", "b256", "SCRAM-SHA-256")[1].principal == "User:bob"
