@@ -60,6 +60,8 @@ PURE_CORES = (
     "broker.txn.state",
     "broker.txn.outcome",
     "broker.txn.config",
+    "broker.security.acl",
+    "broker.security.sasl",
 )
 
 

@@ -1,0 +1,1 @@
+"""Security: TLS, SASL authentication, principals and ACL authorization."""
