@@ -113,13 +113,17 @@ def plan_registration(
     host: str,
     port: int,
     rack: str | None,
+    endpoints: Sequence[tuple[str, str, int]] = (),
 ) -> list[MetadataRecord]:
-    """The records registering this incarnation; none when it is registered already."""
+    """The records registering this incarnation (``endpoints``: every advertised listener's
+    ``(name, host, port)``); none when it is registered already."""
     current = image.brokers.get(broker_id)
+    endpoints = tuple((name, h, p) for name, h, p in endpoints)
     if (
         current is not None
         and current.incarnation_id == incarnation_id
         and (current.host, current.port, current.rack) == (host, port, rack)
+        and dict(current.endpoints) == {name: (h, p) for name, h, p in endpoints}
     ):
         return []
     records: list[MetadataRecord] = []
@@ -127,7 +131,9 @@ def plan_registration(
         # The previous incarnation: fence it first, moving its leaderships away.
         records.append(FenceBrokerRecord(broker_id, current.epoch))
         records.extend(changes_for_broker_loss(fenced_view(image, [broker_id]), broker_id))
-    records.append(RegisterBrokerRecord(broker_id, incarnation_id, host, port, rack, True))
+    records.append(
+        RegisterBrokerRecord(broker_id, incarnation_id, host, port, rack, True, endpoints)
+    )
     return records
 
 

@@ -2,9 +2,10 @@
 
 Every change goes the same way, one at a time under one lock: a pure planner turns the image
 and the request into results and records (``topic_planner``, ``config_planner``,
-``producer_ids``, ``cluster_control``, ``placement``); the records are replayed on a scratch
-delta (nothing that does not apply reaches the log); ``MetadataLog.append`` commits them
-(durable once it returns); the ``ImagePublisher`` applies them and publishes the new image.
+``producer_ids``, ``cluster_control``, ``placement``, ``security_planner``); the records are
+replayed on a scratch delta (nothing that does not apply reaches the log);
+``MetadataLog.append`` commits them (durable once it returns); the ``ImagePublisher`` applies
+them and publishes the new image.
 The controller reads the clock and owns the randomness; planners get both as arguments.
 
 Every voter has a ``Controller``; the one on the Raft leader is the *active* controller (a
@@ -43,9 +44,11 @@ from broker.metadata.controller_api import (
     AlterPartitionResult,
     ConfigResourceChange,
     CreateTopicResult,
+    DeleteAclsResult,
     NewTopic,
     OpResult,
     PartitionsRequest,
+    ScramUpsertion,
     topic_name_error,
 )
 from broker.metadata.image import MetadataDelta, MetadataImage
@@ -64,6 +67,12 @@ from broker.metadata.producer_ids import (
 )
 from broker.metadata.publisher import ImagePublisher
 from broker.metadata.records import MetadataRecord
+from broker.metadata.security_planner import (
+    AclIdFactory,
+    plan_alter_scram_credentials,
+    plan_create_acls,
+    plan_delete_acls,
+)
 from broker.metadata.topic_configs import ResolvedConfig
 from broker.metadata.topic_planner import (
     MAX_CLUSTER_PARTITIONS,
@@ -72,6 +81,7 @@ from broker.metadata.topic_planner import (
     plan_create_topics,
     plan_delete_topics,
 )
+from broker.security.acl import AclBinding, AclFilter
 from protocol.errors import ErrorCode, NotControllerError
 from protocol.types import TopicPartition
 
@@ -112,6 +122,7 @@ class Controller:
         *,
         rng: random.Random | None = None,
         topic_ids: TopicIdFactory = uuid.uuid4,
+        acl_ids: AclIdFactory = uuid.uuid4,
     ) -> None:
         self.config = config
         self.node_id = config.node_id
@@ -119,6 +130,7 @@ class Controller:
         self.publisher = ImagePublisher(image, config)
         self._rng = rng if rng is not None else random.Random()
         self._topic_ids = topic_ids
+        self._acl_ids = acl_ids
         self._lock = asyncio.Lock()
         #: This broker's current block of producer ids.
         self.producer_ids = ProducerIdBlock()
@@ -257,6 +269,42 @@ class Controller:
             await self._commit(records)
         return results
 
+    # -- ACLs and SCRAM credentials -------------------------------------------------------------
+
+    async def create_acls(self, bindings: Sequence[AclBinding]) -> list[OpResult]:
+        """CreateAcls: one result per binding, in order (``name`` is empty)."""
+        return await self._serialised(self._create_acls(bindings))
+
+    async def _create_acls(self, bindings: Sequence[AclBinding]) -> list[OpResult]:
+        results, records = plan_create_acls(self.image, bindings, self._acl_ids)
+        if records:
+            await self._commit(records)
+        return results
+
+    async def delete_acls(self, filters: Sequence[AclFilter]) -> list[DeleteAclsResult]:
+        """DeleteAcls: per filter, in order, the bindings it deleted."""
+        return await self._serialised(self._delete_acls(filters))
+
+    async def _delete_acls(self, filters: Sequence[AclFilter]) -> list[DeleteAclsResult]:
+        results, records = plan_delete_acls(self.image, filters)
+        if records:
+            await self._commit(records)
+        return results
+
+    async def alter_scram_credentials(
+        self, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
+    ) -> list[OpResult]:
+        """AlterUserScramCredentials: one result per user (``name`` is the user)."""
+        return await self._serialised(self._alter_scram_credentials(deletions, upsertions))
+
+    async def _alter_scram_credentials(
+        self, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
+    ) -> list[OpResult]:
+        results, records = plan_alter_scram_credentials(self.image, deletions, upsertions)
+        if records:
+            await self._commit(records)
+        return results
+
     # -- producer ids -------------------------------------------------------------------------
 
     def try_allocate_producer_id(self) -> int | None:
@@ -327,18 +375,33 @@ class Controller:
     # -- broker lifecycle (active controller) -----------------------------------------------------
 
     async def register_broker(
-        self, broker_id: int, incarnation_id: str, host: str, port: int, rack: str | None
+        self,
+        broker_id: int,
+        incarnation_id: str,
+        host: str,
+        port: int,
+        rack: str | None,
+        endpoints: Sequence[tuple[str, str, int]] = (),
     ) -> int:
-        """Register (or re-register after a restart) a broker; returns its broker epoch. A new
+        """Register (or re-register after a restart) a broker with its inter-broker endpoint
+        and every advertised listener's ``(name, host, port)``; returns its broker epoch. A new
         incarnation starts fenced and gives up what the old one led."""
         return await self._serialised(
-            self._register_broker(broker_id, incarnation_id, host, port, rack)
+            self._register_broker(broker_id, incarnation_id, host, port, rack, endpoints)
         )
 
     async def _register_broker(
-        self, broker_id: int, incarnation_id: str, host: str, port: int, rack: str | None
+        self,
+        broker_id: int,
+        incarnation_id: str,
+        host: str,
+        port: int,
+        rack: str | None,
+        endpoints: Sequence[tuple[str, str, int]],
     ) -> int:
-        records = plan_registration(self.image, broker_id, incarnation_id, host, port, rack)
+        records = plan_registration(
+            self.image, broker_id, incarnation_id, host, port, rack, endpoints
+        )
         if not records:
             self._sessions.heartbeat(broker_id, time.monotonic())
             return self.image.brokers[broker_id].epoch

@@ -19,6 +19,7 @@ from typing import Final, Protocol
 
 from broker.metadata.image import MetadataImage
 from broker.metadata.topic_configs import ResolvedConfig
+from broker.security.acl import AclBinding, AclFilter
 from protocol.errors import ErrorCode
 from protocol.types import TopicPartition
 
@@ -29,10 +30,12 @@ __all__ = [
     "ConfigResourceChange",
     "ControllerApi",
     "CreateTopicResult",
+    "DeleteAclsResult",
     "NewTopic",
     "OpResult",
     "PartitionsRequest",
     "Rejected",
+    "ScramUpsertion",
     "topic_name_error",
 ]
 
@@ -125,6 +128,27 @@ class AlterPartitionResult:
     partition_epoch: int = -1
 
 
+@dataclass(frozen=True, slots=True)
+class DeleteAclsResult:
+    """The outcome of one DeleteAcls filter: the bindings it deleted, or why none."""
+
+    error: ErrorCode
+    message: str | None
+    deleted: tuple[AclBinding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScramUpsertion:
+    """One AlterUserScramCredentials upsertion: the client salted the password; the
+    controller stores only the keys derived from it."""
+
+    user: str
+    mechanism: str  # "SCRAM-SHA-256" / "SCRAM-SHA-512"; anything else is refused
+    iterations: int
+    salt: bytes
+    salted_password: bytes
+
+
 #: One CreatePartitions item: ``(topic, new total count, assignments of the new ones)``.
 PartitionsRequest = tuple[str, int, Sequence[Sequence[int]] | None]
 
@@ -189,6 +213,22 @@ class ControllerApi(Protocol):
         self, changes: Sequence[ConfigResourceChange], *, validate_only: bool = False
     ) -> list[OpResult]:
         """AlterConfigs / IncrementalAlterConfigs on topic and broker resources."""
+        ...
+
+    async def create_acls(self, bindings: Sequence[AclBinding]) -> list[OpResult]:
+        """CreateAcls: one result per binding, in order (``name`` is empty)."""
+        ...
+
+    async def delete_acls(self, filters: Sequence[AclFilter]) -> list[DeleteAclsResult]:
+        """DeleteAcls: per filter, in order, the bindings it deleted (each binding is
+        deleted once, under the first filter that matches it)."""
+        ...
+
+    async def alter_scram_credentials(
+        self, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
+    ) -> list[OpResult]:
+        """AlterUserScramCredentials: ``deletions`` are (user, mechanism); one result per
+        user (``name`` is the user), in the order the users first appear."""
         ...
 
     def try_allocate_producer_id(self) -> int | None:

@@ -2,7 +2,8 @@
 
 ``ForwardingController`` is the ``ControllerApi`` handlers get in a cluster (chosen once, when
 the broker starts). Reads come from this broker's own image. Changes — CreateTopics,
-DeleteTopics, CreatePartitions, configs, producer-id blocks, AlterPartition — go through the
+DeleteTopics, CreatePartitions, configs, ACLs, SCRAM credentials, producer-id blocks,
+AlterPartition — go through the
 ``Router`` (``quorum.py``) to the active controller over the controller port, as JSON; the
 broker then waits (bounded) until its own image applied the change, so that its next Metadata
 answer shows it. While this broker itself is the active controller (the Raft leadership moves
@@ -14,6 +15,7 @@ encodes the results.
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -24,12 +26,16 @@ from broker.metadata.controller_api import (
     ConfigResourceChange,
     ControllerApi,
     CreateTopicResult,
+    DeleteAclsResult,
     NewTopic,
     OpResult,
     PartitionsRequest,
+    ScramUpsertion,
 )
 from broker.metadata.image import MetadataImage
 from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
+from broker.security.acl import AclBinding, AclFilter
+from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
 from protocol.errors import ErrorCode
 from protocol.types import TopicPartition
 
@@ -37,8 +43,11 @@ __all__ = [
     "ForwardingController",
     "Router",
     "alter_configs",
+    "alter_scram_credentials",
+    "create_acls",
     "create_partitions",
     "create_topics",
+    "delete_acls",
     "delete_topics",
     "serve",
 ]
@@ -125,6 +134,26 @@ class ForwardingController:
         if self.local.is_active:
             return await self.local.alter_configs(changes, validate_only=validate_only)
         return await alter_configs(self.router, changes, validate_only)
+
+    async def create_acls(self, bindings: Sequence[AclBinding]) -> list[OpResult]:
+        """CreateAcls on the active controller."""
+        if self.local.is_active:
+            return await self.local.create_acls(bindings)
+        return await create_acls(self.router, bindings)
+
+    async def delete_acls(self, filters: Sequence[AclFilter]) -> list[DeleteAclsResult]:
+        """DeleteAcls on the active controller."""
+        if self.local.is_active:
+            return await self.local.delete_acls(filters)
+        return await delete_acls(self.router, filters)
+
+    async def alter_scram_credentials(
+        self, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
+    ) -> list[OpResult]:
+        """AlterUserScramCredentials on the active controller."""
+        if self.local.is_active:
+            return await self.local.alter_scram_credentials(deletions, upsertions)
+        return await alter_scram_credentials(self.router, deletions, upsertions)
 
     def try_allocate_producer_id(self) -> int | None:
         """A producer id from this broker's block, or None when a new block is needed."""
@@ -282,6 +311,125 @@ async def alter_configs(
     return _op_results(answer)
 
 
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("bytes are a base64 string")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _encode_binding(b: AclBinding) -> list[Any]:
+    return [
+        int(b.resource_type),
+        b.resource_name,
+        int(b.pattern_type),
+        b.principal,
+        b.host,
+        int(b.operation),
+        int(b.permission),
+    ]
+
+
+def _decode_binding(v: Sequence[Any]) -> AclBinding:
+    rt, name, pt, principal, host, op, perm = v
+    return AclBinding(
+        ResourceType(int(rt)),
+        str(name),
+        PatternType(int(pt)),
+        str(principal),
+        str(host),
+        AclOperation(int(op)),
+        AclPermissionType(int(perm)),
+    )
+
+
+def _encode_filter(f: AclFilter) -> list[Any]:
+    return [
+        int(f.resource_type),
+        f.resource_name,
+        int(f.pattern_type),
+        f.principal,
+        f.host,
+        int(f.operation),
+        int(f.permission),
+    ]
+
+
+def _optional_str(v: Any) -> str | None:
+    return None if v is None else str(v)
+
+
+def _decode_filter(v: Sequence[Any]) -> AclFilter:
+    rt, name, pt, principal, host, op, perm = v
+    return AclFilter(
+        ResourceType(int(rt)),
+        _optional_str(name),
+        PatternType(int(pt)),
+        _optional_str(principal),
+        _optional_str(host),
+        AclOperation(int(op)),
+        AclPermissionType(int(perm)),
+    )
+
+
+def _encode_delete_results(results: Sequence[DeleteAclsResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "error": int(r.error),
+            "message": r.message,
+            "deleted": [_encode_binding(b) for b in r.deleted],
+        }
+        for r in results
+    ]
+
+
+def _decode_delete_results(results: Sequence[dict[str, Any]]) -> list[DeleteAclsResult]:
+    return [
+        DeleteAclsResult(
+            ErrorCode(int(r["error"])),
+            _optional_str(r.get("message")),
+            tuple(_decode_binding(b) for b in r["deleted"]),
+        )
+        for r in results
+    ]
+
+
+async def create_acls(router: Router, bindings: Sequence[AclBinding]) -> list[OpResult]:
+    """CreateAcls on the active controller."""
+    answer = await router.call("create_acls", {"bindings": [_encode_binding(b) for b in bindings]})
+    await router.wait_for_offset(int(answer["offset"]))
+    return _op_results(answer)
+
+
+async def delete_acls(router: Router, filters: Sequence[AclFilter]) -> list[DeleteAclsResult]:
+    """DeleteAcls on the active controller."""
+    answer = await router.call("delete_acls", {"filters": [_encode_filter(f) for f in filters]})
+    await router.wait_for_offset(int(answer["offset"]))
+    return _decode_delete_results(answer["results"])
+
+
+async def alter_scram_credentials(
+    router: Router, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
+) -> list[OpResult]:
+    """AlterUserScramCredentials on the active controller (the salted passwords travel as
+    base64 over the controller port, as they came in the request)."""
+    answer = await router.call(
+        "alter_scram_credentials",
+        {
+            "deletions": [[user, mechanism] for user, mechanism in deletions],
+            "upsertions": [
+                [u.user, u.mechanism, u.iterations, _b64(u.salt), _b64(u.salted_password)]
+                for u in upsertions
+            ],
+        },
+    )
+    await router.wait_for_offset(int(answer["offset"]))
+    return _op_results(answer)
+
+
 async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """Run a forwarded admin change here (the active controller); None for another op."""
     if op == "create_topics":
@@ -332,4 +480,23 @@ async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dic
         ]
         altered = await controller.alter_configs(changes, validate_only=bool(body["validate_only"]))
         return {"results": _encode_op_results(altered), "offset": controller.image.offset}
+    if op == "create_acls":
+        bindings = [_decode_binding(b) for b in body["bindings"]]
+        created_acls = await controller.create_acls(bindings)
+        return {"results": _encode_op_results(created_acls), "offset": controller.image.offset}
+    if op == "delete_acls":
+        filters = [_decode_filter(f) for f in body["filters"]]
+        deleted_acls = await controller.delete_acls(filters)
+        return {
+            "results": _encode_delete_results(deleted_acls),
+            "offset": controller.image.offset,
+        }
+    if op == "alter_scram_credentials":
+        deletions = [(str(user), str(mechanism)) for user, mechanism in body["deletions"]]
+        upsertions = [
+            ScramUpsertion(str(user), str(mechanism), int(iterations), _unb64(salt), _unb64(sp))
+            for user, mechanism, iterations, salt, sp in body["upsertions"]
+        ]
+        scram = await controller.alter_scram_credentials(deletions, upsertions)
+        return {"results": _encode_op_results(scram), "offset": controller.image.offset}
     return None

@@ -3,17 +3,20 @@
 Pure: no IO, no clock. An image is immutable; ``MetadataDelta`` applies records on top of one
 (copying only the topics they touch) and ``build()`` makes the next image. The delta also
 says what changed, so that the replica manager and config listeners react to exactly that.
+The security metadata (ACL bindings, SCRAM credentials) is kept the same way: a new mapping
+object only when a record changed it, so ``is`` tells a change.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final
 
 from broker.metadata.records import (
+    AccessControlEntryRecord,
     BrokerRegistrationChangeRecord,
     ConfigRecord,
     FenceBrokerRecord,
@@ -22,11 +25,17 @@ from broker.metadata.records import (
     PartitionRecord,
     ProducerIdsRecord,
     RegisterBrokerRecord,
+    RemoveAccessControlEntryRecord,
     RemoveTopicRecord,
+    RemoveUserScramCredentialRecord,
     TopicRecord,
     UnfenceBrokerRecord,
     UnregisterBrokerRecord,
+    UserScramCredentialRecord,
 )
+from broker.security.acl import AclBinding
+from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
+from protocol.scram import MECHANISMS, ScramCredential
 
 __all__ = [
     "BROKER_RESOURCE",
@@ -47,6 +56,7 @@ BROKER_RESOURCE: Final = 4
 NO_LEADER: Final = -1
 
 _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
+_NO_ENDPOINTS: Final[Mapping[str, tuple[str, int]]] = MappingProxyType({})
 
 
 class MetadataApplyError(ValueError):
@@ -59,6 +69,9 @@ class BrokerRegistration:
 
     ``epoch`` is the offset of its latest registration record (Kafka's broker epoch); a
     fenced broker leads no partition and is in no ISR that a leader election picks from.
+    ``host``/``port`` are the inter-broker listener's endpoint; ``endpoints`` every advertised
+    listener's, by listener name (empty for a registration written before listeners were
+    named: then ``host``/``port`` serve every listener).
     """
 
     node_id: int
@@ -69,6 +82,7 @@ class BrokerRegistration:
     in_controlled_shutdown: bool = False
     epoch: int = -1
     incarnation_id: str = ""
+    endpoints: Mapping[str, tuple[str, int]] = field(default_factory=dict, hash=False)
 
     @property
     def active(self) -> bool:
@@ -114,6 +128,10 @@ class MetadataImage:
     """Producer ids below this were handed out (in blocks) and must never be reused."""
     brokers: Mapping[int, BrokerRegistration] = field(default_factory=dict)
     """Registered brokers by node id (empty in a cluster of one that never registered)."""
+    scram_credentials: Mapping[tuple[str, str], ScramCredential] = field(default_factory=dict)
+    """SCRAM credentials by (user, mechanism)."""
+    acls: Mapping[str, AclBinding] = field(default_factory=dict)
+    """ACL bindings by id (a new mapping object exactly when the bindings change)."""
 
     @classmethod
     def empty(cls) -> MetadataImage:
@@ -150,7 +168,8 @@ class MetadataDelta:
     """Records applied on top of an image; ``build()`` the next image (once).
 
     After replaying, ``created_topics``, ``deleted_topics`` (the images as they were),
-    ``changed_partitions`` and ``changed_configs`` describe what changed.
+    ``changed_partitions``, ``changed_configs``, ``changed_brokers``,
+    ``changed_scram_credentials`` (user, mechanism) and ``acls_changed`` describe what changed.
     """
 
     def __init__(self, image: MetadataImage) -> None:
@@ -166,11 +185,25 @@ class MetadataDelta:
         self.changed_configs: set[tuple[int, str]] = set()
         self._brokers: dict[int, BrokerRegistration] | None = None
         self.changed_brokers: set[int] = set()
+        self._scram: dict[tuple[str, str], ScramCredential] | None = None
+        self.changed_scram_credentials: set[tuple[str, str]] = set()
+        self._acls: dict[str, AclBinding] | None = None
+        self.acls_changed = False
 
     def _brokers_mut(self) -> dict[int, BrokerRegistration]:
         if self._brokers is None:
             self._brokers = dict(self.image.brokers)
         return self._brokers
+
+    def _scram_mut(self) -> dict[tuple[str, str], ScramCredential]:
+        if self._scram is None:
+            self._scram = dict(self.image.scram_credentials)
+        return self._scram
+
+    def _acls_mut(self) -> dict[str, AclBinding]:
+        if self._acls is None:
+            self._acls = dict(self.image.acls)
+        return self._acls
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -227,6 +260,7 @@ class MetadataDelta:
                 fenced=record.fenced,
                 epoch=offset,
                 incarnation_id=record.incarnation_id,
+                endpoints=_endpoint_map(record.endpoints),
             )
             self.changed_brokers.add(record.broker_id)
         elif isinstance(record, UnregisterBrokerRecord):
@@ -236,6 +270,10 @@ class MetadataDelta:
             record, FenceBrokerRecord | UnfenceBrokerRecord | BrokerRegistrationChangeRecord
         ):
             self._replay_broker_change(record)
+        elif isinstance(record, UserScramCredentialRecord | RemoveUserScramCredentialRecord):
+            self._replay_scram(record)
+        elif isinstance(record, AccessControlEntryRecord | RemoveAccessControlEntryRecord):
+            self._replay_acl(record)
         else:
             raise MetadataApplyError(f"cannot apply {type(record).__name__}")
 
@@ -258,6 +296,43 @@ class MetadataDelta:
                 new = replace(new, in_controlled_shutdown=record.in_controlled_shutdown)
         brokers[record.broker_id] = new
         self.changed_brokers.add(record.broker_id)
+
+    def _replay_scram(
+        self, record: UserScramCredentialRecord | RemoveUserScramCredentialRecord
+    ) -> None:
+        key = (record.name, record.mechanism)
+        if record.mechanism not in MECHANISMS:
+            raise MetadataApplyError(f"unknown SCRAM mechanism {record.mechanism!r}")
+        if isinstance(record, UserScramCredentialRecord):
+            self._scram_mut()[key] = ScramCredential(
+                record.mechanism,
+                record.salt,
+                record.iterations,
+                record.stored_key,
+                record.server_key,
+            )
+        else:
+            current = self._scram if self._scram is not None else self.image.scram_credentials
+            if key not in current:
+                raise MetadataApplyError(
+                    f"removal of missing {record.mechanism} credential of {record.name!r}"
+                )
+            del self._scram_mut()[key]
+        self.changed_scram_credentials.add(key)
+
+    def _replay_acl(
+        self, record: AccessControlEntryRecord | RemoveAccessControlEntryRecord
+    ) -> None:
+        current = self._acls if self._acls is not None else self.image.acls
+        if isinstance(record, RemoveAccessControlEntryRecord):
+            if record.id not in current:
+                raise MetadataApplyError(f"removal of unknown ACL id {record.id}")
+            del self._acls_mut()[record.id]
+        else:
+            if record.id in current:
+                raise MetadataApplyError(f"ACL id {record.id} exists already")
+            self._acls_mut()[record.id] = _binding_of(record)
+        self.acls_changed = True
 
     def _replay_topic(self, record: TopicRecord) -> None:
         topics = self._topics_mut()
@@ -351,6 +426,10 @@ class MetadataDelta:
             if self._brokers is None
             else MappingProxyType(dict(sorted(self._brokers.items())))
         )
+        scram = (
+            image.scram_credentials if self._scram is None else MappingProxyType(dict(self._scram))
+        )
+        acls = image.acls if self._acls is None else MappingProxyType(dict(self._acls))
         return MetadataImage(
             offset=self._offset,
             topics_by_id=by_id,
@@ -358,7 +437,30 @@ class MetadataDelta:
             configs=configs,
             next_producer_id=self._next_producer_id,
             brokers=brokers,
+            scram_credentials=scram,
+            acls=acls,
         )
+
+
+def _endpoint_map(endpoints: Sequence[tuple[str, str, int]]) -> Mapping[str, tuple[str, int]]:
+    if not endpoints:
+        return _NO_ENDPOINTS
+    return MappingProxyType({name: (host, port) for name, host, port in endpoints})
+
+
+def _binding_of(record: AccessControlEntryRecord) -> AclBinding:
+    try:
+        return AclBinding(
+            ResourceType(record.resource_type),
+            record.resource_name,
+            PatternType(record.pattern_type),
+            record.principal,
+            record.host,
+            AclOperation(record.operation),
+            AclPermissionType(record.permission_type),
+        )
+    except ValueError as exc:
+        raise MetadataApplyError(f"ACL {record.id}: {exc}") from None
 
 
 def delta_between(old: MetadataImage, new: MetadataImage) -> MetadataDelta:
@@ -387,6 +489,16 @@ def delta_between(old: MetadataImage, new: MetadataImage) -> MetadataDelta:
     delta.changed_brokers = {
         b for b in (*old.brokers, *new.brokers) if old.brokers.get(b) != new.brokers.get(b)
     }
+    if dict(old.scram_credentials) != dict(new.scram_credentials):
+        delta._scram = dict(new.scram_credentials)
+        delta.changed_scram_credentials = {
+            k
+            for k in (*old.scram_credentials, *new.scram_credentials)
+            if old.scram_credentials.get(k) != new.scram_credentials.get(k)
+        }
+    if dict(old.acls) != dict(new.acls):
+        delta._acls = dict(new.acls)
+        delta.acls_changed = True
     delta._next_producer_id = new.next_producer_id
     delta._offset = new.offset
     return delta

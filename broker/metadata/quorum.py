@@ -5,7 +5,7 @@
   backoff, within ``CONTROLLER_CALL_TIMEOUT_S``) while the leadership moves.
 * ``handle_rpc`` serves those RPCs on the active controller (``NOT_CONTROLLER`` elsewhere):
   forwarded admin changes, producer id blocks, AlterPartition, registration, heartbeats.
-* ``BrokerLifecycle`` registers this broker (endpoint, rack) and heartbeats every
+* ``BrokerLifecycle`` registers this broker (endpoints, rack) and heartbeats every
   ``broker.heartbeat.interval.ms``; on stop, a controlled shutdown heartbeats with
   ``want_shutdown`` until the controller moved every leadership away.
 * ``ControlLoop`` ticks the controller on every voter; the active one fences expired
@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from broker.metadata import forwarding
@@ -94,6 +95,7 @@ async def handle_rpc(controller: Controller, op: str, body: dict[str, Any]) -> d
                 str(body["host"]),
                 int(body["port"]),
                 body.get("rack"),
+                [(str(n), str(h), int(p)) for n, h, p in body.get("endpoints", ())],
             )
             return {"epoch": epoch, "offset": controller.image.offset}
         if op == "heartbeat":
@@ -170,12 +172,16 @@ class BrokerLifecycle:
         config: BrokerConfig,
         host: str,
         port: int,
+        endpoints: Sequence[tuple[str, str, int]] = (),
     ) -> None:
         self.controller = controller
         self.router = router
         self.config = config
+        #: The inter-broker listener's advertised endpoint.
         self.host = host
         self.port = port
+        #: Every advertised listener's ``(name, host, port)``.
+        self.endpoints = tuple(endpoints)
         self.incarnation_id = str(uuid.uuid4())
         self.broker_epoch: int | None = None
         self.fenced = True
@@ -206,6 +212,7 @@ class BrokerLifecycle:
                     "host": self.host,
                     "port": self.port,
                     "rack": self.config.broker_rack,
+                    "endpoints": [list(e) for e in self.endpoints],
                 },
             )
             self.broker_epoch = int(answer["epoch"])

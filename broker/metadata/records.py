@@ -16,6 +16,8 @@ On disk (and, later, in Raft entries) records travel in batches that are all-or-
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import struct
 import uuid
@@ -29,6 +31,7 @@ __all__ = [
     "BATCH_HEADER",
     "MAX_BATCH_BYTES",
     "MAX_RECORDS_PER_BATCH",
+    "AccessControlEntryRecord",
     "BrokerRegistrationChangeRecord",
     "ConfigRecord",
     "FenceBrokerRecord",
@@ -38,10 +41,13 @@ __all__ = [
     "PartitionRecord",
     "ProducerIdsRecord",
     "RegisterBrokerRecord",
+    "RemoveAccessControlEntryRecord",
     "RemoveTopicRecord",
+    "RemoveUserScramCredentialRecord",
     "TopicRecord",
     "UnfenceBrokerRecord",
     "UnregisterBrokerRecord",
+    "UserScramCredentialRecord",
     "decode_batch",
     "encode_batch",
 ]
@@ -74,8 +80,10 @@ class MetadataRecord:
             value = getattr(self, f.name)
             if isinstance(value, uuid.UUID):
                 value = str(value)
+            elif isinstance(value, bytes):
+                value = base64.b64encode(value).decode("ascii")
             elif isinstance(value, tuple):
-                value = list(value)
+                value = [list(v) if isinstance(v, tuple) else v for v in value]
             out[f.name] = value
         return out
 
@@ -148,8 +156,10 @@ class ProducerIdsRecord(MetadataRecord):
 
 @dataclass(frozen=True, slots=True)
 class RegisterBrokerRecord(MetadataRecord):
-    """A broker (re-)registers: its client endpoint and rack. It starts fenced; the broker's
-    epoch is the offset of this record."""
+    """A broker (re-)registers: its inter-broker endpoint (``host``, ``port``), every
+    advertised listener's endpoint (``(listener name, host, port)``; empty in records written
+    before listeners were named) and its rack. It starts fenced; the broker's epoch is the
+    offset of this record."""
 
     TYPE: ClassVar[int] = 0
     broker_id: int
@@ -158,6 +168,7 @@ class RegisterBrokerRecord(MetadataRecord):
     port: int
     rack: str | None = None
     fenced: bool = True
+    endpoints: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +209,52 @@ class BrokerRegistrationChangeRecord(MetadataRecord):
     in_controlled_shutdown: bool | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class UserScramCredentialRecord(MetadataRecord):
+    """A user's SCRAM credential for one mechanism is set (replacing the one it had): salt,
+    iterations, StoredKey and ServerKey, never the password."""
+
+    TYPE: ClassVar[int] = 11
+    name: str
+    mechanism: str  # "SCRAM-SHA-256" or "SCRAM-SHA-512"
+    salt: bytes
+    stored_key: bytes
+    server_key: bytes
+    iterations: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveUserScramCredentialRecord(MetadataRecord):
+    """A user's SCRAM credential for one mechanism is deleted."""
+
+    TYPE: ClassVar[int] = 12
+    name: str
+    mechanism: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccessControlEntryRecord(MetadataRecord):
+    """An ACL binding is created, under a unique id; the enums are their wire numbers."""
+
+    TYPE: ClassVar[int] = 23
+    id: str
+    resource_type: int
+    resource_name: str
+    pattern_type: int
+    principal: str
+    host: str
+    operation: int
+    permission_type: int
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveAccessControlEntryRecord(MetadataRecord):
+    """The ACL binding with this id is deleted."""
+
+    TYPE: ClassVar[int] = 24
+    id: str
+
+
 _TYPES: Final[dict[int, type[MetadataRecord]]] = {
     cls.TYPE: cls
     for cls in (
@@ -212,6 +269,10 @@ _TYPES: Final[dict[int, type[MetadataRecord]]] = {
         PartitionChangeRecord,
         RemoveTopicRecord,
         ProducerIdsRecord,
+        UserScramCredentialRecord,
+        RemoveUserScramCredentialRecord,
+        AccessControlEntryRecord,
+        RemoveAccessControlEntryRecord,
     )
 }
 
@@ -222,10 +283,27 @@ def _tuple_or_none(v: Any) -> tuple[int, ...] | None:
     return None if v is None else tuple(int(x) for x in v)
 
 
+def _bytes(v: Any) -> bytes:
+    if not isinstance(v, str):
+        raise ValueError("bytes are a base64 string")
+    try:
+        return base64.b64decode(v.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise ValueError("bytes are not base64") from None
+
+
+def _endpoints(v: Any) -> tuple[tuple[str, str, int], ...]:
+    return tuple((str(name), str(host), int(port)) for name, host, port in v)
+
+
 _CONVERTERS: Final[dict[str, Converter]] = {
     "topic_id": lambda v: uuid.UUID(v),
     "replicas": _tuple_or_none,
     "isr": _tuple_or_none,
+    "salt": _bytes,
+    "stored_key": _bytes,
+    "server_key": _bytes,
+    "endpoints": _endpoints,
 }
 
 

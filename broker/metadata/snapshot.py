@@ -2,26 +2,38 @@
 
 The format is one JSON object (versioned; readers refuse a newer version)::
 
-    {"version": 1, "offset": N, "next_producer_id": N,
+    {"version": 2, "offset": N, "next_producer_id": N,
      "brokers": [{node_id, host, port, rack, fenced, in_controlled_shutdown, epoch,
-                  incarnation_id}, ...],
+                  incarnation_id, endpoints: [[listener, host, port], ...]}, ...],
      "topics": [{"name", "topic_id", "partitions": [[id, replicas, isr, leader,
                  leader_epoch, partition_epoch], ...]}, ...],
-     "configs": [[resource_type, resource_name, {name: value}], ...]}
+     "configs": [[resource_type, resource_name, {name: value}], ...],
+     "scram_credentials": [[user, mechanism, salt, iterations, stored_key, server_key], ...],
+     "acls": [[id, resource_type, resource_name, pattern_type, principal, host, operation,
+               permission], ...]}
+
+Bytes are base64 strings and the ACL enums their wire numbers. Version 1 (before listeners
+were named, ACLs and SCRAM credentials) still loads: no endpoints, ACLs or credentials.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from types import MappingProxyType
 from typing import Any, Final
 
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
+from broker.security.acl import AclBinding
+from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
+from protocol.scram import ScramCredential
 
 __all__ = ["SNAPSHOT_VERSION", "SnapshotFormatError", "decode_image", "encode_image"]
 
-SNAPSHOT_VERSION: Final = 1
+SNAPSHOT_VERSION: Final = 2
+#: Versions this broker reads: 1 lacks endpoints, ACLs and SCRAM credentials.
+_READABLE_VERSIONS: Final = frozenset({1, SNAPSHOT_VERSION})
 
 
 class SnapshotFormatError(ValueError):
@@ -44,6 +56,7 @@ def encode_image(image: MetadataImage) -> bytes:
                 "in_controlled_shutdown": b.in_controlled_shutdown,
                 "epoch": b.epoch,
                 "incarnation_id": b.incarnation_id,
+                "endpoints": [[name, host, port] for name, (host, port) in b.endpoints.items()],
             }
             for b in image.brokers.values()
         ],
@@ -66,6 +79,23 @@ def encode_image(image: MetadataImage) -> bytes:
             for t in image.topics_by_id.values()
         ],
         "configs": [[rt, rn, dict(values)] for (rt, rn), values in image.configs.items()],
+        "scram_credentials": [
+            [user, mechanism, _b64(c.salt), c.iterations, _b64(c.stored_key), _b64(c.server_key)]
+            for (user, mechanism), c in image.scram_credentials.items()
+        ],
+        "acls": [
+            [
+                acl_id,
+                int(a.resource_type),
+                a.resource_name,
+                int(a.pattern_type),
+                a.principal,
+                a.host,
+                int(a.operation),
+                int(a.permission),
+            ]
+            for acl_id, a in image.acls.items()
+        ],
     }
     return json.dumps(doc, separators=(",", ":")).encode()
 
@@ -77,8 +107,10 @@ def decode_image(data: bytes) -> MetadataImage:
         if not isinstance(doc, dict):
             raise SnapshotFormatError("a snapshot is a JSON object")
         version = doc.get("version")
-        if version != SNAPSHOT_VERSION:
-            raise SnapshotFormatError(f"snapshot version {version} is not {SNAPSHOT_VERSION}")
+        if version not in _READABLE_VERSIONS:
+            raise SnapshotFormatError(
+                f"snapshot version {version} is not one of {sorted(_READABLE_VERSIONS)}"
+            )
         brokers = {
             int(b["node_id"]): BrokerRegistration(
                 int(b["node_id"]),
@@ -89,6 +121,9 @@ def decode_image(data: bytes) -> MetadataImage:
                 in_controlled_shutdown=bool(b["in_controlled_shutdown"]),
                 epoch=int(b["epoch"]),
                 incarnation_id=str(b["incarnation_id"]),
+                endpoints=MappingProxyType(
+                    {str(n): (str(h), int(p)) for n, h, p in b.get("endpoints", ())}
+                ),
             )
             for b in doc["brokers"]
         }
@@ -111,6 +146,26 @@ def decode_image(data: bytes) -> MetadataImage:
             (int(rt), str(rn)): MappingProxyType({str(k): str(v) for k, v in values.items()})
             for rt, rn, values in doc["configs"]
         }
+        scram = {
+            (str(user), str(mechanism)): ScramCredential(
+                str(mechanism), _unb64(salt), int(iterations), _unb64(stored), _unb64(server)
+            )
+            for user, mechanism, salt, iterations, stored, server in doc.get(
+                "scram_credentials", ()
+            )
+        }
+        acls = {
+            str(acl_id): AclBinding(
+                ResourceType(int(rt)),
+                str(rn),
+                PatternType(int(pt)),
+                str(principal),
+                str(host),
+                AclOperation(int(op)),
+                AclPermissionType(int(perm)),
+            )
+            for acl_id, rt, rn, pt, principal, host, op, perm in doc.get("acls", ())
+        }
         return MetadataImage(
             offset=int(doc["offset"]),
             topics_by_id=MappingProxyType(by_id),
@@ -118,8 +173,20 @@ def decode_image(data: bytes) -> MetadataImage:
             configs=MappingProxyType(configs),
             next_producer_id=int(doc["next_producer_id"]),
             brokers=MappingProxyType(dict(sorted(brokers.items()))),
+            scram_credentials=MappingProxyType(scram),
+            acls=MappingProxyType(acls),
         )
     except SnapshotFormatError:
         raise
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise SnapshotFormatError(f"malformed metadata snapshot: {exc!r}") from None
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise TypeError("bytes are a base64 string")
+    return base64.b64decode(text.encode("ascii"), validate=True)

@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.security",
     "broker.storage",
     "broker.raft",
     "broker.metadata",
@@ -49,6 +50,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
+    # Principals, TLS contexts, SASL and ACL authorization: pure rules and contexts that the
+    # storage-and-up layers use; below them so that the metadata image can hold ACLs.
+    "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
     "broker.metadata": frozenset(
@@ -119,6 +123,21 @@ ALLOWED: dict[str, frozenset[str]] = {
          "protocol"}
     ),
 }
+
+# Every broker layer above broker.security may use it.
+for _layer in (
+    "broker.storage",
+    "broker.raft",
+    "broker.metadata",
+    "broker.replication",
+    "broker.group",
+    "broker.txn",
+    "broker.handlers",
+    "broker.server",
+    "broker.cli",
+    "broker",
+):
+    ALLOWED[_layer] = ALLOWED[_layer] | {"broker.security"}
 
 
 @dataclass(frozen=True)

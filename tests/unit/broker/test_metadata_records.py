@@ -15,14 +15,19 @@ from broker.metadata.image import (
     MetadataImage,
 )
 from broker.metadata.records import (
+    AccessControlEntryRecord,
     ConfigRecord,
     MetadataRecord,
     MetadataRecordError,
     PartitionChangeRecord,
     PartitionRecord,
     ProducerIdsRecord,
+    RegisterBrokerRecord,
+    RemoveAccessControlEntryRecord,
     RemoveTopicRecord,
+    RemoveUserScramCredentialRecord,
     TopicRecord,
+    UserScramCredentialRecord,
     decode_batch,
     encode_batch,
 )
@@ -39,6 +44,11 @@ ALL_RECORDS: list[MetadataRecord] = [
     ConfigRecord(TOPIC_RESOURCE, "orders", "retention.ms", None),
     RemoveTopicRecord(TID),
     ProducerIdsRecord(1, 2000),
+    RegisterBrokerRecord(1, "inc", "h", 9093, None, True, (("SSL", "h", 9093), ("IN", "i", 1))),
+    UserScramCredentialRecord("alice", "SCRAM-SHA-256", b"\x00salt", b"\xffsk", b"svk", 4096),
+    RemoveUserScramCredentialRecord("alice", "SCRAM-SHA-256"),
+    AccessControlEntryRecord(str(OTHER), 2, "orders", 3, "User:alice", "*", 3, 3),
+    RemoveAccessControlEntryRecord(str(OTHER)),
 ]
 
 
@@ -151,6 +161,14 @@ def test_delta_reports_created_topics_and_changed_partitions() -> None:
         [RemoveTopicRecord(TID)],
         [ProducerIdsRecord(1, 2000), ProducerIdsRecord(1, 1000)],  # backwards
         [TopicRecord("t", TID), PartitionChangeRecord(TID, 3, leader=1)],
+        [RemoveUserScramCredentialRecord("alice", "SCRAM-SHA-256")],  # no such credential
+        [UserScramCredentialRecord("alice", "SCRAM-MD5", b"s", b"k", b"k", 4096)],
+        [RemoveAccessControlEntryRecord("a")],  # no such ACL
+        [
+            AccessControlEntryRecord("a", 2, "t", 3, "User:x", "*", 3, 3),
+            AccessControlEntryRecord("a", 2, "u", 3, "User:x", "*", 3, 3),  # duplicate id
+        ],
+        [AccessControlEntryRecord("a", 99, "t", 3, "User:x", "*", 3, 3)],  # no such enum
     ],
 )
 def test_records_that_do_not_fit_are_refused(records: list[MetadataRecord]) -> None:
