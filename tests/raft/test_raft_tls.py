@@ -7,15 +7,20 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.pki import Pki, client_context, server_context
+from support.pki import Pki, client_context, install_tls_stand_in, server_context, tls_settings
 from support.waiting import eventually
 
 from broker.raft.messages import Message, VoteResponse
 from broker.raft.tcp import ControllerEndpoint
+
+install_tls_stand_in()
+
+from broker.security.controller_tls import controller_tls  # noqa: E402
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -169,3 +174,59 @@ async def test_a_link_refuses_a_server_whose_certificate_is_not_for_its_host(pki
 def test_contexts_are_what_the_tests_claim(pki: Pki) -> None:
     issued = pki.issue("x")
     assert server_context(issued, pki.ca_pem).verify_mode == ssl.CERT_REQUIRED
+
+
+# -- the contexts from the broker's settings -----------------------------------------------------
+
+
+@dataclass
+class ControllerConfig:
+    """The ``BrokerConfig`` members ``controller_tls`` reads."""
+
+    controller_uses_tls: bool
+    settings: Any = None
+    controller_listener_names: str = "controller,OTHER"
+
+    def tls_settings_for(self, name: str) -> Any:
+        assert name == "CONTROLLER"
+        return self.settings
+
+
+def test_a_plaintext_controller_port_has_no_contexts() -> None:
+    assert controller_tls(ControllerConfig(controller_uses_tls=False)) is None  # type: ignore[arg-type]
+
+
+async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_says(
+    pki: Pki,
+) -> None:
+    ports = free_ports(2)
+    addresses = {i: ("127.0.0.1", ports[i - 1]) for i in (1, 2)}
+    contexts = {}
+    for i in addresses:
+        config = ControllerConfig(True, tls_settings(pki.ca_pem, pki.issue(f"c-{i}")))
+        built = controller_tls(config)  # type: ignore[arg-type]
+        assert built is not None
+        contexts[i] = built
+    assert all(server.verify_mode == ssl.CERT_REQUIRED for server, _ in contexts.values())
+    endpoints = {
+        i: ControllerEndpoint(
+            i, *addresses[i], addresses, ssl_server=contexts[i][0], ssl_client=contexts[i][1]
+        )
+        for i in addresses
+    }
+    inbox = Inbox()
+    endpoints[2].sink = inbox
+    anonymous = ControllerEndpoint(
+        3, "127.0.0.1", 0, {2: addresses[2]}, ssl_client=client_context(None, pki.ca_pem)
+    )
+    for endpoint in [*endpoints.values(), anonymous]:
+        await endpoint.start(listen=endpoint is not anonymous)
+    try:
+        endpoints[1].transport().send(vote(1, 2))
+        anonymous.transport().send(vote(3, 2))
+        await eventually(lambda: vote(1, 2) in inbox.messages, DEADLINE_S, "1 -> 2")
+        await eventually(lambda: endpoints[2].tls_handshake_failures > 0, DEADLINE_S, "refused")
+        assert all(m.sender == 1 for m in inbox.messages)
+    finally:
+        for endpoint in [*endpoints.values(), anonymous]:
+            await endpoint.stop()

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import ssl
+import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -120,3 +122,74 @@ def client_context(issued: Issued | None, ca: Path) -> ssl.SSLContext:
     if issued is not None:
         context.load_cert_chain(issued.cert, issued.key)
     return context
+
+
+@dataclass(frozen=True)
+class _TlsSettings:
+    """The fields of the broker's ``TlsSettings``, where the config does not have it yet."""
+
+    keystore_location: Path | None
+    keystore_certificate_chain: str | None
+    keystore_key: str | None
+    key_password: str | None
+    truststore_location: Path | None
+    truststore_certificates: str | None
+    client_auth: str
+    enabled_protocols: tuple[str, ...]
+    cipher_suites: str
+    endpoint_identification_algorithm: str
+
+
+def tls_settings(
+    ca: Path, issued: Issued, *, client_auth: str = "none", algorithm: str = "https"
+) -> Any:
+    """A listener's resolved ``ssl.*`` settings: key store ``issued`` (one PEM file, chain and
+    key), trust store ``ca``."""
+    try:
+        from broker.config import TlsSettings  # type: ignore[attr-defined]
+    except ImportError:
+        TlsSettings = _TlsSettings
+    return TlsSettings(
+        keystore_location=issued.chain,
+        keystore_certificate_chain=None,
+        keystore_key=None,
+        key_password=None,
+        truststore_location=ca,
+        truststore_certificates=None,
+        client_auth=client_auth,
+        enabled_protocols=("TLSv1.2", "TLSv1.3"),
+        cipher_suites="",
+        endpoint_identification_algorithm=algorithm,
+    )
+
+
+def _settings_server_context(settings: Any) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(settings.keystore_location)
+    context.load_verify_locations(cafile=settings.truststore_location)
+    context.verify_mode = {
+        "required": ssl.CERT_REQUIRED,
+        "requested": ssl.CERT_OPTIONAL,
+    }.get(settings.client_auth, ssl.CERT_NONE)
+    return context
+
+
+def _settings_client_context(settings: Any) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.load_verify_locations(cafile=settings.truststore_location)
+    context.load_cert_chain(settings.keystore_location)
+    context.check_hostname = settings.endpoint_identification_algorithm == "https"
+    return context
+
+
+def install_tls_stand_in() -> None:
+    """Where the broker's TLS context builders (``broker.security.tls``) are missing, put a
+    minimal stand-in in their place (key store and trust store from PEM files only)."""
+    try:
+        import broker.security.tls  # noqa: F401
+    except ImportError:
+        module = types.ModuleType("broker.security.tls")
+        module.__dict__.update(
+            server_context=_settings_server_context, client_context=_settings_client_context
+        )
+        sys.modules["broker.security.tls"] = module

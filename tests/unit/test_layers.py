@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.security",
     "broker.storage",
     "broker.raft",
     "broker.metadata",
@@ -49,6 +50,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
+    # Principals, TLS contexts, SASL and ACL rules: above the settings, below every user.
+    "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
     "broker.metadata": frozenset(
@@ -56,7 +59,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     # The follower fetcher is a Kafka client of the leader: it uses the client's connection.
     "broker.replication": frozenset(
-        {"broker.metadata", "broker.storage", "broker.tasks", "broker.config", "client", "protocol"}
+        {
+            "broker.metadata",
+            "broker.storage",
+            "broker.security",
+            "broker.tasks",
+            "broker.config",
+            "client",
+            "protocol",
+        }
     ),
     "broker.group": frozenset(
         {

@@ -7,49 +7,18 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import sys
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.pki import Issued, Pki, server_context
+from support.pki import Issued, Pki, install_tls_stand_in, server_context, tls_settings
 
 pytestmark = pytest.mark.timeout(30)
 
 
-@dataclass(frozen=True)
-class Tls:
-    """The ``TlsSettings`` fields the builders read (the config's own class where it exists)."""
-
-    keystore_location: Path | None
-    keystore_certificate_chain: str | None = None
-    keystore_key: str | None = None
-    key_password: str | None = None
-    truststore_location: Path | None = None
-    truststore_certificates: str | None = None
-    client_auth: str = "none"
-    enabled_protocols: tuple[str, ...] = ("TLSv1.2", "TLSv1.3")
-    cipher_suites: str = ""
-    endpoint_identification_algorithm: str = "https"
-
-
-def _stand_in_client_context(settings: Any) -> ssl.SSLContext:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    context.load_verify_locations(cafile=settings.truststore_location)
-    context.load_cert_chain(settings.keystore_location)
-    context.check_hostname = settings.endpoint_identification_algorithm == "https"
-    return context
-
-
-try:
-    import broker.security.tls  # noqa: F401
-except ImportError:  # the TLS builder is not on this branch yet: a stand-in for these tests
-    _module = types.ModuleType("broker.security.tls")
-    _module.client_context = _stand_in_client_context  # type: ignore[attr-defined]
-    sys.modules["broker.security.tls"] = _module
+install_tls_stand_in()
 
 from broker.config import ConfigError  # noqa: E402
 from broker.replication.fetcher import (  # noqa: E402
@@ -82,14 +51,14 @@ class FakeConfig:
     """The ``BrokerConfig`` members ``inter_broker_security`` reads."""
 
     inter_broker_listener: Listener
-    tls: Tls | None = None
+    tls: Any = None
     mechanisms: tuple[str, ...] = ("SCRAM-SHA-256", "SCRAM-SHA-512")
     sasl_mechanism_inter_broker_protocol: str = "SCRAM-SHA-512"
     inter_broker_sasl_username: str | None = None
     inter_broker_sasl_password: str | None = None
     asked: list[str] = field(default_factory=list)
 
-    def tls_settings_for(self, name: str) -> Tls:
+    def tls_settings_for(self, name: str) -> Any:
         self.asked.append(name)
         assert self.tls is not None
         return self.tls
@@ -112,12 +81,8 @@ def broker_cert(pki: Pki) -> Issued:
     return pki.issue("broker-1")
 
 
-def tls_of(pki: Pki, cert: Issued, algorithm: str = "https") -> Tls:
-    return Tls(
-        keystore_location=cert.chain,
-        truststore_location=pki.ca_pem,
-        endpoint_identification_algorithm=algorithm,
-    )
+def tls_of(pki: Pki, cert: Issued, algorithm: str = "https") -> Any:
+    return tls_settings(pki.ca_pem, cert, algorithm=algorithm)
 
 
 def test_plaintext_has_neither_tls_nor_sasl() -> None:
