@@ -45,6 +45,7 @@ from broker.tasks import report_unexpected_end
 
 __all__ = [
     "MAX_PENDING_RPCS",
+    "MAX_TLS_HANDSHAKES",
     "RAFT_SEND_QUEUE",
     "TLS_FAILURE_LOG_INTERVAL_S",
     "TLS_HANDSHAKE_TIMEOUT_S",
@@ -83,6 +84,10 @@ TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
 #: link): a misconfigured peer retries about every second and must not flood the log; the
 #: counters still count every failure.
 TLS_FAILURE_LOG_INTERVAL_S: Final = 30.0
+#: TLS handshakes in progress at once on the controller port; connections beyond it are closed
+#: at once (a few peers reconnect at a time: more is a flood, which must not cost unbounded
+#: tasks and handshake buffers).
+MAX_TLS_HANDSHAKES: Final = 64
 #: Pause after accept() fails (out of file descriptors): the listener retries, never spins.
 ACCEPT_RETRY_S: Final = 0.1
 #: Connections waiting in the kernel before accept() (the controller port has a few peers).
@@ -102,8 +107,9 @@ class RpcError(Exception):
 
 
 class _BoundedLog:
-    """One warning per ``TLS_FAILURE_LOG_INTERVAL_S`` at most; the ones left out are counted
-    and their number told with the next line."""
+    """One warning per ``TLS_FAILURE_LOG_INTERVAL_S`` at most (failures that repeat as fast
+    as a peer retries); the ones left out are counted and their number told with the next
+    line."""
 
     __slots__ = ("_next_at", "_skipped")
 
@@ -355,10 +361,12 @@ class ControllerEndpoint:
         #: Incoming TLS handshakes that failed (refused certificate, timeout, not TLS).
         self.tls_handshake_failures = 0
         self._tls_log = _BoundedLog()
+        self._accept_log = _BoundedLog()
         self._server: asyncio.Server | None = None
         self._listeners: list[socket.socket] = []
         self._accepting: list[asyncio.Task[None]] = []
         self._handshaking: set[asyncio.Task[None]] = set()
+        self._handshakes_in_progress = 0
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     async def start(self, *, listen: bool = True) -> None:
@@ -389,16 +397,22 @@ class ControllerEndpoint:
         port = self.port
         # One socket per distinct address (getaddrinfo repeats them per protocol).
         addresses = dict.fromkeys((family, address) for family, _, _, _, address in infos)
-        for family, address in addresses:
-            sock = socket.socket(family, socket.SOCK_STREAM)
-            self._listeners.append(sock)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6:
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            sock.bind((address[0], port, *address[2:]))
-            sock.listen(LISTEN_BACKLOG)
-            sock.setblocking(False)
-            port = sock.getsockname()[1]  # port 0: every address on the same free port
+        try:
+            for family, address in addresses:
+                sock = socket.socket(family, socket.SOCK_STREAM)
+                self._listeners.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+                sock.listen(LISTEN_BACKLOG)
+                sock.setblocking(False)
+                port = sock.getsockname()[1]  # port 0: every address on the same free port
+        except OSError:
+            for sock in self._listeners:
+                sock.close()
+            self._listeners.clear()
+            raise
         self.port = port
         for sock in self._listeners:
             task = loop.create_task(
@@ -413,8 +427,17 @@ class ControllerEndpoint:
             try:
                 sock, _ = await loop.sock_accept(listener)
             except OSError as exc:  # out of descriptors or buffers: retry shortly
-                log.warning("controller port %d: accept failed: %s", self.port, exc)
+                self._accept_log.warning("controller port %d: accept failed: %s", self.port, exc)
                 await asyncio.sleep(ACCEPT_RETRY_S)
+                continue
+            if self._handshakes_in_progress >= MAX_TLS_HANDSHAKES:
+                sock.close()
+                self.tls_handshake_failures += 1
+                self._tls_log.warning(
+                    "controller port %d: %d TLS handshakes in progress; refusing a connection",
+                    self.port,
+                    MAX_TLS_HANDSHAKES,
+                )
                 continue
             task = loop.create_task(self._handshake(sock, context))
             self._handshaking.add(task)
@@ -424,6 +447,7 @@ class ControllerEndpoint:
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader()
         protocol = asyncio.StreamReaderProtocol(reader)
+        self._handshakes_in_progress += 1
         try:
             transport, _ = await loop.connect_accepted_socket(
                 lambda: protocol, sock, ssl=context, ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT_S
@@ -437,6 +461,8 @@ class ControllerEndpoint:
                 str(exc) or type(exc).__name__,
             )
             return
+        finally:
+            self._handshakes_in_progress -= 1
         writer = asyncio.StreamWriter(transport, protocol, reader, loop)
         await self._serve(reader, writer)
 

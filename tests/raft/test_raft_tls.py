@@ -230,3 +230,33 @@ async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_
     finally:
         for endpoint in [*endpoints.values(), anonymous]:
             await endpoint.stop()
+
+
+async def test_silent_peers_time_out_and_handshakes_in_progress_are_bounded(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("broker.raft.tcp.TLS_HANDSHAKE_TIMEOUT_S", 0.5)
+    monkeypatch.setattr("broker.raft.tcp.MAX_TLS_HANDSHAKES", 1)
+    [port] = free_ports(1)
+    address = ("127.0.0.1", port)
+    server = ControllerEndpoint(
+        2, *address, {2: address}, ssl_server=server_context(pki.issue("c-2"), pki.ca_pem)
+    )
+    await server.start()
+    try:
+        silent_reader, silent_writer = await asyncio.open_connection(*address)
+        await eventually(lambda: server._handshakes_in_progress == 1, DEADLINE_S, "handshaking")
+        # Beyond the bound a connection is closed at once.
+        reader, writer = await asyncio.open_connection(*address)
+        async with asyncio.timeout(DEADLINE_S):
+            assert await reader.read() == b""
+        writer.close()
+        assert server.tls_handshake_failures == 1
+        # The silent one is closed when its handshake times out.
+        async with asyncio.timeout(DEADLINE_S):
+            assert await silent_reader.read() == b""
+        silent_writer.close()
+        await eventually(lambda: server.tls_handshake_failures == 2, DEADLINE_S, "timed out")
+        assert server._handshakes_in_progress == 0
+    finally:
+        await server.stop()
