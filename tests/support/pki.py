@@ -145,11 +145,10 @@ def tls_settings(
 ) -> Any:
     """A listener's resolved ``ssl.*`` settings: key store ``issued`` (one PEM file, chain and
     key), trust store ``ca``."""
-    try:
-        from broker.config import TlsSettings  # type: ignore[attr-defined]
-    except ImportError:
-        TlsSettings = _TlsSettings
-    return TlsSettings(
+    import broker.config
+
+    settings_class: Any = getattr(broker.config, "TlsSettings", _TlsSettings)
+    return settings_class(
         keystore_location=issued.chain,
         keystore_certificate_chain=None,
         keystore_key=None,
