@@ -14,9 +14,8 @@ from __future__ import annotations
 import dataclasses
 import ssl
 
-from broker.security.tls import client_context, server_context
-
 from broker.config import BrokerConfig
+from broker.security.tls import client_context, server_context
 
 __all__ = ["controller_listener_name", "controller_tls"]
 
