@@ -6,6 +6,13 @@ that carries this node's Raft messages to the peer — through a bounded queue: 
 slow or away, messages are dropped, and Raft resends — and its RPC requests, whose responses
 come back on the same connection. Incoming connections carry the peers' Raft messages (handed
 to the ``RaftNode``) and RPC requests (answered by the RPC handler). ``wire.py`` frames both.
+
+With TLS (``ssl_server`` / ``ssl_client``: the controller listener's protocol is SSL) the port
+is mutual TLS: the server context demands a client certificate signed by its trust store, and
+each link presents this node's certificate and checks the peer's (and its host name when the
+client context says so). A handshake that fails — no certificate, an untrusted one, a peer
+that speaks plain TCP — closes that one connection; it is counted and logged at a bounded rate,
+and the endpoint and its links go on (a link reconnects with its usual backoff).
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import socket
+import ssl
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
@@ -35,7 +45,10 @@ from broker.tasks import report_unexpected_end
 
 __all__ = [
     "MAX_PENDING_RPCS",
+    "MAX_TLS_HANDSHAKES",
     "RAFT_SEND_QUEUE",
+    "TLS_FAILURE_LOG_INTERVAL_S",
+    "TLS_HANDSHAKE_TIMEOUT_S",
     "ControllerEndpoint",
     "PeerLink",
     "RpcError",
@@ -64,6 +77,21 @@ CONNECT_TIMEOUT_S: Final = 2.0
 CONNECTED_WAIT_S: Final = 0.5
 #: Bytes buffered in a connection's writer before the sender waits for the socket.
 WRITE_HIGH_WATER_BYTES: Final = 4 * 1024 * 1024
+#: How long a TLS handshake may take, each side: a peer that connects and says nothing (or a
+#: plain-TCP peer waiting for us) must not hold a connection or a link for long.
+TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
+#: At most one log line per this many seconds for failed TLS handshakes (per endpoint, per
+#: link): a misconfigured peer retries about every second and must not flood the log; the
+#: counters still count every failure.
+TLS_FAILURE_LOG_INTERVAL_S: Final = 30.0
+#: TLS handshakes in progress at once on the controller port; connections beyond it are closed
+#: at once (a few peers reconnect at a time: more is a flood, which must not cost unbounded
+#: tasks and handshake buffers).
+MAX_TLS_HANDSHAKES: Final = 64
+#: Pause after accept() fails (out of file descriptors): the listener retries, never spins.
+ACCEPT_RETRY_S: Final = 0.1
+#: Connections waiting in the kernel before accept() (the controller port has a few peers).
+LISTEN_BACKLOG: Final = 128
 
 #: ``handler(op, body) -> body``: serves one RPC; raise RpcError to answer an error.
 RpcHandler = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -78,6 +106,28 @@ class RpcError(Exception):
         self.message = message
 
 
+class _BoundedLog:
+    """One warning per ``TLS_FAILURE_LOG_INTERVAL_S`` at most (failures that repeat as fast
+    as a peer retries); the ones left out are counted and their number told with the next
+    line."""
+
+    __slots__ = ("_next_at", "_skipped")
+
+    def __init__(self) -> None:
+        self._next_at = 0.0
+        self._skipped = 0
+
+    def warning(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now < self._next_at:
+            self._skipped += 1
+            return
+        self._next_at = now + TLS_FAILURE_LOG_INTERVAL_S
+        skipped, self._skipped = self._skipped, 0
+        suffix = f" ({skipped} more since the last report)" if skipped else ""
+        log.warning(message + suffix, *args)
+
+
 async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
     header = await reader.readexactly(FRAME_HEADER.size)
     kind, size = decode_frame_header(header)
@@ -87,11 +137,26 @@ async def _read_frame(reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]
 class PeerLink:
     """This node's outgoing connection to one peer's controller port."""
 
-    def __init__(self, node_id: int, peer_id: int, host: str, port: int) -> None:
+    def __init__(
+        self,
+        node_id: int,
+        peer_id: int,
+        host: str,
+        port: int,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         self.node_id = node_id
         self.peer_id = peer_id
         self.host = host
         self.port = port
+        #: Client side of mutual TLS (None: plain TCP).
+        self.ssl_context = ssl_context
+        #: TLS handshakes this link saw fail (the peer's certificate refused, its host name
+        #: wrong). Under TLS 1.3 the peer's refusal of ours shows here only as a closed
+        #: connection: the peer counts and logs it.
+        self.tls_failures = 0
+        self._tls_log = _BoundedLog()
         self._queue: asyncio.Queue[bytes] = asyncio.Queue(RAFT_SEND_QUEUE)
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._ids = itertools.count(1)
@@ -179,8 +244,7 @@ class PeerLink:
         backoff_ms = RECONNECT_BACKOFF_MS
         while not self._closed:
             try:
-                async with asyncio.timeout(CONNECT_TIMEOUT_S):
-                    reader, writer = await asyncio.open_connection(self.host, self.port)
+                reader, writer = await self._open()
             except (OSError, TimeoutError):
                 await asyncio.sleep(backoff_ms / 1000)
                 backoff_ms = min(backoff_ms * 2, RECONNECT_BACKOFF_MAX_MS)
@@ -207,6 +271,28 @@ class PeerLink:
                     await writer.wait_closed()
                 self._fail_pending(RpcError("DISCONNECTED", f"lost node {self.peer_id}"))
             await asyncio.sleep(backoff_ms / 1000)
+
+    async def _open(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        if self.ssl_context is None:
+            async with asyncio.timeout(CONNECT_TIMEOUT_S):
+                return await asyncio.open_connection(self.host, self.port)
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT_S + TLS_HANDSHAKE_TIMEOUT_S):
+                return await asyncio.open_connection(
+                    self.host,
+                    self.port,
+                    ssl=self.ssl_context,
+                    ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT_S,
+                )
+        except ssl.SSLError as exc:
+            self._tls_failed(exc)
+            raise
+
+    def _tls_failed(self, exc: ssl.SSLError) -> None:
+        self.tls_failures += 1
+        self._tls_log.warning(
+            "link to node %d at %s:%d: TLS failed: %s", self.peer_id, self.host, self.port, exc
+        )
 
     async def _pump(self, writer: asyncio.StreamWriter, reading: asyncio.Task[None]) -> None:
         while not reading.done():
@@ -239,6 +325,8 @@ class PeerLink:
                 else:
                     body = payload.get("body")
                     future.set_result(body if isinstance(body, dict) else {})
+        except ssl.SSLError as exc:  # e.g. the peer refused our certificate (TLS 1.3)
+            self._tls_failed(exc)
         except (asyncio.IncompleteReadError, OSError, FrameError) as exc:
             if not isinstance(exc, asyncio.IncompleteReadError):
                 log.warning("link to node %d: %s", self.peer_id, exc)
@@ -255,22 +343,38 @@ class ControllerEndpoint:
         peers: Mapping[int, tuple[str, int]],
         *,
         rpc_handler: RpcHandler | None = None,
+        ssl_server: ssl.SSLContext | None = None,
+        ssl_client: ssl.SSLContext | None = None,
     ) -> None:
         self.node_id = node_id
         self.host = host
         self.port = port
         self.links = {
-            peer: PeerLink(node_id, peer, h, p) for peer, (h, p) in peers.items() if peer != node_id
+            peer: PeerLink(node_id, peer, h, p, ssl_context=ssl_client)
+            for peer, (h, p) in peers.items()
+            if peer != node_id
         }
         self.sink: MessageSink | None = None
         self.rpc_handler = rpc_handler
+        #: Server side of mutual TLS (None: plain TCP); it should require client certificates.
+        self.ssl_server = ssl_server
+        #: Incoming TLS handshakes that failed (refused certificate, timeout, not TLS).
+        self.tls_handshake_failures = 0
+        self._tls_log = _BoundedLog()
+        self._accept_log = _BoundedLog()
         self._server: asyncio.Server | None = None
+        self._listeners: list[socket.socket] = []
+        self._accepting: list[asyncio.Task[None]] = []
+        self._handshaking: set[asyncio.Task[None]] = set()
+        self._handshakes_in_progress = 0
         self._connections: dict[asyncio.Task[None], asyncio.StreamWriter] = {}
 
     async def start(self, *, listen: bool = True) -> None:
         """Listen (port 0: a free one, see ``port``) and start the links. Without ``listen``
         only the links start (a broker that is not a voter only calls out)."""
-        if listen:
+        if listen and self.ssl_server is not None:
+            await self._listen_tls(self.ssl_server)
+        elif listen:
             self._server = await asyncio.start_server(
                 self._serve, self.host, self.port, reuse_address=True
             )
@@ -280,15 +384,111 @@ class ControllerEndpoint:
         for link in self.links.values():
             link.start()
 
+    async def _listen_tls(self, context: ssl.SSLContext) -> None:
+        """Listen with our own accept loop: each connection's handshake is awaited here, so
+        that a failed one is seen (counted, logged) rather than dropped silently by asyncio."""
+        loop = asyncio.get_running_loop()
+        infos = await loop.getaddrinfo(
+            self.host or None,
+            self.port,
+            type=socket.SOCK_STREAM,
+            flags=socket.AI_PASSIVE,
+        )
+        port = self.port
+        # One socket per distinct address (getaddrinfo repeats them per protocol).
+        addresses = dict.fromkeys((family, address) for family, _, _, _, address in infos)
+        try:
+            for family, address in addresses:
+                sock = socket.socket(family, socket.SOCK_STREAM)
+                self._listeners.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+                sock.listen(LISTEN_BACKLOG)
+                sock.setblocking(False)
+                port = sock.getsockname()[1]  # port 0: every address on the same free port
+        except OSError:
+            for sock in self._listeners:
+                sock.close()
+            self._listeners.clear()
+            raise
+        self.port = port
+        for sock in self._listeners:
+            task = loop.create_task(
+                self._accept(sock, context), name=f"controller-port-{self.node_id}"
+            )
+            report_unexpected_end(task, log, "controller port %d: accepting stopped", port)
+            self._accepting.append(task)
+
+    async def _accept(self, listener: socket.socket, context: ssl.SSLContext) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                sock, _ = await loop.sock_accept(listener)
+            except OSError as exc:  # out of descriptors or buffers: retry shortly
+                self._accept_log.warning("controller port %d: accept failed: %s", self.port, exc)
+                await asyncio.sleep(ACCEPT_RETRY_S)
+                continue
+            if self._handshakes_in_progress >= MAX_TLS_HANDSHAKES:
+                sock.close()
+                self.tls_handshake_failures += 1
+                self._tls_log.warning(
+                    "controller port %d: %d TLS handshakes in progress; refusing a connection",
+                    self.port,
+                    MAX_TLS_HANDSHAKES,
+                )
+                continue
+            task = loop.create_task(self._handshake(sock, context))
+            self._handshaking.add(task)
+            task.add_done_callback(self._handshaking.discard)
+
+    async def _handshake(self, sock: socket.socket, context: ssl.SSLContext) -> None:
+        loop = asyncio.get_running_loop()
+        reader = asyncio.StreamReader()
+        protocol = asyncio.StreamReaderProtocol(reader)
+        self._handshakes_in_progress += 1
+        try:
+            transport, _ = await loop.connect_accepted_socket(
+                lambda: protocol, sock, ssl=context, ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT_S
+            )
+        except (OSError, TimeoutError) as exc:  # ssl.SSLError is an OSError
+            sock.close()
+            self.tls_handshake_failures += 1
+            self._tls_log.warning(
+                "controller port %d: TLS handshake failed: %s",
+                self.port,
+                str(exc) or type(exc).__name__,
+            )
+            return
+        finally:
+            self._handshakes_in_progress -= 1
+        writer = asyncio.StreamWriter(transport, protocol, reader, loop)
+        await self._serve(reader, writer)
+
     async def stop(self) -> None:
         """Close the listener, every connection and every link."""
         if self._server is not None:
             self._server.close()
+        for task in self._accepting:
+            task.cancel()
+        for task in self._accepting:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._accepting.clear()
+        for sock in self._listeners:
+            sock.close()
+        self._listeners.clear()
         # Closing the sockets ends the serving tasks (cancelling them would leave asyncio's
         # stream callbacks complaining).
         for writer in list(self._connections.values()):
             writer.transport.abort()
         for task in list(self._connections):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        # Connections still in their TLS handshake hold no stream yet: cancelling closes them.
+        for task in list(self._handshaking):
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         for link in self.links.values():

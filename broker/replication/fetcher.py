@@ -10,6 +10,10 @@ A fetcher owns one connection (Samsa's client ``Connection``) to its leader and 
    at most ``replica.fetch.wait.max.ms``; the batches are appended as they are (offsets and
    leader epochs kept) and the leader's high watermark taken.
 
+The connection goes to the leader's inter-broker listener (``listener_endpoint_of``: its
+registered endpoint of that name, else the registration's address) secured as that listener
+requires (``security``: TLS, SASL; see ``security.py``).
+
 Errors: a failed connection or request closes the connection and backs off
 ``replica.fetch.backoff.ms`` before trying again; a partition the leader refuses
 (NOT_LEADER_OR_FOLLOWER, FENCED/UNKNOWN_LEADER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION: metadata not
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING, Final
 from broker.storage.epoch_cache import UNDEFINED_EPOCH
 from broker.tasks import report_unexpected_end
 from client.connection import Connection
+from client.security import ClientSecurity
 from protocol.errors import ErrorCode, KafkaError, ProtocolError, raise_for_code
 from protocol.messages import (
     FetchRequest,
@@ -39,6 +44,7 @@ from protocol.messages import (
 from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
+    from broker.metadata.image import MetadataImage
     from broker.replication.manager import ReplicaManager
     from broker.replication.partition import Partition
 
@@ -48,6 +54,7 @@ __all__ = [
     "ReplicaFetcher",
     "ReplicaFetcherManager",
     "divergence",
+    "listener_endpoint_of",
 ]
 
 #: What a round of fetching may fail with, retried after ``replica.fetch.backoff.ms`` on a new
@@ -66,6 +73,25 @@ MAX_TRUNCATION_ROUNDS: Final = 64
 _MAX_IN_FLIGHT: Final = 1
 
 Endpoint = tuple[str, int]
+
+
+def listener_endpoint_of(
+    image_of: Callable[[], MetadataImage], listener: str
+) -> Callable[[int], Endpoint | None]:
+    """``endpoint_of`` for the fetchers: a broker's endpoint on ``listener`` (the inter-broker
+    listener) in the current image, else the address of its registration (a broker that
+    registered without listener endpoints); None when it is not registered."""
+
+    def endpoint_of(node_id: int) -> Endpoint | None:
+        registration = image_of().brokers.get(node_id)
+        if registration is None:
+            return None
+        found = registration.endpoints.get(listener)
+        if found is not None:
+            return found
+        return registration.host, registration.port
+
+    return endpoint_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +152,15 @@ class ReplicaFetcher:
         leader_id: int,
         endpoint: Endpoint,
         settings: FetcherSettings,
+        *,
+        security: ClientSecurity | None = None,
     ) -> None:
         self.manager = manager
         self.leader_id = leader_id
         self.endpoint = endpoint
         self.settings = settings
+        #: How the connection to the leader is secured (None: plain TCP, no SASL).
+        self.security = security
         self._targets: dict[TopicPartition, _Target] = {}
         self._wakeup = asyncio.Event()
         self._connection: Connection | None = None
@@ -212,16 +242,31 @@ class ReplicaFetcher:
         if conn is not None and not conn.closed:
             return conn
         host, port = self.endpoint
-        conn = Connection(
-            host,
-            port,
-            node_id=self.leader_id,
-            client_id=f"samsa-replica-fetcher-{self.settings.node_id}",
-            request_timeout_ms=self.settings.socket_timeout_ms,
-            connect_timeout_ms=self.settings.socket_timeout_ms,
-            max_in_flight=_MAX_IN_FLIGHT,
-        )
-        await conn.open()
+        settings = self.settings
+        client_id = f"samsa-replica-fetcher-{settings.node_id}"
+        timeout_ms = settings.socket_timeout_ms
+        if self.security is None:  # plain TCP, as before listeners had security
+            conn = Connection(
+                host,
+                port,
+                node_id=self.leader_id,
+                client_id=client_id,
+                request_timeout_ms=timeout_ms,
+                connect_timeout_ms=timeout_ms,
+                max_in_flight=_MAX_IN_FLIGHT,
+            )
+        else:
+            conn = Connection(
+                host,
+                port,
+                node_id=self.leader_id,
+                client_id=client_id,
+                request_timeout_ms=timeout_ms,
+                connect_timeout_ms=timeout_ms,
+                max_in_flight=_MAX_IN_FLIGHT,
+                security=self.security,
+            )
+        await conn.open()  # TLS, then SASL when ``security`` asks for them
         self._connection = conn
         return conn
 
@@ -447,10 +492,15 @@ class ReplicaFetcherManager:
         manager: ReplicaManager,
         settings: FetcherSettings,
         endpoint_of: Callable[[int], Endpoint | None],
+        *,
+        security: ClientSecurity | None = None,
     ) -> None:
         self.manager = manager
         self.settings = settings
         self.endpoint_of = endpoint_of
+        #: How every fetcher's connection is secured (``inter_broker_security``; None: plain
+        #: TCP). Set before fetching starts: running fetchers keep the one they began with.
+        self.security = security
         self._fetchers: dict[tuple[int, Endpoint], ReplicaFetcher] = {}
         self._where: dict[TopicPartition, tuple[int, Endpoint]] = {}
         self._unresolved: dict[TopicPartition, Partition] = {}
@@ -473,7 +523,7 @@ class ReplicaFetcherManager:
         fetcher = self._fetchers.get(key)
         if fetcher is None:
             fetcher = self._fetchers[key] = ReplicaFetcher(
-                self.manager, partition.leader, endpoint, self.settings
+                self.manager, partition.leader, endpoint, self.settings, security=self.security
             )
         fetcher.add(partition)
         self._where[partition.tp] = key

@@ -60,7 +60,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     # The follower fetcher is a Kafka client of the leader: it uses the client's connection.
     "broker.replication": frozenset(
-        {"broker.metadata", "broker.storage", "broker.tasks", "broker.config", "client", "protocol"}
+        {
+            "broker.metadata",
+            "broker.storage",
+            "broker.security",
+            "broker.tasks",
+            "broker.config",
+            "client",
+            "protocol",
+        }
     ),
     "broker.group": frozenset(
         {
