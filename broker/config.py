@@ -677,6 +677,13 @@ class BrokerConfig(BaseSettings):
         _check_protocols(value, "ssl.enabled.protocols")
         return value
 
+    @field_validator("ssl_endpoint_identification_algorithm")
+    @classmethod
+    def _endpoint_identification(cls, value: str) -> str:
+        if value.strip().lower() not in ("", "https"):
+            raise ValueError(f"only https (check host names) or empty (do not), not {value!r}")
+        return value.strip().lower()
+
     @field_validator("authorizer_class_name")
     @classmethod
     def _authorizer(cls, value: str) -> str:
