@@ -11,8 +11,12 @@
 4. Kafka's defaults.
 
 Unknown keys in a file or in overrides are rejected with ``ConfigError`` naming the key (and
-the closest known one). Topic-level settings (``retention.ms`` …) are the broker's ``log.*``
-synonyms here; ``broker.metadata.topic_configs`` maps them into storage's ``LogConfig``.
+the closest known one). Kafka's per-listener settings, ``listener.name.<listener>.<setting>``
+(``sasl.enabled.mechanisms``, ``ssl.client.auth``, the keystore and truststore ones), are
+gathered into ``listener_overrides``; ``tls_settings_for`` and ``sasl_mechanisms_for`` resolve
+a listener's settings, ``ListenerConfig`` and ``TlsSettings`` are the resolved forms.
+Topic-level settings (``retention.ms`` …) are the broker's ``log.*`` synonyms here;
+``broker.metadata.topic_configs`` maps them into storage's ``LogConfig``.
 """
 
 from __future__ import annotations
