@@ -380,7 +380,8 @@ class BrokerConfig(BaseSettings):
         default="none", alias="ssl.client.auth"
     )
     """Whether TLS clients must (required), may (requested) or do not (none) present a
-    certificate."""
+    certificate. A SASL_SSL listener follows it only when set with its prefix,
+    ``listener.name.<listener>.ssl.client.auth`` (KIP-684)."""
     ssl_enabled_protocols: str = Field(default="TLSv1.2,TLSv1.3", alias="ssl.enabled.protocols")
     """TLS versions accepted (TLSv1.2, TLSv1.3)."""
     ssl_cipher_suites: str = Field(default="", alias="ssl.cipher.suites")
@@ -973,6 +974,12 @@ class BrokerConfig(BaseSettings):
         else:
             truststore_location = self.ssl_truststore_location
             truststore_certificates = self.ssl_truststore_certificates
+        client_auth = over.get("ssl.client.auth")
+        if client_auth is None:
+            # KIP-684: a SASL_SSL listener authenticates clients with SASL; the global
+            # ssl.client.auth applies to it only when set with its listener's prefix.
+            protocol = parse_protocol_map(self.listener_security_protocol_map).get(name.upper())
+            client_auth = "none" if protocol == "SASL_SSL" else self.ssl_client_auth
         return TlsSettings(
             keystore_location=keystore_location,
             keystore_certificate_chain=chain,
@@ -980,7 +987,7 @@ class BrokerConfig(BaseSettings):
             key_password=password,
             truststore_location=truststore_location,
             truststore_certificates=truststore_certificates,
-            client_auth=over.get("ssl.client.auth", self.ssl_client_auth),
+            client_auth=client_auth,
             enabled_protocols=_split(over.get("ssl.enabled.protocols", self.ssl_enabled_protocols)),
             cipher_suites=over.get("ssl.cipher.suites", self.ssl_cipher_suites),
             endpoint_identification_algorithm=self.ssl_endpoint_identification_algorithm.strip(),

@@ -218,7 +218,6 @@ def test_tls_settings_global_and_per_listener(tmp_path: Path) -> None:
             "ssl.cipher.suites": "ECDHE+AESGCM",
             "listener.name.sasl_ssl.ssl.keystore.certificate.chain": "-----BEGIN CERT…",
             "listener.name.sasl_ssl.ssl.keystore.key": "-----BEGIN KEY…",
-            "listener.name.sasl_ssl.ssl.client.auth": "none",
         },
     )
     ssl_ = c.tls_settings_for("ssl")
@@ -238,7 +237,19 @@ def test_tls_settings_global_and_per_listener(tmp_path: Path) -> None:
     assert sasl_ssl.keystore_location is None
     assert sasl_ssl.keystore_certificate_chain == "-----BEGIN CERT…"
     assert (sasl_ssl.keystore_key, sasl_ssl.key_password) == ("-----BEGIN KEY…", None)
+    # KIP-684: the global ssl.client.auth is not a SASL_SSL listener's...
     assert sasl_ssl.client_auth == "none"
+    # ...unless set with its prefix.
+    prefixed = load_config(
+        None,
+        {
+            "listeners": "SASL_SSL://:0",
+            "ssl.keystore.location": str(tmp_path / "broker.pem"),
+            "ssl.truststore.location": str(tmp_path / "ca.crt"),
+            "listener.name.sasl_ssl.ssl.client.auth": "requested",
+        },
+    )
+    assert prefixed.tls_settings_for("SASL_SSL").client_auth == "requested"
     assert sasl_ssl.truststore_location == tmp_path / "ca.crt"
     assert c.listener_named("SASL_SSL").uses_tls and c.listener_named("SASL_SSL").uses_sasl
     # Secrets are never printed.
@@ -246,7 +257,7 @@ def test_tls_settings_global_and_per_listener(tmp_path: Path) -> None:
     assert settings["ssl.key.password"] is None
     assert settings["ssl.keystore.key"] is None
     assert settings["listener.name.sasl_ssl.ssl.keystore.key"] is None
-    assert settings["listener.name.sasl_ssl.ssl.client.auth"] == "none"
+    assert settings["listener.name.sasl_ssl.ssl.keystore.certificate.chain"] == "-----BEGIN CERT…"
 
 
 def test_per_listener_settings_from_a_file_join_the_overrides(tmp_path: Path) -> None:
