@@ -222,15 +222,27 @@ def init(
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    for hostname in hostnames:
+        if not hostname.isascii() or not hostname or any(c.isspace() for c in hostname):
+            raise click.BadParameter(
+                f"{hostname!r} is not an IP address or an ASCII host name", param_hint="--hostname"
+            )
     now = datetime.now(UTC)
     ca = make_ca("Samsa development CA", now=now, days=days)
     broker_names = ["localhost", "127.0.0.1", "::1", socket.gethostname(), *hostnames]
-    broker = issue(
-        ca, hostnames[0] if hostnames else "localhost", now=now, days=days, hostnames=broker_names
-    )
-    made = {"ca": ca, "broker": broker}
-    for name in names:
-        made[name] = issue(ca, name, now=now, days=days, server=False)
+    try:
+        broker = issue(
+            ca,
+            hostnames[0] if hostnames else "localhost",
+            now=now,
+            days=days,
+            hostnames=broker_names,
+        )
+        made = {"ca": ca, "broker": broker}
+        for name in names:
+            made[name] = issue(ca, name, now=now, days=days, server=False)
+    except ValueError as exc:
+        raise CliError(f"cannot make the certificates: {exc}") from None
     try:
         for stem, issued in made.items():
             (directory / f"{stem}.crt").write_bytes(issued.cert_pem)
