@@ -11,8 +11,12 @@
 4. Kafka's defaults.
 
 Unknown keys in a file or in overrides are rejected with ``ConfigError`` naming the key (and
-the closest known one). Topic-level settings (``retention.ms`` …) are the broker's ``log.*``
-synonyms here; ``broker.metadata.topic_configs`` maps them into storage's ``LogConfig``.
+the closest known one). Kafka's per-listener settings, ``listener.name.<listener>.<setting>``
+(``sasl.enabled.mechanisms``, ``ssl.client.auth``, the keystore and truststore ones), are
+gathered into ``listener_overrides``; ``tls_settings_for`` and ``sasl_mechanisms_for`` resolve
+a listener's settings, ``ListenerConfig`` and ``TlsSettings`` are the resolved forms.
+Topic-level settings (``retention.ms`` …) are the broker's ``log.*`` synonyms here;
+``broker.metadata.topic_configs`` maps them into storage's ``LogConfig``.
 """
 
 from __future__ import annotations
@@ -22,22 +26,32 @@ import json
 import os
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 __all__ = [
+    "AUTHORIZER_CLASS_NAMES",
     "ENV_PREFIX",
+    "LISTENER_OVERRIDABLE",
+    "SASL_MECHANISMS",
+    "SECURITY_PROTOCOLS",
+    "SENSITIVE_SETTINGS",
     "BrokerConfig",
     "ConfigError",
     "Listener",
+    "ListenerConfig",
+    "TlsSettings",
     "default_data_dir",
     "load_config",
     "parse_ip_overrides",
+    "parse_listener_list",
     "parse_properties",
+    "parse_protocol_map",
     "parse_voters",
 ]
 
@@ -60,34 +74,175 @@ def default_data_dir() -> Path:
     return root / "samsa"
 
 
-class Listener:
-    """One ``PLAINTEXT://host:port`` listener."""
+#: The security protocols a listener may speak (Kafka's ``SecurityProtocol``).
+SECURITY_PROTOCOLS: Final = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+#: The SASL mechanisms Samsa serves.
+SASL_MECHANISMS: Final = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+#: ``authorizer.class.name`` values that turn ACL authorization on: Kafka's two authorizers
+#: (KRaft's and ZooKeeper's; both mean "ACLs from the metadata log" here) and Samsa's name.
+AUTHORIZER_CLASS_NAMES: Final = (
+    "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    "kafka.security.authorizer.AclAuthorizer",
+    "samsa",
+)
+#: TLS versions ``ssl.enabled.protocols`` may name (older ones are refused by OpenSSL 3's
+#: default security level anyway).
+TLS_PROTOCOLS: Final = ("TLSv1.2", "TLSv1.3")
+#: The settings a listener may override as ``listener.name.<listener>.<setting>``.
+LISTENER_OVERRIDABLE: Final = frozenset(
+    {
+        "sasl.enabled.mechanisms",
+        "ssl.client.auth",
+        "ssl.keystore.type",
+        "ssl.keystore.location",
+        "ssl.keystore.certificate.chain",
+        "ssl.keystore.key",
+        "ssl.key.password",
+        "ssl.truststore.type",
+        "ssl.truststore.location",
+        "ssl.truststore.certificates",
+        "ssl.enabled.protocols",
+        "ssl.cipher.suites",
+    }
+)
+#: Settings whose values are secrets: never printed (DescribeConfigs shows them as null and
+#: sensitive, as Kafka does), also under ``listener.name.<listener>.``.
+SENSITIVE_SETTINGS: Final = frozenset(
+    {"ssl.key.password", "ssl.keystore.key", "inter.broker.sasl.password"}
+)
+_LISTENER_PREFIX: Final = "listener.name."
 
-    __slots__ = ("host", "port", "security_protocol")
 
-    def __init__(self, security_protocol: str, host: str, port: int) -> None:
-        self.security_protocol = security_protocol
-        self.host = host
-        self.port = port
+@dataclass(frozen=True, slots=True)
+class ListenerConfig:
+    """One ``NAME://host:port`` listener and the security protocol its name maps to."""
 
-    @classmethod
-    def parse(cls, text: str) -> Listener:
-        """Parse ``PLAINTEXT://host:port`` (an empty host means every interface)."""
-        protocol, sep, rest = text.strip().partition("://")
-        if not sep:
-            raise ValueError(f"listener {text!r} is not of the form PLAINTEXT://host:port")
-        if protocol.upper() != "PLAINTEXT":
-            raise ValueError(f"listener {text!r}: only PLAINTEXT is supported")
-        host, colon, port_text = rest.rpartition(":")
-        if not colon or not port_text.isdigit():
-            raise ValueError(f"listener {text!r} has no port")
-        port = int(port_text)
-        if not 0 <= port <= 65535:
-            raise ValueError(f"listener {text!r}: port {port} is out of range")
-        return cls("PLAINTEXT", host.strip("[]"), port)
+    name: str
+    security_protocol: str
+    host: str
+    port: int
+
+    @property
+    def uses_tls(self) -> bool:
+        """Whether connections start with a TLS handshake (SSL, SASL_SSL)."""
+        return self.security_protocol in ("SSL", "SASL_SSL")
+
+    @property
+    def uses_sasl(self) -> bool:
+        """Whether clients authenticate with SASL (SASL_PLAINTEXT, SASL_SSL)."""
+        return self.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL")
 
     def __str__(self) -> str:
-        return f"{self.security_protocol}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.name}://{host}:{self.port}"
+
+
+#: The old name of ``ListenerConfig``.
+Listener = ListenerConfig
+
+
+@dataclass(frozen=True, slots=True)
+class TlsSettings:
+    """The ``ssl.*`` settings of one listener, per-listener overrides applied."""
+
+    keystore_location: Path | None
+    keystore_certificate_chain: str | None
+    keystore_key: str | None
+    key_password: str | None
+    truststore_location: Path | None
+    truststore_certificates: str | None
+    client_auth: str
+    enabled_protocols: tuple[str, ...]
+    cipher_suites: str
+    endpoint_identification_algorithm: str
+
+    @property
+    def has_keystore(self) -> bool:
+        """Whether a certificate and key are configured (a file, or an inline chain and key)."""
+        if self.keystore_location is not None:
+            return True
+        return self.keystore_certificate_chain is not None and self.keystore_key is not None
+
+    @property
+    def has_truststore(self) -> bool:
+        """Whether CA certificates are configured to verify peers with."""
+        return self.truststore_location is not None or self.truststore_certificates is not None
+
+
+def parse_listener_list(text: str, setting: str = "listeners") -> list[tuple[str, str, int]]:
+    """``NAME://host:port,…`` as ``[(NAME, host, port), …]`` (names upper-cased, an empty host
+    means every interface, IPv6 hosts in brackets); ValueError naming ``setting`` if malformed
+    or a name repeats."""
+    out: list[tuple[str, str, int]] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, rest = part.partition("://")
+        if not sep or not name.strip():
+            raise ValueError(f"{setting}: {part!r} is not of the form NAME://host:port")
+        host, colon, port_text = rest.rpartition(":")
+        if not colon or not port_text.isdigit():
+            raise ValueError(f"{setting}: {part!r} has no port")
+        port = int(port_text)
+        if not 0 <= port <= 65535:
+            raise ValueError(f"{setting}: {part!r}: port {port} is out of range")
+        upper = name.strip().upper()
+        if any(upper == seen for seen, _, _ in out):
+            raise ValueError(f"{setting}: listener name {upper} appears twice")
+        out.append((upper, host.strip("[]"), port))
+    if not out:
+        raise ValueError(f"{setting} names no listener")
+    return out
+
+
+def parse_protocol_map(text: str) -> dict[str, str]:
+    """``listener.security.protocol.map`` (``NAME:PROTOCOL,…``) as ``{NAME: PROTOCOL}``;
+    ValueError if malformed."""
+    out: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, colon, protocol = part.partition(":")
+        name, protocol = name.strip().upper(), protocol.strip().upper()
+        if not colon or not name:
+            raise ValueError(f"listener.security.protocol.map: {part!r} is not NAME:PROTOCOL")
+        if protocol not in SECURITY_PROTOCOLS:
+            raise ValueError(
+                f"listener.security.protocol.map: {part!r}: the protocol is one of "
+                + ", ".join(SECURITY_PROTOCOLS)
+            )
+        if name in out:
+            raise ValueError(f"listener.security.protocol.map: {name} appears twice")
+        out[name] = protocol
+    return out
+
+
+def _split(text: str, sep: str = ",") -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.split(sep) if p.strip())
+
+
+def _check_mechanisms(text: str, setting: str) -> None:
+    unknown = [m for m in _split(text) if m.upper() not in SASL_MECHANISMS]
+    if unknown:
+        raise ValueError(
+            f"{setting}: unknown SASL mechanism {unknown[0]!r} (Samsa has "
+            + ", ".join(SASL_MECHANISMS)
+            + ")"
+        )
+
+
+def _check_pem_type(value: str, setting: str | None = None) -> str:
+    if value.strip().upper() != "PEM":
+        where = f"{setting}: " if setting else ""
+        raise ValueError(f"{where}only PEM is supported, not {value!r}")
+    return "PEM"
+
+
+def _check_protocols(text: str, setting: str) -> None:
+    names = _split(text)
+    bad = [p for p in names if p not in TLS_PROTOCOLS]
+    if bad or not names:
+        raise ValueError(f"{setting}: the protocols are TLSv1.2 and/or TLSv1.3, not {text!r}")
 
 
 class BrokerConfig(BaseSettings):
@@ -101,9 +256,12 @@ class BrokerConfig(BaseSettings):
     node_id: int = Field(default=1, alias="node.id", ge=0)
     """This broker's id (and the controller's: a cluster of one)."""
     listeners: str = Field(default="PLAINTEXT://127.0.0.1:9092", alias="listeners")
-    """Where to accept connections; port 0 picks a free port."""
+    """Where to accept client connections: ``NAME://host:port,…``, each name in
+    ``listener.security.protocol.map``; port 0 picks a free port. The first one is "the"
+    listener of ``host``/``port`` (and the inter-broker one unless named otherwise)."""
     advertised_listeners: str | None = Field(default=None, alias="advertised.listeners")
-    """What Metadata tells clients to connect to (default: the bound listener)."""
+    """What Metadata tells clients to connect to, per listener (a subset of the names of
+    ``listeners``; port 0 or an empty host: the bound one). Default: the bound listeners."""
     advertised_host: str | None = Field(default=None, alias="advertised.host")
     """Shortcut: advertise this host with the bound port (overridden by advertised.listeners)."""
     socket_request_max_bytes: int = Field(
@@ -156,6 +314,104 @@ class BrokerConfig(BaseSettings):
     """New connections accepted per second, broker-wide (Kafka's). Past it the broker stops
     accepting for a while, as Kafka's acceptor does: new connections wait in the kernel's
     listen queue (bursts of up to one second's worth are accepted at once)."""
+
+    # -- security: listeners' protocols, SASL, TLS, ACLs (broker/security) ---------------------
+    listener_security_protocol_map: str = Field(
+        default="PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,"
+        "CONTROLLER:PLAINTEXT",
+        alias="listener.security.protocol.map",
+    )
+    """Listener name -> security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL)."""
+    inter_broker_listener_name: str | None = Field(default=None, alias="inter.broker.listener.name")
+    """The listener other brokers connect to (replication, forwarding); default: the first."""
+    controller_listener_names: str = Field(default="CONTROLLER", alias="controller.listener.names")
+    """The controller (Raft) port's listener name: its protocol in the map says whether it is
+    PLAINTEXT or SSL (mutual TLS between the quorum's members). A listener of ``listeners``
+    with this name is not a client listener."""
+    sasl_enabled_mechanisms: str = Field(
+        default="SCRAM-SHA-256,SCRAM-SHA-512", alias="sasl.enabled.mechanisms"
+    )
+    """SASL mechanisms SASL listeners accept (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)."""
+    sasl_mechanism_inter_broker_protocol: str = Field(
+        default="SCRAM-SHA-512", alias="sasl.mechanism.inter.broker.protocol"
+    )
+    """The mechanism a broker authenticates with to other brokers on a SASL listener."""
+    inter_broker_sasl_username: str | None = Field(default=None, alias="inter.broker.sasl.username")
+    """Samsa's: the user brokers authenticate as on a SASL inter-broker listener (Kafka reads
+    it from a JAAS configuration)."""
+    inter_broker_sasl_password: str | None = Field(default=None, alias="inter.broker.sasl.password")
+    """Samsa's: that user's password."""
+    sasl_server_max_receive_size: int = Field(
+        default=524_288, alias="sasl.server.max.receive.size", ge=1
+    )
+    """Largest frame a SASL listener accepts before the client has authenticated (Kafka's
+    512 KiB: a stranger cannot make the broker buffer a 100 MiB frame)."""
+    connection_failed_authentication_delay_ms: int = Field(
+        default=100, alias="connection.failed.authentication.delay.ms", ge=0
+    )
+    """How long a connection whose authentication failed stays open before it is closed (slows
+    down password guessing)."""
+    connections_max_reauth_ms: int = Field(default=0, alias="connections.max.reauth.ms", ge=0)
+    """KIP-368: a SASL session lasts this long, then the client must re-authenticate (0: for
+    ever)."""
+    ssl_keystore_type: str = Field(default="PEM", alias="ssl.keystore.type")
+    """Only PEM (Java's JKS and PKCS12 keystores are not read)."""
+    ssl_keystore_location: Path | None = Field(default=None, alias="ssl.keystore.location")
+    """A PEM file with the certificate chain and the private key (or only the chain, the key
+    then in ``ssl.keystore.key``)."""
+    ssl_keystore_certificate_chain: str | None = Field(
+        default=None, alias="ssl.keystore.certificate.chain"
+    )
+    """The certificate chain as inline PEM (Kafka's)."""
+    ssl_keystore_key: str | None = Field(default=None, alias="ssl.keystore.key")
+    """The private key as inline PEM, or (Samsa's) the path of a PEM key file."""
+    ssl_key_password: str | None = Field(default=None, alias="ssl.key.password")
+    """Password of an encrypted private key."""
+    ssl_truststore_type: str = Field(default="PEM", alias="ssl.truststore.type")
+    """Only PEM."""
+    ssl_truststore_location: Path | None = Field(default=None, alias="ssl.truststore.location")
+    """A PEM bundle of the CA certificates that client (and peer broker) certificates are
+    checked against."""
+    ssl_truststore_certificates: str | None = Field(
+        default=None, alias="ssl.truststore.certificates"
+    )
+    """The same as inline PEM."""
+    ssl_client_auth: Literal["none", "requested", "required"] = Field(
+        default="none", alias="ssl.client.auth"
+    )
+    """Whether TLS clients must (required), may (requested) or do not (none) present a
+    certificate. A SASL_SSL listener follows it only when set with its prefix,
+    ``listener.name.<listener>.ssl.client.auth`` (KIP-684)."""
+    ssl_enabled_protocols: str = Field(default="TLSv1.2,TLSv1.3", alias="ssl.enabled.protocols")
+    """TLS versions accepted (TLSv1.2, TLSv1.3)."""
+    ssl_cipher_suites: str = Field(default="", alias="ssl.cipher.suites")
+    """OpenSSL cipher list for TLS 1.2 (empty: OpenSSL's defaults; TLS 1.3's suites are not
+    configurable)."""
+    ssl_principal_mapping_rules: str = Field(default="DEFAULT", alias="ssl.principal.mapping.rules")
+    """How a client certificate's distinguished name becomes a principal:
+    ``RULE:regex/replacement/[LU],…,DEFAULT`` (DEFAULT: the whole DN)."""
+    ssl_endpoint_identification_algorithm: str = Field(
+        default="https", alias="ssl.endpoint.identification.algorithm"
+    )
+    """A broker connecting to another over TLS checks its certificate's host name (``https``)
+    or not (empty)."""
+    ssl_reload_check_interval_ms: int = Field(
+        default=10_000, alias="ssl.reload.check.interval.ms", ge=0
+    )
+    """Samsa's: how often the key, certificate and CA files are checked for change (a changed
+    file is loaded for new connections; 0: never)."""
+    authorizer_class_name: str = Field(default="", alias="authorizer.class.name")
+    """Turns ACL authorization on (Kafka's StandardAuthorizer or AclAuthorizer class names, or
+    ``samsa``); empty: everyone may do everything."""
+    super_users: str = Field(default="", alias="super.users")
+    """Principals that every ACL check allows: ``User:admin;User:broker``."""
+    allow_everyone_if_no_acl_found: bool = Field(
+        default=False, alias="allow.everyone.if.no.acl.found"
+    )
+    """With no ACL at all on a resource, allow everyone (Kafka's default: deny)."""
+    listener_overrides: dict[str, dict[str, str]] = Field(default_factory=dict)
+    """The ``listener.name.<listener>.<setting>`` settings: listener name (upper case) ->
+    Kafka setting name -> value."""
 
     # -- the cluster: metadata quorum and broker lifecycle -------------------------------------
     controller_quorum_voters: str | None = Field(default=None, alias="controller.quorum.voters")
@@ -385,19 +641,98 @@ class BrokerConfig(BaseSettings):
 
     @field_validator("listeners")
     @classmethod
-    def _one_listener(cls, value: str) -> str:
-        parts = [p for p in value.split(",") if p.strip()]
-        if len(parts) != 1:
-            raise ValueError("exactly one listener is supported (PLAINTEXT://host:port)")
-        Listener.parse(parts[0])
-        return parts[0].strip()
+    def _listeners(cls, value: str) -> str:
+        parse_listener_list(value)
+        return ",".join(p.strip() for p in value.split(",") if p.strip())
 
     @field_validator("advertised_listeners")
     @classmethod
     def _advertised(cls, value: str | None) -> str | None:
         if value is not None:
-            Listener.parse(value)
+            parse_listener_list(value, "advertised.listeners")
         return value
+
+    @field_validator("listener_security_protocol_map")
+    @classmethod
+    def _protocol_map(cls, value: str) -> str:
+        parse_protocol_map(value)
+        return value
+
+    @field_validator("sasl_enabled_mechanisms")
+    @classmethod
+    def _mechanisms(cls, value: str) -> str:
+        _check_mechanisms(value, "sasl.enabled.mechanisms")
+        return ",".join(m.upper() for m in _split(value))
+
+    @field_validator("sasl_mechanism_inter_broker_protocol")
+    @classmethod
+    def _inter_broker_mechanism(cls, value: str) -> str:
+        if value.strip().upper() not in SASL_MECHANISMS:
+            raise ValueError(f"unknown SASL mechanism {value!r}")
+        return value.strip().upper()
+
+    @field_validator("ssl_keystore_type", "ssl_truststore_type")
+    @classmethod
+    def _pem_only(cls, value: str) -> str:
+        return _check_pem_type(value)
+
+    @field_validator("ssl_enabled_protocols")
+    @classmethod
+    def _tls_protocols(cls, value: str) -> str:
+        _check_protocols(value, "ssl.enabled.protocols")
+        return value
+
+    @field_validator("ssl_endpoint_identification_algorithm")
+    @classmethod
+    def _endpoint_identification(cls, value: str) -> str:
+        if value.strip().lower() not in ("", "https"):
+            raise ValueError(f"only https (check host names) or empty (do not), not {value!r}")
+        return value.strip().lower()
+
+    @field_validator("authorizer_class_name")
+    @classmethod
+    def _authorizer(cls, value: str) -> str:
+        value = value.strip()
+        if value and value not in AUTHORIZER_CLASS_NAMES:
+            raise ValueError(
+                f"authorizer {value!r} is not available (Samsa's ACLs: "
+                + ", ".join(AUTHORIZER_CLASS_NAMES)
+                + ")"
+            )
+        return value
+
+    @field_validator("super_users")
+    @classmethod
+    def _super_users(cls, value: str) -> str:
+        for principal in _split(value, ";"):
+            kind, colon, name = principal.partition(":")
+            if not colon or not kind or not name:
+                raise ValueError(f"super user {principal!r} is not of the form User:name")
+        return value
+
+    @field_validator("listener_overrides")
+    @classmethod
+    def _overrides(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for listener, settings in value.items():
+            clean: dict[str, str] = {}
+            for key, raw in settings.items():
+                where = f"{_LISTENER_PREFIX}{listener.lower()}.{key}"
+                if key not in LISTENER_OVERRIDABLE:
+                    raise ValueError(f"{where}: {key!r} cannot be set per listener")
+                text = str(raw)
+                if key == "sasl.enabled.mechanisms":
+                    _check_mechanisms(text, where)
+                    text = ",".join(m.upper() for m in _split(text))
+                elif key in ("ssl.keystore.type", "ssl.truststore.type"):
+                    text = _check_pem_type(text, where)
+                elif key == "ssl.client.auth" and text not in ("none", "requested", "required"):
+                    raise ValueError(f"{where} is none, requested or required, not {text!r}")
+                elif key == "ssl.enabled.protocols":
+                    _check_protocols(text, where)
+                clean[key] = text
+            out[listener.upper()] = clean
+        return out
 
     @field_validator("log_cleanup_policy")
     @classmethod
@@ -465,32 +800,220 @@ class BrokerConfig(BaseSettings):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _security(self) -> BrokerConfig:
+        protocols = parse_protocol_map(self.listener_security_protocol_map)
+        controller_names = set(_split(self.controller_listener_names.upper()))
+        declared = parse_listener_list(self.listeners)
+        for name, _, _ in declared:
+            if name not in protocols:
+                raise ValueError(
+                    f"listener {name} has no security protocol in listener.security.protocol.map"
+                )
+        clients = self.client_listeners
+        if not clients:
+            raise ValueError(
+                "listeners names only controller listeners: a broker needs a client listener"
+            )
+        names = {lc.name for lc in clients}
+        if self.advertised_listeners is not None:
+            for name, _, _ in parse_listener_list(
+                self.advertised_listeners, "advertised.listeners"
+            ):
+                if name not in names:
+                    raise ValueError(f"advertised.listeners: {name} is not one of listeners")
+        inter = self.inter_broker_listener_name
+        if inter is not None and inter.strip().upper() not in names:
+            raise ValueError(f"inter.broker.listener.name {inter} is not one of listeners")
+        for listener in self.listener_overrides:
+            if listener not in names and listener not in controller_names:
+                raise ValueError(
+                    f"{_LISTENER_PREFIX}{listener.lower()}.*: there is no listener {listener}"
+                )
+        for lc in clients:
+            self._check_listener_security(lc.name, lc.security_protocol)
+        controller = self._controller_listener_name
+        if controller not in protocols:
+            raise ValueError(
+                f"controller listener {controller} has no security protocol in "
+                "listener.security.protocol.map"
+            )
+        if protocols[controller] not in ("PLAINTEXT", "SSL"):
+            raise ValueError(
+                f"controller listener {controller} is {protocols[controller]}: the controller "
+                "port speaks PLAINTEXT or SSL (mutual TLS)"
+            )
+        if protocols[controller] == "SSL":
+            self._check_listener_security(controller, "SSL")
+            if not self.tls_settings_for(controller).has_truststore:
+                raise ValueError(
+                    f"controller listener {controller} uses mutual TLS but has no truststore: "
+                    "set ssl.truststore.location or ssl.truststore.certificates"
+                )
+        return self
+
+    def _check_listener_security(self, name: str, protocol: str) -> None:
+        if protocol in ("SSL", "SASL_SSL") and not self.tls_settings_for(name).has_keystore:
+            raise ValueError(
+                f"listener {name} uses TLS but has no keystore: set ssl.keystore.location "
+                "(or ssl.keystore.certificate.chain and ssl.keystore.key)"
+            )
+        if protocol in ("SASL_PLAINTEXT", "SASL_SSL") and not self.sasl_mechanisms_for(name):
+            raise ValueError(f"listener {name} uses SASL but sasl.enabled.mechanisms is empty")
+        in_cluster = self.controller_quorum_voters is not None
+        if in_cluster and name == self.inter_broker_listener.name and protocol.startswith("SASL_"):
+            # Checked in a cluster only: a cluster of one never connects to itself.
+            mechanism = self.sasl_mechanism_inter_broker_protocol
+            if mechanism not in self.sasl_mechanisms_for(name):
+                raise ValueError(
+                    f"sasl.mechanism.inter.broker.protocol {mechanism} is not enabled on the "
+                    f"inter-broker listener {name}"
+                )
+            if self.inter_broker_sasl_username is None or self.inter_broker_sasl_password is None:
+                raise ValueError(
+                    f"the inter-broker listener {name} uses SASL: set "
+                    "inter.broker.sasl.username and inter.broker.sasl.password"
+                )
+
     # -- derived values -----------------------------------------------------------------------
 
     @property
-    def listener(self) -> Listener:
-        """The listener to bind."""
-        return Listener.parse(self.listeners)
+    def client_listeners(self) -> list[ListenerConfig]:
+        """The listeners of ``listeners`` that serve clients, in order (a listener named in
+        ``controller.listener.names`` is the controller's, not one of them)."""
+        protocols = parse_protocol_map(self.listener_security_protocol_map)
+        controller_names = set(_split(self.controller_listener_names.upper()))
+        return [
+            ListenerConfig(name, protocols.get(name, "PLAINTEXT"), host, port)
+            for name, host, port in parse_listener_list(self.listeners)
+            if name not in controller_names
+        ]
+
+    def listener_named(self, name: str) -> ListenerConfig:
+        """The client listener called ``name`` (any case); KeyError if there is none."""
+        wanted = name.upper()
+        for lc in self.client_listeners:
+            if lc.name == wanted:
+                return lc
+        raise KeyError(name)
+
+    @property
+    def inter_broker_listener(self) -> ListenerConfig:
+        """The listener other brokers connect to: ``inter.broker.listener.name``, else the
+        first."""
+        if self.inter_broker_listener_name is not None:
+            return self.listener_named(self.inter_broker_listener_name.strip())
+        return self.client_listeners[0]
+
+    @property
+    def listener(self) -> ListenerConfig:
+        """The first listener."""
+        return self.client_listeners[0]
 
     @property
     def host(self) -> str:
-        """The host to bind."""
+        """The first listener's host to bind."""
         return self.listener.host
 
     @property
     def port(self) -> int:
-        """The port to bind (0: any free port)."""
+        """The first listener's port to bind (0: any free port)."""
         return self.listener.port
 
     def advertised(self, bound_port: int) -> tuple[str, int]:
-        """``(host, port)`` that Metadata advertises, given the port actually bound."""
+        """``(host, port)`` that Metadata advertises for the first listener, given the port
+        actually bound."""
+        return self.advertised_endpoint(self.listener.name, bound_port)
+
+    def advertised_endpoint(self, name: str, bound_port: int) -> tuple[str, int]:
+        """``(host, port)`` that Metadata advertises for listener ``name``, given the port it
+        actually bound: its ``advertised.listeners`` entry (an empty host or port 0 filled in),
+        else ``advertised.host`` or the bound host (every interface: 127.0.0.1)."""
+        wanted = name.upper()
         if self.advertised_listeners is not None:
-            adv = Listener.parse(self.advertised_listeners)
-            return adv.host or "127.0.0.1", adv.port or bound_port
-        host = self.advertised_host or self.host
+            for adv_name, adv_host, adv_port in parse_listener_list(
+                self.advertised_listeners, "advertised.listeners"
+            ):
+                if adv_name == wanted:
+                    return adv_host or "127.0.0.1", adv_port or bound_port
+        host = self.advertised_host or self.listener_named(wanted).host
         if host in ("", "0.0.0.0", "::"):
             host = "127.0.0.1"
         return host, bound_port
+
+    def sasl_mechanisms_for(self, name: str) -> tuple[str, ...]:
+        """The SASL mechanisms listener ``name`` accepts (its override, else the global)."""
+        override = self.listener_overrides.get(name.upper(), {}).get("sasl.enabled.mechanisms")
+        text = override if override is not None else self.sasl_enabled_mechanisms
+        return tuple(m.upper() for m in _split(text))
+
+    def tls_settings_for(self, name: str) -> TlsSettings:
+        """The ``ssl.*`` settings of listener ``name`` (also the controller listener's): the
+        global ones with its ``listener.name.<name>.*`` overrides. A listener that sets its own
+        keystore (location or chain) takes its key and key password from its own settings too,
+        and one that sets its own truststore replaces the global one whole: a listener's
+        certificate never meets the global key."""
+        over = self.listener_overrides.get(name.upper(), {})
+        keystore_keys = ("ssl.keystore.location", "ssl.keystore.certificate.chain")
+        if any(k in over for k in keystore_keys):
+            location = over.get("ssl.keystore.location")
+            keystore_location = Path(location).expanduser() if location else None
+            chain = over.get("ssl.keystore.certificate.chain")
+            key = over.get("ssl.keystore.key")
+            password = over.get("ssl.key.password")
+        else:
+            keystore_location = self.ssl_keystore_location
+            chain = self.ssl_keystore_certificate_chain
+            key = over.get("ssl.keystore.key", self.ssl_keystore_key)
+            password = over.get("ssl.key.password", self.ssl_key_password)
+        trust_keys = ("ssl.truststore.location", "ssl.truststore.certificates")
+        if any(k in over for k in trust_keys):
+            trust = over.get("ssl.truststore.location")
+            truststore_location = Path(trust).expanduser() if trust else None
+            truststore_certificates = over.get("ssl.truststore.certificates")
+        else:
+            truststore_location = self.ssl_truststore_location
+            truststore_certificates = self.ssl_truststore_certificates
+        client_auth = over.get("ssl.client.auth")
+        if client_auth is None:
+            # KIP-684: a SASL_SSL listener authenticates clients with SASL; the global
+            # ssl.client.auth applies to it only when set with its listener's prefix.
+            protocol = parse_protocol_map(self.listener_security_protocol_map).get(name.upper())
+            client_auth = "none" if protocol == "SASL_SSL" else self.ssl_client_auth
+        return TlsSettings(
+            keystore_location=keystore_location,
+            keystore_certificate_chain=chain,
+            keystore_key=key,
+            key_password=password,
+            truststore_location=truststore_location,
+            truststore_certificates=truststore_certificates,
+            client_auth=client_auth,
+            enabled_protocols=_split(over.get("ssl.enabled.protocols", self.ssl_enabled_protocols)),
+            cipher_suites=over.get("ssl.cipher.suites", self.ssl_cipher_suites),
+            endpoint_identification_algorithm=self.ssl_endpoint_identification_algorithm.strip(),
+        )
+
+    @property
+    def super_user_set(self) -> frozenset[str]:
+        """The principals of ``super.users``."""
+        return frozenset(_split(self.super_users, ";"))
+
+    @property
+    def authorizer_enabled(self) -> bool:
+        """Whether requests are checked against ACLs (``authorizer.class.name`` is set)."""
+        return bool(self.authorizer_class_name)
+
+    @property
+    def _controller_listener_name(self) -> str:
+        names = _split(self.controller_listener_names.upper())
+        return names[0] if names else "CONTROLLER"
+
+    @property
+    def controller_uses_tls(self) -> bool:
+        """Whether the controller (Raft) port speaks mutual TLS: the controller listener's
+        protocol in the map is SSL."""
+        protocols = parse_protocol_map(self.listener_security_protocol_map)
+        return protocols.get(self._controller_listener_name) == "SSL"
 
     @property
     def is_broker(self) -> bool:
@@ -533,20 +1056,37 @@ class BrokerConfig(BaseSettings):
 
     @property
     def explicitly_set(self) -> frozenset[str]:
-        """Kafka names of the settings that a source set (not defaulted)."""
+        """Kafka names of the settings that a source set (not defaulted), each
+        ``listener.name.<listener>.<setting>`` among them."""
         fields = type(self).model_fields
-        return frozenset(_alias(n, fields[n]) for n in self.model_fields_set)
+        names = {_alias(n, fields[n]) for n in self.model_fields_set if n != "listener_overrides"}
+        return frozenset(names | set(self._override_settings()))
+
+    def _override_settings(self) -> dict[str, str]:
+        return {
+            f"{_LISTENER_PREFIX}{listener.lower()}.{key}": value
+            for listener, settings in self.listener_overrides.items()
+            for key, value in settings.items()
+        }
 
     def kafka_settings(self) -> dict[str, str | None]:
-        """Every setting under its Kafka name, as Kafka prints it (for DescribeConfigs)."""
+        """Every setting under its Kafka name, as Kafka prints it (for DescribeConfigs); the
+        values of ``SENSITIVE_SETTINGS`` are None, as Kafka shows them."""
         out: dict[str, str | None] = {}
         for name, info in type(self).model_fields.items():
-            out[_alias(name, info)] = format_value(getattr(self, name))
+            if name == "listener_overrides":
+                continue
+            alias = _alias(name, info)
+            value = getattr(self, name)
+            out[alias] = None if alias in SENSITIVE_SETTINGS else format_value(value)
+        for key, text in self._override_settings().items():
+            out[key] = None if _override_setting(key)[1] in SENSITIVE_SETTINGS else text
         return out
 
     @classmethod
     def kafka_names(cls) -> dict[str, str]:
-        """Kafka name -> attribute name, for every setting."""
+        """Kafka name -> attribute name, for every setting (``listener_overrides`` holds the
+        ``listener.name.<listener>.<setting>`` ones)."""
         return {_alias(n, i): n for n, i in cls.model_fields.items()}
 
     # -- sources ------------------------------------------------------------------------------
@@ -694,13 +1234,40 @@ def read_config_file(path: Path) -> dict[str, Any]:
 # -- loading -----------------------------------------------------------------------------------
 
 
+def _override_setting(key: str) -> tuple[str, str]:
+    """``listener.name.<listener>.<setting>`` as ``(LISTENER, setting)``; ValueError if the
+    key has no listener or no setting."""
+    rest = key[len(_LISTENER_PREFIX) :]
+    listener, dot, setting = rest.partition(".")
+    if not listener or not dot or not setting:
+        raise ValueError(f"{key!r} is not of the form listener.name.<listener>.<setting>")
+    return listener.upper(), setting
+
+
 def _normalise_keys(settings: Mapping[str, Any], origin: str) -> dict[str, Any]:
-    """Map Kafka or Python names to Kafka names; ConfigError for an unknown key."""
+    """Map Kafka or Python names to Kafka names, and collect the
+    ``listener.name.<listener>.<setting>`` keys into ``listener_overrides``; ConfigError for
+    an unknown key."""
     names = BrokerConfig.kafka_names()
     by_attribute = {attr: kafka for kafka, attr in names.items()}
     out: dict[str, Any] = {}
+    overrides: dict[str, dict[str, str]] = {}
     for key, value in settings.items():
-        if key in names:
+        if key.startswith(_LISTENER_PREFIX):
+            try:
+                listener, setting = _override_setting(key)
+            except ValueError as exc:
+                raise ConfigError(f"{exc} in {origin}") from None
+            if setting not in LISTENER_OVERRIDABLE:
+                close = difflib.get_close_matches(setting, sorted(LISTENER_OVERRIDABLE), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(
+                    f"unknown per-listener setting {key!r} in {origin}: {setting!r} cannot be "
+                    f"set per listener{hint}"
+                )
+            text = format_value(value)
+            overrides.setdefault(listener, {})[setting] = "" if text is None else text
+        elif key in names:
             out[key] = value
         elif key in by_attribute:
             out[by_attribute[key]] = value
@@ -708,6 +1275,12 @@ def _normalise_keys(settings: Mapping[str, Any], origin: str) -> dict[str, Any]:
             close = difflib.get_close_matches(key, list(names), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(f"unknown config key {key!r} in {origin}{hint}")
+    if overrides:
+        given = out.get("listener_overrides")
+        merged = {k.upper(): dict(v) for k, v in given.items()} if isinstance(given, dict) else {}
+        for listener, found in overrides.items():
+            merged.setdefault(listener, {}).update(found)
+        out["listener_overrides"] = merged
     return out
 
 
@@ -720,7 +1293,15 @@ def load_config(
         path = Path(config_file)
         merged.update(_normalise_keys(read_config_file(path), f"config file {path}"))
     if overrides:
-        merged.update(_normalise_keys(overrides, "overrides"))
+        extra = _normalise_keys(overrides, "overrides")
+        per_listener = extra.pop("listener_overrides", None)
+        merged.update(extra)
+        if isinstance(per_listener, dict):
+            # Per-listener settings of the overrides join the file's, setting by setting.
+            combined = {k: dict(v) for k, v in merged.get("listener_overrides", {}).items()}
+            for listener, found in per_listener.items():
+                combined.setdefault(str(listener).upper(), {}).update(found)
+            merged["listener_overrides"] = combined
     try:
         return BrokerConfig(**merged)
     except ValidationError as exc:
@@ -731,6 +1312,10 @@ def _describe(exc: ValidationError) -> str:
     names = {attr: kafka for kafka, attr in BrokerConfig.kafka_names().items()}
     problems = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) if err["loc"] else "config"
-        problems.append(f"{names.get(loc, loc)}: {err['msg']}")
+        message = str(err["msg"]).removeprefix("Value error, ")
+        if not err["loc"]:
+            problems.append(message)  # a check across settings: the message names them
+            continue
+        loc = ".".join(str(p) for p in err["loc"])
+        problems.append(f"{names.get(loc, loc)}: {message}")
     return "invalid broker config: " + "; ".join(problems)

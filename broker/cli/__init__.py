@@ -1,6 +1,7 @@
-"""The broker's nouns of the ``samsa`` command: ``samsa broker …`` (run a broker) and
-``samsa cluster …`` (start local clusters, show one). They join the root group and the admin
-nouns that ``client.cli`` defines; the ``samsa`` script is this package's ``main``.
+"""The broker's nouns of the ``samsa`` command: ``samsa broker …`` (run a broker),
+``samsa cluster …`` (start local clusters, show one) and ``samsa tls …`` (development
+certificates). They join the root group and the admin nouns that ``client.cli`` defines; the
+``samsa`` script is this package's ``main``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ __all__ = ["CliError", "main"]
 
 #: The broker's nouns: each module ``broker.cli.<noun>`` defines the click command or group
 #: ``<noun>``.
-_NOUNS: Final = ("broker", "cluster")
+_NOUNS: Final = ("broker", "cluster", "tls")
 
 for _noun in _NOUNS:
     main.add_command(getattr(importlib.import_module(f"broker.cli.{_noun}"), _noun))

@@ -123,11 +123,20 @@ def start(
     try:
         base = load_config(config_file, overrides)
         if host is not None or port is not None:
-            listener = base.listener
-            overrides["listeners"] = (
-                f"PLAINTEXT://{host if host is not None else listener.host}:"
-                f"{port if port is not None else listener.port}"
+            # --host/--port move the first listener; the others stay as configured.
+            from broker.config import ListenerConfig
+
+            first = base.listener
+            moved = ListenerConfig(
+                first.name,
+                first.security_protocol,
+                host if host is not None else first.host,
+                port if port is not None else first.port,
             )
+            parts = [p.strip() for p in base.listeners.split(",") if p.strip()]
+            names = [p.partition("://")[0].strip().upper() for p in parts]
+            parts[names.index(first.name)] = str(moved)
+            overrides["listeners"] = ",".join(parts)
         if data_dir is not None:
             overrides["log.dirs"] = str(data_dir)
         config = load_config(config_file, overrides) if overrides else base

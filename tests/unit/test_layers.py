@@ -56,7 +56,14 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
     "broker.metadata": frozenset(
-        {"broker.raft", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+        {
+            "broker.raft",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "protocol",
+        }
     ),
     # The follower fetcher is a Kafka client of the leader: it uses the client's connection.
     "broker.replication": frozenset(
@@ -76,6 +83,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "protocol",
         }
@@ -90,6 +98,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "client",
             "protocol",
@@ -102,12 +111,20 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.replication",
             "broker.metadata",
             "broker.storage",
+            "broker.security",
             "broker.config",
             "protocol",
         }
     ),
     "broker.server": frozenset(
-        {"broker.handlers", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+        {
+            "broker.handlers",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "protocol",
+        }
     ),
     "broker": frozenset(
         {
@@ -120,6 +137,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.raft",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "client",
             "protocol",
@@ -127,8 +145,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     # `samsa broker start` and `samsa cluster up` run the broker; the root group is the client's.
     "broker.cli": frozenset(
-        {"broker", "broker.server", "broker.metadata", "broker.config", "client.cli", "client",
-         "protocol"}
+        {
+            "broker",
+            "broker.server",
+            "broker.metadata",
+            "broker.security",
+            "broker.config",
+            "client.cli",
+            "client",
+            "protocol",
+        }
     ),
 }
 
