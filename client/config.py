@@ -67,6 +67,8 @@ _UNSUPPORTED_MECHANISMS: Final = frozenset({"GSSAPI", "OAUTHBEARER"})
 #: pydantic's error type for a value of the wrong type in Samsa's own validators; pydantic's
 #: own such errors end in ``_type`` (``int_type``, ``string_type``, …).
 WRONG_TYPE: Final = "wrong_type"
+#: Options whose values an error message never repeats.
+_SECRET_FIELDS: Final = frozenset({"sasl_password", "ssl_key_password"})
 #: How much of a bad value an error message repeats.
 _SHOWN_VALUE_CHARS: Final = 60
 
@@ -189,7 +191,9 @@ class ClientConfig(BaseModel):
     ssl_key_location: str | None = Field(
         None, description="PEM private key (or key and chain in one file) for mutual TLS."
     )
-    ssl_key_password: str | None = Field(None, description="Password of the private key.")
+    ssl_key_password: str | None = Field(
+        None, repr=False, description="Password of the private key."
+    )
     ssl_endpoint_identification_algorithm: str = Field(
         "https", description="'https' checks the broker's hostname; 'none' or '' does not."
     )
@@ -329,6 +333,8 @@ def _validation_message(
         message = error.get("msg", "invalid")
         if error.get("type") == WRONG_TYPE:
             problems.append(f"{key!r}: {message}" if key else message)
+        elif key and name in _SECRET_FIELDS:
+            problems.append(f"{key!r}: {message}")  # never repeat a secret
         elif key:
             value = error.get("input")
             shown = f"{value!r:.{_SHOWN_VALUE_CHARS}}"

@@ -279,3 +279,12 @@ def test_with_options_validates_again() -> None:
     assert config.with_options(**{"linger.ms": 9}).linger_ms == 9
     with pytest.raises(ConfigError):
         config.with_options(linger_ms=-5)
+
+
+@pytest.mark.timeout(10)
+def test_secrets_are_not_repeated() -> None:
+    config = AdminConfig.build(sasl_password="hunter2", ssl_key_password="k3y")
+    assert "hunter2" not in repr(config) and "k3y" not in repr(config)
+    with pytest.raises(ConfigError) as info:
+        AdminConfig.build(sasl_password=["hunter2"])
+    assert "hunter2" not in str(info.value) and "sasl_password" in str(info.value)
