@@ -108,8 +108,9 @@ class _Protocol(asyncio.BufferedProtocol):
         return None  # close the transport
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if isinstance(exc, ssl.SSLError):
-            # Mutual TLS refused after the handshake looked done (TLS 1.3), or a bad record.
+        if isinstance(exc, ssl.SSLError) and not self._connection._ready:
+            # Mutual TLS refused after the client's side of the handshake was done (TLS 1.3).
+            # Later, a TLS failure is a broken connection like any other (retriable).
             self._connection._fail(SslError(self._connection.tls_failure(exc)))
             return
         reason = str(exc) if exc is not None else "closed by the broker"
@@ -162,6 +163,8 @@ class Connection:
         self.security = security if security is not None else ClientSecurity()
         #: The principal's session lifetime from the last SaslAuthenticate (0: none).
         self.session_lifetime_ms = 0
+        #: True once ``open()`` succeeded.
+        self._ready = False
         #: True while a re-authentication holds new requests back.
         self._reauthenticating = False
         self._drained: asyncio.Future[None] | None = None
@@ -219,7 +222,8 @@ class Connection:
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Connect and negotiate versions; ``KafkaConnectionError`` naming the address."""
+        """Connect (TLS when the protocol says so), negotiate versions and authenticate (SASL).
+        ``KafkaConnectionError`` naming the address, ``SslError``, ``AuthenticationError``."""
         loop = asyncio.get_running_loop()
         security = self.security
         tls = security.tls_context() if security.uses_tls else None
@@ -265,6 +269,7 @@ class Connection:
         except BaseException as exc:
             self.close(exc if isinstance(exc, KafkaError) else None)
             raise
+        self._ready = True
 
     def tls_failure(self, exc: ssl.SSLError) -> str:
         """``TLS handshake with host:port failed: <why>``."""
