@@ -78,6 +78,8 @@ def main() -> None:
     samsa consume events -o start -e        read it back
     samsa group describe billing            committed offsets and lag
     samsa cluster info                      brokers and controller
+    samsa user create alice                 a SCRAM user (password prompted)
+    samsa acl create --allow-principal alice --operation read --topic events
     """
 
 
