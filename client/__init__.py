@@ -12,10 +12,11 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from client.admin import Admin, NewTopic
+    from client.admin import AclBinding, AclBindingFilter, Admin, NewTopic
     from client.config import AdminConfig, ClientConfig, ConsumerConfig, ProducerConfig
     from client.consumer import Consumer, ConsumerRebalanceListener, ConsumerRecord
     from client.errors import (
+        AuthenticationError,
         ClientClosedError,
         ClientError,
         CommitFailedError,
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
         ProducerFencedError,
         RecordDeserializationError,
         SerializationError,
+        SslError,
         TransactionAbortedError,
         UnsupportedFeatureError,
     )
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         RecordFuture,
         TransactionState,
     )
+    from client.security import ClientSecurity
     from client.types import (
         BrokerInfo,
         OffsetAndMetadata,
@@ -50,12 +53,16 @@ if TYPE_CHECKING:
 
 #: Where each public name is defined; ``__getattr__`` imports it from there on first use.
 _LAZY: Final[dict[str, str]] = {
+    "AclBinding": "client.admin",
+    "AclBindingFilter": "client.admin",
     "Admin": "client.admin",
     "AdminConfig": "client.config",
+    "AuthenticationError": "client.errors",
     "BrokerInfo": "client.types",
     "ClientClosedError": "client.errors",
     "ClientConfig": "client.config",
     "ClientError": "client.errors",
+    "ClientSecurity": "client.security",
     "CommitFailedError": "client.errors",
     "ConditionalAppendConflictError": "client.producer",
     "ConfigError": "client.errors",
@@ -80,6 +87,7 @@ _LAZY: Final[dict[str, str]] = {
     "RecordFuture": "client.producer",
     "RecordMetadata": "client.types",
     "SerializationError": "client.errors",
+    "SslError": "client.errors",
     "TimestampType": "client.types",
     "TopicPartition": "client.types",
     "TransactionAbortedError": "client.errors",
@@ -98,12 +106,16 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AclBinding",
+    "AclBindingFilter",
     "Admin",
     "AdminConfig",
+    "AuthenticationError",
     "BrokerInfo",
     "ClientClosedError",
     "ClientConfig",
     "ClientError",
+    "ClientSecurity",
     "CommitFailedError",
     "ConditionalAppendConflictError",
     "ConfigError",
@@ -128,6 +140,7 @@ __all__ = [
     "RecordFuture",
     "RecordMetadata",
     "SerializationError",
+    "SslError",
     "TimestampType",
     "TopicPartition",
     "TransactionAbortedError",

@@ -29,6 +29,7 @@ from client.errors import (
     error_from_code,
 )
 from client.metadata import ClusterMetadata, TopicInfo
+from client.security import ClientSecurity
 from client.types import BrokerInfo, TopicPartition
 from protocol.errors import ErrorCode, ProtocolError
 from protocol.messages import FindCoordinatorRequest, Message, MetadataRequest
@@ -46,6 +47,7 @@ _REFRESH_FAILURES: Final = (KafkaError, ClientError, OSError, ProtocolError)
 def _report_stopped_updates(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and (exc := task.exception()) is not None:
         log.error("background metadata refreshes stopped", exc_info=exc)
+
 
 #: Topic errors that mean "not there yet": waiting for metadata keeps waiting on them.
 _TRANSIENT_TOPIC_ERRORS: Final = frozenset(
@@ -84,6 +86,8 @@ class Cluster:
 
     def __init__(self, config: ClientConfig, *, allow_auto_topic_creation: bool = True) -> None:
         self.config = config
+        #: TLS and SASL of every connection (``ConfigError`` here when a file is unusable).
+        self.security = ClientSecurity.from_config(config)
         self.allow_auto_topic_creation = allow_auto_topic_creation
         self.metadata = ClusterMetadata()
         self._connections: dict[int, Connection] = {}
@@ -189,6 +193,7 @@ class Cluster:
                 request_timeout_ms=self.config.request_timeout_ms,
                 connect_timeout_ms=self.config.socket_connection_setup_timeout_ms,
                 max_in_flight=self.config.max_in_flight_requests_per_connection,
+                security=self.security,
             )
             try:
                 await conn.open()

@@ -32,6 +32,7 @@ from client.serialization import (
 from protocol.records import Compression
 
 __all__ = [
+    "SASL_MECHANISMS",
     "AdminConfig",
     "ClientConfig",
     "ConsumerConfig",
@@ -58,9 +59,16 @@ _COMPRESSION_NAMES: dict[str, Compression] = {
 }
 
 ASSIGNOR_NAMES = ("range", "roundrobin", "cooperative-sticky")
+#: The SASL mechanisms the client speaks.
+SASL_MECHANISMS: Final = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+_MECHANISM_LIST: Final = ", ".join(SASL_MECHANISMS)
+#: Kafka's mechanisms that Samsa does not speak, refused by name rather than as unknown.
+_UNSUPPORTED_MECHANISMS: Final = frozenset({"GSSAPI", "OAUTHBEARER"})
 #: pydantic's error type for a value of the wrong type in Samsa's own validators; pydantic's
 #: own such errors end in ``_type`` (``int_type``, ``string_type``, …).
 WRONG_TYPE: Final = "wrong_type"
+#: Options whose values an error message never repeats.
+_SECRET_FIELDS: Final = frozenset({"sasl_password", "ssl_key_password"})
 #: How much of a bad value an error message repeats.
 _SHOWN_VALUE_CHARS: Final = 60
 
@@ -171,9 +179,36 @@ class ClientConfig(BaseModel):
     reconnect_backoff_max_ms: int = Field(1_000, ge=0, le=_INT32_MAX)
     socket_connection_setup_timeout_ms: int = Field(10_000, gt=0, le=_INT32_MAX)
     max_in_flight_requests_per_connection: int = Field(5, ge=1, le=1_000)
-    security_protocol: Literal["PLAINTEXT"] = Field(
-        "PLAINTEXT", description="Only PLAINTEXT: TLS and SASL are not implemented."
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="PLAINTEXT, SSL (TLS), SASL_PLAINTEXT or SASL_SSL."
     )
+    ssl_ca_location: str | None = Field(
+        None, description="PEM CA bundle to trust (default: the system's CAs)."
+    )
+    ssl_certificate_location: str | None = Field(
+        None, description="PEM client certificate (chain) for mutual TLS."
+    )
+    ssl_key_location: str | None = Field(
+        None, description="PEM private key (or key and chain in one file) for mutual TLS."
+    )
+    ssl_key_password: str | None = Field(
+        None, repr=False, description="Password of the private key."
+    )
+    ssl_endpoint_identification_algorithm: str = Field(
+        "https", description="'https' checks the broker's hostname; 'none' or '' does not."
+    )
+    sasl_mechanism: str | None = Field(
+        None, description="PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512 (SASL_* protocols)."
+    )
+    sasl_username: str | None = None
+    sasl_password: str | None = Field(None, repr=False)
+
+    #: Other spellings of options (librdkafka's and Java's) -> the field they set.
+    ALIASES: ClassVar[dict[str, str]] = {
+        "ssl_truststore_location": "ssl_ca_location",
+        "ssl_keystore_location": "ssl_key_location",
+        "sasl_mechanisms": "sasl_mechanism",
+    }
 
     @field_validator("bootstrap_servers", mode="before")
     @classmethod
@@ -183,7 +218,47 @@ class ClientConfig(BaseModel):
     @field_validator("security_protocol", mode="before")
     @classmethod
     def _security(cls, value: object) -> object:
-        return value.upper() if isinstance(value, str) else value
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("sasl_mechanism", mode="before")
+    @classmethod
+    def _mechanism(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        name = value.strip().upper().replace("_", "-")
+        if name in _UNSUPPORTED_MECHANISMS:
+            raise ValueError(f"SASL mechanism {name} is not supported (use {_MECHANISM_LIST})")
+        if name not in SASL_MECHANISMS:
+            raise ValueError(f"SASL mechanism is one of {_MECHANISM_LIST}")
+        return name
+
+    @field_validator("ssl_endpoint_identification_algorithm", mode="before")
+    @classmethod
+    def _endpoint_check(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().lower()
+        if text in ("", "none"):
+            return ""
+        if text != "https":
+            raise ValueError("ssl.endpoint.identification.algorithm is 'https', 'none' or ''")
+        return text
+
+    @model_validator(mode="after")
+    def _security_consistent(self) -> Self:
+        if self.security_protocol.startswith("SASL_"):
+            missing = [
+                dotted(name)
+                for name in ("sasl_mechanism", "sasl_username", "sasl_password")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(
+                    f"security.protocol={self.security_protocol} needs " + ", ".join(missing)
+                )
+        if self.ssl_certificate_location is not None and self.ssl_key_location is None:
+            raise ValueError("ssl.certificate.location needs ssl.key.location")
+        return self
 
     @classmethod
     def build(cls, options: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Self:
@@ -197,6 +272,7 @@ class ClientConfig(BaseModel):
                 if not isinstance(key, str):
                     raise ConfigError(f"config keys are strings, not {key!r}")
                 name = normalize_key(key)
+                name = cls.ALIASES.get(name, name)
                 if name not in cls.model_fields:
                     raise ConfigError(unknown_key_message(cls, key))
                 if name in spelled and spelled[name] != key:
@@ -257,6 +333,8 @@ def _validation_message(
         message = error.get("msg", "invalid")
         if error.get("type") == WRONG_TYPE:
             problems.append(f"{key!r}: {message}" if key else message)
+        elif key and name in _SECRET_FIELDS:
+            problems.append(f"{key!r}: {message}")  # never repeat a secret
         elif key:
             value = error.get("input")
             shown = f"{value!r:.{_SHOWN_VALUE_CHARS}}"

@@ -9,7 +9,11 @@ Failures of the client itself use the same family where Kafka has a code for the
 * ``KafkaTimeoutError`` (a ``RequestTimedOutError``, retriable) is every local deadline:
   ``request.timeout.ms``, ``delivery.timeout.ms``, ``max.block.ms``, the timeouts of calls;
 * ``UnsupportedFeatureError`` (an ``UnsupportedVersionError``) is a broker without a version of
-  an API that the client can speak.
+  an API that the client can speak;
+* ``AuthenticationError`` (a ``SaslAuthenticationFailedError``, not retriable) is a SASL
+  exchange that failed, naming the user and the mechanism, and ``SslError`` (an
+  ``AuthenticationError``, as Kafka's ``SslAuthenticationException``) a TLS handshake that
+  failed, naming the address. Both print as their one-line message.
 
 Misuse and local states without a Kafka code derive from ``ClientError``: ``ConfigError``
 (``ConfigTypeError`` for a wrong type, also a ``TypeError``),
@@ -37,6 +41,7 @@ from protocol.errors import (
     NetworkExceptionError,
     ProducerFencedError,
     RequestTimedOutError,
+    SaslAuthenticationFailedError,
     TransactionalIdAuthorizationFailedError,
     UnknownServerError,
     UnsupportedVersionError,
@@ -44,6 +49,7 @@ from protocol.errors import (
 )
 
 __all__ = [
+    "AuthenticationError",
     "ClientClosedError",
     "ClientError",
     "CommitFailedError",
@@ -61,6 +67,7 @@ __all__ = [
     "ProducerFencedError",
     "RecordDeserializationError",
     "SerializationError",
+    "SslError",
     "TransactionAbortedError",
     "TransactionalIdAuthorizationFailedError",
     "UnsupportedFeatureError",
@@ -91,6 +98,18 @@ def _rebuild_connection_error(
     host: str, port: int, reason: str, node_id: int | None
 ) -> KafkaConnectionError:
     return KafkaConnectionError(host, port, reason, node_id=node_id)
+
+
+class AuthenticationError(SaslAuthenticationFailedError):
+    """Authentication with a broker failed (not retriable): ``authentication failed for user
+    'alice' (SCRAM-SHA-256): <why>``."""
+
+    def __str__(self) -> str:
+        return self.message or self.code.description
+
+
+class SslError(AuthenticationError):
+    """A TLS handshake with a broker failed: ``TLS handshake with host:port failed: <why>``."""
 
 
 class KafkaTimeoutError(RequestTimedOutError):

@@ -2,6 +2,10 @@
 
 from client.admin.admin import Admin
 from client.admin.types import (
+    AclBinding,
+    AclBindingFilter,
+    AclOperation,
+    AclPermissionType,
     AlterConfigOp,
     ClusterDescription,
     ConfigEntry,
@@ -16,15 +20,23 @@ from client.admin.types import (
     OffsetSpec,
     PartitionDescription,
     PartitionLag,
+    PatternType,
     ProducerState,
     ReplicaLogInfo,
+    ResourceType,
+    ScramCredentialInfo,
     TopicDescription,
     TransactionDescription,
     TransactionListing,
+    UserScramCredentials,
 )
 from client.offsets import ListedOffset
 
 __all__ = [
+    "AclBinding",
+    "AclBindingFilter",
+    "AclOperation",
+    "AclPermissionType",
     "Admin",
     "AlterConfigOp",
     "ClusterDescription",
@@ -41,9 +53,13 @@ __all__ = [
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "PatternType",
     "ProducerState",
     "ReplicaLogInfo",
+    "ResourceType",
+    "ScramCredentialInfo",
     "TopicDescription",
     "TransactionDescription",
     "TransactionListing",
+    "UserScramCredentials",
 ]

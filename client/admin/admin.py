@@ -1,4 +1,5 @@
-"""``Admin``: topics, partitions, configs, consumer groups, offsets and the cluster.
+"""``Admin``: topics, partitions, configs, consumer groups, offsets, the cluster, ACLs and
+SCRAM users.
 
 ::
 
@@ -16,6 +17,7 @@ coordinator that moved, a broker restarting) are retried within the call's timeo
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Literal, Self
@@ -42,6 +44,21 @@ from client.admin.group_requests import (
     offset_delete_request,
     partition_lags,
 )
+from client.admin.security_requests import (
+    DEFAULT_ITERATIONS,
+    SALT_BYTES,
+    acl_bindings,
+    check_alter_scram,
+    check_create_acls,
+    create_acls_request,
+    delete_acls_request,
+    deleted_bindings,
+    describe_acls_request,
+    describe_scram_request,
+    scram_deletion_request,
+    scram_upsertion_request,
+    user_credentials,
+)
 from client.admin.topic_requests import (
     check_create_partitions,
     check_create_topics,
@@ -67,6 +84,8 @@ from client.admin.txn_requests import (
     transaction_listings,
 )
 from client.admin.types import (
+    AclBinding,
+    AclBindingFilter,
     AlterConfigOp,
     ClusterDescription,
     ConfigEntry,
@@ -80,6 +99,7 @@ from client.admin.types import (
     TopicDescription,
     TransactionDescription,
     TransactionListing,
+    UserScramCredentials,
 )
 from client.cluster import Cluster, coordinator_connection
 from client.config import AdminConfig
@@ -675,6 +695,77 @@ class Admin:
         for node, response in zip(nodes, responses, strict=True):
             out.extend(log_dir_descriptions(node, response))
         return out
+
+    # -- ACLs and SCRAM users ----------------------------------------------------------------
+
+    async def _to_any(self, body: Message, timeout_ms: int | None) -> Any:
+        """Send to any broker (a broker forwards ACL and credential changes to the
+        controller, as in KRaft)."""
+        cluster = await self._ready()
+        _, response = await cluster.request_any(body, timeout_s=self._timeout(timeout_ms))
+        return response
+
+    async def create_acls(
+        self, bindings: Iterable[AclBinding], *, timeout_ms: int | None = None
+    ) -> None:
+        """Create ACLs (CreateAcls); the first refused binding raised, naming it (an invalid
+        one as ``InvalidRequestError`` with the broker's reason). Creating an ACL that exists
+        is not an error."""
+        bindings = list(bindings)
+        if not bindings:
+            return
+        response = await self._to_any(create_acls_request(bindings), timeout_ms)
+        check_create_acls(bindings, response)
+
+    async def describe_acls(
+        self, acl_filter: AclBindingFilter | None = None, *, timeout_ms: int | None = None
+    ) -> list[AclBinding]:
+        """The ACLs that match ``acl_filter`` (DescribeAcls; default: every ACL)."""
+        body = describe_acls_request(acl_filter or AclBindingFilter())
+        return acl_bindings(await self._to_any(body, timeout_ms))
+
+    async def delete_acls(
+        self, filters: Iterable[AclBindingFilter], *, timeout_ms: int | None = None
+    ) -> list[AclBinding]:
+        """Delete the ACLs matching any of ``filters`` (DeleteAcls) and return them."""
+        filters = list(filters)
+        if not filters:
+            return []
+        return deleted_bindings(await self._to_any(delete_acls_request(filters), timeout_ms))
+
+    async def describe_user_scram_credentials(
+        self, users: Iterable[str] | None = None, *, timeout_ms: int | None = None
+    ) -> dict[str, UserScramCredentials]:
+        """Each user's SCRAM mechanisms and iteration counts (DescribeUserScramCredentials;
+        ``None``: every user). A user named without credentials raises
+        ``ResourceNotFoundError``."""
+        body = describe_scram_request(None if users is None else list(users))
+        return user_credentials(await self._to_any(body, timeout_ms))
+
+    async def upsert_scram_credential(
+        self,
+        user: str,
+        mechanism: str,
+        password: str,
+        iterations: int = DEFAULT_ITERATIONS,
+        *,
+        timeout_ms: int | None = None,
+    ) -> None:
+        """Create or replace ``user``'s credential for ``mechanism`` (``SCRAM-SHA-256`` or
+        ``SCRAM-SHA-512``) from ``password`` (AlterUserScramCredentials: only a random salt
+        and the salted password are sent). The broker refuses iterations outside
+        4096-16384 (``UnacceptableCredentialError``)."""
+        salt = secrets.token_bytes(SALT_BYTES)
+        body = scram_upsertion_request(user, mechanism, password, iterations, salt)
+        check_alter_scram(await self._to_any(body, timeout_ms))
+
+    async def delete_scram_credential(
+        self, user: str, mechanism: str, *, timeout_ms: int | None = None
+    ) -> None:
+        """Delete ``user``'s credential for ``mechanism`` (``ResourceNotFoundError`` if it
+        has none)."""
+        body = scram_deletion_request(user, mechanism)
+        check_alter_scram(await self._to_any(body, timeout_ms))
 
     # -- transactions ------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""What the admin client takes and returns: topics, configs, groups, offsets, the cluster."""
+"""What the admin client takes and returns: topics, configs, groups, offsets, the cluster,
+ACLs and SCRAM users."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ from enum import IntEnum
 from typing import NamedTuple
 
 from client.types import BrokerInfo, TopicPartition
+from protocol.acl import (
+    CLUSTER_NAME,
+    WILDCARD,
+    AclOperation,
+    AclPermissionType,
+    PatternType,
+    ResourceType,
+)
 from protocol.types import ConfigSource
 
 __all__ = [
+    "AclBinding",
+    "AclBindingFilter",
+    "AclOperation",
+    "AclPermissionType",
     "AlterConfigOp",
     "ClusterDescription",
     "ConfigEntry",
@@ -24,11 +37,15 @@ __all__ = [
     "OffsetSpec",
     "PartitionDescription",
     "PartitionLag",
+    "PatternType",
     "ProducerState",
     "ReplicaLogInfo",
+    "ResourceType",
+    "ScramCredentialInfo",
     "TopicDescription",
     "TransactionDescription",
     "TransactionListing",
+    "UserScramCredentials",
 ]
 
 
@@ -268,3 +285,70 @@ class OffsetSpec:
         if timestamp_ms < 0:
             raise ValueError("timestamps are >= 0")
         return timestamp_ms
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AclBinding:
+    """One ACL, as Kafka's admin client's ``AclBinding`` (its resource pattern and access
+    control entry in one): ``principal`` (``User:alice``, ``User:*``) may do ``operation`` on
+    the resources that ``resource_type``, ``resource_name`` and ``pattern_type`` (LITERAL: the
+    name, or ``*`` for all; PREFIXED: names starting with it) select, from ``host`` (``*``:
+    any), or not (``permission`` DENY). The Cluster resource's name is ``kafka-cluster``."""
+
+    resource_type: ResourceType
+    resource_name: str
+    pattern_type: PatternType = PatternType.LITERAL
+    principal: str
+    host: str = WILDCARD
+    operation: AclOperation
+    permission: AclPermissionType = AclPermissionType.ALLOW
+
+    @classmethod
+    def for_cluster(
+        cls,
+        principal: str,
+        operation: AclOperation,
+        permission: AclPermissionType = AclPermissionType.ALLOW,
+        host: str = WILDCARD,
+    ) -> AclBinding:
+        """A binding on the Cluster resource."""
+        return cls(
+            resource_type=ResourceType.CLUSTER,
+            resource_name=CLUSTER_NAME,
+            principal=principal,
+            host=host,
+            operation=operation,
+            permission=permission,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AclBindingFilter:
+    """Which ACLs ``describe_acls`` and ``delete_acls`` take (Kafka's ``AclBindingFilter``):
+    ``None`` and the ``ANY`` members match everything; ``pattern_type`` MATCH takes the
+    bindings that would apply to the resource named (literal, wildcard and prefixes)."""
+
+    resource_type: ResourceType = ResourceType.ANY
+    resource_name: str | None = None
+    pattern_type: PatternType = PatternType.ANY
+    principal: str | None = None
+    host: str | None = None
+    operation: AclOperation = AclOperation.ANY
+    permission: AclPermissionType = AclPermissionType.ANY
+
+
+@dataclass(frozen=True, slots=True)
+class ScramCredentialInfo:
+    """One SCRAM credential of a user: its mechanism (``SCRAM-SHA-256``) and iteration count
+    (the password and salt never leave the broker)."""
+
+    mechanism: str
+    iterations: int
+
+
+@dataclass(frozen=True, slots=True)
+class UserScramCredentials:
+    """A user's SCRAM credentials (Kafka's ``UserScramCredentialsDescription``)."""
+
+    user: str
+    credentials: tuple[ScramCredentialInfo, ...]

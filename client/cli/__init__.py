@@ -1,5 +1,5 @@
 """The ``samsa`` command's root and its admin nouns (``topic``, ``group``, ``produce``,
-``consume``, ``transaction``), which talk to a broker with Samsa's client only.
+``consume``, ``transaction``, ``user``, ``acl``), which talk to a broker with Samsa's client only.
 
 One module per noun; each defines its click group or command and this package joins them under
 ``main``. The broker's own nouns (``samsa broker …``, ``samsa cluster …``) live in
@@ -28,7 +28,7 @@ __all__ = ["CliError", "main"]
 
 #: The nouns: each module ``client.cli.<noun>`` defines the click command or group ``<noun>``.
 #: (They are looked up by name, so that ``client.cli.topic`` stays the module.)
-_NOUNS: Final = ("topic", "group", "produce", "consume", "transaction")
+_NOUNS: Final = ("topic", "group", "produce", "consume", "transaction", "user", "acl")
 
 #: Exit status after Ctrl-C, as shells report a process killed by SIGINT (128 + 2).
 _INTERRUPTED_EXIT: Final = 130
@@ -78,6 +78,8 @@ def main() -> None:
     samsa consume events -o start -e        read it back
     samsa group describe billing            committed offsets and lag
     samsa cluster info                      brokers and controller
+    samsa user create alice                 a SCRAM user (password prompted)
+    samsa acl create --allow-principal alice --operation read --topic events
     """
 
 

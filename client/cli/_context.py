@@ -69,7 +69,13 @@ class CliContext:
         """Options for one client: the CLI's defaults, the command's own (``fixed``) and the
         bootstrap servers, each overridden by the ``-X`` options that client knows (an option
         no client knows is a usage error naming the closest valid ones)."""
-        from client.config import AdminConfig, ConsumerConfig, ProducerConfig, normalize_key
+        from client.config import (
+            AdminConfig,
+            ClientConfig,
+            ConsumerConfig,
+            ProducerConfig,
+            normalize_key,
+        )
 
         classes: dict[str, type[ClientConfig]] = {
             "admin": AdminConfig,
@@ -90,6 +96,7 @@ class CliContext:
         by_name["bootstrap_servers"] = ("bootstrap_servers", self.bootstrap_servers)
         for key, value in self.client_options.items():
             name = normalize_key(key)
+            name = ClientConfig.ALIASES.get(name, name)
             if name in fields:
                 by_name[name] = (key, value)
             elif name not in known:

@@ -69,12 +69,21 @@ def run(
     # logging's last-resort handler; the command reports what failed in its one line instead.
     logging.getLogger(CLIENT_LOGGER).addHandler(logging.NullHandler())
 
-    from client.errors import ConfigError, KafkaConnectionError, KafkaError, KafkaTimeoutError
+    from client.errors import (
+        AuthenticationError,
+        ConfigError,
+        KafkaConnectionError,
+        KafkaError,
+        KafkaTimeoutError,
+    )
 
     try:
         return asyncio.run(coro)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    except AuthenticationError as exc:
+        # Names the user and mechanism (SASL) or the address (TLS) already.
+        raise CliError(str(exc)) from None
     except KafkaConnectionError as exc:
         raise CliError(_connection_message(exc, bootstrap)) from None
     except KafkaTimeoutError as exc:

@@ -241,6 +241,10 @@ class Sender:
                 continue
             while queues and conn.has_capacity:
                 queues = self._send_request(conn, node_id, queues)
+            if queues:
+                # No free slot: answers wake the sender, but a connection that was
+                # re-authenticating (KIP-368) reopens without one, so look again soon.
+                next_time = min(next_time, now + _IDLE_CHECK_S)
         return next_time - now
 
     def _idle_delay(self, now: float) -> float:

@@ -6,8 +6,9 @@ from collections.abc import Coroutine, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Final, Literal, Self, TypeVar
 
-from client.admin import Admin as AsyncAdmin
 from client.admin import (
+    AclBinding,
+    AclBindingFilter,
     AlterConfigOp,
     ClusterDescription,
     ConfigEntry,
@@ -22,7 +23,10 @@ from client.admin import (
     TopicDescription,
     TransactionDescription,
     TransactionListing,
+    UserScramCredentials,
 )
+from client.admin import Admin as AsyncAdmin
+from client.admin.security_requests import DEFAULT_ITERATIONS
 from client.config import AdminConfig
 from client.sync._runner import LoopThread
 from client.types import OffsetAndMetadata, TopicPartition
@@ -422,5 +426,58 @@ class Admin:
                 coordinator_epoch,
                 timeout_ms=timeout_ms,
             ),
+            timeout_ms,
+        )
+
+    # -- ACLs and SCRAM users ----------------------------------------------------------------
+
+    def create_acls(self, bindings: Iterable[AclBinding], *, timeout_ms: int | None = None) -> None:
+        """Create ACLs; the first refused binding raised."""
+        self._run(self._admin.create_acls(list(bindings), timeout_ms=timeout_ms), timeout_ms)
+
+    def describe_acls(
+        self, acl_filter: AclBindingFilter | None = None, *, timeout_ms: int | None = None
+    ) -> list[AclBinding]:
+        """The ACLs that match ``acl_filter`` (default: every ACL)."""
+        return self._run(self._admin.describe_acls(acl_filter, timeout_ms=timeout_ms), timeout_ms)
+
+    def delete_acls(
+        self, filters: Iterable[AclBindingFilter], *, timeout_ms: int | None = None
+    ) -> list[AclBinding]:
+        """Delete the ACLs matching any of ``filters`` and return them."""
+        return self._run(self._admin.delete_acls(list(filters), timeout_ms=timeout_ms), timeout_ms)
+
+    def describe_user_scram_credentials(
+        self, users: Iterable[str] | None = None, *, timeout_ms: int | None = None
+    ) -> dict[str, UserScramCredentials]:
+        """Each user's SCRAM mechanisms and iteration counts (``None``: every user)."""
+        names = None if users is None else list(users)
+        return self._run(
+            self._admin.describe_user_scram_credentials(names, timeout_ms=timeout_ms), timeout_ms
+        )
+
+    def upsert_scram_credential(
+        self,
+        user: str,
+        mechanism: str,
+        password: str,
+        iterations: int = DEFAULT_ITERATIONS,
+        *,
+        timeout_ms: int | None = None,
+    ) -> None:
+        """Create or replace ``user``'s credential for ``mechanism`` from ``password``."""
+        self._run(
+            self._admin.upsert_scram_credential(
+                user, mechanism, password, iterations, timeout_ms=timeout_ms
+            ),
+            timeout_ms,
+        )
+
+    def delete_scram_credential(
+        self, user: str, mechanism: str, *, timeout_ms: int | None = None
+    ) -> None:
+        """Delete ``user``'s credential for ``mechanism``."""
+        self._run(
+            self._admin.delete_scram_credential(user, mechanism, timeout_ms=timeout_ms),
             timeout_ms,
         )

@@ -156,8 +156,83 @@ def test_bootstrap_servers_forms() -> None:
     assert ProducerConfig.build(bootstrap_servers="[::1]:9093").bootstrap_servers == [("::1", 9093)]
     with pytest.raises(ConfigError, match="bootstrap"):
         ProducerConfig.build(bootstrap_servers="a:notaport")
+    assert ProducerConfig.build(security_protocol="SSL").security_protocol == "SSL"
     with pytest.raises(ConfigError, match="security"):
-        ProducerConfig.build(security_protocol="SSL")
+        ProducerConfig.build(security_protocol="TLS")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            {
+                "security.protocol": "sasl_ssl",
+                "sasl.mechanism": "scram-sha-256",
+                "sasl.username": "a",
+                "sasl.password": "p",
+            },
+            {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-256"},
+        ),
+        ({"sasl.mechanisms": "PLAIN"}, {"sasl_mechanism": "PLAIN"}),
+        ({"ssl.truststore.location": "/ca.pem"}, {"ssl_ca_location": "/ca.pem"}),
+        (
+            {"ssl.keystore.location": "/ks.pem", "ssl.key.password": "k"},
+            {"ssl_key_location": "/ks.pem", "ssl_key_password": "k"},
+        ),
+        (
+            {"ssl.certificate.location": "/c.pem", "ssl.key.location": "/k.pem"},
+            {"ssl_certificate_location": "/c.pem"},
+        ),
+        (
+            {"ssl.endpoint.identification.algorithm": "none"},
+            {"ssl_endpoint_identification_algorithm": ""},
+        ),
+        (
+            {"ssl.endpoint.identification.algorithm": ""},
+            {"ssl_endpoint_identification_algorithm": ""},
+        ),
+        (
+            {},
+            {
+                "security_protocol": "PLAINTEXT",
+                "ssl_endpoint_identification_algorithm": "https",
+                "sasl_mechanism": None,
+            },
+        ),
+    ],
+)
+@pytest.mark.timeout(10)
+def test_security_options(options: dict[str, str], expected: dict[str, object]) -> None:
+    config = AdminConfig.build(options)
+    for name, value in expected.items():
+        assert getattr(config, name) == value
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"security.protocol": "SASL_PLAINTEXT"},
+            "needs sasl.mechanism, sasl.username, sasl.password",
+        ),
+        (
+            {"security.protocol": "SASL_SSL", "sasl.mechanism": "PLAIN", "sasl.username": "a"},
+            "needs sasl.password",
+        ),
+        ({"sasl.mechanism": "GSSAPI"}, "GSSAPI is not supported"),
+        ({"sasl.mechanism": "OAUTHBEARER"}, "OAUTHBEARER is not supported"),
+        ({"sasl.mechanism": "SCRAM-SHA-1"}, "one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"),
+        ({"ssl.endpoint.identification.algorithm": "ldap"}, "'https', 'none'"),
+        ({"ssl.certificate.location": "/c.pem"}, "needs ssl.key.location"),
+        ({"ssl.truststore.location": "/a", "ssl.ca.location": "/b"}, "name the same option"),
+    ],
+)
+@pytest.mark.timeout(10)
+def test_security_options_rejected_in_one_line(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        AdminConfig.build(options)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
 
 
 class Order(BaseModel):
@@ -204,3 +279,12 @@ def test_with_options_validates_again() -> None:
     assert config.with_options(**{"linger.ms": 9}).linger_ms == 9
     with pytest.raises(ConfigError):
         config.with_options(linger_ms=-5)
+
+
+@pytest.mark.timeout(10)
+def test_secrets_are_not_repeated() -> None:
+    config = AdminConfig.build(sasl_password="hunter2", ssl_key_password="k3y")
+    assert "hunter2" not in repr(config) and "k3y" not in repr(config)
+    with pytest.raises(ConfigError) as info:
+        AdminConfig.build(sasl_password=["hunter2"])
+    assert "hunter2" not in str(info.value) and "sasl_password" in str(info.value)
