@@ -245,27 +245,16 @@ class ReplicaFetcher:
         settings = self.settings
         client_id = f"samsa-replica-fetcher-{settings.node_id}"
         timeout_ms = settings.socket_timeout_ms
-        if self.security is None:  # plain TCP, as before listeners had security
-            conn = Connection(
-                host,
-                port,
-                node_id=self.leader_id,
-                client_id=client_id,
-                request_timeout_ms=timeout_ms,
-                connect_timeout_ms=timeout_ms,
-                max_in_flight=_MAX_IN_FLIGHT,
-            )
-        else:
-            conn = Connection(
-                host,
-                port,
-                node_id=self.leader_id,
-                client_id=client_id,
-                request_timeout_ms=timeout_ms,
-                connect_timeout_ms=timeout_ms,
-                max_in_flight=_MAX_IN_FLIGHT,
-                security=self.security,
-            )
+        conn = Connection(
+            host,
+            port,
+            node_id=self.leader_id,
+            client_id=client_id,
+            request_timeout_ms=timeout_ms,
+            connect_timeout_ms=timeout_ms,
+            max_in_flight=_MAX_IN_FLIGHT,
+            security=self.security,
+        )
         await conn.open()  # TLS, then SASL when ``security`` asks for them
         self._connection = conn
         return conn

@@ -43,8 +43,8 @@ async def test_negotiates_the_highest_common_versions(broker: Broker) -> None:
         assert conn.versions.pick(0) == 8  # Produce
         assert conn.versions.pick(1) == 11  # Fetch
         assert conn.versions.pick(18) == 4  # ApiVersions
-        with pytest.raises(UnsupportedFeatureError, match="29"):
-            conn.versions.require(29)
+        with pytest.raises(UnsupportedFeatureError, match="38"):
+            conn.versions.require(38)  # CreateDelegationToken: neither side has it
     finally:
         conn.close()
 

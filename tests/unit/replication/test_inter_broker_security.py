@@ -237,7 +237,9 @@ async def test_the_fetcher_opens_its_connection_with_the_security(
             self.closed = True
 
     monkeypatch.setattr("broker.replication.fetcher.Connection", RecordingConnection)
-    security = ClientSecurity(protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN")
+    security = ClientSecurity(
+        protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN", sasl_username="b", sasl_password="p"
+    )
     fetcher = ReplicaFetcher(
         None,  # type: ignore[arg-type]  # not used to connect
         2,
