@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.security",
     "broker.storage",
     "broker.raft",
     "broker.metadata",
@@ -49,6 +50,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
+    # Principals, TLS contexts, SASL and ACLs: above the config, below everything that
+    # serves requests.
+    "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
     "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
     "broker.metadata": frozenset(
@@ -90,12 +94,20 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.replication",
             "broker.metadata",
             "broker.storage",
+            "broker.security",
             "broker.config",
             "protocol",
         }
     ),
     "broker.server": frozenset(
-        {"broker.handlers", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+        {
+            "broker.handlers",
+            "broker.storage",
+            "broker.security",
+            "broker.tasks",
+            "broker.config",
+            "protocol",
+        }
     ),
     "broker": frozenset(
         {
@@ -107,6 +119,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.raft",
             "broker.storage",
+            "broker.security",
             "broker.tasks",
             "broker.config",
             "client",

@@ -60,6 +60,7 @@ PURE_CORES = (
     "broker.txn.state",
     "broker.txn.outcome",
     "broker.txn.config",
+    "broker.server.authn",
 )
 
 

@@ -1,0 +1,1 @@
+"""Security: principals, TLS contexts, SASL authentication and ACL authorization."""
