@@ -33,6 +33,7 @@ from protocol.messages import (
     SaslAuthenticateResponse,
     SaslHandshakeRequest,
     SaslHandshakeResponse,
+    api_name,
 )
 from protocol.scram import MECHANISMS, SaslError, parse_plain, unescape_saslname
 
@@ -143,7 +144,9 @@ class SaslGate:
             return GateVerdict.AUTHENTICATE
         elif state is _State.FAILED:
             return self._close("authentication failed")
-        return self._close(f"unexpected request (API key {api_key}) during SASL handshake")
+        return self._close(
+            f"unexpected {api_name(api_key)} request (API key {api_key}) during SASL handshake"
+        )
 
     def _may_reauthenticate(self, now_ms: int) -> bool:
         if self.reauth_ms <= 0:

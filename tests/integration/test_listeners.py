@@ -126,3 +126,47 @@ async def test_sasl_requests_on_a_listener_without_sasl_are_illegal_sasl_state()
         # The connection stays usable.
         assert (await client.request(MetadataRequest(topics=[]), 1)).controller_id == 1
         await client.close()
+
+
+class _Image:
+    def __init__(self, acls: dict[str, object]) -> None:
+        self.acls = acls
+
+
+class _Controller:
+    def __init__(self) -> None:
+        self.image = _Image({})
+
+
+class _AuthorizingConfig:
+    node_id = 1
+    authorizer_enabled = True
+    super_user_set = frozenset({"User:admin"})
+    allow_everyone_if_no_acl_found = False
+
+
+@pytest.mark.timeout(10)
+def test_the_authorizer_is_rebuilt_only_when_the_acls_change() -> None:
+    from typing import Any
+
+    from broker.handlers.base import BrokerServices
+
+    controller = _Controller()
+    fake: Any = None
+    services = BrokerServices(
+        config=_AuthorizingConfig(),  # type: ignore[arg-type]
+        cluster_id="c",
+        controller=controller,  # type: ignore[arg-type]
+        replica_manager=fake,
+        log_manager=fake,
+        fetch_purgatory=fake,
+    )
+    first = services.authorizer_for_image()
+    assert first is not None
+    assert services.authorizer_for_image() is first
+    controller.image = _Image(controller.image.acls)  # a new image, the same ACLs
+    assert services.authorizer is first
+    controller.image = _Image({"id": object()})
+    assert services.authorizer_for_image() is not first
+    services.config = object()  # type: ignore[assignment]  # no authorizer.class.name
+    assert services.authorizer_for_image() is None

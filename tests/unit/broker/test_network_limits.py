@@ -220,7 +220,7 @@ def test_sasl_gate_lets_only_sasl_and_api_versions_through_before_login() -> Non
     gate = _gate()
     assert gate.check(18, 0) is GateVerdict.SERVE  # ApiVersions
     assert gate.check(3, 0) is GateVerdict.CLOSE  # Metadata
-    assert "unexpected request" in gate.close_reason
+    assert "unexpected Metadata request" in gate.close_reason
     assert gate.check(36, 0) is GateVerdict.CLOSE  # SaslAuthenticate before the handshake
     assert _plain_login(gate, 0)
     assert gate.principal == "User:alice"
