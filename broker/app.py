@@ -52,7 +52,7 @@ from broker.raft.tcp import ControllerEndpoint
 from broker.raft.transport import NoPeers, Transport
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
-from broker.security._config_standin import advertised_endpoint
+from broker.security._config_standin import advertised_endpoint, inter_broker_listener_name
 from broker.security.tls import TlsError
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
@@ -332,14 +332,10 @@ class Broker:
                     (name, host, port)
                     for name, (host, port) in services.advertised_endpoints.items()
                 )
-            self.lifecycle = BrokerLifecycle(
-                controller,
-                router,
-                config,
-                services.advertised_host,
-                services.advertised_port,
-                **registration,
-            )
+            # The registration's host and port are the inter-broker listener's: followers
+            # fetch from there.
+            host, port = services.advertised_endpoints[inter_broker_listener_name(config)]
+            self.lifecycle = BrokerLifecycle(controller, router, config, host, port, **registration)
             self.lifecycle.start()
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
         report_unexpected_end(

@@ -21,6 +21,7 @@ __all__ = [
     "advertised_endpoint",
     "authorizer_enabled",
     "client_listeners",
+    "inter_broker_listener_name",
     "setting",
     "super_user_set",
     "tls_settings_for",
@@ -82,6 +83,13 @@ def client_listeners(config: BrokerConfig) -> list[ListenerConfig]:  # stand-in
         return list(value)
     listener = config.listener
     return [ListenerConfig("PLAINTEXT", "PLAINTEXT", listener.host, listener.port)]
+
+
+def inter_broker_listener_name(config: BrokerConfig) -> str:  # stand-in
+    listener = getattr(config, "inter_broker_listener", None)
+    if listener is not None:
+        return str(listener.name)
+    return client_listeners(config)[0].name
 
 
 def advertised_endpoint(
