@@ -223,3 +223,36 @@ async def test_reauthentication_cannot_change_the_principal(reauth_broker: Broke
     assert (await sasl_login(client, "PLAIN", "alice", "alice-secret")).error_code == 0
     assert (await sasl_login(client, "PLAIN", "bob", "bob-secret")).error_code == 58
     await client.expect_closed()
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
+async def test_librdkafka_produces_over_sasl_ssl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mechanism: str
+) -> None:
+    confluent_kafka = pytest.importorskip("confluent_kafka")
+    pki = make_pki(tmp_path / "pki")
+    async with security_broker(
+        "SASL_SSL://127.0.0.1:0",
+        **{
+            "ssl.keystore.location": str(pki.issue("broker", "CN=broker", server=True)),
+            "sasl.enabled.mechanisms": ALL_MECHANISMS,
+        },
+    ) as broker:
+        await put_credential(broker, monkeypatch, "carol", "carol-secret")
+        conf = {
+            "bootstrap.servers": f"127.0.0.1:{broker.server.ports['SASL_SSL']}",  # type: ignore[union-attr]
+            "security.protocol": "SASL_SSL",
+            "ssl.ca.location": str(pki.ca_file),
+            "sasl.mechanism": mechanism,
+            "sasl.username": "carol",
+            "sasl.password": "carol-secret",
+        }
+
+        def produce() -> list[object]:
+            delivered: list[object] = []
+            producer = confluent_kafka.Producer(conf)
+            producer.produce("secure", b"hello", on_delivery=lambda err, msg: delivered.append(err))
+            producer.flush(20)
+            return delivered
+
+        assert await asyncio.to_thread(produce) == [None]
