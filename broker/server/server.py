@@ -52,7 +52,7 @@ from broker.security._config_standin import (
     tls_settings_for,
 )
 from broker.security.principal import PrincipalMapper
-from broker.security.tls import ReloadingContext, server_context
+from broker.security.tls import ReloadingContext, TlsError, server_context
 from broker.server.budget import RequestBytesBudget
 from broker.server.closes import CloseReason, RateLimitedLog
 from broker.server.connection import KafkaConnection
@@ -171,7 +171,11 @@ class KafkaServer:
         for listener in self.listeners:
             if listener.uses_tls:
                 settings = tls_settings_for(self.config, listener.name)
-                self.tls_contexts[listener.name] = ReloadingContext(settings, server_context)
+                try:
+                    reloading = ReloadingContext(settings, server_context)
+                except TlsError as exc:
+                    raise TlsError(f"listener {listener.name}: {exc}") from None
+                self.tls_contexts[listener.name] = reloading
         self._reload_checked_at = time.monotonic()
         self.quotas.set_overrides(await self._resolve_overrides(loop))
         try:

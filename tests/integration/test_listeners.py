@@ -170,3 +170,15 @@ def test_the_authorizer_is_rebuilt_only_when_the_acls_change() -> None:
     assert services.authorizer_for_image() is not first
     services.config = object()  # type: ignore[assignment]  # no authorizer.class.name
     assert services.authorizer_for_image() is None
+
+
+async def test_a_tls_listener_without_a_usable_keystore_does_not_start(tmp_path: Path) -> None:
+    from broker.app import BrokerStartError
+    from broker.config import ConfigError
+
+    # Refused when the config is checked, or at the latest when the listener starts.
+    with pytest.raises((BrokerStartError, ConfigError), match="SSL"):
+        async with security_broker(
+            "SSL://127.0.0.1:0", **{"ssl.keystore.location": str(tmp_path / "missing.pem")}
+        ):
+            pass
