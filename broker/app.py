@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import shutil
 import tempfile
@@ -51,6 +52,8 @@ from broker.raft.tcp import ControllerEndpoint
 from broker.raft.transport import NoPeers, Transport
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
+from broker.security._config_standin import advertised_endpoint, inter_broker_listener_name
+from broker.security.tls import TlsError
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
 from broker.storage.errors import LogStorageError
@@ -295,8 +298,14 @@ class Broker:
         services.api_keys = server.api_keys
         self.services = services
         self.server = server
-        await server.start()
+        try:
+            await server.start()
+        except TlsError as exc:
+            raise BrokerStartError(f"TLS settings: {exc}") from exc
         services.advertised_host, services.advertised_port = config.advertised(server.port)
+        services.advertised_endpoints = {
+            name: advertised_endpoint(config, name, port) for name, port in server.ports.items()
+        }
         # The group coordinator starts once the listener is bound, so that a start that cannot
         # listen (port in use, bad address) creates nothing; until it runs, group requests are
         # answered COORDINATOR_NOT_AVAILABLE, which clients retry.
@@ -316,13 +325,17 @@ class Broker:
         # FindCoordinator for a transactional id, as Kafka does.
         await txn_coordinator.start()
         if router is not None:
-            self.lifecycle = BrokerLifecycle(
-                controller,
-                router,
-                config,
-                services.advertised_host,
-                services.advertised_port,
-            )
+            registration: dict[str, Any] = {}
+            # stand-in: until BrokerLifecycle takes the endpoints, it registers one.
+            if "endpoints" in inspect.signature(BrokerLifecycle).parameters:
+                registration["endpoints"] = tuple(
+                    (name, host, port)
+                    for name, (host, port) in services.advertised_endpoints.items()
+                )
+            # The registration's host and port are the inter-broker listener's: followers
+            # fetch from there.
+            host, port = services.advertised_endpoints[inter_broker_listener_name(config)]
+            self.lifecycle = BrokerLifecycle(controller, router, config, host, port, **registration)
             self.lifecycle.start()
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
         report_unexpected_end(

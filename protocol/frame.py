@@ -72,6 +72,16 @@ class FrameDecoder:
         self._direct = False  # whether the last get_buffer() was the frame's own buffer
 
     @property
+    def max_frame_bytes(self) -> int:
+        """The largest frame accepted; a SASL listener raises it once the peer authenticated
+        (it applies to size prefixes read from then on)."""
+        return self._max_frame_bytes
+
+    @max_frame_bytes.setter
+    def max_frame_bytes(self, value: int) -> None:
+        self._max_frame_bytes = value
+
+    @property
     def idle(self) -> bool:
         """True when no partial frame (not even part of a size prefix) is buffered."""
         return self._body is None and not self._header

@@ -7,6 +7,8 @@ ranges). The group APIs (``groups.py``) are served by the group coordinator (``b
 OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches keys).
 The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served by the
 transaction coordinator (``broker/txn/``).
+SaslHandshake and SaslAuthenticate (``sasl.py``) are answered by the connection on SASL
+listeners; their entries make ApiVersions list them and answer them elsewhere.
 Samsa's private APIs (``conditional_produce.py``) are in the table too; ApiVersions shows them
 to Samsa's client only.
 """
@@ -25,6 +27,7 @@ from broker.handlers import (
     offsets,
     produce,
     producers,
+    sasl,
     topics,
     transactions,
 )
@@ -50,6 +53,7 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *transactions.HANDLERS,
         *conditional_produce.HANDLERS,
         *producers.HANDLERS,
+        *sasl.HANDLERS,
     ):
         if entry.api_key in table:
             raise ValueError(f"API key {entry.api_key} is declared twice")

@@ -17,8 +17,9 @@ work before returning the awaitable.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
@@ -26,6 +27,9 @@ from broker.metadata.controller_api import ControllerApi
 from broker.metadata.image import MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
+from broker.security._config_standin import authorizer_enabled, setting, super_user_set
+from broker.security.acl import Authorizer
+from broker.security.principal import ANONYMOUS
 from broker.storage.manager import LogManager
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
@@ -68,6 +72,12 @@ class RequestContext:
     header: RequestHeader
     peer: str = ""
     connection_id: int = 0
+    #: Who sent it: ``User:<name>`` from SASL or the TLS client certificate, else ANONYMOUS.
+    principal: str = ANONYMOUS
+    #: The name of the listener it arrived on (``PLAINTEXT``, ``SASL_SSL``, ``INTERNAL`` …).
+    listener: str = ""
+    #: The client's IP address (no port): what ACLs' host field is matched against.
+    client_host: str = ""
 
     @property
     def version(self) -> int:
@@ -101,6 +111,10 @@ class ResponseCaches:
         return self._metadata_topics
 
 
+#: The ACLs of an image that has none.
+_NO_ACLS: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -126,6 +140,34 @@ class BrokerServices:
     api_keys: list[tuple[int, int, int]] = field(default_factory=list)
     #: Response pieces the handlers keep between requests.
     caches: ResponseCaches = field(default_factory=ResponseCaches)
+    #: What Metadata advertises per listener name: ``(host, port)`` (after binding).
+    advertised_endpoints: dict[str, tuple[str, int]] = field(default_factory=dict)
+    _authorizer: Authorizer | None = field(default=None, init=False)
+    _authorizer_acls: object = field(default=None, init=False)
+
+    @property
+    def authorizer(self) -> Authorizer | None:
+        """The authorizer of the current image's ACLs (None: authorization is off)."""
+        return self.authorizer_for_image()
+
+    def authorizer_for_image(self) -> Authorizer | None:
+        """The authorizer for the current image's ACLs, built again only when the image's
+        ACL mapping is another object (its decision cache lives as long as the ACL set);
+        None unless ``authorizer.class.name`` is set."""
+        config = self.config
+        if not authorizer_enabled(config):
+            return None
+        acls = getattr(self.image, "acls", _NO_ACLS)  # stand-in: MetadataImage.acls
+        authorizer = self._authorizer
+        if authorizer is None or acls is not self._authorizer_acls:
+            authorizer = Authorizer(
+                acls.values(),
+                super_user_set(config),
+                bool(setting(config, "allow_everyone_if_no_acl_found")),
+            )
+            self._authorizer = authorizer
+            self._authorizer_acls = acls
+        return authorizer
 
     @property
     def node_id(self) -> int:

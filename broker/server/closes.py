@@ -52,6 +52,18 @@ class CloseReason(StrEnum):
     """Refused: the client's address is at ``max.connections.per.ip`` (or its override)."""
     FAILED_ACKS0_PRODUCE = "failed_acks0_produce"
     """An acks=0 produce failed: closing is how the producer learns of it (as Kafka does)."""
+    TLS_HANDSHAKE_FAILED = "tls_handshake_failed"
+    """The TLS handshake failed or timed out (no client certificate when one is required, an
+    untrusted one, no common protocol or cipher, plaintext on a TLS port)."""
+    SASL_AUTHENTICATION_FAILED = "sasl_authentication_failed"
+    """SASL authentication failed (closed ``connection.failed.authentication.delay.ms`` after
+    the failure)."""
+    SASL_UNEXPECTED_REQUEST = "sasl_unexpected_request"
+    """A request other than ApiVersions, SaslHandshake and SaslAuthenticate before the client
+    authenticated (Kafka: "unexpected request during SASL handshake")."""
+    SASL_SESSION_EXPIRED = "sasl_session_expired"
+    """A request other than a re-authentication after the SASL session expired (KIP-368,
+    ``connections.max.reauth.ms``)."""
     INTERNAL_ERROR = "internal_error"
     """The broker failed while serving the connection (logged with a traceback)."""
 

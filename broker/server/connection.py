@@ -29,25 +29,43 @@ supported ranges — and a handler that raises gets an UNKNOWN_SERVER_ERROR resp
 its traceback). Closes are counted per reason and logged at a bounded rate (``closes.py``).
 Bytes after a request's body are ignored, as Kafka ignores them (``protocol.codec``), and
 counted in ``KafkaServer.request_anomaly_counts``.
+
+Security: every request's context carries the connection's principal (the TLS client
+certificate's on SSL listeners, the SASL one on SASL listeners, else ANONYMOUS), listener name
+and client address. On SASL listeners the sans-IO ``authn.SaslGate`` decides what each request
+may do until (and while re-) authenticated; this driver answers SaslHandshake and
+SaslAuthenticate with what it says, keeps frames under ``sasl.server.max.receive.size`` until
+the first authentication, and after a failure reads nothing more and answers the failure
+``connection.failed.authentication.delay.ms`` later, then closes (as Kafka does).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
+import secrets
 import select
 import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
+from broker.security._config_standin import ListenerConfig, sasl_mechanisms_for, setting
+from broker.security.principal import ANONYMOUS, distinguished_name
+from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
 from broker.storage.slice import FileSlice
 from protocol.codec import UnsupportedRequestError, encode_response
 from protocol.connection import RequestSlot, ServerConnection
 from protocol.errors import ErrorCode, FrameTooLargeError, ProtocolError
-from protocol.messages import Message, api_name
+from protocol.messages import (
+    Message,
+    SaslAuthenticateRequest,
+    SaslHandshakeRequest,
+    api_name,
+)
 
 if TYPE_CHECKING:
     from broker.server.server import KafkaServer
@@ -58,23 +76,47 @@ log = logging.getLogger("samsa.server")
 
 # Events that say the peer is gone (POLLRDHUP, a closed read side, is Linux's).
 _POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR | select.POLLNVAL
+#: Random bytes in a SCRAM server nonce (base64 in the message): RFC 5802 wants it
+#: unpredictable; 24 bytes is what Kafka's ScramFormatter draws too.
+NONCE_BYTES = 24
 
 
 class KafkaConnection(asyncio.BufferedProtocol):
     """The Kafka protocol on one accepted socket."""
 
-    def __init__(self, server: KafkaServer, connection_id: int, ip: str) -> None:
+    def __init__(
+        self, server: KafkaServer, connection_id: int, ip: str, listener: ListenerConfig
+    ) -> None:
         self.server = server
         self.connection_id = connection_id
         self.ip = ip
         """The client's address, as counted for ``max.connections.per.ip``."""
+        self.listener = listener
+        """The listener it came through."""
+        self.principal = ANONYMOUS
+        """Who the client is: from its TLS certificate or SASL, else ANONYMOUS."""
+        config = server.config
+        self._gate: SaslGate | None = None
+        max_frame_bytes = config.socket_request_max_bytes
+        if listener.uses_sasl:
+            self._gate = SaslGate(
+                sasl_mechanisms_for(config, listener.name),
+                server.lookup_credential,
+                reauth_ms=int(setting(config, "connections_max_reauth_ms")),
+                fake_salt_key=server.fake_salt_key,
+            )
+            max_frame_bytes = min(
+                max_frame_bytes, int(setting(config, "sasl_server_max_receive_size"))
+            )
+        self._auth_failure: asyncio.TimerHandle | None = None
+        """Set while a failed authentication waits out its delay (nothing is read)."""
         self.admitted = False
         """Whether the server counts it against its connection limits."""
         self._services = server.services
         self._table = server.dispatch_table
         self._conn = ServerConnection(
             server.config.queued_max_requests,
-            max_frame_bytes=server.config.socket_request_max_bytes,
+            max_frame_bytes=max_frame_bytes,
             scratch=server.scratch,
             fallback_api_keys=server.public_api_keys,
         )
@@ -102,12 +144,18 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._transport = cast(asyncio.Transport, transport)
         peer = transport.get_extra_info("peername")
         self._peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        if self.listener.uses_tls and not self.listener.uses_sasl:
+            peercert = transport.get_extra_info("peercert")
+            if peercert:
+                dn = distinguished_name(peercert)
+                self.principal = self.server.principal_mapper.principal_for_dn(dn)
         self.server.attach(self)
         if self._closed:  # closed before the transport existed (evicted, server stopping)
             self._transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        self._cancel_auth_failure()
         self._release_budget()
         self.server.detach(self)
         for slot in self._conn.abandon():
@@ -149,7 +197,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         conn = self._conn
         next_request = conn.next_request
         try:
-            while not self._closed:
+            while not self._closed and self._auth_failure is None:
                 try:
                     slot = next_request()
                 except UnsupportedRequestError as exc:
@@ -286,7 +334,12 @@ class KafkaConnection(asyncio.BufferedProtocol):
         # frame) alive that long.
         body = slot.body
         slot.body = None
-        ctx = RequestContext(header, self._peer, self.connection_id)
+        gate = self._gate
+        if gate is not None and not self._gated(gate, slot, body):
+            return
+        ctx = RequestContext(
+            header, self._peer, self.connection_id, self.principal, self.listener.name, self.ip
+        )
         try:
             result = handler.handle(self._services, ctx, body)
         except Exception:
@@ -299,6 +352,76 @@ class KafkaConnection(asyncio.BufferedProtocol):
             awaitable = cast(Awaitable[Outcome], result)
             slot.task = asyncio.ensure_future(self._run(slot, handler, body, awaitable))
 
+    def _gated(self, gate: SaslGate, slot: RequestSlot, body: Any) -> bool:
+        """Let the SASL gate see a request: True if it goes to its handler; otherwise the
+        gate answered it (or the connection is closing)."""
+        now_ms = _monotonic_ms()
+        verdict = gate.check(slot.header.api_key, now_ms)
+        if verdict is GateVerdict.SERVE:
+            return True
+        if verdict is GateVerdict.CLOSE:
+            self.close(CloseReason.SASL_UNEXPECTED_REQUEST, gate.close_reason)
+        elif verdict is GateVerdict.EXPIRED:
+            self.close(CloseReason.SASL_SESSION_EXPIRED, gate.close_reason)
+        elif verdict is GateVerdict.HANDSHAKE:
+            self._sasl_answered(
+                gate, slot, gate.handshake(cast(SaslHandshakeRequest, body), now_ms)
+            )
+        else:
+            nonce = base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode("ascii")
+            request = cast(SaslAuthenticateRequest, body)
+            self._sasl_answered(gate, slot, gate.authenticate(request, now_ms, nonce))
+        return False
+
+    def _sasl_answered(self, gate: SaslGate, slot: RequestSlot, outcome: SaslOutcome) -> None:
+        if outcome.failure is None:
+            ServerConnection.complete(slot, outcome.response)
+            if outcome.authenticated:
+                self.principal = gate.principal or ANONYMOUS
+                self._decoder.max_frame_bytes = self.server.config.socket_request_max_bytes
+                log.debug(
+                    "%s authenticated as %s (%s) on listener %s",
+                    self._peer,
+                    self.principal,
+                    gate.mechanism,
+                    self.listener.name,
+                )
+            return
+        self.server.client_log.log(
+            logging.WARNING,
+            "authentication failed for %r from %s (%s): %s",
+            gate.user,
+            self.ip,
+            gate.mechanism,
+            outcome.failure,
+        )
+        # As Kafka: read nothing more, and answer (then close) only after the delay, so that
+        # guessing passwords costs the guesser time.
+        delay_s = int(setting(self.server.config, "connection_failed_authentication_delay_ms"))
+        loop = asyncio.get_running_loop()
+        self._auth_failure = loop.call_later(
+            delay_s / 1000, self._auth_failed, slot, outcome, gate.user, gate.mechanism
+        )
+
+    def _auth_failed(
+        self, slot: RequestSlot, outcome: SaslOutcome, user: str, mechanism: str | None
+    ) -> None:
+        self._auth_failure = None
+        if self._closed:
+            return
+        ServerConnection.complete(slot, outcome.response)
+        self._flush()
+        self.close(
+            CloseReason.SASL_AUTHENTICATION_FAILED,
+            f"authentication failed for {user!r} ({mechanism}): {outcome.failure}",
+            flush=True,
+        )
+
+    def _cancel_auth_failure(self) -> None:
+        if self._auth_failure is not None:
+            self._auth_failure.cancel()
+            self._auth_failure = None
+
     async def _run(
         self, slot: RequestSlot, handler: ApiHandler, body: Any, awaitable: Awaitable[Outcome]
     ) -> None:
@@ -308,7 +431,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             raise
         except Exception:
             self._handler_failed(slot, handler, body)
-        if not self._closed:
+        if not self._closed and self._auth_failure is None:
             self._progress()
 
     def _handler_failed(self, slot: RequestSlot, handler: ApiHandler, body: Any) -> None:
@@ -416,7 +539,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if transport is None or self._closed:
             return
         should_pause = (
-            self._writing_paused or not self._conn.wants_data or self._budget_waiter is not None
+            self._writing_paused
+            or not self._conn.wants_data
+            or self._budget_waiter is not None
+            or self._auth_failure is not None
         )
         if should_pause and not self._reading_paused:
             self._reading_paused = True
@@ -439,12 +565,23 @@ class KafkaConnection(asyncio.BufferedProtocol):
     def closed(self) -> bool:
         return self._closed
 
-    def close(self, reason: CloseReason | None = None, detail: str = "") -> None:
-        """Close the connection; a reason is counted and logged (at a bounded rate)."""
+    def close(
+        self, reason: CloseReason | None = None, detail: str = "", *, flush: bool = False
+    ) -> None:
+        """Close the connection; a reason is counted and logged (at a bounded rate). With
+        ``flush`` what was written goes out first (the transport closes once it is sent)."""
         if self._closed:
             return
         self._closed = True
+        self._cancel_auth_failure()
         self._release_budget()
         self.server.closing(self, reason, detail)
         if self._transport is not None:
-            self._transport.abort()
+            if flush:
+                self._transport.close()
+            else:
+                self._transport.abort()
+
+
+def _monotonic_ms() -> int:
+    return time.monotonic_ns() // 1_000_000

@@ -16,6 +16,15 @@ Afterwards, a sweep closes connections with nothing in flight that stayed silent
 ``connections.max.request.read.ms`` of its first byte. ``queued.max.request.bytes`` bounds the
 bytes held in partial frames across all connections (``budget.py``). Every close the broker
 decides is counted in ``close_counts`` and logged at a bounded rate (``closes.py``).
+
+Listeners: every entry of ``listeners`` is bound (``ports`` by name; ``port`` is the first's)
+and each connection knows the listener it came through. On SSL and SASL_SSL listeners accepted
+sockets go through a TLS handshake first (``connect_accepted_socket(ssl=...)``, bounded by
+``TLS_HANDSHAKE_TIMEOUT_S``; a failure is counted as ``tls_handshake_failed``), with a context
+per listener that the sweep rebuilds when its key, certificate or CA files change
+(``ssl.reload.check.interval.ms``). On SSL listeners the client certificate's DN, mapped by
+``ssl.principal.mapping.rules``, is the principal; SASL listeners authenticate in the
+connection (``authn.py``).
 """
 
 from __future__ import annotations
@@ -27,13 +36,23 @@ import ipaddress
 import itertools
 import logging
 import os
+import secrets
 import socket
 import time
 from collections import Counter
+from collections.abc import Mapping
 from typing import Final
 
 from broker.config import BrokerConfig, parse_ip_overrides
 from broker.handlers.base import ApiHandler, BrokerServices
+from broker.security._config_standin import (
+    ListenerConfig,
+    client_listeners,
+    setting,
+    tls_settings_for,
+)
+from broker.security.principal import PrincipalMapper
+from broker.security.tls import ReloadingContext, TlsError, server_context
 from broker.server.budget import RequestBytesBudget
 from broker.server.closes import CloseReason, RateLimitedLog
 from broker.server.connection import KafkaConnection
@@ -47,6 +66,7 @@ from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import SCRATCH_BYTES
 from protocol.headers import RequestHeader
 from protocol.messages import api_name
+from protocol.scram import ScramCredential
 
 __all__ = ["KafkaServer", "ListenError"]
 
@@ -71,6 +91,11 @@ ACCEPT_BATCH: Final = 128
 #: Pause before accepting again after accept() failed for want of descriptors or memory
 #: (asyncio's own listener waits as long): the failure would repeat at once.
 ACCEPT_RETRY_DELAY_S: Final = 1.0
+#: Longest a TLS handshake may take: a client that connects and never completes it holds a
+#: connection slot this long (asyncio's default, 60 s, is generous to a slow-loris).
+TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
+#: Bytes of the per-broker key that makes an unknown user's fake SCRAM salt.
+FAKE_SALT_KEY_BYTES: Final = 32
 
 
 class ListenError(OSError):
@@ -119,24 +144,64 @@ class KafkaServer:
         self._sweeper: asyncio.Task[None] | None = None
         self._waiter_check: asyncio.TimerHandle | None = None
         self._drained: asyncio.Event | None = None
+        self.listeners: list[ListenerConfig] = client_listeners(config)
+        """The client listeners, in ``listeners`` order."""
         self.port = 0
+        """The first listener's bound port."""
+        self.ports: dict[str, int] = {}
+        """Bound port by listener name."""
+        self._listener_of: dict[socket.socket, ListenerConfig] = {}
+        self.tls_contexts: dict[str, ReloadingContext] = {}
+        """The TLS context of each SSL or SASL_SSL listener, by name (built by ``start``)."""
+        self.principal_mapper = PrincipalMapper(str(setting(config, "ssl_principal_mapping_rules")))
+        self.fake_salt_key = secrets.token_bytes(FAKE_SALT_KEY_BYTES)
+        """The key of unknown users' fake SCRAM salts: random per broker, so that the salts
+        say nothing, and fixed for its life, so that asking twice gets the same one."""
+        self._reload_interval_s = int(setting(config, "ssl_reload_check_interval_ms")) / 1000
+        self._reload_checked_at = 0.0
 
     # -- listening and accepting -------------------------------------------------------------
 
     async def start(self) -> None:
-        """Bind and start accepting; ``port`` is then the bound port."""
+        """Build the TLS contexts, bind every listener and start accepting; ``ports`` (and
+        ``port``, the first listener's) are then the bound ports. Raises ``TlsError``
+        (a ValueError) for TLS settings that make no context, ``ListenError`` if a listener
+        cannot bind."""
         loop = asyncio.get_running_loop()
+        for listener in self.listeners:
+            if listener.uses_tls:
+                settings = tls_settings_for(self.config, listener.name)
+                try:
+                    reloading = ReloadingContext(settings, server_context)
+                except TlsError as exc:
+                    raise TlsError(f"listener {listener.name}: {exc}") from None
+                self.tls_contexts[listener.name] = reloading
+        self._reload_checked_at = time.monotonic()
         self.quotas.set_overrides(await self._resolve_overrides(loop))
-        self._sockets = await self._bind(loop)
-        self.port = self._sockets[0].getsockname()[1]
+        try:
+            for listener in self.listeners:
+                bound = await self._bind(loop, listener)
+                self.ports[listener.name] = bound[0].getsockname()[1]
+                for sock in bound:
+                    self._sockets.append(sock)
+                    self._listener_of[sock] = listener
+        except ListenError:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
+            self._listener_of.clear()
+            raise
+        self.port = self.ports[self.listeners[0].name]
         for sock in self._sockets:
             self._start_accepting(sock)
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
 
-    async def _bind(self, loop: asyncio.AbstractEventLoop) -> list[socket.socket]:
-        host = self.config.host or None
-        port = self.config.port
-        where = f"{self.config.host or '*'}:{port}"
+    async def _bind(
+        self, loop: asyncio.AbstractEventLoop, listener: ListenerConfig
+    ) -> list[socket.socket]:
+        host = listener.host or None
+        port = listener.port
+        where = f"{listener.name} {listener.host or '*'}:{port}"
         try:
             infos = await loop.getaddrinfo(
                 host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -220,7 +285,7 @@ class KafkaServer:
                 )
                 self._pause_accepting(loop, listener, ACCEPT_RETRY_DELAY_S)
                 return
-            self._accepted(loop, sock, address)
+            self._accepted(loop, sock, address, self._listener_of[listener])
 
     def _pause_accepting(
         self, loop: asyncio.AbstractEventLoop, listener: socket.socket, delay_s: float
@@ -235,7 +300,11 @@ class KafkaServer:
             self._start_accepting(listener)
 
     def _accepted(
-        self, loop: asyncio.AbstractEventLoop, sock: socket.socket, address: object
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        address: object,
+        listener: ListenerConfig,
     ) -> None:
         host = address[0] if isinstance(address, tuple) else str(address)
         ip = normalise_ip(str(host))
@@ -247,7 +316,7 @@ class KafkaServer:
             return
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        connection = KafkaConnection(self, next(self._ids), ip)
+        connection = KafkaConnection(self, next(self._ids), ip, listener)
         connection.admitted = True  # counted in by _admit
         task = loop.create_task(self._attach_socket(loop, sock, connection))
         self._attaching.add(task)
@@ -283,13 +352,33 @@ class KafkaServer:
     async def _attach_socket(
         self, loop: asyncio.AbstractEventLoop, sock: socket.socket, connection: KafkaConnection
     ) -> None:
+        listener = connection.listener
+        reloading = self.tls_contexts.get(listener.name) if listener.uses_tls else None
         try:
-            await loop.connect_accepted_socket(lambda: connection, sock)
+            if reloading is None:
+                await loop.connect_accepted_socket(lambda: connection, sock)
+            else:
+                await loop.connect_accepted_socket(
+                    lambda: connection,
+                    sock,
+                    ssl=reloading.context,
+                    ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT_S,
+                )
         except (OSError, RuntimeError) as exc:
-            log.debug("cannot set up an accepted connection from %s: %s", connection.ip, exc)
             sock.close()
+            if reloading is not None and not connection.closed:
+                connection.close(
+                    CloseReason.TLS_HANDSHAKE_FAILED,
+                    f"TLS handshake on listener {listener.name} failed: {_one_line(exc)}",
+                )
+                return
+            log.debug("cannot set up an accepted connection from %s: %s", connection.ip, exc)
             if not connection.closed:
                 connection.close()
+
+    def lookup_credential(self, user: str, mechanism: str) -> ScramCredential | None:
+        """The SCRAM credential of ``user`` for ``mechanism`` in the current image."""
+        return _scram_credentials(self.services.image).get((user, mechanism))
 
     # -- the connections' life ---------------------------------------------------------------
 
@@ -373,7 +462,20 @@ class KafkaServer:
             min(self.config.connections_max_idle_ms, self.config.connections_max_request_read_ms)
             / 1000
         )
-        return min(MAX_SWEEP_INTERVAL_S, max(MIN_SWEEP_INTERVAL_S, shortest_s / 4))
+        interval = min(MAX_SWEEP_INTERVAL_S, max(MIN_SWEEP_INTERVAL_S, shortest_s / 4))
+        if self.tls_contexts:
+            interval = min(interval, max(MIN_SWEEP_INTERVAL_S, self._reload_interval_s))
+        return interval
+
+    def check_tls_files(self, now: float) -> None:
+        """Rebuild the TLS contexts whose key, certificate or CA files changed, at most every
+        ``ssl.reload.check.interval.ms``; new connections get the new context."""
+        if now - self._reload_checked_at < self._reload_interval_s:
+            return
+        self._reload_checked_at = now
+        for name, reloading in self.tls_contexts.items():
+            if reloading.check():
+                log.info("listener %s: TLS key, certificate or CA files changed; reloaded", name)
 
     async def _sweep(self) -> None:
         idle_s = self.config.connections_max_idle_ms / 1000
@@ -395,6 +497,7 @@ class KafkaServer:
                     )
                 elif conn.in_flight == 0 and now - conn.last_active > idle_s:
                     conn.close(CloseReason.IDLE, f"idle for {now - conn.last_active:.1f} s")
+            self.check_tls_files(now)
             self.client_log.flush()
 
     # -- stopping ----------------------------------------------------------------------------
@@ -406,6 +509,7 @@ class KafkaServer:
             loop.remove_reader(sock.fileno())
             sock.close()
         self._sockets = []
+        self._listener_of.clear()
         for handle in self._accept_timers.values():
             handle.cancel()
         self._accept_timers.clear()
@@ -432,3 +536,15 @@ class KafkaServer:
 
 
 _REFUSALS: Final = frozenset({CloseReason.MAX_CONNECTIONS, CloseReason.MAX_CONNECTIONS_PER_IP})
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _scram_credentials(image: object) -> Mapping[tuple[str, str], ScramCredential]:
+    """The image's SCRAM credentials by (user, mechanism)."""
+    # stand-in: MetadataImage.scram_credentials (an image without it has none)
+    found: Mapping[tuple[str, str], ScramCredential] = getattr(image, "scram_credentials", {})
+    return found

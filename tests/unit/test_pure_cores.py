@@ -62,6 +62,7 @@ PURE_CORES = (
     "broker.txn.config",
     "broker.security.acl",
     "broker.security.sasl",
+    "broker.server.authn",
 )
 
 

@@ -1,5 +1,6 @@
 """The network layer's pure rules: the request-bytes budget, per-address quotas, the connection
-creation rate, the eviction order, the rate-limited log and the settings behind them."""
+creation rate, the eviction order, the rate-limited log, the SASL gate and the settings behind
+them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import pytest
 
 from broker.config import ConfigError, load_config, parse_ip_overrides
+from broker.server.authn import MIN_REAUTH_INTERVAL_MS, GateVerdict, SaslGate
 from broker.server.budget import RequestBytesBudget, Waiter
 from broker.server.closes import RateLimitedLog
 from broker.server.limits import (
@@ -16,6 +18,8 @@ from broker.server.limits import (
     EvictionOrder,
     normalise_ip,
 )
+from protocol.messages import SaslAuthenticateRequest, SaslHandshakeRequest
+from protocol.scram import ScramCredential, credential_from_password, format_plain
 
 # -- the budget ------------------------------------------------------------------------------
 
@@ -186,3 +190,69 @@ def test_network_limit_settings() -> None:
 def test_bad_network_limit_settings_are_refused(overrides: dict[str, object]) -> None:
     with pytest.raises(ConfigError):
         load_config(overrides=overrides)
+
+
+# -- the SASL gate -----------------------------------------------------------------------------
+
+_ALICE = credential_from_password("SCRAM-SHA-512", "secret", b"salt-of-alice", 4096)
+
+
+def _lookup(user: str, mechanism: str) -> ScramCredential | None:
+    return _ALICE if (user, mechanism) == ("alice", "SCRAM-SHA-512") else None
+
+
+def _gate(reauth_ms: int = 0) -> SaslGate:
+    return SaslGate(
+        ("PLAIN", "SCRAM-SHA-512"), _lookup, reauth_ms=reauth_ms, fake_salt_key=b"k" * 32
+    )
+
+
+def _plain_login(gate: SaslGate, now_ms: int, password: str = "secret") -> bool:
+    assert gate.check(17, now_ms) is GateVerdict.HANDSHAKE
+    assert gate.handshake(SaslHandshakeRequest(mechanism="PLAIN"), now_ms).failure is None
+    assert gate.check(36, now_ms) is GateVerdict.AUTHENTICATE
+    request = SaslAuthenticateRequest(auth_bytes=format_plain("alice", password))
+    return gate.authenticate(request, now_ms, "n" * 32).authenticated
+
+
+@pytest.mark.timeout(10)
+def test_sasl_gate_lets_only_sasl_and_api_versions_through_before_login() -> None:
+    gate = _gate()
+    assert gate.check(18, 0) is GateVerdict.SERVE  # ApiVersions
+    assert gate.check(3, 0) is GateVerdict.CLOSE  # Metadata
+    assert "unexpected Metadata request" in gate.close_reason
+    assert gate.check(36, 0) is GateVerdict.CLOSE  # SaslAuthenticate before the handshake
+    assert _plain_login(gate, 0)
+    assert gate.principal == "User:alice"
+    assert gate.check(3, 10**9) is GateVerdict.SERVE  # no session lifetime
+    assert gate.check(17, 0) is GateVerdict.SERVE  # no re-authentication: the handler refuses
+
+
+@pytest.mark.timeout(10)
+def test_sasl_gate_failure_closes() -> None:
+    gate = _gate()
+    assert not _plain_login(gate, 0, password="wrong")
+    assert gate.user == "alice"
+    assert gate.check(36, 0) is GateVerdict.CLOSE
+
+
+@pytest.mark.timeout(10)
+def test_sasl_gate_session_expiry_and_reauthentication() -> None:
+    gate = _gate(reauth_ms=5000)
+    assert _plain_login(gate, 1000)
+    assert gate.session_expires_ms == 6000
+    assert gate.check(3, 5999) is GateVerdict.SERVE
+    assert gate.check(3, 6000) is GateVerdict.EXPIRED
+    assert _plain_login(gate, 6000)  # an expired session may re-authenticate
+    assert gate.session_expires_ms == 11000
+    # Not twice within a second: that handshake goes to the handler (ILLEGAL_SASL_STATE).
+    assert gate.check(17, 6000 + MIN_REAUTH_INTERVAL_MS - 1) is GateVerdict.SERVE
+    assert gate.check(17, 6000 + MIN_REAUTH_INTERVAL_MS) is GateVerdict.HANDSHAKE
+
+
+@pytest.mark.timeout(10)
+def test_sasl_gate_fake_salt_is_stable_per_user_and_differs_between_users() -> None:
+    gate = _gate()
+    gate.handshake(SaslHandshakeRequest(mechanism="SCRAM-SHA-512"), 0)
+    assert gate.fake_salt("mallory") == gate.fake_salt("mallory")
+    assert gate.fake_salt("mallory") != gate.fake_salt("trudy")
