@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 import shutil
 import tempfile
@@ -52,7 +51,6 @@ from broker.raft.tcp import ControllerEndpoint
 from broker.raft.transport import NoPeers, Transport
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
-from broker.security._config_standin import advertised_endpoint, inter_broker_listener_name
 from broker.security.tls import TlsError
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
@@ -304,7 +302,7 @@ class Broker:
             raise BrokerStartError(f"TLS settings: {exc}") from exc
         services.advertised_host, services.advertised_port = config.advertised(server.port)
         services.advertised_endpoints = {
-            name: advertised_endpoint(config, name, port) for name, port in server.ports.items()
+            name: config.advertised_endpoint(name, port) for name, port in server.ports.items()
         }
         # The group coordinator starts once the listener is bound, so that a start that cannot
         # listen (port in use, bad address) creates nothing; until it runs, group requests are
@@ -325,17 +323,15 @@ class Broker:
         # FindCoordinator for a transactional id, as Kafka does.
         await txn_coordinator.start()
         if router is not None:
-            registration: dict[str, Any] = {}
-            # stand-in: until BrokerLifecycle takes the endpoints, it registers one.
-            if "endpoints" in inspect.signature(BrokerLifecycle).parameters:
-                registration["endpoints"] = tuple(
-                    (name, host, port)
-                    for name, (host, port) in services.advertised_endpoints.items()
-                )
+            endpoints = tuple(
+                (name, host, port) for name, (host, port) in services.advertised_endpoints.items()
+            )
             # The registration's host and port are the inter-broker listener's: followers
             # fetch from there.
-            host, port = services.advertised_endpoints[inter_broker_listener_name(config)]
-            self.lifecycle = BrokerLifecycle(controller, router, config, host, port, **registration)
+            host, port = services.advertised_endpoints[config.inter_broker_listener.name]
+            self.lifecycle = BrokerLifecycle(
+                controller, router, config, host, port, endpoints=endpoints
+            )
             self.lifecycle.start()
         self._maintenance = asyncio.create_task(self._maintain(), name="broker-maintenance")
         report_unexpected_end(

@@ -17,9 +17,8 @@ work before returning the awaitable.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
@@ -27,7 +26,6 @@ from broker.metadata.controller_api import ControllerApi
 from broker.metadata.image import MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
-from broker.security._config_standin import authorizer_enabled, setting, super_user_set
 from broker.security.acl import Authorizer
 from broker.security.principal import ANONYMOUS
 from broker.storage.manager import LogManager
@@ -112,7 +110,6 @@ class ResponseCaches:
 
 
 #: The ACLs of an image that has none.
-_NO_ACLS: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 def _wall_clock_ms() -> int:
@@ -155,15 +152,15 @@ class BrokerServices:
         ACL mapping is another object (its decision cache lives as long as the ACL set);
         None unless ``authorizer.class.name`` is set."""
         config = self.config
-        if not authorizer_enabled(config):
+        if not config.authorizer_enabled:
             return None
-        acls = getattr(self.image, "acls", _NO_ACLS)  # stand-in: MetadataImage.acls
+        acls = self.image.acls
         authorizer = self._authorizer
         if authorizer is None or acls is not self._authorizer_acls:
             authorizer = Authorizer(
                 acls.values(),
-                super_user_set(config),
-                bool(setting(config, "allow_everyone_if_no_acl_found")),
+                config.super_user_set,
+                config.allow_everyone_if_no_acl_found,
             )
             self._authorizer = authorizer
             self._authorizer_acls = acls

@@ -50,8 +50,8 @@ import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, cast
 
+from broker.config import ListenerConfig
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
-from broker.security._config_standin import ListenerConfig, sasl_mechanisms_for, setting
 from broker.security.principal import ANONYMOUS, distinguished_name
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
@@ -100,14 +100,12 @@ class KafkaConnection(asyncio.BufferedProtocol):
         max_frame_bytes = config.socket_request_max_bytes
         if listener.uses_sasl:
             self._gate = SaslGate(
-                sasl_mechanisms_for(config, listener.name),
+                config.sasl_mechanisms_for(listener.name),
                 server.lookup_credential,
-                reauth_ms=int(setting(config, "connections_max_reauth_ms")),
+                reauth_ms=config.connections_max_reauth_ms,
                 fake_salt_key=server.fake_salt_key,
             )
-            max_frame_bytes = min(
-                max_frame_bytes, int(setting(config, "sasl_server_max_receive_size"))
-            )
+            max_frame_bytes = min(max_frame_bytes, config.sasl_server_max_receive_size)
         self._auth_failure: asyncio.TimerHandle | None = None
         """Set while a failed authentication waits out its delay (nothing is read)."""
         self.admitted = False
@@ -397,7 +395,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         )
         # As Kafka: read nothing more, and answer (then close) only after the delay, so that
         # guessing passwords costs the guesser time.
-        delay_s = int(setting(self.server.config, "connection_failed_authentication_delay_ms"))
+        delay_s = self.server.config.connection_failed_authentication_delay_ms
         loop = asyncio.get_running_loop()
         self._auth_failure = loop.call_later(
             delay_s / 1000, self._auth_failed, slot, outcome, gate.user, gate.mechanism

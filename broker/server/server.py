@@ -40,17 +40,10 @@ import secrets
 import socket
 import time
 from collections import Counter
-from collections.abc import Mapping
 from typing import Final
 
-from broker.config import BrokerConfig, parse_ip_overrides
+from broker.config import BrokerConfig, ListenerConfig, parse_ip_overrides
 from broker.handlers.base import ApiHandler, BrokerServices
-from broker.security._config_standin import (
-    ListenerConfig,
-    client_listeners,
-    setting,
-    tls_settings_for,
-)
 from broker.security.principal import PrincipalMapper
 from broker.security.tls import ReloadingContext, TlsError, server_context
 from broker.server.budget import RequestBytesBudget
@@ -144,7 +137,7 @@ class KafkaServer:
         self._sweeper: asyncio.Task[None] | None = None
         self._waiter_check: asyncio.TimerHandle | None = None
         self._drained: asyncio.Event | None = None
-        self.listeners: list[ListenerConfig] = client_listeners(config)
+        self.listeners: list[ListenerConfig] = config.client_listeners
         """The client listeners, in ``listeners`` order."""
         self.port = 0
         """The first listener's bound port."""
@@ -153,11 +146,11 @@ class KafkaServer:
         self._listener_of: dict[socket.socket, ListenerConfig] = {}
         self.tls_contexts: dict[str, ReloadingContext] = {}
         """The TLS context of each SSL or SASL_SSL listener, by name (built by ``start``)."""
-        self.principal_mapper = PrincipalMapper(str(setting(config, "ssl_principal_mapping_rules")))
+        self.principal_mapper = PrincipalMapper(config.ssl_principal_mapping_rules)
         self.fake_salt_key = secrets.token_bytes(FAKE_SALT_KEY_BYTES)
         """The key of unknown users' fake SCRAM salts: random per broker, so that the salts
         say nothing, and fixed for its life, so that asking twice gets the same one."""
-        self._reload_interval_s = int(setting(config, "ssl_reload_check_interval_ms")) / 1000
+        self._reload_interval_s = config.ssl_reload_check_interval_ms / 1000
         self._reload_checked_at = 0.0
 
     # -- listening and accepting -------------------------------------------------------------
@@ -170,7 +163,7 @@ class KafkaServer:
         loop = asyncio.get_running_loop()
         for listener in self.listeners:
             if listener.uses_tls:
-                settings = tls_settings_for(self.config, listener.name)
+                settings = self.config.tls_settings_for(listener.name)
                 try:
                     reloading = ReloadingContext(settings, server_context)
                 except TlsError as exc:
@@ -378,7 +371,7 @@ class KafkaServer:
 
     def lookup_credential(self, user: str, mechanism: str) -> ScramCredential | None:
         """The SCRAM credential of ``user`` for ``mechanism`` in the current image."""
-        return _scram_credentials(self.services.image).get((user, mechanism))
+        return self.services.image.scram_credentials.get((user, mechanism))
 
     # -- the connections' life ---------------------------------------------------------------
 
@@ -541,10 +534,3 @@ _REFUSALS: Final = frozenset({CloseReason.MAX_CONNECTIONS, CloseReason.MAX_CONNE
 def _one_line(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _scram_credentials(image: object) -> Mapping[tuple[str, str], ScramCredential]:
-    """The image's SCRAM credentials by (user, mechanism)."""
-    # stand-in: MetadataImage.scram_credentials (an image without it has none)
-    found: Mapping[tuple[str, str], ScramCredential] = getattr(image, "scram_credentials", {})
-    return found
