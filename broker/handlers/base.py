@@ -26,6 +26,8 @@ from broker.metadata.controller_api import ControllerApi
 from broker.metadata.image import MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
+from broker.security.acl import Authorizer
+from broker.security.principal import ANONYMOUS
 from broker.storage.manager import LogManager
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
@@ -68,6 +70,12 @@ class RequestContext:
     header: RequestHeader
     peer: str = ""
     connection_id: int = 0
+    #: Who sent it: ``User:<name>`` (SASL user or mapped certificate), else ``User:ANONYMOUS``.
+    principal: str = ANONYMOUS
+    #: The listener it arrived on ("" when not known: tests, in-process calls).
+    listener: str = ""
+    #: The client's IP address, for ACL host matching.
+    client_host: str = ""
 
     @property
     def version(self) -> int:
@@ -126,6 +134,14 @@ class BrokerServices:
     api_keys: list[tuple[int, int, int]] = field(default_factory=list)
     #: Response pieces the handlers keep between requests.
     caches: ResponseCaches = field(default_factory=ResponseCaches)
+    #: The ACL authorizer for the current image's ACLs (None: authorization is off).
+    authorizer: Authorizer | None = None
+    #: This broker's advertised endpoint per listener name.
+    advertised_endpoints: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def authorizer_for_image(self) -> Authorizer | None:
+        """The authorizer for the current image's ACLs, None when authorization is off."""
+        return self.authorizer
 
     @property
     def node_id(self) -> int:

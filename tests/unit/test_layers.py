@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.security",
     "broker.storage",
     "broker.raft",
     "broker.metadata",
@@ -49,14 +50,34 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
-    "broker.storage": frozenset({"broker.tasks", "broker.config", "protocol"}),
-    "broker.raft": frozenset({"broker.storage", "broker.tasks", "broker.config", "protocol"}),
+    # Principals, TLS contexts, SASL and ACL rules: above the config, below everything that
+    # serves or stores.
+    "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
+    "broker.storage": frozenset({"broker.tasks", "broker.security", "broker.config", "protocol"}),
+    "broker.raft": frozenset(
+        {"broker.storage", "broker.tasks", "broker.security", "broker.config", "protocol"}
+    ),
     "broker.metadata": frozenset(
-        {"broker.raft", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+        {
+            "broker.raft",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "protocol",
+        }
     ),
     # The follower fetcher is a Kafka client of the leader: it uses the client's connection.
     "broker.replication": frozenset(
-        {"broker.metadata", "broker.storage", "broker.tasks", "broker.config", "client", "protocol"}
+        {
+            "broker.metadata",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "client",
+            "protocol",
+        }
     ),
     "broker.group": frozenset(
         {
@@ -64,6 +85,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "protocol",
         }
@@ -78,6 +100,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "client",
             "protocol",
@@ -90,12 +113,20 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.replication",
             "broker.metadata",
             "broker.storage",
+            "broker.security",
             "broker.config",
             "protocol",
         }
     ),
     "broker.server": frozenset(
-        {"broker.handlers", "broker.storage", "broker.tasks", "broker.config", "protocol"}
+        {
+            "broker.handlers",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "protocol",
+        }
     ),
     "broker": frozenset(
         {
@@ -108,6 +139,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.raft",
             "broker.storage",
             "broker.tasks",
+            "broker.security",
             "broker.config",
             "client",
             "protocol",
@@ -115,8 +147,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     # `samsa broker start` and `samsa cluster up` run the broker; the root group is the client's.
     "broker.cli": frozenset(
-        {"broker", "broker.server", "broker.metadata", "broker.config", "client.cli", "client",
-         "protocol"}
+        {
+            "broker",
+            "broker.server",
+            "broker.metadata",
+            "broker.security",
+            "broker.config",
+            "client.cli",
+            "client",
+            "protocol",
+        }
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Security: principals, TLS contexts, SASL and ACL authorization."""
