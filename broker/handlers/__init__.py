@@ -7,6 +7,8 @@ ranges). The group APIs (``groups.py``) are served by the group coordinator (``b
 OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches keys).
 The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served by the
 transaction coordinator (``broker/txn/``).
+The security APIs: ACLs (``acls.py``) and SCRAM credentials (``scram.py``); every handler's
+ACL checks use ``auth.py``.
 Samsa's private APIs (``conditional_produce.py``) are in the table too; ApiVersions shows them
 to Samsa's client only.
 """
@@ -14,6 +16,7 @@ to Samsa's client only.
 from __future__ import annotations
 
 from broker.handlers import (
+    acls,
     api_versions,
     conditional_produce,
     configs,
@@ -25,6 +28,7 @@ from broker.handlers import (
     offsets,
     produce,
     producers,
+    scram,
     topics,
     transactions,
 )
@@ -50,6 +54,8 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *transactions.HANDLERS,
         *conditional_produce.HANDLERS,
         *producers.HANDLERS,
+        *acls.HANDLERS,
+        *scram.HANDLERS,
     ):
         if entry.api_key in table:
             raise ValueError(f"API key {entry.api_key} is declared twice")
