@@ -16,7 +16,7 @@ TxnOffsetCommit and OffsetDelete), the error response, and how long a parked req
 
 FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition, and
 for key type 1 with the leader of the transactional id's ``__transaction_state`` partition (the
-transaction coordinator, ``broker/txn``).
+transaction coordinator, ``broker/txn``), at its endpoint for the client's listener.
 
 With ACLs on, each API's check (``authorize`` in its entry) runs before the coordinator sees
 the request, as Kafka's: a whole-request refusal (GROUP_AUTHORIZATION_FAILED,
@@ -41,6 +41,7 @@ from broker.group.outcome import Outcome, ParkKey
 from broker.group.txn_offsets import txn_offset_commit_error as _txn_offset_commit_error
 from broker.handlers.auth import CLUSTER_NAME, allows, authorized_operations
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
+from broker.handlers.metadata import broker_endpoint
 from broker.security.acl import Authorizer
 from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
@@ -293,7 +294,15 @@ def handle_find_coordinator(
             ErrorCode.INVALID_REQUEST, version, f"unknown coordinator key type {key_type}"
         )
     host, port = services.advertised_host, services.advertised_port
-    if error is ErrorCode.NONE and node_id != services.node_id:
+    if error is ErrorCode.NONE and ctx.listener:
+        # Its endpoint for the listener the client came in on (unknown yet, or the broker has
+        # no such listener: the client asks again).
+        found = broker_endpoint(services, node_id, ctx.listener)
+        if found is None:
+            error = ErrorCode.COORDINATOR_NOT_AVAILABLE
+        else:
+            host, port = found
+    elif error is ErrorCode.NONE and node_id != services.node_id:
         # The coordinator is another broker: its registered address (unknown yet: the
         # client asks again).
         endpoint = services.replica_manager.endpoint_of(node_id)

@@ -46,6 +46,7 @@ from protocol.types import TopicPartition
 
 __all__ = [
     "HANDLERS",
+    "broker_endpoint",
     "describe_cluster_error",
     "handle_describe_cluster",
     "handle_metadata",
@@ -148,6 +149,24 @@ def _live_brokers(
         )
         brokers = [(services.node_id, host, port, rack)]
     return brokers
+
+
+def broker_endpoint(
+    services: BrokerServices, node_id: int, listener: str
+) -> tuple[str, int] | None:
+    """Where a client of ``listener`` reaches broker ``node_id``: this broker's advertised
+    endpoint, another's registered one (its host and port when it registered none, or when
+    the listener is ""); None when it is unknown or has no such listener."""
+    if node_id == services.node_id:
+        own = services.advertised_endpoints.get(listener) if listener else None
+        return own if own is not None else (services.advertised_host, services.advertised_port)
+    registration = services.image.brokers.get(node_id)
+    if registration is None:
+        return None
+    endpoints = _endpoints_of(registration)
+    if not listener or not endpoints:
+        return registration.host, registration.port
+    return endpoints.get(listener)
 
 
 def _endpoints_of(registration: BrokerRegistration) -> Mapping[str, tuple[str, int]]:

@@ -44,6 +44,7 @@ from protocol.messages import (
     DeleteRecordsRequest,
     DeleteTopicsRequest,
     DescribeAclsRequest,
+    DescribeClusterRequest,
     DescribeConfigsRequest,
     DescribeGroupsRequest,
     DescribeLogDirsRequest,
@@ -1005,3 +1006,45 @@ def test_alter_scram_credentials_goes_to_the_controller() -> None:
     assert [(u.user, u.mechanism, u.iterations, u.salt, u.salted_password) for u in upsertions] == [
         ("alice", "SCRAM-SHA-256", 4096, b"s", b"p")
     ]
+
+
+class _CoordinatorAt:
+    """A group coordinator that names ``node_id`` for every group."""
+
+    def __init__(self, node_id: int) -> None:
+        self.node_id = node_id
+
+    def coordinator_for(self, key: str) -> tuple[ErrorCode, int]:
+        return ErrorCode.NONE, self.node_id
+
+
+def test_find_coordinator_answers_the_endpoint_of_the_clients_listener() -> None:
+    brokers = {
+        1: _Registration(1, "h1", 9092, {"PLAIN": ("h1", 9092), "SSL": ("h1", 9093)}),
+        2: _Registration(2, "h2", 9092, {"PLAIN": ("h2", 9092)}),
+    }
+    image = MetadataImage(brokers=cast(Mapping[int, BrokerRegistration], brokers))
+    services = FakeServices(enabled=False, image=image)
+    services.advertised_endpoints = {"PLAIN": ("own", 1), "SSL": ("own", 2)}
+
+    def found(node_id: int, listener: str) -> tuple[int, str, int]:
+        services.group_coordinator = cast(None, _CoordinatorAt(node_id))
+        r = call(services, FindCoordinatorRequest(key="g", key_type=0), 3, listener=listener)
+        return r.error_code, r.host, r.port
+
+    assert found(1, "SSL") == (0, "own", 2)
+    assert found(2, "PLAIN") == (0, "h2", 9092)
+    assert found(2, "SSL") == (ErrorCode.COORDINATOR_NOT_AVAILABLE, "", -1)
+
+
+def test_describe_cluster_reports_cluster_operations_when_asked_and_described() -> None:
+    request = DescribeClusterRequest(include_cluster_authorized_operations=True)
+    granted = [
+        allow(CLUSTER, CLUSTER_NAME, Op.ALTER_CONFIGS),
+        allow(CLUSTER, CLUSTER_NAME, Op.ALTER),
+    ]
+    answer = call(FakeServices(bindings=granted), request, 1)
+    expected = (1 << Op.ALTER) | (1 << Op.DESCRIBE) | (1 << Op.ALTER_CONFIGS)
+    assert answer.cluster_authorized_operations == expected | (1 << Op.DESCRIBE_CONFIGS)
+    refused = call(FakeServices(bindings=[]), request, 1)
+    assert refused.cluster_authorized_operations == -2147483648
