@@ -27,6 +27,12 @@ about records, ``record_errors`` (each refused record's index in the batch and w
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
+With ACLs on, Kafka's checks come first: a transactional id needs WRITE on it (else every
+partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent producer (batches with a
+producer id, no transactional id) needs IDEMPOTENT_WRITE on the Cluster or WRITE on some topic
+(else CLUSTER_AUTHORIZATION_FAILED); each topic needs WRITE (else its partitions answer
+TOPIC_AUTHORIZATION_FAILED). Checked once per request and per topic, never per partition.
+
 Transactional batches (KIP-890): when ``transaction.partition.verification.enable`` is on and the
 batch's producer has no open transaction in the partition yet, the transaction coordinator is
 asked first whether the partition was added to the producer's transaction; if not (a late or

@@ -19,7 +19,8 @@ response has a message field:
   POLICY_VIOLATION if its configs would destroy or block it (``internal_topic_policy.py``).
 
 With ACLs on (Kafka's checks, TOPIC_AUTHORIZATION_FAILED per topic): CreateTopics needs CREATE
-on the Cluster or on the topic, DeleteTopics and DeleteRecords DELETE on the topic,
+on the Cluster or on the topic (and DESCRIBE_CONFIGS on it for v5's configs, else
+``topic_config_error_code``), DeleteTopics and DeleteRecords DELETE on the topic,
 CreatePartitions ALTER on it.
 """
 
@@ -180,9 +181,16 @@ async def _create_topics(
         else next(created)
         for i, t in enumerate(topics)
     ]
-    return CreateTopicsResponse(
-        throttle_time_ms=0, topics=[_topic_result(r, version) for r in results]
-    )
+    answers = [_topic_result(r, version) for r in results]
+    if authorizer is not None and version >= 5:
+        for answer in answers:
+            if answer.configs is not None and _topic_denied(
+                authorizer, ctx, AclOperation.DESCRIBE_CONFIGS, answer.name
+            ):
+                # Kafka's rule: created, but its configs are not shown without DESCRIBE_CONFIGS.
+                answer.configs = None
+                answer.topic_config_error_code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+    return CreateTopicsResponse(throttle_time_ms=0, topics=answers)
 
 
 def create_topics_error(

@@ -17,8 +17,9 @@ import pytest
 from broker.config import load_config
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices, RequestContext, ResponseCaches
-from broker.metadata.controller_api import OpResult
+from broker.metadata.controller_api import CreateTopicResult, OpResult
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
+from broker.metadata.topic_configs import ConfigSource, ResolvedConfig
 from broker.security.acl import AclBinding, AclFilter, Authorizer
 from protocol.acl import (
     CLUSTER_NAME,
@@ -110,7 +111,11 @@ class FakeController:
 
     async def create_topics(self, topics: Any, validate_only: bool = False) -> list[Any]:
         self.calls.append(("create_topics", topics))
-        return []
+        config = ResolvedConfig("retention.ms", "1000", ConfigSource.DYNAMIC_TOPIC_CONFIG, ())
+        return [
+            CreateTopicResult(t.name, num_partitions=1, configs={"retention.ms": config})
+            for t in topics
+        ]
 
     async def create_acls(self, bindings: Sequence[AclBinding]) -> list[OpResult]:
         self.calls.append(("create_acls", list(bindings)))
@@ -1048,3 +1053,19 @@ def test_describe_cluster_reports_cluster_operations_when_asked_and_described() 
     assert answer.cluster_authorized_operations == expected | (1 << Op.DESCRIBE_CONFIGS)
     refused = call(FakeServices(bindings=[]), request, 1)
     assert refused.cluster_authorized_operations == -2147483648
+
+
+def test_create_topics_shows_configs_only_with_describe_configs() -> None:
+    request = CreateTopicsRequest(
+        topics=[
+            CreateTopicsRequest.CreatableTopic(name="a", num_partitions=1),
+            CreateTopicsRequest.CreatableTopic(name="b", num_partitions=1),
+        ]
+    )
+    granted = [
+        allow(CLUSTER, CLUSTER_NAME, Op.CREATE),
+        allow(TOPIC, "a", Op.DESCRIBE_CONFIGS),
+    ]
+    a, b = call(FakeServices(bindings=granted), request, 5).topics
+    assert (a.error_code, a.topic_config_error_code, len(a.configs)) == (0, 0, 1)
+    assert (b.error_code, b.topic_config_error_code, b.configs) == (0, TAF, None)
