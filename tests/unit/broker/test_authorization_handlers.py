@@ -16,6 +16,7 @@ import pytest
 
 from broker.config import load_config
 from broker.handlers import build_dispatch_table
+from broker.handlers.auth import authorized, filter_authorized
 from broker.handlers.base import BrokerServices, RequestContext, ResponseCaches
 from broker.metadata.controller_api import CreateTopicResult, OpResult
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
@@ -1069,3 +1070,19 @@ def test_create_topics_shows_configs_only_with_describe_configs() -> None:
     a, b = call(FakeServices(bindings=granted), request, 5).topics
     assert (a.error_code, a.topic_config_error_code, len(a.configs)) == (0, 0, 1)
     assert (b.error_code, b.topic_config_error_code, b.configs) == (0, TAF, None)
+
+
+def test_auth_helpers_and_the_internal_topic_rule() -> None:
+    header = RequestHeader(api_key=3, api_version=8, correlation_id=1)
+    ctx = RequestContext(header, principal=ALICE, client_host=HOST)
+    offsets = "__consumer_offsets"
+    granted = [allow(TOPIC, "*", Op.ALL)]
+    services = cast(BrokerServices, FakeServices(bindings=granted))
+    names = ["a", offsets, "b"]
+    assert filter_authorized(services, ctx, Op.READ, TOPIC, names) == ["a", "b"]
+    assert filter_authorized(services, ctx, Op.DESCRIBE, TOPIC, names) == names
+    admin = cast(BrokerServices, FakeServices(bindings=[*granted, *ADMIN]))
+    assert authorized(admin, ctx, Op.READ, TOPIC, offsets)
+    off = cast(BrokerServices, FakeServices(enabled=False))
+    assert filter_authorized(off, ctx, Op.READ, TOPIC, names) == names
+    assert authorized(off, ctx, Op.DELETE, TOPIC, offsets)
