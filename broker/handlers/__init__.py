@@ -9,6 +9,8 @@ The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served b
 transaction coordinator (``broker/txn/``).
 SaslHandshake and SaslAuthenticate (``sasl.py``) are answered by the connection on SASL
 listeners; their entries make ApiVersions list them and answer them elsewhere.
+The security APIs: ACLs (``acls.py``) and SCRAM credentials (``scram.py``); every handler's
+ACL checks use ``auth.py``.
 Samsa's private APIs (``conditional_produce.py``) are in the table too; ApiVersions shows them
 to Samsa's client only.
 """
@@ -16,6 +18,7 @@ to Samsa's client only.
 from __future__ import annotations
 
 from broker.handlers import (
+    acls,
     api_versions,
     conditional_produce,
     configs,
@@ -28,6 +31,7 @@ from broker.handlers import (
     produce,
     producers,
     sasl,
+    scram,
     topics,
     transactions,
 )
@@ -54,6 +58,8 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *conditional_produce.HANDLERS,
         *producers.HANDLERS,
         *sasl.HANDLERS,
+        *acls.HANDLERS,
+        *scram.HANDLERS,
     ):
         if entry.api_key in table:
             raise ValueError(f"API key {entry.api_key} is declared twice")

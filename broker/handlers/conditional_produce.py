@@ -14,7 +14,8 @@ batch answers INVALID_RECORD or CORRUPT_MESSAGE with ``error_message`` naming th
 and the record's index; the response has no ``record_errors``), internal topics refused,
 acks=all waits for the high watermark within ``timeout_ms`` (one deadline for the whole
 request), acks=1 for the durability of the flush policy. acks=0 is refused
-(INVALID_REQUIRED_ACKS): a conflict must be answered.
+(INVALID_REQUIRED_ACKS): a conflict must be answered. With ACLs on, each topic needs WRITE
+(TOPIC_AUTHORIZATION_FAILED), as for Produce.
 
 Advertised only to Samsa's client (see ``api_versions``), so stock clients never see it.
 """
@@ -24,11 +25,13 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Final, cast
 
+from broker.handlers.auth import allows
 from broker.handlers.base import BrokerServices, Outcome, RequestContext, api_handler
 from broker.handlers.produce import answer_when_acknowledged
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import AppendFailure
 from broker.replication.partition import AppendResult
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import ConditionalProduceRequest, ConditionalProduceResponse
 
@@ -94,6 +97,7 @@ def handle_conditional_produce(
     answers: list[_PartitionResponse] = []
     appended: list[AppendResult] = []
     responses: list[_TopicResponse] = []
+    authorizer = services.authorizer_for_image()
     for topic in request.topic_data:
         partition_responses: list[_PartitionResponse] = []
         responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
@@ -101,6 +105,10 @@ def handle_conditional_produce(
         if acks not in _VALID_ACKS:
             reason = f"conditional appends need acks 1 or -1, not {acks}"
             fixed = (ErrorCode.INVALID_REQUIRED_ACKS, reason)
+        elif authorizer is not None and not allows(
+            authorizer, ctx, AclOperation.WRITE, ResourceType.TOPIC, topic.name
+        ):
+            fixed = (ErrorCode.TOPIC_AUTHORIZATION_FAILED, f"not authorized to write {topic.name}")
         elif topic.name in INTERNAL_TOPICS:
             reason = f"Cannot append to internal topic {topic.name}"
             fixed = (ErrorCode.INVALID_TOPIC_EXCEPTION, reason)

@@ -9,6 +9,10 @@ AlterConfigs changes at runtime as Kafka does. Changes go through the controller
 Internal topics (``__consumer_offsets``): a change that would destroy or block one — of its own
 configs, or of a broker-level default it inherits — is refused here with POLICY_VIOLATION
 naming the setting, ``validate_only`` or not (``broker/metadata/internal_topic_policy.py``).
+
+With ACLs on: describing needs DESCRIBE_CONFIGS, altering ALTER_CONFIGS, on the topic
+(TOPIC_AUTHORIZATION_FAILED) or, for a broker resource, on the Cluster
+(CLUSTER_AUTHORIZATION_FAILED), per resource.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Awaitable, Mapping, Sequence
 from typing import Final
 
 from broker.config import BrokerConfig
+from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller_api import AlterConfigOp, ConfigResourceChange, OpResult
 from broker.metadata.image import BROKER_RESOURCE, TOPIC_RESOURCE, MetadataImage
@@ -32,6 +37,8 @@ from broker.metadata.topic_configs import (
     broker_topic_defaults,
     resolve_topic_configs,
 )
+from broker.security.acl import Authorizer
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     AlterConfigsRequest,
@@ -108,6 +115,28 @@ def _broker_configs(services: BrokerServices, name: str) -> dict[str, ResolvedCo
     return out
 
 
+def _acl_refusal(
+    authorizer: Authorizer | None,
+    ctx: RequestContext,
+    op: AclOperation,
+    rtype: int,
+    rname: str,
+) -> ErrorCode | None:
+    """The error when ACLs refuse ``op`` on a config resource (a topic, or a broker: the
+    Cluster); None when allowed, when ACLs are off, or for a type answered INVALID_REQUEST."""
+    if authorizer is None:
+        return None
+    if rtype == TOPIC_RESOURCE:
+        if allows(authorizer, ctx, op, ResourceType.TOPIC, rname):
+            return None
+        return ErrorCode.TOPIC_AUTHORIZATION_FAILED
+    if rtype == BROKER_RESOURCE:
+        if allows(authorizer, ctx, op, ResourceType.CLUSTER, CLUSTER_NAME):
+            return None
+        return ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+    return None
+
+
 def _describe_one(
     services: BrokerServices,
     resource: DescribeConfigsRequest.DescribeConfigsResource,
@@ -175,12 +204,24 @@ def handle_describe_configs(
     version = ctx.version
     synonyms = version >= 1 and request.include_synonyms
     documentation = version >= 3 and request.include_documentation
-    return DescribeConfigsResponse(
-        throttle_time_ms=0,
-        results=[
-            _describe_one(services, r, version, synonyms, documentation) for r in request.resources
-        ],
-    )
+    authorizer = services.authorizer_for_image()
+    results: list[_Result] = []
+    for r in request.resources:
+        refused = _acl_refusal(
+            authorizer, ctx, AclOperation.DESCRIBE_CONFIGS, r.resource_type, r.resource_name
+        )
+        if refused is not None:
+            results.append(
+                _Result(
+                    error_code=refused,
+                    resource_type=r.resource_type,
+                    resource_name=r.resource_name,
+                    configs=[],
+                )
+            )
+        else:
+            results.append(_describe_one(services, r, version, synonyms, documentation))
+    return DescribeConfigsResponse(throttle_time_ms=0, results=results)
 
 
 def describe_configs_error(
@@ -213,7 +254,25 @@ def handle_alter_configs(
         )
         for r in request.resources
     ]
-    return _alter_configs(services, changes, request.validate_only)
+    refused = _acl_refused(services, ctx, changes)
+    return _alter_configs(services, changes, request.validate_only, refused)
+
+
+def _acl_refused(
+    services: BrokerServices, ctx: RequestContext, changes: Sequence[ConfigResourceChange]
+) -> dict[int, OpResult]:
+    """The changes ACLs refuse (ALTER_CONFIGS), by index."""
+    authorizer = services.authorizer_for_image()
+    if authorizer is None:
+        return {}
+    refused: dict[int, OpResult] = {}
+    for i, c in enumerate(changes):
+        code = _acl_refusal(
+            authorizer, ctx, AclOperation.ALTER_CONFIGS, c.resource_type, c.resource_name
+        )
+        if code is not None:
+            refused[i] = OpResult(c.resource_name, code, None)
+    return refused
 
 
 def _values(resolved: Mapping[str, ResolvedConfig]) -> dict[str, str | None]:
@@ -290,14 +349,18 @@ def _policy_check(services: BrokerServices, change: ConfigResourceChange) -> Non
 
 
 async def _policy_checked(
-    services: BrokerServices, changes: Sequence[ConfigResourceChange], validate_only: bool
+    services: BrokerServices,
+    changes: Sequence[ConfigResourceChange],
+    validate_only: bool,
+    acl_refused: dict[int, OpResult],
 ) -> list[OpResult]:
-    """The controller's results for ``changes``, except those the internal-topic policy
-    refuses first (a duplicated resource is left to the controller, which refuses it)."""
+    """The controller's results for ``changes``, except those ACLs refuse (``acl_refused``)
+    and those the internal-topic policy refuses first (a duplicated resource is left to the
+    controller, which refuses it)."""
     keys = [(c.resource_type, c.resource_name) for c in changes]
-    refused: dict[int, OpResult] = {}
+    refused: dict[int, OpResult] = dict(acl_refused)
     for i, change in enumerate(changes):
-        if keys.count(keys[i]) > 1:
+        if keys.count(keys[i]) > 1 or i in refused:
             continue
         try:
             _policy_check(services, change)
@@ -313,9 +376,12 @@ async def _policy_checked(
 
 
 async def _alter_configs(
-    services: BrokerServices, changes: list[ConfigResourceChange], validate_only: bool
+    services: BrokerServices,
+    changes: list[ConfigResourceChange],
+    validate_only: bool,
+    acl_refused: dict[int, OpResult],
 ) -> AlterConfigsResponse:
-    results = await _policy_checked(services, changes, validate_only)
+    results = await _policy_checked(services, changes, validate_only, acl_refused)
     item = AlterConfigsResponse.AlterConfigsResourceResponse
     return AlterConfigsResponse(
         throttle_time_ms=0,
@@ -343,13 +409,17 @@ def handle_incremental_alter_configs(
         )
         for r in request.resources
     ]
-    return _incremental_alter_configs(services, changes, request.validate_only)
+    refused = _acl_refused(services, ctx, changes)
+    return _incremental_alter_configs(services, changes, request.validate_only, refused)
 
 
 async def _incremental_alter_configs(
-    services: BrokerServices, changes: list[ConfigResourceChange], validate_only: bool
+    services: BrokerServices,
+    changes: list[ConfigResourceChange],
+    validate_only: bool,
+    acl_refused: dict[int, OpResult],
 ) -> IncrementalAlterConfigsResponse:
-    results = await _policy_checked(services, changes, validate_only)
+    results = await _policy_checked(services, changes, validate_only, acl_refused)
     item = IncrementalAlterConfigsResponse.AlterConfigsResourceResponse
     return IncrementalAlterConfigsResponse(
         throttle_time_ms=0,

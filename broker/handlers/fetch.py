@@ -25,6 +25,10 @@ of the partition) reads past the high watermark up to the log end; its fetch off
 follower's log end offset, which the replica manager records (ISR and high watermark). It
 parks until new records arrive, the high watermark moves (so followers learn it) or the
 leadership changes. OFFSET_OUT_OF_RANGE answers to followers carry the log start offset.
+
+With ACLs on, a consumer needs READ on each topic (else its partitions answer
+TOPIC_AUTHORIZATION_FAILED); a follower needs CLUSTER_ACTION on the Cluster (else the request
+answers CLUSTER_AUTHORIZATION_FAILED).
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ import logging
 from collections.abc import Awaitable
 from typing import Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.replication.partition import Partition
 from broker.replication.purgatory import DelayedOperation
 from broker.storage.slice import FileSlice
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError, NotLeaderOrFollowerError
 from protocol.messages import FetchRequest, FetchResponse
 
@@ -125,11 +131,16 @@ def _aborted(
 
 
 def _read_all(
-    services: BrokerServices, request: FetchRequest, *, first: bool = True
+    services: BrokerServices,
+    request: FetchRequest,
+    *,
+    first: bool = True,
+    denied: frozenset[str] = frozenset(),
 ) -> tuple[FetchResponse, int, bool, list[Partition]]:
     """Read every requested partition: (response, bytes read, any error, partitions).
 
-    A follower's fetch (``replica_id`` >= 0) reads up to the log end and, on the ``first``
+    The partitions of the ``denied`` topics answer TOPIC_AUTHORIZATION_FAILED. A follower's
+    fetch (``replica_id`` >= 0) reads up to the log end and, on the ``first``
     read of a request, tells the replica manager where the follower's log ends."""
     replicas = services.replica_manager
     replica_id = request.replica_id
@@ -146,6 +157,11 @@ def _read_all(
     for topic in request.topics:
         results: list[_PartitionData] = []
         topics.append(_TopicData(topic=topic.topic, partitions=results))
+        if topic.topic in denied:
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.extend(_empty(fp.partition, code, aborted) for fp in topic.partitions)
+            any_error = True
+            continue
         for fp in topic.partitions:
             try:
                 partition = replicas.get_partition(topic.topic, fp.partition)
@@ -235,12 +251,26 @@ def handle_fetch(
             _INITIAL_EPOCH,
         ):
             return error_response(request, ctx.version, ErrorCode.INVALID_FETCH_SESSION_EPOCH)
-    response, total, any_error, partitions = _read_all(services, request)
+    denied: frozenset[str] = frozenset()
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None:
+        if request.replica_id >= 0:
+            if not allows(
+                authorizer, ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME
+            ):
+                return error_response(request, ctx.version, ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
+        else:
+            denied = frozenset(
+                t.topic
+                for t in request.topics
+                if not allows(authorizer, ctx, AclOperation.READ, ResourceType.TOPIC, t.topic)
+            )
+    response, total, any_error, partitions = _read_all(services, request, denied=denied)
     wait_ms = min(request.max_wait_ms, MAX_FETCH_WAIT_MS)
     if total >= request.min_bytes or any_error or wait_ms <= 0 or not partitions:
         return response
     release_records(response)
-    return _long_poll(services, request, partitions, total, wait_ms)
+    return _long_poll(services, request, partitions, total, wait_ms, denied)
 
 
 async def _long_poll(
@@ -249,6 +279,7 @@ async def _long_poll(
     partitions: list[Partition],
     initial_bytes: int,
     wait_ms: int,
+    denied: frozenset[str],
 ) -> FetchResponse:
     op: DelayedOperation
     if request.replica_id >= 0:
@@ -260,7 +291,7 @@ async def _long_poll(
         op = DelayedFetch(request.min_bytes, initial_bytes, partitions)
     keys = [partition.tp for partition in partitions]
     await services.fetch_purgatory.wait(op, keys, wait_ms / 1000)
-    return _read_all(services, request, first=False)[0]
+    return _read_all(services, request, first=False, denied=denied)[0]
 
 
 def error_response(request: FetchRequest, version: int, code: ErrorCode) -> FetchResponse:

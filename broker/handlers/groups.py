@@ -16,13 +16,21 @@ TxnOffsetCommit and OffsetDelete), the error response, and how long a parked req
 
 FindCoordinator answers with the leader of the group's ``__consumer_offsets`` partition, and
 for key type 1 with the leader of the transactional id's ``__transaction_state`` partition (the
-transaction coordinator, ``broker/txn``).
+transaction coordinator, ``broker/txn``), at its endpoint for the client's listener.
+
+With ACLs on, each API's check (``authorize`` in its entry) runs before the coordinator sees
+the request, as Kafka's: a whole-request refusal (GROUP_AUTHORIZATION_FAILED,
+TRANSACTIONAL_ID_AUTHORIZATION_FAILED) answers at once; per-topic or per-group refusals are
+taken out of the request the core gets and put back into its answer
+(TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED per group); ListGroups and a fetch of
+all committed offsets leave out what the principal may not describe.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Final, Protocol, TypeAlias, TypeVar
 
 from broker.group.coordinator import GroupCoordinatorCore
@@ -31,7 +39,11 @@ from broker.group.membership import join_response
 from broker.group.offsets import PartitionExists
 from broker.group.outcome import Outcome, ParkKey
 from broker.group.txn_offsets import txn_offset_commit_error as _txn_offset_commit_error
+from broker.handlers.auth import CLUSTER_NAME, allows, authorized_operations
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
+from broker.handlers.metadata import broker_endpoint
+from broker.security.acl import Authorizer
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DeleteGroupsRequest,
@@ -104,6 +116,12 @@ _CoreCall: TypeAlias = Callable[[GroupCoordinatorCore, int], Outcome[_Response]]
 _Bind: TypeAlias = Callable[[BrokerServices, RequestContext, _Request], _CoreCall[_Response]]
 #: How long a parked request may wait: ``run``'s ``bound_ms`` (None: the commit timeout).
 _WaitBound: TypeAlias = Callable[[GroupCoordinatorCore, ParkKey], int] | int | None
+#: An ACL check's verdict: None (serve the request as it is), an error code (the API's error
+#: response), a response (answer it now), or the request to serve instead with what to do to
+#: its answer (put back the parts taken out, or take out what may not be seen).
+_Gate: TypeAlias = tuple[_Request, Callable[[_Response], _Response]] | ErrorCode | _Response | None
+#: An API's ACL check (run only when authorization is on).
+_Authorize: TypeAlias = Callable[[Authorizer, RequestContext, _Request], _Gate[_Request, _Response]]
 
 
 def _coordinator(services: BrokerServices) -> GroupCoordinator | None:
@@ -117,11 +135,12 @@ def group_handler(
     call: _Bind[_Request, _Response],
     error_response: Callable[[_Request, int, ErrorCode], _Response],
     wait_bound_ms: Callable[[BrokerServices, _Request, int], _WaitBound] | None = None,
+    authorize: _Authorize[_Request, _Response] | None = None,
 ) -> ApiHandler:
     """The handler of a group API answered by the coordinator core: ``call`` builds the
     request's core call, ``error_response(request, version, code)`` its answer when the
     coordinator cannot give one, ``wait_bound_ms(services, request, version)`` how long it may
-    stay parked (default ``offsets.commit.timeout.ms``)."""
+    stay parked (default ``offsets.commit.timeout.ms``), ``authorize`` its ACL check."""
 
     def handle(
         services: BrokerServices, ctx: RequestContext, body: _Request
@@ -131,17 +150,39 @@ def group_handler(
         def error(code: ErrorCode) -> _Response:
             return error_response(body, version, code)
 
+        finish: Callable[[_Response], _Response] | None = None
+        if authorize is not None:
+            authorizer = services.authorizer_for_image()
+            if authorizer is not None:
+                gate = authorize(authorizer, ctx, body)
+                if isinstance(gate, ErrorCode):
+                    return error(gate)
+                if isinstance(gate, tuple):
+                    body, finish = gate
+                elif gate is not None:
+                    return gate
         gc = _coordinator(services)
         if gc is None:
             return error(ErrorCode.COORDINATOR_NOT_AVAILABLE)
         bound = None if wait_bound_ms is None else wait_bound_ms(services, body, version)
-        return gc.run(call(services, ctx, body), error, bound)
+        answer = gc.run(call(services, ctx, body), error, bound)
+        if finish is None:
+            return answer
+        if isinstance(answer, Message):
+            return finish(answer)
+        return _finished(answer, finish)
 
     # Named after its API (``handle_join_group``) in tracebacks and profiles.
     handle.__name__ = handle.__qualname__ = (
         "handle" + _WORD_START.sub(r"_\1", request.API_NAME).lower()
     )
     return api_handler(request, min_version, max_version, handle, error_response)
+
+
+async def _finished(
+    answer: Awaitable[_Response], finish: Callable[[_Response], _Response]
+) -> _Response:
+    return finish(await answer)
 
 
 class _CoreMethod(Protocol[_Request_contra, _Response]):
@@ -227,6 +268,11 @@ def handle_find_coordinator(
     """The broker coordinating a group (the leader of its ``__consumer_offsets`` partition) or
     a transactional id (the leader of its ``__transaction_state`` partition)."""
     version = ctx.version
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None:
+        refused = _authorize_find_coordinator(authorizer, ctx, request)
+        if refused is not None:
+            return _coordinator_error(refused, version)
     key_type = request.key_type if version >= 1 else COORDINATOR_KEY_GROUP
     if key_type == COORDINATOR_KEY_TRANSACTION:
         tc = services.txn_coordinator
@@ -248,7 +294,15 @@ def handle_find_coordinator(
             ErrorCode.INVALID_REQUEST, version, f"unknown coordinator key type {key_type}"
         )
     host, port = services.advertised_host, services.advertised_port
-    if error is ErrorCode.NONE and node_id != services.node_id:
+    if error is ErrorCode.NONE and ctx.listener:
+        # Its endpoint for the listener the client came in on (unknown yet, or the broker has
+        # no such listener: the client asks again).
+        found = broker_endpoint(services, node_id, ctx.listener)
+        if found is None:
+            error = ErrorCode.COORDINATOR_NOT_AVAILABLE
+        else:
+            host, port = found
+    elif error is ErrorCode.NONE and node_id != services.node_id:
         # The coordinator is another broker: its registered address (unknown yet: the
         # client asks again).
         endpoint = services.replica_manager.endpoint_of(node_id)
@@ -459,6 +513,320 @@ def _txn_offset_commit_call(
     return lambda core, now: core.txn_offset_commit(request, version, now, partition_exists=exists)
 
 
+# -- ACL checks (run only when authorization is on) ------------------------------------------
+
+
+def _group_allows(
+    authorizer: Authorizer, ctx: RequestContext, op: AclOperation, group_id: str
+) -> bool:
+    return allows(authorizer, ctx, op, ResourceType.GROUP, group_id)
+
+
+def _denied_topics(
+    authorizer: Authorizer, ctx: RequestContext, op: AclOperation, names: Iterable[str]
+) -> set[str]:
+    """The topics (each checked once) on which ``op`` is not allowed."""
+    return {
+        name for name in set(names) if not allows(authorizer, ctx, op, ResourceType.TOPIC, name)
+    }
+
+
+def _replaced(request: _Request, **fields: object) -> _Request:
+    """A shallow copy of ``request`` with ``fields`` replaced."""
+    changed = copy.copy(request)
+    for name, value in fields.items():
+        setattr(changed, name, value)
+    return changed
+
+
+def _read_group(
+    authorizer: Authorizer,
+    ctx: RequestContext,
+    request: JoinGroupRequest | SyncGroupRequest | HeartbeatRequest | LeaveGroupRequest,
+) -> ErrorCode | None:
+    """JoinGroup, SyncGroup, Heartbeat, LeaveGroup: READ on the group."""
+    if _group_allows(authorizer, ctx, AclOperation.READ, request.group_id):
+        return None
+    return ErrorCode.GROUP_AUTHORIZATION_FAILED
+
+
+def _authorize_find_coordinator(
+    authorizer: Authorizer, ctx: RequestContext, request: FindCoordinatorRequest
+) -> ErrorCode | None:
+    """DESCRIBE on the group, or on the transactional id."""
+    key_type = request.key_type if ctx.version >= 1 else COORDINATOR_KEY_GROUP
+    if key_type == COORDINATOR_KEY_TRANSACTION:
+        rtype, code = ResourceType.TRANSACTIONAL_ID, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    elif key_type == COORDINATOR_KEY_GROUP:
+        rtype, code = ResourceType.GROUP, ErrorCode.GROUP_AUTHORIZATION_FAILED
+    else:
+        return None  # answered INVALID_REQUEST
+    if allows(authorizer, ctx, AclOperation.DESCRIBE, rtype, request.key):
+        return None
+    return code
+
+
+_DescribedGroup = DescribeGroupsResponse.DescribedGroup
+
+
+def _authorize_describe_groups(
+    authorizer: Authorizer, ctx: RequestContext, request: DescribeGroupsRequest
+) -> _Gate[DescribeGroupsRequest, DescribeGroupsResponse]:
+    """DESCRIBE on each group (GROUP_AUTHORIZATION_FAILED for the others); the authorized
+    operations of each described group when asked (v3+)."""
+    allowed = [
+        g for g in request.groups if _group_allows(authorizer, ctx, AclOperation.DESCRIBE, g)
+    ]
+    with_ops = ctx.version >= 3 and request.include_authorized_operations
+    if len(allowed) == len(request.groups) and not with_ops:
+        return None
+    order = list(request.groups)
+
+    def finish(response: DescribeGroupsResponse) -> DescribeGroupsResponse:
+        by_id = {g.group_id: g for g in response.groups}
+        groups: list[_DescribedGroup] = []
+        for group_id in order:
+            found = by_id.get(group_id)
+            if found is None:
+                code = ErrorCode.GROUP_AUTHORIZATION_FAILED
+                found = _DescribedGroup(
+                    error_code=code,
+                    group_id=group_id,
+                    group_state="",
+                    protocol_type="",
+                    protocol_data="",
+                )
+            elif with_ops and not found.error_code:
+                found.authorized_operations = authorized_operations(
+                    authorizer, ctx, ResourceType.GROUP, group_id
+                )
+            groups.append(found)
+        response.groups = groups
+        return response
+
+    if not allowed:
+        return finish(DescribeGroupsResponse(groups=[]))
+    return _replaced(request, groups=allowed), finish
+
+
+def _authorize_list_groups(
+    authorizer: Authorizer, ctx: RequestContext, request: ListGroupsRequest
+) -> _Gate[ListGroupsRequest, ListGroupsResponse]:
+    """DESCRIBE on the Cluster lists every group; otherwise only those with DESCRIBE."""
+    if allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME):
+        return None
+
+    def finish(response: ListGroupsResponse) -> ListGroupsResponse:
+        response.groups = [
+            g
+            for g in response.groups
+            if _group_allows(authorizer, ctx, AclOperation.DESCRIBE, g.group_id)
+        ]
+        return response
+
+    return request, finish
+
+
+def _authorize_delete_groups(
+    authorizer: Authorizer, ctx: RequestContext, request: DeleteGroupsRequest
+) -> _Gate[DeleteGroupsRequest, DeleteGroupsResponse]:
+    """DELETE on each group (GROUP_AUTHORIZATION_FAILED for the others)."""
+    names = list(dict.fromkeys(request.groups_names))
+    allowed = [g for g in names if _group_allows(authorizer, ctx, AclOperation.DELETE, g)]
+    if len(allowed) == len(names):
+        return None
+    result_cls = DeleteGroupsResponse.DeletableGroupResult
+
+    def finish(response: DeleteGroupsResponse) -> DeleteGroupsResponse:
+        by_id = {r.group_id: r for r in response.results}
+        denied = ErrorCode.GROUP_AUTHORIZATION_FAILED
+        response.results = [
+            by_id.get(g) or result_cls(group_id=g, error_code=denied) for g in names
+        ]
+        return response
+
+    if not allowed:
+        return finish(DeleteGroupsResponse(results=[]))
+    return _replaced(request, groups_names=allowed), finish
+
+
+_CommitTopic = OffsetCommitResponse.OffsetCommitResponseTopic
+_CommitPartition = _CommitTopic.OffsetCommitResponsePartition
+
+
+def _authorize_offset_commit(
+    authorizer: Authorizer, ctx: RequestContext, request: OffsetCommitRequest
+) -> _Gate[OffsetCommitRequest, OffsetCommitResponse]:
+    """READ on the group; READ on each topic (TOPIC_AUTHORIZATION_FAILED per partition)."""
+    if not _group_allows(authorizer, ctx, AclOperation.READ, request.group_id):
+        return ErrorCode.GROUP_AUTHORIZATION_FAILED
+    denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
+    if not denied:
+        return None
+    refused = [
+        _CommitTopic(
+            name=t.name,
+            partitions=[
+                _CommitPartition(
+                    partition_index=p.partition_index,
+                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                )
+                for p in t.partitions
+            ],
+        )
+        for t in request.topics
+        if t.name in denied
+    ]
+
+    def finish(response: OffsetCommitResponse) -> OffsetCommitResponse:
+        response.topics = [*response.topics, *refused]
+        return response
+
+    allowed = [t for t in request.topics if t.name not in denied]
+    if not allowed:
+        return finish(OffsetCommitResponse(topics=[]))
+    return _replaced(request, topics=allowed), finish
+
+
+_FetchTopic = OffsetFetchResponse.OffsetFetchResponseTopic
+_FetchPartition = _FetchTopic.OffsetFetchResponsePartition
+
+
+def _authorize_offset_fetch(
+    authorizer: Authorizer, ctx: RequestContext, request: OffsetFetchRequest
+) -> _Gate[OffsetFetchRequest, OffsetFetchResponse]:
+    """DESCRIBE on the group; DESCRIBE on each topic: named partitions of other topics answer
+    TOPIC_AUTHORIZATION_FAILED, a fetch of all committed offsets leaves them out."""
+    if not _group_allows(authorizer, ctx, AclOperation.DESCRIBE, request.group_id):
+        return ErrorCode.GROUP_AUTHORIZATION_FAILED
+    if request.topics is None:
+
+        def leave_out(response: OffsetFetchResponse) -> OffsetFetchResponse:
+            hidden = _denied_topics(
+                authorizer, ctx, AclOperation.DESCRIBE, (t.name for t in response.topics)
+            )
+            if hidden:
+                response.topics = [t for t in response.topics if t.name not in hidden]
+            return response
+
+        return request, leave_out
+    denied = _denied_topics(
+        authorizer, ctx, AclOperation.DESCRIBE, (t.name for t in request.topics)
+    )
+    if not denied:
+        return None
+    refused = [
+        _FetchTopic(
+            name=t.name,
+            partitions=[
+                _FetchPartition(
+                    partition_index=p,
+                    committed_offset=-1,
+                    metadata="",
+                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                )
+                for p in t.partition_indexes
+            ],
+        )
+        for t in request.topics
+        if t.name in denied
+    ]
+
+    def finish(response: OffsetFetchResponse) -> OffsetFetchResponse:
+        response.topics = [*response.topics, *refused]
+        return response
+
+    allowed = [t for t in request.topics if t.name not in denied]
+    if not allowed:
+        return finish(OffsetFetchResponse(error_code=0, topics=[]))
+    return _replaced(request, topics=allowed), finish
+
+
+_DeleteTopic = OffsetDeleteResponse.OffsetDeleteResponseTopic
+_DeletePartition = _DeleteTopic.OffsetDeleteResponsePartition
+
+
+def _authorize_offset_delete(
+    authorizer: Authorizer, ctx: RequestContext, request: OffsetDeleteRequest
+) -> _Gate[OffsetDeleteRequest, OffsetDeleteResponse]:
+    """DELETE on the group; READ on each topic (TOPIC_AUTHORIZATION_FAILED per partition)."""
+    if not _group_allows(authorizer, ctx, AclOperation.DELETE, request.group_id):
+        return ErrorCode.GROUP_AUTHORIZATION_FAILED
+    denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
+    if not denied:
+        return None
+    refused = [
+        _DeleteTopic(
+            name=t.name,
+            partitions=[
+                _DeletePartition(
+                    partition_index=p.partition_index,
+                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                )
+                for p in t.partitions
+            ],
+        )
+        for t in request.topics
+        if t.name in denied
+    ]
+
+    def finish(response: OffsetDeleteResponse) -> OffsetDeleteResponse:
+        if not response.error_code:
+            response.topics = [*response.topics, *refused]
+        return response
+
+    allowed = [t for t in request.topics if t.name not in denied]
+    if not allowed:
+        return finish(OffsetDeleteResponse(error_code=0, topics=[]))
+    return _replaced(request, topics=allowed), finish
+
+
+_TxnTopic = TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic
+_TxnPartition = _TxnTopic.TxnOffsetCommitResponsePartition
+
+
+def _authorize_txn_offset_commit(
+    authorizer: Authorizer, ctx: RequestContext, request: TxnOffsetCommitRequest
+) -> _Gate[TxnOffsetCommitRequest, TxnOffsetCommitResponse]:
+    """WRITE on the transactional id, READ on the group, READ on each topic."""
+    if not allows(
+        authorizer,
+        ctx,
+        AclOperation.WRITE,
+        ResourceType.TRANSACTIONAL_ID,
+        request.transactional_id,
+    ):
+        return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+    if not _group_allows(authorizer, ctx, AclOperation.READ, request.group_id):
+        return ErrorCode.GROUP_AUTHORIZATION_FAILED
+    denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
+    if not denied:
+        return None
+    refused = [
+        _TxnTopic(
+            name=t.name,
+            partitions=[
+                _TxnPartition(
+                    partition_index=p.partition_index,
+                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                )
+                for p in t.partitions
+            ],
+        )
+        for t in request.topics
+        if t.name in denied
+    ]
+
+    def finish(response: TxnOffsetCommitResponse) -> TxnOffsetCommitResponse:
+        response.topics = [*response.topics, *refused]
+        return response
+
+    allowed = [t for t in request.topics if t.name not in denied]
+    if not allowed:
+        return finish(TxnOffsetCommitResponse(topics=[]))
+    return _replaced(request, topics=allowed), finish
+
+
 _Core = GroupCoordinatorCore
 
 #: The group APIs with the versions advertised. Each coordinator API names the core's method
@@ -467,7 +835,13 @@ _Core = GroupCoordinatorCore
 HANDLERS: Final = (
     api_handler(FindCoordinatorRequest, 0, 3, handle_find_coordinator, find_coordinator_error),
     group_handler(
-        JoinGroupRequest, 0, 7, _join_call, join_group_error, wait_bound_ms=_join_wait_bound_ms
+        JoinGroupRequest,
+        0,
+        7,
+        _join_call,
+        join_group_error,
+        wait_bound_ms=_join_wait_bound_ms,
+        authorize=_read_group,
     ),
     group_handler(
         SyncGroupRequest,
@@ -476,28 +850,73 @@ HANDLERS: Final = (
         _calling(_Core.sync_group),
         sync_group_error,
         wait_bound_ms=_sync_wait_bound_ms,
+        authorize=_read_group,
     ),
-    group_handler(HeartbeatRequest, 0, 4, _calling(_Core.heartbeat), heartbeat_error),
-    group_handler(LeaveGroupRequest, 0, 4, _calling(_Core.leave_group), leave_group_error),
     group_handler(
-        DescribeGroupsRequest, 0, 5, _calling(_Core.describe_groups), describe_groups_error
+        HeartbeatRequest, 0, 4, _calling(_Core.heartbeat), heartbeat_error, authorize=_read_group
     ),
-    group_handler(ListGroupsRequest, 0, 5, _calling(_Core.list_groups), list_groups_error),
-    group_handler(DeleteGroupsRequest, 0, 2, _calling(_Core.delete_groups), delete_groups_error),
+    group_handler(
+        LeaveGroupRequest,
+        0,
+        4,
+        _calling(_Core.leave_group),
+        leave_group_error,
+        authorize=_read_group,
+    ),
+    group_handler(
+        DescribeGroupsRequest,
+        0,
+        5,
+        _calling(_Core.describe_groups),
+        describe_groups_error,
+        authorize=_authorize_describe_groups,
+    ),
+    group_handler(
+        ListGroupsRequest,
+        0,
+        5,
+        _calling(_Core.list_groups),
+        list_groups_error,
+        authorize=_authorize_list_groups,
+    ),
+    group_handler(
+        DeleteGroupsRequest,
+        0,
+        2,
+        _calling(_Core.delete_groups),
+        delete_groups_error,
+        authorize=_authorize_delete_groups,
+    ),
     group_handler(
         OffsetCommitRequest,
         2,
         8,
         _calling_with_partition_check(_Core.offset_commit),
         offset_commit_error,
+        authorize=_authorize_offset_commit,
     ),
-    group_handler(OffsetFetchRequest, 1, 7, _calling(_Core.offset_fetch), offset_fetch_error),
+    group_handler(
+        OffsetFetchRequest,
+        1,
+        7,
+        _calling(_Core.offset_fetch),
+        offset_fetch_error,
+        authorize=_authorize_offset_fetch,
+    ),
     group_handler(
         OffsetDeleteRequest,
         0,
         0,
         _calling_with_partition_check(_Core.offset_delete),
         offset_delete_error,
+        authorize=_authorize_offset_delete,
     ),
-    group_handler(TxnOffsetCommitRequest, 0, 3, _txn_offset_commit_call, txn_offset_commit_error),
+    group_handler(
+        TxnOffsetCommitRequest,
+        0,
+        3,
+        _txn_offset_commit_call,
+        txn_offset_commit_error,
+        authorize=_authorize_txn_offset_commit,
+    ),
 )

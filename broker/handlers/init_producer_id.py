@@ -11,6 +11,10 @@ transaction is being aborted (the client retries), and the fencing errors of v3+
 producer id and epoch. Before v4, PRODUCER_FENCED is answered as INVALID_PRODUCER_EPOCH
 (Kafka's rule: older clients handle it the same way). An empty transactional id is
 INVALID_REQUEST, as in Kafka.
+
+With ACLs on, a transactional id needs WRITE on it (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an
+idempotent producer needs IDEMPOTENT_WRITE on the Cluster or WRITE on some topic (KIP-679;
+else CLUSTER_AUTHORIZATION_FAILED).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows, allows_any
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import InitProducerIdRequest, InitProducerIdResponse
 
@@ -37,6 +43,21 @@ def handle_init_producer_id(
     """A new producer id (at once while the current block lasts), or the transaction
     coordinator's answer for a transactional id."""
     transactional_id = request.transactional_id
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None:
+        if transactional_id is not None:
+            if not allows(
+                authorizer, ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactional_id
+            ):
+                code = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+                return error_response(request, ctx.version, code)
+        elif not (
+            allows(
+                authorizer, ctx, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER_NAME
+            )
+            or allows_any(authorizer, ctx, AclOperation.WRITE, ResourceType.TOPIC)
+        ):
+            return error_response(request, ctx.version, ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
     if transactional_id is not None:
         if not transactional_id:
             return error_response(request, ctx.version, ErrorCode.INVALID_REQUEST)

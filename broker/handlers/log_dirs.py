@@ -6,7 +6,8 @@ bytes of each log's segment files; a partition whose log is not created yet (log
 on first use) has size 0 and is listed under the first directory. ``offset_lag`` is reported as
 0 (a follower's lag behind its leader is not tracked here yet), and there are no future replicas
 (no log moves between directories). From v4, each directory also reports the total and usable
-bytes of its file system.
+bytes of its file system. With ACLs on it needs DESCRIBE on the Cluster
+(CLUSTER_AUTHORIZATION_FAILED, no directory listed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Final
 
+from broker.handlers.auth import CLUSTER_NAME, authorized
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import DescribeLogDirsRequest, DescribeLogDirsResponse
 from protocol.types import TopicPartition
@@ -60,6 +63,9 @@ def handle_describe_log_dirs(
     services: BrokerServices, ctx: RequestContext, request: DescribeLogDirsRequest
 ) -> DescribeLogDirsResponse:
     """Every log directory, with the partitions asked for that it holds and their sizes."""
+    if not authorized(services, ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME):
+        code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+        return describe_log_dirs_error(request, ctx.version, code)
     manager = services.log_manager
     by_dir: dict[Path, dict[str, list[_Partition]]] = {d: {} for d in manager.log_dirs}
     first_dir = manager.log_dirs[0]

@@ -12,17 +12,29 @@ are marked ``is_internal``.
 
 The per-topic response structs depend only on the image, so they are cached per image
 (``services.caches``).
+
+Brokers are listed at their endpoint for the listener the request came in on (each broker's
+registered endpoints; this broker's own advertised ones); a broker without that listener is
+left out, so clients only learn addresses they can speak to.
+
+With ACLs on, a topic needs DESCRIBE: a request for all topics leaves the others out, a named
+one answers TOPIC_AUTHORIZATION_FAILED; auto-creation needs CREATE on the Cluster or on the
+topic (else TOPIC_AUTHORIZATION_FAILED). v8 fills in the authorized-operations bit fields when
+asked; DescribeCluster's when asked and DESCRIBE on the Cluster is allowed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows, authorized_operations
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller_api import NewTopic, topic_name_error
-from broker.metadata.image import NO_LEADER, MetadataImage, TopicImage
+from broker.metadata.image import NO_LEADER, BrokerRegistration, MetadataImage, TopicImage
 from broker.metadata.internal_topics import is_internal_topic
+from broker.security.acl import Authorizer
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import (
     DescribeClusterRequest,
@@ -34,6 +46,7 @@ from protocol.types import TopicPartition
 
 __all__ = [
     "HANDLERS",
+    "broker_endpoint",
     "describe_cluster_error",
     "handle_describe_cluster",
     "handle_metadata",
@@ -105,47 +118,133 @@ def _with_offline_logs(
     )
 
 
-def _live_brokers(services: BrokerServices) -> list[tuple[int, str, int, str | None]]:
-    """``(node id, host, port, rack)`` of every unfenced registered broker; this broker alone
-    while none is registered (a cluster of one)."""
-    brokers = [
-        (b.node_id, b.host, b.port, b.rack) for b in services.image.brokers.values() if not b.fenced
-    ]
-    if not brokers:
+def _live_brokers(
+    services: BrokerServices, listener: str = ""
+) -> list[tuple[int, str, int, str | None]]:
+    """``(node id, host, port, rack)`` of every unfenced registered broker, at its endpoint for
+    ``listener`` (brokers without one left out; their registered host and port when the
+    listener is "" or the broker registered no endpoints); this broker alone while none is
+    registered (a cluster of one)."""
+    own = services.advertised_endpoints.get(listener) if listener else None
+    brokers: list[tuple[int, str, int, str | None]] = []
+    live = False
+    for b in services.image.brokers.values():
+        if b.fenced:
+            continue
+        live = True
+        if own is not None and b.node_id == services.node_id:
+            brokers.append((b.node_id, own[0], own[1], b.rack))
+            continue
+        endpoints = _endpoints_of(b)
+        if not listener or not endpoints:
+            brokers.append((b.node_id, b.host, b.port, b.rack))
+            continue
+        endpoint = endpoints.get(listener)
+        if endpoint is not None:
+            brokers.append((b.node_id, endpoint[0], endpoint[1], b.rack))
+    if not live:
         rack = services.config.broker_rack
-        brokers = [(services.node_id, services.advertised_host, services.advertised_port, rack)]
+        host, port = (
+            own if own is not None else (services.advertised_host, services.advertised_port)
+        )
+        brokers = [(services.node_id, host, port, rack)]
     return brokers
+
+
+def broker_endpoint(
+    services: BrokerServices, node_id: int, listener: str
+) -> tuple[str, int] | None:
+    """Where a client of ``listener`` reaches broker ``node_id``: this broker's advertised
+    endpoint, another's registered one (its host and port when it registered none, or when
+    the listener is ""); None when it is unknown or has no such listener."""
+    if node_id == services.node_id:
+        own = services.advertised_endpoints.get(listener) if listener else None
+        return own if own is not None else (services.advertised_host, services.advertised_port)
+    registration = services.image.brokers.get(node_id)
+    if registration is None:
+        return None
+    endpoints = _endpoints_of(registration)
+    if not listener or not endpoints:
+        return registration.host, registration.port
+    return endpoints.get(listener)
+
+
+def _endpoints_of(registration: BrokerRegistration) -> Mapping[str, tuple[str, int]]:
+    """A registration's endpoints by listener name (empty: registered before listeners)."""
+    endpoints: Mapping[str, tuple[str, int]] = getattr(registration, "endpoints", {})
+    return endpoints
+
+
+def _with_operations(topic: _Topic, operations: int) -> _Topic:
+    """A copy of a (cached, shared) topic struct with its authorized operations."""
+    return _Topic(
+        error_code=topic.error_code,
+        name=topic.name,
+        is_internal=topic.is_internal,
+        partitions=topic.partitions,
+        topic_authorized_operations=operations,
+    )
 
 
 def _response(
     services: BrokerServices,
+    ctx: RequestContext,
+    request: MetadataRequest,
     names: Sequence[str] | None,
     errors: dict[str, ErrorCode],
+    authorizer: Authorizer | None,
 ) -> MetadataResponse:
     image = services.image
     offline = services.replica_manager.offline_partitions()
     if names is None:
         topics = [
-            _describe_topic(services, image, t, offline) for t in image.topics_by_name.values()
+            _describe_topic(services, image, t, offline)
+            for t in image.topics_by_name.values()
+            if authorizer is None
+            or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)
         ]
     else:
         topics = []
         for name in names:
-            topic = image.topic(name)
+            topic = image.topic(name) if name not in errors else None
             if topic is not None:
                 topics.append(_describe_topic(services, image, topic, offline))
             else:
                 code = errors.get(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
                 topics.append(_Topic(error_code=code, name=name, partitions=[]))
-    return MetadataResponse(
+    want_ops = ctx.version >= 8
+    if want_ops and request.include_topic_authorized_operations:
+        topics = [
+            t
+            if t.error_code and not t.partitions
+            else _with_operations(
+                t, authorized_operations(authorizer, ctx, ResourceType.TOPIC, t.name)
+            )
+            for t in topics
+        ]
+    response = MetadataResponse(
         brokers=[
             MetadataResponse.MetadataResponseBroker(node_id=n, host=h, port=p, rack=r)
-            for n, h, p, r in _live_brokers(services)
+            for n, h, p, r in _live_brokers(services, ctx.listener)
         ],
         cluster_id=services.cluster_id,
-        controller_id=_controller_for_clients(services),
+        controller_id=_controller_for_clients(services, ctx.listener),
         topics=topics,
     )
+    if want_ops and request.include_cluster_authorized_operations:
+        operations = _cluster_operations(authorizer, ctx)
+        if operations is not None:
+            response.cluster_authorized_operations = operations
+    return response
+
+
+def _cluster_operations(authorizer: Authorizer | None, ctx: RequestContext) -> int | None:
+    """The Cluster's authorized operations, None without DESCRIBE on it (Kafka's rule)."""
+    if authorizer is not None and not allows(
+        authorizer, ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME
+    ):
+        return None
+    return authorized_operations(authorizer, ctx, ResourceType.CLUSTER, CLUSTER_NAME)
 
 
 def handle_metadata(
@@ -153,32 +252,52 @@ def handle_metadata(
 ) -> MetadataResponse | Awaitable[MetadataResponse]:
     """Describe brokers and topics; auto-create missing topics when allowed."""
     version = ctx.version
+    authorizer = services.authorizer_for_image()
     if request.topics is None or (version == 0 and not request.topics):
-        return _response(services, None, {})
+        return _response(services, ctx, request, None, {}, authorizer)
     names = list(dict.fromkeys(t.name for t in request.topics))
+    errors: dict[str, ErrorCode] = {}
+    if authorizer is not None:
+        for name in names:
+            if not allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name):
+                errors[name] = ErrorCode.TOPIC_AUTHORIZATION_FAILED
     image = services.image
-    missing = [n for n in names if image.topic(n) is None]
+    missing = [n for n in names if n not in errors and image.topic(n) is None]
     if not missing:
-        return _response(services, names, {})
+        return _response(services, ctx, request, names, errors, authorizer)
     allow = services.config.auto_create_topics_enable and (
         request.allow_auto_topic_creation if version >= 4 else True
     )
-    errors: dict[str, ErrorCode] = {}
     to_create: list[str] = []
     for name in missing:
         if not allow:
             continue
         if topic_name_error(name) is not None:
             errors[name] = ErrorCode.INVALID_TOPIC_EXCEPTION
+        elif authorizer is not None and not _may_create(authorizer, ctx, name):
+            errors[name] = ErrorCode.TOPIC_AUTHORIZATION_FAILED
         else:
             to_create.append(name)
     if not to_create:
-        return _response(services, names, errors)
-    return _create_then_respond(services, names, to_create, errors)
+        return _response(services, ctx, request, names, errors, authorizer)
+    return _create_then_respond(services, ctx, request, names, to_create, errors, authorizer)
+
+
+def _may_create(authorizer: Authorizer, ctx: RequestContext, name: str) -> bool:
+    """CREATE on the Cluster or on the topic."""
+    return allows(
+        authorizer, ctx, AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME
+    ) or allows(authorizer, ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
 
 
 async def _create_then_respond(
-    services: BrokerServices, names: list[str], to_create: list[str], errors: dict[str, ErrorCode]
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: MetadataRequest,
+    names: list[str],
+    to_create: list[str],
+    errors: dict[str, ErrorCode],
+    authorizer: Authorizer | None,
 ) -> MetadataResponse:
     results = await services.controller.create_topics([NewTopic(n) for n in to_create])
     for result in results:
@@ -186,7 +305,7 @@ async def _create_then_respond(
             continue  # created meanwhile by someone else: described from the image
         if result.error != ErrorCode.NONE:
             errors[result.name] = result.error
-    return _response(services, names, errors)
+    return _response(services, ctx, request, names, errors, authorizer)
 
 
 def metadata_error(request: MetadataRequest, version: int, code: ErrorCode) -> MetadataResponse:
@@ -199,16 +318,21 @@ def handle_describe_cluster(
     services: BrokerServices, ctx: RequestContext, request: DescribeClusterRequest
 ) -> DescribeClusterResponse:
     """The cluster id, the active controller and the live brokers."""
-    return DescribeClusterResponse(
+    response = DescribeClusterResponse(
         error_code=0,
         endpoint_type=request.endpoint_type,
         cluster_id=services.cluster_id,
-        controller_id=_controller_for_clients(services),
+        controller_id=_controller_for_clients(services, ctx.listener),
         brokers=[
             DescribeClusterResponse.DescribeClusterBroker(broker_id=n, host=h, port=p, rack=r)
-            for n, h, p, r in _live_brokers(services)
+            for n, h, p, r in _live_brokers(services, ctx.listener)
         ],
     )
+    if request.include_cluster_authorized_operations:
+        operations = _cluster_operations(services.authorizer_for_image(), ctx)
+        if operations is not None:
+            response.cluster_authorized_operations = operations
+    return response
 
 
 def describe_cluster_error(
@@ -218,12 +342,12 @@ def describe_cluster_error(
     return DescribeClusterResponse(error_code=code, cluster_id="", brokers=[])
 
 
-def _controller_for_clients(services: BrokerServices) -> int:
+def _controller_for_clients(services: BrokerServices, listener: str = "") -> int:
     """The controller id clients see: the active controller when it is a live broker, else
     this broker (a dedicated controller has no client listener; this broker forwards admin
     requests to it), as Kafka does in KRaft mode."""
     controller_id = services.controller.controller_id
-    live = {node_id for node_id, _host, _port, _rack in _live_brokers(services)}
+    live = {node_id for node_id, _host, _port, _rack in _live_brokers(services, listener)}
     if controller_id < 0 or controller_id in live:
         return controller_id
     return services.node_id

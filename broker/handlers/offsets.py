@@ -9,14 +9,20 @@ v4+ carries the leader epoch of the offset returned and checks ``current_leader_
 
 OffsetForLeaderEpoch answers from the log's leader-epoch cache: the largest epoch ≤ the one
 asked for and where it ends (the next epoch's start, or the log end offset for the latest).
+
+With ACLs on, both need DESCRIBE on each topic (else its partitions answer
+TOPIC_AUTHORIZATION_FAILED); OffsetForLeaderEpoch from a follower (``replica_id`` >= 0) needs
+CLUSTER_ACTION on the Cluster instead (else CLUSTER_AUTHORIZATION_FAILED everywhere).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.replication.partition import Partition
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     ListOffsetsRequest,
@@ -82,9 +88,19 @@ def handle_list_offsets(
     version = ctx.version
     read_committed = version >= 2 and request.isolation_level == _READ_COMMITTED
     topics: list[_LTopic] = []
+    authorizer = services.authorizer_for_image()
     for topic in request.topics:
         results: list[_LPartition] = []
         topics.append(_LTopic(name=topic.name, partitions=results))
+        if authorizer is not None and not allows(
+            authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name
+        ):
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.extend(
+                _LPartition(partition_index=p.partition_index, error_code=code)
+                for p in topic.partitions
+            )
+            continue
         for p in topic.partitions:
             try:
                 partition = replicas.get_partition(topic.name, p.partition_index)
@@ -129,10 +145,26 @@ def handle_offset_for_leader_epoch(
 ) -> OffsetForLeaderEpochResponse:
     """Where each asked-for leader epoch ends in the log."""
     replicas = services.replica_manager
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None and ctx.version >= 3 and request.replica_id >= 0:
+        if not allows(
+            authorizer, ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME
+        ):
+            code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+            return offset_for_leader_epoch_error(request, ctx.version, code)
+        authorizer = None  # a follower may describe every topic
     topics: list[_ETopic] = []
     for topic in request.topics:
         results: list[_EPartition] = []
         topics.append(_ETopic(topic=topic.topic, partitions=results))
+        if authorizer is not None and not allows(
+            authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.topic
+        ):
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.extend(
+                _EPartition(error_code=code, partition=p.partition) for p in topic.partitions
+            )
+            continue
         for p in topic.partitions:
             try:
                 partition = replicas.get_partition(topic.topic, p.partition)

@@ -27,6 +27,12 @@ about records, ``record_errors`` (each refused record's index in the batch and w
 Internal topics (``__consumer_offsets``) are written only by the broker: produces to them get
 INVALID_TOPIC_EXCEPTION, as from Kafka.
 
+With ACLs on, Kafka's checks come first: a transactional id needs WRITE on it (else every
+partition answers TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an idempotent producer (batches with a
+producer id, no transactional id) needs IDEMPOTENT_WRITE on the Cluster or WRITE on some topic
+(else CLUSTER_AUTHORIZATION_FAILED); each topic needs WRITE (else its partitions answer
+TOPIC_AUTHORIZATION_FAILED). Checked once per request and per topic, never per partition.
+
 Transactional batches (KIP-890): when ``transaction.partition.verification.enable`` is on and the
 batch's producer has no open transaction in the partition yet, the transaction coordinator is
 asked first whether the partition was added to the producer's transaction; if not (a late or
@@ -52,6 +58,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol, TypeVar, cast
 
+from broker.handlers.auth import CLUSTER_NAME, allows, allows_any
 from broker.handlers.base import (
     CLOSE_CONNECTION,
     BrokerServices,
@@ -62,7 +69,9 @@ from broker.handlers.base import (
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.replication.partition import AppendResult
+from broker.security.acl import Authorizer
 from broker.txn.driver import VERIFY_VERSION
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import AddPartitionsToTxnRequest, ProduceRequest, ProduceResponse
 from protocol.records.header import (
@@ -150,6 +159,9 @@ def handle_produce(
         fixed, reason = ErrorCode.INVALID_REQUIRED_ACKS, f"acks={acks} is not 0, 1 or -1"
     else:
         fixed, reason = None, None
+    authorizer = services.authorizer_for_image()
+    if fixed is None and authorizer is not None:
+        fixed, reason = _request_refusal(authorizer, ctx, request)
     replicas = services.replica_manager
     now_ms = services.clock_ms()
     verify = services.config.transaction_partition_verification_enable
@@ -162,6 +174,12 @@ def handle_produce(
         partition_responses: list[_PartitionResponse] = []
         responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
         topic_fixed, topic_reason = fixed, reason
+        if (
+            topic_fixed is None
+            and authorizer is not None
+            and not allows(authorizer, ctx, AclOperation.WRITE, ResourceType.TOPIC, topic.name)
+        ):
+            topic_fixed, topic_reason = ErrorCode.TOPIC_AUTHORIZATION_FAILED, None
         if topic_fixed is None and topic.name in INTERNAL_TOPICS:
             # Only the broker writes internal topics (Kafka's answer to clients).
             topic_fixed = ErrorCode.INVALID_TOPIC_EXCEPTION
@@ -228,6 +246,38 @@ def handle_produce(
             services, body, answers, appended, deferred, acks, request.timeout_ms, version
         )
     return answer_when_acknowledged(services, body, answers, appended, acks, request.timeout_ms)
+
+
+def _request_refusal(
+    authorizer: Authorizer, ctx: RequestContext, request: ProduceRequest
+) -> tuple[ErrorCode | None, str | None]:
+    """Kafka's whole-request checks: a transactional id needs WRITE on it; an idempotent
+    producer (batches with a producer id, no transactional id) needs IDEMPOTENT_WRITE on the
+    Cluster or WRITE on some topic."""
+    txn_id = request.transactional_id
+    if txn_id is not None:
+        if allows(authorizer, ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, txn_id):
+            return None, None
+        return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, None
+    if not any(
+        producer_id(cast(bytes | bytearray | memoryview | None, data.records)) >= 0
+        for topic in request.topic_data
+        for data in topic.partition_data
+    ):
+        return None, None
+    if allows(
+        authorizer, ctx, AclOperation.IDEMPOTENT_WRITE, ResourceType.CLUSTER, CLUSTER_NAME
+    ) or allows_any(authorizer, ctx, AclOperation.WRITE, ResourceType.TOPIC):
+        return None, None
+    return ErrorCode.CLUSTER_AUTHORIZATION_FAILED, None
+
+
+def producer_id(records: bytes | bytearray | memoryview | None) -> int:
+    """The producer id of the (first) batch; -1 when it has none (or no whole header)."""
+    if records is None or len(records) < BATCH_HEADER_SIZE:
+        return -1
+    [pid, _epoch] = _PRODUCER.unpack_from(records, PRODUCER_ID_OFFSET)
+    return int(pid)
 
 
 async def _verify_then_append(

@@ -5,14 +5,17 @@ last sequence, the timestamp of its last batch, the epoch of the transaction coo
 marker it saw last, and the first offset of its open transaction (-1 when none). This is what
 ``samsa transaction find-hanging`` and ``abort`` read, as Kafka's ``kafka-transactions.sh``
 does. A partition this broker does not lead answers NOT_LEADER_OR_FOLLOWER; an unknown one
-UNKNOWN_TOPIC_OR_PARTITION.
+UNKNOWN_TOPIC_OR_PARTITION. With ACLs on, each topic needs READ (Kafka's rule; else
+TOPIC_AUTHORIZATION_FAILED).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from broker.handlers.auth import allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import DescribeProducersRequest, DescribeProducersResponse
 
@@ -29,9 +32,18 @@ def handle_describe_producers(
     """Each requested partition's producers, from its leader's producer state."""
     replicas = services.replica_manager
     topics: list[_Topic] = []
+    authorizer = services.authorizer_for_image()
     for topic in request.topics:
         results: list[_Partition] = []
         topics.append(_Topic(name=topic.name, partitions=results))
+        if authorizer is not None and not allows(
+            authorizer, ctx, AclOperation.READ, ResourceType.TOPIC, topic.name
+        ):
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.extend(
+                _Partition(partition_index=i, error_code=code) for i in topic.partition_indexes
+            )
+            continue
         for index in topic.partition_indexes:
             try:
                 partition = replicas.get_partition(topic.name, index)

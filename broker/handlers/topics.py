@@ -17,6 +17,11 @@ response has a message field:
   partition count) away from theirs.
 * CreateTopics of an internal topic's name (before the broker creates it): refused with
   POLICY_VIOLATION if its configs would destroy or block it (``internal_topic_policy.py``).
+
+With ACLs on (Kafka's checks, TOPIC_AUTHORIZATION_FAILED per topic): CreateTopics needs CREATE
+on the Cluster or on the topic (and DESCRIBE_CONFIGS on it for v5's configs, else
+``topic_config_error_code``), DeleteTopics and DeleteRecords DELETE on the topic,
+CreatePartitions ALTER on it.
 """
 
 from __future__ import annotations
@@ -25,12 +30,15 @@ import logging
 from collections.abc import Awaitable
 from typing import Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.metadata.controller_api import CreateTopicResult, NewTopic
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import is_internal_topic
 from broker.metadata.topic_configs import resolve_topic_configs
+from broker.security.acl import Authorizer
 from broker.storage.errors import LogStorageError
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
     CreatePartitionsRequest,
@@ -63,6 +71,13 @@ _CTConfig = CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs
 _OFFSET_HIGH_WATERMARK = -1
 
 
+def _topic_denied(
+    authorizer: Authorizer | None, ctx: RequestContext, op: AclOperation, name: str
+) -> bool:
+    """Whether ACLs are on and refuse ``op`` on topic ``name``."""
+    return authorizer is not None and not allows(authorizer, ctx, op, ResourceType.TOPIC, name)
+
+
 # -- CreateTopics ------------------------------------------------------------------------------
 
 
@@ -93,7 +108,7 @@ def handle_create_topics(
     services: BrokerServices, ctx: RequestContext, request: CreateTopicsRequest
 ) -> Awaitable[CreateTopicsResponse]:
     """Create topics (or only validate them)."""
-    return _create_topics(services, ctx.version, request)
+    return _create_topics(services, ctx, request)
 
 
 def _internal_topic_refusal(services: BrokerServices, topic: NewTopic) -> str | None:
@@ -120,9 +135,20 @@ def _internal_topic_refusal(services: BrokerServices, topic: NewTopic) -> str | 
     return None
 
 
+def _may_create(authorizer: Authorizer | None, ctx: RequestContext, name: str) -> bool:
+    """CREATE on the Cluster or on the topic (always, with ACLs off)."""
+    return (
+        authorizer is None
+        or allows(authorizer, ctx, AclOperation.CREATE, ResourceType.CLUSTER, CLUSTER_NAME)
+        or allows(authorizer, ctx, AclOperation.CREATE, ResourceType.TOPIC, name)
+    )
+
+
 async def _create_topics(
-    services: BrokerServices, version: int, request: CreateTopicsRequest
+    services: BrokerServices, ctx: RequestContext, request: CreateTopicsRequest
 ) -> CreateTopicsResponse:
+    version = ctx.version
+    authorizer = services.authorizer_for_image()
     topics = [
         NewTopic(
             name=t.name,
@@ -134,12 +160,15 @@ async def _create_topics(
         for t in request.topics
     ]
     names = [t.name for t in topics]
-    refused: dict[int, str] = {}
+    refused: dict[int, tuple[ErrorCode, str | None]] = {}
     for i, topic in enumerate(topics):
         if names.count(topic.name) == 1:  # duplicates: the controller refuses them
+            if not _may_create(authorizer, ctx, topic.name):
+                refused[i] = (ErrorCode.TOPIC_AUTHORIZATION_FAILED, None)
+                continue
             why = _internal_topic_refusal(services, topic)
             if why is not None:
-                refused[i] = why
+                refused[i] = (ErrorCode.POLICY_VIOLATION, why)
     allowed = [t for i, t in enumerate(topics) if i not in refused]
     created = iter(
         await services.controller.create_topics(allowed, validate_only=request.validate_only)
@@ -147,14 +176,21 @@ async def _create_topics(
         else []
     )
     results = [
-        CreateTopicResult(name=t.name, error=ErrorCode.POLICY_VIOLATION, message=refused[i])
+        CreateTopicResult(name=t.name, error=refused[i][0], message=refused[i][1])
         if i in refused
         else next(created)
         for i, t in enumerate(topics)
     ]
-    return CreateTopicsResponse(
-        throttle_time_ms=0, topics=[_topic_result(r, version) for r in results]
-    )
+    answers = [_topic_result(r, version) for r in results]
+    if authorizer is not None and version >= 5:
+        for answer in answers:
+            if answer.configs is not None and _topic_denied(
+                authorizer, ctx, AclOperation.DESCRIBE_CONFIGS, answer.name
+            ):
+                # Kafka's rule: created, but its configs are not shown without DESCRIBE_CONFIGS.
+                answer.configs = None
+                answer.topic_config_error_code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+    return CreateTopicsResponse(throttle_time_ms=0, topics=answers)
 
 
 def create_topics_error(
@@ -173,19 +209,27 @@ def handle_delete_topics(
     services: BrokerServices, ctx: RequestContext, request: DeleteTopicsRequest
 ) -> Awaitable[DeleteTopicsResponse]:
     """Delete topics with their logs."""
-    return _delete_topics(services, request)
+    return _delete_topics(services, ctx, request)
 
 
 async def _delete_topics(
-    services: BrokerServices, request: DeleteTopicsRequest
+    services: BrokerServices, ctx: RequestContext, request: DeleteTopicsRequest
 ) -> DeleteTopicsResponse:
     names = list(request.topic_names)
-    allowed = [n for n in names if not is_internal_topic(n)]
+    authorizer = services.authorizer_for_image()
+    denied = {n for n in names if _topic_denied(authorizer, ctx, AclOperation.DELETE, n)}
+    allowed = [n for n in names if not is_internal_topic(n) and n not in denied]
     results = await services.controller.delete_topics(allowed) if allowed else []
     by_name = iter(results)
     responses = []
     for name in names:
-        if is_internal_topic(name):
+        if name in denied:
+            responses.append(
+                DeleteTopicsResponse.DeletableTopicResult(
+                    name=name, error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED
+                )
+            )
+        elif is_internal_topic(name):
             # The coordinator's log: deleting it would lose every group's offsets. (v1-4 of
             # the response carry no message; the code and the name say it.)
             responses.append(
@@ -220,12 +264,13 @@ def handle_create_partitions(
     services: BrokerServices, ctx: RequestContext, request: CreatePartitionsRequest
 ) -> Awaitable[CreatePartitionsResponse]:
     """Add partitions to topics."""
-    return _create_partitions(services, request)
+    return _create_partitions(services, ctx, request)
 
 
 async def _create_partitions(
-    services: BrokerServices, request: CreatePartitionsRequest
+    services: BrokerServices, ctx: RequestContext, request: CreatePartitionsRequest
 ) -> CreatePartitionsResponse:
+    authorizer = services.authorizer_for_image()
     asks = [
         (
             t.name,
@@ -234,7 +279,8 @@ async def _create_partitions(
         )
         for t in request.topics
     ]
-    allowed = [a for a in asks if not is_internal_topic(a[0])]
+    denied = {a[0] for a in asks if _topic_denied(authorizer, ctx, AclOperation.ALTER, a[0])}
+    allowed = [a for a in asks if not is_internal_topic(a[0]) and a[0] not in denied]
     results = (
         await services.controller.create_partitions(allowed, validate_only=request.validate_only)
         if allowed
@@ -243,7 +289,13 @@ async def _create_partitions(
     by_name = iter(results)
     out = []
     for name, _, _ in asks:
-        if is_internal_topic(name):
+        if name in denied:
+            out.append(
+                CreatePartitionsResponse.CreatePartitionsTopicResult(
+                    name=name, error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED, error_message=None
+                )
+            )
+        elif is_internal_topic(name):
             # Groups are placed by hashing over the partition count: adding partitions to
             # __consumer_offsets would move groups away from their offsets.
             out.append(
@@ -289,11 +341,19 @@ def handle_delete_records(
 ) -> DeleteRecordsResponse:
     """Move log start offsets up; offset -1 means the high watermark."""
     replicas = services.replica_manager
+    authorizer = services.authorizer_for_image()
     topics: list[_DRTopic] = []
     moved = False
     for topic in request.topics:
         results: list[_DRPartition] = []
         topics.append(_DRTopic(name=topic.name, partitions=results))
+        if _topic_denied(authorizer, ctx, AclOperation.DELETE, topic.name):
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.extend(
+                _DRPartition(partition_index=p.partition_index, low_watermark=-1, error_code=code)
+                for p in topic.partitions
+            )
+            continue
         internal = is_internal_topic(topic.name)
         for p in topic.partitions:
             if internal:

@@ -23,6 +23,14 @@ WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes
 into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
 once each is replicated; partitions led elsewhere answer NOT_LEADER_OR_FOLLOWER and unknown ones
 UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
+
+With ACLs on (Kafka's checks): AddPartitionsToTxn v0-3, AddOffsetsToTxn and EndTxn need WRITE
+on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); AddPartitionsToTxn v0-3 also
+WRITE on each topic (its partitions TOPIC_AUTHORIZATION_FAILED, the others
+OPERATION_NOT_ATTEMPTED), AddOffsetsToTxn READ on the group (GROUP_AUTHORIZATION_FAILED).
+AddPartitionsToTxn v4+ and WriteTxnMarkers come from brokers and need CLUSTER_ACTION on the
+Cluster (CLUSTER_AUTHORIZATION_FAILED). DescribeTransactions needs DESCRIBE on each id and shows
+only the topics the principal may describe; ListTransactions lists only ids it may describe.
 """
 
 from __future__ import annotations
@@ -31,8 +39,11 @@ import asyncio
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Final
 
+from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
+from broker.security.acl import Authorizer
 from broker.txn.markers import write_markers_locally
+from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import (
     AddOffsetsToTxnRequest,
@@ -108,6 +119,16 @@ def _coordinator(services: BrokerServices) -> TransactionCoordinator | None:
     return services.txn_coordinator
 
 
+def _may_write_id(authorizer: Authorizer, ctx: RequestContext, transactional_id: str) -> bool:
+    return allows(
+        authorizer, ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, transactional_id
+    )
+
+
+def _cluster_action(authorizer: Authorizer, ctx: RequestContext) -> bool:
+    return allows(authorizer, ctx, AclOperation.CLUSTER_ACTION, ResourceType.CLUSTER, CLUSTER_NAME)
+
+
 # -- AddPartitionsToTxn ---------------------------------------------------------------------
 
 
@@ -142,9 +163,27 @@ def handle_add_partitions_to_txn(
     ``TransactionCoordinator.add_partitions(..., verify_only=...)`` the same way, its results
     under its transactional id (and a top-level error for the request)."""
     version = ctx.version
+    authorizer = services.authorizer_for_image()
     if version >= BATCHED_ADD_PARTITIONS_SINCE:
+        if authorizer is not None and not _cluster_action(authorizer, ctx):
+            code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+            return add_partitions_error(request, version, code)
         return _handle_batched_add_partitions(services, request, version)
     partitions = _requested(request)
+    if authorizer is not None:
+        if not _may_write_id(authorizer, ctx, request.v3_and_below_transactional_id):
+            code = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+            return _add_partitions_response(dict.fromkeys(partitions, code), version)
+        denied = {
+            t.name
+            for t in request.v3_and_below_topics
+            if not allows(authorizer, ctx, AclOperation.WRITE, ResourceType.TOPIC, t.name)
+        }
+        if denied:
+            results = dict.fromkeys(partitions, ErrorCode.OPERATION_NOT_ATTEMPTED)
+            code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            results.update((tp, code) for tp in partitions if tp.topic in denied)
+            return _add_partitions_response(results, version)
     image = services.image
     unknown = [tp for tp in partitions if image.partition(tp.topic, tp.partition) is None]
     if unknown:
@@ -256,6 +295,13 @@ def handle_add_offsets_to_txn(
 ) -> AddOffsetsToTxnResponse | Awaitable[AddOffsetsToTxnResponse]:
     """Add the group's ``__consumer_offsets`` partition to the producer's transaction."""
     version = ctx.version
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None:
+        if not _may_write_id(authorizer, ctx, request.transactional_id):
+            code = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+            return add_offsets_error(request, version, code)
+        if not allows(authorizer, ctx, AclOperation.READ, ResourceType.GROUP, request.group_id):
+            return add_offsets_error(request, version, ErrorCode.GROUP_AUTHORIZATION_FAILED)
     tc = _coordinator(services)
     if tc is None:
         return add_offsets_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
@@ -285,6 +331,9 @@ def handle_end_txn(
 ) -> EndTxnResponse | Awaitable[EndTxnResponse]:
     """Commit or abort the producer's transaction (answered once PREPARE_* is durable)."""
     version = ctx.version
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None and not _may_write_id(authorizer, ctx, request.transactional_id):
+        return end_txn_error(request, version, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
     tc = _coordinator(services)
     if tc is None:
         return end_txn_error(request, version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
@@ -314,6 +363,10 @@ def handle_write_txn_markers(
     services: BrokerServices, ctx: RequestContext, request: WriteTxnMarkersRequest
 ) -> WriteTxnMarkersResponse | Awaitable[WriteTxnMarkersResponse]:
     """Write each marker into the partitions this broker leads; answer once replicated."""
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None and not _cluster_action(authorizer, ctx):
+        code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+        return write_txn_markers_error(request, ctx.version, code)
     image = services.image
     node_id = services.node_id
     # Per marker: the partitions to write here, and the answers known already.
@@ -409,10 +462,16 @@ def handle_describe_transactions(
 ) -> DescribeTransactionsResponse:
     """Each transactional id's state, or why it cannot be described here."""
     tc = _coordinator(services)
+    authorizer = services.authorizer_for_image()
     state_type = _DescribeState
     topic_type = _DescribeState.TopicData
     states = []
     for tid in request.transactional_ids:
+        if authorizer is not None and not allows(
+            authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, tid
+        ):
+            states.append(_undescribed(tid, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED))
+            continue
         found: Any = tc.describe(tid) if tc is not None else ErrorCode.COORDINATOR_NOT_AVAILABLE
         if isinstance(found, ErrorCode):
             states.append(_undescribed(tid, found))
@@ -420,6 +479,13 @@ def handle_describe_transactions(
         by_topic: dict[str, list[int]] = {}
         for tp in found.partitions:
             by_topic.setdefault(tp.topic, []).append(tp.partition)
+        if authorizer is not None:
+            # Kafka's rule: only the topics the principal may describe are shown.
+            by_topic = {
+                t: ps
+                for t, ps in by_topic.items()
+                if allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t)
+            }
         states.append(
             state_type(
                 error_code=ErrorCode.NONE,
@@ -471,6 +537,19 @@ def handle_list_transactions(
     error, listings = tc.list_transactions(
         request.state_filters, request.producer_id_filters, duration
     )
+    authorizer = services.authorizer_for_image()
+    if authorizer is not None:
+        listings = [
+            t
+            for t in listings
+            if allows(
+                authorizer,
+                ctx,
+                AclOperation.DESCRIBE,
+                ResourceType.TRANSACTIONAL_ID,
+                t.transactional_id,
+            )
+        ]
     state_type = _ListState
     return ListTransactionsResponse(
         throttle_time_ms=0,

@@ -111,6 +111,10 @@ class _NoCoordinator:
 
     group_coordinator = None
 
+    def authorizer_for_image(self) -> None:
+        """Authorization is off."""
+        return None
+
 
 @pytest.mark.parametrize("api_key", sorted(REQUESTS))
 def test_without_a_coordinator_every_group_api_answers_coordinator_not_available(

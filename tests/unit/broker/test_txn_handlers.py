@@ -179,6 +179,10 @@ class FakeServices:
     clock_ms: Any = lambda: 1000
     config: Any = field(default_factory=lambda: load_config(None, {"node.id": 1}))
 
+    def authorizer_for_image(self) -> None:
+        """Authorization is off."""
+        return None
+
 
 def call(services: FakeServices, api_key: int, version: int, request: Message) -> Message:
     handler = build_dispatch_table()[api_key]
