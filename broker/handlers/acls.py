@@ -13,8 +13,8 @@ type), as Kafka's response does.
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Mapping, Sequence
-from typing import Final, Protocol, TypeVar, cast
+from collections.abc import Awaitable
+from typing import Final, TypeVar
 
 from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
@@ -47,44 +47,6 @@ _FilterResult = DeleteAclsResponse.DeleteAclsFilterResult
 _Matching = DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl
 
 _DISABLED: Final = "No Authorizer is configured on the broker"
-
-
-class _DeleteAclsResult(Protocol):
-    """What the controller answers per DeleteAcls filter."""
-
-    @property
-    def error(self) -> ErrorCode: ...
-    @property
-    def message(self) -> str | None: ...
-    @property
-    def deleted(self) -> tuple[AclBinding, ...]: ...
-
-
-class _OpResult(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def error(self) -> ErrorCode: ...
-    @property
-    def message(self) -> str | None: ...
-
-
-class _AclController(Protocol):
-    """The controller's ACL operations."""
-
-    async def create_acls(self, bindings: Sequence[AclBinding]) -> Sequence[_OpResult]: ...
-    async def delete_acls(self, filters: Sequence[AclFilter]) -> Sequence[_DeleteAclsResult]: ...
-
-
-class _AclImage(Protocol):
-    """The metadata image's ACL bindings by id."""
-
-    @property
-    def acls(self) -> Mapping[str, AclBinding]: ...
-
-
-def _controller(services: BrokerServices) -> _AclController:
-    return cast(_AclController, services.controller)
 
 
 _E = TypeVar("_E", bound=enum.IntEnum)
@@ -167,7 +129,7 @@ def handle_describe_acls(
         return DescribeAclsResponse(
             error_code=ErrorCode.INVALID_REQUEST, error_message=f, resources=[]
         )
-    acls = cast(_AclImage, services.image).acls
+    acls = services.image.acls
     grouped: dict[tuple[int, str, int], list[_Description]] = {}
     for binding in acls.values():
         if f.matches(binding):
@@ -215,7 +177,7 @@ async def _create_acls(
     services: BrokerServices, parsed: list[AclBinding | str]
 ) -> CreateAclsResponse:
     valid = [b for b in parsed if isinstance(b, AclBinding)]
-    answers = iter(await _controller(services).create_acls(valid) if valid else [])
+    answers = iter(await services.controller.create_acls(valid) if valid else [])
     results: list[_CreationResult] = []
     for item in parsed:
         if isinstance(item, str):
@@ -283,7 +245,7 @@ async def _delete_acls(
     services: BrokerServices, parsed: list[AclFilter | str]
 ) -> DeleteAclsResponse:
     valid = [f for f in parsed if isinstance(f, AclFilter)]
-    answers = iter(await _controller(services).delete_acls(valid) if valid else [])
+    answers = iter(await services.controller.delete_acls(valid) if valid else [])
     results: list[_FilterResult] = []
     for item in parsed:
         if isinstance(item, str):

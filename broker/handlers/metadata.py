@@ -171,7 +171,7 @@ def broker_endpoint(
 
 def _endpoints_of(registration: BrokerRegistration) -> Mapping[str, tuple[str, int]]:
     """A registration's endpoints by listener name (empty: registered before listeners)."""
-    endpoints: Mapping[str, tuple[str, int]] = getattr(registration, "endpoints", {})
+    endpoints = registration.endpoints
     return endpoints
 
 

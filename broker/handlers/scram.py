@@ -12,12 +12,12 @@ changed); the controller checks the rest (iterations, duplicates, missing creden
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Final, Protocol, cast
+from collections.abc import Awaitable
+from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, authorized
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.metadata.controller_api import OpResult, ScramUpsertion
 from protocol.acl import AclOperation, ResourceType, ScramMechanism
 from protocol.errors import ErrorCode
 from protocol.messages import (
@@ -26,11 +26,9 @@ from protocol.messages import (
     DescribeUserScramCredentialsRequest,
     DescribeUserScramCredentialsResponse,
 )
-from protocol.scram import ScramCredential
 
 __all__ = [
     "HANDLERS",
-    "ScramUpsertion",
     "alter_user_scram_credentials_error",
     "describe_user_scram_credentials_error",
     "handle_alter_user_scram_credentials",
@@ -40,38 +38,6 @@ __all__ = [
 _Result = DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult
 _Info = _Result.CredentialInfo
 _AlterResult = AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult
-
-
-@dataclass(frozen=True, slots=True)
-class ScramUpsertion:
-    """One credential to set: what AlterUserScramCredentials sends (the salted password, not
-    the password)."""
-
-    user: str
-    mechanism: str
-    iterations: int
-    salt: bytes
-    salted_password: bytes
-
-
-class _OpResult(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def error(self) -> ErrorCode: ...
-    @property
-    def message(self) -> str | None: ...
-
-
-class _ScramController(Protocol):
-    async def alter_scram_credentials(
-        self, deletions: Sequence[tuple[str, str]], upsertions: Sequence[ScramUpsertion]
-    ) -> Sequence[_OpResult]: ...
-
-
-class _ScramImage(Protocol):
-    @property
-    def scram_credentials(self) -> Mapping[tuple[str, str], ScramCredential]: ...
 
 
 def _mechanism_name(value: int) -> str | None:
@@ -93,7 +59,7 @@ def handle_describe_user_scram_credentials(
     if not authorized(services, ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME):
         code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
         return describe_user_scram_credentials_error(request, ctx.version, code)
-    credentials = cast(_ScramImage, services.image).scram_credentials
+    credentials = services.image.scram_credentials
     by_user: dict[str, list[_Info]] = {}
     for (user, mechanism), credential in sorted(credentials.items()):
         by_user.setdefault(user, []).append(
@@ -190,9 +156,9 @@ async def _alter(
     deletions: list[tuple[str, str]],
     upsertions: list[ScramUpsertion],
 ) -> AlterUserScramCredentialsResponse:
-    answers: dict[str, _OpResult] = {}
+    answers: dict[str, OpResult] = {}
     if deletions or upsertions:
-        controller = cast(_ScramController, services.controller)
+        controller = services.controller
         for r in await controller.alter_scram_credentials(deletions, upsertions):
             answers.setdefault(r.name, r)
     results: list[_AlterResult] = []
