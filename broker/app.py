@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import logging
 import shutil
+import ssl
 import tempfile
 import threading
 import time
@@ -49,8 +50,11 @@ from broker.metadata.topic_configs import log_config_for
 from broker.raft.core import DEFAULT_MAX_ENTRY_BYTES, RaftConfig
 from broker.raft.tcp import ControllerEndpoint
 from broker.raft.transport import NoPeers, Transport
+from broker.replication.fetcher import listener_endpoint_of
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
+from broker.replication.security import inter_broker_security
+from broker.security.controller_tls import controller_tls
 from broker.security.tls import TlsError
 from broker.server.server import KafkaServer
 from broker.storage.config import FlushPolicy
@@ -98,6 +102,14 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
         return asyncio.new_event_loop()
     loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
     return loop
+
+
+def _controller_tls(config: BrokerConfig) -> tuple[ssl.SSLContext, ssl.SSLContext] | None:
+    """The controller port's (server, client) TLS contexts, None when it is plain TCP."""
+    try:
+        return controller_tls(config)
+    except ValueError as exc:
+        raise BrokerStartError(f"controller listener TLS: {exc}") from exc
 
 
 class Broker:
@@ -254,6 +266,16 @@ class Broker:
             alter_partition=api.alter_partition if voters else None,
         )
         self.replica_manager = replicas
+        if voters:
+            # Followers fetch from the leaders' inter-broker listeners, secured as it says (a
+            # cluster of one never connects to itself).
+            try:
+                replicas.fetchers.security = inter_broker_security(config)
+            except ValueError as exc:
+                raise BrokerStartError(f"inter-broker listener: {exc}") from exc
+            replicas.fetchers.endpoint_of = listener_endpoint_of(
+                lambda: replicas.image, config.inter_broker_listener.name
+            )
         replicas.startup()
         try:
             coordinator = GroupCoordinator(config, api, replicas, clock_ms=self.clock_ms)
@@ -431,7 +453,15 @@ class Broker:
         """The Raft-replicated metadata log and the controller port it talks through."""
         host, voter_port = voters[config.node_id]
         port = config.controller_port if config.controller_port is not None else voter_port
-        endpoint = ControllerEndpoint(config.node_id, host, port, voters)
+        tls = _controller_tls(config)
+        endpoint = ControllerEndpoint(
+            config.node_id,
+            host,
+            port,
+            voters,
+            ssl_server=tls[0] if tls is not None else None,
+            ssl_client=tls[1] if tls is not None else None,
+        )
         self.controller_endpoint = endpoint
         raft_log = _raft_log(config, frozenset(voters), endpoint.transport())
         endpoint.sink = raft_log.node  # delivers once the endpoint listens and the node runs
@@ -462,7 +492,14 @@ class Broker:
         self, config: BrokerConfig, voters: dict[int, tuple[str, int]]
     ) -> ObserverMetadataLog:
         """The metadata log of a broker that is not a voter (``_catch_up`` fills it)."""
-        endpoint = ControllerEndpoint(config.node_id, config.host, 0, voters)
+        tls = _controller_tls(config)
+        endpoint = ControllerEndpoint(
+            config.node_id,
+            config.host,
+            0,
+            voters,
+            ssl_client=tls[1] if tls is not None else None,
+        )
         self.controller_endpoint = endpoint
         await endpoint.start(listen=False)
         return ObserverMetadataLog(config.node_id, list(voters), endpoint)

@@ -196,7 +196,12 @@ class TransactionCoordinator:
         self._timer = DeadlineTimer(lambda: self.clock_ms(), self._on_timer)
         self._loader = TxnPartitionLoader(self._open_log, self._loaded)
         self._creator = TxnStateTopicCreator(config, controller, self._install)
-        self._pool = ConnectionPool(self.node_id, replicas.endpoint_of)
+        fetchers = replicas.fetchers
+        self._pool = ConnectionPool(
+            self.node_id,
+            lambda node: fetchers.endpoint_of(node),
+            security_of=lambda: fetchers.security,
+        )
         self._markers = MarkerWriter(
             self.node_id,
             leader_in_image(lambda: self.controller.image),

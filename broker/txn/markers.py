@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import AppendFailure
 from client.connection import Connection
+from client.security import ClientSecurity
 from protocol.errors import BrokerNotAvailableError, ErrorCode, KafkaError
 from protocol.messages import Message, WriteTxnMarkersRequest, WriteTxnMarkersResponse
 from protocol.types import TopicPartition
@@ -219,7 +220,8 @@ def _code(value: int) -> ErrorCode:
 
 class ConnectionPool:
     """One client connection per broker the markers go to (opened on first use, dropped on
-    failure)."""
+    failure), to its inter-broker listener and secured as that listener says (the replica
+    fetchers' endpoints and security)."""
 
     def __init__(
         self,
@@ -227,9 +229,11 @@ class ConnectionPool:
         endpoint_of: Callable[[int], tuple[str, int] | None],
         *,
         request_timeout_ms: int = MARKER_REQUEST_TIMEOUT_MS,
+        security_of: Callable[[], ClientSecurity | None] = lambda: None,
     ) -> None:
         self._node_id = node_id
         self._endpoint_of = endpoint_of
+        self._security_of = security_of
         self._timeout_ms = request_timeout_ms
         self._connections: dict[int, Connection] = {}
 
@@ -273,6 +277,7 @@ class ConnectionPool:
             client_id=f"samsa-txn-markers-{self._node_id}",
             request_timeout_ms=self._timeout_ms,
             connect_timeout_ms=self._timeout_ms,
+            security=self._security_of(),
         )
         await conn.open()
         self._connections[leader] = conn
