@@ -11,14 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from support.security import (
-    client_nonce,
-    connect,
-    make_pki,
-    put_credential,
-    sasl_login,
-    security_broker,
-)
+from support.certs import client_context, issue, make_ca
+from support.security import client_nonce, connect, put_credential, sasl_login
 from support.waiting import eventually
 from support.wire import WireClient
 
@@ -39,16 +33,16 @@ FAILURE_DELAY_MS = 300
 
 
 @pytest.fixture
-async def broker(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Broker]:
-    async with security_broker(
-        "SASL_PLAINTEXT://127.0.0.1:0",
+async def broker() -> AsyncIterator[Broker]:
+    async with Broker.embedded(
+        listeners="SASL_PLAINTEXT://127.0.0.1:0",
         **{
             "sasl.enabled.mechanisms": ALL_MECHANISMS,
             "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
             "sasl.server.max.receive.size": 4096,
         },
     ) as running:
-        await put_credential(running, monkeypatch, "alice", "alice-secret")
+        await put_credential(running, "alice", "alice-secret")
         yield running
 
 
@@ -159,17 +153,17 @@ async def test_a_large_frame_before_authenticating_closes_the_connection(
     await client.close()
 
 
-async def test_sasl_ssl_listener(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pki = make_pki(tmp_path / "pki")
-    async with security_broker(
-        "SASL_SSL://127.0.0.1:0",
+async def test_sasl_ssl_listener(tmp_path: Path) -> None:
+    ca = make_ca()
+    async with Broker.embedded(
+        listeners="SASL_SSL://127.0.0.1:0",
         **{
-            "ssl.keystore.location": str(pki.issue("broker", "CN=broker", server=True)),
+            "ssl.keystore.location": str(issue(ca, "broker").write_keystore(tmp_path, "broker")),
             "sasl.enabled.mechanisms": "SCRAM-SHA-512",
         },
     ) as broker:
-        await put_credential(broker, monkeypatch, "bob", "bob-secret")
-        client = await connect(broker, "SASL_SSL", pki.client_context())
+        await put_credential(broker, "bob", "bob-secret")
+        client = await connect(broker, "SASL_SSL", client_context(ca))
         assert (await sasl_login(client, "SCRAM-SHA-512", "bob", "bob-secret")).error_code == 0
         assert (await client.request(MetadataRequest(topics=[]), 1)).controller_id == 1
         await client.close()
@@ -179,17 +173,17 @@ REAUTH_MS = 1500
 
 
 @pytest.fixture
-async def reauth_broker(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Broker]:
-    async with security_broker(
-        "SASL_PLAINTEXT://127.0.0.1:0",
+async def reauth_broker() -> AsyncIterator[Broker]:
+    async with Broker.embedded(
+        listeners="SASL_PLAINTEXT://127.0.0.1:0",
         **{
             "sasl.enabled.mechanisms": ALL_MECHANISMS,
             "connections.max.reauth.ms": REAUTH_MS,
             "connection.failed.authentication.delay.ms": 0,
         },
     ) as running:
-        await put_credential(running, monkeypatch, "alice", "alice-secret")
-        await put_credential(running, monkeypatch, "bob", "bob-secret")
+        await put_credential(running, "alice", "alice-secret")
+        await put_credential(running, "bob", "bob-secret")
         yield running
 
 
@@ -226,23 +220,21 @@ async def test_reauthentication_cannot_change_the_principal(reauth_broker: Broke
 
 
 @pytest.mark.parametrize("mechanism", ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"])
-async def test_librdkafka_produces_over_sasl_ssl(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mechanism: str
-) -> None:
+async def test_librdkafka_produces_over_sasl_ssl(tmp_path: Path, mechanism: str) -> None:
     confluent_kafka = pytest.importorskip("confluent_kafka")
-    pki = make_pki(tmp_path / "pki")
-    async with security_broker(
-        "SASL_SSL://127.0.0.1:0",
+    ca = make_ca()
+    async with Broker.embedded(
+        listeners="SASL_SSL://127.0.0.1:0",
         **{
-            "ssl.keystore.location": str(pki.issue("broker", "CN=broker", server=True)),
+            "ssl.keystore.location": str(issue(ca, "broker").write_keystore(tmp_path, "broker")),
             "sasl.enabled.mechanisms": ALL_MECHANISMS,
         },
     ) as broker:
-        await put_credential(broker, monkeypatch, "carol", "carol-secret")
+        await put_credential(broker, "carol", "carol-secret")
         conf = {
             "bootstrap.servers": f"127.0.0.1:{broker.server.ports['SASL_SSL']}",  # type: ignore[union-attr]
             "security.protocol": "SASL_SSL",
-            "ssl.ca.location": str(pki.ca_file),
+            "ssl.ca.location": str(ca.write_cert(tmp_path, "ca")),
             "sasl.mechanism": mechanism,
             "sasl.username": "carol",
             "sasl.password": "carol-secret",

@@ -1,13 +1,26 @@
 """Certificates for tests: a CA, and server and client certificates it signs (or not).
 
-Made with the ``cryptography`` package, small and fast (EC P-256 keys). ``write_pem`` writes
-a certificate and its key as the files Samsa and Kafka's clients read.
+Every certificate a test uses comes from here. Made with the ``cryptography`` package, small
+and fast (EC P-256 keys); a certificate's subject is ``CN=<name>`` with ``O=Samsa tests``
+(printed ``O=Samsa tests,CN=<name>`` in RFC 2253, as Kafka's principal mapping reads it).
+``write_pem`` writes a certificate and its key as the files Samsa and Kafka's clients read,
+``write_keystore`` both in one PEM file (a PEM key store: ``ssl.keystore.location`` alone),
+``write_cert`` the certificate only (a CA file: ``ssl.truststore.location``).
+
+``server_context`` and ``client_context`` are the standard library's contexts for the other end
+of a connection under test (a TLS server that a client under test connects to, a client that
+connects to a listener under test), built without Samsa's own TLS code.
+
+(``samsa tls init`` makes its certificates with ``broker.cli.tls``: subjects of a CN alone.
+These carry the organisation too, which the principal-mapping tests rely on.)
 """
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
+import ssl
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +29,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Issued", "issue", "make_ca"]
+__all__ = ["Issued", "client_context", "issue", "make_ca", "server_context"]
 
 
 @dataclass(frozen=True)
 class Issued:
-    """A certificate, its private key, and the CA that signed it (None: self-signed CA)."""
+    """A certificate and its private key."""
 
     cert: x509.Certificate
     key: ec.EllipticCurvePrivateKey
@@ -50,6 +63,21 @@ class Issued:
         key_path.write_bytes(self.key_pem(password))
         key_path.chmod(0o600)
         return cert_path, key_path
+
+    def write_keystore(self, directory: Path, name: str, password: str | None = None) -> Path:
+        """``name.pem`` in ``directory``: the certificate and its key in one file."""
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}.pem"
+        path.write_bytes(self.cert_pem + self.key_pem(password))
+        path.chmod(0o600)
+        return path
+
+    def write_cert(self, directory: Path, name: str) -> Path:
+        """``name.crt`` in ``directory``: the certificate alone."""
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}.crt"
+        path.write_bytes(self.cert_pem)
+        return path
 
 
 def _name(common_name: str) -> x509.Name:
@@ -132,3 +160,34 @@ def issue(
         .sign(ca.key, hashes.SHA256())
     )
     return Issued(cert, key)
+
+
+def server_context(issued: Issued, client_ca: Issued | None = None) -> ssl.SSLContext:
+    """A TLS server's context presenting ``issued``; with ``client_ca``, it requires a client
+    certificate that CA signed (mutual TLS)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    _load(context, issued)
+    if client_ca is not None:
+        context.load_verify_locations(cadata=client_ca.cert_pem.decode())
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
+
+
+def client_context(
+    ca: Issued, issued: Issued | None = None, *, check_hostname: bool = True
+) -> ssl.SSLContext:
+    """A TLS client's context trusting ``ca`` (host names checked unless ``check_hostname`` is
+    off) and presenting ``issued``, if given, as its client certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = check_hostname
+    context.load_verify_locations(cadata=ca.cert_pem.decode())
+    if issued is not None:
+        _load(context, issued)
+    return context
+
+
+def _load(context: ssl.SSLContext, issued: Issued) -> None:
+    # The ssl module loads a certificate and key from files only; they are read at once.
+    with tempfile.TemporaryDirectory(prefix="samsa-certs-") as directory:
+        cert_path, key_path = issued.write_pem(Path(directory), "pem")
+        context.load_cert_chain(cert_path, key_path)
