@@ -5,22 +5,19 @@ the endpoint keeps serving."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import ssl
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.pki import Pki, client_context, install_tls_stand_in, server_context, tls_settings
+from support.certs import Issued, client_context, issue, make_ca, server_context
+from support.ports import free_ports
 from support.waiting import eventually
 
+from broker.config import BrokerConfig, load_config
 from broker.raft.messages import Message, VoteResponse
 from broker.raft.tcp import ControllerEndpoint
-
-install_tls_stand_in()
-
-from broker.security.controller_tls import controller_tls  # noqa: E402
+from broker.security.controller_tls import controller_tls
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -38,17 +35,6 @@ class Inbox:
         return True
 
 
-def free_ports(count: int) -> list[int]:
-    socks = [socket.socket() for _ in range(count)]
-    try:
-        for s in socks:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
-
-
 async def echo(op: str, body: dict[str, Any]) -> dict[str, Any]:
     return {"op": op, "got": body}
 
@@ -58,22 +44,27 @@ def vote(sender: int, receiver: int, term: int = 1) -> VoteResponse:
 
 
 @pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path / "ca")
+def ca() -> Issued:
+    return make_ca()
 
 
-async def test_raft_messages_and_rpcs_cross_over_mutual_tls(pki: Pki) -> None:
+def mutual_server(issued: Issued, ca: Issued) -> ssl.SSLContext:
+    """The server side of the controller port: a client certificate from ``ca`` required."""
+    return server_context(issued, client_ca=ca)
+
+
+async def test_raft_messages_and_rpcs_cross_over_mutual_tls(ca: Issued) -> None:
     ports = free_ports(2)
     addresses = {1: ("127.0.0.1", ports[0]), 2: ("127.0.0.1", ports[1])}
-    certs = {i: pki.issue(f"controller-{i}") for i in addresses}
+    certs = {i: issue(ca, f"controller-{i}") for i in addresses}
     endpoints = {
         i: ControllerEndpoint(
             i,
             *addresses[i],
             addresses,
             rpc_handler=echo,
-            ssl_server=server_context(certs[i], pki.ca_pem),
-            ssl_client=client_context(certs[i], pki.ca_pem),
+            ssl_server=mutual_server(certs[i], ca),
+            ssl_client=client_context(ca, certs[i]),
         )
         for i in addresses
     }
@@ -95,27 +86,27 @@ async def test_raft_messages_and_rpcs_cross_over_mutual_tls(pki: Pki) -> None:
 
 
 async def test_peers_without_a_trusted_certificate_are_refused_and_the_port_keeps_serving(
-    pki: Pki, tmp_path: Path
+    ca: Issued,
 ) -> None:
     ports = free_ports(4)
     addresses = {i: ("127.0.0.1", ports[i - 1]) for i in (1, 2, 3, 4)}
-    server_cert = pki.issue("controller-2")
+    server_cert = issue(ca, "controller-2")
     server = ControllerEndpoint(
         2,
         *addresses[2],
         {2: addresses[2]},
         rpc_handler=echo,
-        ssl_server=server_context(server_cert, pki.ca_pem),
+        ssl_server=mutual_server(server_cert, ca),
     )
     inbox = Inbox()
     server.sink = inbox
     await server.start()
-    stranger_ca = Pki(tmp_path / "other-ca", "Other CA")
+    stranger_ca = make_ca("Other CA")
     # 1: a trusted certificate; 3: none at all; 4: one signed by a CA the server does not trust.
     clients = {
-        1: client_context(pki.issue("controller-1"), pki.ca_pem),
-        3: client_context(None, pki.ca_pem),
-        4: client_context(stranger_ca.issue("controller-4"), pki.ca_pem),
+        1: client_context(ca, issue(ca, "controller-1")),
+        3: client_context(ca),
+        4: client_context(ca, issue(stranger_ca, "controller-4")),
     }
     links = {
         i: ControllerEndpoint(i, *addresses[i], {2: addresses[2]}, ssl_client=context)
@@ -148,17 +139,15 @@ async def test_peers_without_a_trusted_certificate_are_refused_and_the_port_keep
         await server.stop()
 
 
-async def test_a_link_refuses_a_server_whose_certificate_is_not_for_its_host(pki: Pki) -> None:
+async def test_a_link_refuses_a_server_whose_certificate_is_not_for_its_host(ca: Issued) -> None:
     [port] = free_ports(1)
     address = ("127.0.0.1", port)
-    wrong_host = pki.issue("controller-2", hosts=("elsewhere.example",))
-    server = ControllerEndpoint(
-        2, *address, {2: address}, ssl_server=server_context(wrong_host, pki.ca_pem)
-    )
+    wrong_host = issue(ca, "controller-2", hosts=("elsewhere.example",))
+    server = ControllerEndpoint(2, *address, {2: address}, ssl_server=mutual_server(wrong_host, ca))
     inbox = Inbox()
     server.sink = inbox
     await server.start()
-    checking = client_context(pki.issue("controller-1"), pki.ca_pem)
+    checking = client_context(ca, issue(ca, "controller-1"))
     assert checking.check_hostname
     client = ControllerEndpoint(1, "127.0.0.1", 0, {2: address}, ssl_client=checking)
     await client.start(listen=False)
@@ -171,43 +160,51 @@ async def test_a_link_refuses_a_server_whose_certificate_is_not_for_its_host(pki
         await server.stop()
 
 
-def test_contexts_are_what_the_tests_claim(pki: Pki) -> None:
-    issued = pki.issue("x")
-    assert server_context(issued, pki.ca_pem).verify_mode == ssl.CERT_REQUIRED
+def test_contexts_are_what_the_tests_claim(ca: Issued) -> None:
+    assert mutual_server(issue(ca, "x"), ca).verify_mode == ssl.CERT_REQUIRED
+    assert client_context(ca).check_hostname
 
 
 # -- the contexts from the broker's settings -----------------------------------------------------
 
 
-@dataclass
-class ControllerConfig:
-    """The ``BrokerConfig`` members ``controller_tls`` reads."""
-
-    controller_uses_tls: bool
-    settings: Any = None
-    controller_listener_names: str = "controller,OTHER"
-
-    def tls_settings_for(self, name: str) -> Any:
-        assert name == "CONTROLLER"
-        return self.settings
+def controller_config(directory: Path, ca: Issued, name: str, **settings: Any) -> BrokerConfig:
+    """A node whose controller listener (``controller``, the first of two) is SSL, with its own
+    key store and trust store (``listener.name.controller.*``) and ``ssl.client.auth=none``."""
+    prefix = "listener.name.controller."
+    return load_config(
+        None,
+        {
+            "controller.listener.names": "controller,OTHER",
+            "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL,OTHER:PLAINTEXT",
+            "ssl.client.auth": "none",
+            prefix + "ssl.keystore.location": str(issue(ca, name).write_keystore(directory, name)),
+            prefix + "ssl.truststore.location": str(ca.write_cert(directory, "ca")),
+            **settings,
+        },
+    )
 
 
 def test_a_plaintext_controller_port_has_no_contexts() -> None:
-    assert controller_tls(ControllerConfig(controller_uses_tls=False)) is None  # type: ignore[arg-type]
+    config = load_config(None, {})
+    assert not config.controller_uses_tls
+    assert controller_tls(config) is None
 
 
 async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_says(
-    pki: Pki,
+    ca: Issued, tmp_path: Path
 ) -> None:
     ports = free_ports(2)
     addresses = {i: ("127.0.0.1", ports[i - 1]) for i in (1, 2)}
     contexts = {}
     for i in addresses:
-        config = ControllerConfig(True, tls_settings(pki.ca_pem, pki.issue(f"c-{i}")))
-        built = controller_tls(config)  # type: ignore[arg-type]
+        config = controller_config(tmp_path, ca, f"c-{i}")
+        assert config.controller_uses_tls
+        built = controller_tls(config)
         assert built is not None
         contexts[i] = built
     assert all(server.verify_mode == ssl.CERT_REQUIRED for server, _ in contexts.values())
+    assert all(client.check_hostname for _, client in contexts.values())
     endpoints = {
         i: ControllerEndpoint(
             i, *addresses[i], addresses, ssl_server=contexts[i][0], ssl_client=contexts[i][1]
@@ -217,7 +214,7 @@ async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_
     inbox = Inbox()
     endpoints[2].sink = inbox
     anonymous = ControllerEndpoint(
-        3, "127.0.0.1", 0, {2: addresses[2]}, ssl_client=client_context(None, pki.ca_pem)
+        3, "127.0.0.1", 0, {2: addresses[2]}, ssl_client=client_context(ca)
     )
     for endpoint in [*endpoints.values(), anonymous]:
         await endpoint.start(listen=endpoint is not anonymous)
@@ -232,15 +229,24 @@ async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_
             await endpoint.stop()
 
 
+def test_a_controller_listener_without_a_truststore_is_refused(ca: Issued, tmp_path: Path) -> None:
+    from broker.config import ConfigError
+
+    with pytest.raises(ConfigError, match="CONTROLLER uses mutual TLS but has no truststore"):
+        controller_config(
+            tmp_path, ca, "c-1", **{"listener.name.controller.ssl.truststore.location": ""}
+        )
+
+
 async def test_silent_peers_time_out_and_handshakes_in_progress_are_bounded(
-    pki: Pki, monkeypatch: pytest.MonkeyPatch
+    ca: Issued, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("broker.raft.tcp.TLS_HANDSHAKE_TIMEOUT_S", 0.5)
     monkeypatch.setattr("broker.raft.tcp.MAX_TLS_HANDSHAKES", 1)
     [port] = free_ports(1)
     address = ("127.0.0.1", port)
     server = ControllerEndpoint(
-        2, *address, {2: address}, ssl_server=server_context(pki.issue("c-2"), pki.ca_pem)
+        2, *address, {2: address}, ssl_server=mutual_server(issue(ca, "c-2"), ca)
     )
     await server.start()
     try:
