@@ -7,95 +7,69 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.pki import Issued, Pki, install_tls_stand_in, server_context, tls_settings
+from support.certs import Issued, issue, make_ca, server_context
+
+from broker.config import BrokerConfig, ConfigError, load_config
+from broker.metadata.image import BrokerRegistration, MetadataImage
+from broker.replication.fetcher import FetcherSettings, ReplicaFetcher, listener_endpoint_of
+from broker.replication.security import hostname_checked, inter_broker_security
+from client.security import ClientSecurity
 
 pytestmark = pytest.mark.timeout(30)
 
 
-install_tls_stand_in()
-
-from broker.config import ConfigError  # noqa: E402
-from broker.replication.fetcher import (  # noqa: E402
-    FetcherSettings,
-    ReplicaFetcher,
-    listener_endpoint_of,
-)
-from broker.replication.security import hostname_checked, inter_broker_security  # noqa: E402
-from client.security import ClientSecurity  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Listener:
-    name: str
-    security_protocol: str
-    host: str = "127.0.0.1"
-    port: int = 9093
-
-    @property
-    def uses_tls(self) -> bool:
-        return self.security_protocol in ("SSL", "SASL_SSL")
-
-    @property
-    def uses_sasl(self) -> bool:
-        return self.security_protocol.startswith("SASL_")
-
-
-@dataclass
-class FakeConfig:
-    """The ``BrokerConfig`` members ``inter_broker_security`` reads."""
-
-    inter_broker_listener: Listener
-    tls: Any = None
-    mechanisms: tuple[str, ...] = ("SCRAM-SHA-256", "SCRAM-SHA-512")
-    sasl_mechanism_inter_broker_protocol: str = "SCRAM-SHA-512"
-    inter_broker_sasl_username: str | None = None
-    inter_broker_sasl_password: str | None = None
-    asked: list[str] = field(default_factory=list)
-
-    def tls_settings_for(self, name: str) -> Any:
-        self.asked.append(name)
-        assert self.tls is not None
-        return self.tls
-
-    def sasl_mechanisms_for(self, name: str) -> tuple[str, ...]:
-        return self.mechanisms
-
-
-def build(config: FakeConfig) -> ClientSecurity:
-    return inter_broker_security(config)  # type: ignore[arg-type]
-
-
 @pytest.fixture
-def pki(tmp_path: Path) -> Pki:
-    return Pki(tmp_path / "ca")
+def ca() -> Issued:
+    return make_ca()
 
 
-@pytest.fixture
-def broker_cert(pki: Pki) -> Issued:
-    return pki.issue("broker-1")
+def config(protocol: str, **settings: Any) -> BrokerConfig:
+    """A broker whose inter-broker listener ``INTERNAL`` speaks ``protocol`` beside a PLAINTEXT
+    client listener ``EXTERNAL`` (listed first: without ``inter.broker.listener.name`` the
+    first listener would be the inter-broker one)."""
+    return load_config(
+        None,
+        {
+            "listeners": "EXTERNAL://127.0.0.1:9092,INTERNAL://127.0.0.1:9093",
+            "listener.security.protocol.map": (
+                f"EXTERNAL:PLAINTEXT,INTERNAL:{protocol},CONTROLLER:PLAINTEXT"
+            ),
+            "inter.broker.listener.name": "INTERNAL",
+            **settings,
+        },
+    )
 
 
-def tls_of(pki: Pki, cert: Issued, algorithm: str = "https") -> Any:
-    return tls_settings(pki.ca_pem, cert, algorithm=algorithm)
+def internal_tls(directory: Path, ca: Issued, cert: Issued) -> dict[str, str]:
+    """The ``INTERNAL`` listener's own key store and trust store; the global ones are another
+    certificate's, and no CA at all: a client context built from them would not connect."""
+    other = make_ca("Not the cluster's CA")
+    return {
+        "ssl.keystore.location": str(issue(other, "global").write_keystore(directory, "global")),
+        "ssl.truststore.location": str(other.write_cert(directory, "other-ca")),
+        "listener.name.internal.ssl.keystore.location": str(
+            cert.write_keystore(directory, "broker-1")
+        ),
+        "listener.name.internal.ssl.truststore.location": str(ca.write_cert(directory, "ca")),
+    }
 
 
 def test_plaintext_has_neither_tls_nor_sasl() -> None:
-    security = build(FakeConfig(Listener("INTERNAL", "PLAINTEXT")))
-    assert security == ClientSecurity(protocol="PLAINTEXT")
+    assert inter_broker_security(config("PLAINTEXT")) == ClientSecurity(protocol="PLAINTEXT")
+    assert inter_broker_security(load_config(None, {})) == ClientSecurity(protocol="PLAINTEXT")
 
 
 async def test_ssl_presents_the_broker_certificate_to_a_server_requiring_one(
-    pki: Pki, broker_cert: Issued
+    tmp_path: Path, ca: Issued
 ) -> None:
-    config = FakeConfig(Listener("INTERNAL", "SSL"), tls=tls_of(pki, broker_cert))
-    security = build(config)
-    assert config.asked == ["INTERNAL"]  # the inter-broker listener's own ssl.* settings
+    # The inter-broker listener's own ssl.* settings, not the global ones.
+    security = inter_broker_security(
+        config("SSL", **internal_tls(tmp_path, ca, issue(ca, "broker-1")))
+    )
     assert security.protocol == "SSL"
     assert security.sasl_mechanism is None and security.sasl_username is None
     assert security.check_hostname
@@ -109,7 +83,7 @@ async def test_ssl_presents_the_broker_certificate_to_a_server_requiring_one(
         writer.close()
 
     server = await asyncio.start_server(
-        on_connect, "127.0.0.1", 0, ssl=server_context(pki.issue("broker-2"), pki.ca_pem)
+        on_connect, "127.0.0.1", 0, ssl=server_context(issue(ca, "broker-2"), client_ca=ca)
     )
     try:
         port = server.sockets[0].getsockname()[1]
@@ -125,38 +99,40 @@ async def test_ssl_presents_the_broker_certificate_to_a_server_requiring_one(
 
 
 def test_ssl_without_endpoint_identification_does_not_check_host_names(
-    pki: Pki, broker_cert: Issued
+    tmp_path: Path, ca: Issued
 ) -> None:
-    config = FakeConfig(Listener("INTERNAL", "SSL"), tls=tls_of(pki, broker_cert, ""))
-    assert not build(config).check_hostname
+    settings = internal_tls(tmp_path, ca, issue(ca, "broker-1"))
+    security = inter_broker_security(
+        config("SSL", **settings, **{"ssl.endpoint.identification.algorithm": ""})
+    )
+    assert not security.check_hostname
+    assert security.ssl_context is not None and not security.ssl_context.check_hostname
     assert hostname_checked("HTTPS") and not hostname_checked("none")
 
 
 def test_sasl_plaintext_carries_the_mechanism_and_credentials() -> None:
-    config = FakeConfig(
-        Listener("INTERNAL", "SASL_PLAINTEXT"),
-        inter_broker_sasl_username="broker",
-        inter_broker_sasl_password="s3cret",
-    )
-    assert build(config) == ClientSecurity(
+    settings = {"inter.broker.sasl.username": "broker", "inter.broker.sasl.password": "s3cret"}
+    assert inter_broker_security(config("SASL_PLAINTEXT", **settings)) == ClientSecurity(
         protocol="SASL_PLAINTEXT",
         sasl_mechanism="SCRAM-SHA-512",
         sasl_username="broker",
         sasl_password="s3cret",
-    )
-    assert config.asked == []  # no TLS settings needed
+    )  # no TLS context
 
 
-def test_sasl_ssl_has_both(pki: Pki, broker_cert: Issued) -> None:
-    config = FakeConfig(
-        Listener("INTERNAL", "SASL_SSL"),
-        tls=tls_of(pki, broker_cert),
-        mechanisms=("PLAIN",),
-        sasl_mechanism_inter_broker_protocol="PLAIN",
-        inter_broker_sasl_username="broker",
-        inter_broker_sasl_password="s3cret",
+def test_sasl_ssl_has_both(tmp_path: Path, ca: Issued) -> None:
+    security = inter_broker_security(
+        config(
+            "SASL_SSL",
+            **internal_tls(tmp_path, ca, issue(ca, "broker-1")),
+            **{
+                "listener.name.internal.sasl.enabled.mechanisms": "PLAIN",
+                "sasl.mechanism.inter.broker.protocol": "PLAIN",
+                "inter.broker.sasl.username": "broker",
+                "inter.broker.sasl.password": "s3cret",
+            },
+        )
     )
-    security = build(config)
     assert security.protocol == "SASL_SSL"
     assert security.ssl_context is not None
     assert (security.sasl_mechanism, security.sasl_username) == ("PLAIN", "broker")
@@ -168,54 +144,42 @@ def test_sasl_ssl_has_both(pki: Pki, broker_cert: Issued) -> None:
 def test_a_sasl_listener_without_credentials_is_refused_in_one_line(
     username: str | None, password: str | None
 ) -> None:
-    config = FakeConfig(
-        Listener("INTERNAL", "SASL_PLAINTEXT"),
-        inter_broker_sasl_username=username,
-        inter_broker_sasl_password=password,
-    )
+    credentials = {"inter.broker.sasl.username": username, "inter.broker.sasl.password": password}
+    settings = {k: v for k, v in credentials.items() if v is not None}
     with pytest.raises(ConfigError, match=r"inter\.broker\.sasl\.username") as info:
-        build(config)
+        inter_broker_security(config("SASL_PLAINTEXT", **settings))
     assert "\n" not in str(info.value) and "INTERNAL" in str(info.value)
 
 
 def test_the_inter_broker_mechanism_must_be_enabled_on_the_listener() -> None:
-    config = FakeConfig(
-        Listener("INTERNAL", "SASL_PLAINTEXT"),
-        mechanisms=("SCRAM-SHA-256",),
-        inter_broker_sasl_username="broker",
-        inter_broker_sasl_password="s3cret",
-    )
+    settings = {
+        "sasl.enabled.mechanisms": "SCRAM-SHA-256",
+        "inter.broker.sasl.username": "broker",
+        "inter.broker.sasl.password": "s3cret",
+    }
     with pytest.raises(ConfigError, match="SCRAM-SHA-512 is not enabled"):
-        build(config)
+        inter_broker_security(config("SASL_PLAINTEXT", **settings))
 
 
 # -- where and how the fetcher connects ----------------------------------------------------------
 
 
-@dataclass
-class Registration:
-    host: str
-    port: int
-    endpoints: Mapping[str, tuple[str, int]]
-
-
-@dataclass
-class Image:
-    brokers: dict[int, Registration]
-
-
 def test_the_leader_is_reached_on_its_inter_broker_listener() -> None:
-    image = Image(
-        {
-            1: Registration("10.0.0.1", 9092, {"INTERNAL": ("10.1.0.1", 9094)}),
-            2: Registration("10.0.0.2", 9092, {}),  # registered before listener endpoints
+    image = MetadataImage(
+        brokers={
+            1: BrokerRegistration(1, "10.0.0.1", 9092, endpoints={"INTERNAL": ("10.1.0.1", 9094)}),
+            2: BrokerRegistration(2, "10.0.0.2", 9092),  # registered before listener endpoints
         }
     )
-    endpoint_of = listener_endpoint_of(lambda: image, "INTERNAL")  # type: ignore[arg-type,return-value]
+    endpoint_of = listener_endpoint_of(lambda: image, "INTERNAL")
     assert endpoint_of(1) == ("10.1.0.1", 9094)
     assert endpoint_of(2) == ("10.0.0.2", 9092)
     assert endpoint_of(3) is None
-    image.brokers[2] = Registration("10.0.0.2", 9092, {"INTERNAL": ("10.1.0.2", 9094)})
+    image = MetadataImage(
+        brokers={
+            2: BrokerRegistration(2, "10.0.0.2", 9092, endpoints={"INTERNAL": ("10.1.0.2", 9094)})
+        }
+    )
     assert endpoint_of(2) == ("10.1.0.2", 9094)  # read from the current image each time
 
 
