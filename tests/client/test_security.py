@@ -4,19 +4,13 @@ end of ``protocol.scram``, TLS against certificates made here, re-authentication
 from __future__ import annotations
 
 import asyncio
-import datetime
-import ipaddress
 import ssl
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from support.certs import Issued, issue, make_ca, server_context
 from support.fake_broker import FakeBroker, api_versions_body, metadata_body
 from support.waiting import eventually
 
@@ -281,113 +275,30 @@ async def test_cluster_start_fails_at_once_on_bad_credentials() -> None:
 
 @dataclass(frozen=True)
 class Pki:
+    """The files of the TLS tests: a CA and another, and certificates the first signed."""
+
     ca: Path
-    server_chain: Path
-    server_key: Path
     other_ca: Path
-    wrong_host_chain: Path
     client_chain: Path
     client_key: Path
-
-
-def _name(cn: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
-
-
-def _cert(
-    subject: str,
-    key: ec.EllipticCurvePrivateKey,
-    issuer: str,
-    issuer_key: ec.EllipticCurvePrivateKey,
-    *,
-    ca: bool = False,
-    sans: list[x509.GeneralName] | None = None,
-) -> x509.Certificate:
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(_name(issuer))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
-    )
-    if ca:
-        builder = builder.add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        builder = builder.add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
-        )
-    else:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-            critical=False,
-        )
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-def _pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    server: Issued  # for localhost and 127.0.0.1
+    wrong_host: Issued  # for broker.example only
+    authority: Issued
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pki]:
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     d = tmp_path_factory.mktemp("pki")
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _cert("Test CA", ca_key, "Test CA", ca_key, ca=True)
-    other_key = ec.generate_private_key(ec.SECP256R1())
-    other = _cert("Other CA", other_key, "Other CA", other_key, ca=True)
-    server_key = ec.generate_private_key(ec.SECP256R1())
-    local = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    server = _cert("localhost", server_key, "Test CA", ca_key, sans=local)
-    wrong = _cert(
-        "broker.example", server_key, "Test CA", ca_key, sans=[x509.DNSName("broker.example")]
-    )
-    client_key = ec.generate_private_key(ec.SECP256R1())
-    client = _cert("alice", client_key, "Test CA", ca_key)
-    files = {
-        "ca.pem": _pem(ca),
-        "other.pem": _pem(other),
-        "server.pem": _pem(server),
-        "server.key": _key_pem(server_key),
-        "wrong.pem": _pem(wrong),
-        "client.pem": _pem(client),
-        "client.key": _key_pem(client_key),
-    }
-    for name, data in files.items():
-        (d / name).write_bytes(data)
-    yield Pki(
-        d / "ca.pem",
-        d / "server.pem",
-        d / "server.key",
-        d / "other.pem",
-        d / "wrong.pem",
-        d / "client.pem",
-        d / "client.key",
+    ca = make_ca("Test CA")
+    client_chain, client_key = issue(ca, "alice", hosts=()).write_pem(d, "client")
+    return Pki(
+        ca=ca.write_cert(d, "ca"),
+        other_ca=make_ca("Other CA").write_cert(d, "other"),
+        client_chain=client_chain,
+        client_key=client_key,
+        server=issue(ca, "localhost"),
+        wrong_host=issue(ca, "broker.example", hosts=("broker.example",)),
+        authority=ca,
     )
 
 
@@ -404,15 +315,6 @@ class TlsFakeBroker(FakeBroker):
         return self
 
 
-def _server_context(chain: Path, key: Path, client_ca: Path | None = None) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(chain, key)
-    if client_ca is not None:
-        context.load_verify_locations(cafile=client_ca)
-        context.verify_mode = ssl.CERT_REQUIRED
-    return context
-
-
 def _tls(**kwargs: Any) -> ClientSecurity:
     check = kwargs.pop("check_hostname", True)
     return ClientSecurity(
@@ -424,7 +326,7 @@ def _tls(**kwargs: Any) -> ClientSecurity:
 
 async def test_tls_with_a_trusted_certificate(pki: Pki) -> None:
     sasl = SaslBroker()
-    async with TlsFakeBroker(sasl, _server_context(pki.server_chain, pki.server_key)) as fake:
+    async with TlsFakeBroker(sasl, server_context(pki.server)) as fake:
         sasl.port = fake.port
         conn = Connection("127.0.0.1", fake.port, security=_tls(ca_location=str(pki.ca)))
         await conn.open()
@@ -435,7 +337,7 @@ async def test_tls_with_a_trusted_certificate(pki: Pki) -> None:
 
 
 async def test_tls_with_an_untrusted_certificate_is_an_ssl_error(pki: Pki) -> None:
-    context = _server_context(pki.server_chain, pki.server_key)
+    context = server_context(pki.server)
     async with TlsFakeBroker(SaslBroker(), context) as fake:
         conn = Connection("127.0.0.1", fake.port, security=_tls(ca_location=str(pki.other_ca)))
         with pytest.raises(SslError) as info:
@@ -447,7 +349,7 @@ async def test_tls_with_an_untrusted_certificate_is_an_ssl_error(pki: Pki) -> No
 
 
 async def test_tls_hostname_is_checked_unless_turned_off(pki: Pki) -> None:
-    context = _server_context(pki.wrong_host_chain, pki.server_key)
+    context = server_context(pki.wrong_host)
     async with TlsFakeBroker(SaslBroker(), context) as fake:
         conn = Connection("127.0.0.1", fake.port, security=_tls(ca_location=str(pki.ca)))
         with pytest.raises(SslError, match=r"certificate verify failed: .*mismatch"):
@@ -460,7 +362,7 @@ async def test_tls_hostname_is_checked_unless_turned_off(pki: Pki) -> None:
 
 async def test_mutual_tls_and_sasl_ssl(pki: Pki) -> None:
     sasl = SaslBroker()
-    context = _server_context(pki.server_chain, pki.server_key, client_ca=pki.ca)
+    context = server_context(pki.server, client_ca=pki.authority)
     async with TlsFakeBroker(sasl, context) as fake:
         sasl.port = fake.port
         config = AdminConfig.build(

@@ -129,7 +129,8 @@ def issue(
     expired: bool = False,
 ) -> Issued:
     """A certificate signed by ``ca`` for ``common_name``, valid for ``hosts`` (DNS names and
-    IP addresses) as a server and as a client; ``expired``: its validity ended yesterday."""
+    IP addresses; none: no subject alternative names, a client's certificate) as a server and
+    as a client; ``expired``: its validity ended yesterday."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
     if expired:
@@ -142,7 +143,7 @@ def issue(
             names.append(x509.IPAddress(ipaddress.ip_address(host)))
         except ValueError:
             names.append(x509.DNSName(host))
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
         .issuer_name(ca.cert.subject)
@@ -150,16 +151,16 @@ def issue(
         .serial_number(x509.random_serial_number())
         .not_valid_before(start)
         .not_valid_after(end)
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(
             x509.ExtendedKeyUsage(
                 [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
             ),
             critical=False,
         )
-        .sign(ca.key, hashes.SHA256())
     )
-    return Issued(cert, key)
+    if names:
+        builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    return Issued(builder.sign(ca.key, hashes.SHA256()), key)
 
 
 def server_context(issued: Issued, client_ca: Issued | None = None) -> ssl.SSLContext:
