@@ -1,6 +1,6 @@
-"""TLS contexts from ``TlsSettings``: real handshakes over a socket pair with certificates made
-here (trusted, untrusted, expired, with and without a client certificate), the one-line errors,
-and a context that reloads its files."""
+"""TLS contexts from ``TlsSettings``: real handshakes over a socket pair with certificates from
+``support.certs`` (trusted, untrusted, expired, with and without a client certificate), the
+one-line errors, and a context that reloads its files."""
 
 from __future__ import annotations
 
@@ -11,32 +11,30 @@ import ssl
 import tempfile
 import threading
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.certs import Issued, issue, make_ca
 
-from broker.cli.tls import Issued, issue, make_ca
 from broker.config import TlsSettings
 from broker.security.principal import PrincipalMapper, distinguished_name
 from broker.security.tls import ReloadingContext, TlsError, client_context, server_context
 
 pytestmark = pytest.mark.timeout(30)
 
-NOW = datetime.now(UTC)
 #: Socket timeouts of a handshake: far above what one takes on a loaded machine.
 HANDSHAKE_TIMEOUT_S = 10.0
 
 
 @pytest.fixture(scope="module")
 def ca() -> Issued:
-    return make_ca("test CA", now=NOW)
+    return make_ca("test CA")
 
 
 @pytest.fixture(scope="module")
 def other_ca() -> Issued:
-    return make_ca("someone else's CA", now=NOW)
+    return make_ca("someone else's CA")
 
 
 def _write(directory: Path, name: str, data: bytes) -> Path:
@@ -61,10 +59,12 @@ def settings(**kw: Any) -> TlsSettings:
     return replace(base, **kw)
 
 
-def keystore(directory: Path, issued: Issued, stem: str = "broker") -> TlsSettings:
-    """Settings with ``issued`` as one PEM file holding the chain and the key."""
-    path = _write(directory, f"{stem}.pem", issued.cert_pem + issued.key_pem)
-    return settings(keystore_location=path)
+def keystore(
+    directory: Path, issued: Issued, stem: str = "broker", password: str | None = None
+) -> TlsSettings:
+    """Settings with ``issued`` as one PEM file holding the chain and the key (encrypted with
+    ``password``)."""
+    return settings(keystore_location=issued.write_keystore(directory, stem, password))
 
 
 @dataclass
@@ -122,7 +122,7 @@ def _der(issued: Issued) -> bytes:
 
 
 def test_server_authenticated_handshake(tmp_path: Path, ca: Issued) -> None:
-    broker = issue(ca, "localhost", now=NOW, hostnames=["localhost", "127.0.0.1"])
+    broker = issue(ca, "localhost", hosts=("localhost", "127.0.0.1"))
     server = server_context(keystore(tmp_path, broker))
     assert server.verify_mode == ssl.CERT_NONE
     trust = settings(truststore_location=_write(tmp_path, "ca.crt", ca.cert_pem))
@@ -143,8 +143,8 @@ def test_server_authenticated_handshake(tmp_path: Path, ca: Issued) -> None:
 def test_mutual_tls_gives_the_client_certificate_to_the_principal_mapper(
     tmp_path: Path, ca: Issued
 ) -> None:
-    broker = issue(ca, "localhost", now=NOW, hostnames=["localhost"])
-    alice = issue(ca, "alice", now=NOW, server=False, organizational_unit="eng")
+    broker = issue(ca, "localhost", hosts=("localhost",))
+    alice = issue(ca, "alice", hosts=())
     ca_file = _write(tmp_path, "ca.crt", ca.cert_pem)
     server_settings = replace(
         keystore(tmp_path, broker), truststore_location=ca_file, client_auth="required"
@@ -158,8 +158,8 @@ def test_mutual_tls_gives_the_client_certificate_to_the_principal_mapper(
     assert out.ok, out
     assert out.client_peercert is not None
     dn = distinguished_name(out.client_peercert)
-    assert dn == "CN=alice,OU=eng"
-    assert PrincipalMapper("RULE:^CN=(.*?),.*$/$1/").principal_for_dn(dn) == "User:alice"
+    assert dn == "O=Samsa tests,CN=alice"
+    assert PrincipalMapper("RULE:^O=[^,]*,CN=(.*)$/$1/").principal_for_dn(dn) == "User:alice"
     # Without a client certificate: refused when required, accepted when only requested.
     anonymous = client_context(settings(truststore_location=ca_file))
     assert not handshake(server, anonymous).ok
@@ -175,9 +175,9 @@ def test_untrusted_and_expired_certificates_are_refused(
 ) -> None:
     ca_file = _write(tmp_path, "ca.crt", ca.cert_pem)
     trust = settings(truststore_location=ca_file)
-    good = issue(ca, "localhost", now=NOW, hostnames=["localhost"])
-    stranger = issue(other_ca, "localhost", now=NOW, hostnames=["localhost"])
-    expired = issue(ca, "localhost", now=NOW - timedelta(days=30), days=1, hostnames=["localhost"])
+    good = issue(ca, "localhost", hosts=("localhost",))
+    stranger = issue(other_ca, "localhost", hosts=("localhost",))
+    expired = issue(ca, "localhost", hosts=("localhost",), expired=True)
     client = client_context(trust)
     for bad in (stranger, expired):
         out = handshake(server_context(keystore(tmp_path, bad)), client)
@@ -187,8 +187,8 @@ def test_untrusted_and_expired_certificates_are_refused(
         replace(keystore(tmp_path, good), truststore_location=ca_file, client_auth="required")
     )
     for name, bad in (
-        ("stranger", issue(other_ca, "mallory", now=NOW, server=False)),
-        ("expired", issue(ca, "old", now=NOW - timedelta(days=30), days=1, server=False)),
+        ("stranger", issue(other_ca, "mallory", hosts=())),
+        ("expired", issue(ca, "old", hosts=(), expired=True)),
     ):
         client = client_context(replace(keystore(tmp_path, bad, name), truststore_location=ca_file))
         out = handshake(server, client)
@@ -202,30 +202,30 @@ def test_inline_pem_and_a_separate_key_file(
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    broker = issue(ca, "localhost", now=NOW, hostnames=["localhost"])
+    broker = issue(ca, "localhost", hosts=("localhost",))
     inline = settings(
         keystore_certificate_chain=broker.cert_pem.decode(),
-        keystore_key=broker.key_pem.decode(),
+        keystore_key=broker.key_pem().decode(),
     )
     client = client_context(settings(truststore_certificates=ca.cert_pem.decode()))
     assert handshake(server_context(inline), client).ok
     # Inline chain, key in a file; chain in a file, key in another (Samsa's reading of
     # ssl.keystore.key as a path); chain in a file, key inline.
-    key_file = _write(tmp_path, "broker.key", broker.key_pem)
+    key_file = _write(tmp_path, "broker.key", broker.key_pem())
     cert_file = _write(tmp_path, "broker.crt", broker.cert_pem)
     for variant in (
         replace(inline, keystore_key=str(key_file)),
         settings(keystore_location=cert_file, keystore_key=str(key_file)),
-        settings(keystore_location=cert_file, keystore_key=broker.key_pem.decode()),
+        settings(keystore_location=cert_file, keystore_key=broker.key_pem().decode()),
     ):
         assert handshake(server_context(variant), client).ok, variant
     assert list(scratch.iterdir()) == []  # the temporary PEM files are gone
 
 
 def test_encrypted_keys(tmp_path: Path, ca: Issued) -> None:
-    broker = issue(ca, "localhost", now=NOW, hostnames=["localhost"], key_password="s3cret")
-    assert b"ENCRYPTED" in broker.key_pem
-    encrypted = keystore(tmp_path, broker)
+    broker = issue(ca, "localhost", hosts=("localhost",))
+    assert b"ENCRYPTED" in broker.key_pem("s3cret")
+    encrypted = keystore(tmp_path, broker, password="s3cret")
     client = client_context(settings(truststore_location=_write(tmp_path, "ca", ca.cert_pem)))
     assert handshake(server_context(replace(encrypted, key_password="s3cret")), client).ok
     with pytest.raises(TlsError, match=r"the private key is encrypted: set ssl\.key\.password"):
@@ -235,7 +235,7 @@ def test_encrypted_keys(tmp_path: Path, ca: Issued) -> None:
 
 
 def test_protocol_versions_and_cipher_suites(tmp_path: Path, ca: Issued) -> None:
-    broker = keystore(tmp_path, issue(ca, "localhost", now=NOW, hostnames=["localhost"]))
+    broker = keystore(tmp_path, issue(ca, "localhost", hosts=("localhost",)))
     trust = settings(truststore_location=_write(tmp_path, "ca", ca.cert_pem))
     only13 = server_context(replace(broker, enabled_protocols=("TLSv1.3",)))
     assert only13.minimum_version == only13.maximum_version == ssl.TLSVersion.TLSv1_3
@@ -255,8 +255,8 @@ def test_protocol_versions_and_cipher_suites(tmp_path: Path, ca: Issued) -> None
 
 
 def test_errors_are_one_line_naming_the_setting_and_file(tmp_path: Path, ca: Issued) -> None:
-    broker = issue(ca, "localhost", now=NOW)
-    other = issue(ca, "other", now=NOW)
+    broker = issue(ca, "localhost")
+    other = issue(ca, "other")
     cert_file = _write(tmp_path, "broker.crt", broker.cert_pem)
     junk = _write(tmp_path, "junk.pem", b"not PEM at all\n")
     missing = tmp_path / "missing.pem"
@@ -268,7 +268,7 @@ def test_errors_are_one_line_naming_the_setting_and_file(tmp_path: Path, ca: Iss
         ),
         (settings(keystore_location=junk), f"ssl.keystore.location {junk}: not a PEM"),
         (
-            settings(keystore_location=cert_file, keystore_key=other.key_pem.decode()),
+            settings(keystore_location=cert_file, keystore_key=other.key_pem().decode()),
             "the private key is not the certificate's",
         ),
         (
@@ -310,10 +310,10 @@ def test_errors_are_one_line_naming_the_setting_and_file(tmp_path: Path, ca: Iss
 def test_reloading_context_serves_the_new_certificate_to_the_next_connection(
     tmp_path: Path, ca: Issued, caplog: pytest.LogCaptureFixture
 ) -> None:
-    first = issue(ca, "localhost", now=NOW, hostnames=["localhost"])
-    second = issue(ca, "localhost", now=NOW, hostnames=["localhost"])
+    first = issue(ca, "localhost", hosts=("localhost",))
+    second = issue(ca, "localhost", hosts=("localhost",))
     cert_file = _write(tmp_path, "broker.crt", first.cert_pem)
-    key_file = _write(tmp_path, "broker.key", first.key_pem)
+    key_file = _write(tmp_path, "broker.key", first.key_pem())
     reloading = ReloadingContext(
         settings(keystore_location=cert_file, keystore_key=str(key_file)), server_context
     )
@@ -323,7 +323,7 @@ def test_reloading_context_serves_the_new_certificate_to_the_next_connection(
     assert reloading.check() is False
 
     # Renewed in place, as certificate managers do (write aside, rename over).
-    for path, data in ((cert_file, second.cert_pem), (key_file, second.key_pem)):
+    for path, data in ((cert_file, second.cert_pem), (key_file, second.key_pem())):
         _write(tmp_path, path.name + ".new", data).replace(path)
     assert reloading.check() is True
     assert handshake(reloading.context, client).server_cert_der == _der(second)
@@ -340,7 +340,7 @@ def test_reloading_context_serves_the_new_certificate_to_the_next_connection(
     assert len(warnings) == 1
     assert handshake(reloading.context, client).server_cert_der == _der(second)
     # The key arrives: the pair loads.
-    _write(tmp_path, "broker.key.new", first.key_pem).replace(key_file)
+    _write(tmp_path, "broker.key.new", first.key_pem()).replace(key_file)
     assert reloading.check() is True
     assert handshake(reloading.context, client).server_cert_der == _der(first)
     assert os.stat(key_file).st_size > 0
