@@ -1,20 +1,18 @@
-"""``samsa user`` and ``samsa acl``, and the admin calls under them (async and sync), against a
-fake broker that keeps ACLs and SCRAM credentials as Kafka's brokers answer for them; usage
-errors are one line. (The real broker's side is tested with the broker.)"""
+"""``samsa user`` and ``samsa acl``, and the admin calls under them, against a real broker (the
+``broker`` fixture): what they store is read back from the broker's metadata image; usage
+errors are one line."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 from cli.cli_support import Invoke, invoke_samsa
-from support.fake_broker import FakeBroker, api_versions_body, metadata_body
+from support.waiting import eventually_sync
 
+from broker.app import Broker
 from client.admin import (
     AclBinding,
     AclBindingFilter,
@@ -25,239 +23,65 @@ from client.admin import (
 )
 from client.cli.acl import parse_operation, parse_principal
 from client.sync import Admin
-from protocol.acl import ScramMechanism
-from protocol.codec import Request
 from protocol.errors import (
-    ErrorCode,
     InvalidRequestError,
     ResourceNotFoundError,
     UnsupportedSaslMechanismError,
 )
-from protocol.messages import (
-    AlterUserScramCredentialsRequest,
-    AlterUserScramCredentialsResponse,
-    ApiVersionsRequest,
-    CreateAclsRequest,
-    CreateAclsResponse,
-    DeleteAclsRequest,
-    DeleteAclsResponse,
-    DescribeAclsRequest,
-    DescribeAclsResponse,
-    DescribeUserScramCredentialsRequest,
-    DescribeUserScramCredentialsResponse,
-    MetadataRequest,
-    SaslHandshakeRequest,
-    SaslHandshakeResponse,
-)
-from protocol.scram import ScramCredential, credential_from_salted_password, verify_password
+from protocol.scram import ScramCredential, verify_password
 
-pytestmark = pytest.mark.timeout(60)
+#: The broker authorizes with ACLs; the tests' own connections (PLAINTEXT: ANONYMOUS) are a
+#: super user's, as an administrator's would be.
+AUTHORIZING = {
+    "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+    "super.users": "User:ANONYMOUS",
+}
 
-RANGES = {3: (0, 12), 18: (0, 4), 29: (0, 3), 30: (0, 3), 31: (0, 3), 50: (0, 0), 51: (0, 0)}
+pytestmark = [pytest.mark.timeout(60), pytest.mark.samsa_config(**AUTHORIZING)]
 
 Row = tuple[int, str, int, str, str, int, int]  # resource type, name, pattern, principal, …
 
 
-def _matches(f: Any, row: Row) -> bool:
-    rtype, name, pattern, principal, host, operation, permission = row
-    return (
-        f.resource_type_filter in (1, rtype)
-        and f.resource_name_filter in (None, name)
-        and f.pattern_type_filter in (1, pattern)
-        and f.principal_filter in (None, principal)
-        and f.host_filter in (None, host)
-        and f.operation in (1, operation)
-        and f.permission_type in (1, permission)
+def stored_credentials(broker: Broker) -> Mapping[tuple[str, str], ScramCredential]:
+    """The SCRAM credentials in the broker's image, by (user, mechanism)."""
+    assert broker.controller is not None
+    return broker.controller.image.scram_credentials
+
+
+def stored_acls(broker: Broker) -> list[Row]:
+    """The ACL bindings in the broker's image, as wire codes, sorted."""
+    assert broker.controller is not None
+    return sorted(
+        (
+            int(b.resource_type),
+            b.resource_name,
+            int(b.pattern_type),
+            b.principal,
+            b.host,
+            int(b.operation),
+            int(b.permission),
+        )
+        for b in broker.controller.image.acls.values()
     )
 
 
-@dataclass
-class SecurityAdminBroker:
-    """The broker's answers to the ACL and SCRAM-credential APIs (no authorization)."""
-
-    port: int = 0
-    acls: list[Row] = field(default_factory=list)
-    credentials: dict[tuple[str, str], ScramCredential] = field(default_factory=dict)
-
-    def __call__(self, request: Request) -> Any:
-        body = request.body
-        if isinstance(body, ApiVersionsRequest):
-            return api_versions_body(RANGES)
-        if isinstance(body, MetadataRequest):
-            return metadata_body(self.port)
-        if isinstance(body, CreateAclsRequest):
-            return self._create(body)
-        if isinstance(body, DescribeAclsRequest):
-            return self._describe(body)
-        if isinstance(body, DeleteAclsRequest):
-            return self._delete(body)
-        if isinstance(body, DescribeUserScramCredentialsRequest):
-            return self._describe_users(body)
-        if isinstance(body, AlterUserScramCredentialsRequest):
-            return self._alter_users(body)
-        raise AssertionError(f"unexpected request {body!r}")
-
-    def _create(self, body: CreateAclsRequest) -> CreateAclsResponse:
-        results = []
-        for c in body.creations:
-            if ":" not in c.principal:
-                results.append(
-                    CreateAclsResponse.AclCreationResult(
-                        error_code=ErrorCode.INVALID_REQUEST,
-                        error_message=f"principal {c.principal!r} is not TYPE:NAME",
-                    )
-                )
-                continue
-            row = (
-                c.resource_type,
-                c.resource_name,
-                c.resource_pattern_type,
-                c.principal,
-                c.host,
-                c.operation,
-                c.permission_type,
-            )
-            if row not in self.acls:
-                self.acls.append(row)
-            results.append(CreateAclsResponse.AclCreationResult(error_message=None))
-        return CreateAclsResponse(results=results)
-
-    def _describe(self, body: DescribeAclsRequest) -> DescribeAclsResponse:
-        resources: dict[tuple[int, str, int], list[Any]] = {}
-        for row in self.acls:
-            if _matches(body, row):
-                resources.setdefault(row[:3], []).append(
-                    DescribeAclsResponse.DescribeAclsResource.AclDescription(
-                        principal=row[3], host=row[4], operation=row[5], permission_type=row[6]
-                    )
-                )
-        return DescribeAclsResponse(
-            error_message=None,
-            resources=[
-                DescribeAclsResponse.DescribeAclsResource(
-                    resource_type=k[0], resource_name=k[1], pattern_type=k[2], acls=v
-                )
-                for k, v in resources.items()
-            ],
-        )
-
-    def _delete(self, body: DeleteAclsRequest) -> DeleteAclsResponse:
-        results = []
-        for f in body.filters:
-            gone = [row for row in self.acls if _matches(f, row)]
-            self.acls = [row for row in self.acls if row not in gone]
-            matching = DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl
-            results.append(
-                DeleteAclsResponse.DeleteAclsFilterResult(
-                    error_message=None,
-                    matching_acls=[
-                        matching(
-                            error_message=None,
-                            resource_type=r[0],
-                            resource_name=r[1],
-                            pattern_type=r[2],
-                            principal=r[3],
-                            host=r[4],
-                            operation=r[5],
-                            permission_type=r[6],
-                        )
-                        for r in gone
-                    ],
-                )
-            )
-        return DeleteAclsResponse(filter_results=results)
-
-    def _describe_users(
-        self, body: DescribeUserScramCredentialsRequest
-    ) -> DescribeUserScramCredentialsResponse:
-        known = sorted({user for user, _ in self.credentials})
-        wanted = known if not body.users else [u.name for u in body.users]
-        result = DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult
-        results = []
-        for user in wanted:
-            infos = [
-                result.CredentialInfo(
-                    mechanism=int(ScramMechanism.from_name(m)), iterations=c.iterations
-                )
-                for (u, m), c in sorted(self.credentials.items())
-                if u == user
-            ]
-            if infos:
-                results.append(result(user=user, error_message=None, credential_infos=infos))
-            else:
-                results.append(
-                    result(
-                        user=user,
-                        error_code=ErrorCode.RESOURCE_NOT_FOUND,
-                        error_message="Attempt to describe a user credential that does not exist",
-                    )
-                )
-        return DescribeUserScramCredentialsResponse(error_message=None, results=results)
-
-    def _alter_users(
-        self, body: AlterUserScramCredentialsRequest
-    ) -> AlterUserScramCredentialsResponse:
-        result = AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult
-        results = []
-        for d in body.deletions:
-            key = (d.name, ScramMechanism(d.mechanism).mechanism_name)
-            if self.credentials.pop(key, None) is None:
-                results.append(
-                    result(
-                        user=d.name,
-                        error_code=ErrorCode.RESOURCE_NOT_FOUND,
-                        error_message="Attempt to delete a user credential that does not exist",
-                    )
-                )
-            else:
-                results.append(result(user=d.name, error_message=None))
-        for u in body.upsertions:
-            mechanism = ScramMechanism(u.mechanism).mechanism_name
-            if not 4096 <= u.iterations <= 16384:
-                results.append(
-                    result(
-                        user=u.name,
-                        error_code=ErrorCode.UNACCEPTABLE_CREDENTIAL,
-                        error_message=f"Too few iterations: {u.iterations}",
-                    )
-                )
-                continue
-            self.credentials[(u.name, mechanism)] = credential_from_salted_password(
-                mechanism, u.salted_password, u.salt, u.iterations
-            )
-            results.append(result(user=u.name, error_message=None))
-        return AlterUserScramCredentialsResponse(results=results)
-
-
-@pytest.fixture
-def fake() -> Iterator[tuple[SecurityAdminBroker, str]]:
-    """The fake broker on a loop of its own in a thread (the CLI runs its own loop)."""
-    state = SecurityAdminBroker()
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="fake-broker", daemon=True)
-    thread.start()
-    broker = FakeBroker(state)
-    asyncio.run_coroutine_threadsafe(broker.__aenter__(), loop).result(10)
-    state.port = broker.port
-    try:
-        yield state, broker.bootstrap
-    finally:
-        asyncio.run_coroutine_threadsafe(broker.__aexit__(None, None, None), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
-
-
-@pytest.fixture
-def samsa(fake: tuple[SecurityAdminBroker, str]) -> Invoke:
-    return invoke_samsa(fake[1])
+def acl_count(broker: Broker, count: int) -> None:
+    """Wait until the broker's image holds ``count`` ACL bindings."""
+    eventually_sync(
+        lambda: len(stored_acls(broker)) == count,
+        what=f"{count} ACLs in the image",
+        describe=lambda: stored_acls(broker),
+    )
 
 
 # -- the admin client ----------------------------------------------------------------------------
 
 
-def test_admin_acls_round_trip(fake: tuple[SecurityAdminBroker, str]) -> None:
-    state, bootstrap = fake
+def _key(binding: AclBinding) -> tuple[Any, ...]:
+    return (binding.resource_type, binding.resource_name, binding.principal)
+
+
+def test_admin_acls_round_trip(broker: Broker) -> None:
     read = AclBinding(
         resource_type=ResourceType.TOPIC,
         resource_name="orders",
@@ -273,9 +97,9 @@ def test_admin_acls_round_trip(fake: tuple[SecurityAdminBroker, str]) -> None:
         operation=AclOperation.ALL,
         permission=AclPermissionType.DENY,
     )
-    with Admin(bootstrap_servers=bootstrap) as admin:
+    with Admin(bootstrap_servers=broker.bootstrap_servers) as admin:
         admin.create_acls([read, deny])
-        assert admin.describe_acls() == [read, deny]
+        assert sorted(admin.describe_acls(), key=_key) == sorted([read, deny], key=_key)
         assert admin.describe_acls(AclBindingFilter(principal="User:bob")) == [deny]
         assert admin.delete_acls([AclBindingFilter(resource_type=ResourceType.TOPIC)]) == [read]
         assert admin.describe_acls() == [deny]
@@ -285,14 +109,13 @@ def test_admin_acls_round_trip(fake: tuple[SecurityAdminBroker, str]) -> None:
             principal="alice",
             operation=AclOperation.READ,
         )
-        with pytest.raises(InvalidRequestError, match="not TYPE:NAME"):
+        with pytest.raises(InvalidRequestError, match="not of the form Type:name"):
             admin.create_acls([bad])
-    assert state.acls == [(3, "billing-", 4, "User:bob", "10.0.0.1", 2, 2)]
+    assert stored_acls(broker) == [(3, "billing-", 4, "User:bob", "10.0.0.1", 2, 2)]
 
 
-def test_admin_scram_users(fake: tuple[SecurityAdminBroker, str]) -> None:
-    state, bootstrap = fake
-    with Admin(bootstrap_servers=bootstrap) as admin:
+def test_admin_scram_users(broker: Broker) -> None:
+    with Admin(bootstrap_servers=broker.bootstrap_servers) as admin:
         admin.upsert_scram_credential("alice", "SCRAM-SHA-256", "s3cret")
         admin.upsert_scram_credential("alice", "scram-sha-512", "s3cret", iterations=4096)
         users = admin.describe_user_scram_credentials()
@@ -307,18 +130,18 @@ def test_admin_scram_users(fake: tuple[SecurityAdminBroker, str]) -> None:
         admin.delete_scram_credential("alice", "SCRAM-SHA-512")
         with pytest.raises(ResourceNotFoundError):
             admin.delete_scram_credential("alice", "SCRAM-SHA-512")
-    credential = state.credentials[("alice", "SCRAM-SHA-256")]
+    credentials = stored_credentials(broker)
+    assert list(credentials) == [("alice", "SCRAM-SHA-256")]
+    credential = credentials[("alice", "SCRAM-SHA-256")]
     # The salted password sent is the password's: the broker can check a login with it.
     assert verify_password(credential, "s3cret") and not verify_password(credential, "other")
     assert len(credential.salt) == 32
-    assert list(state.credentials) == [("alice", "SCRAM-SHA-256")]
 
 
 # -- samsa user ----------------------------------------------------------------------------------
 
 
-def test_user_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker, str]) -> None:
-    state, _ = fake
+def test_user_create_list_delete(samsa: Invoke, broker: Broker) -> None:
     result = samsa("user", "create", "alice", "--password", "pw")
     assert "created user 'alice' (SCRAM-SHA-256, 8192 iterations)" in result.output
     samsa(
@@ -332,7 +155,7 @@ def test_user_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker,
         "--iterations",
         "4096",
     )
-    assert verify_password(state.credentials[("alice", "SCRAM-SHA-256")], "pw")
+    assert verify_password(stored_credentials(broker)[("alice", "SCRAM-SHA-256")], "pw")
     listed = samsa("user", "list").output.splitlines()
     assert listed == ["alice\tSCRAM-SHA-256\t8192", "bob\tSCRAM-SHA-512\t4096"]
     document = json.loads(samsa("user", "list", "--format", "json").output)
@@ -347,12 +170,9 @@ def test_user_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker,
     assert gone.stderr.strip() == "samsa: error: user 'alice' not found"
 
 
-def test_user_password_is_prompted_for(
-    samsa: Invoke, fake: tuple[SecurityAdminBroker, str]
-) -> None:
-    state, _ = fake
+def test_user_password_is_prompted_for(samsa: Invoke, broker: Broker) -> None:
     samsa("user", "create", "carol", input="hidden\nhidden\n")
-    assert verify_password(state.credentials[("carol", "SCRAM-SHA-256")], "hidden")
+    assert verify_password(stored_credentials(broker)[("carol", "SCRAM-SHA-256")], "hidden")
 
 
 @pytest.mark.parametrize(
@@ -374,8 +194,7 @@ def test_user_usage_errors_are_one_line(args: list[str], message: str) -> None:
 # -- samsa acl -----------------------------------------------------------------------------------
 
 
-def test_acl_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker, str]) -> None:
-    state, _ = fake
+def test_acl_create_list_delete(samsa: Invoke, broker: Broker) -> None:
     created = samsa(
         "acl",
         "create",
@@ -408,7 +227,7 @@ def test_acl_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker, 
         "prefixed",
     )
     samsa("acl", "create", "--allow-principal", "User:ops", "--operation", "alter", "--cluster")
-    assert len(state.acls) == 6
+    acl_count(broker, 6)
     rows = samsa("acl", "list").output.splitlines()
     assert "User:alice\t*\tTOPIC\torders\tLITERAL\tREAD\tALLOW" in rows
     assert "User:bob\t10.0.0.9\tTOPIC\torders-\tPREFIXED\tWRITE\tDENY" in rows
@@ -421,13 +240,30 @@ def test_acl_create_list_delete(samsa: Invoke, fake: tuple[SecurityAdminBroker, 
     assert len(groups) == 2
     # Without --yes nothing is deleted: the matches are shown.
     dry = samsa("acl", "delete", "--topic", "orders", expect=1)
-    assert "add --yes" in dry.stderr and len(state.acls) == 6
+    assert "add --yes" in dry.stderr and len(stored_acls(broker)) == 6
     deleted = samsa("acl", "delete", "--topic", "orders", "--yes", "--format", "json")
     assert len(json.loads(deleted.output)["deleted"]) == 2
-    assert len(state.acls) == 4
+    acl_count(broker, 4)
     assert samsa("acl", "delete", "--topic", "nope", expect=1).stderr.strip() == (
         "samsa: error: no ACL matches"
     )
+
+
+@pytest.mark.samsa_config(**{"authorizer.class.name": ""})
+def test_acls_on_a_broker_without_an_authorizer_are_one_line_errors(samsa: Invoke) -> None:
+    result = samsa(
+        "acl",
+        "create",
+        "--allow-principal",
+        "alice",
+        "--operation",
+        "read",
+        "--topic",
+        "t",
+        expect=1,
+    )
+    assert result.stderr.count("\n") == 1
+    assert "No Authorizer is configured on the broker (SECURITY_DISABLED)" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -485,46 +321,49 @@ def test_acl_usage_errors_are_one_line(args: list[str], message: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("samsa: error: ") and message in lines[0]
 
 
-def test_security_options_reach_the_connection() -> None:
+@pytest.mark.samsa_config(
+    listeners="PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0",
+    **{
+        "sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-512",
+        "super.users": "User:ANONYMOUS;User:admin",
+    },
+)
+def test_security_options_reach_the_connection(samsa: Invoke, broker: Broker) -> None:
     """-X security.protocol=SASL_PLAINTEXT … authenticates; a failure is one line, exit 1."""
-
-    def handler(request: Request) -> Any:
-        if isinstance(request.body, ApiVersionsRequest):
-            return api_versions_body({18: (0, 4), 17: (0, 1), 36: (0, 2), 3: (0, 12)})
-        if isinstance(request.body, SaslHandshakeRequest):
-            return SaslHandshakeResponse(
-                error_code=ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms=["PLAIN"]
-            )
-        raise AssertionError(request.body)
-
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    broker = FakeBroker(handler)  # refuses SCRAM
-    asyncio.run_coroutine_threadsafe(broker.__aenter__(), loop).result(10)
-    try:
-        result = invoke_samsa(broker.bootstrap)(
-            "user",
-            "list",
-            "-X",
-            "security.protocol=SASL_PLAINTEXT",
-            "-X",
-            "sasl.mechanism=SCRAM-SHA-256",
-            "-X",
-            "sasl.username=admin",
-            "-X",
-            "sasl.password=pw",
-            expect=1,
-        )
-        assert result.stderr.strip() == (
-            "samsa: error: authentication failed for user 'admin' (SCRAM-SHA-256): "
-            "the broker offers PLAIN"
-        )
-    finally:
-        asyncio.run_coroutine_threadsafe(broker.__aexit__(None, None, None), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+    samsa("user", "create", "admin", "--password", "pw", "--mechanism", "SCRAM-SHA-512")
+    assert broker.server is not None
+    on_sasl = invoke_samsa(f"127.0.0.1:{broker.server.ports['SASL_PLAINTEXT']}")
+    sasl = ["-X", "security.protocol=SASL_PLAINTEXT", "-X", "sasl.username=admin"]
+    listed = on_sasl(
+        "user", "list", *sasl, "-X", "sasl.mechanism=SCRAM-SHA-512", "-X", "sasl.password=pw"
+    )
+    assert listed.output.splitlines() == ["admin\tSCRAM-SHA-512\t8192"]
+    wrong = on_sasl(
+        "user",
+        "list",
+        *sasl,
+        "-X",
+        "sasl.mechanism=SCRAM-SHA-512",
+        "-X",
+        "sasl.password=no",
+        expect=1,
+    )
+    assert wrong.stderr.startswith("samsa: error: authentication failed for user 'admin' ")
+    assert wrong.stderr.count("\n") == 1
+    refused = on_sasl(
+        "user",
+        "list",
+        *sasl,
+        "-X",
+        "sasl.mechanism=SCRAM-SHA-256",
+        "-X",
+        "sasl.password=pw",
+        expect=1,
+    )
+    assert refused.stderr.strip() == (
+        "samsa: error: authentication failed for user 'admin' (SCRAM-SHA-256): "
+        "the broker offers PLAIN, SCRAM-SHA-512"
+    )
 
 
 def test_principal_and_operation_parsing() -> None:
