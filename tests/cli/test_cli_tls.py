@@ -6,12 +6,13 @@ from __future__ import annotations
 import socket
 import ssl
 import stat
-import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli.cli_support import run_samsa
 from click.testing import CliRunner
+from support.certs import handshake
 
 from broker.cli import main
 from broker.config import load_config, parse_properties
@@ -20,9 +21,6 @@ from broker.security.tls import server_context
 
 pytestmark = pytest.mark.timeout(60)
 
-#: Socket timeouts of the test handshake: far above what one takes on a loaded machine.
-HANDSHAKE_TIMEOUT_S = 10.0
-
 
 def _init(*args: str) -> str:
     result = CliRunner().invoke(main, ["tls", "init", *args], catch_exceptions=False)
@@ -30,26 +28,12 @@ def _init(*args: str) -> str:
     return result.output
 
 
-def _handshake(context: ssl.SSLContext, client: ssl.SSLContext, hostname: str) -> dict[str, object]:
-    """Handshake over a socket pair (server on a thread); the client certificate the server
-    saw."""
-    a, b = socket.socketpair()
-    a.settimeout(HANDSHAKE_TIMEOUT_S)
-    b.settimeout(HANDSHAKE_TIMEOUT_S)
-    seen: dict[str, object] = {}
-
-    def serve() -> None:
-        with context.wrap_socket(a, server_side=True) as s:
-            seen.update(s.getpeercert() or {})
-            s.sendall(b"x")
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    with client.wrap_socket(b, server_hostname=hostname) as c:
-        assert c.recv(1) == b"x"
-    thread.join(HANDSHAKE_TIMEOUT_S)
-    assert not thread.is_alive()
-    return seen
+def _handshake(context: ssl.SSLContext, client: ssl.SSLContext, hostname: str) -> dict[str, Any]:
+    """Handshake over a socket pair; the client certificate the server saw."""
+    out = handshake(context, client, hostname)
+    assert out.ok, out
+    assert out.client_peercert is not None
+    return out.client_peercert
 
 
 def test_init_makes_certificates_a_broker_and_client_can_use(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ and fast (EC P-256 keys); a certificate's subject is ``CN=<name>`` with ``O=Sams
 
 ``server_context`` and ``client_context`` are the standard library's contexts for the other end
 of a connection under test (a TLS server that a client under test connects to, a client that
-connects to a listener under test), built without Samsa's own TLS code.
+connects to a listener under test), built without Samsa's own TLS code. ``handshake`` runs a
+server context against a client context over a socket pair and tells what each side saw.
 
 (``samsa tls init`` makes its certificates with ``broker.cli.tls``: subjects of a CN alone.
 These carry the organisation too, which the principal-mapping tests rely on.)
@@ -19,17 +20,31 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import socket
 import ssl
 import tempfile
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Final
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Issued", "client_context", "issue", "make_ca", "server_context"]
+__all__ = [
+    "Issued",
+    "Outcome",
+    "client_context",
+    "handshake",
+    "issue",
+    "make_ca",
+    "server_context",
+]
+
+#: Socket timeouts of a ``handshake``: far above what one takes on a loaded machine.
+HANDSHAKE_TIMEOUT_S: Final = 10.0
 
 
 @dataclass(frozen=True)
@@ -192,3 +207,56 @@ def _load(context: ssl.SSLContext, issued: Issued) -> None:
     with tempfile.TemporaryDirectory(prefix="samsa-certs-") as directory:
         cert_path, key_path = issued.write_pem(Path(directory), "pem")
         context.load_cert_chain(cert_path, key_path)
+
+
+@dataclass
+class Outcome:
+    """What a ``handshake`` gave each side."""
+
+    server_error: BaseException | None = None
+    client_error: BaseException | None = None
+    client_peercert: dict[str, Any] | None = field(default=None)
+    server_cert_der: bytes | None = None
+    cipher: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether both sides finished the handshake and exchanged a byte."""
+        return self.server_error is None and self.client_error is None
+
+
+def handshake(
+    server: ssl.SSLContext, client: ssl.SSLContext, hostname: str = "localhost"
+) -> Outcome:
+    """A TLS handshake over a socket pair, then one byte each way (so that a client
+    certificate the server refuses under TLS 1.3 fails the client too)."""
+    a, b = socket.socketpair()
+    a.settimeout(HANDSHAKE_TIMEOUT_S)
+    b.settimeout(HANDSHAKE_TIMEOUT_S)
+    out = Outcome()
+
+    def serve() -> None:
+        try:
+            with server.wrap_socket(a, server_side=True) as s:
+                out.client_peercert = s.getpeercert()
+                s.sendall(b"s")
+                s.recv(1)
+        except (OSError, ssl.SSLError) as exc:
+            out.server_error = exc
+            a.close()
+
+    thread = threading.Thread(target=serve)
+    thread.start()
+    try:
+        with client.wrap_socket(b, server_hostname=hostname) as c:
+            out.server_cert_der = c.getpeercert(binary_form=True)
+            out.cipher = (c.cipher() or ("",))[0]
+            if c.recv(1) != b"s":
+                raise ConnectionError("the server closed the connection")
+            c.sendall(b"c")
+    except (OSError, ssl.SSLError) as exc:
+        out.client_error = exc
+        b.close()
+    thread.join(HANDSHAKE_TIMEOUT_S)
+    assert not thread.is_alive()
+    return out

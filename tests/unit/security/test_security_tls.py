@@ -6,25 +6,20 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import ssl
 import tempfile
-import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.certs import Issued, issue, make_ca
+from support.certs import Issued, handshake, issue, make_ca
 
 from broker.config import TlsSettings
 from broker.security.principal import PrincipalMapper, distinguished_name
 from broker.security.tls import ReloadingContext, TlsError, client_context, server_context
 
 pytestmark = pytest.mark.timeout(30)
-
-#: Socket timeouts of a handshake: far above what one takes on a loaded machine.
-HANDSHAKE_TIMEOUT_S = 10.0
 
 
 @pytest.fixture(scope="module")
@@ -65,56 +60,6 @@ def keystore(
     """Settings with ``issued`` as one PEM file holding the chain and the key (encrypted with
     ``password``)."""
     return settings(keystore_location=issued.write_keystore(directory, stem, password))
-
-
-@dataclass
-class Outcome:
-    server_error: BaseException | None = None
-    client_error: BaseException | None = None
-    client_peercert: dict[str, Any] | None = field(default=None)
-    server_cert_der: bytes | None = None
-    cipher: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.server_error is None and self.client_error is None
-
-
-def handshake(
-    server: ssl.SSLContext, client: ssl.SSLContext, hostname: str = "localhost"
-) -> Outcome:
-    """A TLS handshake over a socket pair, then one byte each way (so that a client
-    certificate the server refuses under TLS 1.3 fails the client too)."""
-    a, b = socket.socketpair()
-    a.settimeout(HANDSHAKE_TIMEOUT_S)
-    b.settimeout(HANDSHAKE_TIMEOUT_S)
-    out = Outcome()
-
-    def serve() -> None:
-        try:
-            with server.wrap_socket(a, server_side=True) as s:
-                out.client_peercert = s.getpeercert()
-                s.sendall(b"s")
-                s.recv(1)
-        except (OSError, ssl.SSLError) as exc:
-            out.server_error = exc
-            a.close()
-
-    thread = threading.Thread(target=serve)
-    thread.start()
-    try:
-        with client.wrap_socket(b, server_hostname=hostname) as c:
-            out.server_cert_der = c.getpeercert(binary_form=True)
-            out.cipher = (c.cipher() or ("",))[0]
-            if c.recv(1) != b"s":
-                raise ConnectionError("the server closed the connection")
-            c.sendall(b"c")
-    except (OSError, ssl.SSLError) as exc:
-        out.client_error = exc
-        b.close()
-    thread.join(HANDSHAKE_TIMEOUT_S)
-    assert not thread.is_alive()
-    return out
 
 
 def _der(issued: Issued) -> bytes:
