@@ -172,8 +172,26 @@ async def test_sasl_ssl_listener(tmp_path: Path) -> None:
 REAUTH_MS = 1500
 
 
+class Clock:
+    """The clock the broker's connections judge SASL sessions by: the monotonic clock plus
+    ``ahead_ms``, so that a test ends a session without waiting for it."""
+
+    def __init__(self) -> None:
+        self.ahead_ms = 0
+
+    def __call__(self) -> int:
+        return time.monotonic_ns() // 1_000_000 + self.ahead_ms
+
+
 @pytest.fixture
-async def reauth_broker() -> AsyncIterator[Broker]:
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    ticking = Clock()
+    monkeypatch.setattr("broker.server.connection._monotonic_ms", ticking)
+    return ticking
+
+
+@pytest.fixture
+async def reauth_broker(clock: Clock) -> AsyncIterator[Broker]:
     async with Broker.embedded(
         listeners="SASL_PLAINTEXT://127.0.0.1:0",
         **{
@@ -187,7 +205,7 @@ async def reauth_broker() -> AsyncIterator[Broker]:
         yield running
 
 
-async def test_reauthentication_renews_the_session(reauth_broker: Broker) -> None:
+async def test_reauthentication_renews_the_session(reauth_broker: Broker, clock: Clock) -> None:
     client = await sasl_client(reauth_broker)
     login = await sasl_login(client, "SCRAM-SHA-256", "alice", "alice-secret")
     assert login.error_code == 0
@@ -196,17 +214,21 @@ async def test_reauthentication_renews_the_session(reauth_broker: Broker) -> Non
     assert again.error_code == 0
     assert again.session_lifetime_ms == REAUTH_MS
     assert (await client.request(MetadataRequest(topics=[]), 1)).controller_id == 1
+    clock.ahead_ms += REAUTH_MS // 2  # halfway through the session: still served
+    assert (await client.request(MetadataRequest(topics=[]), 1)).controller_id == 1
     # Past the session's end without re-authenticating: the next request closes it.
-    await asyncio.sleep(REAUTH_MS / 1000 + 0.2)
+    clock.ahead_ms += REAUTH_MS
     await client.send(MetadataRequest(topics=[]), 1)
     await client.expect_closed()
     await eventually(lambda: closes(reauth_broker, "sasl_session_expired") == 1)
 
 
-async def test_an_expired_session_may_still_reauthenticate(reauth_broker: Broker) -> None:
+async def test_an_expired_session_may_still_reauthenticate(
+    reauth_broker: Broker, clock: Clock
+) -> None:
     client = await sasl_client(reauth_broker)
     assert (await sasl_login(client, "PLAIN", "alice", "alice-secret")).error_code == 0
-    await asyncio.sleep(REAUTH_MS / 1000 + 0.2)
+    clock.ahead_ms += REAUTH_MS
     assert (await sasl_login(client, "PLAIN", "alice", "alice-secret")).error_code == 0
     assert (await client.request(MetadataRequest(topics=[]), 1)).controller_id == 1
     await client.close()
