@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from support.certs import client_context, issue, make_ca
-from support.security import client_nonce, connect, put_credential, sasl_login
+from support.security import client_nonce, connect, port_of, put_credential, sasl_login
 from support.waiting import eventually
 from support.wire import WireClient
 
@@ -254,7 +254,7 @@ async def test_librdkafka_produces_over_sasl_ssl(tmp_path: Path, mechanism: str)
     ) as broker:
         await put_credential(broker, "carol", "carol-secret")
         conf = {
-            "bootstrap.servers": f"127.0.0.1:{broker.server.ports['SASL_SSL']}",  # type: ignore[union-attr]
+            "bootstrap.servers": f"127.0.0.1:{port_of(broker, 'SASL_SSL')}",
             "security.protocol": "SASL_SSL",
             "ssl.ca.location": str(ca.write_cert(tmp_path, "ca")),
             "sasl.mechanism": mechanism,

@@ -1,7 +1,7 @@
 """How a broker secures its connections to the other brokers: ``inter_broker_security`` for
 each inter-broker listener protocol (the TLS context really completes mutual TLS against a
 server that requires client certificates), the leader's endpoint on the inter-broker listener,
-and the fetcher handing the security to its connection."""
+and the fetcher authenticating with it to a leader's SASL listener."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from typing import Any
 
 import pytest
 from support.certs import Issued, issue, make_ca, server_context
+from support.security import port_of, put_credential
+from support.waiting import eventually
 
+from broker.app import Broker
 from broker.config import BrokerConfig, ConfigError, load_config
 from broker.metadata.image import BrokerRegistration, MetadataImage
 from broker.replication.fetcher import FetcherSettings, ReplicaFetcher, listener_endpoint_of
@@ -183,37 +186,46 @@ def test_the_leader_is_reached_on_its_inter_broker_listener() -> None:
     assert endpoint_of(2) == ("10.1.0.2", 9094)  # read from the current image each time
 
 
-async def test_the_fetcher_opens_its_connection_with_the_security(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    opened: list[dict[str, Any]] = []
-
-    class RecordingConnection:
-        closed = False
-
-        def __init__(self, host: str, port: int, **kwargs: Any) -> None:
-            opened.append({"host": host, "port": port, **kwargs})
-
-        async def open(self) -> None:
-            pass
-
-        def close(self) -> None:
-            self.closed = True
-
-    monkeypatch.setattr("broker.replication.fetcher.Connection", RecordingConnection)
-    security = ClientSecurity(
-        protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN", sasl_username="b", sasl_password="p"
-    )
-    fetcher = ReplicaFetcher(
-        None,  # type: ignore[arg-type]  # not used to connect
-        2,
-        ("10.1.0.2", 9094),
-        FetcherSettings(node_id=1),
-        security=security,
-    )
-    await fetcher._connect()
-    assert opened[0]["security"] is security
-    assert (opened[0]["host"], opened[0]["port"]) == ("10.1.0.2", 9094)
-    plain = ReplicaFetcher(None, 2, ("h", 1), FetcherSettings(node_id=1))  # type: ignore[arg-type]
-    await plain._connect()
-    assert "security" not in opened[1] or opened[1]["security"] is None
+async def test_the_fetcher_connects_to_the_leader_with_the_security() -> None:
+    async with Broker.embedded(
+        listeners="PLAINTEXT://127.0.0.1:0,INTERNAL://127.0.0.1:0",
+        **{
+            "listener.security.protocol.map": (
+                "PLAINTEXT:PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"
+            ),
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        },
+    ) as leader:
+        assert leader.replica_manager is not None and leader.server is not None
+        await put_credential(leader, "broker-2", "s3cret", ("SCRAM-SHA-512",))
+        security = ClientSecurity(
+            protocol="SASL_PLAINTEXT",
+            sasl_mechanism="SCRAM-SHA-512",
+            sasl_username="broker-2",
+            sasl_password="s3cret",
+        )
+        fetchers = [
+            ReplicaFetcher(
+                leader.replica_manager,
+                1,
+                ("127.0.0.1", port_of(leader, "INTERNAL")),
+                FetcherSettings(node_id=2),
+                security=security,
+            ),
+            ReplicaFetcher(
+                leader.replica_manager,
+                1,
+                ("127.0.0.1", port_of(leader, "PLAINTEXT")),
+                FetcherSettings(node_id=2),
+            ),
+        ]
+        try:
+            for fetcher in fetchers:
+                await fetcher._connect()
+            server = leader.server
+            await eventually(lambda: len(server.connections) == 2, what="two connections")
+            principals = {conn.listener.name: conn.principal for conn in server.connections}
+            assert principals == {"INTERNAL": "User:broker-2", "PLAINTEXT": "User:ANONYMOUS"}
+        finally:
+            for fetcher in fetchers:
+                fetcher._drop_connection()
