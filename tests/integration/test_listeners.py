@@ -14,7 +14,8 @@ from support.certs import Issued, client_context, issue, make_ca
 from support.security import connect
 from support.waiting import eventually
 
-from broker.app import Broker
+from broker.app import Broker, BrokerStartError
+from broker.config import ConfigError
 from broker.metadata.controller_api import NewTopic
 from broker.security.acl import AclBinding
 from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
@@ -189,9 +190,6 @@ async def test_the_authorizer_is_rebuilt_only_when_the_acls_change() -> None:
 
 
 async def test_a_tls_listener_without_a_usable_keystore_does_not_start(tmp_path: Path) -> None:
-    from broker.app import BrokerStartError
-    from broker.config import ConfigError
-
     # Refused when the config is checked, or at the latest when the listener starts.
     with pytest.raises((BrokerStartError, ConfigError), match="SSL"):
         async with Broker.embedded(

@@ -14,7 +14,7 @@ from support.certs import Issued, client_context, issue, make_ca, server_context
 from support.ports import free_ports
 from support.waiting import eventually
 
-from broker.config import BrokerConfig, load_config
+from broker.config import BrokerConfig, ConfigError, load_config
 from broker.raft.messages import Message, VoteResponse
 from broker.raft.tcp import ControllerEndpoint
 from broker.security.controller_tls import controller_tls
@@ -230,8 +230,6 @@ async def test_the_controller_contexts_make_mutual_tls_whatever_ssl_client_auth_
 
 
 def test_a_controller_listener_without_a_truststore_is_refused(ca: Issued, tmp_path: Path) -> None:
-    from broker.config import ConfigError
-
     with pytest.raises(ConfigError, match="CONTROLLER uses mutual TLS but has no truststore"):
         controller_config(
             tmp_path, ca, "c-1", **{"listener.name.controller.ssl.truststore.location": ""}
