@@ -109,9 +109,6 @@ class ResponseCaches:
         return self._metadata_topics
 
 
-#: The ACLs of an image that has none.
-
-
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
 
