@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from broker.metadata.controller_api import DeleteAclsResult, OpResult, ScramUpsertion
@@ -253,7 +253,7 @@ class InterBrokerUser:
 
     user: str
     mechanism: str
-    password: str
+    password: str = field(repr=False)
 
 
 def inter_broker_scram_user(config: BrokerConfig) -> InterBrokerUser | None:

@@ -146,10 +146,11 @@ def test_metadata_and_coordinators_advertise_the_client_listener(
 ) -> None:
     client_ports = {n: cluster.ports[n] for n in (1, 2, 3)}
     inter_ports = {cluster.listener_ports[n]["BROKER"] for n in (1, 2, 3)}
-    md = cluster.metadata([1])
-    assert md is not None
-    advertised = {b.id: (b.host, b.port) for b in md.brokers.values()}
-    assert advertised == {n: ("127.0.0.1", port) for n, port in client_ports.items()}
+    for via in (1, 2, 3):
+        md = cluster.metadata([via])
+        assert md is not None
+        advertised = {b.id: (b.host, b.port) for b in md.brokers.values()}
+        assert advertised == {n: ("127.0.0.1", port) for n, port in client_ports.items()}
     admin = admin_mod.AdminClient(_client(cluster, APP_USER, APP_PASSWORD))
     group = f"g-{uuid.uuid4()}"
 
@@ -320,8 +321,13 @@ def read_all(config: dict[str, Any], topic: str) -> list[int]:
         consumer.close()
 
 
+def _isr(cluster: ProcessCluster, topic: str, via: list[int]) -> list[int]:
+    p = cluster.partition(topic, 0, via)
+    return [] if p is None else sorted(p.isrs)
+
+
 def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster) -> None:
-    """Last in the module: it kills a broker."""
+    """Last in the module: it kills a broker (and starts it again)."""
     topic = "t-orders"
     cluster.create_topic(topic, 1, 3, **{"min.insync.replicas": "2"})
     leader = cluster.leader_of(topic, 0)
@@ -346,6 +352,13 @@ def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster) ->
             "acks with the new leader",
             describe=writer.describe,
         )
+        # The killed broker comes back, authenticates to the new leader and catches up.
+        cluster.restart(leader)
+        eventually_sync(
+            lambda: _isr(cluster, topic, others) == [1, 2, 3], 30, "the old leader in the ISR"
+        )
+        before = writer.acked_count
+        eventually_sync(lambda: writer.acked_count >= before + BATCH, 30, "acks after the restart")
     finally:
         writer.finish()
     assert not writer.failed, writer.failed[:3]
