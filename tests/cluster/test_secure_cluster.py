@@ -8,7 +8,8 @@ creates its credential from ``inter.broker.sasl.password`` (the metadata had non
 brokers register once they see it, and the test then uses it to create the application's user
 and ACLs, as an operator would.
 
-Checked: Metadata and FindCoordinator through the client listener advertise every broker's
+Checked: the controller port refuses a TLS client without a certificate of the cluster's CA;
+Metadata and FindCoordinator through the client listener advertise every broker's
 client endpoint (never the inter-broker one); a fourth broker with a wrong inter-broker
 password says so and does not register (it gets no partitions) while the others serve; a
 transaction over partitions led by different brokers commits (its markers go over the secured
@@ -18,10 +19,14 @@ producer keeps every acknowledged record, once and in order, across a kill -9 of
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import ssl
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 import pytest
@@ -45,6 +50,8 @@ INTRUDER: Final = 4
 #: Acknowledged records wanted before the kill, and after it.
 BATCH: Final = 150
 READ_TIMEOUT_S: Final = 60.0
+#: How long a TLS client of the controller port waits to hear whether it was refused.
+CONTROLLER_READ_S: Final = 1.0
 
 
 def _client(cluster: ProcessCluster, user: str, password: str) -> dict[str, Any]:
@@ -164,6 +171,35 @@ def test_metadata_and_coordinators_advertise_the_client_listener(
     node = eventually_sync(coordinator, 60, "a group coordinator")
     assert (node.host, node.port) == ("127.0.0.1", client_ports[node.id])
     assert node.port not in inter_ports
+
+
+def _controller_handshake(cluster: ProcessCluster, cert: tuple[Path, Path] | None) -> bytes:
+    """Connect to node 1's controller port with TLS (presenting ``cert``, if any) and read:
+    b"" or an ``ssl.SSLError`` when the node refuses, a ``TimeoutError`` when it waits for
+    the peer to speak."""
+    context = ssl.create_default_context(cafile=cluster.root / "ca.crt")
+    if cert is not None:
+        context.load_cert_chain(*cert)
+    address = ("127.0.0.1", cluster.controller_ports[1])
+    with (
+        socket.create_connection(address, 5) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as tls,
+    ):
+        tls.settimeout(CONTROLLER_READ_S)
+        return tls.recv(1)
+
+
+def test_the_controller_port_admits_only_the_cluster_s_certificates(
+    cluster: ProcessCluster,
+) -> None:
+    member = (cluster.root / "certs" / "broker-1.crt", cluster.root / "certs" / "broker-1.key")
+    with pytest.raises(TimeoutError):
+        _controller_handshake(cluster, member)  # accepted: the node waits for a request
+    stranger = issue(make_ca("Another CA"), "broker-1").write_pem(cluster.root / "x", "x")
+    for cert in (None, stranger):
+        # Refused during or right after the handshake (a TimeoutError would fail the test).
+        with contextlib.suppress(ssl.SSLError, ConnectionError):
+            assert _controller_handshake(cluster, cert) == b"", "the connection stayed open"
 
 
 def test_a_broker_with_a_wrong_inter_broker_password_does_not_join(
