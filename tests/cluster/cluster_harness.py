@@ -86,6 +86,7 @@ class ProcessCluster:
         listener_names: tuple[str, ...] = (),
         node_settings: Mapping[int, Mapping[str, str]] | None = None,
         client_config: Mapping[str, str] | None = None,
+        log_level: str | None = None,
     ) -> None:
         self.root = root
         self.size = size
@@ -107,6 +108,8 @@ class ProcessCluster:
         self.node_settings = {i: dict(m) for i, m in (node_settings or {}).items()}
         #: What the harness's Kafka clients connect with, besides the bootstrap servers.
         self.client_config = dict(client_config or {})
+        #: The nodes' ``--log-level`` (None: the default, info).
+        self.log_level = log_level
         # One cluster id for all (voters settings may differ per node behind proxies).
         self.settings = {"cluster.id": new_cluster_id(), **FAST_SETTINGS, **(settings or {})}
         #: Per node, how it reaches the others' controller ports (default: directly).
@@ -191,6 +194,8 @@ class ProcessCluster:
         ]
         if self.roles[node] != COMBINED:
             args += ["--roles", self.roles[node]]
+        if self.log_level is not None:
+            args += ["--log-level", self.log_level]
         for key, value in settings.items():
             args += ["--set", f"{key}={value}"]
         with log_path.open("ab") as out:

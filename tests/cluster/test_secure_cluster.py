@@ -3,10 +3,11 @@
 The brokers talk to each other over a SASL_SSL inter-broker listener (``BROKER``, SCRAM-SHA-512
 as user ``broker``), the quorum over mutual TLS on the controller port (``CONTROLLER:SSL``),
 clients over a separate SASL_SSL listener (``CLIENT``), and the authorizer is on with
-``User:broker`` the only super user. Nobody creates the ``broker`` user: the active controller
-creates its credential from ``inter.broker.sasl.password`` (the metadata had none), the
-brokers register once they see it, and the test then uses it to create the application's user
-and ACLs, as an operator would.
+``User:broker`` the only super user. SASL sessions last 5 s (``connections.max.reauth.ms``), so
+that replica fetchers, transaction markers and clients re-authenticate (KIP-368). Nobody
+creates the ``broker`` user: the active controller creates its credential from
+``inter.broker.sasl.password`` (the metadata had none), the brokers register once they see it,
+and the test then uses it to create the application's user and ACLs, as an operator would.
 
 Checked: the controller port refuses a TLS client without a certificate of the cluster's CA;
 Metadata and FindCoordinator through the client listener advertise every broker's
@@ -19,7 +20,9 @@ producer keeps every acknowledged record, once and in order, across a kill -9 of
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import os
 import socket
 import ssl
 import threading
@@ -35,6 +38,9 @@ from support.certs import issue, make_ca
 from support.waiting import eventually_sync
 
 from broker.metadata.quorum import WRONG_INTER_BROKER_PASSWORD_MESSAGE
+from client.cluster import Cluster
+from client.config import ClientConfig
+from protocol.messages import FindCoordinatorRequest
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 admin_mod = pytest.importorskip("confluent_kafka.admin")
@@ -52,6 +58,8 @@ BATCH: Final = 150
 READ_TIMEOUT_S: Final = 60.0
 #: How long a TLS client of the controller port waits to hear whether it was refused.
 CONTROLLER_READ_S: Final = 1.0
+#: FindCoordinator's key type of a transactional id.
+TRANSACTION_KEY: Final = 1
 
 
 def _client(cluster: ProcessCluster, user: str, password: str) -> dict[str, Any]:
@@ -90,11 +98,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProcessCluster
             "ssl.truststore.location": str(ca_file),
             "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
             "super.users": f"User:{BROKER_USER}",
+            "connections.max.reauth.ms": "5000",
             "transaction.state.log.replication.factor": "3",
             "transaction.state.log.min.isr": "2",
             "transaction.state.log.num.partitions": "1",
         },
         node_settings=node_settings,
+        log_level=os.environ.get("SAMSA_CLUSTER_LOG_LEVEL"),
         client_config={
             "security.protocol": "SASL_SSL",
             "sasl.mechanisms": "SCRAM-SHA-512",
@@ -268,6 +278,30 @@ def test_a_transaction_across_brokers_commits(cluster: ProcessCluster) -> None:
     finally:
         consumer.close()
     assert sorted(got) == sorted(f"{p}-{i}" for p in range(3) for i in range(10))
+    # The transaction coordinator is advertised at its client endpoint too.
+    response = asyncio.run(_find_coordinator(cluster, "tx-across", TRANSACTION_KEY))
+    assert response.error_code == 0
+    node = int(response.node_id)
+    assert (response.host, response.port) == ("127.0.0.1", cluster.ports[node])
+
+
+async def _find_coordinator(cluster: ProcessCluster, key: str, key_type: int) -> Any:
+    """FindCoordinator as Samsa's client sends it, over the client listener as the app."""
+    config = ClientConfig(
+        bootstrap_servers=cluster.bootstrap_servers,
+        security_protocol="SASL_SSL",
+        ssl_ca_location=str(cluster.root / "ca.crt"),
+        sasl_mechanism="SCRAM-SHA-512",
+        sasl_username=APP_USER,
+        sasl_password=APP_PASSWORD,
+    )
+    client = Cluster(config)
+    await client.start()
+    try:
+        _, response = await client.request_any(FindCoordinatorRequest(key=key, key_type=key_type))
+        return response
+    finally:
+        await client.close()
 
 
 class Writer(threading.Thread):
