@@ -478,7 +478,7 @@ class Controller:
             return
         image = self.image
         who = self._inter_broker_user
-        if who is not None:
+        if who is not None and (who.user, who.mechanism) not in image.scram_credentials:
             salt = secrets.token_bytes(_SALT_BYTES)
             bootstrap = plan_inter_broker_credential(image, who, salt, INTER_BROKER_ITERATIONS)
             if bootstrap:
