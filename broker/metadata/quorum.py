@@ -274,7 +274,8 @@ class BrokerLifecycle:
             if self._not_registering != reason:
                 log.info(
                     "broker %d waits for the %s credential of inter-broker user %r in the "
-                    "cluster metadata before registering",
+                    "cluster metadata before registering (the active controller creates it "
+                    "from its own inter.broker.sasl.password)",
                     node,
                     who.mechanism,
                     who.user,
