@@ -15,7 +15,8 @@ client endpoint (never the inter-broker one); a fourth broker with a wrong inter
 password says so and does not register (it gets no partitions) while the others serve; a
 transaction over partitions led by different brokers commits (its markers go over the secured
 inter-broker listener); and with acks=all, RF=3 and min.insync.replicas=2, an idempotent
-producer keeps every acknowledged record, once and in order, across a kill -9 of the leader.
+producer keeps every acknowledged record, once and in order, across a kill -9 of the leader;
+and the refused broker, given the right password, registers.
 """
 
 from __future__ import annotations
@@ -397,7 +398,7 @@ def _isr(cluster: ProcessCluster, topic: str, via: list[int]) -> list[int]:
 
 
 def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster) -> None:
-    """Last in the module: it kills a broker (and starts it again)."""
+    """Late in the module: it kills a broker (and starts it again)."""
     topic = "t-orders"
     cluster.create_topic(topic, 1, 3, **{"min.insync.replicas": "2"})
     leader = cluster.leader_of(topic, 0)
@@ -438,3 +439,13 @@ def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster) ->
     assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
     assert len(values) == len(set(values)), "duplicates in the log"
     assert values == sorted(values), "records out of order"
+
+
+def test_the_refused_broker_joins_once_its_password_is_right(cluster: ProcessCluster) -> None:
+    """After the kill: the fourth broker, restarted with the right password, registers."""
+    assert cluster.stop(INTRUDER) == 0
+    del cluster.node_settings[INTRUDER]["inter.broker.sasl.password"]
+    cluster.restart(INTRUDER)  # waits until the controller unfenced it
+    md = cluster.metadata([INTRUDER])
+    assert md is not None and INTRUDER in md.brokers
+    assert md.brokers[INTRUDER].port == cluster.ports[INTRUDER]
