@@ -41,6 +41,7 @@ from support.waiting import eventually_sync
 from broker.metadata.quorum import WRONG_INTER_BROKER_PASSWORD_MESSAGE
 from client.cluster import Cluster
 from client.config import ClientConfig
+from client.sync import Producer as SyncProducer
 from protocol.messages import FindCoordinatorRequest
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
@@ -59,6 +60,8 @@ BATCH: Final = 150
 READ_TIMEOUT_S: Final = 60.0
 #: How long a TLS client of the controller port waits to hear whether it was refused.
 CONTROLLER_READ_S: Final = 1.0
+#: Records Samsa's writer sends before it waits for the outcome of the last one.
+SAMSA_WINDOW: Final = 50
 #: FindCoordinator's key type of a transactional id.
 TRANSACTION_KEY: Final = 1
 
@@ -288,14 +291,7 @@ def test_a_transaction_across_brokers_commits(cluster: ProcessCluster) -> None:
 
 async def _find_coordinator(cluster: ProcessCluster, key: str, key_type: int) -> Any:
     """FindCoordinator as Samsa's client sends it, over the client listener as the app."""
-    config = ClientConfig(
-        bootstrap_servers=cluster.bootstrap_servers,
-        security_protocol="SASL_SSL",
-        ssl_ca_location=str(cluster.root / "ca.crt"),
-        sasl_mechanism="SCRAM-SHA-512",
-        sasl_username=APP_USER,
-        sasl_password=APP_PASSWORD,
-    )
+    config = ClientConfig(**_samsa_security(cluster))
     client = Cluster(config)
     await client.start()
     try:
@@ -363,6 +359,74 @@ class Writer(threading.Thread):
         assert remaining == 0, f"{remaining} records still undelivered"
 
 
+class SamsaWriter(threading.Thread):
+    """The same with Samsa's own (synchronous) idempotent producer."""
+
+    def __init__(self, cluster: ProcessCluster, topic: str) -> None:
+        super().__init__(daemon=True)
+        self.topic = topic
+        self.producer = SyncProducer(
+            **_samsa_security(cluster),
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=2,
+            delivery_timeout_ms=60_000,
+            request_timeout_ms=4000,
+            retry_backoff_ms=50,
+            metadata_max_age_ms=1000,
+        )
+        self.acked: list[int] = []
+        self.failed: list[str] = []
+        self.sent = 0
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def _delivered(self, value: int, future: Any) -> None:
+        error = future.exception(0)
+        with self._lock:
+            if error is None:
+                self.acked.append(value)
+            else:
+                self.failed.append(str(error))
+
+    @property
+    def acked_count(self) -> int:
+        with self._lock:
+            return len(self.acked)
+
+    def describe(self) -> str:
+        with self._lock:
+            return f"sent {self.sent}, acked {len(self.acked)}, failed {self.failed[:3]}"
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            value = self.sent
+            future = self.producer.send(self.topic, str(value).encode(), partition=0)
+            future.add_done_callback(lambda f, v=value: self._delivered(v, f))
+            self.sent += 1
+            if self.sent % SAMSA_WINDOW == 0:
+                # Paces the writer: at most a window of records waits for its outcome.
+                with contextlib.suppress(Exception):
+                    future.result(60)
+
+    def finish(self) -> None:
+        self._halt.set()
+        self.join(90)
+        self.producer.flush(60_000)
+        self.producer.close()
+
+
+def _samsa_security(cluster: ProcessCluster) -> dict[str, Any]:
+    return {
+        "bootstrap_servers": cluster.bootstrap_servers,
+        "security_protocol": "SASL_SSL",
+        "ssl_ca_location": str(cluster.root / "ca.crt"),
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_username": APP_USER,
+        "sasl_password": APP_PASSWORD,
+    }
+
+
 def read_all(config: dict[str, Any], topic: str) -> list[int]:
     """Every value of partition 0, from the start to the high watermark."""
     consumer = confluent_kafka.Consumer(
@@ -397,15 +461,18 @@ def _isr(cluster: ProcessCluster, topic: str, via: list[int]) -> list[int]:
     return [] if p is None else sorted(p.isrs)
 
 
-def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster) -> None:
+@pytest.mark.parametrize("client", ["confluent", "samsa"])
+def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster, client: str) -> None:
     """Late in the module: it kills a broker (and starts it again)."""
-    topic = "t-orders"
+    topic = f"t-orders-{client}"
     cluster.create_topic(topic, 1, 3, **{"min.insync.replicas": "2"})
     leader = cluster.leader_of(topic, 0)
     assert leader in (1, 2, 3)
     others = [n for n in (1, 2, 3) if n != leader]
     app = _client(cluster, APP_USER, APP_PASSWORD)
-    writer = Writer(app, topic)
+    writer: Writer | SamsaWriter = (
+        Writer(app, topic) if client == "confluent" else SamsaWriter(cluster, topic)
+    )
     writer.start()
     try:
         eventually_sync(lambda: writer.acked_count >= BATCH, 30, "acks before the kill")
