@@ -16,7 +16,8 @@ password says so and does not register (it gets no partitions) while the others 
 transaction over partitions led by different brokers commits (its markers go over the secured
 inter-broker listener); and with acks=all, RF=3 and min.insync.replicas=2, an idempotent
 producer keeps every acknowledged record, once and in order, across a kill -9 of the leader;
-and the refused broker, given the right password, registers.
+and the refused broker, given the right password, registers. Separately, a cluster of three
+dedicated controllers and two brokers outside the quorum bootstraps and serves the same way.
 """
 
 from __future__ import annotations
@@ -516,3 +517,75 @@ def test_the_refused_broker_joins_once_its_password_is_right(cluster: ProcessClu
     md = cluster.metadata([INTRUDER])
     assert md is not None and INTRUDER in md.brokers
     assert md.brokers[INTRUDER].port == cluster.ports[INTRUDER]
+
+
+def test_dedicated_controllers_bootstrap_the_brokers_of_a_secured_cluster(
+    tmp_path: Path,
+) -> None:
+    """Three dedicated controllers (mutual TLS among themselves and with the brokers) and two
+    brokers outside the quorum: a controller creates the inter-broker credential, the brokers
+    register, replicate over SASL_SSL and take acks=all writes."""
+    ca = make_ca("Samsa cluster CA")
+    ca_file = tmp_path / "ca.crt"
+    ca_file.write_bytes(ca.cert_pem)
+    node_settings: dict[int, dict[str, str]] = {}
+    for node in range(1, 6):
+        cert, key = issue(ca, f"node-{node}").write_pem(tmp_path / "certs", f"node-{node}")
+        node_settings[node] = {"ssl.keystore.location": str(cert), "ssl.keystore.key": str(key)}
+    cluster = ProcessCluster(
+        tmp_path,
+        size=5,
+        roles={1: "controller", 2: "controller", 3: "controller", 4: "broker", 5: "broker"},
+        listener_names=("CLIENT", "BROKER"),
+        settings={
+            "listener.security.protocol.map": "CLIENT:SASL_SSL,BROKER:SASL_SSL,CONTROLLER:SSL",
+            "inter.broker.listener.name": "BROKER",
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "inter.broker.sasl.username": BROKER_USER,
+            "inter.broker.sasl.password": BROKER_PASSWORD,
+            "ssl.truststore.location": str(ca_file),
+            "authorizer.class.name": "samsa",
+            "super.users": f"User:{BROKER_USER}",
+            "offsets.topic.replication.factor": "2",
+        },
+        node_settings=node_settings,
+        client_config={
+            "security.protocol": "SASL_SSL",
+            "sasl.mechanisms": "SCRAM-SHA-512",
+            "sasl.username": BROKER_USER,
+            "sasl.password": BROKER_PASSWORD,
+            "ssl.ca.location": str(ca_file),
+        },
+    )
+    try:
+        cluster.start_all()
+        created = [
+            n for n in (1, 2, 3) if "created the SCRAM-SHA-512" in cluster.log_path(n).read_text()
+        ]
+        assert len(created) == 1, f"controllers that created the credential: {created}"
+        cluster.create_topic("t-dedicated", 2, 2, **{"min.insync.replicas": "2"})
+        producer = confluent_kafka.Producer(
+            {
+                **cluster.client_config,
+                "bootstrap.servers": cluster.bootstrap_servers,
+                "acks": "all",
+                "enable.idempotence": True,
+            }
+        )
+        for i in range(100):
+            producer.produce("t-dedicated", str(i).encode(), partition=i % 2)
+        assert producer.flush(30) == 0
+        md = cluster.metadata()
+        assert md is not None
+        assert {b.id: b.port for b in md.brokers.values()} == {
+            4: cluster.ports[4],
+            5: cluster.ports[5],
+        }
+        for p in md.topics["t-dedicated"].partitions.values():
+            assert sorted(p.isrs) == [4, 5]
+    except BaseException:
+        for node in cluster.procs:
+            print(f"--- node {node} ---\n{cluster.tail(node, 40)}")
+        raise
+    finally:
+        cluster.close()
