@@ -188,6 +188,18 @@ def test_metadata_and_coordinators_advertise_the_client_listener(
     assert node.port not in inter_ports
 
 
+def test_the_authorizer_refuses_what_the_acls_do_not_allow(cluster: ProcessCluster) -> None:
+    cluster.create_topic("private", 1, 3)
+    errors: list[Any] = []
+    producer = confluent_kafka.Producer(
+        {**_client(cluster, APP_USER, APP_PASSWORD), "message.timeout.ms": 10_000}
+    )
+    producer.produce("private", b"x", on_delivery=lambda err, _msg: errors.append(err))
+    producer.flush(30)
+    assert len(errors) == 1 and errors[0] is not None
+    assert errors[0].code() == confluent_kafka.KafkaError.TOPIC_AUTHORIZATION_FAILED, errors[0]
+
+
 def _controller_handshake(cluster: ProcessCluster, cert: tuple[Path, Path] | None) -> bytes:
     """Connect to node 1's controller port with TLS (presenting ``cert``, if any) and read:
     b"" or an ``ssl.SSLError`` when the node refuses, a ``TimeoutError`` when it waits for
