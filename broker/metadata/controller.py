@@ -22,10 +22,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
 import time
 import uuid
 from collections.abc import Coroutine, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from broker.config import BrokerConfig
 from broker.metadata.cluster_control import (
@@ -68,10 +69,13 @@ from broker.metadata.producer_ids import (
 from broker.metadata.publisher import ImagePublisher
 from broker.metadata.records import MetadataRecord
 from broker.metadata.security_planner import (
+    INTER_BROKER_ITERATIONS,
     AclIdFactory,
+    inter_broker_scram_user,
     plan_alter_scram_credentials,
     plan_create_acls,
     plan_delete_acls,
+    plan_inter_broker_credential,
 )
 from broker.metadata.topic_configs import ResolvedConfig
 from broker.metadata.topic_planner import (
@@ -99,6 +103,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: Salt of a credential the controller creates (the client tools' size).
+_SALT_BYTES: Final = 32
 
 log = logging.getLogger("samsa.controller")
 
@@ -137,6 +144,8 @@ class Controller:
         self._closed = False
         self._raft = log
         log.set_listeners(self.publisher.apply_records, self.publisher.install_image)
+        #: The SCRAM user brokers authenticate to each other as, created when missing.
+        self._inter_broker_user = inter_broker_scram_user(config)
         #: The active controller's view of the brokers' sessions.
         self._sessions = BrokerSessions(
             config.broker_session_timeout_ms, config.leader_imbalance_check_interval_seconds
@@ -468,6 +477,19 @@ class Controller:
         if not self._raft.ready_to_propose():
             return
         image = self.image
+        who = self._inter_broker_user
+        if who is not None and (who.user, who.mechanism) not in image.scram_credentials:
+            salt = secrets.token_bytes(_SALT_BYTES)
+            bootstrap = plan_inter_broker_credential(image, who, salt, INTER_BROKER_ITERATIONS)
+            if bootstrap:
+                await self._commit(bootstrap)
+                log.info(
+                    "created the %s credential of inter-broker user %r from "
+                    "inter.broker.sasl.password (the metadata had none)",
+                    who.mechanism,
+                    who.user,
+                )
+                return
         expired = self._sessions.expired(image, now_s)
         if expired:
             for b in expired:

@@ -6,8 +6,12 @@
 * ``handle_rpc`` serves those RPCs on the active controller (``NOT_CONTROLLER`` elsewhere):
   forwarded admin changes, producer id blocks, AlterPartition, registration, heartbeats.
 * ``BrokerLifecycle`` registers this broker (endpoints, rack) and heartbeats every
-  ``broker.heartbeat.interval.ms``; on stop, a controlled shutdown heartbeats with
-  ``want_shutdown`` until the controller moved every leadership away.
+  ``broker.heartbeat.interval.ms``. On a SASL/SCRAM inter-broker listener it registers only
+  once the metadata holds the inter-broker user's credential and its own
+  ``inter.broker.sasl.password`` matches it: a broker that could not authenticate to the
+  others takes no partitions (it says so in its log, and registers once they match). On
+  stop, a controlled shutdown heartbeats with ``want_shutdown`` until the controller moved
+  every leadership away.
 * ``ControlLoop`` ticks the controller on every voter; the active one fences expired
   sessions, elects missing leaders and moves leadership to preferred replicas.
 * ``fetch_metadata`` (``observer.py``) serves the committed log to brokers that are not voters.
@@ -24,9 +28,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from broker.metadata import forwarding
 from broker.metadata.observer import serve_fetch
+from broker.metadata.security_planner import (
+    inter_broker_password_matches,
+    inter_broker_scram_user,
+)
 from broker.raft.tcp import ControllerEndpoint, RpcError
 from broker.tasks import cancel_and_wait, report_unexpected_end
 from protocol.errors import ErrorCode, KafkaError, NotControllerError, error_for_code
+from protocol.scram import ScramCredential
 from protocol.types import TopicPartition
 
 if TYPE_CHECKING:
@@ -36,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTROLLER_CALL_TIMEOUT_S",
     "UNFENCED_MESSAGE",
+    "WRONG_INTER_BROKER_PASSWORD_MESSAGE",
     "BrokerLifecycle",
     "ControlLoop",
     "QuorumRouter",
@@ -56,6 +66,12 @@ ROUTE_RETRY_S: Final = 0.05
 #: How long a forwarded change waits for this broker to apply it (the commit already
 #: happened: past this the answer goes out and the image catches up a little later).
 CATCH_UP_TIMEOUT_S: Final = 5.0
+#: Logged (as an error) while this broker's inter-broker password does not match the stored
+#: credential: it does not register.
+WRONG_INTER_BROKER_PASSWORD_MESSAGE: Final = (
+    "inter.broker.sasl.password of user %r does not match its %s credential in the cluster "
+    "metadata: broker %d does not register and takes no partitions until it does"
+)
 #: RPC errors after which another attempt (maybe at another broker) makes sense.
 _RETRIABLE: Final = frozenset({"NOT_CONTROLLER", "DISCONNECTED", "TIMEOUT", "BUSY"})
 
@@ -187,6 +203,11 @@ class BrokerLifecycle:
         self.fenced = True
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._inter_broker_user = inter_broker_scram_user(config)
+        #: The stored credential last checked against the password, and the verdict.
+        self._checked: tuple[ScramCredential, bool] | None = None
+        #: Why this broker last did not register ("" when it could), logged once per reason.
+        self._not_registering = ""
 
     def start(self) -> None:
         """Start heartbeating (registering first)."""
@@ -194,7 +215,10 @@ class BrokerLifecycle:
         # A bug ends the heartbeats: reported at once; the controller then fences this broker
         # after its session timeout, as it would a broker that died.
         report_unexpected_end(
-            self._task, log, "broker %d stopped heartbeating", self.controller.node_id,
+            self._task,
+            log,
+            "broker %d stopped heartbeating",
+            self.controller.node_id,
             level=logging.CRITICAL,
         )
 
@@ -202,7 +226,7 @@ class BrokerLifecycle:
         self, want_shutdown: bool = False, timeout_s: float = CONTROLLER_CALL_TIMEOUT_S
     ) -> dict[str, Any] | None:
         if self.broker_epoch is None:
-            if want_shutdown:
+            if want_shutdown or not self._may_register():
                 return None
             answer = await self.router.call(
                 "register",
@@ -236,6 +260,37 @@ class BrokerLifecycle:
             log.info(UNFENCED_MESSAGE, self.controller.node_id)
         self.fenced = fenced
         return answer
+
+    def _may_register(self) -> bool:
+        """Whether this broker's inter-broker credential (if it uses one) is in the metadata
+        and matches its password; logs why not, once per reason."""
+        who = self._inter_broker_user
+        if who is None:
+            return True
+        node = self.controller.node_id
+        credential = self.controller.image.scram_credentials.get((who.user, who.mechanism))
+        if credential is None:
+            reason = "missing"
+            if self._not_registering != reason:
+                log.info(
+                    "broker %d waits for the %s credential of inter-broker user %r in the "
+                    "cluster metadata before registering (the active controller creates it "
+                    "from its own inter.broker.sasl.password)",
+                    node,
+                    who.mechanism,
+                    who.user,
+                )
+        else:
+            if self._checked is None or self._checked[0] is not credential:
+                self._checked = (credential, inter_broker_password_matches(credential, who))
+            if self._checked[1]:
+                self._not_registering = ""
+                return True
+            reason = "mismatch"
+            if self._not_registering != reason:
+                log.error(WRONG_INTER_BROKER_PASSWORD_MESSAGE, who.user, who.mechanism, node)
+        self._not_registering = reason
+        return False
 
     async def _run(self) -> None:
         interval_s = self.config.broker_heartbeat_interval_ms / 1000

@@ -6,13 +6,22 @@ The rules and messages are Kafka's controller's: a binding equal to one that exi
 stored twice; a DeleteAcls filter reports each binding it deleted, and a binding two filters
 match is deleted once, under the first; AlterUserScramCredentials answers once per user, and a
 user altered twice in one request (whatever the mechanisms) is DUPLICATE_RESOURCE.
+
+The inter-broker user's credential bootstraps itself (Kafka formats storage with
+``--add-scram`` instead): brokers authenticate to each other's SASL inter-broker listener with
+``inter.broker.sasl.username``/``password`` before any administrator could have created that
+user, so the active controller creates the credential from its own settings when the metadata
+has none for that user and mechanism (``plan_inter_broker_credential``). It never replaces one
+that exists: a broker whose password does not match the stored credential does not register
+(``inter_broker_password_matches``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Final
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
 
 from broker.metadata.controller_api import DeleteAclsResult, OpResult, ScramUpsertion
 from broker.metadata.image import MetadataImage
@@ -29,16 +38,27 @@ from protocol.scram import (
     MAX_ITERATIONS,
     MECHANISMS,
     MIN_ITERATIONS,
+    ScramCredential,
+    credential_from_password,
     credential_from_salted_password,
+    verify_password,
 )
 
+if TYPE_CHECKING:
+    from broker.config import BrokerConfig
+
 __all__ = [
+    "INTER_BROKER_ITERATIONS",
     "MAX_ACLS_PER_REQUEST",
     "MAX_CLUSTER_ACLS",
     "AclIdFactory",
+    "InterBrokerUser",
+    "inter_broker_password_matches",
+    "inter_broker_scram_user",
     "plan_alter_scram_credentials",
     "plan_create_acls",
     "plan_delete_acls",
+    "plan_inter_broker_credential",
 ]
 
 #: Most ACL creations (or DeleteAcls filters) in one request: far more than any tool sends,
@@ -50,6 +70,10 @@ MAX_CLUSTER_ACLS: Final = 100_000
 
 #: Where a new binding's id comes from (the controller passes ``uuid.uuid4``).
 AclIdFactory = Callable[[], uuid.UUID]
+
+#: Iterations of the inter-broker credential the controller creates (Kafka's default for
+#: SCRAM credentials, RFC 7677's minimum).
+INTER_BROKER_ITERATIONS: Final = MIN_ITERATIONS
 
 _DUPLICATE_USER: Final = "A user credential cannot be altered twice in the same request"
 
@@ -218,3 +242,54 @@ def plan_alter_scram_credentials(
                 )
             )
     return results, records
+
+
+# -- the inter-broker user ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InterBrokerUser:
+    """The SCRAM user this node's brokers authenticate as on the inter-broker listener."""
+
+    user: str
+    mechanism: str
+    password: str = field(repr=False)
+
+
+def inter_broker_scram_user(config: BrokerConfig) -> InterBrokerUser | None:
+    """The inter-broker SCRAM user of ``config``, None unless it is a cluster whose inter-broker
+    listener uses SASL with a SCRAM mechanism and names the user and password."""
+    if config.controller_quorum_voters is None:
+        return None  # a cluster of one never connects to itself
+    listener = config.inter_broker_listener
+    mechanism = config.sasl_mechanism_inter_broker_protocol.upper()
+    user = config.inter_broker_sasl_username
+    password = config.inter_broker_sasl_password
+    if not listener.uses_sasl or mechanism not in MECHANISMS or not user or password is None:
+        return None
+    return InterBrokerUser(user, mechanism, password)
+
+
+def plan_inter_broker_credential(
+    image: MetadataImage, who: InterBrokerUser, salt: bytes, iterations: int
+) -> list[MetadataRecord]:
+    """The record creating ``who``'s credential from its password, or nothing when the image
+    already has a credential for that user and mechanism (whatever its password)."""
+    if (who.user, who.mechanism) in image.scram_credentials:
+        return []
+    credential = credential_from_password(who.mechanism, who.password, salt, iterations)
+    return [
+        UserScramCredentialRecord(
+            who.user,
+            who.mechanism,
+            credential.salt,
+            credential.stored_key,
+            credential.server_key,
+            credential.iterations,
+        )
+    ]
+
+
+def inter_broker_password_matches(credential: ScramCredential, who: InterBrokerUser) -> bool:
+    """Whether ``who``'s password is the one the stored ``credential`` was made from."""
+    return verify_password(credential, who.password)

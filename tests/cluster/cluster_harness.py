@@ -8,6 +8,11 @@ restart any of them. ``leader_of`` asks the brokers' Metadata; tests wait on con
 and can silently drop everything in both directions, to cut a broker off; with root,
 ``hosts`` and ``exec_prefix`` from ``bench.netns.NamespaceNetwork`` run each node in a network
 namespace of its own, where the kernel can cut it off.
+
+Secured clusters: ``listener_names`` gives every node one port per listener (the first is the
+clients' listener, the one ``address`` and ``bootstrap_servers`` name), ``node_settings``
+adds or overrides settings per node, and ``client_config`` is what the harness's own Kafka
+clients (metadata, topic creation) connect with (``security.protocol``, SASL, CA file).
 """
 
 from __future__ import annotations
@@ -78,12 +83,33 @@ class ProcessCluster:
         roles: Mapping[int, str] | None = None,
         hosts: Mapping[int, str] | None = None,
         exec_prefix: Callable[[int], list[str]] | None = None,
+        listener_names: tuple[str, ...] = (),
+        node_settings: Mapping[int, Mapping[str, str]] | None = None,
+        client_config: Mapping[str, str] | None = None,
+        log_level: str | None = None,
     ) -> None:
         self.root = root
         self.size = size
-        ports = free_ports(2 * size)
+        extra = max(0, len(listener_names) - 1)
+        ports = free_ports((2 + extra) * size)
         self.ports = {i: ports[i - 1] for i in range(1, size + 1)}
         self.controller_ports = {i: ports[size + i - 1] for i in range(1, size + 1)}
+        #: Listener names (upper case), the first the clients'; empty: the default listener.
+        self.listener_names = tuple(n.upper() for n in listener_names)
+        #: Per node, the port of each listener of ``listener_names``.
+        self.listener_ports: dict[int, dict[str, int]] = {}
+        for i in range(1, size + 1):
+            named = {
+                n: self.ports[i] if k == 0 else ports[(1 + k) * size + i - 1]
+                for k, n in enumerate(self.listener_names)
+            }
+            self.listener_ports[i] = named
+        #: Per node, settings added to (or replacing) the shared ones.
+        self.node_settings = {i: dict(m) for i, m in (node_settings or {}).items()}
+        #: What the harness's Kafka clients connect with, besides the bootstrap servers.
+        self.client_config = dict(client_config or {})
+        #: The nodes' ``--log-level`` (None: the default, info).
+        self.log_level = log_level
         # One cluster id for all (voters settings may differ per node behind proxies).
         self.settings = {"cluster.id": new_cluster_id(), **FAST_SETTINGS, **(settings or {})}
         #: Per node, how it reaches the others' controller ports (default: directly).
@@ -138,6 +164,12 @@ class ProcessCluster:
         log_path = self.log_path(node)
         self._log_offsets[node] = log_path.stat().st_size if log_path.exists() else 0
         settings = dict(self.settings)
+        if self.listener_names:
+            host = self.hosts[node]
+            settings["listeners"] = ",".join(
+                f"{n}://{host}:{port}" for n, port in self.listener_ports[node].items()
+            )
+        settings.update(self.node_settings.get(node, {}))
         if node in self.advertised:
             settings["advertised.listeners"] = f"PLAINTEXT://127.0.0.1:{self.advertised[node]}"
         args = [
@@ -162,6 +194,8 @@ class ProcessCluster:
         ]
         if self.roles[node] != COMBINED:
             args += ["--roles", self.roles[node]]
+        if self.log_level is not None:
+            args += ["--log-level", self.log_level]
         for key, value in settings.items():
             args += ["--set", f"{key}={value}"]
         with log_path.open("ab") as out:
@@ -192,12 +226,30 @@ class ProcessCluster:
 
         eventually_sync(unfenced, timeout_s, f"broker {node} to be unfenced")
 
-    def start_all(self) -> None:
-        """Start every broker and wait until all are unfenced."""
-        for node in self.node_ids():
+    def start_all(self, nodes: list[int] | None = None) -> None:
+        """Start every node (or those of ``nodes``) and wait until all are unfenced."""
+        for node in nodes or self.node_ids():
             self.start(node)
-        for node in self.node_ids():
+        for node in nodes or self.node_ids():
             self.wait_unfenced(node)
+
+    def wait_for_line(self, node: int, needle: str, timeout_s: float = START_TIMEOUT_S) -> str:
+        """Wait until the output of ``node``'s latest start has a line containing ``needle``;
+        that line."""
+        path = self.log_path(node)
+        found: list[str] = []
+
+        def logged() -> bool:
+            with path.open("rb") as f:
+                f.seek(self._log_offsets.get(node, 0))
+                for line in f.read().decode(errors="replace").splitlines():
+                    if needle in line:
+                        found.append(line)
+                        return True
+            return False
+
+        eventually_sync(logged, timeout_s, f"{needle!r} in the log of node {node}")
+        return found[0]
 
     def signal(self, node: int, sig: int) -> None:
         """Send ``sig`` to ``node``."""
@@ -242,7 +294,9 @@ class ProcessCluster:
 
         nodes = via or self.broker_ids()
         servers = ",".join(self.address(i) for i in nodes)
-        admin = AdminClient({"bootstrap.servers": servers, "socket.timeout.ms": 2000})
+        admin = AdminClient(
+            {**self.client_config, "bootstrap.servers": servers, "socket.timeout.ms": 2000}
+        )
         try:
             return admin.list_topics(timeout=3)
         except Exception:
@@ -264,7 +318,7 @@ class ProcessCluster:
         """Create a topic and wait until every broker knows its leaders."""
         from confluent_kafka.admin import AdminClient, NewTopic
 
-        admin = AdminClient({"bootstrap.servers": self.bootstrap_servers})
+        admin = AdminClient({**self.client_config, "bootstrap.servers": self.bootstrap_servers})
         futures = admin.create_topics(
             [NewTopic(name, partitions, replication, config=dict(configs))]
         )
@@ -353,4 +407,3 @@ class BlackholeProxy:
             writer.close()
             return
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
-
