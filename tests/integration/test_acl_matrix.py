@@ -46,6 +46,7 @@ from protocol.errors import (
     TopicAuthorizationFailedError,
 )
 from protocol.messages import (
+    DescribeClusterRequest,
     InitProducerIdRequest,
     ListGroupsRequest,
     MetadataRequest,
@@ -474,9 +475,14 @@ def test_metadata_and_list_groups_show_only_what_is_describable(secure: SecureBr
         every = await _metadata(client, None)
         named = await _metadata(client, ["vis-shown", "vis-hidden", "vis-missing"])
         groups = await client.request(ListGroupsRequest(), 4)
-        return every, named, groups
+        cluster = await client.request(
+            DescribeClusterRequest(include_cluster_authorized_operations=True), 0
+        )
+        return every, named, groups, cluster
 
-    every, named, groups = secure.wire("bob", look)
+    every, named, groups, cluster = secure.wire("bob", look)
+    # Asked for, the Cluster's operations are none without Describe on it (not "not asked").
+    assert cluster.error_code == 0 and cluster.cluster_authorized_operations == 0
     names = {t.name for t in every.topics}
     assert "vis-shown" in names and "vis-hidden" not in names
     assert [(t.name, t.error_code) for t in named.topics] == [
@@ -669,3 +675,39 @@ def test_samsa_user_and_acl_commands_against_the_broker(secure: SecureBroker) ->
     )
     assert "deleted user 'dave'" in samsa("user", "delete", "dave", *as_admin).output
     assert secure.login_error("dave", "dave-pw") == ErrorCode.SASL_AUTHENTICATION_FAILED
+
+
+def test_confluent_kafka_transactions_need_the_transactional_id_and_the_group(
+    secure: SecureBroker,
+) -> None:
+    """carol again: Write on the TransactionalId to start, Write on the topic to produce in a
+    transaction, Read on the group (and the topic) to commit offsets in it."""
+    create_topics(secure, "txn-topic")
+    grant(secure, topic_acl("carol", "txn-topic", AclOperation.WRITE))
+    settings = {"transactional.id": "txn-ck"}
+    producer = confluent_kafka.Producer(secure.kafka_config("carol", **settings))
+    with pytest.raises(confluent_kafka.KafkaException) as refused:
+        producer.init_transactions(CLIENT_S)
+    assert refused.value.args[0].code() == ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+
+    txn = ResourceType.TRANSACTIONAL_ID
+    grant(secure, topic_acl("carol", "txn-ck", AclOperation.WRITE, rtype=txn))
+    producer = confluent_kafka.Producer(secure.kafka_config("carol", **settings))
+    producer.init_transactions(CLIENT_S)
+    producer.begin_transaction()
+    producer.produce("txn-topic", b"in-txn")
+    producer.commit_transaction(CLIENT_S)
+
+    consumer = confluent_kafka.Consumer(secure.kafka_config("carol", **{"group.id": "txn-group"}))
+    try:
+        group = consumer.consumer_group_metadata()
+    finally:
+        consumer.close()
+    producer.begin_transaction()
+    producer.produce("txn-topic", b"with-offsets")
+    offsets = [confluent_kafka.TopicPartition("txn-topic", 0, 1)]
+    with pytest.raises(confluent_kafka.KafkaException) as no_group:
+        producer.send_offsets_to_transaction(offsets, group, CLIENT_S)
+    assert no_group.value.args[0].code() == ErrorCode.GROUP_AUTHORIZATION_FAILED
+    assert no_group.value.args[0].txn_requires_abort()
+    producer.abort_transaction(CLIENT_S)
