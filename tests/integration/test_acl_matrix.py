@@ -661,7 +661,14 @@ def test_samsa_user_and_acl_commands_against_the_broker(secure: SecureBroker) ->
 
     # A user without the rights gets one line, naming the failure.
     as_dave = secure.cli_options("dave", "dave-pw")
-    for command in (["acl", "list"], ["user", "list"], ["acl", "delete", "--topic", "x", "--yes"]):
+    grant_all = ["acl", "create", "--allow-principal", "dave", "--operation", "all", "--cluster"]
+    for command in (
+        ["acl", "list"],
+        ["user", "list"],
+        ["acl", "delete", "--topic", "x", "--yes"],
+        grant_all,
+        ["user", "create", "eve", "--password", "pw"],
+    ):
         refused = samsa(*command, *as_dave, expect=1)
         lines = refused.stderr.strip().splitlines()
         assert len(lines) == 1, lines
