@@ -29,6 +29,7 @@ from support.wire import WireClient, make_batch
 from broker.app import Broker
 from broker.config import load_config
 from broker.metadata.controller_api import ScramUpsertion
+from broker.raft.storage import SNAPSHOT_FILE
 from client.admin import (
     AclBinding,
     AclBindingFilter,
@@ -77,8 +78,9 @@ class SecureBroker:
     """A broker on a thread and event loop of its own, with SCRAM users and ACLs on; stopped
     and started again on the same data directory and port by ``restart``."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, **settings: Any) -> None:
         self.data_dir = data_dir
+        self.settings = settings
         self.port = 0
         self.broker: Broker | None = None
         self._loop = asyncio.new_event_loop()
@@ -103,6 +105,7 @@ class SecureBroker:
             "transaction.state.log.num.partitions": 1,
             "group.initial.rebalance.delay.ms": 0,
             "auto.create.topics.enable": False,
+            **self.settings,
         }
         broker = Broker(load_config(None, settings))
         self.call(broker.start())
@@ -209,9 +212,9 @@ class SecureBroker:
         return asyncio.run(run())
 
 
-def _secure_broker() -> tuple[SecureBroker, Path]:
+def _secure_broker(**settings: Any) -> tuple[SecureBroker, Path]:
     data = Path(tempfile.mkdtemp(prefix="samsa-acl-"))
-    secure = SecureBroker(data)
+    secure = SecureBroker(data, **settings)
     try:
         secure.start()
         secure.add_users()
@@ -601,8 +604,18 @@ def test_acl_changes_apply_to_the_next_request_on_the_same_connection(
     assert secure.wire("alice", session) == [denied, 0, denied]
 
 
-def test_acls_and_users_survive_a_restart() -> None:
-    secure, data = _secure_broker()
+@pytest.mark.parametrize(
+    "snapshot_bytes",
+    [
+        pytest.param(20 * 1024 * 1024, id="from-the-log"),
+        pytest.param(1, id="from-a-snapshot"),
+    ],
+)
+def test_acls_and_users_survive_a_restart(snapshot_bytes: int) -> None:
+    """Read back from the metadata log, or from a snapshot (one after every change)."""
+    secure, data = _secure_broker(
+        **{"metadata.log.max.record.bytes.between.snapshots": snapshot_bytes}
+    )
     try:
         create_topics(secure, "kept")
         grant(
@@ -615,6 +628,8 @@ def test_acls_and_users_survive_a_restart() -> None:
         )
         with secure.admin() as admin:
             before = admin.describe_acls()
+        snapshots = list(data.rglob(SNAPSHOT_FILE))
+        assert bool(snapshots) == (snapshot_bytes == 1), snapshots
         port = secure.port
         secure.restart()
         assert secure.port == port
