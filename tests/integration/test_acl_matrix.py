@@ -2,8 +2,10 @@
 SASL_PLAINTEXT listener, users alice, bob and admin (``super.users=User:admin``) logged in for
 real with SCRAM, and Samsa's client, confluent-kafka and the ``samsa`` CLI as the clients.
 
-One broker serves the module (each test names its own topics, groups and ids); the restart
-case has its own broker with a data directory it keeps.
+One broker serves the module (each test names its own topics, groups and ids; carol is the
+user whose cases need a principal with no ACL at all to start with). The restart cases have a
+broker of their own, restarted on its data directory and port. Admin SCRAM credentials are
+seeded through the controller, as ``kafka-storage format --add-scram`` seeds Kafka's.
 """
 
 from __future__ import annotations
