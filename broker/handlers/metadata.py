@@ -232,18 +232,17 @@ def _response(
         topics=topics,
     )
     if want_ops and request.include_cluster_authorized_operations:
-        operations = _cluster_operations(authorizer, ctx)
-        if operations is not None:
-            response.cluster_authorized_operations = operations
+        response.cluster_authorized_operations = _cluster_operations(authorizer, ctx)
     return response
 
 
-def _cluster_operations(authorizer: Authorizer | None, ctx: RequestContext) -> int | None:
-    """The Cluster's authorized operations, None without DESCRIBE on it (Kafka's rule)."""
+def _cluster_operations(authorizer: Authorizer | None, ctx: RequestContext) -> int:
+    """The Cluster's authorized operations; none (0) without DESCRIBE on it (Kafka's rule:
+    asked for, the field is never left at its "not asked" default)."""
     if authorizer is not None and not allows(
         authorizer, ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_NAME
     ):
-        return None
+        return 0
     return authorized_operations(authorizer, ctx, ResourceType.CLUSTER, CLUSTER_NAME)
 
 
@@ -329,9 +328,8 @@ def handle_describe_cluster(
         ],
     )
     if request.include_cluster_authorized_operations:
-        operations = _cluster_operations(services.authorizer_for_image(), ctx)
-        if operations is not None:
-            response.cluster_authorized_operations = operations
+        authorizer = services.authorizer_for_image()
+        response.cluster_authorized_operations = _cluster_operations(authorizer, ctx)
     return response
 
 

@@ -16,7 +16,8 @@ Kafka's rules, as its ``StandardAuthorizer`` applies them:
 An ``Authorizer`` is built for one set of bindings (the metadata image's) and answers from
 indexes: a decision costs one dictionary lookup for the literal name, one for ``*`` and one per
 distinct prefix length, then two for each pattern found (the principal's bindings and those of
-``User:*``), whatever the number of bindings. Decisions are cached for the
+``User:*``), whatever the number of bindings. "On any resource of the type" (``any_allowed``)
+walks only the bindings of the principal and of ``User:*``. Decisions are cached for the
 authorizer's life; a new ACL set means a new authorizer.
 """
 
@@ -249,14 +250,15 @@ _ByPrincipal = dict[str, list[AclBinding]]
 class _TypeIndex:
     """One resource type's bindings: LITERAL ones by name, PREFIXED ones by prefix, each by
     principal, and the distinct prefix lengths (ascending) so that the prefixes of a name are a
-    few lookups."""
+    few lookups; also every binding by principal (for "on any resource" questions)."""
 
-    __slots__ = ("literal", "prefix_lengths", "prefixed")
+    __slots__ = ("literal", "prefix_lengths", "prefixed", "principals")
 
     def __init__(self) -> None:
         self.literal: dict[str, _ByPrincipal] = {}
         self.prefixed: dict[str, _ByPrincipal] = {}
         self.prefix_lengths: tuple[int, ...] = ()
+        self.principals: _ByPrincipal = {}
 
     def add(self, binding: AclBinding) -> None:
         if binding.pattern_type is PatternType.LITERAL:
@@ -267,6 +269,7 @@ class _TypeIndex:
             return
         by_principal = patterns.setdefault(binding.resource_name, {})
         by_principal.setdefault(binding.principal, []).append(binding)
+        self.principals.setdefault(binding.principal, []).append(binding)
 
     def seal(self) -> None:
         self.prefix_lengths = tuple(sorted({len(p) for p in self.prefixed}))
@@ -412,36 +415,37 @@ class Authorizer:
         index = self._by_type.get(resource_type)
         if index is None:
             return self._allow_if_none
-        principals = (principal, _wildcard_of(principal))
         hosts = (host, WILDCARD)
         ops = (operation, AclOperation.ALL)
-
-        def relevant(by_principal: _ByPrincipal | None, permission: AclPermissionType) -> bool:
-            if by_principal is None:
-                return False
-            return any(
-                b.permission is permission and b.host in hosts and b.operation in ops
-                for who in principals
-                for b in by_principal.get(who, ())
-            )
-
-        deny = AclPermissionType.DENY
-        allow = AclPermissionType.ALLOW
-        if relevant(index.literal.get(WILDCARD), deny):
+        # Only the bindings of the principal and of its wildcard can matter: a walk over
+        # those, not over every binding of the type.
+        allowed: list[AclBinding] = []
+        denied_literals: set[str] = set()
+        denied_prefixes: set[str] = set()
+        for who in (principal, _wildcard_of(principal)):
+            for b in index.principals.get(who, ()):
+                if b.host not in hosts or b.operation not in ops:
+                    continue
+                if b.permission is AclPermissionType.ALLOW:
+                    allowed.append(b)
+                elif b.pattern_type is PatternType.PREFIXED:
+                    denied_prefixes.add(b.resource_name)
+                else:
+                    denied_literals.add(b.resource_name)
+        if WILDCARD in denied_literals:
             return False
-        if relevant(index.literal.get(WILDCARD), allow):
+        if any(
+            b.pattern_type is PatternType.LITERAL and b.resource_name == WILDCARD for b in allowed
+        ):
             return True
-        denied_prefixes = {p for p, bs in index.prefixed.items() if relevant(bs, deny)}
 
         def dominated(name: str) -> bool:
             return any(name[:n] in denied_prefixes for n in range(1, len(name) + 1))
 
-        for name, bindings in index.literal.items():
-            if name == WILDCARD or not relevant(bindings, allow):
+        for b in allowed:
+            name = b.resource_name
+            if b.pattern_type is PatternType.LITERAL and name in denied_literals:
                 continue
-            if not relevant(bindings, deny) and not dominated(name):
-                return True
-        for prefix, bindings in index.prefixed.items():
-            if relevant(bindings, allow) and not dominated(prefix):
+            if not dominated(name):
                 return True
         return self._allow_if_none and WILDCARD not in index.literal

@@ -81,13 +81,25 @@ def create_acls_request(bindings: Iterable[AclBinding]) -> CreateAclsRequest:
     )
 
 
+def _why(code: int, message: str | None) -> str:
+    """The broker's message, else the code's description (lower case first, as a clause)."""
+    if message:
+        return message
+    try:
+        description = ErrorCode(code).description
+    except ValueError:
+        return f"error {code}"
+    return description[:1].lower() + description[1:]
+
+
 def check_create_acls(bindings: list[AclBinding], response: Any) -> None:
-    """Raise the first failure of a CreateAcls answer, naming its binding."""
+    """Raise the first failure of a CreateAcls answer, naming its binding and why."""
     for binding, result in zip(bindings, response.results, strict=False):
         if result.error_code:
             raise error_from_code(
                 result.error_code,
-                f"ACL {describe_binding(binding)}: {result.error_message or ''}".rstrip(": "),
+                f"ACL {describe_binding(binding)}: "
+                + _why(result.error_code, result.error_message),
             )
 
 
@@ -152,7 +164,8 @@ def deleted_bindings(response: Any) -> list[AclBinding]:
     for index, result in enumerate(response.filter_results):
         if result.error_code:
             raise error_from_code(
-                result.error_code, f"ACL filter {index}: {result.error_message or ''}".rstrip(": ")
+                result.error_code,
+                f"ACL filter {index}: " + _why(result.error_code, result.error_message),
             )
         for acl in result.matching_acls:
             binding = _binding(
@@ -167,7 +180,7 @@ def deleted_bindings(response: Any) -> list[AclBinding]:
             if acl.error_code:
                 raise error_from_code(
                     acl.error_code,
-                    f"ACL {describe_binding(binding)}: {acl.error_message or ''}".rstrip(": "),
+                    f"ACL {describe_binding(binding)}: " + _why(acl.error_code, acl.error_message),
                 )
             out.append(binding)
     return out
@@ -234,7 +247,7 @@ def user_credentials(response: Any) -> dict[str, UserScramCredentials]:
     out: dict[str, UserScramCredentials] = {}
     for result in response.results:
         if result.error_code:
-            detail = result.error_message or ErrorCode(result.error_code).description
+            detail = _why(result.error_code, result.error_message)
             raise error_from_code(result.error_code, f"user {result.user!r}: {detail}")
         infos = tuple(
             ScramCredentialInfo(_mechanism_name(c.mechanism), c.iterations)
@@ -287,5 +300,5 @@ def check_alter_scram(response: Any) -> None:
     """Raise the first failure of an AlterUserScramCredentials answer, naming the user."""
     for result in response.results:
         if result.error_code:
-            detail = result.error_message or ErrorCode(result.error_code).description
+            detail = _why(result.error_code, result.error_message)
             raise error_from_code(result.error_code, f"user {result.user!r}: {detail}")

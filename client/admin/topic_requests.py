@@ -67,9 +67,8 @@ def check_create_topics(response: Any, *, if_not_exists: bool) -> None:
         if result.error_code == ErrorCode.TOPIC_ALREADY_EXISTS and if_not_exists:
             continue
         if result.error_code:
-            raise error_from_code(
-                result.error_code, f"topic {result.name!r}: {result.error_message or ''}"
-            )
+            why = f": {result.error_message}" if result.error_message else ""
+            raise error_from_code(result.error_code, f"topic {result.name!r}{why}")
 
 
 def check_delete_topics(response: Any, *, if_exists: bool) -> None:
@@ -151,9 +150,8 @@ def check_create_partitions(response: Any) -> None:
     """Raise the first failure of a CreatePartitions answer."""
     for result in response.results:
         if result.error_code:
-            raise error_from_code(
-                result.error_code, f"topic {result.name!r}: {result.error_message or ''}"
-            )
+            why = f": {result.error_message}" if result.error_message else ""
+            raise error_from_code(result.error_code, f"topic {result.name!r}{why}")
 
 
 def delete_records_requests(

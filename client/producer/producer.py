@@ -257,6 +257,10 @@ class Producer:
             await acc.wait_for_memory(self._max_block_s)
             if self._closed:
                 raise ClientClosedError("the producer was closed while send waited for memory")
+        if self._sender.fatal is not None:
+            # It failed while this send waited (for metadata or memory): the sender would
+            # never ship the record, and close() would wait for its delivery timeout.
+            raise self._sender.fatal
         now = asyncio.get_running_loop().time()
         if expected_offset is not None:
             return self._send_conditional(

@@ -228,6 +228,10 @@ ANY_ALLOWED_CASES = [
     ([b("orders", Op.WRITE, Perm.DENY)], True, True),
     ([b("*", Op.READ, principal=BOB)], True, False),
     ([b(op=Op.WRITE, rtype=Res.GROUP)], False, False),
+    # Only alice's and User:*'s DENYs count.
+    ([b(op=Op.WRITE), b("o", Op.WRITE, Perm.DENY, BOB, pattern=Pat.PREFIXED)], False, True),
+    ([b(op=Op.WRITE), b("o", Op.ALL, Perm.DENY, "User:*", pattern=Pat.PREFIXED)], False, False),
+    ([b(op=Op.WRITE), b("orders", Op.WRITE, Perm.DENY, "User:*")], False, False),
 ]
 
 
