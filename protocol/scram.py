@@ -346,7 +346,9 @@ class ScramServer:
             f"n,a={escape_saslname(self._user)},".encode(),
         ):
             raise SaslError("client-final message: channel binding does not match")
-        if attrs.get("r") != self._nonce:
+        # Kafka accepts a nonce that ends with the server-first one (librdkafka 2.0 sends its own
+        # nonce again in front of it); the proof covers the nonce as sent either way.
+        if not attrs.get("r", "").endswith(self._nonce):
             raise SaslError("client-final message: the nonce does not match")
         proof = _unb64(proof_part, "proof")
         credential = self._credential

@@ -1,11 +1,13 @@
-"""SaslHandshake (v1) and SaslAuthenticate (v0-2): their dispatch-table entries.
+"""SaslHandshake (v0-1 advertised, v1 served) and SaslAuthenticate (v0-2): dispatch entries.
 
 On a SASL listener the connection answers both itself while it authenticates (and while it
 re-authenticates: KIP-368), so they never reach these handlers then (``broker/server/authn.py``).
 What reaches them is what Kafka's request handler answers: a SaslHandshake or SaslAuthenticate
 on a listener without SASL, or on a connection that is authenticated already, gets
-ILLEGAL_SASL_STATE. SaslHandshake v0 (raw SASL tokens after the handshake) is not served, as in
-Kafka 4.
+ILLEGAL_SASL_STATE. SaslHandshake v0 (raw SASL tokens after the handshake, deprecated by Kafka)
+is advertised, because librdkafka 2.0 recognises SaslHandshake only when the range includes v0
+(without it, it refuses every SASL mechanism but GSSAPI), but not served: a v0 request closes
+the connection (``broker/server/connection.py``); every client negotiates v1.
 """
 
 from __future__ import annotations
@@ -55,6 +57,6 @@ def _authenticate_error(
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
 HANDLERS: Final = (
-    api_handler(SaslHandshakeRequest, 1, 1, handle_sasl_handshake, _handshake_error),
+    api_handler(SaslHandshakeRequest, 0, 1, handle_sasl_handshake, _handshake_error),
     api_handler(SaslAuthenticateRequest, 0, 2, handle_sasl_authenticate, _authenticate_error),
 )

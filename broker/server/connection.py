@@ -325,6 +325,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
             )
             return
+        if header.api_key == SaslHandshakeRequest.API_KEY and header.api_version == 0:
+            # Advertised (librdkafka 2.0 recognises SaslHandshake only in a range that includes
+            # v0) but not served: v0 sends raw SASL tokens afterwards.
+            self.close(CloseReason.UNSUPPORTED_REQUEST, "SaslHandshake version 0 (raw tokens)")
+            return
         if slot.trailing_bytes:
             self.server.trailing_bytes(self, header, slot.trailing_bytes)
         slot.handler = handler

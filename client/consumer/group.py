@@ -114,6 +114,7 @@ class GroupMember:
         self.coordinator = [-1]
         self._rejoin = asyncio.Event()
         self._stable = asyncio.Event()
+        self._failed = asyncio.Event()  # set with ``fatal``
         self._polled = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
@@ -160,11 +161,15 @@ class GroupMember:
 
     async def wait_stable(self, timeout_s: float) -> bool:
         """Wait until the member has its assignment; False on timeout."""
-        if self._stable.is_set():
-            return True
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout_s):
-                await self._stable.wait()
+        if self._stable.is_set() or self.fatal is not None:
+            return self._stable.is_set()
+        # A fatal error (e.g. GROUP_AUTHORIZATION_FAILED) ends the wait at once.
+        waiters = [asyncio.ensure_future(e.wait()) for e in (self._stable, self._failed)]
+        try:
+            await asyncio.wait(waiters, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
         return self._stable.is_set()
 
     async def close(self, *, leave: bool = True) -> None:
@@ -230,6 +235,7 @@ class GroupMember:
                     continue
                 log.error("group %s: cannot join: %s", self.group_id, exc)
                 self.fatal = exc
+                self._failed.set()
                 self._fetcher.wakeup()
                 self._rejoin.clear()
 

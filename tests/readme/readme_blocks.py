@@ -1,9 +1,12 @@
 """The runnable blocks of a Markdown file, and their commands (pure: no processes).
 
 A fenced block in ``sh``, ``bash``, ``console`` or ``python`` is run; a block right after an
-HTML comment ``<!-- not run: why -->`` is not, and says why. ``sh`` blocks are commands, one a
-line (``\\`` continues a line; lines that are only a comment are left out). ``console`` blocks
-are ``$ command`` lines, each followed by the output it prints.
+HTML comment ``<!-- not run: why -->`` is not, and says why. A block of any language right after
+``<!-- file: PATH -->`` is a file the reader saves: it is written to PATH (relative to the
+clone) when the run reaches it. ``sh`` blocks are commands, one a line (``\\`` continues a line;
+lines that are only a comment are left out). ``console`` blocks are ``$ command`` lines, each
+followed by the output it prints; a command line ending in ``\\`` continues on the next line
+(after the shell's ``>`` prompt, if shown).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ __all__ = ["Block", "ConsoleStep", "blocks", "console_steps", "shell_commands"]
 RUN_LANGUAGES: Final = frozenset({"sh", "bash", "console", "python"})
 _FENCE: Final = re.compile(r"^```(\S*)\s*$")
 _NOT_RUN: Final = re.compile(r"^<!--\s*not run:\s*(.*?)\s*-->\s*$")
+_FILE: Final = re.compile(r"^<!--\s*file:\s*(\S+)\s*-->\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,8 @@ class Block:
     text: str
     #: Why it is not run (``<!-- not run: why -->`` before it); None: it is run.
     not_run: str | None = None
+    #: Where the block is saved (``<!-- file: PATH -->`` before it); None: not a file.
+    file: str | None = None
 
     @property
     def where(self) -> str:
@@ -64,12 +70,16 @@ def blocks(path: Path, name: str | None = None) -> list[Block]:
             body.append(lines[i])
             i += 1
         i += 1  # the closing fence
-        if language not in RUN_LANGUAGES:
-            continue
         previous = next((lines[j] for j in range(start - 1, -1, -1) if lines[j].strip()), "")
+        saved = _FILE.match(previous.strip())
+        if language not in RUN_LANGUAGES and saved is None:
+            continue
         marker = _NOT_RUN.match(previous.strip())
         reason = marker.group(1) if marker else None
-        out.append(Block(name or path.name, start + 1, language, "\n".join(body) + "\n", reason))
+        text = "\n".join(body) + "\n"
+        where = name or path.name
+        file = saved.group(1) if saved else None
+        out.append(Block(where, start + 1, language, text, reason, file))
     return out
 
 
@@ -101,9 +111,16 @@ def shell_commands(text: str) -> list[str]:
 def console_steps(text: str) -> list[ConsoleStep]:
     """The ``$ command`` lines of a console block with the output lines after each."""
     steps: list[ConsoleStep] = []
+    continued = False
     for line in text.splitlines():
-        if line.startswith("$ "):
-            steps.append(ConsoleStep(line[2:].strip()))
+        if continued:
+            part = line[2:] if line.startswith("> ") else line
+            continued = part.rstrip().endswith("\\")
+            more = part.strip().removesuffix("\\").strip()
+            steps[-1] = ConsoleStep(f"{steps[-1].command} {more}", steps[-1].expected)
+        elif line.startswith("$ "):
+            continued = line.rstrip().endswith("\\")
+            steps.append(ConsoleStep(line[2:].strip().removesuffix("\\").strip()))
         elif steps:
             steps[-1].expected.append(line)
         elif line.strip():

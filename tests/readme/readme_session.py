@@ -38,9 +38,9 @@ __all__ = [
     "normalise",
 ]
 
-#: The ports the READMEs use: the quick-start broker, ``cluster up``'s brokers and controllers,
-#: the bank services.
-PORTS: Final = (9092, 19092, 19093, 19094, 19192, 19193, 19194, 8081, 8082, 8083)
+#: The ports the READMEs use: the quick-start broker, the secure broker's SSL and SASL_SSL
+#: listeners, ``cluster up``'s brokers and controllers, the bank services.
+PORTS: Final = (9092, 9093, 9094, 19092, 19093, 19094, 19192, 19193, 19194, 8081, 8082, 8083)
 #: One ordinary command (a client example, a CLI call, a curl).
 COMMAND_TIMEOUT_S: Final = 120.0
 #: One install command (creating the virtual environment, pip install from the index).
@@ -283,6 +283,13 @@ class ReadmeSession:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(job.process.pid, signal.SIGKILL)
             job.process.wait()
+
+    def save(self, path: str, text: str) -> None:
+        """Save a file the README shows, as the reader does (relative to the clone)."""
+        target = self.clone / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        self._log(f"(saved {path})")
 
     def python(self, code: str, name: str) -> str:
         """Run a Python block saved as a file, with the clone's ``.venv/bin/python``."""

@@ -54,6 +54,8 @@ def _all_blocks(root: Path) -> list[Block]:
 
 
 def _commands(block: Block) -> list[str]:
+    if block.file is not None:
+        return []
     if block.language == "console":
         return [step.command for step in console_steps(block.text)]
     if block.language == "python":
@@ -69,7 +71,9 @@ def test_every_block_runs_or_says_why_not() -> None:
     for block in not_run:
         assert len(block.not_run or "") >= 10, f"{block.where}: say why it is not run"
     for block in every:
-        if block.language in ("sh", "bash", "console"):
+        if block.file is not None:
+            assert not block.file.startswith("/") and ".." not in block.file, block.where
+        elif block.language in ("sh", "bash", "console"):
             assert _commands(block), f"{block.where}: no command"
         for command in _commands(block):
             for part in re.split(r"\s*(?:&&|\|)\s*", command):
@@ -101,6 +105,9 @@ def _compare(command: str, shown: list[str], printed: list[str]) -> None:
 
 
 def _run_block(session: ReadmeSession, block: Block) -> None:
+    if block.file is not None:
+        session.save(block.file, block.text)
+        return
     if block.language == "python":
         name = f"{Path(block.document).parent.name or 'readme'}-{block.line}"
         output = session.python(block.text, name)

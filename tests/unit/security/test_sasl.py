@@ -4,6 +4,8 @@ every failure, and KIP-368 re-authentication keeping the principal."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from collections.abc import Callable
 
 import pytest
@@ -296,6 +298,23 @@ def test_malformed_client_final_messages(edit: Callable[[bytes], bytes], text: s
     result = step(auth, edit(final))
     assert_failed(result, text, ErrorCode.SASL_AUTHENTICATION_FAILED)
     assert_dead(auth)
+
+
+def test_a_client_final_nonce_with_the_client_nonce_again_in_front_is_accepted() -> None:
+    """librdkafka 2.0 (kcat 1.7.1) puts its nonce in front of the server-first nonce again;
+    Kafka's server accepts a nonce that ends with its own, and so does Samsa's."""
+    auth = authenticator("SCRAM-SHA-256")
+    first = step(auth, CLIENT_FIRST.encode()).response.decode()
+    attrs = dict(part.split("=", 1) for part in first.split(","))
+    salted = hashlib.pbkdf2_hmac("sha256", b"a256", base64.b64decode(attrs["s"]), int(attrs["i"]))
+    client_key = hmac.digest(salted, b"Client Key", "sha256")
+    without_proof = f"c=biws,r={CLIENT_NONCE}{attrs['r']}"
+    auth_message = f"n=alice,r={CLIENT_NONCE},{first},{without_proof}".encode()
+    signature = hmac.digest(hashlib.sha256(client_key).digest(), auth_message, "sha256")
+    proof = bytes(a ^ b for a, b in zip(client_key, signature, strict=True))
+    final = f"{without_proof},p={base64.b64encode(proof).decode()}".encode()
+    assert step(auth, final).done
+    assert auth.principal == "User:alice"
 
 
 def test_a_client_final_replayed_on_another_connection_fails() -> None:
