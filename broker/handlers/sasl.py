@@ -1,11 +1,15 @@
-"""SaslHandshake (v1) and SaslAuthenticate (v0-2): their dispatch-table entries.
+"""SaslHandshake (v0-1) and SaslAuthenticate (v0-2): their dispatch-table entries.
 
 On a SASL listener the connection answers both itself while it authenticates (and while it
 re-authenticates: KIP-368), so they never reach these handlers then (``broker/server/authn.py``).
 What reaches them is what Kafka's request handler answers: a SaslHandshake or SaslAuthenticate
 on a listener without SASL, or on a connection that is authenticated already, gets
-ILLEGAL_SASL_STATE. SaslHandshake v0 (raw SASL tokens after the handshake) is not served, as in
-Kafka 4.
+ILLEGAL_SASL_STATE.
+
+SaslHandshake v0 (raw SASL tokens after the handshake) is advertised, as Kafka 3 does, but not
+served, as in Kafka 4: librdkafka 2.0.2 (kcat 1.7's) believes a broker supports SASL handshakes
+only if the advertised range includes v0, and then sends v1. A v0 handshake on a SASL listener
+is answered UNSUPPORTED_VERSION and the connection closes (``broker/server/connection.py``).
 """
 
 from __future__ import annotations
@@ -55,6 +59,6 @@ def _authenticate_error(
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
 HANDLERS: Final = (
-    api_handler(SaslHandshakeRequest, 1, 1, handle_sasl_handshake, _handshake_error),
+    api_handler(SaslHandshakeRequest, 0, 1, handle_sasl_handshake, _handshake_error),
     api_handler(SaslAuthenticateRequest, 0, 2, handle_sasl_authenticate, _authenticate_error),
 )

@@ -48,7 +48,7 @@ import secrets
 import select
 import time
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from broker.config import ListenerConfig
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
@@ -64,6 +64,7 @@ from protocol.messages import (
     Message,
     SaslAuthenticateRequest,
     SaslHandshakeRequest,
+    SaslHandshakeResponse,
     api_name,
 )
 
@@ -79,6 +80,9 @@ _POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR
 #: Random bytes in a SCRAM server nonce (base64 in the message): RFC 5802 wants it
 #: unpredictable; 24 bytes is what Kafka's ScramFormatter draws too.
 NONCE_BYTES = 24
+#: The oldest SaslHandshake served: v0 is advertised (librdkafka 2.0.2 looks for it) but its
+#: raw SASL tokens are not spoken (``broker/handlers/sasl.py``).
+SASL_HANDSHAKE_MIN: Final = 1
 
 
 class KafkaConnection(asyncio.BufferedProtocol):
@@ -361,6 +365,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self.close(CloseReason.SASL_UNEXPECTED_REQUEST, gate.close_reason)
         elif verdict is GateVerdict.EXPIRED:
             self.close(CloseReason.SASL_SESSION_EXPIRED, gate.close_reason)
+        elif verdict is GateVerdict.HANDSHAKE and slot.header.api_version < SASL_HANDSHAKE_MIN:
+            # v0 is advertised for librdkafka's sake but not served: its tokens would follow
+            # as raw frames, not requests.
+            response = SaslHandshakeResponse(
+                error_code=ErrorCode.UNSUPPORTED_VERSION, mechanisms=list(gate.mechanisms)
+            )
+            failure = f"SaslHandshake v{slot.header.api_version} is not served (v1 is)"
+            self._sasl_answered(gate, slot, SaslOutcome(response, failure=failure))
         elif verdict is GateVerdict.HANDSHAKE:
             self._sasl_answered(
                 gate, slot, gate.handshake(cast(SaslHandshakeRequest, body), now_ms)
