@@ -16,6 +16,7 @@ requires client certificates (mutual TLS); the SASL_SSL one does not.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import subprocess
 import time
@@ -27,9 +28,11 @@ from typing import Any
 
 import pytest
 from support.certs import issue, make_ca
+from support.waiting import eventually_sync
 
 from broker import Broker
 from client.admin import AclBinding, AclOperation, PatternType, ResourceType
+from client.errors import AuthenticationError
 from client.sync import Admin, Consumer, Producer
 
 pytestmark = pytest.mark.timeout(120)
@@ -39,6 +42,8 @@ confluent_kafka = pytest.importorskip("confluent_kafka")
 kafka = pytest.importorskip("kafka")
 aiokafka = pytest.importorskip("aiokafka")
 aiokafka_helpers = pytest.importorskip("aiokafka.helpers")
+aiokafka_errors = pytest.importorskip("aiokafka.errors")
+kafka_errors = pytest.importorskip("kafka.errors")
 
 #: Bound on one client operation (a produce, a consume, a failure to be reported).
 TIMEOUT_S = 30.0
@@ -380,3 +385,178 @@ def test_produce_and_consume_in_a_group(
     conf = _librdkafka_conf(secured, listener, mechanism, user)
     values = ROUND_TRIPS[client](secured, conf, topic)
     assert sorted(values) == sorted(_values(topic))
+
+
+# -- failures: wrong passwords, unknown users, certificates not trusted --------------------------
+
+#: How long a refused client may take to report it (kafka-python and aiokafka retry their
+#: bootstrap until their own bound, set to this).
+FAILURE_BOUND_S = 10.0
+#: kafka-python's bootstrap bound in the failure cases: it logs the reason at its first try,
+#: and retries until this.
+KAFKA_PYTHON_BOOTSTRAP_MS = 2000
+#: (case id, mechanism, user, password): logins that must fail.
+BAD_LOGINS = [
+    ("wrong-password-scram-256", "SCRAM-SHA-256", "alice", "not-her-password"),
+    ("unknown-user-plain", "PLAIN", "nobody", "whatever"),
+    ("unknown-user-scram-512", "SCRAM-SHA-512", "nobody", "whatever"),
+]
+
+
+def _closes(secured: Secured, reason: str) -> int:
+    server = secured.broker.server
+    assert server is not None
+    return server.close_counts[reason]
+
+
+def _still_serving(secured: Secured) -> None:
+    """The broker still serves: a good login produces, and an admin call answers."""
+    conf = _librdkafka_conf(secured, "SASL_PLAINTEXT", "SCRAM-SHA-256", "alice")
+    with Producer(conf) as producer:
+        producer.send(f"{PREFIX}after-failure", b"still here").result(timeout=TIMEOUT_S)
+    with Admin(bootstrap_servers=secured.bootstrap("PLAINTEXT")) as admin:
+        assert f"{PREFIX}after-failure" in admin.list_topics()
+
+
+def kcat_refused(conf: dict[str, str], caplog: pytest.LogCaptureFixture) -> str:
+    if KCAT is None:
+        pytest.skip("kcat is not installed (apt-get install kcat)")
+    result = _kcat(conf, "-P", "-t", f"{PREFIX}refused", data=b"never\n")
+    assert result.returncode != 0
+    return result.stderr.decode(errors="replace")
+
+
+def confluent_refused(conf: dict[str, str], caplog: pytest.LogCaptureFixture) -> str:
+    errors: list[Any] = []
+    producer = confluent_kafka.Producer({**conf, "error_cb": errors.append})
+    producer.produce(f"{PREFIX}refused", b"never")
+    deadline = time.monotonic() + FAILURE_BOUND_S
+    while not errors and time.monotonic() < deadline:
+        producer.poll(0.1)
+    producer.purge()
+    return "\n".join(f"{e.name()}: {e.str()}" for e in errors)
+
+
+def kafka_python_refused(conf: dict[str, str], caplog: pytest.LogCaptureFixture) -> str:
+    # kafka-python retries its bootstrap until bootstrap_timeout_ms whatever the failure; the
+    # reason is in its log.
+    with pytest.raises(kafka_errors.KafkaTimeoutError):
+        kafka.KafkaProducer(
+            bootstrap_timeout_ms=KAFKA_PYTHON_BOOTSTRAP_MS, **_kafka_python_conf(conf)
+        )
+    return caplog.text
+
+
+def aiokafka_refused(conf: dict[str, str], caplog: pytest.LogCaptureFixture) -> str:
+    async def run() -> None:
+        producer = aiokafka.AIOKafkaProducer(**_aiokafka_conf(conf))
+        try:
+            with pytest.raises(aiokafka_errors.KafkaConnectionError):
+                await producer.start()
+        finally:
+            await producer.stop()
+
+    asyncio.run(run())
+    return caplog.text  # aiokafka logs why, and raises "Unable to bootstrap"
+
+
+def samsa_refused(conf: dict[str, str], caplog: pytest.LogCaptureFixture) -> str:
+    with pytest.raises(AuthenticationError) as raised:
+        Producer(conf)
+    return str(raised.value)
+
+
+REFUSALS: dict[str, Callable[[dict[str, str], pytest.LogCaptureFixture], str]] = {
+    "kcat": kcat_refused,
+    "confluent-kafka": confluent_refused,
+    "kafka-python": kafka_python_refused,
+    "aiokafka": aiokafka_refused,
+    "samsa": samsa_refused,
+}
+
+
+def _refused_within_bound(
+    client: str, conf: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> str:
+    caplog.set_level(logging.WARNING)
+    started = time.monotonic()
+    said = REFUSALS[client](conf, caplog)
+    assert time.monotonic() - started < FAILURE_BOUND_S + 5
+    return said
+
+
+@pytest.mark.parametrize("client", list(REFUSALS))
+@pytest.mark.parametrize(
+    ("case", "mechanism", "user", "password"), BAD_LOGINS, ids=[c[0] for c in BAD_LOGINS]
+)
+def test_a_bad_login_fails_cleanly_and_the_broker_keeps_serving(
+    secured: Secured,
+    caplog: pytest.LogCaptureFixture,
+    client: str,
+    case: str,
+    mechanism: str,
+    user: str,
+    password: str,
+) -> None:
+    before = _closes(secured, "sasl_authentication_failed")
+    conf = _librdkafka_conf(secured, "SASL_PLAINTEXT", mechanism, user, password)
+    said = _refused_within_bound(client, conf, caplog)
+    # Every client names the failure: the broker's SASL_AUTHENTICATION_FAILED message (Samsa's
+    # client says it in its own words, with the broker's message).
+    assert "Authentication failed" in said or "authentication failed" in said, said
+    eventually_sync(lambda: _closes(secured, "sasl_authentication_failed") > before)
+    _still_serving(secured)
+
+
+#: (case id, client certificate, CA the client trusts, what the failure must mention).
+BAD_CERTIFICATES = [
+    ("broker-not-trusted", "carol", "other-ca", "certificate verify failed"),
+    ("client-from-another-ca", "mallory", "ca", None),
+    ("client-certificate-expired", "dave", "ca", None),
+]
+
+
+@pytest.mark.parametrize("client", list(REFUSALS))
+@pytest.mark.parametrize(
+    ("case", "cert", "trusted", "reason"), BAD_CERTIFICATES, ids=[c[0] for c in BAD_CERTIFICATES]
+)
+def test_an_untrusted_or_expired_certificate_is_refused(
+    secured: Secured,
+    caplog: pytest.LogCaptureFixture,
+    client: str,
+    case: str,
+    cert: str,
+    trusted: str,
+    reason: str | None,
+) -> None:
+    before = _closes(secured, "tls_handshake_failed")
+    conf = _librdkafka_conf(
+        secured, "SSL", None, None, ca=secured.directory / f"{trusted}.crt", cert=cert
+    )
+    said = _refused_within_bound(client, conf, caplog)
+    if reason is not None:  # the client refuses the broker: it says why
+        assert reason in said.lower() or "certificate_verify_failed" in said.lower(), said
+    # The broker counts every refused handshake (the client closing on its own side included).
+    eventually_sync(lambda: _closes(secured, "tls_handshake_failed") > before)
+    _still_serving(secured)
+
+
+def test_the_client_certificate_maps_to_its_principal(secured: Secured) -> None:
+    # carol's certificate maps to User:carol, whom the ACLs let in; erin's, from the same CA,
+    # maps to User:erin, who has no ACL: her produce is refused TOPIC_AUTHORIZATION_FAILED.
+    topic = f"{PREFIX}principal-{uuid.uuid4().hex[:6]}"
+    with Producer(_librdkafka_conf(secured, "SSL", None, None, cert="carol")) as producer:
+        producer.send(topic, b"from carol").result(timeout=TIMEOUT_S)
+        server = secured.broker.server
+        assert server is not None
+        principals = {c.principal for c in list(server.connections) if c.listener.name == "SSL"}
+        assert "User:carol" in principals, principals
+    errors: list[Any] = []
+    erin = confluent_kafka.Producer(
+        {**_librdkafka_conf(secured, "SSL", None, None, cert="erin"), "error_cb": errors.append}
+    )
+    reports: list[Any] = []
+    erin.produce(topic, b"from erin", on_delivery=lambda err, msg: reports.append(err))
+    erin.flush(TIMEOUT_S)
+    assert len(reports) == 1 and reports[0] is not None
+    assert reports[0].code() == confluent_kafka.KafkaError.TOPIC_AUTHORIZATION_FAILED
