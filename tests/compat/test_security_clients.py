@@ -69,7 +69,7 @@ class Secured:
     other_ca: Path
 
     def bootstrap(self, listener: str) -> str:
-        return f"127.0.0.1:{self.ports[listener]}"
+        return self.broker.bootstrap_servers_for(listener)
 
     def cert(self, name: str) -> tuple[Path, Path]:
         return self.directory / f"{name}.crt", self.directory / f"{name}.key"
@@ -564,3 +564,12 @@ def test_the_client_certificate_maps_to_its_principal(secured: Secured) -> None:
     erin.flush(TIMEOUT_S)
     assert len(reports) == 1 and reports[0] is not None
     assert reports[0].code() == confluent_kafka.KafkaError.TOPIC_AUTHORIZATION_FAILED
+
+
+def test_each_listener_has_its_bootstrap_servers(secured: Secured) -> None:
+    for name, port in secured.ports.items():
+        assert secured.broker.bootstrap_servers_for(name) == f"127.0.0.1:{port}"
+    sasl_ssl = secured.broker.bootstrap_servers_for("sasl_ssl")  # any case, as Kafka's names
+    assert sasl_ssl == f"127.0.0.1:{secured.ports['SASL_SSL']}"
+    with pytest.raises(KeyError, match="no listener 'CONTROLLER'"):
+        secured.broker.bootstrap_servers_for("CONTROLLER")
