@@ -56,6 +56,7 @@ CASES = [
     ("sasl-plaintext-plain", "SASL_PLAINTEXT", "PLAIN", "alice"),
     ("sasl-plaintext-scram-256", "SASL_PLAINTEXT", "SCRAM-SHA-256", "alice"),
     ("sasl-plaintext-scram-512", "SASL_PLAINTEXT", "SCRAM-SHA-512", "bob"),
+    ("sasl-ssl-plain", "SASL_SSL", "PLAIN", "bob"),
     ("sasl-ssl-scram-512", "SASL_SSL", "SCRAM-SHA-512", "alice"),
 ]
 
