@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import ssl
 import subprocess
 import time
 import uuid
@@ -28,7 +29,7 @@ from typing import Any
 
 import pytest
 from support.certs import issue, make_ca
-from support.waiting import eventually_sync
+from support.waiting import eventually, eventually_sync
 
 from broker import Broker
 from client.admin import AclBinding, AclOperation, PatternType, ResourceType
@@ -574,3 +575,34 @@ def test_each_listener_has_its_bootstrap_servers(secured: Secured) -> None:
     assert sasl_ssl == f"127.0.0.1:{secured.ports['SASL_SSL']}"
     with pytest.raises(KeyError, match="no listener 'CONTROLLER'"):
         secured.broker.bootstrap_servers_for("CONTROLLER")
+
+
+async def test_a_refused_client_certificate_gets_its_alert_on_asyncios_loop(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The module's broker runs on uvloop when it is installed; this one on asyncio's own loop.
+    ca = make_ca()
+    cert, key = issue(ca, "broker").write_pem(tmp_path, "broker")
+    (tmp_path / "ca.crt").write_bytes(ca.cert_pem)
+    dave_cert, dave_key = issue(ca, "dave", expired=True).write_pem(tmp_path, "dave")
+    caplog.set_level(logging.WARNING, logger="samsa.server")
+    async with Broker.embedded(
+        listeners="SSL://127.0.0.1:0",
+        **{
+            "ssl.keystore.certificate.chain": cert.read_text(),
+            "ssl.keystore.key": key.read_text(),
+            "ssl.truststore.location": str(tmp_path / "ca.crt"),
+            "ssl.client.auth": "required",
+        },
+    ) as broker:
+        context = ssl.create_default_context(cafile=str(tmp_path / "ca.crt"))
+        context.load_cert_chain(dave_cert, dave_key)
+        host, port = broker.bootstrap_servers.split(":")
+        reader, writer = await asyncio.open_connection(host, int(port), ssl=context)
+        with pytest.raises(ssl.SSLError, match="certificate expired"):
+            await asyncio.wait_for(reader.read(1), TIMEOUT_S)
+        writer.close()
+        server = broker.server
+        assert server is not None
+        await eventually(lambda: server.close_counts["tls_handshake_failed"] == 1)
+        assert "certificate has expired" in caplog.text
