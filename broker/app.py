@@ -158,6 +158,19 @@ class Broker:
         """``host:port`` for clients' ``bootstrap.servers``."""
         return f"{self.host}:{self.port}"
 
+    def bootstrap_servers_for(self, listener_name: str) -> str:
+        """``host:port`` of the listener named ``listener_name`` (its advertised endpoint once
+        started, else its configured one); KeyError naming the listeners if there is none."""
+        name = listener_name.upper()
+        if self.services is not None and name in self.services.advertised_endpoints:
+            host, port = self.services.advertised_endpoints[name]
+            return f"{host}:{port}"
+        for listener in self.config.client_listeners:
+            if listener.name == name:
+                return f"{listener.host or self.host}:{listener.port}"
+        names = ", ".join(listener.name for listener in self.config.client_listeners)
+        raise KeyError(f"no listener {listener_name!r} (listeners: {names})")
+
     @property
     def data_dirs(self) -> list[Path]:
         """The log directories."""

@@ -282,6 +282,7 @@ class ScramServer:
         self._bare = ""
         self._server_first = ""
         self._nonce = ""
+        self._client_nonce = ""
         self.username: str | None = None
         """The authenticated user, once the exchange succeeded."""
 
@@ -324,6 +325,7 @@ class ScramServer:
         _check_nonce(client_nonce, "client nonce")
         self._user = user
         self._bare = bare
+        self._client_nonce = client_nonce
         self._nonce = client_nonce + self._server_nonce
         credential = self._lookup(user, self.mechanism)
         self._credential = credential
@@ -346,9 +348,10 @@ class ScramServer:
             f"n,a={escape_saslname(self._user)},".encode(),
         ):
             raise SaslError("client-final message: channel binding does not match")
-        # Kafka accepts a nonce that ends with the server-first one (librdkafka 2.0 sends its own
-        # nonce again in front of it); the proof covers the nonce as sent either way.
-        if not attrs.get("r", "").endswith(self._nonce):
+        # librdkafka up to 2.x puts its own nonce before the combined one it was sent
+        # (``r=<client nonce><client nonce><server nonce>``); Kafka accepts that (its check is
+        # "ends with the combined nonce"), so this accepts exactly that form too.
+        if attrs.get("r") not in (self._nonce, self._client_nonce + self._nonce):
             raise SaslError("client-final message: the nonce does not match")
         proof = _unb64(proof_part, "proof")
         credential = self._credential

@@ -1,13 +1,15 @@
-"""SaslHandshake (v0-1 advertised, v1 served) and SaslAuthenticate (v0-2): dispatch entries.
+"""SaslHandshake (v0-1) and SaslAuthenticate (v0-2): their dispatch-table entries.
 
 On a SASL listener the connection answers both itself while it authenticates (and while it
 re-authenticates: KIP-368), so they never reach these handlers then (``broker/server/authn.py``).
 What reaches them is what Kafka's request handler answers: a SaslHandshake or SaslAuthenticate
 on a listener without SASL, or on a connection that is authenticated already, gets
-ILLEGAL_SASL_STATE. SaslHandshake v0 (raw SASL tokens after the handshake, deprecated by Kafka)
-is advertised, because librdkafka 2.0 recognises SaslHandshake only when the range includes v0
-(without it, it refuses every SASL mechanism but GSSAPI), but not served: a v0 request closes
-the connection (``broker/server/connection.py``); every client negotiates v1.
+ILLEGAL_SASL_STATE.
+
+SaslHandshake v0 (raw SASL tokens after the handshake) is advertised, as Kafka 3 does, but not
+served, as in Kafka 4: librdkafka 2.0.2 (kcat 1.7's) believes a broker supports SASL handshakes
+only if the advertised range includes v0, and then sends v1. A v0 handshake on a SASL listener
+is answered UNSUPPORTED_VERSION and the connection closes (``broker/server/connection.py``).
 """
 
 from __future__ import annotations

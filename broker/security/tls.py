@@ -23,12 +23,19 @@ import ssl
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Final
 
 from broker.config import TlsSettings
 
-__all__ = ["ReloadingContext", "TlsError", "client_context", "server_context"]
+__all__ = [
+    "ReloadingContext",
+    "TlsError",
+    "client_context",
+    "handshake_failures",
+    "server_context",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +69,41 @@ class TlsError(ValueError):
     """A TLS setting or one of its files is unusable; the text is one line naming them."""
 
 
+#: Where a TLS listener's refused handshakes are reported: whoever starts a handshake sets a
+#: list here first (in the task that starts it; the transport runs the handshake in a copy of
+#: that task's context, which holds the same list).
+handshake_failures: ContextVar[list[ssl.SSLError] | None] = ContextVar(
+    "handshake_failures", default=None
+)
+
+
+class _AlertingSSLObject(ssl.SSLObject):
+    """The server's TLS object: a handshake that fails here (a client certificate that is
+    expired or from an unknown CA) first reports "want read", so that the event loop sends
+    the TLS alert OpenSSL queued — the client then learns why ("certificate expired",
+    "unknown ca") instead of seeing the connection drop — and raises the failure at the next
+    call (or the handshake ends when the client, alerted, closes)."""
+
+    _failure: ssl.SSLCertVerificationError | None = None
+
+    def do_handshake(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+        try:
+            super().do_handshake()
+        except ssl.SSLCertVerificationError as exc:
+            # Only a refused certificate: other failures (plaintext on a TLS port) end at once.
+            self._failure = exc
+            failures = handshake_failures.get()
+            if failures is not None:
+                failures.append(exc)
+            raise ssl.SSLWantReadError("the handshake failed; sending the alert first") from exc
+
+
 def server_context(settings: TlsSettings) -> ssl.SSLContext:
     """The context a TLS listener accepts connections with."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.sslobject_class = _AlertingSSLObject
     _versions_and_ciphers(context, settings)
     if not _load_keystore(context, settings):
         raise TlsError(

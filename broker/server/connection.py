@@ -36,7 +36,9 @@ and client address. On SASL listeners the sans-IO ``authn.SaslGate`` decides wha
 may do until (and while re-) authenticated; this driver answers SaslHandshake and
 SaslAuthenticate with what it says, keeps frames under ``sasl.server.max.receive.size`` until
 the first authentication, and after a failure reads nothing more and answers the failure
-``connection.failed.authentication.delay.ms`` later, then closes (as Kafka does).
+``connection.failed.authentication.delay.ms`` later, then closes (as Kafka does) — lingering
+until the client closes (at most ``CLOSE_LINGER_S``), so that the client reads the answer
+before it sees the close.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ import secrets
 import select
 import time
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from broker.config import ListenerConfig
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
@@ -64,6 +66,7 @@ from protocol.messages import (
     Message,
     SaslAuthenticateRequest,
     SaslHandshakeRequest,
+    SaslHandshakeResponse,
     api_name,
 )
 
@@ -79,6 +82,12 @@ _POLL_CLOSED = getattr(select, "POLLRDHUP", 0) | select.POLLHUP | select.POLLERR
 #: Random bytes in a SCRAM server nonce (base64 in the message): RFC 5802 wants it
 #: unpredictable; 24 bytes is what Kafka's ScramFormatter draws too.
 NONCE_BYTES = 24
+#: The oldest SaslHandshake served: v0 is advertised (librdkafka 2.0.2 looks for it) but its
+#: raw SASL tokens are not spoken (``broker/handlers/sasl.py``).
+SASL_HANDSHAKE_MIN: Final = 1
+#: Longest a closed connection's socket stays open after its last response (a failed
+#: authentication's), so that the client reads the response before it sees the close.
+CLOSE_LINGER_S: Final = 1.0
 
 
 class KafkaConnection(asyncio.BufferedProtocol):
@@ -107,6 +116,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
             )
             max_frame_bytes = min(max_frame_bytes, config.sasl_server_max_receive_size)
         self._auth_failure: asyncio.TimerHandle | None = None
+        self._linger: asyncio.TimerHandle | None = None
+        """Set while the connection lingers after its last response (``close(flush=True)``)."""
         """Set while a failed authentication waits out its delay (nothing is read)."""
         self.admitted = False
         """Whether the server counts it against its connection limits."""
@@ -153,6 +164,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._closed = True
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
         self._cancel_auth_failure()
         self._release_budget()
         self.server.detach(self)
@@ -164,12 +178,16 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 self._release(slot)
 
     def get_buffer(self, sizehint: int) -> memoryview:
+        if self._closed:  # lingering after its last response: what arrives is discarded
+            return memoryview(self.server.scratch)
         budget = self._budget
         buf = self._conn.get_buffer(budget.headroom() if budget.bounded else None)
         self._settle_budget()
         return buf
 
     def buffer_updated(self, nbytes: int) -> None:
+        if self._closed:
+            return
         now = time.monotonic()
         self.last_active = now
         try:
@@ -325,11 +343,6 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 f"{api_name(header.api_key)} (key {header.api_key}) version {header.api_version}",
             )
             return
-        if header.api_key == SaslHandshakeRequest.API_KEY and header.api_version == 0:
-            # Advertised (librdkafka 2.0 recognises SaslHandshake only in a range that includes
-            # v0) but not served: v0 sends raw SASL tokens afterwards.
-            self.close(CloseReason.UNSUPPORTED_REQUEST, "SaslHandshake version 0 (raw tokens)")
-            return
         if slot.trailing_bytes:
             self.server.trailing_bytes(self, header, slot.trailing_bytes)
         slot.handler = handler
@@ -366,6 +379,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self.close(CloseReason.SASL_UNEXPECTED_REQUEST, gate.close_reason)
         elif verdict is GateVerdict.EXPIRED:
             self.close(CloseReason.SASL_SESSION_EXPIRED, gate.close_reason)
+        elif verdict is GateVerdict.HANDSHAKE and slot.header.api_version < SASL_HANDSHAKE_MIN:
+            # v0 is advertised for librdkafka's sake but not served: its tokens would follow
+            # as raw frames, not requests.
+            response = SaslHandshakeResponse(
+                error_code=ErrorCode.UNSUPPORTED_VERSION, mechanisms=list(gate.mechanisms)
+            )
+            failure = f"SaslHandshake v{slot.header.api_version} is not served (v1 is)"
+            self._sasl_answered(gate, slot, SaslOutcome(response, failure=failure))
         elif verdict is GateVerdict.HANDSHAKE:
             self._sasl_answered(
                 gate, slot, gate.handshake(cast(SaslHandshakeRequest, body), now_ms)
@@ -572,18 +593,39 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self, reason: CloseReason | None = None, detail: str = "", *, flush: bool = False
     ) -> None:
         """Close the connection; a reason is counted and logged (at a bounded rate). With
-        ``flush`` what was written goes out first (the transport closes once it is sent)."""
+        ``flush`` what was written goes out first, and the socket lingers: it closes when the
+        client closes its side, or ``CLOSE_LINGER_S`` later. Closing a lingering connection
+        again ends it at once."""
         if self._closed:
+            if self._linger is not None:
+                self._end_linger()
             return
         self._closed = True
         self._cancel_auth_failure()
         self._release_budget()
         self.server.closing(self, reason, detail)
+        transport = self._transport
+        if transport is None:
+            return
+        if not flush:
+            transport.abort()
+            return
+        # A response followed at once by the end of the stream can be lost: kafka-python
+        # reads until the socket would block, and drops what it read when it meets the end
+        # (it then reports "socket disconnected", not the error the response carried).
+        # Reading on, discarding, notices the client closing first.
+        loop = asyncio.get_running_loop()
+        self._linger = loop.call_later(CLOSE_LINGER_S, self._end_linger)
+        if self._reading_paused:
+            self._reading_paused = False
+            transport.resume_reading()
+
+    def _end_linger(self) -> None:
+        if self._linger is not None:
+            self._linger.cancel()
+            self._linger = None
         if self._transport is not None:
-            if flush:
-                self._transport.close()
-            else:
-                self._transport.abort()
+            self._transport.close()
 
 
 def _monotonic_ms() -> int:

@@ -38,6 +38,7 @@ import logging
 import os
 import secrets
 import socket
+import ssl
 import time
 from collections import Counter
 from typing import Final
@@ -45,7 +46,7 @@ from typing import Final
 from broker.config import BrokerConfig, ListenerConfig, parse_ip_overrides
 from broker.handlers.base import ApiHandler, BrokerServices
 from broker.security.principal import PrincipalMapper
-from broker.security.tls import ReloadingContext, TlsError, server_context
+from broker.security.tls import ReloadingContext, TlsError, handshake_failures, server_context
 from broker.server.budget import RequestBytesBudget
 from broker.server.closes import CloseReason, RateLimitedLog
 from broker.server.connection import KafkaConnection
@@ -347,6 +348,8 @@ class KafkaServer:
     ) -> None:
         listener = connection.listener
         reloading = self.tls_contexts.get(listener.name) if listener.uses_tls else None
+        failures: list[ssl.SSLError] = []
+        handshake_failures.set(failures)  # this task's own context
         try:
             if reloading is None:
                 await loop.connect_accepted_socket(lambda: connection, sock)
@@ -360,9 +363,12 @@ class KafkaServer:
         except (OSError, RuntimeError) as exc:
             sock.close()
             if reloading is not None and not connection.closed:
+                # The handshake's own failure, when it had one: the error raised here is then
+                # the client closing on the alert it was sent.
+                cause = failures[0] if failures else exc
                 connection.close(
                     CloseReason.TLS_HANDSHAKE_FAILED,
-                    f"TLS handshake on listener {listener.name} failed: {_one_line(exc)}",
+                    f"TLS handshake on listener {listener.name} failed: {_one_line(cause)}",
                 )
                 return
             log.debug("cannot set up an accepted connection from %s: %s", connection.ip, exc)

@@ -17,6 +17,7 @@ from support.waiting import eventually
 from support.wire import WireClient
 
 from broker.app import Broker
+from protocol.errors import ErrorCode
 from protocol.messages import (
     ApiVersionsRequest,
     MetadataRequest,
@@ -128,9 +129,12 @@ async def test_other_requests_before_authenticating_close_the_connection(
 
 
 async def test_handshake_v0_is_not_served(broker: Broker) -> None:
+    # Advertised (librdkafka 2.0.2 looks for v0), answered UNSUPPORTED_VERSION, then closed.
     client = await sasl_client(broker)
-    await client.send(SaslHandshakeRequest(mechanism="PLAIN"), 0)
+    response = await client.request(SaslHandshakeRequest(mechanism="PLAIN"), 0)
+    assert response.error_code == ErrorCode.UNSUPPORTED_VERSION
     await client.expect_closed()
+    await eventually(lambda: closes(broker, "sasl_authentication_failed") == 1)
 
 
 async def test_a_large_frame_before_authenticating_closes_the_connection(

@@ -16,8 +16,11 @@ from protocol.scram import (
     MAX_MESSAGE_BYTES,
     ScramClient,
     ScramCredential,
+    client_key,
     credential_from_password,
     format_plain,
+    salted_password,
+    stored_key,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -372,3 +375,34 @@ def test_reauthentication_keeps_the_mechanism() -> None:
     auth = SaslAuthenticator(ALL, lookup, "User:bob", "SCRAM-SHA-256")
     assert auth.handshake("SCRAM-SHA-256") is ErrorCode.NONE
     assert scram_login(auth, "bob", "b256", "SCRAM-SHA-256")[1].principal == "User:bob"
+
+
+def _client_final_with_nonce(server_first: bytes, nonce: str) -> bytes:
+    """A client-final message for alice (password ``a256``) that sends ``r=nonce``, with the
+    proof computed over exactly what it sends."""
+    attrs = dict(part.split("=", 1) for part in server_first.decode().split(","))
+    salt, iterations = base64.b64decode(attrs["s"]), int(attrs["i"])
+    salted = salted_password("sha256", b"a256", salt, iterations)
+    without_proof = f"c=biws,r={nonce}"
+    auth_message = f"n=alice,r={CLIENT_NONCE},{server_first.decode()},{without_proof}".encode()
+    key = client_key("sha256", salted)
+    signature = hmac.new(stored_key("sha256", salted), auth_message, hashlib.sha256).digest()
+    proof = bytes(a ^ b for a, b in zip(key, signature, strict=True))
+    return f"{without_proof},p={base64.b64encode(proof).decode()}".encode()
+
+
+def test_librdkafkas_doubled_client_nonce_is_accepted_as_kafka_does() -> None:
+    # librdkafka 2.0.2 sends r=<client nonce><client nonce><server nonce>; Kafka accepts it.
+    auth = authenticator("SCRAM-SHA-256")
+    first = step(auth, f"n,,n=alice,r={CLIENT_NONCE}".encode())
+    doubled = CLIENT_NONCE + CLIENT_NONCE + SERVER_NONCE
+    result = step(auth, _client_final_with_nonce(first.response, doubled))
+    assert result.done and result.principal == "User:alice", result
+
+
+def test_any_other_prefix_before_the_combined_nonce_fails() -> None:
+    auth = authenticator("SCRAM-SHA-256")
+    first = step(auth, f"n,,n=alice,r={CLIENT_NONCE}".encode())
+    other = "x" * 24 + CLIENT_NONCE + SERVER_NONCE
+    result = step(auth, _client_final_with_nonce(first.response, other))
+    assert_failed(result, "nonce does not match", ErrorCode.SASL_AUTHENTICATION_FAILED)
