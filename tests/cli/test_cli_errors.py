@@ -190,7 +190,9 @@ def busy_port() -> Iterator[int]:
 
 def test_broker_start_on_a_port_in_use(busy_port: int, tmp_path: Path) -> None:
     done = run_samsa("broker", "start", "--port", str(busy_port), "--data-dir", str(tmp_path))
-    _check(done, FAILURE, f"cannot listen on PLAINTEXT 127.0.0.1:{busy_port}: address already in use")
+    _check(
+        done, FAILURE, f"cannot listen on PLAINTEXT 127.0.0.1:{busy_port}: address already in use"
+    )
     # Nothing was created for a broker that never listened.
     assert not list(tmp_path.glob("__consumer_offsets-*"))
     metadata = b"".join(p.read_bytes() for p in tmp_path.glob("__cluster_metadata*/**/*.log"))

@@ -74,7 +74,9 @@ def test_port_in_use_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.startswith("samsa:")]
-    assert lines == [f"samsa: error: cannot listen on PLAINTEXT 127.0.0.1:{port}: address already in use"]
+    assert lines == [
+        f"samsa: error: cannot listen on PLAINTEXT 127.0.0.1:{port}: address already in use"
+    ]
 
 
 def test_unknown_setting_is_one_line_and_exit_1(tmp_path: Path) -> None:
