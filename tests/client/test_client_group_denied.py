@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from support.security import port_of, security_broker
+from support.security import port_of
 
+from broker import Broker
 from client import Admin, Consumer
 from client.admin import AclBinding, AclOperation, AclPermissionType, ResourceType
 from protocol.errors import GroupAuthorizationFailedError
@@ -18,8 +19,8 @@ REFUSAL_S = 10.0
 
 
 async def test_wait_for_assignment_raises_the_group_refusal_at_once() -> None:
-    async with security_broker(
-        "PLAINTEXT://127.0.0.1:0",
+    async with Broker.embedded(
+        listeners="PLAINTEXT://127.0.0.1:0",
         **{
             "authorizer.class.name": "samsa",
             "allow.everyone.if.no.acl.found": "true",
