@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "FAKE_ITERATIONS",
     "MAX_ITERATIONS",
     "MAX_MESSAGE_BYTES",
     "MECHANISMS",
@@ -49,6 +50,10 @@ MECHANISMS: Final = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}
 #: (RFC 7677's minimum), above 16384 makes every login a CPU burden on the broker.
 MIN_ITERATIONS: Final = 4096
 MAX_ITERATIONS: Final = 16384
+#: The iteration count an unknown user is shown (SCRAM) and costs (PLAIN): the one Samsa's
+#: admin client and ``samsa user`` give a new credential, so that an unknown user looks and
+#: costs like a typical known one.
+FAKE_ITERATIONS: Final = 8192
 #: Largest SCRAM or PLAIN message either end accepts: usernames and passwords are short, and a
 #: message is parsed before anyone is authenticated.
 MAX_MESSAGE_BYTES: Final = 8192
@@ -224,8 +229,14 @@ class ScramClient:
             raise SaslError(f"server-first message lacks {exc.args[0]}=") from None
         if not nonce.startswith(self._nonce) or len(nonce) <= len(self._nonce):
             raise SaslError("the broker's nonce does not extend the client's")
-        if not iterations_text.isdigit():
+        # ASCII digits only (str.isdigit also takes other scripts' digits, which int() may
+        # refuse), and no more than the bounds need (int() refuses very long numbers).
+        if not (iterations_text.isascii() and iterations_text.isdigit()):
             raise SaslError("server-first message: iteration count is not a number")
+        if len(iterations_text) > len(str(MAX_ITERATIONS)):
+            raise SaslError(
+                f"server-first message: iteration count {iterations_text[:16]}... is out of bounds"
+            )
         iterations = int(iterations_text)
         if not MIN_ITERATIONS <= iterations <= MAX_ITERATIONS:
             raise SaslError(f"server-first message: {iterations} iterations is out of bounds")
@@ -263,8 +274,9 @@ class ScramServer:
     message; ``step(client_final)`` checks the proof and returns the server-final message,
     after which ``username`` is the authenticated user. Any failure raises ``SaslError``.
 
-    An unknown user gets a server-first message like any other (made from ``fake_salt``), so
-    that the answer does not tell which users exist; the proof then fails.
+    An unknown user gets a server-first message like any other (made from ``fake_salt`` and
+    ``FAKE_ITERATIONS``), so that the answer does not tell which users exist; the proof then
+    fails.
     """
 
     def __init__(
@@ -328,7 +340,7 @@ class ScramServer:
         credential = self._lookup(user, self.mechanism)
         self._credential = credential
         if credential is None:
-            salt, iterations = self._fake_salt, MIN_ITERATIONS
+            salt, iterations = self._fake_salt, FAKE_ITERATIONS
         else:
             salt, iterations = credential.salt, credential.iterations
         self._server_first = f"r={self._nonce},s={_b64(salt)},i={iterations}"
