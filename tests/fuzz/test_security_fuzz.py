@@ -339,6 +339,22 @@ def garbage_header(conn: Conn) -> None:
     conn.send_raw(struct.pack(">ihhi", 10, 0x7FFF, 3, 1) + b"\x00\x00")
 
 
+def lying_inner_length(api_key: int, version: int, body: bytes) -> Callable[[Conn], None]:
+    """A frame of honest size whose body announces a string or bytes far longer than it."""
+
+    def act(conn: Conn) -> None:
+        if api_key == SaslAuthenticateRequest.API_KEY:
+            handshake(conn, "PLAIN")
+        conn.send_raw(_sasl_frame(api_key, version, body))
+
+    return act
+
+
+def lying_client_id(conn: Conn) -> None:
+    header = struct.pack(">hhih", 17, 1, 1, 0x7FFF) + b"abc"
+    conn.send_raw(struct.pack(">i", len(header)) + header)
+
+
 def authenticate_first(conn: Conn) -> None:
     conn.send_raw(conn.frame_of(SaslAuthenticateRequest(auth_bytes=format_plain("a", "b")), 2))
 
@@ -424,6 +440,27 @@ CASES: Final = [
     ),
     Case("negative length", announced(-5), "malformed_frame"),
     Case("unknown API key", garbage_header, "unsupported_request"),
+    Case(
+        "SaslHandshake mechanism length 32767",
+        lying_inner_length(17, 1, struct.pack(">h", 0x7FFF) + b"PLAIN"),
+        "malformed_request",
+    ),
+    Case(
+        "SaslAuthenticate v1 auth_bytes length 2 GiB",
+        lying_inner_length(36, 1, struct.pack(">i", 0x7FFFFFFF) + b"\x00a\x00b"),
+        "malformed_request",
+    ),
+    Case(
+        "SaslAuthenticate v2 compact length 2^32",
+        lying_inner_length(36, 2, b"\xff\xff\xff\xff\x0f\x00a\x00b\x00"),
+        "malformed_request",
+    ),
+    Case(
+        "SaslAuthenticate v2 endless varint",
+        lying_inner_length(36, 2, b"\xff" * 40),
+        "malformed_request",
+    ),
+    Case("client id length 32767", lying_client_id, "malformed_request"),
     Case("SaslAuthenticate before SaslHandshake", authenticate_first, "sasl_unexpected_request"),
     Case("two SaslHandshakes", two_handshakes, "sasl_unexpected_request"),
     Case("SaslHandshake v0", v0_handshake, "unsupported_request"),
@@ -964,3 +1001,94 @@ def test_announced_lengths_before_authenticating_cost_no_memory(tmp_path: Path) 
     log = (tmp_path / "broker.log").read_text()
     assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
     assert "frame_too_large" in log
+
+
+# -- hostile re-authentication (KIP-368) ---------------------------------------------------------
+
+
+def _login(conn: Conn, mechanism: str = "PLAIN") -> None:
+    handshake(conn, mechanism)
+    assert authenticate(conn, format_plain(USER, PASSWORD)).error_code == 0
+
+
+def _reauth_other_mechanism(conn: Conn) -> None:
+    _login(conn)
+    response = conn.request(SaslHandshakeRequest(mechanism="SCRAM-SHA-256"), 1)
+    assert response.error_code == UNSUPPORTED_MECHANISM
+
+
+def _reauth_then_metadata(conn: Conn) -> None:
+    _login(conn)
+    handshake(conn, "PLAIN")
+    conn.send_raw(conn.frame_of(MetadataRequest(topics=[]), 1))
+
+
+def _reauth_as_another_user(conn: Conn) -> None:
+    _login(conn)
+    handshake(conn, "PLAIN")
+    assert authenticate(conn, format_plain("bob", "bob-secret")).error_code == FAILED
+
+
+def _reauth_with_garbage(conn: Conn) -> None:
+    _login(conn)
+    handshake(conn, "PLAIN")
+    assert authenticate(conn, b"\xff\x00\x00\x00").error_code == FAILED
+
+
+REAUTH_CASES: Final = [
+    Case("another mechanism", _reauth_other_mechanism, "sasl_authentication_failed"),
+    Case("Metadata instead of SaslAuthenticate", _reauth_then_metadata, "sasl_unexpected_request"),
+    Case("as another user", _reauth_as_another_user, "sasl_authentication_failed"),
+    Case("garbage", _reauth_with_garbage, "sasl_authentication_failed"),
+]
+
+
+def test_hostile_reauthentication(tmp_path: Path, logs: LogWatch) -> None:
+    ca = make_ca("reauth CA")
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_bytes(ca.cert_pem)
+    cert = issue(ca, "broker")
+    broker = RunningBroker(
+        ca_file,
+        {
+            "ssl.keystore.certificate.chain": cert.cert_pem.decode(),
+            "ssl.keystore.key": cert.key_pem().decode(),
+            "sasl.enabled.mechanisms": MECHANISMS,
+            "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
+            "connections.max.reauth.ms": 60_000,
+        },
+    )
+    broker.start()
+    try:
+        for listener in LISTENERS:
+            for case in REAUTH_CASES:
+                before = broker.closes(case.reason)
+                conn = Conn(broker, listener)
+                try:
+                    case.act(conn)
+                    conn.closed_within()
+                finally:
+                    conn.close()
+                assert_survived(broker, logs, listener, case.reason, before)
+    finally:
+        broker.stop()
+
+
+@pytest.mark.parametrize("listener", LISTENERS)
+def test_requests_pipelined_behind_a_failed_login_are_not_served(
+    running: RunningBroker, logs: LogWatch, listener: str
+) -> None:
+    before = running.closes("sasl_authentication_failed")
+    conn = Conn(running, listener)
+    try:
+        frames = _handshake_frame(conn, "PLAIN")
+        frames += conn.frame_of(SaslAuthenticateRequest(auth_bytes=format_plain(USER, "no")), 2)
+        metadata = conn.frame_of(MetadataRequest(topics=[]), 1)
+        conn.send_raw(frames + metadata * 20)
+        answers = []
+        while (frame := conn.read_frame()) is not None:
+            answers.append(struct.unpack(">i", frame[:4])[0])
+        assert answers == [1, 2]  # the handshake and the failure; no Metadata
+    finally:
+        conn.close()
+    assert_survived(running, logs, listener, "sasl_authentication_failed", before)
