@@ -116,10 +116,10 @@ class RunningBroker:
         async with security_broker(
             "SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0", **self._settings
         ) as running:
-            for mechanism in ("SCRAM-SHA-256", "SCRAM-SHA-512"):  # one user per request
-                await put_credential(
-                    running, pytest.MonkeyPatch(), USER, PASSWORD, (mechanism,), FAKE_ITERATIONS
-                )
+            # Credentials of the default iteration count, as `samsa user` makes them.
+            await put_credential(
+                running, pytest.MonkeyPatch(), USER, PASSWORD, iterations=FAKE_ITERATIONS
+            )
             self._stop = asyncio.Event()
             self.broker = running
             self._ready.set()

@@ -264,13 +264,13 @@ async def put_credential(
             ScramUpsertion,
         )
 
-        upsertions = []
+        # One request per mechanism: Kafka refuses a user twice in one request.
         for mechanism in mechanisms:
             salt = secrets.token_bytes(32)
             salted = salted_password(MECHANISMS[mechanism], password.encode(), salt, iterations)
-            upsertions.append(ScramUpsertion(user, mechanism, iterations, salt, salted))
-        results = await controller.alter_scram_credentials([], upsertions)
-        assert all(result.error == 0 for result in results), results
+            upsertion = ScramUpsertion(user, mechanism, iterations, salt, salted)
+            results = await controller.alter_scram_credentials([], [upsertion])
+            assert all(result.error == 0 for result in results), results
 
         def present() -> bool:
             creds = broker.controller.image.scram_credentials  # type: ignore[union-attr]
