@@ -223,6 +223,8 @@ class ScramClient:
         attrs = dict(_attributes(text, "server-first message"))
         if "e" in attrs:
             raise SaslError(f"the broker refused: {attrs['e'][:200]}")
+        if "m" in attrs:  # RFC 5802: a client must fail on a mandatory extension
+            raise SaslError("server-first message has a mandatory extension (m=)")
         try:
             nonce, salt_b64, iterations_text = attrs["r"], attrs["s"], attrs["i"]
         except KeyError as exc:

@@ -280,6 +280,7 @@ _SERVER_R = "r=" + RFC_CLIENT_NONCE + RFC_SERVER_NONCE
     ("server_first", "reason"),
     [
         ("e=other-error", "refused: other-error"),
+        (f"m=ext,{_SERVER_R},{_SALT},i=4096", "mandatory extension"),
         (f"{_SALT},i=4096", "lacks r="),
         (f"{_SERVER_R},i=4096", "lacks s="),
         (f"{_SERVER_R},{_SALT}", "lacks i="),
