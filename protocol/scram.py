@@ -9,8 +9,10 @@ is a ``SaslError`` too (``ScramServer`` does not say whether the user or the pro
 
 Kafka's dialect: the username is a ``saslname`` (``,`` and ``=`` escaped as ``=2C`` and
 ``=3D``), channel binding is never used (``n,,``), an ``a=`` authorization id must equal the
-username, and the client-first message may carry extensions after the nonce
-(``tokenauth=true`` for delegation tokens, which Samsa does not have: refused).
+username, the client-first message may carry extensions after the nonce
+(``tokenauth=true`` for delegation tokens, which Samsa does not have: refused), and the nonce
+of the client-final message need only end with the server-first message's (what librdkafka
+sends is the client's nonce followed by the whole server-first nonce).
 """
 
 from __future__ import annotations
@@ -360,7 +362,9 @@ class ScramServer:
             f"n,a={escape_saslname(self._user)},".encode(),
         ):
             raise SaslError("client-final message: channel binding does not match")
-        if attrs.get("r") != self._nonce:
+        # Kafka's broker accepts a nonce that ends with the one it sent (librdkafka sends its
+        # own nonce in front of it once more); the proof covers the message as sent.
+        if not attrs.get("r", "").endswith(self._nonce):
             raise SaslError("client-final message: the nonce does not match")
         proof = _unb64(proof_part, "proof")
         credential = self._credential

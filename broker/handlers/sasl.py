@@ -4,8 +4,9 @@ On a SASL listener the connection answers both itself while it authenticates (an
 re-authenticates: KIP-368), so they never reach these handlers then (``broker/server/authn.py``).
 What reaches them is what Kafka's request handler answers: a SaslHandshake or SaslAuthenticate
 on a listener without SASL, or on a connection that is authenticated already, gets
-ILLEGAL_SASL_STATE. SaslHandshake v0 (raw SASL tokens after the handshake) is not served, as in
-Kafka 4.
+ILLEGAL_SASL_STATE. SaslHandshake v0-1 is advertised, as Kafka does: librdkafka (before 2.1)
+only authenticates with a broker that lists v0. A v0 handshake is answered like v1, but the raw
+SASL tokens a v0 client then sends are not Kafka requests: the connection closes at the first.
 """
 
 from __future__ import annotations
@@ -55,6 +56,6 @@ def _authenticate_error(
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
 HANDLERS: Final = (
-    api_handler(SaslHandshakeRequest, 1, 1, handle_sasl_handshake, _handshake_error),
+    api_handler(SaslHandshakeRequest, 0, 1, handle_sasl_handshake, _handshake_error),
     api_handler(SaslAuthenticateRequest, 0, 2, handle_sasl_authenticate, _authenticate_error),
 )

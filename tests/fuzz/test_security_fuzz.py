@@ -20,9 +20,11 @@ import contextlib
 import hashlib
 import logging
 import secrets
+import shutil
 import socket
 import ssl
 import struct
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -365,8 +367,10 @@ def two_handshakes(conn: Conn) -> None:
 
 
 def v0_handshake(conn: Conn) -> None:
-    conn.send_raw(conn.frame_of(SaslHandshakeRequest(mechanism="PLAIN"), 0))
-    conn.send_raw(format_plain(USER, PASSWORD))  # what a v0 client sends next: a bare token
+    """Answered (librdkafka needs v0 advertised), but a v0 client's raw token is no request."""
+    assert conn.request(SaslHandshakeRequest(mechanism="PLAIN"), 0).error_code == 0
+    token = format_plain(USER, PASSWORD)
+    conn.send_raw(struct.pack(">i", len(token)) + token)
 
 
 def expect_refused_mechanism(mechanism: str) -> Callable[[Conn], None]:
@@ -463,7 +467,7 @@ CASES: Final = [
     Case("client id length 32767", lying_client_id, "malformed_request"),
     Case("SaslAuthenticate before SaslHandshake", authenticate_first, "sasl_unexpected_request"),
     Case("two SaslHandshakes", two_handshakes, "sasl_unexpected_request"),
-    Case("SaslHandshake v0", v0_handshake, "unsupported_request"),
+    Case("SaslHandshake v0, then a raw token", v0_handshake, "malformed_request"),
     Case("mechanism GSSAPI", expect_refused_mechanism("GSSAPI"), "sasl_authentication_failed"),
     Case(
         "a 10 KB mechanism name",
@@ -1001,6 +1005,38 @@ def test_announced_lengths_before_authenticating_cost_no_memory(tmp_path: Path) 
     log = (tmp_path / "broker.log").read_text()
     assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
     assert "frame_too_large" in log
+
+
+# -- a real client: kcat (librdkafka) ------------------------------------------------------------
+
+
+def _kcat(running: RunningBroker, listener: str, mechanism: str, password: str, wait_s: int) -> Any:
+    command = ["kcat", "-L", "-b", f"127.0.0.1:{running.port(listener)}", "-m", str(wait_s)]
+    for key, value in (
+        ("security.protocol", listener.lower()),
+        ("sasl.mechanisms", mechanism),
+        ("sasl.username", USER),
+        ("sasl.password", password),
+        ("ssl.ca.location", str(running.ca_file)),
+    ):
+        command += ["-X", f"{key}={value}"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+@pytest.mark.skipif(shutil.which("kcat") is None, reason="kcat is not installed")
+@pytest.mark.parametrize("listener", LISTENERS)
+def test_kcat_logs_in_and_a_wrong_password_is_refused(
+    running: RunningBroker, logs: LogWatch, listener: str
+) -> None:
+    for mechanism in MECHANISMS.split(","):
+        result = _kcat(running, listener, mechanism, PASSWORD, 10)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "broker 1" in result.stdout
+    before = running.closes("sasl_authentication_failed")
+    result = _kcat(running, listener, "SCRAM-SHA-512", "wrong", 1)
+    assert result.returncode != 0
+    assert "Authentication failed" in result.stderr, result.stderr[-2000:]
+    assert_survived(running, logs, listener, "sasl_authentication_failed", before)
 
 
 # -- hostile re-authentication (KIP-368) ---------------------------------------------------------

@@ -26,7 +26,7 @@ ADVERTISED = {
     14: (0, 5),
     15: (0, 5),
     16: (0, 5),
-    17: (1, 1),
+    17: (0, 1),  # v0 advertised for librdkafka before 2.1, as Kafka does
     18: (0, 4),
     19: (2, 5),
     20: (1, 4),

@@ -133,9 +133,11 @@ async def test_other_requests_before_authenticating_close_the_connection(
     await client.expect_closed()
 
 
-async def test_handshake_v0_is_not_served(broker: Broker) -> None:
+async def test_handshake_v0_is_answered_but_raw_tokens_close(broker: Broker) -> None:
     client = await sasl_client(broker)
-    await client.send(SaslHandshakeRequest(mechanism="PLAIN"), 0)
+    assert (await client.request(SaslHandshakeRequest(mechanism="PLAIN"), 0)).error_code == 0
+    token = b"\x00alice\x00alice-secret"  # a v0 client's next bytes: a raw SASL token
+    await client.send_raw(struct.pack(">i", len(token)) + token)
     await client.expect_closed()
 
 

@@ -4,6 +4,7 @@ both ends, username escaping, and every way a message can be malformed or an exc
 from __future__ import annotations
 
 import base64
+import hmac
 
 import pytest
 
@@ -16,10 +17,14 @@ from protocol.scram import (
     ScramClient,
     ScramCredential,
     ScramServer,
+    client_key,
     credential_from_password,
     escape_saslname,
     format_plain,
     parse_plain,
+    salted_password,
+    server_key,
+    stored_key,
     unescape_saslname,
     verify_password,
 )
@@ -218,6 +223,8 @@ FULL_NONCE = NONCE + SERVER_NONCE
         (lambda m: _replace(m, "r", NONCE), "nonce does not match"),
         (lambda m: _replace(m, "r", FULL_NONCE + "x"), "nonce does not match"),
         (lambda m: _replace(m, "r", "Z" * 48), "nonce does not match"),
+        (lambda m: _replace(m, "r", FULL_NONCE[1:]), "nonce does not match"),
+        (lambda m: _replace(m, "r", SERVER_NONCE), "nonce does not match"),
         (lambda m: _replace(m, "p", "***"), "not base64"),
         (lambda m: _replace(m, "p", base64.b64encode(b"\x00" * 31).decode()), "failed"),
         (lambda m: _replace(m, "p", base64.b64encode(b"\x00" * 32).decode()), "failed"),
@@ -232,6 +239,24 @@ def test_malformed_or_wrong_client_final_messages_are_refused(mutate: object, re
     assert not scram.complete
     with pytest.raises(SaslError, match="over"):
         scram.step(final)  # one failure ends the exchange
+
+
+def test_a_nonce_ending_with_the_servers_is_accepted_as_kafka_does() -> None:
+    """librdkafka's client-final nonce: its own nonce, then the whole server-first nonce."""
+    credential = credential_from_password(SHA256, "pw", b"salt", 4096)
+    scram = ScramServer(SHA256, lambda u, m: credential, SERVER_NONCE, FAKE_SALT)
+    client_first = b"n,,n=user," + _R.encode()
+    server_first = scram.step(client_first)
+    without_proof = f"c=biws,r={NONCE}{FULL_NONCE}"
+    auth_message = b"n=user," + _R.encode() + b"," + server_first + b"," + without_proof.encode()
+    salted = salted_password("sha256", b"pw", b"salt", 4096)
+    key = client_key("sha256", salted)
+    signature = hmac.new(stored_key("sha256", salted), auth_message, "sha256").digest()
+    proof = base64.b64encode(bytes(a ^ b for a, b in zip(key, signature, strict=True)))
+    server_final = scram.step(without_proof.encode() + b",p=" + proof)
+    assert scram.username == "user"
+    expected = hmac.new(server_key("sha256", salted), auth_message, "sha256").digest()
+    assert server_final == b"v=" + base64.b64encode(expected)
 
 
 def test_a_wrong_password_and_an_unknown_user_fail_alike() -> None:
