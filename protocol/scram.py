@@ -9,8 +9,10 @@ is a ``SaslError`` too (``ScramServer`` does not say whether the user or the pro
 
 Kafka's dialect: the username is a ``saslname`` (``,`` and ``=`` escaped as ``=2C`` and
 ``=3D``), channel binding is never used (``n,,``), an ``a=`` authorization id must equal the
-username, and the client-first message may carry extensions after the nonce
-(``tokenauth=true`` for delegation tokens, which Samsa does not have: refused).
+username, the client-first message may carry extensions after the nonce
+(``tokenauth=true`` for delegation tokens, which Samsa does not have: refused), and the nonce
+of the client-final message need only end with the server-first message's (what librdkafka
+sends is the client's nonce followed by the whole server-first nonce).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "FAKE_ITERATIONS",
     "MAX_ITERATIONS",
     "MAX_MESSAGE_BYTES",
     "MECHANISMS",
@@ -49,6 +52,10 @@ MECHANISMS: Final = {"SCRAM-SHA-256": "sha256", "SCRAM-SHA-512": "sha512"}
 #: (RFC 7677's minimum), above 16384 makes every login a CPU burden on the broker.
 MIN_ITERATIONS: Final = 4096
 MAX_ITERATIONS: Final = 16384
+#: The iteration count an unknown user is shown (SCRAM) and costs (PLAIN): the one Samsa's
+#: admin client and ``samsa user`` give a new credential, so that an unknown user looks and
+#: costs like a typical known one.
+FAKE_ITERATIONS: Final = 8192
 #: Largest SCRAM or PLAIN message either end accepts: usernames and passwords are short, and a
 #: message is parsed before anyone is authenticated.
 MAX_MESSAGE_BYTES: Final = 8192
@@ -218,14 +225,22 @@ class ScramClient:
         attrs = dict(_attributes(text, "server-first message"))
         if "e" in attrs:
             raise SaslError(f"the broker refused: {attrs['e'][:200]}")
+        if "m" in attrs:  # RFC 5802: a client must fail on a mandatory extension
+            raise SaslError("server-first message has a mandatory extension (m=)")
         try:
             nonce, salt_b64, iterations_text = attrs["r"], attrs["s"], attrs["i"]
         except KeyError as exc:
             raise SaslError(f"server-first message lacks {exc.args[0]}=") from None
         if not nonce.startswith(self._nonce) or len(nonce) <= len(self._nonce):
             raise SaslError("the broker's nonce does not extend the client's")
-        if not iterations_text.isdigit():
+        # ASCII digits only (str.isdigit also takes other scripts' digits, which int() may
+        # refuse), and no more than the bounds need (int() refuses very long numbers).
+        if not (iterations_text.isascii() and iterations_text.isdigit()):
             raise SaslError("server-first message: iteration count is not a number")
+        if len(iterations_text) > len(str(MAX_ITERATIONS)):
+            raise SaslError(
+                f"server-first message: iteration count {iterations_text[:16]}... is out of bounds"
+            )
         iterations = int(iterations_text)
         if not MIN_ITERATIONS <= iterations <= MAX_ITERATIONS:
             raise SaslError(f"server-first message: {iterations} iterations is out of bounds")
@@ -263,8 +278,9 @@ class ScramServer:
     message; ``step(client_final)`` checks the proof and returns the server-final message,
     after which ``username`` is the authenticated user. Any failure raises ``SaslError``.
 
-    An unknown user gets a server-first message like any other (made from ``fake_salt``), so
-    that the answer does not tell which users exist; the proof then fails.
+    An unknown user gets a server-first message like any other (made from ``fake_salt`` and
+    ``FAKE_ITERATIONS``), so that the answer does not tell which users exist; the proof then
+    fails.
     """
 
     def __init__(
@@ -330,7 +346,7 @@ class ScramServer:
         credential = self._lookup(user, self.mechanism)
         self._credential = credential
         if credential is None:
-            salt, iterations = self._fake_salt, MIN_ITERATIONS
+            salt, iterations = self._fake_salt, FAKE_ITERATIONS
         else:
             salt, iterations = credential.salt, credential.iterations
         self._server_first = f"r={self._nonce},s={_b64(salt)},i={iterations}"

@@ -21,8 +21,8 @@ from typing import Final
 
 from protocol.errors import ErrorCode
 from protocol.scram import (
+    FAKE_ITERATIONS,
     MAX_MESSAGE_BYTES,
-    MIN_ITERATIONS,
     SaslError,
     ScramCredential,
     ScramServer,
@@ -191,9 +191,10 @@ class SaslAuthenticator:
             if credential is not None:
                 break
         if credential is None:
-            # The same PBKDF2 work as for a known user, so that timing does not tell.
+            # The same PBKDF2 work as for a typical known user (a SCRAM-SHA-512 credential
+            # of the default iteration count), so that timing does not tell.
             verify_password(
-                ScramCredential(SCRAM_SHA_512, fake_salt, MIN_ITERATIONS, b"", b""), password
+                ScramCredential(SCRAM_SHA_512, fake_salt, FAKE_ITERATIONS, b"", b""), password
             )
             return self._fail(INVALID_CREDENTIALS)
         if not verify_password(credential, password):

@@ -225,7 +225,7 @@ def test_scram_unknown_user_and_wrong_password_read_the_same(
 ) -> None:
     auth = authenticator(mechanism)
     first, final, _ = scram_login(auth, user, password, mechanism)
-    assert b",i=4096" in first.response  # an unknown user is shown a salt like anyone else
+    assert b",i=" in first.response  # an unknown user is shown a salt like anyone else
     assert_failed(final, INVALID_CREDENTIALS, ErrorCode.SASL_AUTHENTICATION_FAILED)
     assert final.error == INVALID_CREDENTIALS
     assert_dead(auth)
