@@ -40,6 +40,7 @@ from support.security import client_nonce, put_credential
 from support.waiting import eventually_sync
 
 import broker.security.sasl as sasl_module
+import broker.server.connection as connection_module
 import broker.server.server as server_module
 from broker.app import Broker, new_event_loop
 from broker.security.sasl import SaslAuthenticator
@@ -66,6 +67,8 @@ MAX_RECEIVE: Final = 16384
 FAILURE_DELAY_MS: Final = 20
 #: The TLS handshake timeout during these tests (the broker's is 10 s).
 HANDSHAKE_TIMEOUT_S: Final = 1.0
+#: How long a refused connection waits for its client to close first (the broker's is 1 s).
+CLOSE_LINGER_S: Final = 0.05
 #: connections.max.request.read.ms here: how long a frame announced longer than sent waits.
 REQUEST_READ_MS: Final = 1000
 #: How long a test waits for the broker to close a connection (or answer).
@@ -162,6 +165,9 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBroker]
     with pytest.MonkeyPatch.context() as patch:
         # Read when each connection is accepted: a stalled handshake ends this soon.
         patch.setattr(server_module, "TLS_HANDSHAKE_TIMEOUT_S", HANDSHAKE_TIMEOUT_S)
+        # A refused connection stays open until its client closes, at most CLOSE_LINGER_S (so
+        # that a real client reads why): these clients wait for the broker's close instead.
+        patch.setattr(connection_module, "CLOSE_LINGER_S", CLOSE_LINGER_S)
         broker = RunningBroker(
             ca_file,
             {
