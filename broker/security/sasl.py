@@ -7,6 +7,12 @@ nonce and the salt shown for unknown users). PLAIN takes one step; SCRAM-SHA-256
 ``User:<name>``; after any failure every further call fails. Error texts are one line and never
 tell whether the user exists: an unknown user and a wrong password read the same.
 
+PLAIN's password check is PBKDF2 (milliseconds of work), so it is not done here: its
+``authenticate`` step carries a ``PasswordCheck`` (the user's credential, or for an unknown
+user a fake one of the same cost, and the password) for the driver to run off its event loop,
+and ``finish_password_check(ok)`` then completes the exchange. SCRAM's steps are HMACs, cheap,
+and are done here.
+
 A KIP-368 re-authentication is a new ``SaslAuthenticator`` made with ``reauthenticating_as``
 (the connection's principal) and ``reauthenticating_with`` (its mechanism): succeeding as
 anyone else fails, and so does a handshake for another mechanism (UNSUPPORTED_SASL_MECHANISM).
@@ -16,7 +22,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from protocol.errors import ErrorCode
@@ -27,7 +33,6 @@ from protocol.scram import (
     ScramCredential,
     ScramServer,
     parse_plain,
-    verify_password,
 )
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "PLAIN",
     "SUPPORTED_MECHANISMS",
     "CredentialLookup",
+    "PasswordCheck",
     "SaslAuthenticator",
     "SaslStep",
 ]
@@ -58,6 +64,15 @@ CredentialLookup = Callable[[str, str], ScramCredential | None]
 
 
 @dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    """A PLAIN password to check: ``protocol.scram.verify_password(credential, password)``,
+    whose answer goes to ``SaslAuthenticator.finish_password_check``."""
+
+    credential: ScramCredential
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class SaslStep:
     """What to answer one SaslAuthenticate with.
 
@@ -65,7 +80,8 @@ class SaslStep:
     set); ``error``: it failed (one line, for the response's error message), and then the
     driver closes the connection after ``connection.failed.authentication.delay.ms``.
     ``error_code`` is the response's error code: SASL_AUTHENTICATION_FAILED, or
-    ILLEGAL_SASL_STATE when the request came out of order.
+    ILLEGAL_SASL_STATE when the request came out of order. ``password_check``: nothing is
+    answered yet; the driver checks the password and calls ``finish_password_check``.
     """
 
     response: bytes
@@ -73,12 +89,14 @@ class SaslStep:
     principal: str | None
     error: str | None
     error_code: ErrorCode = ErrorCode.NONE
+    password_check: PasswordCheck | None = None
 
 
 class _State(enum.Enum):
     HANDSHAKE = "expects SaslHandshake"
     AUTHENTICATE = "expects SaslAuthenticate"
     SCRAM_FINAL = "expects the SCRAM client-final message"
+    PASSWORD_CHECK = "expects the PLAIN password check's answer"
     AUTHENTICATED = "authenticated"
     FAILED = "failed"
 
@@ -113,6 +131,7 @@ class SaslAuthenticator:
         self._mechanism: str | None = None
         self._scram: ScramServer | None = None
         self._principal: str | None = None
+        self._plain_user: str | None = None  # PLAIN's known user while its check runs
 
     @property
     def mechanism(self) -> str | None:
@@ -157,6 +176,10 @@ class SaslAuthenticator:
             return self._fail(f"unexpected SaslAuthenticate {what}", ErrorCode.ILLEGAL_SASL_STATE)
         if state is _State.FAILED:
             return self._fail("authentication already failed", ErrorCode.ILLEGAL_SASL_STATE)
+        if state is _State.PASSWORD_CHECK:
+            return self._fail(
+                "SaslAuthenticate while the password is checked", ErrorCode.ILLEGAL_SASL_STATE
+            )
         if len(auth_bytes) > MAX_MESSAGE_BYTES:
             return self._fail(
                 f"SASL message is {len(auth_bytes)} bytes, more than {MAX_MESSAGE_BYTES}"
@@ -190,14 +213,24 @@ class SaslAuthenticator:
             credential = self._lookup(user, mechanism)
             if credential is not None:
                 break
+        self._state = _State.PASSWORD_CHECK
         if credential is None:
             # The same PBKDF2 work as for a typical known user (a SCRAM-SHA-512 credential
             # of the default iteration count), so that timing does not tell.
-            verify_password(
-                ScramCredential(SCRAM_SHA_512, fake_salt, FAKE_ITERATIONS, b"", b""), password
-            )
-            return self._fail(INVALID_CREDENTIALS)
-        if not verify_password(credential, password):
+            self._plain_user = None
+            credential = ScramCredential(SCRAM_SHA_512, fake_salt, FAKE_ITERATIONS, b"", b"")
+        else:
+            self._plain_user = user
+        return SaslStep(b"", False, None, None, password_check=PasswordCheck(credential, password))
+
+    def finish_password_check(self, ok: bool) -> SaslStep:
+        """Complete a PLAIN exchange with the answer of its step's ``PasswordCheck``: whether
+        the password matched (an unknown user fails whatever the answer)."""
+        if self._state is not _State.PASSWORD_CHECK:
+            return self._fail("no password check in progress", ErrorCode.ILLEGAL_SASL_STATE)
+        user = self._plain_user
+        self._plain_user = None
+        if user is None or not ok:
             return self._fail(INVALID_CREDENTIALS)
         return self._succeed(user, b"")
 

@@ -5,8 +5,11 @@
 
 - until authenticated, only ApiVersions, SaslHandshake and then SaslAuthenticate; any other
   request closes the connection ("unexpected request during SASL handshake");
-- SaslHandshake and SaslAuthenticate are answered here (``handshake``, ``authenticate``); a
-  failure is answered with its error and the connection then closes (the driver waits
+- SaslHandshake and SaslAuthenticate are answered here (``handshake``, ``authenticate``) —
+  except that a PLAIN SaslAuthenticate hands back a ``PasswordCheck`` for the driver to run off
+  its event loop (PBKDF2 takes milliseconds), answered with ``finish_password_check`` (or
+  ``refuse_password_check`` when too many checks wait already); a failure is answered with
+  its error and the connection then closes (the driver waits
   ``connection.failed.authentication.delay.ms`` first);
 - KIP-368: with ``connections.max.reauth.ms`` > 0 a session lasts that long (the
   SaslAuthenticate response v1+ says so); a SaslHandshake on an authenticated connection starts
@@ -25,7 +28,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Final
 
-from broker.security.sasl import CredentialLookup, SaslAuthenticator
+from broker.security.sasl import CredentialLookup, PasswordCheck, SaslAuthenticator, SaslStep
 from protocol.errors import ErrorCode
 from protocol.messages import (
     ApiVersionsRequest,
@@ -188,9 +191,10 @@ class SaslGate:
 
     def authenticate(
         self, request: SaslAuthenticateRequest, now_ms: int, nonce: str
-    ) -> SaslOutcome:
+    ) -> SaslOutcome | PasswordCheck:
         """Answer a SaslAuthenticate that ``check`` said is ours; ``nonce`` is the server
-        nonce a SCRAM exchange uses if this is its first message."""
+        nonce a SCRAM exchange uses if this is its first message. A ``PasswordCheck`` (PLAIN):
+        the answer waits for ``finish_password_check`` with the check's result."""
         authenticator = self._authenticator
         assert authenticator is not None and self.mechanism is not None
         auth_bytes = request.auth_bytes
@@ -199,6 +203,23 @@ class SaslGate:
             self.user = user[:MAX_LOGGED_USER_CHARS]
         fake_salt = self.fake_salt(user or "")
         step = authenticator.authenticate(auth_bytes, nonce, fake_salt)
+        if step.password_check is not None and step.error is None:
+            return step.password_check
+        return self._answer(step, now_ms)
+
+    def finish_password_check(self, ok: bool, now_ms: int) -> SaslOutcome:
+        """Answer the SaslAuthenticate whose ``PasswordCheck`` gave ``ok``."""
+        authenticator = self._authenticator
+        if authenticator is None:
+            return self._fail("no password check in progress")
+        return self._answer(authenticator.finish_password_check(ok), now_ms)
+
+    def refuse_password_check(self, why: str) -> SaslOutcome:
+        """Fail the SaslAuthenticate whose ``PasswordCheck`` cannot be run (``why`` is also
+        the response's error message)."""
+        return self._fail(why, message=why)
+
+    def _answer(self, step: SaslStep, now_ms: int) -> SaslOutcome:
         if step.error is not None or (step.done and step.principal is None):
             return self._fail(step.error or "authentication failed")
         if not step.done:
@@ -221,12 +242,13 @@ class SaslGate:
         )
         return SaslOutcome(response, authenticated=True)
 
-    def _fail(self, why: str) -> SaslOutcome:
+    def _fail(self, why: str, message: str | None = None) -> SaslOutcome:
         self._state = _State.FAILED
         self._authenticator = None
         response = SaslAuthenticateResponse(
             error_code=ErrorCode.SASL_AUTHENTICATION_FAILED,
-            error_message=f"Authentication failed during authentication due to invalid "
+            error_message=message
+            or f"Authentication failed during authentication due to invalid "
             f"credentials with SASL mechanism {self.mechanism}",
         )
         return SaslOutcome(response, failure=why)

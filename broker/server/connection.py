@@ -34,7 +34,10 @@ Security: every request's context carries the connection's principal (the TLS cl
 certificate's on SSL listeners, the SASL one on SASL listeners, else ANONYMOUS), listener name
 and client address. On SASL listeners the sans-IO ``authn.SaslGate`` decides what each request
 may do until (and while re-) authenticated; this driver answers SaslHandshake and
-SaslAuthenticate with what it says, keeps frames under ``sasl.server.max.receive.size`` until
+SaslAuthenticate with what it says — a PLAIN password is checked on the server's
+``PasswordChecks`` threads, and meanwhile the connection reads and dispatches nothing (its
+client waits for the answer anyway); a result that arrives after the close is dropped — keeps
+frames under ``sasl.server.max.receive.size`` until
 the first authentication, and after a failure reads nothing more and answers the failure
 ``connection.failed.authentication.delay.ms`` later, then closes (as Kafka does) — lingering
 until the client closes (at most ``CLOSE_LINGER_S``), so that the client reads the answer
@@ -55,6 +58,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from broker.config import ListenerConfig
 from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
 from broker.security.principal import ANONYMOUS, distinguished_name
+from broker.security.sasl import PasswordCheck
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
@@ -85,6 +89,8 @@ NONCE_BYTES = 24
 #: The oldest SaslHandshake served: v0 is advertised (librdkafka 2.0.2 looks for it) but its
 #: raw SASL tokens are not spoken (``broker/handlers/sasl.py``).
 SASL_HANDSHAKE_MIN: Final = 1
+#: The error message of a login refused because ``MAX_PENDING_PASSWORD_CHECKS`` are pending.
+TOO_MANY_LOGINS: Final = "too many logins in progress"
 #: Longest a closed connection's socket stays open after its last response (a failed
 #: authentication's), so that the client reads the response before it sees the close.
 CLOSE_LINGER_S: Final = 1.0
@@ -116,6 +122,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
             )
             max_frame_bytes = min(max_frame_bytes, config.sasl_server_max_receive_size)
         self._auth_failure: asyncio.TimerHandle | None = None
+        self._password_check: asyncio.Future[bool] | None = None
+        """Set while a PLAIN password is checked off the loop (nothing is read)."""
         self._linger: asyncio.TimerHandle | None = None
         """Set while the connection lingers after its last response (``close(flush=True)``)."""
         """Set while a failed authentication waits out its delay (nothing is read)."""
@@ -213,7 +221,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         conn = self._conn
         next_request = conn.next_request
         try:
-            while not self._closed and self._auth_failure is None:
+            while not self._closed and self._auth_failure is None and self._password_check is None:
                 try:
                     slot = next_request()
                 except UnsupportedRequestError as exc:
@@ -394,8 +402,42 @@ class KafkaConnection(asyncio.BufferedProtocol):
         else:
             nonce = base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode("ascii")
             request = cast(SaslAuthenticateRequest, body)
-            self._sasl_answered(gate, slot, gate.authenticate(request, now_ms, nonce))
+            answer = gate.authenticate(request, now_ms, nonce)
+            if isinstance(answer, PasswordCheck):
+                self._check_password(gate, slot, answer)
+            else:
+                self._sasl_answered(gate, slot, answer)
         return False
+
+    def _check_password(self, gate: SaslGate, slot: RequestSlot, check: PasswordCheck) -> None:
+        """Run a PLAIN password check on the server's check threads, holding the connection
+        (no reads, no dispatch) until ``_password_checked``."""
+        future = self.server.password_checks.submit(check.credential, check.password)
+        if future is None:
+            self._sasl_answered(gate, slot, gate.refuse_password_check(TOO_MANY_LOGINS))
+            return
+        self._password_check = future
+        future.add_done_callback(lambda done: self._password_checked(gate, slot, done))
+
+    def _password_checked(
+        self, gate: SaslGate, slot: RequestSlot, future: asyncio.Future[bool]
+    ) -> None:
+        self._password_check = None
+        if self._closed:
+            return  # the connection went meanwhile: its result goes nowhere
+        ok = False
+        if future.cancelled():
+            pass  # the broker is stopping
+        elif future.exception() is not None:
+            log.error(
+                "checking a password failed; refusing the login",
+                exc_info=future.exception(),
+            )
+        else:
+            ok = future.result()
+        self._sasl_answered(gate, slot, gate.finish_password_check(ok, _monotonic_ms()))
+        if not self._closed and self._auth_failure is None:
+            self._progress()
 
     def _sasl_answered(self, gate: SaslGate, slot: RequestSlot, outcome: SaslOutcome) -> None:
         if outcome.failure is None:
@@ -567,6 +609,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             or not self._conn.wants_data
             or self._budget_waiter is not None
             or self._auth_failure is not None
+            or self._password_check is not None
         )
         if should_pause and not self._reading_paused:
             self._reading_paused = True

@@ -24,7 +24,8 @@ sockets go through a TLS handshake first (``connect_accepted_socket(ssl=...)``, 
 per listener that the sweep rebuilds when its key, certificate or CA files change
 (``ssl.reload.check.interval.ms``). On SSL listeners the client certificate's DN, mapped by
 ``ssl.principal.mapping.rules``, is the principal; SASL listeners authenticate in the
-connection (``authn.py``).
+connection (``authn.py``). PLAIN's password checks (PBKDF2) run on ``PasswordChecks``'
+threads, never on the event loop: a flood of logins does not delay other connections' requests.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import socket
 import ssl
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 from broker.config import BrokerConfig, ListenerConfig, parse_ip_overrides
@@ -60,9 +62,9 @@ from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import SCRATCH_BYTES
 from protocol.headers import RequestHeader
 from protocol.messages import api_name
-from protocol.scram import ScramCredential
+from protocol.scram import ScramCredential, verify_password
 
-__all__ = ["KafkaServer", "ListenError"]
+__all__ = ["KafkaServer", "ListenError", "PasswordChecks"]
 
 log = logging.getLogger("samsa.server")
 
@@ -91,9 +93,53 @@ TLS_HANDSHAKE_TIMEOUT_S: Final = 10.0
 #: Bytes of the per-broker key that makes an unknown user's fake SCRAM salt.
 FAKE_SALT_KEY_BYTES: Final = 32
 
+#: Threads that check PLAIN passwords (PBKDF2, milliseconds each; hashlib releases the GIL
+#: meanwhile, so they run beside the event loop): logins take at most this many cores.
+PASSWORD_CHECK_THREADS: Final = 2
+#: PLAIN password checks waiting or running, broker-wide: past it a login fails at once
+#: ("too many logins in progress") rather than queueing without bound behind a flood.
+MAX_PENDING_PASSWORD_CHECKS: Final = 256
+
 
 class ListenError(OSError):
     """The listener could not bind (port in use, bad address)."""
+
+
+class PasswordChecks:
+    """The broker's PLAIN password checks: a thread pool (made by ``start``, shut down by
+    ``stop``) and the count of checks submitted and not yet done."""
+
+    def __init__(self) -> None:
+        self.executor: ThreadPoolExecutor | None = None
+        self.pending = 0
+        """Checks waiting or running."""
+
+    def start(self) -> None:
+        self.executor = ThreadPoolExecutor(
+            PASSWORD_CHECK_THREADS, thread_name_prefix="samsa-password-check"
+        )
+
+    def submit(self, credential: ScramCredential, password: str) -> asyncio.Future[bool] | None:
+        """``verify_password(credential, password)`` on a check thread; None (nothing is
+        run) when ``MAX_PENDING_PASSWORD_CHECKS`` are pending or the broker is stopping."""
+        executor = self.executor
+        if executor is None or self.pending >= MAX_PENDING_PASSWORD_CHECKS:
+            return None
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(executor, verify_password, credential, password)
+        self.pending += 1
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _: asyncio.Future[bool]) -> None:
+        self.pending -= 1
+
+    def stop(self) -> None:
+        """Cancel the checks not started; those running finish on their threads."""
+        executor = self.executor
+        self.executor = None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 class KafkaServer:
@@ -153,6 +199,8 @@ class KafkaServer:
         say nothing, and fixed for its life, so that asking twice gets the same one."""
         self._reload_interval_s = config.ssl_reload_check_interval_ms / 1000
         self._reload_checked_at = 0.0
+        self.password_checks = PasswordChecks()
+        """Where PLAIN logins' password checks run (off the event loop)."""
 
     # -- listening and accepting -------------------------------------------------------------
 
@@ -186,6 +234,7 @@ class KafkaServer:
             self._listener_of.clear()
             raise
         self.port = self.ports[self.listeners[0].name]
+        self.password_checks.start()
         for sock in self._sockets:
             self._start_accepting(sock)
         self._sweeper = asyncio.create_task(self._sweep(), name="connection-sweeper")
@@ -525,6 +574,7 @@ class KafkaServer:
                 await task
         for conn in list(self.connections):
             conn.close()
+        self.password_checks.stop()
         # Aborted transports report connection_lost on a later loop iteration; let them, so
         # that their in-flight requests are cancelled and record slices released before the
         # storage underneath shuts down.

@@ -10,9 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from broker.security.sasl import INVALID_CREDENTIALS, SaslAuthenticator, SaslStep
+from broker.security.sasl import INVALID_CREDENTIALS, PasswordCheck, SaslAuthenticator, SaslStep
 from protocol.errors import ErrorCode
 from protocol.scram import (
+    FAKE_ITERATIONS,
     MAX_MESSAGE_BYTES,
     ScramClient,
     ScramCredential,
@@ -21,6 +22,7 @@ from protocol.scram import (
     format_plain,
     salted_password,
     stored_key,
+    verify_password,
 )
 
 pytestmark = pytest.mark.timeout(60)
@@ -53,7 +55,12 @@ def authenticator(
 
 
 def step(auth: SaslAuthenticator, data: bytes, nonce: str = SERVER_NONCE) -> SaslStep:
-    return auth.authenticate(data, nonce, FAKE_SALT)
+    """One SaslAuthenticate, with PLAIN's password check run as the driver runs it."""
+    result = auth.authenticate(data, nonce, FAKE_SALT)
+    check = result.password_check
+    if check is None:
+        return result
+    return auth.finish_password_check(verify_password(check.credential, check.password))
 
 
 def assert_failed(result: SaslStep, text: str, code: ErrorCode) -> None:
@@ -127,6 +134,65 @@ def test_authenticate_before_handshake_is_out_of_order() -> None:
 
 
 # -- PLAIN ------------------------------------------------------------------------------------
+
+
+def test_plain_asks_the_driver_to_check_the_password() -> None:
+    auth = authenticator("PLAIN")
+    asked = auth.authenticate(format_plain("alice", "a512"), SERVER_NONCE, FAKE_SALT)
+    assert asked.password_check == PasswordCheck(CREDENTIALS["alice", "SCRAM-SHA-512"], "a512")
+    assert "a512" not in repr(asked)
+    assert (asked.done, asked.error, asked.principal) == (False, None, None)
+    assert not auth.complete and not auth.failed
+    done = auth.finish_password_check(True)
+    assert done.done and done.principal == "User:alice" and auth.complete
+
+
+def test_plain_fails_when_the_check_says_no() -> None:
+    auth = authenticator("PLAIN")
+    assert auth.authenticate(format_plain("alice", "x"), SERVER_NONCE, FAKE_SALT).password_check
+    assert_failed(
+        auth.finish_password_check(False), INVALID_CREDENTIALS, ErrorCode.SASL_AUTHENTICATION_FAILED
+    )
+    assert_dead(auth)
+
+
+def test_plain_checks_an_unknown_user_against_a_fake_credential_of_the_same_cost() -> None:
+    auth = authenticator("PLAIN")
+    asked = auth.authenticate(format_plain("mallory", "guess"), SERVER_NONCE, FAKE_SALT)
+    check = asked.password_check
+    assert check is not None and asked.error is None
+    assert check.credential.mechanism == "SCRAM-SHA-512"
+    assert check.credential.iterations == FAKE_ITERATIONS
+    assert check.credential.salt == FAKE_SALT
+    # Even a check that (somehow) says yes does not log an unknown user in.
+    assert_failed(
+        auth.finish_password_check(True), INVALID_CREDENTIALS, ErrorCode.SASL_AUTHENTICATION_FAILED
+    )
+
+
+def test_a_password_check_answer_out_of_order_fails() -> None:
+    auth = authenticator("PLAIN")
+    assert_failed(
+        auth.finish_password_check(True), "no password check", ErrorCode.ILLEGAL_SASL_STATE
+    )
+    assert_dead(auth)
+    auth = authenticator("PLAIN")
+    assert auth.authenticate(format_plain("alice", "a512"), SERVER_NONCE, FAKE_SALT).password_check
+    assert_failed(
+        auth.authenticate(format_plain("alice", "a512"), SERVER_NONCE, FAKE_SALT),
+        "while the password is checked",
+        ErrorCode.ILLEGAL_SASL_STATE,
+    )
+    assert_dead(auth)
+
+
+def test_scram_steps_need_no_password_check() -> None:
+    auth = authenticator("SCRAM-SHA-256")
+    client = ScramClient("SCRAM-SHA-256", "alice", "a256", CLIENT_NONCE)
+    first = auth.authenticate(client.first_message(), SERVER_NONCE, FAKE_SALT)
+    assert first.password_check is None and first.error is None
+    final = auth.authenticate(client.final_message(first.response), SERVER_NONCE, FAKE_SALT)
+    assert final.password_check is None and final.done
 
 
 def test_plain_checks_the_scram_sha_512_credential_first() -> None:
