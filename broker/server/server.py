@@ -96,8 +96,9 @@ FAKE_SALT_KEY_BYTES: Final = 32
 #: Threads that check PLAIN passwords (PBKDF2, milliseconds each; hashlib releases the GIL
 #: meanwhile, so they run beside the event loop): logins take at most this many cores.
 PASSWORD_CHECK_THREADS: Final = 2
-#: PLAIN password checks waiting or running, broker-wide: past it a login fails at once
-#: ("too many logins in progress") rather than queueing without bound behind a flood.
+#: PLAIN password checks waiting or running, broker-wide: past it a login fails unchecked
+#: ("too many logins in progress", answered after the failure delay like any failed login)
+#: rather than queueing without bound behind a flood.
 MAX_PENDING_PASSWORD_CHECKS: Final = 256
 
 
