@@ -68,7 +68,7 @@ class PasswordCheck:
     """A PLAIN password to check: ``protocol.scram.verify_password(credential, password)``,
     whose answer goes to ``SaslAuthenticator.finish_password_check``."""
 
-    credential: ScramCredential
+    credential: ScramCredential = field(repr=False)
     password: str = field(repr=False)
 
 
