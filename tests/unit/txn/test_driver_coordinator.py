@@ -148,6 +148,8 @@ class FakeReplicas:
         self.markers: list[tuple[TopicPartition, int, bool]] = []
         self.pending: asyncio.Future[None] | None = None
         self.log_manager = self
+        self.fetchers = self  # the replica fetchers' endpoints and security, for markers
+        self.security = None
 
     def get_log(self, tp: TopicPartition, *, now_ms: int) -> None:
         return None  # never written: loads are empty
