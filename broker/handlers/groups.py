@@ -31,7 +31,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Final, Protocol, TypeAlias, TypeVar
+from typing import Any, Final, Protocol, TypeAlias, TypeVar
 
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.driver import GroupCoordinator
@@ -539,6 +539,47 @@ def _replaced(request: _Request, **fields: object) -> _Request:
     return changed
 
 
+def _split_topics(
+    request: _Request,
+    denied: set[str],
+    refuse: Callable[[Any], Any],
+    empty: Callable[[], _Response],
+    keep_refused: Callable[[_Response], bool] = lambda response: True,
+) -> _Gate[_Request, _Response]:
+    """The request without its ``denied`` topics, and a finisher that adds the refused ones to
+    the response (``refuse`` turns a request topic into its response entry); ``empty`` is the
+    answer when every topic is refused."""
+    refused = [refuse(t) for t in request.topics if t.name in denied]  # type: ignore[attr-defined]
+
+    def finish(response: _Response) -> _Response:
+        if keep_refused(response):
+            response.topics = [*response.topics, *refused]  # type: ignore[attr-defined]
+        return response
+
+    allowed = [t for t in request.topics if t.name not in denied]  # type: ignore[attr-defined]
+    if not allowed:
+        return finish(empty())
+    return _replaced(request, topics=allowed), finish
+
+
+def _refused_topic(topic_cls: Callable[..., Any], partition_cls: Callable[..., Any]) -> Any:
+    """A request topic's response entry: TOPIC_AUTHORIZATION_FAILED for each partition."""
+
+    def refuse(topic: Any) -> Any:
+        return topic_cls(
+            name=topic.name,
+            partitions=[
+                partition_cls(
+                    partition_index=p.partition_index,
+                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+                )
+                for p in topic.partitions
+            ],
+        )
+
+    return refuse
+
+
 def _read_group(
     authorizer: Authorizer,
     ctx: RequestContext,
@@ -663,29 +704,8 @@ def _authorize_offset_commit(
     denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
     if not denied:
         return None
-    refused = [
-        _CommitTopic(
-            name=t.name,
-            partitions=[
-                _CommitPartition(
-                    partition_index=p.partition_index,
-                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-                )
-                for p in t.partitions
-            ],
-        )
-        for t in request.topics
-        if t.name in denied
-    ]
-
-    def finish(response: OffsetCommitResponse) -> OffsetCommitResponse:
-        response.topics = [*response.topics, *refused]
-        return response
-
-    allowed = [t for t in request.topics if t.name not in denied]
-    if not allowed:
-        return finish(OffsetCommitResponse(topics=[]))
-    return _replaced(request, topics=allowed), finish
+    refuse = _refused_topic(_CommitTopic, _CommitPartition)
+    return _split_topics(request, denied, refuse, lambda: OffsetCommitResponse(topics=[]))
 
 
 _FetchTopic = OffsetFetchResponse.OffsetFetchResponseTopic
@@ -715,9 +735,10 @@ def _authorize_offset_fetch(
     )
     if not denied:
         return None
-    refused = [
-        _FetchTopic(
-            name=t.name,
+
+    def refuse(topic: OffsetFetchRequest.OffsetFetchRequestTopic) -> _FetchTopic:
+        return _FetchTopic(
+            name=topic.name,
             partitions=[
                 _FetchPartition(
                     partition_index=p,
@@ -725,21 +746,11 @@ def _authorize_offset_fetch(
                     metadata="",
                     error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
                 )
-                for p in t.partition_indexes
+                for p in topic.partition_indexes
             ],
         )
-        for t in request.topics
-        if t.name in denied
-    ]
 
-    def finish(response: OffsetFetchResponse) -> OffsetFetchResponse:
-        response.topics = [*response.topics, *refused]
-        return response
-
-    allowed = [t for t in request.topics if t.name not in denied]
-    if not allowed:
-        return finish(OffsetFetchResponse(error_code=0, topics=[]))
-    return _replaced(request, topics=allowed), finish
+    return _split_topics(request, denied, refuse, lambda: OffsetFetchResponse(topics=[]))
 
 
 _DeleteTopic = OffsetDeleteResponse.OffsetDeleteResponseTopic
@@ -755,30 +766,13 @@ def _authorize_offset_delete(
     denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
     if not denied:
         return None
-    refused = [
-        _DeleteTopic(
-            name=t.name,
-            partitions=[
-                _DeletePartition(
-                    partition_index=p.partition_index,
-                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-                )
-                for p in t.partitions
-            ],
-        )
-        for t in request.topics
-        if t.name in denied
-    ]
-
-    def finish(response: OffsetDeleteResponse) -> OffsetDeleteResponse:
-        if not response.error_code:
-            response.topics = [*response.topics, *refused]
-        return response
-
-    allowed = [t for t in request.topics if t.name not in denied]
-    if not allowed:
-        return finish(OffsetDeleteResponse(error_code=0, topics=[]))
-    return _replaced(request, topics=allowed), finish
+    return _split_topics(
+        request,
+        denied,
+        _refused_topic(_DeleteTopic, _DeletePartition),
+        lambda: OffsetDeleteResponse(error_code=0, topics=[]),
+        keep_refused=lambda response: not response.error_code,
+    )
 
 
 _TxnTopic = TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic
@@ -802,29 +796,8 @@ def _authorize_txn_offset_commit(
     denied = _denied_topics(authorizer, ctx, AclOperation.READ, (t.name for t in request.topics))
     if not denied:
         return None
-    refused = [
-        _TxnTopic(
-            name=t.name,
-            partitions=[
-                _TxnPartition(
-                    partition_index=p.partition_index,
-                    error_code=ErrorCode.TOPIC_AUTHORIZATION_FAILED,
-                )
-                for p in t.partitions
-            ],
-        )
-        for t in request.topics
-        if t.name in denied
-    ]
-
-    def finish(response: TxnOffsetCommitResponse) -> TxnOffsetCommitResponse:
-        response.topics = [*response.topics, *refused]
-        return response
-
-    allowed = [t for t in request.topics if t.name not in denied]
-    if not allowed:
-        return finish(TxnOffsetCommitResponse(topics=[]))
-    return _replaced(request, topics=allowed), finish
+    refuse = _refused_topic(_TxnTopic, _TxnPartition)
+    return _split_topics(request, denied, refuse, lambda: TxnOffsetCommitResponse(topics=[]))
 
 
 _Core = GroupCoordinatorCore
