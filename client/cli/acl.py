@@ -23,6 +23,7 @@ from client.cli._errors import CliError, run
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from client import Admin
     from client.admin import AclBinding, AclBindingFilter
 
 __all__ = ["acl", "parse_operation", "parse_principal"]
@@ -283,6 +284,25 @@ def _print(cli: CliContext, key: str, bindings: Sequence[AclBinding], *, listing
     out.table(_HEADERS, [_row(b) for b in bindings], header_in_pipes=not listing)
 
 
+#: ``--resource-pattern-type`` of the commands that filter (list, delete).
+_filter_pattern_option = click.option(
+    "--resource-pattern-type",
+    "pattern",
+    type=click.Choice(_FILTER_PATTERNS, case_sensitive=False),
+    default="any",
+    show_default=True,
+    help="match: every binding that applies to the named resources (literal, * and prefixes).",
+)
+
+
+async def _matching(admin: Admin, filters: list[AclBindingFilter]) -> list[AclBinding]:
+    """The bindings any of ``filters`` matches, each once, in the order found."""
+    found: dict[AclBinding, None] = {}
+    for f in filters:
+        found.update(dict.fromkeys(await admin.describe_acls(f)))
+    return list(found)
+
+
 @click.group()
 def acl() -> None:
     """Create, list and delete ACLs."""
@@ -316,14 +336,7 @@ def create(cli: CliContext, /, pattern: str, **options: Any) -> None:
 
 @acl.command("list")
 @_resource_options
-@click.option(
-    "--resource-pattern-type",
-    "pattern",
-    type=click.Choice(_FILTER_PATTERNS, case_sensitive=False),
-    default="any",
-    show_default=True,
-    help="match: every binding that applies to the named resources (literal, * and prefixes).",
-)
+@_filter_pattern_option
 @common_options()
 @pass_cli
 def list_(cli: CliContext, /, pattern: str, **options: Any) -> None:
@@ -333,25 +346,15 @@ def list_(cli: CliContext, /, pattern: str, **options: Any) -> None:
     async def body() -> list[AclBinding]:
         from client import Admin
 
-        found: dict[AclBinding, None] = {}
         async with Admin(cli.options_for("admin")) as admin:
-            for f in filters:
-                found.update(dict.fromkeys(await admin.describe_acls(f)))
-        return list(found)
+            return await _matching(admin, filters)
 
     _print(cli, "acls", run(body(), bootstrap=cli.bootstrap_servers), listing=True)
 
 
 @acl.command()
 @_resource_options
-@click.option(
-    "--resource-pattern-type",
-    "pattern",
-    type=click.Choice(_FILTER_PATTERNS, case_sensitive=False),
-    default="any",
-    show_default=True,
-    help="match: every binding that applies to the named resources (literal, * and prefixes).",
-)
+@_filter_pattern_option
 @click.option("--yes", is_flag=True, help="Delete without asking (scripts).")
 @common_options()
 @pass_cli
@@ -370,10 +373,7 @@ def delete(cli: CliContext, /, pattern: str, yes: bool, **options: Any) -> None:
         async with Admin(cli.options_for("admin")) as admin:
             if yes:
                 return await admin.delete_acls(filters), True
-            found: dict[AclBinding, None] = {}
-            for f in filters:
-                found.update(dict.fromkeys(await admin.describe_acls(f)))
-            return list(found), False
+            return await _matching(admin, filters), False
 
     bindings, deleted = run(body(), bootstrap=cli.bootstrap_servers)
     if deleted:
