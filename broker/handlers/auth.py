@@ -13,11 +13,10 @@ without cluster Alter can read, write or delete what the coordinators keep there
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
 from broker.handlers.base import BrokerServices, RequestContext
 from broker.metadata.internal_topics import is_internal_topic
-from broker.security.acl import Authorizer
+from broker.security.acl import SUPPORTED_OPERATIONS, Authorizer
 from protocol.acl import CLUSTER_NAME, AclOperation, ResourceType
 
 __all__ = [
@@ -28,31 +27,6 @@ __all__ = [
     "authorized_operations",
     "filter_authorized",
 ]
-
-#: The operations ``authorized_operations`` reports per resource type (Kafka's lists for
-#: Metadata's and DescribeCluster's/DescribeGroups' ``authorized_operations`` bit fields).
-_REPORTED_OPERATIONS: Final = {
-    ResourceType.TOPIC: (
-        AclOperation.READ,
-        AclOperation.WRITE,
-        AclOperation.CREATE,
-        AclOperation.DELETE,
-        AclOperation.ALTER,
-        AclOperation.DESCRIBE,
-        AclOperation.DESCRIBE_CONFIGS,
-        AclOperation.ALTER_CONFIGS,
-    ),
-    ResourceType.GROUP: (AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE),
-    ResourceType.CLUSTER: (
-        AclOperation.CREATE,
-        AclOperation.CLUSTER_ACTION,
-        AclOperation.DESCRIBE_CONFIGS,
-        AclOperation.ALTER_CONFIGS,
-        AclOperation.IDEMPOTENT_WRITE,
-        AclOperation.ALTER,
-        AclOperation.DESCRIBE,
-    ),
-}
 
 
 def allows(
@@ -114,7 +88,7 @@ def authorized_operations(
     """The bit field of operations (bit = operation's number) the request's principal may do
     on the resource, over Kafka's list for ``rtype``; all of them when authorization is off."""
     bits = 0
-    for op in _REPORTED_OPERATIONS[rtype]:
+    for op in sorted(SUPPORTED_OPERATIONS[rtype]):  # Kafka's per-type lists, as bits
         if authorizer is None or allows(authorizer, ctx, op, rtype, name):
             bits |= 1 << op
     return bits

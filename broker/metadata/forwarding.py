@@ -15,7 +15,6 @@ encodes the results.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -33,6 +32,7 @@ from broker.metadata.controller_api import (
     ScramUpsertion,
 )
 from broker.metadata.image import MetadataImage
+from broker.metadata.records import base64_bytes, base64_text
 from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
 from broker.security.acl import AclBinding, AclFilter
 from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
@@ -311,16 +311,6 @@ async def alter_configs(
     return _op_results(answer)
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: Any) -> bytes:
-    if not isinstance(text, str):
-        raise TypeError("bytes are a base64 string")
-    return base64.b64decode(text.encode("ascii"), validate=True)
-
-
 def _encode_binding(b: AclBinding) -> list[Any]:
     return [
         int(b.resource_type),
@@ -421,7 +411,13 @@ async def alter_scram_credentials(
         {
             "deletions": [[user, mechanism] for user, mechanism in deletions],
             "upsertions": [
-                [u.user, u.mechanism, u.iterations, _b64(u.salt), _b64(u.salted_password)]
+                [
+                    u.user,
+                    u.mechanism,
+                    u.iterations,
+                    base64_text(u.salt),
+                    base64_text(u.salted_password),
+                ]
                 for u in upsertions
             ],
         },
@@ -494,7 +490,9 @@ async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dic
     if op == "alter_scram_credentials":
         deletions = [(str(user), str(mechanism)) for user, mechanism in body["deletions"]]
         upsertions = [
-            ScramUpsertion(str(user), str(mechanism), int(iterations), _unb64(salt), _unb64(sp))
+            ScramUpsertion(
+                str(user), str(mechanism), int(iterations), base64_bytes(salt), base64_bytes(sp)
+            )
             for user, mechanism, iterations, salt, sp in body["upsertions"]
         ]
         scram = await controller.alter_scram_credentials(deletions, upsertions)

@@ -48,6 +48,8 @@ __all__ = [
     "UnfenceBrokerRecord",
     "UnregisterBrokerRecord",
     "UserScramCredentialRecord",
+    "base64_bytes",
+    "base64_text",
     "decode_batch",
     "encode_batch",
 ]
@@ -81,7 +83,7 @@ class MetadataRecord:
             if isinstance(value, uuid.UUID):
                 value = str(value)
             elif isinstance(value, bytes):
-                value = base64.b64encode(value).decode("ascii")
+                value = base64_text(value)
             elif isinstance(value, tuple):
                 value = [list(v) if isinstance(v, tuple) else v for v in value]
             out[f.name] = value
@@ -283,7 +285,13 @@ def _tuple_or_none(v: Any) -> tuple[int, ...] | None:
     return None if v is None else tuple(int(x) for x in v)
 
 
-def _bytes(v: Any) -> bytes:
+def base64_text(data: bytes) -> str:
+    """Bytes as the metadata's JSON holds them (records, snapshots, forwarded changes)."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def base64_bytes(v: Any) -> bytes:
+    """The bytes of ``base64_text``'s string; ValueError for anything else."""
     if not isinstance(v, str):
         raise ValueError("bytes are a base64 string")
     try:
@@ -300,9 +308,9 @@ _CONVERTERS: Final[dict[str, Converter]] = {
     "topic_id": lambda v: uuid.UUID(v),
     "replicas": _tuple_or_none,
     "isr": _tuple_or_none,
-    "salt": _bytes,
-    "stored_key": _bytes,
-    "server_key": _bytes,
+    "salt": base64_bytes,
+    "stored_key": base64_bytes,
+    "server_key": base64_bytes,
     "endpoints": _endpoints,
 }
 

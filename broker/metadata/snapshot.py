@@ -18,13 +18,13 @@ were named, ACLs and SCRAM credentials) still loads: no endpoints, ACLs or crede
 
 from __future__ import annotations
 
-import base64
 import json
 import uuid
 from types import MappingProxyType
 from typing import Any, Final
 
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
+from broker.metadata.records import base64_bytes, base64_text
 from broker.security.acl import AclBinding
 from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
 from protocol.scram import ScramCredential
@@ -80,7 +80,14 @@ def encode_image(image: MetadataImage) -> bytes:
         ],
         "configs": [[rt, rn, dict(values)] for (rt, rn), values in image.configs.items()],
         "scram_credentials": [
-            [user, mechanism, _b64(c.salt), c.iterations, _b64(c.stored_key), _b64(c.server_key)]
+            [
+                user,
+                mechanism,
+                base64_text(c.salt),
+                c.iterations,
+                base64_text(c.stored_key),
+                base64_text(c.server_key),
+            ]
             for (user, mechanism), c in image.scram_credentials.items()
         ],
         "acls": [
@@ -148,7 +155,11 @@ def decode_image(data: bytes) -> MetadataImage:
         }
         scram = {
             (str(user), str(mechanism)): ScramCredential(
-                str(mechanism), _unb64(salt), int(iterations), _unb64(stored), _unb64(server)
+                str(mechanism),
+                base64_bytes(salt),
+                int(iterations),
+                base64_bytes(stored),
+                base64_bytes(server),
             )
             for user, mechanism, salt, iterations, stored, server in doc.get(
                 "scram_credentials", ()
@@ -180,13 +191,3 @@ def decode_image(data: bytes) -> MetadataImage:
         raise
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise SnapshotFormatError(f"malformed metadata snapshot: {exc!r}") from None
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: Any) -> bytes:
-    if not isinstance(text, str):
-        raise TypeError("bytes are a base64 string")
-    return base64.b64decode(text.encode("ascii"), validate=True)

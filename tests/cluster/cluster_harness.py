@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -407,3 +408,48 @@ class BlackholeProxy:
             writer.close()
             return
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
+
+
+def read_partition_values(
+    config: Mapping[str, Any], topic: str, timeout_s: float = 60.0
+) -> list[int]:
+    """Every value (an integer) of ``topic``'s partition 0, from the start to the high
+    watermark, read by a confluent-kafka consumer with ``config`` (its bootstrap servers and
+    security)."""
+    import confluent_kafka  # a test dependency of the modules that read back what they wrote
+
+    consumer = confluent_kafka.Consumer(
+        {
+            **config,
+            "group.id": f"check-{os.urandom(8).hex()}",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
+    try:
+        tp = confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)
+        _, high = consumer.get_watermark_offsets(tp, timeout=10)
+        consumer.assign([tp])
+        values: list[int] = []
+        position = 0
+        deadline = time.monotonic() + timeout_s
+        while position < high and time.monotonic() < deadline:
+            msg = consumer.poll(0.5)
+            if msg is None or msg.error():
+                continue
+            value, offset = msg.value(), msg.offset()
+            assert value is not None and offset is not None
+            values.append(int(value))
+            position = offset + 1
+        assert position >= high, f"read up to {position} of {high}"
+        return values
+    finally:
+        consumer.close()
+
+
+def check_acknowledged(acked: list[int], values: list[int]) -> None:
+    """Every acknowledged value is in the log, once, in order."""
+    missing = sorted(set(acked) - set(values))
+    assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
+    assert len(values) == len(set(values)), "duplicates in the log"
+    assert values == sorted(values), "records out of order"

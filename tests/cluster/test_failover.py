@@ -12,8 +12,6 @@ import asyncio
 import contextlib
 import signal
 import threading
-import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,8 @@ import pytest
 from cluster.cluster_harness import (
     BlackholeProxy,
     ProcessCluster,
+    check_acknowledged,
+    read_partition_values,
     running_cluster,
 )
 from support.waiting import eventually_sync
@@ -101,42 +101,6 @@ class Writer(threading.Thread):
         assert remaining == 0, f"{remaining} records still undelivered"
 
 
-def read_all(bootstrap: str, topic: str) -> list[int]:
-    """Every value of partition 0, from the start to the high watermark."""
-    consumer = confluent_kafka.Consumer(
-        {
-            "bootstrap.servers": bootstrap,
-            "group.id": f"check-{uuid.uuid4()}",
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-        }
-    )
-    try:
-        tp = confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)
-        _, high = consumer.get_watermark_offsets(tp, timeout=10)
-        consumer.assign([tp])
-        values: list[int] = []
-        position = 0
-        deadline = time.monotonic() + READ_TIMEOUT_S
-        while position < high and time.monotonic() < deadline:
-            msg = consumer.poll(0.5)
-            if msg is None or msg.error():
-                continue
-            values.append(int(msg.value()))
-            position = msg.offset() + 1
-        assert position >= high, f"read up to {position} of {high}"
-        return values
-    finally:
-        consumer.close()
-
-
-def check_log(acked: list[int], values: list[int]) -> None:
-    missing = sorted(set(acked) - set(values))
-    assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
-    assert len(values) == len(set(values)), "duplicates in the log"
-    assert values == sorted(values), "records out of order"
-
-
 def isr_of(cluster: ProcessCluster, via: list[int] | None = None) -> list[int]:
     p = cluster.partition(TOPIC, 0, via)
     return [] if p is None else sorted(p.isrs)
@@ -184,7 +148,10 @@ def test_acknowledged_writes_survive_leader_failure(tmp_path: Path, fault: str) 
         finally:
             writer.finish()
         assert not writer.failed, writer.failed[:3]
-        check_log(writer.acked, read_all(cluster.bootstrap_servers, TOPIC))
+        check_acknowledged(
+            writer.acked,
+            read_partition_values({"bootstrap.servers": cluster.bootstrap_servers}, TOPIC),
+        )
 
 
 def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:

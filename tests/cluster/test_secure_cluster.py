@@ -28,14 +28,13 @@ import os
 import socket
 import ssl
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
-from cluster.cluster_harness import ProcessCluster
+from cluster.cluster_harness import ProcessCluster, check_acknowledged, read_partition_values
 from support.certs import issue, make_ca
 from support.waiting import eventually_sync
 
@@ -440,35 +439,6 @@ def _samsa_security(cluster: ProcessCluster) -> dict[str, Any]:
     }
 
 
-def read_all(config: dict[str, Any], topic: str) -> list[int]:
-    """Every value of partition 0, from the start to the high watermark."""
-    consumer = confluent_kafka.Consumer(
-        {
-            **config,
-            "group.id": f"g-{uuid.uuid4()}",
-            "enable.auto.commit": False,
-            "auto.offset.reset": "earliest",
-        }
-    )
-    try:
-        tp = confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)
-        _, high = consumer.get_watermark_offsets(tp, timeout=10)
-        consumer.assign([tp])
-        values: list[int] = []
-        position = 0
-        deadline = time.monotonic() + READ_TIMEOUT_S
-        while position < high and time.monotonic() < deadline:
-            msg = consumer.poll(0.5)
-            if msg is None or msg.error():
-                continue
-            values.append(int(msg.value()))
-            position = msg.offset() + 1
-        assert position >= high, f"read up to {position} of {high}"
-        return values
-    finally:
-        consumer.close()
-
-
 def _isr(cluster: ProcessCluster, topic: str, via: list[int]) -> list[int]:
     p = cluster.partition(topic, 0, via)
     return [] if p is None else sorted(p.isrs)
@@ -513,12 +483,9 @@ def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster, cl
     finally:
         writer.finish()
     assert not writer.failed, writer.failed[:3]
-    values = read_all({**app, "bootstrap.servers": ",".join(
-        cluster.address(n) for n in others)}, topic)  # fmt: skip
-    missing = sorted(set(writer.acked) - set(values))
-    assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
-    assert len(values) == len(set(values)), "duplicates in the log"
-    assert values == sorted(values), "records out of order"
+    bootstrap = ",".join(cluster.address(n) for n in others)
+    values = read_partition_values({**app, "bootstrap.servers": bootstrap}, topic, READ_TIMEOUT_S)
+    check_acknowledged(writer.acked, values)
 
 
 def test_the_refused_broker_joins_once_its_password_is_right(cluster: ProcessCluster) -> None:
