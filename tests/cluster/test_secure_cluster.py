@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import os
 import socket
 import ssl
@@ -414,7 +415,7 @@ class SamsaWriter(threading.Thread):
         while not self._halt.is_set():
             value = self.sent
             future = self.producer.send(self.topic, str(value).encode(), partition=0)
-            future.add_done_callback(lambda f, v=value: self._delivered(v, f))
+            future.add_done_callback(functools.partial(self._delivered, value))
             self.sent += 1
             if self.sent % SAMSA_WINDOW == 0:
                 # Paces the writer: at most a window of records waits for its outcome.

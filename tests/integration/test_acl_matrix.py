@@ -476,7 +476,7 @@ def test_metadata_and_list_groups_show_only_what_is_describable(secure: SecureBr
         topic_acl("bob", "vis-group-shown", AclOperation.DESCRIBE, rtype=ResourceType.GROUP),
     )
 
-    async def look(client: WireClient) -> tuple[Any, Any, Any]:
+    async def look(client: WireClient) -> tuple[Any, Any, Any, Any]:
         every = await _metadata(client, None)
         named = await _metadata(client, ["vis-shown", "vis-hidden", "vis-missing"])
         groups = await client.request(ListGroupsRequest(), 4)

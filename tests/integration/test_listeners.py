@@ -110,7 +110,7 @@ async def test_plaintext_on_a_tls_port_is_a_failed_handshake(tmp_path: Path, ca:
 async def test_changed_certificate_files_are_reloaded(tmp_path: Path, ca: Issued) -> None:
     settings = tls_settings(tmp_path, ca)
     async with Broker.embedded(
-        listeners="SSL://127.0.0.1:0", **settings, **{"ssl.reload.check.interval.ms": 100}
+        listeners="SSL://127.0.0.1:0", **settings, **{"ssl.reload.check.interval.ms": "100"}
     ) as broker:
         server = broker.server
         assert server is not None

@@ -21,17 +21,22 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from support.security import connect, port_of, put_credential, sasl_login
 from support.waiting import eventually
-from support.wire import join_frame
 
 from broker.app import Broker
 from broker.server import server as server_module
-from protocol.codec import encode_request
+from protocol.codec import encode_request, join_frame
 from protocol.headers import RequestHeader
-from protocol.messages import MetadataRequest, SaslAuthenticateRequest, SaslHandshakeRequest
+from protocol.messages import (
+    Message,
+    MetadataRequest,
+    SaslAuthenticateRequest,
+    SaslHandshakeRequest,
+)
 from protocol.scram import format_plain
 
 pytestmark = pytest.mark.timeout(90)
@@ -90,7 +95,12 @@ asyncio.run(main())
 """
 
 
-def _frame(body: SaslHandshakeRequest | SaslAuthenticateRequest, version: int) -> bytes:
+def _typed(settings: dict[str, Any]) -> dict[str, Any]:
+    """Broker settings by Kafka name, typed for ``Broker.embedded``'s keyword overrides."""
+    return settings
+
+
+def _frame(body: Message, version: int) -> bytes:
     header = RequestHeader(body.API_KEY, version, 1, "flood")
     return bytes(join_frame(encode_request(header, body)))
 
@@ -99,10 +109,12 @@ def _frame(body: SaslHandshakeRequest | SaslAuthenticateRequest, version: int) -
 async def broker() -> AsyncIterator[Broker]:
     async with Broker.embedded(
         listeners="SASL_PLAINTEXT://127.0.0.1:0",
-        **{
-            "sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-512",
-            "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
-        },
+        **_typed(
+            {
+                "sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-512",
+                "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
+            }
+        ),
     ) as running:
         await put_credential(running, "alice", "alice-secret", iterations=ITERATIONS)
         yield running

@@ -9,6 +9,7 @@ import struct
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.certs import client_context, issue, make_ca
@@ -33,15 +34,22 @@ ALL_MECHANISMS = "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"
 FAILURE_DELAY_MS = 300
 
 
+def _typed(settings: dict[str, Any]) -> dict[str, Any]:
+    """Broker settings by Kafka name, typed for ``Broker.embedded``'s keyword overrides."""
+    return settings
+
+
 @pytest.fixture
 async def broker() -> AsyncIterator[Broker]:
     async with Broker.embedded(
         listeners="SASL_PLAINTEXT://127.0.0.1:0",
-        **{
-            "sasl.enabled.mechanisms": ALL_MECHANISMS,
-            "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
-            "sasl.server.max.receive.size": 4096,
-        },
+        **_typed(
+            {
+                "sasl.enabled.mechanisms": ALL_MECHANISMS,
+                "connection.failed.authentication.delay.ms": FAILURE_DELAY_MS,
+                "sasl.server.max.receive.size": 4096,
+            }
+        ),
     ) as running:
         await put_credential(running, "alice", "alice-secret")
         yield running
@@ -161,10 +169,14 @@ async def test_sasl_ssl_listener(tmp_path: Path) -> None:
     ca = make_ca()
     async with Broker.embedded(
         listeners="SASL_SSL://127.0.0.1:0",
-        **{
-            "ssl.keystore.location": str(issue(ca, "broker").write_keystore(tmp_path, "broker")),
-            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
-        },
+        **_typed(
+            {
+                "ssl.keystore.location": str(
+                    issue(ca, "broker").write_keystore(tmp_path, "broker")
+                ),
+                "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            }
+        ),
     ) as broker:
         await put_credential(broker, "bob", "bob-secret")
         client = await connect(broker, "SASL_SSL", client_context(ca))
@@ -198,11 +210,13 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 async def reauth_broker(clock: Clock) -> AsyncIterator[Broker]:
     async with Broker.embedded(
         listeners="SASL_PLAINTEXT://127.0.0.1:0",
-        **{
-            "sasl.enabled.mechanisms": ALL_MECHANISMS,
-            "connections.max.reauth.ms": REAUTH_MS,
-            "connection.failed.authentication.delay.ms": 0,
-        },
+        **_typed(
+            {
+                "sasl.enabled.mechanisms": ALL_MECHANISMS,
+                "connections.max.reauth.ms": REAUTH_MS,
+                "connection.failed.authentication.delay.ms": 0,
+            }
+        ),
     ) as running:
         await put_credential(running, "alice", "alice-secret")
         await put_credential(running, "bob", "bob-secret")
@@ -251,10 +265,14 @@ async def test_librdkafka_produces_over_sasl_ssl(tmp_path: Path, mechanism: str)
     ca = make_ca()
     async with Broker.embedded(
         listeners="SASL_SSL://127.0.0.1:0",
-        **{
-            "ssl.keystore.location": str(issue(ca, "broker").write_keystore(tmp_path, "broker")),
-            "sasl.enabled.mechanisms": ALL_MECHANISMS,
-        },
+        **_typed(
+            {
+                "ssl.keystore.location": str(
+                    issue(ca, "broker").write_keystore(tmp_path, "broker")
+                ),
+                "sasl.enabled.mechanisms": ALL_MECHANISMS,
+            }
+        ),
     ) as broker:
         await put_credential(broker, "carol", "carol-secret")
         conf = {
