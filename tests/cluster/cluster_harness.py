@@ -453,3 +453,65 @@ def check_acknowledged(acked: list[int], values: list[int]) -> None:
     assert not missing, f"{len(missing)} acknowledged records lost, e.g. {missing[:10]}"
     assert len(values) == len(set(values)), "duplicates in the log"
     assert values == sorted(values), "records out of order"
+
+
+class AckedWriter(threading.Thread):
+    """Produces 0, 1, 2, … (as text) to one partition until stopped; records what was acked."""
+
+    def __init__(self, config: Mapping[str, Any], topic: str) -> None:
+        super().__init__(daemon=True)
+        self.topic = topic
+        import confluent_kafka  # a test dependency of the modules that use it
+
+        self.producer = confluent_kafka.Producer(
+            {
+                **config,  # bootstrap servers and security
+                "enable.idempotence": True,
+                "acks": "all",
+                "linger.ms": 2,
+                "message.timeout.ms": 60_000,
+                # A stopped leader keeps its connections open: the client gives up on its
+                # requests there (and drains to the new leader) after this, not 60 s.
+                "socket.timeout.ms": 4000,
+                "retry.backoff.ms": 50,
+                "topic.metadata.refresh.interval.ms": 1000,
+            }
+        )
+        self.acked: list[int] = []
+        self.failed: list[str] = []
+        self.sent = 0
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def _delivered(self, err: Any, msg: Any) -> None:
+        with self._lock:
+            if err is None:
+                self.acked.append(int(msg.value()))
+            else:
+                self.failed.append(str(err))
+
+    def describe(self) -> str:
+        with self._lock:
+            return f"sent {self.sent}, acked {len(self.acked)}, failed {self.failed[:3]}"
+
+    @property
+    def acked_count(self) -> int:
+        with self._lock:
+            return len(self.acked)
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            try:
+                self.producer.produce(
+                    self.topic, str(self.sent).encode(), partition=0, on_delivery=self._delivered
+                )
+                self.sent += 1
+            except BufferError:
+                pass
+            self.producer.poll(0.002)  # serve callbacks; paces the writer at a few hundred/s
+
+    def finish(self) -> None:
+        self._halt.set()
+        self.join(30)
+        remaining = self.producer.flush(60)
+        assert remaining == 0, f"{remaining} records still undelivered"

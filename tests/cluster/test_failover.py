@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from cluster.cluster_harness import (
+    AckedWriter,
     BlackholeProxy,
     ProcessCluster,
     check_acknowledged,
@@ -41,66 +40,6 @@ READ_TIMEOUT_S = 60.0
 CUT_PRODUCE_TIMEOUT_MS = 1500
 
 
-class Writer(threading.Thread):
-    """Produces 0, 1, 2, … (as text) to one partition until stopped; records what was acked."""
-
-    def __init__(self, bootstrap: str, topic: str) -> None:
-        super().__init__(daemon=True)
-        self.topic = topic
-        self.producer = confluent_kafka.Producer(
-            {
-                "bootstrap.servers": bootstrap,
-                "enable.idempotence": True,
-                "acks": "all",
-                "linger.ms": 2,
-                "message.timeout.ms": 60_000,
-                # A stopped leader keeps its connections open: the client gives up on its
-                # requests there (and drains to the new leader) after this, not 60 s.
-                "socket.timeout.ms": 4000,
-                "retry.backoff.ms": 50,
-                "topic.metadata.refresh.interval.ms": 1000,
-            }
-        )
-        self.acked: list[int] = []
-        self.failed: list[str] = []
-        self.sent = 0
-        self._halt = threading.Event()
-        self._lock = threading.Lock()
-
-    def _delivered(self, err: Any, msg: Any) -> None:
-        with self._lock:
-            if err is None:
-                self.acked.append(int(msg.value()))
-            else:
-                self.failed.append(str(err))
-
-    def describe(self) -> str:
-        with self._lock:
-            return f"sent {self.sent}, acked {len(self.acked)}, failed {self.failed[:3]}"
-
-    @property
-    def acked_count(self) -> int:
-        with self._lock:
-            return len(self.acked)
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            try:
-                self.producer.produce(
-                    self.topic, str(self.sent).encode(), partition=0, on_delivery=self._delivered
-                )
-                self.sent += 1
-            except BufferError:
-                pass
-            self.producer.poll(0.002)  # serve callbacks; paces the writer at a few hundred/s
-
-    def finish(self) -> None:
-        self._halt.set()
-        self.join(30)
-        remaining = self.producer.flush(60)
-        assert remaining == 0, f"{remaining} records still undelivered"
-
-
 def isr_of(cluster: ProcessCluster, via: list[int] | None = None) -> list[int]:
     p = cluster.partition(TOPIC, 0, via)
     return [] if p is None else sorted(p.isrs)
@@ -113,7 +52,7 @@ def test_acknowledged_writes_survive_leader_failure(tmp_path: Path, fault: str) 
         leader = cluster.leader_of(TOPIC, 0)
         assert leader in cluster.node_ids()
         others = [n for n in cluster.node_ids() if n != leader]
-        writer = Writer(cluster.bootstrap_servers, TOPIC)
+        writer = AckedWriter({"bootstrap.servers": cluster.bootstrap_servers}, TOPIC)
         writer.start()
         try:
             eventually_sync(lambda: writer.acked_count >= BATCH, 30, "acks before the fault")

@@ -35,7 +35,12 @@ from pathlib import Path
 from typing import Any, Final
 
 import pytest
-from cluster.cluster_harness import ProcessCluster, check_acknowledged, read_partition_values
+from cluster.cluster_harness import (
+    AckedWriter,
+    ProcessCluster,
+    check_acknowledged,
+    read_partition_values,
+)
 from support.certs import issue, make_ca
 from support.waiting import eventually_sync
 
@@ -314,64 +319,6 @@ async def _find_coordinator(cluster: ProcessCluster, key: str, key_type: int) ->
         await client.close()
 
 
-class Writer(threading.Thread):
-    """Produces 0, 1, 2, … to partition 0 until stopped; records what was acknowledged."""
-
-    def __init__(self, config: dict[str, Any], topic: str) -> None:
-        super().__init__(daemon=True)
-        self.topic = topic
-        self.producer = confluent_kafka.Producer(
-            {
-                **config,
-                "enable.idempotence": True,
-                "acks": "all",
-                "linger.ms": 2,
-                "message.timeout.ms": 60_000,
-                "socket.timeout.ms": 4000,
-                "retry.backoff.ms": 50,
-                "topic.metadata.refresh.interval.ms": 1000,
-            }
-        )
-        self.acked: list[int] = []
-        self.failed: list[str] = []
-        self.sent = 0
-        self._halt = threading.Event()
-        self._lock = threading.Lock()
-
-    def _delivered(self, err: Any, msg: Any) -> None:
-        with self._lock:
-            if err is None:
-                self.acked.append(int(msg.value()))
-            else:
-                self.failed.append(str(err))
-
-    @property
-    def acked_count(self) -> int:
-        with self._lock:
-            return len(self.acked)
-
-    def describe(self) -> str:
-        with self._lock:
-            return f"sent {self.sent}, acked {len(self.acked)}, failed {self.failed[:3]}"
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            try:
-                self.producer.produce(
-                    self.topic, str(self.sent).encode(), partition=0, on_delivery=self._delivered
-                )
-                self.sent += 1
-            except BufferError:
-                pass
-            self.producer.poll(0.002)  # serves callbacks; paces the writer
-
-    def finish(self) -> None:
-        self._halt.set()
-        self.join(30)
-        remaining = self.producer.flush(60)
-        assert remaining == 0, f"{remaining} records still undelivered"
-
-
 class SamsaWriter(threading.Thread):
     """The same with Samsa's own (synchronous) idempotent producer."""
 
@@ -454,8 +401,8 @@ def test_acknowledged_writes_survive_a_killed_leader(cluster: ProcessCluster, cl
     assert leader in (1, 2, 3)
     others = [n for n in (1, 2, 3) if n != leader]
     app = _client(cluster, APP_USER, APP_PASSWORD)
-    writer: Writer | SamsaWriter = (
-        Writer(app, topic) if client == "confluent" else SamsaWriter(cluster, topic)
+    writer: AckedWriter | SamsaWriter = (
+        AckedWriter(app, topic) if client == "confluent" else SamsaWriter(cluster, topic)
     )
     writer.start()
     try:
