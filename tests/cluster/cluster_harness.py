@@ -410,6 +410,30 @@ class BlackholeProxy:
         await asyncio.gather(self._pipe(reader, up_writer), self._pipe(up_reader, writer))
 
 
+# Kafka error codes a client meets while a partition's leadership moves: unknown topic or
+# partition (3), leader not available (5), not leader or follower (6), fenced leader epoch (74).
+_LEADERSHIP_MOVING: Final = frozenset({3, 5, 6, 74})
+
+
+def _high_watermark(consumer: Any, tp: Any, deadline: float) -> int:
+    """The partition's high watermark, asked again while leadership is still moving: a broker
+    that has just lost (or not yet learned of) the leadership answers NOT_LEADER_OR_FOLLOWER,
+    which librdkafka's watermark query reports instead of retrying."""
+    import confluent_kafka
+
+    while True:
+        try:
+            _, high = consumer.get_watermark_offsets(tp, timeout=10)
+            return int(high)
+        except confluent_kafka.KafkaException as exc:
+            error = exc.args[0]
+            if not error.retriable() and error.code() not in _LEADERSHIP_MOVING:
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(0.2)  # a retry back-off, not a synchronisation: the loop has a deadline
+
+
 def read_partition_values(
     config: Mapping[str, Any], topic: str, timeout_s: float = 60.0
 ) -> list[int]:
@@ -428,7 +452,7 @@ def read_partition_values(
     )
     try:
         tp = confluent_kafka.TopicPartition(topic, 0, confluent_kafka.OFFSET_BEGINNING)
-        _, high = consumer.get_watermark_offsets(tp, timeout=10)
+        high = _high_watermark(consumer, tp, time.monotonic() + timeout_s)
         consumer.assign([tp])
         values: list[int] = []
         position = 0
