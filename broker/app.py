@@ -1,12 +1,14 @@
 """``Broker``: one Samsa broker — storage, metadata, replication, handlers and the listener.
 
-Start-up order: lock the data directories (``meta.properties`` gives the cluster id), open the
+Start-up order: open the HTTP listener (health checks answer "live, not ready" from then
+on), lock the data directories (``meta.properties`` gives the cluster id), open the
 logs (recovering them after an unclean stop), open the metadata log (a Raft voter's, a single
 node being a quorum of one, or an observer's) and take its image, reconcile logs with it, start
 the flusher, listen, then start the group coordinator (creating ``__consumer_offsets`` if
 missing; its partitions load in the background), so that a broker that cannot listen creates
 nothing. Stopping reverses it: the group coordinator answers its parked requests, stop
-listening, snapshot producer state, flush, write checkpoints and the clean-shutdown marker.
+listening, snapshot producer state, flush, write checkpoints and the clean-shutdown marker;
+the HTTP listener closes last (``/health/ready`` says 503 from the moment ``stop()`` begins).
 
 Embedded use::
 
@@ -27,7 +29,7 @@ import ssl
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -36,6 +38,7 @@ from broker.group.driver import GroupCoordinator
 from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
+from broker.http.server import HttpListenError, HttpServer
 from broker.metadata.controller import Controller
 from broker.metadata.file_log_import import import_file_log
 from broker.metadata.forwarding import ForwardingController
@@ -65,6 +68,7 @@ from broker.storage.manager import LogManager
 from broker.tasks import report_unexpected_end
 from broker.txn.driver import TransactionCoordinator
 from protocol.errors import KafkaError
+from protocol.scram import ScramCredential
 from protocol.types import TopicPartition
 
 __all__ = ["Broker", "BrokerStartError", "new_event_loop"]
@@ -138,8 +142,12 @@ class Broker:
         #: What stopped periodic maintenance, if a failure it does not name did.
         self.maintenance_error: BaseException | None = None
         self.log_cleaner: LogCleaner | None = None
+        self.http: HttpServer | None = None
+        """The HTTP listener (health checks, metrics, console), None without one."""
         self._stopped = asyncio.Event()
         self._started = False
+        self._stopping = False
+        self._phase = "not started"
 
     # -- facts -------------------------------------------------------------------------------
 
@@ -172,6 +180,41 @@ class Broker:
         raise KeyError(f"no listener {listener_name!r} (listeners: {names})")
 
     @property
+    def http_port(self) -> int | None:
+        """The HTTP listener's bound port (its first address's), None without one."""
+        return self.http.port if self.http is not None else None
+
+    @property
+    def http_url(self) -> str | None:
+        """``http://host:port`` of the HTTP listener, None without one (a listener on every
+        interface is named by its loopback address)."""
+        if self.http is None or self.http.port is None:
+            return None
+        host = self.http.hosts[0]
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.http.port}"
+
+    def readiness(self) -> str | None:
+        """None when the broker serves clients (metadata caught up — registered and unfenced
+        in a cluster —, every listener accepting), else why not: what ``/health/ready``
+        answers."""
+        if self._stopping:
+            return "shutting down"
+        if not self._started:
+            return f"starting: {self._phase}"
+        if self.lifecycle is not None and self.lifecycle.fenced:
+            return "not yet registered and unfenced by the active controller"
+        return None
+
+    def scram_credentials(self) -> Mapping[tuple[str, str], ScramCredential] | None:
+        """The SCRAM credentials of the current metadata image (None before it exists)."""
+        if self.controller is None:
+            return None
+        return self.controller.image.scram_credentials
+
+    @property
     def data_dirs(self) -> list[Path]:
         """The log directories."""
         return list(self.config.log_dirs)
@@ -191,6 +234,7 @@ class Broker:
         if self._started:
             raise RuntimeError("the broker is already started")
         self._stopped = asyncio.Event()
+        self._stopping = False
         try:
             await self._start()
         except BaseException:
@@ -217,6 +261,15 @@ class Broker:
     async def _start(self) -> None:
         config = self.config
         now_ms = self.clock_ms()
+        # The HTTP listener first: health checks answer (live, not ready) while the logs
+        # recover and the metadata catches up, and a busy HTTP port fails the start early.
+        self._phase = "opening the HTTP listener"
+        http = HttpServer(self)
+        try:
+            await http.start()
+        except HttpListenError as exc:
+            raise BrokerStartError(exc.strerror or str(exc)) from exc
+        self.http = http
         voters = config.voters
         if voters and config.is_controller and config.node_id not in voters:
             raise BrokerStartError(
@@ -239,6 +292,7 @@ class Broker:
         log_manager.on_log_opened = flusher.attach
         self.log_manager = log_manager
         self.flusher = flusher
+        self._phase = "recovering the logs"
         try:
             log_manager.startup(now_ms=now_ms)
         except KafkaError as exc:
@@ -252,6 +306,7 @@ class Broker:
             else:
                 metadata_log = self._open_single_voter_log(config)
             self.metadata_log = metadata_log
+            self._phase = "catching up with the metadata log"
             image = await self._catch_up(metadata_log)
         except (OSError, RuntimeError, KafkaError, ValueError) as exc:
             raise BrokerStartError(str(exc)) from exc
@@ -306,6 +361,7 @@ class Broker:
         # -- replication: lead or follow the replicated partitions, check ISRs --
         replicas.start_replication()
         # -- end replication --
+        self._phase = "starting replication and the listeners"
         await flusher.start()
         if endpoint is not None and metadata_log.is_voter:
             endpoint.rpc_handler = lambda op, body: handle_rpc(controller, op, body)
@@ -387,6 +443,8 @@ class Broker:
         """Stop listening, flush everything and close cleanly (idempotent)."""
         if not self._started:
             return
+        # Not ready from now on: load balancers stop sending clients before listeners close.
+        self._stopping = True
         self._started = False
         if self.lifecycle is not None:
             # Controlled shutdown: the controller moves this broker's leaderships away while
@@ -450,6 +508,10 @@ class Broker:
         if self.controller_endpoint is not None:
             await self.controller_endpoint.stop()
             self.controller_endpoint = None
+        if self.http is not None:
+            # Last: health checks answer (not ready) until everything else has stopped.
+            await self.http.stop()
+            self.http = None
         self.server = None
         self.services = None
         self.group_coordinator = None
@@ -569,7 +631,8 @@ class Broker:
     async def embedded(
         cls, data_dir: str | Path | None = None, **overrides: Any
     ) -> AsyncIterator[Broker]:
-        """Run a broker on 127.0.0.1 and a free port for the ``async with`` block.
+        """Run a broker on 127.0.0.1 and a free port for the ``async with`` block (its HTTP
+        listener too, unless ``http.listeners`` is overridden: ``http_url``).
 
         Without ``data_dir`` the data lives in a temporary directory, removed afterwards, and
         (unless overridden) ``log.flush.policy`` is ``none``: nothing there needs to survive
@@ -583,6 +646,7 @@ class Broker:
         settings: dict[str, Any] = {
             "listeners": "PLAINTEXT://127.0.0.1:0",
             "log.dirs": str(data_dir),
+            "http.listeners": "127.0.0.1:0",
         }
         if temp is not None:
             settings["log.flush.policy"] = "none"

@@ -195,6 +195,31 @@ def parse_listener_list(text: str, setting: str = "listeners") -> list[tuple[str
     return out
 
 
+def parse_http_listeners(text: str) -> list[tuple[str, int]]:
+    """``http.listeners`` (``host:port,…``, IPv6 hosts in brackets) as ``[(host, port), …]``;
+    empty means no HTTP listener. ValueError naming the setting if malformed."""
+    out: list[tuple[str, int]] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        if "://" in part:
+            raise ValueError(f"http.listeners: {part!r} is not of the form host:port")
+        host, colon, port_text = part.rpartition(":")
+        if not colon or not port_text.isdigit():
+            raise ValueError(f"http.listeners: {part!r} is not of the form host:port")
+        port = int(port_text)
+        if not 0 <= port <= 65535:
+            raise ValueError(f"http.listeners: {part!r}: port {port} is out of range")
+        host = host.strip()
+        if host.startswith("[") != host.endswith("]"):
+            raise ValueError(f"http.listeners: {part!r} has an unclosed bracket")
+        host = host.strip("[]")
+        if ":" in host and not part.startswith("["):
+            raise ValueError(f"http.listeners: {part!r}: an IPv6 host goes in brackets")
+        out.append((host, port))
+    return out
+
+
 def parse_protocol_map(text: str) -> dict[str, str]:
     """``listener.security.protocol.map`` (``NAME:PROTOCOL,…``) as ``{NAME: PROTOCOL}``;
     ValueError if malformed."""
@@ -314,6 +339,23 @@ class BrokerConfig(BaseSettings):
     """New connections accepted per second, broker-wide (Kafka's). Past it the broker stops
     accepting for a while, as Kafka's acceptor does: new connections wait in the kernel's
     listen queue (bursts of up to one second's worth are accepted at once)."""
+
+    # -- the HTTP listener: metrics, health checks and the web console (broker/http) --------
+    http_listeners: str = Field(default="127.0.0.1:9644", alias="http.listeners")
+    """Where the HTTP listener serves ``/metrics``, ``/health/*`` and the console:
+    ``host:port,…`` (IPv6 hosts in brackets); port 0 picks a free port; empty turns it off.
+    Loopback by default: the console is for whoever can reach that address."""
+    http_max_connections: int = Field(default=64, alias="http.max.connections", ge=1)
+    """HTTP connections open at once; new ones past it are closed at once (a scraper, a few
+    probes and a handful of console tabs need far fewer)."""
+    http_console_enable: bool = Field(default=True, alias="http.console.enable")
+    """Serve the web console at ``/`` and its JSON API under ``/api/``."""
+    http_console_admin_enable: bool = Field(default=False, alias="http.console.admin.enable")
+    """Let the console create and delete topics, reset offsets and produce test messages
+    (read-only without it)."""
+    http_metrics_require_auth: bool = Field(default=False, alias="http.metrics.require.auth")
+    """``/metrics`` asks for the console's credentials when a client listener uses SASL
+    (without it, as with Prometheus exporters, it is open to whoever reaches the listener)."""
 
     # -- security: listeners' protocols, SASL, TLS, ACLs (broker/security) ---------------------
     listener_security_protocol_map: str = Field(
@@ -643,6 +685,12 @@ class BrokerConfig(BaseSettings):
     @classmethod
     def _listeners(cls, value: str) -> str:
         parse_listener_list(value)
+        return ",".join(p.strip() for p in value.split(",") if p.strip())
+
+    @field_validator("http_listeners")
+    @classmethod
+    def _http_listeners(cls, value: str) -> str:
+        parse_http_listeners(value)
         return ",".join(p.strip() for p in value.split(",") if p.strip())
 
     @field_validator("advertised_listeners")

@@ -39,6 +39,7 @@ LAYERS = (
     "broker.handlers",
     "broker.server",
     "broker.cli",
+    "broker.http",
     "broker",  # the composition root: app.py, pytest_plugin.py, the package itself
 )
 
@@ -126,8 +127,28 @@ ALLOWED: dict[str, frozenset[str]] = {
             "protocol",
         }
     ),
+    # The HTTP listener (health checks, metrics, the web console): it reads every layer's
+    # state to report it, and the console's admin actions are Kafka requests (the client).
+    "broker.http": frozenset(
+        {
+            "broker.server",
+            "broker.handlers",
+            "broker.txn",
+            "broker.group",
+            "broker.replication",
+            "broker.metadata",
+            "broker.raft",
+            "broker.storage",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "client",
+            "protocol",
+        }
+    ),
     "broker": frozenset(
         {
+            "broker.http",
             "broker.server",
             "broker.handlers",
             "broker.txn",
@@ -168,6 +189,7 @@ for _layer in (
     "broker.txn",
     "broker.handlers",
     "broker.server",
+    "broker.http",
     "broker.cli",
     "broker",
 ):

@@ -1,0 +1,350 @@
+"""``HttpServer``: the broker's HTTP listener (``http.listeners``), on the broker's event loop.
+
+It serves ``/health/live`` and ``/health/ready`` (``health.py``), ``/metrics``
+(``metrics.py``), the web console's assets at ``/`` and ``/static/…`` (the package's
+``static/`` directory) and, with ``http.console.enable``, the console's JSON API
+(``console_api.py``, when present). Every route but the health checks (and ``/metrics`` unless
+``http.metrics.require.auth``) asks for a SCRAM user's credentials when a Kafka listener uses
+SASL (``auth.py``).
+
+Bounds, as on the Kafka port: at most ``http.max.connections`` connections (more are closed at
+once), a request line and header fields of at most ``MAX_LINE_BYTES``, at most ``MAX_HEADERS``
+headers, a body of at most ``MAX_BODY_BYTES``, a connection that has not sent a whole request
+within ``idle_timeout_s`` (since it opened or since its last response) is closed, and a request
+whose handling takes longer than ``request_timeout_s`` is answered 503.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import importlib
+import ipaddress
+import logging
+import os
+import socket
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final, Protocol
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+
+from broker.config import BrokerConfig, parse_http_listeners
+from broker.http import health, metrics
+from broker.http.auth import ConsoleAuth, Handler
+from protocol.scram import ScramCredential
+
+__all__ = ["STATIC_DIR", "HttpListenError", "HttpServer"]
+
+log = logging.getLogger("samsa.http")
+
+#: The console's assets, shipped inside the package.
+STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
+#: Largest request line and header field (aiohttp's default; a browser's cookies fit).
+MAX_LINE_BYTES: Final = 8190
+#: Most header fields in a request (browsers send about twenty).
+MAX_HEADERS: Final = 64
+#: Largest request body: the console's admin actions send small JSON documents (a test message
+#: of up to this size included).
+MAX_BODY_BYTES: Final = 1024 * 1024
+#: How long a connection may take to send a whole request (from its opening or its previous
+#: response) before it is closed: a slow or silent client holds a connection no longer.
+IDLE_TIMEOUT_S: Final = 15.0
+#: Longest a request may take to be answered (its body read included); past it: 503.
+REQUEST_TIMEOUT_S: Final = 30.0
+#: How long the stop waits for requests in progress before closing their connections.
+SHUTDOWN_TIMEOUT_S: Final = 2.0
+#: Pending connections the kernel queues for accept().
+LISTEN_BACKLOG: Final = 128
+#: Headers on every response: nothing cached (health and metrics change; the console's data is
+#: the broker's), nothing sniffed, never framed, and only the listener's own scripts and
+#: styles (the console uses no inline script or style).
+SECURITY_HEADERS: Final[Mapping[str, str]] = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class ServedBroker(Protocol):
+    """What the HTTP listener needs of the broker."""
+
+    @property
+    def config(self) -> BrokerConfig: ...
+
+    def readiness(self) -> str | None:
+        """None when ready to serve clients, else why not (one line)."""
+        ...
+
+    def scram_credentials(self) -> Mapping[tuple[str, str], ScramCredential] | None:
+        """The SCRAM credentials of the metadata image, None before it is loaded."""
+        ...
+
+
+class HttpListenError(OSError):
+    """The HTTP listener could not bind (port in use, bad address)."""
+
+
+class _CountedConnection(asyncio.Protocol):
+    """One HTTP connection: aiohttp's request handler, admitted only under the bound."""
+
+    def __init__(self, owner: HttpServer, inner: RequestHandler) -> None:
+        self._owner = owner
+        self._inner = inner
+        self._admitted = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        owner = self._owner
+        if owner.open_connections >= owner.max_connections:
+            owner.refused_connections += 1
+            assert isinstance(transport, asyncio.Transport)
+            transport.abort()
+            return
+        self._admitted = True
+        owner.open_connections += 1
+        self._inner.connection_made(transport)
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._admitted:
+            self._admitted = False
+            self._owner.open_connections -= 1
+            self._inner.connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._admitted:
+            self._inner.data_received(data)
+
+    def eof_received(self) -> bool | None:
+        if self._admitted:
+            self._inner.eof_received()
+        return None  # the transport closes itself
+
+    def pause_writing(self) -> None:
+        self._inner.pause_writing()
+
+    def resume_writing(self) -> None:
+        self._inner.resume_writing()
+
+
+class HttpServer:
+    """The HTTP listener: ``start()`` binds every ``http.listeners`` address, ``stop()``."""
+
+    def __init__(
+        self,
+        broker: ServedBroker,
+        *,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+        request_timeout_s: float = REQUEST_TIMEOUT_S,
+        static_dir: Path = STATIC_DIR,
+    ) -> None:
+        config = broker.config
+        self.broker = broker
+        self.endpoints = parse_http_listeners(config.http_listeners)
+        self.max_connections = config.http_max_connections
+        self.idle_timeout_s = idle_timeout_s
+        self.request_timeout_s = request_timeout_s
+        self.static_dir = static_dir
+        self.auth = ConsoleAuth(config, broker.scram_credentials)
+        self.open_connections = 0
+        """Connections admitted and not yet closed."""
+        self.refused_connections = 0
+        """Connections closed at once because ``http.max.connections`` were open."""
+        self.timed_out_requests = 0
+        """Requests answered 503 after ``request_timeout_s``."""
+        self.ports: list[int] = []
+        """The bound ports, in ``http.listeners`` order (after ``start``)."""
+        self._runner: web.AppRunner | None = None
+        self._servers: list[asyncio.AbstractServer] = []
+
+    @property
+    def port(self) -> int | None:
+        """The first bound port (None before ``start`` or without HTTP listeners)."""
+        return self.ports[0] if self.ports else None
+
+    @property
+    def hosts(self) -> list[str]:
+        return [host for host, _ in self.endpoints]
+
+    # -- the application ---------------------------------------------------------------------
+
+    def build_app(self) -> web.Application:
+        """The aiohttp application: routes and middlewares (no socket)."""
+        app = web.Application(
+            client_max_size=MAX_BODY_BYTES,
+            middlewares=[self._timeout_middleware, self.auth.middleware],
+        )
+        app.on_response_prepare.append(_add_security_headers)
+        app.router.add_routes(health.routes(self.broker.readiness))
+        app.router.add_get("/metrics", self._metrics)
+        if self.broker.config.http_console_enable:
+            self._add_console(app)
+        return app
+
+    def _add_console(self, app: web.Application) -> None:
+        static_dir = self.static_dir
+        index = static_dir / "index.html"
+
+        async def root(_: web.Request) -> web.StreamResponse:
+            if not index.is_file():
+                raise web.HTTPNotFound(text="the console's assets are not installed")
+            return web.FileResponse(index)
+
+        app.router.add_get("/", root)
+        if static_dir.is_dir():
+            app.router.add_static("/static", static_dir, follow_symlinks=False)
+        try:
+            console_api = importlib.import_module("broker.http.console_api")
+        except ModuleNotFoundError as exc:
+            if exc.name != "broker.http.console_api":
+                raise
+            return
+        console_api.setup(app, self.broker)
+
+    async def _metrics(self, _: web.Request) -> web.Response:
+        body = metrics.render_metrics(self.broker)
+        return web.Response(body=body, headers={"Content-Type": metrics.CONTENT_TYPE})
+
+    @web.middleware
+    async def _timeout_middleware(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        try:
+            async with asyncio.timeout(self.request_timeout_s):
+                return await handler(request)
+        except TimeoutError:
+            self.timed_out_requests += 1
+            return web.json_response(
+                {"error": "REQUEST_TIMED_OUT", "message": "the request took too long"},
+                status=503,
+            )
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Bind and serve; ``HttpListenError`` (one line) if an address cannot be bound."""
+        if not self.endpoints:
+            return
+        loop = asyncio.get_running_loop()
+        sockets: list[socket.socket] = []
+        try:
+            for host, port in self.endpoints:
+                sockets.extend(await _bind(loop, host, port))
+        except HttpListenError:
+            for sock in sockets:
+                sock.close()
+            raise
+        runner = web.AppRunner(
+            self.build_app(),
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_S,
+            keepalive_timeout=self.idle_timeout_s,
+            max_line_size=MAX_LINE_BYTES,
+            max_field_size=MAX_LINE_BYTES,
+            max_headers=MAX_HEADERS,
+        )
+        await runner.setup()
+        self._runner = runner
+        handlers = runner.server
+        assert handlers is not None
+
+        def factory() -> asyncio.Protocol:
+            return _CountedConnection(self, handlers())
+
+        try:
+            for sock in sockets:
+                self._servers.append(
+                    await loop.create_server(factory, sock=sock, backlog=LISTEN_BACKLOG)
+                )
+        except BaseException:
+            for sock in sockets:
+                sock.close()
+            await self.stop()
+            raise
+        ports: list[int] = []
+        for sock in sockets:
+            bound = int(sock.getsockname()[1])
+            if bound not in ports:
+                ports.append(bound)
+        self.ports = ports
+        self.auth.start()
+        if not self.auth.required and not all(_is_loopback(h) for h in self.hosts):
+            log.warning(
+                "the HTTP listener on %s serves the console and metrics without a login "
+                "(no Kafka listener uses SASL): anyone who can reach it can use them",
+                self.config_text(),
+            )
+
+    def config_text(self) -> str:
+        return ", ".join(f"{h or '*'}:{p}" for h, p in self.endpoints)
+
+    async def stop(self) -> None:
+        """Stop accepting, end requests in progress (waiting at most ``SHUTDOWN_TIMEOUT_S``),
+        close every connection (idempotent)."""
+        servers, self._servers = self._servers, []
+        for server in servers:
+            server.close()
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+        for server in servers:
+            await server.wait_closed()
+        self.auth.stop()
+
+
+async def _add_security_headers(_: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name, or every interface ("")
+
+
+async def _bind(loop: asyncio.AbstractEventLoop, host: str, port: int) -> list[socket.socket]:
+    """Listening sockets for ``host:port`` (every address it resolves to, one port)."""
+    where = f"{host or '*'}:{port}"
+    try:
+        infos = await loop.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except OSError as exc:
+        raise HttpListenError(exc.errno, f"HTTP listener: cannot resolve {where}: {exc}") from exc
+    sockets: list[socket.socket] = []
+    seen: set[tuple[int, object]] = set()
+    try:
+        for family, kind, proto, _, address in infos:
+            if (family, address) in seen:
+                continue
+            seen.add((family, address))
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if port == 0 and len(sockets) > 1:  # every address on the first one's port
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock.bind(address)
+            sock.listen(LISTEN_BACKLOG)
+            sock.setblocking(False)
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+        raise HttpListenError(
+            exc.errno, f"HTTP listener: cannot listen on {where}: {reason}"
+        ) from exc
+    if not sockets:
+        raise HttpListenError(errno.EADDRNOTAVAIL, f"HTTP listener: no address for {where}")
+    return sockets
