@@ -353,6 +353,7 @@ def start_server(
     else:
         argv = [sys.executable, "-c", "from broker.cli import main; main()", "broker", "start"]
         argv += ["--data-dir", str(directory), "--log-level", "warning"]
+        argv += ["--set", "http.listeners=127.0.0.1:0"]
     argv += ["--host", HOST, "--port", str(port), *extra]
     log_path = logs / f"{directory.name}.log"
     with open(log_path, "wb") as log_file:

@@ -307,6 +307,8 @@ def broker(data_dir: Path, cpu: int | None) -> Iterator[str]:
         "log.flush.policy=none",
         "--set",
         f"num.partitions={PARTITIONS}",
+        "--set",
+        "http.listeners=127.0.0.1:0",
     ]
     log = open(data_dir.parent / "broker.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(

@@ -334,7 +334,7 @@ def broker_command(
         "--data-dir",
         str(root / f"broker-{node}"),
     ]
-    for key, value in settings.items():
+    for key, value in {"http.listeners": "127.0.0.1:0", **settings}.items():
         command += ["--set", f"{key}={value}"]
     return command
 

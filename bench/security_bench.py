@@ -85,7 +85,8 @@ def broker(data: Path, settings: dict[str, str], ports: list[int], pin: bool) ->
     """A broker process with ``settings``; yields its pid once every port listens."""
     argv = [sys.executable, "-c", "from broker.cli import main; main()", "broker", "start"]
     argv += ["--data-dir", str(data), "--log-level", "warning"]
-    for key, value in {"log.flush.policy": "none", **settings}.items():
+    defaults = {"log.flush.policy": "none", "http.listeners": "127.0.0.1:0"}
+    for key, value in {**defaults, **settings}.items():
         argv += ["--set", f"{key}={value}"]
     log_path = data.parent / f"{data.name}.log"
     with log_path.open("wb") as log:

@@ -131,6 +131,7 @@ def run_once(
     argv = [sys.executable, "-c", "from broker.cli import main; main()", "broker", "start"]
     argv += ["--data-dir", str(data), "--host", HOST, "--port", str(port)]
     argv += ["--log-level", "warning", "--set", "log.flush.policy=none"]
+    argv += ["--set", "http.listeners=127.0.0.1:0"]
     log_path = Path(args.dir) / f"validation-cpu-{port}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(

@@ -1,7 +1,8 @@
 """``samsa broker start [--data-dir PATH] [--host HOST] [--port PORT] [--config FILE]
 [--set KEY=VALUE ...] [--log-level LEVEL]``: run a broker in the foreground.
 
-``start`` prints where it listens and where the data lives, one line each, and stops cleanly on
+``start`` prints where it listens, where the data lives and the HTTP listener's URL (console,
+metrics, health checks), one line each, and stops cleanly on
 Ctrl-C or SIGTERM. Errors (port in use, a data directory locked by another broker, a bad setting)
 are one line on stderr and exit status 1.
 """
@@ -247,6 +248,8 @@ def _run(config: Any) -> int:
         else:
             click.echo(f"Samsa broker {config.node_id} listening on {broker_.bootstrap_servers}")
         click.echo(f"Data directory: {', '.join(str(d) for d in config.log_dirs)}")
+        if broker_.http_url is not None:
+            click.echo(f"Console, metrics and health checks: {broker_.http_url}")
         sys.stdout.flush()
         await stop.wait()
         click.echo("Stopping…", err=True)

@@ -2,8 +2,10 @@
 
 Broker ``i`` (1..N) is ``samsa broker start --node-id i`` with its client port at
 ``base_port + i - 1``, its controller port at ``base_port + CONTROLLER_PORT_OFFSET + i - 1``,
-its data in ``<data-dir>/broker-i`` and its output in ``<data-dir>/broker-i.log``; every broker
-is a voter of the metadata quorum. The default base port, ``DEFAULT_BASE_PORT``, is not
+its HTTP listener (health checks, metrics, console) at ``base_port + HTTP_PORT_OFFSET + i - 1``
+(unless ``--set http.listeners=…`` says otherwise), its data in ``<data-dir>/broker-i`` and its
+output in ``<data-dir>/broker-i.log``; every broker is a voter of the metadata quorum. The
+default base port, ``DEFAULT_BASE_PORT``, is not
 ``samsa broker start``'s 9092, so that a cluster can run next to the quick-start broker.
 
 Before anything starts, every port is checked: one in use is named, with the broker it was
@@ -34,10 +36,13 @@ from typing import Final
 
 import click
 
-__all__ = ["CONTROLLER_PORT_OFFSET", "DEFAULT_BASE_PORT", "run_cluster"]
+__all__ = ["CONTROLLER_PORT_OFFSET", "DEFAULT_BASE_PORT", "HTTP_PORT_OFFSET", "run_cluster"]
 
 #: Controller ports sit this far above the client ports (19092 → 19192).
 CONTROLLER_PORT_OFFSET: Final = 100
+#: HTTP ports sit this far above the client ports (19092 → 19292): each broker its own, none
+#: on the single broker's default 9644.
+HTTP_PORT_OFFSET: Final = 200
 #: Client port of broker 1 unless ``--base-port`` says otherwise: clear of the single broker's
 #: default (9092), so that the quick-start broker and a local cluster can run side by side.
 DEFAULT_BASE_PORT: Final = 19092
@@ -156,7 +161,12 @@ def _busy_port(brokers: int, base_port: int) -> str | None:
     """The first port of the cluster that is in use, described; None if all are free."""
     for i in range(1, brokers + 1):
         client = base_port + i - 1
-        for port, what in ((client, "client"), (client + CONTROLLER_PORT_OFFSET, "controller")):
+        ports = (
+            (client, "client"),
+            (client + CONTROLLER_PORT_OFFSET, "controller"),
+            (client + HTTP_PORT_OFFSET, "HTTP"),
+        )
+        for port, what in ports:
             if port > 65535:
                 return f"port {port} (broker {i}'s {what} port) is above 65535"
             if _port_in_use(port):
@@ -192,6 +202,7 @@ def run_cluster(brokers: int, data_dir: Path, base_port: int, sets: Sequence[str
     }
     given = {s.partition("=")[0].strip() for s in sets}
     extra = [f"{k}={v}" for k, v in defaults.items() if k not in given] + list(sets)
+    http_given = "http.listeners" in given
     stop = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
@@ -215,6 +226,11 @@ def run_cluster(brokers: int, data_dir: Path, base_port: int, sets: Sequence[str
                 "--data-dir",
                 str(data_dir / f"broker-{i}"),
             ]
+            if not http_given:
+                args += [
+                    "--set",
+                    f"http.listeners=127.0.0.1:{base_port + HTTP_PORT_OFFSET + i - 1}",
+                ]
             for item in extra:
                 args += ["--set", item]
             member = _Broker(i, _command(args), data_dir / f"broker-{i}.log")
@@ -226,6 +242,12 @@ def run_cluster(brokers: int, data_dir: Path, base_port: int, sets: Sequence[str
         servers = ",".join(f"127.0.0.1:{base_port + i - 1}" for i in range(1, brokers + 1))
         click.echo(f"Samsa cluster of {brokers} brokers is up (all registered).")
         click.echo(f"Bootstrap servers: {servers}")
+        if not http_given:
+            urls = " ".join(
+                f"http://127.0.0.1:{base_port + HTTP_PORT_OFFSET + i - 1}"
+                for i in range(1, brokers + 1)
+            )
+            click.echo(f"Console and metrics: {urls}")
         click.echo(f"Data and logs: {data_dir}")
         click.echo(f"For samsa commands: export SAMSA_BOOTSTRAP_SERVERS={servers}")
         click.echo("Press Ctrl-C to stop.")

@@ -11,12 +11,15 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from cli.cli_support import samsa_argv, samsa_env
+from support.waiting import eventually_sync
 
-from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
+from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET, HTTP_PORT_OFFSET
 
 pytestmark = [pytest.mark.timeout(120)]
 
@@ -34,7 +37,8 @@ def _free_base_port(brokers: int) -> int:
     for _ in range(200):
         base = rng.randrange(20_000, 40_000)
         ports = [base + i for i in range(brokers)]
-        ports += [p + CONTROLLER_PORT_OFFSET for p in ports]
+        offsets = (CONTROLLER_PORT_OFFSET, HTTP_PORT_OFFSET)
+        ports += [p + offset for p in ports for offset in offsets]
         try:
             for port in ports:
                 with socket.socket() as sock:
@@ -43,6 +47,14 @@ def _free_base_port(brokers: int) -> int:
             continue
         return base
     raise RuntimeError("no free port range")
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health/ready", timeout=10) as answer:
+            return bool(answer.status == 200)
+    except urllib.error.HTTPError:
+        return False
 
 
 def _child_with(parent: int, text: str) -> int:
@@ -104,6 +116,11 @@ def test_a_killed_broker_comes_back_and_ctrl_c_stops_the_cluster(tmp_path: Path)
         out.wait_for("Press Ctrl-C to stop.", UP_TIMEOUT_S)
         servers = ",".join(f"127.0.0.1:{base + i}" for i in range(3))
         assert f"For samsa commands: export SAMSA_BOOTSTRAP_SERVERS={servers}" in out.lines
+        # Each broker has its own HTTP listener, printed, and ready once the cluster is up.
+        urls = [f"http://127.0.0.1:{base + HTTP_PORT_OFFSET + i}" for i in range(3)]
+        assert f"Console and metrics: {' '.join(urls)}" in out.lines
+        for url in urls:
+            eventually_sync(lambda url=url: _ready(url), what=f"{url}/health/ready says 200")
         # Brokers register one by one: __consumer_offsets waits for them, which is no error.
         for i in (1, 2, 3):
             log = (tmp_path / f"broker-{i}.log").read_text()

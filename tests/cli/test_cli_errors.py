@@ -16,7 +16,7 @@ import pytest
 from cli.cli_support import run_samsa
 
 from broker.app import Broker
-from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
+from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET, HTTP_PORT_OFFSET
 
 USAGE = 2
 FAILURE = 1
@@ -189,7 +189,10 @@ def busy_port() -> Iterator[int]:
 
 
 def test_broker_start_on_a_port_in_use(busy_port: int, tmp_path: Path) -> None:
-    done = run_samsa("broker", "start", "--port", str(busy_port), "--data-dir", str(tmp_path))
+    done = run_samsa(
+        "broker", "start", "--port", str(busy_port), "--data-dir", str(tmp_path),
+        "--set", "http.listeners=127.0.0.1:0",
+    )  # fmt: skip
     _check(
         done, FAILURE, f"cannot listen on PLAINTEXT 127.0.0.1:{busy_port}: address already in use"
     )
@@ -201,7 +204,10 @@ def test_broker_start_on_a_port_in_use(busy_port: int, tmp_path: Path) -> None:
 
 def test_broker_start_with_an_unusable_data_directory(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a directory")
-    done = run_samsa("broker", "start", "--port", "0", "--data-dir", str(tmp_path / "file" / "d"))
+    done = run_samsa(
+        "broker", "start", "--port", "0", "--data-dir", str(tmp_path / "file" / "d"),
+        "--set", "http.listeners=127.0.0.1:0",
+    )  # fmt: skip
     _check(done, FAILURE, f"cannot create the data directory {tmp_path / 'file' / 'd'}")
 
 
@@ -230,6 +236,7 @@ def busy_port_between_free_ones() -> Iterator[int]:
             port: int = sock.getsockname()[1]
             base = port - 1
             others = [base, base + 2] + [base + CONTROLLER_PORT_OFFSET + i for i in range(3)]
+            others += [base + HTTP_PORT_OFFSET + i for i in range(3)]
             if all(_free(p) for p in others):
                 yield port
                 return

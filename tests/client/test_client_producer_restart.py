@@ -120,6 +120,8 @@ async def _start_process(data: Path, port: int) -> asyncio.subprocess.Process:
         str(port),
         "--set",
         f"num.partitions={PARTITIONS}",
+        "--set",
+        "http.listeners=127.0.0.1:0",
         "--log-level",
         "warning",
         stdout=asyncio.subprocess.DEVNULL,

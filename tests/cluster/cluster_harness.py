@@ -197,6 +197,8 @@ class ProcessCluster:
             args += ["--roles", self.roles[node]]
         if self.log_level is not None:
             args += ["--log-level", self.log_level]
+        # Each broker's HTTP listener on a free port (never the default 9644 of its neighbours).
+        settings.setdefault("http.listeners", "127.0.0.1:0")
         for key, value in settings.items():
             args += ["--set", f"{key}={value}"]
         with log_path.open("ab") as out:

@@ -176,6 +176,7 @@ async def test_bank_end_to_end(processes: Processes, tmp_path: Path) -> None:
         "broker", "-c", "from broker.cli import main; main()", "broker", "start",
         "--data-dir", str(tmp_path / "data"), "--port", str(broker_port),
         "--log-level", "warning", "--set", "group.initial.rebalance.delay.ms=0",
+        "--set", "http.listeners=127.0.0.1:0",
     )  # fmt: skip
 
     async def broker_up() -> bool:

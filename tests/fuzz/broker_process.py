@@ -96,6 +96,8 @@ class BrokerProcess:
             str(self.data_dir),
             "--port",
             str(self.port),
+            "--set",
+            "http.listeners=127.0.0.1:0",
         ]
         for key, value in self.settings.items():
             argv += ["--set", f"{key}={value}"]

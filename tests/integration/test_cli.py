@@ -20,6 +20,8 @@ START_TIMEOUT_S = 20.0
 def _samsa(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
     env.update(env_extra or {})
+    if args[:2] == ("broker", "start"):
+        args = (*args, "--set", "http.listeners=127.0.0.1:0")
     return subprocess.Popen(
         [sys.executable, "-c", "from broker.cli import main; main()", *args],
         stdout=subprocess.PIPE,

@@ -104,7 +104,7 @@ class BrokerProcess:
 def broker_process(data_dir: Path, **settings: object) -> Iterator[BrokerProcess]:
     """``samsa broker start`` on a free port, stopped with SIGTERM afterwards."""
     command = [*_samsa_command(), "broker", "start", "--data-dir", str(data_dir), "--port", "0"]
-    command += ["--log-level", "warning"]
+    command += ["--log-level", "warning", "--set", "http.listeners=127.0.0.1:0"]
     for key, value in settings.items():
         command += ["--set", f"{key}={value}"]
     stderr_path = data_dir.parent / "broker.stderr"

@@ -39,8 +39,13 @@ __all__ = [
 ]
 
 #: The ports the READMEs use: the quick-start broker, the secure broker's SSL and SASL_SSL
-#: listeners, ``cluster up``'s brokers and controllers, the bank services.
-PORTS: Final = (9092, 9093, 9094, 19092, 19093, 19094, 19192, 19193, 19194, 8081, 8082, 8083)
+#: listeners, ``cluster up``'s brokers, controllers and HTTP listeners, the bank services, the
+#: quick-start broker's HTTP listener.
+PORTS: Final = (
+    *(9092, 9093, 9094, 9644),
+    *(19092, 19093, 19094, 19192, 19193, 19194, 19292, 19293, 19294),
+    *(8081, 8082, 8083),
+)
 #: One ordinary command (a client example, a CLI call, a curl).
 COMMAND_TIMEOUT_S: Final = 120.0
 #: One install command (creating the virtual environment, pip install from the index).
