@@ -25,6 +25,7 @@ import hashlib
 import logging
 import os
 import time
+import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +56,10 @@ MAX_CACHED_LOGINS: Final = 1024
 MAX_AUTHORIZATION_CHARS: Final = 4096
 #: The realm browsers show when they ask for credentials.
 REALM: Final = "Samsa"
+#: The request's principal is kept under this plain name (what the console's handlers read);
+#: aiohttp would prefer a typed key and warns about each plain one.
+PRINCIPAL_KEY: Final = "principal"
+warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module=__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -67,6 +72,8 @@ class PasswordCheckPool:
         self.max_pending = max_pending
         self.pending = 0
         """Checks waiting or running."""
+        self.submitted = 0
+        """Checks submitted since the start (each one PBKDF2)."""
         self._executor: ThreadPoolExecutor | None = None
 
     def start(self) -> None:
@@ -81,6 +88,7 @@ class PasswordCheckPool:
             executor, verify_password, credential, password
         )
         self.pending += 1
+        self.submitted += 1
         future.add_done_callback(self._done)
         return future
 
@@ -131,7 +139,7 @@ class ConsoleAuth:
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self.is_open(request.path):
-            request["principal"] = ANONYMOUS
+            request[PRINCIPAL_KEY] = ANONYMOUS
             return await handler(request)
         login = _basic_credentials(request.headers.get("Authorization"))
         if login is None:
@@ -148,7 +156,7 @@ class ConsoleAuth:
             self.failures += 1
             await asyncio.sleep(self.failure_delay_s)
             return _unauthorized("wrong user name or password")
-        request["principal"] = f"User:{user}"
+        request[PRINCIPAL_KEY] = f"User:{user}"
         return await handler(request)
 
     async def _check(self, user: str, password: str) -> bool | None:

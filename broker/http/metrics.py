@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any, Final
 
 from prometheus_client import CollectorRegistry, Info, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 __all__ = ["CONTENT_TYPE", "render_metrics"]
 
 #: The Prometheus text format's content type (0.0.4).
-CONTENT_TYPE: Final = CONTENT_TYPE_LATEST
+CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
 
 
 def render_metrics(broker: Any) -> bytes:

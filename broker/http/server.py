@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from broker.config import BrokerConfig, parse_http_listeners
@@ -157,10 +158,17 @@ class HttpServer:
         """Connections closed at once because ``http.max.connections`` were open."""
         self.timed_out_requests = 0
         """Requests answered 503 after ``request_timeout_s``."""
+        self.bad_requests = 0
+        """Requests answered 4xx by the parser (too long, malformed): the client's fault, counted
+        here and not logged (a hostile client could fill the log)."""
+        self._protocol_log = logging.getLogger("samsa.http.protocol")
+        self._protocol_log.addFilter(self._drop_bad_requests)
         self.ports: list[int] = []
         """The bound ports, in ``http.listeners`` order (after ``start``)."""
         self._runner: web.AppRunner | None = None
         self._servers: list[asyncio.AbstractServer] = []
+        self.app = self.build_app()
+        """The aiohttp application (routes may be added until ``start``)."""
 
     @property
     def port(self) -> int | None:
@@ -240,7 +248,7 @@ class HttpServer:
                 sock.close()
             raise
         runner = web.AppRunner(
-            self.build_app(),
+            self.app,
             handle_signals=False,
             access_log=None,
             shutdown_timeout=SHUTDOWN_TIMEOUT_S,
@@ -248,6 +256,7 @@ class HttpServer:
             max_line_size=MAX_LINE_BYTES,
             max_field_size=MAX_LINE_BYTES,
             max_headers=MAX_HEADERS,
+            logger=self._protocol_log,
         )
         await runner.setup()
         self._runner = runner
@@ -281,6 +290,13 @@ class HttpServer:
                 self.config_text(),
             )
 
+    def _drop_bad_requests(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            self.bad_requests += 1
+            return False
+        return True
+
     def config_text(self) -> str:
         return ", ".join(f"{h or '*'}:{p}" for h, p in self.endpoints)
 
@@ -296,6 +312,7 @@ class HttpServer:
         for server in servers:
             await server.wait_closed()
         self.auth.stop()
+        self._protocol_log.removeFilter(self._drop_bad_requests)
 
 
 async def _add_security_headers(_: web.Request, response: web.StreamResponse) -> None:
