@@ -25,7 +25,7 @@ import os
 import socket
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final, Protocol, cast
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -99,22 +99,28 @@ class _CountedConnection(asyncio.Protocol):
         self._owner = owner
         self._inner = inner
         self._admitted = False
+        self._transport: asyncio.Transport | None = None
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+    def connection_made(self, base_transport: asyncio.BaseTransport) -> None:
         owner = self._owner
-        if owner.open_connections >= owner.max_connections:
-            owner.refused_connections += 1
-            assert isinstance(transport, asyncio.Transport)
+        # A stream transport (uvloop's is one without deriving from asyncio.Transport).
+        transport = cast(asyncio.Transport, base_transport)
+        if owner.closing or owner.open_connections >= owner.max_connections:
+            if not owner.closing:
+                owner.refused_connections += 1
             transport.abort()
             return
         self._admitted = True
         owner.open_connections += 1
+        owner.transports.add(transport)
+        self._transport = transport
         self._inner.connection_made(transport)
 
     def connection_lost(self, exc: BaseException | None) -> None:
         if self._admitted:
             self._admitted = False
             self._owner.open_connections -= 1
+            self._owner.transports.discard(self._transport)
             self._inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -154,6 +160,10 @@ class HttpServer:
         self.auth = ConsoleAuth(config, broker.scram_credentials)
         self.open_connections = 0
         """Connections admitted and not yet closed."""
+        self.transports: set[asyncio.Transport | None] = set()
+        """Their transports."""
+        self.closing = False
+        """Set by ``stop``: connections accepted from now on are closed at once."""
         self.refused_connections = 0
         """Connections closed at once because ``http.max.connections`` were open."""
         self.timed_out_requests = 0
@@ -303,12 +313,17 @@ class HttpServer:
     async def stop(self) -> None:
         """Stop accepting, end requests in progress (waiting at most ``SHUTDOWN_TIMEOUT_S``),
         close every connection (idempotent)."""
+        self.closing = True
         servers, self._servers = self._servers, []
         for server in servers:
             server.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+        # Connections the cleanup did not know of (accepted as it began) end here.
+        for transport in list(self.transports):
+            if transport is not None:
+                transport.abort()
         for server in servers:
             await server.wait_closed()
         self.auth.stop()
