@@ -4,6 +4,7 @@ cleanly, within seconds."""
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import signal
@@ -120,7 +121,7 @@ def test_a_killed_broker_comes_back_and_ctrl_c_stops_the_cluster(tmp_path: Path)
         urls = [f"http://127.0.0.1:{base + HTTP_PORT_OFFSET + i}" for i in range(3)]
         assert f"Console and metrics: {' '.join(urls)}" in out.lines
         for url in urls:
-            eventually_sync(lambda url=url: _ready(url), what=f"{url}/health/ready says 200")
+            eventually_sync(functools.partial(_ready, url), what=f"{url}/health/ready says 200")
         # Brokers register one by one: __consumer_offsets waits for them, which is no error.
         for i in (1, 2, 3):
             log = (tmp_path / f"broker-{i}.log").read_text()

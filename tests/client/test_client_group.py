@@ -231,6 +231,7 @@ async def test_coordinator_restart_is_transparent(tmp_path: Path) -> None:
                     "num.partitions": 3,
                     "group.initial.rebalance.delay.ms": 0,
                     "log.flush.policy": "none",
+                    "http.listeners": "127.0.0.1:0",
                 },
             )
         )

@@ -27,6 +27,7 @@ def _broker(data: Path, port: int) -> Broker:
                 "log.dirs": str(data),
                 "num.partitions": PARTITIONS,
                 "log.flush.policy": "none",
+                "http.listeners": "127.0.0.1:0",
             },
         )
     )

@@ -51,6 +51,7 @@ class InProcessCluster:
                 **self.settings,
                 "node.id": node,
                 "listeners": "PLAINTEXT://127.0.0.1:0",
+                "http.listeners": "127.0.0.1:0",
                 "log.dirs": str(self.root / f"broker-{node}"),
                 "controller.quorum.voters": self.voters,
                 **({"broker.rack": self.racks[node]} if node in self.racks else {}),

@@ -107,6 +107,7 @@ class SecureBroker:
             "transaction.state.log.num.partitions": 1,
             "group.initial.rebalance.delay.ms": 0,
             "auto.create.topics.enable": False,
+            "http.listeners": "127.0.0.1:0",
             **self.settings,
         }
         broker = Broker(load_config(None, settings))

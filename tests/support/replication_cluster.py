@@ -66,6 +66,7 @@ class InProcessCluster:
             "replica.fetch.backoff.ms": 50,
             "replica.fetch.wait.max.ms": 200,
             "replica.lag.time.max.ms": 1_000,
+            "http.listeners": "127.0.0.1:0",
         }
         settings.update(self.overrides)
         broker = Broker(load_config(None, settings))
