@@ -40,9 +40,9 @@ __all__ = [
 
 #: The ports the READMEs use: the quick-start broker, the secure broker's SSL and SASL_SSL
 #: listeners, ``cluster up``'s brokers, controllers and HTTP listeners, the bank services, the
-#: quick-start broker's HTTP listener.
+#: quick-start and secure brokers' HTTP listeners.
 PORTS: Final = (
-    *(9092, 9093, 9094, 9644),
+    *(9092, 9093, 9094, 9644, 9645),
     *(19092, 19093, 19094, 19192, 19193, 19194, 19292, 19293, 19294),
     *(8081, 8082, 8083),
 )
