@@ -34,7 +34,7 @@ from typing import Final
 from aiohttp import web
 
 from broker.config import BrokerConfig
-from protocol.scram import ScramCredential, verify_password
+from protocol.scram import ScramCredential, credential_from_password, verify_password
 
 __all__ = ["ANONYMOUS", "ConsoleAuth", "PasswordCheckPool"]
 
@@ -54,6 +54,8 @@ CACHE_TTL_S: Final = 60.0
 MAX_CACHED_LOGINS: Final = 1024
 #: Longest ``Authorization`` value read (aiohttp's field limit bounds it too).
 MAX_AUTHORIZATION_CHARS: Final = 4096
+#: PBKDF2 iterations of the check made for a user that does not exist (Kafka's default).
+UNKNOWN_USER_ITERATIONS: Final = 4096
 #: The realm browsers show when they ask for credentials.
 REALM: Final = "Samsa"
 #: The request's principal is kept under this plain name (what the console's handlers read);
@@ -122,6 +124,12 @@ class ConsoleAuth:
         self._credentials = credentials
         self._clock = clock
         self._key_salt = os.urandom(16)
+        # Checked for users that do not exist, so that a wrong user name costs what a wrong
+        # password costs (Kafka's default iterations): the answer's timing tells no one which
+        # users exist.
+        self._unknown_user = credential_from_password(
+            "SCRAM-SHA-256", os.urandom(16).hex(), os.urandom(16), UNKNOWN_USER_ITERATIONS
+        )
         self._cache: OrderedDict[bytes, tuple[str, ScramCredential, float]] = OrderedDict()
 
     def start(self) -> None:
@@ -164,6 +172,10 @@ class ConsoleAuth:
         credentials = self._credentials()
         credential = _credential_of(credentials, user) if credentials is not None else None
         if credential is None:
+            unknown = self.checks.submit(self._unknown_user, password)
+            if unknown is None:
+                return None
+            await unknown
             return False
         key = hashlib.sha256(
             self._key_salt + user.encode() + b"\0" + password.encode(errors="surrogatepass")
