@@ -172,7 +172,6 @@ class HttpServer:
         """Requests answered 4xx by the parser (too long, malformed): the client's fault, counted
         here and not logged (a hostile client could fill the log)."""
         self._protocol_log = logging.getLogger("samsa.http.protocol")
-        self._protocol_log.addFilter(self._drop_bad_requests)
         self.ports: list[int] = []
         """The bound ports, in ``http.listeners`` order (after ``start``)."""
         self._runner: web.AppRunner | None = None
@@ -257,6 +256,7 @@ class HttpServer:
             for sock in sockets:
                 sock.close()
             raise
+        self._protocol_log.addFilter(self._drop_bad_requests)  # removed by stop()
         runner = web.AppRunner(
             self.app,
             handle_signals=False,
