@@ -120,7 +120,8 @@ class _CountedConnection(asyncio.Protocol):
         if self._admitted:
             self._admitted = False
             self._owner.open_connections -= 1
-            self._owner.transports.discard(self._transport)
+            if self._transport is not None:
+                self._owner.transports.discard(self._transport)
             self._inner.connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -160,7 +161,7 @@ class HttpServer:
         self.auth = ConsoleAuth(config, broker.scram_credentials)
         self.open_connections = 0
         """Connections admitted and not yet closed."""
-        self.transports: set[asyncio.Transport | None] = set()
+        self.transports: set[asyncio.Transport] = set()
         """Their transports."""
         self.closing = False
         """Set by ``stop``: connections accepted from now on are closed at once."""
@@ -322,8 +323,7 @@ class HttpServer:
             await runner.cleanup()
         # Connections the cleanup did not know of (accepted as it began) end here.
         for transport in list(self.transports):
-            if transport is not None:
-                transport.abort()
+            transport.abort()
         for server in servers:
             await server.wait_closed()
         self.auth.stop()
