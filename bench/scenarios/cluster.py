@@ -36,6 +36,8 @@ MESSAGES_FULL: Final = 3_000_000
 TOPIC: Final = "rf3"
 #: ``cluster up`` puts controller ports this far above the client ports.
 CONTROLLER_OFFSET: Final = 100
+#: ... and the HTTP listeners' ports this far.
+HTTP_OFFSET: Final = 200
 
 
 def _command(*args: str) -> list[str]:
@@ -60,11 +62,12 @@ def cluster_up_available() -> str:
 
 
 def _free_base_port() -> int:
-    """A base port whose client and controller ports are all free right now."""
+    """A base port whose client, controller and HTTP ports are all free right now."""
     for _ in range(100):
         base = random.randrange(20_000, 40_000)
         ports = [base + i for i in range(BROKERS)]
         ports += [base + CONTROLLER_OFFSET + i for i in range(BROKERS)]
+        ports += [base + HTTP_OFFSET + i for i in range(BROKERS)]
         try:
             for port in ports:
                 with socket.socket() as s:

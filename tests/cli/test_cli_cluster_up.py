@@ -34,6 +34,7 @@ STOP_BUDGET_S = 8.0
 
 
 def _free_base_port(brokers: int) -> int:
+    """A base port whose client, controller and HTTP ports are all free."""
     rng = random.Random()
     for _ in range(200):
         base = rng.randrange(20_000, 40_000)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from support.waiting import eventually_sync
 
-from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET
+from broker.cli.cluster_up import CONTROLLER_PORT_OFFSET, HTTP_PORT_OFFSET
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 
@@ -35,12 +35,14 @@ def _free(port: int) -> bool:
 
 
 def free_base_port(brokers: int) -> int:
-    """A base port whose client and controller ports are all free."""
+    """A base port whose client, controller and HTTP ports are all free."""
     rng = random.Random()
     for _ in range(200):
         base = rng.randrange(20_000, 40_000)
         ports = [base + i for i in range(brokers)]
-        ports += [p + CONTROLLER_PORT_OFFSET for p in ports]
+        ports += [
+            p + offset for p in ports for offset in (CONTROLLER_PORT_OFFSET, HTTP_PORT_OFFSET)
+        ]
         if all(_free(p) for p in ports):
             return base
     raise RuntimeError("no free port range")
