@@ -45,8 +45,9 @@ ANONYMOUS: Final = "User:ANONYMOUS"
 #: one core's worth of PBKDF2 (hashlib releases the GIL while it runs) and the event loop,
 #: serving Kafka, keeps the other.
 CHECK_THREADS: Final = 1
-#: Checks waiting or running at once; past it a login is answered 503 unchecked. A person at a
-#: browser needs one; the bound keeps a flood's queue (and its memory) small.
+#: Checks waiting or running at once; past it a login is answered 503 unchecked (after the
+#: failure delay). A person at a browser needs one; the bound keeps a flood's queue (and its
+#: memory) small.
 MAX_PENDING_CHECKS: Final = 32
 #: How long a checked user and password stay accepted without a new PBKDF2.
 CACHE_TTL_S: Final = 60.0
@@ -155,6 +156,8 @@ class ConsoleAuth:
         user, password = login
         verdict = await self._check(user, password)
         if verdict is None:
+            # Unchecked, but answered no sooner than a wrong password: a flood slows down.
+            await asyncio.sleep(self.failure_delay_s)
             return web.json_response(
                 {"error": "TOO_MANY_LOGINS", "message": "too many logins in progress"},
                 status=503,
