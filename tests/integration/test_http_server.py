@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,8 @@ ANSWER_TIMEOUT_S = 10.0
 
 @pytest.fixture(scope="module", params=["asyncio", "uvloop"])
 def event_loop_policy(request: pytest.FixtureRequest) -> asyncio.AbstractEventLoopPolicy:
-    """Every test on asyncio's loop and on uvloop's (what ``samsa broker start`` runs)."""
+    """Every test on asyncio's loop and on uvloop's (what ``samsa broker start`` runs; the
+    module's few tests without a loop run twice too)."""
     if request.param == "uvloop":
         uvloop = pytest.importorskip("uvloop")
         policy: asyncio.AbstractEventLoopPolicy = uvloop.EventLoopPolicy()
@@ -364,3 +368,27 @@ async def test_an_open_console_on_a_public_address_is_logged(
         await loopback.start()
     await loopback.stop()
     assert not [r for r in caplog.records if r.name == "samsa.http"]
+
+
+def test_the_cli_prints_the_http_url_and_serves_it(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-c", "from broker.cli import main; main()", "broker", "start",
+            "--port", "0", "--data-dir", str(tmp_path), "--set", "http.listeners=127.0.0.1:0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+        match = re.fullmatch(
+            r"Console, metrics and health checks: (http://127\.0\.0\.1:\d+)", lines[2]
+        )
+        assert match, lines
+        with urllib.request.urlopen(f"{match.group(1)}/health/ready", timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
