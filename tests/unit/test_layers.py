@@ -38,8 +38,8 @@ LAYERS = (
     "broker.txn",
     "broker.handlers",
     "broker.server",
-    "broker.cli",
     "broker.http",
+    "broker.cli",
     "broker",  # the composition root: app.py, pytest_plugin.py, the package itself
 )
 
