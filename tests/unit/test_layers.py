@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.telemetry",
     "broker.security",
     "broker.storage",
     "broker.raft",
@@ -38,6 +39,7 @@ LAYERS = (
     "broker.txn",
     "broker.handlers",
     "broker.server",
+    "broker.http",
     "broker.cli",
     "broker",  # the composition root: app.py, pytest_plugin.py, the package itself
 )
@@ -50,6 +52,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
+    # Metrics' recording primitives (counters, histograms): pure, so that every layer that
+    # records (storage's flusher, the group coordinator, handlers, the server) may use them.
+    "broker.telemetry": frozenset(),
     # Principals, TLS contexts, SASL and ACL authorization: pure rules and contexts that the
     # storage-and-up layers use; below them so that the metadata image can hold ACLs.
     "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
@@ -126,8 +131,30 @@ ALLOWED: dict[str, frozenset[str]] = {
             "protocol",
         }
     ),
+    # The HTTP listener and what it serves (/metrics reads every layer's state at scrape time;
+    # the console's API acts as a Kafka client would).
+    "broker.http": frozenset(
+        {
+            "broker.server",
+            "broker.handlers",
+            "broker.txn",
+            "broker.group",
+            "broker.replication",
+            "broker.metadata",
+            "broker.raft",
+            "broker.storage",
+            "broker.telemetry",
+            "broker.tasks",
+            "broker.security",
+            "broker.config",
+            "client",
+            "protocol",
+        }
+    ),
     "broker": frozenset(
         {
+            "broker.http",
+            "broker.telemetry",
             "broker.server",
             "broker.handlers",
             "broker.txn",
@@ -172,6 +199,10 @@ for _layer in (
     "broker",
 ):
     ALLOWED[_layer] = ALLOWED[_layer] | {"broker.security"}
+
+# The layers that record metrics into broker.telemetry.
+for _layer in ("broker.storage", "broker.group", "broker.handlers", "broker.server"):
+    ALLOWED[_layer] = ALLOWED[_layer] | {"broker.telemetry"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The broker's HTTP listener and what it serves: /metrics, health, the console."""
