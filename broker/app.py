@@ -383,6 +383,7 @@ class Broker:
             txn_coordinator=txn_coordinator,
             clock_ms=self.clock_ms,
         )
+        controller.publisher.add_listener(services.forget_deleted_topics)
         server = KafkaServer(config, services, table)
         services.api_keys = server.api_keys
         self.services = services

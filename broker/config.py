@@ -510,6 +510,16 @@ class BrokerConfig(BaseSettings):
         default=60_000, alias="log.flush.offset.checkpoint.interval.ms", ge=100
     )
     """How often offset checkpoints and producer-state snapshots are written."""
+    # -- metrics (served at /metrics on the HTTP listener) -------------------------------------
+    http_metrics_max_partitions: int = Field(
+        default=1000, alias="http.metrics.max.partitions", ge=0
+    )
+    """Partitions (and group partitions, for consumer lag) exported with their own labels;
+    beyond it ``/metrics`` gives per-topic sums (``partition="folded"``), so that a broker with
+    10,000 partitions does not answer every scrape with tens of thousands of series."""
+    http_metrics_enable: bool = Field(default=True, alias="http.metrics.enable")
+    """Record per-request times and serve ``/metrics``; false records nothing per request (the
+    switch for measuring what the metrics cost)."""
     log_retention_check_interval_ms: int = Field(
         default=300_000, alias="log.retention.check.interval.ms", ge=100
     )

@@ -148,6 +148,10 @@ def _no_timer_handler(key: TimerKey) -> None:
     raise RuntimeError(f"no part of the core handles timer {key}")
 
 
+def _ignore_rebalance(duration_ms: int) -> None:
+    pass
+
+
 class CoreContext:
     """What the parts of one ``GroupCoordinatorCore`` share (not public).
 
@@ -177,6 +181,9 @@ class CoreContext:
         self.txn_producer_groups: dict[int, set[str]] = {}
         #: Called for every timer that fires, with ``now_ms`` at its deadline.
         self.on_timer: Callable[[TimerKey], None] = _no_timer_handler
+        #: Called as a group turns Stable, with how long its rebalance took (ms, from
+        #: PreparingRebalance): the driver's metrics.
+        self.on_rebalanced: Callable[[int], None] = _ignore_rebalance
         #: The time of the current call (or of the timer firing): every part reads it here.
         self.now_ms = 0
         self._open_parks: dict[ParkKey, Callable[[ErrorCode], Message]] = {}

@@ -85,11 +85,15 @@ class GroupCoordinatorCore:
         *,
         new_member_id: Callable[[str], str] = default_member_id,
         owned_partitions: Iterable[int] | None = None,
+        on_rebalanced: Callable[[int], None] | None = None,
     ) -> None:
+        """``on_rebalanced(duration_ms)`` is told of every rebalance that ends Stable."""
         self.config = config if config is not None else GroupConfig()
         ctx = self._ctx = CoreContext(
             self.config, new_member_id=new_member_id, owned_partitions=owned_partitions
         )
+        if on_rebalanced is not None:
+            ctx.on_rebalanced = on_rebalanced
         requests = MemberRequests(ctx)
         rebalancer = Rebalancer(ctx, requests)
         ctx.on_timer = rebalancer.on_timer

@@ -55,6 +55,7 @@ from broker.group.txn_offsets import txn_offset_commit_error
 from broker.metadata.internal_topics import GROUP_METADATA_TOPIC
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.tasks import DeadlineTimer
+from broker.telemetry import LatencyHistogram
 from protocol.errors import ErrorCode
 from protocol.messages import Message, TxnOffsetCommitRequest, TxnOffsetCommitResponse
 from protocol.records import RecordBatchBuilder
@@ -126,6 +127,9 @@ class GroupCoordinator:
         self._creator = OffsetsTopicCreator(config, controller, self._install)
         self._started = False
         self._stopped = False
+        #: Rebalances that ended Stable, and how long each took (PreparingRebalance → Stable).
+        self.rebalances_total = 0
+        self.rebalance_time = LatencyHistogram()
         #: Transaction markers that came while their partition was loading:
         #: ``(producer id, commit, log end offset then)`` (see ``on_txn_marker``).
         self._held_markers: dict[int, list[tuple[int, bool, int]]] = {}
@@ -260,7 +264,9 @@ class GroupCoordinator:
             self.group_config = dataclasses.replace(
                 self.group_config, offsets_topic_num_partitions=n
             )
-            core = self._core = GroupCoordinatorCore(self.group_config, owned_partitions=())
+            core = self._core = GroupCoordinatorCore(
+                self.group_config, owned_partitions=(), on_rebalanced=self._rebalanced
+            )
             self._creator.exists()
             log.info("group coordinator: %s has %d partitions", GROUP_METADATA_TOPIC, n)
         owned = core.owned_partitions
@@ -271,6 +277,10 @@ class GroupCoordinator:
                 self._begin_loading(pid)
             elif not leads and pid in owned:
                 self._unload(pid)
+
+    def _rebalanced(self, duration_ms: int) -> None:
+        self.rebalances_total += 1
+        self.rebalance_time.observe(duration_ms / 1000)
 
     def _unload(self, partition: int) -> None:
         """Stop serving ``partition``: its parked requests get NOT_COORDINATOR."""

@@ -65,6 +65,7 @@ class Rebalancer:
         else:
             timer = JoinTimer(initial=False, delay_ms=group.rebalance_timeout_ms())
         group.transition_to(PREPARING, ctx.now_ms)
+        group.rebalance_started_ms = ctx.now_ms
         group.join_timer = timer
         ctx.set_timer(join_key(group), timer.delay_ms)
         self.try_complete_join(group)

@@ -159,6 +159,8 @@ class GroupMetadata:
     group_id: str
     state: GroupState = GroupState.EMPTY
     state_timestamp_ms: int | None = None
+    #: When the current (or last) rebalance entered PreparingRebalance (metrics).
+    rebalance_started_ms: int = 0
     protocol_type: str | None = None
     protocol_name: str | None = None
     generation_id: int = 0

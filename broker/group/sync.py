@@ -93,6 +93,7 @@ class Syncs:
                     m.assignment = assignment.get(m.member_id, b"")
                 self._rebalancer.propagate_assignment(group, ErrorCode.NONE)
                 group.transition_to(STABLE, self._ctx.now_ms)
+                self._ctx.on_rebalanced(self._ctx.now_ms - group.rebalance_started_ms)
 
             self._ctx.store_group(group, assignment, on_stored)
         return key

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
 from broker.metadata.controller_api import ControllerApi
-from broker.metadata.image import MetadataImage
+from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.replication.manager import ReplicaManager
 from broker.replication.purgatory import Purgatory
 from broker.security.acl import Authorizer
 from broker.security.principal import ANONYMOUS
 from broker.storage.manager import LogManager
+from broker.telemetry import TopicTraffic
 from protocol.errors import ErrorCode
 from protocol.headers import RequestHeader
 from protocol.messages import ApiVersionsResponse, Message, MetadataResponse
@@ -136,6 +137,8 @@ class BrokerServices:
     caches: ResponseCaches = field(default_factory=ResponseCaches)
     #: What Metadata advertises per listener name: ``(host, port)`` (after binding).
     advertised_endpoints: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: Bytes and records in and out per topic (Produce and Fetch count them; ``/metrics``).
+    traffic: TopicTraffic = field(default_factory=TopicTraffic)
     _authorizer: Authorizer | None = field(default=None, init=False)
     _authorizer_acls: object = field(default=None, init=False)
 
@@ -167,6 +170,12 @@ class BrokerServices:
     def node_id(self) -> int:
         """This broker's id."""
         return self.config.node_id
+
+    def forget_deleted_topics(self, image: MetadataImage, delta: MetadataDelta) -> None:
+        """A metadata listener: deleted topics' traffic counters go (their series too)."""
+        for topic in delta.deleted_topics.values():
+            if topic.name not in image.topics_by_name:
+                self.traffic.forget(topic.name)
 
     @property
     def image(self) -> MetadataImage:

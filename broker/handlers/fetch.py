@@ -138,6 +138,7 @@ def _read_all(
     denied: frozenset[str] = frozenset(),
 ) -> tuple[FetchResponse, int, bool, list[Partition]]:
     """Read every requested partition: (response, bytes read, any error, partitions).
+    Call ``_count_out`` on the response if it is sent.
 
     The partitions of the ``denied`` topics answer TOPIC_AUTHORIZATION_FAILED. A follower's
     fetch (``replica_id`` >= 0) reads up to the log end and, on the ``first``
@@ -231,6 +232,25 @@ def _read_all(
     return response, total, any_error, read_partitions
 
 
+def _count_out(services: BrokerServices, request: FetchRequest, response: FetchResponse) -> None:
+    """Count a consumer's fetch per topic, and the record bytes it carries (a follower's
+    fetch is replication, not traffic out)."""
+    if request.replica_id >= 0:
+        return
+    traffic = services.traffic
+    fetch_requests = traffic.fetch_requests
+    for topic in response.responses:
+        name = topic.topic
+        fetch_requests[name] = fetch_requests.get(name, 0) + 1
+        nbytes = 0
+        for p in topic.partitions:
+            records = p.records
+            if records is not None:
+                nbytes += len(records)
+        if nbytes:
+            traffic.fetched(name, nbytes)
+
+
 def release_records(body: FetchResponse) -> None:
     """Give back the file slices of a response that will not be sent."""
     for topic in body.responses:
@@ -268,6 +288,7 @@ def handle_fetch(
     response, total, any_error, partitions = _read_all(services, request, denied=denied)
     wait_ms = min(request.max_wait_ms, MAX_FETCH_WAIT_MS)
     if total >= request.min_bytes or any_error or wait_ms <= 0 or not partitions:
+        _count_out(services, request, response)
         return response
     release_records(response)
     return _long_poll(services, request, partitions, total, wait_ms, denied)
@@ -291,7 +312,9 @@ async def _long_poll(
         op = DelayedFetch(request.min_bytes, initial_bytes, partitions)
     keys = [partition.tp for partition in partitions]
     await services.fetch_purgatory.wait(op, keys, wait_ms / 1000)
-    return _read_all(services, request, first=False, denied=denied)[0]
+    response = _read_all(services, request, first=False, denied=denied)[0]
+    _count_out(services, request, response)
+    return response
 
 
 def error_response(request: FetchRequest, version: int, code: ErrorCode) -> FetchResponse:

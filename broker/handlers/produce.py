@@ -170,7 +170,10 @@ def handle_produce(
     responses: list[_TopicResponse] = []
     deferred: list[tuple[_PartitionResponse, str, bytes, RemoteCheck]] = []
     failed = False
+    traffic = services.traffic
+    produce_requests = traffic.produce_requests
     for topic in request.topic_data:
+        produce_requests[topic.name] = produce_requests.get(topic.name, 0) + 1
         partition_responses: list[_PartitionResponse] = []
         responses.append(_TopicResponse(name=topic.name, partition_responses=partition_responses))
         topic_fixed, topic_reason = fixed, reason
@@ -238,6 +241,8 @@ def handle_produce(
             partition_responses.append(response)
             answers.append(response)
             appended.append(result)
+            if not result.duplicate and records is not None:
+                traffic.produced(topic.name, len(records), result.next_offset - result.base_offset)
     body = ProduceResponse(responses=responses, throttle_time_ms=0)
     if acks == 0:
         return CLOSE_CONNECTION if failed else None
@@ -321,6 +326,8 @@ async def _verify_then_append(
         held.log_start_offset = result.log_start_offset
         answers.append(held)
         appended.append(result)
+        if not result.duplicate:
+            services.traffic.produced(topic, len(records), result.next_offset - result.base_offset)
     answer = answer_when_acknowledged(services, body, answers, appended, acks, timeout_ms)
     if isinstance(answer, ProduceResponse):
         return answer

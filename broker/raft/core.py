@@ -409,6 +409,11 @@ class RaftCore:
         """Whether this voter leads the current term."""
         return self.role is Role.LEADER
 
+    def match_indexes(self) -> dict[int, int]:
+        """On the leader: the last index known replicated on each other voter (empty
+        elsewhere)."""
+        return {peer: p.match_index for peer, p in self._progress.items()}
+
     def hard_state(self) -> HardState:
         """The current (possibly not yet durable) hard state."""
         return self._hard_state()

@@ -222,6 +222,9 @@ class ReplicaManager:
         self._isr_changes: dict[TopicPartition, asyncio.Task[None]] = {}
         self._isr_checker: asyncio.Task[None] | None = None
         self._closed = False
+        #: Accepted ISR changes that dropped (shrinks) or added (expands) followers.
+        self.isr_shrinks_total = 0
+        self.isr_expands_total = 0
 
     # -- the image -----------------------------------------------------------------------------
 
@@ -489,13 +492,16 @@ class ReplicaManager:
         tp = partition.tp
         if self.alter_partition is None or self._closed or tp in self._isr_changes:
             return False
+        before = partition.isr
         partition.propose_isr(new_isr)
         self._isr_changes[tp] = asyncio.get_running_loop().create_task(
-            self._alter_isr(partition, new_isr), name=f"alter-partition-{tp}"
+            self._alter_isr(partition, before, new_isr), name=f"alter-partition-{tp}"
         )
         return True
 
-    async def _alter_isr(self, partition: Partition, new_isr: tuple[int, ...]) -> None:
+    async def _alter_isr(
+        self, partition: Partition, before: tuple[int, ...], new_isr: tuple[int, ...]
+    ) -> None:
         assert self.alter_partition is not None
         tp = partition.tp
         result: AlterPartitionResult | None = None
@@ -515,6 +521,10 @@ class ReplicaManager:
         partition.isr_change_done(result)
         if result is not None:
             log.info("%s: ISR is now %s", tp, result.isr)
+            if set(result.isr) < set(before):
+                self.isr_shrinks_total += 1
+            elif set(result.isr) > set(before):
+                self.isr_expands_total += 1
 
     def _cancel_isr_change(self, tp: TopicPartition) -> None:
         task = self._isr_changes.pop(tp, None)

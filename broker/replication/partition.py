@@ -686,6 +686,12 @@ class Partition:
         waiters.append((offset, waiter))
         return True
 
+    @property
+    def acks_waiting(self) -> int:
+        """Appends waiting here for the high watermark or for durability (the produce
+        purgatory's share of this partition)."""
+        return len(self._waiters) + len(self._durable_waiters)
+
     def unwatch(self, waiter: AcksWaiter) -> None:
         """Forget ``waiter`` (its request timed out or went away)."""
         for waiters in (self._waiters, self._durable_waiters):

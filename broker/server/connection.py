@@ -42,6 +42,12 @@ the first authentication, and after a failure reads nothing more and answers the
 ``connection.failed.authentication.delay.ms`` later, then closes (as Kafka does) — lingering
 until the client closes (at most ``CLOSE_LINGER_S``), so that the client reads the answer
 before it sees the close.
+
+Metrics (unless ``http.metrics.enable=false``): each request's times are kept in a small list
+beside its slot (``_timings``, in slot order, as responses leave in slot order) — when its
+frame was whole, dispatched, returned by its handler, finished — and recorded into the server's
+``RequestMetrics`` when its response is handed to the transport, with the response's error
+codes (the top-level ``error_code``, and each partition's in Produce responses).
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ import logging
 import secrets
 import select
 import time
+from collections import deque
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Final, cast
 
@@ -63,11 +70,13 @@ from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
 from broker.storage.slice import FileSlice
+from broker.telemetry import ApiMetrics, RequestMetrics
 from protocol.codec import UnsupportedRequestError, encode_response
 from protocol.connection import RequestSlot, ServerConnection
 from protocol.errors import ErrorCode, FrameTooLargeError, ProtocolError
 from protocol.messages import (
     Message,
+    ProduceResponse,
     SaslAuthenticateRequest,
     SaslHandshakeRequest,
     SaslHandshakeResponse,
@@ -146,6 +155,12 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._closed = False
         self._reading_paused = False
         self._writing_paused = False
+        self._metrics = server.request_metrics if server.config.http_metrics_enable else None
+        #: When each complete frame not yet decoded was whole (in backlog order).
+        self._frame_times: deque[float] = deque()
+        #: Per request in slot order: [frame whole, dispatched, handler returned, finished,
+        #: api key] (monotonic seconds); only when metrics are recorded.
+        self._timings: deque[list[float]] = deque()
         now = time.monotonic()
         self.opened_at = now
         self.last_active = now
@@ -208,6 +223,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
             return
         decoder = self._decoder
         if completed:
+            if self._metrics is not None:
+                frame_times = self._frame_times
+                for _ in range(completed):
+                    frame_times.append(now)
             # Any frame in progress now began in this read.
             self.frame_started_at = None if decoder.idle else now
         elif self.frame_started_at is None and not decoder.idle:
@@ -220,6 +239,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         resume reading accordingly."""
         conn = self._conn
         next_request = conn.next_request
+        timed = self._metrics is not None
         try:
             while not self._closed and self._auth_failure is None and self._password_check is None:
                 try:
@@ -241,8 +261,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
                     self._flush()  # answered requests free their slots
                     if conn.blocked:
                         break  # the oldest request is not done yet
-                elif not slot.done:  # done at once: the connection answered it itself
-                    self._dispatch(slot)
+                else:
+                    timing: list[float] | None = None
+                    if timed:
+                        t = time.monotonic()
+                        timing = [self._frame_times.popleft(), t, t, t, slot.header.api_key]
+                        self._timings.append(timing)
+                    if not slot.done:  # done at once: the connection answered it itself
+                        self._dispatch(slot, timing)
             self._flush()
         except Exception:
             log.exception("connection %s: unexpected error; closing it", self._peer)
@@ -342,7 +368,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
 
     # -- requests ----------------------------------------------------------------------------
 
-    def _dispatch(self, slot: RequestSlot) -> None:
+    def _dispatch(self, slot: RequestSlot, timing: list[float] | None = None) -> None:
         header = slot.header
         handler = self._table.get(header.api_key)
         if handler is None or not handler.min_version <= header.api_version <= handler.max_version:
@@ -369,12 +395,14 @@ class KafkaConnection(asyncio.BufferedProtocol):
         except Exception:
             self._handler_failed(slot, handler, body)
             return
+        if timing is not None:
+            timing[2] = timing[3] = time.monotonic()
         if result is None or isinstance(result, Message) or result is CLOSE_CONNECTION:
             slot.outcome = result
             slot.done = True
         else:
             awaitable = cast(Awaitable[Outcome], result)
-            slot.task = asyncio.ensure_future(self._run(slot, handler, body, awaitable))
+            slot.task = asyncio.ensure_future(self._run(slot, handler, body, awaitable, timing))
 
     def _gated(self, gate: SaslGate, slot: RequestSlot, body: Any) -> bool:
         """Let the SASL gate see a request: True if it goes to its handler; otherwise the
@@ -489,7 +517,12 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self._auth_failure = None
 
     async def _run(
-        self, slot: RequestSlot, handler: ApiHandler, body: Any, awaitable: Awaitable[Outcome]
+        self,
+        slot: RequestSlot,
+        handler: ApiHandler,
+        body: Any,
+        awaitable: Awaitable[Outcome],
+        timing: list[float] | None,
     ) -> None:
         try:
             ServerConnection.complete(slot, await awaitable)
@@ -497,6 +530,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
             raise
         except Exception:
             self._handler_failed(slot, handler, body)
+        if timing is not None:
+            timing[3] = time.monotonic()
         if not self._closed and self._auth_failure is None:
             self._progress()
 
@@ -527,15 +562,22 @@ class KafkaConnection(asyncio.BufferedProtocol):
         out: list[Any] = []
         close_after = False
         completed = 0
+        metrics = self._metrics
+        timings = self._timings
+        sent: list[list[float]] | None = [] if metrics is not None else None
         while not self._closed:
             slot = next_response()
             if slot is None:
                 break
             completed += 1
+            if sent is not None:
+                sent.append(timings.popleft())
             if slot.raw is not None:
                 out.append(slot.raw)
                 continue
             outcome = slot.outcome
+            if metrics is not None and isinstance(outcome, Message):
+                _count_errors(metrics.api(slot.header.api_key), outcome)
             if outcome is None:
                 continue
             if outcome is CLOSE_CONNECTION:
@@ -546,6 +588,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if out and self._transport is not None and not self._closed:
             self._transport.writelines(out)
         now = time.monotonic()
+        if sent and metrics is not None:
+            _record_times(metrics, sent, now)
         if completed and not self._closed:
             self.last_completed_at = now
             self.server.request_completed(self, now)
@@ -669,6 +713,31 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self._linger = None
         if self._transport is not None:
             self._transport.close()
+
+
+def _count_errors(api: ApiMetrics, response: Message) -> None:
+    """Count the response's top-level error code, and each partition's in a Produce
+    response (where the errors of produce live)."""
+    code = getattr(response, "error_code", 0)
+    if code:
+        api.error(code)
+    if isinstance(response, ProduceResponse):
+        for topic in response.responses:
+            for partition in topic.partition_responses:
+                if partition.error_code:
+                    api.error(partition.error_code)
+
+
+def _record_times(metrics: RequestMetrics, sent: list[list[float]], now: float) -> None:
+    """Record the times of requests whose responses were just handed to the transport."""
+    for received, dispatched, handled, finished, api_key in sent:
+        api = metrics.api(int(api_key))
+        api.requests_total += 1
+        api.queue_time.observe(dispatched - received)
+        api.local_time.observe(handled - dispatched)
+        api.remote_time.observe(finished - handled)
+        api.send_time.observe(now - finished)
+        api.total_time.observe(now - received)
 
 
 def _monotonic_ms() -> int:

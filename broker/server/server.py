@@ -58,6 +58,7 @@ from broker.server.limits import (
     EvictionOrder,
     normalise_ip,
 )
+from broker.telemetry import RequestMetrics
 from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import SCRATCH_BYTES
 from protocol.headers import RequestHeader
@@ -167,6 +168,9 @@ class KafkaServer:
         """Connections closed or refused by the broker, by ``CloseReason`` value."""
         self.request_anomaly_counts: Counter[str] = Counter()
         """Requests served despite an oddity: ``trailing_bytes`` (bytes after the body)."""
+        self.request_metrics = RequestMetrics()
+        """Requests, errors and times per API (recorded by the connections unless
+        ``http.metrics.enable=false``)."""
         self.budget = RequestBytesBudget(
             None if config.queued_max_request_bytes < 0 else config.queued_max_request_bytes
         )

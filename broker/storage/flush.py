@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from broker.storage.config import FlushPolicy
 from broker.storage.errors import DurabilityTimeoutError, LogStorageError
 from broker.storage.log import FlushJob, PartitionLog
+from broker.telemetry import LatencyHistogram
 
 __all__ = [
     "DEFAULT_DURABLE_WAIT_TIMEOUT_S",
@@ -155,6 +156,8 @@ class LogFlusher:
         #: Completed flush passes and fsynced logs, for tests and metrics.
         self.passes = 0
         self.logs_flushed = 0
+        #: How long each round of fsyncs took (its logs in parallel), for ``/metrics``.
+        self.flush_time = LatencyHistogram()
 
     # -- wiring --------------------------------------------------------------------------------
 
@@ -325,9 +328,11 @@ class LogFlusher:
         if jobs:
             loop = asyncio.get_running_loop()
             assert self._executor is not None
+            started = time.monotonic()
             results = await asyncio.gather(
                 *(loop.run_in_executor(self._executor, _run_job, job) for job in jobs)
             )
+            self.flush_time.observe(time.monotonic() - started)
             for job, error in zip(jobs, results, strict=True):
                 job.log.complete_flush(job, error)
             self.logs_flushed += len(jobs)

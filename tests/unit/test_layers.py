@@ -29,6 +29,7 @@ LAYERS = (
     "client",
     "broker.config",
     "broker.tasks",
+    "broker.telemetry",
     "broker.security",
     "broker.storage",
     "broker.raft",
@@ -51,6 +52,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker.config": frozenset({"protocol"}),
     # Reporting background tasks that end on a bug (asyncio and logging only).
     "broker.tasks": frozenset(),
+    # Metrics' recording primitives (counters, histograms): pure, so that every layer that
+    # records (storage's flusher, the group coordinator, handlers, the server) may use them.
+    "broker.telemetry": frozenset(),
     # Principals, TLS contexts, SASL and ACL authorization: pure rules and contexts that the
     # storage-and-up layers use; below them so that the metadata image can hold ACLs.
     "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
@@ -139,6 +143,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "broker.metadata",
             "broker.raft",
             "broker.storage",
+            "broker.telemetry",
             "broker.tasks",
             "broker.security",
             "broker.config",
@@ -149,6 +154,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "broker": frozenset(
         {
             "broker.http",
+            "broker.telemetry",
             "broker.server",
             "broker.handlers",
             "broker.txn",
@@ -194,6 +200,10 @@ for _layer in (
     "broker",
 ):
     ALLOWED[_layer] = ALLOWED[_layer] | {"broker.security"}
+
+# The layers that record metrics into broker.telemetry.
+for _layer in ("broker.storage", "broker.group", "broker.handlers", "broker.server"):
+    ALLOWED[_layer] = ALLOWED[_layer] | {"broker.telemetry"}
 
 
 @dataclass(frozen=True)

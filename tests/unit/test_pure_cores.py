@@ -63,6 +63,9 @@ PURE_CORES = (
     "broker.security.acl",
     "broker.security.sasl",
     "broker.server.authn",
+    "broker.telemetry.histogram",
+    "broker.telemetry.requests",
+    "broker.telemetry.traffic",
 )
 
 

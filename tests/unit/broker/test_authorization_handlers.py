@@ -22,6 +22,7 @@ from broker.metadata.controller_api import CreateTopicResult, OpResult
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
 from broker.metadata.topic_configs import ConfigSource, ResolvedConfig
 from broker.security.acl import AclBinding, AclFilter, Authorizer
+from broker.telemetry import TopicTraffic
 from protocol.acl import (
     CLUSTER_NAME,
     AclOperation,
@@ -171,6 +172,7 @@ class FakeServices:
     log_manager: Any = None
     clock_ms: Callable[[], int] = lambda: 1000
     authorizer_calls: int = 0
+    traffic: TopicTraffic = field(default_factory=TopicTraffic)
 
     def __post_init__(self) -> None:
         self.controller.image = self.image

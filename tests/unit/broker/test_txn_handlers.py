@@ -19,6 +19,7 @@ from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.produce import REMOTE_VERIFICATION, RemoteCheck, txn_verification_error
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
 from broker.replication.appends import AppendFailure
+from broker.telemetry import TopicTraffic
 from broker.txn.driver import InitPidAnswer
 from protocol.errors import ErrorCode, NotLeaderOrFollowerError
 from protocol.headers import RequestHeader
@@ -178,6 +179,7 @@ class FakeServices:
     replica_manager: Any = None
     clock_ms: Any = lambda: 1000
     config: Any = field(default_factory=lambda: load_config(None, {"node.id": 1}))
+    traffic: TopicTraffic = field(default_factory=TopicTraffic)
 
     def authorizer_for_image(self) -> None:
         """Authorization is off."""
@@ -635,6 +637,8 @@ class Appended:
     log_append_time_ms: int = -1
     log_start_offset: int = 0
     error_code: ErrorCode = ErrorCode.NONE
+    next_offset: int = 0
+    duplicate: bool = False
 
 
 class ProduceReplicas:
