@@ -9,6 +9,7 @@ cluster through the console's client. Only topics and groups the user may DESCRI
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from importlib import metadata as package_metadata
 from typing import Any, Final
 
@@ -26,10 +27,10 @@ from broker.http.console_common import (
 )
 from broker.metadata.image import TOPIC_RESOURCE
 from broker.metadata.internal_topics import is_internal_topic
-from client.admin import ConfigResource
+from client.admin import ConfigEntry, ConfigResource
 from client.types import TopicPartition
 
-__all__ = ["MAX_LIST", "MAX_SEARCH_RESULTS", "routes"]
+__all__ = ["MAX_LIST", "MAX_SEARCH_RESULTS", "config_rows", "routes"]
 
 #: Topics (and groups) in one list answer; beyond it ``"truncated": true``.
 MAX_LIST: Final = 10_000
@@ -192,16 +193,22 @@ async def topic(request: web.Request) -> Any:
         "topic_id": str(t.topic_id),
         "internal": is_internal_topic(name),
         "partitions": partitions,
-        "configs": [
-            {
-                "name": entry.name,
-                "value": None if entry.sensitive else entry.value,
-                "source": entry.source.name,
-                "sensitive": entry.sensitive,
-            }
-            for entry in sorted(entries.values(), key=lambda e: e.name)
-        ],
+        "configs": config_rows(entries.values()),
     }
+
+
+def config_rows(entries: Iterable[ConfigEntry]) -> list[dict[str, Any]]:
+    """A topic's configs by name; a sensitive value (a password) is never sent, only that
+    there is one."""
+    return [
+        {
+            "name": entry.name,
+            "value": None if entry.sensitive else entry.value,
+            "source": entry.source.name,
+            "sensitive": entry.sensitive,
+        }
+        for entry in sorted(entries, key=lambda e: e.name)
+    ]
 
 
 @api_handler

@@ -16,23 +16,28 @@ import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import confluent_kafka
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from cluster.cluster_harness import free_ports
 from support.security import put_credential
 from support.waiting import eventually
 
 from broker.app import Broker
-from broker.config import BrokerConfig
+from broker.config import BrokerConfig, load_config
 from broker.http.console_api import setup
 from broker.http.console_backend import ConsoleBroker
 from broker.http.console_common import SAMPLER
 from broker.http.console_messages import MAX_READ_BYTES
+from broker.http.console_topics import config_rows
+from broker.http.lag_history import MAX_POINTS, SAMPLE_INTERVAL_S, LagHistory
 from broker.metadata.controller_api import NewTopic
 from broker.security.acl import AclBinding
+from client.admin import ConfigEntry, ConfigSource
 from protocol.acl import AclOperation, AclPermissionType, PatternType, ResourceType
 
 pytestmark = pytest.mark.timeout(90)
@@ -279,6 +284,45 @@ async def test_bad_input_is_answered_with_4xx_json() -> None:
         ]:
             body = await get(client, path, status)
             assert body["error"] == code, (path, body)
+
+
+def test_sensitive_config_values_are_never_sent() -> None:
+    rows = config_rows(
+        [
+            ConfigEntry(
+                "sasl.jaas.config", "secret!", ConfigSource.DYNAMIC_TOPIC_CONFIG, sensitive=True
+            ),
+            ConfigEntry("cleanup.policy", "compact", ConfigSource.DYNAMIC_TOPIC_CONFIG),
+        ]
+    )
+    assert rows == [
+        {
+            "name": "cleanup.policy",
+            "value": "compact",
+            "source": "DYNAMIC_TOPIC_CONFIG",
+            "sensitive": False,
+        },
+        {
+            "name": "sasl.jaas.config",
+            "value": None,
+            "source": "DYNAMIC_TOPIC_CONFIG",
+            "sensitive": True,
+        },
+    ]
+
+
+def test_the_lag_history_is_bounded_per_group_and_in_groups() -> None:
+    history = LagHistory(max_groups=2, max_points=3)
+    for t in range(5):
+        history.record(t * 10_000, {"a": t, "b": 2 * t, "c": 7})
+    assert len(history) == 2  # "c" came third: no history
+    assert history.history("a") == [(20_000, 2), (30_000, 3), (40_000, 4)]
+    assert history.history("c") == []
+    # A group that is gone (deleted, coordinated elsewhere) is forgotten, freeing its place.
+    history.record(50_000, {"b": 1, "c": 7})
+    assert history.history("a") == []
+    assert history.history("c") == [(50_000, 7)]
+    assert MAX_POINTS * SAMPLE_INTERVAL_S == 3600
 
 
 # -- groups ------------------------------------------------------------------------------------
@@ -588,3 +632,124 @@ async def test_the_console_applies_the_users_acls() -> None:
             }
             assert {"public", "private"} <= admin_names
             await get(client, "/api/topics/private/messages", user="admin")
+
+
+# -- a cluster of three: partitions led and groups coordinated elsewhere ------------------------
+
+CLUSTER_SETTINGS: dict[str, Any] = {
+    "log.flush.policy": "none",
+    "broker.session.timeout.ms": 3000,
+    "broker.heartbeat.interval.ms": 100,
+    "controller.quorum.election.timeout.ms": 300,
+    "offsets.topic.replication.factor": 1,
+    "offsets.topic.num.partitions": 1,
+    "group.initial.rebalance.delay.ms": 0,
+    "log.cleaner.enable": False,
+    "auto.create.topics.enable": False,
+}
+
+
+@asynccontextmanager
+async def cluster_of_three(root: Path) -> AsyncIterator[dict[int, Broker]]:
+    ports = free_ports(3)
+    voters = ",".join(f"{i}@127.0.0.1:{ports[i - 1]}" for i in (1, 2, 3))
+    brokers: dict[int, Broker] = {}
+    try:
+        for node in (1, 2, 3):
+            config = load_config(
+                None,
+                {
+                    **CLUSTER_SETTINGS,
+                    "node.id": node,
+                    "listeners": "PLAINTEXT://127.0.0.1:0",
+                    "log.dirs": str(root / f"broker-{node}"),
+                    "controller.quorum.voters": voters,
+                },
+            )
+            brokers[node] = Broker(config)
+            await brokers[node].start()
+
+        def all_unfenced() -> bool:
+            for b in brokers.values():
+                assert b.controller is not None
+                registered = b.controller.image.brokers
+                if len(registered) != 3 or any(r.fenced for r in registered.values()):
+                    return False
+            return True
+
+        await eventually(all_unfenced, 30, "three unfenced brokers")
+        yield brokers
+    finally:
+        for broker in brokers.values():
+            await broker.stop()
+
+
+async def test_cluster_wide_facts_from_any_broker(tmp_path: Path) -> None:
+    async with cluster_of_three(tmp_path) as brokers:
+        first = brokers[1]
+        assert first.controller is not None
+        [created] = await first.controller.create_topics([NewTopic("spread", 3, 1)])
+        assert created.error == 0, created
+
+        def led_by_all() -> bool:
+            return all(
+                b.replica_manager is not None
+                and (t := b.replica_manager.image.topic("spread")) is not None
+                and {p.leader for p in t.partitions.values()} == {1, 2, 3}
+                for b in brokers.values()
+            )
+
+        await eventually(led_by_all, 30, "the topic's partitions led by every broker")
+        assert first.replica_manager is not None
+        leaders = {
+            pid: p.leader
+            for pid, p in first.replica_manager.image.topic("spread").partitions.items()  # type: ignore[union-attr]
+        }
+        records = [
+            {"partition": p, "value": b"v%d-%d" % (p, i)} for p in range(3) for i in range(p + 2)
+        ]
+        await produce(first, "spread", records)
+
+        def consume() -> None:
+            consumer = confluent_kafka.Consumer(
+                {
+                    "bootstrap.servers": first.bootstrap_servers,
+                    "group.id": "spread-readers",
+                    "enable.auto.commit": False,
+                }
+            )
+            try:
+                consumer.commit(
+                    offsets=[confluent_kafka.TopicPartition("spread", p, 1) for p in range(3)],
+                    asynchronous=False,
+                )
+            finally:
+                consumer.close()
+
+        await asyncio.to_thread(consume)
+
+        # Each broker's console tells the same story, whoever leads or coordinates.
+        for node, broker in brokers.items():
+            async with console(broker) as client:
+                overview = await get(client, "/api/overview")
+                assert overview["broker_id"] == node
+                assert [b["id"] for b in overview["brokers"]] == [1, 2, 3]
+                assert sum(b["is_controller"] for b in overview["brokers"]) == 1
+                assert not any(b["fenced"] for b in overview["brokers"])
+                detail = await get(client, "/api/topics/spread")
+                by_partition = {p["partition"]: p for p in detail["partitions"]}
+                for pid in range(3):
+                    row = by_partition[pid]
+                    assert row["leader"] == leaders[pid]
+                    assert row["high_watermark"] == pid + 2, (node, row)
+                    assert row["size_bytes"] > 0, (node, row)
+                listing = await get(client, "/api/topics")
+                [spread] = [t for t in listing["topics"] if t["name"] == "spread"]
+                assert spread["messages"] == 2 + 3 + 4 and spread["size_bytes"] > 0
+                for pid in range(3):
+                    page = await get(client, f"/api/topics/spread/messages?partition={pid}")
+                    values = [base64.b64decode(m["value"]["base64"]) for m in page["messages"]]
+                    assert values == [b"v%d-%d" % (pid, i) for i in range(pid + 2)]
+                group = await get(client, "/api/groups/spread-readers")
+                lags = {r["partition"]: r["lag"] for r in group["offsets"]}
+                assert lags == {0: 1, 1: 2, 2: 3}, (node, group)
