@@ -161,8 +161,19 @@ class ConsoleBackend:
     async def offsets(
         self, tps: Iterable[TopicPartition]
     ) -> dict[TopicPartition, PartitionOffsets]:
-        """Log start offset and high watermark of each partition (ListOffsets at the leaders)."""
-        wanted = list(tps)
+        """Log start offset and high watermark of each partition (ListOffsets at the leaders).
+
+        Partitions the metadata image does not have (a deleted topic) or that have no leader
+        (offline) are left out of the answer: asking for them would only wait out the call's
+        deadline."""
+        image = self._image()
+        wanted = [
+            tp
+            for tp in tps
+            if image is not None
+            and (p := image.partition(tp.topic, tp.partition)) is not None
+            and p.leader >= 0
+        ]
         if not wanted:
             return {}
         cluster = await self.cluster()
@@ -366,11 +377,7 @@ class ConsoleBackend:
                     continue
                 group = committed[group_id] = {}
             group[TopicPartition(btp.topic, btp.partition)] = om.offset
-        tps = {tp for group in committed.values() for tp in group}
-        image = self._image()
-        if image is not None:
-            tps = {tp for tp in tps if image.partition(tp.topic, tp.partition) is not None}
-        ends = await self.offsets(tps)
+        ends = await self.offsets({tp for group in committed.values() for tp in group})
         return {
             group_id: sum(
                 max(0, ends[tp].high_watermark - offset)

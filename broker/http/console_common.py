@@ -14,6 +14,7 @@ broker's handlers do for a Kafka client of that user, with the same rule for int
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import logging
@@ -55,6 +56,9 @@ BACKEND: Final = web.AppKey("samsa_console_backend", ConsoleBackend)
 HISTORY: Final = web.AppKey("samsa_console_lag_history", LagHistory)
 SAMPLER: Final = web.AppKey("samsa_console_lag_sampler", LagSampler)
 
+#: Longest time one API request may take (its calls to the cluster have deadlines of their
+#: own; this bounds a route that makes several).
+ROUTE_TIMEOUT_S: Final = 30.0
 #: Longest message text in an error answer (Kafka's messages are one line; a hostile topic
 #: name echoed back should not make the answer large).
 _MAX_MESSAGE_CHARS: Final = 500
@@ -225,7 +229,8 @@ def api_handler(fn: Callable[[web.Request], Awaitable[Any]]) -> Handler:
     @functools.wraps(fn)
     async def wrapped(request: web.Request) -> web.StreamResponse:
         try:
-            result = await fn(request)
+            async with asyncio.timeout(ROUTE_TIMEOUT_S):
+                result = await fn(request)
         except ApiError as exc:
             return json_error(exc)
         except KafkaError as exc:

@@ -91,10 +91,11 @@ async def _offsets(
     async def age(row: dict[str, Any], tp: TopicPartition, offset: int) -> None:
         async with gate:
             timestamp = await backend.record_timestamp(tp, offset)
-        if timestamp is not None and timestamp >= 0:
+        if timestamp is None:
+            row["lag_seconds"] = 0.0  # no record left below the high watermark (compacted)
+        elif timestamp >= 0:
             row["lag_seconds"] = max(0, now_ms - timestamp) / 1000
-        else:
-            row["lag_seconds"] = 0.0  # nothing left to consume below the high watermark
+        # else: a record without a timestamp (message format v0): its age is unknown
 
     await asyncio.gather(*(age(*item) for item in lagging[:MAX_TIMESTAMP_READS]))
     return rows

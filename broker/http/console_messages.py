@@ -68,7 +68,9 @@ async def messages(request: web.Request) -> Any:
         fail(404, "UNKNOWN_TOPIC_OR_PARTITION", f"topic {name!r} has no partition {partition}")
     tp = TopicPartition(name, partition)
     backend = request.app[BACKEND]
-    offsets = (await backend.offsets([tp]))[tp]
+    offsets = (await backend.offsets([tp])).get(tp)
+    if offsets is None:
+        fail(503, "LEADER_NOT_AVAILABLE", f"{name}-{partition} has no leader")
     lso, hw = offsets.log_start_offset, offsets.high_watermark
     if offset is not None:
         if offset > hw:

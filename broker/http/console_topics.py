@@ -9,12 +9,14 @@ cluster through the console's client. Only topics and groups the user may DESCRI
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Iterable
 from importlib import metadata as package_metadata
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from aiohttp import web
 
+from broker.http.console_backend import CALL_TIMEOUT_MS
 from broker.http.console_common import (
     BACKEND,
     BROKER,
@@ -27,10 +29,15 @@ from broker.http.console_common import (
 )
 from broker.metadata.image import TOPIC_RESOURCE
 from broker.metadata.internal_topics import is_internal_topic
-from client.admin import ConfigEntry, ConfigResource
+from client.admin import ClusterDescription, ConfigEntry, ConfigResource
 from client.types import TopicPartition
+from protocol.errors import KafkaError
 
 __all__ = ["MAX_LIST", "MAX_SEARCH_RESULTS", "config_rows", "routes"]
+
+log = logging.getLogger("samsa.http.console")
+
+T = TypeVar("T")
 
 #: Topics (and groups) in one list answer; beyond it ``"truncated": true``.
 MAX_LIST: Final = 10_000
@@ -64,24 +71,42 @@ def _min_isr(request: web.Request, image: Any, topic: str) -> int:
         return int(request.app[BROKER].config.min_insync_replicas)
 
 
+async def _tolerant(call: Awaitable[T], default: T) -> T:
+    """``call``'s answer, or ``default`` when the cluster cannot give it (a broker down, a
+    partition without a leader): a page shows what is known and null for the rest."""
+    try:
+        return await call
+    except KafkaError as exc:
+        log.debug("console: part of an answer unavailable: %s", exc)
+        return default
+
+
+async def _describe_cluster(request: web.Request) -> ClusterDescription:
+    admin = await request.app[BACKEND].admin()
+    return await admin.describe_cluster(timeout_ms=CALL_TIMEOUT_MS)
+
+
 @api_handler
 async def overview(request: web.Request) -> Any:
     broker = request.app[BROKER]
     access = Access(request)
     image = image_of(request)
-    admin = await request.app[BACKEND].admin()
-    described = await admin.describe_cluster(timeout_ms=10_000)
+    described = await _tolerant(_describe_cluster(request), None)
+    listed = {b.node_id: b for b in described.brokers} if described is not None else {}
+    controller_id = described.controller_id if described is not None else -1
     brokers = []
-    for b in sorted(described.brokers, key=lambda b: b.node_id):
-        registration = image.brokers.get(b.node_id)
+    # DescribeCluster lists the brokers clients may use; the image also has fenced ones.
+    for node_id in sorted(set(listed) | set(image.brokers)):
+        registration = image.brokers.get(node_id)
+        b = listed.get(node_id)
         brokers.append(
             {
-                "id": b.node_id,
-                "host": b.host,
-                "port": b.port,
-                "rack": b.rack,
+                "id": node_id,
+                "host": b.host if b is not None else registration.host,
+                "port": b.port if b is not None else registration.port,
+                "rack": b.rack if b is not None else registration.rack,
                 "fenced": bool(registration.fenced) if registration is not None else False,
-                "is_controller": b.node_id == described.controller_id,
+                "is_controller": node_id == controller_id,
             }
         )
     under_replicated: list[dict[str, Any]] = []
@@ -106,9 +131,10 @@ async def overview(request: web.Request) -> Any:
             if len(p.isr) < min_isr:
                 under_min_isr.append(where)
     return {
-        "cluster_id": described.cluster_id or broker.cluster_id,
+        "cluster_id": (described.cluster_id if described is not None else None)
+        or broker.cluster_id,
         "broker_id": broker.config.node_id,
-        "controller_id": described.controller_id,
+        "controller_id": controller_id,
         "version": _version(),
         "brokers": brokers,
         "topic_count": topic_count,
@@ -130,8 +156,13 @@ async def topics(request: web.Request) -> Any:
     names = names[:MAX_LIST]
     backend = request.app[BACKEND]
     tps = [TopicPartition(n, pid) for n in names for pid in image.topics_by_name[n].partitions]
-    offsets = await backend.offsets(tps) if tps else {}
-    sizes = await backend.sizes(names) if tps else {}
+    offsets: dict[TopicPartition, Any] = {}
+    sizes: dict[TopicPartition, int] = {}
+    if tps:
+        # Every partition's size at once (asking per topic costs a metadata lookup each).
+        offsets, sizes = await asyncio.gather(
+            _tolerant(backend.offsets(tps), {}), _tolerant(backend.sizes(None), {})
+        )
     out = []
     for name in names:
         t = image.topics_by_name[name]
@@ -167,8 +198,8 @@ async def topic(request: web.Request) -> Any:
     tps = [TopicPartition(name, pid) for pid in sorted(t.partitions)]
     admin = await backend.admin()
     offsets, sizes, configs = await asyncio.gather(
-        backend.offsets(tps),
-        backend.sizes([name]),
+        _tolerant(backend.offsets(tps), {}),
+        _tolerant(backend.sizes([name]), {}),
         admin.describe_configs([ConfigResource.topic(name)], timeout_ms=10_000),
     )
     entries = next(iter(configs.values()), {})

@@ -753,3 +753,36 @@ async def test_cluster_wide_facts_from_any_broker(tmp_path: Path) -> None:
                 group = await get(client, "/api/groups/spread-readers")
                 lags = {r["partition"]: r["lag"] for r in group["offsets"]}
                 assert lags == {0: 1, 1: 2, 2: 3}, (node, group)
+
+        # A broker stops: it is shown fenced, its partition offline, and the pages still
+        # answer, with null where only that broker knew.
+        gone = brokers.pop(3)
+        await gone.stop()
+        offline_pid = next(pid for pid, leader in leaders.items() if leader == 3)
+
+        def fenced() -> bool:
+            assert first.controller is not None
+            registration = first.controller.image.brokers.get(3)
+            image = first.replica_manager.image if first.replica_manager else None
+            part = image.partition("spread", offline_pid) if image is not None else None
+            return bool(registration and registration.fenced and part and part.leader < 0)
+
+        await eventually(fenced, 30, "broker 3 fenced and its partition offline")
+        async with console(first) as client:
+            overview = await get(client, "/api/overview")
+            assert {b["id"]: b["fenced"] for b in overview["brokers"]} == {
+                1: False,
+                2: False,
+                3: True,
+            }
+            assert {"topic": "spread", "partition": offline_pid} in overview["offline"]
+            listing = await get(client, "/api/topics")
+            [spread] = [t for t in listing["topics"] if t["name"] == "spread"]
+            assert spread["messages"] is None
+            detail = await get(client, "/api/topics/spread")
+            rows = {p["partition"]: p for p in detail["partitions"]}
+            assert rows[offline_pid]["leader"] == -1
+            assert rows[offline_pid]["high_watermark"] is None
+            assert rows[(offline_pid + 1) % 3]["high_watermark"] is not None
+            down = await get(client, f"/api/topics/spread/messages?partition={offline_pid}", 503)
+            assert down["error"] == "LEADER_NOT_AVAILABLE"
