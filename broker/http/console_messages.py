@@ -4,8 +4,9 @@
 start reads from the log start), ``timestamp=MS`` (from the first record at or after that
 time), ``newest=1`` (the last ``limit`` records before the high watermark, newest first) or
 none (from the log start); ``limit`` records at most (default 100, at most ``MAX_LIMIT``).
-At most ``MAX_READ_BYTES`` of record batches are read for one answer, so a page of large
-records holds fewer than ``limit``. Needs READ on the topic.
+Record batches are read until ``MAX_READ_BYTES`` are spent (the last Fetch may bring one
+whole batch beyond it, as Kafka answers with at least one batch), so a page of large records
+holds fewer than ``limit``. Needs READ on the topic.
 """
 
 from __future__ import annotations

@@ -42,18 +42,30 @@ MAX_GROUPS: Final = 2000
 class LagHistory:
     """Bounded lag samples per group (pure: the caller passes the time)."""
 
-    def __init__(self, *, max_groups: int = MAX_GROUPS, max_points: int = MAX_POINTS) -> None:
+    def __init__(
+        self,
+        *,
+        max_groups: int = MAX_GROUPS,
+        max_points: int = MAX_POINTS,
+        history_ms: int = int(HISTORY_S * 1000),
+    ) -> None:
         self.max_groups = max_groups
         self.max_points = max_points
+        self.history_ms = history_ms
         self._series: dict[str, deque[tuple[int, int]]] = {}
 
     def __len__(self) -> int:
         return len(self._series)
 
     def record(self, now_ms: int, lags: Mapping[str, int]) -> None:
-        """One sample for each group of ``lags``; groups absent from it are forgotten."""
+        """One sample for each group of ``lags``; groups absent from it are forgotten, and
+        samples older than ``history_ms`` dropped (after rounds that failed)."""
         for group_id in [g for g in self._series if g not in lags]:
             del self._series[group_id]
+        oldest_ms = now_ms - self.history_ms
+        for kept in self._series.values():
+            while kept and kept[0][0] < oldest_ms:
+                kept.popleft()
         for group_id, lag in lags.items():
             series = self._series.get(group_id)
             if series is None:

@@ -323,6 +323,12 @@ def test_the_lag_history_is_bounded_per_group_and_in_groups() -> None:
     assert history.history("a") == []
     assert history.history("c") == [(50_000, 7)]
     assert MAX_POINTS * SAMPLE_INTERVAL_S == 3600
+    # Samples older than the history's span are dropped even when rounds were missed.
+    spanned = LagHistory(history_ms=60_000)
+    spanned.record(0, {"a": 1})
+    spanned.record(30_000, {"a": 2})
+    spanned.record(70_000, {"a": 3})
+    assert spanned.history("a") == [(30_000, 2), (70_000, 3)]
 
 
 # -- groups ------------------------------------------------------------------------------------
