@@ -177,6 +177,11 @@ class ConsoleBackend:
         if not wanted:
             return {}
         cluster = await self.cluster()
+        if any(cluster.metadata.leader_for(tp) is None for tp in wanted):
+            # One Metadata request for the topics not known yet, before the lookups (which
+            # would otherwise each wait for the background refresh).
+            cluster.add_topics({tp.topic for tp in wanted})
+            await cluster.refresh()
         starts, ends = await asyncio.gather(
             list_offsets(cluster, dict.fromkeys(wanted, EARLIEST), timeout_s=self.timeout_s),
             list_offsets(cluster, dict.fromkeys(wanted, LATEST), timeout_s=self.timeout_s),
