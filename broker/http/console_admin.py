@@ -11,6 +11,9 @@
   on the topic; text key, value and header values sent as UTF-8; without a partition the key's
   murmur2 hash chooses, as Kafka's default partitioner does).
 
+The internal topics (``__consumer_offsets``, ``__transaction_state``) are never created,
+written or deleted from the console (400 INVALID_TOPIC_EXCEPTION), whoever asks.
+
 Against cross-site requests (a form posted from another site carries the user's Basic
 credentials but cannot set headers or a JSON content type without a CORS preflight, which
 this server never grants), every action needs ``X-Samsa-Console: 1`` (403 otherwise) and
@@ -37,6 +40,7 @@ from broker.http.console_common import (
     ok,
     topic_name,
 )
+from broker.metadata.internal_topics import is_internal_topic
 from client.admin import NewTopic
 from client.types import TopicPartition
 from protocol.acl import AclOperation
@@ -141,9 +145,17 @@ def _utf8(text: str | None, what: str, limit: int) -> bytes | None:
     return data
 
 
+def _not_internal(name: str, action: str) -> None:
+    """The coordinators' topics are theirs alone: the console neither writes nor deletes them
+    (a record that is not theirs would stop a coordinator loading)."""
+    if is_internal_topic(name):
+        fail(400, "INVALID_TOPIC_EXCEPTION", f"cannot {action} the internal topic {name!r}")
+
+
 @api_handler
 async def create_topic(request: web.Request) -> Any:
     body = CreateTopic.model_validate(await _body(request))
+    _not_internal(body.name, "create")
     access = Access(request)
     access.require_create_topic(body.name)
     admin = await request.app[BACKEND].admin()
@@ -159,6 +171,7 @@ async def delete_topic(request: web.Request) -> Any:
     await _body(request, required=False)
     access = Access(request)
     name = topic_name(request, access)
+    _not_internal(name, "delete")
     access.require_topic(AclOperation.DELETE, name)
     admin = await request.app[BACKEND].admin()
     await admin.delete_topics([name], timeout_ms=10_000)
@@ -207,6 +220,7 @@ async def produce(request: web.Request) -> Any:
     body = TestMessage.model_validate(await _body(request))
     access = Access(request)
     name = topic_name(request, access)
+    _not_internal(name, "write to")
     access.require_topic(AclOperation.WRITE, name)
     key = _utf8(body.key, "key", MAX_KEY_BYTES)
     value = _utf8(body.value, "value", MAX_VALUE_BYTES)

@@ -505,6 +505,12 @@ async def test_admin_actions_when_on() -> None:
         assert (await send("POST", "/api/topics/made/messages", too_many, 400))["error"] == (
             "INVALID_REQUEST"
         )
+        # The coordinators' own topics are out of reach, even with admin actions on.
+        internal = await send(
+            "POST", "/api/topics/__consumer_offsets/messages", {"value": "x"}, 400
+        )
+        assert internal["error"] == "INVALID_TOPIC_EXCEPTION"
+        await send("DELETE", "/api/topics/__consumer_offsets", {}, 400)
         bad_partition = {"partition": 5, "value": "x"}
         assert (await send("POST", "/api/topics/made/messages", bad_partition, 404))[
             "error"
