@@ -19,7 +19,14 @@ from aiohttp import web
 
 from broker.http import console_admin, console_groups, console_messages, console_topics
 from broker.http.console_backend import ConsoleBackend, ConsoleBroker
-from broker.http.console_common import BACKEND, BROKER, HISTORY, SAMPLER
+from broker.http.console_common import (
+    BACKEND,
+    BROKER,
+    HISTORY,
+    SAMPLER,
+    ApiError,
+    json_error,
+)
 from broker.http.lag_history import MAX_GROUPS, SAMPLE_INTERVAL_S, LagHistory, LagSampler
 
 __all__ = ["setup"]
@@ -43,6 +50,8 @@ def setup(
     app.add_routes(console_messages.routes())
     app.add_routes(console_groups.routes())
     app.add_routes(console_admin.routes())
+    # Last: any other path under /api/ is answered in JSON too.
+    app.router.add_route("*", "/api/{tail:.*}", _no_such_route)
 
     async def start(app: web.Application) -> None:
         sampler.start()
@@ -53,3 +62,7 @@ def setup(
 
     app.on_startup.append(start)
     app.on_cleanup.append(cleanup)
+
+
+async def _no_such_route(request: web.Request) -> web.StreamResponse:
+    return json_error(ApiError(404, "NOT_FOUND", f"no API route {request.method} {request.path}"))

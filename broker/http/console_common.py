@@ -18,6 +18,7 @@ import asyncio
 import functools
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Final, NoReturn
 
@@ -56,6 +57,9 @@ BACKEND: Final = web.AppKey("samsa_console_backend", ConsoleBackend)
 HISTORY: Final = web.AppKey("samsa_console_lag_history", LagHistory)
 SAMPLER: Final = web.AppKey("samsa_console_lag_sampler", LagSampler)
 
+#: An integer parameter: decimal digits with an optional sign (no ``_`` or spaces inside), at
+#: most 19 digits (int64).
+_INTEGER: Final = re.compile(r"-?[0-9]{1,19}")
 #: Longest time one API request may take (its calls to the cluster have deadlines of their
 #: own; this bounds a route that makes several).
 ROUTE_TIMEOUT_S: Final = 30.0
@@ -152,10 +156,10 @@ def int_param(
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw.strip(), 10)
-    except ValueError:
+    text = raw.strip()
+    if _INTEGER.fullmatch(text) is None:
         fail(400, "INVALID_REQUEST", f"{name} must be an integer")
+    value = int(text, 10)
     if minimum is not None and value < minimum:
         fail(400, "INVALID_REQUEST", f"{name} must be at least {minimum}")
     if maximum is not None and value > maximum:

@@ -280,6 +280,8 @@ async def test_bad_input_is_answered_with_4xx_json() -> None:
             ("/api/topics/orders/messages?offset=0&newest=1", 400, "INVALID_REQUEST"),
             ("/api/topics/orders/messages?newest=maybe", 400, "INVALID_REQUEST"),
             ("/api/groups/nobody", 404, "GROUP_ID_NOT_FOUND"),
+            ("/api/topics/orders/messages?offset=1_0", 400, "INVALID_REQUEST"),
+            ("/api/nothing/here", 404, "NOT_FOUND"),
             (f"/api/search?q={'x' * 300}", 400, "INVALID_REQUEST"),
         ]:
             body = await get(client, path, status)
