@@ -663,6 +663,12 @@ CLUSTER_SETTINGS: dict[str, Any] = {
 }
 
 
+#: Three brokers in one process cannot share the HTTP listener's default port.
+HTTP_ON_A_FREE_PORT: dict[str, Any] = (
+    {"http.listeners": "127.0.0.1:0"} if "http_listeners" in BrokerConfig.model_fields else {}
+)
+
+
 @asynccontextmanager
 async def cluster_of_three(root: Path) -> AsyncIterator[dict[int, Broker]]:
     ports = free_ports(3)
@@ -678,6 +684,7 @@ async def cluster_of_three(root: Path) -> AsyncIterator[dict[int, Broker]]:
                     "listeners": "PLAINTEXT://127.0.0.1:0",
                     "log.dirs": str(root / f"broker-{node}"),
                     "controller.quorum.voters": voters,
+                    **HTTP_ON_A_FREE_PORT,
                 },
             )
             brokers[node] = Broker(config)
