@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALL_TIMEOUT_MS",
+    "MAX_CACHED_TIMESTAMPS",
     "MAX_DECOMPRESSED_BYTES",
     "ConsoleBackend",
     "ConsoleBroker",
@@ -54,6 +56,9 @@ CALL_TIMEOUT_MS: Final = 10_000
 #: A compressed batch may expand to at most this much while the console reads it (a hostile
 #: batch cannot make the broker allocate more for one page of records).
 MAX_DECOMPRESSED_BYTES: Final = 16 * 1024 * 1024
+#: Record timestamps cached (one per lagging group partition of a large cluster; a miss costs
+#: one small Fetch).
+MAX_CACHED_TIMESTAMPS: Final = 10_000
 #: Fetch rounds per read: a read stops after this many answers even if each brought little
 #: (compacted or aborted ranges).
 _MAX_FETCH_ROUNDS: Final = 16
@@ -110,6 +115,10 @@ class ConsoleBackend:
         self.broker = broker
         self._admin: Admin | None = None
         self._lock = asyncio.Lock()
+        #: Timestamps of records at committed offsets, by (partition, offset): a group that
+        #: stopped consuming costs one Fetch, not one per page refresh (least recently used
+        #: dropped first).
+        self._timestamps: OrderedDict[tuple[TopicPartition, int], int] = OrderedDict()
 
     @property
     def timeout_s(self) -> float:
@@ -307,8 +316,18 @@ class ConsoleBackend:
     async def record_timestamp(self, tp: TopicPartition, offset: int) -> int | None:
         """The timestamp of the first record at or after ``offset`` (None when there is none
         below the high watermark)."""
+        key = (tp, offset)
+        cached = self._timestamps.get(key)
+        if cached is not None:
+            self._timestamps.move_to_end(key)
+            return cached
         records = await self.read_records(tp, offset, _NO_END, 1, _TIMESTAMP_READ_BYTES)
-        return records[0].timestamp if records else None
+        if not records:
+            return None
+        self._timestamps[key] = records[0].timestamp
+        if len(self._timestamps) > MAX_CACHED_TIMESTAMPS:
+            self._timestamps.popitem(last=False)
+        return records[0].timestamp
 
     # -- produce -----------------------------------------------------------------------------
 
