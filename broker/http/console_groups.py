@@ -27,6 +27,7 @@ from broker.http.console_common import (
 from client.admin import GroupDescription
 from client.types import TopicPartition
 from protocol.acl import AclOperation
+from protocol.errors import KafkaError
 
 __all__ = ["MAX_DETAILED_GROUPS", "MAX_GROUPS_LISTED", "MAX_TIMESTAMP_READS", "routes"]
 
@@ -102,6 +103,8 @@ async def _offsets(
 
 
 def _group_type(description: GroupDescription) -> str:
+    """The group's protocol: Samsa's groups rebalance with JoinGroup and SyncGroup (Kafka's
+    "classic" protocol)."""
     return "classic"
 
 
@@ -135,7 +138,7 @@ async def groups(request: web.Request) -> Any:
             try:
                 described = (await admin.describe_groups([group_id], timeout_ms=10_000))[group_id]
                 rows = await _offsets(backend, access, group_id, described)
-            except Exception:  # one group's coordinator moving does not fail the list
+            except (KafkaError, TimeoutError):  # one group's coordinator moving fails no list
                 return
         row["state"] = described.state
         row["protocol"] = described.protocol or None
