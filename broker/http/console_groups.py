@@ -1,0 +1,192 @@
+"""The console's consumer-group routes: ``/api/groups`` and ``/api/groups/{id}``.
+
+Lag per partition in offsets is the high watermark minus the committed offset (never
+negative); in seconds it is the age of the record at the committed offset — the next record
+the group has not consumed — now minus its timestamp, 0 when the group is caught up. Groups and
+their offsets come from the cluster (ListGroups at every broker, DescribeGroups and OffsetFetch
+at the group's coordinator, ListOffsets and Fetch at the leaders). The history is the group's
+total lag sampled by this broker (``lag_history``) when it coordinates the group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Final
+
+from aiohttp import web
+
+from broker.http.console_backend import ConsoleBackend, local_commit_times
+from broker.http.console_common import (
+    BACKEND,
+    HISTORY,
+    Access,
+    api_handler,
+    fail,
+)
+from client.admin import GroupDescription
+from client.types import TopicPartition
+from protocol.acl import AclOperation
+from protocol.errors import KafkaError
+
+__all__ = ["MAX_DETAILED_GROUPS", "MAX_GROUPS_LISTED", "MAX_TIMESTAMP_READS", "routes"]
+
+#: Groups in one list answer; beyond it ``"truncated": true``.
+MAX_GROUPS_LISTED: Final = 10_000
+#: Groups of a list answer whose members and lag are looked up (each costs a DescribeGroups,
+#: an OffsetFetch, ListOffsets and Fetches); the others have them null.
+MAX_DETAILED_GROUPS: Final = 100
+#: Groups looked up at once for a list answer (the coordinators answer them in parallel).
+_LIST_CONCURRENCY: Final = 8
+#: Lagging partitions of one group whose lag in seconds is read (one small Fetch each); the
+#: others have ``lag_seconds`` null.
+MAX_TIMESTAMP_READS: Final = 256
+#: Fetches at once for one group's lag in seconds.
+_TIMESTAMP_CONCURRENCY: Final = 16
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/api/groups", groups), web.get("/api/groups/{id}", group)]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+async def _offsets(
+    backend: ConsoleBackend, access: Access, group_id: str, description: GroupDescription
+) -> list[dict[str, Any]]:
+    """Each partition the group committed for or is assigned: committed offset, high
+    watermark, lag in offsets and in seconds, commit time (when known here)."""
+    admin = await backend.admin()
+    committed = await admin.list_group_offsets(group_id, timeout_ms=10_000)
+    tps = set(committed)
+    for member in description.members:
+        tps.update(TopicPartition(tp.topic, tp.partition) for tp in member.assignment)
+    visible = sorted(tp for tp in tps if access.sees_topic(tp.topic))
+    ends = await backend.offsets(visible)
+    commit_times = local_commit_times(backend.broker, group_id)
+    now_ms = _now_ms()
+    rows: list[dict[str, Any]] = []
+    lagging: list[tuple[dict[str, Any], TopicPartition, int]] = []
+    for tp in visible:
+        om = committed.get(tp)
+        o = ends.get(tp)
+        lag = None
+        if om is not None and o is not None:
+            lag = max(0, o.high_watermark - max(om.offset, 0))
+        row: dict[str, Any] = {
+            "topic": tp.topic,
+            "partition": tp.partition,
+            "committed_offset": om.offset if om is not None else None,
+            "high_watermark": o.high_watermark if o is not None else None,
+            "lag": lag,
+            "lag_seconds": 0.0 if lag == 0 else None,
+            "commit_timestamp": commit_times.get(tp),
+        }
+        rows.append(row)
+        if lag and om is not None and o is not None:
+            lagging.append((row, tp, max(om.offset, o.log_start_offset)))
+    gate = asyncio.Semaphore(_TIMESTAMP_CONCURRENCY)
+
+    async def age(row: dict[str, Any], tp: TopicPartition, offset: int) -> None:
+        async with gate:
+            timestamp = await backend.record_timestamp(tp, offset)
+        if timestamp is None:
+            row["lag_seconds"] = 0.0  # no record left below the high watermark (compacted)
+        elif timestamp >= 0:
+            row["lag_seconds"] = max(0, now_ms - timestamp) / 1000
+        # else: a record without a timestamp (message format v0): its age is unknown
+
+    await asyncio.gather(*(age(*item) for item in lagging[:MAX_TIMESTAMP_READS]))
+    return rows
+
+
+def _group_type(description: GroupDescription) -> str:
+    """The group's protocol: Samsa's groups rebalance with JoinGroup and SyncGroup (Kafka's
+    "classic" protocol)."""
+    return "classic"
+
+
+@api_handler
+async def groups(request: web.Request) -> Any:
+    access = Access(request)
+    backend = request.app[BACKEND]
+    admin = await backend.admin()
+    listings = [
+        g for g in await admin.list_groups(timeout_ms=10_000) if access.sees_group(g.group_id)
+    ]
+    truncated = len(listings) > MAX_GROUPS_LISTED
+    listings = listings[:MAX_GROUPS_LISTED]
+    out: list[dict[str, Any]] = [
+        {
+            "group_id": g.group_id,
+            "type": "classic",
+            "state": g.state or None,
+            "protocol": None,
+            "members": None,
+            "lag": None,
+            "lag_seconds": None,
+        }
+        for g in listings
+    ]
+    gate = asyncio.Semaphore(_LIST_CONCURRENCY)
+
+    async def detail(row: dict[str, Any]) -> None:
+        group_id = row["group_id"]
+        async with gate:
+            try:
+                described = (await admin.describe_groups([group_id], timeout_ms=10_000))[group_id]
+                rows = await _offsets(backend, access, group_id, described)
+            except (KafkaError, TimeoutError):  # one group's coordinator moving fails no list
+                return
+        row["state"] = described.state
+        row["protocol"] = described.protocol or None
+        row["members"] = len(described.members)
+        row["type"] = _group_type(described)
+        lags = [r["lag"] for r in rows if r["lag"] is not None]
+        ages = [r["lag_seconds"] for r in rows if r["lag_seconds"] is not None]
+        row["lag"] = sum(lags) if lags else None
+        row["lag_seconds"] = max(ages) if ages else None
+
+    await asyncio.gather(*(detail(row) for row in out[:MAX_DETAILED_GROUPS]))
+    return {"groups": out, "truncated": truncated}
+
+
+@api_handler
+async def group(request: web.Request) -> Any:
+    access = Access(request)
+    group_id = request.match_info["id"]
+    access.require_group(AclOperation.DESCRIBE, group_id)
+    backend = request.app[BACKEND]
+    admin = await backend.admin()
+    described = (await admin.describe_groups([group_id], timeout_ms=10_000)).get(group_id)
+    if described is None:
+        fail(404, "GROUP_ID_NOT_FOUND", f"no group {group_id!r}")
+    offsets = await _offsets(backend, access, group_id, described)
+    if described.state in ("Dead", "") and not offsets and not described.members:
+        fail(404, "GROUP_ID_NOT_FOUND", f"no group {group_id!r}")
+    history = request.app[HISTORY].history(group_id)
+    return {
+        "group_id": group_id,
+        "type": _group_type(described),
+        "state": described.state,
+        "protocol_type": described.protocol_type,
+        "protocol": described.protocol,
+        "members": [
+            {
+                "member_id": m.member_id,
+                "client_id": m.client_id,
+                "client_host": m.client_host,
+                "instance_id": m.group_instance_id,
+                "assignment": [
+                    {"topic": tp.topic, "partition": tp.partition}
+                    for tp in m.assignment
+                    if access.sees_topic(tp.topic)
+                ],
+            }
+            for m in described.members
+        ],
+        "offsets": offsets,
+        "history": [{"time_ms": t, "lag": lag} for t, lag in history],
+    }
