@@ -136,6 +136,7 @@ function mountRoute() {
     return;
   }
   state.page = found.mount(ctx, found.args, params);
+  state.page.el.dataset.route = path;
   document.title = `${state.page.title} · Samsa console`;
   replace(view, state.page.el);
 }

@@ -21,6 +21,7 @@ export function makePage(title, { crumbs = [], controls = [] } = {}) {
     body,
     show(...children) {
       loaded = true;
+      el.dataset.loaded = "1";
       replace(body, ...children);
     },
     failed(err) {
