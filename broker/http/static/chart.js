@@ -13,6 +13,15 @@ const LONE_SAMPLE_SPAN_MS = 10 * 60 * 1000;
 // Beyond this many samples a dot on each would hide the line: only the latest gets one.
 const MAX_DOTS = 90;
 
+/** The smallest of 1, 2 or 5 times a power of ten that is at least x (and at least 1): axis
+ * ticks at round numbers. */
+function niceStep(x) {
+  if (x <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(x));
+  for (const m of [1, 2, 5, 10]) if (m * power >= x) return m * power;
+  return 10 * power;
+}
+
 /** The chart of history ([{time_ms, lag}], any order); null when there is nothing to draw. */
 export function lagChart(history) {
   const points = (history ?? [])
@@ -25,7 +34,8 @@ export function lagChart(history) {
     t0 -= LONE_SAMPLE_SPAN_MS / 2;
     t1 += LONE_SAMPLE_SPAN_MS / 2;
   }
-  const top = Math.max(1, ...points.map((p) => p.lag));
+  const step = niceStep(Math.max(1, ...points.map((p) => p.lag)) / Y_TICKS);
+  const top = step * Y_TICKS;
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const x = (t) => PAD.left + ((t - t0) / (t1 - t0)) * innerW;
@@ -33,7 +43,7 @@ export function lagChart(history) {
 
   const grid = [];
   for (let i = 0; i <= Y_TICKS; i += 1) {
-    const value = Math.round((top * i) / Y_TICKS);
+    const value = step * i;
     const yy = y(value).toFixed(1);
     grid.push(svg("line", { class: "grid", x1: PAD.left, x2: WIDTH - PAD.right, y1: yy, y2: yy }));
     grid.push(svg("text", { class: "tick", x: PAD.left - 6, y: yy, "text-anchor": "end",

@@ -15,6 +15,7 @@ import * as topics from "./page_topics.js";
 const POLL_MS = 5000;
 // The search box asks once typing pauses this long, not once per key.
 const SEARCH_DEBOUNCE_MS = 250;
+const PAUSED = "Paused while the tab is hidden";
 
 const ROUTES = [
   [/^\/?$/, "overview", overview.mount],
@@ -93,7 +94,7 @@ async function tick() {
     if (state.page === null) mountRoute();
     if (generation === state.generation && state.page) await state.page.refresh();
     hideError();
-    setStatus(`Updated ${clock(Date.now())} UTC`, false);
+    setStatus(document.hidden ? PAUSED : `Updated ${clock(Date.now())} UTC`, false);
   } catch (err) {
     showError(err);
     setStatus(`Failed at ${clock(Date.now())} UTC`, false);
@@ -214,7 +215,7 @@ function schedule() {
   clearInterval(timer);
   timer = 0;
   if (document.hidden) {
-    setStatus("Paused while the tab is hidden", false);
+    setStatus(PAUSED, false);
     return;
   }
   if ($("auto-refresh").checked) timer = setInterval(tick, POLL_MS);
