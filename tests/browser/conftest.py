@@ -16,7 +16,7 @@ from browser.console_tab import (
     chromium_path,
     console_url,
 )
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, HttpCredentials, sync_playwright
 
 from broker import Broker
 
@@ -43,11 +43,12 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def open_tab(chromium: Browser, screenshot_dir: Path) -> Iterator[ConsoleTabFactory]:
-    """``open_tab(broker)``: a fresh tab (its own cookies and credentials) on the console."""
+    """``open_tab(broker, credentials=None)``: a fresh tab (its own cookies and credentials,
+    which it answers the console's HTTP Basic challenge with) on the console."""
     contexts: list[BrowserContext] = []
 
-    def open_on(broker: Broker) -> ConsoleTab:
-        context = chromium.new_context(viewport=VIEWPORT)
+    def open_on(broker: Broker, credentials: HttpCredentials | None = None) -> ConsoleTab:
+        context = chromium.new_context(viewport=VIEWPORT, http_credentials=credentials)
         contexts.append(context)
         return ConsoleTab(context.new_page(), console_url(broker), screenshot_dir)
 

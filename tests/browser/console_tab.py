@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
-from playwright.sync_api import ConsoleMessage, Error, Page, ViewportSize
+from playwright.sync_api import ConsoleMessage, Error, HttpCredentials, Page, ViewportSize
 
 from broker import Broker
 
@@ -98,5 +98,9 @@ class ConsoleTab:
         return path
 
 
-#: ``open_tab(broker)``: a fresh tab on that broker's console.
-ConsoleTabFactory = Callable[[Broker], ConsoleTab]
+class ConsoleTabFactory(Protocol):
+    """``open_tab(broker, credentials=None)``: a fresh tab on that broker's console."""
+
+    def __call__(
+        self, broker: Broker, credentials: HttpCredentials | None = None
+    ) -> ConsoleTab: ...

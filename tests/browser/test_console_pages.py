@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 from browser.console_tab import ConsoleTab, ConsoleTabFactory, chromium_path, console_url
 from confluent_kafka import Consumer, KafkaError, Message, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, NewTopic
+from confluent_kafka.admin import (
+    AdminClient,
+    NewTopic,
+    ScramCredentialInfo,
+    ScramMechanism,
+    UserScramCredentialUpsertion,
+)
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Route, expect
 from support.waiting import eventually_sync
 
@@ -476,3 +483,35 @@ def test_admin_controls_work_when_enabled(
         "the topic is gone for Kafka clients",
     )
     assert tab.errors == []
+
+
+def test_console_asks_for_the_kafka_listeners_scram_credentials(
+    open_tab: ConsoleTabFactory,
+) -> None:
+    """With a SASL listener, the console wants a SCRAM user's name and password (HTTP Basic):
+    the browser gets the challenge without them and the pages with them."""
+    user, password = "console-user", "console-secret"
+    with Broker.embedded_in_thread(
+        listeners="PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0",
+        **{"sasl.enabled.mechanisms": "SCRAM-SHA-256"},
+    ) as secured:
+        admin = AdminClient({"bootstrap.servers": secured.bootstrap_servers_for("PLAINTEXT")})
+        upsertion = UserScramCredentialUpsertion(
+            user, ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password.encode()
+        )
+        for future in admin.alter_user_scram_credentials([upsertion]).values():
+            future.result(TIMEOUT_S)
+
+        # Without credentials to answer the challenge with, the browser gives up on the page.
+        anonymous = open_tab(secured)
+        with pytest.raises(PlaywrightError, match="ERR_INVALID_AUTH_CREDENTIALS"):
+            anonymous.page.goto(anonymous.base_url + "/")
+        challenge = anonymous.page.request.get(anonymous.base_url + "/api/overview")
+        assert challenge.status == 401
+        assert challenge.headers["www-authenticate"].startswith("Basic")
+
+        tab = open_tab(secured, {"username": user, "password": password})
+        tab.open("/")
+        expect(tab.page.locator("#user")).to_have_text(f"signed in as {user}")
+        tab.screenshot("signed-in")
+        assert tab.errors == []
