@@ -99,6 +99,10 @@ async function tick() {
     showError(err);
     setStatus(`Failed at ${clock(Date.now())} UTC`, false);
     if (state.page?.failed) state.page.failed(err);
+    else if (state.overview === null) {
+      replace($("view"), h("p", { class: "failed" }, "The console cannot load: the broker's API ",
+        "did not answer. It retries every few seconds."));
+    }
   } finally {
     state.inflight = false;
     if (state.again) {

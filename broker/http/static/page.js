@@ -15,10 +15,19 @@ export function makePage(title, { crumbs = [], controls = [] } = {}) {
     body,
   );
   let loaded = false;
+  let lastData = null;
   return {
     title,
     el,
     body,
+    /** Whether data differs from the last refresh's: an unchanged page is left alone, so a
+     * selection (a value being copied) survives the polling. */
+    changed(data) {
+      const text = JSON.stringify(data);
+      if (loaded && text === lastData) return false;
+      lastData = text;
+      return true;
+    },
     show(...children) {
       loaded = true;
       el.dataset.loaded = "1";

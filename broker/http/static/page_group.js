@@ -41,6 +41,7 @@ export function mount(ctx, [id]) {
   const page = makePage(id, { crumbs: [link(["groups"], "Groups")], controls });
   page.refresh = async () => {
     const g = await getJson(apiPath("groups", id));
+    if (!page.changed(g)) return;
     const offsets = g.offsets ?? [];
     const totalLag = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
     const members = (g.members ?? []).map((m) => h("tr", {},

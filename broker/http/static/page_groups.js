@@ -32,6 +32,7 @@ export function mount() {
   filter.addEventListener("input", render);
   page.refresh = async () => {
     const data = await getJson("/api/groups");
+    if (!page.changed(data)) return;
     last = { groups: data.groups ?? [], truncated: Boolean(data.truncated) };
     render();
   };

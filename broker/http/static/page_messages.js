@@ -148,12 +148,15 @@ export function mount(ctx, [name], params) {
       if ([...partition.options].some((o) => o.value === wanted)) partition.value = wanted;
       partitionsKnown = true;
     }
-    last = await getJson(apiPath("topics", name, "messages") + query(currentQuery()));
+    const data = await getJson(apiPath("topics", name, "messages") + query(currentQuery()));
+    if (!page.changed(data)) return;
+    last = data;
     show();
   };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     overrides.clear();
+    show();
     ctx.refresh();
   });
   return page;

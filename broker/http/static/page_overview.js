@@ -17,6 +17,7 @@ export function mount() {
   const page = makePage("Overview");
   page.refresh = async () => {
     const ov = await getJson("/api/overview");
+    if (!page.changed(ov)) return;
     const urp = ov.under_replicated ?? [];
     const offline = ov.offline ?? [];
     const underMin = ov.under_min_isr ?? [];

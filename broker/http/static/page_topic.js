@@ -20,6 +20,7 @@ export function mount(ctx, [name]) {
   const page = makePage(name, { crumbs: [link(["topics"], "Topics")], controls });
   page.refresh = async () => {
     const t = await getJson(apiPath("topics", name));
+    if (!page.changed(t)) return;
     const partitions = (t.partitions ?? []).map((p) => {
       const isr = p.isr ?? [];
       const replicas = p.replicas ?? [];

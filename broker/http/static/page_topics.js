@@ -61,6 +61,7 @@ export function mount(ctx) {
   filter.addEventListener("input", render);
   page.refresh = async () => {
     const data = await getJson("/api/topics");
+    if (!page.changed(data)) return;
     last = { topics: data.topics ?? [], truncated: Boolean(data.truncated) };
     render();
   };
