@@ -168,6 +168,10 @@ def test_every_page_loads_without_console_errors(
     expect(row).to_have_count(1)
     expect(row.locator("td").nth(1)).to_have_text("2")
     tab.screenshot("topics")
+    tab.page.fill("input.filter", "no-such-topic")
+    expect(row).to_have_count(0)
+    tab.page.fill("input.filter", "DEMO")
+    expect(row).to_have_count(1)
 
     tab.open(f"/topics/{DEMO_TOPIC}")
     expect(tab.page.locator("table.partitions tbody tr")).to_have_count(2)
@@ -228,7 +232,22 @@ def test_message_browser_shows_text_json_and_binary_records(
     expect(tab.page.locator("article.message").first).to_have_attribute(
         "data-offset", str(demo["xss"])
     )
-    # Partition 1 is empty.
+    # From a time: everything after it; the limit caps the list.
+    tab.page.select_option("select[name='from']", "timestamp")
+    tab.page.fill("input[name='timestamp']", "2020-01-01T00:00:00")
+    tab.page.fill("input[name='limit']", "2")
+    tab.page.click("form.message-query button[type='submit']")
+    expect(tab.page.locator("article.message")).to_have_count(2)
+    expect(tab.page.locator("article.message").first).to_have_attribute(
+        "data-offset", str(demo["text"])
+    )
+    tab.page.fill("input[name='timestamp']", "2999-01-01T00:00:00")
+    tab.page.click("form.message-query button[type='submit']")
+    expect(tab.page.locator("p.empty")).to_be_visible()
+    # Partition 1 is empty (partition 0, newest first, is not).
+    tab.page.select_option("select[name='from']", "newest")
+    tab.page.click("form.message-query button[type='submit']")
+    expect(tab.page.locator("article.message")).to_have_count(2)
     tab.page.select_option("select[name='partition']", "1")
     tab.page.click("form.message-query button[type='submit']")
     expect(tab.page.locator("p.empty")).to_be_visible()
