@@ -1,5 +1,6 @@
 """``samsa broker start [--data-dir PATH] [--host HOST] [--port PORT] [--config FILE]
-[--set KEY=VALUE ...] [--log-level LEVEL]``: run a broker in the foreground.
+[--set KEY=VALUE ...] [--log-level LEVEL] [--log-format text|json]``: run a broker in the
+foreground.
 
 ``start`` prints where it listens and where the data lives, one line each, and stops cleanly on
 Ctrl-C or SIGTERM. Errors (port in use, a data directory locked by another broker, a bad setting)
@@ -18,6 +19,8 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 import click
+
+from broker.cli.log_format import LOG_FORMATS, LogFormat, configure_logging
 
 __all__ = ["broker"]
 
@@ -87,6 +90,14 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     default="info",
     show_default=True,
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json for log shippers (one object per line, with the structured "
+    "fields of a failed request: client_id, api, correlation_id).",
+)
 def start(
     data_dir: Path | None,
     host: str | None,
@@ -98,15 +109,12 @@ def start(
     voters: str | None,
     roles: str | None,
     log_level: str,
+    log_format: LogFormat,
 ) -> None:
     """Start a broker and run it until Ctrl-C or SIGTERM."""
     from broker.config import ConfigError, load_config
 
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(getattr(logging, log_level.upper()), log_format)
     overrides: dict[str, Any] = _parse_sets(sets)
     if host is not None:
         _check_host(host)

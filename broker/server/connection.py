@@ -62,6 +62,7 @@ from broker.security.sasl import PasswordCheck
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
+from broker.server.request_log import request_fields
 from broker.storage.slice import FileSlice
 from protocol.codec import UnsupportedRequestError, encode_response
 from protocol.connection import RequestSlot, ServerConnection
@@ -460,6 +461,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self.ip,
             gate.mechanism,
             outcome.failure,
+            extra=request_fields(slot.header, self._peer),
         )
         # As Kafka: read nothing more, and answer (then close) only after the delay, so that
         # guessing passwords costs the guesser time.
@@ -508,6 +510,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             header.api_version,
             header.correlation_id,
             self._peer,
+            extra=request_fields(header, self._peer),
         )
         no_response = handler.expects_no_response
         if no_response is not None and no_response(body):
@@ -568,7 +571,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
         except Exception:
             if release is not None:
                 release(body)
-            log.exception("cannot encode the %s response", api_name(header.api_key))
+            log.exception(
+                "cannot encode the %s response",
+                api_name(header.api_key),
+                extra=request_fields(header, self._peer),
+            )
             self.close(CloseReason.INTERNAL_ERROR, "response encoding failed (logged above)")
             return False
         if release is None:
@@ -583,7 +590,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 else:
                     out.append(bytes(chunk))
         except Exception:
-            log.exception("cannot read records for the %s response", api_name(header.api_key))
+            log.exception(
+                "cannot read records for the %s response",
+                api_name(header.api_key),
+                extra=request_fields(header, self._peer),
+            )
             self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
             return False
         finally:
