@@ -151,7 +151,7 @@ def start(
     except ConfigError as exc:
         _fail(str(exc))
     _check_data_dirs(config)
-    sys.exit(_run(config))
+    sys.exit(_run(config, log_format))
 
 
 def _fail(message: str) -> NoReturn:
@@ -228,7 +228,7 @@ async def _stop(broker_: Any, config: Any) -> None:
     await stopping
 
 
-def _run(config: Any) -> int:
+def _run(config: Any, log_format: LogFormat = "text") -> int:
     import asyncio
 
     from broker.app import Broker, BrokerStartError, new_event_loop
@@ -257,7 +257,11 @@ def _run(config: Any) -> int:
         click.echo(f"Data directory: {', '.join(str(d) for d in config.log_dirs)}")
         sys.stdout.flush()
         await stop.wait()
-        click.echo("Stopping…", err=True)
+        if log_format == "json":
+            # stderr is the log's alone: every line of it a JSON object.
+            logging.getLogger("samsa.broker").info("stopping")
+        else:
+            click.echo("Stopping…", err=True)
         await _stop(broker_, config)
         return 0
 

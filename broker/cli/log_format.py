@@ -59,3 +59,6 @@ def configure_logging(level: int, log_format: LogFormat) -> None:
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(formatter)
     logging.basicConfig(level=level, handlers=[handler])
+    if log_format == "json":
+        # Python's warnings go to stderr as text otherwise: JSON lines too.
+        logging.captureWarnings(True)
