@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any, ClassVar, cast
 
 import pytest
 from cli.cli_support import SUBPROCESS_TIMEOUT_S, run_samsa, samsa_argv, samsa_env
+from support.waiting import eventually_sync
 
 from broker.app import Broker
 from broker.cli.top import (
@@ -333,6 +335,32 @@ def test_once_against_nothing_is_one_line_and_exit_1() -> None:
     assert err.strip().splitlines() == [
         f"samsa: error: cannot reach http://127.0.0.1:{port}/metrics: Connection refused"
     ]
+
+
+def test_live_view_redraws_until_ctrl_c(metrics_server: tuple[str, type[_Metrics]]) -> None:
+    url, handler = metrics_server
+    proc = subprocess.Popen(
+        samsa_argv("top", "--interval", "0.2", "--url", url, "--url", "127.0.0.1:1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=samsa_env(COLUMNS="120"),
+    )
+    try:
+        eventually_sync(lambda: handler.scrapes >= 3, what="three refreshes")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=SUBPROCESS_TIMEOUT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == 0, err
+    assert b"Traceback" not in err
+    text = out.decode()
+    # Off a terminal the view is printed once, as it was when stopped: rates from the
+    # answering broker, the other one named in the status.
+    assert "1/2 broker(s) answering" in text
+    assert "cannot reach http://127.0.0.1:1/metrics" in text
+    assert "orders" in text and "billing" in text and "42" in text
 
 
 # -- against a real broker -------------------------------------------------------------------
