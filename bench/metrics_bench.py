@@ -308,7 +308,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1024, help="message size in bytes")
     parser.add_argument("--seconds", type=float, default=5.0, help="least produce per row")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="0: the scrape times alone")
     parser.add_argument("--scrape-every", type=float, default=SCRAPE_EVERY_S, help="seconds")
     parser.add_argument("--partitions", default="1000,10000", help="scrape-time partition counts")
     parser.add_argument("--scrapes", type=int, default=5, help="measured scrapes per count")
@@ -335,24 +335,25 @@ def main() -> int:
         f"{os.cpu_count()} CPUs"
     )
     try:
-        if not messages.exists():
+        if args.runs > 0 and not messages.exists():
             write_messages(messages, size, count)
-        print(
-            f"\n{count:,} messages of {size} B per row; /metrics scraped every "
-            f"{args.scrape_every:g} s when on"
-        )
-        print(_header(COST_COLUMNS))
-        rows = []
-        for run in range(args.runs):
-            order = (True, False) if run % 2 == 0 else (False, True)
-            for enabled in order:
-                row = cost_row(
-                    work, run, enabled, messages, count, size, args.scrape_every, args.pin
-                )
-                rows.append(row)
-                print(row.markdown(), flush=True)
-        for line in summary(rows):
-            print(line)
+        if args.runs > 0:  # --runs 0: the scrape times alone
+            print(
+                f"\n{count:,} messages of {size} B per row; /metrics scraped every "
+                f"{args.scrape_every:g} s when on"
+            )
+            print(_header(COST_COLUMNS))
+            rows = []
+            for run in range(args.runs):
+                order = (True, False) if run % 2 == 0 else (False, True)
+                for enabled in order:
+                    row = cost_row(
+                        work, run, enabled, messages, count, size, args.scrape_every, args.pin
+                    )
+                    rows.append(row)
+                    print(row.markdown(), flush=True)
+            for line in summary(rows):
+                print(line)
         print()
         print(_header(SCRAPE_COLUMNS))
         for partitions in (int(p) for p in args.partitions.split(",")):
