@@ -251,7 +251,11 @@ def scrape(url: str, auth: tuple[str, str] | None, *, clock: Any = time.monotoni
         with urllib.request.urlopen(request, timeout=SCRAPE_TIMEOUT_S) as response:
             body = response.read(MAX_SCRAPE_BYTES + 1)
     except urllib.error.HTTPError as exc:
-        hint = " (see --user and --password)" if exc.code in (401, 403) else ""
+        hint = ""
+        if exc.code in (401, 403):
+            hint = " (see --user and --password)"
+        elif exc.code == 404:
+            hint = " (is http.metrics.enable false on that broker?)"
         raise ScrapeError(f"{url}: HTTP {exc.code} {exc.reason}{hint}") from None
     except urllib.error.URLError as exc:
         reason = exc.reason

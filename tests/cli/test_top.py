@@ -230,6 +230,9 @@ class _Metrics(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         cls = type(self)
+        if self.path != "/metrics":
+            self.send_error(404)
+            return
         header = self.headers.get("Authorization")
         cls.seen_auth.append(header)
         if cls.auth is not None and header != cls.auth:
@@ -324,6 +327,16 @@ def test_basic_auth(metrics_server: tuple[str, type[_Metrics]]) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert handler.seen_auth[-1] == handler.auth
+
+
+def test_no_metrics_there(metrics_server: tuple[str, type[_Metrics]]) -> None:
+    url, _ = metrics_server
+    done = run_samsa("top", "--once", "--url", f"{url}/elsewhere")
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == (
+        f"samsa: error: {url}/elsewhere: HTTP 404 Not Found "
+        "(is http.metrics.enable false on that broker?)"
+    )
 
 
 def test_once_against_nothing_is_one_line_and_exit_1() -> None:
