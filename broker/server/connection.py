@@ -433,6 +433,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             log.error(
                 "checking a password failed; refusing the login",
                 exc_info=future.exception(),
+                extra=request_fields(slot.header, self._peer),
             )
         else:
             ok = future.result()
