@@ -1,7 +1,8 @@
 """The broker's nouns of the ``samsa`` command: ``samsa broker …`` (run a broker),
-``samsa cluster …`` (start local clusters, show one) and ``samsa tls …`` (development
-certificates). They join the root group and the admin nouns that ``client.cli`` defines; the
-``samsa`` script is this package's ``main``.
+``samsa cluster …`` (start local clusters, show one), ``samsa tls …`` (development
+certificates) and ``samsa top`` (throughput and lag from the brokers' metrics). They join the
+root group and the admin nouns that ``client.cli`` defines; the ``samsa`` script is this
+package's ``main``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ __all__ = ["CliError", "main"]
 
 #: The broker's nouns: each module ``broker.cli.<noun>`` defines the click command or group
 #: ``<noun>``.
-_NOUNS: Final = ("broker", "cluster", "tls")
+_NOUNS: Final = ("broker", "cluster", "tls", "top")
 
 for _noun in _NOUNS:
     main.add_command(getattr(importlib.import_module(f"broker.cli.{_noun}"), _noun))

@@ -1,5 +1,6 @@
 """``samsa broker start [--data-dir PATH] [--host HOST] [--port PORT] [--config FILE]
-[--set KEY=VALUE ...] [--log-level LEVEL]``: run a broker in the foreground.
+[--set KEY=VALUE ...] [--log-level LEVEL] [--log-format text|json]``: run a broker in the
+foreground.
 
 ``start`` prints where it listens, where the data lives and the HTTP listener's URL (console,
 metrics, health checks), one line each, and stops cleanly on
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 import click
+
+from broker.cli.log_format import LOG_FORMATS, LogFormat, configure_logging
 
 __all__ = ["broker"]
 
@@ -88,6 +91,14 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
     default="info",
     show_default=True,
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; json for log shippers (one object per line, with the structured "
+    "fields of a failed request: client_id, api, correlation_id).",
+)
 def start(
     data_dir: Path | None,
     host: str | None,
@@ -99,15 +110,12 @@ def start(
     voters: str | None,
     roles: str | None,
     log_level: str,
+    log_format: LogFormat,
 ) -> None:
     """Start a broker and run it until Ctrl-C or SIGTERM."""
     from broker.config import ConfigError, load_config
 
-    logging.basicConfig(
-        level=getattr(logging, log_level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(getattr(logging, log_level.upper()), log_format)
     overrides: dict[str, Any] = _parse_sets(sets)
     if host is not None:
         _check_host(host)
@@ -144,7 +152,7 @@ def start(
     except ConfigError as exc:
         _fail(str(exc))
     _check_data_dirs(config)
-    sys.exit(_run(config))
+    sys.exit(_run(config, log_format))
 
 
 def _fail(message: str) -> NoReturn:
@@ -221,7 +229,7 @@ async def _stop(broker_: Any, config: Any) -> None:
     await stopping
 
 
-def _run(config: Any) -> int:
+def _run(config: Any, log_format: LogFormat = "text") -> int:
     import asyncio
 
     from broker.app import Broker, BrokerStartError, new_event_loop
@@ -252,7 +260,11 @@ def _run(config: Any) -> int:
             click.echo(f"Console, metrics and health checks: {broker_.http_url}")
         sys.stdout.flush()
         await stop.wait()
-        click.echo("Stopping…", err=True)
+        if log_format == "json":
+            # stderr is the log's alone: every line of it a JSON object.
+            logging.getLogger("samsa.broker").info("stopping")
+        else:
+            click.echo("Stopping…", err=True)
         await _stop(broker_, config)
         return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Final
 
@@ -91,15 +91,18 @@ class RateLimitedLog:
         self.suppressed_total = 0
         """Lines suppressed since the start."""
 
-    def log(self, level: int, message: str, *args: object) -> bool:
-        """Log a line unless this interval's lines are used up; True if it was logged."""
+    def log(
+        self, level: int, message: str, *args: object, extra: Mapping[str, object] | None = None
+    ) -> bool:
+        """Log a line unless this interval's lines are used up; True if it was logged.
+        ``extra``: structured fields of the line (``logging``'s ``extra=``)."""
         self._roll(self._clock())
         if self._lines >= self._max_lines:
             self.suppressed += 1
             self.suppressed_total += 1
             return False
         self._lines += 1
-        self._logger.log(level, message, *args)
+        self._logger.log(level, message, *args, extra=extra)
         return True
 
     def flush(self) -> None:

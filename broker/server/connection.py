@@ -69,6 +69,7 @@ from broker.security.sasl import PasswordCheck
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
+from broker.server.request_log import request_fields
 from broker.storage.slice import FileSlice
 from broker.telemetry import ApiMetrics, RequestMetrics
 from protocol.codec import UnsupportedRequestError, encode_response
@@ -460,6 +461,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             log.error(
                 "checking a password failed; refusing the login",
                 exc_info=future.exception(),
+                extra=request_fields(slot.header, self._peer),
             )
         else:
             ok = future.result()
@@ -488,6 +490,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             self.ip,
             gate.mechanism,
             outcome.failure,
+            extra=request_fields(slot.header, self._peer),
         )
         # As Kafka: read nothing more, and answer (then close) only after the delay, so that
         # guessing passwords costs the guesser time.
@@ -543,6 +546,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
             header.api_version,
             header.correlation_id,
             self._peer,
+            extra=request_fields(header, self._peer),
         )
         no_response = handler.expects_no_response
         if no_response is not None and no_response(body):
@@ -612,7 +616,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
         except Exception:
             if release is not None:
                 release(body)
-            log.exception("cannot encode the %s response", api_name(header.api_key))
+            log.exception(
+                "cannot encode the %s response",
+                api_name(header.api_key),
+                extra=request_fields(header, self._peer),
+            )
             self.close(CloseReason.INTERNAL_ERROR, "response encoding failed (logged above)")
             return False
         if release is None:
@@ -627,7 +635,11 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 else:
                     out.append(bytes(chunk))
         except Exception:
-            log.exception("cannot read records for the %s response", api_name(header.api_key))
+            log.exception(
+                "cannot read records for the %s response",
+                api_name(header.api_key),
+                extra=request_fields(header, self._peer),
+            )
             self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
             return False
         finally:
