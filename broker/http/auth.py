@@ -13,7 +13,7 @@ credential is unchanged), so that the console's polling does not cost a PBKDF2 p
 Without credentials the answer is 401 at once (the browser then asks for them); with wrong
 ones it is 401 after ``connection.failed.authentication.delay.ms``, as a failed Kafka login.
 The principal (``User:name``, or ``User:ANONYMOUS`` where no login is needed) is put on the
-request as ``request["principal"]``.
+request under ``PRINCIPAL_KEY``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import hashlib
 import logging
 import os
 import time
-import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -59,10 +58,8 @@ MAX_AUTHORIZATION_CHARS: Final = 4096
 UNKNOWN_USER_ITERATIONS: Final = 4096
 #: The realm browsers show when they ask for credentials.
 REALM: Final = "Samsa"
-#: The request's principal is kept under this plain name (what the console's handlers read);
-#: aiohttp would prefer a typed key and warns about each plain one.
-PRINCIPAL_KEY: Final = "principal"
-warnings.filterwarnings("ignore", category=web.NotAppKeyWarning, module=__name__)
+#: Where a request keeps its principal (``User:name``; ``User:ANONYMOUS`` without a login).
+PRINCIPAL_KEY: Final = web.RequestKey("principal", str)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

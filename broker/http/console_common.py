@@ -6,7 +6,7 @@ by a route, or a Kafka error from the cluster mapped by ``error_for`` (unknown t
 404, authorization: 403, already exists or non-empty group: 409, invalid input: 400, timeouts:
 504, anything else the cluster said: 502). No route answers with a traceback.
 
-Access: the console user is ``request["principal"]`` (set by the authentication middleware;
+Access: the console user is ``request[PRINCIPAL_KEY]`` (set by the authentication middleware;
 ``User:ANONYMOUS`` without one). When the broker's authorizer is on, each route asks it as the
 broker's handlers do for a Kafka client of that user, with the same rule for internal topics
 (any operation but DESCRIBE also needs ALTER on the cluster).
@@ -25,6 +25,7 @@ from typing import Any, Final, NoReturn
 from aiohttp import web
 from pydantic import ValidationError
 
+from broker.http.auth import PRINCIPAL_KEY
 from broker.http.console_backend import ConsoleBackend, ConsoleBroker
 from broker.http.lag_history import LagHistory, LagSampler
 from broker.metadata.internal_topics import is_internal_topic
@@ -172,7 +173,7 @@ class Access:
 
     def __init__(self, request: web.Request) -> None:
         broker = request.app[BROKER]
-        raw = request.get("principal")
+        raw = request.get(PRINCIPAL_KEY)
         self.principal = ANONYMOUS if raw is None else str(raw)
         self.host = request.remote or ""
         services = broker.services
@@ -267,7 +268,7 @@ def image_of(request: web.Request) -> Any:
 
 
 def admin_enabled(broker: ConsoleBroker) -> bool:
-    return bool(getattr(broker.config, "http_console_admin_enable", False))
+    return broker.config.http_console_admin_enable
 
 
 def topic_name(request: web.Request, access: Access) -> str:

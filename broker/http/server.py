@@ -1,9 +1,9 @@
 """``HttpServer``: the broker's HTTP listener (``http.listeners``), on the broker's event loop.
 
-It serves ``/health/live`` and ``/health/ready`` (``health.py``), ``/metrics``
-(``metrics.py``), the web console's assets at ``/`` and ``/static/…`` (the package's
-``static/`` directory) and, with ``http.console.enable``, the console's JSON API
-(``console_api.py``, when present). Every route but the health checks (and ``/metrics`` unless
+It serves ``/health/live`` and ``/health/ready`` (``health.py``), ``/metrics`` (``metrics.py``,
+unless ``http.metrics.enable=false``), the web console's assets at ``/`` and ``/static/…`` (the
+package's ``static/`` directory) and, with ``http.console.enable``, the console's JSON API
+(``console_api.py``). Every route but the health checks (and ``/metrics`` unless
 ``http.metrics.require.auth``) asks for a SCRAM user's credentials when a Kafka listener uses
 SASL (``auth.py``).
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import importlib
 import ipaddress
 import logging
 import os
@@ -32,8 +31,10 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from broker.config import BrokerConfig, parse_http_listeners
-from broker.http import health, metrics
+from broker.http import console_api, health, metrics
 from broker.http.auth import ConsoleAuth, Handler
+from broker.http.console_backend import ConsoleBroker
+from broker.http.metrics import MetricsSource
 from protocol.scram import ScramCredential
 
 __all__ = ["STATIC_DIR", "HttpListenError", "HttpServer"]
@@ -73,8 +74,9 @@ SECURITY_HEADERS: Final[Mapping[str, str]] = {
 }
 
 
-class ServedBroker(Protocol):
-    """What the HTTP listener needs of the broker."""
+class ServedBroker(MetricsSource, ConsoleBroker, Protocol):
+    """What the HTTP listener needs of the broker (``broker.Broker`` is one): what a scrape
+    reads, what the console reads, and the two below."""
 
     @property
     def config(self) -> BrokerConfig: ...
@@ -199,7 +201,8 @@ class HttpServer:
         )
         app.on_response_prepare.append(_add_security_headers)
         app.router.add_routes(health.routes(self.broker.readiness))
-        app.router.add_get("/metrics", self._metrics)
+        if self.broker.config.http_metrics_enable:
+            app.router.add_get("/metrics", self._metrics)
         if self.broker.config.http_console_enable:
             self._add_console(app)
         return app
@@ -216,12 +219,6 @@ class HttpServer:
         app.router.add_get("/", root)
         if static_dir.is_dir():
             app.router.add_static("/static", static_dir, follow_symlinks=False)
-        try:
-            console_api = importlib.import_module("broker.http.console_api")
-        except ModuleNotFoundError as exc:
-            if exc.name != "broker.http.console_api":
-                raise
-            return
         console_api.setup(app, self.broker)
 
     async def _metrics(self, _: web.Request) -> web.Response:

@@ -4,7 +4,7 @@ lag history, the admin actions and the console user's ACLs.
 
 The console's application is built here as the HTTP server builds it: ``setup(app, broker)``
 on an aiohttp ``Application``, with a small middleware standing in for the authentication
-middleware (it puts ``request["principal"]`` from a test header).
+middleware (it puts ``request[PRINCIPAL_KEY]`` from a test header).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from support.security import put_credential
 from support.waiting import eventually
 
 from broker.app import Broker
-from broker.config import BrokerConfig, load_config
+from broker.config import load_config
+from broker.http.auth import PRINCIPAL_KEY
 from broker.http.console_api import setup
 from broker.http.console_backend import ConsoleBroker
 from broker.http.console_common import SAMPLER
@@ -58,31 +59,8 @@ async def _as_user(
 ) -> web.StreamResponse:
     user = request.headers.get(USER_HEADER)
     if user:
-        request["principal"] = f"User:{user}"
+        request[PRINCIPAL_KEY] = f"User:{user}"
     return await handler(request)
-
-
-class _Config:
-    """The broker's config with ``http.console.admin.enable`` set (until the setting is one of
-    BrokerConfig's fields)."""
-
-    def __init__(self, config: BrokerConfig, admin_enable: bool) -> None:
-        self._config = config
-        self.http_console_admin_enable = admin_enable
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._config, name)
-
-
-class _AdminOn:
-    """The broker as the console sees it, with admin actions on."""
-
-    def __init__(self, broker: Broker) -> None:
-        self._broker = broker
-        self.config: Any = _Config(broker.config, True)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._broker, name)
 
 
 @asynccontextmanager
@@ -102,10 +80,10 @@ async def broker_and_console(
         "offsets.topic.num.partitions": 1,
         "auto.create.topics.enable": False,
     }
-    async with Broker.embedded(**{**defaults, **settings}) as broker:
-        view: Any = _AdminOn(broker) if admin else broker
-        async with console(view) as client:
-            yield broker, client
+    if admin:
+        defaults["http.console.admin.enable"] = True
+    async with Broker.embedded(**{**defaults, **settings}) as broker, console(broker) as client:
+        yield broker, client
 
 
 async def get(client: Client, path: str, status: int = 200, user: str | None = None) -> Any:
@@ -664,9 +642,7 @@ CLUSTER_SETTINGS: dict[str, Any] = {
 
 
 #: Three brokers in one process cannot share the HTTP listener's default port.
-HTTP_ON_A_FREE_PORT: dict[str, Any] = (
-    {"http.listeners": "127.0.0.1:0"} if "http_listeners" in BrokerConfig.model_fields else {}
-)
+HTTP_ON_A_FREE_PORT: dict[str, Any] = {"http.listeners": "127.0.0.1:0"}
 
 
 @asynccontextmanager

@@ -14,12 +14,13 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp import web
+from support.http_broker import NotStartedBroker
 from support.security import connect, put_credential
 from support.waiting import eventually
 
 from broker.app import Broker
 from broker.config import BrokerConfig, load_config
-from broker.http.auth import MAX_PENDING_CHECKS
+from broker.http.auth import MAX_PENDING_CHECKS, PRINCIPAL_KEY
 from broker.http.server import HttpServer
 from protocol.messages import ApiVersionsRequest
 from protocol.scram import ScramCredential, credential_from_password
@@ -131,7 +132,7 @@ async def test_a_login_is_checked_once_then_remembered_until_the_password_change
     assert (await _get(f"{broker.http_url}/", _basic("alice", "new-secret")))[0] != 401
 
 
-class _SaslBroker:
+class _SaslBroker(NotStartedBroker):
     """A broker's view for the listener alone: a SASL listener and one SCRAM user."""
 
     def __init__(self) -> None:
@@ -155,7 +156,7 @@ async def test_the_principal_is_on_the_request() -> None:
     server = HttpServer(_SaslBroker())
 
     async def whoami(request: web.Request) -> web.Response:
-        return web.Response(text=str(request["principal"]))
+        return web.Response(text=str(request[PRINCIPAL_KEY]))
 
     server.app.router.add_get("/whoami", whoami)
     server.app.router.add_get("/health/whoami", whoami)

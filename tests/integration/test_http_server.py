@@ -20,6 +20,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
+from support.http_broker import NotStartedBroker
 from support.waiting import eventually
 
 from broker.app import Broker, BrokerStartError
@@ -44,7 +45,7 @@ def event_loop_policy(request: pytest.FixtureRequest) -> asyncio.AbstractEventLo
     return asyncio.DefaultEventLoopPolicy()
 
 
-class FakeBroker:
+class FakeBroker(NotStartedBroker):
     """What ``HttpServer`` needs of a broker, for testing the listener alone."""
 
     def __init__(self, **settings: Any) -> None:

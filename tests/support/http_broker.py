@@ -1,0 +1,28 @@
+"""A broker's state as the HTTP listener sees it before anything has started: for testing the
+listener alone (its routes, bounds and login) without a running broker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def _wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class NotStartedBroker:
+    """Every layer the scrape and the console read is absent (None), as before a start."""
+
+    cluster_id = ""
+    server: Any = None
+    services: Any = None
+    replica_manager: Any = None
+    group_coordinator: Any = None
+    flusher: Any = None
+    metadata_log: Any = None
+
+    @property
+    def clock_ms(self) -> Callable[[], int]:
+        return _wall_clock_ms
