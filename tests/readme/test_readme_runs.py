@@ -41,7 +41,7 @@ OPTIONAL_TOOLS: Final = ("kcat", "curl")
 #: creating the environment, and a few standard tools.
 _COMMAND_START: Final = re.compile(
     r"^(\.venv/bin/(samsa|python|pip)\b|python3 -m venv\b|bash tests/run\.sh$|"
-    r"(kcat|curl|printf|echo|cut)\b)"
+    r"(kcat|curl|printf|echo|cut|grep)\b)"
 )
 #: The cluster's stop (three brokers, each a controlled shutdown) may take this long after
 #: Ctrl-C; any other background command less.
