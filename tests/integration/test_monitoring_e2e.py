@@ -1,7 +1,8 @@
 """Monitoring as a user meets it: ``samsa broker start`` as a process with the default settings
 (on free ports), kcat producing and consuming in a group, then the health checks, Prometheus
 ``/metrics`` (parsed with prometheus-client's parser), ``samsa top --once``, the console's page
-and API, and SIGTERM turning ``/health/ready`` to 503 before the process exits."""
+and API, SIGTERM turning ``/health/ready`` to 503 before the process exits, and the log as JSON
+lines (``--log-format json``)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class RunningBroker:
     bootstrap: str
     http_host: str
     http_port: int
+    log: Path
 
     @property
     def url(self) -> str:
@@ -72,21 +74,24 @@ def _get(broker: RunningBroker, path: str) -> tuple[int, dict[str, str], bytes]:
 def broker(tmp_path: Path) -> Iterator[RunningBroker]:
     """``samsa broker start`` with nothing changed but the ports and the data directory."""
     kafka_port, http_port = free_ports(2)
+    log = (tmp_path / "broker.log").open("w")
     process = subprocess.Popen(
         [
             *_SAMSA, "broker", "start", "--port", str(kafka_port),
-            "--data-dir", str(tmp_path / "data"),
+            "--data-dir", str(tmp_path / "data"), "--log-format", "json",
             "--set", f"http.listeners=127.0.0.1:{http_port}",
         ],
         stdout=subprocess.PIPE,
-        stderr=(tmp_path / "broker.log").open("w"),
+        stderr=log,
         text=True,
     )  # fmt: skip
     try:
         assert process.stdout is not None
         printed = [process.stdout.readline().strip() for _ in range(3)]
         assert printed[2] == f"Console, metrics and health checks: http://127.0.0.1:{http_port}"
-        running = RunningBroker(process, f"127.0.0.1:{kafka_port}", "127.0.0.1", http_port)
+        running = RunningBroker(
+            process, f"127.0.0.1:{kafka_port}", "127.0.0.1", http_port, tmp_path / "broker.log"
+        )
         yield running
     finally:
         if process.poll() is None:
@@ -94,6 +99,7 @@ def broker(tmp_path: Path) -> Iterator[RunningBroker]:
             process.wait(STOP_TIMEOUT_S)
         assert process.stdout is not None
         process.stdout.close()
+        log.close()
 
 
 def _produce_and_consume(broker: RunningBroker) -> None:
@@ -213,6 +219,13 @@ def test_a_user_monitors_a_broker_from_start_to_stop(broker: RunningBroker) -> N
     # Ready until the signal is handled, then 503 while the process still runs.
     assert answers and answers[-1] == 503 and set(answers[:-1]) <= {200}, answers
     assert broker.process.wait(STOP_TIMEOUT_S) == 0
+
+    # The log, for a log shipper: every line one JSON object, from the start to the stop.
+    lines = [json.loads(line) for line in broker.log.read_text().splitlines()]
+    messages = [line["message"] for line in lines]
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    assert any(m.startswith("broker 1 of cluster") for m in messages), messages
+    assert messages[-1] == "broker 1 stopped", messages
 
 
 def _version(samples: dict[tuple[str, frozenset[tuple[str, str]]], float]) -> str:
