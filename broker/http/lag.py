@@ -157,10 +157,12 @@ class LagReader:
         *,
         max_remote: int = MAX_REMOTE_PARTITIONS,
         max_fetches: int = MAX_TIMESTAMP_FETCHES,
+        timeout_s: float = REFRESH_TIMEOUT_S,
     ) -> None:
         self.max_cached = max_cached
         self.max_remote = max_remote
         self.max_fetches = max_fetches
+        self.timeout_s = timeout_s
         self._timestamps: dict[tuple[TopicPartition, int], int] = {}
         self._remote: dict[TopicPartition, RemoteOffsets] = {}
         #: Local batches read (cache misses), for tests and the scrape-cost measurement.
@@ -274,10 +276,10 @@ class LagReader:
         self, cluster: ClusterOffsets, tp: TopicPartition, offset: int
     ) -> int | None:
         """The timestamp of the first record at or after ``offset`` from the cache, else
-        fetched from the leader (within ``REFRESH_TIMEOUT_S``) and cached."""
+        fetched from the leader (within ``timeout_s``) and cached."""
         found = self.cached_timestamp(tp, offset)
         if found is None:
-            async with asyncio.timeout(REFRESH_TIMEOUT_S):
+            async with asyncio.timeout(self.timeout_s):
                 found = await cluster.first_timestamp(tp, offset)
             self.fetches += 1
             if found is not None:
@@ -296,7 +298,7 @@ class LagReader:
         """Ask the leaders for the offsets of the committed partitions with no replica here (of
         ``group_id``, or of every group), at most ``max_remote`` of them, then fetch the
         timestamps of those lagging whose timestamp is not cached yet (at most
-        ``max_fetches``). Each step has ``REFRESH_TIMEOUT_S``; a step that fails leaves the
+        ``max_fetches``). Each step has ``timeout_s``; a step that fails leaves the
         previous answers in place."""
         if replicas is None:
             return
@@ -316,7 +318,7 @@ class LagReader:
         )[: self.max_remote]
         if asked:
             try:
-                async with asyncio.timeout(REFRESH_TIMEOUT_S):
+                async with asyncio.timeout(self.timeout_s):
                     answers = await cluster.offsets(asked)
             except (KafkaError, OSError, TimeoutError) as exc:
                 log.debug("lag refresh: offsets failed: %s", exc)
@@ -338,7 +340,7 @@ class LagReader:
         async def fetch(tp: TopicPartition, offset: int) -> None:
             async with gate:
                 try:
-                    async with asyncio.timeout(REFRESH_TIMEOUT_S):
+                    async with asyncio.timeout(self.timeout_s):
                         found = await cluster.first_timestamp(tp, offset)
                 except (KafkaError, OSError, TimeoutError) as exc:
                     log.debug("lag refresh: timestamp of %s at %d failed: %s", tp, offset, exc)
