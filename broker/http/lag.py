@@ -327,14 +327,16 @@ class LagReader:
                 self._remote[tp] = RemoteOffsets(
                     found.log_start_offset, found.high_watermark, now_ms
                 )
-        wanted: list[tuple[TopicPartition, int]] = []
+        wanted: dict[tuple[TopicPartition, int], None] = {}
         for _, tp, offset, _ in committed:
+            if len(wanted) >= self.max_fetches:
+                break
             remote = self._remote.get(tp) if tp in remote_tps else None
             if remote is None or lag_of(remote.high_watermark, offset) == 0:
                 continue
-            at = max(offset, remote.log_start_offset)
-            if (tp, at) not in self._timestamps and (tp, at) not in wanted:
-                wanted.append((tp, at))
+            key = (tp, max(offset, remote.log_start_offset))
+            if key not in self._timestamps:
+                wanted[key] = None
         gate = asyncio.Semaphore(_FETCH_CONCURRENCY)
 
         async def fetch(tp: TopicPartition, offset: int) -> None:
@@ -349,7 +351,7 @@ class LagReader:
             if found is not None:
                 self.remember(tp, offset, found)
 
-        await asyncio.gather(*(fetch(tp, at) for tp, at in wanted[: self.max_fetches]))
+        await asyncio.gather(*(fetch(tp, at) for tp, at in wanted))
         self.refreshes += 1
 
     def _read(self, partition: Partition, offset: int) -> int | None:
