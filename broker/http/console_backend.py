@@ -19,8 +19,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from broker.config import BrokerConfig
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALL_TIMEOUT_MS",
-    "MAX_CACHED_TIMESTAMPS",
     "MAX_DECOMPRESSED_BYTES",
     "ConsoleBackend",
     "ConsoleBroker",
@@ -56,9 +54,6 @@ CALL_TIMEOUT_MS: Final = 10_000
 #: A compressed batch may expand to at most this much while the console reads it (a hostile
 #: batch cannot make the broker allocate more for one page of records).
 MAX_DECOMPRESSED_BYTES: Final = 16 * 1024 * 1024
-#: Record timestamps cached (one per lagging group partition of a large cluster; a miss costs
-#: one small Fetch).
-MAX_CACHED_TIMESTAMPS: Final = 10_000
 #: Fetch rounds per read: a read stops after this many answers even if each brought little
 #: (compacted or aborted ranges).
 _MAX_FETCH_ROUNDS: Final = 16
@@ -115,10 +110,6 @@ class ConsoleBackend:
         self.broker = broker
         self._admin: Admin | None = None
         self._lock = asyncio.Lock()
-        #: Timestamps of records at committed offsets, by (partition, offset): a group that
-        #: stopped consuming costs one Fetch, not one per page refresh (least recently used
-        #: dropped first).
-        self._timestamps: OrderedDict[tuple[TopicPartition, int], int] = OrderedDict()
 
     @property
     def timeout_s(self) -> float:
@@ -313,21 +304,12 @@ class ConsoleBackend:
             raise error_from_code(ErrorCode.LEADER_NOT_AVAILABLE, f"{tp} has no leader")
         return info.leader
 
-    async def record_timestamp(self, tp: TopicPartition, offset: int) -> int | None:
+    async def first_timestamp(self, tp: TopicPartition, offset: int) -> int | None:
         """The timestamp of the first record at or after ``offset`` (None when there is none
-        below the high watermark)."""
-        key = (tp, offset)
-        cached = self._timestamps.get(key)
-        if cached is not None:
-            self._timestamps.move_to_end(key)
-            return cached
+        below the high watermark): one small Fetch at the leader. Consumer lag caches it
+        (``broker.http.lag``)."""
         records = await self.read_records(tp, offset, _NO_END, 1, _TIMESTAMP_READ_BYTES)
-        if not records:
-            return None
-        self._timestamps[key] = records[0].timestamp
-        if len(self._timestamps) > MAX_CACHED_TIMESTAMPS:
-            self._timestamps.popitem(last=False)
-        return records[0].timestamp
+        return records[0].timestamp if records else None
 
     # -- produce -----------------------------------------------------------------------------
 
@@ -383,33 +365,6 @@ class ConsoleBackend:
                 raise error_from_code(code, f"producing to {tp}")
             return int(part.base_offset)
         raise KafkaTimeoutError(f"the leader of {tp} kept moving")
-
-    # -- groups ------------------------------------------------------------------------------
-
-    async def total_lags(self, max_groups: int) -> Mapping[str, int]:
-        """The total lag of each group this broker coordinates that has committed offsets
-        (at most ``max_groups``): the sum over its partitions of high watermark - committed."""
-        coordinator = self.broker.group_coordinator
-        core = None if coordinator is None else coordinator.core
-        if core is None:
-            return {}
-        committed: dict[str, dict[TopicPartition, int]] = {}
-        for group_id, btp, om in core.all_committed_offsets():
-            group = committed.get(group_id)
-            if group is None:
-                if len(committed) >= max_groups:
-                    continue
-                group = committed[group_id] = {}
-            group[TopicPartition(btp.topic, btp.partition)] = om.offset
-        ends = await self.offsets({tp for group in committed.values() for tp in group})
-        return {
-            group_id: sum(
-                max(0, ends[tp].high_watermark - offset)
-                for tp, offset in group.items()
-                if tp in ends
-            )
-            for group_id, group in committed.items()
-        }
 
 
 #: An end offset past any log's.

@@ -1,11 +1,12 @@
 """The console's consumer-group routes: ``/api/groups`` and ``/api/groups/{id}``.
 
-Lag per partition in offsets is the high watermark minus the committed offset (never
-negative); in seconds it is the age of the record at the committed offset — the next record
-the group has not consumed — now minus its timestamp, 0 when the group is caught up. Groups and
-their offsets come from the cluster (ListGroups at every broker, DescribeGroups and OffsetFetch
-at the group's coordinator, ListOffsets and Fetch at the leaders). The history is the group's
-total lag sampled by this broker (``lag_history``) when it coordinates the group.
+Lag is ``broker.http.lag``'s definition, the one ``/metrics`` exports. For a group this broker
+coordinates the rows are the broker's own ``LagReader``'s, after a refresh of that group's
+remote partitions (so the page, ``/metrics`` and the history agree, and the page is fresh); for
+a group coordinated elsewhere they are computed the same way from the cluster (DescribeGroups
+and OffsetFetch at its coordinator, ListOffsets and Fetch at the leaders), with the same cache
+of record timestamps. Groups are listed with ListGroups at every broker. The history is the
+group's total lag sampled by this broker (``lag_history``) when it coordinates the group.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from broker.http.console_common import (
     api_handler,
     fail,
 )
+from broker.http.lag import LagReader, lag_of, lag_reader_of, lag_seconds_of
 from client.admin import GroupDescription
 from client.types import TopicPartition
 from protocol.acl import AclOperation
@@ -58,23 +60,29 @@ async def _offsets(
 ) -> list[dict[str, Any]]:
     """Each partition the group committed for or is assigned: committed offset, high
     watermark, lag in offsets and in seconds, commit time (when known here)."""
+    broker = backend.broker
+    reader = lag_reader_of(broker)
+    coordinator = broker.group_coordinator
+    core = None if coordinator is None else coordinator.core
+    assigned = {
+        TopicPartition(tp.topic, tp.partition) for m in description.members for tp in m.assignment
+    }
+    if core is not None and core.group(group_id) is not None:
+        return await _local_offsets(backend, reader, access, group_id, assigned)
     admin = await backend.admin()
     committed = await admin.list_group_offsets(group_id, timeout_ms=10_000)
-    tps = set(committed)
-    for member in description.members:
-        tps.update(TopicPartition(tp.topic, tp.partition) for tp in member.assignment)
-    visible = sorted(tp for tp in tps if access.sees_topic(tp.topic))
+    visible = sorted(tp for tp in set(committed) | assigned if access.sees_topic(tp.topic))
     ends = await backend.offsets(visible)
-    commit_times = local_commit_times(backend.broker, group_id)
+    commit_times = local_commit_times(broker, group_id)
     now_ms = _now_ms()
     rows: list[dict[str, Any]] = []
-    lagging: list[tuple[dict[str, Any], TopicPartition, int]] = []
+    lagging: list[tuple[dict[str, Any], TopicPartition, int, int]] = []
     for tp in visible:
         om = committed.get(tp)
         o = ends.get(tp)
         lag = None
         if om is not None and o is not None:
-            lag = max(0, o.high_watermark - max(om.offset, 0))
+            lag = lag_of(o.high_watermark, om.offset)
         row: dict[str, Any] = {
             "topic": tp.topic,
             "partition": tp.partition,
@@ -86,20 +94,71 @@ async def _offsets(
         }
         rows.append(row)
         if lag and om is not None and o is not None:
-            lagging.append((row, tp, max(om.offset, o.log_start_offset)))
+            lagging.append((row, tp, max(om.offset, o.log_start_offset), lag))
     gate = asyncio.Semaphore(_TIMESTAMP_CONCURRENCY)
 
-    async def age(row: dict[str, Any], tp: TopicPartition, offset: int) -> None:
+    async def age(row: dict[str, Any], tp: TopicPartition, offset: int, lag: int) -> None:
         async with gate:
-            timestamp = await backend.record_timestamp(tp, offset)
-        if timestamp is None:
-            row["lag_seconds"] = 0.0  # no record left below the high watermark (compacted)
-        elif timestamp >= 0:
-            row["lag_seconds"] = max(0, now_ms - timestamp) / 1000
-        # else: a record without a timestamp (message format v0): its age is unknown
+            try:
+                timestamp = await reader.fetched_timestamp(backend, tp, offset)
+            except (KafkaError, OSError, TimeoutError):
+                return  # unknown: null
+        row["lag_seconds"] = lag_seconds_of(lag, timestamp, now_ms)
 
     await asyncio.gather(*(age(*item) for item in lagging[:MAX_TIMESTAMP_READS]))
     return rows
+
+
+async def _local_offsets(
+    backend: ConsoleBackend,
+    reader: LagReader,
+    access: Access,
+    group_id: str,
+    assigned: set[TopicPartition],
+) -> list[dict[str, Any]]:
+    """The rows of a group this broker coordinates: its ``LagReader``'s, as ``/metrics``."""
+    broker = backend.broker
+    coordinator = broker.group_coordinator
+    replicas = broker.replica_manager
+    await reader.refresh(coordinator, replicas, backend, _now_ms(), group_id=group_id)
+    lags = reader.lags(
+        coordinator, replicas, _now_ms(), group_id=group_id, seconds_limit=MAX_TIMESTAMP_READS
+    )
+    rows: dict[TopicPartition, dict[str, Any]] = {}
+    for found in lags:
+        tp = TopicPartition(found.topic, found.partition)
+        if access.sees_topic(tp.topic):
+            rows[tp] = {
+                "topic": found.topic,
+                "partition": found.partition,
+                "committed_offset": found.committed_offset,
+                "high_watermark": found.high_watermark,
+                "lag": found.lag,
+                "lag_seconds": found.lag_seconds,
+                "commit_timestamp": found.commit_timestamp_ms,
+            }
+    for tp in assigned - rows.keys():
+        if not access.sees_topic(tp.topic):
+            continue
+        local = None if replicas is None else replicas.replica(tp)
+        remote = reader.remote(tp)
+        hw = (
+            local.high_watermark
+            if local is not None and not local.deleted
+            else remote.high_watermark
+            if remote is not None
+            else None
+        )
+        rows[tp] = {
+            "topic": tp.topic,
+            "partition": tp.partition,
+            "committed_offset": None,
+            "high_watermark": hw,
+            "lag": None,
+            "lag_seconds": None,
+            "commit_timestamp": None,
+        }
+    return [rows[tp] for tp in sorted(rows)]
 
 
 def _group_type(description: GroupDescription) -> str:

@@ -30,7 +30,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from broker.config import BrokerConfig
-from broker.http.lag import LagReader
+from broker.http.lag import LagReader, lag_reader_of
 from broker.metadata.raft_log import RaftMetadataLog
 from broker.telemetry import LatencyHistogram
 from protocol.errors import ErrorCode
@@ -88,7 +88,7 @@ class _Exporter:
     """One broker's registry, collector and lag cache."""
 
     def __init__(self, broker: MetricsSource) -> None:
-        self.lag = LagReader()
+        self.lag = lag_reader_of(broker)
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(_BrokerCollector(weakref.ref(broker), self.lag))
 
@@ -109,8 +109,8 @@ def render_metrics(broker: MetricsSource) -> bytes:
 
 
 def lag_reader(broker: MetricsSource) -> LagReader:
-    """The broker's consumer-lag reader (its timestamp cache is shared with ``/metrics``)."""
-    return _exporter(broker).lag
+    """The broker's consumer-lag reader (the one the console and the lag history use too)."""
+    return lag_reader_of(broker)
 
 
 def _histogram(family: HistogramMetricFamily, labels: list[str], h: LatencyHistogram) -> None:
@@ -407,7 +407,8 @@ def _lag(
     )
     lag = GaugeMetricFamily(
         "samsa_consumer_group_lag",
-        "High watermark minus the committed offset (partitions with a replica here)",
+        "High watermark minus the committed offset (from the last refresh for partitions "
+        "with no replica here)",
         labels=labels,
     )
     seconds = GaugeMetricFamily(

@@ -31,7 +31,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from broker.config import BrokerConfig, parse_http_listeners
-from broker.http import console_api, health, metrics
+from broker.http import console_api, health, lag_refresh, metrics
 from broker.http.auth import ConsoleAuth, Handler
 from broker.http.console_backend import ConsoleBroker
 from broker.http.metrics import MetricsSource
@@ -205,6 +205,8 @@ class HttpServer:
             app.router.add_get("/metrics", self._metrics)
         if self.broker.config.http_console_enable:
             self._add_console(app)
+        elif self.broker.config.http_metrics_enable:
+            lag_refresh.setup(app, self.broker)  # remote partitions' lag, for /metrics
         return app
 
     def _add_console(self, app: web.Application) -> None:
