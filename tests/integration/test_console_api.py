@@ -23,12 +23,11 @@ import confluent_kafka
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from cluster.cluster_harness import free_ports
+from support.raft_cluster import cluster_of_three
 from support.security import put_credential
 from support.waiting import eventually
 
 from broker.app import Broker
-from broker.config import load_config
 from broker.http.auth import PRINCIPAL_KEY
 from broker.http.console_api import setup
 from broker.http.console_backend import ConsoleBroker
@@ -627,58 +626,6 @@ async def test_the_console_applies_the_users_acls() -> None:
 
 
 # -- a cluster of three: partitions led and groups coordinated elsewhere ------------------------
-
-CLUSTER_SETTINGS: dict[str, Any] = {
-    "log.flush.policy": "none",
-    "broker.session.timeout.ms": 3000,
-    "broker.heartbeat.interval.ms": 100,
-    "controller.quorum.election.timeout.ms": 300,
-    "offsets.topic.replication.factor": 1,
-    "offsets.topic.num.partitions": 1,
-    "group.initial.rebalance.delay.ms": 0,
-    "log.cleaner.enable": False,
-    "auto.create.topics.enable": False,
-}
-
-
-#: Three brokers in one process cannot share the HTTP listener's default port.
-HTTP_ON_A_FREE_PORT: dict[str, Any] = {"http.listeners": "127.0.0.1:0"}
-
-
-@asynccontextmanager
-async def cluster_of_three(root: Path) -> AsyncIterator[dict[int, Broker]]:
-    ports = free_ports(3)
-    voters = ",".join(f"{i}@127.0.0.1:{ports[i - 1]}" for i in (1, 2, 3))
-    brokers: dict[int, Broker] = {}
-    try:
-        for node in (1, 2, 3):
-            config = load_config(
-                None,
-                {
-                    **CLUSTER_SETTINGS,
-                    "node.id": node,
-                    "listeners": "PLAINTEXT://127.0.0.1:0",
-                    "log.dirs": str(root / f"broker-{node}"),
-                    "controller.quorum.voters": voters,
-                    **HTTP_ON_A_FREE_PORT,
-                },
-            )
-            brokers[node] = Broker(config)
-            await brokers[node].start()
-
-        def all_unfenced() -> bool:
-            for b in brokers.values():
-                assert b.controller is not None
-                registered = b.controller.image.brokers
-                if len(registered) != 3 or any(r.fenced for r in registered.values()):
-                    return False
-            return True
-
-        await eventually(all_unfenced, 30, "three unfenced brokers")
-        yield brokers
-    finally:
-        for broker in brokers.values():
-            await broker.stop()
 
 
 async def test_cluster_wide_facts_from_any_broker(tmp_path: Path) -> None:

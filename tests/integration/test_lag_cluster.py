@@ -17,8 +17,8 @@ from typing import Any
 import aiohttp
 import confluent_kafka
 import pytest
-from integration.test_console_api import cluster_of_three
 from prometheus_client.parser import text_string_to_metric_families
+from support.raft_cluster import cluster_of_three
 from support.waiting import eventually
 
 from broker.app import Broker
