@@ -17,6 +17,7 @@ CLUSTER_ACTION on the Cluster instead (else CLUSTER_AUTHORIZATION_FAILED everywh
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
@@ -82,8 +83,30 @@ def _lookup(
 
 def handle_list_offsets(
     services: BrokerServices, ctx: RequestContext, request: ListOffsetsRequest
+) -> ListOffsetsResponse | Awaitable[ListOffsetsResponse]:
+    """Resolve each partition's target timestamp to an offset. Partitions not opened since
+    the broker started are opened first, a slice at a time (``open_partitions``), so that a
+    request naming thousands of them does not stall the other connections."""
+    wanted = [(t.name, p.partition_index) for t in request.topics for p in t.partitions]
+    replicas = services.replica_manager
+    if replicas.needs_opening(wanted):
+        return _list_offsets_after_opening(services, ctx, request, wanted)
+    return _list_offsets(services, ctx, request)
+
+
+async def _list_offsets_after_opening(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: ListOffsetsRequest,
+    wanted: list[tuple[str, int]],
 ) -> ListOffsetsResponse:
-    """Resolve each partition's target timestamp to an offset."""
+    await services.replica_manager.open_partitions(wanted)
+    return _list_offsets(services, ctx, request)
+
+
+def _list_offsets(
+    services: BrokerServices, ctx: RequestContext, request: ListOffsetsRequest
+) -> ListOffsetsResponse:
     replicas = services.replica_manager
     version = ctx.version
     read_committed = version >= 2 and request.isolation_level == _READ_COMMITTED

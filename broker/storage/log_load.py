@@ -40,7 +40,10 @@ def load(
     ]
     if not segments:
         segments = [log._new_segment(log_start_offset, now_ms)]
+        # The new files (and the directory, if new) become durable with the first flush
+        # (the flusher's threads), not here: an empty log loses nothing if they do not.
         log._sync_directory = True
+        log._sync_parent_directory = True
         clean = True
     if clean:
         segments[-1].activate(now_ms, log.stats)
@@ -75,7 +78,10 @@ def load(
     log._recovery_point = max(log._recovery_point, log._log_start_offset)
     log._recovery_point = min(log._recovery_point, log._log_end_offset)
     log._high_watermark = min(max(high_watermark, log._log_start_offset), log._log_end_offset)
-    log.epoch_cache.truncate_from_end(log._log_end_offset)
+    # Nothing is written unless the cache contradicts the log (a tail lost in an unclean stop).
+    log.epoch_cache.drop_past_end(log._log_end_offset)
     log.epoch_cache.truncate_from_start(log._log_start_offset)
     log.producer_snapshots.delete_newer_than(log._log_end_offset)
-    log._dirty = log._recovery_point < log._log_end_offset or log._sync_directory
+    log._dirty = (
+        log._recovery_point < log._log_end_offset or log._sync_directory or log.epoch_cache.unsynced
+    )
