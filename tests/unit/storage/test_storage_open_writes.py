@@ -92,3 +92,25 @@ def test_epochs_past_the_log_end_are_dropped_at_open(tmp_path: Path) -> None:
         log = manager.get_or_create_log(TP, now_ms=0)
         assert log.epoch_cache.entries == [EpochEntry(0, 0)]
         assert LeaderEpochCache(path).entries == [EpochEntry(0, 0)]
+
+
+def test_unclean_recovery_learns_epochs_the_checkpoint_lost(tmp_path: Path) -> None:
+    with LogManager([tmp_path]) as manager:
+        manager.startup(now_ms=0)
+        log = manager.get_or_create_log(TP, now_ms=0)
+        log.append_as_leader(build_batch([b"a", b"b"]), leader_epoch=0, now_ms=0)
+        log.append_as_leader(build_batch([b"c"]), leader_epoch=2, now_ms=0)
+        log.append_as_leader(build_batch([b"d"]), leader_epoch=3, now_ms=0)
+        path = log.directory / LEADER_EPOCH_CHECKPOINT
+        log.flush()
+    # A power loss kept the batches but not the checkpoint's last rewrites (it names an epoch
+    # whose batches were lost instead); no clean-shutdown marker: the log is recovered.
+    path.write_text("0\n2\n0 0\n5 9\n")
+    (tmp_path / ".kafka_cleanshutdown").unlink()
+    with LogManager([tmp_path]) as manager:
+        manager.startup(now_ms=0)
+        log = manager.get_or_create_log(TP, now_ms=0)
+        assert log.log_end_offset == 4
+        expected = [EpochEntry(0, 0), EpochEntry(2, 2), EpochEntry(3, 3)]
+        assert log.epoch_cache.entries == expected
+        assert LeaderEpochCache(path).entries == expected
