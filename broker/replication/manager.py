@@ -1,8 +1,10 @@
 """``ReplicaManager``: the partitions this broker hosts, kept in step with the metadata image.
 
 It turns image changes into log changes (deleted topics lose their logs, config changes reach
-storage's ``LogConfig``), opens partitions (on first use in a cluster of one; at once for
-replicated partitions), and completes appends: under the ``group`` flush policy this replica's
+storage's ``LogConfig``), opens partitions (on first use in a cluster of one, as storage opens
+cleanly closed logs lazily; at once for replicated partitions; a request naming many unopened
+ones awaits ``open_partitions``, which lets the event loop go every ``OPEN_SLICE_MS``), and
+completes appends: under the ``group`` flush policy this replica's
 durable end moves once the flusher made the append durable; under ``interval`` and ``none`` at
 once. The high watermark is the smallest log end offset over the ISR (``isr.py``). Whatever
 moves a high watermark, and every append, wakes the fetches parked on that partition.
