@@ -95,6 +95,11 @@ def load(
         latest = cache.latest_epoch
         if epoch >= 0 and (latest is None or epoch > latest):
             cache.assign(epoch, base_offset)
+    if cache.unsynced and not clean:
+        # Recovery moves the recovery point to the log end: what it learned must be durable
+        # before that (this runs at start-up, not on a request's path).
+        cache.sync()
+        cache.unsynced = False
     log.epoch_cache.truncate_from_start(log._log_start_offset)
     log.producer_snapshots.delete_newer_than(log._log_end_offset)
     log._dirty = (
