@@ -17,6 +17,7 @@ CLUSTER_ACTION on the Cluster instead (else CLUSTER_AUTHORIZATION_FAILED everywh
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
@@ -82,19 +83,51 @@ def _lookup(
 
 def handle_list_offsets(
     services: BrokerServices, ctx: RequestContext, request: ListOffsetsRequest
+) -> ListOffsetsResponse | Awaitable[ListOffsetsResponse]:
+    """Resolve each partition's target timestamp to an offset. Partitions (of topics the
+    principal may describe) not opened since the broker started are opened first, a slice at a
+    time (``open_partitions``), so that a request naming thousands of them does not stall the
+    other connections."""
+    authorizer = services.authorizer_for_image()
+    allowed = [
+        authorizer is None
+        or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name)
+        for topic in request.topics
+    ]
+    wanted = [
+        (topic.name, p.partition_index)
+        for topic, ok in zip(request.topics, allowed, strict=True)
+        if ok
+        for p in topic.partitions
+    ]
+    replicas = services.replica_manager
+    if wanted and replicas.needs_opening(wanted):
+        return _list_offsets_after_opening(services, ctx, request, allowed, wanted)
+    return _list_offsets(services, ctx, request, allowed)
+
+
+async def _list_offsets_after_opening(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: ListOffsetsRequest,
+    allowed: list[bool],
+    wanted: list[tuple[str, int]],
 ) -> ListOffsetsResponse:
-    """Resolve each partition's target timestamp to an offset."""
+    await services.replica_manager.open_partitions(wanted)
+    return _list_offsets(services, ctx, request, allowed)
+
+
+def _list_offsets(
+    services: BrokerServices, ctx: RequestContext, request: ListOffsetsRequest, allowed: list[bool]
+) -> ListOffsetsResponse:
     replicas = services.replica_manager
     version = ctx.version
     read_committed = version >= 2 and request.isolation_level == _READ_COMMITTED
     topics: list[_LTopic] = []
-    authorizer = services.authorizer_for_image()
-    for topic in request.topics:
+    for topic, ok in zip(request.topics, allowed, strict=True):
         results: list[_LPartition] = []
         topics.append(_LTopic(name=topic.name, partitions=results))
-        if authorizer is not None and not allows(
-            authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name
-        ):
+        if not ok:
             code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
             results.extend(
                 _LPartition(partition_index=p.partition_index, error_code=code)

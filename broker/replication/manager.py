@@ -1,8 +1,10 @@
 """``ReplicaManager``: the partitions this broker hosts, kept in step with the metadata image.
 
 It turns image changes into log changes (deleted topics lose their logs, config changes reach
-storage's ``LogConfig``), opens partitions (on first use in a cluster of one; at once for
-replicated partitions), and completes appends: under the ``group`` flush policy this replica's
+storage's ``LogConfig``), opens partitions (on first use in a cluster of one, as storage opens
+cleanly closed logs lazily; at once for replicated partitions; a request naming many unopened
+ones awaits ``open_partitions``, which lets the event loop go every ``OPEN_SLICE_MS``), and
+completes appends: under the ``group`` flush policy this replica's
 durable end moves once the flusher made the append durable; under ``interval`` and ``none`` at
 once. The high watermark is the smallest log end offset over the ISR (``isr.py``). Whatever
 moves a high watermark, and every append, wakes the fetches parked on that partition.
@@ -27,7 +29,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final
 
 from broker.metadata.image import (
@@ -71,6 +73,7 @@ from protocol.types import TopicPartition
 __all__ = [
     "DURABILITY_TIMEOUT_S",
     "MAX_ACKS_TIMEOUT_MS",
+    "OPEN_SLICE_MS",
     "ReplicaManager",
     "iter_batch_headers",
     "load_producer_state",
@@ -86,6 +89,11 @@ DURABILITY_TIMEOUT_S: Final = 30.0
 MAX_ACKS_TIMEOUT_MS: Final = 300_000
 #: How long the leader waits for the controller to answer an ISR change before trying again.
 ALTER_PARTITION_TIMEOUT_S: Final = 30.0
+#: Longest a run of partition opens (``open_partitions``) holds the event loop before it lets
+#: other connections in: opening a log costs a fraction of a millisecond (its directory, its
+#: files, the producer state), so a request naming thousands of unopened partitions would
+#: otherwise stall every connection for that long times thousands.
+OPEN_SLICE_MS: Final = 20
 #: Shortest interval between two ISR checks (``replica.lag.time.max.ms / 2`` otherwise):
 #: tests use lag times of a few hundred ms, and a check is a pass over every partition.
 MIN_ISR_CHECK_INTERVAL_MS: Final = 50
@@ -391,6 +399,35 @@ class ReplicaManager:
         if not found.is_leader:
             raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
         return found
+
+    def needs_opening(self, wanted: Iterable[tuple[str, int]]) -> bool:
+        """Whether some of ``wanted`` (topic, partition) are led by this broker and not opened
+        yet: a handler naming many partitions then awaits ``open_partitions`` first."""
+        opened = self._partitions
+        image = self.image
+        node_id = self.node_id
+        for topic, partition in wanted:
+            if (topic, partition) in opened:
+                continue
+            topic_image = image.topic(topic)
+            state = topic_image.partitions.get(partition) if topic_image is not None else None
+            if state is not None and state.leader == node_id:
+                return True
+        return False
+
+    async def open_partitions(self, wanted: Iterable[tuple[str, int]]) -> None:
+        """Open the partitions of ``wanted`` this broker leads, a slice at a time: the event
+        loop is let go every ``OPEN_SLICE_MS``. Errors are left for ``get_partition`` to
+        raise when the handler asks for the partition."""
+        slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
+        for topic, partition in wanted:
+            if (topic, partition) in self._partitions:
+                continue
+            with contextlib.suppress(KafkaError):
+                self.get_partition(topic, partition)
+            if time.monotonic() >= slice_end:
+                await asyncio.sleep(0)
+                slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
 
     def replica(self, tp: TopicPartition) -> Partition | None:
         """The opened partition ``tp`` (leader or follower), or None."""

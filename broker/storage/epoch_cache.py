@@ -1,17 +1,23 @@
 """The leader-epoch cache of a partition: for each leader epoch, the first offset it wrote.
 
 Persisted in Kafka's ``leader-epoch-checkpoint`` format (version line ``0``, count line, then
-``epoch start_offset`` lines), rewritten atomically on every change. Followers use it through
-OffsetForLeaderEpoch to find where their log diverges from the leader's.
+``epoch start_offset`` lines), rewritten atomically on every change and only then. Followers use
+it through OffsetForLeaderEpoch to find where their log diverges from the leader's.
+
+A new epoch (``assign``) is written at once (tmp file and rename: it survives the process being
+killed) but not fsynced: the log's next flush fsyncs it before the log data (``unsynced``), so
+that it is durable no later than the first batch written in that epoch, without an fsync per
+partition on the caller's thread. Removals (truncation) are written and fsynced at once.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 from broker.storage.errors import CorruptCheckpointError, LogStorageError
-from broker.storage.fsutil import write_file_atomically
+from broker.storage.fsutil import fsync_dir, write_file_atomically
 
 __all__ = [
     "LEADER_EPOCH_CHECKPOINT",
@@ -72,6 +78,8 @@ class LeaderEpochCache:
         self.path = path
         #: Incremented on every change (lets the append path cache ``latest_epoch``).
         self.version = 0
+        #: Written by ``assign`` since the last ``sync``: the log's next flush fsyncs it.
+        self.unsynced = False
         self._entries: list[EpochEntry] = []
         if path is not None:
             try:
@@ -117,7 +125,7 @@ class LeaderEpochCache:
         ):
             self._entries.pop()
         self._entries.append(EpochEntry(epoch, start_offset))
-        self._persist()
+        self._persist(sync=False)
         return True
 
     def epoch_for_offset(self, offset: int) -> int | None:
@@ -162,6 +170,12 @@ class LeaderEpochCache:
             self._entries = keep
             self._persist()
 
+    def drop_past_end(self, log_end_offset: int) -> None:
+        """Opening a log: remove entries starting past its end (the tail they started was lost
+        in an unclean stop). An epoch starting exactly at the end (a leader that has not
+        written yet) is consistent and stays, so a consistent cache is never rewritten."""
+        self.truncate_from_end(log_end_offset + 1)
+
     def truncate_from_start(self, start_offset: int) -> None:
         """The log now starts at ``start_offset``: drop entries wholly before it and move the
         start of the epoch that covers it up to it."""
@@ -184,7 +198,28 @@ class LeaderEpochCache:
             self._entries = []
             self._persist()
 
-    def _persist(self) -> None:
+    def sync(self) -> None:
+        """fsync the checkpoint file and its directory (blocking: the flusher's threads call
+        it). Whatever ``assign`` wrote before the call is durable when it returns."""
+        if self.path is None:
+            return
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return  # removed with its log meanwhile
+        except OSError as exc:
+            raise LogStorageError(f"cannot open {self.path}: {exc}") from exc
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            raise LogStorageError(f"cannot fsync {self.path}: {exc}") from exc
+        finally:
+            os.close(fd)
+        fsync_dir(self.path.parent)
+
+    def _persist(self, *, sync: bool = True) -> None:
         self.version += 1
         if self.path is not None:
-            write_file_atomically(self.path, format_epoch_checkpoint(self._entries))
+            write_file_atomically(self.path, format_epoch_checkpoint(self._entries), sync=sync)
+            if not sync:
+                self.unsynced = True

@@ -125,6 +125,8 @@ class PartitionLog:
         # yet (found by walking the segments' indexes back on first use).
         self._newest_aborted_offset: int | None = None
         self._sync_directory = False
+        #: A new log: its directory's entry in the log dir awaits an fsync (the next flush).
+        self._sync_parent_directory = False
         self._offline: LogStorageError | None = None
         self._closed = False
         # The epoch cache's latest epoch and version, cached for the append path.

@@ -23,9 +23,11 @@ __all__ = ["FlushJob", "complete_flush", "flush", "needs_flush_for_roll", "prepa
 
 @dataclass
 class FlushJob:
-    """The blocking part of a flush, safe to run on another thread: fdatasync the leased
+    """The blocking part of a flush, safe to run on another thread: fsync the transaction
+    indexes and the leader-epoch checkpoint written since the last flush, fdatasync the leased
     segment files, write and fsync the index files of newly closed segments, fsync the
-    directory if segments were created. Prepared and completed on the log's thread."""
+    directory if segments were created (and the log dir above it if the log is new). Prepared
+    and completed on the log's thread."""
 
     log: PartitionLog
     target_offset: int
@@ -34,6 +36,10 @@ class FlushJob:
     index_writes: list[tuple[LogSegment, bytes, bytes]] = field(default_factory=list)
     txn_syncs: list[TransactionIndex] = field(default_factory=list)
     sync_directory: bool = False
+    #: The log's directory is new: fsync the log dir holding it too (its entry).
+    sync_parent_directory: bool = False
+    #: The leader-epoch checkpoint was rewritten without an fsync since the last flush.
+    sync_epoch_cache: bool = False
     messages: int = 0
 
     def run(self) -> None:
@@ -44,6 +50,10 @@ class FlushJob:
         # which may lie past the marker).
         for txn_index in self.txn_syncs:
             txn_index.sync()
+        # The leader-epoch checkpoint before log data too: a batch of a new epoch is never
+        # durable while the entry saying where that epoch starts is not.
+        if self.sync_epoch_cache:
+            self.log.epoch_cache.sync()
         for file, fd in self.leases:
             try:
                 os.fdatasync(fd)
@@ -54,6 +64,8 @@ class FlushJob:
             write_index_file(segment.time_index.path, time_bytes, sync=True)
         if self.sync_directory:
             fsync_dir(self.log.directory)
+        if self.sync_parent_directory:
+            fsync_dir(self.log.directory.parent)
 
 
 def prepare_flush(log: PartitionLog) -> FlushJob | None:
@@ -71,10 +83,19 @@ def prepare_flush(log: PartitionLog) -> FlushJob | None:
             and not log._pending_index_persist
             and not log._sync_directory
             and not log._pending_txn_sync
+            and not log._sync_parent_directory
+            and not log.epoch_cache.unsynced
         ):
             log._dirty = False
             return None
-        job = FlushJob(log, target, log._generation, sync_directory=log._sync_directory)
+        job = FlushJob(
+            log,
+            target,
+            log._generation,
+            sync_directory=log._sync_directory,
+            sync_parent_directory=log._sync_parent_directory,
+            sync_epoch_cache=log.epoch_cache.unsynced,
+        )
         if target > log._recovery_point:
             first = log._segment_position(log._segments, log._recovery_point)
             for seg in log._segments[first:]:
@@ -84,6 +105,8 @@ def prepare_flush(log: PartitionLog) -> FlushJob | None:
         job.txn_syncs = log._pending_txn_sync
         log._pending_txn_sync = []
         log._sync_directory = False
+        log._sync_parent_directory = False
+        log.epoch_cache.unsynced = False
         job.messages = log._unflushed_messages
         log._unflushed_messages = 0
         return job
@@ -99,6 +122,8 @@ def complete_flush(log: PartitionLog, job: FlushJob, error: BaseException | None
         job.leases.clear()
         if error is not None:
             log._sync_directory = log._sync_directory or job.sync_directory
+            log._sync_parent_directory = log._sync_parent_directory or job.sync_parent_directory
+            log.epoch_cache.unsynced = log.epoch_cache.unsynced or job.sync_epoch_cache
             log._unflushed_messages += job.messages
             log._pending_txn_sync.extend(t for t in job.txn_syncs if t not in log._pending_txn_sync)
             log._offline = (
@@ -122,6 +147,8 @@ def complete_flush(log: PartitionLog, job: FlushJob, error: BaseException | None
             log._recovery_point < log._log_end_offset
             or bool(log._pending_index_persist)
             or log._sync_directory
+            or log._sync_parent_directory
+            or log.epoch_cache.unsynced
             or bool(log._pending_txn_sync)
         )
 

@@ -162,9 +162,7 @@ class LogManager:
             if tp is None:
                 continue
             if tp in self._location:
-                raise LogStorageError(
-                    f"{tp} exists in both {self._location[tp].path} and {d.path}"
-                )
+                raise LogStorageError(f"{tp} exists in both {self._location[tp].path} and {d.path}")
             d.partitions.add(tp)
             self._location[tp] = d
 
@@ -231,9 +229,10 @@ class LogManager:
         if d is None:
             return 0
         total = 0
-        with contextlib.suppress(FileNotFoundError), os.scandir(
-            d.path / partition_dir_name(tp)
-        ) as entries:
+        with (
+            contextlib.suppress(FileNotFoundError),
+            os.scandir(d.path / partition_dir_name(tp)) as entries,
+        ):
             for entry in entries:
                 if entry.name.endswith(LOG_SUFFIX) and entry.is_file():
                     total += entry.stat().st_size
@@ -266,9 +265,9 @@ class LogManager:
         target = min(self._dirs, key=lambda d: len(d.partitions))
         target.partitions.add(tp)
         self._location[tp] = target
-        log = self._open(tp, now_ms=now_ms)
-        fsync_dir(target.path)
-        return log
+        # The new directory's entry is fsynced by the log's first flush (it marks the log
+        # dirty), on the flusher's threads: an acknowledged append waits for that flush.
+        return self._open(tp, now_ms=now_ms)
 
     def _open(self, tp: TopicPartition, *, now_ms: int) -> PartitionLog:
         self._check_started()

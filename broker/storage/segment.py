@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import broker.storage.segment_read as segment_read
@@ -444,10 +444,17 @@ class LogSegment:
 
     # -- recovery (segment_recovery.py) -------------------------------------------------------
 
-    def recover(self, stats: RecoveryStats, *, min_offset: int | None = None) -> int:
+    def recover(
+        self,
+        stats: RecoveryStats,
+        *,
+        min_offset: int | None = None,
+        on_epoch: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
-        cut the file at the first invalid byte. Returns the number of bytes cut."""
-        return segment_recovery.recover(self, stats, min_offset=min_offset)
+        cut the file at the first invalid byte. Returns the number of bytes cut. ``on_epoch``
+        gets each valid batch's ``(partition leader epoch, base offset)``."""
+        return segment_recovery.recover(self, stats, min_offset=min_offset, on_epoch=on_epoch)
 
     # -- truncation ----------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ the aborted-transaction index loses the entries whose marker is gone."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from broker.storage.errors import LogStorageError
@@ -31,9 +32,16 @@ RECOVERY_READ_BYTES = 4 * 1024 * 1024
 _INT32_MAX = 0x7FFFFFFF
 
 
-def recover(seg: LogSegment, stats: RecoveryStats, *, min_offset: int | None = None) -> int:
+def recover(
+    seg: LogSegment,
+    stats: RecoveryStats,
+    *,
+    min_offset: int | None = None,
+    on_epoch: Callable[[int, int], None] | None = None,
+) -> int:
     """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
-    cut the file at the first invalid byte. Returns the number of bytes cut."""
+    cut the file at the first invalid byte. Returns the number of bytes cut. ``on_epoch`` gets
+    each valid batch's ``(partition leader epoch, base offset)``, in log order."""
     stats.segments_recovered += 1
     seg.offset_index.reset()
     seg.time_index.reset()
@@ -68,6 +76,8 @@ def recover(seg: LogSegment, stats: RecoveryStats, *, min_offset: int | None = N
                         bad = True
                         break
                     stats.batches_validated += 1
+                    if on_epoch is not None:
+                        on_epoch(batch.partition_leader_epoch, batch.base_offset)
                     size_b = batch.size_in_bytes
                     metas.append(BatchMeta(batch.base_offset, last, batch.max_timestamp, size_b))
                     consumed += size_b
@@ -102,6 +112,8 @@ def recover(seg: LogSegment, stats: RecoveryStats, *, min_offset: int | None = N
                 ):
                     break
                 stats.batches_validated += 1
+                if on_epoch is not None:
+                    on_epoch(batch.partition_leader_epoch, batch.base_offset)
                 seg._index_appended(
                     pos, [BatchMeta(batch.base_offset, last, batch.max_timestamp, whole)]
                 )
