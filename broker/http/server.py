@@ -17,10 +17,8 @@ whose handling takes longer than ``request_timeout_s`` is answered 503.
 from __future__ import annotations
 
 import asyncio
-import errno
 import ipaddress
 import logging
-import os
 import socket
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,6 +33,7 @@ from broker.http import console_api, health, lag_refresh, metrics
 from broker.http.auth import ConsoleAuth, Handler
 from broker.http.console_backend import ConsoleBroker
 from broker.http.metrics import MetricsSource
+from broker.server.sockets import listening_sockets
 from protocol.scram import ScramCredential
 
 __all__ = ["STATIC_DIR", "HttpListenError", "HttpServer"]
@@ -345,37 +344,10 @@ def _is_loopback(host: str) -> bool:
 
 async def _bind(loop: asyncio.AbstractEventLoop, host: str, port: int) -> list[socket.socket]:
     """Listening sockets for ``host:port`` (every address it resolves to, one port)."""
-    where = f"{host or '*'}:{port}"
     try:
-        infos = await loop.getaddrinfo(
-            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        )
+        return await listening_sockets(loop, host, port, LISTEN_BACKLOG)
     except OSError as exc:
-        raise HttpListenError(exc.errno, f"HTTP listener: cannot resolve {where}: {exc}") from exc
-    sockets: list[socket.socket] = []
-    seen: set[tuple[int, object]] = set()
-    try:
-        for family, kind, proto, _, address in infos:
-            if (family, address) in seen:
-                continue
-            seen.add((family, address))
-            sock = socket.socket(family, kind, proto)
-            sockets.append(sock)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6:
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            if port == 0 and len(sockets) > 1:  # every address on the first one's port
-                address = (address[0], sockets[0].getsockname()[1], *address[2:])
-            sock.bind(address)
-            sock.listen(LISTEN_BACKLOG)
-            sock.setblocking(False)
-    except OSError as exc:
-        for sock in sockets:
-            sock.close()
-        reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+        where = f"{host or '*'}:{port}"
         raise HttpListenError(
-            exc.errno, f"HTTP listener: cannot listen on {where}: {reason}"
+            exc.errno, f"HTTP listener: cannot listen on {where}: {exc.strerror}"
         ) from exc
-    if not sockets:
-        raise HttpListenError(errno.EADDRNOTAVAIL, f"HTTP listener: no address for {where}")
-    return sockets

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import ipaddress
 import itertools
 import logging
@@ -58,6 +57,7 @@ from broker.server.limits import (
     EvictionOrder,
     normalise_ip,
 )
+from broker.server.sockets import listening_sockets
 from broker.telemetry import RequestMetrics
 from protocol.extensions import PRIVATE_API_KEYS
 from protocol.frame import SCRATCH_BYTES
@@ -247,40 +247,11 @@ class KafkaServer:
     async def _bind(
         self, loop: asyncio.AbstractEventLoop, listener: ListenerConfig
     ) -> list[socket.socket]:
-        host = listener.host or None
-        port = listener.port
-        where = f"{listener.name} {listener.host or '*'}:{port}"
+        where = f"{listener.name} {listener.host or '*'}:{listener.port}"
         try:
-            infos = await loop.getaddrinfo(
-                host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-            )
+            return await listening_sockets(loop, listener.host, listener.port, LISTEN_BACKLOG)
         except OSError as exc:
-            raise ListenError(exc.errno, f"cannot listen on {where}: {exc}") from exc
-        sockets: list[socket.socket] = []
-        seen: set[tuple[int, object]] = set()
-        try:
-            for family, kind, proto, _, address in infos:
-                if (family, address) in seen:
-                    continue
-                seen.add((family, address))
-                sock = socket.socket(family, kind, proto)
-                sockets.append(sock)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                if family == socket.AF_INET6:
-                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-                if port == 0 and len(sockets) > 1:  # every address on the first one's port
-                    address = (address[0], sockets[0].getsockname()[1], *address[2:])
-                sock.bind(address)
-                sock.listen(LISTEN_BACKLOG)
-                sock.setblocking(False)
-        except OSError as exc:
-            for sock in sockets:
-                sock.close()
-            reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
-            raise ListenError(exc.errno, f"cannot listen on {where}: {reason}") from exc
-        if not sockets:
-            raise ListenError(errno.EADDRNOTAVAIL, f"cannot listen on {where}: no address")
-        return sockets
+            raise ListenError(exc.errno, f"cannot listen on {where}: {exc.strerror}") from exc
 
     async def _resolve_overrides(self, loop: asyncio.AbstractEventLoop) -> dict[str, int]:
         """``max.connections.per.ip.overrides`` by address (host names resolved once)."""
