@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast
 
 from broker.group.config import GroupConfig
+from broker.group.consumer_coordinator import ConsumerGroupConfig
+from broker.group.consumer_driver import ConsumerGroupDriver
 from broker.group.context import CoreCallError
 from broker.group.coordinator import GroupCoordinatorCore
 from broker.group.loader import LoadAborted, PartitionLoader
@@ -133,6 +135,10 @@ class GroupCoordinator:
         self._faults: dict[str, int] = {}
         #: The last cause logged with its traceback, per place: a repeat is logged briefly.
         self._last_fault: dict[str, str] = {}
+        #: KIP-848 consumer groups, served beside the classic ones (``consumer_driver.py``).
+        self.consumer_groups = ConsumerGroupDriver(
+            ConsumerGroupConfig.from_settings(config), lambda: self.clock_ms(), self.serving
+        )
 
     # -- facts ------------------------------------------------------------------------------
 
@@ -163,6 +169,18 @@ class GroupCoordinator:
         ``unload``, ``timer``, ``retention``, ``append completion``, ``load``, ``marker``."""
         return dict(self._faults)
 
+    def serving(self, group_id: str) -> ErrorCode:
+        """Whether this broker coordinates ``group_id`` now: NONE, or the error to answer."""
+        core = self._core
+        if core is None or self._stopped:
+            return ErrorCode.COORDINATOR_NOT_AVAILABLE
+        partition = core.partition_for(group_id)
+        if partition not in core.owned_partitions:
+            return ErrorCode.NOT_COORDINATOR
+        if partition in self._loader.loading_partitions:
+            return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
+        return ErrorCode.NONE
+
     def partition_for(self, group_id: str) -> int | None:
         """The ``__consumer_offsets`` partition of ``group_id`` (None before the topic exists)."""
         core = self._core
@@ -180,6 +198,7 @@ class GroupCoordinator:
         self._started = True
         self._loader.start()
         self._install(self.controller.image)
+        self.consumer_groups.on_metadata(self.controller.image)
         if self._core is None:
             await self._creator.ensure()
         self._arm_retention()
@@ -190,6 +209,7 @@ class GroupCoordinator:
         if self._stopped:
             return
         self._stopped = True
+        self.consumer_groups.stop()
         self._loader.request_stop()
         core = self._core
         if core is not None:
@@ -244,6 +264,7 @@ class GroupCoordinator:
                     # __consumer_offsets is next loaded, or expire.
                     self._fault("metadata", "dropping the offsets of deleted topics", exc)
         self._install(image)
+        self.consumer_groups.on_metadata(image)
 
     def _install(self, image: MetadataImage) -> None:
         """Create the core once the topic exists, then match the partitions it serves to the
@@ -276,6 +297,9 @@ class GroupCoordinator:
         """Stop serving ``partition``: its parked requests get NOT_COORDINATOR."""
         self._loader.forget(partition)
         self._held_markers.pop(partition, None)
+        core = self._core
+        if core is not None:
+            self.consumer_groups.forget(lambda gid: core.partition_for(gid) == partition)
         try:
             self._process(lambda c, now: c.unload(partition, now))
         except CoreCallError as exc:

@@ -496,6 +496,36 @@ def offset_delete_error(
     return OffsetDeleteResponse(error_code=code, topics=[])
 
 
+def _offset_commit_call(
+    services: BrokerServices, ctx: RequestContext, request: OffsetCommitRequest
+) -> _CoreCall[OffsetCommitResponse]:
+    """OffsetCommit. A commit to a KIP-848 consumer group is checked against that group (the
+    member and its epoch: UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, v9+); once accepted, its
+    offsets are stored as a commit without a member (the group's offsets live in the same
+    store as a classic group's)."""
+    version = ctx.version
+    exists = _partition_exists(services)
+    gc = services.group_coordinator
+    verdict = (
+        None
+        if gc is None
+        else gc.consumer_groups.core.validate_offset_commit(
+            request.group_id, request.member_id, request.generation_id_or_member_epoch, version
+        )
+    )
+    if verdict is not None and verdict is not ErrorCode.NONE:
+        refused = offset_commit_error(request, version, verdict)
+        return lambda core, now: Outcome(response=refused)
+    if verdict is ErrorCode.NONE:
+        request = copy.copy(request)
+        request.generation_id_or_member_epoch = -1
+        request.member_id = ""
+        request.group_instance_id = None
+    return lambda core, now: core.offset_commit(
+        request, version=version, now_ms=now, partition_exists=exists
+    )
+
+
 def txn_offset_commit_error(
     request: TxnOffsetCommitRequest, version: int, code: ErrorCode
 ) -> TxnOffsetCommitResponse:
@@ -863,8 +893,8 @@ HANDLERS: Final = (
     group_handler(
         OffsetCommitRequest,
         2,
-        8,
-        _calling_with_partition_check(_Core.offset_commit),
+        9,
+        _offset_commit_call,
         offset_commit_error,
         authorize=_authorize_offset_commit,
     ),

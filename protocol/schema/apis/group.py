@@ -165,7 +165,7 @@ DELETE_GROUPS_RESPONSE = response(42, "DeleteGroups", "0-2", flexible="2+", fiel
 ])
 
 
-OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-8", flexible="8+", fields=[
+OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-9", flexible="8+", fields=[
     f("group_id", "string"),
     f("generation_id_or_member_epoch", "int32", default=-1),
     f("member_id", "string"),
@@ -183,7 +183,7 @@ OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-8", flexible="8+", fields=
 ])
 
 
-OFFSET_COMMIT_RESPONSE = response(8, "OffsetCommit", "2-8", flexible="8+", fields=[
+OFFSET_COMMIT_RESPONSE = response(8, "OffsetCommit", "2-9", flexible="8+", fields=[
     f("throttle_time_ms", "int32", "3+"),
     f("topics", "[]OffsetCommitResponseTopic", fields=[
         f("name", "string"),
