@@ -2,10 +2,12 @@
 three members share a 12-partition topic exactly once with synchronous commits; a fourth joins
 (a separate process) while records keep flowing, and the three keep consuming the partitions
 they keep (no stop-the-world; the same is measured for the classic protocol); the fourth is then
-SIGKILLed, its session expires and its partitions move, and no record is lost."""
+SIGKILLed, its session expires and its partitions move, and no record is lost. Also: the
+group's records in ``__consumer_offsets`` bring it back at its epochs after a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,13 +15,23 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
-from support.waiting import eventually_sync
+from support.waiting import eventually, eventually_sync
+from support.wire import WireClient
 
 from broker import Broker
+from protocol.messages import (
+    ConsumerGroupDescribeRequest,
+    ConsumerGroupDescribeResponse,
+    ConsumerGroupHeartbeatRequest,
+    ConsumerGroupHeartbeatResponse,
+    MetadataRequest,
+)
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 admin = pytest.importorskip("confluent_kafka.admin")
@@ -392,3 +404,117 @@ def test_consumer_group_describe_and_list(broker: Broker) -> None:
         ]
     finally:
         member.stop()
+
+
+# -- persistence: the group's records in __consumer_offsets survive a restart -------------------
+
+_HbTp = ConsumerGroupHeartbeatRequest.TopicPartitions
+
+
+def _owned(owned: list[int] | None, topic_id: uuid.UUID) -> list[_HbTp] | None:
+    if owned is None:
+        return None
+    return [_HbTp(topic_id=topic_id, partitions=owned)] if owned else []
+
+
+async def _heartbeat(
+    client: WireClient,
+    member: str,
+    epoch: int,
+    owned: list[int] | None,
+    topic_id: uuid.UUID,
+    topics: list[str] | None = None,
+) -> ConsumerGroupHeartbeatResponse:
+    response: ConsumerGroupHeartbeatResponse = await client.request(
+        ConsumerGroupHeartbeatRequest(
+            group_id="kip848-restart-group",
+            member_id=member,
+            member_epoch=epoch,
+            rebalance_timeout_ms=10_000 if epoch == 0 else -1,
+            subscribed_topic_names=topics,
+            topic_partitions=_owned(owned, topic_id),
+        ),
+        1,
+    )
+    return response
+
+
+def _partitions(response: ConsumerGroupHeartbeatResponse) -> list[int]:
+    assert response.assignment is not None
+    return sorted(p for t in response.assignment.topic_partitions for p in t.partitions)
+
+
+async def _describe(client: WireClient) -> ConsumerGroupDescribeResponse.DescribedGroup:
+    response = await client.request(
+        ConsumerGroupDescribeRequest(group_ids=["kip848-restart-group"]), 0
+    )
+    (group,) = response.groups
+    return group  # type: ignore[no-any-return]
+
+
+def _summary(group: ConsumerGroupDescribeResponse.DescribedGroup) -> object:
+    return (
+        group.group_epoch,
+        group.assignment_epoch,
+        sorted(
+            (
+                m.member_id,
+                m.member_epoch,
+                [(t.topic_name, sorted(t.partitions)) for t in m.assignment.topic_partitions],
+            )
+            for m in group.members
+        ),
+    )
+
+
+async def _form_group(bootstrap: str) -> tuple[uuid.UUID, object]:
+    client = await WireClient.connect(bootstrap)
+    try:
+        metadata = await client.request(
+            MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="kip848-restart")]),
+            12,
+        )
+        topic_id: uuid.UUID = metadata.topics[0].topic_id
+        r = await _heartbeat(client, "m1", 0, [], topic_id, ["kip848-restart"])
+        assert (r.error_code, r.member_epoch, _partitions(r)) == (0, 1, [0, 1, 2, 3])
+        r2 = await _heartbeat(client, "m2", 0, [], topic_id, ["kip848-restart"])
+        assert r2.member_epoch == 2
+        r = await _heartbeat(client, "m1", 1, [0, 1, 2, 3], topic_id)
+        kept = _partitions(r)
+        r = await _heartbeat(client, "m1", 1, kept, topic_id)  # revoked: moves to epoch 2
+        assert r.member_epoch == 2
+        r2 = await _heartbeat(client, "m2", 2, [], topic_id)
+        assert sorted(kept + _partitions(r2)) == [0, 1, 2, 3]
+        group = await _describe(client)
+        assert group.group_state == "Stable"
+        return topic_id, _summary(group)
+    finally:
+        await client.close()
+
+
+async def _after_restart(bootstrap: str, topic_id: uuid.UUID, before: object) -> None:
+    client = await WireClient.connect(bootstrap)
+    try:
+
+        async def loaded() -> ConsumerGroupDescribeResponse.DescribedGroup | None:
+            group = await _describe(client)
+            return group if group.error_code == 0 else None
+
+        group = await eventually(loaded, TIMEOUT_S, "the group loaded again")
+        assert _summary(group) == before
+        # The members carry on at their epochs, and a newcomer moves the group on from there.
+        r = await _heartbeat(client, "m2", 2, None, topic_id)
+        assert (r.error_code, r.member_epoch) == (0, 2)
+        r3 = await _heartbeat(client, "m3", 0, [], topic_id, ["kip848-restart"])
+        assert (r3.error_code, r3.member_epoch) == (0, 3)
+    finally:
+        await client.close()
+
+
+def test_group_state_survives_a_broker_restart(tmp_path: Path) -> None:
+    settings = {**SETTINGS, "group.consumer.session.timeout.ms": 30_000}
+    with Broker.embedded_in_thread(tmp_path, **settings) as b:
+        create_topic(b.bootstrap_servers, "kip848-restart", 4)
+        topic_id, before = asyncio.run(_form_group(b.bootstrap_servers))
+    with Broker.embedded_in_thread(tmp_path, **settings) as b:
+        asyncio.run(_after_restart(b.bootstrap_servers, topic_id, before))
