@@ -223,10 +223,21 @@ class ConsumerGroupCore:
         now_ms: int,
         client_id: str = "",
         client_host: str = "",
+        classic_state: str | None = None,
     ) -> ConsumerGroupHeartbeatResponse:
-        """One ConsumerGroupHeartbeat: join, heartbeat, leave; answered at once."""
+        """One ConsumerGroupHeartbeat: join, heartbeat, leave; answered at once.
+        ``classic_state`` is the state of a classic group of the same id, if there is one: an
+        Empty one is converted to a consumer group when ``group.consumer.migration.policy``
+        allows upgrades; any other is GROUP_ID_NOT_FOUND, as Kafka."""
         self._dirty.add(req.group_id)
         try:
+            if req.group_id not in self.groups and classic_state is not None:
+                upgrade = self.config.migration_policy in ("upgrade", "bidirectional")
+                if classic_state != GROUP_EMPTY or not upgrade:
+                    raise HeartbeatError(
+                        ErrorCode.GROUP_ID_NOT_FOUND,
+                        f"Group {req.group_id} is not a consumer group.",
+                    )
             return self._heartbeat(req, version, now_ms, client_id, client_host)
         except HeartbeatError as exc:
             return ConsumerGroupHeartbeatResponse(
@@ -754,13 +765,20 @@ class ConsumerGroupCore:
         group = self.groups.get(group_id)
         return group.state if group is not None else GROUP_EMPTY
 
-    def delete_group(self, group_id: str) -> bool:
-        """Drop an empty group (a classic JoinGroup converting it back, or DeleteGroups)."""
+    def convert_to_classic(self, group_id: str) -> ErrorCode | None:
+        """A classic JoinGroup for ``group_id``: None when it is not a consumer group here;
+        NONE when it was one, empty, and ``group.consumer.migration.policy`` allows downgrades
+        (it is deleted: tombstones for its records, its offsets stay); GROUP_ID_NOT_FOUND
+        otherwise (Kafka: "not a classic group")."""
         group = self.groups.get(group_id)
-        if group is None or group.members:
-            return False
+        if group is None:
+            return None
+        downgrade = self.config.migration_policy in ("downgrade", "bidirectional")
+        if group.members or not downgrade:
+            return ErrorCode.GROUP_ID_NOT_FOUND
         del self.groups[group_id]
-        return True
+        self._dirty.add(group_id)
+        return ErrorCode.NONE
 
     def drop_groups(self, belongs: Callable[[str], bool]) -> list[str]:
         """Forget the groups ``belongs`` selects (their partition moved to another broker)."""

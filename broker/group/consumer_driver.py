@@ -61,6 +61,7 @@ class ConsumerGroupDriver:
         serving: Callable[[str], ErrorCode],
         partition_for: Callable[[str], int],
         append: AppendRecords,
+        classic_state: Callable[[str], str | None] = lambda group_id: None,
     ) -> None:
         """``serving(group_id)`` says whether this broker coordinates the group now (NONE),
         or the error to answer (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...);
@@ -71,6 +72,7 @@ class ConsumerGroupDriver:
         self._serving = serving
         self._partition_for = partition_for
         self._append = append
+        self._classic_state = classic_state
         self._timer = DeadlineTimer(clock_ms, self._on_timer)
         self._stopped = False
 
@@ -147,12 +149,24 @@ class ConsumerGroupDriver:
             now_ms=self._clock_ms(),
             client_id=client_id,
             client_host=client_host,
+            classic_state=self._classic_state(req.group_id),
         )
         self._rearm()
         writes = self._write()
         if not writes:
             return response
         return _after(writes, response)
+
+    def convert_to_classic(self, group_id: str) -> ErrorCode | None:
+        """A classic JoinGroup came for ``group_id`` (see ``ConsumerGroupCore``): an empty
+        consumer group is deleted (its tombstones written in the background)."""
+        if self._stopped:
+            return None
+        verdict = self.core.convert_to_classic(group_id)
+        if verdict is ErrorCode.NONE:
+            log.info("consumer group %s is empty: converted to a classic group", group_id)
+            self._write()
+        return verdict
 
     def describe(self, req: ConsumerGroupDescribeRequest) -> ConsumerGroupDescribeResponse:
         """ConsumerGroupDescribe of the groups coordinated here."""

@@ -142,6 +142,7 @@ class GroupCoordinator:
             self.serving,
             self._consumer_partition,
             self.append_consumer_records,
+            self._classic_state,
         )
 
     # -- facts ------------------------------------------------------------------------------
@@ -184,6 +185,14 @@ class GroupCoordinator:
         if partition in self._loader.loading_partitions:
             return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
         return ErrorCode.NONE
+
+    def _classic_state(self, group_id: str) -> str | None:
+        """The state of the classic group ``group_id`` (None if there is none)."""
+        core = self._core
+        group = None if core is None else core.group(group_id)
+        if group is None or group.state.value == "Dead":
+            return None
+        return group.state.value
 
     def _consumer_partition(self, group_id: str) -> int:
         core = self._core

@@ -25,12 +25,19 @@ from support.waiting import eventually, eventually_sync
 from support.wire import WireClient
 
 from broker import Broker
+from protocol.errors import ErrorCode
 from protocol.messages import (
     ConsumerGroupDescribeRequest,
     ConsumerGroupDescribeResponse,
     ConsumerGroupHeartbeatRequest,
     ConsumerGroupHeartbeatResponse,
+    DescribeGroupsRequest,
+    JoinGroupRequest,
+    JoinGroupResponse,
+    ListGroupsRequest,
     MetadataRequest,
+    OffsetCommitRequest,
+    OffsetFetchRequest,
 )
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
@@ -518,3 +525,108 @@ def test_group_state_survives_a_broker_restart(tmp_path: Path) -> None:
         topic_id, before = asyncio.run(_form_group(b.bootstrap_servers))
     with Broker.embedded_in_thread(tmp_path, **settings) as b:
         asyncio.run(_after_restart(b.bootstrap_servers, topic_id, before))
+
+
+# -- group types: ListGroups, DescribeGroups, conversion between the protocols ----------------
+
+
+async def _listed(client: WireClient, types: list[str]) -> dict[str, tuple[str, str]]:
+    response = await client.request(ListGroupsRequest(types_filter=types), 5)
+    assert response.error_code == 0
+    return {g.group_id: (g.group_type, g.group_state) for g in response.groups}
+
+
+async def _classic_join(client: WireClient, group: str) -> JoinGroupResponse:
+    response: JoinGroupResponse = await client.request(
+        JoinGroupRequest(
+            group_id=group,
+            session_timeout_ms=10_000,
+            rebalance_timeout_ms=10_000,
+            member_id="",
+            protocol_type="consumer",
+            protocols=[JoinGroupRequest.JoinGroupRequestProtocol(name="range", metadata=b"")],
+        ),
+        3,
+    )
+    return response
+
+
+async def _types_and_conversion(bootstrap: str) -> None:
+    client = await WireClient.connect(bootstrap)
+    try:
+        metadata = await client.request(
+            MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="kip848-types")]),
+            12,
+        )
+        topic_id: uuid.UUID = metadata.topics[0].topic_id
+        # A classic group with offsets only (Empty) becomes a consumer group on a heartbeat.
+        commit = await client.request(
+            OffsetCommitRequest(
+                group_id="conv",
+                member_id="",
+                topics=[
+                    OffsetCommitRequest.OffsetCommitRequestTopic(
+                        name="kip848-types",
+                        partitions=[
+                            OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition(
+                                partition_index=0, committed_offset=5, committed_metadata=""
+                            )
+                        ],
+                    )
+                ],
+            ),
+            9,
+        )
+        assert commit.topics[0].partitions[0].error_code == 0
+        assert (await _listed(client, []))["conv"] == ("classic", "Empty")
+        r = await client.request(
+            ConsumerGroupHeartbeatRequest(
+                group_id="conv",
+                member_id="m1",
+                member_epoch=0,
+                rebalance_timeout_ms=5_000,
+                subscribed_topic_names=["kip848-types"],
+                topic_partitions=[],
+            ),
+            1,
+        )
+        assert (r.error_code, r.member_epoch) == (0, 1)
+        assert (await _listed(client, ["consumer"]))["conv"] == ("consumer", "Stable")
+        assert "conv" not in await _listed(client, ["classic"])
+        described = await client.request(DescribeGroupsRequest(groups=["conv"]), 5)
+        assert described.groups[0].error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        # Its offsets carry over.
+        fetched = await client.request(OffsetFetchRequest(group_id="conv", topics=None), 7)
+        assert [p.committed_offset for t in fetched.topics for p in t.partitions] == [5]
+        # A classic member cannot join it while it has members...
+        assert (await _classic_join(client, "conv")).error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        # ... and can once it is empty: it converts back to a classic group.
+        left = await client.request(
+            ConsumerGroupHeartbeatRequest(group_id="conv", member_id="m1", member_epoch=-1), 1
+        )
+        assert left.error_code == 0
+        joined = await _classic_join(client, "conv")
+        assert (joined.error_code, joined.generation_id) == (0, 1)
+        assert (await _listed(client, ["classic"]))["conv"][0] == "classic"
+        assert "conv" not in await _listed(client, ["consumer"])
+        # A classic group with members is no consumer group.
+        refused = await client.request(
+            ConsumerGroupHeartbeatRequest(
+                group_id="conv",
+                member_id="m2",
+                member_epoch=0,
+                rebalance_timeout_ms=5_000,
+                subscribed_topic_names=["kip848-types"],
+                topic_partitions=[],
+            ),
+            1,
+        )
+        assert refused.error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        assert topic_id.int != 0
+    finally:
+        await client.close()
+
+
+def test_group_types_and_conversion_between_protocols(broker: Broker) -> None:
+    create_topic(broker.bootstrap_servers, "kip848-types", 2)
+    asyncio.run(_types_and_conversion(broker.bootstrap_servers))
