@@ -630,3 +630,50 @@ async def _types_and_conversion(bootstrap: str) -> None:
 def test_group_types_and_conversion_between_protocols(broker: Broker) -> None:
     create_topic(broker.bootstrap_servers, "kip848-types", 2)
     asyncio.run(_types_and_conversion(broker.bootstrap_servers))
+
+
+async def _describe_groups(
+    bootstrap: str, groups: list[str]
+) -> list[ConsumerGroupDescribeResponse.DescribedGroup]:
+    client = await WireClient.connect(bootstrap)
+    try:
+        response = await client.request(ConsumerGroupDescribeRequest(group_ids=groups), 0)
+        return list(response.groups)
+    finally:
+        await client.close()
+
+
+def test_regex_subscription_follows_new_topics(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    create_topic(bootstrap, "kip848-rx-a", 2)
+    create_topic(bootstrap, "kip848-rx-b", 1)
+    create_topic(bootstrap, "kip848-other", 1)
+    consumer = confluent_kafka.Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": "kip848-rx-group",
+            "group.protocol": "consumer",
+            "auto.offset.reset": "earliest",
+        }
+    )
+    try:
+        consumer.subscribe(["^kip848-rx-.*"])
+
+        def assignment() -> set[tuple[str, int]]:
+            consumer.poll(0.05)
+            return {(tp.topic, tp.partition) for tp in consumer.assignment()}
+
+        expected = {("kip848-rx-a", 0), ("kip848-rx-a", 1), ("kip848-rx-b", 0)}
+        eventually_sync(lambda: assignment() == expected, TIMEOUT_S, "the matching topics")
+        # The pattern itself went to the broker (v1's SubscribedTopicRegex, as librdkafka
+        # groups it).
+        (group,) = asyncio.run(_describe_groups(bootstrap, ["kip848-rx-group"]))
+        assert [m.subscribed_topic_regex for m in group.members] == ["(^kip848-rx-.*)"]
+        create_topic(bootstrap, "kip848-rx-c", 1)
+        eventually_sync(
+            lambda: assignment() == expected | {("kip848-rx-c", 0)},
+            TIMEOUT_S,
+            "a new matching topic assigned",
+        )
+    finally:
+        consumer.close()
