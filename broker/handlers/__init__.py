@@ -5,7 +5,7 @@ naming the request class, whose ``API_KEY`` is the key, and the versions);
 ``build_dispatch_table`` gathers them. Only what is implemented is advertised (COMPAT.md's
 ranges). The group APIs (``groups.py``, and KIP-848's in ``consumer_groups.py``) are served by the
 group coordinator (``broker/group/``):
-OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches keys).
+OffsetFetch v8+ is answered group by group and FindCoordinator stops at v3 (v4 batches keys).
 The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served by the
 transaction coordinator (``broker/txn/``).
 SaslHandshake and SaslAuthenticate (``sasl.py``) are answered by the connection on SASL

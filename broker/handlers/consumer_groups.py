@@ -82,11 +82,16 @@ def handle_consumer_group_describe(
     services: BrokerServices, ctx: RequestContext, body: ConsumerGroupDescribeRequest
 ) -> ConsumerGroupDescribeResponse:
     """ConsumerGroupDescribe: groups, epochs, members' current and target assignments."""
+    allowed = [g for g in body.group_ids if _allowed(services, ctx, g, AclOperation.DESCRIBE)]
     gc = services.group_coordinator
     if gc is None:
-        return consumer_group_describe_error(body, ctx.version, ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    allowed = [g for g in body.group_ids if _allowed(services, ctx, g, AclOperation.DESCRIBE)]
-    served = gc.consumer_groups.describe(ConsumerGroupDescribeRequest(group_ids=allowed))
+        served = consumer_group_describe_error(
+            ConsumerGroupDescribeRequest(group_ids=allowed),
+            ctx.version,
+            ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        )
+    else:
+        served = gc.consumer_groups.describe(ConsumerGroupDescribeRequest(group_ids=allowed))
     by_id = {g.group_id: g for g in served.groups}
     return ConsumerGroupDescribeResponse(
         groups=[

@@ -864,17 +864,18 @@ class OffsetCommitResponse(Message):
 
 
 class OffsetFetchRequest(Message):
-    """OffsetFetchRequest: API key 9, versions 1-7."""
+    """OffsetFetchRequest: API key 9, versions 1-9."""
 
-    __slots__ = ('group_id', 'topics', 'require_stable', )
+    __slots__ = ('group_id', 'topics', 'groups', 'require_stable', )
     API_KEY: ClassVar[int] = 9
     API_NAME: ClassVar[str] = 'OffsetFetch'
     MIN_VERSION: ClassVar[int] = 1
-    MAX_VERSION: ClassVar[int] = 7
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 6
 
     group_id: str
     topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None
+    groups: list[OffsetFetchRequest.OffsetFetchRequestGroup]
     require_stable: bool
 
     class OffsetFetchRequestTopic(Struct):
@@ -894,31 +895,74 @@ class OffsetFetchRequest(Message):
             self.name = name
             self.partition_indexes = [] if partition_indexes is None else partition_indexes
 
+    class OffsetFetchRequestGroup(Struct):
+        """OffsetFetchRequestGroup, a struct of OffsetFetchRequest."""
+
+        __slots__ = ('group_id', 'member_id', 'member_epoch', 'topics', )
+
+        group_id: str
+        member_id: str | None
+        member_epoch: int
+        topics: list[OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics] | None
+
+        class OffsetFetchRequestTopics(Struct):
+            """OffsetFetchRequestTopics, a struct of OffsetFetchRequest."""
+
+            __slots__ = ('name', 'partition_indexes', )
+
+            name: str
+            partition_indexes: list[int]
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partition_indexes: list[int] | None = None,
+            ) -> None:
+                self.name = name
+                self.partition_indexes = [] if partition_indexes is None else partition_indexes
+
+        def __init__(
+            self,
+            *,
+            group_id: str = '',
+            member_id: str | None = None,
+            member_epoch: int = -1,
+            topics: list[OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics] | None = UNSET,
+        ) -> None:
+            self.group_id = group_id
+            self.member_id = member_id
+            self.member_epoch = member_epoch
+            self.topics = [] if topics is UNSET else topics
+
     def __init__(
         self,
         *,
         group_id: str = '',
         topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None = UNSET,
+        groups: list[OffsetFetchRequest.OffsetFetchRequestGroup] | None = None,
         require_stable: bool = False,
     ) -> None:
         self.group_id = group_id
         self.topics = [] if topics is UNSET else topics
+        self.groups = [] if groups is None else groups
         self.require_stable = require_stable
 
 
 class OffsetFetchResponse(Message):
-    """OffsetFetchResponse: API key 9, versions 1-7."""
+    """OffsetFetchResponse: API key 9, versions 1-9."""
 
-    __slots__ = ('throttle_time_ms', 'topics', 'error_code', )
+    __slots__ = ('throttle_time_ms', 'topics', 'error_code', 'groups', )
     API_KEY: ClassVar[int] = 9
     API_NAME: ClassVar[str] = 'OffsetFetch'
     MIN_VERSION: ClassVar[int] = 1
-    MAX_VERSION: ClassVar[int] = 7
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 6
 
     throttle_time_ms: int
     topics: list[OffsetFetchResponse.OffsetFetchResponseTopic]
     error_code: int
+    groups: list[OffsetFetchResponse.OffsetFetchResponseGroup]
 
     class OffsetFetchResponseTopic(Struct):
         """OffsetFetchResponseTopic, a struct of OffsetFetchResponse."""
@@ -963,16 +1007,81 @@ class OffsetFetchResponse(Message):
             self.name = name
             self.partitions = [] if partitions is None else partitions
 
+    class OffsetFetchResponseGroup(Struct):
+        """OffsetFetchResponseGroup, a struct of OffsetFetchResponse."""
+
+        __slots__ = ('group_id', 'topics', 'error_code', )
+
+        group_id: str
+        topics: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics]
+        error_code: int
+
+        class OffsetFetchResponseTopics(Struct):
+            """OffsetFetchResponseTopics, a struct of OffsetFetchResponse."""
+
+            __slots__ = ('name', 'partitions', )
+
+            name: str
+            partitions: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions]
+
+            class OffsetFetchResponsePartitions(Struct):
+                """OffsetFetchResponsePartitions, a struct of OffsetFetchResponse."""
+
+                __slots__ = ('partition_index', 'committed_offset', 'committed_leader_epoch', 'metadata', 'error_code', )
+
+                partition_index: int
+                committed_offset: int
+                committed_leader_epoch: int
+                metadata: str | None
+                error_code: int
+
+                def __init__(
+                    self,
+                    *,
+                    partition_index: int = 0,
+                    committed_offset: int = 0,
+                    committed_leader_epoch: int = -1,
+                    metadata: str | None = '',
+                    error_code: int = 0,
+                ) -> None:
+                    self.partition_index = partition_index
+                    self.committed_offset = committed_offset
+                    self.committed_leader_epoch = committed_leader_epoch
+                    self.metadata = metadata
+                    self.error_code = error_code
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partitions: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions] | None = None,
+            ) -> None:
+                self.name = name
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            group_id: str = '',
+            topics: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics] | None = None,
+            error_code: int = 0,
+        ) -> None:
+            self.group_id = group_id
+            self.topics = [] if topics is None else topics
+            self.error_code = error_code
+
     def __init__(
         self,
         *,
         throttle_time_ms: int = 0,
         topics: list[OffsetFetchResponse.OffsetFetchResponseTopic] | None = None,
         error_code: int = 0,
+        groups: list[OffsetFetchResponse.OffsetFetchResponseGroup] | None = None,
     ) -> None:
         self.throttle_time_ms = throttle_time_ms
         self.topics = [] if topics is None else topics
         self.error_code = error_code
+        self.groups = [] if groups is None else groups
 
 
 class FindCoordinatorRequest(Message):
@@ -8307,6 +8416,129 @@ def _e_OffsetCommitResponse_v8(o: Any, out: bytearray, refs: Refs) -> None:
 
 _e_OffsetCommitResponse_v9 = _e_OffsetCommitResponse_v8
 
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partition_indexes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partition_indexes')
+        o.partition_indexes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v2 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v3 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v4 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v5 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_indexes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partition_indexes')
+        o.partition_indexes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v7 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=False)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v2 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v3 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v4 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v5 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v7 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v6
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    o.member_epoch, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
 def _d_OffsetFetchRequest_OffsetFetchRequestTopic_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest.OffsetFetchRequestTopic)
     o.name, pos = read_string(buf, pos, compact=False)
@@ -8345,9 +8577,12 @@ def _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6(buf: memoryview, pos: int) 
     return o, pos
 
 _d_OffsetFetchRequest_OffsetFetchRequestTopic_v7 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_d_OffsetFetchRequest_OffsetFetchRequestTopic_v8 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_d_OffsetFetchRequest_OffsetFetchRequestTopic_v9 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
 
 def _d_OffsetFetchRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=False)
     if o.group_id is None:
@@ -8365,6 +8600,7 @@ def _d_OffsetFetchRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=False)
     if o.group_id is None:
@@ -8385,6 +8621,7 @@ _d_OffsetFetchRequest_v4 = _d_OffsetFetchRequest_v2
 _d_OffsetFetchRequest_v5 = _d_OffsetFetchRequest_v2
 def _d_OffsetFetchRequest_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=True)
     if o.group_id is None:
@@ -8403,6 +8640,7 @@ def _d_OffsetFetchRequest_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchRequest_v7(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.group_id, pos = read_string(buf, pos, compact=True)
     if o.group_id is None:
         raise DecodeError('null group_id')
@@ -8419,6 +8657,108 @@ def _d_OffsetFetchRequest_v7(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos += 1
     pos = skip_tagged_fields(buf, pos)
     return o, pos
+
+def _d_OffsetFetchRequest_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest)
+    o.group_id = ''
+    o.topics = []
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v8(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    o.require_stable, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_OffsetFetchRequest_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest)
+    o.group_id = ''
+    o.topics = []
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v9(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    o.require_stable, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partition_indexes
+    write_array_length(out, len(lst), compact=False)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v2 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v3 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v4 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v5 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partition_indexes
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v7 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=False)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(e, out, refs)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v2 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v3 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v4 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v5 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v7 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v6
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8(e, out, refs)
+    out.append(0)
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    write_string(out, o.member_id, compact=True)
+    out += _S_i.pack(o.member_epoch)
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9(e, out, refs)
+    out.append(0)
 
 
 def _e_OffsetFetchRequest_OffsetFetchRequestTopic_v1(o: Any, out: bytearray, refs: Refs) -> None:
@@ -8439,6 +8779,8 @@ def _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6(o: Any, out: bytearray, ref
     out.append(0)
 
 _e_OffsetFetchRequest_OffsetFetchRequestTopic_v7 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_e_OffsetFetchRequest_OffsetFetchRequestTopic_v8 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_e_OffsetFetchRequest_OffsetFetchRequestTopic_v9 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
 
 def _e_OffsetFetchRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.group_id, compact=False)
@@ -8483,6 +8825,135 @@ def _e_OffsetFetchRequest_v7(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_o.pack(o.require_stable)
     out.append(0)
 
+def _e_OffsetFetchRequest_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_v8(e, out, refs)
+    out += _S_o.pack(o.require_stable)
+    out.append(0)
+
+def _e_OffsetFetchRequest_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_v9(e, out, refs)
+    out += _S_o.pack(o.require_stable)
+    out.append(0)
+
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions)
+    o.partition_index, o.committed_offset, o.committed_leader_epoch, = _S_iqi.unpack_from(buf, pos)
+    pos += 16
+    o.metadata, pos = read_string(buf, pos, compact=False)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions)
+    o.partition_index, o.committed_offset, o.committed_leader_epoch, = _S_iqi.unpack_from(buf, pos)
+    pos += 16
+    o.metadata, pos = read_string(buf, pos, compact=True)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup)
+    o.group_id, pos = read_string(buf, pos, compact=False)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
 
 def _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse.OffsetFetchResponseTopic.OffsetFetchResponsePartition)
@@ -8517,6 +8988,8 @@ def _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition
     return o, pos
 
 _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v7 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v8 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v9 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
 
 def _d_OffsetFetchResponse_OffsetFetchResponseTopic_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse.OffsetFetchResponseTopic)
@@ -8571,11 +9044,14 @@ def _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6(buf: memoryview, pos: int
     return o, pos
 
 _d_OffsetFetchResponse_OffsetFetchResponseTopic_v7 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_v8 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_v9 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
 
 def _d_OffsetFetchResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
     o.throttle_time_ms = 0
     o.error_code = 0
+    o.groups = []
     n, pos = read_array_length(buf, pos, compact=False)
     if n < 0:
         raise DecodeError('null array topics')
@@ -8590,6 +9066,7 @@ def _d_OffsetFetchResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
 def _d_OffsetFetchResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
     o.throttle_time_ms = 0
+    o.groups = []
     n, pos = read_array_length(buf, pos, compact=False)
     if n < 0:
         raise DecodeError('null array topics')
@@ -8605,6 +9082,7 @@ def _d_OffsetFetchResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=False)
@@ -8623,6 +9101,7 @@ def _d_OffsetFetchResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
 _d_OffsetFetchResponse_v4 = _d_OffsetFetchResponse_v3
 def _d_OffsetFetchResponse_v5(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=False)
@@ -8640,6 +9119,7 @@ def _d_OffsetFetchResponse_v5(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchResponse_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=True)
@@ -8657,6 +9137,92 @@ def _d_OffsetFetchResponse_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     return o, pos
 
 _d_OffsetFetchResponse_v7 = _d_OffsetFetchResponse_v6
+def _d_OffsetFetchResponse_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse)
+    o.topics = []
+    o.error_code = 0
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v8(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_v9 = _d_OffsetFetchResponse_v8
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqi.pack(o.partition_index, o.committed_offset, o.committed_leader_epoch)
+    write_string(out, o.metadata, compact=False)
+    out += _S_h.pack(o.error_code)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqi.pack(o.partition_index, o.committed_offset, o.committed_leader_epoch)
+    write_string(out, o.metadata, compact=True)
+    out += _S_h.pack(o.error_code)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(e, out, refs)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=False)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(e, out, refs)
+    out += _S_h.pack(o.error_code)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(e, out, refs)
+    out += _S_h.pack(o.error_code)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
 
 def _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v1(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_iq.pack(o.partition_index, o.committed_offset)
@@ -8678,6 +9244,8 @@ def _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition
     out.append(0)
 
 _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v7 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v8 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v9 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
 
 def _e_OffsetFetchResponse_OffsetFetchResponseTopic_v1(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -8705,6 +9273,8 @@ def _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6(o: Any, out: bytearray, r
     out.append(0)
 
 _e_OffsetFetchResponse_OffsetFetchResponseTopic_v7 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_v8 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_v9 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
 
 def _e_OffsetFetchResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
     lst = o.topics
@@ -8746,6 +9316,15 @@ def _e_OffsetFetchResponse_v6(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 _e_OffsetFetchResponse_v7 = _e_OffsetFetchResponse_v6
+def _e_OffsetFetchResponse_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_v8(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchResponse_v9 = _e_OffsetFetchResponse_v8
 
 def _d_FindCoordinatorRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(FindCoordinatorRequest)
@@ -17740,10 +18319,10 @@ OffsetCommitRequest._DECODERS = (_d_OffsetCommitRequest_v2, _d_OffsetCommitReque
 OffsetCommitRequest._ENCODERS = (_e_OffsetCommitRequest_v2, _e_OffsetCommitRequest_v3, _e_OffsetCommitRequest_v4, _e_OffsetCommitRequest_v5, _e_OffsetCommitRequest_v6, _e_OffsetCommitRequest_v7, _e_OffsetCommitRequest_v8, _e_OffsetCommitRequest_v9, )
 OffsetCommitResponse._DECODERS = (_d_OffsetCommitResponse_v2, _d_OffsetCommitResponse_v3, _d_OffsetCommitResponse_v4, _d_OffsetCommitResponse_v5, _d_OffsetCommitResponse_v6, _d_OffsetCommitResponse_v7, _d_OffsetCommitResponse_v8, _d_OffsetCommitResponse_v9, )
 OffsetCommitResponse._ENCODERS = (_e_OffsetCommitResponse_v2, _e_OffsetCommitResponse_v3, _e_OffsetCommitResponse_v4, _e_OffsetCommitResponse_v5, _e_OffsetCommitResponse_v6, _e_OffsetCommitResponse_v7, _e_OffsetCommitResponse_v8, _e_OffsetCommitResponse_v9, )
-OffsetFetchRequest._DECODERS = (_d_OffsetFetchRequest_v1, _d_OffsetFetchRequest_v2, _d_OffsetFetchRequest_v3, _d_OffsetFetchRequest_v4, _d_OffsetFetchRequest_v5, _d_OffsetFetchRequest_v6, _d_OffsetFetchRequest_v7, )
-OffsetFetchRequest._ENCODERS = (_e_OffsetFetchRequest_v1, _e_OffsetFetchRequest_v2, _e_OffsetFetchRequest_v3, _e_OffsetFetchRequest_v4, _e_OffsetFetchRequest_v5, _e_OffsetFetchRequest_v6, _e_OffsetFetchRequest_v7, )
-OffsetFetchResponse._DECODERS = (_d_OffsetFetchResponse_v1, _d_OffsetFetchResponse_v2, _d_OffsetFetchResponse_v3, _d_OffsetFetchResponse_v4, _d_OffsetFetchResponse_v5, _d_OffsetFetchResponse_v6, _d_OffsetFetchResponse_v7, )
-OffsetFetchResponse._ENCODERS = (_e_OffsetFetchResponse_v1, _e_OffsetFetchResponse_v2, _e_OffsetFetchResponse_v3, _e_OffsetFetchResponse_v4, _e_OffsetFetchResponse_v5, _e_OffsetFetchResponse_v6, _e_OffsetFetchResponse_v7, )
+OffsetFetchRequest._DECODERS = (_d_OffsetFetchRequest_v1, _d_OffsetFetchRequest_v2, _d_OffsetFetchRequest_v3, _d_OffsetFetchRequest_v4, _d_OffsetFetchRequest_v5, _d_OffsetFetchRequest_v6, _d_OffsetFetchRequest_v7, _d_OffsetFetchRequest_v8, _d_OffsetFetchRequest_v9, )
+OffsetFetchRequest._ENCODERS = (_e_OffsetFetchRequest_v1, _e_OffsetFetchRequest_v2, _e_OffsetFetchRequest_v3, _e_OffsetFetchRequest_v4, _e_OffsetFetchRequest_v5, _e_OffsetFetchRequest_v6, _e_OffsetFetchRequest_v7, _e_OffsetFetchRequest_v8, _e_OffsetFetchRequest_v9, )
+OffsetFetchResponse._DECODERS = (_d_OffsetFetchResponse_v1, _d_OffsetFetchResponse_v2, _d_OffsetFetchResponse_v3, _d_OffsetFetchResponse_v4, _d_OffsetFetchResponse_v5, _d_OffsetFetchResponse_v6, _d_OffsetFetchResponse_v7, _d_OffsetFetchResponse_v8, _d_OffsetFetchResponse_v9, )
+OffsetFetchResponse._ENCODERS = (_e_OffsetFetchResponse_v1, _e_OffsetFetchResponse_v2, _e_OffsetFetchResponse_v3, _e_OffsetFetchResponse_v4, _e_OffsetFetchResponse_v5, _e_OffsetFetchResponse_v6, _e_OffsetFetchResponse_v7, _e_OffsetFetchResponse_v8, _e_OffsetFetchResponse_v9, )
 FindCoordinatorRequest._DECODERS = (_d_FindCoordinatorRequest_v0, _d_FindCoordinatorRequest_v1, _d_FindCoordinatorRequest_v2, _d_FindCoordinatorRequest_v3, )
 FindCoordinatorRequest._ENCODERS = (_e_FindCoordinatorRequest_v0, _e_FindCoordinatorRequest_v1, _e_FindCoordinatorRequest_v2, _e_FindCoordinatorRequest_v3, )
 FindCoordinatorResponse._DECODERS = (_d_FindCoordinatorResponse_v0, _d_FindCoordinatorResponse_v1, _d_FindCoordinatorResponse_v2, _d_FindCoordinatorResponse_v3, )

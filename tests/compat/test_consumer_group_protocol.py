@@ -551,6 +551,19 @@ async def _classic_join(client: WireClient, group: str) -> JoinGroupResponse:
     return response
 
 
+async def _fetch_v9(client: WireClient, member: str, epoch: int) -> tuple[int, list[int]]:
+    group = OffsetFetchRequest.OffsetFetchRequestGroup
+    response = await client.request(
+        OffsetFetchRequest(
+            groups=[group(group_id="conv", member_id=member, member_epoch=epoch, topics=None)]
+        ),
+        9,
+    )
+    (answer,) = response.groups
+    offsets = [p.committed_offset for t in answer.topics for p in t.partitions]
+    return answer.error_code, offsets
+
+
 async def _types_and_conversion(bootstrap: str) -> None:
     client = await WireClient.connect(bootstrap)
     try:
@@ -598,6 +611,10 @@ async def _types_and_conversion(bootstrap: str) -> None:
         # Its offsets carry over.
         fetched = await client.request(OffsetFetchRequest(group_id="conv", topics=None), 7)
         assert [p.committed_offset for t in fetched.topics for p in t.partitions] == [5]
+        # OffsetFetch v9: a member fetches with its epoch (STALE_MEMBER_EPOCH for another one).
+        assert await _fetch_v9(client, "m1", 1) == (0, [5])
+        assert await _fetch_v9(client, "m1", 0) == (ErrorCode.STALE_MEMBER_EPOCH, [])
+        assert await _fetch_v9(client, "nobody", 1) == (ErrorCode.UNKNOWN_MEMBER_ID, [])
         # A classic member cannot join it while it has members...
         assert (await _classic_join(client, "conv")).error_code == ErrorCode.GROUP_ID_NOT_FOUND
         # ... and can once it is empty: it converts back to a classic group.
