@@ -255,8 +255,8 @@ class JoinFigures:
     """What the three members did while the fourth joined."""
 
     kept_records: int
-    """Records the three consumed from partitions they kept, while the group reassigned (from
-    the first change of any of the three's assignments to the last)."""
+    """Records the three consumed from partitions they kept while the fourth joined (from its
+    start until the four share the partitions)."""
     reassign_ms: float
     """How long that reassignment took."""
     idle_ms: float
@@ -297,7 +297,7 @@ def fourth_joins(
     for m, had, member in zip(three, before, changes, strict=True):
         kept = had & m.assigned
         kept_records += sum(
-            1 for r in list(m.received) if first <= r.at <= last and r.partition in kept
+            1 for r in list(m.received) if started <= r.at <= done and r.partition in kept
         )
         held = had
         since = started
@@ -361,10 +361,10 @@ def run_scenario(bootstrap: str, protocol: str) -> JoinFigures:
         assert len(survivors) == len(set(survivors)), "a record delivered twice to the three"
         assert [m.errors for m in three] == [[], [], []]
         print(
-            f"\n{protocol}: fourth member joined in {figures.join_ms:.0f} ms; reassignment "
-            f"{figures.reassign_ms:.0f} ms, during which the three consumed "
-            f"{figures.kept_records} records from partitions they kept, {figures.kept_revoked} "
-            f"kept partitions were revoked and given back; the three held "
+            f"\n{protocol}: fourth member joined in {figures.join_ms:.0f} ms, during which the "
+            f"three consumed {figures.kept_records} records from partitions they kept; "
+            f"reassignment {figures.reassign_ms:.0f} ms; {figures.kept_revoked} kept "
+            f"partitions were revoked and given back; the three held "
             f"nothing for {figures.idle_ms:.0f} ms in all; a SIGKILLed member's partitions "
             f"moved after {moved_s:.1f} s"
         )
