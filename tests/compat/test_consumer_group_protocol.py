@@ -694,3 +694,48 @@ def test_regex_subscription_follows_new_topics(broker: Broker) -> None:
         )
     finally:
         consumer.close()
+
+
+def test_static_member_comes_back_to_its_partitions_without_a_rebalance(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    create_topic(bootstrap, "kip848-static", 4)
+
+    def member(instance: str) -> Any:
+        consumer = confluent_kafka.Consumer(
+            {
+                "bootstrap.servers": bootstrap,
+                "group.id": "kip848-static-group",
+                "group.protocol": "consumer",
+                "group.instance.id": instance,
+            }
+        )
+        consumer.subscribe(["kip848-static"])
+        return consumer
+
+    def parts(*consumers: Any) -> list[list[int]]:
+        for c in consumers:
+            c.poll(0.05)
+        return [sorted(tp.partition for tp in c.assignment()) for c in consumers]
+
+    a, b = member("static-a"), member("static-b")
+    try:
+        eventually_sync(
+            lambda: (
+                sorted(p for ps in parts(a, b) for p in ps) == [0, 1, 2, 3] and all(parts(a, b))
+            ),
+            TIMEOUT_S,
+            "two static members sharing the partitions",
+        )
+        kept_a, kept_b = parts(a, b)
+        (group,) = asyncio.run(_describe_groups(bootstrap, ["kip848-static-group"]))
+        epoch = group.group_epoch
+        b.close()  # a static member's close leaves with epoch -2: its partitions wait for it
+        (group,) = asyncio.run(_describe_groups(bootstrap, ["kip848-static-group"]))
+        assert sorted(m.member_epoch for m in group.members)[0] == -2
+        b = member("static-b")
+        eventually_sync(lambda: parts(a, b) == [kept_a, kept_b], TIMEOUT_S, "b back on its own")
+        (group,) = asyncio.run(_describe_groups(bootstrap, ["kip848-static-group"]))
+        assert group.group_epoch == epoch, "the return of a static member rebalanced the group"
+    finally:
+        a.close()
+        b.close()
