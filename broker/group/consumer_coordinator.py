@@ -390,17 +390,17 @@ class ConsumerGroupCore:
                             f"Static member {previous_id} with instance id {req.instance_id} "
                             "is not released yet.",
                         )
-                    # The static member is back: it takes over its predecessor's epoch and
-                    # assignment, without a new group epoch.
+                    # The static member is back: it takes over its predecessor's epoch, target
+                    # and assignment, without a new group epoch.
+                    target = group.target.get(previous_id, dict(previous.assigned))
                     group.remove_member(previous_id)
+                    group.target[member_id] = target
                     replaced = dataclasses.replace(
                         previous,
                         member_id=member_id,
                         member_epoch=previous.previous_member_epoch,
                         previous_member_epoch=previous.previous_member_epoch,
                     )
-                    if previous_id in group.target or previous.assigned:
-                        group.target[member_id] = self._pop_target(group, previous_id, previous)
                     return replaced, False
             existing = group.members.get(member_id)
             if existing is not None:
@@ -432,10 +432,6 @@ class ConsumerGroupCore:
             )
         self._check_epoch(member, epoch, self._owned_from_request(req))
         return member.copy(), False
-
-    @staticmethod
-    def _pop_target(group: ConsumerGroup, old_id: str, old: ConsumerMember) -> Assignment:
-        return group.target.pop(old_id, None) or dict(old.assigned)
 
     def _check_epoch(
         self, member: ConsumerMember, epoch: int, owned: set[tuple[str, int]] | None

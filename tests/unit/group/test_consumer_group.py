@@ -459,3 +459,18 @@ def test_no_downgrade_when_the_policy_forbids_it() -> None:
     join(core, "a", ["t"])
     beat(core, "a", -1, None)
     assert core.convert_to_classic(GROUP) == ErrorCode.GROUP_ID_NOT_FOUND
+
+
+def test_static_member_returning_mid_reconciliation_keeps_its_target() -> None:
+    core = make_core(T12)
+    join(core, "a", ["t"], instance_id="i-a")
+    join(core, "b", ["t"])  # a must now give half to b
+    target = core.groups[GROUP].target["a"]
+    beat(core, "a", -2, None, instance_id="i-a")
+    r = join(core, "a2", ["t"], instance_id="i-a")
+    g = core.groups[GROUP]
+    assert g.target["a2"] == target and "a" not in g.target
+    # The new instance owns nothing yet: it gets its own half at once, and b the rest.
+    assert (r.member_epoch, len(assigned(core, r))) == (2, 6)
+    rb = beat(core, "b", 2, [])
+    assert assigned(core, rb) == all_of("t", 12) - assigned(core, r)
