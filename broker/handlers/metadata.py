@@ -211,7 +211,7 @@ def _response(
             or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)
         ]
     else:
-        topics = _unknown_ids(request, image)
+        topics = _unknown_ids(request, image, ctx.version)
         for name in names:
             topic = image.topic(name) if name not in errors else None
             if topic is not None:
@@ -243,21 +243,29 @@ def _response(
     return response
 
 
-def _requested_names(request: MetadataRequest, image: MetadataImage) -> list[str]:
-    """The topics a request names, those asked by id (v10+) resolved to their names."""
+def _requested_names(request: MetadataRequest, image: MetadataImage, version: int) -> list[str]:
+    """The topics a request names, those asked by id (v12+) resolved to their names."""
     names: list[str] = []
     for t in request.topics or []:
         if t.name is not None:
             names.append(t.name)
-        else:
+        elif version >= 12:
             topic = image.topics_by_id.get(t.topic_id)
             if topic is not None:
                 names.append(topic.name)
     return list(dict.fromkeys(names))
 
 
-def _unknown_ids(request: MetadataRequest, image: MetadataImage) -> list[_Topic]:
-    """UNKNOWN_TOPIC_ID for each topic asked by an id the image does not have."""
+def _unknown_ids(request: MetadataRequest, image: MetadataImage, version: int) -> list[_Topic]:
+    """UNKNOWN_TOPIC_ID for each topic asked by an id the image does not have (v12+); before
+    v12 a topic without a name is INVALID_REQUEST (as Kafka: "Topic name can not be null"),
+    answered with an empty name (v10-v11 responses cannot carry a null one)."""
+    if version < 12:
+        return [
+            _Topic(error_code=ErrorCode.INVALID_REQUEST, name="", partitions=[])
+            for t in request.topics or []
+            if t.name is None
+        ]
     return [
         _Topic(error_code=ErrorCode.UNKNOWN_TOPIC_ID, name=None, topic_id=t.topic_id, partitions=[])
         for t in request.topics or []
@@ -283,7 +291,7 @@ def handle_metadata(
     authorizer = services.authorizer_for_image()
     if request.topics is None or (version == 0 and not request.topics):
         return _response(services, ctx, request, None, {}, authorizer)
-    names = _requested_names(request, services.image)
+    names = _requested_names(request, services.image, version)
     errors: dict[str, ErrorCode] = {}
     if authorizer is not None:
         for name in names:
@@ -339,7 +347,12 @@ async def _create_then_respond(
 def metadata_error(request: MetadataRequest, version: int, code: ErrorCode) -> MetadataResponse:
     """Every requested topic with the error."""
     topics = [
-        _Topic(error_code=code, name=t.name, topic_id=t.topic_id, partitions=[])
+        _Topic(
+            error_code=code,
+            name=t.name if t.name is not None or version >= 12 else "",
+            topic_id=t.topic_id,
+            partitions=[],
+        )
         for t in request.topics or []
     ]
     return MetadataResponse(brokers=[], topics=topics)

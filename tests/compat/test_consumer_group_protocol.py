@@ -739,3 +739,35 @@ def test_static_member_comes_back_to_its_partitions_without_a_rebalance(broker: 
     finally:
         a.close()
         b.close()
+
+
+async def _metadata_by_id(bootstrap: str) -> None:
+    client = await WireClient.connect(bootstrap)
+    topic = MetadataRequest.MetadataRequestTopic
+    try:
+        by_name = await client.request(MetadataRequest(topics=[topic(name="kip848-ids")]), 12)
+        topic_id = by_name.topics[0].topic_id
+        assert topic_id.int != 0
+        by_id = await client.request(
+            MetadataRequest(topics=[topic(name=None, topic_id=topic_id)]), 12
+        )
+        assert [(t.error_code, t.name, len(t.partitions)) for t in by_id.topics] == [
+            (0, "kip848-ids", 3)
+        ]
+        unknown = await client.request(
+            MetadataRequest(topics=[topic(name=None, topic_id=uuid.uuid4())]), 12
+        )
+        assert [(t.error_code, t.name) for t in unknown.topics] == [
+            (ErrorCode.UNKNOWN_TOPIC_ID, None)
+        ]
+        # Before v12 a topic needs a name.
+        old = await client.request(MetadataRequest(topics=[topic(name=None)]), 11)
+        assert [t.error_code for t in old.topics] == [ErrorCode.INVALID_REQUEST]
+    finally:
+        await client.close()
+
+
+def test_metadata_finds_topics_by_id(broker: Broker) -> None:
+    """librdkafka resolves the topic ids of its assignments with Metadata v12."""
+    create_topic(broker.bootstrap_servers, "kip848-ids", 3)
+    asyncio.run(_metadata_by_id(broker.bootstrap_servers))
