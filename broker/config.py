@@ -625,6 +625,32 @@ class BrokerConfig(BaseSettings):
     group_max_session_timeout_ms: int = Field(
         default=1_800_000, alias="group.max.session.timeout.ms", ge=1
     )
+    group_consumer_session_timeout_ms: int = Field(
+        default=45_000, alias="group.consumer.session.timeout.ms", ge=1
+    )
+    """KIP-848 groups (``broker/group/consumer_*``): a member silent this long is removed."""
+    group_consumer_min_session_timeout_ms: int = Field(
+        default=45_000, alias="group.consumer.min.session.timeout.ms", ge=1
+    )
+    group_consumer_max_session_timeout_ms: int = Field(
+        default=60_000, alias="group.consumer.max.session.timeout.ms", ge=1
+    )
+    group_consumer_heartbeat_interval_ms: int = Field(
+        default=5_000, alias="group.consumer.heartbeat.interval.ms", ge=1
+    )
+    group_consumer_min_heartbeat_interval_ms: int = Field(
+        default=5_000, alias="group.consumer.min.heartbeat.interval.ms", ge=1
+    )
+    group_consumer_max_heartbeat_interval_ms: int = Field(
+        default=15_000, alias="group.consumer.max.heartbeat.interval.ms", ge=1
+    )
+    group_consumer_assignors: str = Field(default="uniform,range", alias="group.consumer.assignors")
+    """Server-side assignors of KIP-848 groups; the first is the default."""
+    group_consumer_max_size: int = Field(default=1000, alias="group.consumer.max.size", ge=1)
+    group_consumer_migration_policy: str = Field(
+        default="bidirectional", alias="group.consumer.migration.policy"
+    )
+    """Kafka's: ``disabled``, ``upgrade``, ``downgrade`` or ``bidirectional`` (empty groups)."""
 
     # -- the transaction coordinator (broker/txn) ----------------------------------------------
     transaction_state_log_num_partitions: int = Field(

@@ -19,6 +19,7 @@ from protocol.messages import REQUESTS, ApiVersionsRequest, ApiVersionsResponse,
 
 __all__ = [
     "API_VERSIONS_FALLBACK",
+    "CLIENT_MAX_VERSIONS",
     "CLIENT_MIN_VERSIONS",
     "UNSUPPORTED_VERSION",
     "VersionTable",
@@ -31,6 +32,11 @@ CLIENT_MIN_VERSIONS: Final[Mapping[int, int]] = {
     3: 1,  # Metadata: v1 is the first where a null topic list means "all topics"
     2: 1,  # ListOffsets: v1 answers one offset per partition (v0 a list)
     8: 2,  # OffsetCommit: v2 is the first with the retention field Samsa's schema starts at
+}
+
+#: Highest version the client uses per API key, where that is below the schema's maximum.
+CLIENT_MAX_VERSIONS: Final[Mapping[int, int]] = {
+    9: 7,  # OffsetFetch: the client sends the one-group form (v8+ batches groups)
 }
 
 UNSUPPORTED_VERSION: Final = 35
@@ -84,7 +90,9 @@ class VersionTable:
         theirs = self._ranges.get(api_key)
         if cls is not None and theirs is not None:
             low = max(cls.MIN_VERSION, CLIENT_MIN_VERSIONS.get(api_key, 0), theirs[0])
-            high = min(cls.MAX_VERSION, theirs[1])
+            high = min(
+                cls.MAX_VERSION, CLIENT_MAX_VERSIONS.get(api_key, cls.MAX_VERSION), theirs[1]
+            )
             if low <= high:
                 chosen = high
         self._chosen[api_key] = chosen

@@ -3,8 +3,9 @@
 Each handler module declares what it serves in its ``HANDLERS`` (``base.api_handler`` entries
 naming the request class, whose ``API_KEY`` is the key, and the versions);
 ``build_dispatch_table`` gathers them. Only what is implemented is advertised (COMPAT.md's
-ranges). The group APIs (``groups.py``) are served by the group coordinator (``broker/group/``):
-OffsetFetch stops at v7 (v8 batches groups) and FindCoordinator at v3 (v4 batches keys).
+ranges). The group APIs (``groups.py``, and KIP-848's in ``consumer_groups.py``) are served by the
+group coordinator (``broker/group/``):
+OffsetFetch v8+ is answered group by group and FindCoordinator stops at v3 (v4 batches keys).
 The transaction APIs (``transactions.py``, ``init_producer_id.py``) are served by the
 transaction coordinator (``broker/txn/``).
 SaslHandshake and SaslAuthenticate (``sasl.py``) are answered by the connection on SASL
@@ -22,6 +23,7 @@ from broker.handlers import (
     api_versions,
     conditional_produce,
     configs,
+    consumer_groups,
     fetch,
     groups,
     init_producer_id,
@@ -54,6 +56,7 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *configs.HANDLERS,
         *log_dirs.HANDLERS,
         *groups.HANDLERS,
+        *consumer_groups.HANDLERS,
         *transactions.HANDLERS,
         *conditional_produce.HANDLERS,
         *producers.HANDLERS,

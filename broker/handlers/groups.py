@@ -373,6 +373,97 @@ def join_group_error(request: JoinGroupRequest, version: int, code: ErrorCode) -
     return join_response(version, code, request.member_id)
 
 
+def _join_or_refuse_call(
+    services: BrokerServices, ctx: RequestContext, request: JoinGroupRequest
+) -> _CoreCall[JoinGroupResponse]:
+    """A classic JoinGroup for a KIP-848 consumer group: an empty one converts back to a
+    classic group (``group.consumer.migration.policy``); a non-empty one is refused as Kafka
+    refuses it (GROUP_ID_NOT_FOUND: not a classic group)."""
+    gc = services.group_coordinator
+    join = _join_call(services, ctx, request)
+    version = ctx.version
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[JoinGroupResponse]:
+        verdict = None if gc is None else gc.consumer_groups.convert_to_classic(request.group_id)
+        if verdict is not None and verdict is not ErrorCode.NONE:
+            return Outcome(response=join_group_error(request, version, verdict))
+        return join(core, now)
+
+    return call
+
+
+#: The group type of KIP-848 groups (ListGroups v5).
+CONSUMER_GROUP_TYPE: Final = "consumer"
+
+
+def _list_groups_call(
+    services: BrokerServices, ctx: RequestContext, request: ListGroupsRequest
+) -> _CoreCall[ListGroupsResponse]:
+    """ListGroups: the classic groups and the KIP-848 consumer groups this broker
+    coordinates, each with its type (v5) and the ``types_filter`` applied, as Kafka 4."""
+    version = ctx.version
+    types = {t.lower() for t in request.types_filter} if version >= 5 else set()
+    states = {s.lower() for s in request.states_filter} if version >= 4 else set()
+    classic_request = copy.copy(request)
+    classic_request.types_filter = []
+    gc = services.group_coordinator
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[ListGroupsResponse]:
+        out = core.list_groups(classic_request, version=version, now_ms=now)
+        response = out.response
+        consumer = None if gc is None else gc.consumer_groups.core
+        if response is None or consumer is None:
+            return out
+        listed = [
+            g
+            for g in response.groups
+            if not consumer.is_consumer_group(g.group_id)
+            and (not types or g.group_type.lower() in types)
+        ]
+        if not types or CONSUMER_GROUP_TYPE in types:
+            for group_id in sorted(consumer.groups):
+                state = consumer.group_state(group_id)
+                if states and state.lower() not in states:
+                    continue
+                listed.append(
+                    ListGroupsResponse.ListedGroup(
+                        group_id=group_id,
+                        protocol_type="consumer",
+                        group_state=state,
+                        group_type=CONSUMER_GROUP_TYPE,
+                    )
+                )
+        response.groups = listed
+        return out
+
+    return call
+
+
+def _describe_groups_call(
+    services: BrokerServices, ctx: RequestContext, request: DescribeGroupsRequest
+) -> _CoreCall[DescribeGroupsResponse]:
+    """DescribeGroups: a KIP-848 consumer group is GROUP_ID_NOT_FOUND here (it is described
+    with ConsumerGroupDescribe), as Kafka 4 answers for a group that is not classic."""
+    version = ctx.version
+    gc = services.group_coordinator
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[DescribeGroupsResponse]:
+        out = core.describe_groups(request, version=version, now_ms=now)
+        consumer = None if gc is None else gc.consumer_groups.core
+        if out.response is None or consumer is None:
+            return out
+        for g in out.response.groups:
+            if g.error_code == ErrorCode.NONE and consumer.is_consumer_group(g.group_id):
+                g.error_code = ErrorCode.GROUP_ID_NOT_FOUND
+                g.group_state = "Dead"
+                g.protocol_type = ""
+                g.protocol_data = ""
+                g.members = []
+        return out
+
+    return call
+
+
 def _sync_wait_bound_ms(
     services: BrokerServices, request: SyncGroupRequest, version: int
 ) -> Callable[[GroupCoordinatorCore, ParkKey], int]:
@@ -465,7 +556,12 @@ def offset_commit_error(
 def offset_fetch_error(
     request: OffsetFetchRequest, version: int, code: ErrorCode
 ) -> OffsetFetchResponse:
-    """v2+: the top-level error; v1: every requested partition with it."""
+    """v8+: each group with the error; v2-v7: the top-level error; v1: every requested
+    partition with it."""
+    if version >= 8:
+        return OffsetFetchResponse(
+            groups=[_FetchGroup(group_id=g.group_id, error_code=code) for g in request.groups]
+        )
     if version >= 2:
         return OffsetFetchResponse(error_code=code, topics=[])
     topic_cls = OffsetFetchResponse.OffsetFetchResponseTopic
@@ -494,6 +590,38 @@ def offset_delete_error(
 ) -> OffsetDeleteResponse:
     """OffsetDelete failed as a whole."""
     return OffsetDeleteResponse(error_code=code, topics=[])
+
+
+def _offset_commit_call(
+    services: BrokerServices, ctx: RequestContext, request: OffsetCommitRequest
+) -> _CoreCall[OffsetCommitResponse]:
+    """OffsetCommit. A commit to a KIP-848 consumer group is checked against that group (the
+    member and its epoch: UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, v9+); once accepted, its
+    offsets are stored as a commit without a member (the group's offsets live in the same
+    store as a classic group's)."""
+    version = ctx.version
+    exists = _partition_exists(services)
+    gc = services.group_coordinator
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[OffsetCommitResponse]:
+        verdict = (
+            None
+            if gc is None
+            else gc.consumer_groups.core.validate_offset_commit(
+                request.group_id, request.member_id, request.generation_id_or_member_epoch, version
+            )
+        )
+        if verdict is not None and verdict is not ErrorCode.NONE:
+            return Outcome(response=offset_commit_error(request, version, verdict))
+        commit = request
+        if verdict is ErrorCode.NONE:
+            commit = copy.copy(request)
+            commit.generation_id_or_member_epoch = -1
+            commit.member_id = ""
+            commit.group_instance_id = None
+        return core.offset_commit(commit, version=version, now_ms=now, partition_exists=exists)
+
+    return call
 
 
 def txn_offset_commit_error(
@@ -710,6 +838,106 @@ def _authorize_offset_commit(
 
 _FetchTopic = OffsetFetchResponse.OffsetFetchResponseTopic
 _FetchPartition = _FetchTopic.OffsetFetchResponsePartition
+_FetchGroup = OffsetFetchResponse.OffsetFetchResponseGroup
+_FetchGroupTopic = _FetchGroup.OffsetFetchResponseTopics
+_FetchGroupPartition = _FetchGroupTopic.OffsetFetchResponsePartitions
+
+
+def _offset_fetch_call(
+    services: BrokerServices, ctx: RequestContext, request: OffsetFetchRequest
+) -> _CoreCall[OffsetFetchResponse]:
+    """OffsetFetch. v8+ batches groups: each is fetched as a v7 request of its own (v9: a
+    member of a KIP-848 consumer group names itself and its epoch, checked as Kafka does:
+    UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH)."""
+    version = ctx.version
+    if version < 8:
+        return lambda core, now: core.offset_fetch(request, version=version, now_ms=now)
+    gc = services.group_coordinator
+
+    def one(core: GroupCoordinatorCore, now: int, group: Any) -> Any:
+        consumer = None if gc is None else gc.consumer_groups.core
+        if version >= 9 and group.member_id is not None and consumer is not None:
+            verdict = consumer.validate_offset_commit(
+                group.group_id, group.member_id, group.member_epoch, version
+            )
+            if verdict is not None and verdict is not ErrorCode.NONE:
+                return _FetchGroup(group_id=group.group_id, error_code=verdict)
+        single = OffsetFetchRequest(
+            group_id=group.group_id,
+            topics=None
+            if group.topics is None
+            else [
+                OffsetFetchRequest.OffsetFetchRequestTopic(
+                    name=t.name, partition_indexes=t.partition_indexes
+                )
+                for t in group.topics
+            ],
+            require_stable=request.require_stable,
+        )
+        answer = core.offset_fetch(single, version=7, now_ms=now).response
+        if answer is None:  # the fetch never parks
+            return _FetchGroup(group_id=group.group_id, error_code=ErrorCode.UNKNOWN_SERVER_ERROR)
+        return _FetchGroup(
+            group_id=group.group_id,
+            error_code=answer.error_code,
+            topics=[
+                _FetchGroupTopic(
+                    name=t.name,
+                    partitions=[
+                        _FetchGroupPartition(
+                            partition_index=p.partition_index,
+                            committed_offset=p.committed_offset,
+                            committed_leader_epoch=p.committed_leader_epoch,
+                            metadata=p.metadata,
+                            error_code=p.error_code,
+                        )
+                        for p in t.partitions
+                    ],
+                )
+                for t in answer.topics
+            ],
+        )
+
+    return lambda core, now: Outcome(
+        response=OffsetFetchResponse(groups=[one(core, now, g) for g in request.groups])
+    )
+
+
+def _authorize_batched_offset_fetch(
+    authorizer: Authorizer, ctx: RequestContext, request: OffsetFetchRequest
+) -> _Gate[OffsetFetchRequest, OffsetFetchResponse]:
+    """v8+: per group as below; a group without DESCRIBE answers GROUP_AUTHORIZATION_FAILED."""
+    refused = [
+        g.group_id
+        for g in request.groups
+        if not _group_allows(authorizer, ctx, AclOperation.DESCRIBE, g.group_id)
+    ]
+    allowed = _replaced(
+        request, groups=[g for g in request.groups if g.group_id not in set(refused)]
+    )
+
+    def finish(response: OffsetFetchResponse) -> OffsetFetchResponse:
+        for group in response.groups:
+            hidden = _denied_topics(
+                authorizer, ctx, AclOperation.DESCRIBE, (t.name for t in group.topics)
+            )
+            asked = next(g for g in allowed.groups if g.group_id == group.group_id)
+            if asked.topics is None:
+                group.topics = [t for t in group.topics if t.name not in hidden]
+                continue
+            for t in group.topics:
+                if t.name in hidden:
+                    for part in t.partitions:
+                        part.committed_offset, part.metadata = -1, ""
+                        part.committed_leader_epoch = -1
+                        part.error_code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
+        response.groups += [
+            _FetchGroup(group_id=g, error_code=ErrorCode.GROUP_AUTHORIZATION_FAILED)
+            for g in refused
+        ]
+        return response
+
+    return allowed, finish
 
 
 def _authorize_offset_fetch(
@@ -717,6 +945,8 @@ def _authorize_offset_fetch(
 ) -> _Gate[OffsetFetchRequest, OffsetFetchResponse]:
     """DESCRIBE on the group; DESCRIBE on each topic: named partitions of other topics answer
     TOPIC_AUTHORIZATION_FAILED, a fetch of all committed offsets leaves them out."""
+    if ctx.version >= 8:
+        return _authorize_batched_offset_fetch(authorizer, ctx, request)
     if not _group_allows(authorizer, ctx, AclOperation.DESCRIBE, request.group_id):
         return ErrorCode.GROUP_AUTHORIZATION_FAILED
     if request.topics is None:
@@ -811,7 +1041,7 @@ HANDLERS: Final = (
         JoinGroupRequest,
         0,
         7,
-        _join_call,
+        _join_or_refuse_call,
         join_group_error,
         wait_bound_ms=_join_wait_bound_ms,
         authorize=_read_group,
@@ -840,7 +1070,7 @@ HANDLERS: Final = (
         DescribeGroupsRequest,
         0,
         5,
-        _calling(_Core.describe_groups),
+        _describe_groups_call,
         describe_groups_error,
         authorize=_authorize_describe_groups,
     ),
@@ -848,7 +1078,7 @@ HANDLERS: Final = (
         ListGroupsRequest,
         0,
         5,
-        _calling(_Core.list_groups),
+        _list_groups_call,
         list_groups_error,
         authorize=_authorize_list_groups,
     ),
@@ -863,16 +1093,16 @@ HANDLERS: Final = (
     group_handler(
         OffsetCommitRequest,
         2,
-        8,
-        _calling_with_partition_check(_Core.offset_commit),
+        9,
+        _offset_commit_call,
         offset_commit_error,
         authorize=_authorize_offset_commit,
     ),
     group_handler(
         OffsetFetchRequest,
         1,
-        7,
-        _calling(_Core.offset_fetch),
+        9,
+        _offset_fetch_call,
         offset_fetch_error,
         authorize=_authorize_offset_fetch,
     ),

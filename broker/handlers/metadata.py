@@ -83,6 +83,7 @@ def _describe_topic(
         found = _Topic(
             error_code=0,
             name=topic.name,
+            topic_id=topic.topic_id,
             is_internal=is_internal_topic(topic.name),
             partitions=partitions,
         )
@@ -96,7 +97,8 @@ def _with_offline_logs(
     services: BrokerServices, topic: _Topic, offline: set[TopicPartition]
 ) -> _Topic:
     """The topic with partitions whose local log is offline shown leaderless."""
-    if not any(TopicPartition(topic.name, p.partition_index) in offline for p in topic.partitions):
+    name = topic.name or ""
+    if not any(TopicPartition(name, p.partition_index) in offline for p in topic.partitions):
         return topic
     node = services.node_id
     partitions = [
@@ -109,12 +111,16 @@ def _with_offline_logs(
             isr_nodes=p.isr_nodes,
             offline_replicas=[node],
         )
-        if TopicPartition(topic.name, p.partition_index) in offline
+        if TopicPartition(name, p.partition_index) in offline
         else p
         for p in topic.partitions
     ]
     return _Topic(
-        error_code=0, name=topic.name, is_internal=topic.is_internal, partitions=partitions
+        error_code=0,
+        name=topic.name,
+        topic_id=topic.topic_id,
+        is_internal=topic.is_internal,
+        partitions=partitions,
     )
 
 
@@ -180,6 +186,7 @@ def _with_operations(topic: _Topic, operations: int) -> _Topic:
     return _Topic(
         error_code=topic.error_code,
         name=topic.name,
+        topic_id=topic.topic_id,
         is_internal=topic.is_internal,
         partitions=topic.partitions,
         topic_authorized_operations=operations,
@@ -204,7 +211,7 @@ def _response(
             or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, t.name)
         ]
     else:
-        topics = []
+        topics = _unknown_ids(request, image, ctx.version)
         for name in names:
             topic = image.topic(name) if name not in errors else None
             if topic is not None:
@@ -216,7 +223,7 @@ def _response(
     if want_ops and request.include_topic_authorized_operations:
         topics = [
             t
-            if t.error_code and not t.partitions
+            if (t.error_code and not t.partitions) or t.name is None
             else _with_operations(
                 t, authorized_operations(authorizer, ctx, ResourceType.TOPIC, t.name)
             )
@@ -231,9 +238,39 @@ def _response(
         controller_id=_controller_for_clients(services, ctx.listener),
         topics=topics,
     )
-    if want_ops and request.include_cluster_authorized_operations:
+    if 8 <= ctx.version <= 10 and request.include_cluster_authorized_operations:
         response.cluster_authorized_operations = _cluster_operations(authorizer, ctx)
     return response
+
+
+def _requested_names(request: MetadataRequest, image: MetadataImage, version: int) -> list[str]:
+    """The topics a request names, those asked by id (v12+) resolved to their names."""
+    names: list[str] = []
+    for t in request.topics or []:
+        if t.name is not None:
+            names.append(t.name)
+        elif version >= 12:
+            topic = image.topics_by_id.get(t.topic_id)
+            if topic is not None:
+                names.append(topic.name)
+    return list(dict.fromkeys(names))
+
+
+def _unknown_ids(request: MetadataRequest, image: MetadataImage, version: int) -> list[_Topic]:
+    """UNKNOWN_TOPIC_ID for each topic asked by an id the image does not have (v12+); before
+    v12 a topic without a name is INVALID_REQUEST (as Kafka: "Topic name can not be null"),
+    answered with an empty name (v10-v11 responses cannot carry a null one)."""
+    if version < 12:
+        return [
+            _Topic(error_code=ErrorCode.INVALID_REQUEST, name="", partitions=[])
+            for t in request.topics or []
+            if t.name is None
+        ]
+    return [
+        _Topic(error_code=ErrorCode.UNKNOWN_TOPIC_ID, name=None, topic_id=t.topic_id, partitions=[])
+        for t in request.topics or []
+        if t.name is None and t.topic_id not in image.topics_by_id
+    ]
 
 
 def _cluster_operations(authorizer: Authorizer | None, ctx: RequestContext) -> int:
@@ -254,7 +291,7 @@ def handle_metadata(
     authorizer = services.authorizer_for_image()
     if request.topics is None or (version == 0 and not request.topics):
         return _response(services, ctx, request, None, {}, authorizer)
-    names = list(dict.fromkeys(t.name for t in request.topics))
+    names = _requested_names(request, services.image, version)
     errors: dict[str, ErrorCode] = {}
     if authorizer is not None:
         for name in names:
@@ -309,7 +346,15 @@ async def _create_then_respond(
 
 def metadata_error(request: MetadataRequest, version: int, code: ErrorCode) -> MetadataResponse:
     """Every requested topic with the error."""
-    topics = [_Topic(error_code=code, name=t.name, partitions=[]) for t in request.topics or []]
+    topics = [
+        _Topic(
+            error_code=code,
+            name=t.name if t.name is not None or version >= 12 else "",
+            topic_id=t.topic_id,
+            partitions=[],
+        )
+        for t in request.topics or []
+    ]
     return MetadataResponse(brokers=[], topics=topics)
 
 
@@ -353,6 +398,6 @@ def _controller_for_clients(services: BrokerServices, listener: str = "") -> int
 
 #: The APIs served here and the versions advertised (``build_dispatch_table`` gathers them).
 HANDLERS: Final = (
-    api_handler(MetadataRequest, 0, 8, handle_metadata, metadata_error),
+    api_handler(MetadataRequest, 0, 12, handle_metadata, metadata_error),
     api_handler(DescribeClusterRequest, 0, 1, handle_describe_cluster, describe_cluster_error),
 )

@@ -567,14 +567,14 @@ class ListOffsetsResponse(Message):
 
 
 class MetadataRequest(Message):
-    """MetadataRequest: API key 3, versions 0-8."""
+    """MetadataRequest: API key 3, versions 0-12."""
 
     __slots__ = ('topics', 'allow_auto_topic_creation', 'include_cluster_authorized_operations', 'include_topic_authorized_operations', )
     API_KEY: ClassVar[int] = 3
     API_NAME: ClassVar[str] = 'Metadata'
     MIN_VERSION: ClassVar[int] = 0
-    MAX_VERSION: ClassVar[int] = 8
-    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = None
+    MAX_VERSION: ClassVar[int] = 12
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 9
 
     topics: list[MetadataRequest.MetadataRequestTopic] | None
     allow_auto_topic_creation: bool
@@ -584,15 +584,18 @@ class MetadataRequest(Message):
     class MetadataRequestTopic(Struct):
         """MetadataRequestTopic, a struct of MetadataRequest."""
 
-        __slots__ = ('name', )
+        __slots__ = ('topic_id', 'name', )
 
-        name: str
+        topic_id: uuid.UUID
+        name: str | None
 
         def __init__(
             self,
             *,
-            name: str = '',
+            topic_id: uuid.UUID = ZERO_UUID,
+            name: str | None = '',
         ) -> None:
+            self.topic_id = topic_id
             self.name = name
 
     def __init__(
@@ -610,14 +613,14 @@ class MetadataRequest(Message):
 
 
 class MetadataResponse(Message):
-    """MetadataResponse: API key 3, versions 0-8."""
+    """MetadataResponse: API key 3, versions 0-12."""
 
     __slots__ = ('throttle_time_ms', 'brokers', 'cluster_id', 'controller_id', 'topics', 'cluster_authorized_operations', )
     API_KEY: ClassVar[int] = 3
     API_NAME: ClassVar[str] = 'Metadata'
     MIN_VERSION: ClassVar[int] = 0
-    MAX_VERSION: ClassVar[int] = 8
-    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = None
+    MAX_VERSION: ClassVar[int] = 12
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 9
 
     throttle_time_ms: int
     brokers: list[MetadataResponse.MetadataResponseBroker]
@@ -652,10 +655,11 @@ class MetadataResponse(Message):
     class MetadataResponseTopic(Struct):
         """MetadataResponseTopic, a struct of MetadataResponse."""
 
-        __slots__ = ('error_code', 'name', 'is_internal', 'partitions', 'topic_authorized_operations', )
+        __slots__ = ('error_code', 'name', 'topic_id', 'is_internal', 'partitions', 'topic_authorized_operations', )
 
         error_code: int
-        name: str
+        name: str | None
+        topic_id: uuid.UUID
         is_internal: bool
         partitions: list[MetadataResponse.MetadataResponseTopic.MetadataResponsePartition]
         topic_authorized_operations: int
@@ -696,13 +700,15 @@ class MetadataResponse(Message):
             self,
             *,
             error_code: int = 0,
-            name: str = '',
+            name: str | None = '',
+            topic_id: uuid.UUID = ZERO_UUID,
             is_internal: bool = False,
             partitions: list[MetadataResponse.MetadataResponseTopic.MetadataResponsePartition] | None = None,
             topic_authorized_operations: int = -2147483648,
         ) -> None:
             self.error_code = error_code
             self.name = name
+            self.topic_id = topic_id
             self.is_internal = is_internal
             self.partitions = [] if partitions is None else partitions
             self.topic_authorized_operations = topic_authorized_operations
@@ -726,13 +732,13 @@ class MetadataResponse(Message):
 
 
 class OffsetCommitRequest(Message):
-    """OffsetCommitRequest: API key 8, versions 2-8."""
+    """OffsetCommitRequest: API key 8, versions 2-9."""
 
     __slots__ = ('group_id', 'generation_id_or_member_epoch', 'member_id', 'group_instance_id', 'retention_time_ms', 'topics', )
     API_KEY: ClassVar[int] = 8
     API_NAME: ClassVar[str] = 'OffsetCommit'
     MIN_VERSION: ClassVar[int] = 2
-    MAX_VERSION: ClassVar[int] = 8
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 8
 
     group_id: str
@@ -801,13 +807,13 @@ class OffsetCommitRequest(Message):
 
 
 class OffsetCommitResponse(Message):
-    """OffsetCommitResponse: API key 8, versions 2-8."""
+    """OffsetCommitResponse: API key 8, versions 2-9."""
 
     __slots__ = ('throttle_time_ms', 'topics', )
     API_KEY: ClassVar[int] = 8
     API_NAME: ClassVar[str] = 'OffsetCommit'
     MIN_VERSION: ClassVar[int] = 2
-    MAX_VERSION: ClassVar[int] = 8
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 8
 
     throttle_time_ms: int
@@ -858,17 +864,18 @@ class OffsetCommitResponse(Message):
 
 
 class OffsetFetchRequest(Message):
-    """OffsetFetchRequest: API key 9, versions 1-7."""
+    """OffsetFetchRequest: API key 9, versions 1-9."""
 
-    __slots__ = ('group_id', 'topics', 'require_stable', )
+    __slots__ = ('group_id', 'topics', 'groups', 'require_stable', )
     API_KEY: ClassVar[int] = 9
     API_NAME: ClassVar[str] = 'OffsetFetch'
     MIN_VERSION: ClassVar[int] = 1
-    MAX_VERSION: ClassVar[int] = 7
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 6
 
     group_id: str
     topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None
+    groups: list[OffsetFetchRequest.OffsetFetchRequestGroup]
     require_stable: bool
 
     class OffsetFetchRequestTopic(Struct):
@@ -888,31 +895,74 @@ class OffsetFetchRequest(Message):
             self.name = name
             self.partition_indexes = [] if partition_indexes is None else partition_indexes
 
+    class OffsetFetchRequestGroup(Struct):
+        """OffsetFetchRequestGroup, a struct of OffsetFetchRequest."""
+
+        __slots__ = ('group_id', 'member_id', 'member_epoch', 'topics', )
+
+        group_id: str
+        member_id: str | None
+        member_epoch: int
+        topics: list[OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics] | None
+
+        class OffsetFetchRequestTopics(Struct):
+            """OffsetFetchRequestTopics, a struct of OffsetFetchRequest."""
+
+            __slots__ = ('name', 'partition_indexes', )
+
+            name: str
+            partition_indexes: list[int]
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partition_indexes: list[int] | None = None,
+            ) -> None:
+                self.name = name
+                self.partition_indexes = [] if partition_indexes is None else partition_indexes
+
+        def __init__(
+            self,
+            *,
+            group_id: str = '',
+            member_id: str | None = None,
+            member_epoch: int = -1,
+            topics: list[OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics] | None = UNSET,
+        ) -> None:
+            self.group_id = group_id
+            self.member_id = member_id
+            self.member_epoch = member_epoch
+            self.topics = [] if topics is UNSET else topics
+
     def __init__(
         self,
         *,
         group_id: str = '',
         topics: list[OffsetFetchRequest.OffsetFetchRequestTopic] | None = UNSET,
+        groups: list[OffsetFetchRequest.OffsetFetchRequestGroup] | None = None,
         require_stable: bool = False,
     ) -> None:
         self.group_id = group_id
         self.topics = [] if topics is UNSET else topics
+        self.groups = [] if groups is None else groups
         self.require_stable = require_stable
 
 
 class OffsetFetchResponse(Message):
-    """OffsetFetchResponse: API key 9, versions 1-7."""
+    """OffsetFetchResponse: API key 9, versions 1-9."""
 
-    __slots__ = ('throttle_time_ms', 'topics', 'error_code', )
+    __slots__ = ('throttle_time_ms', 'topics', 'error_code', 'groups', )
     API_KEY: ClassVar[int] = 9
     API_NAME: ClassVar[str] = 'OffsetFetch'
     MIN_VERSION: ClassVar[int] = 1
-    MAX_VERSION: ClassVar[int] = 7
+    MAX_VERSION: ClassVar[int] = 9
     FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 6
 
     throttle_time_ms: int
     topics: list[OffsetFetchResponse.OffsetFetchResponseTopic]
     error_code: int
+    groups: list[OffsetFetchResponse.OffsetFetchResponseGroup]
 
     class OffsetFetchResponseTopic(Struct):
         """OffsetFetchResponseTopic, a struct of OffsetFetchResponse."""
@@ -957,16 +1007,81 @@ class OffsetFetchResponse(Message):
             self.name = name
             self.partitions = [] if partitions is None else partitions
 
+    class OffsetFetchResponseGroup(Struct):
+        """OffsetFetchResponseGroup, a struct of OffsetFetchResponse."""
+
+        __slots__ = ('group_id', 'topics', 'error_code', )
+
+        group_id: str
+        topics: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics]
+        error_code: int
+
+        class OffsetFetchResponseTopics(Struct):
+            """OffsetFetchResponseTopics, a struct of OffsetFetchResponse."""
+
+            __slots__ = ('name', 'partitions', )
+
+            name: str
+            partitions: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions]
+
+            class OffsetFetchResponsePartitions(Struct):
+                """OffsetFetchResponsePartitions, a struct of OffsetFetchResponse."""
+
+                __slots__ = ('partition_index', 'committed_offset', 'committed_leader_epoch', 'metadata', 'error_code', )
+
+                partition_index: int
+                committed_offset: int
+                committed_leader_epoch: int
+                metadata: str | None
+                error_code: int
+
+                def __init__(
+                    self,
+                    *,
+                    partition_index: int = 0,
+                    committed_offset: int = 0,
+                    committed_leader_epoch: int = -1,
+                    metadata: str | None = '',
+                    error_code: int = 0,
+                ) -> None:
+                    self.partition_index = partition_index
+                    self.committed_offset = committed_offset
+                    self.committed_leader_epoch = committed_leader_epoch
+                    self.metadata = metadata
+                    self.error_code = error_code
+
+            def __init__(
+                self,
+                *,
+                name: str = '',
+                partitions: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions] | None = None,
+            ) -> None:
+                self.name = name
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            group_id: str = '',
+            topics: list[OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics] | None = None,
+            error_code: int = 0,
+        ) -> None:
+            self.group_id = group_id
+            self.topics = [] if topics is None else topics
+            self.error_code = error_code
+
     def __init__(
         self,
         *,
         throttle_time_ms: int = 0,
         topics: list[OffsetFetchResponse.OffsetFetchResponseTopic] | None = None,
         error_code: int = 0,
+        groups: list[OffsetFetchResponse.OffsetFetchResponseGroup] | None = None,
     ) -> None:
         self.throttle_time_ms = throttle_time_ms
         self.topics = [] if topics is None else topics
         self.error_code = error_code
+        self.groups = [] if groups is None else groups
 
 
 class FindCoordinatorRequest(Message):
@@ -4583,6 +4698,332 @@ class ListTransactionsResponse(Message):
         self.transaction_states = [] if transaction_states is None else transaction_states
 
 
+class ConsumerGroupHeartbeatRequest(Message):
+    """ConsumerGroupHeartbeatRequest: API key 68, versions 0-1."""
+
+    __slots__ = ('group_id', 'member_id', 'member_epoch', 'instance_id', 'rack_id', 'rebalance_timeout_ms', 'subscribed_topic_names', 'subscribed_topic_regex', 'server_assignor', 'topic_partitions', )
+    API_KEY: ClassVar[int] = 68
+    API_NAME: ClassVar[str] = 'ConsumerGroupHeartbeat'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 1
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    group_id: str
+    member_id: str
+    member_epoch: int
+    instance_id: str | None
+    rack_id: str | None
+    rebalance_timeout_ms: int
+    subscribed_topic_names: list[str] | None
+    subscribed_topic_regex: str | None
+    server_assignor: str | None
+    topic_partitions: list[ConsumerGroupHeartbeatRequest.TopicPartitions] | None
+
+    class TopicPartitions(Struct):
+        """TopicPartitions, a struct of ConsumerGroupHeartbeatRequest."""
+
+        __slots__ = ('topic_id', 'partitions', )
+
+        topic_id: uuid.UUID
+        partitions: list[int]
+
+        def __init__(
+            self,
+            *,
+            topic_id: uuid.UUID = ZERO_UUID,
+            partitions: list[int] | None = None,
+        ) -> None:
+            self.topic_id = topic_id
+            self.partitions = [] if partitions is None else partitions
+
+    def __init__(
+        self,
+        *,
+        group_id: str = '',
+        member_id: str = '',
+        member_epoch: int = 0,
+        instance_id: str | None = None,
+        rack_id: str | None = None,
+        rebalance_timeout_ms: int = -1,
+        subscribed_topic_names: list[str] | None = None,
+        subscribed_topic_regex: str | None = None,
+        server_assignor: str | None = None,
+        topic_partitions: list[ConsumerGroupHeartbeatRequest.TopicPartitions] | None = None,
+    ) -> None:
+        self.group_id = group_id
+        self.member_id = member_id
+        self.member_epoch = member_epoch
+        self.instance_id = instance_id
+        self.rack_id = rack_id
+        self.rebalance_timeout_ms = rebalance_timeout_ms
+        self.subscribed_topic_names = subscribed_topic_names
+        self.subscribed_topic_regex = subscribed_topic_regex
+        self.server_assignor = server_assignor
+        self.topic_partitions = topic_partitions
+
+
+class ConsumerGroupHeartbeatResponse(Message):
+    """ConsumerGroupHeartbeatResponse: API key 68, versions 0-1."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'error_message', 'member_id', 'member_epoch', 'heartbeat_interval_ms', 'assignment', )
+    API_KEY: ClassVar[int] = 68
+    API_NAME: ClassVar[str] = 'ConsumerGroupHeartbeat'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 1
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    error_code: int
+    error_message: str | None
+    member_id: str | None
+    member_epoch: int
+    heartbeat_interval_ms: int
+    assignment: ConsumerGroupHeartbeatResponse.Assignment | None
+
+    class Assignment(Struct):
+        """Assignment, a struct of ConsumerGroupHeartbeatResponse."""
+
+        __slots__ = ('topic_partitions', )
+
+        topic_partitions: list[ConsumerGroupHeartbeatResponse.Assignment.TopicPartitions]
+
+        class TopicPartitions(Struct):
+            """TopicPartitions, a struct of ConsumerGroupHeartbeatResponse."""
+
+            __slots__ = ('topic_id', 'partitions', )
+
+            topic_id: uuid.UUID
+            partitions: list[int]
+
+            def __init__(
+                self,
+                *,
+                topic_id: uuid.UUID = ZERO_UUID,
+                partitions: list[int] | None = None,
+            ) -> None:
+                self.topic_id = topic_id
+                self.partitions = [] if partitions is None else partitions
+
+        def __init__(
+            self,
+            *,
+            topic_partitions: list[ConsumerGroupHeartbeatResponse.Assignment.TopicPartitions] | None = None,
+        ) -> None:
+            self.topic_partitions = [] if topic_partitions is None else topic_partitions
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        error_message: str | None = None,
+        member_id: str | None = None,
+        member_epoch: int = 0,
+        heartbeat_interval_ms: int = 0,
+        assignment: ConsumerGroupHeartbeatResponse.Assignment | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.error_message = error_message
+        self.member_id = member_id
+        self.member_epoch = member_epoch
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.assignment = assignment
+
+
+class ConsumerGroupDescribeRequest(Message):
+    """ConsumerGroupDescribeRequest: API key 69, versions 0."""
+
+    __slots__ = ('group_ids', 'include_authorized_operations', )
+    API_KEY: ClassVar[int] = 69
+    API_NAME: ClassVar[str] = 'ConsumerGroupDescribe'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    group_ids: list[str]
+    include_authorized_operations: bool
+
+    def __init__(
+        self,
+        *,
+        group_ids: list[str] | None = None,
+        include_authorized_operations: bool = False,
+    ) -> None:
+        self.group_ids = [] if group_ids is None else group_ids
+        self.include_authorized_operations = include_authorized_operations
+
+
+class ConsumerGroupDescribeResponse(Message):
+    """ConsumerGroupDescribeResponse: API key 69, versions 0."""
+
+    __slots__ = ('throttle_time_ms', 'groups', )
+    API_KEY: ClassVar[int] = 69
+    API_NAME: ClassVar[str] = 'ConsumerGroupDescribe'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 0
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 0
+
+    throttle_time_ms: int
+    groups: list[ConsumerGroupDescribeResponse.DescribedGroup]
+
+    class DescribedGroup(Struct):
+        """DescribedGroup, a struct of ConsumerGroupDescribeResponse."""
+
+        __slots__ = ('error_code', 'error_message', 'group_id', 'group_state', 'group_epoch', 'assignment_epoch', 'assignor_name', 'members', 'authorized_operations', )
+
+        error_code: int
+        error_message: str | None
+        group_id: str
+        group_state: str
+        group_epoch: int
+        assignment_epoch: int
+        assignor_name: str
+        members: list[ConsumerGroupDescribeResponse.DescribedGroup.Member]
+        authorized_operations: int
+
+        class Member(Struct):
+            """Member, a struct of ConsumerGroupDescribeResponse."""
+
+            __slots__ = ('member_id', 'instance_id', 'rack_id', 'member_epoch', 'client_id', 'client_host', 'subscribed_topic_names', 'subscribed_topic_regex', 'assignment', 'target_assignment', )
+
+            member_id: str
+            instance_id: str | None
+            rack_id: str | None
+            member_epoch: int
+            client_id: str
+            client_host: str
+            subscribed_topic_names: list[str]
+            subscribed_topic_regex: str | None
+            assignment: ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment
+            target_assignment: ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment
+
+            class Assignment(Struct):
+                """Assignment, a struct of ConsumerGroupDescribeResponse."""
+
+                __slots__ = ('topic_partitions', )
+
+                topic_partitions: list[ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment.TopicPartitions]
+
+                class TopicPartitions(Struct):
+                    """TopicPartitions, a struct of ConsumerGroupDescribeResponse."""
+
+                    __slots__ = ('topic_id', 'topic_name', 'partitions', )
+
+                    topic_id: uuid.UUID
+                    topic_name: str
+                    partitions: list[int]
+
+                    def __init__(
+                        self,
+                        *,
+                        topic_id: uuid.UUID = ZERO_UUID,
+                        topic_name: str = '',
+                        partitions: list[int] | None = None,
+                    ) -> None:
+                        self.topic_id = topic_id
+                        self.topic_name = topic_name
+                        self.partitions = [] if partitions is None else partitions
+
+                def __init__(
+                    self,
+                    *,
+                    topic_partitions: list[ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment.TopicPartitions] | None = None,
+                ) -> None:
+                    self.topic_partitions = [] if topic_partitions is None else topic_partitions
+
+            class TargetAssignment(Struct):
+                """TargetAssignment, a struct of ConsumerGroupDescribeResponse."""
+
+                __slots__ = ('topic_partitions', )
+
+                topic_partitions: list[ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment.TopicPartitions]
+
+                class TopicPartitions(Struct):
+                    """TopicPartitions, a struct of ConsumerGroupDescribeResponse."""
+
+                    __slots__ = ('topic_id', 'topic_name', 'partitions', )
+
+                    topic_id: uuid.UUID
+                    topic_name: str
+                    partitions: list[int]
+
+                    def __init__(
+                        self,
+                        *,
+                        topic_id: uuid.UUID = ZERO_UUID,
+                        topic_name: str = '',
+                        partitions: list[int] | None = None,
+                    ) -> None:
+                        self.topic_id = topic_id
+                        self.topic_name = topic_name
+                        self.partitions = [] if partitions is None else partitions
+
+                def __init__(
+                    self,
+                    *,
+                    topic_partitions: list[ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment.TopicPartitions] | None = None,
+                ) -> None:
+                    self.topic_partitions = [] if topic_partitions is None else topic_partitions
+
+            def __init__(
+                self,
+                *,
+                member_id: str = '',
+                instance_id: str | None = None,
+                rack_id: str | None = None,
+                member_epoch: int = 0,
+                client_id: str = '',
+                client_host: str = '',
+                subscribed_topic_names: list[str] | None = None,
+                subscribed_topic_regex: str | None = None,
+                assignment: ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment | None = None,
+                target_assignment: ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment | None = None,
+            ) -> None:
+                self.member_id = member_id
+                self.instance_id = instance_id
+                self.rack_id = rack_id
+                self.member_epoch = member_epoch
+                self.client_id = client_id
+                self.client_host = client_host
+                self.subscribed_topic_names = [] if subscribed_topic_names is None else subscribed_topic_names
+                self.subscribed_topic_regex = subscribed_topic_regex
+                self.assignment = ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment() if assignment is None else assignment
+                self.target_assignment = ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment() if target_assignment is None else target_assignment
+
+        def __init__(
+            self,
+            *,
+            error_code: int = 0,
+            error_message: str | None = None,
+            group_id: str = '',
+            group_state: str = '',
+            group_epoch: int = 0,
+            assignment_epoch: int = 0,
+            assignor_name: str = '',
+            members: list[ConsumerGroupDescribeResponse.DescribedGroup.Member] | None = None,
+            authorized_operations: int = -2147483648,
+        ) -> None:
+            self.error_code = error_code
+            self.error_message = error_message
+            self.group_id = group_id
+            self.group_state = group_state
+            self.group_epoch = group_epoch
+            self.assignment_epoch = assignment_epoch
+            self.assignor_name = assignor_name
+            self.members = [] if members is None else members
+            self.authorized_operations = authorized_operations
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        groups: list[ConsumerGroupDescribeResponse.DescribedGroup] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.groups = [] if groups is None else groups
+
+
 class ConditionalProduceRequest(Message):
     """ConditionalProduceRequest: API key 32000, versions 0."""
 
@@ -6266,6 +6707,7 @@ _e_ListOffsetsResponse_v7 = _e_ListOffsetsResponse_v6
 
 def _d_MetadataRequest_MetadataRequestTopic_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataRequest.MetadataRequestTopic)
+    o.topic_id = ZERO_UUID
     o.name, pos = read_string(buf, pos, compact=False)
     if o.name is None:
         raise DecodeError('null name')
@@ -6279,6 +6721,24 @@ _d_MetadataRequest_MetadataRequestTopic_v5 = _d_MetadataRequest_MetadataRequestT
 _d_MetadataRequest_MetadataRequestTopic_v6 = _d_MetadataRequest_MetadataRequestTopic_v0
 _d_MetadataRequest_MetadataRequestTopic_v7 = _d_MetadataRequest_MetadataRequestTopic_v0
 _d_MetadataRequest_MetadataRequestTopic_v8 = _d_MetadataRequest_MetadataRequestTopic_v0
+def _d_MetadataRequest_MetadataRequestTopic_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataRequest.MetadataRequestTopic)
+    o.topic_id = ZERO_UUID
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataRequest_MetadataRequestTopic_v10(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataRequest.MetadataRequestTopic)
+    o.topic_id, pos = read_uuid(buf, pos)
+    o.name, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_MetadataRequest_MetadataRequestTopic_v11 = _d_MetadataRequest_MetadataRequestTopic_v10
+_d_MetadataRequest_MetadataRequestTopic_v12 = _d_MetadataRequest_MetadataRequestTopic_v10
 
 def _d_MetadataRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataRequest)
@@ -6349,6 +6809,56 @@ def _d_MetadataRequest_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos += 3
     return o, pos
 
+def _d_MetadataRequest_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataRequest_MetadataRequestTopic_v9(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.allow_auto_topic_creation, o.include_cluster_authorized_operations, o.include_topic_authorized_operations, = _S_ooo.unpack_from(buf, pos)
+    pos += 3
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataRequest_v10(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataRequest_MetadataRequestTopic_v10(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.allow_auto_topic_creation, o.include_cluster_authorized_operations, o.include_topic_authorized_operations, = _S_ooo.unpack_from(buf, pos)
+    pos += 3
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataRequest_v11(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataRequest)
+    o.include_cluster_authorized_operations = False
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataRequest_MetadataRequestTopic_v11(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.allow_auto_topic_creation, o.include_topic_authorized_operations, = _S_oo.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_MetadataRequest_v12 = _d_MetadataRequest_v11
 
 def _e_MetadataRequest_MetadataRequestTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -6361,6 +6871,17 @@ _e_MetadataRequest_MetadataRequestTopic_v5 = _e_MetadataRequest_MetadataRequestT
 _e_MetadataRequest_MetadataRequestTopic_v6 = _e_MetadataRequest_MetadataRequestTopic_v0
 _e_MetadataRequest_MetadataRequestTopic_v7 = _e_MetadataRequest_MetadataRequestTopic_v0
 _e_MetadataRequest_MetadataRequestTopic_v8 = _e_MetadataRequest_MetadataRequestTopic_v0
+def _e_MetadataRequest_MetadataRequestTopic_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    out.append(0)
+
+def _e_MetadataRequest_MetadataRequestTopic_v10(o: Any, out: bytearray, refs: Refs) -> None:
+    out += o.topic_id.bytes
+    write_string(out, o.name, compact=True)
+    out.append(0)
+
+_e_MetadataRequest_MetadataRequestTopic_v11 = _e_MetadataRequest_MetadataRequestTopic_v10
+_e_MetadataRequest_MetadataRequestTopic_v12 = _e_MetadataRequest_MetadataRequestTopic_v10
 
 def _e_MetadataRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
     lst = o.topics
@@ -6402,6 +6923,40 @@ def _e_MetadataRequest_v8(o: Any, out: bytearray, refs: Refs) -> None:
             _e_MetadataRequest_MetadataRequestTopic_v8(e, out, refs)
     out += _S_ooo.pack(o.allow_auto_topic_creation, o.include_cluster_authorized_operations, o.include_topic_authorized_operations)
 
+def _e_MetadataRequest_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_MetadataRequest_MetadataRequestTopic_v9(e, out, refs)
+    out += _S_ooo.pack(o.allow_auto_topic_creation, o.include_cluster_authorized_operations, o.include_topic_authorized_operations)
+    out.append(0)
+
+def _e_MetadataRequest_v10(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_MetadataRequest_MetadataRequestTopic_v10(e, out, refs)
+    out += _S_ooo.pack(o.allow_auto_topic_creation, o.include_cluster_authorized_operations, o.include_topic_authorized_operations)
+    out.append(0)
+
+def _e_MetadataRequest_v11(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_MetadataRequest_MetadataRequestTopic_v11(e, out, refs)
+    out += _S_oo.pack(o.allow_auto_topic_creation, o.include_topic_authorized_operations)
+    out.append(0)
+
+_e_MetadataRequest_v12 = _e_MetadataRequest_v11
 
 def _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic.MetadataResponsePartition)
@@ -6502,9 +7057,47 @@ def _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v7(buf: 
     return o, pos
 
 _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v8 = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v7
+def _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse.MetadataResponseTopic.MetadataResponsePartition)
+    o.error_code, o.partition_index, o.leader_id, o.leader_epoch, = _S_hiii.unpack_from(buf, pos)
+    pos += 14
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array replica_nodes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array replica_nodes')
+        o.replica_nodes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array isr_nodes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array isr_nodes')
+        o.isr_nodes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array offline_replicas')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array offline_replicas')
+        o.offline_replicas = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v10 = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
+_d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v11 = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
+_d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v12 = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
 
 def _d_MetadataResponse_MetadataResponseTopic_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
     o.is_internal = False
     o.topic_authorized_operations = -2147483648
     o.error_code, = _S_h.unpack_from(buf, pos)
@@ -6525,6 +7118,7 @@ def _d_MetadataResponse_MetadataResponseTopic_v0(buf: memoryview, pos: int) -> t
 
 def _d_MetadataResponse_MetadataResponseTopic_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
     o.topic_authorized_operations = -2147483648
     o.error_code, = _S_h.unpack_from(buf, pos)
     pos += 2
@@ -6549,6 +7143,7 @@ _d_MetadataResponse_MetadataResponseTopic_v3 = _d_MetadataResponse_MetadataRespo
 _d_MetadataResponse_MetadataResponseTopic_v4 = _d_MetadataResponse_MetadataResponseTopic_v1
 def _d_MetadataResponse_MetadataResponseTopic_v5(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
     o.topic_authorized_operations = -2147483648
     o.error_code, = _S_h.unpack_from(buf, pos)
     pos += 2
@@ -6571,6 +7166,7 @@ def _d_MetadataResponse_MetadataResponseTopic_v5(buf: memoryview, pos: int) -> t
 _d_MetadataResponse_MetadataResponseTopic_v6 = _d_MetadataResponse_MetadataResponseTopic_v5
 def _d_MetadataResponse_MetadataResponseTopic_v7(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
     o.topic_authorized_operations = -2147483648
     o.error_code, = _S_h.unpack_from(buf, pos)
     pos += 2
@@ -6592,6 +7188,7 @@ def _d_MetadataResponse_MetadataResponseTopic_v7(buf: memoryview, pos: int) -> t
 
 def _d_MetadataResponse_MetadataResponseTopic_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
     o.error_code, = _S_h.unpack_from(buf, pos)
     pos += 2
     o.name, pos = read_string(buf, pos, compact=False)
@@ -6610,6 +7207,77 @@ def _d_MetadataResponse_MetadataResponseTopic_v8(buf: memoryview, pos: int) -> t
         o.partitions = lst
     o.topic_authorized_operations, = _S_i.unpack_from(buf, pos)
     pos += 4
+    return o, pos
+
+def _d_MetadataResponse_MetadataResponseTopic_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse.MetadataResponseTopic)
+    o.topic_id = ZERO_UUID
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    o.is_internal, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    o.topic_authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataResponse_MetadataResponseTopic_v10(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse.MetadataResponseTopic)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    o.topic_id, pos = read_uuid(buf, pos)
+    o.is_internal, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v10(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    o.topic_authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_MetadataResponse_MetadataResponseTopic_v11 = _d_MetadataResponse_MetadataResponseTopic_v10
+def _d_MetadataResponse_MetadataResponseTopic_v12(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse.MetadataResponseTopic)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.name, pos = read_string(buf, pos, compact=True)
+    o.topic_id, pos = read_uuid(buf, pos)
+    o.is_internal, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v12(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    o.topic_authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
     return o, pos
 
 
@@ -6644,6 +7312,22 @@ _d_MetadataResponse_MetadataResponseBroker_v5 = _d_MetadataResponse_MetadataResp
 _d_MetadataResponse_MetadataResponseBroker_v6 = _d_MetadataResponse_MetadataResponseBroker_v1
 _d_MetadataResponse_MetadataResponseBroker_v7 = _d_MetadataResponse_MetadataResponseBroker_v1
 _d_MetadataResponse_MetadataResponseBroker_v8 = _d_MetadataResponse_MetadataResponseBroker_v1
+def _d_MetadataResponse_MetadataResponseBroker_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse.MetadataResponseBroker)
+    o.node_id, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    o.host, pos = read_string(buf, pos, compact=True)
+    if o.host is None:
+        raise DecodeError('null host')
+    o.port, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    o.rack, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_MetadataResponse_MetadataResponseBroker_v10 = _d_MetadataResponse_MetadataResponseBroker_v9
+_d_MetadataResponse_MetadataResponseBroker_v11 = _d_MetadataResponse_MetadataResponseBroker_v9
+_d_MetadataResponse_MetadataResponseBroker_v12 = _d_MetadataResponse_MetadataResponseBroker_v9
 
 def _d_MetadataResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(MetadataResponse)
@@ -6840,6 +7524,124 @@ def _d_MetadataResponse_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos += 4
     return o, pos
 
+def _d_MetadataResponse_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array brokers')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseBroker_v9(buf, pos)
+            lst.append(e)
+        o.brokers = lst
+    o.cluster_id, pos = read_string(buf, pos, compact=True)
+    o.controller_id, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_v9(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.cluster_authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataResponse_v10(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array brokers')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseBroker_v10(buf, pos)
+            lst.append(e)
+        o.brokers = lst
+    o.cluster_id, pos = read_string(buf, pos, compact=True)
+    o.controller_id, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_v10(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.cluster_authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataResponse_v11(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse)
+    o.cluster_authorized_operations = -2147483648
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array brokers')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseBroker_v11(buf, pos)
+            lst.append(e)
+        o.brokers = lst
+    o.cluster_id, pos = read_string(buf, pos, compact=True)
+    o.controller_id, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_v11(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_MetadataResponse_v12(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(MetadataResponse)
+    o.cluster_authorized_operations = -2147483648
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array brokers')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseBroker_v12(buf, pos)
+            lst.append(e)
+        o.brokers = lst
+    o.cluster_id, pos = read_string(buf, pos, compact=True)
+    o.controller_id, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_MetadataResponse_MetadataResponseTopic_v12(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
 
 def _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v0(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_hii.pack(o.error_code, o.partition_index, o.leader_id)
@@ -6880,6 +7682,22 @@ def _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v7(o: An
     out += struct.pack(f'>{len(lst)}i', *lst)
 
 _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v8 = _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v7
+def _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_hiii.pack(o.error_code, o.partition_index, o.leader_id, o.leader_epoch)
+    lst = o.replica_nodes
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    lst = o.isr_nodes
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    lst = o.offline_replicas
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v10 = _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
+_e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v11 = _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
+_e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v12 = _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9
 
 def _e_MetadataResponse_MetadataResponseTopic_v0(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_h.pack(o.error_code)
@@ -6930,6 +7748,31 @@ def _e_MetadataResponse_MetadataResponseTopic_v8(o: Any, out: bytearray, refs: R
         _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v8(e, out, refs)
     out += _S_i.pack(o.topic_authorized_operations)
 
+def _e_MetadataResponse_MetadataResponseTopic_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.name, compact=True)
+    out += _S_o.pack(o.is_internal)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v9(e, out, refs)
+    out += _S_i.pack(o.topic_authorized_operations)
+    out.append(0)
+
+def _e_MetadataResponse_MetadataResponseTopic_v10(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.name, compact=True)
+    out += o.topic_id.bytes
+    out += _S_o.pack(o.is_internal)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseTopic_MetadataResponsePartition_v10(e, out, refs)
+    out += _S_i.pack(o.topic_authorized_operations)
+    out.append(0)
+
+_e_MetadataResponse_MetadataResponseTopic_v11 = _e_MetadataResponse_MetadataResponseTopic_v10
+_e_MetadataResponse_MetadataResponseTopic_v12 = _e_MetadataResponse_MetadataResponseTopic_v10
 
 def _e_MetadataResponse_MetadataResponseBroker_v0(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_i.pack(o.node_id)
@@ -6949,6 +7792,16 @@ _e_MetadataResponse_MetadataResponseBroker_v5 = _e_MetadataResponse_MetadataResp
 _e_MetadataResponse_MetadataResponseBroker_v6 = _e_MetadataResponse_MetadataResponseBroker_v1
 _e_MetadataResponse_MetadataResponseBroker_v7 = _e_MetadataResponse_MetadataResponseBroker_v1
 _e_MetadataResponse_MetadataResponseBroker_v8 = _e_MetadataResponse_MetadataResponseBroker_v1
+def _e_MetadataResponse_MetadataResponseBroker_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.node_id)
+    write_string(out, o.host, compact=True)
+    out += _S_i.pack(o.port)
+    write_string(out, o.rack, compact=True)
+    out.append(0)
+
+_e_MetadataResponse_MetadataResponseBroker_v10 = _e_MetadataResponse_MetadataResponseBroker_v9
+_e_MetadataResponse_MetadataResponseBroker_v11 = _e_MetadataResponse_MetadataResponseBroker_v9
+_e_MetadataResponse_MetadataResponseBroker_v12 = _e_MetadataResponse_MetadataResponseBroker_v9
 
 def _e_MetadataResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
     lst = o.brokers
@@ -7038,6 +7891,51 @@ def _e_MetadataResponse_v8(o: Any, out: bytearray, refs: Refs) -> None:
         _e_MetadataResponse_MetadataResponseTopic_v8(e, out, refs)
     out += _S_i.pack(o.cluster_authorized_operations)
 
+def _e_MetadataResponse_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.brokers
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseBroker_v9(e, out, refs)
+    write_string(out, o.cluster_id, compact=True)
+    out += _S_i.pack(o.controller_id)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseTopic_v9(e, out, refs)
+    out += _S_i.pack(o.cluster_authorized_operations)
+    out.append(0)
+
+def _e_MetadataResponse_v10(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.brokers
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseBroker_v10(e, out, refs)
+    write_string(out, o.cluster_id, compact=True)
+    out += _S_i.pack(o.controller_id)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseTopic_v10(e, out, refs)
+    out += _S_i.pack(o.cluster_authorized_operations)
+    out.append(0)
+
+def _e_MetadataResponse_v11(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.brokers
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseBroker_v11(e, out, refs)
+    write_string(out, o.cluster_id, compact=True)
+    out += _S_i.pack(o.controller_id)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_MetadataResponse_MetadataResponseTopic_v11(e, out, refs)
+    out.append(0)
+
+_e_MetadataResponse_v12 = _e_MetadataResponse_v11
 
 def _d_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition)
@@ -7066,6 +7964,7 @@ def _d_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v9 = _d_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v8
 
 def _d_OffsetCommitRequest_OffsetCommitRequestTopic_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitRequest.OffsetCommitRequestTopic)
@@ -7120,6 +8019,7 @@ def _d_OffsetCommitRequest_OffsetCommitRequestTopic_v8(buf: memoryview, pos: int
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitRequest_OffsetCommitRequestTopic_v9 = _d_OffsetCommitRequest_OffsetCommitRequestTopic_v8
 
 def _d_OffsetCommitRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitRequest)
@@ -7240,6 +8140,7 @@ def _d_OffsetCommitRequest_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitRequest_v9 = _d_OffsetCommitRequest_v8
 
 def _e_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v2(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_iq.pack(o.partition_index, o.committed_offset)
@@ -7258,6 +8159,7 @@ def _e_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition
     write_string(out, o.committed_metadata, compact=True)
     out.append(0)
 
+_e_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v9 = _e_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v8
 
 def _e_OffsetCommitRequest_OffsetCommitRequestTopic_v2(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -7285,6 +8187,7 @@ def _e_OffsetCommitRequest_OffsetCommitRequestTopic_v8(o: Any, out: bytearray, r
         _e_OffsetCommitRequest_OffsetCommitRequestTopic_OffsetCommitRequestPartition_v8(e, out, refs)
     out.append(0)
 
+_e_OffsetCommitRequest_OffsetCommitRequestTopic_v9 = _e_OffsetCommitRequest_OffsetCommitRequestTopic_v8
 
 def _e_OffsetCommitRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.group_id, compact=False)
@@ -7337,6 +8240,7 @@ def _e_OffsetCommitRequest_v8(o: Any, out: bytearray, refs: Refs) -> None:
         _e_OffsetCommitRequest_OffsetCommitRequestTopic_v8(e, out, refs)
     out.append(0)
 
+_e_OffsetCommitRequest_v9 = _e_OffsetCommitRequest_v8
 
 def _d_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitResponse.OffsetCommitResponseTopic.OffsetCommitResponsePartition)
@@ -7356,6 +8260,7 @@ def _d_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartit
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v9 = _d_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v8
 
 def _d_OffsetCommitResponse_OffsetCommitResponseTopic_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitResponse.OffsetCommitResponseTopic)
@@ -7395,6 +8300,7 @@ def _d_OffsetCommitResponse_OffsetCommitResponseTopic_v8(buf: memoryview, pos: i
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitResponse_OffsetCommitResponseTopic_v9 = _d_OffsetCommitResponse_OffsetCommitResponseTopic_v8
 
 def _d_OffsetCommitResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetCommitResponse)
@@ -7445,6 +8351,7 @@ def _d_OffsetCommitResponse_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos = skip_tagged_fields(buf, pos)
     return o, pos
 
+_d_OffsetCommitResponse_v9 = _d_OffsetCommitResponse_v8
 
 def _e_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v2(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_ih.pack(o.partition_index, o.error_code)
@@ -7458,6 +8365,7 @@ def _e_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartit
     out += _S_ih.pack(o.partition_index, o.error_code)
     out.append(0)
 
+_e_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v9 = _e_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v8
 
 def _e_OffsetCommitResponse_OffsetCommitResponseTopic_v2(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -7479,6 +8387,7 @@ def _e_OffsetCommitResponse_OffsetCommitResponseTopic_v8(o: Any, out: bytearray,
         _e_OffsetCommitResponse_OffsetCommitResponseTopic_OffsetCommitResponsePartition_v8(e, out, refs)
     out.append(0)
 
+_e_OffsetCommitResponse_OffsetCommitResponseTopic_v9 = _e_OffsetCommitResponse_OffsetCommitResponseTopic_v8
 
 def _e_OffsetCommitResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
     lst = o.topics
@@ -7504,6 +8413,130 @@ def _e_OffsetCommitResponse_v8(o: Any, out: bytearray, refs: Refs) -> None:
     for e in lst:
         _e_OffsetCommitResponse_OffsetCommitResponseTopic_v8(e, out, refs)
     out.append(0)
+
+_e_OffsetCommitResponse_v9 = _e_OffsetCommitResponse_v8
+
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partition_indexes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partition_indexes')
+        o.partition_indexes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v2 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v3 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v4 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v5 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_indexes')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partition_indexes')
+        o.partition_indexes = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v7 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=False)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v2 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v3 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v4 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v5 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchRequest_OffsetFetchRequestGroup_v7 = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v6
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.member_id = None
+    o.member_epoch = -1
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_OffsetFetchRequest_OffsetFetchRequestGroup_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest.OffsetFetchRequestGroup)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    o.member_epoch, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topics = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
 
 
 def _d_OffsetFetchRequest_OffsetFetchRequestTopic_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
@@ -7544,9 +8577,12 @@ def _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6(buf: memoryview, pos: int) 
     return o, pos
 
 _d_OffsetFetchRequest_OffsetFetchRequestTopic_v7 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_d_OffsetFetchRequest_OffsetFetchRequestTopic_v8 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_d_OffsetFetchRequest_OffsetFetchRequestTopic_v9 = _d_OffsetFetchRequest_OffsetFetchRequestTopic_v6
 
 def _d_OffsetFetchRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=False)
     if o.group_id is None:
@@ -7564,6 +8600,7 @@ def _d_OffsetFetchRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=False)
     if o.group_id is None:
@@ -7584,6 +8621,7 @@ _d_OffsetFetchRequest_v4 = _d_OffsetFetchRequest_v2
 _d_OffsetFetchRequest_v5 = _d_OffsetFetchRequest_v2
 def _d_OffsetFetchRequest_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.require_stable = False
     o.group_id, pos = read_string(buf, pos, compact=True)
     if o.group_id is None:
@@ -7602,6 +8640,7 @@ def _d_OffsetFetchRequest_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchRequest_v7(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchRequest)
+    o.groups = []
     o.group_id, pos = read_string(buf, pos, compact=True)
     if o.group_id is None:
         raise DecodeError('null group_id')
@@ -7618,6 +8657,108 @@ def _d_OffsetFetchRequest_v7(buf: memoryview, pos: int) -> tuple[Any, int]:
     pos += 1
     pos = skip_tagged_fields(buf, pos)
     return o, pos
+
+def _d_OffsetFetchRequest_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest)
+    o.group_id = ''
+    o.topics = []
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v8(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    o.require_stable, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_OffsetFetchRequest_v9(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchRequest)
+    o.group_id = ''
+    o.topics = []
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchRequest_OffsetFetchRequestGroup_v9(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    o.require_stable, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partition_indexes
+    write_array_length(out, len(lst), compact=False)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v2 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v3 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v4 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v5 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partition_indexes
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v7 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=False)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v1(e, out, refs)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v2 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v3 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v4 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v5 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v1
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v6(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchRequest_OffsetFetchRequestGroup_v7 = _e_OffsetFetchRequest_OffsetFetchRequestGroup_v6
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v8(e, out, refs)
+    out.append(0)
+
+def _e_OffsetFetchRequest_OffsetFetchRequestGroup_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    write_string(out, o.member_id, compact=True)
+    out += _S_i.pack(o.member_epoch)
+    lst = o.topics
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_OffsetFetchRequest_OffsetFetchRequestGroup_OffsetFetchRequestTopics_v9(e, out, refs)
+    out.append(0)
 
 
 def _e_OffsetFetchRequest_OffsetFetchRequestTopic_v1(o: Any, out: bytearray, refs: Refs) -> None:
@@ -7638,6 +8779,8 @@ def _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6(o: Any, out: bytearray, ref
     out.append(0)
 
 _e_OffsetFetchRequest_OffsetFetchRequestTopic_v7 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_e_OffsetFetchRequest_OffsetFetchRequestTopic_v8 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
+_e_OffsetFetchRequest_OffsetFetchRequestTopic_v9 = _e_OffsetFetchRequest_OffsetFetchRequestTopic_v6
 
 def _e_OffsetFetchRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.group_id, compact=False)
@@ -7682,6 +8825,135 @@ def _e_OffsetFetchRequest_v7(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_o.pack(o.require_stable)
     out.append(0)
 
+def _e_OffsetFetchRequest_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_v8(e, out, refs)
+    out += _S_o.pack(o.require_stable)
+    out.append(0)
+
+def _e_OffsetFetchRequest_v9(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchRequest_OffsetFetchRequestGroup_v9(e, out, refs)
+    out += _S_o.pack(o.require_stable)
+    out.append(0)
+
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions)
+    o.partition_index, o.committed_offset, o.committed_leader_epoch, = _S_iqi.unpack_from(buf, pos)
+    pos += 16
+    o.metadata, pos = read_string(buf, pos, compact=False)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions)
+    o.partition_index, o.committed_offset, o.committed_leader_epoch, = _S_iqi.unpack_from(buf, pos)
+    pos += 16
+    o.metadata, pos = read_string(buf, pos, compact=True)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics)
+    o.name, pos = read_string(buf, pos, compact=False)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics)
+    o.name, pos = read_string(buf, pos, compact=True)
+    if o.name is None:
+        raise DecodeError('null name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(buf, pos)
+            lst.append(e)
+        o.partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup)
+    o.group_id, pos = read_string(buf, pos, compact=False)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v2 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v3 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v4 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v5 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+def _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse.OffsetFetchResponseGroup)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topics')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(buf, pos)
+            lst.append(e)
+        o.topics = lst
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v7 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v8 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_d_OffsetFetchResponse_OffsetFetchResponseGroup_v9 = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v6
 
 def _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse.OffsetFetchResponseTopic.OffsetFetchResponsePartition)
@@ -7716,6 +8988,8 @@ def _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition
     return o, pos
 
 _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v7 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v8 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v9 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
 
 def _d_OffsetFetchResponse_OffsetFetchResponseTopic_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse.OffsetFetchResponseTopic)
@@ -7770,11 +9044,14 @@ def _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6(buf: memoryview, pos: int
     return o, pos
 
 _d_OffsetFetchResponse_OffsetFetchResponseTopic_v7 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_v8 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_d_OffsetFetchResponse_OffsetFetchResponseTopic_v9 = _d_OffsetFetchResponse_OffsetFetchResponseTopic_v6
 
 def _d_OffsetFetchResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
     o.throttle_time_ms = 0
     o.error_code = 0
+    o.groups = []
     n, pos = read_array_length(buf, pos, compact=False)
     if n < 0:
         raise DecodeError('null array topics')
@@ -7789,6 +9066,7 @@ def _d_OffsetFetchResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
 def _d_OffsetFetchResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
     o.throttle_time_ms = 0
+    o.groups = []
     n, pos = read_array_length(buf, pos, compact=False)
     if n < 0:
         raise DecodeError('null array topics')
@@ -7804,6 +9082,7 @@ def _d_OffsetFetchResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=False)
@@ -7822,6 +9101,7 @@ def _d_OffsetFetchResponse_v3(buf: memoryview, pos: int) -> tuple[Any, int]:
 _d_OffsetFetchResponse_v4 = _d_OffsetFetchResponse_v3
 def _d_OffsetFetchResponse_v5(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=False)
@@ -7839,6 +9119,7 @@ def _d_OffsetFetchResponse_v5(buf: memoryview, pos: int) -> tuple[Any, int]:
 
 def _d_OffsetFetchResponse_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(OffsetFetchResponse)
+    o.groups = []
     o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
     pos += 4
     n, pos = read_array_length(buf, pos, compact=True)
@@ -7856,6 +9137,92 @@ def _d_OffsetFetchResponse_v6(buf: memoryview, pos: int) -> tuple[Any, int]:
     return o, pos
 
 _d_OffsetFetchResponse_v7 = _d_OffsetFetchResponse_v6
+def _d_OffsetFetchResponse_v8(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(OffsetFetchResponse)
+    o.topics = []
+    o.error_code = 0
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_OffsetFetchResponse_OffsetFetchResponseGroup_v8(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_OffsetFetchResponse_v9 = _d_OffsetFetchResponse_v8
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqi.pack(o.partition_index, o.committed_offset, o.committed_leader_epoch)
+    write_string(out, o.metadata, compact=False)
+    out += _S_h.pack(o.error_code)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_iqi.pack(o.partition_index, o.committed_offset, o.committed_leader_epoch)
+    write_string(out, o.metadata, compact=True)
+    out += _S_h.pack(o.error_code)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v1(e, out, refs)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_OffsetFetchResponsePartitions_v6(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6
+
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=False)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v1(e, out, refs)
+    out += _S_h.pack(o.error_code)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v2 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v3 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v4 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v5 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v1
+def _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    lst = o.topics
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_OffsetFetchResponseTopics_v6(e, out, refs)
+    out += _S_h.pack(o.error_code)
+    out.append(0)
+
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v7 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v8 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
+_e_OffsetFetchResponse_OffsetFetchResponseGroup_v9 = _e_OffsetFetchResponse_OffsetFetchResponseGroup_v6
 
 def _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v1(o: Any, out: bytearray, refs: Refs) -> None:
     out += _S_iq.pack(o.partition_index, o.committed_offset)
@@ -7877,6 +9244,8 @@ def _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition
     out.append(0)
 
 _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v7 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v8 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v9 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_OffsetFetchResponsePartition_v6
 
 def _e_OffsetFetchResponse_OffsetFetchResponseTopic_v1(o: Any, out: bytearray, refs: Refs) -> None:
     write_string(out, o.name, compact=False)
@@ -7904,6 +9273,8 @@ def _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6(o: Any, out: bytearray, r
     out.append(0)
 
 _e_OffsetFetchResponse_OffsetFetchResponseTopic_v7 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_v8 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
+_e_OffsetFetchResponse_OffsetFetchResponseTopic_v9 = _e_OffsetFetchResponse_OffsetFetchResponseTopic_v6
 
 def _e_OffsetFetchResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
     lst = o.topics
@@ -7945,6 +9316,15 @@ def _e_OffsetFetchResponse_v6(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 _e_OffsetFetchResponse_v7 = _e_OffsetFetchResponse_v6
+def _e_OffsetFetchResponse_v8(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_OffsetFetchResponse_OffsetFetchResponseGroup_v8(e, out, refs)
+    out.append(0)
+
+_e_OffsetFetchResponse_v9 = _e_OffsetFetchResponse_v8
 
 def _d_FindCoordinatorRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(FindCoordinatorRequest)
@@ -16293,6 +17673,496 @@ def _e_ListTransactionsResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
 
 _e_ListTransactionsResponse_v1 = _e_ListTransactionsResponse_v0
 
+def _d_ConsumerGroupHeartbeatRequest_TopicPartitions_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatRequest.TopicPartitions)
+    o.topic_id, pos = read_uuid(buf, pos)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ConsumerGroupHeartbeatRequest_TopicPartitions_v1 = _d_ConsumerGroupHeartbeatRequest_TopicPartitions_v0
+
+def _d_ConsumerGroupHeartbeatRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatRequest)
+    o.subscribed_topic_regex = None
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    if o.member_id is None:
+        raise DecodeError('null member_id')
+    o.member_epoch, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    o.instance_id, pos = read_string(buf, pos, compact=True)
+    o.rack_id, pos = read_string(buf, pos, compact=True)
+    o.rebalance_timeout_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.subscribed_topic_names = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.subscribed_topic_names = lst
+    o.server_assignor, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topic_partitions = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupHeartbeatRequest_TopicPartitions_v0(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+def _d_ConsumerGroupHeartbeatRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatRequest)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    if o.member_id is None:
+        raise DecodeError('null member_id')
+    o.member_epoch, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    o.instance_id, pos = read_string(buf, pos, compact=True)
+    o.rack_id, pos = read_string(buf, pos, compact=True)
+    o.rebalance_timeout_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.subscribed_topic_names = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.subscribed_topic_names = lst
+    o.subscribed_topic_regex, pos = read_string(buf, pos, compact=True)
+    o.server_assignor, pos = read_string(buf, pos, compact=True)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topic_partitions = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupHeartbeatRequest_TopicPartitions_v1(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ConsumerGroupHeartbeatRequest_TopicPartitions_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += o.topic_id.bytes
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_ConsumerGroupHeartbeatRequest_TopicPartitions_v1 = _e_ConsumerGroupHeartbeatRequest_TopicPartitions_v0
+
+def _e_ConsumerGroupHeartbeatRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    write_string(out, o.member_id, compact=True)
+    out += _S_i.pack(o.member_epoch)
+    write_string(out, o.instance_id, compact=True)
+    write_string(out, o.rack_id, compact=True)
+    out += _S_i.pack(o.rebalance_timeout_ms)
+    lst = o.subscribed_topic_names
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            write_string(out, e, compact=True)
+    write_string(out, o.server_assignor, compact=True)
+    lst = o.topic_partitions
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_ConsumerGroupHeartbeatRequest_TopicPartitions_v0(e, out, refs)
+    out.append(0)
+
+def _e_ConsumerGroupHeartbeatRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.group_id, compact=True)
+    write_string(out, o.member_id, compact=True)
+    out += _S_i.pack(o.member_epoch)
+    write_string(out, o.instance_id, compact=True)
+    write_string(out, o.rack_id, compact=True)
+    out += _S_i.pack(o.rebalance_timeout_ms)
+    lst = o.subscribed_topic_names
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            write_string(out, e, compact=True)
+    write_string(out, o.subscribed_topic_regex, compact=True)
+    write_string(out, o.server_assignor, compact=True)
+    lst = o.topic_partitions
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_ConsumerGroupHeartbeatRequest_TopicPartitions_v1(e, out, refs)
+    out.append(0)
+
+
+def _d_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatResponse.Assignment.TopicPartitions)
+    o.topic_id, pos = read_uuid(buf, pos)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v1 = _d_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0
+
+def _d_ConsumerGroupHeartbeatResponse_Assignment_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatResponse.Assignment)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topic_partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ConsumerGroupHeartbeatResponse_Assignment_v1 = _d_ConsumerGroupHeartbeatResponse_Assignment_v0
+
+def _d_ConsumerGroupHeartbeatResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupHeartbeatResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    o.member_epoch, o.heartbeat_interval_ms, = _S_ii.unpack_from(buf, pos)
+    pos += 8
+    if buf[pos] == 255:
+        pos += 1
+        o.assignment = None
+    else:
+        o.assignment, pos = _d_ConsumerGroupHeartbeatResponse_Assignment_v0(buf, pos + 1)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+_d_ConsumerGroupHeartbeatResponse_v1 = _d_ConsumerGroupHeartbeatResponse_v0
+
+def _e_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += o.topic_id.bytes
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+_e_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v1 = _e_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0
+
+def _e_ConsumerGroupHeartbeatResponse_Assignment_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topic_partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConsumerGroupHeartbeatResponse_Assignment_TopicPartitions_v0(e, out, refs)
+    out.append(0)
+
+_e_ConsumerGroupHeartbeatResponse_Assignment_v1 = _e_ConsumerGroupHeartbeatResponse_Assignment_v0
+
+def _e_ConsumerGroupHeartbeatResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    write_string(out, o.error_message, compact=True)
+    write_string(out, o.member_id, compact=True)
+    out += _S_ii.pack(o.member_epoch, o.heartbeat_interval_ms)
+    if o.assignment is None:
+        out.append(255)
+    else:
+        out.append(1)
+        _e_ConsumerGroupHeartbeatResponse_Assignment_v0(o.assignment, out, refs)
+    out.append(0)
+
+_e_ConsumerGroupHeartbeatResponse_v1 = _e_ConsumerGroupHeartbeatResponse_v0
+
+def _d_ConsumerGroupDescribeRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeRequest)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array group_ids')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.group_ids = lst
+    o.include_authorized_operations, = _S_o.unpack_from(buf, pos)
+    pos += 1
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ConsumerGroupDescribeRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.group_ids
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    out += _S_o.pack(o.include_authorized_operations)
+    out.append(0)
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_TopicPartitions_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment.TopicPartitions)
+    o.topic_id, pos = read_uuid(buf, pos)
+    o.topic_name, pos = read_string(buf, pos, compact=True)
+    if o.topic_name is None:
+        raise DecodeError('null topic_name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup.Member.TargetAssignment)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topic_partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_TopicPartitions_v0(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_TopicPartitions_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment.TopicPartitions)
+    o.topic_id, pos = read_uuid(buf, pos)
+    o.topic_name, pos = read_string(buf, pos, compact=True)
+    if o.topic_name is None:
+        raise DecodeError('null topic_name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup.Member.Assignment)
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array topic_partitions')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_TopicPartitions_v0(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup.Member)
+    o.member_id, pos = read_string(buf, pos, compact=True)
+    if o.member_id is None:
+        raise DecodeError('null member_id')
+    o.instance_id, pos = read_string(buf, pos, compact=True)
+    o.rack_id, pos = read_string(buf, pos, compact=True)
+    o.member_epoch, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    o.client_id, pos = read_string(buf, pos, compact=True)
+    if o.client_id is None:
+        raise DecodeError('null client_id')
+    o.client_host, pos = read_string(buf, pos, compact=True)
+    if o.client_host is None:
+        raise DecodeError('null client_host')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array subscribed_topic_names')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = read_string(buf, pos, compact=True)
+            if e is None:
+                raise DecodeError('null element')
+            lst.append(e)
+        o.subscribed_topic_names = lst
+    o.subscribed_topic_regex, pos = read_string(buf, pos, compact=True)
+    o.assignment, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_v0(buf, pos)
+    o.target_assignment, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_v0(buf, pos)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_DescribedGroup_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse.DescribedGroup)
+    o.error_code, = _S_h.unpack_from(buf, pos)
+    pos += 2
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    o.group_id, pos = read_string(buf, pos, compact=True)
+    if o.group_id is None:
+        raise DecodeError('null group_id')
+    o.group_state, pos = read_string(buf, pos, compact=True)
+    if o.group_state is None:
+        raise DecodeError('null group_state')
+    o.group_epoch, o.assignment_epoch, = _S_ii.unpack_from(buf, pos)
+    pos += 8
+    o.assignor_name, pos = read_string(buf, pos, compact=True)
+    if o.assignor_name is None:
+        raise DecodeError('null assignor_name')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array members')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_Member_v0(buf, pos)
+            lst.append(e)
+        o.members = lst
+    o.authorized_operations, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ConsumerGroupDescribeResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ConsumerGroupDescribeResponse)
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array groups')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ConsumerGroupDescribeResponse_DescribedGroup_v0(buf, pos)
+            lst.append(e)
+        o.groups = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_TopicPartitions_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += o.topic_id.bytes
+    write_string(out, o.topic_name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topic_partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_TopicPartitions_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_TopicPartitions_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += o.topic_id.bytes
+    write_string(out, o.topic_name, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topic_partitions
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_TopicPartitions_v0(e, out, refs)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.member_id, compact=True)
+    write_string(out, o.instance_id, compact=True)
+    write_string(out, o.rack_id, compact=True)
+    out += _S_i.pack(o.member_epoch)
+    write_string(out, o.client_id, compact=True)
+    write_string(out, o.client_host, compact=True)
+    lst = o.subscribed_topic_names
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        write_string(out, e, compact=True)
+    write_string(out, o.subscribed_topic_regex, compact=True)
+    _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_Assignment_v0(o.assignment, out, refs)
+    _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_TargetAssignment_v0(o.target_assignment, out, refs)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_DescribedGroup_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_h.pack(o.error_code)
+    write_string(out, o.error_message, compact=True)
+    write_string(out, o.group_id, compact=True)
+    write_string(out, o.group_state, compact=True)
+    out += _S_ii.pack(o.group_epoch, o.assignment_epoch)
+    write_string(out, o.assignor_name, compact=True)
+    lst = o.members
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConsumerGroupDescribeResponse_DescribedGroup_Member_v0(e, out, refs)
+    out += _S_i.pack(o.authorized_operations)
+    out.append(0)
+
+
+def _e_ConsumerGroupDescribeResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.groups
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ConsumerGroupDescribeResponse_DescribedGroup_v0(e, out, refs)
+    out.append(0)
+
+
 def _d_ConditionalProduceRequest_TopicProduceData_PartitionProduceData_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(ConditionalProduceRequest.TopicProduceData.PartitionProduceData)
     o.index, o.expected_offset, = _S_iq.unpack_from(buf, pos)
@@ -16441,18 +18311,18 @@ ListOffsetsRequest._DECODERS = (_d_ListOffsetsRequest_v1, _d_ListOffsetsRequest_
 ListOffsetsRequest._ENCODERS = (_e_ListOffsetsRequest_v1, _e_ListOffsetsRequest_v2, _e_ListOffsetsRequest_v3, _e_ListOffsetsRequest_v4, _e_ListOffsetsRequest_v5, _e_ListOffsetsRequest_v6, _e_ListOffsetsRequest_v7, )
 ListOffsetsResponse._DECODERS = (_d_ListOffsetsResponse_v1, _d_ListOffsetsResponse_v2, _d_ListOffsetsResponse_v3, _d_ListOffsetsResponse_v4, _d_ListOffsetsResponse_v5, _d_ListOffsetsResponse_v6, _d_ListOffsetsResponse_v7, )
 ListOffsetsResponse._ENCODERS = (_e_ListOffsetsResponse_v1, _e_ListOffsetsResponse_v2, _e_ListOffsetsResponse_v3, _e_ListOffsetsResponse_v4, _e_ListOffsetsResponse_v5, _e_ListOffsetsResponse_v6, _e_ListOffsetsResponse_v7, )
-MetadataRequest._DECODERS = (_d_MetadataRequest_v0, _d_MetadataRequest_v1, _d_MetadataRequest_v2, _d_MetadataRequest_v3, _d_MetadataRequest_v4, _d_MetadataRequest_v5, _d_MetadataRequest_v6, _d_MetadataRequest_v7, _d_MetadataRequest_v8, )
-MetadataRequest._ENCODERS = (_e_MetadataRequest_v0, _e_MetadataRequest_v1, _e_MetadataRequest_v2, _e_MetadataRequest_v3, _e_MetadataRequest_v4, _e_MetadataRequest_v5, _e_MetadataRequest_v6, _e_MetadataRequest_v7, _e_MetadataRequest_v8, )
-MetadataResponse._DECODERS = (_d_MetadataResponse_v0, _d_MetadataResponse_v1, _d_MetadataResponse_v2, _d_MetadataResponse_v3, _d_MetadataResponse_v4, _d_MetadataResponse_v5, _d_MetadataResponse_v6, _d_MetadataResponse_v7, _d_MetadataResponse_v8, )
-MetadataResponse._ENCODERS = (_e_MetadataResponse_v0, _e_MetadataResponse_v1, _e_MetadataResponse_v2, _e_MetadataResponse_v3, _e_MetadataResponse_v4, _e_MetadataResponse_v5, _e_MetadataResponse_v6, _e_MetadataResponse_v7, _e_MetadataResponse_v8, )
-OffsetCommitRequest._DECODERS = (_d_OffsetCommitRequest_v2, _d_OffsetCommitRequest_v3, _d_OffsetCommitRequest_v4, _d_OffsetCommitRequest_v5, _d_OffsetCommitRequest_v6, _d_OffsetCommitRequest_v7, _d_OffsetCommitRequest_v8, )
-OffsetCommitRequest._ENCODERS = (_e_OffsetCommitRequest_v2, _e_OffsetCommitRequest_v3, _e_OffsetCommitRequest_v4, _e_OffsetCommitRequest_v5, _e_OffsetCommitRequest_v6, _e_OffsetCommitRequest_v7, _e_OffsetCommitRequest_v8, )
-OffsetCommitResponse._DECODERS = (_d_OffsetCommitResponse_v2, _d_OffsetCommitResponse_v3, _d_OffsetCommitResponse_v4, _d_OffsetCommitResponse_v5, _d_OffsetCommitResponse_v6, _d_OffsetCommitResponse_v7, _d_OffsetCommitResponse_v8, )
-OffsetCommitResponse._ENCODERS = (_e_OffsetCommitResponse_v2, _e_OffsetCommitResponse_v3, _e_OffsetCommitResponse_v4, _e_OffsetCommitResponse_v5, _e_OffsetCommitResponse_v6, _e_OffsetCommitResponse_v7, _e_OffsetCommitResponse_v8, )
-OffsetFetchRequest._DECODERS = (_d_OffsetFetchRequest_v1, _d_OffsetFetchRequest_v2, _d_OffsetFetchRequest_v3, _d_OffsetFetchRequest_v4, _d_OffsetFetchRequest_v5, _d_OffsetFetchRequest_v6, _d_OffsetFetchRequest_v7, )
-OffsetFetchRequest._ENCODERS = (_e_OffsetFetchRequest_v1, _e_OffsetFetchRequest_v2, _e_OffsetFetchRequest_v3, _e_OffsetFetchRequest_v4, _e_OffsetFetchRequest_v5, _e_OffsetFetchRequest_v6, _e_OffsetFetchRequest_v7, )
-OffsetFetchResponse._DECODERS = (_d_OffsetFetchResponse_v1, _d_OffsetFetchResponse_v2, _d_OffsetFetchResponse_v3, _d_OffsetFetchResponse_v4, _d_OffsetFetchResponse_v5, _d_OffsetFetchResponse_v6, _d_OffsetFetchResponse_v7, )
-OffsetFetchResponse._ENCODERS = (_e_OffsetFetchResponse_v1, _e_OffsetFetchResponse_v2, _e_OffsetFetchResponse_v3, _e_OffsetFetchResponse_v4, _e_OffsetFetchResponse_v5, _e_OffsetFetchResponse_v6, _e_OffsetFetchResponse_v7, )
+MetadataRequest._DECODERS = (_d_MetadataRequest_v0, _d_MetadataRequest_v1, _d_MetadataRequest_v2, _d_MetadataRequest_v3, _d_MetadataRequest_v4, _d_MetadataRequest_v5, _d_MetadataRequest_v6, _d_MetadataRequest_v7, _d_MetadataRequest_v8, _d_MetadataRequest_v9, _d_MetadataRequest_v10, _d_MetadataRequest_v11, _d_MetadataRequest_v12, )
+MetadataRequest._ENCODERS = (_e_MetadataRequest_v0, _e_MetadataRequest_v1, _e_MetadataRequest_v2, _e_MetadataRequest_v3, _e_MetadataRequest_v4, _e_MetadataRequest_v5, _e_MetadataRequest_v6, _e_MetadataRequest_v7, _e_MetadataRequest_v8, _e_MetadataRequest_v9, _e_MetadataRequest_v10, _e_MetadataRequest_v11, _e_MetadataRequest_v12, )
+MetadataResponse._DECODERS = (_d_MetadataResponse_v0, _d_MetadataResponse_v1, _d_MetadataResponse_v2, _d_MetadataResponse_v3, _d_MetadataResponse_v4, _d_MetadataResponse_v5, _d_MetadataResponse_v6, _d_MetadataResponse_v7, _d_MetadataResponse_v8, _d_MetadataResponse_v9, _d_MetadataResponse_v10, _d_MetadataResponse_v11, _d_MetadataResponse_v12, )
+MetadataResponse._ENCODERS = (_e_MetadataResponse_v0, _e_MetadataResponse_v1, _e_MetadataResponse_v2, _e_MetadataResponse_v3, _e_MetadataResponse_v4, _e_MetadataResponse_v5, _e_MetadataResponse_v6, _e_MetadataResponse_v7, _e_MetadataResponse_v8, _e_MetadataResponse_v9, _e_MetadataResponse_v10, _e_MetadataResponse_v11, _e_MetadataResponse_v12, )
+OffsetCommitRequest._DECODERS = (_d_OffsetCommitRequest_v2, _d_OffsetCommitRequest_v3, _d_OffsetCommitRequest_v4, _d_OffsetCommitRequest_v5, _d_OffsetCommitRequest_v6, _d_OffsetCommitRequest_v7, _d_OffsetCommitRequest_v8, _d_OffsetCommitRequest_v9, )
+OffsetCommitRequest._ENCODERS = (_e_OffsetCommitRequest_v2, _e_OffsetCommitRequest_v3, _e_OffsetCommitRequest_v4, _e_OffsetCommitRequest_v5, _e_OffsetCommitRequest_v6, _e_OffsetCommitRequest_v7, _e_OffsetCommitRequest_v8, _e_OffsetCommitRequest_v9, )
+OffsetCommitResponse._DECODERS = (_d_OffsetCommitResponse_v2, _d_OffsetCommitResponse_v3, _d_OffsetCommitResponse_v4, _d_OffsetCommitResponse_v5, _d_OffsetCommitResponse_v6, _d_OffsetCommitResponse_v7, _d_OffsetCommitResponse_v8, _d_OffsetCommitResponse_v9, )
+OffsetCommitResponse._ENCODERS = (_e_OffsetCommitResponse_v2, _e_OffsetCommitResponse_v3, _e_OffsetCommitResponse_v4, _e_OffsetCommitResponse_v5, _e_OffsetCommitResponse_v6, _e_OffsetCommitResponse_v7, _e_OffsetCommitResponse_v8, _e_OffsetCommitResponse_v9, )
+OffsetFetchRequest._DECODERS = (_d_OffsetFetchRequest_v1, _d_OffsetFetchRequest_v2, _d_OffsetFetchRequest_v3, _d_OffsetFetchRequest_v4, _d_OffsetFetchRequest_v5, _d_OffsetFetchRequest_v6, _d_OffsetFetchRequest_v7, _d_OffsetFetchRequest_v8, _d_OffsetFetchRequest_v9, )
+OffsetFetchRequest._ENCODERS = (_e_OffsetFetchRequest_v1, _e_OffsetFetchRequest_v2, _e_OffsetFetchRequest_v3, _e_OffsetFetchRequest_v4, _e_OffsetFetchRequest_v5, _e_OffsetFetchRequest_v6, _e_OffsetFetchRequest_v7, _e_OffsetFetchRequest_v8, _e_OffsetFetchRequest_v9, )
+OffsetFetchResponse._DECODERS = (_d_OffsetFetchResponse_v1, _d_OffsetFetchResponse_v2, _d_OffsetFetchResponse_v3, _d_OffsetFetchResponse_v4, _d_OffsetFetchResponse_v5, _d_OffsetFetchResponse_v6, _d_OffsetFetchResponse_v7, _d_OffsetFetchResponse_v8, _d_OffsetFetchResponse_v9, )
+OffsetFetchResponse._ENCODERS = (_e_OffsetFetchResponse_v1, _e_OffsetFetchResponse_v2, _e_OffsetFetchResponse_v3, _e_OffsetFetchResponse_v4, _e_OffsetFetchResponse_v5, _e_OffsetFetchResponse_v6, _e_OffsetFetchResponse_v7, _e_OffsetFetchResponse_v8, _e_OffsetFetchResponse_v9, )
 FindCoordinatorRequest._DECODERS = (_d_FindCoordinatorRequest_v0, _d_FindCoordinatorRequest_v1, _d_FindCoordinatorRequest_v2, _d_FindCoordinatorRequest_v3, )
 FindCoordinatorRequest._ENCODERS = (_e_FindCoordinatorRequest_v0, _e_FindCoordinatorRequest_v1, _e_FindCoordinatorRequest_v2, _e_FindCoordinatorRequest_v3, )
 FindCoordinatorResponse._DECODERS = (_d_FindCoordinatorResponse_v0, _d_FindCoordinatorResponse_v1, _d_FindCoordinatorResponse_v2, _d_FindCoordinatorResponse_v3, )
@@ -16597,6 +18467,14 @@ ListTransactionsRequest._DECODERS = (_d_ListTransactionsRequest_v0, _d_ListTrans
 ListTransactionsRequest._ENCODERS = (_e_ListTransactionsRequest_v0, _e_ListTransactionsRequest_v1, )
 ListTransactionsResponse._DECODERS = (_d_ListTransactionsResponse_v0, _d_ListTransactionsResponse_v1, )
 ListTransactionsResponse._ENCODERS = (_e_ListTransactionsResponse_v0, _e_ListTransactionsResponse_v1, )
+ConsumerGroupHeartbeatRequest._DECODERS = (_d_ConsumerGroupHeartbeatRequest_v0, _d_ConsumerGroupHeartbeatRequest_v1, )
+ConsumerGroupHeartbeatRequest._ENCODERS = (_e_ConsumerGroupHeartbeatRequest_v0, _e_ConsumerGroupHeartbeatRequest_v1, )
+ConsumerGroupHeartbeatResponse._DECODERS = (_d_ConsumerGroupHeartbeatResponse_v0, _d_ConsumerGroupHeartbeatResponse_v1, )
+ConsumerGroupHeartbeatResponse._ENCODERS = (_e_ConsumerGroupHeartbeatResponse_v0, _e_ConsumerGroupHeartbeatResponse_v1, )
+ConsumerGroupDescribeRequest._DECODERS = (_d_ConsumerGroupDescribeRequest_v0, )
+ConsumerGroupDescribeRequest._ENCODERS = (_e_ConsumerGroupDescribeRequest_v0, )
+ConsumerGroupDescribeResponse._DECODERS = (_d_ConsumerGroupDescribeResponse_v0, )
+ConsumerGroupDescribeResponse._ENCODERS = (_e_ConsumerGroupDescribeResponse_v0, )
 ConditionalProduceRequest._DECODERS = (_d_ConditionalProduceRequest_v0, )
 ConditionalProduceRequest._ENCODERS = (_e_ConditionalProduceRequest_v0, )
 ConditionalProduceResponse._DECODERS = (_d_ConditionalProduceResponse_v0, )
@@ -16687,6 +18565,10 @@ __all__ = [
     'DescribeTransactionsResponse',
     'ListTransactionsRequest',
     'ListTransactionsResponse',
+    'ConsumerGroupHeartbeatRequest',
+    'ConsumerGroupHeartbeatResponse',
+    'ConsumerGroupDescribeRequest',
+    'ConsumerGroupDescribeResponse',
     'ConditionalProduceRequest',
     'ConditionalProduceResponse',
 ]

@@ -39,7 +39,7 @@ async def test_negotiates_the_highest_common_versions(broker: Broker) -> None:
     conn = Connection(broker.host, broker.port)
     await conn.open()
     try:
-        assert conn.versions.pick(3) == 8  # Metadata
+        assert conn.versions.pick(3) == 12  # Metadata
         assert conn.versions.pick(0) == 8  # Produce
         assert conn.versions.pick(1) == 11  # Fetch
         assert conn.versions.pick(18) == 4  # ApiVersions

@@ -55,6 +55,7 @@ PURE_CORES = (
     "broker.replication.producer_state",
     "broker.group.coordinator",
     "broker.group.context",
+    "broker.group.consumer_coordinator",
     "broker.txn.core",
     "broker.txn.records",
     "broker.txn.state",

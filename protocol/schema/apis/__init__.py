@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from protocol.schema.apis import admin, fetch, group, metadata, produce, samsa, security
+from protocol.schema.apis import (
+    admin,
+    consumer_group,
+    fetch,
+    group,
+    metadata,
+    produce,
+    samsa,
+    security,
+)
 from protocol.schema.dsl import Message
 
 
@@ -10,7 +19,7 @@ def all_messages() -> list[Message]:
     """Every request and response schema, in a stable order (by API key, request first)."""
     found = [
         value
-        for module in (produce, fetch, metadata, group, admin, samsa, security)
+        for module in (produce, fetch, metadata, group, consumer_group, admin, samsa, security)
         for value in vars(module).values()
         if isinstance(value, Message)
     ]

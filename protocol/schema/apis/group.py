@@ -165,7 +165,7 @@ DELETE_GROUPS_RESPONSE = response(42, "DeleteGroups", "0-2", flexible="2+", fiel
 ])
 
 
-OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-8", flexible="8+", fields=[
+OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-9", flexible="8+", fields=[
     f("group_id", "string"),
     f("generation_id_or_member_epoch", "int32", default=-1),
     f("member_id", "string"),
@@ -183,7 +183,7 @@ OFFSET_COMMIT_REQUEST = request(8, "OffsetCommit", "2-8", flexible="8+", fields=
 ])
 
 
-OFFSET_COMMIT_RESPONSE = response(8, "OffsetCommit", "2-8", flexible="8+", fields=[
+OFFSET_COMMIT_RESPONSE = response(8, "OffsetCommit", "2-9", flexible="8+", fields=[
     f("throttle_time_ms", "int32", "3+"),
     f("topics", "[]OffsetCommitResponseTopic", fields=[
         f("name", "string"),
@@ -195,19 +195,28 @@ OFFSET_COMMIT_RESPONSE = response(8, "OffsetCommit", "2-8", flexible="8+", field
 ])
 
 
-OFFSET_FETCH_REQUEST = request(9, "OffsetFetch", "1-7", flexible="6+", fields=[
-    f("group_id", "string"),
-    f("topics", "[]OffsetFetchRequestTopic", nullable="2+", fields=[
+OFFSET_FETCH_REQUEST = request(9, "OffsetFetch", "1-9", flexible="6+", fields=[
+    f("group_id", "string", "0-7", default=""),
+    f("topics", "[]OffsetFetchRequestTopic", "0-7", nullable="2-7", fields=[
         f("name", "string"),
         f("partition_indexes", "[]int32"),
+    ]),
+    f("groups", "[]OffsetFetchRequestGroup", "8+", fields=[
+        f("group_id", "string"),
+        f("member_id", "string", "9+", nullable="9+", default=None),
+        f("member_epoch", "int32", "9+", default=-1),
+        f("topics", "[]OffsetFetchRequestTopics", nullable="8+", fields=[
+            f("name", "string"),
+            f("partition_indexes", "[]int32"),
+        ]),
     ]),
     f("require_stable", "bool", "7+", default=False),
 ])
 
 
-OFFSET_FETCH_RESPONSE = response(9, "OffsetFetch", "1-7", flexible="6+", fields=[
+OFFSET_FETCH_RESPONSE = response(9, "OffsetFetch", "1-9", flexible="6+", fields=[
     f("throttle_time_ms", "int32", "3+"),
-    f("topics", "[]OffsetFetchResponseTopic", fields=[
+    f("topics", "[]OffsetFetchResponseTopic", "0-7", fields=[
         f("name", "string"),
         f("partitions", "[]OffsetFetchResponsePartition", fields=[
             f("partition_index", "int32"),
@@ -217,7 +226,21 @@ OFFSET_FETCH_RESPONSE = response(9, "OffsetFetch", "1-7", flexible="6+", fields=
             f("error_code", "int16"),
         ]),
     ]),
-    f("error_code", "int16", "2+", default=0),
+    f("error_code", "int16", "2-7", default=0),
+    f("groups", "[]OffsetFetchResponseGroup", "8+", fields=[
+        f("group_id", "string"),
+        f("topics", "[]OffsetFetchResponseTopics", fields=[
+            f("name", "string"),
+            f("partitions", "[]OffsetFetchResponsePartitions", fields=[
+                f("partition_index", "int32"),
+                f("committed_offset", "int64"),
+                f("committed_leader_epoch", "int32", default=-1),
+                f("metadata", "string", nullable="0+"),
+                f("error_code", "int16"),
+            ]),
+        ]),
+        f("error_code", "int16", default=0),
+    ]),
 ])
 
 

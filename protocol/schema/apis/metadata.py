@@ -31,17 +31,18 @@ API_VERSIONS_RESPONSE = response(18, "ApiVersions", "0-4", flexible="3+", fields
 ])
 
 
-METADATA_REQUEST = request(3, "Metadata", "0-8", fields=[
+METADATA_REQUEST = request(3, "Metadata", "0-12", flexible="9+", fields=[
     f("topics", "[]MetadataRequestTopic", nullable="1+", fields=[
-        f("name", "string"),
+        f("topic_id", "uuid", "10+"),
+        f("name", "string", nullable="10+"),
     ]),
     f("allow_auto_topic_creation", "bool", "4+", default=True),
-    f("include_cluster_authorized_operations", "bool", "8+"),
+    f("include_cluster_authorized_operations", "bool", "8-10", default=False),
     f("include_topic_authorized_operations", "bool", "8+"),
 ])
 
 
-METADATA_RESPONSE = response(3, "Metadata", "0-8", fields=[
+METADATA_RESPONSE = response(3, "Metadata", "0-12", flexible="9+", fields=[
     f("throttle_time_ms", "int32", "3+"),
     f("brokers", "[]MetadataResponseBroker", fields=[
         f("node_id", "int32"),
@@ -53,7 +54,8 @@ METADATA_RESPONSE = response(3, "Metadata", "0-8", fields=[
     f("controller_id", "int32", "1+", default=-1),
     f("topics", "[]MetadataResponseTopic", fields=[
         f("error_code", "int16"),
-        f("name", "string"),
+        f("name", "string", nullable="12+"),
+        f("topic_id", "uuid", "10+"),
         f("is_internal", "bool", "1+", default=False),
         f("partitions", "[]MetadataResponsePartition", fields=[
             f("error_code", "int16"),
@@ -66,7 +68,7 @@ METADATA_RESPONSE = response(3, "Metadata", "0-8", fields=[
         ]),
         f("topic_authorized_operations", "int32", "8+", default=-2147483648),
     ]),
-    f("cluster_authorized_operations", "int32", "8+", default=-2147483648),
+    f("cluster_authorized_operations", "int32", "8-10", default=-2147483648),
 ])
 
 

@@ -228,14 +228,14 @@ def _frame(payload: bytes) -> bytes:
         (_frame(b"\x00\x03\x00"), "next_request", DecodeError),  # truncated header
         (_frame(b"\x00\x03\x00\x08\x00\x00\x00\x01\x00\x09ab"), "next_request", DecodeError),
         (_frame(b""), "next_request", DecodeError),
-        # API key 9999, then Metadata v99: unknown, and not ApiVersions.
+        # API key 9999, then Metadata v99 (flexible: header v2): unknown, and not ApiVersions.
         (
             _frame(b"\x27\x0f\x00\x00\x00\x00\x00\x01\xff\xff"),
             "next_request",
             UnsupportedRequestError,
         ),
         (
-            _frame(b"\x00\x03\x00\x63\x00\x00\x00\x01\xff\xff"),
+            _frame(b"\x00\x03\x00\x63\x00\x00\x00\x01\xff\xff\x00"),
             "next_request",
             UnsupportedRequestError,
         ),
@@ -320,7 +320,7 @@ def test_api_versions_downgrade_rule(offered: dict[int, int], asked: int, retry:
         (3, (0, 99), MetadataRequest.MAX_VERSION),  # ours
         (0, (0, 2), None),  # below the client's minimum for Produce
         (0, (0, 8), 8),
-        (3, (9, 12), None),  # no overlap
+        (3, (13, 20), None),  # no overlap
         (24, None, None),  # not offered
     ],
 )
