@@ -458,13 +458,19 @@ class ConsumerConfig(ClientConfig):
     partition_assignment_strategy: list[str] = Field(
         default_factory=lambda: ["range", "cooperative-sticky"]
     )
+    #: Kafka's ``group.protocol``: "classic" (JoinGroup/SyncGroup, client-side assignors) or
+    #: "consumer" (KIP-848: ConsumerGroupHeartbeat, the broker assigns).
+    group_protocol: Literal["classic", "consumer"] = "classic"
+    #: Kafka's ``group.remote.assignor``: the broker-side assignor to ask for (None: the
+    #: broker's default). Only with ``group.protocol=consumer``.
+    group_remote_assignor: str | None = None
     check_crcs: bool = True
     exclude_internal_topics: bool = True
     allow_auto_create_topics: bool = True
     key_deserializer: Deserializer | None = None
     value_deserializer: Deserializer | None = None
 
-    @field_validator("auto_offset_reset", "isolation_level", mode="before")
+    @field_validator("auto_offset_reset", "isolation_level", "group_protocol", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         if isinstance(value, str):
@@ -506,4 +512,6 @@ class ConsumerConfig(ClientConfig):
             raise ValueError("heartbeat.interval.ms must be lower than session.timeout.ms")
         if self.group_instance_id is not None and self.group_id is None:
             raise ValueError("group.instance.id needs group.id")
+        if self.group_remote_assignor is not None and self.group_protocol != "consumer":
+            raise ValueError("group.remote.assignor needs group.protocol=consumer")
         return self

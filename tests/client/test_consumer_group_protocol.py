@@ -1,0 +1,196 @@
+"""Samsa's consumer with ``group.protocol=consumer`` (KIP-848) against an embedded broker:
+three members share a 12-partition topic and consume every record exactly once with synchronous
+commits; a fourth joins while the others keep consuming; one closes; nothing is lost. Then the
+same group mixed with a confluent-kafka member, and the heartbeat's edge cases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import pytest
+from support.waiting import eventually
+
+from broker import Broker
+from client import Consumer, ConsumerRebalanceListener, Producer, TopicPartition
+from client.config import ConsumerConfig
+from client.errors import ConfigError
+
+pytestmark = [
+    pytest.mark.timeout(90),
+    pytest.mark.samsa_config(
+        num_partitions=12,
+        group_consumer_heartbeat_interval_ms=100,
+        group_consumer_min_heartbeat_interval_ms=100,
+    ),
+]
+
+#: Partitions of the test topic (the broker's default above).
+PARTITIONS = 12
+#: Records per round of the scenario: enough that every partition has some.
+ROUND = 600
+
+
+class Recorder(ConsumerRebalanceListener):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, set[TopicPartition]]] = []
+
+    def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        self.events.append(("revoked", set(revoked)))
+
+    def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.events.append(("assigned", set(assigned)))
+
+    def on_partitions_lost(self, lost: set[TopicPartition]) -> None:
+        self.events.append(("lost", set(lost)))
+
+
+def _consumer(bootstrap: str, group: str, **options: Any) -> Consumer:
+    settings: dict[str, Any] = {
+        "auto_offset_reset": "earliest",
+        "enable_auto_commit": False,
+        "group_protocol": "consumer",
+        **options,
+    }
+    return Consumer(bootstrap_servers=bootstrap, group_id=group, **settings)
+
+
+async def _produce(bootstrap: str, topic: str, start: int, count: int) -> None:
+    async with Producer(bootstrap_servers=bootstrap, linger_ms=1) as producer:
+        for i in range(start, start + count):
+            producer_key = b"%d" % i
+            await producer.send(topic, producer_key, key=producer_key)
+        await producer.flush()
+
+
+class Poller:
+    """Polls its consumers in turn, committing synchronously after every batch; counts every
+    record per consumer."""
+
+    def __init__(self, consumers: list[Consumer]) -> None:
+        self.consumers = consumers
+        self.seen: Counter[int] = Counter()
+        self.by_consumer: Counter[int] = Counter()
+
+    async def poll_once(self) -> None:
+        for c in list(self.consumers):
+            batch = await c.getmany(timeout_ms=20)
+            values = [int(r.value) for records in batch.values() for r in records]
+            if values:
+                self.seen.update(values)
+                self.by_consumer[id(c)] += len(values)
+                await c.commit()
+
+    async def until(self, condition: Any, timeout_s: float = 30) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while not condition():
+            assert loop.time() < deadline, f"seen {len(self.seen)} distinct records"
+            await self.poll_once()
+
+
+def _settled(consumers: list[Consumer]) -> bool:
+    owned = [c.assignment() for c in consumers]
+    every = set().union(*owned)
+    sizes = sorted(len(o) for o in owned)
+    return len(every) == PARTITIONS and sum(sizes) == PARTITIONS and sizes[-1] - sizes[0] <= 1
+
+
+async def test_members_share_consume_exactly_once_and_keep_consuming_while_one_joins(
+    broker: Broker,
+) -> None:
+    bootstrap = broker.bootstrap_servers
+    topic = "kip848-orders"
+    await _produce(bootstrap, topic, 0, ROUND)
+    listeners = [Recorder() for _ in range(3)]
+    members = [_consumer(bootstrap, "g848") for _ in range(3)]
+    for member, listener in zip(members, listeners, strict=True):
+        await member.start()
+        member.subscribe([topic], listener=listener)
+    poller = Poller(members)
+    await poller.until(lambda: len(poller.seen) == ROUND and _settled(members))
+    assert set(poller.seen) == set(range(ROUND))
+    assert max(poller.seen.values()) == 1, "a record was consumed twice"
+    assert all(c.generation_id > 0 for c in members)  # member epochs
+
+    # A fourth member joins while records keep coming: the three keep consuming the
+    # partitions they keep until the fourth has its share.
+    await _produce(bootstrap, topic, ROUND, ROUND)
+    before = {id(c): poller.by_consumer[id(c)] for c in members}
+    fourth = _consumer(bootstrap, "g848")
+    await fourth.start()
+    fourth.subscribe([topic])
+    during: Counter[int] = Counter()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while not fourth.assignment():
+        assert loop.time() < deadline, "the fourth member got no partitions"
+        await poller.poll_once()
+        await fourth.getmany(timeout_ms=0)  # it polls too, taking nothing yet
+    for c in members:
+        during[id(c)] = poller.by_consumer[id(c)] - before[id(c)]
+    assert sum(during.values()) > 0, "the existing members stopped while the fourth joined"
+    poller.consumers.append(fourth)
+    await poller.until(lambda: len(poller.seen) == 2 * ROUND and _settled(poller.consumers))
+    assert max(poller.seen.values()) == 1, "a record was consumed twice"
+    # Revocations came before the partitions moved, and never as losses.
+    assert any(e[0] == "revoked" for r in listeners for e in r.events)
+    assert not any(e[0] == "lost" for r in listeners for e in r.events)
+
+    # One closes (leaving with epoch -1): its partitions go to the others; nothing is lost.
+    leaving = poller.consumers.pop(0)
+    await leaving.close()
+    await _produce(bootstrap, topic, 2 * ROUND, ROUND)
+    await poller.until(lambda: len(poller.seen) == 3 * ROUND and _settled(poller.consumers))
+    assert set(poller.seen) == set(range(3 * ROUND))
+    assert max(poller.seen.values()) == 1, "a record was consumed twice"
+    for c in poller.consumers:
+        await c.close()
+
+
+async def test_fenced_member_loses_its_partitions_and_rejoins(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    topic = "kip848-fenced"
+    await _produce(bootstrap, topic, 0, 24)
+    listener = Recorder()
+    async with _consumer(bootstrap, "g848-fenced") as member:
+        member.subscribe([topic], listener=listener)
+        await member.wait_for_assignment(20_000)
+        first_epoch = member.generation_id
+        # The coordinator forgets the member (as after its session ended): its next heartbeat
+        # is answered UNKNOWN_MEMBER_ID.
+        coordinator = broker.group_coordinator
+        assert coordinator is not None
+        core = coordinator.consumer_groups.core
+        core.remove_member(core.groups["g848-fenced"], member.member_id or "")
+
+        async def rejoined() -> bool:
+            await member.getmany(timeout_ms=20)
+            return len(member.assignment()) == PARTITIONS and member.generation_id > first_epoch
+
+        await eventually(rejoined, 20, "the member rejoined with a new epoch")
+        assert ("lost", {TopicPartition(topic, p) for p in range(PARTITIONS)}) in listener.events
+
+
+async def test_regex_subscription_goes_to_the_broker(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    await _produce(bootstrap, "kip848-re-a", 0, 12)
+    await _produce(bootstrap, "kip848-re-b", 12, 12)
+    async with _consumer(bootstrap, "g848-regex") as member:
+        member.subscribe(pattern=r"kip848-re-.*")
+        poller = Poller([member])
+        await poller.until(lambda: len(poller.seen) == 24)
+        assert {tp.topic for tp in member.assignment()} == {"kip848-re-a", "kip848-re-b"}
+
+
+def test_group_protocol_options() -> None:
+    assert ConsumerConfig.build({}).group_protocol == "classic"
+    config = ConsumerConfig.build(
+        {"group.protocol": "CONSUMER", "group.remote.assignor": "range", "group.id": "g"}
+    )
+    assert (config.group_protocol, config.group_remote_assignor) == ("consumer", "range")
+    with pytest.raises(ConfigError):
+        ConsumerConfig.build({"group.protocol": "eager"})
+    with pytest.raises(ConfigError):
+        ConsumerConfig.build({"group.remote.assignor": "range"})
