@@ -1,0 +1,394 @@
+"""confluent-kafka (librdkafka 2.16) with ``group.protocol=consumer`` (KIP-848) against Samsa:
+three members share a 12-partition topic exactly once with synchronous commits; a fourth joins
+(a separate process) while records keep flowing, and the three keep consuming the partitions
+they keep (no stop-the-world; the same is measured for the classic protocol); the fourth is then
+SIGKILLed, its session expires and its partitions move, and no record is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from support.waiting import eventually_sync
+
+from broker import Broker
+
+confluent_kafka = pytest.importorskip("confluent_kafka")
+admin = pytest.importorskip("confluent_kafka.admin")
+
+TIMEOUT_S = 30.0
+#: A short consumer-group session, so a killed member is removed within the test.
+SESSION_TIMEOUT_MS = 3_000
+SETTINGS: dict[str, Any] = {
+    "group.initial.rebalance.delay.ms": 0,
+    "group.min.session.timeout.ms": 1000,
+    "group.consumer.session.timeout.ms": SESSION_TIMEOUT_MS,
+    "group.consumer.min.session.timeout.ms": 1000,
+    "group.consumer.heartbeat.interval.ms": 300,
+    "group.consumer.min.heartbeat.interval.ms": 100,
+}
+#: Commit errors a member retries: its epoch moved under the commit (KIP-848) or the classic
+#: group is completing a rebalance.
+RETRIED_COMMIT_ERRORS = ("STALE_MEMBER_EPOCH", "REBALANCE_IN_PROGRESS")
+
+pytestmark = [pytest.mark.timeout(120), pytest.mark.samsa_config(**SETTINGS)]
+
+
+@pytest.fixture(scope="module")
+def broker(module_broker: Broker) -> Broker:
+    return module_broker
+
+
+def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
+    client = admin.AdminClient({"bootstrap.servers": bootstrap})
+    client.create_topics([admin.NewTopic(topic, partitions, 1)])[topic].result(TIMEOUT_S)
+
+
+def produce(bootstrap: str, topic: str, values: list[str]) -> None:
+    producer = confluent_kafka.Producer({"bootstrap.servers": bootstrap, "linger.ms": 2})
+    for value in values:
+        producer.produce(topic, key=value.encode(), value=value.encode())
+    assert producer.flush(TIMEOUT_S) == 0
+
+
+class Trickle(threading.Thread):
+    """Produces one record every few milliseconds until stopped (keys spread over partitions)."""
+
+    def __init__(self, bootstrap: str, topic: str) -> None:
+        super().__init__(daemon=True)
+        self.producer = confluent_kafka.Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
+        self.topic = topic
+        self.values: list[str] = []
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        i = 0
+        while not self.stopping.wait(0.003):  # paces the records: ~300 a second
+            value = f"t{i}"
+            self.producer.produce(self.topic, key=value.encode(), value=value.encode())
+            self.producer.poll(0)
+            self.values.append(value)
+            i += 1
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(TIMEOUT_S)
+        assert self.producer.flush(TIMEOUT_S) == 0
+
+
+@dataclass(frozen=True)
+class Received:
+    value: str
+    partition: int
+    at: float
+
+
+class Member(threading.Thread):
+    """A group member on its own thread: records every message and commits it synchronously
+    before polling again."""
+
+    def __init__(self, bootstrap: str, group: str, topic: str, protocol: str) -> None:
+        super().__init__(daemon=True)
+        self.config = {
+            "bootstrap.servers": bootstrap,
+            "group.id": group,
+            "group.protocol": protocol,
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+        if protocol == "classic":
+            self.config["heartbeat.interval.ms"] = 300
+        self.topic = topic
+        self.received: list[Received] = []
+        self.assigned: frozenset[int] = frozenset()
+        #: Every change of the assignment, with when it was seen.
+        self.changes: list[tuple[float, frozenset[int]]] = []
+        #: Partitions taken away by each rebalance (all of them under eager revocation).
+        self.revoked: list[frozenset[int]] = []
+        self.errors: list[object] = []
+        self.stopping = threading.Event()
+
+    @property
+    def values(self) -> list[str]:
+        return [r.value for r in self.received]
+
+    def run(self) -> None:
+        consumer = confluent_kafka.Consumer(self.config)
+        try:
+            consumer.subscribe([self.topic], on_revoke=self._on_revoke)
+            while not self.stopping.is_set():
+                msg = consumer.poll(0.05)
+                now = frozenset(tp.partition for tp in consumer.assignment())
+                if now != self.assigned:
+                    self.changes.append((_now(), now))
+                self.assigned = now
+                if msg is None:
+                    continue
+                if msg.error() is not None:
+                    self.errors.append(msg.error())
+                    continue
+                self.received.append(Received(msg.value().decode(), msg.partition(), _now()))
+                self._commit(consumer, msg)
+        except Exception as exc:  # reported by the test
+            self.errors.append(exc)
+        finally:
+            consumer.close()
+
+    def _on_revoke(self, consumer: Any, partitions: list[Any]) -> None:
+        self.revoked.append(frozenset(tp.partition for tp in partitions))
+
+    def _commit(self, consumer: Any, msg: Any) -> None:
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            try:
+                consumer.commit(message=msg, asynchronous=False)
+                return
+            except confluent_kafka.KafkaException as exc:
+                if exc.args[0].name() not in RETRIED_COMMIT_ERRORS or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)  # back off before committing again
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(TIMEOUT_S)
+        assert not self.is_alive()
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def covered(members: list[Member]) -> list[int]:
+    return sorted(p for m in members for p in m.assigned)
+
+
+FOURTH_MEMBER = textwrap.dedent("""
+    import sys
+    import confluent_kafka
+
+    config = {
+        "bootstrap.servers": sys.argv[1],
+        "group.id": sys.argv[2],
+        "group.protocol": sys.argv[4],
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": False,
+    }
+    if sys.argv[4] == "classic":  # the consumer protocol's session is the broker's setting
+        config.update({"session.timeout.ms": 3000, "heartbeat.interval.ms": 300})
+    consumer = confluent_kafka.Consumer(config)
+    consumer.subscribe([sys.argv[3]])
+    announced = frozenset()
+    while True:
+        msg = consumer.poll(0.05)
+        now = frozenset(tp.partition for tp in consumer.assignment())
+        if now != announced:
+            print("ASSIGNED", ",".join(str(p) for p in sorted(now)), flush=True)
+            announced = now
+        if msg is None or msg.error() is not None:
+            continue
+        # Reported before the commit: killed between the two, the record is still someone's.
+        print("CONSUMED", msg.value().decode(), flush=True)
+        consumer.commit(message=msg, asynchronous=False)
+""")
+
+
+class Fourth:
+    """The fourth member, in its own process (so it can be SIGKILLed)."""
+
+    def __init__(self, bootstrap: str, group: str, topic: str, protocol: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", FOURTH_MEMBER, bootstrap, group, topic, protocol],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.assigned: frozenset[int] = frozenset()
+        self.values: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            kind, _, rest = line.strip().partition(" ")
+            if kind == "ASSIGNED":
+                self.assigned = frozenset(int(p) for p in rest.split(",") if p)
+            elif kind == "CONSUMED":
+                self.values.append(rest)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGKILL)  # no leave: only the session can end it
+        self.proc.wait(TIMEOUT_S)
+        self._reader.join(TIMEOUT_S)
+
+
+@dataclass
+class JoinFigures:
+    """What the three members did while the fourth joined."""
+
+    kept_records: int
+    """Records the three consumed from partitions they kept, while the group reassigned (from
+    the first change of any of the three's assignments to the last)."""
+    reassign_ms: float
+    """How long that reassignment took."""
+    idle_ms: float
+    """How long the three together held no partition at all during the join (eager
+    revocation makes the classic protocol stop them)."""
+    join_ms: float
+    """From starting the fourth member to four members sharing the partitions."""
+    kept_revoked: int
+    """Partitions taken from the three that they were given back (they stopped consuming
+    them): every kept partition under eager revocation, none under KIP-848."""
+
+
+def fourth_joins(
+    bootstrap: str, group: str, topic: str, protocol: str, three: list[Member]
+) -> tuple[Fourth, JoinFigures]:
+    """Start the fourth member and wait until the four share the partitions; count what the
+    three consumed meanwhile from the partitions they kept."""
+    before = [m.assigned for m in three]
+    seen = [len(m.changes) for m in three]
+    revocations = [len(m.revoked) for m in three]
+    started = _now()
+    fourth = Fourth(bootstrap, group, topic, protocol)
+    eventually_sync(
+        lambda: (
+            bool(fourth.assigned)
+            and all(m.assigned for m in three)
+            and sorted(covered(three) + sorted(fourth.assigned)) == list(range(12))
+        ),
+        TIMEOUT_S,
+        "four members sharing the twelve partitions",
+    )
+    done = _now()
+    changes = [m.changes[n:] for m, n in zip(three, seen, strict=True)]
+    moments = [at for member in changes for at, _ in member]
+    first, last = (min(moments), max(moments)) if moments else (done, done)
+    kept_records = 0
+    idle_s = 0.0
+    for m, had, member in zip(three, before, changes, strict=True):
+        kept = had & m.assigned
+        kept_records += sum(
+            1 for r in list(m.received) if first <= r.at <= last and r.partition in kept
+        )
+        held = had
+        since = started
+        for at, now in member:
+            if not held:
+                idle_s += at - since
+            held, since = now, at
+    kept_revoked = sum(
+        len(frozenset().union(*m.revoked[n:]) & had & m.assigned)
+        for m, n, had in zip(three, revocations, before, strict=True)
+    )
+    return fourth, JoinFigures(
+        kept_records, (last - first) * 1000, idle_s * 1000, (done - started) * 1000, kept_revoked
+    )
+
+
+def run_scenario(bootstrap: str, protocol: str) -> JoinFigures:
+    topic = f"kip848-{protocol}"
+    group = f"kip848-{protocol}-group"
+    create_topic(bootstrap, topic, 12)
+    three = [Member(bootstrap, group, topic, protocol) for _ in range(3)]
+    trickle: Trickle | None = None
+    fourth: Fourth | None = None
+    for m in three:
+        m.start()
+    try:
+        eventually_sync(
+            lambda: covered(three) == list(range(12)) and all(m.assigned for m in three),
+            TIMEOUT_S,
+            "three members sharing twelve partitions",
+        )
+        first = [f"a{i}" for i in range(600)]
+        produce(bootstrap, topic, first)
+        eventually_sync(
+            lambda: len([v for m in three for v in m.values]) >= 600, TIMEOUT_S, "600 records"
+        )
+        consumed = sorted(v for m in three for v in m.values)
+        assert consumed == sorted(first), "lost or duplicated with three members"
+
+        trickle = Trickle(bootstrap, topic)
+        trickle.start()
+        eventually_sync(lambda: len(trickle.values) > 100, TIMEOUT_S, "records flowing")
+        fourth, figures = fourth_joins(bootstrap, group, topic, protocol, three)
+
+        fourth.kill()
+        killed_at = _now()
+        eventually_sync(
+            lambda: covered(three) == list(range(12)),
+            TIMEOUT_S,
+            "the killed member's partitions move to the three",
+        )
+        moved_s = _now() - killed_at
+        trickle.stop()
+        sent = set(trickle.values)
+        eventually_sync(
+            lambda: {v for m in three for v in m.values} | set(fourth.values) >= sent,
+            TIMEOUT_S,
+            "every record consumed by someone",
+        )
+        survivors = [v for m in three for v in m.values if not v.startswith("a")]
+        assert len(survivors) == len(set(survivors)), "a record delivered twice to the three"
+        assert [m.errors for m in three] == [[], [], []]
+        print(
+            f"\n{protocol}: fourth member joined in {figures.join_ms:.0f} ms; reassignment "
+            f"{figures.reassign_ms:.0f} ms, during which the three consumed "
+            f"{figures.kept_records} records from partitions they kept, {figures.kept_revoked} "
+            f"kept partitions were revoked and given back; the three held "
+            f"nothing for {figures.idle_ms:.0f} ms in all; a SIGKILLed member's partitions "
+            f"moved after {moved_s:.1f} s"
+        )
+        return figures
+    finally:
+        if trickle is not None and trickle.is_alive():
+            trickle.stopping.set()
+        if fourth is not None:
+            fourth.kill()
+        for m in three:
+            m.stop()
+
+
+def test_consumer_protocol_shares_exactly_once_and_never_stops_the_world(broker: Broker) -> None:
+    figures = run_scenario(broker.bootstrap_servers, "consumer")
+    assert figures.kept_records > 0, "the three stopped while the fourth joined"
+    assert figures.idle_ms == 0, "a member was left without partitions"
+    assert figures.kept_revoked == 0, "partitions the three keep were revoked"
+
+
+def test_classic_protocol_for_comparison(broker: Broker) -> None:
+    figures = run_scenario(broker.bootstrap_servers, "classic")
+    assert figures.join_ms > 0
+
+
+def test_consumer_group_describe_and_list(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    create_topic(bootstrap, "kip848-describe", 4)
+    member = Member(bootstrap, "kip848-describe-group", "kip848-describe", "consumer")
+    member.start()
+    try:
+        eventually_sync(lambda: len(member.assigned) == 4, TIMEOUT_S, "one member with all four")
+        client = admin.AdminClient({"bootstrap.servers": bootstrap})
+        (described,) = client.describe_consumer_groups(["kip848-describe-group"]).values()
+        group = described.result(TIMEOUT_S)
+        assert group.type == confluent_kafka.ConsumerGroupType.CONSUMER
+        assert str(group.state) == str(confluent_kafka.ConsumerGroupState.STABLE)
+        assert len(group.members) == 1
+        assert sorted(tp.partition for tp in group.members[0].assignment.topic_partitions) == [
+            0,
+            1,
+            2,
+            3,
+        ]
+    finally:
+        member.stop()
