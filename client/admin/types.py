@@ -177,6 +177,37 @@ class GroupDescription:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsumerGroupMemberDescription:
+    """A member of a KIP-848 consumer group: its epoch, subscription, the partitions it owns
+    now (``assignment``) and those the coordinator means it to own (``target_assignment``)."""
+
+    member_id: str
+    member_epoch: int
+    client_id: str
+    client_host: str
+    instance_id: str | None = None
+    rack_id: str | None = None
+    subscribed_topic_names: tuple[str, ...] = ()
+    subscribed_topic_regex: str | None = None
+    assignment: tuple[TopicPartition, ...] = ()
+    target_assignment: tuple[TopicPartition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerGroupDescription:
+    """A KIP-848 consumer group as ConsumerGroupDescribe gives it (``group_type`` is always
+    "consumer": classic groups are ``GroupDescription``s)."""
+
+    group_id: str
+    state: str
+    group_epoch: int
+    assignment_epoch: int
+    assignor: str
+    members: list[ConsumerGroupMemberDescription]
+    group_type: str = "consumer"
+
+
+@dataclass(frozen=True, slots=True)
 class PartitionLag:
     """A group's progress on one partition: committed offset, log end, and the gap."""
 

@@ -13,7 +13,7 @@ import pytest
 from support.waiting import eventually
 
 from broker import Broker
-from client import Consumer, ConsumerRebalanceListener, Producer, TopicPartition
+from client import Admin, Consumer, ConsumerRebalanceListener, NewTopic, Producer, TopicPartition
 from client.config import ConsumerConfig
 from client.errors import ConfigError
 
@@ -182,6 +182,68 @@ async def test_regex_subscription_goes_to_the_broker(broker: Broker) -> None:
         poller = Poller([member])
         await poller.until(lambda: len(poller.seen) == 24)
         assert {tp.topic for tp in member.assignment()} == {"kip848-re-a", "kip848-re-b"}
+
+
+async def test_a_group_mixing_samsa_and_confluent_kafka_members(broker: Broker) -> None:
+    confluent_kafka = pytest.importorskip("confluent_kafka")
+    bootstrap = broker.bootstrap_servers
+    topic, group = "kip848-mixed", "g848-mixed"
+    async with Admin(bootstrap_servers=bootstrap) as admin:
+        await admin.create_topics([NewTopic(topic, PARTITIONS)])
+    theirs = confluent_kafka.Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": group,
+            "group.protocol": "consumer",
+            "auto.offset.reset": "earliest",
+            "enable.auto.commit": False,
+        }
+    )
+    loop = asyncio.get_running_loop()
+    their_values: list[int] = []
+    their_assignment: set[int] = set()
+    stop = False
+
+    def poll_theirs() -> None:
+        # librdkafka blocks: it polls on a thread, committing each record synchronously.
+        while not stop:
+            msg = theirs.poll(0.05)
+            their_assignment.clear()
+            their_assignment.update(tp.partition for tp in theirs.assignment())
+            if msg is not None and msg.error() is None:
+                their_values.append(int(msg.value()))
+                theirs.commit(message=msg, asynchronous=False)
+
+    theirs.subscribe([topic])
+    worker = loop.run_in_executor(None, poll_theirs)
+    ours = _consumer(bootstrap, group)
+    try:
+        async with ours:
+            ours.subscribe([topic])
+            poller = Poller([ours])
+
+            def split() -> bool:
+                mine = {tp.partition for tp in ours.assignment()}
+                return (
+                    bool(mine)
+                    and bool(their_assignment)
+                    and mine.isdisjoint(their_assignment)
+                    and len(mine | their_assignment) == PARTITIONS
+                )
+
+            await poller.until(split, timeout_s=60)
+            # Both members own partitions: records written now go to both, each read once.
+            await _produce(bootstrap, topic, 0, ROUND)
+            await poller.until(
+                lambda: len(set(poller.seen) | set(their_values)) == ROUND, timeout_s=60
+            )
+            assert poller.seen and their_values, "both members consumed records"
+            assert sorted([*poller.seen.elements(), *their_values]) == list(range(ROUND))
+    finally:
+        stop = True
+        await worker
+        # The broker runs on this loop: close librdkafka on a thread, never blocking it.
+        await asyncio.wait_for(loop.run_in_executor(None, theirs.close), 30)
 
 
 def test_group_protocol_options() -> None:
