@@ -405,6 +405,7 @@ class ConsumerGroupMember:
                 if self._config.enable_auto_commit:
                     await self._commit_quietly(revoked)
                 await call_listener(self.listener, "on_partitions_revoked", revoked)
+                self._forget(revoked)
                 self._subs.remove_partitions(revoked)
                 self._fetcher.clear(revoked)
             if added:
@@ -445,9 +446,18 @@ class ConsumerGroupMember:
         self._stable.clear()
         if owned:
             await call_listener(self.listener, "on_partitions_lost", owned)
+            self._forget(owned)
             self._subs.set_assignment(())
             self._fetcher.clear()
         self._sent_owned = None
+
+    def _forget(self, partitions: set[TopicPartition]) -> None:
+        """Records of these partitions that ``async for`` holds are not handed out any more
+        (a new epoch for each partition's state: the iteration drops the older ones)."""
+        for tp in partitions:
+            state = self._subs.assignment.get(tp)
+            if state is not None:
+                state.rewind()
 
     async def _commit_quietly(self, partitions: set[TopicPartition]) -> None:
         try:

@@ -173,6 +173,61 @@ async def test_fenced_member_loses_its_partitions_and_rejoins(broker: Broker) ->
         assert ("lost", {TopicPartition(topic, p) for p in range(PARTITIONS)}) in listener.events
 
 
+async def test_a_member_that_stops_polling_leaves_and_comes_back(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    topic = "kip848-slow"
+    await _produce(bootstrap, topic, 0, 24)
+    listener = Recorder()
+    slow = _consumer(bootstrap, "g848-slow", max_poll_interval_ms=1_000)
+    steady = _consumer(bootstrap, "g848-slow")
+    async with slow, steady:
+        slow.subscribe([topic], listener=listener)
+        steady.subscribe([topic])
+        poller = Poller([slow, steady])
+        await poller.until(lambda: _settled([slow, steady]))
+        held = slow.assignment()
+
+        # ``slow`` stops polling: after max.poll.interval.ms it leaves, its partitions are
+        # lost to it, and ``steady`` is given everything.
+        async def steady_owns_all() -> bool:
+            await steady.getmany(timeout_ms=20)
+            return len(steady.assignment()) == PARTITIONS
+
+        await eventually(steady_owns_all, 20, "the steady member took every partition")
+        assert slow.assignment() == set()
+        assert ("lost", held) in listener.events
+        # Polling again joins again.
+        await poller.until(lambda: _settled([slow, steady]))
+        assert slow.generation_id > 0
+
+
+async def test_a_static_member_leaves_and_comes_back_to_its_partitions(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    topic = "kip848-static"
+    await _produce(bootstrap, topic, 0, 24)
+    first = _consumer(bootstrap, "g848-static", group_instance_id="static-1")
+    other = _consumer(bootstrap, "g848-static")
+    async with other:
+        other.subscribe([topic])
+        async with first:
+            first.subscribe([topic])
+            await Poller([first, other]).until(lambda: _settled([first, other]))
+            held = first.assignment()
+            theirs = other.assignment()
+        # Closed with epoch -2: the coordinator keeps its partitions for it.
+        again = _consumer(bootstrap, "g848-static", group_instance_id="static-1")
+        async with again:
+            again.subscribe([topic])
+
+            async def back() -> bool:
+                await other.getmany(timeout_ms=10)
+                await again.getmany(timeout_ms=10)
+                assert other.assignment() == theirs, "the static member's partitions moved"
+                return again.assignment() == held
+
+            await eventually(back, 20, "the static member got its partitions back")
+
+
 async def test_regex_subscription_goes_to_the_broker(broker: Broker) -> None:
     bootstrap = broker.bootstrap_servers
     await _produce(bootstrap, "kip848-re-a", 0, 12)
