@@ -225,6 +225,8 @@ class ConsumerGroupMember:
                 if self.member_epoch > 0 and loop.time() - last_ok > self._session_s:
                     await self._lose_all("no heartbeat reached the coordinator within the session")
                     self.member_epoch = 0
+                    self._target = None
+                    self._revoke_waiting.clear()
             except _Retry as exc:
                 log.debug("group %s: %s", self.group_id, exc)
                 attempts += 1
@@ -399,7 +401,6 @@ class ConsumerGroupMember:
                 self._revoke_waiting.set()  # a poll waiting for records comes back to revoke
                 return False
             self._revoke_waiting.clear()
-            self._reconciled = all(tid in self._names for tid in target)
             self._cluster.add_topics({tp.topic for tp in wanted})
             if revoked:
                 if self._config.enable_auto_commit:
@@ -419,6 +420,9 @@ class ConsumerGroupMember:
                 )  # fmt: skip
             if added or not self._stable.is_set():
                 await call_listener(self.listener, "on_partitions_assigned", added)
+            # Done, unless a heartbeat brought a newer assignment meanwhile (the callbacks and
+            # the commit yield) or a topic id is still unknown.
+            self._reconciled = target is self._target and all(tid in self._names for tid in target)
             self._stable.set()
             return bool(revoked or added)
 
