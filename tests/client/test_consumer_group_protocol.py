@@ -16,6 +16,7 @@ from broker import Broker
 from client import Admin, Consumer, ConsumerRebalanceListener, NewTopic, Producer, TopicPartition
 from client.config import ConsumerConfig
 from client.errors import ConfigError
+from protocol.messages import ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse
 
 pytestmark = [
     pytest.mark.timeout(90),
@@ -147,6 +148,55 @@ async def test_members_share_consume_exactly_once_and_keep_consuming_while_one_j
     assert max(poller.seen.values()) == 1, "a record was consumed twice"
     for c in poller.consumers:
         await c.close()
+
+
+async def test_full_heartbeat_to_join_short_ones_after_and_epoch_minus_one_to_leave(
+    broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bootstrap = broker.bootstrap_servers
+    topic = "kip848-forms"
+    await _produce(bootstrap, topic, 0, 24)
+    coordinator = broker.group_coordinator
+    assert coordinator is not None
+    driver = coordinator.consumer_groups
+    seen: list[tuple[ConsumerGroupHeartbeatRequest, int, int]] = []
+    answer = driver.heartbeat
+
+    def spy(
+        req: ConsumerGroupHeartbeatRequest, version: int, client_id: str, host: str
+    ) -> ConsumerGroupHeartbeatResponse:
+        response = answer(req, version, client_id, host)
+        seen.append((req, version, response.error_code))
+        return response
+
+    monkeypatch.setattr(driver, "heartbeat", spy)
+    member = _consumer(bootstrap, "g848-forms", max_poll_interval_ms=60_000)
+    async with member:
+        member.subscribe([topic])
+        poller = Poller([member])
+        await poller.until(lambda: len(poller.seen) == 24 and len(seen) >= 5)
+        epoch = member.generation_id
+    joining, acknowledging = seen[0][0], seen[1][0]
+    assert seen[0][1] == 1  # ConsumerGroupHeartbeat v1
+    assert joining.member_epoch == 0 and joining.member_id == member.member_id
+    assert joining.rebalance_timeout_ms == 60_000
+    assert joining.subscribed_topic_names == [topic] and joining.subscribed_topic_regex == ""
+    assert joining.topic_partitions == []
+    # The next one lists what the member took; later ones carry nothing that did not change.
+    assert acknowledging.member_epoch == epoch > 0
+    assert acknowledging.rebalance_timeout_ms == -1
+    assert acknowledging.subscribed_topic_names is None
+    assert acknowledging.topic_partitions is not None
+    assert sorted(p for t in acknowledging.topic_partitions for p in t.partitions) == list(
+        range(PARTITIONS)
+    )
+    steady = [req for req, _, _ in seen[2:-1]]
+    assert steady and all(
+        r.topic_partitions is None and r.subscribed_topic_names is None for r in steady
+    )
+    leaving = seen[-1][0]
+    assert leaving.member_epoch == -1 and seen[-1][2] == 0
+    assert not coordinator.consumer_groups.core.groups["g848-forms"].members
 
 
 async def test_fenced_member_loses_its_partitions_and_rejoins(broker: Broker) -> None:
