@@ -13,7 +13,7 @@ computes the assignment; the member reconciles towards it one heartbeat at a tim
    lists the partitions the member owns: that acknowledges the revocation, so the coordinator
    can give them to their next owner.
 
-FENCED_MEMBER_EPOCH and UNKNOWN_MEMBER_ID mean the partitions are lost
+FENCED_MEMBER_EPOCH, UNKNOWN_MEMBER_ID and GROUP_ID_NOT_FOUND mean the partitions are lost
 (``on_partitions_lost``) and the member joins again at epoch 0. Closing leaves with epoch -1
 (-2 for a static member, which keeps its partitions for its return). When the application does
 not poll for ``max.poll.interval.ms`` the member leaves as the classic member does, and joins
@@ -58,8 +58,11 @@ LEAVE_GROUP_STATIC_MEMBER_EPOCH: Final = -2
 #: The heartbeat interval until the coordinator gives one (Kafka's default
 #: ``group.consumer.heartbeat.interval.ms``).
 DEFAULT_HEARTBEAT_INTERVAL_MS: Final = 5_000
-#: Errors after which the member has lost its partitions and joins again at epoch 0.
-_REJOIN_ERRORS: Final = frozenset({ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_MEMBER_EPOCH})
+#: Errors after which the member has lost its partitions and joins again at epoch 0
+#: (GROUP_ID_NOT_FOUND: a coordinator that lost the group, e.g. one that restarted without it).
+_REJOIN_ERRORS: Final = frozenset(
+    {ErrorCode.UNKNOWN_MEMBER_ID, ErrorCode.FENCED_MEMBER_EPOCH, ErrorCode.GROUP_ID_NOT_FOUND}
+)
 #: Errors that end the membership for good (the application must fix something), as in
 #: Kafka's consumer.
 _FATAL_ERRORS: Final = frozenset(

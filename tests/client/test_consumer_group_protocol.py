@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 from support.waiting import eventually
 
 from broker import Broker
+from broker.config import load_config
 from client import Admin, Consumer, ConsumerRebalanceListener, NewTopic, Producer, TopicPartition
 from client.config import ConsumerConfig
 from client.errors import ConfigError
@@ -276,6 +278,51 @@ async def test_a_static_member_leaves_and_comes_back_to_its_partitions(broker: B
                 return again.assignment() == held
 
             await eventually(back, 20, "the static member got its partitions back")
+
+
+async def test_the_member_carries_on_across_a_coordinator_restart(tmp_path: Path) -> None:
+    def make(port: int) -> Broker:
+        return Broker(
+            load_config(
+                None,
+                {
+                    "listeners": f"PLAINTEXT://127.0.0.1:{port}",
+                    "log.dirs": str(tmp_path),
+                    "num.partitions": PARTITIONS,
+                    "group.consumer.heartbeat.interval.ms": 100,
+                    "group.consumer.min.heartbeat.interval.ms": 100,
+                    "log.flush.policy": "none",
+                },
+            )
+        )
+
+    broker = make(0)
+    await broker.start()
+    port = broker.port
+    bootstrap = f"127.0.0.1:{port}"
+    try:
+        await _produce(bootstrap, "kip848-moving", 0, 100)
+        member = _consumer(
+            bootstrap,
+            "g848-moving",
+            reconnect_backoff_max_ms=200,
+            retry_backoff_max_ms=200,
+            request_timeout_ms=3_000,
+        )
+        async with member:
+            member.subscribe(["kip848-moving"])
+            poller = Poller([member])
+            await poller.until(lambda: len(poller.seen) == 100)
+            await broker.stop()
+            broker = make(port)
+            await broker.start()
+            await _produce(bootstrap, "kip848-moving", 100, 50)
+            await poller.until(lambda: len(poller.seen) == 150, timeout_s=40)
+            assert set(poller.seen) == set(range(150))
+            assert max(poller.seen.values()) == 1, "a record was consumed twice"
+            assert len(member.assignment()) == PARTITIONS
+    finally:
+        await broker.stop()
 
 
 async def test_regex_subscription_goes_to_the_broker(broker: Broker) -> None:
