@@ -17,7 +17,7 @@ from broker import Broker
 from broker.config import load_config
 from client import Admin, Consumer, ConsumerRebalanceListener, NewTopic, Producer, TopicPartition
 from client.config import ConsumerConfig
-from client.errors import ConfigError
+from client.errors import ConfigError, UnsupportedFeatureError
 from protocol.messages import ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse
 
 pytestmark = [
@@ -396,6 +396,29 @@ async def test_a_group_mixing_samsa_and_confluent_kafka_members(broker: Broker) 
         await worker
         # The broker runs on this loop: close librdkafka on a thread, never blocking it.
         await asyncio.wait_for(loop.run_in_executor(None, theirs.close), 30)
+
+
+async def test_a_broker_without_the_api_fails_the_consumer_with_a_clear_error(
+    broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bootstrap = broker.bootstrap_servers
+    await _produce(bootstrap, "kip848-old", 0, 1)
+    member = _consumer(bootstrap, "g848-old")
+    cluster = member._cluster
+    send = cluster.request
+
+    async def old_broker(node_id: int, body: Any, *, timeout_s: float | None = None) -> Any:
+        if isinstance(body, ConsumerGroupHeartbeatRequest):
+            raise UnsupportedFeatureError("the broker offers no ConsumerGroupHeartbeat (68)")
+        return await send(node_id, body, timeout_s=timeout_s)
+
+    monkeypatch.setattr(cluster, "request", old_broker)
+    async with member:
+        member.subscribe(["kip848-old"])
+        with pytest.raises(UnsupportedFeatureError, match="ConsumerGroupHeartbeat"):
+            await member.wait_for_assignment(10_000)
+        with pytest.raises(UnsupportedFeatureError):
+            await member.getmany(timeout_ms=100)
 
 
 def test_group_protocol_options() -> None:
