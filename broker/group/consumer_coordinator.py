@@ -25,6 +25,27 @@ from dataclasses import dataclass
 from typing import Final
 
 from broker.group.consumer_assignors import ASSIGNORS, Assignment
+from broker.group.consumer_records import (
+    CURRENT_ASSIGNMENT_KEY,
+    GROUP_METADATA_KEY,
+    MEMBER_METADATA_KEY,
+    TARGET_MEMBER_KEY,
+    TARGET_METADATA_KEY,
+    ConsumerRecordError,
+    CurrentAssignment,
+    MemberMetadata,
+    TopicPartitions,
+    current_assignment_value,
+    decode_current_assignment,
+    decode_epoch,
+    decode_key,
+    decode_member_metadata,
+    decode_target_member,
+    epoch_value,
+    group_key,
+    member_metadata_value,
+    target_member_value,
+)
 from broker.group.consumer_regex import RegexError, compile_subscription
 from broker.group.consumer_state import (
     GROUP_EMPTY,
@@ -54,6 +75,11 @@ DEFAULT_MAX_SIZE: Final = 1_000
 AUTHORIZED_OPERATIONS_OMITTED: Final = -(2**31)
 #: Timeout rounds one ``tick`` runs at most, so a broken deadline cannot spin a call.
 MAX_TICK_ROUNDS: Final = 1_000
+#: Member states as the current-assignment record stores them (Kafka's ``MemberState``).
+STATE_CODES: Final = {STABLE: 1, UNREVOKED_PARTITIONS: 2, UNRELEASED_PARTITIONS: 3}
+STATES_BY_CODE: Final = {code: state for state, code in STATE_CODES.items()}
+#: A record to write: (group id, key, value or None for a tombstone).
+GroupRecord = tuple[str, bytes, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +172,10 @@ class ConsumerGroupCore:
         self.topics: dict[str, TopicInfo] = {}
         self._names_by_id: dict[uuid.UUID, str] = {}
         self._member_ids = member_ids
+        #: Per group, the records last emitted (key → value): ``drain_records`` writes the
+        #: difference with the group's state now.
+        self._written: dict[str, dict[bytes, bytes]] = {}
+        self._dirty: set[str] = set()
 
     # -- metadata -----------------------------------------------------------------------------
 
@@ -160,6 +190,7 @@ class ConsumerGroupCore:
             if self._refresh_subscriptions(group):
                 group.group_epoch += 1
                 bumped.append(group.group_id)
+                self._dirty.add(group.group_id)
         return bumped
 
     def _regex_candidates(self) -> list[str]:
@@ -192,9 +223,21 @@ class ConsumerGroupCore:
         now_ms: int,
         client_id: str = "",
         client_host: str = "",
+        classic_state: str | None = None,
     ) -> ConsumerGroupHeartbeatResponse:
-        """One ConsumerGroupHeartbeat: join, heartbeat, leave; answered at once."""
+        """One ConsumerGroupHeartbeat: join, heartbeat, leave; answered at once.
+        ``classic_state`` is the state of a classic group of the same id, if there is one: an
+        Empty one is converted to a consumer group when ``group.consumer.migration.policy``
+        allows upgrades; any other is GROUP_ID_NOT_FOUND, as Kafka."""
+        self._dirty.add(req.group_id)
         try:
+            if req.group_id not in self.groups and classic_state is not None:
+                upgrade = self.config.migration_policy in ("upgrade", "bidirectional")
+                if classic_state != GROUP_EMPTY or not upgrade:
+                    raise HeartbeatError(
+                        ErrorCode.GROUP_ID_NOT_FOUND,
+                        f"Group {req.group_id} is not a consumer group.",
+                    )
             return self._heartbeat(req, version, now_ms, client_id, client_host)
         except HeartbeatError as exc:
             return ConsumerGroupHeartbeatResponse(
@@ -472,6 +515,7 @@ class ConsumerGroupCore:
         """Take a member out (leave, session expiry, fencing): new group epoch, new target."""
         if group.remove_member(member_id) is None:
             return
+        self._dirty.add(group.group_id)
         self._prune_regexes(group)
         self._refresh_subscriptions(group)
         group.group_epoch += 1
@@ -721,17 +765,170 @@ class ConsumerGroupCore:
         group = self.groups.get(group_id)
         return group.state if group is not None else GROUP_EMPTY
 
-    def delete_group(self, group_id: str) -> bool:
-        """Drop an empty group (a classic JoinGroup converting it back, or DeleteGroups)."""
+    def convert_to_classic(self, group_id: str) -> ErrorCode | None:
+        """A classic JoinGroup for ``group_id``: None when it is not a consumer group here;
+        NONE when it was one, empty, and ``group.consumer.migration.policy`` allows downgrades
+        (it is deleted: tombstones for its records, its offsets stay); GROUP_ID_NOT_FOUND
+        otherwise (Kafka: "not a classic group")."""
         group = self.groups.get(group_id)
-        if group is None or group.members:
-            return False
+        if group is None:
+            return None
+        downgrade = self.config.migration_policy in ("downgrade", "bidirectional")
+        if group.members or not downgrade:
+            return ErrorCode.GROUP_ID_NOT_FOUND
         del self.groups[group_id]
-        return True
+        self._dirty.add(group_id)
+        return ErrorCode.NONE
 
     def drop_groups(self, belongs: Callable[[str], bool]) -> list[str]:
         """Forget the groups ``belongs`` selects (their partition moved to another broker)."""
         gone = [gid for gid in self.groups if belongs(gid)]
         for gid in gone:
             del self.groups[gid]
+            self._written.pop(gid, None)
+            self._dirty.discard(gid)
         return gone
+
+    # -- records ------------------------------------------------------------------------------
+
+    def _ids(self, assignment: Assignment) -> TopicPartitions:
+        out: TopicPartitions = {}
+        for name, ps in assignment.items():
+            info = self.topics.get(name)
+            if info is not None and ps:
+                out[info.topic_id] = sorted(ps)
+        return out
+
+    def _names(self, tps: TopicPartitions) -> Assignment:
+        out: Assignment = {}
+        for topic_id, ps in tps.items():
+            name = self._names_by_id.get(topic_id)
+            if name is not None and ps:
+                out[name] = frozenset(ps)
+        return out
+
+    def _snapshot(self, group: ConsumerGroup) -> dict[bytes, bytes]:
+        gid = group.group_id
+        out = {
+            group_key(GROUP_METADATA_KEY, gid): epoch_value(group.group_epoch),
+            group_key(TARGET_METADATA_KEY, gid): epoch_value(group.assignment_epoch),
+        }
+        for m in group.members.values():
+            out[group_key(MEMBER_METADATA_KEY, gid, m.member_id)] = member_metadata_value(
+                MemberMetadata(
+                    instance_id=m.instance_id,
+                    rack_id=m.rack_id,
+                    client_id=m.client_id,
+                    client_host=m.client_host,
+                    subscribed_topic_names=m.subscribed_topic_names,
+                    subscribed_topic_regex=m.subscribed_topic_regex,
+                    rebalance_timeout_ms=m.rebalance_timeout_ms,
+                    server_assignor=m.server_assignor,
+                )
+            )
+            out[group_key(TARGET_MEMBER_KEY, gid, m.member_id)] = target_member_value(
+                self._ids(group.target.get(m.member_id, {}))
+            )
+            out[group_key(CURRENT_ASSIGNMENT_KEY, gid, m.member_id)] = current_assignment_value(
+                CurrentAssignment(
+                    member_epoch=m.member_epoch,
+                    previous_member_epoch=m.previous_member_epoch,
+                    state=STATE_CODES[m.state],
+                    assigned=self._ids(m.assigned),
+                    pending_revocation=self._ids(m.pending_revocation),
+                )
+            )
+        return out
+
+    def drain_records(self) -> list[GroupRecord]:
+        """The records that bring ``__consumer_offsets`` up to the groups' state now (changed
+        records, and tombstones for members gone), as Kafka writes them."""
+        out: list[GroupRecord] = []
+        for gid in sorted(self._dirty):
+            group = self.groups.get(gid)
+            now = self._snapshot(group) if group is not None else {}
+            before = self._written.get(gid, {})
+            for key in before:
+                if key not in now:
+                    out.append((gid, key, None))
+            for key, value in now.items():
+                if before.get(key) != value:
+                    out.append((gid, key, value))
+            if now:
+                self._written[gid] = now
+            else:
+                self._written.pop(gid, None)
+        self._dirty.clear()
+        return out
+
+    def load_records(self, records: list[tuple[bytes, bytes | None]], now_ms: int) -> list[str]:
+        """Replay a partition's consumer group records (log order: the last write wins, a
+        tombstone deletes) and install the groups, with fresh sessions (Kafka's reload).
+        Returns the group ids installed. Raises ``ConsumerRecordError`` on a bad record."""
+        state: dict[str, dict[bytes, bytes]] = {}
+        for key, value in records:
+            gid = decode_key(key).group_id
+            if value is None:
+                state.get(gid, {}).pop(key, None)
+            else:
+                state.setdefault(gid, {})[key] = value
+        installed = []
+        for gid, written in state.items():
+            group = self._rebuild(gid, written, now_ms)
+            if group is None:
+                continue
+            self.groups[gid] = group
+            self._written[gid] = written
+            installed.append(gid)
+        return installed
+
+    def _rebuild(self, gid: str, written: dict[bytes, bytes], now_ms: int) -> ConsumerGroup | None:
+        metadata = written.get(group_key(GROUP_METADATA_KEY, gid))
+        if metadata is None:
+            return None
+        group = ConsumerGroup(gid, group_epoch=decode_epoch(metadata))
+        target_epoch = written.get(group_key(TARGET_METADATA_KEY, gid))
+        group.assignment_epoch = decode_epoch(target_epoch) if target_epoch is not None else 0
+        for key, value in written.items():
+            k = decode_key(key)
+            if k.version != MEMBER_METADATA_KEY or k.member_id is None:
+                continue
+            meta = decode_member_metadata(value)
+            current_raw = written.get(group_key(CURRENT_ASSIGNMENT_KEY, gid, k.member_id))
+            target_raw = written.get(group_key(TARGET_MEMBER_KEY, gid, k.member_id))
+            member = ConsumerMember(
+                member_id=k.member_id,
+                instance_id=meta.instance_id,
+                rack_id=meta.rack_id,
+                client_id=meta.client_id,
+                client_host=meta.client_host,
+                subscribed_topic_names=meta.subscribed_topic_names,
+                subscribed_topic_regex=meta.subscribed_topic_regex,
+                server_assignor=meta.server_assignor,
+                rebalance_timeout_ms=meta.rebalance_timeout_ms,
+                session_deadline_ms=now_ms + self.config.session_timeout_ms,
+            )
+            if current_raw is not None:
+                current = decode_current_assignment(current_raw)
+                state = STATES_BY_CODE.get(current.state)
+                if state is None:
+                    raise ConsumerRecordError(f"unknown member state {current.state}")
+                member.member_epoch = current.member_epoch
+                member.previous_member_epoch = current.previous_member_epoch
+                member.state = state
+                member.assigned = self._names(current.assigned)
+                member.pending_revocation = self._names(current.pending_revocation)
+                if state == UNREVOKED_PARTITIONS:
+                    member.revocation_deadline_ms = now_ms + max(0, member.rebalance_timeout_ms)
+            if target_raw is not None:
+                group.target[k.member_id] = self._names(decode_target_member(target_raw))
+            if member.subscribed_topic_regex is not None:
+                try:
+                    group.regexes[member.subscribed_topic_regex] = compile_subscription(
+                        member.subscribed_topic_regex
+                    )
+                except RegexError as exc:
+                    raise ConsumerRecordError(str(exc)) from exc
+            group.set_member(member)
+        group.subscribed_partitions = self._subscription_image(group)
+        return group

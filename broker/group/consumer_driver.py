@@ -11,11 +11,17 @@ coordinator).
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from broker.group.consumer_coordinator import ConsumerGroupConfig, ConsumerGroupCore, TopicInfo
+from broker.group.consumer_coordinator import (
+    ConsumerGroupConfig,
+    ConsumerGroupCore,
+    TopicInfo,
+)
+from broker.group.consumer_records import ConsumerRecordError
 from broker.metadata.internal_topics import is_internal_topic
 from broker.tasks import DeadlineTimer
 from protocol.errors import ErrorCode
@@ -31,6 +37,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Appends records to a ``__consumer_offsets`` partition; the future ends with the outcome.
+AppendRecords = Callable[[int, list[tuple[bytes, bytes | None]]], "asyncio.Future[ErrorCode]"]
+
+
+def map_append_error(code: ErrorCode) -> ErrorCode:
+    """What a heartbeat answers when its records could not be written (Kafka's mapping for
+    group metadata writes)."""
+    if code in (ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.KAFKA_STORAGE_ERROR):
+        return ErrorCode.NOT_COORDINATOR
+    if code is ErrorCode.REQUEST_TIMED_OUT:
+        return ErrorCode.REQUEST_TIMED_OUT
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE
+
 
 class ConsumerGroupDriver:
     """The KIP-848 groups of this broker."""
@@ -40,12 +59,20 @@ class ConsumerGroupDriver:
         config: ConsumerGroupConfig,
         clock_ms: Callable[[], int],
         serving: Callable[[str], ErrorCode],
+        partition_for: Callable[[str], int],
+        append: AppendRecords,
+        classic_state: Callable[[str], str | None] = lambda group_id: None,
     ) -> None:
         """``serving(group_id)`` says whether this broker coordinates the group now (NONE),
-        or the error to answer (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...)."""
+        or the error to answer (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...);
+        ``partition_for`` is the group's ``__consumer_offsets`` partition, where ``append``
+        writes its records."""
         self.core = ConsumerGroupCore(config)
         self._clock_ms = clock_ms
         self._serving = serving
+        self._partition_for = partition_for
+        self._append = append
+        self._classic_state = classic_state
         self._timer = DeadlineTimer(clock_ms, self._on_timer)
         self._stopped = False
 
@@ -64,7 +91,40 @@ class ConsumerGroupDriver:
         bumped = self.core.update_topics(topics, self._clock_ms())
         if bumped:
             log.info("consumer groups %s: subscribed topics changed, new group epochs", bumped)
+        self._write()
         self._rearm()
+
+    def load(self, partition: int, records: list[tuple[bytes, bytes | None]]) -> None:
+        """A ``__consumer_offsets`` partition was replayed: install its consumer groups."""
+        try:
+            installed = self.core.load_records(records, self._clock_ms())
+        except ConsumerRecordError:
+            log.exception("__consumer_offsets-%d: consumer group records unreadable", partition)
+            return
+        if installed:
+            log.info("consumer groups %s loaded from partition %d", installed, partition)
+        self._rearm()
+
+    def _write(self) -> list[asyncio.Future[ErrorCode]]:
+        """Append what changed, one batch per partition; the futures of those appends."""
+        records = self.core.drain_records()
+        if not records:
+            return []
+        by_partition: dict[int, list[tuple[bytes, bytes | None]]] = {}
+        for group_id, key, value in records:
+            by_partition.setdefault(self._partition_for(group_id), []).append((key, value))
+        return [self._logged(p, self._append(p, rs)) for p, rs in by_partition.items()]
+
+    @staticmethod
+    def _logged(partition: int, future: asyncio.Future[ErrorCode]) -> asyncio.Future[ErrorCode]:
+        def check(f: asyncio.Future[ErrorCode]) -> None:
+            if not f.cancelled() and f.result() is not ErrorCode.NONE:
+                log.warning(
+                    "consumer group records to partition %d failed: %s", partition, f.result()
+                )
+
+        future.add_done_callback(check)
+        return future
 
     def forget(self, belongs: Callable[[str], bool]) -> None:
         """This broker no longer coordinates the groups ``belongs`` selects."""
@@ -75,8 +135,9 @@ class ConsumerGroupDriver:
 
     def heartbeat(
         self, req: ConsumerGroupHeartbeatRequest, version: int, client_id: str, client_host: str
-    ) -> ConsumerGroupHeartbeatResponse:
-        """ConsumerGroupHeartbeat, answered at once."""
+    ) -> ConsumerGroupHeartbeatResponse | Awaitable[ConsumerGroupHeartbeatResponse]:
+        """ConsumerGroupHeartbeat: answered once the records it changed are committed (at
+        once when it changed none)."""
         error = ErrorCode.NOT_COORDINATOR if self._stopped else self._serving(req.group_id)
         if error is not ErrorCode.NONE:
             return ConsumerGroupHeartbeatResponse(
@@ -88,9 +149,24 @@ class ConsumerGroupDriver:
             now_ms=self._clock_ms(),
             client_id=client_id,
             client_host=client_host,
+            classic_state=self._classic_state(req.group_id),
         )
         self._rearm()
-        return response
+        writes = self._write()
+        if not writes:
+            return response
+        return _after(writes, response)
+
+    def convert_to_classic(self, group_id: str) -> ErrorCode | None:
+        """A classic JoinGroup came for ``group_id`` (see ``ConsumerGroupCore``): an empty
+        consumer group is deleted (its tombstones written in the background)."""
+        if self._stopped:
+            return None
+        verdict = self.core.convert_to_classic(group_id)
+        if verdict is ErrorCode.NONE:
+            log.info("consumer group %s is empty: converted to a classic group", group_id)
+            self._write()
+        return verdict
 
     def describe(self, req: ConsumerGroupDescribeRequest) -> ConsumerGroupDescribeResponse:
         """ConsumerGroupDescribe of the groups coordinated here."""
@@ -122,4 +198,18 @@ class ConsumerGroupDriver:
         removed = self.core.tick(self._clock_ms())
         for group_id, member_id in removed:
             log.info("consumer group %s: member %s removed (timeout)", group_id, member_id)
+        self._write()
         self._rearm()
+
+
+async def _after(
+    writes: list[asyncio.Future[ErrorCode]], response: ConsumerGroupHeartbeatResponse
+) -> ConsumerGroupHeartbeatResponse:
+    """The heartbeat's response once its records are committed, or the mapped error (the
+    state stays as the heartbeat left it: the member retries)."""
+    for code in await asyncio.gather(*writes):
+        if code is not ErrorCode.NONE:
+            return ConsumerGroupHeartbeatResponse(
+                error_code=map_append_error(code), member_epoch=0, heartbeat_interval_ms=0
+            )
+    return response

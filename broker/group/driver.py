@@ -137,7 +137,12 @@ class GroupCoordinator:
         self._last_fault: dict[str, str] = {}
         #: KIP-848 consumer groups, served beside the classic ones (``consumer_driver.py``).
         self.consumer_groups = ConsumerGroupDriver(
-            ConsumerGroupConfig.from_settings(config), lambda: self.clock_ms(), self.serving
+            ConsumerGroupConfig.from_settings(config),
+            lambda: self.clock_ms(),
+            self.serving,
+            self._consumer_partition,
+            self.append_consumer_records,
+            self._classic_state,
         )
 
     # -- facts ------------------------------------------------------------------------------
@@ -180,6 +185,20 @@ class GroupCoordinator:
         if partition in self._loader.loading_partitions:
             return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
         return ErrorCode.NONE
+
+    def _classic_state(self, group_id: str) -> str | None:
+        """The state of the classic group ``group_id`` (None if there is none)."""
+        core = self._core
+        group = None if core is None else core.group(group_id)
+        if group is None or group.state.value == "Dead":
+            return None
+        return group.state.value
+
+    def _consumer_partition(self, group_id: str) -> int:
+        core = self._core
+        if core is None:
+            raise RuntimeError("no __consumer_offsets yet")
+        return core.partition_for(group_id)
 
     def partition_for(self, group_id: str) -> int | None:
         """The ``__consumer_offsets`` partition of ``group_id`` (None before the topic exists)."""
@@ -573,6 +592,36 @@ class GroupCoordinator:
         done = functools.partial(self._acknowledged, waiting, append.token, result)
         waiting.add_done_callback(done)
 
+    def append_consumer_records(
+        self, partition: int, records: list[tuple[bytes, bytes | None]]
+    ) -> asyncio.Future[ErrorCode]:
+        """Append KIP-848 group records to ``partition`` (acks=all, as the classic records):
+        the future ends with NONE once they are committed, or with the error."""
+        done: asyncio.Future[ErrorCode] = asyncio.get_running_loop().create_future()
+        now_ms = self.clock_ms()
+        builder = RecordBatchBuilder()
+        for key, value in records:
+            builder.append(value, key=key, timestamp_ms=now_ms)
+        result = self.replicas.append(
+            GROUP_METADATA_TOPIC, partition, builder.build(), required_acks=-1, now_ms=now_ms
+        )
+        if isinstance(result, AppendFailure):
+            done.set_result(result.code)
+            return done
+        waiting = self.replicas.acknowledge((result,), -1, self.config.offsets_commit_timeout_ms)
+        if waiting is None or waiting.done():
+            done.set_result(ErrorCode(result.error_code))
+            return done
+        self._acknowledgements.add(waiting)
+
+        def finished() -> None:
+            self._acknowledgements.discard(waiting)
+            if not done.done():
+                done.set_result(ErrorCode(result.error_code))
+
+        waiting.add_done_callback(finished)
+        return done
+
     def _acknowledged(self, waiting: Acknowledgement, token: int, result: AppendResult) -> None:
         """An append's acknowledgement ended (the high watermark passed it, it failed, or
         ``offsets.commit.timeout.ms`` passed): report it to the core."""
@@ -653,6 +702,12 @@ class GroupCoordinator:
         """The loader replayed ``partition``: install its groups in the core."""
         if self._stopped or self._core is None:
             raise LoadAborted
+        consumer_records = [r for g in state.values() for r in g.consumer_records]
+        state = {
+            gid: g
+            for gid, g in state.items()
+            if g.metadata is not None or g.offsets or g.pending_txn_offsets
+        }
         try:
             self._process(lambda c, now: c.finish_loading(partition, state, now))
         except CoreCallError:
@@ -666,6 +721,7 @@ class GroupCoordinator:
             if self._core is not None:
                 self._core.begin_loading(partition)
             raise
+        self.consumer_groups.load(partition, consumer_records)
         # Markers that came while the partition loaded, past what the replay read.
         replayed_end = self._loader.replayed_end(partition)
         for producer_id, commit, log_end in self._held_markers.pop(partition, []):

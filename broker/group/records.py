@@ -32,6 +32,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
+from broker.group.consumer_records import (
+    ConsumerRecordError,
+    group_of,
+    is_consumer_group_record,
+)
 from protocol.field_reader import FieldReader
 from protocol.primitives import (
     INT16,
@@ -348,6 +353,8 @@ class LoadedGroup:
         default_factory=dict
     )
     """By producer id: transactional commits whose transaction is still open."""
+    consumer_records: list[tuple[bytes, bytes | None]] = field(default_factory=list)
+    """The group's KIP-848 records (Kafka's format, ``consumer_records.py``), in log order."""
 
 
 LoadedState: TypeAlias = dict[str, LoadedGroup]
@@ -405,6 +412,17 @@ def load(
             continue
         txn_producer = batch.producer_id if batch.is_transactional else None
         for raw_key, raw_value in batch.records:
+            try:
+                consumer_record = is_consumer_group_record(bytes(raw_key))
+                gid = group_of(bytes(raw_key)) if consumer_record else ""
+            except ConsumerRecordError as exc:
+                raise RecordFormatError(str(exc)) from exc
+            if consumer_record:
+                loaded = groups.get(gid) or groups.setdefault(gid, LoadedGroup(gid))
+                loaded.consumer_records.append(
+                    (bytes(raw_key), None if raw_value is None else bytes(raw_value))
+                )
+                continue
             key, value = decode_record(raw_key, raw_value)
             group = groups.get(key.group_id)
             if group is None:
@@ -434,7 +452,7 @@ def load(
     return {
         gid: g
         for gid, g in groups.items()
-        if g.metadata is not None or g.offsets or g.pending_txn_offsets
+        if g.metadata is not None or g.offsets or g.pending_txn_offsets or g.consumer_records
     }
 
 

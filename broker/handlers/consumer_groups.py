@@ -8,6 +8,7 @@ DESCRIBE on each group, as Kafka's.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.auth import allows
@@ -64,7 +65,7 @@ def _allowed(
 
 def handle_consumer_group_heartbeat(
     services: BrokerServices, ctx: RequestContext, body: ConsumerGroupHeartbeatRequest
-) -> ConsumerGroupHeartbeatResponse:
+) -> ConsumerGroupHeartbeatResponse | Awaitable[ConsumerGroupHeartbeatResponse]:
     """ConsumerGroupHeartbeat: join, heartbeat or leave a KIP-848 group."""
     version = ctx.version
     if not _allowed(services, ctx, body.group_id, AclOperation.READ):

@@ -373,6 +373,92 @@ def join_group_error(request: JoinGroupRequest, version: int, code: ErrorCode) -
     return join_response(version, code, request.member_id)
 
 
+def _join_or_refuse_call(
+    services: BrokerServices, ctx: RequestContext, request: JoinGroupRequest
+) -> _CoreCall[JoinGroupResponse]:
+    """A classic JoinGroup for a KIP-848 consumer group: an empty one converts back to a
+    classic group (``group.consumer.migration.policy``); a non-empty one is refused as Kafka
+    refuses it (GROUP_ID_NOT_FOUND: not a classic group)."""
+    gc = services.group_coordinator
+    verdict = None if gc is None else gc.consumer_groups.convert_to_classic(request.group_id)
+    if verdict is not None and verdict is not ErrorCode.NONE:
+        refused = join_group_error(request, ctx.version, verdict)
+        return lambda core, now: Outcome(response=refused)
+    return _join_call(services, ctx, request)
+
+
+#: The group type of KIP-848 groups (ListGroups v5).
+CONSUMER_GROUP_TYPE: Final = "consumer"
+
+
+def _list_groups_call(
+    services: BrokerServices, ctx: RequestContext, request: ListGroupsRequest
+) -> _CoreCall[ListGroupsResponse]:
+    """ListGroups: the classic groups and the KIP-848 consumer groups this broker
+    coordinates, each with its type (v5) and the ``types_filter`` applied, as Kafka 4."""
+    version = ctx.version
+    types = {t.lower() for t in request.types_filter} if version >= 5 else set()
+    states = {s.lower() for s in request.states_filter} if version >= 4 else set()
+    classic_request = copy.copy(request)
+    classic_request.types_filter = []
+    gc = services.group_coordinator
+    consumer = None if gc is None else gc.consumer_groups.core
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[ListGroupsResponse]:
+        out = core.list_groups(classic_request, version=version, now_ms=now)
+        response = out.response
+        if response is None or consumer is None:
+            return out
+        listed = [
+            g
+            for g in response.groups
+            if not consumer.is_consumer_group(g.group_id)
+            and (not types or g.group_type.lower() in types)
+        ]
+        if not types or CONSUMER_GROUP_TYPE in types:
+            for group_id in sorted(consumer.groups):
+                state = consumer.group_state(group_id)
+                if states and state.lower() not in states:
+                    continue
+                listed.append(
+                    ListGroupsResponse.ListedGroup(
+                        group_id=group_id,
+                        protocol_type="consumer",
+                        group_state=state,
+                        group_type=CONSUMER_GROUP_TYPE,
+                    )
+                )
+        response.groups = listed
+        return out
+
+    return call
+
+
+def _describe_groups_call(
+    services: BrokerServices, ctx: RequestContext, request: DescribeGroupsRequest
+) -> _CoreCall[DescribeGroupsResponse]:
+    """DescribeGroups: a KIP-848 consumer group is GROUP_ID_NOT_FOUND here (it is described
+    with ConsumerGroupDescribe), as Kafka 4 answers for a group that is not classic."""
+    version = ctx.version
+    gc = services.group_coordinator
+    consumer = None if gc is None else gc.consumer_groups.core
+
+    def call(core: GroupCoordinatorCore, now: int) -> Outcome[DescribeGroupsResponse]:
+        out = core.describe_groups(request, version=version, now_ms=now)
+        if out.response is None or consumer is None:
+            return out
+        for g in out.response.groups:
+            if g.error_code == ErrorCode.NONE and consumer.is_consumer_group(g.group_id):
+                g.error_code = ErrorCode.GROUP_ID_NOT_FOUND
+                g.group_state = "Dead"
+                g.protocol_type = ""
+                g.protocol_data = ""
+                g.members = []
+        return out
+
+    return call
+
+
 def _sync_wait_bound_ms(
     services: BrokerServices, request: SyncGroupRequest, version: int
 ) -> Callable[[GroupCoordinatorCore, ParkKey], int]:
@@ -841,7 +927,7 @@ HANDLERS: Final = (
         JoinGroupRequest,
         0,
         7,
-        _join_call,
+        _join_or_refuse_call,
         join_group_error,
         wait_bound_ms=_join_wait_bound_ms,
         authorize=_read_group,
@@ -870,7 +956,7 @@ HANDLERS: Final = (
         DescribeGroupsRequest,
         0,
         5,
-        _calling(_Core.describe_groups),
+        _describe_groups_call,
         describe_groups_error,
         authorize=_authorize_describe_groups,
     ),
@@ -878,7 +964,7 @@ HANDLERS: Final = (
         ListGroupsRequest,
         0,
         5,
-        _calling(_Core.list_groups),
+        _list_groups_call,
         list_groups_error,
         authorize=_authorize_list_groups,
     ),

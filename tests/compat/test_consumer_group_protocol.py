@@ -2,10 +2,12 @@
 three members share a 12-partition topic exactly once with synchronous commits; a fourth joins
 (a separate process) while records keep flowing, and the three keep consuming the partitions
 they keep (no stop-the-world; the same is measured for the classic protocol); the fourth is then
-SIGKILLed, its session expires and its partitions move, and no record is lost."""
+SIGKILLed, its session expires and its partitions move, and no record is lost. Also: the
+group's records in ``__consumer_offsets`` bring it back at its epochs after a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -13,13 +15,30 @@ import sys
 import textwrap
 import threading
 import time
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
-from support.waiting import eventually_sync
+from support.waiting import eventually, eventually_sync
+from support.wire import WireClient
 
 from broker import Broker
+from protocol.errors import ErrorCode
+from protocol.messages import (
+    ConsumerGroupDescribeRequest,
+    ConsumerGroupDescribeResponse,
+    ConsumerGroupHeartbeatRequest,
+    ConsumerGroupHeartbeatResponse,
+    DescribeGroupsRequest,
+    JoinGroupRequest,
+    JoinGroupResponse,
+    ListGroupsRequest,
+    MetadataRequest,
+    OffsetCommitRequest,
+    OffsetFetchRequest,
+)
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
 admin = pytest.importorskip("confluent_kafka.admin")
@@ -392,3 +411,269 @@ def test_consumer_group_describe_and_list(broker: Broker) -> None:
         ]
     finally:
         member.stop()
+
+
+# -- persistence: the group's records in __consumer_offsets survive a restart -------------------
+
+_HbTp = ConsumerGroupHeartbeatRequest.TopicPartitions
+
+
+def _owned(owned: list[int] | None, topic_id: uuid.UUID) -> list[_HbTp] | None:
+    if owned is None:
+        return None
+    return [_HbTp(topic_id=topic_id, partitions=owned)] if owned else []
+
+
+async def _heartbeat(
+    client: WireClient,
+    member: str,
+    epoch: int,
+    owned: list[int] | None,
+    topic_id: uuid.UUID,
+    topics: list[str] | None = None,
+) -> ConsumerGroupHeartbeatResponse:
+    response: ConsumerGroupHeartbeatResponse = await client.request(
+        ConsumerGroupHeartbeatRequest(
+            group_id="kip848-restart-group",
+            member_id=member,
+            member_epoch=epoch,
+            rebalance_timeout_ms=10_000 if epoch == 0 else -1,
+            subscribed_topic_names=topics,
+            topic_partitions=_owned(owned, topic_id),
+        ),
+        1,
+    )
+    return response
+
+
+def _partitions(response: ConsumerGroupHeartbeatResponse) -> list[int]:
+    assert response.assignment is not None
+    return sorted(p for t in response.assignment.topic_partitions for p in t.partitions)
+
+
+async def _describe(client: WireClient) -> ConsumerGroupDescribeResponse.DescribedGroup:
+    response = await client.request(
+        ConsumerGroupDescribeRequest(group_ids=["kip848-restart-group"]), 0
+    )
+    (group,) = response.groups
+    return group  # type: ignore[no-any-return]
+
+
+def _summary(group: ConsumerGroupDescribeResponse.DescribedGroup) -> object:
+    return (
+        group.group_epoch,
+        group.assignment_epoch,
+        sorted(
+            (
+                m.member_id,
+                m.member_epoch,
+                [(t.topic_name, sorted(t.partitions)) for t in m.assignment.topic_partitions],
+            )
+            for m in group.members
+        ),
+    )
+
+
+async def _form_group(bootstrap: str) -> tuple[uuid.UUID, object]:
+    client = await WireClient.connect(bootstrap)
+    try:
+        metadata = await client.request(
+            MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="kip848-restart")]),
+            12,
+        )
+        topic_id: uuid.UUID = metadata.topics[0].topic_id
+        r = await _heartbeat(client, "m1", 0, [], topic_id, ["kip848-restart"])
+        assert (r.error_code, r.member_epoch, _partitions(r)) == (0, 1, [0, 1, 2, 3])
+        r2 = await _heartbeat(client, "m2", 0, [], topic_id, ["kip848-restart"])
+        assert r2.member_epoch == 2
+        r = await _heartbeat(client, "m1", 1, [0, 1, 2, 3], topic_id)
+        kept = _partitions(r)
+        r = await _heartbeat(client, "m1", 1, kept, topic_id)  # revoked: moves to epoch 2
+        assert r.member_epoch == 2
+        r2 = await _heartbeat(client, "m2", 2, [], topic_id)
+        assert sorted(kept + _partitions(r2)) == [0, 1, 2, 3]
+        group = await _describe(client)
+        assert group.group_state == "Stable"
+        return topic_id, _summary(group)
+    finally:
+        await client.close()
+
+
+async def _after_restart(bootstrap: str, topic_id: uuid.UUID, before: object) -> None:
+    client = await WireClient.connect(bootstrap)
+    try:
+
+        async def loaded() -> ConsumerGroupDescribeResponse.DescribedGroup | None:
+            group = await _describe(client)
+            return group if group.error_code == 0 else None
+
+        group = await eventually(loaded, TIMEOUT_S, "the group loaded again")
+        assert _summary(group) == before
+        # The members carry on at their epochs, and a newcomer moves the group on from there.
+        r = await _heartbeat(client, "m2", 2, None, topic_id)
+        assert (r.error_code, r.member_epoch) == (0, 2)
+        r3 = await _heartbeat(client, "m3", 0, [], topic_id, ["kip848-restart"])
+        assert (r3.error_code, r3.member_epoch) == (0, 3)
+    finally:
+        await client.close()
+
+
+def test_group_state_survives_a_broker_restart(tmp_path: Path) -> None:
+    settings = {**SETTINGS, "group.consumer.session.timeout.ms": 30_000}
+    with Broker.embedded_in_thread(tmp_path, **settings) as b:
+        create_topic(b.bootstrap_servers, "kip848-restart", 4)
+        topic_id, before = asyncio.run(_form_group(b.bootstrap_servers))
+    with Broker.embedded_in_thread(tmp_path, **settings) as b:
+        asyncio.run(_after_restart(b.bootstrap_servers, topic_id, before))
+
+
+# -- group types: ListGroups, DescribeGroups, conversion between the protocols ----------------
+
+
+async def _listed(client: WireClient, types: list[str]) -> dict[str, tuple[str, str]]:
+    response = await client.request(ListGroupsRequest(types_filter=types), 5)
+    assert response.error_code == 0
+    return {g.group_id: (g.group_type, g.group_state) for g in response.groups}
+
+
+async def _classic_join(client: WireClient, group: str) -> JoinGroupResponse:
+    response: JoinGroupResponse = await client.request(
+        JoinGroupRequest(
+            group_id=group,
+            session_timeout_ms=10_000,
+            rebalance_timeout_ms=10_000,
+            member_id="",
+            protocol_type="consumer",
+            protocols=[JoinGroupRequest.JoinGroupRequestProtocol(name="range", metadata=b"")],
+        ),
+        3,
+    )
+    return response
+
+
+async def _types_and_conversion(bootstrap: str) -> None:
+    client = await WireClient.connect(bootstrap)
+    try:
+        metadata = await client.request(
+            MetadataRequest(topics=[MetadataRequest.MetadataRequestTopic(name="kip848-types")]),
+            12,
+        )
+        topic_id: uuid.UUID = metadata.topics[0].topic_id
+        # A classic group with offsets only (Empty) becomes a consumer group on a heartbeat.
+        commit = await client.request(
+            OffsetCommitRequest(
+                group_id="conv",
+                member_id="",
+                topics=[
+                    OffsetCommitRequest.OffsetCommitRequestTopic(
+                        name="kip848-types",
+                        partitions=[
+                            OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition(
+                                partition_index=0, committed_offset=5, committed_metadata=""
+                            )
+                        ],
+                    )
+                ],
+            ),
+            9,
+        )
+        assert commit.topics[0].partitions[0].error_code == 0
+        assert (await _listed(client, []))["conv"] == ("classic", "Empty")
+        r = await client.request(
+            ConsumerGroupHeartbeatRequest(
+                group_id="conv",
+                member_id="m1",
+                member_epoch=0,
+                rebalance_timeout_ms=5_000,
+                subscribed_topic_names=["kip848-types"],
+                topic_partitions=[],
+            ),
+            1,
+        )
+        assert (r.error_code, r.member_epoch) == (0, 1)
+        assert (await _listed(client, ["consumer"]))["conv"] == ("consumer", "Stable")
+        assert "conv" not in await _listed(client, ["classic"])
+        described = await client.request(DescribeGroupsRequest(groups=["conv"]), 5)
+        assert described.groups[0].error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        # Its offsets carry over.
+        fetched = await client.request(OffsetFetchRequest(group_id="conv", topics=None), 7)
+        assert [p.committed_offset for t in fetched.topics for p in t.partitions] == [5]
+        # A classic member cannot join it while it has members...
+        assert (await _classic_join(client, "conv")).error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        # ... and can once it is empty: it converts back to a classic group.
+        left = await client.request(
+            ConsumerGroupHeartbeatRequest(group_id="conv", member_id="m1", member_epoch=-1), 1
+        )
+        assert left.error_code == 0
+        joined = await _classic_join(client, "conv")
+        assert (joined.error_code, joined.generation_id) == (0, 1)
+        assert (await _listed(client, ["classic"]))["conv"][0] == "classic"
+        assert "conv" not in await _listed(client, ["consumer"])
+        # A classic group with members is no consumer group.
+        refused = await client.request(
+            ConsumerGroupHeartbeatRequest(
+                group_id="conv",
+                member_id="m2",
+                member_epoch=0,
+                rebalance_timeout_ms=5_000,
+                subscribed_topic_names=["kip848-types"],
+                topic_partitions=[],
+            ),
+            1,
+        )
+        assert refused.error_code == ErrorCode.GROUP_ID_NOT_FOUND
+        assert topic_id.int != 0
+    finally:
+        await client.close()
+
+
+def test_group_types_and_conversion_between_protocols(broker: Broker) -> None:
+    create_topic(broker.bootstrap_servers, "kip848-types", 2)
+    asyncio.run(_types_and_conversion(broker.bootstrap_servers))
+
+
+async def _describe_groups(
+    bootstrap: str, groups: list[str]
+) -> list[ConsumerGroupDescribeResponse.DescribedGroup]:
+    client = await WireClient.connect(bootstrap)
+    try:
+        response = await client.request(ConsumerGroupDescribeRequest(group_ids=groups), 0)
+        return list(response.groups)
+    finally:
+        await client.close()
+
+
+def test_regex_subscription_follows_new_topics(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    create_topic(bootstrap, "kip848-rx-a", 2)
+    create_topic(bootstrap, "kip848-rx-b", 1)
+    create_topic(bootstrap, "kip848-other", 1)
+    consumer = confluent_kafka.Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": "kip848-rx-group",
+            "group.protocol": "consumer",
+            "auto.offset.reset": "earliest",
+        }
+    )
+    try:
+        consumer.subscribe(["^kip848-rx-.*"])
+
+        def assignment() -> set[tuple[str, int]]:
+            consumer.poll(0.05)
+            return {(tp.topic, tp.partition) for tp in consumer.assignment()}
+
+        expected = {("kip848-rx-a", 0), ("kip848-rx-a", 1), ("kip848-rx-b", 0)}
+        eventually_sync(lambda: assignment() == expected, TIMEOUT_S, "the matching topics")
+        # The pattern itself went to the broker (v1's SubscribedTopicRegex, as librdkafka
+        # groups it).
+        (group,) = asyncio.run(_describe_groups(bootstrap, ["kip848-rx-group"]))
+        assert [m.subscribed_topic_regex for m in group.members] == ["(^kip848-rx-.*)"]
+        create_topic(bootstrap, "kip848-rx-c", 1)
+        eventually_sync(
+            lambda: assignment() == expected | {("kip848-rx-c", 0)},
+            TIMEOUT_S,
+            "a new matching topic assigned",
+        )
+    finally:
+        consumer.close()

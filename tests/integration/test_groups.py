@@ -108,7 +108,7 @@ async def test_api_versions_advertise_the_group_apis(client: WireClient) -> None
     response = await client.request(ApiVersionsRequest(), 2)
     ranges = {k.api_key: (k.min_version, k.max_version) for k in response.api_keys}
     assert {k: ranges[k] for k in (8, 9, 10, 11, 12, 13, 14, 15, 16, 42, 47)} == {
-        8: (2, 8),
+        8: (2, 9),
         9: (1, 7),
         10: (0, 3),
         11: (0, 7),

@@ -78,7 +78,7 @@ REQUESTS: dict[int, Message] = {
 def test_group_apis_are_in_the_dispatch_table() -> None:
     table = build_dispatch_table()
     assert {k: (table[k].min_version, table[k].max_version) for k in REQUESTS} == {
-        8: (2, 8),
+        8: (2, 9),
         9: (1, 7),
         10: (0, 3),
         11: (0, 7),

@@ -397,3 +397,65 @@ def test_config_bounds() -> None:
 
     with pytest.raises(ValueError, match="below its minimum"):
         ConsumerGroupConfig.from_settings(Settings())
+
+
+def test_an_empty_classic_group_converts_on_a_first_heartbeat() -> None:
+    core = make_core(T12)
+    req = ConsumerGroupHeartbeatRequest(
+        group_id=GROUP,
+        member_id="a",
+        member_epoch=0,
+        rebalance_timeout_ms=1000,
+        subscribed_topic_names=["t"],
+        topic_partitions=[],
+    )
+    r = core.heartbeat(req, version=1, now_ms=0, classic_state="Empty")
+    assert (r.error_code, r.member_epoch) == (0, 1)
+
+
+def test_a_classic_group_with_members_is_not_a_consumer_group() -> None:
+    core = make_core(T12)
+    req = ConsumerGroupHeartbeatRequest(
+        group_id=GROUP,
+        member_id="a",
+        member_epoch=0,
+        rebalance_timeout_ms=1000,
+        subscribed_topic_names=["t"],
+        topic_partitions=[],
+    )
+    r = core.heartbeat(req, version=1, now_ms=0, classic_state="Stable")
+    assert r.error_code == ErrorCode.GROUP_ID_NOT_FOUND
+    assert r.error_message == f"Group {GROUP} is not a consumer group."
+
+
+def test_no_upgrade_when_the_policy_forbids_it() -> None:
+    core = make_core(T12, ConsumerGroupConfig(migration_policy="downgrade"))
+    req = ConsumerGroupHeartbeatRequest(
+        group_id=GROUP,
+        member_id="a",
+        member_epoch=0,
+        rebalance_timeout_ms=1000,
+        subscribed_topic_names=["t"],
+        topic_partitions=[],
+    )
+    r = core.heartbeat(req, version=1, now_ms=0, classic_state="Empty")
+    assert r.error_code == ErrorCode.GROUP_ID_NOT_FOUND
+
+
+def test_classic_join_converts_an_empty_consumer_group_back() -> None:
+    core = make_core(T12)
+    assert core.convert_to_classic(GROUP) is None  # not a consumer group
+    join(core, "a", ["t"])
+    core.drain_records()
+    assert core.convert_to_classic(GROUP) == ErrorCode.GROUP_ID_NOT_FOUND  # not empty
+    beat(core, "a", -1, None)
+    assert core.convert_to_classic(GROUP) == ErrorCode.NONE
+    assert GROUP not in core.groups
+    assert all(v is None for _, _, v in core.drain_records())  # tombstones only
+
+
+def test_no_downgrade_when_the_policy_forbids_it() -> None:
+    core = make_core(T12, ConsumerGroupConfig(migration_policy="upgrade"))
+    join(core, "a", ["t"])
+    beat(core, "a", -1, None)
+    assert core.convert_to_classic(GROUP) == ErrorCode.GROUP_ID_NOT_FOUND

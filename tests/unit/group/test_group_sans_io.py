@@ -26,8 +26,10 @@ FORBIDDEN = {
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "broker" / "group"
 #: The IO half, beside the core: the asyncio driver, its loader, the creation of its topic and
-#: the lag report it serves.
-DRIVER_MODULES = frozenset({"driver.py", "loader.py", "offsets_topic.py", "lag.py"})
+#: the lag report it serves, and the driver of KIP-848 consumer groups.
+DRIVER_MODULES = frozenset(
+    {"driver.py", "loader.py", "offsets_topic.py", "lag.py", "consumer_driver.py"}
+)
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in DRIVER_MODULES)
 
 
