@@ -6,7 +6,9 @@ same group mixed with a confluent-kafka member, and the heartbeat's edge cases."
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections import Counter
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -166,10 +168,16 @@ async def test_full_heartbeat_to_join_short_ones_after_and_epoch_minus_one_to_le
 
     def spy(
         req: ConsumerGroupHeartbeatRequest, version: int, client_id: str, host: str
-    ) -> ConsumerGroupHeartbeatResponse:
-        response = answer(req, version, client_id, host)
-        seen.append((req, version, response.error_code))
-        return response
+    ) -> Awaitable[ConsumerGroupHeartbeatResponse]:
+        # The driver answers at once or once the records the heartbeat changed are written.
+        answered = answer(req, version, client_id, host)
+
+        async def recorded() -> ConsumerGroupHeartbeatResponse:
+            response = await answered if inspect.isawaitable(answered) else answered
+            seen.append((req, version, response.error_code))
+            return response
+
+        return recorded()
 
     monkeypatch.setattr(driver, "heartbeat", spy)
     member = _consumer(bootstrap, "g848-forms", max_poll_interval_ms=60_000)
