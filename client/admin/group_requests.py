@@ -41,7 +41,9 @@ def group_listings(responses: Sequence[Any]) -> list[GroupListing]:
         if response.error_code:
             raise error_from_code(response.error_code, "ListGroups")
         for g in response.groups:
-            found[g.group_id] = GroupListing(g.group_id, g.protocol_type, g.group_state)
+            found[g.group_id] = GroupListing(
+                g.group_id, g.protocol_type, g.group_state, getattr(g, "group_type", "") or ""
+            )
     return [found[k] for k in sorted(found)]
 
 

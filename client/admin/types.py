@@ -152,6 +152,8 @@ class GroupListing:
     group_id: str
     protocol_type: str
     state: str = ""
+    #: "classic" or "consumer" (KIP-848), from ListGroups v5+; "" from older brokers.
+    group_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)

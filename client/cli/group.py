@@ -61,7 +61,12 @@ def list_(cli: CliContext) -> None:
     if out.json:
         out.emit_json(
             [
-                {"group": g.group_id, "state": g.state, "protocol_type": g.protocol_type}
+                {
+                    "group": g.group_id,
+                    "state": g.state,
+                    "protocol_type": g.protocol_type,
+                    "type": g.group_type or None,
+                }
                 for g in groups
             ]
         )

@@ -53,6 +53,9 @@ def test_describe_shows_epochs_and_current_and_target_assignments(
             return [len(o) for o in owned] == [2, 2] and len(set().union(*owned)) == PARTITIONS
 
         eventually_sync(settled, 20, "two members with two partitions each")
+        listed = json.loads(samsa("group", "list", "--format", "json").stdout)
+        assert {"group": "kip848", "state": "Stable", "protocol_type": "consumer",
+                "type": "consumer"} in listed  # fmt: skip
         doc = json.loads(samsa("group", "describe", "kip848", "--format", "json").stdout)
         assert doc["type"] == "consumer"
         assert doc["assignor"] == "range"
