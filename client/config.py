@@ -436,6 +436,13 @@ class ProducerConfig(ClientConfig):
         return self
 
 
+#: Consumer options of the classic group protocol only (Kafka's consumer refuses them with
+#: ``group.protocol=consumer``).
+_CLASSIC_GROUP_OPTIONS: Final = frozenset(
+    {"partition_assignment_strategy", "session_timeout_ms", "heartbeat_interval_ms"}
+)
+
+
 class ConsumerConfig(ClientConfig):
     """Options of ``Consumer`` (Kafka 4 defaults)."""
 
@@ -514,4 +521,14 @@ class ConsumerConfig(ClientConfig):
             raise ValueError("group.instance.id needs group.id")
         if self.group_remote_assignor is not None and self.group_protocol != "consumer":
             raise ValueError("group.remote.assignor needs group.protocol=consumer")
+        if self.group_protocol == "consumer":
+            # As Kafka's consumer: with KIP-848 the coordinator assigns and sets the heartbeat
+            # interval and session; the classic options would silently do nothing.
+            classic = sorted(self.model_fields_set & _CLASSIC_GROUP_OPTIONS)
+            if classic:
+                names = ", ".join(dotted(n) for n in classic)
+                raise ValueError(
+                    f"{names} cannot be used with group.protocol=consumer (the broker assigns "
+                    "and sets the heartbeat; use group.remote.assignor to choose its assignor)"
+                )
         return self

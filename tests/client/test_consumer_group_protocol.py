@@ -439,3 +439,10 @@ def test_group_protocol_options() -> None:
         ConsumerConfig.build({"group.protocol": "eager"})
     with pytest.raises(ConfigError):
         ConsumerConfig.build({"group.remote.assignor": "range"})
+    # The classic protocol's options do nothing with KIP-848: refused, as Kafka's consumer.
+    with pytest.raises(ConfigError, match=r"session\.timeout\.ms cannot be used"):
+        ConsumerConfig.build({"group.protocol": "consumer", "session.timeout.ms": 10_000})
+    with pytest.raises(ConfigError, match=r"partition\.assignment\.strategy"):
+        ConsumerConfig.build(
+            {"group.protocol": "consumer", "partition_assignment_strategy": "range"}
+        )
