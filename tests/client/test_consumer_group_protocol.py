@@ -333,6 +333,23 @@ async def test_the_member_carries_on_across_a_coordinator_restart(tmp_path: Path
         await broker.stop()
 
 
+async def test_a_new_subscription_reaches_the_coordinator(broker: Broker) -> None:
+    bootstrap = broker.bootstrap_servers
+    await _produce(bootstrap, "kip848-first", 0, 12)
+    await _produce(bootstrap, "kip848-second", 12, 12)
+    listener = Recorder()
+    async with _consumer(bootstrap, "g848-resubscribe") as member:
+        member.subscribe(["kip848-first"], listener=listener)
+        poller = Poller([member])
+        await poller.until(lambda: len(poller.seen) == 12)
+        assert {tp.topic for tp in member.assignment()} == {"kip848-first"}
+        member.subscribe(["kip848-second"], listener=listener)
+        await poller.until(lambda: len(poller.seen) == 24)
+        assert {tp.topic for tp in member.assignment()} == {"kip848-second"}
+        revoked = [e[1] for e in listener.events if e[0] == "revoked"]
+        assert revoked and all(tp.topic == "kip848-first" for tp in revoked[-1])
+
+
 async def test_regex_subscription_goes_to_the_broker(broker: Broker) -> None:
     bootstrap = broker.bootstrap_servers
     await _produce(bootstrap, "kip848-re-a", 0, 12)
