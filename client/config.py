@@ -436,6 +436,13 @@ class ProducerConfig(ClientConfig):
         return self
 
 
+#: Consumer options of the classic group protocol only (Kafka's consumer refuses them with
+#: ``group.protocol=consumer``).
+_CLASSIC_GROUP_OPTIONS: Final = frozenset(
+    {"partition_assignment_strategy", "session_timeout_ms", "heartbeat_interval_ms"}
+)
+
+
 class ConsumerConfig(ClientConfig):
     """Options of ``Consumer`` (Kafka 4 defaults)."""
 
@@ -458,13 +465,19 @@ class ConsumerConfig(ClientConfig):
     partition_assignment_strategy: list[str] = Field(
         default_factory=lambda: ["range", "cooperative-sticky"]
     )
+    #: Kafka's ``group.protocol``: "classic" (JoinGroup/SyncGroup, client-side assignors) or
+    #: "consumer" (KIP-848: ConsumerGroupHeartbeat, the broker assigns).
+    group_protocol: Literal["classic", "consumer"] = "classic"
+    #: Kafka's ``group.remote.assignor``: the broker-side assignor to ask for (None: the
+    #: broker's default). Only with ``group.protocol=consumer``.
+    group_remote_assignor: str | None = None
     check_crcs: bool = True
     exclude_internal_topics: bool = True
     allow_auto_create_topics: bool = True
     key_deserializer: Deserializer | None = None
     value_deserializer: Deserializer | None = None
 
-    @field_validator("auto_offset_reset", "isolation_level", mode="before")
+    @field_validator("auto_offset_reset", "isolation_level", "group_protocol", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         if isinstance(value, str):
@@ -506,4 +519,16 @@ class ConsumerConfig(ClientConfig):
             raise ValueError("heartbeat.interval.ms must be lower than session.timeout.ms")
         if self.group_instance_id is not None and self.group_id is None:
             raise ValueError("group.instance.id needs group.id")
+        if self.group_remote_assignor is not None and self.group_protocol != "consumer":
+            raise ValueError("group.remote.assignor needs group.protocol=consumer")
+        if self.group_protocol == "consumer":
+            # As Kafka's consumer: with KIP-848 the coordinator assigns and sets the heartbeat
+            # interval and session; the classic options would silently do nothing.
+            classic = sorted(self.model_fields_set & _CLASSIC_GROUP_OPTIONS)
+            if classic:
+                names = ", ".join(dotted(n) for n in classic)
+                raise ValueError(
+                    f"{names} cannot be used with group.protocol=consumer (the broker assigns "
+                    "and sets the heartbeat; use group.remote.assignor to choose its assignor)"
+                )
         return self

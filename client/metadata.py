@@ -8,6 +8,7 @@ leader (KIP-320).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ class TopicInfo:
     partitions: tuple[PartitionInfo, ...] = ()
     is_internal: bool = False
     error_code: int = 0
+    #: The topic's id (Metadata v10+), None when the broker gave none.
+    topic_id: uuid.UUID | None = None
 
     @property
     def num_partitions(self) -> int:
@@ -57,6 +60,10 @@ class ClusterMetadata:
     topic_errors: Mapping[str, int] = field(default_factory=dict)
     controller_id: int = -1
     cluster_id: str | None = None
+
+    def topic_names_by_id(self) -> dict[uuid.UUID, str]:
+        """Topic names by topic id (the topics whose ids are known)."""
+        return {t.topic_id: n for n, t in self.topics.items() if t.topic_id is not None}
 
     def leader_for(self, tp: TopicPartition) -> int | None:
         """The leader's node id, or None when unknown or leaderless."""
@@ -113,8 +120,13 @@ class ClusterMetadata:
                 # A gap would make indexes lie; wait for a complete answer.
                 errors[t.name] = ErrorCode.LEADER_NOT_AVAILABLE
                 continue
+            topic_id = getattr(t, "topic_id", None)
             topics[t.name] = TopicInfo(
-                t.name, tuple(partitions), bool(getattr(t, "is_internal", False)), 0
+                t.name,
+                tuple(partitions),
+                bool(getattr(t, "is_internal", False)),
+                0,
+                topic_id if topic_id is not None and topic_id.int else None,
             )
         return ClusterMetadata(
             brokers=brokers,
@@ -143,7 +155,9 @@ class ClusterMetadata:
                 old.offline_replicas,
                 old.error_code,
             )
-            topics[tp.topic] = TopicInfo(info.name, tuple(parts), info.is_internal, info.error_code)
+            topics[tp.topic] = TopicInfo(
+                info.name, tuple(parts), info.is_internal, info.error_code, info.topic_id
+            )
         return ClusterMetadata(
             self.brokers, topics, self.topic_errors, self.controller_id, self.cluster_id
         )

@@ -39,6 +39,7 @@ from client.admin.group_requests import (
     check_delete_groups,
     check_offset_delete,
     clamp_offsets,
+    consumer_group_descriptions,
     group_descriptions,
     group_listings,
     offset_delete_request,
@@ -90,6 +91,7 @@ from client.admin.types import (
     ClusterDescription,
     ConfigEntry,
     ConfigResource,
+    ConsumerGroupDescription,
     GroupDescription,
     GroupListing,
     LogDirDescription,
@@ -121,6 +123,7 @@ from client.offsets import EARLIEST, LATEST, ListedOffset, list_offsets
 from client.types import BrokerInfo, OffsetAndMetadata, TopicPartition
 from protocol.errors import ErrorCode
 from protocol.messages import (
+    ConsumerGroupDescribeRequest,
     DeleteGroupsRequest,
     DeleteTopicsRequest,
     DescribeClusterRequest,
@@ -455,6 +458,29 @@ class Admin:
                 timeout_s=timeout_s,
             )
             out.update(group_descriptions(response))
+        return out
+
+    async def describe_consumer_groups(
+        self, group_ids: Iterable[str], *, timeout_ms: int | None = None
+    ) -> dict[str, ConsumerGroupDescription]:
+        """KIP-848 consumer groups (ConsumerGroupDescribe): state, group and assignment epochs,
+        assignor, and each member's epoch with its current and target assignments.
+        ``GroupIdNotFoundError`` for a group that is unknown or a classic one
+        (``describe_groups`` describes those)."""
+        cluster = await self._ready()
+        timeout_s = self._timeout(timeout_ms)
+        out: dict[str, ConsumerGroupDescription] = {}
+        for group_id in group_ids:
+            response = await call_coordinator(
+                cluster,
+                group_id,
+                ConsumerGroupDescribeRequest(
+                    group_ids=[group_id], include_authorized_operations=False
+                ),
+                error_of=lambda r: r.groups[0].error_code if r.groups else 0,
+                timeout_s=timeout_s,
+            )
+            out.update(consumer_group_descriptions(response))
         return out
 
     async def find_group_coordinator(

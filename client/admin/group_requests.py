@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from client.admin.types import GroupDescription, GroupListing, MemberDescription, PartitionLag
+from client.admin.types import (
+    ConsumerGroupDescription,
+    ConsumerGroupMemberDescription,
+    GroupDescription,
+    GroupListing,
+    MemberDescription,
+    PartitionLag,
+)
 from client.errors import error_from_code
 from client.offsets import ListedOffset
 from client.types import OffsetAndMetadata, TopicPartition
@@ -18,6 +25,7 @@ __all__ = [
     "check_delete_groups",
     "check_offset_delete",
     "clamp_offsets",
+    "consumer_group_descriptions",
     "group_descriptions",
     "group_listings",
     "offset_delete_request",
@@ -33,7 +41,9 @@ def group_listings(responses: Sequence[Any]) -> list[GroupListing]:
         if response.error_code:
             raise error_from_code(response.error_code, "ListGroups")
         for g in response.groups:
-            found[g.group_id] = GroupListing(g.group_id, g.protocol_type, g.group_state)
+            found[g.group_id] = GroupListing(
+                g.group_id, g.protocol_type, g.group_state, getattr(g, "group_type", "") or ""
+            )
     return [found[k] for k in sorted(found)]
 
 
@@ -52,6 +62,43 @@ def group_descriptions(response: Any) -> dict[str, GroupDescription]:
             [_member(m, g.protocol_type) for m in g.members],
         )
     return out
+
+
+def consumer_group_descriptions(response: Any) -> dict[str, ConsumerGroupDescription]:
+    """The groups of a ConsumerGroupDescribe answer (the first failure raised: a classic or
+    unknown group is GROUP_ID_NOT_FOUND)."""
+    out: dict[str, ConsumerGroupDescription] = {}
+    for g in response.groups:
+        if g.error_code:
+            detail = f"group {g.group_id!r}" + (f": {g.error_message}" if g.error_message else "")
+            raise error_from_code(g.error_code, detail)
+        out[g.group_id] = ConsumerGroupDescription(
+            group_id=g.group_id,
+            state=g.group_state,
+            group_epoch=g.group_epoch,
+            assignment_epoch=g.assignment_epoch,
+            assignor=g.assignor_name,
+            members=[
+                ConsumerGroupMemberDescription(
+                    member_id=m.member_id,
+                    member_epoch=m.member_epoch,
+                    client_id=m.client_id,
+                    client_host=m.client_host,
+                    instance_id=m.instance_id,
+                    rack_id=m.rack_id,
+                    subscribed_topic_names=tuple(m.subscribed_topic_names),
+                    subscribed_topic_regex=m.subscribed_topic_regex,
+                    assignment=_named_partitions(m.assignment.topic_partitions),
+                    target_assignment=_named_partitions(m.target_assignment.topic_partitions),
+                )
+                for m in g.members
+            ],
+        )
+    return out
+
+
+def _named_partitions(topics: Iterable[Any]) -> tuple[TopicPartition, ...]:
+    return tuple(sorted(TopicPartition(t.topic_name, p) for t in topics for p in t.partitions))
 
 
 def check_delete_groups(response: Any) -> None:

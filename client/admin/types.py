@@ -152,6 +152,8 @@ class GroupListing:
     group_id: str
     protocol_type: str
     state: str = ""
+    #: "classic" or "consumer" (KIP-848), from ListGroups v5+; "" from older brokers.
+    group_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,37 @@ class GroupDescription:
     protocol_type: str
     protocol: str
     members: list[MemberDescription]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerGroupMemberDescription:
+    """A member of a KIP-848 consumer group: its epoch, subscription, the partitions it owns
+    now (``assignment``) and those the coordinator means it to own (``target_assignment``)."""
+
+    member_id: str
+    member_epoch: int
+    client_id: str
+    client_host: str
+    instance_id: str | None = None
+    rack_id: str | None = None
+    subscribed_topic_names: tuple[str, ...] = ()
+    subscribed_topic_regex: str | None = None
+    assignment: tuple[TopicPartition, ...] = ()
+    target_assignment: tuple[TopicPartition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerGroupDescription:
+    """A KIP-848 consumer group as ConsumerGroupDescribe gives it (``group_type`` is always
+    "consumer": classic groups are ``GroupDescription``s)."""
+
+    group_id: str
+    state: str
+    group_epoch: int
+    assignment_epoch: int
+    assignor: str
+    members: list[ConsumerGroupMemberDescription]
+    group_type: str = "consumer"
 
 
 @dataclass(frozen=True, slots=True)

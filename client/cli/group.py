@@ -61,7 +61,12 @@ def list_(cli: CliContext) -> None:
     if out.json:
         out.emit_json(
             [
-                {"group": g.group_id, "state": g.state, "protocol_type": g.protocol_type}
+                {
+                    "group": g.group_id,
+                    "state": g.state,
+                    "protocol_type": g.protocol_type,
+                    "type": g.group_type or None,
+                }
                 for g in groups
             ]
         )
@@ -84,16 +89,20 @@ def describe(cli: CliContext, group_id: str) -> None:
         from client import Admin
 
         async with Admin(cli.options_for("admin")) as admin:
-            described = (await admin.describe_groups([group_id]))[group_id]
+            described: Any = await _consumer_group(admin, group_id)
+            if described is None:
+                described = (await admin.describe_groups([group_id]))[group_id]
             coordinator = await admin.find_group_coordinator(group_id)
-            # Every partition of the topics the group reads or has read: one without a
-            # committed offset lags by its whole log.
+            # Every partition of the topics the group reads, will read or has read: one
+            # without a committed offset lags by its whole log.
             topics = {tp.topic for m in described.members for tp in m.assignment}
+            topics |= {tp.topic for m in described.members for tp in _target(m)}
             topics |= {tp.topic for tp in await admin.list_group_offsets(group_id)}
             lag = await admin.group_lag(group_id, sorted(topics))
             return described, coordinator, lag
 
     described, coordinator, lag = run(body(), bootstrap=cli.bootstrap_servers)
+    consumer_protocol = hasattr(described, "group_epoch")
     if described.state == _DEAD and not described.members and not lag:
         raise CliError(f"group {group_id!r} not found (no members and no committed offsets)")
     owner = {tp: m for m in described.members for tp in m.assignment}
@@ -112,6 +121,9 @@ def describe(cli: CliContext, group_id: str) -> None:
                 "host": member.client_host if member else None,
             }
         )
+    if consumer_protocol:
+        _describe_consumer_group(cli, described, coordinator, rows)
+        return
     total_lag = sum(r["lag"] for r in rows)
     out = cli.output()
     if out.json:
@@ -153,6 +165,125 @@ def describe(cli: CliContext, group_id: str) -> None:
             ("MEMBERS", len(described.members)),
             ("TOTAL-LAG", total_lag),
         ]
+    )
+    out.heading("PARTITIONS")
+    out.table(
+        [
+            "TOPIC",
+            "PARTITION",
+            "CURRENT-OFFSET",
+            "LOG-END-OFFSET",
+            "LAG",
+            "MEMBER-ID",
+            "CLIENT-ID",
+            "HOST",
+        ],
+        [list(r.values()) for r in rows],
+    )
+
+
+async def _consumer_group(admin: Any, group_id: str) -> Any:
+    """The KIP-848 consumer group's description, or None for a classic or unknown group (or a
+    broker without ConsumerGroupDescribe)."""
+    from client.errors import KafkaError, UnsupportedFeatureError
+    from protocol.errors import ErrorCode
+
+    try:
+        return (await admin.describe_consumer_groups([group_id]))[group_id]
+    except UnsupportedFeatureError:
+        return None
+    except KafkaError as exc:
+        if exc.code == ErrorCode.GROUP_ID_NOT_FOUND:
+            return None
+        raise
+
+
+def _target(member: Any) -> tuple[Any, ...]:
+    """A consumer-protocol member's target assignment (none for a classic member)."""
+    return tuple(getattr(member, "target_assignment", ()))
+
+
+def _partitions(partitions: Any) -> str | None:
+    """``topic:0,1,2 other:3``: a member's partitions in one cell."""
+    by_topic: dict[str, list[int]] = {}
+    for tp in sorted(partitions):
+        by_topic.setdefault(tp.topic, []).append(tp.partition)
+    cell = " ".join(f"{t}:{','.join(map(str, ps))}" for t, ps in by_topic.items())
+    return cell or None
+
+
+def _describe_consumer_group(
+    cli: CliContext, described: Any, coordinator: Any, rows: list[dict[str, Any]]
+) -> None:
+    """A KIP-848 group: type, epochs, assignor, and per member its epoch with the partitions
+    it owns now and those it is to own (they differ while the group reconciles)."""
+    total_lag = sum(r["lag"] for r in rows)
+    out = cli.output()
+    if out.json:
+        out.emit_json(
+            {
+                "group": described.group_id,
+                "type": described.group_type,
+                "state": described.state,
+                "group_epoch": described.group_epoch,
+                "assignment_epoch": described.assignment_epoch,
+                "assignor": described.assignor,
+                "coordinator": {
+                    "node_id": coordinator.node_id,
+                    "host": coordinator.host,
+                    "port": coordinator.port,
+                },
+                "members": [
+                    {
+                        "member_id": m.member_id,
+                        "member_epoch": m.member_epoch,
+                        "client_id": m.client_id,
+                        "host": m.client_host,
+                        "instance_id": m.instance_id,
+                        "subscribed_topics": list(m.subscribed_topic_names),
+                        "subscribed_regex": m.subscribed_topic_regex,
+                        "assignment": [
+                            {"topic": tp.topic, "partition": tp.partition} for tp in m.assignment
+                        ],
+                        "target_assignment": [
+                            {"topic": tp.topic, "partition": tp.partition}
+                            for tp in m.target_assignment
+                        ],
+                    }
+                    for m in described.members
+                ],
+                "total_lag": total_lag,
+                "partitions": rows,
+            }
+        )
+        return
+    out.pairs(
+        [
+            ("GROUP", described.group_id),
+            ("TYPE", described.group_type),
+            ("COORDINATOR", f"{coordinator.node_id} ({coordinator.address})"),
+            ("STATE", described.state),
+            ("GROUP-EPOCH", described.group_epoch),
+            ("ASSIGNMENT-EPOCH", described.assignment_epoch),
+            ("ASSIGNOR", described.assignor or None),
+            ("MEMBERS", len(described.members)),
+            ("TOTAL-LAG", total_lag),
+        ]
+    )
+    out.heading("MEMBERS")
+    out.table(
+        ["MEMBER-ID", "EPOCH", "CLIENT-ID", "HOST", "ASSIGNMENT", "TARGET-ASSIGNMENT"],
+        [
+            [
+                m.member_id,
+                m.member_epoch,
+                m.client_id,
+                m.client_host,
+                _partitions(m.assignment),
+                _partitions(m.target_assignment),
+            ]
+            for m in sorted(described.members, key=lambda m: m.member_id)
+        ],
     )
     out.heading("PARTITIONS")
     out.table(

@@ -24,6 +24,7 @@ from protocol.errors import ErrorCode
 
 if TYPE_CHECKING:
     from client.consumer.group import GroupMember
+    from client.consumer.group_consumer import ConsumerGroupMember
 
 __all__ = ["CommitCallback", "OffsetCommitter", "commit_in_background", "offsets_to_commit"]
 
@@ -36,8 +37,12 @@ _COMMIT_FAILED: Final = frozenset(
         ErrorCode.UNKNOWN_MEMBER_ID,
         ErrorCode.REBALANCE_IN_PROGRESS,
         ErrorCode.FENCED_INSTANCE_ID,
+        ErrorCode.STALE_MEMBER_EPOCH,
     }
 )
+#: Commits again after STALE_MEMBER_EPOCH while the member's epoch keeps moving (each retry
+#: needs a newer epoch, so a few suffice; more means the member is being fenced).
+STALE_EPOCH_RETRIES: Final = 3
 
 CommitCallback = Callable[[dict[TopicPartition, OffsetAndMetadata], BaseException | None], object]
 
@@ -71,7 +76,7 @@ class OffsetCommitter:
         self.coordinator = coordinator
         self._timeout_s = config.request_timeout_ms / 1000
         #: The group the consumer is a member of (set once it exists), None without one.
-        self.group: GroupMember | None = None
+        self.group: GroupMember | ConsumerGroupMember | None = None
         #: Background commits (``commit_async``) still running; closing waits for them.
         self.tasks: set[asyncio.Task[None]] = set()
 
@@ -95,14 +100,30 @@ class OffsetCommitter:
             await self.commit(offsets)
 
     async def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata]) -> None:
-        """Commit ``offsets`` and wait; ``CommitFailedError`` when the group moved on."""
+        """Commit ``offsets`` and wait; ``CommitFailedError`` when the group moved on.
+
+        A KIP-848 member whose epoch moved while the commit was on its way (STALE_MEMBER_EPOCH)
+        commits again with its new epoch, as Kafka's consumer does."""
+        for _ in range(STALE_EPOCH_RETRIES):
+            group = self.group
+            epoch = group.generation_id if group is not None else -1
+            results = await self._commit_once(offsets)
+            stale = {tp for tp, code in results.items() if code == ErrorCode.STALE_MEMBER_EPOCH}
+            if not stale or group is None or group.generation_id == epoch:
+                break
+            offsets = {tp: o for tp, o in offsets.items() if tp in stale}
+        self._check(results)
+
+    async def _commit_once(
+        self, offsets: dict[TopicPartition, OffsetAndMetadata]
+    ) -> dict[TopicPartition, int]:
         group_id = self._config.group_id
         assert group_id is not None
         group = self.group
         managed = group is not None and self._subs.group_managed
         generation = group.generation_id if managed and group is not None else -1
         member = group.member_id if managed and group is not None else ""
-        results = await commit_offsets(
+        return await commit_offsets(
             self._cluster,
             group_id,
             offsets,
@@ -112,6 +133,10 @@ class OffsetCommitter:
             group_instance_id=self._config.group_instance_id if managed else None,
             node_hint=self.coordinator,
         )
+
+    def _check(self, results: dict[TopicPartition, int]) -> None:
+        group = self.group
+        managed = group is not None and self._subs.group_managed
         for tp, code in sorted(results.items()):
             if not code:
                 continue

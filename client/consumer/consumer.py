@@ -22,6 +22,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
+from functools import partial
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -35,6 +36,7 @@ from client.consumer.commits import (
 )
 from client.consumer.fetcher import Fetcher
 from client.consumer.group import GroupMember
+from client.consumer.group_consumer import ConsumerGroupMember
 from client.consumer.listener import ConsumerRebalanceListener
 from client.consumer.positions import resolve_positions
 from client.consumer.records import ConsumerRecord
@@ -83,11 +85,12 @@ class Consumer:
         self._fetcher = Fetcher(
             self._cluster, self._subs, config, resolve_positions=self._resolve_positions
         )
-        self._group: GroupMember | None = None
+        self._group: GroupMember | ConsumerGroupMember | None = None
         self._coordinator = [-1]
         self._committer = OffsetCommitter(self._cluster, self._subs, config, self._coordinator)
         if config.group_id is not None:
-            self._group = GroupMember(
+            membership = ConsumerGroupMember if config.group_protocol == "consumer" else GroupMember
+            self._group = membership(
                 self._cluster,
                 self._subs,
                 self._fetcher,
@@ -271,6 +274,8 @@ class Consumer:
             group.poll()
             if group.fatal is not None:
                 raise group.fatal
+            if isinstance(group, ConsumerGroupMember):
+                await group.reconcile_on_poll()
         limit = max_records or self.config.max_poll_records
         only = partitions or None
         if self._chunk_state is not None or self._chunks:
@@ -287,7 +292,11 @@ class Consumer:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return {}
-            await self._fetcher.wait_for_data(remaining)
+            if isinstance(group, ConsumerGroupMember):
+                await group.wait_for_data(partial(self._fetcher.wait_for_data, remaining))
+                await group.reconcile_on_poll()
+            else:
+                await self._fetcher.wait_for_data(remaining)
             if group is not None and group.fatal is not None:
                 raise group.fatal
 
@@ -598,7 +607,8 @@ class Consumer:
 
     @property
     def generation_id(self) -> int:
-        """The group generation (-1 without a group or before joining)."""
+        """The group generation (-1 without a group or before joining); with
+        ``group.protocol=consumer``, the member epoch."""
         return self._group.generation_id if self._group is not None else -1
 
     async def wait_for_assignment(self, timeout_ms: int) -> set[TopicPartition]:
@@ -607,6 +617,9 @@ class Consumer:
         if self._group is None:
             return self.assignment()
         self._group.poll()
+        if isinstance(self._group, ConsumerGroupMember):
+            # Revocations wait for a poll: keep polling while the assignment settles.
+            await self._group.reconcile_on_poll()
         if not await self._group.wait_stable(timeout_ms / 1000):
             if self._group.fatal is not None:
                 raise self._group.fatal

@@ -13,6 +13,7 @@ from client.admin import (
     ClusterDescription,
     ConfigEntry,
     ConfigResource,
+    ConsumerGroupDescription,
     GroupDescription,
     GroupListing,
     ListedOffset,
@@ -273,6 +274,15 @@ class Admin:
         """State, protocol and members of each group."""
         return self._run(
             self._admin.describe_groups(list(group_ids), timeout_ms=timeout_ms), timeout_ms
+        )
+
+    def describe_consumer_groups(
+        self, group_ids: Iterable[str], *, timeout_ms: int | None = None
+    ) -> dict[str, ConsumerGroupDescription]:
+        """KIP-848 consumer groups: epochs, assignor, members' current and target assignments."""
+        return self._run(
+            self._admin.describe_consumer_groups(list(group_ids), timeout_ms=timeout_ms),
+            timeout_ms,
         )
 
     def delete_groups(self, group_ids: Iterable[str], *, timeout_ms: int | None = None) -> None:

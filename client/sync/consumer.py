@@ -237,3 +237,14 @@ class Consumer:
             self._loop.submit(self._consumer.wait_for_assignment(timeout_ms)),
             timeout_ms / 1000 + _SLACK_S,
         )
+
+    @property
+    def member_id(self) -> str | None:
+        """The member id in the group (None without a group)."""
+        return self._consumer.member_id
+
+    @property
+    def generation_id(self) -> int:
+        """The group generation, or with ``group.protocol=consumer`` the member epoch (-1
+        without a group or before joining)."""
+        return self._consumer.generation_id
