@@ -21,6 +21,7 @@ from client import (
     Producer,
     TopicPartition,
 )
+from client.consumer.group import GroupMember
 
 FAST = {"heartbeat_interval_ms": 100, "session_timeout_ms": 6_000}
 
@@ -100,7 +101,7 @@ async def test_two_consumers_split_the_partitions(
         await _produce(bootstrap, "split", 300)
         got = await _drain([a, b], 300)
         assert sorted(got) == list(range(300))
-        assert a._group is not None and a._group.protocol_name == strategy
+        assert isinstance(a._group, GroupMember) and a._group.protocol_name == strategy
 
 
 async def test_eager_rebalance_revokes_everything_then_assigns(bootstrap: str) -> None:
@@ -173,7 +174,7 @@ async def test_commit_from_an_old_generation_fails(bootstrap: str) -> None:
     async with _consumer(bootstrap, "stale", enable_auto_commit=False) as c:
         c.subscribe(["stale"])
         await _wait_assigned([c], 3)
-        assert c._group is not None
+        assert isinstance(c._group, GroupMember)
         c._group.generation_id -= 1  # as if a rebalance happened behind our back
         with pytest.raises(CommitFailedError, match="rebalanced"):
             await c.commit({TopicPartition("stale", 0): 0})

@@ -12,6 +12,7 @@ import pytest
 
 from broker import Broker
 from client import Consumer, Producer, TopicPartition
+from client.consumer.group import GroupMember
 from client.consumer.records import ConsumerRecord
 from protocol.partitioner import partition_for_key
 
@@ -251,7 +252,9 @@ async def test_samsa_and_confluent_consumers_share_a_group(broker: Broker, strat
                 yours = [v for v in their_values if v >= 0]
                 assert mine and yours, "both members consumed records"
                 assert sorted(mine + yours) == list(range(total))  # once each
-                assert ours._group is not None and ours._group.protocol_name == strategy
+                assert (
+                    isinstance(ours._group, GroupMember) and ours._group.protocol_name == strategy
+                )
         finally:
             stop = True
             await worker
