@@ -115,6 +115,11 @@ def reconciling(group: ConsumerGroupDescription) -> bool:
     )
 
 
+def unreconciled(group: ConsumerGroupDescription) -> int:
+    """How many members do not own their target yet."""
+    return sum(owned(m.assignment) != owned(m.target_assignment) for m in group.members)
+
+
 def bump_group_epoch(cluster: ProcessCluster, coordinator: int) -> None:
     """``EPOCH_ROUNDS`` times, a member joins and leaves (raw ConsumerGroupHeartbeats)."""
 
@@ -379,7 +384,8 @@ def test_coordinator_killed_mid_rebalance(tmp_path: Path) -> None:
     assert not acked - set(counts), "records lost"
     assert not [e for m in members for e in m.errors if isinstance(e, Exception)]
     print(
-        f"\nepoch before the kill {before.group_epoch}, after {after.group_epoch}; "
+        f"\nkilled with {unreconciled(before)} of 4 members short of their target; "
+        f"epoch before the kill {before.group_epoch}, after {after.group_epoch}; "
         f"converged {converged_at - killed_at:.1f} s after the kill; "
         f"{len(acked)} records acknowledged, {len(received)} consumed, "
         f"{len(duplicated)} consumed twice ({sum(counts[v] - 1 for v in duplicated)} extra); "
