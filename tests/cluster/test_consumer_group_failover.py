@@ -22,7 +22,7 @@ from typing import Any, Final, TypeVar
 
 import pytest
 from cluster.cluster_harness import ProcessCluster, running_cluster
-from support.waiting import eventually_sync
+from support.waiting import eventually, eventually_sync
 from support.wire import WireClient
 
 from client import Admin, KafkaError
@@ -100,6 +100,26 @@ def describe(cluster: ProcessCluster, nodes: list[int]) -> ConsumerGroupDescript
 
 def owned(partitions: tuple[Any, ...]) -> frozenset[int]:
     return frozenset(tp.partition for tp in partitions if tp.topic == TOPIC)
+
+
+def watch(
+    cluster: ProcessCluster, node: int, test: Callable[[ConsumerGroupDescription], bool]
+) -> ConsumerGroupDescription:
+    """The group as ``node`` describes it, once it passes ``test``: asked over one connection,
+    as fast as the coordinator answers (a reconciliation lasts a few heartbeats)."""
+
+    async def ask() -> ConsumerGroupDescription:
+        async with Admin(bootstrap_servers=cluster.address(node)) as admin:
+
+            async def passing() -> ConsumerGroupDescription | None:
+                described = await admin.describe_consumer_groups([GROUP], timeout_ms=5_000)
+                return when(described[GROUP], test)
+
+            return await eventually(
+                passing, PHASE_TIMEOUT_S, f"the group {test.__name__}", poll_s=0.005
+            )
+
+    return run(ask)
 
 
 def when(
@@ -335,12 +355,7 @@ def test_coordinator_killed_mid_rebalance(tmp_path: Path, moment: str) -> None:
             fourth = Member(cluster.bootstrap_servers)
             members.append(fourth)
             fourth.start()
-            before: ConsumerGroupDescription = eventually_sync(
-                lambda: when(describe(cluster, [coordinator]), MOMENTS[moment]),
-                PHASE_TIMEOUT_S,
-                "the group reconciling the fourth member",
-                poll_s=0.02,
-            )
+            before = watch(cluster, coordinator, MOMENTS[moment])
             killed_at = time.monotonic()
             cluster.kill(coordinator)
             live = [n for n in nodes if n != coordinator]
