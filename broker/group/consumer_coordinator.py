@@ -80,6 +80,9 @@ STATE_CODES: Final = {STABLE: 1, UNREVOKED_PARTITIONS: 2, UNRELEASED_PARTITIONS:
 STATES_BY_CODE: Final = {code: state for state, code in STATE_CODES.items()}
 #: A record to write: (group id, key, value or None for a tombstone).
 GroupRecord = tuple[str, bytes, bytes | None]
+#: What ``_written`` holds for a key whose append failed: no record value is empty (each
+#: starts with its version), so the next drain writes that key again.
+_UNWRITTEN: Final = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -835,6 +838,17 @@ class ConsumerGroupCore:
                 )
             )
         return out
+
+    def records_failed(self, records: Iterable[GroupRecord]) -> None:
+        """Records drained earlier did not reach the log (their append failed) while their
+        groups are still served here: the next drain writes those keys again, as the groups
+        are then (a value, or a tombstone for what is gone), so the log catches up with the
+        state the members were answered from. Without it the failed records would count as
+        written, later drains would skip them, and a coordinator failover would reload the
+        state from before them."""
+        for gid, key, _value in records:
+            self._written.setdefault(gid, {})[key] = _UNWRITTEN
+            self._dirty.add(gid)
 
     def drain_records(self) -> list[GroupRecord]:
         """The records that bring ``__consumer_offsets`` up to the groups' state now (changed

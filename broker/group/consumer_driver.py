@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from broker.group.consumer_coordinator import (
     ConsumerGroupConfig,
     ConsumerGroupCore,
+    GroupRecord,
     TopicInfo,
 )
 from broker.group.consumer_records import ConsumerRecordError
@@ -110,18 +111,28 @@ class ConsumerGroupDriver:
         records = self.core.drain_records()
         if not records:
             return []
-        by_partition: dict[int, list[tuple[bytes, bytes | None]]] = {}
-        for group_id, key, value in records:
-            by_partition.setdefault(self._partition_for(group_id), []).append((key, value))
-        return [self._logged(p, self._append(p, rs)) for p, rs in by_partition.items()]
+        by_partition: dict[int, list[GroupRecord]] = {}
+        for record in records:
+            by_partition.setdefault(self._partition_for(record[0]), []).append(record)
+        return [
+            self._checked(p, rs, self._append(p, [(key, value) for _, key, value in rs]))
+            for p, rs in by_partition.items()
+        ]
 
-    @staticmethod
-    def _logged(partition: int, future: asyncio.Future[ErrorCode]) -> asyncio.Future[ErrorCode]:
+    def _checked(
+        self, partition: int, records: list[GroupRecord], future: asyncio.Future[ErrorCode]
+    ) -> asyncio.Future[ErrorCode]:
+        """``future``, watched: when the append fails, the records of the groups still
+        served here are written again by the next drain (see ``records_failed``)."""
+
         def check(f: asyncio.Future[ErrorCode]) -> None:
-            if not f.cancelled() and f.result() is not ErrorCode.NONE:
-                log.warning(
-                    "consumer group records to partition %d failed: %s", partition, f.result()
-                )
+            code = ErrorCode.UNKNOWN_SERVER_ERROR if f.cancelled() else f.result()
+            if code is ErrorCode.NONE:
+                return
+            log.warning("consumer group records to partition %d failed: %s", partition, code)
+            if self._stopped:
+                return
+            self.core.records_failed(r for r in records if self._serving(r[0]) is ErrorCode.NONE)
 
         future.add_done_callback(check)
         return future
