@@ -7,12 +7,20 @@ a group coordinated elsewhere they are computed the same way from the cluster (D
 and OffsetFetch at its coordinator, ListOffsets and Fetch at the leaders), with the same cache
 of record timestamps. Groups are listed with ListGroups at every broker. The history is the
 group's total lag sampled by this broker (``lag_history``) when it coordinates the group.
+
+Groups are of two types: ``classic`` (JoinGroup/SyncGroup, described with DescribeGroups) and
+``consumer`` (KIP-848, described with ConsumerGroupDescribe; DescribeGroups answers
+GROUP_ID_NOT_FOUND for them). A consumer group's page also carries its group and assignment
+epochs and each member's epoch and target assignment. Both types keep their committed offsets in
+the same store, so their lag is read the same way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from aiohttp import web
@@ -26,10 +34,14 @@ from broker.http.console_common import (
     fail,
 )
 from broker.http.lag import LagReader, lag_of, lag_reader_of, lag_seconds_of
-from client.admin import GroupDescription
+from client.admin import (
+    ConsumerGroupDescription,
+    GroupDescription,
+    MemberDescription,
+)
 from client.types import TopicPartition
 from protocol.acl import AclOperation
-from protocol.errors import KafkaError
+from protocol.errors import GroupIdNotFoundError, KafkaError
 
 __all__ = ["MAX_DETAILED_GROUPS", "MAX_GROUPS_LISTED", "MAX_TIMESTAMP_READS", "routes"]
 
@@ -45,6 +57,67 @@ _LIST_CONCURRENCY: Final = 8
 MAX_TIMESTAMP_READS: Final = 256
 #: Fetches at once for one group's lag in seconds.
 _TIMESTAMP_CONCURRENCY: Final = 16
+
+
+#: Group types (ListGroups' names).
+CLASSIC: Final = "classic"
+CONSUMER: Final = "consumer"
+
+
+@dataclass(frozen=True, slots=True)
+class _Described:
+    """A group of either type: its description in the classic shape (members with their
+    current assignments), its type, and what only a consumer group has (``extra``: its epochs,
+    assignor, and per member id the member's epoch and target assignment)."""
+
+    description: GroupDescription
+    type: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    member_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _from_consumer(cg: ConsumerGroupDescription) -> _Described:
+    members = [
+        MemberDescription(
+            m.member_id, m.client_id, m.client_host, m.instance_id, tuple(m.assignment)
+        )
+        for m in cg.members
+    ]
+    return _Described(
+        GroupDescription(cg.group_id, cg.state, CONSUMER, cg.assignor, members),
+        CONSUMER,
+        {
+            "group_epoch": cg.group_epoch,
+            "assignment_epoch": cg.assignment_epoch,
+            "assignor": cg.assignor,
+        },
+        {
+            m.member_id: {
+                "member_epoch": m.member_epoch,
+                "rack_id": m.rack_id,
+                "subscribed_topic_names": list(m.subscribed_topic_names),
+                "subscribed_topic_regex": m.subscribed_topic_regex,
+                "target_assignment": list(m.target_assignment),
+            }
+            for m in cg.members
+        },
+    )
+
+
+async def _describe(backend: ConsoleBackend, group_id: str, kind: str = "") -> _Described:
+    """The group as its type's describe call gives it (``kind`` from ListGroups when known;
+    otherwise DescribeGroups first, ConsumerGroupDescribe when that does not know the group)."""
+    admin = await backend.admin()
+    if kind != CONSUMER:
+        try:
+            described = await admin.describe_groups([group_id], timeout_ms=10_000)
+        except GroupIdNotFoundError:
+            if kind == CLASSIC:
+                raise
+        else:
+            return _Described(described[group_id], CLASSIC)
+    consumer = await admin.describe_consumer_groups([group_id], timeout_ms=10_000)
+    return _from_consumer(consumer[group_id])
 
 
 def routes() -> list[web.RouteDef]:
@@ -67,7 +140,13 @@ async def _offsets(
     assigned = {
         TopicPartition(tp.topic, tp.partition) for m in description.members for tp in m.assignment
     }
-    if core is not None and core.group(group_id) is not None:
+    local = core is not None and (
+        core.group(group_id) is not None
+        or (
+            coordinator is not None and coordinator.consumer_groups.core.is_consumer_group(group_id)
+        )
+    )
+    if local:
         return await _local_offsets(backend, reader, access, group_id, assigned)
     admin = await backend.admin()
     committed = await admin.list_group_offsets(group_id, timeout_ms=10_000)
@@ -161,12 +240,6 @@ async def _local_offsets(
     return [rows[tp] for tp in sorted(rows)]
 
 
-def _group_type(description: GroupDescription) -> str:
-    """The group's protocol: Samsa's groups rebalance with JoinGroup and SyncGroup (Kafka's
-    "classic" protocol)."""
-    return "classic"
-
-
 @api_handler
 async def groups(request: web.Request) -> Any:
     access = Access(request)
@@ -180,7 +253,7 @@ async def groups(request: web.Request) -> Any:
     out: list[dict[str, Any]] = [
         {
             "group_id": g.group_id,
-            "type": "classic",
+            "type": g.group_type or CLASSIC,
             "state": g.state or None,
             "protocol": None,
             "members": None,
@@ -195,14 +268,15 @@ async def groups(request: web.Request) -> Any:
         group_id = row["group_id"]
         async with gate:
             try:
-                described = (await admin.describe_groups([group_id], timeout_ms=10_000))[group_id]
+                found = await _describe(backend, group_id, row["type"])
+                described = found.description
                 rows = await _offsets(backend, access, group_id, described)
             except (KafkaError, TimeoutError):  # one group's coordinator moving fails no list
                 return
         row["state"] = described.state
         row["protocol"] = described.protocol or None
         row["members"] = len(described.members)
-        row["type"] = _group_type(described)
+        row["type"] = found.type
         lags = [r["lag"] for r in rows if r["lag"] is not None]
         ages = [r["lag_seconds"] for r in rows if r["lag_seconds"] is not None]
         row["lag"] = sum(lags) if lags else None
@@ -218,34 +292,46 @@ async def group(request: web.Request) -> Any:
     group_id = request.match_info["id"]
     access.require_group(AclOperation.DESCRIBE, group_id)
     backend = request.app[BACKEND]
-    admin = await backend.admin()
-    described = (await admin.describe_groups([group_id], timeout_ms=10_000)).get(group_id)
-    if described is None:
+    try:
+        found = await _describe(backend, group_id)
+    except GroupIdNotFoundError:
         fail(404, "GROUP_ID_NOT_FOUND", f"no group {group_id!r}")
+    described = found.description
     offsets = await _offsets(backend, access, group_id, described)
     if described.state in ("Dead", "") and not offsets and not described.members:
         fail(404, "GROUP_ID_NOT_FOUND", f"no group {group_id!r}")
     history = request.app[HISTORY].history(group_id)
+    members: list[dict[str, Any]] = []
+    for m in described.members:
+        member: dict[str, Any] = {
+            "member_id": m.member_id,
+            "client_id": m.client_id,
+            "client_host": m.client_host,
+            "instance_id": m.group_instance_id,
+            "assignment": _partitions(access, m.assignment),
+        }
+        extra = found.member_extra.get(m.member_id)
+        if extra is not None:
+            member.update(extra)
+            member["target_assignment"] = _partitions(access, extra["target_assignment"])
+        members.append(member)
     return {
         "group_id": group_id,
-        "type": _group_type(described),
+        "type": found.type,
         "state": described.state,
         "protocol_type": described.protocol_type,
         "protocol": described.protocol,
-        "members": [
-            {
-                "member_id": m.member_id,
-                "client_id": m.client_id,
-                "client_host": m.client_host,
-                "instance_id": m.group_instance_id,
-                "assignment": [
-                    {"topic": tp.topic, "partition": tp.partition}
-                    for tp in m.assignment
-                    if access.sees_topic(tp.topic)
-                ],
-            }
-            for m in described.members
-        ],
+        **found.extra,
+        "members": members,
         "offsets": offsets,
         "history": [{"time_ms": t, "lag": lag} for t, lag in history],
     }
+
+
+def _partitions(access: Access, tps: Iterable[TopicPartition]) -> list[dict[str, Any]]:
+    """Partitions as the page shows them, those of topics the user may not see left out."""
+    return [
+        {"topic": tp.topic, "partition": tp.partition}
+        for tp in sorted(tps)
+        if access.sees_topic(tp.topic)
+    ]

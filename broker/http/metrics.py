@@ -373,17 +373,45 @@ def _groups(groups: GroupCoordinator) -> Iterator[Metric]:
     members = GaugeMetricFamily(
         "samsa_group_members", "Members of each group coordinated here", labels=["group"]
     )
+    epochs = GaugeMetricFamily(
+        "samsa_consumer_group_epoch",
+        "Group epoch of each KIP-848 consumer group coordinated here (it rises by one with "
+        "every change of members, subscriptions or subscribed partitions)",
+        labels=["group"],
+    )
+    assignment_epochs = GaugeMetricFamily(
+        "samsa_consumer_group_assignment_epoch",
+        "Epoch of the target assignment of each KIP-848 consumer group coordinated here "
+        "(below the group epoch while a new target is being computed)",
+        labels=["group"],
+    )
     core = groups.core
+    # KIP-848 groups: their offsets are stored as a classic group's (commits without a
+    # member), so the classic core may also hold an empty group of the same id: not counted.
+    consumer = groups.consumer_groups.core.groups
     counts: dict[tuple[str, str], int] = {}
+    sizes: dict[str, int] = {}
     if core is not None:
-        for group in sorted(core.groups(), key=lambda g: g.group_id):
+        for group in core.groups():
+            if group.group_id in consumer:
+                continue
             key = (group.state.value, "classic")
             counts[key] = counts.get(key, 0) + 1
-            members.add_metric([group.group_id], len(group.members))
+            sizes[group.group_id] = len(group.members)
+    for group_id, cg in consumer.items():
+        key = (cg.state, "consumer")
+        counts[key] = counts.get(key, 0) + 1
+        sizes[group_id] = len(cg.members)
+        epochs.add_metric([group_id], cg.group_epoch)
+        assignment_epochs.add_metric([group_id], cg.assignment_epoch)
+    for group_id, n in sorted(sizes.items()):
+        members.add_metric([group_id], n)
     for (state, kind), n in sorted(counts.items()):
         states.add_metric([state, kind], n)
     yield states
     yield members
+    yield epochs
+    yield assignment_epochs
     yield CounterMetricFamily(
         "samsa_group_rebalances", "Rebalances that ended Stable", value=groups.rebalances_total
     )
