@@ -1,5 +1,8 @@
 // Group (#/groups/ID): state, members with their assignments, lag per partition in offsets and
-// seconds, the lag-over-time chart, and (admin) resetting offsets of an empty group.
+// seconds, the lag-over-time chart, and (admin) resetting offsets of an empty group. A KIP-848
+// ("consumer") group also shows its group and assignment epochs, and per member its epoch and
+// target assignment beside the current one: a member whose current assignment is not yet its
+// target (it is still reconciling) is marked.
 
 import { actionForm } from "./admin.js";
 import { apiPath, getJson, send } from "./api.js";
@@ -16,6 +19,36 @@ function target(to, value) {
     return { timestamp: ms };
   }
   return to;
+}
+
+function partitions(list) {
+  return (list ?? []).map((a) => `${a.topic}-${a.partition}`).join(", ") || "—";
+}
+
+function sameAssignment(a, b) {
+  return partitions(a) === partitions(b);
+}
+
+function classicMember(m) {
+  return h("tr", {},
+    h("td", { class: "mono" }, m.member_id),
+    h("td", {}, m.client_id ?? ""),
+    h("td", {}, m.client_host ?? ""),
+    h("td", {}, m.instance_id ?? "—"),
+    h("td", {}, partitions(m.assignment)));
+}
+
+function consumerMember(m, g) {
+  const reconciling = !sameAssignment(m.assignment, m.target_assignment) ||
+    m.member_epoch !== g.assignment_epoch;
+  return h("tr", { class: reconciling ? "reconciling" : "", dataset: { member: m.member_id } },
+    h("td", { class: "mono" }, m.member_id),
+    h("td", {}, m.client_id ?? ""),
+    h("td", {}, m.client_host ?? ""),
+    h("td", {}, m.instance_id ?? "—"),
+    h("td", { class: "num member-epoch" }, count(m.member_epoch)),
+    h("td", { class: "assignment" }, partitions(m.assignment)),
+    h("td", { class: "target-assignment" }, partitions(m.target_assignment)));
 }
 
 export function mount(ctx, [id]) {
@@ -44,12 +77,16 @@ export function mount(ctx, [id]) {
     if (!page.changed(g)) return;
     const offsets = g.offsets ?? [];
     const totalLag = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
-    const members = (g.members ?? []).map((m) => h("tr", {},
-      h("td", { class: "mono" }, m.member_id),
-      h("td", {}, m.client_id ?? ""),
-      h("td", {}, m.client_host ?? ""),
-      h("td", {}, m.instance_id ?? "—"),
-      h("td", {}, (m.assignment ?? []).map((a) => `${a.topic}-${a.partition}`).join(", ") || "—")));
+    const kip848 = g.type === "consumer";
+    const members = (g.members ?? []).map((m) => kip848 ? consumerMember(m, g) : classicMember(m));
+    const memberHeads = kip848
+      ? ["Member id", "Client id", "Host", "Instance id", "Member epoch", "Current assignment",
+        "Target assignment"]
+      : ["Member id", "Client id", "Host", "Instance id", "Assignment"];
+    const epochs = kip848
+      ? [["Group epoch", h("span", { id: "group-epoch" }, count(g.group_epoch))],
+        ["Assignment epoch", h("span", { id: "assignment-epoch" }, count(g.assignment_epoch))]]
+      : [];
     const rows = offsets.map((o) => h("tr", { dataset: { topic: o.topic, partition: o.partition } },
       h("td", {}, link(["topics", o.topic], o.topic)),
       h("td", { class: "num" }, count(o.partition)),
@@ -63,11 +100,14 @@ export function mount(ctx, [id]) {
     page.show(
       facts([["State", g.state ?? "—"], ["Type", g.type ?? "—"],
         ["Protocol", `${g.protocol_type ?? ""} ${g.protocol ?? ""}`.trim() || "—"],
+        ...epochs,
         ["Members", count(members.length)], ["Total lag", h("span", { id: "total-lag" },
           count(totalLag))]]),
       h("h2", {}, "Members"),
-      members.length ? table(["Member id", "Client id", "Host", "Instance id", "Assignment"],
-        members, { class: "members" }) : h("p", { class: "muted" }, "No members."),
+      members.length ? table(memberHeads, members, { class: "members" })
+        : h("p", { class: "muted" }, "No members."),
+      kip848 && members.length ? h("p", { class: "muted" }, "A marked member does not own its "
+        + "target assignment yet: it is giving up or waiting for partitions.") : null,
       h("h2", {}, "Lag per partition"),
       rows.length ? table(["Topic", "Partition", "Committed offset", "High watermark", "Lag",
         "Lag (time)", "Committed at"], rows, { class: "offsets" })
