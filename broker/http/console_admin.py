@@ -40,10 +40,12 @@ from broker.http.console_common import (
     ok,
     topic_name,
 )
+from broker.http.console_groups import describe_group
 from broker.metadata.internal_topics import is_internal_topic
-from client.admin import NewTopic
+from client.admin import GroupDescription, NewTopic
 from client.types import TopicPartition
 from protocol.acl import AclOperation
+from protocol.errors import GroupIdNotFoundError
 
 __all__ = [
     "CONSOLE_HEADER",
@@ -187,8 +189,12 @@ async def reset_offsets(request: web.Request) -> Any:
     access.require_topic(AclOperation.READ, body.topic)
     if image_of(request).topic(body.topic) is None:
         fail(404, "UNKNOWN_TOPIC_OR_PARTITION", f"no topic {body.topic!r}")
-    admin = await request.app[BACKEND].admin()
-    described = (await admin.describe_groups([group_id], timeout_ms=10_000)).get(group_id)
+    backend = request.app[BACKEND]
+    admin = await backend.admin()
+    try:  # either group type (classic, or KIP-848 consumer)
+        described: GroupDescription | None = (await describe_group(backend, group_id)).description
+    except GroupIdNotFoundError:
+        described = None
     if described is not None and described.members:
         fail(
             409,

@@ -43,7 +43,14 @@ from client.types import TopicPartition
 from protocol.acl import AclOperation
 from protocol.errors import GroupIdNotFoundError, KafkaError
 
-__all__ = ["MAX_DETAILED_GROUPS", "MAX_GROUPS_LISTED", "MAX_TIMESTAMP_READS", "routes"]
+__all__ = [
+    "MAX_DETAILED_GROUPS",
+    "MAX_GROUPS_LISTED",
+    "MAX_TIMESTAMP_READS",
+    "Described",
+    "describe_group",
+    "routes",
+]
 
 #: Groups in one list answer; beyond it ``"truncated": true``.
 MAX_GROUPS_LISTED: Final = 10_000
@@ -65,7 +72,7 @@ CONSUMER: Final = "consumer"
 
 
 @dataclass(frozen=True, slots=True)
-class _Described:
+class Described:
     """A group of either type: its description in the classic shape (members with their
     current assignments), its type, and what only a consumer group has (``extra``: its epochs,
     assignor, and per member id the member's epoch and target assignment)."""
@@ -76,14 +83,14 @@ class _Described:
     member_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
-def _from_consumer(cg: ConsumerGroupDescription) -> _Described:
+def _from_consumer(cg: ConsumerGroupDescription) -> Described:
     members = [
         MemberDescription(
             m.member_id, m.client_id, m.client_host, m.instance_id, tuple(m.assignment)
         )
         for m in cg.members
     ]
-    return _Described(
+    return Described(
         GroupDescription(cg.group_id, cg.state, CONSUMER, cg.assignor, members),
         CONSUMER,
         {
@@ -104,7 +111,7 @@ def _from_consumer(cg: ConsumerGroupDescription) -> _Described:
     )
 
 
-async def _describe(backend: ConsoleBackend, group_id: str, kind: str = "") -> _Described:
+async def describe_group(backend: ConsoleBackend, group_id: str, kind: str = "") -> Described:
     """The group as its type's describe call gives it (``kind`` from ListGroups when known;
     otherwise DescribeGroups first, ConsumerGroupDescribe when that does not know the group)."""
     admin = await backend.admin()
@@ -115,7 +122,7 @@ async def _describe(backend: ConsoleBackend, group_id: str, kind: str = "") -> _
             if kind == CLASSIC:
                 raise
         else:
-            return _Described(described[group_id], CLASSIC)
+            return Described(described[group_id], CLASSIC)
     consumer = await admin.describe_consumer_groups([group_id], timeout_ms=10_000)
     return _from_consumer(consumer[group_id])
 
@@ -268,7 +275,7 @@ async def groups(request: web.Request) -> Any:
         group_id = row["group_id"]
         async with gate:
             try:
-                found = await _describe(backend, group_id, row["type"])
+                found = await describe_group(backend, group_id, row["type"])
                 described = found.description
                 rows = await _offsets(backend, access, group_id, described)
             except (KafkaError, TimeoutError):  # one group's coordinator moving fails no list
@@ -293,7 +300,7 @@ async def group(request: web.Request) -> Any:
     access.require_group(AclOperation.DESCRIBE, group_id)
     backend = request.app[BACKEND]
     try:
-        found = await _describe(backend, group_id)
+        found = await describe_group(backend, group_id)
     except GroupIdNotFoundError:
         fail(404, "GROUP_ID_NOT_FOUND", f"no group {group_id!r}")
     described = found.description

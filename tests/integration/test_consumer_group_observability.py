@@ -37,7 +37,12 @@ SETTINGS: dict[str, Any] = {
     "auto.create.topics.enable": False,
     "group.consumer.heartbeat.interval.ms": 300,
     "group.consumer.min.heartbeat.interval.ms": 100,
+    "http.console.admin.enable": True,
 }
+#: What every admin action sends.
+CONSOLE_HEADERS = {"X-Samsa-Console": "1", "Content-Type": "application/json"}
+#: The lag sampler's interval here (the broker's is 10 s).
+SAMPLE_S = 0.05
 TOPIC = "orders"
 PARTITIONS = 3
 GROUP = "shipping"
@@ -109,7 +114,7 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 async def console(broker: Broker) -> AsyncIterator[Client]:
     """The console's application as the HTTP server builds it (no authentication here)."""
     app = web.Application()
-    setup(app, broker)
+    setup(app, broker, lag_interval_s=SAMPLE_S)
     async with TestClient(TestServer(app)) as client:
         yield client
 
@@ -119,6 +124,17 @@ async def get(client: Client, path: str) -> Any:
     body = await response.json()
     assert response.status == 200, (path, response.status, body)
     return body
+
+
+async def reset(client: Client, status: int) -> Any:
+    """Reset GROUP's offsets on TOPIC to the earliest, through the console."""
+    body = {"topic": TOPIC, "to": "earliest"}
+    response = await client.post(
+        f"/api/groups/{GROUP}/reset-offsets", json=body, headers=CONSOLE_HEADERS
+    )
+    answer = await response.json()
+    assert response.status == status, answer
+    return answer
 
 
 def scrape(broker: Broker) -> Samples:
@@ -229,6 +245,15 @@ async def test_a_consumer_protocol_group_in_metrics_and_the_console() -> None:
                 assert (r["committed_offset"], r["high_watermark"]) == (RECORDS - 2, RECORDS)
                 assert r["lag"] == 2 and r["lag_seconds"] is not None
 
+            # The lag history samples the consumer group like any group.
+            async def sampled() -> bool:
+                points = (await get(client, f"/api/groups/{GROUP}"))["history"]
+                return bool(points and points[-1]["lag"] == 2 * PARTITIONS)
+
+            await eventually(sampled, timeout_s=TIMEOUT_S, what="a lag sample of the group")
+            # Resetting the offsets of a group with members is refused, whatever its type.
+            assert (await reset(client, 409))["error"] == "NON_EMPTY_GROUP"
+
             # /metrics: the group by type and Kafka's state name, its members, epochs, lag.
             samples = scrape(broker)
             states = _group_states(samples)
@@ -261,3 +286,10 @@ async def test_a_consumer_protocol_group_in_metrics_and_the_console() -> None:
         assert (detail["type"], detail["state"], detail["members"]) == ("consumer", "Empty", [])
         assert sum(r["lag"] for r in detail["offsets"]) == 2 * PARTITIONS
         assert b'type="consumer"' in render_metrics(broker)
+
+        # Empty now: its offsets can be reset, and its lag follows.
+        done = await reset(client, 200)
+        assert sorted(o["partition"] for o in done["offsets"]) == list(range(PARTITIONS))
+        detail = await get(client, f"/api/groups/{GROUP}")
+        assert [r["committed_offset"] for r in detail["offsets"]] == [0] * PARTITIONS
+        assert sum(r["lag"] for r in detail["offsets"]) == RECORDS * PARTITIONS
