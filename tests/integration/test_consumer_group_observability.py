@@ -97,13 +97,15 @@ class Member:
         finally:
             consumer.close()
 
-    def __enter__(self) -> Member:
+    async def __aenter__(self) -> Member:
         self.thread.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    async def __aexit__(self, *exc: object) -> None:
+        # Joined off the event loop: the broker on it answers the member's leave heartbeat.
         self.stop.set()
-        self.thread.join(TIMEOUT_S)
+        await asyncio.to_thread(self.thread.join, TIMEOUT_S)
+        assert not self.thread.is_alive(), "the member did not close"
 
 
 Client = TestClient[web.Request, web.Application]
@@ -208,7 +210,7 @@ async def test_a_consumer_protocol_group_in_metrics_and_the_console() -> None:
         await create_topic(broker)
         await produce(broker)
         await _classic_group(broker)
-        with Member(broker.bootstrap_servers) as member:
+        async with Member(broker.bootstrap_servers) as member:
             await eventually(
                 lambda: member.committed.is_set() or bool(member.errors),
                 timeout_s=TIMEOUT_S,
