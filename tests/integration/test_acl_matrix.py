@@ -730,6 +730,9 @@ def test_confluent_kafka_transactions_need_the_transactional_id_and_the_group(
         consumer.close()
     producer.begin_transaction()
     producer.produce("txn-topic", b"with-offsets")
+    # Delivered, so the partition is in the transaction at the coordinator: an abort that
+    # reached it before that registration would find no transaction to abort.
+    assert producer.flush(CLIENT_S) == 0
     offsets = [confluent_kafka.TopicPartition("txn-topic", 0, 1)]
     with pytest.raises(confluent_kafka.KafkaException) as no_group:
         producer.send_offsets_to_transaction(offsets, group, CLIENT_S)
