@@ -3,16 +3,21 @@ protocol (librdkafka's default eager assignors, and ``cooperative-sticky``) agai
 (``group.protocol=consumer``, the broker's assignor).
 
     python bench/rebalance_bench.py [--runs 5] [--rate 2000] [--heartbeat-ms 1000]
-                                    [--dir /tmp] [--out FILE] [--no-pin] [--quick]
+                                    [--work-ms 0] [--no-auto-commit] [--dir /tmp]
+                                    [--out FILE] [--no-pin] [--quick]
 
 One ``samsa broker start`` process (pinned to CPU 0) serves the whole run. For each run of
 each case, interleaved by round: a new 12-partition topic and group; a producer thread writing
 ``--rate`` records/s of 100 B, spread evenly over the partitions; three confluent-kafka
 (librdkafka) members that settle on four partitions each; ``STEADY_S`` of steady consumption;
-then a fourth member subscribes. The members and the producer are threads of this process
-(pinned to CPU 1). Both protocols heartbeat every ``--heartbeat-ms`` (the classic client's
-``heartbeat.interval.ms``, the broker's ``group.consumer.heartbeat.interval.ms``), since that
-interval paces how soon a member hears of a rebalance under either.
+then, at a random moment of the heartbeat interval (seeded), a fourth member subscribes. The
+members and the producer are threads of this process (pinned to CPU 1). Both protocols
+heartbeat every ``--heartbeat-ms`` (the classic client's ``heartbeat.interval.ms``, the
+broker's ``group.consumer.heartbeat.interval.ms``), since that interval paces how soon a member
+hears of a rebalance under either. A member polls every ``POLL_S``; with ``--work-ms`` it then
+spends that long "processing" each poll's records (a sleep), as an application does, and
+serves the group's callbacks only on its next poll. Members auto-commit (librdkafka's default,
+which also commits a revoked partition's position) unless ``--no-auto-commit``.
 
 Per run:
 
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -80,6 +86,10 @@ QUICK_STEADY_S: Final = 1.0
 PACE_S: Final = 0.005
 #: The members' poll timeout: the resolution of assignment changes and record times.
 POLL_S: Final = 0.01
+#: Most records one poll of a member returns (librdkafka's prefetch holds fewer here).
+POLL_RECORDS: Final = 1_000
+#: Seed of the moment of each join within the heartbeat interval (replayable runs).
+SEED: Final = 848
 #: Most a group may take to settle (three members, then four) before the run fails.
 SETTLE_TIMEOUT_S: Final = 60.0
 #: Most the three may take to receive a record after the rebalance (ends the gap).
@@ -147,13 +157,22 @@ class Producer(threading.Thread):
 class Member(threading.Thread):
     """One group member: the times of its records, of its assignment changes and revocations."""
 
-    def __init__(self, bootstrap: str, group: str, topic: str, settings: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        group: str,
+        topic: str,
+        settings: dict[str, Any],
+        work_s: float,
+        auto_commit: bool,
+    ) -> None:
         super().__init__(daemon=True)
+        self._work_s = work_s
         self.config = {
             "bootstrap.servers": bootstrap,
             "group.id": group,
             "auto.offset.reset": "latest",
-            "enable.auto.commit": True,
+            "enable.auto.commit": auto_commit,
             **settings,
         }
         self._topic = topic
@@ -171,13 +190,15 @@ class Member(threading.Thread):
         try:
             consumer.subscribe([self._topic], on_revoke=self._on_revoke, on_lost=self._on_revoke)
             while not self._stopping.is_set():
-                msg = consumer.poll(POLL_S)
+                msgs = consumer.consume(POLL_RECORDS, POLL_S)
                 now = time.monotonic()
-                if msg is not None:
+                for msg in msgs:
                     if msg.error() is None:
                         self.times.append(now)
                     else:
                         self.errors.append(str(msg.error()))
+                if msgs and self._work_s:
+                    time.sleep(self._work_s)  # what processing the records would take
                 assigned = frozenset(tp.partition for tp in consumer.assignment())
                 if assigned != self.assigned:
                     self.changes.append((now, assigned))
@@ -292,8 +313,10 @@ def measure(
     if settings["group.protocol"] == "classic":
         settings["heartbeat.interval.ms"] = args.heartbeat_ms
     producer = Producer(bootstrap, name, args.rate)
-    three = [Member(bootstrap, name, name, settings) for _ in range(EXISTING)]
-    fourth = Member(bootstrap, name, name, settings)
+    work_s = args.work_ms / 1000
+    member = (bootstrap, name, name, settings, work_s, args.auto_commit)
+    three = [Member(*member) for _ in range(EXISTING)]
+    fourth = Member(*member)
     busy0, own0, broker0 = machine_busy_seconds(), own_cpu_seconds(), cpu_seconds(broker_pid)
     wall0 = time.monotonic()
     producer.start()
@@ -307,7 +330,9 @@ def measure(
             RESUME_TIMEOUT_S,
             "the three consuming",
         )
-        time.sleep(args.steady_s)  # steady consumption: the baseline the gaps compare with
+        # Steady consumption, the baseline of the gaps; then the join at a random moment of the
+        # heartbeat interval (the members heartbeat in step since their last assignment).
+        time.sleep(args.steady_s + args.random.uniform(0, args.heartbeat_ms / 1000))
         before = [m.assigned for m in three]
         seen = [len(m.changes) for m in three]
         start = time.monotonic()
@@ -384,12 +409,22 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs per case")
     parser.add_argument("--rate", type=int, default=DEFAULT_RATE, help="records/s produced")
     parser.add_argument("--heartbeat-ms", type=int, default=DEFAULT_HEARTBEAT_MS)
+    parser.add_argument(
+        "--work-ms", type=int, default=0, help="a member's processing time per poll's records"
+    )
+    parser.add_argument(
+        "--no-auto-commit",
+        dest="auto_commit",
+        action="store_false",
+        help="members commit nothing (librdkafka's default auto-commits, also on revocation)",
+    )
     parser.add_argument("--dir", default=tempfile.gettempdir(), help="the broker's data")
     parser.add_argument("--out", help="also write the tables to this Markdown file")
     parser.add_argument("--no-pin", dest="pin", action="store_false")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 1 run per case")
     args = parser.parse_args()
     args.steady_s = STEADY_S
+    args.random = random.Random(SEED)
     if args.quick:
         args.runs, args.steady_s = 1, QUICK_STEADY_S
     pin = pinning_possible(not args.pin)
@@ -402,7 +437,9 @@ def main() -> int:
     intro = (
         f"librdkafka {confluent_kafka.libversion()[0]}; {args.rate:,} records/s of "
         f"{VALUE_BYTES} B over {PARTITIONS} partitions; {EXISTING} members, then a fourth; "
-        f"heartbeat every {args.heartbeat_ms} ms; {args.runs} run(s) per case; "
+        f"heartbeat every {args.heartbeat_ms} ms; members process each poll's records for "
+        f"{args.work_ms} ms; enable.auto.commit={str(args.auto_commit).lower()}; "
+        f"{args.runs} run(s) per case; "
         f"{os.cpu_count()} CPUs, broker on {SERVER_CPU if pin else 'any'}, clients on "
         f"{LOADGEN_CPU if pin else 'any'}; load average at start {load_average()}"
     )
