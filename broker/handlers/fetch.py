@@ -233,22 +233,26 @@ def _read_all(
 
 
 def _count_out(services: BrokerServices, request: FetchRequest, response: FetchResponse) -> None:
-    """Count a consumer's fetch per topic, and the record bytes it carries (a follower's
-    fetch is replication, not traffic out)."""
+    """Count a consumer's fetch per topic, the record bytes it carries and the records: the
+    offsets from the fetch offset to the end of the last batch sent (a follower's fetch is
+    replication, not traffic out). The response's topics and partitions are the request's,
+    in its order."""
     if request.replica_id >= 0:
         return
     traffic = services.traffic
     fetch_requests = traffic.fetch_requests
-    for topic in response.responses:
+    for asked, topic in zip(request.topics, response.responses, strict=True):
         name = topic.topic
         fetch_requests[name] = fetch_requests.get(name, 0) + 1
         nbytes = 0
-        for p in topic.partitions:
+        nrecords = 0
+        for fp, p in zip(asked.partitions, topic.partitions, strict=True):
             records = p.records
-            if records is not None:
-                nbytes += len(records)
+            if isinstance(records, FileSlice) and records.length:
+                nbytes += records.length
+                nrecords += max(0, records.next_offset - fp.fetch_offset)
         if nbytes:
-            traffic.fetched(name, nbytes)
+            traffic.fetched(name, nbytes, nrecords)
 
 
 def release_records(body: FetchResponse) -> None:

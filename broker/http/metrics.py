@@ -181,6 +181,11 @@ def _traffic(services: BrokerServices) -> Iterator[Metric]:
             traffic.bytes_out,
         ),
         (
+            "samsa_topic_records_out",
+            "Records sent to consumers, from each fetch position to the end of the last batch",
+            traffic.records_out,
+        ),
+        (
             "samsa_topic_produce_requests",
             "Produce requests naming the topic",
             traffic.produce_requests,

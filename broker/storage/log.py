@@ -529,10 +529,10 @@ class PartitionLog:
             found = seg.read_range(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
             if found is None:
                 continue
-            position, length, first = found
+            position, length, first, next_offset = found
             if length == 0:
                 return FileSlice.empty(offset)
-            return FileSlice(seg.file, position, length, first)
+            return FileSlice(seg.file, position, length, first, next_offset)
         return FileSlice.empty(offset)
 
     def offset_for_timestamp(self, timestamp: int) -> TimestampOffset | None:

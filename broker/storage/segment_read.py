@@ -29,8 +29,10 @@ def translate_offset(seg: LogSegment, offset: int) -> tuple[int, RecordBatch] | 
 
 def read_range(
     seg: LogSegment, offset: int, max_bytes: int, *, max_offset: int | None, min_one_batch: bool
-) -> tuple[int, int, int] | None:
-    """Where to read batches from ``offset``: ``(position, length, first batch base)``.
+) -> tuple[int, int, int, int] | None:
+    """Where to read batches from ``offset``: ``(position, length, first batch base, next
+    offset)``, the next offset being the one after the last batch read (what a consumer's
+    position becomes).
 
     Whole batches only, up to ``max_bytes`` (the first batch even past it when
     ``min_one_batch``), excluding batches with a last offset >= ``max_offset``. None when
@@ -42,11 +44,13 @@ def read_range(
     if found is None:
         return None
     start, first = found
-    if max_offset is not None and first.base_offset + first.last_offset_delta >= max_offset:
-        return start, 0, first.base_offset
+    first_base = first.base_offset
+    next_offset = first_base + first.last_offset_delta + 1
+    if max_offset is not None and next_offset > max_offset:
+        return start, 0, first_base, offset
     first_size = LOG_OVERHEAD + first.batch_length
     if first_size > max_bytes and not min_one_batch:
-        return start, 0, first.base_offset
+        return start, 0, first_base, offset
     limit = min(size, start + max(max_bytes, first_size))
     if max_offset is not None:
         bound = seg.translate_offset(max_offset)
@@ -56,12 +60,23 @@ def read_range(
     if limit > end:
         jump = seg.offset_index.lookup_position(limit).position
         pos = max(end, jump)
-        if pos > end:
-            end = pos  # batches between end and an indexed batch start are all whole
         with seg.file.leased() as fd:
+            if pos > end:
+                end = pos  # batches between end and an indexed batch start are all whole
+                next_offset = _base_offset_at(seg, fd, pos)
             for bpos, header in iter_headers(fd, pos, limit):
                 end = bpos + LOG_OVERHEAD + header.batch_length
-    return start, end - start, first.base_offset
+                next_offset = header.base_offset + header.last_offset_delta + 1
+    return start, end - start, first_base, next_offset
+
+
+def _base_offset_at(seg: LogSegment, fd: int, position: int) -> int:
+    """The base offset of the batch starting at ``position`` (an indexed batch start), or the
+    segment's next offset when ``position`` is its end: the offset after every batch before
+    ``position``."""
+    for _, header in iter_headers(fd, position, seg.size):
+        return int(header.base_offset)
+    return seg.next_offset
 
 
 def find_offset_by_timestamp(

@@ -18,18 +18,25 @@ __all__ = ["FileSlice"]
 
 class FileSlice:
     """``length`` bytes at ``position`` of the file behind ``fd``: whole record batches, the
-    first of which starts at offset ``first_offset`` (or the requested offset if empty)."""
+    first of which starts at offset ``first_offset`` (or the requested offset if empty), the
+    last of which ends before ``next_offset`` (``first_offset`` if empty)."""
 
-    __slots__ = ("_file", "fd", "first_offset", "length", "position")
+    __slots__ = ("_file", "fd", "first_offset", "length", "next_offset", "position")
 
     def __init__(
-        self, file: PooledFile | None, position: int, length: int, first_offset: int
+        self,
+        file: PooledFile | None,
+        position: int,
+        length: int,
+        first_offset: int,
+        next_offset: int | None = None,
     ) -> None:
         self._file = file if length > 0 else None
         self.fd = self._file.lease() if self._file is not None else -1
         self.position = position
         self.length = length
         self.first_offset = first_offset
+        self.next_offset = first_offset if next_offset is None else next_offset
 
     @classmethod
     def empty(cls, offset: int) -> FileSlice:

@@ -34,10 +34,13 @@ class TopicTraffic:
         records_in = self.records_in
         records_in[topic] = records_in.get(topic, 0) + records
 
-    def fetched(self, topic: str, nbytes: int) -> None:
-        """``nbytes`` of ``topic``'s record batches were read for a consumer."""
+    def fetched(self, topic: str, nbytes: int, nrecords: int) -> None:
+        """``nbytes`` of ``topic``'s record batches, holding ``nrecords`` records from the
+        consumer's position on, were read for a consumer."""
         bytes_out = self.bytes_out
         bytes_out[topic] = bytes_out.get(topic, 0) + nbytes
+        records_out = self.records_out
+        records_out[topic] = records_out.get(topic, 0) + nrecords
 
     def topics(self) -> set[str]:
         """Every topic with a counter."""

@@ -110,6 +110,27 @@ def test_read_limits(open_log: OpenLog) -> None:
             assert first.base_offset <= offset <= first.last_offset
 
 
+@pytest.mark.parametrize("index_interval_bytes", [0, 100, 250, 4096])
+def test_a_slice_knows_the_offset_after_its_last_batch(
+    open_log: OpenLog, index_interval_bytes: int
+) -> None:
+    """``next_offset`` is the end of the last whole batch in the slice, whatever limits cut it
+    (max_bytes, max_offset, an index entry exactly at the cut), and the offset asked for when
+    the slice is empty."""
+    log = open_log(LogConfig(index_interval_bytes=index_interval_bytes))
+    fill(log, 20)
+    size = len(build_batch([b"v000"] * 3))
+    for offset in range(0, 60, 2):
+        for max_bytes in (1, size, size * 2, size * 3 + 5, size * 7, 10_000):
+            for max_offset in (None, offset + 1, offset + 5, 21, 45, 60):
+                if max_offset is not None and max_offset <= offset:
+                    continue
+                with log.read(offset, max_bytes, max_offset=max_offset) as s:
+                    batches = batch_offsets(s.read_bytes())
+                    expected = batches[-1][1] + 1 if batches else offset
+                    assert s.next_offset == expected, (offset, max_bytes, max_offset, batches)
+
+
 def test_slice_leases_its_descriptor_until_released(open_log: OpenLog) -> None:
     log = open_log()
     fill(log, 2)

@@ -31,10 +31,10 @@ def test_traffic_counts_per_topic_and_forgets_deleted_topics() -> None:
     traffic.produced("a", 1000, 10)
     traffic.produced("a", 500, 5)
     traffic.produced("b", 1, 1)
-    traffic.fetched("a", 1500)
+    traffic.fetched("a", 1500, 12)
     traffic.fetch_requests["a"] = 2
     assert (traffic.bytes_in, traffic.records_in) == ({"a": 1500, "b": 1}, {"a": 15, "b": 1})
-    assert traffic.bytes_out == {"a": 1500}
+    assert (traffic.bytes_out, traffic.records_out) == ({"a": 1500}, {"a": 12})
     assert traffic.topics() == {"a", "b"}
     traffic.forget("a")
     assert traffic.topics() == {"b"}
