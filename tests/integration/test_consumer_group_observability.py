@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from prometheus_client.parser import text_string_to_metric_families
+from support.metrics_text import Samples, scrape, series, value
 from support.waiting import eventually
 
 from broker.app import Broker
@@ -109,7 +109,6 @@ class Member:
 
 
 Client = TestClient[web.Request, web.Application]
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
 @asynccontextmanager
@@ -137,23 +136,6 @@ async def reset(client: Client, status: int) -> Any:
     answer = await response.json()
     assert response.status == status, answer
     return answer
-
-
-def scrape(broker: Broker) -> Samples:
-    text = render_metrics(broker).decode()
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float | None:
-    return samples.get((name, frozenset(labels.items())))
-
-
-def series(samples: Samples, name: str) -> dict[frozenset[tuple[str, str]], float]:
-    return {labels: v for (n, labels), v in samples.items() if n == name}
 
 
 async def create_topic(broker: Broker) -> None:

@@ -13,13 +13,13 @@ import time
 from typing import Any
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from support.kafka_ops import create_topic, produce_request
+from support.metrics_text import Samples, scrape, series, value
 from support.waiting import eventually
 from support.wire import WireClient
 
 from broker.app import Broker
-from broker.http.metrics import CONTENT_TYPE, FOLDED, lag_reader, render_metrics
+from broker.http.metrics import CONTENT_TYPE, FOLDED, lag_reader
 from protocol.types import TopicPartition
 
 confluent_kafka = pytest.importorskip("confluent_kafka")
@@ -27,29 +27,10 @@ confluent_admin = pytest.importorskip("confluent_kafka.admin")
 
 pytestmark = pytest.mark.timeout(90)
 
-Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
-
 #: An hour ago: the records of the lag test are that old, far from any scheduling noise.
 HOUR_MS = 3_600_000
 #: Slack between the metric's "now" and the test's (a scrape and a busy machine).
 AGE_SLACK_S = 10.0
-
-
-def scrape(broker: Broker) -> Samples:
-    text = render_metrics(broker).decode()
-    return {
-        (s.name, frozenset(s.labels.items())): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
-def value(samples: Samples, name: str, **labels: str) -> float | None:
-    return samples.get((name, frozenset(labels.items())))
-
-
-def series(samples: Samples, name: str) -> dict[frozenset[tuple[str, str]], float]:
-    return {labels: v for (n, labels), v in samples.items() if n == name}
 
 
 def _produce(bootstrap: str, topic: str, values: list[bytes], **kwargs: Any) -> None:

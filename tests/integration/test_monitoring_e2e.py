@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
+from support.metrics_text import samples_of
 from support.ports import free_ports
 from support.waiting import eventually_sync
 
@@ -132,11 +132,7 @@ def _samples(broker: RunningBroker) -> dict[tuple[str, frozenset[tuple[str, str]
     status, headers, body = _get(broker, "/metrics")
     assert status == 200
     assert headers["Content-Type"].startswith("text/plain; version=0.0.4")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(body.decode())
-        for sample in family.samples
-    }
+    return samples_of(body.decode())
 
 
 def _sample(
