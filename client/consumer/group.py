@@ -29,6 +29,7 @@ from client.config import ConsumerConfig
 from client.consumer.assignors import Assignor, assignor_for
 from client.consumer.fetcher import Fetcher
 from client.consumer.listener import ConsumerRebalanceListener, call_listener
+from client.consumer.membership import Membership
 from client.consumer.subscription import SubscriptionState
 from client.errors import (
     ClientError,
@@ -83,7 +84,7 @@ class _Rejoin(Exception):
         self.backoff = backoff
 
 
-class GroupMember:
+class GroupMember(Membership):
     """Keeps a subscribed consumer in its group."""
 
     def __init__(
@@ -95,6 +96,7 @@ class GroupMember:
         *,
         commit_positions: Callable[[set[TopicPartition]], Awaitable[None]],
     ) -> None:
+        super().__init__()
         assert config.group_id is not None
         self.group_id: str = config.group_id
         self._cluster = cluster
@@ -113,15 +115,9 @@ class GroupMember:
         #: The coordinator's node id (-1: unknown), shared with offset commits.
         self.coordinator = [-1]
         self._rejoin = asyncio.Event()
-        self._stable = asyncio.Event()
-        self._failed = asyncio.Event()  # set with ``fatal``
-        self._polled = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self._assigned_counts: dict[str, int] = {}
-        self._poll_expired = False
-        self.last_poll = 0.0
-        self.fatal: BaseException | None = None
         self.rebalances = 0
 
     # -- state -------------------------------------------------------------------------------
@@ -151,26 +147,6 @@ class GroupMember:
             log.info("group %s: rejoining (%s)", self.group_id, reason)
         self._stable.clear()
         self._rejoin.set()
-
-    def poll(self) -> None:
-        """The application polled: note it for ``max.poll.interval.ms``."""
-        self.last_poll = asyncio.get_running_loop().time()
-        if self._poll_expired:
-            self._poll_expired = False
-            self._polled.set()
-
-    async def wait_stable(self, timeout_s: float) -> bool:
-        """Wait until the member has its assignment; False on timeout."""
-        if self._stable.is_set() or self.fatal is not None:
-            return self._stable.is_set()
-        # A fatal error (e.g. GROUP_AUTHORIZATION_FAILED) ends the wait at once.
-        waiters = [asyncio.ensure_future(e.wait()) for e in (self._stable, self._failed)]
-        try:
-            await asyncio.wait(waiters, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        return self._stable.is_set()
 
     async def close(self, *, leave: bool = True) -> None:
         """Stop heartbeats and membership; commit and revoke; leave the group."""

@@ -34,6 +34,7 @@ from client.cluster import Cluster, coordinator_connection
 from client.config import ConsumerConfig
 from client.consumer.fetcher import Fetcher
 from client.consumer.listener import ConsumerRebalanceListener, call_listener
+from client.consumer.membership import Membership
 from client.consumer.subscription import SubscriptionState
 from client.errors import (
     ClientError,
@@ -80,7 +81,7 @@ _FATAL_ERRORS: Final = frozenset(
 )
 
 
-class ConsumerGroupMember:
+class ConsumerGroupMember(Membership):
     """Keeps a subscribed consumer in a KIP-848 consumer group. It offers what the consumer and
     its committer use of the classic ``GroupMember``."""
 
@@ -93,6 +94,7 @@ class ConsumerGroupMember:
         *,
         commit_positions: Callable[[set[TopicPartition]], Awaitable[None]],
     ) -> None:
+        super().__init__()
         assert config.group_id is not None
         self.group_id: str = config.group_id
         self._cluster = cluster
@@ -106,15 +108,9 @@ class ConsumerGroupMember:
         self.member_epoch = 0
         #: The coordinator's node id (-1: unknown), shared with offset commits.
         self.coordinator = [-1]
-        self.fatal: BaseException | None = None
         self.rebalances = 0
-        self.last_poll = 0.0
         self._interval_s = DEFAULT_HEARTBEAT_INTERVAL_MS / 1000
         self._wake = asyncio.Event()
-        self._stable = asyncio.Event()
-        self._failed = asyncio.Event()
-        self._polled = asyncio.Event()
-        self._poll_expired = False
         self._task: asyncio.Task[None] | None = None
         #: Send the full request next (joining, after an error or a coordinator move).
         self._full = True
@@ -152,25 +148,6 @@ class ConsumerGroupMember:
         """Tell the coordinator soon (the subscription changed, or a commit was refused)."""
         log.debug("group %s: heartbeat soon (%s)", self.group_id, reason)
         self._wake.set()
-
-    def poll(self) -> None:
-        """The application polled: note it for ``max.poll.interval.ms``."""
-        self.last_poll = asyncio.get_running_loop().time()
-        if self._poll_expired:
-            self._poll_expired = False
-            self._polled.set()
-
-    async def wait_stable(self, timeout_s: float) -> bool:
-        """Wait until the member reconciled an assignment; False on timeout."""
-        if self._stable.is_set() or self.fatal is not None:
-            return self._stable.is_set()
-        waiters = [asyncio.ensure_future(e.wait()) for e in (self._stable, self._failed)]
-        try:
-            await asyncio.wait(waiters, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        return self._stable.is_set()
 
     async def close(self, *, leave: bool = True) -> None:
         """Stop heartbeating; commit (auto-commit) and revoke; leave the group."""
