@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.confluent_ops import create_topic, produce
 from support.waiting import eventually, eventually_sync
 from support.wire import WireClient
 
@@ -64,18 +65,6 @@ pytestmark = [pytest.mark.timeout(120), pytest.mark.samsa_config(**SETTINGS)]
 @pytest.fixture(scope="module")
 def broker(module_broker: Broker) -> Broker:
     return module_broker
-
-
-def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
-    client = admin.AdminClient({"bootstrap.servers": bootstrap})
-    client.create_topics([admin.NewTopic(topic, partitions, 1)])[topic].result(TIMEOUT_S)
-
-
-def produce(bootstrap: str, topic: str, values: list[str]) -> None:
-    producer = confluent_kafka.Producer({"bootstrap.servers": bootstrap, "linger.ms": 2})
-    for value in values:
-        producer.produce(topic, key=value.encode(), value=value.encode())
-    assert producer.flush(TIMEOUT_S) == 0
 
 
 class Trickle(threading.Thread):
