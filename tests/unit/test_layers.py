@@ -30,6 +30,7 @@ LAYERS = (
     "broker.config",
     "broker.tasks",
     "broker.telemetry",
+    "broker.faults",
     "broker.security",
     "broker.storage",
     "broker.raft",
@@ -55,6 +56,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     # Metrics' recording primitives (counters, histograms): pure, so that every layer that
     # records (storage's flusher, the group coordinator, handlers, the server) may use them.
     "broker.telemetry": frozenset(),
+    # Fault injection's pure core (specs, the armed faults' decisions, seeded chaos): at the
+    # bottom so that the server's connections and the composition root's fault control, which
+    # drive it, and the HTTP channel and the CLI, which arm it, may all use it.
+    "broker.faults": frozenset({"protocol"}),
     # Principals, TLS contexts, SASL and ACL authorization: pure rules and contexts that the
     # storage-and-up layers use; below them so that the metadata image can hold ACLs.
     "broker.security": frozenset({"broker.tasks", "broker.config", "protocol"}),
@@ -200,6 +205,10 @@ for _layer in (
     "broker",
 ):
     ALLOWED[_layer] = ALLOWED[_layer] | {"broker.security"}
+
+# The layers that drive, arm or report fault injection.
+for _layer in ("broker.server", "broker.http", "broker.cli", "broker"):
+    ALLOWED[_layer] = ALLOWED[_layer] | {"broker.faults"}
 
 # The layers that record metrics into broker.telemetry.
 for _layer in ("broker.storage", "broker.group", "broker.handlers", "broker.server"):

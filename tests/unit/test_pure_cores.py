@@ -67,6 +67,9 @@ PURE_CORES = (
     "broker.telemetry.histogram",
     "broker.telemetry.requests",
     "broker.telemetry.traffic",
+    "broker.faults.spec",
+    "broker.faults.plan",
+    "broker.faults.chaos",
 )
 
 
