@@ -28,8 +28,12 @@ from broker.faults.plan import MAX_HISTORY
 #: before trying again (librdkafka's default backoff is 100 ms, growing to 1 s).
 FAST_RETRIES: Final[dict[str, Any]] = {"retry.backoff.ms": 10, "retry.backoff.max.ms": 200}
 #: Group timings that let a forced rebalance finish in well under a second: members learn of
-#: it from their next heartbeat. The broker's `group.min.session.timeout.ms` must allow 6 s.
-FAST_GROUP: Final[dict[str, Any]] = {"heartbeat.interval.ms": 300, "session.timeout.ms": 6000}
+#: it from their next heartbeat. The session is short because librdkafka, when the coordinator
+#: connection drops under a synchronous OffsetCommit, retries the commit in a loop that keeps
+#: its heartbeats from being sent until the session expires (the member is then expelled and
+#: rejoins); 3 s is still ten heartbeats. The broker's `group.min.session.timeout.ms` must
+#: allow it.
+FAST_GROUP: Final[dict[str, Any]] = {"heartbeat.interval.ms": 300, "session.timeout.ms": 3000}
 #: How long a group member's poll waits: short, so that a stop request is seen at once.
 POLL_S: Final = 0.05
 
@@ -238,17 +242,29 @@ def wait_consumed(members: list[GroupMember], produced: list[str]) -> None:
 
 
 def wait_stable(members: list[GroupMember], partitions: int) -> None:
-    """Wait until the members' assignments cover the topic's partitions exactly once."""
+    """Wait until every member owns partitions and together they own each once (the group
+    is stable: a member alone with every partition may be waiting for the others to join)."""
 
     def stable() -> bool:
         owned = [m.assigned for m in members]
-        return sorted(p for o in owned for p in o) == list(range(partitions))
+        return all(owned) and sorted(p for o in owned for p in o) == list(range(partitions))
 
     eventually_sync(
         stable,
         OP_TIMEOUT_S,
         f"{len(members)} members share {partitions} partitions",
         describe=lambda: [sorted(m.assigned) for m in members],
+    )
+
+
+def wait_reassigned(members: list[GroupMember], before: list[int]) -> None:
+    """Wait until every member was assigned partitions again since it had ``before``
+    assignments (it went through a rebalance)."""
+    eventually_sync(
+        lambda: all(m.assignments > n for m, n in zip(members, before, strict=True)),
+        OP_TIMEOUT_S,
+        "every member assigned partitions again",
+        describe=lambda: f"assignments {[m.assignments for m in members]}, before {before}",
     )
 
 
