@@ -75,9 +75,10 @@ CHUNK: Final = 40
 #: Chaos: the seed of the run the application survives, and its pace: a few faults a second
 #: keep a 2-core machine's clients busy recovering without starving them.
 CHAOS_SEED: Final = 20_261_207
-CHAOS_RATE_PER_S: Final = 4.0
-#: Chaos faults that must have fired before the run is stopped ("a short chaos run").
-CHAOS_FIRINGS: Final = 6
+CHAOS_RATE_PER_S: Final = 5.0
+#: Chaos faults that must have fired before the run is stopped ("a short chaos run"): distinct
+#: faults, as one refusal fires on every connection attempt it refuses.
+CHAOS_FAULTS_FIRED: Final = 8
 #: The chaos run's own bound, should the test fail before it stops it.
 CHAOS_DURATION_MS: Final = 20_000
 #: Chaos faults compared between two brokers.
@@ -103,8 +104,8 @@ def arm_lost_acks(broker: Broker, topic: str, client_id: str) -> list[Fault]:
     """Faults on ``client_id``'s Produce requests, which fire one after another (one error per
     request, the oldest armed first): acknowledgements lost after the append (the whole
     request's, then only partition 0's entries), NOT_LEADER_OR_FOLLOWER before the append (only
-    partition 1's entries: partition 0's are appended; then the whole request's), and one
-    connection dropped after the append."""
+    partition 1's entries: partition 0's are appended; then the whole request's), and
+    connections dropped after the append (before the answer, then half-way through it)."""
     faults = broker.faults
     scope: dict[str, Any] = {"count": 2, "client_id": client_id}
     return [
@@ -116,7 +117,8 @@ def arm_lost_acks(broker: Broker, topic: str, client_id: str) -> list[Fault]:
             "Produce", "NOT_LEADER_OR_FOLLOWER", when="before", topic=topic, partition=1, **scope
         ),
         faults.fail("Produce", "NOT_LEADER_OR_FOLLOWER", when="before", **scope),
-        faults.drop_connection("Produce", skip=3, count=1, client_id=client_id),
+        faults.drop_connection("Produce", skip=3, client_id=client_id),
+        faults.drop_connection("Produce", mid_response=True, skip=5, client_id=client_id),
     ]
 
 
@@ -484,10 +486,11 @@ def test_a_producer_and_a_group_survive_a_short_chaos_run(
         try:
 
             def chaos_fired() -> int | None:
-                n = sum(f.seq not in before for f in broker.faults.history(MAX_HISTORY))
-                return n if n >= CHAOS_FIRINGS else None
+                history = broker.faults.history(MAX_HISTORY)
+                n = len({f.fault_id for f in history if f.seq not in before})
+                return n if n >= CHAOS_FAULTS_FIRED else None
 
-            eventually_sync(chaos_fired, OP_TIMEOUT_S, f"{CHAOS_FIRINGS} chaos faults fired")
+            eventually_sync(chaos_fired, OP_TIMEOUT_S, f"{CHAOS_FAULTS_FIRED} chaos faults fired")
         finally:
             broker.faults.stop_chaos()
             broker.faults.clear()
