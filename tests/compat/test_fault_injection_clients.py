@@ -49,6 +49,7 @@ from broker.faults import Fault
 from broker.faults.plan import MAX_HISTORY
 from client import ClientError, Consumer, ConsumerRebalanceListener, KafkaError, Producer
 from client import TopicPartition as SamsaTopicPartition
+from client.consumer.group_consumer import ConsumerGroupMember
 from protocol.messages import api_name
 
 aiokafka = pytest.importorskip("aiokafka")
@@ -57,6 +58,10 @@ SETTINGS: dict[str, Any] = {
     "group.initial.rebalance.delay.ms": 0,
     # The members' 3 s session timeout (support.fault_apps.FAST_GROUP) must be allowed.
     "group.min.session.timeout.ms": 1000,
+    # KIP-848 members heartbeat at the coordinator's interval: short, so that they learn of a
+    # forced rebalance at once.
+    "group.consumer.heartbeat.interval.ms": 100,
+    "group.consumer.min.heartbeat.interval.ms": 100,
 }
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.samsa_config(**SETTINGS)]
@@ -299,18 +304,26 @@ def test_confluent_group_loses_nothing_through_rebalances_and_dropped_connection
 class SamsaMember(ConsumerRebalanceListener):
     """Samsa's group consumer in a task: processes each batch from ``getmany`` (keeps the
     values), then commits its positions; a failed commit counts the batch as processed but
-    uncommitted."""
+    uncommitted. ``protocol``: the classic group protocol or KIP-848's (``consumer``)."""
 
-    def __init__(self, bootstrap: str, group: str, topic: str, client_id: str) -> None:
+    def __init__(
+        self, bootstrap: str, group: str, topic: str, client_id: str, protocol: str
+    ) -> None:
+        # A KIP-848 member takes its heartbeat interval and session from the coordinator.
+        timings: dict[str, Any] = (
+            {"heartbeat_interval_ms": 100, "session_timeout_ms": 6000}
+            if protocol == "classic"
+            else {}
+        )
         self.consumer = Consumer(
             bootstrap_servers=bootstrap,
             group_id=group,
+            group_protocol=protocol,
             client_id=client_id,
             auto_offset_reset="earliest",
             enable_auto_commit=False,
-            heartbeat_interval_ms=100,
-            session_timeout_ms=6000,
             retry_backoff_ms=10,
+            **timings,
         )
         self.topic = topic
         self.values: list[str] = []
@@ -322,6 +335,14 @@ class SamsaMember(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned: set[SamsaTopicPartition]) -> None:
         self.assignments += 1
+
+    def generation(self) -> int:
+        """Grows with every rebalance the member goes through: a classic member is assigned
+        partitions again; a KIP-848 member's epoch grows even when its partitions stay."""
+        group = self.consumer._group
+        if isinstance(group, ConsumerGroupMember):
+            return group.member_epoch
+        return self.assignments
 
     def on_partitions_revoked(self, revoked: set[SamsaTopicPartition]) -> None:
         pass
@@ -352,13 +373,14 @@ class SamsaMember(ConsumerRebalanceListener):
         await asyncio.wait_for(self.task, OP_TIMEOUT_S)  # raises what ended the member
 
 
+@pytest.mark.parametrize("protocol", ["classic", "consumer"])
 async def test_samsa_group_loses_nothing_through_rebalances_and_dropped_connections(
-    broker: Broker, record_property: Callable[[str, object], None]
+    broker: Broker, record_property: Callable[[str, object], None], protocol: str
 ) -> None:
     bootstrap = broker.bootstrap_servers
-    topic = group = "ft-samsa-group"
+    topic = group = f"ft-samsa-group-{protocol}"
     await asyncio.to_thread(create_topic, bootstrap, topic, GROUP_PARTITIONS)
-    members = [SamsaMember(bootstrap, group, topic, f"{group}-{i}") for i in range(2)]
+    members = [SamsaMember(bootstrap, group, topic, f"{group}-{i}", protocol) for i in range(2)]
     produced: list[str] = []
 
     def missing() -> int:
@@ -390,9 +412,9 @@ async def test_samsa_group_loses_nothing_through_rebalances_and_dropped_connecti
 
     async def reassigned(before: list[int]) -> None:
         await eventually(
-            lambda: all(m.assignments > n for m, n in zip(members, before, strict=True)),
+            lambda: all(m.generation() > n for m, n in zip(members, before, strict=True)),
             OP_TIMEOUT_S,
-            "every member assigned partitions again",
+            "every member went through the rebalance",
         )
 
     async with Producer(bootstrap_servers=bootstrap, linger_ms=2) as producer:
@@ -415,13 +437,13 @@ async def test_samsa_group_loses_nothing_through_rebalances_and_dropped_connecti
             for what, arm in group_faults(broker, group):
                 if what.startswith("rebalance"):
                     await stable()
-                assignments = [m.assignments for m in members]
+                generations = [m.generation() for m in members]
                 fault = await asyncio.to_thread(arm)
                 armed.append(fault)
                 await produce_chunk()
                 await fired(fault)
                 if what.startswith("rebalance"):
-                    await reassigned(assignments)
+                    await reassigned(generations)
                 await consumed_all()
             await produce_chunk()
             await consumed_all()
@@ -431,7 +453,7 @@ async def test_samsa_group_loses_nothing_through_rebalances_and_dropped_connecti
     fired_counts = await asyncio.to_thread(firings, broker, armed)
     assert all(fired_counts[f.fault_id] == (f.spec.count or 1) for f in armed), fired_counts
     result = GroupTally([v for m in members for v in m.values], sum(m.uncommitted for m in members))
-    report(record_property, "samsa_group", result.check(produced))
+    report(record_property, f"samsa_group_{protocol}", result.check(produced))
 
 
 # -- chaos ----------------------------------------------------------------------------------------
