@@ -59,9 +59,12 @@ SETTINGS: dict[str, Any] = {
     # The members' 3 s session timeout (support.fault_apps.FAST_GROUP) must be allowed.
     "group.min.session.timeout.ms": 1000,
     # KIP-848 members heartbeat at the coordinator's interval: short, so that they learn of a
-    # forced rebalance at once.
+    # forced rebalance at once. Their session is the coordinator's too: 3 s, as the classic
+    # members' (support.fault_apps.FAST_GROUP says why).
     "group.consumer.heartbeat.interval.ms": 100,
     "group.consumer.min.heartbeat.interval.ms": 100,
+    "group.consumer.session.timeout.ms": 3000,
+    "group.consumer.min.session.timeout.ms": 1000,
 }
 
 pytestmark = [pytest.mark.timeout(120), pytest.mark.samsa_config(**SETTINGS)]
@@ -233,10 +236,13 @@ async def test_aiokafka_idempotent_producer_stores_each_record_once_through_lost
 # -- consumer groups through rebalances and dropped connections -----------------------------------
 
 
-def group_faults(broker: Broker, group: str) -> list[tuple[str, Callable[[], Fault]]]:
-    """The faults a group test goes through, one per phase, in order."""
+def group_faults(
+    broker: Broker, group: str, *, commit_drops: bool = True
+) -> list[tuple[str, Callable[[], Fault]]]:
+    """The faults a group test goes through, one per phase, in order (``commit_drops``: the
+    OffsetCommit connection drops too)."""
     faults = broker.faults
-    return [
+    phases: list[tuple[str, Callable[[], Fault]]] = [
         ("rebalance", lambda: faults.rebalance(group)),
         ("drop Fetch", lambda: faults.drop_connection("Fetch", count=2)),
         ("drop OffsetCommit", lambda: faults.drop_connection("OffsetCommit", count=2)),
@@ -247,6 +253,7 @@ def group_faults(broker: Broker, group: str) -> list[tuple[str, Callable[[], Fau
         ),
         ("rebalance again", lambda: faults.rebalance(group)),
     ]
+    return [(what, arm) for what, arm in phases if commit_drops or "OffsetCommit" not in what]
 
 
 def report(record_property: Callable[[str, object], None], name: str, account: str) -> None:
@@ -255,13 +262,14 @@ def report(record_property: Callable[[str, object], None], name: str, account: s
     print(f"{name}: {account}")
 
 
+@pytest.mark.parametrize("protocol", ["classic", "consumer"])
 def test_confluent_group_loses_nothing_through_rebalances_and_dropped_connections(
-    broker: Broker, record_property: Callable[[str, object], None]
+    broker: Broker, record_property: Callable[[str, object], None], protocol: str
 ) -> None:
     bootstrap = broker.bootstrap_servers
-    topic = group = "ft-ck-group"
+    topic = group = f"ft-ck-group-{protocol}"
     create_topic(bootstrap, topic, GROUP_PARTITIONS)
-    members = [GroupMember(bootstrap, group, topic, f"{group}-{i}") for i in range(2)]
+    members = [GroupMember(bootstrap, group, topic, f"{group}-{i}", protocol) for i in range(2)]
     producer = idempotent_producer(bootstrap, f"{group}-producer")
     log = DeliveryLog()
     produced: list[str] = []
@@ -278,7 +286,12 @@ def test_confluent_group_loses_nothing_through_rebalances_and_dropped_connection
         produce_chunk()
         wait_consumed(members, produced)
         armed: list[Fault] = []
-        for what, arm in group_faults(broker, group):
+        # librdkafka 2.16's KIP-848 member cannot recover from a coordinator connection lost
+        # under a synchronous OffsetCommit: its retried commit fails each time the coordinator
+        # is found again ("closing connection due to nodename change"), which marks the
+        # coordinator dead again, so no heartbeat leaves and close() hangs. The classic
+        # member's session expires and it rejoins.
+        for what, arm in group_faults(broker, group, commit_drops=protocol == "classic"):
             if what.startswith("rebalance"):
                 wait_stable(members, GROUP_PARTITIONS)
             assignments = [m.assignments for m in members]
@@ -286,7 +299,8 @@ def test_confluent_group_loses_nothing_through_rebalances_and_dropped_connection
             armed.append(fault)
             produce_chunk()
             wait_fired(broker, fault, fault.spec.count or 1)
-            if what.startswith("rebalance"):
+            if what.startswith("rebalance") and protocol == "classic":
+                # (A KIP-848 member whose partitions stay sees nothing of a new group epoch.)
                 wait_reassigned(members, assignments)
             wait_consumed(members, produced)
         produce_chunk()
@@ -298,7 +312,7 @@ def test_confluent_group_loses_nothing_through_rebalances_and_dropped_connection
     assert log.failed == []
     fired = firings(broker, armed)
     assert all(fired[f.fault_id] == (f.spec.count or 1) for f in armed), fired
-    report(record_property, "confluent_group", tally(members).check(produced))
+    report(record_property, f"confluent_group_{protocol}", tally(members).check(produced))
 
 
 class SamsaMember(ConsumerRebalanceListener):

@@ -164,15 +164,19 @@ class GroupMember(threading.Thread):
     rebalance took the partition, the connection dropped) is counted, not retried: that record
     is "processed but uncommitted", the only kind at-least-once may deliver again."""
 
-    def __init__(self, bootstrap: str, group: str, topic: str, client_id: str) -> None:
+    def __init__(
+        self, bootstrap: str, group: str, topic: str, client_id: str, protocol: str = "classic"
+    ) -> None:
         super().__init__(daemon=True, name=f"group-member-{client_id}")
         self.config: dict[str, Any] = {
             "bootstrap.servers": bootstrap,
             "client.id": client_id,
             "group.id": group,
+            "group.protocol": protocol,
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
-            **FAST_GROUP,
+            # A KIP-848 member takes its heartbeat interval and session from the coordinator.
+            **(FAST_GROUP if protocol == "classic" else {}),
             **FAST_RETRIES,
         }
         self.topic = topic
