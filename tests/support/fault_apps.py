@@ -28,14 +28,17 @@ from broker.faults.plan import MAX_HISTORY
 #: before trying again (librdkafka's default backoff is 100 ms, growing to 1 s).
 FAST_RETRIES: Final[dict[str, Any]] = {"retry.backoff.ms": 10, "retry.backoff.max.ms": 200}
 #: Group timings that let a forced rebalance finish in well under a second: members learn of
-#: it from their next heartbeat. The session is short because librdkafka, when the coordinator
-#: connection drops under a synchronous OffsetCommit, retries the commit in a loop that keeps
-#: its heartbeats from being sent until the session expires (the member is then expelled and
-#: rejoins); 3 s is still ten heartbeats. The broker's `group.min.session.timeout.ms` must
-#: allow it.
+#: it from their next heartbeat. The session is short because librdkafka (2.16), when the
+#: coordinator connection drops under a synchronous OffsetCommit, fails the retried commit each
+#: time it finds the coordinator again and so marks it dead again: no heartbeat leaves until
+#: the session expires (the member is then expelled and rejoins). 3 s is still ten heartbeats.
+#: The broker's `group.min.session.timeout.ms` must allow it.
 FAST_GROUP: Final[dict[str, Any]] = {"heartbeat.interval.ms": 300, "session.timeout.ms": 3000}
 #: How long a group member's poll waits: short, so that a stop request is seen at once.
 POLL_S: Final = 0.05
+#: A steady producer's pause between its batches: an application's own pace, a few hundred
+#: records a second.
+PRODUCE_PAUSE_S: Final = 0.05
 
 
 def firings(broker: Broker, faults: Iterable[Fault]) -> Counter[int]:
@@ -101,7 +104,12 @@ def read_partitions(bootstrap: str, topic: str, partitions: int) -> dict[int, li
     """Every record's value in each partition of ``topic``, from offset 0 to the high
     watermark, in log order."""
     consumer = confluent_kafka.Consumer(
-        {"bootstrap.servers": bootstrap, "group.id": "unused", "enable.auto.commit": False}
+        # Partitions are assigned, not subscribed: the group id is never used.
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": "fault-tests-reader",
+            "enable.auto.commit": False,
+        }
     )
     try:
         ends = {
@@ -274,7 +282,7 @@ def wait_reassigned(members: list[GroupMember], before: list[int]) -> None:
 
 class SteadyProducer(threading.Thread):
     """An idempotent confluent-kafka producer on its own thread: ``batch`` records every
-    ``pause_s`` until stopped, values numbered from 0 with ``prefix``."""
+    PRODUCE_PAUSE_S until stopped, values numbered from 0 with ``prefix``."""
 
     def __init__(
         self, bootstrap: str, topic: str, client_id: str, prefix: str, batch: int = 10
@@ -291,7 +299,7 @@ class SteadyProducer(threading.Thread):
 
     def run(self) -> None:
         try:
-            while not self.stopping.wait(0.05):  # the application's own pace
+            while not self.stopping.wait(PRODUCE_PAUSE_S):
                 start = len(self.produced)
                 values = [f"{self.prefix}{i:06d}" for i in range(start, start + self.batch)]
                 for value in values:
