@@ -61,7 +61,7 @@ def test_a_topic_scope_names_the_partitions_it_hits() -> None:
     assert plan.on_request(PRODUCE, None, 1, None) is None  # the API names no partitions
     assert plan.on_request(PRODUCE, None, 1, lambda: _names(("b", 0))) is None
     hit = plan.on_request(PRODUCE, None, 1, lambda: _names(("a", 0), ("a", 1), ("b", 0)))
-    assert hit is not None and hit.error_partitions == {("a", 0), ("a", 1)}
+    assert hit is not None and hit.error_partitions == frozenset({("a", 0), ("a", 1)})
 
 
 def test_a_partition_scope() -> None:
@@ -69,7 +69,7 @@ def test_a_partition_scope() -> None:
     plan.arm(FaultSpec.create("error", api="Fetch", error=6, topic="a", partition=1), 0)
     assert plan.on_request(FETCH, None, 1, lambda: _names(("a", 0))) is None
     hit = plan.on_request(FETCH, None, 1, lambda: _names(("a", 0), ("a", 1)))
-    assert hit is not None and hit.error_partitions == {("a", 1)}
+    assert hit is not None and hit.error_partitions == frozenset({("a", 1)})
 
 
 def test_partitions_are_listed_only_when_a_topic_scope_is_armed() -> None:
