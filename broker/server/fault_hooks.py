@@ -39,7 +39,6 @@ from protocol.messages import (
 )
 
 __all__ = [
-    "SPLIT_APIS",
     "Split",
     "TopicPartition",
     "partial_response",
@@ -237,8 +236,6 @@ _SPLITTERS: Final[dict[int, Callable[[Any, Collection[TopicPartition]], Split]]]
     ProduceRequest.API_KEY: _split_produce,
     FetchRequest.API_KEY: _split_fetch,
 }
-#: The APIs whose errors may hit some partitions of a request only.
-SPLIT_APIS: Final = frozenset(_SPLITTERS)
 
 
 def split_request(api_key: int, body: Any, scoped: Collection[TopicPartition]) -> Split | None:
