@@ -663,7 +663,12 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 self._progress()
             return
         if faults.error is not None:
-            outcome = self._apply_error(slot, handler, body, outcome, faults.error, faults, split)
+            try:
+                outcome = self._apply_error(slot, handler, body, outcome, faults, split)
+            except Exception:
+                log.exception("connection %s: applying a fault failed; closing it", self._peer)
+                self.close(CloseReason.INTERNAL_ERROR, "applying a fault failed (logged above)")
+                return
         if faults.delay_ms:
             try:
                 await asyncio.sleep(faults.delay_ms / 1000)
@@ -695,7 +700,6 @@ class KafkaConnection(asyncio.BufferedProtocol):
         handler: ApiHandler,
         body: Any,
         outcome: Outcome,
-        error: Fault,
         faults: RequestFaults,
         split: Split | None,
     ) -> Outcome:
@@ -703,6 +707,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         handler's answer for the rest, with the taken partitions added); after it, the
         handler's answer rewritten (the scoped partitions) or replaced."""
         header = slot.header
+        error = faults.error
+        assert error is not None  # called for an error fault only
         spec = error.spec
         code = spec.error
         assert code is not None  # an error fault has its code (FaultSpec checks it)
@@ -901,8 +907,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         """Close the connection; a reason is counted and logged (at a bounded rate). With
         ``flush`` what was written goes out first, and the socket lingers: it closes when the
         client closes its side, or ``CLOSE_LINGER_S`` later. Closing a lingering connection
-        again ends it at once. With ``drain`` what was written goes out first, then the
-        socket closes (no linger)."""
+        again ends it at once. ``drain`` is ``flush`` with the write side shut at once (after
+        what was written): the client sees the end of the stream without waiting."""
         if self._closed:
             if self._linger is not None:
                 self._end_linger()
@@ -914,10 +920,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None:
             return
-        if drain:
-            transport.close()
-            return
-        if not flush:
+        if drain and transport.can_write_eof():
+            transport.write_eof()  # sent once the buffer is written
+        if not flush and not drain:
             transport.abort()
             return
         # A response followed at once by the end of the stream can be lost: kafka-python

@@ -162,11 +162,41 @@ async def test_partition_scoped_fetch_error_after_drops_records(
     assert (hit.high_watermark, hit.last_stable_offset, hit.log_start_offset) == (-1, -1, -1)
     assert not hit.records
     # The dropped partition's file slice was given back, as the written one's was.
-    pool = broker.services.log_manager.pool if broker.services else None
-    assert pool is not None
-    await eventually(
-        lambda: all(pf._pins == 0 for pf in pool._open), 10, "every segment file unpinned"
-    )
+    await eventually(lambda: unpinned(broker), 10, "every segment file unpinned")
+
+
+def unpinned(broker: Broker) -> bool:
+    """Whether no segment file is leased (every fetch's file slice was given back)."""
+    assert broker.services is not None
+    return all(pf._pins == 0 for pf in broker.services.log_manager.pool._open)
+
+
+@pytest.mark.parametrize("how", ["delay, then the client leaves", "drop", "drop mid-response"])
+@pytest.mark.samsa_config(**{"queued.max.request.bytes": 200_000_000})
+async def test_unwritten_fetch_answers_give_back_what_they_hold(
+    broker: Broker, client: WireClient, how: str
+) -> None:
+    server = broker.server
+    assert server is not None
+    await create_topic(client, "t")
+    assert (await produce(client, "t", 0, make_batch([b"x" * 1000]))).error_code == 0
+    if how.startswith("delay"):
+        arm(broker, "delay", api="Fetch", delay_ms=60_000)
+    else:
+        arm(broker, "drop", api="Fetch", mid_response=how.endswith("mid-response"))
+    reader = await WireClient.connect(broker.bootstrap_servers)
+    await reader.send(fetch_request("t", 0, 0), 11)
+    if how.startswith("delay"):
+        await eventually(lambda: plan_of(broker).history(), 10, "the delay fired")
+        assert not unpinned(broker)  # the held answer's slice
+        await reader.close()
+    else:
+        await reader.expect_closed(10)
+        await reader.close()
+    await eventually(lambda: unpinned(broker), 10, "every segment file unpinned")
+    await eventually(lambda: len(server.connections) == 1, 10, "only the test's client left")
+    assert server.budget.used_bytes == 0
+    assert fault_closes(broker) == (0 if how.startswith("delay") else 1)
 
 
 async def test_fetch_before_answers_the_rest_at_once(broker: Broker, client: WireClient) -> None:
