@@ -43,6 +43,15 @@ the first authentication, and after a failure reads nothing more and answers the
 until the client closes (at most ``CLOSE_LINGER_S``), so that the client reads the answer
 before it sees the close.
 
+Injected faults (``broker.faults``; what they do to the messages is ``fault_hooks.py``): while
+the server's ``fault_plan`` has a request fault armed, each request asks it what applies; such a
+request is served by ``_dispatch_faulted`` (an error before the handler answers in its place,
+for the whole request or the partitions of a Produce or Fetch it scopes) and finished by a task
+(the error after the handler, the delay, the drop). A drop completes the slot with
+CLOSE_CONNECTION and keeps the real answer aside (``_FaultClose``) until it reaches the head of
+the order, where it is written in half (mid-response) or released; then the connection closes
+(``CloseReason.FAULT_INJECTED``). With none armed a request pays one check.
+
 Metrics (unless ``http.metrics.enable=false``): each request's times are kept in a small list
 beside its slot (``_timings``, in slot order, as responses leave in slot order) — when its
 frame was whole, dispatched, returned by its handler, finished — and recorded into the server's

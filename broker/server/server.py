@@ -11,6 +11,9 @@ protocol object exists):
   request for ``max.connections.eviction.idle.ms`` (never-served ones first, then the least
   recently served) is closed to admit the new one; if none qualifies the new one is closed.
 
+- a refuse fault armed on ``fault_plan`` (fault injection for tests): connections are closed as
+  soon as they are accepted while it lasts (``CloseReason.FAULT_INJECTED``).
+
 Afterwards, a sweep closes connections with nothing in flight that stayed silent past
 ``connections.max.idle.ms``, and connections whose request frame did not arrive whole within
 ``connections.max.request.read.ms`` of its first byte. ``queued.max.request.bytes`` bounds the
