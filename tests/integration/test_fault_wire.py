@@ -98,6 +98,17 @@ async def test_nothing_armed_changes_nothing(broker: Broker, client: WireClient)
     assert fault_closes(broker) == 0
 
 
+async def test_client_id_scope(broker: Broker, client: WireClient) -> None:
+    await create_topic(client, "t")
+    arm(broker, "error", api="Produce", client_id="someone-else", error="INVALID_TOPIC_EXCEPTION")
+    arm(broker, "error", api="Produce", client_id="wire-test", error="NOT_ENOUGH_REPLICAS")
+    answer = await produce(client, "t", 0, make_batch([b"x"]))
+    assert answer.error_code == ErrorCode.NOT_ENOUGH_REPLICAS
+    assert [f.spec.client_id for f in plan_of(broker).armed()] == ["someone-else"]
+    detail = plan_of(broker).history()[-1].detail
+    assert detail.startswith("client_id=wire-test correlation_id=2 peer=127.0.0.1:")
+
+
 @pytest.mark.parametrize(("when", "appended"), [("before", 0), ("after", 1)])
 async def test_error_before_is_not_appended_after_is(
     broker: Broker, client: WireClient, when: str, appended: int
