@@ -265,6 +265,19 @@ async def test_drop_closes_after_the_append(broker: Broker, client: WireClient) 
         await other.close()
 
 
+async def test_drop_answers_earlier_requests_first(broker: Broker, client: WireClient) -> None:
+    await create_topic(client, "idle")
+    await create_topic(client, "t")
+    arm(broker, "drop", api="Produce")
+    # A long poll on an empty partition, then the dropped produce behind it.
+    await client.send(fetch_request("idle", 0, 0, max_wait_ms=300), 11)
+    await client.send(produce_request("t", 0, make_batch([b"x"])), 8)
+    polled = await client.receive()
+    assert polled.responses[0].partitions[0].error_code == 0
+    assert await client.read_frame(5) is None
+    assert fault_closes(broker) == 1
+
+
 async def test_drop_mid_response_writes_part_of_the_frame(broker: Broker) -> None:
     arm(broker, "drop", api="Metadata", mid_response=True)
     host, _, port = broker.bootstrap_servers.rpartition(":")
