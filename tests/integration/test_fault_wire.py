@@ -5,6 +5,7 @@ embedded broker and seen by raw wire clients and confluent-kafka."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import struct
 import time
@@ -250,13 +251,19 @@ async def test_delay_holds_the_response_and_keeps_the_order(
     assert await log_end(client, "t") == 1
 
 
-async def test_drop_closes_after_the_append(broker: Broker, client: WireClient) -> None:
+async def test_drop_closes_after_the_append(
+    broker: Broker, client: WireClient, caplog: pytest.LogCaptureFixture
+) -> None:
     await create_topic(client, "t")
     assert (await client.request(ApiVersionsRequest(), 0)).error_code == 0
-    arm(broker, "drop", api="Produce")
-    await client.send(produce_request("t", 0, make_batch([b"x"])), 8)
-    assert await client.read_frame(5) is None
+    fault = arm(broker, "drop", api="Produce")
+    with caplog.at_level(logging.WARNING, logger="samsa.server"):
+        await client.send(produce_request("t", 0, make_batch([b"x"])), 8)
+        assert await client.read_frame(5) is None
     assert fault_closes(broker) == 1
+    closes = [r.getMessage() for r in caplog.records if "(fault_injected)" in r.getMessage()]
+    assert len(closes) == 1
+    assert f"fault {fault.fault_id} (drop Produce x1): closing instead of answering" in closes[0]
     other = await WireClient.connect(broker.bootstrap_servers)
     try:
         assert await log_end(other, "t") == 1
