@@ -122,6 +122,30 @@ def test_produce_then_consume_by_assign_and_in_a_group(broker: Broker, binary: P
 
 
 @needs_toolchain
+def test_produce_for_a_time_from_several_instances(broker: Broker, binary: Path) -> None:
+    bootstrap, topic = broker.bootstrap_servers, "c-loadgen-timed"
+    create_topic(bootstrap, topic, 2)
+    seconds = 0.3
+    result = _run(
+        binary,
+        {
+            "role": "produce",
+            "bootstrap": bootstrap,
+            "topic": topic,
+            "size": 50,
+            "seconds": seconds,
+            "acks": 1,
+            "producers": 3,
+            "linger_ms": 2,
+            "batch_bytes": 65536,
+        },
+    )
+    assert result["messages"] > 0 and result["bytes"] == result["messages"] * 50
+    assert result["elapsed_s"] >= seconds
+    assert log_end_offsets(broker.port, topic, 2) == result["messages"]
+
+
+@needs_toolchain
 def test_latency_times_every_message_after_the_warm_up(broker: Broker, binary: Path) -> None:
     bootstrap, topic = broker.bootstrap_servers, "c-loadgen-latency"
     create_topic(bootstrap, topic, 1)
