@@ -297,7 +297,7 @@ class Env:
         ``busy_reruns`` times), and the last one is kept with ``busy`` set if it was disturbed
         too."""
         for attempt in range(self.busy_reruns + 1):
-            marks = {name: len(c.samples) for name, c in self.cases.items()}
+            marks = {name: (len(c.samples), len(c.failures)) for name, c in self.cases.items()}
             before = self.sampler()
             try:
                 sample = body()
@@ -317,9 +317,11 @@ class Env:
                     f"  {case.name}: busy (others used {others.cores:.0%} of a core), again",
                     flush=True,
                 )
-                # The attempt is replaced whole: samples it added to other cases go too.
+                # The attempt is replaced whole: what it added to other cases goes too.
                 for name, other in self.cases.items():
-                    del other.samples[marks.get(name, 0) :]
+                    samples, failures = marks.get(name, (0, 0))
+                    del other.samples[samples:]
+                    del other.failures[failures:]
                 continue
             sample["busy"] = 1.0
         assert sample is not None  # every path that leaves the loop without one returned

@@ -105,12 +105,15 @@ def test_busy_case_runs_again_once_and_replaces_the_whole_attempt(tmp_path: Path
     def body() -> dict[str, float]:
         calls.append(1)
         nested.samples.append({"mb_s": float(len(calls))})  # as a nested case would
+        if len(calls) == 1:
+            nested.failures.append("failed in the busy attempt")
         return {"msgs_s": 10.0 * len(calls)}
 
     env.attempt(outer, body)
     assert len(calls) == 2
     assert not outer.busy and outer.values("msgs_s") == [20.0]
     assert nested.samples == [{"mb_s": 2.0}]  # the busy attempt's nested sample is gone
+    assert nested.failures == []
     assert outer.samples[0]["other_busy"] == pytest.approx(0.05)
 
 
