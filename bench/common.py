@@ -324,6 +324,7 @@ class Env:
                     del other.failures[failures:]
                 continue
             sample["busy"] = 1.0
+            sample["reruns"] = float(attempt)
         assert sample is not None  # every path that leaves the loop without one returned
         case.samples.append(sample)
         brief = ", ".join(f"{k}={v:.4g}" for k, v in sample.items() if k in _SHOWN)

@@ -309,10 +309,11 @@ def _status_rows(cases: Sequence[Case]) -> list[str]:
             lines.append(f"- **{case.name}**: {case.status}")
         if case.busy:
             worst = max(case.values("other_busy"), default=0.0)
+            again = "even when run again" if max(case.values("reruns"), default=0) else "once"
             lines.append(
                 f"- **{case.name}**: busy: other processes used up to {worst:.0%} of a core "
-                f"(more than {OTHERS_MAX_CORES:.0%}) even when run again: its figures are "
-                "shown, no target verdict is given"
+                f"(more than {OTHERS_MAX_CORES:.0%}) {again}: its figures are shown, no "
+                "target verdict is given"
             )
     return lines + ([""] if lines else [])
 

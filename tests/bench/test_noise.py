@@ -126,7 +126,7 @@ def test_case_still_busy_when_run_again_is_kept_marked_and_gets_no_verdict(
     calls: list[int] = []
     env.attempt(case, _counted(calls, {"msgs_s": 2_000_000.0, "mb_s": 200.0}))
     assert len(calls) == 1 + noise.BUSY_RERUNS
-    assert case.busy and case.samples[0]["busy"] == 1.0
+    assert case.busy and case.samples[0]["busy"] == 1.0 and case.samples[0]["reruns"] == 1
     assert case.samples[0]["other_busy"] == pytest.approx(0.6)
     assert case.to_json()["busy"] is True and case.status == "ok"
 
@@ -137,6 +137,7 @@ def test_case_still_busy_when_run_again_is_kept_marked_and_gets_no_verdict(
     markdown = report.markdown(env, [], [], list(found.values()))
     assert f"| {name} **(busy)** |" in markdown
     assert f"- **{name}**: busy: other processes used up to 60% of a core" in markdown
+    assert "(more than 50%) even when run again" in markdown
     assert "| met |" not in markdown and "| MISSED |" not in markdown
 
 
@@ -146,7 +147,8 @@ def test_quick_runs_mark_busy_cases_without_running_them_again(tmp_path: Path) -
     case = env.case("latency", "latency")
     calls: list[int] = []
     env.attempt(case, _counted(calls, {"p50_ms": 1.0}))
-    assert len(calls) == 1 and case.busy
+    assert len(calls) == 1 and case.busy and case.samples[0]["reruns"] == 0
+    assert "(more than 50%) once:" in "\n".join(report._status_rows([case]))
 
 
 def test_a_failed_attempt_is_a_failure_not_a_busy_sample(tmp_path: Path) -> None:
