@@ -149,7 +149,39 @@ def _failed(
 def handle_produce(
     services: BrokerServices, ctx: RequestContext, request: ProduceRequest
 ) -> Outcome | Awaitable[Outcome]:
-    """Append every partition's batch, then answer (at once, or once acknowledged)."""
+    """Append every partition's batch, then answer (at once, or once acknowledged). A
+    request naming a paused partition (fault injection) waits first, at most ``timeout_ms``
+    (``ProducePauses``)."""
+    pauses = services.replica_manager.pauses
+    if pauses.active:
+        partitions = frozenset(
+            TopicPartition(t.name, d.index) for t in request.topic_data for d in t.partition_data
+        )
+        if pauses.blocks(partitions):
+            return _after_pause(services, ctx, request, partitions)
+    return _append_all(services, ctx, request)
+
+
+async def _after_pause(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: ProduceRequest,
+    partitions: frozenset[TopicPartition],
+) -> Outcome:
+    """The request once its paused partitions resumed; REQUEST_TIMED_OUT past its timeout."""
+    if not await services.replica_manager.pauses.wait(partitions, request.timeout_ms):
+        if request.acks == 0:
+            return CLOSE_CONNECTION
+        return error_response(request, ctx.version, ErrorCode.REQUEST_TIMED_OUT)
+    answer = _append_all(services, ctx, request)  # at once: the appends keep their order
+    if isinstance(answer, Awaitable):
+        return await answer
+    return answer
+
+
+def _append_all(
+    services: BrokerServices, ctx: RequestContext, request: ProduceRequest
+) -> Outcome | Awaitable[Outcome]:
     version = ctx.version
     acks = request.acks
     if version < MIN_SERVED_VERSION:
