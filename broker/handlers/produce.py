@@ -44,6 +44,11 @@ AddPartitionsToTxn v4 (``verify_only``) and the batch is appended when it answer
 does (a later batch of the same producer that overtakes it fails its sequence check and is
 retried). Without v4 (``REMOTE_VERIFICATION``) such batches are appended unverified.
 
+A request naming a partition paused by fault injection (``ReplicaManager.pause_partition``)
+waits before anything is appended, in arrival order, at most its ``timeout_ms``; past it every
+partition answers REQUEST_TIMED_OUT (``broker/replication/pauses.py``). The check costs one
+attribute read while nothing is paused.
+
 acks=all waits at most ``timeout_ms``, one deadline for the whole request as in Kafka (the
 partitions wait together, not one after another); the partitions not acknowledged by then get
 REQUEST_TIMED_OUT. acks=0 gets no response; if a partition failed, the connection is closed

@@ -23,8 +23,11 @@ from typing import Final
 
 from protocol.types import TopicPartition
 
-__all__ = ["MAX_PAUSED_PRODUCE_WAITERS", "ProducePauses"]
+__all__ = ["MAX_PAUSED_PRODUCE_WAITERS", "MAX_PAUSED_PRODUCE_WAIT_MS", "ProducePauses"]
 
+#: Longest a produce waits on a paused partition, whatever its ``timeout_ms`` asks (an int32:
+#: weeks): the bound acks=all waits have too (``manager.MAX_ACKS_TIMEOUT_MS``).
+MAX_PAUSED_PRODUCE_WAIT_MS: Final = 300_000
 #: Most produces waiting on paused partitions at once: each holds its request's records in
 #: memory, and a test that pauses a partition under a busy producer must not grow the broker
 #: without bound. Past it a produce is answered REQUEST_TIMED_OUT at once.
@@ -82,7 +85,8 @@ class ProducePauses:
 
     async def wait(self, partitions: frozenset[TopicPartition], timeout_ms: int) -> bool:
         """Wait until none of ``partitions`` is paused and every earlier produce to them went
-        ahead: True; False when ``timeout_ms`` passed first (or too many wait already). On
+        ahead: True; False when ``timeout_ms`` (at most ``MAX_PAUSED_PRODUCE_WAIT_MS``) passed
+        first, or too many wait already. On
         True, append at once (before awaiting anything), so that order holds."""
         if len(self._waiters) >= MAX_PAUSED_PRODUCE_WAITERS or timeout_ms <= 0:
             self.timed_out_total += 1
@@ -100,7 +104,7 @@ class ProducePauses:
             self._release_scheduled = True
             loop.call_soon(self._scheduled_release)
         try:
-            async with asyncio.timeout(timeout_ms / 1000):
+            async with asyncio.timeout(min(timeout_ms, MAX_PAUSED_PRODUCE_WAIT_MS) / 1000):
                 await waiter.future
             return True
         except TimeoutError:
