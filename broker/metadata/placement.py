@@ -220,7 +220,8 @@ def leader_change(
     if t is None or p is None:
         return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f"{topic}-{partition} does not exist", None
     leader = p.leader
-    if leader == NO_LEADER or not is_active(image.brokers, leader):
+    # A cluster of one registers no brokers: its leader is active though not registered.
+    if leader == NO_LEADER or (leader in image.brokers and not is_active(image.brokers, leader)):
         return ErrorCode.LEADER_NOT_AVAILABLE, f"{topic}-{partition} has no active leader", None
     if bump_only:
         return ErrorCode.NONE, None, PartitionChangeRecord(t.topic_id, partition, leader=leader)

@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from support.kafka_ops import create_topic, produce_request
+from support.kafka_ops import create_topic, fetch, produce_request
 from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
@@ -334,3 +334,30 @@ async def test_an_expired_member_loses_its_partitions_to_the_others(
             gc.force_rebalance("nobody")
     finally:
         await _stop(*everyone)
+
+
+# -- leader epochs on one broker -----------------------------------------------------------------
+
+
+async def test_a_bumped_epoch_fences_fetches_at_the_old_one_and_a_move_is_refused(
+    broker: Broker, client: WireClient
+) -> None:
+    controller = broker.controller
+    assert controller is not None
+    await create_topic(client, "epochs")
+    before = controller.image.partition("epochs", 0)
+    assert before is not None
+    bumped = await controller.elect_leader("epochs", 0, None, True)
+    assert bumped.error is ErrorCode.NONE
+    epoch = before.leader_epoch + 1
+    assert bumped.message == f"epochs-0: leader {before.leader} at leader epoch {epoch}"
+    old = await fetch(client, "epochs", 0, 0, current_leader_epoch=before.leader_epoch)
+    assert old.error_code == ErrorCode.FENCED_LEADER_EPOCH
+    new = await fetch(client, "epochs", 0, 0, current_leader_epoch=epoch)
+    assert new.error_code == ErrorCode.NONE
+    moved = await controller.elect_leader("epochs", 0, None, False)
+    assert moved.error is ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE
+    assert moved.message == (
+        f"epochs-0 has no other active in-sync replica than its leader {before.leader} "
+        f"(ISR [{before.leader}])"
+    )

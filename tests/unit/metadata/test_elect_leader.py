@@ -95,6 +95,17 @@ def test_unknown_partition_and_no_leader() -> None:
     assert leader_change(image, "nope", 0, None, True)[0] is ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
     leaderless = _image((1, 2, 3), (1,), -1)
     assert leader_change(leaderless, "t", 0, None, True)[0] is ErrorCode.LEADER_NOT_AVAILABLE
+    fenced_leader = _image((1, 2, 3), (1, 2), 1, fenced=(1,))
+    assert leader_change(fenced_leader, "t", 0, None, True)[0] is ErrorCode.LEADER_NOT_AVAILABLE
+
+
+def test_a_cluster_of_one_registers_no_broker_and_still_bumps() -> None:
+    alone = MetadataImage.empty().apply(
+        0, [TopicRecord("t", TID), PartitionRecord(TID, 0, (1,), (1,), 1, leader_epoch=2)]
+    )
+    error, _, record = leader_change(alone, "t", 0, None, True)
+    assert error is ErrorCode.NONE and record == PartitionChangeRecord(TID, 0, leader=1)
+    assert leader_change(alone, "t", 0, None, False)[0] is ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE
 
 
 def test_bump_keeps_the_leader_and_grows_the_epoch() -> None:
