@@ -98,9 +98,10 @@ class ProducePauses:
         self._queued.update(partitions)
         self._unreleased += 1
         self.waited_total += 1
-        if not self._release_scheduled:
-            # Not now: a waiter released here would not yield, and would overtake those
-            # released before it that have not run yet.
+        if not self._release_scheduled and self.paused.isdisjoint(partitions):
+            # Held only by earlier waiters (released, not run yet): look again soon. Not now:
+            # a waiter released here would not yield, and would overtake them. (One held by a
+            # pause waits for its resume: no pass over the queue per arrival.)
             self._release_scheduled = True
             loop.call_soon(self._scheduled_release)
         try:
@@ -124,7 +125,8 @@ class ProducePauses:
             self._unreleased -= 1
             if not waiter.future.done():
                 waiter.future.cancel()
-            self._release()  # the waiters behind it may go now
+            if not self.paused.issuperset(waiter.partitions):
+                self._release()  # the waiters behind it, held by it alone, may go now
 
     def _scheduled_release(self) -> None:
         self._release_scheduled = False

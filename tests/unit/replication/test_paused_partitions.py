@@ -139,3 +139,34 @@ def test_a_paused_partition_reads_nothing_for_consumers_only(partition: Partitio
         assert again.length == follower.length
     finally:
         again.release()
+
+
+async def test_a_waiter_held_by_an_earlier_one_goes_when_that_one_times_out() -> None:
+    pauses = ProducePauses()
+    pauses.pause(A)
+    first = asyncio.create_task(pauses.wait(frozenset({A, B}), 50))
+    await _queued(pauses, 1)
+    second = asyncio.create_task(pauses.wait(frozenset({B}), 10_000))
+    await _queued(pauses, 2)
+    assert await first is False
+    assert await second is True
+    assert pauses.paused == {A} and pauses.waiting == 0
+
+
+async def test_many_waiters_on_one_paused_partition_cost_no_pass_each() -> None:
+    pauses = ProducePauses()
+    pauses.pause(A)
+    passes = 0
+    release = pauses._release
+
+    def counting() -> None:
+        nonlocal passes
+        passes += 1
+        release()
+
+    pauses._release = counting  # type: ignore[method-assign]
+    held = [asyncio.create_task(pauses.wait(frozenset({A}), 10_000)) for _ in range(200)]
+    await _queued(pauses, 200)
+    assert passes == 0
+    pauses.resume(A)
+    assert all(await asyncio.gather(*held)) and passes == 1
