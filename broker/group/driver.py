@@ -508,7 +508,7 @@ class GroupCoordinator:
             )
             assert out.response is not None
             account = out.response
-        log.warning("%s (on request)", account)
+        log.info("%s (on request)", account)
         return account
 
     def expire_members(self, group_id: str, member_id: str | None) -> str:
@@ -526,7 +526,7 @@ class GroupCoordinator:
             )
             assert out.response is not None
             account = out.response
-        log.warning("%s (on request)", account)
+        log.info("%s (on request)", account)
         return account
 
     # -- applying outcomes ------------------------------------------------------------------

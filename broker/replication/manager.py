@@ -592,7 +592,7 @@ class ReplicaManager:
             raise ValueError(f"cannot pause {tp}: {exc.code.name}") from None
         partition.paused = True
         self.pauses.pause(tp)
-        log.warning("%s: paused (consumers read nothing, produces wait)", tp)
+        log.info("%s: paused (consumers read nothing, produces wait)", tp)
 
     def resume_partition(self, tp: TopicPartition) -> None:
         """Resume a paused partition: the produces waiting on it go ahead in order and the
@@ -604,7 +604,7 @@ class ReplicaManager:
             partition.paused = False
         self.pauses.resume(tp)
         self.fetch_purgatory.complete_all(tp)
-        log.warning("%s: resumed", tp)
+        log.info("%s: resumed", tp)
 
     def paused_partitions(self) -> frozenset[TopicPartition]:
         """The partitions paused now."""
