@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from bench.common import Case, Env
 from bench.noise import OTHERS_MAX_CORES
-from bench.scenarios import latency, recovery, scale
+from bench.scenarios import latency, recovery, scale, tansu
 from bench.scenarios.throughput import consume_name, produce_name
 
 NATS_DEFAULT: Final = "NATS JetStream default"
@@ -444,6 +444,79 @@ def throughput_section(env: Env) -> list[str]:
     return lines
 
 
+def _tansu_ratio(env: Env, case: Case, other: str, metric: str) -> str:
+    """Samsa's median ``metric`` over ``other``'s, same workload (on Samsa's rows only)."""
+    if case.params.get("server") != tansu.SAMSA:
+        return ""
+    label = str(case.params.get("workload", ""))
+    r = ratio(env, case.name, tansu.case_name(label, other), metric)
+    return "" if r is None else f"{r:.2f}"
+
+
+def tansu_section(env: Env) -> list[str]:
+    """Samsa, the sink and Tansu on the same generator build (``scenarios/tansu.py``):
+    one row per workload and server, Samsa's row with its ratios to the others."""
+    cases = _cases(env, tansu.NAME)
+    if not cases:
+        return []
+    version = env.installed.get(tansu.INSTALLED_KEY, "?")
+    lines = [
+        "## Samsa next to Tansu and the sink (one librdkafka build)",
+        "",
+        "Every row is driven by the C load generator linked to the librdkafka confluent-kafka's "
+        f"wheel bundles ({version}; Tansu refuses the ApiVersions of Debian's 2.0.2, the "
+        "build of the rows above). Tansu keeps its log in memory; Samsa runs with "
+        "`log.flush.policy=none` (page cache, no fsync). Each workload's rounds ran back to "
+        "back, each round on Samsa, the sink and Tansu in turn. Ratios are Samsa's median over "
+        "the other's: msgs/s (above 1: Samsa faster) and server CPU s/GB (below 1: Samsa "
+        "cheaper per byte). The sink serves no Fetch: no consume row.",
+        "",
+    ]
+    rows = [
+        [
+            str(c.params.get("workload", c.name)),
+            f"{c.params.get('server', '')}" + (" **(busy)**" if c.busy else ""),
+            c.spread("msgs_s", ",.0f"),
+            c.spread("mb_s", ".1f"),
+            c.spread("cpu_s_per_gb", ".2f"),
+            c.spread("server_busy", ".0%"),
+            c.spread("gen_busy", ".0%"),
+            c.spread("other_busy", ".0%"),
+            limit_of(c),
+            _tansu_ratio(env, c, tansu.SINK, "msgs_s"),
+            _tansu_ratio(env, c, tansu.TANSU, "msgs_s"),
+            _tansu_ratio(env, c, tansu.SINK, "cpu_s_per_gb"),
+            _tansu_ratio(env, c, tansu.TANSU, "cpu_s_per_gb"),
+        ]
+        for c in sorted(
+            cases,
+            key=lambda c: (
+                str(c.params.get("workload", "")).startswith("consume"),
+                list(env.cases).index(c.name),
+            ),
+        )
+    ]
+    lines += _table(
+        [
+            "workload",
+            "server",
+            "msgs/s",
+            "MB/s",
+            "server CPU s/GB",
+            "server CPU",
+            "generator CPU",
+            "others' CPU",
+            "limit",
+            "Samsa / sink msgs/s",
+            "Samsa / Tansu msgs/s",
+            "Samsa / sink CPU s/GB",
+            "Samsa / Tansu CPU s/GB",
+        ],
+        rows,
+    )
+    return lines + _status_rows(cases)
+
+
 def _generic_section(
     env: Env, scenario: str, title: str, columns: Sequence[tuple[str, str, str]]
 ) -> list[str]:
@@ -488,6 +561,7 @@ def markdown(env: Env, header: list[str], plots: list[str], found: list[Target])
         "",
     ]
     lines += throughput_section(env)
+    lines += tansu_section(env)
     lines += _generic_section(
         env,
         "latency",
@@ -690,5 +764,7 @@ def render(results: Path, out: Path) -> list[Target]:
         case.failures = raw["failures"]
         case.skipped = raw["skipped"]
     env.notes = list(payload.get("notes", []))
+    # What the sections name (the Tansu comparison's librdkafka) comes from the versions.
+    env.installed = dict(payload.get("versions", {}))
     meta = {k: v for k, v in payload.items() if k not in ("targets", "cases", "notes", "header")}
     return write(env, list(payload.get("header", [])), meta)

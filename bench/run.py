@@ -2,7 +2,7 @@
 and PNG plots into a results folder.
 
     python -m bench [--quick] [--out DIR] [--dir DATA_DIR] [--runs N]
-                    [--scenarios limits,throughput,latency,groups,scale,recovery,cluster]
+                    [--scenarios limits,throughput,tansu,latency,groups,scale,recovery,cluster]
                     [--warmup-mib N] [--no-pin] [--librdkafka system|wheel]
 
 Without ``--out`` the outputs go to a new temporary folder (printed at the start and the end):
@@ -63,6 +63,7 @@ def _versions() -> dict[str, str]:
             out[package] = "not installed"
     out["nats-server"] = peers.nats_version() or "not available"
     out["rabbitmq"] = peers.rabbit_version() or "not available"
+    out["tansu"] = peers.tansu_version() or "not available"
     if shutil.which("iperf3"):
         done = subprocess.run(["iperf3", "--version"], capture_output=True, text=True, timeout=10)
         out["iperf3"] = done.stdout.split("\n", 1)[0].strip()
@@ -215,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{env.installed.get(C_LIBRDKAFKA, '?')}, {args.librdkafka} build) for Samsa's and the "
         "sink's produce, consume and latency rows; Samsa's own client and confluent-kafka in "
         "rows of their own; a pipelined NATS-protocol publisher (batched writes, up to 8 MiB "
-        "unacknowledged) for NATS JetStream; `rstream` with confirms (same window) for RabbitMQ",
+        "unacknowledged) for NATS JetStream; `rstream` with confirms (same window) for RabbitMQ; "
+        "the C load generator's wheel build (confluent-kafka's librdkafka) for Samsa, the sink "
+        "and Tansu side by side",
         "- MB = 10^6 bytes of message values; CPU s/GB = the server's CPU seconds (process tree, "
         "user + system) per 10^9 value bytes; `/ sink`, `/ NATS`, `/ RabbitMQ` = messages/s "
         "ratios, same size",
@@ -229,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, why in (
         ("NATS JetStream", peers.nats_available()),
         ("RabbitMQ streams", peers.rabbit_available()),
+        ("Tansu", peers.tansu_available()),
     ):
         if why:
             header.append(f"- **{name}**: not available: {why}")
