@@ -171,6 +171,20 @@ def _check_outputs(out: Path, data: Path) -> None:
     else:
         assert nats["status"].startswith("not run: not available: ")
 
+    # Samsa and the sink ran on the C generator's wheel build beside Tansu; Tansu ran too, or
+    # the report says why not.
+    for server in ("Samsa none", "sink"):
+        name = f"produce 1 KiB acks=1 on {server} (Tansu comparison)"
+        assert _median(cases, name, "messages") == 20_000
+    assert "## Samsa next to Tansu and the sink" in report
+    tansu = cases["produce 1 KiB acks=1 on Tansu (Tansu comparison)"]
+    if tansu["status"] == "ok":
+        assert _median(cases, "produce 1 KiB acks=1 on Tansu (Tansu comparison)", "msgs_s") > 100
+        assert results["versions"]["librdkafka (C load generator, Tansu comparison)"]
+    else:
+        assert tansu["status"].startswith("not run: not available: ")
+        assert "Tansu**: not available: " in report
+
     # Every target is listed with a verdict, in the JSON and the report's table.
     verdicts = {t["target"]: t["verdict"] for t in results["targets"]}
     assert len(verdicts) == 13
