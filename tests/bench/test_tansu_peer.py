@@ -7,6 +7,8 @@ missing."""
 
 from __future__ import annotations
 
+import re
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +16,8 @@ import confluent_kafka
 import pytest
 
 from bench import loadgen_c, peers, report
-from bench.broker_bench import Children
-from bench.common import HOST, Env, producer_spec
+from bench.broker_bench import Children, free_port
+from bench.common import HOST, Env, create_topic_named, producer_spec
 from bench.scenarios import tansu
 
 #: Tansu starts in milliseconds, each generator run takes a second or two; the scenario starts
@@ -25,12 +27,12 @@ pytestmark = pytest.mark.timeout(120)
 RECORDS = 3000
 PARTITIONS = 3
 SIZE = 512
+#: The scenario's one-record-per-request workload, and how many records its quick form sends.
+SINGLE = tansu.WORKLOADS[-1]
+SINGLE_RECORDS = SINGLE.messages_quick
 
 
-def _unavailable() -> str:
-    why = peers.tansu_available()
-    if why:
-        return f"Tansu: {why}"
+def _generator_unavailable() -> str:
     try:
         loadgen_c.compiler()
         loadgen_c.include_dir()
@@ -40,7 +42,15 @@ def _unavailable() -> str:
     return ""
 
 
+def _unavailable() -> str:
+    why = peers.tansu_available()
+    return f"Tansu: {why}" if why else _generator_unavailable()
+
+
 needs_tansu = pytest.mark.skipif(bool(_unavailable()), reason=_unavailable() or "-")
+needs_generator = pytest.mark.skipif(
+    bool(_generator_unavailable()), reason=_generator_unavailable() or "-"
+)
 
 
 @pytest.fixture
@@ -70,6 +80,10 @@ def test_tansu_serves_the_c_generator_a_topic_it_created(env: Env) -> None:
         consumed = env.loadgen({**spec, "role": "consume"})
         assert consumed["messages"] == RECORDS
         assert consumed["bytes"] == RECORDS * SIZE
+        # One record per request works against it too.
+        single = tansu.produce_spec(f"{HOST}:{peer.port}", SINGLE, quick=True)
+        single.update(topic="peer-check", partitions=PARTITIONS)
+        assert env.loadgen(single)["messages"] == SINGLE_RECORDS
     assert peer.proc.poll() is not None  # stopped on the way out
 
 
@@ -79,6 +93,23 @@ def test_a_topic_tansu_refuses_is_an_error(env: Env) -> None:
         peers.tansu_create_topic(peer, "twice", 1)
         with pytest.raises(RuntimeError, match="tansu topic create twice"):
             peers.tansu_create_topic(peer, "twice", 1)
+
+
+@needs_generator
+def test_one_record_per_request_is_one_produce_request(env: Env) -> None:
+    assert (SINGLE.linger_ms, SINGLE.batch_bytes) == (0, 1)
+    metrics_port = free_port()
+    settings = {"log.flush.policy": "none", "http.listeners": f"{HOST}:{metrics_port}"}
+    with tansu.wheel_env(env).samsa(settings) as server:
+        create_topic_named(server.port, tansu.TOPIC, tansu.PARTITIONS)
+        spec = tansu.produce_spec(f"{HOST}:{server.port}", SINGLE, quick=True)
+        assert tansu.wheel_env(env).loadgen(spec)["messages"] == SINGLE_RECORDS
+        url = f"http://{HOST}:{metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            text = answer.read().decode()
+    found = re.search(r'^samsa_requests_total\{api="Produce"\} (\S+)$', text, re.M)
+    assert found is not None, text
+    assert float(found.group(1)) == SINGLE_RECORDS
 
 
 def test_a_binary_that_cannot_run_is_reported(
