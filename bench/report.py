@@ -464,8 +464,8 @@ def tansu_section(env: Env) -> list[str]:
         "## Samsa next to Tansu and the sink (one librdkafka build)",
         "",
         "Every row is driven by the C load generator linked to the librdkafka confluent-kafka's "
-        f"wheel bundles ({version}; Tansu refuses the ApiVersions of Debian's 2.0.2, the "
-        "build of the rows above). Tansu keeps its log in memory; Samsa runs with "
+        f"wheel bundles ({version}; Tansu fails the ApiVersions handshake of Debian's 2.0.2, "
+        "the harness's default build). Tansu keeps its log in memory; Samsa runs with "
         "`log.flush.policy=none` (page cache, no fsync). Each workload's rounds ran back to "
         "back, each round on Samsa, the sink and Tansu in turn. Ratios are Samsa's median over "
         "the other's: msgs/s (above 1: Samsa faster) and server CPU s/GB (below 1: Samsa "
