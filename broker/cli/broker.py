@@ -231,6 +231,7 @@ async def _stop(broker_: Any, config: Any) -> None:
 
 def _run(config: Any, log_format: LogFormat = "text") -> int:
     import asyncio
+    import gc
 
     from broker.app import Broker, BrokerStartError, new_event_loop
     from broker.server.server import ListenError
@@ -249,6 +250,10 @@ def _run(config: Any, log_format: LogFormat = "text") -> int:
             message = _listen_message(exc, config) if isinstance(exc, ListenError) else exc
             click.echo(f"samsa: error: {message}", err=True)
             return 1
+        # What starting built (modules, configuration, the metadata image, indexes) lives as
+        # long as the process: out of the collector's sight, full collections stop walking
+        # it again and again (tens of ms each, about 1.5 µs per small request).
+        gc.freeze()
         if not config.is_broker:
             endpoint = broker_.controller_endpoint
             port = endpoint.port if endpoint is not None else config.controller_port

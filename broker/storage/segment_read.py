@@ -7,8 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from broker.storage.index import TimestampOffset
-from broker.storage.scan import iter_headers, pread_exact
-from protocol.records import LOG_OVERHEAD, RecordBatch, TimestampType, iter_batches
+from broker.storage.scan import SCAN_BLOCK_BYTES, iter_headers, pread_exact
+from protocol.records import (
+    BATCH_HEADER_SIZE,
+    LOG_OVERHEAD,
+    RecordBatch,
+    TimestampType,
+    iter_batches,
+)
 
 if TYPE_CHECKING:
     from broker.storage.segment import LogSegment
@@ -20,12 +26,17 @@ def translate_offset(seg: LogSegment, offset: int) -> tuple[int, RecordBatch] | 
     """Position and header of the first batch whose last offset is >= ``offset``: a walk from
     the sparse index's entry, or from where the last read ended when that is nearer."""
     seg.check_indexes()
-    start = seg.offset_index.lookup(offset).position
     hint = seg.read_hint
-    if hint is not None and hint[0] <= offset and hint[1] > start:
-        start = hint[1]
+    first_read = SCAN_BLOCK_BYTES
+    if hint is not None and hint[0] == offset:
+        # The batch there is the one (every batch before it ends below): read its header only.
+        start, first_read = hint[1], BATCH_HEADER_SIZE
+    else:
+        start = seg.offset_index.lookup(offset).position
+        if hint is not None and hint[0] < offset and hint[1] > start:
+            start = hint[1]
     with seg.file.leased() as fd:
-        for pos, header in iter_headers(fd, start, seg.size):
+        for pos, header in iter_headers(fd, start, seg.size, first_read):
             if header.base_offset + header.last_offset_delta >= offset:
                 return pos, header
     return None
