@@ -256,16 +256,34 @@ def top_entries(path: Path, label: str, api: str) -> str:
 
 
 def summary(rows: list[Row]) -> list[str]:
-    """Median µs per request per tree and API (quiet rows only, unless every one was busy)."""
+    """Median µs per request per tree and API, over the quiet rows and over all; with more
+    than one tree, the median over runs of each tree's ratio to the first tree in the same run
+    (the two ran back to back, so a busy machine weighs on both alike)."""
     lines = []
     for key in dict.fromkeys((r.tree, r.api) for r in rows):
         mine = [r for r in rows if (r.tree, r.api) == key]
-        quiet = [r for r in mine if not r.busy] or mine
-        values = sorted(r.us_per_request for r in quiet)
-        lines.append(
-            f"{key[0]} {key[1]}: median {statistics.median(values):.1f} µs/request "
-            f"[{values[0]:.1f}..{values[-1]:.1f}] over {len(quiet)} of {len(mine)} runs"
+        quiet = sorted(r.us_per_request for r in mine if not r.busy)
+        every = sorted(r.us_per_request for r in mine)
+        line = (
+            f"{key[0]} {key[1]}: median {statistics.median(every):.1f} µs/request "
+            f"[{every[0]:.1f}..{every[-1]:.1f}] over all {len(every)} runs"
         )
+        if quiet:
+            line += f"; {statistics.median(quiet):.1f} over the {len(quiet)} quiet ones"
+        lines.append(line)
+    first = rows[0].tree
+    by_run = {(r.tree, r.api, r.run): r.us_per_request for r in rows}
+    for tree, api in dict.fromkeys((r.tree, r.api) for r in rows if r.tree != first):
+        ratios = [
+            value / by_run[(first, api, run)]
+            for (t, a, run), value in by_run.items()
+            if (t, a) == (tree, api) and (first, api, run) in by_run
+        ]
+        if ratios:
+            lines.append(
+                f"{tree} / {first} {api}: median ratio {statistics.median(ratios):.2f} "
+                f"[{min(ratios):.2f}..{max(ratios):.2f}] over {len(ratios)} runs"
+            )
     return lines
 
 
