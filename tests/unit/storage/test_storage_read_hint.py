@@ -19,16 +19,22 @@ pytestmark = pytest.mark.timeout(120)
 #: Small segments and a sparse index: reads cross segments and land between index entries.
 CONFIG = LogConfig(index_interval_bytes=300, segment_bytes=2_000)
 
-_append = st.tuples(st.just("append"), st.integers(1, 4), st.integers(1, 60))
-_read = st.tuples(st.just("read"), st.integers(0, 10_000), st.integers(1, 1_500))
-_next = st.tuples(st.just("next"), st.integers(1, 1_500), st.integers(0, 3))
-_truncate = st.tuples(st.just("truncate"), st.integers(0, 10_000), st.just(0))
+_append = st.tuples(st.just("append"), st.integers(1, 4), st.integers(1, 60), st.just(0))
+#: A read from an offset, with a bound (0: none; else that many offsets past the start).
+_read = st.tuples(
+    st.just("read"), st.integers(0, 10_000), st.integers(1, 1_500), st.integers(0, 40)
+)
+_next = st.tuples(st.just("next"), st.integers(1, 1_500), st.integers(0, 40), st.just(0))
+_truncate = st.tuples(st.just("truncate"), st.integers(0, 10_000), st.just(0), st.just(0))
 #: A read from the furthest offset any read reached (a consumer that was ahead of a truncation).
-_furthest = st.tuples(st.just("furthest"), st.integers(1, 1_500), st.just(0))
+_furthest = st.tuples(st.just("furthest"), st.integers(1, 1_500), st.just(0), st.just(0))
 #: What a read gives: its bytes, first offset and next offset.
 _Answer = tuple[bytes, int, int]
+#: Appends and reads weigh more than truncations: a read needs batches before it to matter.
 _operations = st.lists(
-    st.one_of(_append, _read, _next, _truncate, _furthest), min_size=1, max_size=80
+    st.one_of(_append, _append, _read, _read, _next, _truncate, _furthest),
+    min_size=20,
+    max_size=80,
 )
 
 
@@ -40,21 +46,24 @@ def _answer(log: PartitionLog, offset: int, max_bytes: int, max_offset: int | No
 def _without_hints(
     log: PartitionLog, offset: int, max_bytes: int, max_offset: int | None
 ) -> _Answer:
-    """The general path: every segment walks from its sparse index (hints put back after)."""
-    saved = [(seg, seg.read_hint) for seg in log.segments]
-    for seg, _ in saved:
+    """The general path: every segment walks from its sparse index and translates the bound
+    ``max_offset`` as if its end were unknown (hints and ends put back after)."""
+    saved = [(seg, seg.read_hint, seg._next_offset) for seg in log.segments]
+    for seg, _, _ in saved:
         seg.read_hint = None
+        seg._next_offset = None
     try:
         return _answer(log, offset, max_bytes, max_offset)
     finally:
-        for seg, hint in saved:
+        for seg, hint, next_offset in saved:
             seg.read_hint = hint
+            seg._next_offset = next_offset
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations=_operations)
 def test_reads_with_the_hint_answer_as_reads_without_it(
-    operations: list[tuple[str, int, int]],
+    operations: list[tuple[str, int, int, int]],
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pool = FilePool(16)
@@ -62,7 +71,7 @@ def test_reads_with_the_hint_answer_as_reads_without_it(
         try:
             position = 0  # a consumer's position: "next" reads from it
             furthest = 0
-            for kind, a, b in operations:
+            for kind, a, b, c in operations:
                 end = log.log_end_offset
                 if kind == "append":
                     values = [b"v" * b] * a
@@ -73,7 +82,8 @@ def test_reads_with_the_hint_answer_as_reads_without_it(
                     position = min(position, log.log_end_offset)
                     continue
                 if kind == "read":
-                    offset, max_bytes, max_offset = a % (end + 1), b, None
+                    offset, max_bytes = a % (end + 1), b
+                    max_offset = None if c == 0 else min(end, offset + c)
                 elif kind == "furthest":
                     offset, max_bytes, max_offset = min(furthest, end), a, None
                 else:
