@@ -354,10 +354,11 @@ class Partition:
     def _recompute_high_watermark(self) -> None:
         if not self.is_leader:
             return
+        pending = self.pending_isr
         new = high_watermark(
             self.node_id,
             self.local_durable_end,
-            maximal_isr(self.isr, self.pending_isr),
+            self.isr if pending is None else maximal_isr(self.isr, pending),
             self.followers,
         )
         self._move_high_watermark(new)

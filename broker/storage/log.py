@@ -233,7 +233,7 @@ class PartitionLog:
     @high_watermark.setter
     def high_watermark(self, offset: int) -> None:
         """Set the high watermark, clamped into ``[log_start_offset, log_end_offset]``."""
-        if not isinstance(offset, int) or isinstance(offset, bool):
+        if type(offset) is not int and (not isinstance(offset, int) or isinstance(offset, bool)):
             raise TypeError(f"high watermark must be an int, got {offset!r}")
         if offset < 0:
             raise ValueError(f"high watermark must be >= 0, got {offset}")
