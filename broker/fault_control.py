@@ -435,7 +435,9 @@ class FaultControl:
             if replicas is None:
                 raise ValueError("the broker is not running")
             replicas.pause_partition(tp)
-        except ValueError as exc:
+        except Exception as exc:
+            if not isinstance(exc, ValueError):  # a bug: its traceback is logged
+                log.exception("fault %d (%s) failed", fault.fault_id, spec.describe())
             message = _one_line(str(exc))
             now = monotonic_ms()
             self.plan.record_action(fault, now, message, ok=False)
@@ -448,7 +450,12 @@ class FaultControl:
         spec = fault.spec
         try:
             detail = await self._carry_out(spec)
-        except (ValueError, RuntimeError) as exc:
+        except asyncio.CancelledError:
+            self.plan.record_action(fault, monotonic_ms(), "cancelled", ok=False)
+            raise
+        except Exception as exc:
+            if not isinstance(exc, ValueError | RuntimeError):  # a bug: its traceback is logged
+                log.exception("fault %d (%s) failed", fault.fault_id, spec.describe())
             message = _one_line(str(exc))
             self.plan.record_action(fault, monotonic_ms(), message, ok=False)
             raise FaultActionError(

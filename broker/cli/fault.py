@@ -88,12 +88,14 @@ class _Channel:
 
     def _refusal(self, exc: Any) -> str:
         status = int(exc.code)
+        code = None
         try:
             answer = json.loads(exc.read(64 * 1024))
-            message = f"{answer['message']} ({answer['error']})"
+            code = answer["error"]
+            message = f"{answer['message']} ({code})"
         except (ValueError, KeyError, TypeError, OSError):
             message = f"HTTP {status} {exc.reason}"
-        if status == 404:
+        if status == 404 and code != "FAULT_NOT_FOUND":  # no such route: the channel is off
             return (
                 f"{self.base} has no fault admin channel (start the broker with "
                 "--set faults.admin.enable=true)"
@@ -127,9 +129,10 @@ def _arm(**fields: Any) -> None:
         out.line(f"fault {fault['id']} {fault['end_reason']}")
 
 
-def _output(ctx: click.Context) -> Output:
+def _output(ctx: click.Context, fmt: str | None = None) -> Output:
     cli = ctx.find_object(CliContext)
-    return Output(cli.format if cli is not None else "text")
+    chosen = fmt or (cli.format if cli is not None else "text")
+    return Output("json" if chosen == "json" else "text")
 
 
 def _scope(fn: F) -> F:
@@ -296,11 +299,18 @@ def bump_epoch(topic: str, partition: int) -> None:
 @click.option(
     "--history", "history", type=click.IntRange(0, 1000), default=0, help="Also the last N firings."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default=None,
+    help="text (aligned on a terminal, tab-separated when piped) or json.",
+)
 @click.pass_context
-def list_(ctx: click.Context, history: int) -> None:
+def list_(ctx: click.Context, history: int, fmt: str | None) -> None:
     """The armed faults (and the chaos run, and the last firings with --history N)."""
     answer = _channel(ctx).call("GET", f"?limit={history}")
-    out = _output(ctx)
+    out = _output(ctx, fmt)
     if out.json:
         out.emit_json(answer)
         return

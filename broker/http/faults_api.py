@@ -20,14 +20,15 @@ it) and, with a body, ``Content-Type: application/json`` (415). When a Kafka lis
 SASL, the HTTP login applies (``auth.py``) and the user must be one of ``super.users`` (403
 otherwise). Errors are ``{"error", "message"}`` with a one-line message: 400 ``INVALID_FAULT``
 (the spec), ``INVALID_JSON``; 409 ``FAULT_FAILED`` (an action that could not be carried out:
-an unknown group, a partition this broker does not lead); 404 ``NOT_FOUND`` (no such armed
-fault); 504 ``REQUEST_TIMED_OUT``.
+an unknown group, a partition this broker does not lead); 404 ``FAULT_NOT_FOUND`` (no such
+armed fault); 504 ``REQUEST_TIMED_OUT``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final, Protocol
 
@@ -40,6 +41,8 @@ from broker.http.console_common import ApiError, fail, json_error, ok
 from broker.http.metrics import FaultCounters
 
 __all__ = ["ACTION_TIMEOUT_S", "DEFAULT_HISTORY", "FAULTS_HEADER", "FaultAdmin", "setup"]
+
+log = logging.getLogger("samsa.http")
 
 #: The header every change carries (a cross-site form cannot set it).
 FAULTS_HEADER: Final = "X-Samsa-Faults"
@@ -97,6 +100,9 @@ def setup(
                 return json_error(ApiError(504, "REQUEST_TIMED_OUT", "the fault took too long"))
             except ValueError as exc:  # the fault control's FaultActionError
                 return json_error(ApiError(409, "FAULT_FAILED", str(exc)))
+            except Exception:
+                log.exception("fault admin %s %s failed", request.method, request.path)
+                return json_error(ApiError(500, "UNKNOWN_SERVER_ERROR", "internal error (logged)"))
             if isinstance(result, web.Response):
                 return result
             return ok(result)
@@ -130,7 +136,7 @@ def setup(
         fault_id = int(request.match_info["id"])
         cleared = faults.clear(fault_id)
         if not cleared:
-            fail(404, "NOT_FOUND", f"no armed fault {fault_id}")
+            fail(404, "FAULT_NOT_FOUND", f"no armed fault {fault_id}")
         return {"cleared": [f.to_json() for f in cleared]}
 
     async def start_chaos(request: web.Request) -> Any:
