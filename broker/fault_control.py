@@ -442,7 +442,9 @@ class FaultControl:
             now = monotonic_ms()
             self.plan.record_action(fault, now, message, ok=False)
             self.plan.end(fault, now, f"failed: {message}")
-            raise FaultActionError(f"cannot pause {tp.topic}-{tp.partition}: {message}") from None
+            where = f"{tp.topic}-{tp.partition}"
+            said = message if where in message else f"cannot pause {where}: {message}"
+            raise FaultActionError(said) from None
         until = "" if spec.duration_ms is None else f" for {spec.duration_ms} ms"
         self.plan.record_action(fault, monotonic_ms(), f"paused {tp.topic}-{tp.partition}{until}")
 
