@@ -17,7 +17,11 @@ from support.waiting import eventually, eventually_sync
 
 from broker.app import Broker
 from broker.config import load_config
-from broker.fault_control import CHAOS_FAULT_LIFETIME_MS, FaultActionError
+from broker.fault_control import (
+    CHAOS_FAULT_LIFETIME_MS,
+    LOG_MAX_LINES_PER_INTERVAL,
+    FaultActionError,
+)
 from broker.faults import MAX_ACTIVE_FAULTS, ChaosSchedule, FaultSpecError
 from client import Admin, NewTopic, Producer
 from protocol.types import TopicPartition
@@ -188,6 +192,20 @@ async def test_chaos_with_a_seed_arms_the_same_faults_twice(
     assert runs[0] == expected
     assert any(m.endswith(f"(chaos seed={seed} #0)") for m in _messages(caplog))
     assert any(m.startswith(f"chaos seed={seed} stopped after arming") for m in _messages(caplog))
+
+
+async def test_firings_are_logged_at_a_bounded_rate(
+    broker: Broker, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, FAULT_LOGGER)
+    fault = broker.faults.fail("Fetch", "NOT_LEADER_OR_FOLLOWER", count=None)
+    plan = broker.fault_plan
+    for _ in range(3 * LOG_MAX_LINES_PER_INTERVAL):
+        assert plan.on_request(1, "app", 0, detail="client_id=app") is not None
+    assert fault.fired == 3 * LOG_MAX_LINES_PER_INTERVAL
+    fired = [m for m in _messages(caplog) if m.startswith(f"fault {fault.fault_id} fired")]
+    assert len(fired) == LOG_MAX_LINES_PER_INTERVAL
+    assert len(broker.faults.history()) == 3 * LOG_MAX_LINES_PER_INTERVAL  # all recorded
 
 
 # -- bounds and errors ---------------------------------------------------------------------------
