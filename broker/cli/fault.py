@@ -20,7 +20,6 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from broker.faults import CHAOS_KINDS, DEFAULT_CHAOS_APIS, FaultSpec, FaultSpecError
 from client.cli._context import CliContext
 from client.cli._errors import CliError
 from client.cli._output import Output
@@ -113,6 +112,8 @@ def _channel(ctx: click.Context) -> _Channel:
 
 def _arm(**fields: Any) -> None:
     """Check the spec here (a usage error, exit 2), send it, print the armed fault."""
+    from broker.faults import FaultSpec, FaultSpecError  # not at start-up: it loads protocol
+
     ctx = click.get_current_context()
     try:
         spec = FaultSpec.create(**fields)
@@ -352,7 +353,7 @@ def clear(ctx: click.Context, fault_id: int | None) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    help=f"Kinds to draw from (repeatable; default {', '.join(k.value for k in CHAOS_KINDS)}).",
+    help="Kinds to draw from (repeatable; default error, delay, drop, refuse).",
 )
 @click.option(
     "--api",
@@ -381,6 +382,8 @@ def chaos(
         return
     if seed is None:
         raise click.UsageError("chaos needs a SEED (or --stop)")
+    from broker.faults import CHAOS_KINDS, DEFAULT_CHAOS_APIS, ChaosSchedule, FaultSpecError
+
     body: dict[str, Any] = {
         "seed": seed,
         "rate_per_s": rate,
@@ -389,8 +392,6 @@ def chaos(
         "duration_ms": duration_ms,
     }
     try:  # checked here first: a bad setting is a usage error
-        from broker.faults import ChaosSchedule
-
         ChaosSchedule(seed, rate, list(kinds) or CHAOS_KINDS, body["apis"])
     except FaultSpecError as exc:
         raise click.UsageError(str(exc)) from None
