@@ -10,6 +10,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from support.metrics_text import scrape, value
@@ -238,7 +239,7 @@ async def test_bounds_and_one_line_errors(broker: Broker) -> None:
     assert len(faults.clear()) == MAX_ACTIVE_FAULTS
 
 
-def test_request_faults_may_be_armed_before_the_start_actions_may_not(tmp_path: object) -> None:
+def test_request_faults_may_be_armed_before_the_start_actions_may_not(tmp_path: Path) -> None:
     broker = Broker(load_config(None, {"log.dirs": str(tmp_path)}))
     fault = broker.faults.fail("Metadata", "LEADER_NOT_AVAILABLE")
     assert broker.faults.armed() == [fault]
