@@ -225,6 +225,8 @@ class FaultPlan:
 
     def history(self, limit: int = MAX_HISTORY) -> list[Firing]:
         """The last ``limit`` firings, oldest first."""
+        if limit <= 0:
+            return []
         items = list(self._history)
         return items[-limit:] if limit < len(items) else items
 
