@@ -136,7 +136,9 @@ def test_actions_end_when_recorded() -> None:
     assert done.end_reason == "done"
     assert failed.end_reason == "failed: unknown group g"
     assert paused.active
-    assert plan.injected_total == {("rebalance", ""): 1, ("expire", ""): 1, ("pause", ""): 1}
+    # The failed expiry is in the history but was not injected.
+    assert [f.fault_id for f in plan.history()] == [done.fault_id, failed.fault_id, paused.fault_id]
+    assert plan.injected_total == {("rebalance", ""): 1, ("pause", ""): 1}
 
 
 def test_clear_one_or_all() -> None:
