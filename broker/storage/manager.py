@@ -5,11 +5,12 @@ Per log directory it keeps Kafka's files:
 * ``recovery-point-offset-checkpoint``, ``log-start-offset-checkpoint``,
   ``replication-offset-checkpoint`` (high watermarks), ``cleaner-offset-checkpoint``;
 * ``.kafka_cleanshutdown``: written last by a clean shutdown, deleted at startup. When it is
-  there, logs open without validating anything; otherwise every log is recovered at startup
-  from its recovery point;
+  there, logs open without validating anything; otherwise every log is recovered from its
+  recovery point when it is first opened (its first read, append or lookup), not at startup;
 * ``.lock``: an exclusive ``flock`` so that two brokers never share a directory.
 
-Logs of a cleanly shut down directory are opened lazily, on first ``get_log``; their segment
+Logs are opened lazily, on first ``get_log`` (those of a directory that did not shut down
+cleanly are recovered then: a partition nobody touches costs nothing at startup); their segment
 files are opened through one bounded ``FilePool`` and their closed indexes are loaded on demand
 under one ``IndexBudget``, so that ten thousand partitions fit in the default ``ulimit -n``.
 
@@ -82,6 +83,11 @@ class _LogDir:
         self.path = path
         self.lock_fd: int | None = None
         self.clean = False
+        #: Partitions of a directory that did not shut down cleanly whose logs have not been
+        #: opened (recovered) yet: each is recovered from its recovery point when first opened.
+        #: While any is left, the directory gets no clean-shutdown marker: the next start must
+        #: recover them.
+        self.unrecovered: set[TopicPartition] = set()
         self.checkpoints: dict[str, dict[TopicPartition, int]] = {n: {} for n in _CHECKPOINTS}
         self.partitions: set[TopicPartition] = set()
 
@@ -118,22 +124,23 @@ class LogManager:
     # -- startup and shutdown ------------------------------------------------------------------
 
     def startup(self, *, now_ms: int) -> None:
-        """Lock and scan every directory; recover all logs of directories that did not shut
-        down cleanly (clean ones open lazily)."""
+        """Lock and scan every directory. No log is opened: each opens on first use, and the
+        logs of a directory that did not shut down cleanly are recovered then (from their
+        recovery points, as at startup; until then nothing reads them)."""
+        del now_ms  # logs open (and recover) with the time of their first use
         for d in self._dirs:
             self._start_dir(d)
         self._started = True
         for d in self._dirs:
             if not d.clean:
-                for tp in sorted(d.partitions):
-                    self._open(tp, now_ms=now_ms)
-                # Recovered state is durable now: checkpoint it before forgetting "unclean".
-                self._write_checkpoints(d)
-                # From here on a log of this directory reopens (after close_log) as clean.
-                d.clean = True
+                d.unrecovered = set(d.partitions)
             marker = d.path / CLEAN_SHUTDOWN_FILE
             if remove_if_exists(marker):
                 fsync_dir(d.path)
+
+    def unrecovered_partitions(self) -> list[TopicPartition]:
+        """Partitions whose logs still await their recovery (first open), sorted."""
+        return sorted(tp for d in self._dirs for tp in d.unrecovered)
 
     def _start_dir(self, d: _LogDir) -> None:
         try:
@@ -170,6 +177,16 @@ class LogManager:
         """Flush and close every log, write the checkpoints, then the clean-shutdown marker
         (only for directories where every log closed cleanly) and release the locks."""
         failed: set[Path] = set()
+        for d in self._dirs:
+            if d.unrecovered:
+                # Not recovering them now (a stop must be quick): the next start does it.
+                _log.info(
+                    "%s: %d partition logs were not used since an unclean stop and are left "
+                    "to the next start to recover",
+                    d.path,
+                    len(d.unrecovered),
+                )
+                failed.add(d.path)
         for tp, log in list(self._logs.items()):
             try:
                 log.close()
@@ -281,7 +298,7 @@ class LogManager:
                 pool=self.pool,
                 budget=self.budget,
                 now_ms=now_ms,
-                clean=d.clean,
+                clean=tp not in d.unrecovered,
                 recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
                 log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
                 high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
@@ -298,6 +315,9 @@ class LogManager:
                     describe_free_space(d.path),
                 )
             raise
+        # Recovered: a later reopen (after close_log) is clean. The recovered state is
+        # checkpointed with the others; a crash before that recovers it again.
+        d.unrecovered.discard(tp)
         if tp in self._open_failing:
             self._open_failing.discard(tp)
             _log.warning("%s: its log opened after failures", tp)
@@ -339,6 +359,7 @@ class LogManager:
         fsync_dir(d.path)
         shutil.rmtree(doomed, ignore_errors=True)
         d.partitions.discard(tp)
+        d.unrecovered.discard(tp)
         for offsets in d.checkpoints.values():
             offsets.pop(tp, None)
         self._write_checkpoints(d)
