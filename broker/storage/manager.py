@@ -302,6 +302,10 @@ class LogManager:
                 recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
                 log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
                 high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
+                # Under group the recovered tail is committed at once (a single replica's
+                # high watermark is its log end): fsync it first. Otherwise the recovery
+                # point stays and the flusher fsyncs it, off the request's path.
+                sync_recovery=self.flush_policy == FlushPolicy.GROUP,
             )
         except LogStorageError as exc:
             # Every request for the partition retries the open: tell the operator once.
