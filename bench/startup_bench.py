@@ -1,6 +1,7 @@
 """Start-up and recovery after ``kill -9``, for one source tree or several (A/B, interleaved).
 
-Two figures per tree, medians of ``--runs`` (the range in brackets):
+Figures per tree, medians of ``--runs`` (the range in brackets), wall clock and the broker's
+CPU seconds (steadier on a busy machine):
 
 * **start-up**: an empty data directory, from spawning ``samsa broker start`` to the first
   answered ApiVersions;
@@ -14,14 +15,20 @@ child process writes 1 MiB batches of 16 KiB records through ``broker.storage`` 
 broker's own append path, no network), writes the checkpoints once ``--covered`` of the data
 is flushed (0: the recovery points cover nothing, the worst case), appends half a batch to
 every partition and exits without closing anything. Before every measured start the
-directory is put back into that state (checkpoints, torn tails, no clean-shutdown marker).
-The data stays in the page cache: this measures the broker's work, not a cold disk.
+directory is put back into that state (checkpoints, torn tails, no clean-shutdown marker) and
+its last ``--dirty-gib`` GiB are rewritten in place, so that they are not yet written back to
+disk, as right after a large write. The rest stays in the page cache: this measures the
+broker's work, not a cold disk.
+
+Brokers keep their bytecode in a cache of the run (``PYTHONPYCACHEPREFIX``), as an installed
+broker has its ``.pyc`` files; ``--no-bytecode-cache`` compiles every module at every start.
 
     python bench/startup_bench.py [--dir /tmp] [--runs 3] [--gib 10] [--partitions 4]
-                                  [--covered 0] [--tree PATH ...] [--no-empty]
+                                  [--covered 0] [--dirty-gib 2] [--tree PATH ...]
+                                  [--no-empty] [--no-recovery] [--no-bytecode-cache]
 
-``--tree`` (repeatable) names source trees to compare (default: this one); the first one
-prints first. Run it on a quiet machine: check ``uptime`` first.
+``--tree`` (repeatable) names source trees to compare (default: this one), run alternately
+(ABBA...). Run it on a quiet machine: check ``uptime`` first.
 """
 
 from __future__ import annotations
