@@ -4,15 +4,25 @@ lazy opening of the logs of a directory that did not shut down cleanly."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.waiting import eventually
 from unit.storage.storage_test_helpers import TP, build_batch, read_all
 
-from broker.storage import FilePool, FlushPolicy, LogConfig, LogManager, PartitionLog
+from broker.storage import (
+    FilePool,
+    FlushPolicy,
+    LogConfig,
+    LogManager,
+    LogStorageError,
+    PartitionLog,
+)
 from broker.storage.flush import LogFlusher
 from broker.storage.manager import CLEAN_SHUTDOWN_FILE
 from broker.storage.names import TopicPartition
@@ -206,3 +216,75 @@ async def test_the_flusher_fsyncs_a_recovered_log_under_policy_none(tmp_path: Pa
     finally:
         await flusher.stop()
         manager.shutdown()
+
+
+async def test_recover_logs_recovers_on_worker_threads_and_registers_each_once(
+    tmp_path: Path,
+) -> None:
+    written = _fill_two_partitions(tmp_path)
+    tps = sorted(written)
+    manager = LogManager([tmp_path], default_config=CONFIG, flush_policy=FlushPolicy.NONE)
+    opened: list[PartitionLog] = []
+    manager.on_log_opened = opened.append
+    manager.startup(now_ms=0)
+    try:
+        task = asyncio.ensure_future(manager.recover_logs(tps, now_ms=0))
+        await asyncio.sleep(0)  # the recoveries are handed to the threads
+        # A use of one meanwhile waits for its recovery rather than starting another.
+        first = manager.get_log(tps[0], now_ms=0)
+        assert first is not None and read_all(first) == written[tps[0]]
+        await task
+        assert manager.unrecovered_partitions() == []
+        assert [log.tp for log in opened] == tps  # each registered once
+        assert manager.get_log(tps[0], now_ms=0) is first
+        second = manager.get_log(tps[1], now_ms=0)
+        assert second is opened[1] and read_all(second) == written[tps[1]]
+        assert manager.recovery_stats.batches_validated == 20
+    finally:
+        manager.shutdown()
+
+
+async def test_a_failed_recovery_is_left_to_the_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = _fill_two_partitions(tmp_path)
+    tp = TopicPartition("t", 0)
+    manager = LogManager([tmp_path], default_config=CONFIG, flush_policy=FlushPolicy.NONE)
+    manager.startup(now_ms=0)
+    real_open = PartitionLog.open
+
+    def failing_open(*args: Any, **kwargs: Any) -> PartitionLog:
+        raise LogStorageError("disk on fire")
+
+    try:
+        monkeypatch.setattr(PartitionLog, "open", failing_open)
+        await manager.recover_logs([tp], now_ms=0)
+        assert manager.unrecovered_partitions() == [tp, TopicPartition("t", 1)]
+        with pytest.raises(LogStorageError):
+            manager.get_log(tp, now_ms=0)
+        monkeypatch.setattr(PartitionLog, "open", real_open)
+        log = manager.get_log(tp, now_ms=0)
+        assert log is not None and read_all(log) == written[tp]
+    finally:
+        manager.shutdown()
+
+
+async def test_a_stop_waits_for_a_recovery_under_way(tmp_path: Path) -> None:
+    written = _fill_two_partitions(tmp_path)
+    tps = sorted(written)
+    manager = LogManager([tmp_path], default_config=CONFIG, flush_policy=FlushPolicy.NONE)
+    manager.startup(now_ms=0)
+    task = asyncio.ensure_future(manager.recover_logs(tps, now_ms=0))
+    await asyncio.sleep(0)
+    manager.shutdown()  # registers, flushes and closes what the threads recovered
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert (tmp_path / CLEAN_SHUTDOWN_FILE).exists()
+    again = LogManager([tmp_path], default_config=CONFIG, flush_policy=FlushPolicy.NONE)
+    again.startup(now_ms=0)
+    for tp in tps:
+        log = again.get_log(tp, now_ms=0)
+        assert log is not None and read_all(log) == written[tp]
+    assert again.recovery_stats.batches_validated == 0
+    again.shutdown()
