@@ -295,6 +295,7 @@ class LogManager:
         meanwhile, and a request naming several such partitions waits for the slowest rather
         than for their sum. Each is then registered as ``get_log`` registers it; one whose
         recovery fails is left to ``get_log``, which tries again and reports it."""
+        self._check_started()
         claimed: list[tuple[TopicPartition, Future[PartitionLog]]] = []
         for tp in tps:
             d = self._location.get(tp)
