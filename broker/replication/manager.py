@@ -427,6 +427,13 @@ class ReplicaManager:
         """Open the partitions of ``wanted`` this broker leads, a slice at a time: the event
         loop is let go every ``OPEN_SLICE_MS``. Errors are left for ``get_partition`` to
         raise when the handler asks for the partition."""
+        wanted = list(wanted)
+        # Logs awaiting their recovery after an unclean stop are recovered first, on worker
+        # threads and several at once; the opens below then find them ready.
+        await self.log_manager.recover_logs(
+            [TopicPartition(t, p) for t, p in wanted if (t, p) not in self._partitions],
+            now_ms=self.clock_ms(),
+        )
         slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
         for topic, partition in wanted:
             if (topic, partition) in self._partitions:
