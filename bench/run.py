@@ -2,8 +2,11 @@
 and PNG plots into a results folder.
 
     python -m bench [--quick] [--out DIR] [--dir DATA_DIR] [--runs N]
-                    [--scenarios limits,throughput,latency,groups,scale,recovery,cluster]
-                    [--warmup-mib N] [--no-pin]
+                    [--scenarios limits,throughput,tansu,latency,groups,scale,recovery,cluster]
+                    [--warmup-mib N] [--no-pin] [--librdkafka system|wheel]
+
+Without ``--out`` the outputs go to a new temporary folder (printed at the start and the end):
+only an explicit ``--out bench/results`` replaces the committed report.
 
 ``--quick`` (CI) runs every scenario small, once, in under a minute, and skips RabbitMQ. A full
 run warms the disk up with 2 GiB first and runs every case 3 times (interleaved rounds where a
@@ -28,12 +31,15 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
-from bench import peers
+from bench import loadgen_c, noise, peers
 from bench.broker_bench import LOADGEN_CPU, SERVER_CPU, Children, pinning_possible, warm_up
-from bench.common import MIB, REPO, Env, load_average
+from bench.common import C_LIBRDKAFKA, MIB, REPO, Env, load_average
 from bench.scenarios import ALL, BY_NAME
 
-DEFAULT_OUT: Final = REPO / "bench" / "results"
+#: The committed report's folder: written only when ``--out`` names it.
+COMMITTED_OUT: Final = REPO / "bench" / "results"
+#: The librdkafka the C load generator links unless ``--librdkafka`` says otherwise.
+DEFAULT_LIBRDKAFKA: Final = "system"
 WARMUP_FULL_MIB: Final = 2048
 WARMUP_QUICK_MIB: Final = 32
 
@@ -57,6 +63,7 @@ def _versions() -> dict[str, str]:
             out[package] = "not installed"
     out["nats-server"] = peers.nats_version() or "not available"
     out["rabbitmq"] = peers.rabbit_version() or "not available"
+    out["tansu"] = peers.tansu_version() or "not available"
     if shutil.which("iperf3"):
         done = subprocess.run(["iperf3", "--version"], capture_output=True, text=True, timeout=10)
         out["iperf3"] = done.stdout.split("\n", 1)[0].strip()
@@ -93,7 +100,13 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="CI smoke run, < 1 minute")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results folder")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results folder (default: a new temporary folder; the committed report is "
+        f"{COMMITTED_OUT.relative_to(REPO)})",
+    )
     parser.add_argument("--dir", type=Path, default=None, help="data directory root (/tmp)")
     parser.add_argument("--runs", type=int, default=None, help="runs per case (3; --quick 1)")
     parser.add_argument(
@@ -104,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-mib", type=int, default=None, help="warm-up (2048; quick 32)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to CPUs")
     parser.add_argument(
+        "--librdkafka",
+        choices=loadgen_c.LIBRARIES,
+        default=DEFAULT_LIBRDKAFKA,
+        help="the librdkafka the C load generator links: Debian's (system) or the one "
+        f"confluent-kafka's wheel bundles (wheel); default {DEFAULT_LIBRDKAFKA}",
+    )
+    parser.add_argument(
         "--render",
         type=Path,
         default=None,
@@ -111,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         help="measure nothing: write the report and plots again from a results.json",
     )
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = Path(tempfile.mkdtemp(prefix="samsa-bench-results-"))
+    print(f"# results go to {args.out}", flush=True)
     if args.render is not None:
         from bench import report
 
@@ -122,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
 
+    try:  # before anything runs: without its load generator the run measures nothing
+        loadgen_c.build(args.librdkafka)
+    except loadgen_c.Unavailable as exc:
+        print(f"python -m bench: error: {exc}", file=sys.stderr)
+        return 1
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     runs = args.runs or (1 if args.quick else 3)
     warmup_mib = args.warmup_mib
@@ -133,7 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     base = args.dir or Path(tempfile.gettempdir())
     base.mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix="samsa-bench-", dir=base))
-    env = Env(root, args.out, args.quick, runs, pin, Children(pin))
+    env = Env(
+        root,
+        args.out,
+        args.quick,
+        runs,
+        pin,
+        Children(pin),
+        librdkafka=args.librdkafka,
+        busy_reruns=0 if args.quick else noise.BUSY_RERUNS,
+    )
     started = datetime.now(UTC)
     load_start = load_average()
     t0 = time.perf_counter()
@@ -169,25 +206,33 @@ def main(argv: list[str] | None = None) -> int:
         f"- **Machine**: {machine['cpu']}, {machine['cores']} cores, {machine['memory']} memory, "
         f"disk {machine['disk']}, Linux {machine['kernel']}",
         f"- **Load average** (1, 5, 15 min): {load_start} at the start, {load_end} at the end "
-        "(the machine is shared: other work may have run meanwhile; see `other_busy` in the JSON)",
+        "(the machine is shared: other work may have run meanwhile; each case's **others' "
+        "CPU** says how much)",
         f"- **Method**: warm-up {warmup_mib} MiB written, fsynced and deleted first; {where}; "
         "a fresh server and data directory per case; every wait has a deadline",
-        "- **Software**: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "- **Load generators**: confluent-kafka for Samsa and the sink (Samsa's own client in "
-        "its row); a pipelined NATS-protocol publisher (batched writes, up to 8 MiB "
-        "unacknowledged) for NATS JetStream; `rstream` with confirms (same window) for RabbitMQ",
+        "- **Software**: "
+        + ", ".join(f"{k} {v}" for k, v in {**versions, **env.installed}.items()),
+        "- **Load generators**: the C load generator (`bench/loadgen_c`, librdkafka "
+        f"{env.installed.get(C_LIBRDKAFKA, '?')}, {args.librdkafka} build) for Samsa's and the "
+        "sink's produce, consume and latency rows; Samsa's own client and confluent-kafka in "
+        "rows of their own; a pipelined NATS-protocol publisher (batched writes, up to 8 MiB "
+        "unacknowledged) for NATS JetStream; `rstream` with confirms (same window) for RabbitMQ; "
+        "the C load generator's wheel build (confluent-kafka's librdkafka) for Samsa, the sink "
+        "and Tansu side by side",
         "- MB = 10^6 bytes of message values; CPU s/GB = the server's CPU seconds (process tree, "
         "user + system) per 10^9 value bytes; `/ sink`, `/ NATS`, `/ RabbitMQ` = messages/s "
         "ratios, same size",
     ]
     if args.quick:
         header.append(
-            "- **Quick run**: every case is smoke-sized (thousands of messages, one run): the "
-            "figures show the harness works, they are not results"
+            "- **Quick run**: every case is smoke-sized (thousands of messages, one run, a "
+            "busy case is not run again): the figures show the harness works, they are not "
+            "results"
         )
     for name, why in (
         ("NATS JetStream", peers.nats_available()),
         ("RabbitMQ streams", peers.rabbit_available()),
+        ("Tansu", peers.tansu_available()),
     ):
         if why:
             header.append(f"- **{name}**: not available: {why}")
@@ -200,13 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_mib": warmup_mib,
         "load_average": {"start": load_start, "end": load_end},
         "machine": machine,
-        "versions": versions,
+        "versions": {**versions, **env.installed},
         "durations_s": durations,
     }
     from bench import report
 
     found = report.write(env, header, meta)
-    print(f"# report: {env.out / 'report.md'}")
+    print(f"# report: {env.out / 'report.md'} (results.json and plots beside it)")
     for t in found:
         print(f"{t.name:58} {t.goal:>14} {t.measured:>12}  {t.verdict}")
     failed = [c for c in env.cases.values() if c.failures]

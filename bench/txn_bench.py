@@ -28,6 +28,7 @@ from typing import Any, Final
 
 if __package__ in (None, ""):  # run as ``python bench/txn_bench.py``: the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import noise
 from bench.broker_bench import LOADGEN_CPU, Children, loadgen_result
 from bench.common import (
     GB,
@@ -204,7 +205,16 @@ def main() -> int:
     pin = not args.no_pin and shutil.which("taskset") is not None and (os.cpu_count() or 1) > 1
     root = Path(tempfile.mkdtemp(prefix="txn-bench-"))
     children = Children(pin=pin)
-    env = Env(root, root, args.quick, args.runs, pin, children)
+    # --quick figures are not results: a busy case is marked, not run again.
+    env = Env(
+        root,
+        root,
+        args.quick,
+        args.runs,
+        pin,
+        children,
+        busy_reruns=0 if args.quick else noise.BUSY_RERUNS,
+    )
     try:
         run(env, args.messages)
     finally:

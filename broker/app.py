@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from broker.config import BrokerConfig, load_config
+from broker.fault_control import FaultControl
+from broker.faults import FaultPlan
 from broker.group.driver import GroupCoordinator
 from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
@@ -144,6 +146,9 @@ class Broker:
         self.log_cleaner: LogCleaner | None = None
         self.http: HttpServer | None = None
         """The HTTP listener (health checks, metrics, console), None without one."""
+        self.faults = FaultControl(self)
+        """Fault injection for tests (``fail``, ``delay``, ``pause``, ``rebalance``, ``chaos``…;
+        ``broker/fault_control.py``): exists before ``start``, callable from any thread."""
         self._stopped = asyncio.Event()
         self._started = False
         self._stopping = False
@@ -178,6 +183,11 @@ class Broker:
                 return f"{listener.host or self.host}:{listener.port}"
         names = ", ".join(listener.name for listener in self.config.client_listeners)
         raise KeyError(f"no listener {listener_name!r} (listeners: {names})")
+
+    @property
+    def fault_plan(self) -> FaultPlan:
+        """The armed faults the Kafka server consults (``faults.plan``)."""
+        return self.faults.plan
 
     @property
     def http_port(self) -> int | None:
@@ -261,6 +271,9 @@ class Broker:
     async def _start(self) -> None:
         config = self.config
         now_ms = self.clock_ms()
+        # Faults armed before the start apply from the first connection on; the plan is the
+        # loop's from now on.
+        self.faults.attach(asyncio.get_running_loop())
         # The HTTP listener first: health checks answer (live, not ready) while the logs
         # recover and the metadata catches up, and a busy HTTP port fails the start early.
         self._phase = "opening the HTTP listener"
@@ -384,7 +397,7 @@ class Broker:
             clock_ms=self.clock_ms,
         )
         controller.publisher.add_listener(services.forget_deleted_topics)
-        server = KafkaServer(config, services, table)
+        server = KafkaServer(config, services, table, fault_plan=self.faults.plan)
         services.api_keys = server.api_keys
         self.services = services
         self.server = server
@@ -456,6 +469,8 @@ class Broker:
         log.info("broker %d stopped", self.config.node_id)
 
     async def _teardown(self) -> None:
+        # First: chaos stops arming, actions in flight end, paused partitions resume.
+        await self.faults.stop()
         if self.lifecycle is not None:
             await self.lifecycle.stop(controlled=False)
             self.lifecycle = None

@@ -356,6 +356,11 @@ class BrokerConfig(BaseSettings):
     http_metrics_require_auth: bool = Field(default=False, alias="http.metrics.require.auth")
     """``/metrics`` asks for the console's credentials when a client listener uses SASL
     (without it, as with Prometheus exporters, it is open to whoever reaches the listener)."""
+    faults_admin_enable: bool = Field(default=False, alias="faults.admin.enable")
+    """Samsa's: serve the fault-injection admin channel (``/api/faults`` on the HTTP listener,
+    what ``samsa fault`` uses), so that a test of a non-Python application can make this
+    broker fail on purpose. Off, the routes do not exist (404) and nothing outside the
+    process can arm a fault; never turn it on for a broker that serves real traffic."""
 
     # -- security: listeners' protocols, SASL, TLS, ACLs (broker/security) ---------------------
     listener_security_protocol_map: str = Field(

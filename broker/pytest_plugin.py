@@ -11,6 +11,17 @@ directory (removed afterwards). Settings for one test::
 
     @pytest.mark.samsa_config(num_partitions=3, **{"auto.create.topics.enable": False})
     def test_something(samsa_broker): ...
+
+``samsa_broker.faults`` makes it fail on purpose, on the wire, from the test's own thread (each
+call waits until the broker carried it out)::
+
+    def test_retries(samsa_broker):
+        samsa_broker.faults.fail("Produce", "NOT_LEADER_OR_FOLLOWER", count=2)
+        ...  # the application's producer retries; samsa_broker.faults.history() shows the hits
+
+``fail``, ``delay``, ``drop_connection``, ``refuse_connections``, ``pause``/``resume``,
+``rebalance``, ``expire_member``, ``move_leader``, ``bump_leader_epoch``, ``chaos(seed)``,
+``clear`` (``broker/fault_control.py``; the README's "Testing your application").
 """
 
 from __future__ import annotations
@@ -36,7 +47,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def samsa_broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
-    """A running broker for this test; use ``.bootstrap_servers``."""
+    """A running broker for this test; use ``.bootstrap_servers`` (and ``.faults``)."""
     from broker.app import Broker
 
     settings: dict[str, Any] = {}

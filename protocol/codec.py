@@ -82,7 +82,10 @@ def encode_response(header: RequestHeader, body: Message) -> list[Any]:
     )
     refs: Refs = []
     body.encode_into(header.api_version, out, refs)
-    return _frame(out, refs)
+    if refs:
+        return _frame(out, refs)
+    INT32.pack_into(out, 0, len(out) - 4)  # one chunk: most responses carry no records
+    return [out]
 
 
 def encode_request(header: RequestHeader, body: Message) -> list[Any]:

@@ -24,6 +24,8 @@ INT64: Final = struct.Struct(">q")
 UINT16: Final = struct.Struct(">H")
 UINT32: Final = struct.Struct(">I")
 FLOAT64: Final = struct.Struct(">d")
+_unpack_int16: Final = INT16.unpack_from
+_unpack_int32: Final = INT32.unpack_from
 
 ZERO_UUID: Final = uuid.UUID(int=0)
 
@@ -129,13 +131,13 @@ def read_array_length(buf: ReadBuffer, pos: int, *, compact: bool) -> tuple[int,
         n -= 1
     else:
         try:
-            (n,) = INT32.unpack_from(buf, pos)
+            (n,) = _unpack_int32(buf, pos)
         except struct.error:
             raise DecodeError("truncated array length") from None
         pos += 4
     if n < -1:
         raise DecodeError(f"negative array length {n}")
-    if n > 0:
+    if n > len(buf) - pos:  # (the check ``_need`` makes, inline: this runs per array)
         _need(buf, pos, n, "array")
     return n, pos
 
@@ -167,14 +169,27 @@ def _read_length(buf: ReadBuffer, pos: int, *, compact: bool, int16: bool) -> tu
 
 def read_string(buf: ReadBuffer, pos: int, *, compact: bool = False) -> tuple[str | None, int]:
     """Decode a (nullable) string; the caller rejects null where the field is not nullable."""
-    n, pos = _read_length(buf, pos, compact=compact, int16=True)
+    # ``_read_length`` and ``_need`` inline: every request header has a string, most bodies
+    # several, so the two calls cost more than the decode.
+    if compact:
+        n, pos = read_uvarint(buf, pos)
+        n -= 1
+    else:
+        try:
+            (n,) = _unpack_int16(buf, pos)
+        except struct.error:
+            raise DecodeError("truncated length") from None
+        pos += 2
     if n < 0:
         if n == -1:
             return None, pos
         raise DecodeError(f"negative string length {n}")
-    _need(buf, pos, n, "string")
+    end = pos + n
+    if end > len(buf):
+        _need(buf, pos, n, "string")
     try:
-        return str(memoryview(buf)[pos : pos + n], "utf-8"), pos + n
+        # A slice of bytes, bytearray or memoryview alike: ``str`` decodes any of them.
+        return str(buf[pos:end], "utf-8"), end
     except UnicodeDecodeError:
         raise DecodeError("string is not valid UTF-8") from None
 
@@ -207,13 +222,24 @@ def read_bytes_view(
     buf: ReadBuffer, pos: int, *, compact: bool = False
 ) -> tuple[memoryview | None, int]:
     """Decode (nullable) bytes as a zero-copy slice of ``buf`` (used for ``records``)."""
-    n, pos = _read_length(buf, pos, compact=compact, int16=False)
+    if compact:
+        n, pos = read_uvarint(buf, pos)
+        n -= 1
+    else:
+        try:
+            (n,) = _unpack_int32(buf, pos)
+        except struct.error:
+            raise DecodeError("truncated length") from None
+        pos += 4
     if n < 0:
         if n == -1:
             return None, pos
         raise DecodeError(f"negative bytes length {n}")
-    _need(buf, pos, n, "bytes")
-    return memoryview(buf)[pos : pos + n], pos + n
+    end = pos + n
+    if end > len(buf):
+        _need(buf, pos, n, "bytes")
+    view = buf if type(buf) is memoryview else memoryview(buf)
+    return view[pos:end], end
 
 
 def write_bytes(out: bytearray, data: ReadBuffer | None, *, compact: bool = False) -> None:

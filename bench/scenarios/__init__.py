@@ -12,9 +12,19 @@ from bench.scenarios import (
     limits,
     recovery,
     scale,
+    tansu,
     throughput,
 )
 from bench.scenarios import groups as groups_
 
-ALL: tuple[ModuleType, ...] = (limits, throughput, latency, groups_, scale, recovery, cluster)
+ALL: tuple[ModuleType, ...] = (
+    limits,
+    throughput,
+    tansu,
+    latency,
+    groups_,
+    scale,
+    recovery,
+    cluster,
+)
 BY_NAME: dict[str, ModuleType] = {m.NAME: m for m in ALL}

@@ -1,8 +1,10 @@
 """Produce and consume throughput, side by side in the same rounds:
 
 * Samsa (``log.flush.policy`` ``none`` and ``group``, acks 1 and all) and the produce-only sink
-  (the ceiling for a Python broker here), fed by confluent-kafka; Samsa fed by its own client too;
-* consume from the page cache after the acks 1 / ``none`` run (confluent-kafka, raw Fetch);
+  (the ceiling for a Python broker here), fed by the C load generator (librdkafka); Samsa fed
+  by Python clients too (its own and confluent-kafka), as rows of their own;
+* consume from the page cache after the acks 1 / ``none`` run (the C generator, confluent-kafka,
+  raw Fetch);
 * NATS JetStream (file storage; default mode and ``sync_interval: always``) and RabbitMQ
   streams, fed the same message sizes and counts by pipelined publishers that wait for every
   acknowledgement (NATS with fsync on every write gets fewer messages: see ``SYNC_ALWAYS_CAP``);
@@ -29,7 +31,20 @@ SIZES_FULL: Final = (100, 1024, 16 * 1024)
 SIZES_QUICK: Final = (100, 1024)
 MESSAGES_FULL: Final = {100: 3_000_000, 1024: 1_000_000, 16 * 1024: 100_000}
 MESSAGES_QUICK: Final = {100: 20_000, 1024: 20_000, 16 * 1024: 2_000}
-#: Samsa's own client is a pure-Python producer: fewer messages keep its runs short.
+#: The consume rows after the acks 1 / policy ``none`` produce: (generator, role, row name).
+#: The C generator is the one of record; confluent-kafka (a Python object per message) is a
+#: client row; the raw Fetch loop walks batch headers only (the broker's fetch path alone).
+CONSUMERS: Final = (
+    ("c", "consume", "librdkafka (C)"),
+    ("python", "consume", "confluent-kafka (Python)"),
+    ("python", "consume-raw", "raw Fetch"),
+)
+#: The Python client rows (produce 1 KiB, acks 1, policy ``none``): client -> (role, label).
+CLIENTS: Final = {
+    "client": ("samsa-produce", "Samsa client"),
+    "confluent-kafka": ("produce", "confluent-kafka (Python)"),
+}
+#: The Python clients pay per message in Python: fewer messages keep their runs short.
 CLIENT_MESSAGES_FULL: Final = 300_000
 #: NATS with an fsync per message writes ~10^4 messages/s here: a full-size run would take
 #: minutes per case, so it gets at most this many (the rate is what is compared).
@@ -66,8 +81,11 @@ def _samsa(env: Env, size: int, acks: int, policy: str, n: int) -> None:
     consumers = []
     if acks == 1 and policy == "none":
         consumers = [
-            (env.case(NAME, consume_name(size, name), size=size, consumer=role), role)
-            for role, name in (("consume", "confluent-kafka"), ("consume-raw", "raw Fetch"))
+            (
+                env.case(NAME, consume_name(size, name), size=size, consumer=name),
+                {"role": role, "generator": generator},
+            )
+            for generator, role, name in CONSUMERS
         ]
     startup = env.case("startup", "broker start-up and idle RSS")
 
@@ -84,24 +102,26 @@ def _samsa(env: Env, size: int, acks: int, policy: str, n: int) -> None:
             )
             spec = producer_spec(bootstrap_of(server), TOPIC, PARTITIONS, size, n, acks)
             sample = env.measure(server.pid, spec)
-            for consume_case, role in consumers:
-                consume_spec = {**spec, "role": role}
+            for consume_case, how in consumers:
+                consume_spec = {**spec, **how}
                 env.attempt(consume_case, partial(env.measure, server.pid, consume_spec))
             return sample
 
     env.attempt(case, body)
 
 
-def _samsa_client(env: Env, size: int, n: int) -> None:
+def _client(env: Env, size: int, n: int, client: str) -> None:
+    """A client row: Samsa under policy ``none`` fed by a Python client (``CLIENTS``)."""
+    role, label = CLIENTS[client]
     case = env.case(
-        NAME, produce_name(size, 1, "samsa none, Samsa client"), size=size, acks=1, server="client"
+        NAME, produce_name(size, 1, f"samsa none, {label}"), size=size, acks=1, server=client
     )
 
     def body() -> dict[str, float]:
         with env.samsa({"log.flush.policy": "none"}) as server:
             create_topic_named(server.port, TOPIC, PARTITIONS)
-            spec = producer_spec(bootstrap_of(server), TOPIC, PARTITIONS, size, n, 1)
-            return env.measure(server.pid, {**spec, "role": "samsa-produce"})
+            spec = producer_spec(bootstrap_of(server), TOPIC, PARTITIONS, size, n, 1, "python")
+            return env.measure(server.pid, {**spec, "role": role})
 
     env.attempt(case, body)
 
@@ -178,7 +198,9 @@ def run(env: Env) -> None:
                 for policy in ("none", "group"):
                     _samsa(env, size, acks, policy, counts[size])
         client_size = 1024
-        _samsa_client(env, client_size, counts[client_size] if env.quick else CLIENT_MESSAGES_FULL)
+        for client in CLIENTS:
+            n = counts[client_size] if env.quick else CLIENT_MESSAGES_FULL
+            _client(env, client_size, n, client)
         peer_sizes = (1024,) if env.quick else sizes
         _nats(env, peer_sizes, counts, sync_always=False)
         _nats(env, peer_sizes, counts, sync_always=True)

@@ -225,6 +225,8 @@ class FaultPlan:
 
     def history(self, limit: int = MAX_HISTORY) -> list[Firing]:
         """The last ``limit`` firings, oldest first."""
+        if limit <= 0:
+            return []
         items = list(self._history)
         return items[-limit:] if limit < len(items) else items
 
@@ -298,21 +300,29 @@ class FaultPlan:
 
     def record_action(self, fault: Fault, now_ms: int, detail: str, ok: bool = True) -> Firing:
         """A one-shot action (rebalance, expire, move-leader, bump-epoch, pause) carried out:
-        count and record it; an action fault ends with it (``done`` or ``failed``)."""
-        firing = self._fire(fault, None, now_ms, detail, ends=False)
+        record it, and count it unless it failed (nothing was injected then); an action fault
+        ends with it (``done`` or ``failed``)."""
+        firing = self._fire(fault, None, now_ms, detail, ends=False, counted=ok)
         if fault.spec.kind is not FaultKind.PAUSE:
             self.end(fault, now_ms, "done" if ok else f"failed: {detail}")
         return firing
 
     def _fire(
-        self, fault: Fault, api_key: int | None, now_ms: int, detail: str, ends: bool = True
+        self,
+        fault: Fault,
+        api_key: int | None,
+        now_ms: int,
+        detail: str,
+        ends: bool = True,
+        counted: bool = True,
     ) -> Firing:
         fault.fired += 1
         self._seq += 1
         firing = Firing(self._seq, fault.fault_id, fault.spec.kind, api_key, now_ms, detail)
         self._history.append(firing)
-        key = (fault.spec.kind.value, "" if api_key is None else api_name(api_key))
-        self.injected_total[key] = self.injected_total.get(key, 0) + 1
+        if counted:
+            key = (fault.spec.kind.value, "" if api_key is None else api_name(api_key))
+            self.injected_total[key] = self.injected_total.get(key, 0) + 1
         self._notify("fired", firing)
         count = fault.spec.count
         if ends and count is not None and fault.fired >= count and fault.spec.is_request_fault:

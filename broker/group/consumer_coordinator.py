@@ -520,6 +520,43 @@ class ConsumerGroupCore:
         group.group_epoch += 1
         self._maybe_assign(group)
 
+    # -- fault injection ----------------------------------------------------------------------
+
+    def _group_with_members(self, group_id: str) -> ConsumerGroup:
+        group = self.groups.get(group_id)
+        if group is None:
+            raise ValueError(f"consumer group {group_id} is unknown")
+        if not group.members:
+            raise ValueError(f"consumer group {group_id} has no members")
+        return group
+
+    def force_rebalance(self, group_id: str) -> str:
+        """A new group epoch and target assignment now: every member reconciles to the new
+        epoch (at its next heartbeat). A one-line account; ValueError (one line) when the group
+        is unknown or empty."""
+        group = self._group_with_members(group_id)
+        self._dirty.add(group_id)
+        group.group_epoch += 1
+        self._maybe_assign(group)
+        return (
+            f"rebalance of consumer group {group_id} started: group epoch "
+            f"{group.group_epoch}, {_members(len(group.members))} reconcile"
+        )
+
+    def expire_members(self, group_id: str, member_id: str | None) -> str:
+        """Fence a member (``None``: every member) as on a session timeout: it is removed, its
+        partitions go to the others under a new group epoch. A one-line account; ValueError
+        (one line) for an unknown group or member."""
+        group = self._group_with_members(group_id)
+        if member_id is not None and member_id not in group.members:
+            raise ValueError(f"consumer group {group_id} has no member {member_id}")
+        chosen = list(group.members) if member_id is None else [member_id]
+        for mid in chosen:
+            self.remove_member(group, mid)
+        if member_id is not None:
+            return f"expired member {member_id} of consumer group {group_id}"
+        return f"expired {_members(len(chosen))} of consumer group {group_id}"
+
     @staticmethod
     def _prune_regexes(group: ConsumerGroup) -> None:
         used = {m.subscribed_topic_regex for m in group.members.values()}
@@ -942,3 +979,7 @@ class ConsumerGroupCore:
             group.set_member(member)
         group.subscribed_partitions = self._subscription_image(group)
         return group
+
+
+def _members(count: int) -> str:
+    return f"{count} member" if count == 1 else f"{count} members"

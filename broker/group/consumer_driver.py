@@ -193,6 +193,21 @@ class ConsumerGroupDriver:
                 groups.extend(self.core.describe([gid]))
         return ConsumerGroupDescribeResponse(groups=groups)
 
+    def force_rebalance(self, group_id: str) -> str:
+        """A new group epoch and target assignment for ``group_id`` (``ConsumerGroupCore``);
+        its records are written in the background."""
+        account = self.core.force_rebalance(group_id)
+        self._write()
+        self._rearm()
+        return account
+
+    def expire_members(self, group_id: str, member_id: str | None) -> str:
+        """Fence a member (None: every member) as on a session timeout."""
+        account = self.core.expire_members(group_id, member_id)
+        self._write()
+        self._rearm()
+        return account
+
     def stop(self) -> None:
         """Stop the timer; later requests answer NOT_COORDINATOR."""
         self._stopped = True

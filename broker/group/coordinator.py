@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from broker.group.admin import Admin
 from broker.group.config import GroupConfig
 from broker.group.context import CoreContext, default_member_id
+from broker.group.forced import ForcedChanges
 from broker.group.heartbeat import Heartbeats
 from broker.group.join import Joins
 from broker.group.leave import Leaves
@@ -105,6 +106,7 @@ class GroupCoordinatorCore:
         self._txn_offsets = TxnOffsets(ctx)
         self._admin = Admin(ctx, self._offsets)
         self._loading = Loading(ctx, rebalancer)
+        self._forced = ForcedChanges(ctx, rebalancer)
 
     # -- membership -------------------------------------------------------------------------
 
@@ -143,6 +145,20 @@ class GroupCoordinatorCore:
     ) -> Outcome[LeaveGroupResponse]:
         """Handle a LeaveGroup (v0-v2: one member id; v3+: members by id and/or instance id)."""
         return self._leaves.leave_group(request, version=version, now_ms=now_ms)
+
+    # -- fault injection ----------------------------------------------------------------------
+
+    def force_rebalance(self, group_id: str, now_ms: int) -> Outcome[str]:
+        """Start a rebalance now, as a joining member would (PreparingRebalance: every member
+        must rejoin). The response is a one-line account; ValueError (one line) when the group
+        is unknown or empty or not coordinated here."""
+        return self._forced.force_rebalance(group_id, now_ms)
+
+    def expire_members(self, group_id: str, member_id: str | None, now_ms: int) -> Outcome[str]:
+        """End a member's session (``None``: every member's) as if its heartbeats had stopped:
+        it is removed and the group rebalances without it. The response is a one-line
+        account; ValueError (one line) for an unknown group or member."""
+        return self._forced.expire_members(group_id, member_id, now_ms)
 
     # -- offsets ----------------------------------------------------------------------------
 

@@ -484,6 +484,51 @@ class GroupCoordinator:
         if self._core is not None and not self._stopped:
             self._process(lambda c, now: c.expire_offsets(now))
 
+    # -- fault injection --------------------------------------------------------------------
+
+    def _check_serving(self, group_id: str) -> None:
+        error = self.serving(group_id)
+        if error is ErrorCode.NOT_COORDINATOR:
+            raise ValueError(f"broker {self.node_id} is not the coordinator of group {group_id}")
+        if error is not ErrorCode.NONE:
+            raise ValueError(f"group {group_id} cannot be changed now: {error.name}")
+
+    def force_rebalance(self, group_id: str) -> str:
+        """Start a rebalance of ``group_id`` now (synchronous; on the event loop). Classic
+        groups enter PreparingRebalance (members learn it from Heartbeat's
+        REBALANCE_IN_PROGRESS); KIP-848 consumer groups get a new group epoch and target
+        assignment. A one-line account; ValueError (one line) when the group is unknown or
+        empty or this broker is not its coordinator."""
+        self._check_serving(group_id)
+        if self.consumer_groups.core.is_consumer_group(group_id):
+            account = self.consumer_groups.force_rebalance(group_id)
+        else:
+            out, _ = self._process_parking(
+                lambda core, now: core.force_rebalance(group_id, now), _no_error_response
+            )
+            assert out.response is not None
+            account = out.response
+        log.info("%s (on request)", account)
+        return account
+
+    def expire_members(self, group_id: str, member_id: str | None) -> str:
+        """End a member's session now (None: every member's), as a session timeout would
+        (synchronous; on the event loop): a classic group rebalances without it; a KIP-848
+        member is fenced and its partitions move. A one-line account; ValueError as
+        ``force_rebalance``, and for an unknown member."""
+        self._check_serving(group_id)
+        if self.consumer_groups.core.is_consumer_group(group_id):
+            account = self.consumer_groups.expire_members(group_id, member_id)
+        else:
+            out, _ = self._process_parking(
+                lambda core, now: core.expire_members(group_id, member_id, now),
+                _no_error_response,
+            )
+            assert out.response is not None
+            account = out.response
+        log.info("%s (on request)", account)
+        return account
+
     # -- applying outcomes ------------------------------------------------------------------
 
     def _process(self, call: Callable[[GroupCoordinatorCore, int], Outcome[Any]]) -> None:

@@ -44,6 +44,11 @@ AddPartitionsToTxn v4 (``verify_only``) and the batch is appended when it answer
 does (a later batch of the same producer that overtakes it fails its sequence check and is
 retried). Without v4 (``REMOTE_VERIFICATION``) such batches are appended unverified.
 
+A request naming a partition paused by fault injection (``ReplicaManager.pause_partition``)
+waits before anything is appended, in arrival order, at most its ``timeout_ms``; past it every
+partition answers REQUEST_TIMED_OUT (``broker/replication/pauses.py``). The check costs one
+attribute read while nothing is paused.
+
 acks=all waits at most ``timeout_ms``, one deadline for the whole request as in Kafka (the
 partitions wait together, not one after another); the partitions not acknowledged by then get
 REQUEST_TIMED_OUT. acks=0 gets no response; if a partition failed, the connection is closed
@@ -149,7 +154,39 @@ def _failed(
 def handle_produce(
     services: BrokerServices, ctx: RequestContext, request: ProduceRequest
 ) -> Outcome | Awaitable[Outcome]:
-    """Append every partition's batch, then answer (at once, or once acknowledged)."""
+    """Append every partition's batch, then answer (at once, or once acknowledged). A
+    request naming a paused partition (fault injection) waits first, at most ``timeout_ms``
+    (``ProducePauses``)."""
+    pauses = services.replica_manager.pauses
+    if pauses.active:
+        partitions = frozenset(
+            TopicPartition(t.name, d.index) for t in request.topic_data for d in t.partition_data
+        )
+        if pauses.blocks(partitions):
+            return _after_pause(services, ctx, request, partitions)
+    return _append_all(services, ctx, request)
+
+
+async def _after_pause(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: ProduceRequest,
+    partitions: frozenset[TopicPartition],
+) -> Outcome:
+    """The request once its paused partitions resumed; REQUEST_TIMED_OUT past its timeout."""
+    if not await services.replica_manager.pauses.wait(partitions, request.timeout_ms):
+        if request.acks == 0:
+            return CLOSE_CONNECTION
+        return error_response(request, ctx.version, ErrorCode.REQUEST_TIMED_OUT)
+    answer = _append_all(services, ctx, request)  # at once: the appends keep their order
+    if isinstance(answer, Awaitable):
+        return await answer
+    return answer
+
+
+def _append_all(
+    services: BrokerServices, ctx: RequestContext, request: ProduceRequest
+) -> Outcome | Awaitable[Outcome]:
     version = ctx.version
     acks = request.acks
     if version < MIN_SERVED_VERSION:

@@ -30,6 +30,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector
 
 from broker.config import BrokerConfig
+from broker.faults import FaultPlan
 from broker.http.lag import LagReader, lag_reader_of
 from broker.metadata.raft_log import RaftMetadataLog
 from broker.telemetry import LatencyHistogram
@@ -44,12 +45,28 @@ if TYPE_CHECKING:
     from broker.server.server import KafkaServer
     from broker.storage.flush import LogFlusher
 
-__all__ = ["CONTENT_TYPE", "FOLDED", "MetricsSource", "lag_reader", "render_metrics"]
+__all__ = [
+    "CONTENT_TYPE",
+    "FOLDED",
+    "FaultCounters",
+    "MetricsSource",
+    "lag_reader",
+    "render_metrics",
+]
 
 #: What ``/metrics`` answers with (Prometheus' text exposition format 0.0.4).
 CONTENT_TYPE: Final = "text/plain; version=0.0.4; charset=utf-8"
 #: The ``partition`` label of a topic's folded partitions (past the cap).
 FOLDED: Final = "folded"
+
+
+class FaultCounters(Protocol):
+    """What a scrape reads of the broker's fault injection (``Broker.faults`` is one)."""
+
+    @property
+    def plan(self) -> FaultPlan: ...
+    @property
+    def chaos_running(self) -> bool: ...
 
 
 class MetricsSource(Protocol):
@@ -71,6 +88,8 @@ class MetricsSource(Protocol):
     def flusher(self) -> LogFlusher | None: ...
     @property
     def metadata_log(self) -> MetadataLog | None: ...
+    @property
+    def faults(self) -> FaultCounters: ...
 
 
 def _version() -> str:
@@ -162,12 +181,34 @@ class _BrokerCollector(Collector):
             families, n = _lag(self._lag, groups, replicas, broker.clock_ms(), cap)
             folded += n
             yield from families
+        yield from _faults(broker.faults)
         yield GaugeMetricFamily(
             "samsa_metrics_partitions_folded",
             "Partitions and group partitions past http.metrics.max.partitions, exported as "
             'per-topic sums (partition="folded")',
             value=folded,
         )
+
+
+def _faults(faults: FaultCounters) -> Iterator[Metric]:
+    plan = faults.plan
+    injected = CounterMetricFamily(
+        "samsa_faults_injected",
+        "Faults injected on purpose (a test's or chaos's), per kind and API (empty for "
+        "connections and actions)",
+        labels=["kind", "api"],
+    )
+    for (kind, api), count in sorted(plan.injected_total.items()):
+        injected.add_metric([kind, api], count)
+    yield injected
+    yield GaugeMetricFamily(
+        "samsa_faults_armed", "Faults armed now (fault injection)", value=len(plan.armed())
+    )
+    yield GaugeMetricFamily(
+        "samsa_faults_chaos_running",
+        "1 while a seeded chaos run arms faults, else 0",
+        value=1 if faults.chaos_running else 0,
+    )
 
 
 def _traffic(services: BrokerServices) -> Iterator[Metric]:

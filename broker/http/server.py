@@ -3,7 +3,8 @@
 It serves ``/health/live`` and ``/health/ready`` (``health.py``), ``/metrics`` (``metrics.py``,
 unless ``http.metrics.enable=false``), the web console's assets at ``/`` and ``/static/…`` (the
 package's ``static/`` directory) and, with ``http.console.enable``, the console's JSON API
-(``console_api.py``). Every route but the health checks (and ``/metrics`` unless
+(``console_api.py``), and with ``faults.admin.enable`` the fault-injection admin channel
+(``faults_api.py``). Every route but the health checks (and ``/metrics`` unless
 ``http.metrics.require.auth``) asks for a SCRAM user's credentials when a Kafka listener uses
 SASL (``auth.py``).
 
@@ -29,9 +30,10 @@ from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 from broker.config import BrokerConfig, parse_http_listeners
-from broker.http import console_api, health, lag_refresh, metrics
+from broker.http import console_api, faults_api, health, lag_refresh, metrics
 from broker.http.auth import ConsoleAuth, Handler
 from broker.http.console_backend import ConsoleBroker
+from broker.http.faults_api import FaultAdmin
 from broker.http.metrics import MetricsSource
 from broker.server.sockets import listening_sockets
 from protocol.scram import ScramCredential
@@ -86,6 +88,11 @@ class ServedBroker(MetricsSource, ConsoleBroker, Protocol):
 
     def scram_credentials(self) -> Mapping[tuple[str, str], ScramCredential] | None:
         """The SCRAM credentials of the metadata image, None before it is loaded."""
+        ...
+
+    @property
+    def faults(self) -> FaultAdmin:
+        """The broker's fault injection (the admin channel's, with ``faults.admin.enable``)."""
         ...
 
 
@@ -202,6 +209,15 @@ class HttpServer:
         app.router.add_routes(health.routes(self.broker.readiness))
         if self.broker.config.http_metrics_enable:
             app.router.add_get("/metrics", self._metrics)
+        config = self.broker.config
+        if config.faults_admin_enable:
+            # Before the console's API: its catch-all answers every other /api/ path 404.
+            faults_api.setup(
+                app,
+                self.broker.faults,
+                login_required=self.auth.required,
+                super_users=config.super_user_set,
+            )
         if self.broker.config.http_console_enable:
             self._add_console(app)
         elif self.broker.config.http_metrics_enable:

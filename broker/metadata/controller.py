@@ -59,6 +59,7 @@ from broker.metadata.placement import (
 )
 from broker.metadata.placement import (
     changes_for_leaderless,
+    leader_change,
     preferred_leader_changes,
 )
 from broker.metadata.producer_ids import (
@@ -380,6 +381,31 @@ class Controller:
         return AlterPartitionResult(
             ErrorCode.NONE, state.isr, state.leader_epoch, state.partition_epoch
         )
+
+    # -- leadership moves on request (fault injection) -------------------------------------------
+
+    async def elect_leader(
+        self, topic: str, partition: int, target: int | None, bump_only: bool
+    ) -> OpResult:
+        """Move a partition's leadership to ``target`` (or the first other active ISR member
+        when None), or with ``bump_only`` keep the leader and bump its leader epoch: one
+        ``PartitionChangeRecord`` (``placement.leader_change``). ``name`` is ``topic-partition``;
+        a refusal is an error with a one-line message."""
+        return await self._serialised(self._elect_leader(topic, partition, target, bump_only))
+
+    async def _elect_leader(
+        self, topic: str, partition: int, target: int | None, bump_only: bool
+    ) -> OpResult:
+        name = f"{topic}-{partition}"
+        error, message, record = leader_change(self.image, topic, partition, target, bump_only)
+        if record is None:
+            return OpResult(name, error, message)
+        await self._commit([record])
+        state = self.image.partition(topic, partition)
+        assert state is not None
+        done = f"{name}: leader {state.leader} at leader epoch {state.leader_epoch}"
+        log.info("%s (on request)", done)
+        return OpResult(name, ErrorCode.NONE, done)
 
     # -- broker lifecycle (active controller) -----------------------------------------------------
 

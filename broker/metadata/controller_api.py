@@ -239,6 +239,14 @@ class ControllerApi(Protocol):
         """A producer id never handed out before (blocks survive restarts)."""
         ...
 
+    async def elect_leader(
+        self, topic: str, partition: int, target: int | None, bump_only: bool
+    ) -> OpResult:
+        """Move a partition's leadership to ``target`` (an active ISR member other than the
+        leader; None: the first such member), or with ``bump_only`` keep the leader and bump
+        its leader epoch. ``name`` is ``topic-partition``; an error carries one line."""
+        ...
+
     async def alter_partition(
         self,
         tp: TopicPartition,

@@ -3,7 +3,7 @@
 ``ForwardingController`` is the ``ControllerApi`` handlers get in a cluster (chosen once, when
 the broker starts). Reads come from this broker's own image. Changes — CreateTopics,
 DeleteTopics, CreatePartitions, configs, ACLs, SCRAM credentials, producer-id blocks,
-AlterPartition — go through the
+AlterPartition, leadership moves on request — go through the
 ``Router`` (``quorum.py``) to the active controller over the controller port, as JSON; the
 broker then waits (bounded) until its own image applied the change, so that its next Metadata
 answer shows it. While this broker itself is the active controller (the Raft leadership moves
@@ -49,6 +49,7 @@ __all__ = [
     "create_topics",
     "delete_acls",
     "delete_topics",
+    "elect_leader",
     "serve",
 ]
 
@@ -173,6 +174,14 @@ class ForwardingController:
         pid = block.take()
         assert pid is not None  # a block was just assigned
         return pid
+
+    async def elect_leader(
+        self, topic: str, partition: int, target: int | None, bump_only: bool
+    ) -> OpResult:
+        """A leadership move (or leader epoch bump) on the active controller."""
+        if self.local.is_active:
+            return await self.local.elect_leader(topic, partition, target, bump_only)
+        return await elect_leader(self.router, topic, partition, target, bump_only)
 
     async def alter_partition(
         self,
@@ -426,6 +435,18 @@ async def alter_scram_credentials(
     return _op_results(answer)
 
 
+async def elect_leader(
+    router: Router, topic: str, partition: int, target: int | None, bump_only: bool
+) -> OpResult:
+    """A leadership move (or leader epoch bump) on the active controller."""
+    answer = await router.call(
+        "elect_leader",
+        {"topic": topic, "partition": partition, "target": target, "bump_only": bump_only},
+    )
+    await router.wait_for_offset(int(answer["offset"]))
+    return _op_results(answer)[0]
+
+
 async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """Run a forwarded admin change here (the active controller); None for another op."""
     if op == "create_topics":
@@ -497,4 +518,13 @@ async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dic
         ]
         scram = await controller.alter_scram_credentials(deletions, upsertions)
         return {"results": _encode_op_results(scram), "offset": controller.image.offset}
+    if op == "elect_leader":
+        target = body["target"]
+        moved = await controller.elect_leader(
+            str(body["topic"]),
+            int(body["partition"]),
+            None if target is None else int(target),
+            bool(body["bump_only"]),
+        )
+        return {"results": _encode_op_results([moved]), "offset": controller.image.offset}
     return None

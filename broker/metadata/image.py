@@ -364,7 +364,9 @@ class MetadataDelta:
                 f"change of unknown partition {record.partition_id} of {record.topic_id}"
             )
         new = replace(old, partition_epoch=old.partition_epoch + 1)
-        if record.leader is not None and record.leader != old.leader:
+        if record.leader is not None:
+            # Kafka's rule: a record that names the leader starts a new leader epoch, even
+            # for the same leader (the planners name it only to change it, or to bump).
             new = replace(new, leader=record.leader, leader_epoch=old.leader_epoch + 1)
         if record.isr is not None:
             new = replace(new, isr=tuple(record.isr))

@@ -15,6 +15,9 @@ records to commit, or an answer. Rules, as Kafka's controller applies them:
 * **ISR changes** (``alter_partition``): only the current leader, at the current leader epoch
   and partition epoch, may change an ISR; the new ISR holds the leader, only replicas, and
   only active brokers among the members it adds.
+* **moving a leadership on request** (``leader_change``, fault injection): to a named ISR
+  member or the first other active one, never outside the ISR; or the same leader at the next
+  leader epoch (a record that names the leader bumps the epoch, as in Kafka).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ __all__ = [
     "changes_for_leaderless",
     "elect_leader",
     "is_active",
+    "leader_change",
     "preferred_leader_changes",
 ]
 
@@ -202,3 +206,42 @@ def alter_partition(
     if set(isr) == set(p.isr):
         return ErrorCode.NONE, None, p
     return ErrorCode.NONE, PartitionChangeRecord(t.topic_id, partition, isr=isr), p
+
+
+def leader_change(
+    image: MetadataImage, topic: str, partition: int, target: int | None, bump_only: bool
+) -> tuple[ErrorCode, str | None, PartitionChangeRecord | None]:
+    """Move a partition's leadership (``bump_only``: keep the leader, bump its epoch):
+    ``(error, one-line message, record to commit)``. The new leader is ``target`` when given
+    (an active ISR member other than the leader), else the first other active ISR member in
+    assignment order."""
+    t = image.topic(topic)
+    p = None if t is None else t.partitions.get(partition)
+    if t is None or p is None:
+        return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f"{topic}-{partition} does not exist", None
+    leader = p.leader
+    # A cluster of one registers no brokers: its leader is active though not registered.
+    if leader == NO_LEADER or (leader in image.brokers and not is_active(image.brokers, leader)):
+        return ErrorCode.LEADER_NOT_AVAILABLE, f"{topic}-{partition} has no active leader", None
+    if bump_only:
+        return ErrorCode.NONE, None, PartitionChangeRecord(t.topic_id, partition, leader=leader)
+    if target is not None:
+        if target == leader:
+            message = f"broker {target} already leads {topic}-{partition}"
+            return ErrorCode.INVALID_REQUEST, message, None
+        if target not in p.isr or not is_active(image.brokers, target):
+            message = (
+                f"broker {target} is not an active in-sync replica of {topic}-{partition} "
+                f"(ISR {list(p.isr)})"
+            )
+            return ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, message, None
+        chosen = target
+    else:
+        chosen = elect_leader(p, image.brokers, exclude=(leader,))
+        if chosen == NO_LEADER:
+            message = (
+                f"{topic}-{partition} has no other active in-sync replica than its leader "
+                f"{leader} (ISR {list(p.isr)})"
+            )
+            return ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, message, None
+    return ErrorCode.NONE, None, PartitionChangeRecord(t.topic_id, partition, leader=chosen)

@@ -128,7 +128,8 @@ class ConfigRecord(MetadataRecord):
 class PartitionChangeRecord(MetadataRecord):
     """A partition's leader, ISR or replicas change; None fields stay as they are.
 
-    Applying it bumps the partition epoch, and the leader epoch when the leader changes.
+    Applying it bumps the partition epoch, and the leader epoch when it names the leader
+    (the same one included: that is how an epoch is bumped in place).
     """
 
     TYPE: ClassVar[int] = 5

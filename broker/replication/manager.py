@@ -50,6 +50,7 @@ from broker.replication.appends import (
 from broker.replication.fetcher import Endpoint, FetcherSettings, ReplicaFetcherManager
 from broker.replication.isr import AlterPartition, AlterPartitionResult
 from broker.replication.partition import AppendResult, Partition, apply_txn_marker
+from broker.replication.pauses import ProducePauses
 from broker.replication.producer_state import ProducerStateTable, SnapshotError
 from broker.replication.purgatory import Purgatory
 from broker.storage.config import FlushPolicy
@@ -233,6 +234,9 @@ class ReplicaManager:
         #: Accepted ISR changes that dropped (shrinks) or added (expands) followers.
         self.isr_shrinks_total = 0
         self.isr_expands_total = 0
+        #: Paused partitions (fault injection) and the produces waiting on them; the Produce
+        #: handler checks ``pauses.active`` first.
+        self.pauses = ProducePauses()
 
     # -- the image -----------------------------------------------------------------------------
 
@@ -319,6 +323,9 @@ class ReplicaManager:
             self.after_append(partition)
             log.info("%s: leader at epoch %d, ISR %s", tp, partition.leader_epoch, partition.isr)
         elif change == "follower":
+            # The waiting produces are answered by the new leader's absence here
+            # (NOT_LEADER_OR_FOLLOWER); the consumers fetch from the new leader.
+            self._end_pause(tp, f"broker {self.node_id} no longer leads it")
             self._cancel_isr_change(tp)
             if partition.is_follower:
                 self.fetchers.follow(partition)
@@ -363,6 +370,7 @@ class ReplicaManager:
                     partition.min_insync_replicas = min_isr
 
     def _delete_partition(self, tp: TopicPartition) -> None:
+        self._end_pause(tp, "deleted")
         partition = self._partitions.pop(tp, None)
         self._snapshot_versions.pop(tp, None)
         self.fetchers.unfollow(tp)
@@ -419,6 +427,13 @@ class ReplicaManager:
         """Open the partitions of ``wanted`` this broker leads, a slice at a time: the event
         loop is let go every ``OPEN_SLICE_MS``. Errors are left for ``get_partition`` to
         raise when the handler asks for the partition."""
+        wanted = list(wanted)
+        # Logs awaiting their recovery after an unclean stop are recovered first, on worker
+        # threads and several at once; the opens below then find them ready.
+        await self.log_manager.recover_logs(
+            [TopicPartition(t, p) for t, p in wanted if (t, p) not in self._partitions],
+            now_ms=self.clock_ms(),
+        )
         slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
         for topic, partition in wanted:
             if (topic, partition) in self._partitions:
@@ -567,6 +582,45 @@ class ReplicaManager:
         task = self._isr_changes.pop(tp, None)
         if task is not None:
             task.cancel()
+
+    # -- paused partitions (fault injection) ---------------------------------------------------
+
+    def pause_partition(self, tp: TopicPartition) -> None:
+        """Pause a partition this broker leads: consumers' fetches read nothing from it (as
+        at its log end: a long poll waits), produces to it wait (``ProducePauses``); followers
+        still fetch. ValueError (one line) for an unknown partition or one led elsewhere."""
+        try:
+            partition = self.get_partition(tp.topic, tp.partition)
+        except UnknownTopicOrPartitionError:
+            raise ValueError(f"cannot pause {tp}: no such partition") from None
+        except NotLeaderOrFollowerError:
+            raise ValueError(f"cannot pause {tp}: broker {self.node_id} does not lead it") from None
+        except KafkaError as exc:
+            raise ValueError(f"cannot pause {tp}: {exc.code.name}") from None
+        partition.paused = True
+        self.pauses.pause(tp)
+        log.info("%s: paused (consumers read nothing, produces wait)", tp)
+
+    def resume_partition(self, tp: TopicPartition) -> None:
+        """Resume a paused partition: the produces waiting on it go ahead in order and the
+        long polls parked on it read again. Resuming one not paused does nothing."""
+        if tp not in self.pauses.paused:
+            return
+        partition = self._partitions.get(tp)
+        if partition is not None:
+            partition.paused = False
+        self.pauses.resume(tp)
+        self.fetch_purgatory.complete_all(tp)
+        log.info("%s: resumed", tp)
+
+    def paused_partitions(self) -> frozenset[TopicPartition]:
+        """The partitions paused now."""
+        return frozenset(self.pauses.paused)
+
+    def _end_pause(self, tp: TopicPartition, why: str) -> None:
+        if tp in self.pauses.paused:
+            log.warning("%s: no longer paused (%s)", tp, why)
+            self.resume_partition(tp)
 
     def offline_partitions(self) -> set[TopicPartition]:
         """Opened partitions whose log went offline (a failed write or fsync)."""
@@ -762,6 +816,7 @@ class ReplicaManager:
         """Stop the fetchers, ISR changes and checks, and the durability watchers (the
         flusher's final pass makes everything durable)."""
         self._closed = True
+        self.pauses.cancel_all()
         await self.fetchers.close()
         tasks = list(self._isr_changes.values())
         self._isr_changes.clear()

@@ -158,6 +158,9 @@ class Partition:
         self.replicas = state.replicas
         self.isr = state.isr
         self.deleted = False
+        #: Paused by fault injection (``ReplicaManager.pause_partition``): consumers read
+        #: nothing (followers still do).
+        self.paused = False
         self._waiters: list[tuple[int, AcksWaiter]] = []
         self._durable_waiters: list[tuple[int, AcksWaiter]] = []
         #: What the leader knows of each follower (leader only).
@@ -351,10 +354,11 @@ class Partition:
     def _recompute_high_watermark(self) -> None:
         if not self.is_leader:
             return
+        pending = self.pending_isr
         new = high_watermark(
             self.node_id,
             self.local_durable_end,
-            maximal_isr(self.isr, self.pending_isr),
+            self.isr if pending is None else maximal_isr(self.isr, pending),
             self.followers,
         )
         self._move_high_watermark(new)
@@ -721,7 +725,10 @@ class Partition:
         read_committed: bool = False,
     ) -> FileSlice:
         """Whole batches from ``offset``: up to the high watermark for consumers, up to the
-        last stable offset for read_committed ones, to the log end for followers."""
+        last stable offset for read_committed ones, to the log end for followers. A paused
+        partition gives consumers nothing, as at its log end."""
+        if committed_only and self.paused:
+            return FileSlice.empty(offset)
         limit: int | None
         if read_committed:
             limit = self.last_stable_offset

@@ -64,6 +64,9 @@ class CloseReason(StrEnum):
     SASL_SESSION_EXPIRED = "sasl_session_expired"
     """A request other than a re-authentication after the SASL session expired (KIP-368,
     ``connections.max.reauth.ms``)."""
+    FAULT_INJECTED = "fault_injected"
+    """A fault armed by a test closed it: a drop fault (instead of a response, or after half
+    of it), an error fault on an acks=0 produce, or a refuse fault (at accept)."""
     INTERNAL_ERROR = "internal_error"
     """The broker failed while serving the connection (logged with a traceback)."""
 

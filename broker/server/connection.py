@@ -43,6 +43,15 @@ the first authentication, and after a failure reads nothing more and answers the
 until the client closes (at most ``CLOSE_LINGER_S``), so that the client reads the answer
 before it sees the close.
 
+Injected faults (``broker.faults``; what they do to the messages is ``fault_hooks.py``): while
+the server's ``fault_plan`` has a request fault armed, each request asks it what applies; such a
+request is served by ``_dispatch_faulted`` (an error before the handler answers in its place,
+for the whole request or the partitions of a Produce or Fetch it scopes) and finished by a task
+(the error after the handler, the delay, the drop). A drop completes the slot with
+CLOSE_CONNECTION and keeps the real answer aside (``_FaultClose``) until it reaches the head of
+the order, where it is written in half (mid-response) or released; then the connection closes
+(``CloseReason.FAULT_INJECTED``). With none armed a request pays one check.
+
 Metrics (unless ``http.metrics.enable=false``): each request's times are kept in a small list
 beside its slot (``_timings``, in slot order, as responses leave in slot order) — when its
 frame was whole, dispatched, returned by its handler, finished — and recorded into the server's
@@ -63,12 +72,21 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from broker.config import ListenerConfig
-from broker.handlers.base import CLOSE_CONNECTION, ApiHandler, Outcome, RequestContext
+from broker.faults import Fault, RequestFaults, When
+from broker.handlers.base import (
+    CLOSE_CONNECTION,
+    ApiHandler,
+    HandlerResult,
+    Outcome,
+    RequestContext,
+)
 from broker.security.principal import ANONYMOUS, distinguished_name
 from broker.security.sasl import PasswordCheck
+from broker.server import fault_hooks
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
+from broker.server.fault_hooks import Split
 from broker.server.request_log import request_fields
 from broker.storage.slice import FileSlice
 from broker.telemetry import ApiMetrics, RequestMetrics
@@ -104,6 +122,21 @@ TOO_MANY_LOGINS: Final = "too many logins in progress"
 #: Longest a closed connection's socket stays open after its last response (a failed
 #: authentication's), so that the client reads the response before it sees the close.
 CLOSE_LINGER_S: Final = 1.0
+
+
+class _FaultClose:
+    """A request whose answer is the connection closing, by an injected fault: ``response``
+    (if any) is what the handler answered, held until it is written in part or released."""
+
+    __slots__ = ("detail", "fault", "partial", "response")
+
+    def __init__(
+        self, fault: Fault, detail: str, response: Message | None = None, partial: bool = False
+    ) -> None:
+        self.fault = fault
+        self.detail = detail
+        self.response = response
+        self.partial = partial
 
 
 class KafkaConnection(asyncio.BufferedProtocol):
@@ -157,6 +190,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._reading_paused = False
         self._writing_paused = False
         self._metrics = server.request_metrics if server.config.http_metrics_enable else None
+        self._fault_plan = server.fault_plan
+        #: Requests whose answer is a close by an injected fault (their outcome is
+        #: CLOSE_CONNECTION), until that answer reaches the head of the order.
+        self._fault_closes: dict[RequestSlot, _FaultClose] = {}
         #: When each complete frame not yet decoded was whole (in backlog order).
         self._frame_times: deque[float] = deque()
         #: Per request in slot order: [frame whole, dispatched, handler returned, finished,
@@ -200,6 +237,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 task.cancel()
             elif slot.done:
                 self._release(slot)
+        for slot, fault_close in self._fault_closes.items():
+            if fault_close.response is not None:
+                self._release_message(slot.handler, fault_close.response)
+        self._fault_closes.clear()
 
     def get_buffer(self, sizehint: int) -> memoryview:
         if self._closed:  # lingering after its last response: what arrives is discarded
@@ -391,6 +432,18 @@ class KafkaConnection(asyncio.BufferedProtocol):
         ctx = RequestContext(
             header, self._peer, self.connection_id, self.principal, self.listener.name, self.ip
         )
+        if self._fault_plan.request_faults_armed:
+            faults = self._fault_plan.on_request(
+                header.api_key,
+                header.client_id,
+                _monotonic_ms(),
+                fault_hooks.partitions_of(header.api_key, body),
+                f"client_id={header.client_id} correlation_id={header.correlation_id} "
+                f"peer={self._peer}",
+            )
+            if faults is not None:
+                self._dispatch_faulted(slot, handler, ctx, body, faults, timing)
+                return
         try:
             result = handler.handle(self._services, ctx, body)
         except Exception:
@@ -557,6 +610,147 @@ class KafkaConnection(asyncio.BufferedProtocol):
             )
         ServerConnection.complete(slot, outcome)
 
+    # -- injected faults ---------------------------------------------------------------------
+
+    def _dispatch_faulted(
+        self,
+        slot: RequestSlot,
+        handler: ApiHandler,
+        ctx: RequestContext,
+        body: Any,
+        faults: RequestFaults,
+        timing: list[float] | None,
+    ) -> None:
+        """Serve a request that armed faults apply to: an error before the handler answers
+        in its place (the whole request, or the scoped partitions of a Produce or Fetch, the
+        rest going to the handler); the rest of the faults apply once the handler answered
+        (``_finish_faulted``, a task)."""
+        error = faults.error
+        split: Split | None = None
+        result: HandlerResult = None
+        call = True
+        if error is not None and error.spec.when is When.BEFORE:
+            scoped = faults.error_partitions
+            if scoped is not None:
+                split = fault_hooks.split_request(slot.header.api_key, body, scoped)
+            if split is None or split.rest is None:
+                call = False  # the whole request fails, or every partition it names
+        if call:
+            try:
+                result = handler.handle(self._services, ctx, body if split is None else split.rest)
+            except Exception:
+                self._handler_failed(slot, handler, body)
+                return
+        if timing is not None:
+            timing[2] = timing[3] = time.monotonic()
+        slot.task = asyncio.ensure_future(
+            self._finish_faulted(slot, handler, body, result, faults, split, timing)
+        )
+
+    async def _finish_faulted(
+        self,
+        slot: RequestSlot,
+        handler: ApiHandler,
+        body: Any,
+        result: HandlerResult,
+        faults: RequestFaults,
+        split: Split | None,
+        timing: list[float] | None,
+    ) -> None:
+        """The handler's answer (awaited), then the error after it, the delay and the drop."""
+        outcome: Outcome
+        try:
+            if result is None or isinstance(result, Message) or result is CLOSE_CONNECTION:
+                outcome = result
+            else:
+                outcome = await cast(Awaitable[Outcome], result)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self._handler_failed(slot, handler, body)
+            if not self._closed and self._auth_failure is None:
+                self._progress()
+            return
+        if faults.error is not None:
+            try:
+                outcome = self._apply_error(slot, handler, body, outcome, faults, split)
+            except Exception:
+                log.exception("connection %s: applying a fault failed; closing it", self._peer)
+                self.close(CloseReason.INTERNAL_ERROR, "applying a fault failed (logged above)")
+                return
+        if faults.delay_ms:
+            try:
+                await asyncio.sleep(faults.delay_ms / 1000)
+            except asyncio.CancelledError:
+                if isinstance(outcome, Message):
+                    self._release_message(handler, outcome)
+                raise
+        drop = faults.drop
+        if drop is not None and slot not in self._fault_closes:
+            response = outcome if isinstance(outcome, Message) else None
+            how = "half of the response, then" if drop.spec.mid_response else "instead of"
+            self._fault_closes[slot] = _FaultClose(
+                drop,
+                f"fault {drop.fault_id} ({drop.spec.describe()}): closing {how} answering "
+                f"correlation id {slot.header.correlation_id}",
+                response,
+                partial=drop.spec.mid_response,
+            )
+            outcome = CLOSE_CONNECTION
+        if timing is not None:
+            timing[3] = time.monotonic()
+        ServerConnection.complete(slot, outcome)
+        if not self._closed and self._auth_failure is None:
+            self._progress()
+
+    def _apply_error(
+        self,
+        slot: RequestSlot,
+        handler: ApiHandler,
+        body: Any,
+        outcome: Outcome,
+        faults: RequestFaults,
+        split: Split | None,
+    ) -> Outcome:
+        """The answer an error fault leaves: before the handler, the error response (or the
+        handler's answer for the rest, with the taken partitions added); after it, the
+        handler's answer rewritten (the scoped partitions) or replaced."""
+        header = slot.header
+        error = faults.error
+        assert error is not None  # called for an error fault only
+        spec = error.spec
+        code = spec.error
+        assert code is not None  # an error fault has its code (FaultSpec checks it)
+        no_response = handler.expects_no_response
+        if no_response is not None and no_response(body):
+            if spec.when is When.AFTER:
+                return outcome  # acks=0: appended, and no answer to replace
+            if isinstance(outcome, Message):
+                self._release_message(handler, outcome)
+            # A failed acks=0 produce closes the connection: how its producer learns of it.
+            self._fault_closes[slot] = _FaultClose(
+                error,
+                f"fault {error.fault_id} ({spec.describe()}): an acks=0 produce failed "
+                f"(correlation id {header.correlation_id})",
+            )
+            return CLOSE_CONNECTION
+        if spec.when is When.BEFORE:
+            if split is None:
+                return handler.error_response(body, header.api_version, code)
+            if outcome is CLOSE_CONNECTION:
+                return outcome
+            answered = outcome if isinstance(outcome, Message) else None
+            return fault_hooks.with_errors(header.api_key, answered, split.taken, code)
+        if not isinstance(outcome, Message):
+            return outcome
+        scoped = faults.error_partitions
+        if scoped is not None and fault_hooks.rewrite_errors(
+            outcome, scoped, code, handler.release_response
+        ):
+            return outcome
+        self._release_message(handler, outcome)
+        return handler.error_response(body, header.api_version, code)
+
     # -- responses ---------------------------------------------------------------------------
 
     def _flush(self) -> None:
@@ -565,6 +759,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
         next_response = self._conn.next_response
         out: list[Any] = []
         close_after = False
+        fault_close: _FaultClose | None = None
         completed = 0
         metrics = self._metrics
         timings = self._timings
@@ -586,6 +781,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 continue
             if outcome is CLOSE_CONNECTION:
                 close_after = True
+                fault_close = self._fault_closes.pop(slot, None)
+                if fault_close is not None and fault_close.response is not None:
+                    self._fault_partial(slot, fault_close, out)
                 break
             if not self._serialise(slot, outcome, out):
                 return
@@ -597,7 +795,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if completed and not self._closed:
             self.last_completed_at = now
             self.server.request_completed(self, now)
-        if close_after:
+        if fault_close is not None:
+            self.close(CloseReason.FAULT_INJECTED, fault_close.detail, drain=True)
+        elif close_after:
             # Only requests that expect no response close this way: acks=0 produces.
             self.close(
                 CloseReason.FAILED_ACKS0_PRODUCE,
@@ -646,13 +846,30 @@ class KafkaConnection(asyncio.BufferedProtocol):
             release(body)
         return True
 
+    def _fault_partial(self, slot: RequestSlot, fault_close: _FaultClose, out: list[Any]) -> None:
+        """A response a drop fault closes the connection on: half its bytes go into ``out``
+        when the fault says mid-response; either way what it holds is given back."""
+        response = fault_close.response
+        fault_close.response = None
+        if response is None:
+            return
+        if not fault_close.partial:
+            self._release_message(slot.handler, response)
+            return
+        chunks: list[Any] = []
+        if self._serialise(slot, response, chunks):
+            out.append(fault_hooks.partial_response(chunks))
+
     def _release(self, slot: RequestSlot) -> None:
         """Give back what a finished, unwritten response holds (its handler's hook)."""
-        handler: ApiHandler | None = slot.handler
-        if handler is None or handler.release_response is None:
-            return
         if isinstance(slot.outcome, Message):
-            handler.release_response(slot.outcome)
+            self._release_message(slot.handler, slot.outcome)
+
+    @staticmethod
+    def _release_message(handler: ApiHandler | None, response: Message) -> None:
+        """Give back what an unwritten response holds (its handler's hook)."""
+        if handler is not None and handler.release_response is not None:
+            handler.release_response(response)
 
     # -- flow control and closing ------------------------------------------------------------
 
@@ -689,12 +906,18 @@ class KafkaConnection(asyncio.BufferedProtocol):
         return self._closed
 
     def close(
-        self, reason: CloseReason | None = None, detail: str = "", *, flush: bool = False
+        self,
+        reason: CloseReason | None = None,
+        detail: str = "",
+        *,
+        flush: bool = False,
+        drain: bool = False,
     ) -> None:
         """Close the connection; a reason is counted and logged (at a bounded rate). With
         ``flush`` what was written goes out first, and the socket lingers: it closes when the
         client closes its side, or ``CLOSE_LINGER_S`` later. Closing a lingering connection
-        again ends it at once."""
+        again ends it at once. ``drain`` is ``flush`` with the write side shut at once (after
+        what was written): the client sees the end of the stream without waiting."""
         if self._closed:
             if self._linger is not None:
                 self._end_linger()
@@ -706,7 +929,9 @@ class KafkaConnection(asyncio.BufferedProtocol):
         transport = self._transport
         if transport is None:
             return
-        if not flush:
+        if drain and transport.can_write_eof():
+            transport.write_eof()  # sent once the buffer is written
+        if not flush and not drain:
             transport.abort()
             return
         # A response followed at once by the end of the stream can be lost: kafka-python

@@ -11,6 +11,9 @@ protocol object exists):
   request for ``max.connections.eviction.idle.ms`` (never-served ones first, then the least
   recently served) is closed to admit the new one; if none qualifies the new one is closed.
 
+- a refuse fault armed on ``fault_plan`` (fault injection for tests): connections are closed as
+  soon as they are accepted while it lasts (``CloseReason.FAULT_INJECTED``).
+
 Afterwards, a sweep closes connections with nothing in flight that stayed silent past
 ``connections.max.idle.ms``, and connections whose request frame did not arrive whole within
 ``connections.max.request.read.ms`` of its first byte. ``queued.max.request.bytes`` bounds the
@@ -45,6 +48,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 from broker.config import BrokerConfig, ListenerConfig, parse_ip_overrides
+from broker.faults import FaultPlan
 from broker.handlers.base import ApiHandler, BrokerServices
 from broker.security.principal import PrincipalMapper
 from broker.security.tls import ReloadingContext, TlsError, handshake_failures, server_context
@@ -152,6 +156,8 @@ class KafkaServer:
         config: BrokerConfig,
         services: BrokerServices,
         dispatch_table: dict[int, ApiHandler],
+        *,
+        fault_plan: FaultPlan | None = None,
     ) -> None:
         self.config = config
         self.services = services
@@ -206,6 +212,9 @@ class KafkaServer:
         self._reload_checked_at = 0.0
         self.password_checks = PasswordChecks()
         """Where PLAIN logins' password checks run (off the event loop)."""
+        self.fault_plan = fault_plan if fault_plan is not None else FaultPlan()
+        """The armed faults: each connection asks it about each request while a request
+        fault is armed, the accept loop about each new connection."""
 
     # -- listening and accepting -------------------------------------------------------------
 
@@ -327,6 +336,17 @@ class KafkaServer:
     ) -> None:
         host = address[0] if isinstance(address, tuple) else str(address)
         ip = normalise_ip(str(host))
+        peer = f"{host}:{address[1]}" if isinstance(address, tuple) else str(address)
+        refuse = self.fault_plan.on_connection(time.monotonic_ns() // 1_000_000, peer)
+        if refuse is not None:
+            self._count_close(
+                CloseReason.FAULT_INJECTED,
+                peer,
+                f"fault {refuse.fault_id} ({refuse.spec.describe()})",
+                refused=True,
+            )
+            sock.close()
+            return
         refusal = self._admit(ip)
         if refusal is not None:
             reason, detail = refusal
@@ -437,10 +457,12 @@ class KafkaServer:
         self.quotas.remove(connection.ip)
         self.eviction.removed(connection)
 
-    def _count_close(self, reason: CloseReason, who: str, detail: str) -> None:
+    def _count_close(
+        self, reason: CloseReason, who: str, detail: str, *, refused: bool = False
+    ) -> None:
         self.close_counts[reason.value] += 1
         level = logging.INFO if reason is CloseReason.IDLE else logging.WARNING
-        verb = "refusing" if reason in _REFUSALS else "closing"
+        verb = "refusing" if refused or reason in _REFUSALS else "closing"
         self.client_log.log(
             level, "%s connection from %s (%s): %s", verb, who, reason.value, detail
         )

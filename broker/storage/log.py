@@ -149,13 +149,16 @@ class PartitionLog:
         recovery_point: int = 0,
         log_start_offset: int = 0,
         high_watermark: int = 0,
+        sync_recovery: bool = True,
     ) -> PartitionLog:
         """Open (or create) the log in ``directory``.
 
         ``clean`` says the previous run shut down cleanly: then nothing is validated, only the
         active segment's tail is walked from its last index entry. Otherwise every batch from
         the segment holding ``recovery_point`` on is validated (CRC-32C, lengths, increasing
-        offsets), the log is cut at the first invalid byte and the indexes are rebuilt.
+        offsets), the log is cut at the first invalid byte and the indexes are rebuilt;
+        ``sync_recovery``: fsync what recovery kept now, else leave it to the next flush
+        (``log_load``).
         """
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -168,6 +171,7 @@ class PartitionLog:
             recovery_point=recovery_point,
             log_start_offset=log_start_offset,
             high_watermark=high_watermark,
+            sync_recovery=sync_recovery,
         )
         return log
 
@@ -198,6 +202,7 @@ class PartitionLog:
         recovery_point: int,
         log_start_offset: int,
         high_watermark: int,
+        sync_recovery: bool = True,
     ) -> None:
         log_load.load(
             self,
@@ -206,6 +211,7 @@ class PartitionLog:
             recovery_point=recovery_point,
             log_start_offset=log_start_offset,
             high_watermark=high_watermark,
+            sync_recovery=sync_recovery,
         )
 
     # -- offsets -------------------------------------------------------------------------------
@@ -233,7 +239,7 @@ class PartitionLog:
     @high_watermark.setter
     def high_watermark(self, offset: int) -> None:
         """Set the high watermark, clamped into ``[log_start_offset, log_end_offset]``."""
-        if not isinstance(offset, int) or isinstance(offset, bool):
+        if type(offset) is not int and (not isinstance(offset, int) or isinstance(offset, bool)):
             raise TypeError(f"high watermark must be an int, got {offset!r}")
         if offset < 0:
             raise ValueError(f"high watermark must be >= 0, got {offset}")

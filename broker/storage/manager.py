@@ -5,11 +5,12 @@ Per log directory it keeps Kafka's files:
 * ``recovery-point-offset-checkpoint``, ``log-start-offset-checkpoint``,
   ``replication-offset-checkpoint`` (high watermarks), ``cleaner-offset-checkpoint``;
 * ``.kafka_cleanshutdown``: written last by a clean shutdown, deleted at startup. When it is
-  there, logs open without validating anything; otherwise every log is recovered at startup
-  from its recovery point;
+  there, logs open without validating anything; otherwise every log is recovered from its
+  recovery point when it is first opened (its first read, append or lookup), not at startup;
 * ``.lock``: an exclusive ``flock`` so that two brokers never share a directory.
 
-Logs of a cleanly shut down directory are opened lazily, on first ``get_log``; their segment
+Logs are opened lazily, on first ``get_log`` (those of a directory that did not shut down
+cleanly are recovered then: a partition nobody touches costs nothing at startup); their segment
 files are opened through one bounded ``FilePool`` and their closed indexes are loaded on demand
 under one ``IndexBudget``, so that ten thousand partitions fit in the default ``ulimit -n``.
 
@@ -27,6 +28,7 @@ Wiring with the flusher (broker startup / shutdown)::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import logging
@@ -34,6 +36,8 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from broker.storage.checkpoint import (
@@ -65,6 +69,12 @@ __all__ = ["CLEAN_SHUTDOWN_FILE", "LOCK_FILE", "LogManager"]
 
 _log = logging.getLogger("samsa.storage")
 
+#: Logs ``recover_logs`` recovers at once, on worker threads (Kafka's
+#: ``num.recovery.threads.per.data.dir``, for all directories): reading and checking CRC-32C
+#: release the GIL, so two logs are validated on two cores; more would queue for memory and
+#: disk bandwidth.
+RECOVERY_THREADS = 2
+
 CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown"
 LOCK_FILE = ".lock"
 _CHECKPOINTS = (
@@ -82,6 +92,11 @@ class _LogDir:
         self.path = path
         self.lock_fd: int | None = None
         self.clean = False
+        #: Partitions of a directory that did not shut down cleanly whose logs have not been
+        #: opened (recovered) yet: each is recovered from its recovery point when first opened.
+        #: While any is left, the directory gets no clean-shutdown marker: the next start must
+        #: recover them.
+        self.unrecovered: set[TopicPartition] = set()
         self.checkpoints: dict[str, dict[TopicPartition, int]] = {n: {} for n in _CHECKPOINTS}
         self.partitions: set[TopicPartition] = set()
 
@@ -114,26 +129,30 @@ class LogManager:
         self._started = False
         # Partitions whose log failed to open (reported once until it opens).
         self._open_failing: set[TopicPartition] = set()
+        # Logs being recovered on worker threads (``recover_logs``), until registered.
+        self._recovering: dict[TopicPartition, Future[PartitionLog]] = {}
+        self._recovery_executor: ThreadPoolExecutor | None = None
 
     # -- startup and shutdown ------------------------------------------------------------------
 
     def startup(self, *, now_ms: int) -> None:
-        """Lock and scan every directory; recover all logs of directories that did not shut
-        down cleanly (clean ones open lazily)."""
+        """Lock and scan every directory. No log is opened: each opens on first use, and the
+        logs of a directory that did not shut down cleanly are recovered then (from their
+        recovery points, as at startup; until then nothing reads them)."""
+        del now_ms  # logs open (and recover) with the time of their first use
         for d in self._dirs:
             self._start_dir(d)
         self._started = True
         for d in self._dirs:
             if not d.clean:
-                for tp in sorted(d.partitions):
-                    self._open(tp, now_ms=now_ms)
-                # Recovered state is durable now: checkpoint it before forgetting "unclean".
-                self._write_checkpoints(d)
-                # From here on a log of this directory reopens (after close_log) as clean.
-                d.clean = True
+                d.unrecovered = set(d.partitions)
             marker = d.path / CLEAN_SHUTDOWN_FILE
             if remove_if_exists(marker):
                 fsync_dir(d.path)
+
+    def unrecovered_partitions(self) -> list[TopicPartition]:
+        """Partitions whose logs still await their recovery (first open), sorted."""
+        return sorted(tp for d in self._dirs for tp in d.unrecovered)
 
     def _start_dir(self, d: _LogDir) -> None:
         try:
@@ -170,6 +189,21 @@ class LogManager:
         """Flush and close every log, write the checkpoints, then the clean-shutdown marker
         (only for directories where every log closed cleanly) and release the locks."""
         failed: set[Path] = set()
+        for tp in list(self._recovering):
+            self._settle(tp)  # a recovery under way on a worker thread finishes first
+        if self._recovery_executor is not None:
+            self._recovery_executor.shutdown(wait=True)
+            self._recovery_executor = None
+        for d in self._dirs:
+            if d.unrecovered:
+                # Not recovering them now (a stop must be quick): the next start does it.
+                _log.info(
+                    "%s: %d partition logs were not used since an unclean stop and are left "
+                    "to the next start to recover",
+                    d.path,
+                    len(d.unrecovered),
+                )
+                failed.add(d.path)
         for tp, log in list(self._logs.items()):
             try:
                 log.close()
@@ -249,7 +283,49 @@ class LogManager:
             return log
         if tp not in self._location:
             return None
+        if tp in self._recovering:
+            log = self._settle(tp)
+            if log is not None:
+                return log
         return self._open(tp, now_ms=now_ms)
+
+    async def recover_logs(self, tps: Iterable[TopicPartition], *, now_ms: int) -> None:
+        """Recover the logs of ``tps`` that still await their recovery (see ``startup``) on
+        worker threads, ``RECOVERY_THREADS`` at once: the event loop serves other requests
+        meanwhile, and a request naming several such partitions waits for the slowest rather
+        than for their sum. Each is then registered as ``get_log`` registers it; one whose
+        recovery fails is left to ``get_log``, which tries again and reports it."""
+        self._check_started()
+        claimed: list[tuple[TopicPartition, Future[PartitionLog]]] = []
+        for tp in tps:
+            d = self._location.get(tp)
+            if d is None or tp not in d.unrecovered or tp in self._recovering:
+                continue
+            if self._recovery_executor is None:
+                self._recovery_executor = ThreadPoolExecutor(
+                    max_workers=RECOVERY_THREADS, thread_name_prefix="log-recovery"
+                )
+            # Arguments read here, on the loop: the thread touches no state of the manager.
+            future = self._recovery_executor.submit(self._open_args(tp, now_ms=now_ms))
+            self._recovering[tp] = future
+            claimed.append((tp, future))
+        for tp, future in claimed:
+            with contextlib.suppress(Exception):  # get_log retries the open and reports it
+                await asyncio.wrap_future(future)
+            self._settle(tp)
+
+    def _settle(self, tp: TopicPartition) -> PartitionLog | None:
+        """Wait for a recovery under way on a worker thread (if any) and register its log;
+        None if there is none or it failed (the partition stays unrecovered)."""
+        future = self._recovering.pop(tp, None)
+        if future is None:
+            return self._logs.get(tp)
+        # Cancelled only before it ran (its waiter was): nothing was opened.
+        if future.cancelled() or future.exception() is not None:
+            return None
+        log = future.result()
+        self._register(tp, log)
+        return log
 
     def get_or_create_log(
         self, tp: TopicPartition, *, now_ms: int, config: LogConfig | None = None
@@ -269,23 +345,33 @@ class LogManager:
         # dirty), on the flusher's threads: an acknowledged append waits for that flush.
         return self._open(tp, now_ms=now_ms)
 
+    def _open_args(self, tp: TopicPartition, *, now_ms: int) -> Callable[[], PartitionLog]:
+        """``PartitionLog.open`` of the partition, with its arguments read now."""
+        d = self._location[tp]
+        cp = d.checkpoints
+        return partial(
+            PartitionLog.open,
+            d.path / partition_dir_name(tp),
+            tp,
+            self.config_for(tp.topic),
+            pool=self.pool,
+            budget=self.budget,
+            now_ms=now_ms,
+            clean=tp not in d.unrecovered,
+            recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
+            log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
+            high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
+            # Under group the recovered tail is committed at once (a single replica's high
+            # watermark is its log end): fsync it first. Otherwise the recovery point stays
+            # and the flusher fsyncs it, off the request's path.
+            sync_recovery=self.flush_policy == FlushPolicy.GROUP,
+        )
+
     def _open(self, tp: TopicPartition, *, now_ms: int) -> PartitionLog:
         self._check_started()
         d = self._location[tp]
-        cp = d.checkpoints
         try:
-            log = PartitionLog.open(
-                d.path / partition_dir_name(tp),
-                tp,
-                self.config_for(tp.topic),
-                pool=self.pool,
-                budget=self.budget,
-                now_ms=now_ms,
-                clean=d.clean,
-                recovery_point=cp[RECOVERY_POINT_CHECKPOINT].get(tp, 0),
-                log_start_offset=cp[LOG_START_OFFSET_CHECKPOINT].get(tp, 0),
-                high_watermark=cp[REPLICATION_OFFSET_CHECKPOINT].get(tp, 0),
-            )
+            log = self._open_args(tp, now_ms=now_ms)()
         except LogStorageError as exc:
             # Every request for the partition retries the open: tell the operator once.
             if tp not in self._open_failing:
@@ -298,6 +384,16 @@ class LogManager:
                     describe_free_space(d.path),
                 )
             raise
+        self._register(tp, log)
+        return log
+
+    def _register(self, tp: TopicPartition, log: PartitionLog) -> None:
+        """A log just opened: it is served from now on."""
+        d = self._location[tp]
+        cp = d.checkpoints
+        # Recovered: a later reopen (after close_log) is clean. The recovered state is
+        # checkpointed with the others; a crash before that recovers it again.
+        d.unrecovered.discard(tp)
         if tp in self._open_failing:
             self._open_failing.discard(tp)
             _log.warning("%s: its log opened after failures", tp)
@@ -308,10 +404,10 @@ class LogManager:
         self._logs[tp] = log
         if self.on_log_opened is not None:
             self.on_log_opened(log)
-        return log
 
     def close_log(self, tp: TopicPartition) -> None:
         """Flush and close one log (it reopens lazily on next use, without recovery)."""
+        self._settle(tp)
         log = self._logs.pop(tp, None)
         if log is None:
             return
@@ -322,6 +418,7 @@ class LogManager:
 
     def delete_log(self, tp: TopicPartition) -> bool:
         """Delete the partition's log and directory; False if there is none."""
+        self._settle(tp)
         d = self._location.pop(tp, None)
         if d is None:
             return False
@@ -339,6 +436,7 @@ class LogManager:
         fsync_dir(d.path)
         shutil.rmtree(doomed, ignore_errors=True)
         d.partitions.discard(tp)
+        d.unrecovered.discard(tp)
         for offsets in d.checkpoints.values():
             offsets.pop(tp, None)
         self._write_checkpoints(d)

@@ -56,16 +56,20 @@ def read_header(fd: int, position: int) -> RecordBatch | None:
     return RecordBatch(data)
 
 
-def iter_headers(fd: int, start: int, end: int) -> Iterator[tuple[int, RecordBatch]]:
+def iter_headers(
+    fd: int, start: int, end: int, first_read: int = SCAN_BLOCK_BYTES
+) -> Iterator[tuple[int, RecordBatch]]:
     """``(position, header)`` of each batch whose whole extent lies in ``[start, end)``.
 
     Stops at the first batch that is cut off by ``end`` or has an impossible length (below the
     header size). Headers are views of a temporary buffer: use their fields, not ``buffer``.
+    ``first_read``: the bytes read first (``BATCH_HEADER_SIZE`` when only the first header is
+    wanted); later reads are blocks of ``SCAN_BLOCK_BYTES``.
     """
     pos = start
     block = b""
     block_start = start
-    read_size = SCAN_BLOCK_BYTES
+    read_size = first_read
     while pos + _MIN_BATCH_SIZE <= end:
         off = pos - block_start
         if off < 0 or off + BATCH_HEADER_SIZE > len(block):

@@ -69,6 +69,7 @@ class LogSegment:
         "indexes_on_disk",
         "limits",
         "offset_index",
+        "read_hint",
         "rolling_base_ms",
         "stats",
         "time_index",
@@ -123,6 +124,11 @@ class LogSegment:
         self.indexes_on_disk = not loaded_indexes
         #: Whether the indexes passed their sanity check (or were built here).
         self.indexes_checked = loaded_indexes
+        #: ``(offset, position)`` where the last read ended: every batch before ``position``
+        #: ends below ``offset``, so a read from ``offset`` or later may walk from there instead
+        #: of from the sparse index (a consumer's next fetch starts exactly there). Appends keep
+        #: it true; truncation and recovery, which remove batches, drop it.
+        self.read_hint: tuple[int, int] | None = None
 
     def __repr__(self) -> str:
         return f"LogSegment({self.base_offset}, size={self._size}, active={self.active})"
@@ -339,6 +345,7 @@ class LogSegment:
         """Index a freshly written closed segment (compaction output) from its batches."""
         self.offset_index.reset()
         self.time_index.reset()
+        self.read_hint = None
         self.offset_index.pin()
         self.time_index.pin()
         self._last_time_entry_ts = None
@@ -454,6 +461,7 @@ class LogSegment:
         """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
         cut the file at the first invalid byte. Returns the number of bytes cut. ``on_epoch``
         gets each valid batch's ``(partition leader epoch, base offset)``."""
+        self.read_hint = None
         return segment_recovery.recover(self, stats, min_offset=min_offset, on_epoch=on_epoch)
 
     # -- truncation ----------------------------------------------------------------------------
@@ -467,6 +475,7 @@ class LogSegment:
         if found is None:
             return 0
         position, header = found
+        self.read_hint = None
         removed = self.size - position
         with self.file.leased() as fd:
             try:

@@ -7,8 +7,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from broker.storage.index import TimestampOffset
-from broker.storage.scan import iter_headers, pread_exact
-from protocol.records import LOG_OVERHEAD, RecordBatch, TimestampType, iter_batches
+from broker.storage.scan import SCAN_BLOCK_BYTES, iter_headers, pread_exact
+from protocol.records import (
+    BATCH_HEADER_SIZE,
+    LOG_OVERHEAD,
+    RecordBatch,
+    TimestampType,
+    iter_batches,
+)
 
 if TYPE_CHECKING:
     from broker.storage.segment import LogSegment
@@ -17,11 +23,20 @@ __all__ = ["find_offset_by_timestamp", "read_batches", "read_range", "translate_
 
 
 def translate_offset(seg: LogSegment, offset: int) -> tuple[int, RecordBatch] | None:
-    """Position and header of the first batch whose last offset is >= ``offset``."""
+    """Position and header of the first batch whose last offset is >= ``offset``: a walk from
+    the sparse index's entry, or from where the last read ended when that is nearer."""
     seg.check_indexes()
-    start = seg.offset_index.lookup(offset).position
+    hint = seg.read_hint
+    first_read = SCAN_BLOCK_BYTES
+    if hint is not None and hint[0] == offset:
+        # The batch there is the one (every batch before it ends below): read its header only.
+        start, first_read = hint[1], BATCH_HEADER_SIZE
+    else:
+        start = seg.offset_index.lookup(offset).position
+        if hint is not None and hint[0] < offset and hint[1] > start:
+            start = hint[1]
     with seg.file.leased() as fd:
-        for pos, header in iter_headers(fd, start, seg.size):
+        for pos, header in iter_headers(fd, start, seg.size, first_read):
             if header.base_offset + header.last_offset_delta >= offset:
                 return pos, header
     return None
@@ -52,7 +67,10 @@ def read_range(
     if first_size > max_bytes and not min_one_batch:
         return start, 0, first_base, offset
     limit = min(size, start + max(max_bytes, first_size))
-    if max_offset is not None:
+    # A segment known to end below ``max_offset`` has no batch the bound excludes (its tail
+    # is not loaded for this: a closed segment's may be damaged, which only a walk reports).
+    known_next = seg._next_offset
+    if max_offset is not None and (known_next is None or max_offset < known_next):
         bound = seg.translate_offset(max_offset)
         if bound is not None:
             limit = min(limit, max(bound[0], start + first_size))
@@ -67,6 +85,7 @@ def read_range(
             for bpos, header in iter_headers(fd, pos, limit):
                 end = bpos + LOG_OVERHEAD + header.batch_length
                 next_offset = header.base_offset + header.last_offset_delta + 1
+    seg.read_hint = (next_offset, end)
     return start, end - start, first_base, next_offset
 
 

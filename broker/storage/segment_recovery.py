@@ -1,6 +1,11 @@
 """Validation of a ``LogSegment`` in recovery: every batch is checked (CRC-32C, lengths,
 increasing offsets), both indexes are rebuilt, the file is cut at the first invalid byte and
-the aborted-transaction index loses the entries whose marker is gone."""
+the aborted-transaction index loses the entries whose marker is gone.
+
+With ``sync=False`` (a log's recovery that leaves its recovery point where it was) nothing is
+fsynced and a closed segment's rebuilt indexes stay in memory: the caller queues them for the
+log's next flush, which writes and fsyncs them with the data before the recovery point moves
+past them. Until then a crash recovers the segment again."""
 
 from __future__ import annotations
 
@@ -38,10 +43,12 @@ def recover(
     *,
     min_offset: int | None = None,
     on_epoch: Callable[[int, int], None] | None = None,
+    sync: bool = True,
 ) -> int:
     """Validate every batch (CRC-32C, lengths, increasing offsets), rebuild both indexes and
     cut the file at the first invalid byte. Returns the number of bytes cut. ``on_epoch`` gets
-    each valid batch's ``(partition leader epoch, base offset)``, in log order."""
+    each valid batch's ``(partition leader epoch, base offset)``, in log order. ``sync``: fsync
+    the cut and write (and fsync) a closed segment's indexes now (see the module doc)."""
     stats.segments_recovered += 1
     seg.offset_index.reset()
     seg.time_index.reset()
@@ -123,7 +130,8 @@ def recover(
         if cut:
             try:
                 os.ftruncate(fd, pos)
-                os.fsync(fd)
+                if sync:
+                    os.fsync(fd)
             except OSError as exc:
                 raise LogStorageError(f"cannot truncate {seg.file.path}: {exc}") from exc
     seg._size = pos
@@ -135,5 +143,6 @@ def recover(
     seg.indexes_checked = True
     if not seg.active:
         seg.deactivate()
-        seg.persist_indexes(sync=True)
+        if sync:
+            seg.persist_indexes(sync=True)
     return cut

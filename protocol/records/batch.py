@@ -31,6 +31,9 @@ from protocol.records.header import (
 )
 from protocol.records.record import Record, decode_records
 
+#: Codec id → ``Compression`` member, by index (calling the enum costs more than the check).
+_CODECS: tuple[Compression, ...] = tuple(sorted(Compression))
+
 __all__ = [
     "ControlRecord",
     "ControlRecordType",
@@ -176,7 +179,7 @@ class RecordBatch:
         codec = self.attributes & COMPRESSION_MASK
         if codec > Compression.ZSTD:
             raise CorruptMessageError(f"record batch has unknown compression codec id {codec}")
-        return Compression(codec)
+        return _CODECS[codec]
 
     @property
     def timestamp_type(self) -> TimestampType:

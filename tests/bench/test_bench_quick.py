@@ -1,10 +1,15 @@
 """``python -m bench --quick`` runs end to end (as CI does) and writes a report, raw JSON and
-plots whose numbers are sane; every process and data file it made is gone afterwards."""
+plots whose numbers are sane into a temporary folder it names, leaving the committed report in
+``bench/results`` untouched; every process and data file it made is gone afterwards. An explicit
+``--out`` is where the outputs go."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,16 +18,34 @@ from typing import Any
 
 import pytest
 
+from bench.report import BUSY_VERDICT
+
 REPO = Path(__file__).resolve().parents[2]
+#: The committed report, which a run without --out must leave alone.
+COMMITTED = REPO / "bench" / "results"
 #: The quick run takes under a minute on 2 idle cores; a loaded CI machine gets headroom.
 RUN_TIMEOUT_S = 150.0
 STOP_TIMEOUT_S = 20.0
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def _run_quick(out: Path, data: Path) -> tuple[int, str, str]:
+def _fingerprint(folder: Path) -> dict[str, tuple[int, str]]:
+    """Every file under ``folder``: its modification time and a hash of its bytes."""
+    return {
+        str(path.relative_to(folder)): (
+            path.stat().st_mtime_ns,
+            hashlib.sha256(path.read_bytes()).hexdigest(),
+        )
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _run_quick(data: Path, temp: Path) -> tuple[int, str, str]:
+    """``python -m bench --quick`` without ``--out``, ``temp`` as its temporary directory."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(out), "--dir", str(data)],
+        [sys.executable, "-m", "bench", "--quick", "--dir", str(data)],
+        env={**os.environ, "TMPDIR": str(temp)},
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -53,9 +76,51 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("confluent_kafka")
     pytest.importorskip("matplotlib")
     pytest.importorskip("hdrh")
-    out, data = tmp_path / "results", tmp_path / "data"
-    status, stdout, stderr = _run_quick(out, data)
+    why = _c_loadgen_unavailable()
+    if why:
+        pytest.skip(why)
+    data, temp = tmp_path / "data", tmp_path / "temp"
+    temp.mkdir()
+    committed = _fingerprint(COMMITTED)
+    status, stdout, stderr = _run_quick(data, temp)
     assert status == 0, f"status {status}\n{stdout}\n{stderr}"
+    assert _fingerprint(COMMITTED) == committed  # the committed report is untouched
+    found = re.search(r"^# results go to (.+)$", stdout, re.M)
+    assert found, stdout
+    out = Path(found.group(1))
+    assert out.parent == temp  # a new folder in the temporary directory
+    try:
+        _check_outputs(out, data)
+        # --out names where the outputs go (here: the report rendered again).
+        again = tmp_path / "again"
+        render = ["--render", str(out / "results.json"), "--out", str(again)]
+        done = subprocess.run(
+            [sys.executable, "-m", "bench", *render],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=RUN_TIMEOUT_S,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert (again / "report.md").read_text() == (out / "report.md").read_text()
+        assert _fingerprint(COMMITTED) == committed
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _c_loadgen_unavailable() -> str:
+    from bench import loadgen_c
+
+    try:
+        loadgen_c.compiler()
+        loadgen_c.include_dir()
+    except loadgen_c.Unavailable as exc:
+        return str(exc)
+    return ""
+
+
+def _check_outputs(out: Path, data: Path) -> None:
 
     results = json.loads((out / "results.json").read_text())
     assert results["quick"] is True and results["runs"] == 1
@@ -63,7 +128,8 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
 
     # Produce: the sink, Samsa under both flush policies and Samsa's own client all moved
     # every message at a plausible rate, and the broker's CPU cost was measured.
-    for server in ("sink", "samsa none", "samsa group", "samsa none, Samsa client"):
+    clients = ("samsa none, Samsa client", "samsa none, confluent-kafka (Python)")
+    for server in ("sink", "samsa none", "samsa group", *clients):
         name = f"produce 1 KiB acks=1 {server}"
         msgs_s = _median(cases, name, "msgs_s")
         assert 1_000 < msgs_s < 10_000_000, (name, msgs_s)
@@ -71,8 +137,10 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
         mb_s = _median(cases, name, "mb_s")
         assert mb_s == pytest.approx(msgs_s * 1024 / 1e6, rel=1e-6)
     assert 0 < _median(cases, "produce 1 KiB acks=1 samsa none", "cpu_s_per_gb") < 100
-    for consumer in ("confluent-kafka", "raw Fetch"):
+    for consumer in ("librdkafka (C)", "confluent-kafka (Python)", "raw Fetch"):
         assert _median(cases, f"consume 1 KiB {consumer}", "mb_s") > 1
+    # The C load generator drove the broker's rows, and its librdkafka is in the report.
+    assert results["versions"]["librdkafka (C load generator)"]
 
     # Latency percentiles are ordered and bounded by the maximum.
     for rate in ("1k", "10k"):
@@ -103,13 +171,33 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
     else:
         assert nats["status"].startswith("not run: not available: ")
 
+    # Samsa and the sink ran on the C generator's wheel build beside Tansu; Tansu ran too, or
+    # the report says why not.
+    for server in ("Samsa none", "sink"):
+        name = f"produce 1 KiB acks=1 on {server} (Tansu comparison)"
+        assert _median(cases, name, "messages") == 20_000
+    assert "## Samsa next to Tansu and the sink" in report
+    tansu = cases["produce 1 KiB acks=1 on Tansu (Tansu comparison)"]
+    if tansu["status"] == "ok":
+        assert _median(cases, "produce 1 KiB acks=1 on Tansu (Tansu comparison)", "msgs_s") > 100
+        assert results["versions"]["librdkafka (C load generator, Tansu comparison)"]
+    else:
+        assert tansu["status"].startswith("not run: not available: ")
+        assert "Tansu**: not available: " in report
+
     # Every target is listed with a verdict, in the JSON and the report's table.
     verdicts = {t["target"]: t["verdict"] for t in results["targets"]}
     assert len(verdicts) == 13
-    assert set(verdicts.values()) <= {"met", "MISSED", "not measured"}
+    assert set(verdicts.values()) <= {"met", "MISSED", "not measured", BUSY_VERDICT}
     for target, verdict in verdicts.items():
         assert re.search(rf"^\| {re.escape(target)} \| .* \| {verdict} \|", report, re.M), target
     assert "## Produce" in report and "Load average" in report
+    assert "others' CPU" in report and "C load generator" in report
+    # What other processes used is measured for every measured case (the start-up figures
+    # are taken from the produce cases' broker starts).
+    for case in cases.values():
+        for sample in case["samples"]:
+            assert "startup_s" in sample or sample["other_busy"] >= 0, case["name"]
 
     # The plots the report embeds exist and are PNGs.
     plots = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", report)

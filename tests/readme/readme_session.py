@@ -42,7 +42,7 @@ __all__ = [
 #: listeners, ``cluster up``'s brokers, controllers and HTTP listeners, the bank services, the
 #: quick-start and secure brokers' HTTP listeners.
 PORTS: Final = (
-    *(9092, 9093, 9094, 9644, 9645),
+    *(9092, 9093, 9094, 9095, 9644, 9645, 9646),
     *(19092, 19093, 19094, 19192, 19193, 19194, 19292, 19293, 19294),
     *(8081, 8082, 8083),
 )

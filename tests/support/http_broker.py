@@ -7,9 +7,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from broker.faults import FaultPlan
+
 
 def _wall_clock_ms() -> int:
     return time.time_ns() // 1_000_000
+
+
+class _NoFaults:
+    """Fault injection with nothing armed (what ``/metrics`` reads of it)."""
+
+    def __init__(self) -> None:
+        self.plan = FaultPlan()
+        self.chaos_running = False
 
 
 class NotStartedBroker:
@@ -22,6 +32,7 @@ class NotStartedBroker:
     group_coordinator: Any = None
     flusher: Any = None
     metadata_log: Any = None
+    faults: Any = _NoFaults()
 
     @property
     def clock_ms(self) -> Callable[[], int]:

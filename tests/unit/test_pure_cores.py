@@ -64,6 +64,7 @@ PURE_CORES = (
     "broker.security.acl",
     "broker.security.sasl",
     "broker.server.authn",
+    "broker.server.fault_hooks",
     "broker.telemetry.histogram",
     "broker.telemetry.requests",
     "broker.telemetry.traffic",

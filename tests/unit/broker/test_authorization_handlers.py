@@ -21,6 +21,7 @@ from broker.handlers.base import BrokerServices, RequestContext, ResponseCaches
 from broker.metadata.controller_api import CreateTopicResult, OpResult
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
 from broker.metadata.topic_configs import ConfigSource, ResolvedConfig
+from broker.replication.pauses import ProducePauses
 from broker.security.acl import AclBinding, AclFilter, Authorizer
 from broker.telemetry import TopicTraffic
 from protocol.acl import (
@@ -147,6 +148,8 @@ class _Deleted:
 
 class _NoPartitions:
     """A replica manager with nothing to serve (refused requests never get this far)."""
+
+    pauses = ProducePauses()  # nothing paused
 
     def offline_partitions(self) -> set[Any]:
         return set()

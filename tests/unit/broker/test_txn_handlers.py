@@ -19,6 +19,7 @@ from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.produce import REMOTE_VERIFICATION, RemoteCheck, txn_verification_error
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
 from broker.replication.appends import AppendFailure
+from broker.replication.pauses import ProducePauses
 from broker.telemetry import TopicTraffic
 from broker.txn.driver import InitPidAnswer
 from protocol.errors import ErrorCode, NotLeaderOrFollowerError
@@ -642,6 +643,8 @@ class Appended:
 
 
 class ProduceReplicas:
+    pauses = ProducePauses()  # nothing paused
+
     def __init__(self) -> None:
         self.partition = FakePartition(True)
         self.appended: list[tuple[str, int, bytes]] = []

@@ -13,6 +13,7 @@ from protocol.primitives import (
     read_array_length,
     read_bool,
     read_bytes,
+    read_bytes_view,
     read_string,
     read_uuid,
     read_uvarint,
@@ -170,7 +171,37 @@ def test_uuid_and_bool() -> None:
 
 def test_tagged_fields_skipped_and_checked() -> None:
     # Two tagged fields: tag 0 with 2 bytes, tag 5 with 1 byte.
-    data = bytes.fromhex("02" "00" "02" "abcd" "05" "01" "ef") + b"tail"
+    data = bytes.fromhex("020002abcd0501ef") + b"tail"
     assert skip_tagged_fields(data, 0) == len(data) - 4
     with pytest.raises(DecodeError):
-        skip_tagged_fields(bytes.fromhex("01" "00" "05" "ab"), 0)
+        skip_tagged_fields(bytes.fromhex("010005ab"), 0)
+
+
+def _outcome(read: object, buf: bytes | bytearray | memoryview, compact: bool) -> object:
+    """What a reader answers for ``buf``: its value (bytes for views) and end, or the error."""
+    assert callable(read)
+    try:
+        value, end = read(buf, 0, compact=compact)
+    except DecodeError as exc:
+        return type(exc)
+    return (bytes(value) if isinstance(value, memoryview) else value), end
+
+
+@pytest.mark.parametrize("read", [read_string, read_bytes_view, read_array_length])
+@pytest.mark.parametrize(
+    ("hexed", "compact"),
+    [(h, c) for _, c, h in STRING_CASES]
+    + [(h, c) for _, c, h in BYTES_CASES]
+    + [("0005616263", False), ("fffe", False), ("0661", True), ("00", False)]
+    + [("0002fffe", False), ("00000003616263", False), ("7fffffff", False), ("", False)],
+)
+def test_readers_answer_alike_for_every_buffer_kind(
+    read: object, hexed: str, compact: bool
+) -> None:
+    """The readers take a frame as bytes, bytearray or memoryview: each kind gets the same
+    answer (value and position, or DecodeError)."""
+    data = bytes.fromhex(hexed)
+    expected = _outcome(read, data, compact)
+    assert _outcome(read, bytearray(data), compact) == expected
+    assert _outcome(read, memoryview(data), compact) == expected
+    assert _outcome(read, memoryview(b"xx" + data)[2:], compact) == expected

@@ -1,0 +1,141 @@
+"""After a ``kill -9`` the broker answers before it recovers any log: each partition is
+recovered when a request first touches it (a Fetch, a Produce, a ListOffsets), and that
+recovery still cuts a torn tail and keeps every acknowledged record, under the ``group``
+policy (acknowledged = fsynced; recovery fsyncs before use) and under ``none`` (the recovery
+point stays and the flusher fsyncs later)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.kafka_ops import create_topic, fetch, list_offset, produce, values_of
+from support.waiting import eventually
+from support.wire import WireClient, make_batch
+
+from broker.app import Broker
+from broker.storage.names import TopicPartition
+
+pytestmark = pytest.mark.timeout(120)
+
+#: A broker process (a fresh interpreter) starts within this on a busy machine.
+STARTUP_TIMEOUT_S = 30.0
+TOPIC = "lazy"
+PARTITIONS = 3
+BATCHES = 20
+FETCH, PRODUCE, LIST_OFFSETS = 0, 1, 2
+
+
+def _start_process(data_dir: Path, port_file: Path, policy: str) -> subprocess.Popen[bytes]:
+    code = (
+        "import asyncio\n"
+        "from broker.app import Broker, new_event_loop\n"
+        "async def main():\n"
+        f"    settings = {{'log.flush.policy': {policy!r}}}\n"
+        f"    async with Broker.embedded({str(data_dir)!r}, **settings) as b:\n"
+        f"        open({str(port_file)!r}, 'w').write(str(b.port))\n"
+        "        await asyncio.Event().wait()\n"
+        "loop = new_event_loop(); loop.run_until_complete(main())\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
+    return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[list[bytes]]:
+    """Acknowledged values per partition, written by a broker process then SIGKILLed."""
+    port_file = tmp_path / "port"
+    proc = _start_process(data_dir, port_file, policy)
+    try:
+
+        def port() -> int | None:
+            assert proc.poll() is None, "the broker process died"
+            text = port_file.read_text() if port_file.exists() else ""
+            return int(text) if text else None
+
+        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
+        client = await WireClient.connect(f"127.0.0.1:{found}")
+        await create_topic(client, TOPIC, partitions=PARTITIONS)
+        acked: list[list[bytes]] = [[] for _ in range(PARTITIONS)]
+        for i in range(BATCHES):
+            for p in range(PARTITIONS):
+                value = b"p%d-m%d" % (p, i)
+                response = await produce(client, TOPIC, p, make_batch([value]), acks=1)
+                assert response.error_code == 0
+                acked[p].append(value)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        await client.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    return acked
+
+
+#: Half a batch: what a write cut by the crash leaves at a segment's end.
+TORN = make_batch([b"torn" * 100])[:250]
+
+
+def _tear_tails(data_dir: Path) -> dict[int, int]:
+    """Append ``TORN`` to every partition's last segment; returns each one's intact size."""
+    intact: dict[int, int] = {}
+    for p in range(PARTITIONS):
+        last = max((data_dir / f"{TOPIC}-{p}").glob("*.log"))
+        intact[p] = last.stat().st_size
+        with open(last, "ab") as f:
+            f.write(TORN)
+    return intact
+
+
+def _last_segment_size(data_dir: Path, p: int) -> int:
+    return max((data_dir / f"{TOPIC}-{p}").glob("*.log")).stat().st_size
+
+
+@pytest.mark.parametrize("policy", ["group", "none"])
+async def test_first_touch_recovers_cuts_the_torn_tail_and_keeps_the_acknowledged(
+    tmp_path: Path, policy: str
+) -> None:
+    data_dir = tmp_path / "data"
+    acked = await _fill_and_kill(data_dir, tmp_path, policy)
+    intact = _tear_tails(data_dir)
+    tps = [TopicPartition(TOPIC, p) for p in range(PARTITIONS)]
+    async with Broker.embedded(data_dir, **{"log.flush.policy": policy}) as broker:
+        manager = broker.log_manager
+        assert manager is not None
+        # Listening, and no log of the topic recovered yet.
+        assert set(tps) <= set(manager.unrecovered_partitions())
+        client = await WireClient.connect(broker.bootstrap_servers)
+
+        data = await fetch(client, TOPIC, FETCH, 0)
+        assert values_of(data.records) == acked[FETCH]
+        assert data.high_watermark == BATCHES
+        assert _last_segment_size(data_dir, FETCH) == intact[FETCH]
+        assert tps[FETCH] not in manager.unrecovered_partitions()
+
+        response = await produce(client, TOPIC, PRODUCE, make_batch([b"after"]), acks=1)
+        assert response.error_code == 0 and response.base_offset == BATCHES
+        data = await fetch(client, TOPIC, PRODUCE, 0)
+        assert values_of(data.records) == [*acked[PRODUCE], b"after"]
+        assert tps[PRODUCE] not in manager.unrecovered_partitions()
+
+        assert (await list_offset(client, TOPIC, LIST_OFFSETS, -1)).offset == BATCHES
+        assert _last_segment_size(data_dir, LIST_OFFSETS) == intact[LIST_OFFSETS]
+        assert tps[LIST_OFFSETS] not in manager.unrecovered_partitions()
+        assert manager.recovery_stats.bytes_truncated == PARTITIONS * len(TORN)
+        await client.close()
+    # A clean stop after that: the next start validates nothing of the topic and keeps all.
+    async with Broker.embedded(data_dir, **{"log.flush.policy": policy}) as broker:
+        manager = broker.log_manager
+        assert manager is not None
+        assert manager.unrecovered_partitions() == []
+        client = await WireClient.connect(broker.bootstrap_servers)
+        for p in range(PARTITIONS):
+            data = await fetch(client, TOPIC, p, 0)
+            expected = [*acked[p], b"after"] if p == PRODUCE else acked[p]
+            assert values_of(data.records) == expected
+        assert manager.recovery_stats.batches_validated == 0
+        await client.close()
