@@ -4,10 +4,10 @@ applications see through it.
 * Idempotent producers (confluent-kafka, Samsa's own, aiokafka) through lost acknowledgements
   (an error after the append, a connection dropped after it) and NOT_LEADER_OR_FOLLOWER before
   it: every record is stored exactly once, in order.
-* Consumer groups (confluent-kafka, Samsa's own) through forced rebalances and dropped Fetch
-  and OffsetCommit connections (whole or mid-response): nothing lost, and no more duplicates
-  than records processed without a successful commit (at-least-once). The duplicates are
-  counted and reported.
+* Consumer groups (confluent-kafka, Samsa's own; classic and KIP-848 members) through forced
+  rebalances and dropped Fetch and OffsetCommit connections (whole or mid-response): nothing
+  lost, and no more duplicates than records processed without a successful commit
+  (at-least-once). The duplicates are counted and reported.
 * Chaos with a seed arms the same faults in the same order on two brokers (another seed
   differs), and a producer and a group survive a short chaos run without losing a record.
 * A broker has no fault armed unless asked: its clients see no injected error.
