@@ -36,7 +36,7 @@ from broker.storage.errors import (
 )
 from broker.storage.fdpool import FilePool
 from broker.storage.health import StorageHealth
-from broker.storage.index import IndexBudget, TimestampOffset
+from broker.storage.index import CorruptIndexError, IndexBudget, TimestampOffset
 from broker.storage.log_flush import FlushJob
 from broker.storage.segment import LogSegment, RecoveryStats, SegmentLimits
 from broker.storage.slice import FileSlice
@@ -58,6 +58,12 @@ from protocol.types import TopicPartition
 __all__ = ["AppendInfo", "FlushJob", "PartitionLog"]
 
 _INT32_MAX = 0x7FFFFFFF
+
+
+#: Reads of one request against a segment list that compaction keeps replacing: a swap takes
+#: milliseconds and the cleaner backs off between passes, so a third collision in a row would
+#: mean something else is wrong, and the error goes to the caller.
+READ_ATTEMPTS = 3
 
 
 class AppendInfo(NamedTuple):
@@ -524,13 +530,37 @@ class PartitionLog:
 
         LogOffsetOutOfRangeError if ``offset`` is outside ``[log_start, log_end]``.
         """
-        segments = self._segments
         start, end = self._log_start_offset, self._log_end_offset
         if offset < start or offset > end:
             raise LogOffsetOutOfRangeError(offset, start, end)
         if offset == end or max_bytes < 0:
             return FileSlice.empty(offset)
         limit = end if max_offset is None else min(max_offset, end)
+        for attempt in range(READ_ATTEMPTS):
+            segments = self._segments
+            try:
+                return self._read_from(segments, offset, max_bytes, limit, min_one_batch)
+            except (CorruptIndexError, LogStorageError, OSError):
+                # Compaction swaps segments on its own thread, under the log's lock but
+                # unseen by this lock-free read: a segment replaced under it had its files
+                # deleted and its indexes unloaded. Wait for the swap to finish (it holds the
+                # lock until the new segments are in place) and read again from them (its
+                # files closed, missing or renamed over: the index missing, the file closed,
+                # a failed open); an error with the same segments is a real one.
+                with self.lock:
+                    replaced = self._segments is not segments
+                if not replaced or attempt == READ_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
+    def _read_from(
+        self,
+        segments: list[LogSegment],
+        offset: int,
+        max_bytes: int,
+        limit: int,
+        min_one_batch: bool,
+    ) -> FileSlice:
         for seg in segments[self._segment_position(segments, offset) :]:
             found = seg.read_range(offset, max_bytes, max_offset=limit, min_one_batch=min_one_batch)
             if found is None:
@@ -538,6 +568,9 @@ class PartitionLog:
             position, length, first, next_offset = found
             if length == 0:
                 return FileSlice.empty(offset)
+            if seg.deleted:
+                # Deleted while it was read: its positions may come from the new files.
+                raise CorruptIndexError(f"segment {seg.base_offset} was replaced during a read")
             return FileSlice(seg.file, position, length, first, next_offset)
         return FileSlice.empty(offset)
 

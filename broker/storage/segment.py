@@ -62,6 +62,7 @@ class LogSegment:
         "_size",
         "active",
         "base_offset",
+        "deleted",
         "directory",
         "file",
         "full",
@@ -129,6 +130,9 @@ class LogSegment:
         #: of from the sparse index (a consumer's next fetch starts exactly there). Appends keep
         #: it true; truncation and recovery, which remove batches, drop it.
         self.read_hint: tuple[int, int] | None = None
+        #: Set as its files start to be deleted (compaction, retention): a read that raced with
+        #: it may have mixed the old file with new indexes, and is done again.
+        self.deleted = False
 
     def __repr__(self) -> str:
         return f"LogSegment({self.base_offset}, size={self._size}, active={self.active})"
@@ -525,6 +529,7 @@ class LogSegment:
     def delete_files(self) -> None:
         """Close and unlink the segment's files (the ``.txnindex`` first: it must never outlive
         its ``.log``, whose markers it describes)."""
+        self.deleted = True
         self.close()
         self.txn_index.delete_file()
         for path in (self.file.path, self.offset_index.path, self.time_index.path):
