@@ -18,7 +18,6 @@ from typing import Any, Final
 
 from bench import loadgen_c, noise
 from bench.broker_bench import (
-    CLK_TCK,
     HOST,
     LOADGEN_CPU,
     SERVER_CPU,
@@ -71,31 +70,12 @@ def size_label(size: int) -> str:
 def tree_cpu_seconds(pid: int) -> float:
     """utime + stime of ``pid`` and every live descendant (RabbitMQ runs an Erlang VM under
     a shell script; NATS and Samsa are one process), from ``/proc``."""
-    parents: dict[int, int] = {}
-    cpu: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        total += cpu.get(current, 0.0)
-        todo.extend(child for child, parent in parents.items() if parent == current)
-    return total
+    return noise.tree_seconds(pid, include_root=True, waited=False)
 
 
 def machine_busy_seconds() -> float:
     """CPU seconds all CPUs spent not idle, from ``/proc/stat``."""
-    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
-    return (user + nice + system + irq + softirq + steal) / CLK_TCK
+    return noise.machine_seconds(Path("/proc/stat").read_text())
 
 
 @dataclass

@@ -66,11 +66,13 @@ def machine_seconds(proc_stat: str, clk_tck: int = CLK_TCK) -> float:
     return (user + nice + system + irq + softirq + steal) / clk_tck
 
 
-def _descendants_seconds(root: int) -> float:
-    """utime + stime + cutime + cstime of every live descendant of ``root``, from ``/proc``:
-    a descendant's waited-for children count in its cutime and cstime."""
+def tree_seconds(root: int, *, include_root: bool, waited: bool) -> float:
+    """CPU seconds (utime + stime) of every live descendant of ``root`` from ``/proc``, and of
+    ``root`` itself when ``include_root``; ``waited`` adds each one's waited-for children
+    (cutime + cstime)."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
+    last = 15 if waited else 13
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -81,11 +83,12 @@ def _descendants_seconds(root: int) -> float:
         fields = text[text.rindex(")") + 2 :].split()
         pid = int(entry.name)
         parents[pid] = int(fields[1])
-        cpu[pid] = sum(int(f) for f in fields[11:15]) / CLK_TCK
+        cpu[pid] = sum(int(f) for f in fields[11:last]) / CLK_TCK
     children: dict[int, list[int]] = {}
     for pid, parent in parents.items():
         children.setdefault(parent, []).append(pid)
-    total, todo = 0.0, list(children.get(root, []))
+    total = cpu.get(root, 0.0) if include_root else 0.0
+    todo = list(children.get(root, []))
     while todo:
         current = todo.pop()
         total += cpu.get(current, 0.0)
@@ -98,7 +101,7 @@ def ours_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     waited = resource.getrusage(resource.RUSAGE_CHILDREN)
     rusage = own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
-    return rusage + _descendants_seconds(os.getpid())
+    return rusage + tree_seconds(os.getpid(), include_root=False, waited=True)
 
 
 def snapshot() -> CpuSnapshot:
