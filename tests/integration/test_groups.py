@@ -5,15 +5,14 @@ deleted topics, offset expiry, session expiry, shutdown, lag."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import embedded_process
 from support.group_ops import (
     Member,
     commit,
@@ -420,18 +419,9 @@ async def test_an_unreadable_partition_stays_unavailable_instead_of_losing_offse
 
 
 def _broker_process(data_dir: Path, port_file: Path) -> subprocess.Popen[bytes]:
-    code = (
-        "import asyncio\n"
-        "from broker.app import Broker, new_event_loop\n"
-        "async def main():\n"
-        "    settings = {'log.flush.policy': 'group', 'group.initial.rebalance.delay.ms': 0}\n"
-        f"    async with Broker.embedded({str(data_dir)!r}, **settings) as b:\n"
-        f"        open({str(port_file)!r}, 'w').write(str(b.port))\n"
-        "        await asyncio.Event().wait()\n"
-        "loop = new_event_loop(); loop.run_until_complete(main())\n"
+    return embedded_process.start(
+        data_dir, port_file, {"log.flush.policy": "group", "group.initial.rebalance.delay.ms": 0}
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
-    return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
 async def test_kill_9_loses_no_acknowledged_commit(tmp_path: Path) -> None:

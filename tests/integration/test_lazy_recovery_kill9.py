@@ -6,13 +6,12 @@ point stays and the flusher fsyncs later)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import embedded_process
 from support.kafka_ops import create_topic, fetch, list_offset, produce, values_of
 from support.waiting import eventually
 from support.wire import WireClient, make_batch
@@ -31,18 +30,7 @@ FETCH, PRODUCE, LIST_OFFSETS = 0, 1, 2
 
 
 def _start_process(data_dir: Path, port_file: Path, policy: str) -> subprocess.Popen[bytes]:
-    code = (
-        "import asyncio\n"
-        "from broker.app import Broker, new_event_loop\n"
-        "async def main():\n"
-        f"    settings = {{'log.flush.policy': {policy!r}}}\n"
-        f"    async with Broker.embedded({str(data_dir)!r}, **settings) as b:\n"
-        f"        open({str(port_file)!r}, 'w').write(str(b.port))\n"
-        "        await asyncio.Event().wait()\n"
-        "loop = new_event_loop(); loop.run_until_complete(main())\n"
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
-    return subprocess.Popen([sys.executable, "-c", code], env=env)
+    return embedded_process.start(data_dir, port_file, {"log.flush.policy": policy})
 
 
 async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[list[bytes]]:

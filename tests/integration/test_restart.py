@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+from support import embedded_process
 from support.kafka_ops import create_topic, fetch, list_offset, metadata, produce, values_of
 from support.waiting import eventually
 from support.wire import WireClient, make_batch
@@ -81,18 +80,7 @@ async def test_refuses_to_start_without_its_metadata_log(tmp_path: Path) -> None
 
 
 def _start_process(data_dir: Path, port_file: Path) -> subprocess.Popen[bytes]:
-    code = (
-        "import asyncio, sys\n"
-        "from broker.app import Broker, new_event_loop\n"
-        "async def main():\n"
-        f"    settings = {{'log.flush.policy': 'group'}}\n"
-        f"    async with Broker.embedded({str(data_dir)!r}, **settings) as b:\n"
-        f"        open({str(port_file)!r}, 'w').write(str(b.port))\n"
-        "        await asyncio.Event().wait()\n"
-        "loop = new_event_loop(); loop.run_until_complete(main())\n"
-    )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), *sys.path]))
-    return subprocess.Popen([sys.executable, "-c", code], env=env)
+    return embedded_process.start(data_dir, port_file, {"log.flush.policy": "group"})
 
 
 def _read_port(port_file: Path) -> int | None:
