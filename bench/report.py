@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from bench.common import Case, Env
+from bench.common import Case, Env, size_label
 from bench.noise import OTHERS_MAX_CORES
-from bench.scenarios import latency, recovery, scale, tansu
-from bench.scenarios.throughput import consume_name, produce_name
+from bench.scenarios import cluster, latency, recovery, scale, small, tansu
+from bench.scenarios.throughput import acks_label, consume_name, produce_name
 
 NATS_DEFAULT: Final = "NATS JetStream default"
 NATS_ALWAYS: Final = "NATS JetStream sync always"
@@ -60,15 +60,17 @@ class Target:
     name: str
     goal: str
     measured: str
-    met: bool | None  # None: not measured
+    met: bool | None  # None: not measured (a case it needs was not run, or failed)
     note: str = ""
     #: A case it was measured on was disturbed by other processes: no verdict.
     busy: bool = False
+    #: A case it needs failed (rather than was not run).
+    failed: bool = False
 
     @property
     def verdict(self) -> str:
         if self.met is None:
-            return "not measured"
+            return FAILED_VERDICT if self.failed else NOT_RUN_VERDICT
         if self.busy:
             return BUSY_VERDICT
         return "met" if self.met else "MISSED"
@@ -76,11 +78,63 @@ class Target:
 
 #: The verdict of a target measured on a busy case (``noise.OTHERS_MAX_CORES``).
 BUSY_VERDICT: Final = "busy: no verdict"
+#: The verdict of a target whose case did not run (skipped, not available, or not chosen).
+NOT_RUN_VERDICT: Final = "not run"
+#: The verdict of a target whose case ran and failed without a sample.
+FAILED_VERDICT: Final = "failed"
+
+#: The goals, from the issue (ratios are medians over medians of one run).
+SINK_RATIO_GOAL: Final = 0.9
+TANSU_MSGS_RATIO_GOAL: Final = 2.0
+TANSU_CPU_RATIO_GOAL: Final = 0.3
+GROUP_OVER_NONE_GOAL: Final = 0.8
+CONSUME_MB_S_GOAL: Final = 2_000.0
+CONSUME_TANSU_RATIO_GOAL: Final = 2.0
+SINGLE_RECORD_US_GOAL: Final = 13.0
+SINGLE_RECORD_SINK_RATIO_GOAL: Final = 0.95
+#: p99 end-to-end latency (ms) by rate (msgs/s), on a quiet machine.
+LATENCY_P99_MS_GOALS: Final = {10_000: 1.0, 50_000: 2.0}
+STARTUP_S_GOAL: Final = 0.5
+RECOVERY_10_GIB_S_GOAL: Final = 2.0
+#: Kept from earlier rounds of the issue.
+NATS_RATIO_GOAL: Final = 2.0
+RABBIT_RATIO_GOAL: Final = 1.5
+NATS_ALWAYS_RATIO_GOAL: Final = 20.0
+CLUSTER_MSGS_S_GOAL: Final = 420_000.0
+RSS_10K_PARTITIONS_MB_GOAL: Final = 500.0
+#: The case holding every Samsa start of the throughput scenario.
+STARTUP_CASE: Final = "broker start-up and idle RSS"
+
+TARGETS_INTRO: Final = [
+    "The issue's goals, measured (not asserted) on this run: Samsa's produce at >= "
+    f"{SINK_RATIO_GOAL:g}x the sink's messages/s (100 B and 1 KiB, acks 1 and all, policy "
+    f"`none`); at 1 KiB >= {TANSU_MSGS_RATIO_GOAL:g}x Tansu's messages/s for <= "
+    f"{TANSU_CPU_RATIO_GOAL:g}x its CPU s/GB (the Tansu comparison's cases: one generator "
+    f"build for both), and policy `group` (fsync before acknowledging) >= "
+    f"{GROUP_OVER_NONE_GOAL:g}x `none`; the C consumer at >= {CONSUME_MB_S_GOAL / 1000:g} GB/s "
+    f"and >= {CONSUME_TANSU_RATIO_GOAL:g}x Tansu; a single-record Produce in <= "
+    f"{SINGLE_RECORD_US_GOAL:g} µs of broker CPU at >= {SINGLE_RECORD_SINK_RATIO_GOAL:g}x the "
+    "sink's requests/s; end-to-end p99 at 1 KiB <= "
+    + " and <= ".join(
+        f"{ms:g} ms at {rate // 1000}k msgs/s" for rate, ms in LATENCY_P99_MS_GOALS.items()
+    )
+    + f" on a quiet machine; start-up <= {STARTUP_S_GOAL:g} s and <= "
+    f"{RECOVERY_10_GIB_S_GOAL:g} s to the first answered request after a kill -9 with 10 GiB "
+    "(both from spawning the process). The NATS, RabbitMQ, RF=3 and idle-RSS goals are kept "
+    "from before. A ratio is of two medians; a target measured on a busy case gets "
+    f"`{BUSY_VERDICT}`, one whose case did not run `{NOT_RUN_VERDICT}` (the note says why).",
+]
 
 
 def _marked(env: Env, target: Target, *names: str) -> Target:
-    """``target`` marked busy when any of the cases it was measured on is."""
+    """``target`` marked busy when any of the cases it was measured on is, and failed when one
+    it needs failed without a sample."""
     target.busy = any(c.busy for name in names if (c := env.cases.get(name)) is not None)
+    target.failed = any(
+        c.failures and not c.samples and not c.skipped
+        for name in names
+        if (c := env.cases.get(name)) is not None
+    )
     return target
 
 
@@ -114,178 +168,230 @@ def _limit_note(env: Env, name: str) -> str:
     return f"limit: {limit}" if limit else ""
 
 
-def targets(env: Env) -> list[Target]:
-    """Each target of the issue with its measured figure."""
-    out: list[Target] = []
-    kib_none = produce_name(1024, 1, "samsa none")
-    r = ratio(env, kib_none, produce_name(1024, 1, "sink"))
-    out.append(
-        _ratio_target(
-            "produce 1 KiB acks=1 none: Samsa / sink",
-            0.60,
-            r,
-            env,
-            kib_none,
-            produce_name(1024, 1, "sink"),
-        )
-    )
-    r = ratio(env, kib_none, produce_name(1024, 1, NATS_DEFAULT))
-    out.append(
-        _ratio_target(
-            "produce 1 KiB acks=1 none: Samsa / NATS JetStream",
-            2.0,
-            r,
-            env,
-            kib_none,
-            produce_name(1024, 1, NATS_DEFAULT),
-        )
-    )
-    r = ratio(env, kib_none, produce_name(1024, 1, RABBIT))
-    out.append(
-        _ratio_target(
-            "produce 1 KiB acks=1 none: Samsa / RabbitMQ streams",
-            1.5,
-            r,
-            env,
-            kib_none,
-            produce_name(1024, 1, RABBIT),
-        )
-    )
-    name = produce_name(100, 1, "samsa none")
-    v = _median(env, name, "msgs_s")
-    _add(
-        out,
-        env,
-        Target(
-            "produce 100 B acks=1 none (msgs/s)",
-            ">= 1,000,000",
-            "-" if v is None else f"{v:,.0f}",
-            None if v is None else v >= 1_000_000,
-            _limit_note(env, name),
-        ),
-        name,
-    )
-    group = produce_name(1024, 1, "samsa group")
-    r = ratio(env, group, produce_name(1024, 1, NATS_ALWAYS))
-    out.append(
-        _ratio_target(
-            "produce 1 KiB acks=1 group: Samsa / NATS sync always",
-            20.0,
-            r,
-            env,
-            group,
-            produce_name(1024, 1, NATS_ALWAYS),
-        )
-    )
-    cluster = env.cases.get("produce 100 B acks=all RF=3 (3 brokers)")
-    v = cluster.median("msgs_s") if cluster is not None else None
-    _add(
-        out,
-        env,
-        Target(
-            "produce 100 B acks=all RF=3 (msgs/s)",
-            ">= 420,000",
-            "-" if v is None else f"{v:,.0f}",
-            None if v is None else v >= 420_000,
-            (cluster.status if v is None else f"limit: {limit_of(cluster)}")
-            if cluster is not None
-            else "not run",
-        ),
-        "produce 100 B acks=all RF=3 (3 brokers)",
-    )
-    for consumer in ("librdkafka (C)", "raw Fetch"):
-        name = consume_name(1024, consumer)
-        v = _median(env, name, "mb_s")
-        _add(
-            out,
-            env,
-            Target(
-                f"consume 1 KiB, {consumer} (MB/s)",
-                ">= 1,000",
-                "-" if v is None else f"{v:,.0f}",
-                None if v is None else v >= 1000,
-                _limit_note(env, name),
-            ),
-            name,
-        )
-    name = latency.case_name(10_000)
-    for metric, goal in (("p50_ms", 1.0), ("p99_ms", 5.0)):
-        v = _median(env, name, metric)
-        _add(
-            out,
-            env,
-            Target(
-                f"latency at 10k msgs/s of 1 KiB, {metric[:3]} (ms)",
-                f"<= {goal:g}",
-                "-" if v is None else f"{v:.2f}",
-                None if v is None else v <= goal,
-                _limit_note(env, name),
-            ),
-            name,
-        )
-    v = _median(env, kib_none, "cpu_s_per_gb")
-    _add(
-        out,
-        env,
-        Target(
-            "broker CPU per GB ingested, 1 KiB acks=1 none (s)",
-            "<= 3",
-            "-" if v is None else f"{v:.2f}",
-            None if v is None else v <= 3.0,
-            _why_missing(env, kib_none),
-        ),
-        kib_none,
-    )
-    name = recovery.case_name(10 * 1024**3)
-    v = _median(env, name, "seconds")
-    _add(
-        out,
-        env,
-        Target(
-            "recovery after kill -9 with 10 GiB (s)",
-            "<= 5",
-            "-" if v is None else f"{v:.2f}",
-            None if v is None else v <= 5.0,
-            _why_missing(env, name),
-        ),
-        name,
-    )
-    name = scale.partitions_name(10_000)
-    v = _median(env, name, "rss_after_produce_mb")
-    _add(
-        out,
-        env,
-        Target(
-            "idle RSS with 10,000 partitions, all written to (MB)",
-            "<= 500",
-            "-" if v is None else f"{v:.0f}",
-            None if v is None else v <= 500,
-            _why_missing(env, name),
-        ),
-        name,
-    )
-    return out
+def _met(value: float | None, goal: float, at_most: bool) -> bool | None:
+    if value is None:
+        return None
+    return value <= goal if at_most else value >= goal
 
 
-def _add(out: list[Target], env: Env, target: Target, *names: str) -> None:
-    out.append(_marked(env, target, *names))
-
-
-def _ratio_target(
-    name: str, goal: float, value: float | None, env: Env, mine: str, theirs: str
+def value_target(
+    env: Env,
+    name: str,
+    case: str,
+    metric: str,
+    goal: float,
+    *,
+    at_most: bool = False,
+    fmt: str = ",.0f",
+    note: str | None = None,
 ) -> Target:
+    """``case``'s median ``metric`` against ``goal`` (at least, or at most)."""
+    v = _median(env, case, metric)
+    target = Target(
+        name,
+        f"{'<=' if at_most else '>='} {goal:,g}",
+        "-" if v is None else f"{v:{fmt}}",
+        _met(v, goal, at_most),
+        _limit_note(env, case) if note is None or v is None else note,
+    )
+    return _marked(env, target, case)
+
+
+def ratio_target(
+    env: Env,
+    name: str,
+    mine: str,
+    theirs: str,
+    goal: float,
+    *,
+    metric: str = "msgs_s",
+    at_most: bool = False,
+) -> Target:
+    """The median ``metric`` of ``mine`` over that of ``theirs`` against ``goal``."""
+    value = ratio(env, mine, theirs, metric)
     note = _why_missing(env, mine, theirs)
     a, b = env.cases.get(mine), env.cases.get(theirs)
     if not note and a is not None and b is not None:
         note = f"limit: {limit_of(a)} / {limit_of(b)}"
     target = Target(
         name,
-        f">= {goal:g}x",
+        f"{'<=' if at_most else '>='} {goal:g}x",
         "-" if value is None else f"{value:.2f}x",
-        None if value is None else value >= goal,
+        _met(value, goal, at_most),
         note,
     )
     return _marked(env, target, mine, theirs)
+
+
+def _startup_target(env: Env) -> Target:
+    """Spawn to the first answered ApiVersions, over every Samsa start of the throughput
+    scenario; busy when any produce case those starts served was (their samples carry no
+    noise check of their own)."""
+    case = env.cases.get(STARTUP_CASE)
+    starts = len(case.samples) if case is not None else 0
+    target = value_target(
+        env,
+        "start-up: spawn -> first answered request (s)",
+        STARTUP_CASE,
+        "startup_s",
+        STARTUP_S_GOAL,
+        at_most=True,
+        fmt=".2f",
+        note=f"median of {starts} starts (throughput scenario)",
+    )
+    target.busy = any(
+        c.busy
+        for c in _cases(env, "throughput")
+        if c.name.startswith("produce") and c.params.get("server") in ("none", "group")
+    )
+    return target
+
+
+def targets(env: Env) -> list[Target]:
+    """Each target of the issue with its measured figure."""
+    out: list[Target] = []
+    for size in (100, 1024):
+        for acks in (1, -1):
+            mine = produce_name(size, acks, "samsa none")
+            out.append(
+                ratio_target(
+                    env,
+                    f"produce {size_label(size)} {acks_label(acks)} none: Samsa / sink",
+                    mine,
+                    produce_name(size, acks, "sink"),
+                    SINK_RATIO_GOAL,
+                )
+            )
+    kib_none = produce_name(1024, 1, "samsa none")
+    out += [
+        ratio_target(
+            env,
+            "produce 1 KiB acks=1 none: Samsa / NATS JetStream",
+            kib_none,
+            produce_name(1024, 1, NATS_DEFAULT),
+            NATS_RATIO_GOAL,
+        ),
+        ratio_target(
+            env,
+            "produce 1 KiB acks=1 none: Samsa / RabbitMQ streams",
+            kib_none,
+            produce_name(1024, 1, RABBIT),
+            RABBIT_RATIO_GOAL,
+        ),
+        ratio_target(
+            env,
+            "produce 1 KiB acks=1 group: Samsa / NATS sync always",
+            produce_name(1024, 1, "samsa group"),
+            produce_name(1024, 1, NATS_ALWAYS),
+            NATS_ALWAYS_RATIO_GOAL,
+        ),
+    ]
+    for acks in (1, -1):
+        out.append(
+            ratio_target(
+                env,
+                f"produce 1 KiB {acks_label(acks)}: policy group / policy none",
+                produce_name(1024, acks, "samsa group"),
+                produce_name(1024, acks, "samsa none"),
+                GROUP_OVER_NONE_GOAL,
+            )
+        )
+    for acks in (1, -1):
+        label = f"produce 1 KiB {acks_label(acks)}"
+        mine, theirs = tansu.case_name(label, tansu.SAMSA), tansu.case_name(label, tansu.TANSU)
+        out.append(
+            ratio_target(
+                env, f"{label} none: Samsa / Tansu msgs/s", mine, theirs, TANSU_MSGS_RATIO_GOAL
+            )
+        )
+        out.append(
+            ratio_target(
+                env,
+                f"{label} none: Samsa / Tansu CPU s/GB",
+                mine,
+                theirs,
+                TANSU_CPU_RATIO_GOAL,
+                metric="cpu_s_per_gb",
+                at_most=True,
+            )
+        )
+    out += [
+        value_target(
+            env,
+            "consume 1 KiB, librdkafka (C) (MB/s)",
+            consume_name(1024, "librdkafka (C)"),
+            "mb_s",
+            CONSUME_MB_S_GOAL,
+        ),
+        ratio_target(
+            env,
+            "consume 1 KiB, librdkafka (C): Samsa / Tansu",
+            tansu.case_name(tansu.CONSUME_LABEL, tansu.SAMSA),
+            tansu.case_name(tansu.CONSUME_LABEL, tansu.TANSU),
+            CONSUME_TANSU_RATIO_GOAL,
+        ),
+        value_target(
+            env,
+            "single-record Produce: broker CPU per request (µs)",
+            small.produce_name(small.SAMSA),
+            "us_per_request",
+            SINGLE_RECORD_US_GOAL,
+            at_most=True,
+            fmt=".1f",
+        ),
+        ratio_target(
+            env,
+            "single-record Produce: Samsa / sink requests/s",
+            small.produce_name(small.SAMSA),
+            small.produce_name(small.SINK),
+            SINGLE_RECORD_SINK_RATIO_GOAL,
+            metric="requests_s",
+        ),
+    ]
+    for rate, goal in LATENCY_P99_MS_GOALS.items():
+        out.append(
+            value_target(
+                env,
+                f"latency 1 KiB at {rate // 1000}k msgs/s, p99 (ms)",
+                latency.case_name(rate),
+                "p99_ms",
+                goal,
+                at_most=True,
+                fmt=".2f",
+            )
+        )
+    ten_gib = recovery.case_name(10 * 1024**3)
+    ready = _median(env, ten_gib, "seconds")
+    out += [
+        _startup_target(env),
+        value_target(
+            env,
+            "recovery after kill -9 with 10 GiB: first answered request (s)",
+            ten_gib,
+            "api_versions_s",
+            RECOVERY_10_GIB_S_GOAL,
+            at_most=True,
+            fmt=".2f",
+            note="" if ready is None else f"every end offset back after {ready:.2f} s",
+        ),
+        value_target(
+            env,
+            "produce 100 B acks=all RF=3 (msgs/s)",
+            cluster.CASE,
+            "msgs_s",
+            CLUSTER_MSGS_S_GOAL,
+        ),
+        value_target(
+            env,
+            "idle RSS with 10,000 partitions, all written to (MB)",
+            scale.partitions_name(10_000),
+            "rss_after_produce_mb",
+            RSS_10K_PARTITIONS_MB_GOAL,
+            at_most=True,
+            note="",
+        ),
+    ]
+    return out
 
 
 # -- Markdown ---------------------------------------------------------------------------------
@@ -517,6 +623,64 @@ def tansu_section(env: Env) -> list[str]:
     return lines + _status_rows(cases)
 
 
+def small_section(env: Env) -> list[str]:
+    """Single-record Produce and single-batch Fetch (``scenarios/small.py``): broker CPU per
+    request and requests/s, Samsa's Produce next to the sink's."""
+    cases = _cases(env, small.NAME)
+    if not cases:
+        return []
+    sink = small.produce_name(small.SINK)
+    lines = [
+        "## Small requests: one record per Produce, one batch per Fetch",
+        "",
+        "100 B records, acks 1, every one in a Produce request of its own (`linger.ms=0`, "
+        "`batch.size=1`, `batch.num.messages=1`; librdkafka keeps several in flight), from the "
+        "C load generator to Samsa (policy `none`) and to the sink, in turn each round; then "
+        "the C consumer reads Samsa's partition back with `fetch.message.max.bytes=1` (one "
+        "batch, here one record, per Fetch). **µs/request** is the server's CPU over the load "
+        "divided by the requests it answered (Samsa: `samsa_requests_total`; the sink: its own "
+        "count); `/ sink` is Samsa's median over the sink's.",
+        "",
+    ]
+    rows = []
+    for c in cases:
+        produce = c.params.get("api") == "Produce" and c.name != sink
+        rows.append(
+            [
+                _label(c),
+                c.spread("requests", ",.0f"),
+                c.spread("requests_s", ",.0f"),
+                c.spread("us_per_request", ".1f"),
+                c.spread("server_busy", ".0%"),
+                c.spread("gen_busy", ".0%"),
+                c.spread("other_busy", ".0%"),
+                limit_of(c),
+                _fmt_ratio(ratio(env, c.name, sink, "requests_s")) if produce else "",
+                _fmt_ratio(ratio(env, c.name, sink, "us_per_request")) if produce else "",
+            ]
+        )
+    lines += _table(
+        [
+            "case",
+            "requests",
+            "requests/s",
+            "server CPU µs/request",
+            "server CPU",
+            "generator CPU",
+            "others' CPU",
+            "limit",
+            "/ sink requests/s",
+            "/ sink µs/request",
+        ],
+        rows,
+    )
+    return lines + _status_rows(cases)
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
 def _generic_section(
     env: Env, scenario: str, title: str, columns: Sequence[tuple[str, str, str]]
 ) -> list[str]:
@@ -548,7 +712,7 @@ def transactions_section(env: Env) -> list[str]:
 
 def markdown(env: Env, header: list[str], plots: list[str], found: list[Target]) -> str:
     lines = ["# Samsa benchmark report", "", *header, ""]
-    lines += ["## Targets", ""]
+    lines += ["## Targets", "", *TARGETS_INTRO, ""]
     lines += _table(
         ["target", "goal", "measured", "verdict", "note"],
         [[t.name, t.goal, t.measured, t.verdict, t.note] for t in found],
@@ -562,6 +726,7 @@ def markdown(env: Env, header: list[str], plots: list[str], found: list[Target])
     ]
     lines += throughput_section(env)
     lines += tansu_section(env)
+    lines += small_section(env)
     lines += _generic_section(
         env,
         "latency",
@@ -691,8 +856,16 @@ def plots(env: Env, out: Path) -> list[str]:
             ax.bar([x + (i - 1) * width for x in range(len(lat))], meds, width, label=label)
         ax.set_xticks(range(len(lat)))
         ax.set_xticklabels(groups)
-        ax.axhline(1.0, color="tab:blue", linestyle="--", linewidth=1, label="p50 target (10k/s)")
-        ax.axhline(5.0, color="tab:orange", linestyle="--", linewidth=1, label="p99 target (10k/s)")
+        for (rate, ms), color in zip(
+            LATENCY_P99_MS_GOALS.items(), ("tab:orange", "tab:red"), strict=True
+        ):
+            ax.axhline(
+                ms,
+                color=color,
+                linestyle="--",
+                linewidth=1,
+                label=f"p99 target ({rate // 1000}k/s)",
+            )
         ax.set_yscale("log")
         ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
         ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())

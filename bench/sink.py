@@ -22,7 +22,9 @@ Any other request closes the connection. Run it (``broker_bench.py`` does)::
     python bench/sink.py --port 9092 --dir /tmp/sink --topic bench [--partitions 1]
 
 It prints ``Sink listening on HOST:PORT`` once it accepts connections, and stops on SIGTERM or
-Ctrl-C, closing its files.
+Ctrl-C, closing its files; its last line counts the requests it served per API
+(``Sink requests: ApiVersions=1 Metadata=2 Produce=30000``, read back by ``requests_served``),
+as a broker's ``samsa_requests_total`` does.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ import contextlib
 import itertools
 import logging
 import os
+import re
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, cast
@@ -62,7 +66,7 @@ from protocol.messages import (
 )
 from protocol.records import iter_batches, patch_base_offset, patch_partition_leader_epoch
 
-__all__ = ["API_KEYS", "Sink", "SinkConnection", "main"]
+__all__ = ["API_KEYS", "Sink", "SinkConnection", "main", "requests_line", "requests_served"]
 
 log = logging.getLogger("samsa.sink")
 
@@ -84,6 +88,16 @@ API_KEYS: Final = (
 )
 #: The APIs answered (any other request closes the connection).
 _SERVED: Final = {key: (lo, hi) for key, lo, hi in API_KEYS if key != _FETCH}
+#: Kafka's name of every API served, for the request counts.
+API_NAMES: Final = {
+    _PRODUCE: "Produce",
+    _METADATA: "Metadata",
+    _API_VERSIONS: "ApiVersions",
+    _INIT_PRODUCER_ID: "InitProducerId",
+}
+#: The first word of the last line the sink prints: its request counts.
+REQUESTS_PREFIX: Final = "Sink requests:"
+_REQUESTS_LINE: Final = re.compile(rf"^{REQUESTS_PREFIX}((?: \w+=\d+)*)$", re.M)
 
 _Broker = MetadataResponse.MetadataResponseBroker
 _Topic = MetadataResponse.MetadataResponseTopic
@@ -107,6 +121,8 @@ class Sink:
         ]
         self.next_offsets = [0] * partitions
         self.corrupt = 0  # partitions' records rejected as corrupt
+        #: Requests served per API name (a Produce with acks 0 too, though nothing answers it).
+        self.requests: Counter[str] = Counter()
         self._producer_ids = itertools.count(1000)
         self._metadata_topic = _Topic(
             error_code=0,
@@ -283,6 +299,7 @@ class SinkConnection(asyncio.BufferedProtocol):
         except UnsupportedRequestError as exc:
             if exc.header.api_key == API_VERSIONS_KEY:
                 out.append(api_versions_fallback(exc.header.correlation_id, API_KEYS))
+                self._sink.requests[API_NAMES[API_VERSIONS_KEY]] += 1
                 return True
             self.close(f"unsupported request key {exc.header.api_key} v{exc.header.api_version}")
             return False
@@ -297,6 +314,7 @@ class SinkConnection(asyncio.BufferedProtocol):
             return False
         body = request.body
         response: Message
+        self._sink.requests[API_NAMES[key]] += 1
         if key == _PRODUCE:
             produce = cast(ProduceRequest, body)
             response = self._sink.produce(produce, version)
@@ -348,6 +366,21 @@ async def serve(sink: Sink, host: str, port: int, on_ready: Callable[[int], None
         server.close()
 
 
+def requests_line(requests: Counter[str]) -> str:
+    """``Sink requests: ApiVersions=1 Metadata=2 Produce=30000`` (APIs by name)."""
+    return REQUESTS_PREFIX + "".join(f" {api}={n}" for api, n in sorted(requests.items()))
+
+
+def requests_served(output: str) -> dict[str, int]:
+    """The request counts of the last ``requests_line`` in a stopped sink's output; empty if
+    it printed none (it was killed)."""
+    found = _REQUESTS_LINE.findall(output)
+    if not found:
+        return {}
+    pairs = (item.split("=") for item in found[-1].split())
+    return {api: int(n) for api, n in pairs}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the sink until SIGTERM or Ctrl-C."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -368,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             runner.run(serve(sink, args.host, args.port, ready))
     finally:
         sink.close()
+        print(requests_line(sink.requests), flush=True)
     return 0
 
 

@@ -12,6 +12,7 @@ from bench.scenarios import (
     limits,
     recovery,
     scale,
+    small,
     tansu,
     throughput,
 )
@@ -21,6 +22,7 @@ ALL: tuple[ModuleType, ...] = (
     limits,
     throughput,
     tansu,
+    small,
     latency,
     groups_,
     scale,

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from bench.report import BUSY_VERDICT
+from bench.report import BUSY_VERDICT, NOT_RUN_VERDICT
+from bench.scenarios import small
 
 REPO = Path(__file__).resolve().parents[2]
 #: The committed report, which a run without --out must leave alone.
@@ -185,10 +186,20 @@ def _check_outputs(out: Path, data: Path) -> None:
         assert tansu["status"].startswith("not run: not available: ")
         assert "Tansu**: not available: " in report
 
+    # One record per request: Samsa and the sink each answered one Produce per record.
+    for server in (small.SAMSA, small.SINK):
+        name = small.produce_name(server)
+        assert _median(cases, name, "requests") == small.REQUESTS_QUICK
+        assert _median(cases, name, "us_per_request") > 0
+    assert _median(cases, small.FETCH_CASE, "requests") >= small.REQUESTS_QUICK
+    assert "## Small requests" in report
+
     # Every target is listed with a verdict, in the JSON and the report's table.
     verdicts = {t["target"]: t["verdict"] for t in results["targets"]}
-    assert len(verdicts) == 13
-    assert set(verdicts.values()) <= {"met", "MISSED", "not measured", BUSY_VERDICT}
+    assert len(verdicts) == 23
+    assert set(verdicts.values()) <= {"met", "MISSED", NOT_RUN_VERDICT, BUSY_VERDICT}
+    # Targets whose cases a quick run skips say so.
+    assert verdicts["produce 100 B acks=all RF=3 (msgs/s)"] == NOT_RUN_VERDICT
     for target, verdict in verdicts.items():
         assert re.search(rf"^\| {re.escape(target)} \| .* \| {verdict} \|", report, re.M), target
     assert "## Produce" in report and "Load average" in report
