@@ -366,7 +366,7 @@ def targets(env: Env) -> list[Target]:
         _startup_target(env),
         value_target(
             env,
-            "recovery after kill -9 with 10 GiB: first answered request (s)",
+            "recovery, kill -9 with 10 GiB: first answered request (s)",
             ten_gib,
             "api_versions_s",
             RECOVERY_10_GIB_S_GOAL,

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any, Final
 
 from bench.broker_bench import free_port
-from bench.common import HOST, Env, bootstrap_of, create_topic_named, log_end_offsets
+from bench.common import HOST, Case, Env, bootstrap_of, create_topic_named, log_end_offsets
 from bench.common import producer_spec as _producer_spec
 from bench.sink import requests_served
 from bench.small_request_bench import requests_answered
@@ -81,8 +81,16 @@ def per_request(sample: dict[str, float], requests: int) -> dict[str, float]:
     }
 
 
+def _produce_case(env: Env, server: str) -> Case:
+    return env.case(NAME, produce_name(server), server=server, api="Produce", size=SIZE)
+
+
+def _fetch_case(env: Env) -> Case:
+    return env.case(NAME, FETCH_CASE, server=SAMSA, api="Fetch", size=SIZE)
+
+
 def _samsa(env: Env, requests: int) -> dict[str, float]:
-    fetch = env.case(NAME, FETCH_CASE, server=SAMSA, api="Fetch", size=SIZE)
+    fetch = _fetch_case(env)
     http_port = free_port()
     settings = {**SAMSA_SETTINGS, "http.listeners": f"{HOST}:{http_port}"}
     with env.samsa(settings) as server:
@@ -121,8 +129,11 @@ def _sink(env: Env, requests: int) -> dict[str, float]:
 
 def run(env: Env) -> None:
     requests = REQUESTS_QUICK if env.quick else REQUESTS_FULL
+    servers = ((SAMSA, _samsa), (SINK, _sink))
+    for server, _ in servers:  # the report lists the cases in this order
+        _produce_case(env, server)
+    _fetch_case(env)
     for round_ in range(env.runs):
         print(f"# small requests round {round_ + 1}/{env.runs}", flush=True)
-        for server, body in ((SAMSA, _samsa), (SINK, _sink)):
-            case = env.case(NAME, produce_name(server), server=server, api="Produce", size=SIZE)
-            env.attempt(case, partial(body, env, requests))
+        for server, body in servers:
+            env.attempt(_produce_case(env, server), partial(body, env, requests))

@@ -148,7 +148,7 @@ def test_latency_start_up_and_recovery_goals(tmp_path: Path) -> None:
     busy = {"msgs_s": 1.0, "busy": 1.0}
     _add(env, "throughput", produce_name(100, 1, "samsa group"), busy, server="group")
     assert _found(env)[start.name].verdict == report.BUSY_VERDICT
-    back = found["recovery after kill -9 with 10 GiB: first answered request (s)"]
+    back = found["recovery, kill -9 with 10 GiB: first answered request (s)"]
     assert (back.goal, back.measured, back.verdict) == ("<= 2", "1.50", "met")
     assert back.note == "every end offset back after 3.25 s"
 
