@@ -98,6 +98,8 @@
 #define FLEET_SWEEP_NS 100000000
 /* Fleet: most time to collect the reports of purged records after the drain, seconds. */
 #define FLEET_PURGE_S 5.0
+/* Fleet: most records a generator thread hands over before it takes delivery reports again. */
+#define FLEET_BURST 64
 /* Fleet: the first records are due this long after the start (every thread is running). */
 #define FLEET_LEAD_NS 1000000
 
@@ -792,7 +794,10 @@ static void *fleet_thread_main(void *arg) {
     while (1) {
         int64_t now = mono_ns();
         int64_t due = 0;
-        while (sending) {
+        int burst = 0;
+        /* A thread that fell behind catches up FLEET_BURST records at a time, taking the
+         * delivery reports that arrived in between (their latencies are not its backlog's). */
+        while (sending && burst++ < FLEET_BURST) {
             fleet_member_t *m = t->members[next];
             due = fleet_start_ns + m->offset_ns + cycle * fleet_interval_ns;
             if (due >= fleet_end_ns) {
@@ -825,7 +830,8 @@ static void *fleet_thread_main(void *arg) {
         int64_t until = sending ? due : drain_end;
         if (until > swept + FLEET_SWEEP_NS)
             until = swept + FLEET_SWEEP_NS;
-        fleet_wait(t, until);
+        if (burst <= FLEET_BURST) /* not cut short: nothing is due before `until` */
+            fleet_wait(t, until);
         fleet_serve_woken(t);
         if (mono_ns() >= swept + FLEET_SWEEP_NS) {
             fleet_serve_all(t);

@@ -33,6 +33,7 @@ from bench.common import (
     LOADGEN_CPU,
     LOADGEN_TIMEOUT_S,
     MB,
+    SERVER_CPU,
     STOP_GRACE_S,
     Env,
     create_topic_named,
@@ -53,9 +54,8 @@ SAMSA_SETTINGS: Final = {"log.flush.policy": "none"}
 #: After the last record is due, outstanding ones get this long; the rest count as undelivered
 #: (a broker that cannot keep up would otherwise make the case as long as its backlog).
 DRAIN_S: Final = 10.0
-#: One process holds 1,000 producers (3 librdkafka threads and ~120 KB each, set up in about a
-#: second), so the fleet is not split unless asked to.
-PROCESSES: Final = 1
+#: One process holds 1,000 producers (3 librdkafka threads and ~120 KB each, set up in about
+#: a second); the fleet is split only to run on more CPUs: one process per load-generator CPU.
 #: Most time a generator process may take to connect its producers and say it is ready.
 READY_TIMEOUT_S: Final = 120.0
 
@@ -166,13 +166,23 @@ def _read_line(proc: subprocess.Popen[bytes], deadline: float) -> bytes:
     return data
 
 
+def generator_cpus() -> list[int]:
+    """The CPUs a pinned fleet runs on: every CPU but the server's. A librdkafka producer costs
+    its client tens of µs of CPU per single-record request, so one CPU offers about 10,000
+    requests/s from 1,000 producers: a larger fleet needs more CPUs to offer its load."""
+    return [cpu for cpu in range(os.cpu_count() or 1) if cpu != SERVER_CPU] or [LOADGEN_CPU]
+
+
 def run_fleet(
-    env: Env, server_pid: int, spec: dict[str, Any], processes: int = PROCESSES
+    env: Env, server_pid: int, spec: dict[str, Any], processes: int | None = None
 ) -> dict[str, float]:
-    """Run the fleet in ``processes`` generator processes on the load-generator CPU, started
-    together once every producer is connected; the merged result with the server's CPU over
-    the same time."""
+    """Run the fleet in ``processes`` generator processes (default: one per CPU of
+    ``generator_cpus`` when pinned, else one), started together once every producer is
+    connected; the merged result with the server's CPU over the same time."""
     binary = env.c_loadgen()
+    cpus = generator_cpus()
+    if processes is None:
+        processes = len(cpus) if env.pin else 1
     procs: list[subprocess.Popen[bytes]] = []
     logs = []
     try:
@@ -183,7 +193,8 @@ def run_fleet(
             ]
             log = open(env.fresh_dir("fleet-log") / "stderr", "wb")  # noqa: SIM115
             logs.append(log)
-            procs.append(env.children.spawn(env.pinned(LOADGEN_CPU, argv), subprocess.PIPE, log))
+            argv = env.pinned(cpus[index % len(cpus)], argv)
+            procs.append(env.children.spawn(argv, subprocess.PIPE, log))
         deadline = time.monotonic() + READY_TIMEOUT_S
         for proc in procs:
             line = _read_line(proc, deadline)
