@@ -544,7 +544,10 @@ def fleet_section(env: Env) -> list[str]:
         "behind its schedule counts against it. Records still outstanding "
         f"{fleet.DRAIN_S:g} s after the last one was due are **undelivered** (their latency so "
         "far is in the percentiles). Server and generator CPU are counted from the moment every "
-        "producer is connected; **µs/request** is the server's CPU per delivered request.",
+        "producer is connected; **µs/request** is the server's CPU per delivered request. "
+        "**generator late** is how long after its due time a record was handed to librdkafka "
+        "at most: a generator that cannot offer the load (its CPU full, limit `generator`) "
+        "shows here, and its lateness is in every latency.",
         "",
     ]
     rows = [
@@ -562,6 +565,7 @@ def fleet_section(env: Env) -> list[str]:
             c.spread("server_busy", ".0%"),
             c.spread("server_us_per_request", ".1f"),
             c.spread("gen_busy", ".0%"),
+            c.spread("behind_max_ms", ",.0f"),
             c.spread("other_busy", ".0%"),
             limit_of(c),
         ]
@@ -581,6 +585,7 @@ def fleet_section(env: Env) -> list[str]:
             "server CPU",
             "server µs/request",
             "generator CPU",
+            "generator late, max ms",
             "others' CPU",
             "limit",
         ],

@@ -100,6 +100,10 @@
 #define FLEET_PURGE_S 5.0
 /* Fleet: most records a generator thread hands over before it takes delivery reports again. */
 #define FLEET_BURST 64
+/* Fleet: a thread that is behind pauses this long after each burst, ns: with more runnable
+ * threads than CPUs, a thread that never sleeps would starve the librdkafka threads that send
+ * its records (the records it is late with count against the result either way). */
+#define FLEET_CATCH_UP_PAUSE_NS 100000
 /* Fleet: the first records are due this long after the start (every thread is running). */
 #define FLEET_LEAD_NS 1000000
 
@@ -830,8 +834,12 @@ static void *fleet_thread_main(void *arg) {
         int64_t until = sending ? due : drain_end;
         if (until > swept + FLEET_SWEEP_NS)
             until = swept + FLEET_SWEEP_NS;
-        if (burst <= FLEET_BURST) /* not cut short: nothing is due before `until` */
+        if (burst <= FLEET_BURST) { /* not cut short: nothing is due before `until` */
             fleet_wait(t, until);
+        } else { /* behind: leave the CPU to the client threads that send what it handed over */
+            struct timespec pause = {0, FLEET_CATCH_UP_PAUSE_NS};
+            nanosleep(&pause, NULL);
+        }
         fleet_serve_woken(t);
         if (mono_ns() >= swept + FLEET_SWEEP_NS) {
             fleet_serve_all(t);
