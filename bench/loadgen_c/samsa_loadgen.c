@@ -30,11 +30,12 @@
  *   each own a share of the instances and sleep until the next due record or an instance's
  *   event (librdkafka writes the instance's index to the thread's pipe). After the last due
  *   record, outstanding ones get DRAIN_S seconds; what is left is purged and counted as
- *   undelivered, at its latency so far. Each instance delivers one warm-up record before the
+ *   undelivered, at its latency so far (as is every record a thread that fell that far behind
+ *   never handed over: unsent, a part of undelivered). Each instance delivers one warm-up record before the
  *   clock starts. -S INDEX/COUNT runs the instances INDEX, INDEX+COUNT, ... of the fleet only
  *   (a fleet split over COUNT processes); -W prints {"ready": ...} once set up and starts on
  *   SIGUSR1 (the processes of one fleet start together). The JSON adds offered, sent,
- *   delivered, failed, undelivered, queue_full, setup_s, behind_max_ms, the percentiles and
+ *   delivered, failed, undelivered, unsent, queue_full, setup_s, behind_max_ms, the percentiles and
  *   hist_us (the histogram: [bucket top us, count] pairs, for merging processes).
  *
  * -X sets any librdkafka property (after the defaults below; for latency, on both clients).
@@ -716,6 +717,7 @@ struct fleet_thread {
     pthread_t thread;
     histogram_t hist;
     int64_t sent, delivered, failed, purged, queue_full;
+    int64_t unsent; /* still not handed over when the drain ended */
     int64_t behind_max_ns; /* how late a record was handed to librdkafka, at most */
     int64_t last_delivery_ns;
     int warm_pending;
@@ -799,6 +801,22 @@ static void *fleet_thread_main(void *arg) {
         int64_t now = mono_ns();
         int64_t due = 0;
         int burst = 0;
+        if (sending && now >= drain_end) {
+            /* Too far behind to catch up: the rest of the schedule is never sent, each record
+             * counted at its latency so far. */
+            while (1) {
+                due = fleet_start_ns + t->members[next]->offset_ns + cycle * fleet_interval_ns;
+                if (due >= fleet_end_ns)
+                    break;
+                t->unsent++;
+                record(&t->hist, (uint64_t)((now - due) / 1000));
+                if (++next == t->count) {
+                    next = 0;
+                    cycle++;
+                }
+            }
+            sending = 0;
+        }
         /* A thread that fell behind catches up FLEET_BURST records at a time, taking the
          * delivery reports that arrived in between (their latencies are not its backlog's). */
         while (sending && burst++ < FLEET_BURST) {
@@ -965,7 +983,8 @@ static void fleet(void) {
         if (pthread_create(&ts[i].thread, NULL, fleet_thread_main, &ts[i]))
             fail("pthread_create failed");
     histogram_t *h = calloc(1, sizeof *h);
-    int64_t sent = 0, delivered = 0, failed = 0, purged = 0, queue_full = 0, behind = 0, last = 0;
+    int64_t sent = 0, delivered = 0, failed = 0, purged = 0, queue_full = 0, unsent = 0;
+    int64_t behind = 0, last = 0;
     const char *first = "";
     for (int i = 0; i < threads; i++) {
         fleet_thread_t *t = &ts[i];
@@ -975,6 +994,7 @@ static void fleet(void) {
         failed += t->failed;
         purged += t->purged;
         queue_full += t->queue_full;
+        unsent += t->unsent;
         behind = t->behind_max_ns > behind ? t->behind_max_ns : behind;
         last = t->last_delivery_ns > last ? t->last_delivery_ns : last;
         if (t->failed && !*first)
@@ -998,13 +1018,14 @@ static void fleet(void) {
     printf("{\"role\": \"fleet\", \"producers\": %d, \"fleet\": %d, \"threads\": %d, "
            "\"interval_ms\": %g, \"size\": %d, \"seconds\": %g, \"offered\": %" PRId64
            ", \"sent\": %" PRId64 ", \"delivered\": %" PRId64 ", \"failed\": %" PRId64
-           ", \"undelivered\": %" PRId64 ", \"queue_full\": %" PRId64 ", \"messages\": %" PRId64
+           ", \"undelivered\": %" PRId64 ", \"unsent\": %" PRId64 ", \"queue_full\": %" PRId64
+           ", \"messages\": %" PRId64
            ", \"bytes\": %" PRId64 ", \"elapsed_s\": %.6f, \"cpu_s\": %.3f, \"setup_s\": %.3f"
            ", \"behind_max_ms\": %.3f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"p999_ms\": %.3f"
            ", \"max_ms\": %.3f, \"recorded\": %" PRIu64 ", \"librdkafka\": \"%s\", \"hist_us\": [",
            mine, opt.producers, threads, opt.interval_ms, opt.size, opt.seconds, offered, sent,
-           delivered, failed, purged, queue_full, delivered, delivered * opt.size, elapsed, cpu,
-           setup_s, behind / 1e6, percentile(h, 50) / 1000.0, percentile(h, 99) / 1000.0,
+           delivered, failed, purged + unsent, unsent, queue_full, delivered, delivered * opt.size,
+           elapsed, cpu, setup_s, behind / 1e6, percentile(h, 50) / 1000.0, percentile(h, 99) / 1000.0,
            percentile(h, 99.9) / 1000.0, h->max / 1000.0, h->total, rd_kafka_version_str());
     /* The histogram itself (bucket top in us, count; non-empty buckets only), so that the
      * runs of several processes merge into one. */

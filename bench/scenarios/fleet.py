@@ -51,8 +51,9 @@ SINK: Final = "sink"
 SERVERS: Final = (SAMSA, SINK)
 #: Samsa's settings: no fsync (the request path is measured, not the disk).
 SAMSA_SETTINGS: Final = {"log.flush.policy": "none"}
-#: After the last record is due, outstanding ones get this long; the rest count as undelivered
-#: (a broker that cannot keep up would otherwise make the case as long as its backlog).
+#: After the last record is due, outstanding ones get this long; the rest count as undelivered,
+#: as do records a generator that fell this far behind never sent (a broker or generator that
+#: cannot keep up would otherwise make the case as long as its backlog).
 DRAIN_S: Final = 10.0
 #: One process holds 1,000 producers (3 librdkafka threads and ~120 KB each, set up in about
 #: a second); the fleet is split only to run on more CPUs: one process per load-generator CPU.
@@ -136,7 +137,8 @@ def merge(results: Sequence[dict[str, Any]]) -> dict[str, float]:
     """One fleet's figures from the results of its processes (counts summed, histograms
     merged, the longest elapsed time)."""
     out: dict[str, float] = {}
-    for key in ("offered", "sent", "delivered", "failed", "undelivered", "queue_full", "cpu_s"):
+    summed = ("offered", "sent", "delivered", "failed", "undelivered", "unsent", "queue_full")
+    for key in (*summed, "cpu_s"):
         out[key] = float(sum(r[key] for r in results))
     for key in ("elapsed_s", "setup_s", "behind_max_ms"):
         out[key] = float(max(r[key] for r in results))

@@ -129,7 +129,7 @@ def test_the_quick_scenario_measures_samsa_and_the_sink(env: Env) -> None:
 
 def test_histograms_of_processes_merge_into_one() -> None:
     first = {
-        "offered": 4, "sent": 4, "delivered": 4, "failed": 0, "undelivered": 0,
+        "offered": 4, "sent": 4, "delivered": 4, "failed": 0, "undelivered": 0, "unsent": 0,
         "queue_full": 0, "cpu_s": 0.5, "elapsed_s": 1.0, "setup_s": 0.1, "behind_max_ms": 1.0,
         "producers": 2, "max_ms": 0.9, "hist_us": [[100, 3], [900, 1]],
     }  # fmt: skip
