@@ -541,7 +541,7 @@ def fleet_section(env: Env) -> list[str]:
         "Each producer is its own librdkafka instance and connection, sending one record every "
         "interval (`linger.ms=0`, one record per request); the C load generator's `fleet` role. "
         "Latency runs from a record's due time to its delivery report, so a generator that falls "
-        "behind its schedule counts against it. Records still outstanding "
+        "behind its schedule counts against it. Records still outstanding (or never sent) "
         f"{fleet.DRAIN_S:g} s after the last one was due are **undelivered** (their latency so "
         "far is in the percentiles). Server and generator CPU are counted from the moment every "
         "producer is connected; **µs/request** is the server's CPU per delivered request. "
