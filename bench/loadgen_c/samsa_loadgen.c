@@ -85,9 +85,15 @@
 /* Default bound on a whole run, seconds. */
 #define DEFAULT_TIMEOUT_S 300.0
 /* Most fleet members in one process: each has 3 librdkafka threads (main, internal, its
- * broker's), and 15,000 threads stay clear of the kernel's default limit of 32,768 process
- * ids. Larger fleets split over processes (-S). */
-#define MAX_FLEET 5000
+ * broker's) and 5 file descriptors (its socket and wake-up pipes): 9,000 threads stay clear of
+ * the kernel's default limit of 32,768 process ids, 15,000 descriptors of a common open-files
+ * limit of 16,384 (the process raises its soft limit to the hard one). Larger fleets split over
+ * processes (-S). */
+#define MAX_FLEET 3000
+/* File descriptors a fleet member holds (measured with librdkafka 2.0.2), and the process's
+ * own beyond them. */
+#define FLEET_FDS_PER_MEMBER 5
+#define FLEET_FDS_SPARE 64
 /* Most generator threads of the fleet role. */
 #define MAX_FLEET_THREADS 64
 /* Fleet: generator threads by default (each serves its members' queues in turn). */
@@ -935,6 +941,16 @@ static void fleet(void) {
     if (mine < 1 || mine > MAX_FLEET)
         fail("%d producers in one process: 1 to %d", mine, MAX_FLEET);
     int threads = opt.threads < mine ? opt.threads : mine;
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    rlim_t need = (rlim_t)mine * FLEET_FDS_PER_MEMBER + FLEET_FDS_SPARE;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+        files.rlim_cur < need)
+        fail("%d producers need about %lu file descriptors, the limit is %lu: split the fleet "
+             "over processes (-S)", mine, (unsigned long)need, (unsigned long)files.rlim_cur);
     fleet_interval_ns = (int64_t)(opt.interval_ms * 1e6);
     char *value = malloc((size_t)opt.size + 1);
     fill_random(value, (size_t)opt.size);

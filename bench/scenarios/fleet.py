@@ -55,8 +55,6 @@ SAMSA_SETTINGS: Final = {"log.flush.policy": "none"}
 #: as do records a generator that fell this far behind never sent (a broker or generator that
 #: cannot keep up would otherwise make the case as long as its backlog).
 DRAIN_S: Final = 10.0
-#: One process holds 1,000 producers (3 librdkafka threads and ~120 KB each, set up in about
-#: a second); the fleet is split only to run on more CPUs: one process per load-generator CPU.
 #: Most time a generator process may take to connect its producers and say it is ready.
 READY_TIMEOUT_S: Final = 120.0
 
@@ -174,9 +172,11 @@ def _read_line(proc: subprocess.Popen[bytes], deadline: float) -> bytes:
 
 
 def generator_cpus() -> list[int]:
-    """The CPUs a pinned fleet runs on: every CPU but the server's. A librdkafka producer costs
-    its client tens of µs of CPU per single-record request, so one CPU offers about 10,000
-    requests/s from 1,000 producers: a larger fleet needs more CPUs to offer its load."""
+    """The CPUs a pinned fleet runs on: every CPU but the server's, one generator process each.
+    One process holds 1,000 producers (3 librdkafka threads, 5 file descriptors and ~120 KB
+    each, set up in about a second; the generator takes up to 3,000), but a librdkafka producer
+    costs its client tens of µs of CPU per single-record request, so one CPU offers about
+    10,000 requests/s from 1,000 producers: a larger load needs more CPUs."""
     return [cpu for cpu in range(os.cpu_count() or 1) if cpu != SERVER_CPU] or [LOADGEN_CPU]
 
 
