@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from bench.common import Case, Env, size_label
 from bench.noise import OTHERS_MAX_CORES
-from bench.scenarios import cluster, latency, recovery, scale, small, tansu
+from bench.scenarios import cluster, fleet, latency, recovery, scale, small, tansu
 from bench.scenarios.throughput import acks_label, consume_name, produce_name
 
 NATS_DEFAULT: Final = "NATS JetStream default"
@@ -693,6 +693,71 @@ def _generic_section(
     return lines + _status_rows(cases)
 
 
+def fleet_section(env: Env) -> list[str]:
+    """Many producers (``scenarios/fleet.py``): what a fleet of small producers offered, what
+    the server delivered and at what latency and CPU per request."""
+    cases = _cases(env, fleet.NAME)
+    if not cases:
+        return []
+    lines = [
+        "## Many producers (one record per Produce request)",
+        "",
+        "Each producer is its own librdkafka instance and connection, sending one record every "
+        "interval (`linger.ms=0`, one record per request); the C load generator's `fleet` role. "
+        "Latency runs from a record's due time to its delivery report, so a generator that falls "
+        "behind its schedule counts against it. Records still outstanding (or never sent) "
+        f"{fleet.DRAIN_S:g} s after the last one was due are **undelivered** (their latency so "
+        "far is in the percentiles). Server and generator CPU are counted from the moment every "
+        "producer is connected; **µs/request** is the server's CPU per delivered request. "
+        "**generator late** is how long after its due time a record was handed to librdkafka "
+        "at most: a generator that cannot offer the load (its CPU full, limit `generator`) "
+        "shows here, and its lateness is in every latency.",
+        "",
+    ]
+    rows = [
+        [
+            str(c.params.get("server", c.name)) + (" **(busy)**" if c.busy else ""),
+            f"{c.params.get('producers', 0):,} x {c.params.get('size', 0)} B / "
+            f"{c.params.get('interval_ms', 0):g} ms",
+            c.spread("offered_msgs_s", ",.0f"),
+            c.spread("sent_msgs_s", ",.0f"),
+            c.spread("msgs_s", ",.0f"),
+            c.spread("undelivered", ",.0f"),
+            c.spread("p50_ms", ".2f"),
+            c.spread("p99_ms", ".1f"),
+            c.spread("p999_ms", ".1f"),
+            c.spread("server_busy", ".0%"),
+            c.spread("server_us_per_request", ".1f"),
+            c.spread("gen_busy", ".0%"),
+            c.spread("behind_max_ms", ",.0f"),
+            c.spread("other_busy", ".0%"),
+            limit_of(c),
+        ]
+        for c in cases
+    ]
+    lines += _table(
+        [
+            "server",
+            "fleet",
+            "offered req/s",
+            "sent req/s",
+            "achieved req/s",
+            "undelivered",
+            "p50 ms",
+            "p99 ms",
+            "p99.9 ms",
+            "server CPU",
+            "server µs/request",
+            "generator CPU",
+            "generator late, max ms",
+            "others' CPU",
+            "limit",
+        ],
+        rows,
+    )
+    return lines + _status_rows(cases)
+
+
 def transactions_section(env: Env) -> list[str]:
     """Transactional produce against the same producer without transactions
     (``bench/txn_bench.py``); nothing when that bench did not run."""
@@ -753,6 +818,7 @@ def markdown(env: Env, header: list[str], plots: list[str], found: list[Target])
             ("KB per connection", "kb_per_connection", ".1f"),
         ],
     )
+    lines += fleet_section(env)
     lines += _generic_section(
         env,
         "recovery",

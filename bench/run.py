@@ -2,8 +2,8 @@
 and PNG plots into a results folder.
 
     python -m bench [--quick] [--out DIR] [--dir DATA_DIR] [--runs N]
-                    [--scenarios limits,throughput,tansu,small,latency,groups,scale,recovery,
-                                 cluster]
+                    [--scenarios limits,throughput,tansu,small,latency,groups,scale,fleet,
+                                 recovery,cluster]
                     [--warmup-mib N] [--no-pin] [--librdkafka system|wheel]
 
 Without ``--out`` the outputs go to a new temporary folder (printed at the start and the end):

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 SOURCE: Final = Path(__file__).resolve().with_name("samsa_loadgen.c")
 LIBRARIES: Final = ("system", "wheel")
+ROLES: Final = ("produce", "consume", "latency", "fleet")
 #: Where librdkafka-dev (or a local install) puts ``librdkafka/rdkafka.h``.
 INCLUDE_DIRS: Final = (Path("/usr/include"), Path("/usr/local/include"))
 #: A compile takes a fraction of a second; a loaded machine gets headroom.
@@ -129,11 +130,14 @@ def arguments(spec: dict[str, Any]) -> list[str]:
     """The generator's command-line arguments for a harness spec (the keys of the Python
     generator's roles: ``role``, ``bootstrap``, ``topic``, ``size``, ``messages``, ``acks``,
     ``partitions``, ``timeout_s``, ``rate``, ``duration_s``; and ``seconds``, ``producers``,
-    ``linger_ms``, ``batch_bytes``, ``group``, ``properties``)."""
+    ``linger_ms``, ``batch_bytes``, ``group``, ``properties``; for ``fleet`` also
+    ``interval_ms``, ``threads``, ``drain_s``, ``slice`` (``(index, count)``) and ``wait``)."""
     role = spec["role"]
-    if role not in ("produce", "consume", "latency"):
+    if role not in ROLES:
         raise ValueError(f"the C load generator has no role {role!r}")
     args = [role, "-b", spec["bootstrap"], "-t", spec["topic"]]
+    if role == "fleet":
+        return args + _fleet_arguments(spec)
     options = {
         "size": "-s",
         "messages": "-n",
@@ -153,6 +157,31 @@ def arguments(spec: dict[str, Any]) -> list[str]:
     for key, flag in options.items():
         if spec.get(key) is not None:
             args += [flag, str(spec[key])]
+    for key, value in dict(spec.get("properties") or {}).items():
+        args += ["-X", f"{key}={value}"]
+    return args
+
+
+def _fleet_arguments(spec: dict[str, Any]) -> list[str]:
+    args: list[str] = []
+    options = {
+        "producers": "-P",
+        "interval_ms": "-I",
+        "seconds": "-d",
+        "size": "-s",
+        "acks": "-a",
+        "threads": "-G",
+        "drain_s": "-D",
+        "timeout_s": "-T",
+    }
+    for key, flag in options.items():
+        if spec.get(key) is not None:
+            args += [flag, str(spec[key])]
+    if spec.get("slice") is not None:
+        index, count = spec["slice"]
+        args += ["-S", f"{index}/{count}"]
+    if spec.get("wait"):
+        args.append("-W")
     for key, value in dict(spec.get("properties") or {}).items():
         args += ["-X", f"{key}={value}"]
     return args

@@ -8,6 +8,9 @@
  *                         [-T TIMEOUT_S] [-X key=value]...
  *   samsa_loadgen latency -b HOST:PORT -t TOPIC [-s SIZE] -r RATE -d SECONDS [-a ACKS]
  *                         [-T TIMEOUT_S] [-X key=value]...
+ *   samsa_loadgen fleet -b HOST:PORT -t TOPIC -P PRODUCERS -I INTERVAL_MS -d SECONDS [-s SIZE]
+ *                       [-a ACKS] [-G THREADS] [-D DRAIN_S] [-S INDEX/COUNT] [-W]
+ *                       [-T TIMEOUT_S] [-X key=value]...
  *
  * produce: PRODUCERS producer instances (one thread each) send COUNT values of SIZE random
  *   bytes in all (or send for SECONDS), without keys; the clock starts once every instance has
@@ -18,16 +21,35 @@
  *   same process; each value carries its scheduled send time (CLOCK_MONOTONIC), and the
  *   consumer records now minus that time, in microseconds, into a log-linear histogram, from
  *   LATENCY_WARMUP_S into the run. A stall counts against every message it delays.
+ * fleet: PRODUCERS producer instances, each its own rd_kafka_t and connection (as many small
+ *   applications have), each sending one record of SIZE bytes every INTERVAL_MS for SECONDS,
+ *   one record per Produce request (linger.ms=0, batch.num.messages=1). Record k of producer i
+ *   is due at start + i * INTERVAL_MS / PRODUCERS + k * INTERVAL_MS (a smooth load) and is
+ *   handed to librdkafka then; its latency is its delivery report's time minus its due time,
+ *   so a generator that falls behind counts against the result. THREADS generator threads
+ *   each own a share of the instances and sleep until the next due record or an instance's
+ *   event (librdkafka writes the instance's index to the thread's pipe). After the last due
+ *   record, outstanding ones get DRAIN_S seconds; what is left is purged and counted as
+ *   undelivered, at its latency so far (as is every record a thread that fell that far behind
+ *   never handed over: unsent, a part of undelivered). Each instance delivers one warm-up record before the
+ *   clock starts. -S INDEX/COUNT runs the instances INDEX, INDEX+COUNT, ... of the fleet only
+ *   (a fleet split over COUNT processes); -W prints {"ready": ...} once set up and starts on
+ *   SIGUSR1 (the processes of one fleet start together). The JSON adds offered, sent,
+ *   delivered, failed, undelivered, unsent, queue_full, setup_s, behind_max_ms, the percentiles and
+ *   hist_us (the histogram: [bucket top us, count] pairs, for merging processes).
  *
  * -X sets any librdkafka property (after the defaults below; for latency, on both clients).
  * Prints one JSON line: role, messages, bytes, elapsed_s, cpu_s (this process, all threads),
  * librdkafka (the version linked), and for latency rate, p50_ms, p99_ms, p999_ms, max_ms,
- * recorded. On failure it prints {"error": "..."} and exits with status 1.
+ * recorded (fleet: see above). On failure it prints {"error": "..."} and exits with status 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +84,35 @@
 #define REQUEST_TIMEOUT_MS 30000
 /* Default bound on a whole run, seconds. */
 #define DEFAULT_TIMEOUT_S 300.0
+/* Most fleet members in one process: each has 3 librdkafka threads (main, internal, its
+ * broker's) and 5 file descriptors (its socket and wake-up pipes): 9,000 threads stay clear of
+ * the kernel's default limit of 32,768 process ids, 15,000 descriptors of a common open-files
+ * limit of 16,384 (the process raises its soft limit to the hard one). Larger fleets split over
+ * processes (-S). */
+#define MAX_FLEET 3000
+/* File descriptors a fleet member holds (measured with librdkafka 2.0.2), and the process's
+ * own beyond them. */
+#define FLEET_FDS_PER_MEMBER 5
+#define FLEET_FDS_SPARE 64
+/* Most generator threads of the fleet role. */
+#define MAX_FLEET_THREADS 64
+/* Fleet: generator threads by default (each serves its members' queues in turn). */
+#define FLEET_THREADS 4
+/* Fleet: default wait for outstanding deliveries after the last record is due, seconds. */
+#define FLEET_DRAIN_S 10.0
+/* Fleet: how often every member is polled even without a wake-up (a safety net only: each
+ * member's queue writes its index to its thread's pipe when it gets an event). */
+#define FLEET_SWEEP_NS 100000000
+/* Fleet: most time to collect the reports of purged records after the drain, seconds. */
+#define FLEET_PURGE_S 5.0
+/* Fleet: most records a generator thread hands over before it takes delivery reports again. */
+#define FLEET_BURST 64
+/* Fleet: a thread that is behind pauses this long after each burst, ns: with more runnable
+ * threads than CPUs, a thread that never sleeps would starve the librdkafka threads that send
+ * its records (the records it is late with count against the result either way). */
+#define FLEET_CATCH_UP_PAUSE_NS 100000
+/* Fleet: the first records are due this long after the start (every thread is running). */
+#define FLEET_LEAD_NS 1000000
 
 typedef struct {
     const char *role;
@@ -78,6 +129,13 @@ typedef struct {
     int producers;
     double rate;
     double timeout_s;
+    double interval_ms;
+    int threads;
+    double drain_s;
+    int slice;
+    int slice_of;
+    int wait_go;
+    const char *value;
     int nprops;
     char *props[MAX_PROPS][2];
 } options_t;
@@ -85,6 +143,15 @@ typedef struct {
 static options_t opt;
 
 /* -- helpers ------------------------------------------------------------------------------ */
+
+/* `text` as the inside of a JSON string (quotes and backslashes escaped, controls blanked). */
+static void put_json_text(const char *text) {
+    for (const char *c = text; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            putchar('\\');
+        putchar((unsigned char)*c >= 0x20 ? *c : ' ');
+    }
+}
 
 static void fail(const char *fmt, ...) {
     char buf[1024];
@@ -94,11 +161,7 @@ static void fail(const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, "samsa_loadgen: %s\n", buf);
     printf("{\"error\": \"");
-    for (const char *c = buf; *c; c++) {
-        if (*c == '"' || *c == '\\')
-            putchar('\\');
-        putchar((unsigned char)*c >= 0x20 ? *c : ' ');
-    }
+    put_json_text(buf);
     printf("\"}\n");
     fflush(stdout);
     exit(1);
@@ -624,12 +687,388 @@ static void latency(void) {
     free(c);
 }
 
+/* -- fleet -------------------------------------------------------------------------------- */
+
+/* Settings of a fleet member, as a small application that sends one record now and then would
+ * want them: every record its own Produce request (no linger; a batch holds one record, also
+ * when the member falls behind), a small queue, no statistics, metadata refreshed rarely (one
+ * broker, one topic: a refresh is a request per member that measures nothing). */
+static const char *const FLEET_DEFAULTS[][2] = {
+    {"linger.ms", "0"},
+    {"batch.num.messages", "1"},
+    {"enable.idempotence", "false"},
+    {"compression.type", "none"},
+    {"socket.nagle.disable", "true"},
+    {"statistics.interval.ms", "0"},
+    {"topic.metadata.refresh.interval.ms", "600000"},
+    {"queue.buffering.max.messages", "10000"},
+    {"queue.buffering.max.kbytes", "4096"},
+    {"log.connection.close", "false"},
+};
+
+typedef struct fleet_thread fleet_thread_t;
+
+typedef struct {
+    rd_kafka_t *rk;
+    rd_kafka_topic_t *rkt;
+    fleet_thread_t *owner;
+    int64_t offset_ns; /* from the start to its first record: spread evenly over the interval */
+    int warm;          /* its warm-up record was delivered */
+} fleet_member_t;
+
+struct fleet_thread {
+    fleet_member_t **members; /* in order of offset */
+    int count;
+    int wake[2]; /* a pipe: a member's index when its main queue gets an event */
+    pthread_t thread;
+    histogram_t hist;
+    int64_t sent, delivered, failed, purged, queue_full;
+    int64_t unsent; /* still not handed over when the drain ended */
+    int64_t behind_max_ns; /* how late a record was handed to librdkafka, at most */
+    int64_t last_delivery_ns;
+    int warm_pending;
+    char first_error[256];
+};
+
+static int64_t fleet_start_ns, fleet_end_ns, fleet_interval_ns;
+
+/* Delivery reports, served by the owning thread's rd_kafka_poll. A record's latency is the
+ * report's time minus the record's due time (carried in its opaque), so a generator that falls
+ * behind its schedule counts against the result. */
+static void fleet_delivery(rd_kafka_t *rk, const rd_kafka_message_t *msg, void *opaque) {
+    (void)rk;
+    fleet_member_t *m = opaque;
+    fleet_thread_t *t = m->owner;
+    int64_t now = mono_ns();
+    if (!m->warm) { /* the warm-up record: no opaque due time */
+        if (msg->err && !t->first_error[0])
+            snprintf(t->first_error, sizeof t->first_error, "warm-up: %s",
+                     rd_kafka_err2str(msg->err));
+        m->warm = 1;
+        t->warm_pending--;
+        return;
+    }
+    int64_t due = (int64_t)(intptr_t)msg->_private;
+    int64_t us = (now - due) / 1000;
+    if (msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+        msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        /* Still undelivered when the drain ended: its latency is at least this. */
+        t->purged++;
+        record(&t->hist, us > 1 ? (uint64_t)us : 1);
+        return;
+    }
+    if (msg->err) {
+        if (t->failed++ == 0)
+            snprintf(t->first_error, sizeof t->first_error, "%s", rd_kafka_err2str(msg->err));
+        return;
+    }
+    t->delivered++;
+    t->last_delivery_ns = now;
+    record(&t->hist, us > 1 ? (uint64_t)us : 1);
+}
+
+/* Serve the events of every member whose index is waiting in the pipe. */
+static void fleet_serve_woken(fleet_thread_t *t) {
+    int32_t idx[256];
+    for (;;) {
+        ssize_t n = read(t->wake[0], idx, sizeof idx);
+        if (n <= 0)
+            return;
+        for (ssize_t i = 0; i < n / (ssize_t)sizeof idx[0]; i++)
+            rd_kafka_poll(t->members[idx[i]]->rk, 0);
+    }
+}
+
+static void fleet_serve_all(fleet_thread_t *t) {
+    for (int i = 0; i < t->count; i++)
+        rd_kafka_poll(t->members[i]->rk, 0);
+}
+
+/* Wait for a wake-up on the pipe until `until_ns` (monotonic) at most. */
+static void fleet_wait(fleet_thread_t *t, int64_t until_ns) {
+    int64_t left = until_ns - mono_ns();
+    if (left <= 0)
+        return;
+    struct pollfd pfd = {.fd = t->wake[0], .events = POLLIN};
+    struct timespec ts = {left / 1000000000, left % 1000000000};
+    ppoll(&pfd, 1, &ts, NULL);
+}
+
+/* Hand each member's records to librdkafka at their due times, serve delivery reports as they
+ * arrive, then wait for the outstanding ones until the drain ends and purge what is left. */
+static void *fleet_thread_main(void *arg) {
+    fleet_thread_t *t = arg;
+    const int64_t drain_end = fleet_end_ns + (int64_t)(opt.drain_s * 1e9);
+    int64_t cycle = 0; /* record k of every member is in cycle k */
+    int next = 0;      /* the member whose record of this cycle is due next */
+    int sending = t->count > 0;
+    int64_t swept = mono_ns();
+    while (1) {
+        int64_t now = mono_ns();
+        int64_t due = 0;
+        int burst = 0;
+        if (sending && now >= drain_end) {
+            /* Too far behind to catch up: the rest of the schedule is never sent, each record
+             * counted at its latency so far. */
+            while (1) {
+                due = fleet_start_ns + t->members[next]->offset_ns + cycle * fleet_interval_ns;
+                if (due >= fleet_end_ns)
+                    break;
+                t->unsent++;
+                record(&t->hist, (uint64_t)((now - due) / 1000));
+                if (++next == t->count) {
+                    next = 0;
+                    cycle++;
+                }
+            }
+            sending = 0;
+        }
+        /* A thread that fell behind catches up FLEET_BURST records at a time, taking the
+         * delivery reports that arrived in between (their latencies are not its backlog's). */
+        while (sending && burst++ < FLEET_BURST) {
+            fleet_member_t *m = t->members[next];
+            due = fleet_start_ns + m->offset_ns + cycle * fleet_interval_ns;
+            if (due >= fleet_end_ns) {
+                sending = 0;
+                break;
+            }
+            if (due > now)
+                break;
+            if (now - due > t->behind_max_ns)
+                t->behind_max_ns = now - due;
+            if (rd_kafka_produce(m->rkt, RD_KAFKA_PARTITION_UA, 0, (void *)opt.value,
+                                 (size_t)opt.size, NULL, 0, (void *)(intptr_t)due) == 0) {
+                t->sent++;
+            } else if (rd_kafka_last_error() == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                t->queue_full++; /* the member's queue is full: this record is never sent */
+            } else {
+                fail("produce: %s", rd_kafka_err2str(rd_kafka_last_error()));
+            }
+            if (++next == t->count) {
+                next = 0;
+                cycle++;
+            }
+            now = mono_ns();
+        }
+        int64_t outstanding = t->sent - t->delivered - t->failed - t->purged;
+        if (!sending && outstanding == 0)
+            break;
+        if (!sending && now >= drain_end)
+            break;
+        int64_t until = sending ? due : drain_end;
+        if (until > swept + FLEET_SWEEP_NS)
+            until = swept + FLEET_SWEEP_NS;
+        if (burst <= FLEET_BURST) { /* not cut short: nothing is due before `until` */
+            fleet_wait(t, until);
+        } else { /* behind: leave the CPU to the client threads that send what it handed over */
+            struct timespec pause = {0, FLEET_CATCH_UP_PAUSE_NS};
+            nanosleep(&pause, NULL);
+        }
+        fleet_serve_woken(t);
+        if (mono_ns() >= swept + FLEET_SWEEP_NS) {
+            fleet_serve_all(t);
+            swept = mono_ns();
+        }
+    }
+    /* Whatever is still queued or in flight counts as undelivered, at its latency so far. */
+    if (t->sent - t->delivered - t->failed - t->purged > 0) {
+        for (int i = 0; i < t->count; i++)
+            rd_kafka_purge(t->members[i]->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        const int64_t give_up = mono_ns() + (int64_t)(FLEET_PURGE_S * 1e9);
+        while (t->sent - t->delivered - t->failed - t->purged > 0 && mono_ns() < give_up) {
+            fleet_serve_all(t);
+            fleet_wait(t, mono_ns() + FLEET_SWEEP_NS / 10);
+            fleet_serve_woken(t);
+        }
+    }
+    return NULL;
+}
+
+/* Create this thread's members, each with its own connection, and deliver one warm-up record
+ * from each (connection, ApiVersions and metadata are done before the clock starts). */
+static void *fleet_setup_thread(void *arg) {
+    fleet_thread_t *t = arg;
+    for (int i = 0; i < t->count; i++) {
+        fleet_member_t *m = t->members[i];
+        m->owner = t;
+        rd_kafka_conf_t *conf =
+            config(FLEET_DEFAULTS, sizeof FLEET_DEFAULTS / sizeof FLEET_DEFAULTS[0]);
+        set(conf, "acks", opt.acks);
+        char timeout[32]; /* a record is given up after the run and its drain, never before */
+        snprintf(timeout, sizeof timeout, "%d",
+                 (int)((opt.seconds + opt.drain_s + FLEET_PURGE_S) * 1000) + 1000);
+        set(conf, "message.timeout.ms", timeout);
+        for (int j = 0; j < opt.nprops; j++)
+            set(conf, opt.props[j][0], opt.props[j][1]);
+        rd_kafka_conf_set_dr_msg_cb(conf, fleet_delivery);
+        rd_kafka_conf_set_opaque(conf, m);
+        m->rk = client(RD_KAFKA_PRODUCER, conf);
+        rd_kafka_queue_t *main_queue = rd_kafka_queue_get_main(m->rk);
+        int32_t idx = i;
+        rd_kafka_queue_io_event_enable(main_queue, t->wake[1], &idx, sizeof idx);
+        rd_kafka_queue_destroy(main_queue);
+        m->rkt = rd_kafka_topic_new(m->rk, opt.topic, NULL);
+        if (rd_kafka_produce(m->rkt, RD_KAFKA_PARTITION_UA, 0, (void *)opt.value,
+                             (size_t)opt.size, NULL, 0, NULL))
+            fail("warm-up produce: %s", rd_kafka_err2str(rd_kafka_last_error()));
+        t->warm_pending++;
+        fleet_serve_woken(t);
+    }
+    const int64_t deadline = mono_ns() + (int64_t)request_timeout_ms() * 1000000;
+    while (t->warm_pending > 0) {
+        if (mono_ns() > deadline)
+            fail("%d producers had no warm-up record delivered in %d ms", t->warm_pending,
+                 request_timeout_ms());
+        fleet_wait(t, mono_ns() + FLEET_SWEEP_NS);
+        fleet_serve_woken(t);
+        fleet_serve_all(t);
+    }
+    return NULL;
+}
+
+static void fleet(void) {
+    if (opt.producers < 1)
+        fail("fleet needs -P PRODUCERS");
+    if (opt.slice_of < 1 || opt.slice < 0 || opt.slice >= opt.slice_of)
+        fail("-S wants INDEX/COUNT with 0 <= INDEX < COUNT");
+    if (opt.interval_ms <= 0 || opt.seconds <= 0)
+        fail("fleet needs -I INTERVAL_MS and -d SECONDS");
+    if (opt.threads < 1 || opt.threads > MAX_FLEET_THREADS)
+        fail("-G: 1 to %d threads", MAX_FLEET_THREADS);
+    /* This process's members: every COUNT-th of the fleet from INDEX, so that processes
+     * interleave over the interval. */
+    int mine = (opt.producers - opt.slice + opt.slice_of - 1) / opt.slice_of;
+    if (mine < 1 || mine > MAX_FLEET)
+        fail("%d producers in one process: 1 to %d", mine, MAX_FLEET);
+    int threads = opt.threads < mine ? opt.threads : mine;
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    rlim_t need = (rlim_t)mine * FLEET_FDS_PER_MEMBER + FLEET_FDS_SPARE;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY &&
+        files.rlim_cur < need)
+        fail("%d producers need about %lu file descriptors, the limit is %lu: split the fleet "
+             "over processes (-S)", mine, (unsigned long)need, (unsigned long)files.rlim_cur);
+    fleet_interval_ns = (int64_t)(opt.interval_ms * 1e6);
+    char *value = malloc((size_t)opt.size + 1);
+    fill_random(value, (size_t)opt.size);
+    opt.value = value;
+    fleet_member_t *members = calloc((size_t)mine, sizeof *members);
+    fleet_thread_t *ts = calloc((size_t)threads, sizeof *ts);
+    for (int i = 0; i < threads; i++) {
+        ts[i].members = calloc((size_t)mine / (size_t)threads + 1, sizeof *ts[i].members);
+        if (pipe2(ts[i].wake, O_NONBLOCK | O_CLOEXEC))
+            fail("pipe: %s", strerror(errno));
+    }
+    for (int j = 0; j < mine; j++) {
+        int64_t global = opt.slice + (int64_t)j * opt.slice_of;
+        members[j].offset_ns = global * fleet_interval_ns / opt.producers;
+        fleet_thread_t *t = &ts[j % threads];
+        t->members[t->count++] = &members[j];
+    }
+    /* -W: SIGUSR1 starts the clock. Blocked before any thread exists, so that every thread
+     * (librdkafka's too) inherits the mask and only sigwait takes it. */
+    sigset_t go_signal;
+    sigemptyset(&go_signal);
+    sigaddset(&go_signal, SIGUSR1);
+    if (opt.wait_go)
+        pthread_sigmask(SIG_BLOCK, &go_signal, NULL);
+    int64_t setup0 = mono_ns();
+    for (int i = 0; i < threads; i++)
+        if (pthread_create(&ts[i].thread, NULL, fleet_setup_thread, &ts[i]))
+            fail("pthread_create failed");
+    for (int i = 0; i < threads; i++)
+        pthread_join(ts[i].thread, NULL);
+    for (int i = 0; i < threads; i++)
+        if (ts[i].first_error[0])
+            fail("%s", ts[i].first_error);
+    double setup_s = (mono_ns() - setup0) / 1e9;
+    if (opt.wait_go) { /* several processes: all start when told, together */
+        printf("{\"ready\": %d, \"setup_s\": %.3f}\n", mine, setup_s);
+        fflush(stdout);
+        int signal_number;
+        if (sigwait(&go_signal, &signal_number))
+            fail("sigwait failed");
+    }
+    double cpu0 = cpu_s();
+    fleet_start_ns = mono_ns() + FLEET_LEAD_NS;
+    fleet_end_ns = fleet_start_ns + (int64_t)(opt.seconds * 1e9);
+    for (int i = 0; i < threads; i++)
+        if (pthread_create(&ts[i].thread, NULL, fleet_thread_main, &ts[i]))
+            fail("pthread_create failed");
+    histogram_t *h = calloc(1, sizeof *h);
+    int64_t sent = 0, delivered = 0, failed = 0, purged = 0, queue_full = 0, unsent = 0;
+    int64_t behind = 0, last = 0;
+    const char *first = "";
+    for (int i = 0; i < threads; i++) {
+        fleet_thread_t *t = &ts[i];
+        pthread_join(t->thread, NULL);
+        sent += t->sent;
+        delivered += t->delivered;
+        failed += t->failed;
+        purged += t->purged;
+        queue_full += t->queue_full;
+        unsent += t->unsent;
+        behind = t->behind_max_ns > behind ? t->behind_max_ns : behind;
+        last = t->last_delivery_ns > last ? t->last_delivery_ns : last;
+        if (t->failed && !*first)
+            first = t->first_error;
+        for (int b = 0; b < HIST_BUCKETS; b++)
+            h->counts[b] += t->hist.counts[b];
+        h->total += t->hist.total;
+        h->max = t->hist.max > h->max ? t->hist.max : h->max;
+    }
+    double cpu = cpu_s() - cpu0;
+    /* Records due per member: those of its cycles that start before the end. */
+    int64_t offered = 0;
+    for (int j = 0; j < mine; j++) {
+        int64_t span = (int64_t)(opt.seconds * 1e9) - members[j].offset_ns;
+        offered += span > 0 ? (span + fleet_interval_ns - 1) / fleet_interval_ns : 0;
+    }
+    /* From the start to the last delivery (the broker's backlog drained), or to the end of the
+     * schedule when everything arrived before it. */
+    int64_t stop = last > fleet_end_ns ? last : fleet_end_ns;
+    double elapsed = (stop - fleet_start_ns) / 1e9;
+    printf("{\"role\": \"fleet\", \"producers\": %d, \"fleet\": %d, \"threads\": %d, "
+           "\"interval_ms\": %g, \"size\": %d, \"seconds\": %g, \"offered\": %" PRId64
+           ", \"sent\": %" PRId64 ", \"delivered\": %" PRId64 ", \"failed\": %" PRId64
+           ", \"undelivered\": %" PRId64 ", \"unsent\": %" PRId64 ", \"queue_full\": %" PRId64
+           ", \"messages\": %" PRId64
+           ", \"bytes\": %" PRId64 ", \"elapsed_s\": %.6f, \"cpu_s\": %.3f, \"setup_s\": %.3f"
+           ", \"behind_max_ms\": %.3f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, \"p999_ms\": %.3f"
+           ", \"max_ms\": %.3f, \"recorded\": %" PRIu64 ", \"librdkafka\": \"%s\", \"hist_us\": [",
+           mine, opt.producers, threads, opt.interval_ms, opt.size, opt.seconds, offered, sent,
+           delivered, failed, purged + unsent, unsent, queue_full, delivered, delivered * opt.size,
+           elapsed, cpu, setup_s, behind / 1e6, percentile(h, 50) / 1000.0, percentile(h, 99) / 1000.0,
+           percentile(h, 99.9) / 1000.0, h->max / 1000.0, h->total, rd_kafka_version_str());
+    /* The histogram itself (bucket top in us, count; non-empty buckets only), so that the
+     * runs of several processes merge into one. */
+    const char *sep = "";
+    for (int b = 0; b < HIST_BUCKETS; b++) {
+        if (h->counts[b]) {
+            uint64_t top = bucket_top(b) < h->max ? bucket_top(b) : h->max;
+            printf("%s[%" PRIu64 ", %" PRIu64 "]", sep, top, h->counts[b]);
+            sep = ", ";
+        }
+    }
+    printf("], \"first_error\": \"");
+    put_json_text(first);
+    printf("\"}\n");
+    fflush(stdout);
+    /* The members are not destroyed: the process's exit closes every connection at once,
+     * where rd_kafka_destroy joins each one's threads in turn. */
+    _exit(0);
+}
+
 /* -- command line ------------------------------------------------------------------------- */
 
 static void usage(void) {
-    fail("usage: samsa_loadgen produce|consume|latency -b HOST:PORT -t TOPIC [-s SIZE] "
+    fail("usage: samsa_loadgen produce|consume|latency|fleet -b HOST:PORT -t TOPIC [-s SIZE] "
          "[-n COUNT] [-d SECONDS] [-a ACKS] [-l LINGER_MS] [-B BATCH_BYTES] [-p PARTITIONS] "
-         "[-P PRODUCERS] [-g GROUP] [-r RATE] [-T TIMEOUT_S] [-X key=value]...");
+         "[-P PRODUCERS] [-g GROUP] [-r RATE] [-I INTERVAL_MS] [-G THREADS] [-D DRAIN_S] "
+         "[-S INDEX/COUNT] [-W] [-T TIMEOUT_S] [-X key=value]...");
 }
 
 int main(int argc, char **argv) {
@@ -643,9 +1082,12 @@ int main(int argc, char **argv) {
     opt.batch_bytes = "1048576";
     opt.producers = 1;
     opt.timeout_s = DEFAULT_TIMEOUT_S;
+    opt.threads = FLEET_THREADS;
+    opt.drain_s = FLEET_DRAIN_S;
+    opt.slice_of = 1;
     optind = 2;
     int ch;
-    while ((ch = getopt(argc, argv, "b:t:s:n:d:a:l:B:p:P:g:r:T:X:")) != -1) {
+    while ((ch = getopt(argc, argv, "b:t:s:n:d:a:l:B:p:P:g:r:T:X:I:G:D:S:W")) != -1) {
         switch (ch) {
         case 'b': opt.bootstrap = optarg; break;
         case 't': opt.topic = optarg; break;
@@ -660,6 +1102,14 @@ int main(int argc, char **argv) {
         case 'g': opt.group = optarg; break;
         case 'r': opt.rate = atof(optarg); break;
         case 'T': opt.timeout_s = atof(optarg); break;
+        case 'I': opt.interval_ms = atof(optarg); break;
+        case 'G': opt.threads = atoi(optarg); break;
+        case 'D': opt.drain_s = atof(optarg); break;
+        case 'S':
+            if (sscanf(optarg, "%d/%d", &opt.slice, &opt.slice_of) != 2)
+                fail("-S wants INDEX/COUNT");
+            break;
+        case 'W': opt.wait_go = 1; break;
         case 'X': {
             char *eq = strchr(optarg, '=');
             if (!eq || opt.nprops == MAX_PROPS)
@@ -681,6 +1131,8 @@ int main(int argc, char **argv) {
         consume();
     else if (!strcmp(opt.role, "latency"))
         latency();
+    else if (!strcmp(opt.role, "fleet"))
+        fleet();
     else
         usage();
     return 0;

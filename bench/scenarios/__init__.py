@@ -8,6 +8,7 @@ from types import ModuleType
 
 from bench.scenarios import (
     cluster,
+    fleet,
     latency,
     limits,
     recovery,
@@ -26,6 +27,7 @@ ALL: tuple[ModuleType, ...] = (
     latency,
     groups_,
     scale,
+    fleet,
     recovery,
     cluster,
 )
