@@ -1,12 +1,15 @@
 """``Broker``: one Samsa broker — storage, metadata, replication, handlers and the listener.
 
-Start-up order: open the HTTP listener (health checks answer "live, not ready" from then
-on), lock the data directories (``meta.properties`` gives the cluster id), open the
-logs (recovering them after an unclean stop), open the metadata log (a Raft voter's, a single
-node being a quorum of one, or an observer's) and take its image, reconcile logs with it, start
-the flusher, listen, then start the group coordinator (creating ``__consumer_offsets`` if
-missing; its partitions load in the background), so that a broker that cannot listen creates
-nothing. Stopping reverses it: the group coordinator answers its parked requests, stop
+Start-up order: bind the HTTP listener's sockets, lock the data directories
+(``meta.properties`` gives the cluster id), open the logs (recovering them after an unclean
+stop), open the metadata log (a Raft voter's, a single node being a quorum of one, or an
+observer's) and take its image, reconcile logs with it, start the flusher, listen, then start
+the group coordinator (creating ``__consumer_offsets`` if missing; its partitions load in the
+background), so that a broker that cannot listen creates nothing. The HTTP listener serves once
+the Kafka listener is open, its imports made in a worker thread meanwhile, or
+``HTTP_DEFER_MAX_S`` into the start if that comes first (health checks answer "live, not
+ready" from then on, while logs recover or the metadata catches up); ``start()`` returns once
+it serves. Stopping reverses it: the group coordinator answers its parked requests, stop
 listening, snapshot producer state, flush, write checkpoints and the clean-shutdown marker;
 the HTTP listener closes last (``/health/ready`` says 503 from the moment ``stop()`` begins).
 
@@ -31,7 +34,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from broker.config import BrokerConfig, load_config
 from broker.fault_control import FaultControl
@@ -40,7 +43,8 @@ from broker.group.driver import GroupCoordinator
 from broker.group.lag import PartitionLag, group_lag
 from broker.handlers import build_dispatch_table
 from broker.handlers.base import BrokerServices
-from broker.http.server import HttpListenError, HttpServer
+from broker.http.binding import HttpListenError
+from broker.http.launch import HttpLauncher
 from broker.metadata.controller import Controller
 from broker.metadata.file_log_import import import_file_log
 from broker.metadata.forwarding import ForwardingController
@@ -72,6 +76,9 @@ from broker.txn.driver import TransactionCoordinator
 from protocol.errors import KafkaError
 from protocol.scram import ScramCredential
 from protocol.types import TopicPartition
+
+if TYPE_CHECKING:
+    from broker.http.server import HttpServer
 
 __all__ = ["Broker", "BrokerStartError", "new_event_loop"]
 
@@ -144,8 +151,10 @@ class Broker:
         #: What stopped periodic maintenance, if a failure it does not name did.
         self.maintenance_error: BaseException | None = None
         self.log_cleaner: LogCleaner | None = None
-        self.http: HttpServer | None = None
-        """The HTTP listener (health checks, metrics, console), None without one."""
+        self._http: HttpLauncher | None = None
+        #: Set once the Kafka listener is open: the HTTP listener serves from then on (or
+        #: from ``HTTP_DEFER_MAX_S`` into the start, whichever comes first).
+        self._kafka_listening = asyncio.Event()
         self.faults = FaultControl(self)
         """Fault injection for tests (``fail``, ``delay``, ``pause``, ``rebalance``, ``chaos``…;
         ``broker/fault_control.py``): exists before ``start``, callable from any thread."""
@@ -190,21 +199,28 @@ class Broker:
         return self.faults.plan
 
     @property
+    def http(self) -> HttpServer | None:
+        """The HTTP listener (health checks, metrics, console) once it serves, None without
+        one."""
+        return self._http.server if self._http is not None else None
+
+    @property
     def http_port(self) -> int | None:
         """The HTTP listener's bound port (its first address's), None without one."""
-        return self.http.port if self.http is not None else None
+        return self._http.ports[0] if self._http is not None and self._http.ports else None
 
     @property
     def http_url(self) -> str | None:
         """``http://host:port`` of the HTTP listener, None without one (a listener on every
         interface is named by its loopback address)."""
-        if self.http is None or self.http.port is None:
+        port = self.http_port
+        if self._http is None or port is None:
             return None
-        host = self.http.hosts[0]
+        host = self._http.hosts[0]
         host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.http.port}"
+        return f"http://{host}:{port}"
 
     def readiness(self) -> str | None:
         """None when the broker serves clients (metadata caught up — registered and unfenced
@@ -245,8 +261,13 @@ class Broker:
             raise RuntimeError("the broker is already started")
         self._stopped = asyncio.Event()
         self._stopping = False
+        self._kafka_listening = asyncio.Event()
         try:
             await self._start()
+            # Serving HTTP too before the start returns (at once if it waited for nothing).
+            self._kafka_listening.set()
+            if self._http is not None:
+                await self._http.started()
         except BaseException:
             await self._teardown()
             raise
@@ -274,15 +295,18 @@ class Broker:
         # Faults armed before the start apply from the first connection on; the plan is the
         # loop's from now on.
         self.faults.attach(asyncio.get_running_loop())
-        # The HTTP listener first: health checks answer (live, not ready) while the logs
-        # recover and the metadata catches up, and a busy HTTP port fails the start early.
+        # The HTTP listener's sockets first: a busy HTTP port fails the start early. It serves
+        # once the Kafka listener is open (its imports never delay the first Kafka answer), or
+        # sooner if the start takes long: health checks answer (live, not ready) while the
+        # logs recover and the metadata catches up (``broker/http/launch.py``).
         self._phase = "opening the HTTP listener"
-        http = HttpServer(self)
+        http = HttpLauncher(self)
         try:
-            await http.start()
+            await http.bind()
         except HttpListenError as exc:
             raise BrokerStartError(exc.strerror or str(exc)) from exc
-        self.http = http
+        self._http = http
+        http.serve(self._kafka_listening)
         voters = config.voters
         if voters and config.is_controller and config.node_id not in voters:
             raise BrokerStartError(
@@ -405,6 +429,7 @@ class Broker:
             await server.start()
         except TlsError as exc:
             raise BrokerStartError(f"TLS settings: {exc}") from exc
+        self._kafka_listening.set()
         services.advertised_host, services.advertised_port = config.advertised(server.port)
         services.advertised_endpoints = {
             name: config.advertised_endpoint(name, port) for name, port in server.ports.items()
@@ -524,10 +549,10 @@ class Broker:
         if self.controller_endpoint is not None:
             await self.controller_endpoint.stop()
             self.controller_endpoint = None
-        if self.http is not None:
+        if self._http is not None:
             # Last: health checks answer (not ready) until everything else has stopped.
-            await self.http.stop()
-            self.http = None
+            await self._http.stop()
+            self._http = None
         self.server = None
         self.services = None
         self.group_coordinator = None

@@ -11,6 +11,8 @@ are one line on stderr and exit status 1.
 from __future__ import annotations
 
 import errno
+import gc
+import importlib
 import logging
 import os
 import signal
@@ -119,9 +121,39 @@ def start(
     log_format: LogFormat,
 ) -> None:
     """Start a broker and run it until Ctrl-C or SIGTERM."""
+    configure_logging(getattr(logging, log_level.upper()), log_format)
+    # No cyclic collections while the broker's modules are imported and the settings read:
+    # what imports create lives as long as the process, and collecting while it piles up walks
+    # it again and again (about a tenth of the start's CPU). Then it is out of the collector's
+    # sight (as what starting builds is, in ``_run``), the few cyclic objects imports leave
+    # behind (hundreds) with it, once.
+    gc.disable()
+    try:
+        config = _settings(
+            data_dir, host, port, config_file, sets, node_id, controller_port, voters, roles
+        )
+        _check_data_dirs(config)
+        importlib.import_module("broker.app")  # what ``_run`` imports, collections off
+        gc.freeze()
+    finally:
+        gc.enable()
+    sys.exit(_run(config, log_format))
+
+
+def _settings(
+    data_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    config_file: Path | None,
+    sets: tuple[str, ...],
+    node_id: int | None,
+    controller_port: int | None,
+    voters: str | None,
+    roles: str | None,
+) -> Any:
+    """The broker's configuration from the command line (a usage error or ``_fail``)."""
     from broker.config import ConfigError, load_config
 
-    configure_logging(getattr(logging, log_level.upper()), log_format)
     overrides: dict[str, Any] = _parse_sets(sets)
     if host is not None:
         _check_host(host)
@@ -157,8 +189,7 @@ def start(
         config = load_config(config_file, overrides) if overrides else base
     except ConfigError as exc:
         _fail(str(exc))
-    _check_data_dirs(config)
-    sys.exit(_run(config, log_format))
+    return config
 
 
 def _fail(message: str) -> NoReturn:
@@ -237,7 +268,6 @@ async def _stop(broker_: Any, config: Any) -> None:
 
 def _run(config: Any, log_format: LogFormat = "text") -> int:
     import asyncio
-    import gc
 
     from broker.app import Broker, BrokerStartError, new_event_loop
     from broker.server.server import ListenError

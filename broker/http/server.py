@@ -32,10 +32,10 @@ from aiohttp.web_protocol import RequestHandler
 from broker.config import BrokerConfig, parse_http_listeners
 from broker.http import console_api, faults_api, health, lag_refresh, metrics
 from broker.http.auth import ConsoleAuth, Handler
+from broker.http.binding import LISTEN_BACKLOG, HttpListenError, bind_http_listeners, bound_ports
 from broker.http.console_backend import ConsoleBroker
 from broker.http.faults_api import FaultAdmin
 from broker.http.metrics import MetricsSource
-from broker.server.sockets import listening_sockets
 from protocol.scram import ScramCredential
 
 __all__ = ["STATIC_DIR", "HttpListenError", "HttpServer"]
@@ -58,8 +58,6 @@ IDLE_TIMEOUT_S: Final = 15.0
 REQUEST_TIMEOUT_S: Final = 30.0
 #: How long the stop waits for requests in progress before closing their connections.
 SHUTDOWN_TIMEOUT_S: Final = 2.0
-#: Pending connections the kernel queues for accept().
-LISTEN_BACKLOG: Final = 128
 #: Headers on every response: nothing cached (health and metrics change; the console's data is
 #: the broker's), nothing sniffed, never framed, and only the listener's own scripts and
 #: styles (the console uses no inline script or style).
@@ -94,10 +92,6 @@ class ServedBroker(MetricsSource, ConsoleBroker, Protocol):
     def faults(self) -> FaultAdmin:
         """The broker's fault injection (the admin channel's, with ``faults.admin.enable``)."""
         ...
-
-
-class HttpListenError(OSError):
-    """The HTTP listener could not bind (port in use, bad address)."""
 
 
 class _CountedConnection(asyncio.Protocol):
@@ -258,19 +252,15 @@ class HttpServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Bind and serve; ``HttpListenError`` (one line) if an address cannot be bound."""
+    async def start(self, sockets: list[socket.socket] | None = None) -> None:
+        """Serve on ``sockets`` (bound by ``binding.bind_http_listeners``, which this binds
+        when they are not given; they are this server's from now on, closed by ``stop``);
+        ``HttpListenError`` (one line) if an address cannot be bound."""
         if not self.endpoints:
             return
         loop = asyncio.get_running_loop()
-        sockets: list[socket.socket] = []
-        try:
-            for host, port in self.endpoints:
-                sockets.extend(await _bind(loop, host, port))
-        except HttpListenError:
-            for sock in sockets:
-                sock.close()
-            raise
+        if sockets is None:
+            sockets = await bind_http_listeners(loop, self.endpoints)
         self._protocol_log.addFilter(self._drop_bad_requests)  # removed by stop()
         runner = web.AppRunner(
             self.app,
@@ -283,15 +273,15 @@ class HttpServer:
             max_headers=MAX_HEADERS,
             logger=self._protocol_log,
         )
-        await runner.setup()
-        self._runner = runner
-        handlers = runner.server
-        assert handlers is not None
-
-        def factory() -> asyncio.Protocol:
-            return _CountedConnection(self, handlers())
-
         try:
+            await runner.setup()
+            self._runner = runner
+            handlers = runner.server
+            assert handlers is not None
+
+            def factory() -> asyncio.Protocol:
+                return _CountedConnection(self, handlers())
+
             for sock in sockets:
                 self._servers.append(
                     await loop.create_server(factory, sock=sock, backlog=LISTEN_BACKLOG)
@@ -301,12 +291,7 @@ class HttpServer:
                 sock.close()
             await self.stop()
             raise
-        ports: list[int] = []
-        for sock in sockets:
-            bound = int(sock.getsockname()[1])
-            if bound not in ports:
-                ports.append(bound)
-        self.ports = ports
+        self.ports = bound_ports(sockets)
         self.auth.start()
         if not self.auth.required and not all(_is_loopback(h) for h in self.hosts):
             log.warning(
@@ -356,14 +341,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a host name, or every interface ("")
-
-
-async def _bind(loop: asyncio.AbstractEventLoop, host: str, port: int) -> list[socket.socket]:
-    """Listening sockets for ``host:port`` (every address it resolves to, one port)."""
-    try:
-        return await listening_sockets(loop, host, port, LISTEN_BACKLOG)
-    except OSError as exc:
-        where = f"{host or '*'}:{port}"
-        raise HttpListenError(
-            exc.errno, f"HTTP listener: cannot listen on {where}: {exc.strerror}"
-        ) from exc
