@@ -46,6 +46,7 @@ from typing import Any, Final, cast
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from broker.cli.allocator import keep_large_buffers
 from protocol.codec import (
     UnsupportedRequestError,
     api_versions_fallback,
@@ -392,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     sink = Sink(args.dir, args.topic, args.partitions)
+    # The broker's allocator settings (samsa broker start sets them): the ceiling keeps large
+    # request buffers in the heap as the broker does.
+    keep_large_buffers()
 
     def ready(port: int) -> None:
         print(f"Sink listening on {args.host}:{port}", flush=True)

@@ -23,6 +23,7 @@ from typing import Any, Final, NoReturn
 
 import click
 
+from broker.cli.allocator import keep_large_buffers
 from broker.cli.log_format import LOG_FORMATS, LogFormat, configure_logging
 
 __all__ = ["broker"]
@@ -291,6 +292,7 @@ def _run(config: Any, log_format: LogFormat = "text") -> int:
         # it again and again (tens of ms each, about 1.5 µs per small request).
         gc.freeze()
         gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+        keep_large_buffers()  # request buffers stay in the heap (broker/cli/allocator.py)
         if not config.is_broker:
             endpoint = broker_.controller_endpoint
             port = endpoint.port if endpoint is not None else config.controller_port
