@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.bench_env import c_loadgen_unavailable
 
 from bench.report import BUSY_VERDICT, NOT_RUN_VERDICT
 from bench.scenarios import small
@@ -77,7 +78,7 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
     pytest.importorskip("confluent_kafka")
     pytest.importorskip("matplotlib")
     pytest.importorskip("hdrh")
-    why = _c_loadgen_unavailable()
+    why = c_loadgen_unavailable()
     if why:
         pytest.skip(why)
     data, temp = tmp_path / "data", tmp_path / "temp"
@@ -108,17 +109,6 @@ def test_quick_run_writes_report_json_and_plots(tmp_path: Path) -> None:
         assert _fingerprint(COMMITTED) == committed
     finally:
         shutil.rmtree(out, ignore_errors=True)
-
-
-def _c_loadgen_unavailable() -> str:
-    from bench import loadgen_c
-
-    try:
-        loadgen_c.compiler()
-        loadgen_c.include_dir()
-    except loadgen_c.Unavailable as exc:
-        return str(exc)
-    return ""
 
 
 def _check_outputs(out: Path, data: Path) -> None:

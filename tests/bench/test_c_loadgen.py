@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.bench_env import c_loadgen_unavailable, needs_c_loadgen
 from support.confluent_ops import create_topic
 
 from bench import loadgen_c
@@ -30,16 +31,7 @@ RECORDS = 3000
 PARTITIONS = 3
 
 
-def _unavailable() -> str:
-    try:
-        loadgen_c.compiler()
-        loadgen_c.include_dir()
-    except loadgen_c.Unavailable as exc:
-        return str(exc)
-    return ""
-
-
-needs_toolchain = pytest.mark.skipif(bool(_unavailable()), reason=_unavailable() or "-")
+needs_toolchain = needs_c_loadgen()
 
 
 @pytest.fixture(scope="module")
@@ -200,8 +192,9 @@ def test_wheel_build_links_the_librdkafka_confluent_kafka_bundles(
 
 
 def test_a_failed_run_is_one_json_error_and_status_1(tmp_path: Path) -> None:
-    if _unavailable():
-        pytest.skip(_unavailable())
+    why = c_loadgen_unavailable()
+    if why:
+        pytest.skip(why)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SAMSA_BENCH_CACHE", str(tmp_path))
         binary = loadgen_c.build("system")

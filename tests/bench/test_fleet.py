@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.bench_env import needs_c_loadgen, quick_env
 from support.confluent_ops import create_topic
 
 from bench import loadgen_c, report
-from bench.broker_bench import Children, loadgen_result
+from bench.broker_bench import loadgen_result
 from bench.common import Env, log_end_offsets
 from bench.scenarios import fleet
 from broker import Broker
@@ -34,16 +35,7 @@ SECONDS = 1.0
 OFFERED = int(PRODUCERS * SECONDS * 1000 / INTERVAL_MS)
 
 
-def _unavailable() -> str:
-    try:
-        loadgen_c.compiler()
-        loadgen_c.include_dir()
-    except loadgen_c.Unavailable as exc:
-        return str(exc)
-    return ""
-
-
-needs_toolchain = pytest.mark.skipif(bool(_unavailable()), reason=_unavailable() or "-")
+needs_toolchain = needs_c_loadgen()
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +45,8 @@ def broker(module_broker: Broker) -> Broker:
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
-    children = Children(pin=False)
-    made = Env(tmp_path, tmp_path, True, 1, False, children, busy_reruns=0)
-    try:
+    with quick_env(tmp_path) as made:
         yield made
-    finally:
-        children.kill_all()
 
 
 def _spec(bootstrap: str, topic: str) -> dict[str, Any]:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.bench_env import needs_c_loadgen, quick_env
 
-from bench import loadgen_c, report, sink
-from bench.broker_bench import Children
+from bench import report, sink
 from bench.common import Env
 from bench.scenarios import small
 
@@ -22,28 +22,13 @@ from bench.scenarios import small
 pytestmark = pytest.mark.timeout(120)
 
 
-def _generator_unavailable() -> str:
-    try:
-        loadgen_c.compiler()
-        loadgen_c.include_dir()
-    except loadgen_c.Unavailable as exc:
-        return str(exc)
-    return ""
-
-
-needs_generator = pytest.mark.skipif(
-    bool(_generator_unavailable()), reason=_generator_unavailable() or "-"
-)
+needs_generator = needs_c_loadgen()
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
-    children = Children(pin=False)
-    made = Env(tmp_path, tmp_path, True, 1, False, children, busy_reruns=0)
-    try:
+    with quick_env(tmp_path) as made:
         yield made
-    finally:
-        children.kill_all()
 
 
 def test_the_sink_prints_its_request_counts_and_they_read_back() -> None:

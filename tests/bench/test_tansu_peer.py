@@ -14,9 +14,10 @@ from pathlib import Path
 
 import confluent_kafka
 import pytest
+from support.bench_env import c_loadgen_unavailable, needs_c_loadgen, quick_env
 
-from bench import loadgen_c, peers, report
-from bench.broker_bench import Children, free_port
+from bench import peers, report
+from bench.broker_bench import free_port
 from bench.common import HOST, Env, create_topic_named, producer_spec
 from bench.scenarios import tansu
 
@@ -32,36 +33,20 @@ SINGLE = tansu.WORKLOADS[-1]
 SINGLE_RECORDS = SINGLE.messages_quick
 
 
-def _generator_unavailable() -> str:
-    try:
-        loadgen_c.compiler()
-        loadgen_c.include_dir()
-        loadgen_c.wheel_library()
-    except loadgen_c.Unavailable as exc:
-        return str(exc)
-    return ""
-
-
 def _unavailable() -> str:
     why = peers.tansu_available()
-    return f"Tansu: {why}" if why else _generator_unavailable()
+    return f"Tansu: {why}" if why else c_loadgen_unavailable(wheel=True)
 
 
 needs_tansu = pytest.mark.skipif(bool(_unavailable()), reason=_unavailable() or "-")
-needs_generator = pytest.mark.skipif(
-    bool(_generator_unavailable()), reason=_generator_unavailable() or "-"
-)
+needs_generator = needs_c_loadgen(wheel=True)
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[Env]:
-    children = Children(pin=False)
     # The harness's default build (Debian's librdkafka): the scenario picks the wheel's.
-    made = Env(tmp_path, tmp_path, True, 1, False, children, busy_reruns=0)
-    try:
+    with quick_env(tmp_path) as made:
         yield made
-    finally:
-        children.kill_all()
 
 
 @needs_tansu
