@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from bench import loadgen_c, noise
+from bench import loadgen_c, memory, noise
 from bench.broker_bench import (
     HOST,
     LOADGEN_CPU,
@@ -249,7 +249,10 @@ class Env:
 
     def measure(self, server_pid: int, spec: dict[str, Any]) -> dict[str, float]:
         """A load-generator run against a server: its result plus the server's CPU seconds
-        (whole process tree) and CPU s/GB (what others used: ``attempt``)."""
+        (whole process tree) and CPU s/GB (what others used: ``attempt``). Memory as large as
+        what the run will write is freshly used first (``memory.prime``), for every server
+        alike."""
+        memory.prime(self.root, memory.prime_bytes(memory.expected_bytes(spec)))
         cpu0 = tree_cpu_seconds(server_pid)
         result = self.loadgen(spec)
         server_cpu = tree_cpu_seconds(server_pid) - cpu0
