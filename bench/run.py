@@ -29,12 +29,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
-from bench import loadgen_c, noise, peers
+from bench import loadgen_c, memory, noise, peers
 from bench.broker_bench import LOADGEN_CPU, SERVER_CPU, Children, pinning_possible, warm_up
 from bench.common import C_LIBRDKAFKA, MIB, REPO, Env, load_average
 from bench.scenarios import ALL, BY_NAME
@@ -198,10 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     versions = _versions()
     durations: dict[str, float] = {}
     _compile_packages()
+    calibration: memory.Calibration | None = None
     try:
         warm_start = time.perf_counter()
         warm_up(root, warmup_mib * MIB)
         durations["warm-up"] = time.perf_counter() - warm_start
+        # What ``memory.prime`` keeps out of every case (a smoke run skips its 10 s).
+        if not args.quick:
+            calibration = memory.calibrate(root)
         for module in ALL:
             if module.NAME not in chosen:
                 continue
@@ -228,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
         "(the machine is shared: other work may have run meanwhile; each case's **others' "
         "CPU** says how much)",
         f"- **Method**: warm-up {warmup_mib} MiB written, fsynced and deleted first; {where}; "
-        "a fresh server and data directory per case; every wait has a deadline",
+        "a fresh server and data directory per case; every wait has a deadline; before each "
+        "case that writes, a scratch file as large as what it writes is written and deleted, "
+        "so that every server writes into recently used memory (`bench/memory.py`)",
         "- **Software**: "
         + ", ".join(f"{k} {v}" for k, v in {**versions, **env.installed}.items()),
         "- **Load generators**: the C load generator (`bench/loadgen_c`, librdkafka "
@@ -242,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         "user + system) per 10^9 value bytes; `/ sink`, `/ NATS`, `/ RabbitMQ` = messages/s "
         "ratios, same size",
     ]
+    if calibration is not None:
+        header.append(f"- **Memory**: {calibration.describe()}")
     if args.quick:
         header.append(
             "- **Quick run**: every case is smoke-sized (thousands of messages, one run, a "
@@ -266,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "versions": {**versions, **env.installed},
         "durations_s": durations,
+        "memory_calibration": None if calibration is None else asdict(calibration),
     }
     from bench import report
 
