@@ -38,7 +38,7 @@ PRIME_EXTRA_BYTES: Final = 64 * MIB
 WRITING_ROLES: Final = frozenset({"produce", "latency", "fleet", "nats-produce", "rabbit-produce"})
 #: Calibration: bytes written each time, and how long memory lies free before the cold write.
 #: On the machines seen, memory free for 4 s was partly handed back and for 8 s mostly.
-CALIBRATE_BYTES: Final = 256 * MIB
+CALIBRATE_BYTES: Final = 1536 * MIB
 CALIBRATE_IDLE_S: Final = 10.0
 
 
