@@ -82,7 +82,7 @@ from broker.handlers.base import (
 )
 from broker.security.principal import ANONYMOUS, distinguished_name
 from broker.security.sasl import PasswordCheck
-from broker.server import fault_hooks
+from broker.server import fault_hooks, sendfile
 from broker.server.authn import GateVerdict, SaslGate, SaslOutcome
 from broker.server.budget import Waiter
 from broker.server.closes import CloseReason
@@ -122,6 +122,13 @@ TOO_MANY_LOGINS: Final = "too many logins in progress"
 #: Longest a closed connection's socket stays open after its last response (a failed
 #: authentication's), so that the client reads the response before it sees the close.
 CLOSE_LINGER_S: Final = 1.0
+
+
+def _release_all(releases: list[tuple[Any, Message]]) -> None:
+    """Give back what written (or dropped) responses held, clearing the list."""
+    for release, body in releases:
+        release(body)
+    releases.clear()
 
 
 class _FaultClose:
@@ -185,6 +192,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         self._charged = 0  # budget bytes this connection holds (what its decoder holds)
         self._budget_waiter: Waiter | None = None
         self._transport: asyncio.Transport | None = None
+        #: The socket record slices are sent to with ``sendfile`` (-1: none, e.g. TLS).
+        self._sock_fd = -1
         self._peer = ip
         self._closed = False
         self._reading_paused = False
@@ -212,6 +221,7 @@ class KafkaConnection(asyncio.BufferedProtocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports implement asyncio.Transport without subclassing it.
         self._transport = cast(asyncio.Transport, transport)
+        self._sock_fd = sendfile.socket_fd(transport, self.listener.uses_tls)
         peer = transport.get_extra_info("peername")
         self._peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         if self.listener.uses_tls and not self.listener.uses_sasl:
@@ -764,6 +774,8 @@ class KafkaConnection(asyncio.BufferedProtocol):
         metrics = self._metrics
         timings = self._timings
         sent: list[list[float]] | None = [] if metrics is not None else None
+        # Responses whose record slices are in ``out`` unread: released once written.
+        releases: list[tuple[Any, Message]] = []
         while not self._closed:
             slot = next_response()
             if slot is None:
@@ -785,10 +797,19 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 if fault_close is not None and fault_close.response is not None:
                     self._fault_partial(slot, fault_close, out)
                 break
-            if not self._serialise(slot, outcome, out):
+            if not self._serialise(slot, outcome, out, releases):
+                _release_all(releases)
                 return
         if out and self._transport is not None and not self._closed:
-            self._transport.writelines(out)
+            try:
+                sendfile.write_chunks(self._transport, self._sock_fd, out)
+            except Exception:
+                log.exception("cannot read records for a response", extra={"peer": self._peer})
+                self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
+            finally:
+                _release_all(releases)
+        else:
+            _release_all(releases)
         now = time.monotonic()
         if sent and metrics is not None:
             _record_times(metrics, sent, now)
@@ -805,10 +826,17 @@ class KafkaConnection(asyncio.BufferedProtocol):
             )
         self.last_active = now
 
-    def _serialise(self, slot: RequestSlot, body: Message, out: list[Any]) -> bool:
-        """Append the response's bytes to ``out`` (record slices read with ``pread`` when the
-        handler declares ``release_response``); False if it failed and the connection was
-        closed."""
+    def _serialise(
+        self,
+        slot: RequestSlot,
+        body: Message,
+        out: list[Any],
+        releases: list[tuple[Any, Message]] | None = None,
+    ) -> bool:
+        """Append the response's bytes to ``out``; False if it failed and the connection was
+        closed. When the handler declares ``release_response``, its record slices are read with
+        ``pread``, except, given ``releases``, those ``sendfile.write_chunks`` may send as they
+        are: the response then goes into ``releases``, for the caller to release once written."""
         header = slot.header
         release = slot.handler.release_response
         try:
@@ -826,10 +854,15 @@ class KafkaConnection(asyncio.BufferedProtocol):
         if release is None:
             out.extend(chunks)
             return True
+        sock_fd = self._sock_fd if releases is not None else -1
+        deferred = False
         try:
             for chunk in chunks:
-                if isinstance(chunk, FileSlice):
-                    out.append(chunk.read_bytes())
+                if sendfile.sendable(chunk, sock_fd):
+                    out.append(chunk)
+                    deferred = True
+                elif isinstance(chunk, FileSlice):
+                    out.append(sendfile.read_rest(chunk))
                 elif isinstance(chunk, bytes | bytearray | memoryview):
                     out.append(chunk)
                 else:
@@ -841,9 +874,13 @@ class KafkaConnection(asyncio.BufferedProtocol):
                 extra=request_fields(header, self._peer),
             )
             self.close(CloseReason.INTERNAL_ERROR, "reading records failed (logged above)")
+            deferred = False
             return False
         finally:
-            release(body)
+            if deferred and releases is not None:
+                releases.append((release, body))
+            else:
+                release(body)
         return True
 
     def _fault_partial(self, slot: RequestSlot, fault_close: _FaultClose, out: list[Any]) -> None:
