@@ -800,7 +800,10 @@ class KafkaConnection(asyncio.BufferedProtocol):
             if not self._serialise(slot, outcome, out, releases):
                 _release_all(releases)
                 return
-        if out and self._transport is not None and not self._closed:
+        if not releases:  # no slice left unread: the common case, one write
+            if out and self._transport is not None and not self._closed:
+                self._transport.writelines(out)
+        elif self._transport is not None and not self._closed:
             try:
                 sendfile.write_chunks(self._transport, self._sock_fd, out)
             except Exception:
