@@ -13,8 +13,8 @@ finished response at the head goes out in one write.
 The driver knows no particular API: what differs per API is declared on its ``ApiHandler``
 (``expects_no_response``: a failed request that expects no response closes the connection, as
 Kafka does after a failed acks=0 produce; ``release_response``: the response holds resources,
-such as record sets as file slices, read with ``os.pread`` into the write and released once
-written or when the connection drops).
+such as record sets as file slices, sent with ``os.sendfile`` or read with ``os.pread``
+(``sendfile.py``) and released once written or when the connection drops).
 
 Limits: reading pauses while ``queued.max.requests`` requests are in flight and resumes below
 it; it also pauses while the transport's write buffer is over its high-water mark (a slow reader
