@@ -73,9 +73,7 @@ def _send_slice(sock_fd: int, piece: FileSlice) -> int:
             if n == 0:  # the file ended early (truncated): pread_exact reports it
                 break
             sent += n
-    except (BlockingIOError, InterruptedError):
-        pass
-    except OSError:
+    except OSError:  # a full socket (BlockingIOError) or a broken one
         pass
     return sent
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +62,39 @@ def pair() -> Iterator[tuple[socket.socket, socket.socket]]:
         right.close()
 
 
-def _segment(tmp_path: Path, size: int) -> tuple[FilePool, Any, bytes]:
-    data = os.urandom(size)
-    path = tmp_path / "00000000000000000000.log"
-    path.write_bytes(data)
-    pool = FilePool(16)
-    return pool, pool.file(path), data
+class Segment:
+    """A segment file of random bytes and the slices taken of it (released at teardown)."""
+
+    def __init__(self, directory: Path, size: int) -> None:
+        self.data = os.urandom(size)
+        self.path = directory / "00000000000000000000.log"
+        self.path.write_bytes(self.data)
+        self.pool = FilePool(16)
+        self.file = self.pool.file(self.path)
+        self.slices: list[FileSlice] = []
+
+    def slice(self, position: int, length: int) -> FileSlice:
+        piece = FileSlice(self.file, position, length, len(self.slices))
+        self.slices.append(piece)
+        return piece
+
+    def close(self) -> None:
+        for piece in self.slices:
+            piece.release()
+        self.pool.close_all()
+
+
+@pytest.fixture
+def segment(tmp_path: Path) -> Iterator[Callable[[int], Segment]]:
+    made: list[Segment] = []
+
+    def make(size: int) -> Segment:
+        made.append(Segment(tmp_path, size))
+        return made[-1]
+
+    yield make
+    for seg in made:
+        seg.close()
 
 
 def _read_all(sock: socket.socket, transport: SocketTransport, expected: int) -> bytes:
@@ -85,33 +112,32 @@ def _read_all(sock: socket.socket, transport: SocketTransport, expected: int) ->
 
 
 def test_slices_are_sent_in_order_between_bytes(
-    tmp_path: Path, pair: tuple[socket.socket, socket.socket]
+    segment: Callable[[int], Segment], pair: tuple[socket.socket, socket.socket]
 ) -> None:
-    pool, file, data = _segment(tmp_path, 300 * KIB)
+    seg = segment(300 * KIB)
+    data = seg.data
     left, right = pair
     transport = SocketTransport(left)
-    first = FileSlice(file, 0, 100 * KIB, 0)
-    second = FileSlice(file, 100 * KIB, 200 * KIB, 1)
+    first = seg.slice(0, 100 * KIB)
+    second = seg.slice(100 * KIB, 200 * KIB)
     assert sendfile.sendable(first, left.fileno())
     out: list[Any] = [b"head", first, b"middle", second, b"tail"]
     sendfile.write_chunks(transport, left.fileno(), out)  # type: ignore[arg-type]
     expected = b"head" + data[: 100 * KIB] + b"middle" + data[100 * KIB :] + b"tail"
     assert _read_all(right, transport, len(expected)) == expected
-    first.release()
-    second.release()
-    pool.close_all()
 
 
 def test_a_socket_that_fills_gets_the_rest_queued_behind(
-    tmp_path: Path, pair: tuple[socket.socket, socket.socket]
+    segment: Callable[[int], Segment], pair: tuple[socket.socket, socket.socket]
 ) -> None:
     # A small send buffer: the first slice fills it, so the second slice and the bytes after
     # it must be queued on the transport, not sent past what it holds.
-    pool, file, data = _segment(tmp_path, 4096 * KIB)
+    seg = segment(4096 * KIB)
+    data = seg.data
     left, right = pair
     left.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * KIB)
     transport = SocketTransport(left)
-    slices = [FileSlice(file, i * 1024 * KIB, 1024 * KIB, i) for i in range(4)]
+    slices = [seg.slice(i * 1024 * KIB, 1024 * KIB) for i in range(4)]
     out: list[Any] = [b"A"]
     for n, piece in enumerate(slices):
         out += [piece, b"<%d>" % n]
@@ -121,49 +147,40 @@ def test_a_socket_that_fills_gets_the_rest_queued_behind(
         data[n * 1024 * KIB : (n + 1) * 1024 * KIB] + b"<%d>" % n for n in range(4)
     )
     assert _read_all(right, transport, len(expected)) == expected
-    for piece in slices:
-        piece.release()
-    pool.close_all()
 
 
 def test_nothing_is_sent_past_a_transport_that_holds_bytes(
-    tmp_path: Path, pair: tuple[socket.socket, socket.socket]
+    segment: Callable[[int], Segment], pair: tuple[socket.socket, socket.socket]
 ) -> None:
-    pool, file, data = _segment(tmp_path, 64 * KIB)
+    seg = segment(64 * KIB)
+    data = seg.data
     left, right = pair
     transport = SocketTransport(left)
     transport.queued += b"earlier"  # unwritten bytes of an earlier response
-    piece = FileSlice(file, 0, 64 * KIB, 0)
+    piece = seg.slice(0, 64 * KIB)
     sendfile.write_chunks(transport, left.fileno(), [piece, b"after"])  # type: ignore[arg-type]
     with pytest.raises(BlockingIOError):
         right.recv(1)  # nothing overtook the queued bytes
     expected = b"earlier" + data + b"after"
     assert _read_all(right, transport, len(expected)) == expected
-    piece.release()
-    pool.close_all()
 
 
-def test_small_slices_and_tls_are_not_sent_by_sendfile(tmp_path: Path) -> None:
-    pool, file, _ = _segment(tmp_path, 64 * KIB)
-    small = FileSlice(file, 0, sendfile.SENDFILE_MIN_BYTES - 1, 0)
-    large = FileSlice(file, 0, sendfile.SENDFILE_MIN_BYTES, 0)
+def test_small_slices_and_tls_are_not_sent_by_sendfile(segment: Callable[[int], Segment]) -> None:
+    seg = segment(64 * KIB)
+    small = seg.slice(0, sendfile.SENDFILE_MIN_BYTES - 1)
+    large = seg.slice(0, sendfile.SENDFILE_MIN_BYTES)
     assert not sendfile.sendable(small, 5)
     assert sendfile.sendable(large, 5)
     assert not sendfile.sendable(large, -1)
     assert not sendfile.sendable(b"bytes", 5)
-    small.release()
-    large.release()
-    pool.close_all()
 
 
 def test_a_truncated_file_raises_instead_of_sending_short(
-    tmp_path: Path, pair: tuple[socket.socket, socket.socket]
+    segment: Callable[[int], Segment], pair: tuple[socket.socket, socket.socket]
 ) -> None:
-    pool, file, _ = _segment(tmp_path, 64 * KIB)
+    seg = segment(64 * KIB)
     left, _right = pair
-    piece = FileSlice(file, 0, 64 * KIB, 0)
-    os.truncate(tmp_path / "00000000000000000000.log", 40 * KIB)
+    piece = seg.slice(0, 64 * KIB)
+    os.truncate(seg.path, 40 * KIB)
     with pytest.raises(sendfile.SliceReadError, match="truncated"):
         sendfile.write_chunks(SocketTransport(left), left.fileno(), [piece])  # type: ignore[arg-type]
-    piece.release()
-    pool.close_all()
