@@ -642,7 +642,7 @@ class Broker:
             try:
                 if now >= next_retention:
                     next_retention = now + retention_s
-                    self._run_retention()
+                    await self._run_retention()
                 if now >= next_checkpoint:
                     next_checkpoint = now + checkpoint_s
                     await self._checkpoint()
@@ -652,10 +652,10 @@ class Broker:
     def _maintenance_failed(self, exc: BaseException) -> None:
         self.maintenance_error = exc
 
-    def _run_retention(self) -> None:
+    async def _run_retention(self) -> None:
         assert self.log_manager is not None and self.replica_manager is not None
         now_ms = self.clock_ms()
-        deleted = self.log_manager.apply_retention(now_ms=now_ms)
+        deleted = await self.log_manager.run_retention(now_ms=now_ms)
         if deleted:
             log.info("retention deleted %d segment(s)", deleted)
         self.replica_manager.expire_producers(now_ms)

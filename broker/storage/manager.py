@@ -34,6 +34,7 @@ import fcntl
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -74,6 +75,11 @@ _log = logging.getLogger("samsa.storage")
 #: release the GIL, so two logs are validated on two cores; more would queue for memory and
 #: disk bandwidth.
 RECOVERY_THREADS = 2
+
+#: Longest the retention pass over every partition (``run_retention``) holds the event loop
+#: before letting requests through: a pass over ten thousand partitions must not add its whole
+#: length to the latency of whatever arrives meanwhile.
+RETENTION_SLICE_MS = 20
 
 CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown"
 LOCK_FILE = ".lock"
@@ -469,15 +475,28 @@ class LogManager:
 
     # -- maintenance ---------------------------------------------------------------------------
 
-    def apply_retention(self, *, now_ms: int, partitions: Iterable[TopicPartition] = ()) -> int:
-        """Run retention on the given partitions (default: every partition, opening lazily
-        opened ones); returns the number of segments deleted."""
-        targets = list(partitions) or self.partitions()
+    async def run_retention(self, *, now_ms: int) -> int:
+        """Retention (``PartitionLog.apply_retention``) over every partition, without holding
+        the event loop: logs still awaiting their recovery after an unclean stop are recovered
+        on worker threads first (``recover_logs``), and the loop is let go every
+        ``RETENTION_SLICE_MS``. A log that cannot be opened is skipped (``get_log`` reported
+        it) and the others are still served. Returns the number of segments deleted."""
+        targets = self.partitions()
+        await self.recover_logs([tp for tp in targets if tp not in self._logs], now_ms=now_ms)
         deleted = 0
+        slice_end = time.monotonic() + RETENTION_SLICE_MS / 1000
         for tp in targets:
-            log = self.get_log(tp, now_ms=now_ms)
-            if log is not None:
-                deleted += log.apply_retention(now_ms)
+            if not self._started:
+                break  # shut down meanwhile
+            try:
+                log = self.get_log(tp, now_ms=now_ms)
+                if log is not None:
+                    deleted += log.apply_retention(now_ms)
+            except LogStorageError as exc:
+                _log.debug("%s: retention skipped: %s", tp, exc)
+            if time.monotonic() >= slice_end:
+                await asyncio.sleep(0)
+                slice_end = time.monotonic() + RETENTION_SLICE_MS / 1000
         return deleted
 
     @property

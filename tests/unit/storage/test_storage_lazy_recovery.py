@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from broker.storage import (
     LogStorageError,
     PartitionLog,
 )
+from broker.storage import manager as storage_manager
 from broker.storage.flush import LogFlusher
 from broker.storage.manager import CLEAN_SHUTDOWN_FILE
 from broker.storage.names import TopicPartition
@@ -288,3 +290,57 @@ async def test_a_stop_waits_for_a_recovery_under_way(tmp_path: Path) -> None:
         assert log is not None and read_all(log) == written[tp]
     assert again.recovery_stats.batches_validated == 0
     again.shutdown()
+
+
+async def test_retention_recovers_untouched_logs_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The periodic retention pass covers partitions nobody has used since an unclean stop
+    without recovering them on the event loop, and lets the loop go between partitions."""
+    manager = LogManager([tmp_path], default_config=CONFIG, flush_policy=FlushPolicy.NONE)
+    manager.startup(now_ms=0)
+    for p in range(3):
+        log = manager.get_or_create_log(TopicPartition("t", p), now_ms=0)
+        for _ in range(10):
+            log.append_as_leader(build_batch(VALUES), leader_epoch=0, now_ms=0)
+        log.high_watermark = log.log_end_offset  # replicated: retention may delete it all
+    manager.checkpoint()
+    _crash_manager(manager)
+
+    expiring = LogConfig(segment_bytes=SIZE * 4, index_interval_bytes=SIZE, retention_ms=1_000)
+    again = LogManager([tmp_path], default_config=expiring, flush_policy=FlushPolicy.NONE)
+    again.startup(now_ms=0)
+    loop_thread = threading.get_ident()
+    opened_on: dict[TopicPartition, int] = {}
+    real_open = PartitionLog.open
+
+    def recording_open(directory: Path, tp: TopicPartition, *args: Any, **kwargs: Any) -> Any:
+        opened_on[tp] = threading.get_ident()
+        return real_open(directory, tp, *args, **kwargs)
+
+    monkeypatch.setattr(PartitionLog, "open", recording_open)
+    monkeypatch.setattr(storage_manager, "RETENTION_SLICE_MS", 0)  # let go after each one
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    beside = asyncio.ensure_future(ticker())
+    try:
+        # 10 batches of 3 records: segments 0, 12 and 24, all expired, all below the
+        # high watermark (the active one is rolled first).
+        assert await again.run_retention(now_ms=10**6) == 9
+        assert sorted(opened_on) == [TopicPartition("t", p) for p in range(3)]
+        assert loop_thread not in opened_on.values()
+        assert again.unrecovered_partitions() == []
+        assert ticks >= 3
+        for p in range(3):
+            retained = again.get_log(TopicPartition("t", p), now_ms=10**6)
+            assert retained is not None
+            assert retained.log_start_offset == 30 == retained.log_end_offset
+    finally:
+        beside.cancel()
+        again.shutdown()
