@@ -96,6 +96,14 @@ THREAD_START_TIMEOUT_S: Final = 30.0
 #: the metadata log: long enough for a quorum that starts at the same time to elect a leader,
 #: short enough that a wrong --voters list fails the start with a message.
 OBSERVER_CATCH_UP_TIMEOUT_S: Final = 60.0
+
+#: How often a voter restarted in a cluster checks whether its metadata log has caught up with
+#: the quorum (appends stay refused until then): a few heartbeats' worth of latency at most.
+VOTER_CATCH_UP_POLL_S: Final = 0.01
+
+#: How often a voter still catching up says so in its log (no deadline: without a quorum there
+#: is nothing to catch up with, and serving appends from a stale image could lose them).
+VOTER_CATCH_UP_REPORT_S: Final = 10.0
 THREAD_STOP_TIMEOUT_S: Final = 30.0
 
 
@@ -139,6 +147,8 @@ class Broker:
         self.control_loop: ControlLoop | None = None
         self.lifecycle: BrokerLifecycle | None = None
         self._coordinator_start: asyncio.Task[None] | None = None
+        #: Clears ``ReplicaManager.catching_up`` once a restarted voter caught up.
+        self._voter_catch_up: asyncio.Task[None] | None = None
         #: The controller handlers call: this broker's own in a cluster of one, one that
         #: forwards to the active controller in a cluster.
         self.controller: Controller | ForwardingController | None = None
@@ -232,6 +242,8 @@ class Broker:
             return f"starting: {self._phase}"
         if self.lifecycle is not None and self.lifecycle.fenced:
             return "not yet registered and unfenced by the active controller"
+        if self.replica_manager is not None and self.replica_manager.catching_up:
+            return "catching up with the metadata quorum"
         return None
 
     def scram_credentials(self) -> Mapping[tuple[str, str], ScramCredential] | None:
@@ -408,6 +420,14 @@ class Broker:
         await metadata_log.start()  # a quorum of one leads once this returns
         if not config.is_broker:
             return  # a dedicated controller: no client listener, no groups, no partitions
+        if not metadata_log.caught_up():
+            # A voter of a cluster (re)started from its own disk: until it has applied what the
+            # quorum committed meanwhile, it may think it leads partitions that moved.
+            replicas.catching_up = True
+            self._voter_catch_up = asyncio.create_task(
+                self._serve_appends_once_caught_up(metadata_log, replicas),
+                name="voter-catch-up",
+            )
         table = build_dispatch_table()
         services = BrokerServices(
             config=config,
@@ -502,6 +522,11 @@ class Broker:
         if self.control_loop is not None:
             await self.control_loop.stop()
             self.control_loop = None
+        if self._voter_catch_up is not None:
+            self._voter_catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._voter_catch_up
+            self._voter_catch_up = None
         if self._coordinator_start is not None:
             self._coordinator_start.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -648,6 +673,29 @@ class Broker:
                     await self._checkpoint()
             except _MAINTENANCE_FAILURES as exc:
                 log.error("periodic maintenance failed (tried again next period): %s", exc)
+
+    async def _serve_appends_once_caught_up(
+        self, metadata_log: MetadataLog, replicas: ReplicaManager
+    ) -> None:
+        """Clear ``replicas.catching_up`` once ``metadata_log.caught_up()``."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        next_report = started + VOTER_CATCH_UP_REPORT_S
+        while not metadata_log.caught_up():
+            await asyncio.sleep(VOTER_CATCH_UP_POLL_S)
+            if loop.time() >= next_report:
+                next_report += VOTER_CATCH_UP_REPORT_S
+                log.warning(
+                    "not caught up with the metadata quorum after %.0f s (leader: %s): "
+                    "appends are answered NOT_LEADER_OR_FOLLOWER until then",
+                    loop.time() - started,
+                    metadata_log.leader_id,
+                )
+        replicas.catching_up = False
+        log.info(
+            "caught up with the metadata quorum in %.2f s: appends are served",
+            loop.time() - started,
+        )
 
     def _maintenance_failed(self, exc: BaseException) -> None:
         self.maintenance_error = exc

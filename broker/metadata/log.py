@@ -110,6 +110,11 @@ class MetadataLog(Protocol):
         """Whether this node leads and has applied everything committed before its term."""
         ...
 
+    def caught_up(self) -> bool:
+        """Whether this node has applied what the quorum committed before it (re)started: a
+        restarted voter's image misses what was committed while it was away until then."""
+        ...
+
     async def append(self, records: Sequence[MetadataRecord]) -> int:
         """Commit ``records`` as one batch; returns once committed and applied here.
         NotControllerError when this node is not the active controller."""

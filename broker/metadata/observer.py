@@ -170,6 +170,10 @@ class ObserverMetadataLog:
         """Never."""
         return False
 
+    def caught_up(self) -> bool:
+        """Always: ``catch_up`` fetched what the quorum had committed before the start."""
+        return True
+
     async def append(self, records: Sequence[MetadataRecord]) -> int:
         """Observers do not propose: changes are routed to the active controller."""
         raise NotControllerError(f"broker {self.node_id} is not a controller")

@@ -283,6 +283,17 @@ class RaftMetadataLog:
             and node.applied_index == core.commit_index == core.log.last_index
         )
 
+    def caught_up(self) -> bool:
+        """Leader: ``ready_to_propose``. Follower: a leader of this run has been heard from
+        and everything it had committed then is applied here."""
+        node = self.node
+        if not node.running:
+            return False
+        if node.is_leader:
+            return self.ready_to_propose()
+        target = node.core.first_leader_commit
+        return target is not None and self._applied_index >= target
+
     async def wait_ready(self, timeout_s: float) -> None:
         """Wait until ``ready_to_propose``; NotControllerError when this broker is not (or no
         longer) the leader, or it does not get ready in time."""

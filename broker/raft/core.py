@@ -223,6 +223,10 @@ class RaftCore:
         self.applied_index = snap.index if snap else 0
         self.role = Role.FOLLOWER
         self.leader_id: int | None = None
+        #: The commit index the first leader heard from since this core was built announced
+        #: (None until then): a restarted follower has caught up with what the quorum
+        #: committed while it was away once it applied that far.
+        self.first_leader_commit: int | None = None
         self._now_ms = now_ms
         self._persisted_hs = HardState(self.term, self.vote, self.commit_index)
         self._persisted_index = self.log.last_index
@@ -716,6 +720,8 @@ class RaftCore:
 
     def _on_append(self, m: AppendEntriesRequest) -> None:
         self._follow(m.sender)
+        if self.first_leader_commit is None:
+            self.first_leader_commit = m.leader_commit
         prev, prev_term, entries = m.prev_log_index, m.prev_log_term, m.entries
         if prev < self.commit_index:
             # Our committed prefix matches the leader's: continue from our commit index.

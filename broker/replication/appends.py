@@ -22,6 +22,7 @@ from protocol.errors import ConditionalAppendConflictError, ErrorCode, KafkaErro
 from protocol.records.validate import RecordError, RecordValidationError
 
 __all__ = [
+    "CATCHING_UP",
     "UNEXPECTED_FAILURE",
     "Acknowledgement",
     "AppendFailure",
@@ -45,6 +46,12 @@ class AppendFailure:
 #: The answer to an append that failed with an exception no Kafka error stands for (it was
 #: logged with its traceback).
 UNEXPECTED_FAILURE: Final = AppendFailure(ErrorCode.UNKNOWN_SERVER_ERROR)
+
+#: The answer to an append while this broker's metadata may be stale (``catching_up``):
+#: retriable; the client refreshes its metadata and finds the partition's current leader.
+CATCHING_UP: Final = AppendFailure(
+    ErrorCode.NOT_LEADER_OR_FOLLOWER, "this broker is catching up with the metadata quorum"
+)
 
 
 def append_failure(exc: KafkaError) -> AppendFailure:

@@ -41,6 +41,7 @@ from broker.metadata.image import (
 from broker.metadata.publisher import MetadataView
 from broker.metadata.topic_configs import ResolvedConfig, log_config_for
 from broker.replication.appends import (
+    CATCHING_UP,
     UNEXPECTED_FAILURE,
     Acknowledgement,
     AppendFailure,
@@ -237,6 +238,12 @@ class ReplicaManager:
         #: Paused partitions (fault injection) and the produces waiting on them; the Produce
         #: handler checks ``pauses.active`` first.
         self.pauses = ProducePauses()
+        #: While True, appends as leader are refused with NOT_LEADER_OR_FOLLOWER (retriable):
+        #: a voter restarted in a cluster starts from the image on its disk, which may still
+        #: name it leader of partitions that moved while it was away, and a write acknowledged
+        #: then would be cut once it learns the truth. ``Broker`` clears it once its metadata
+        #: log has caught up with the quorum (``MetadataLog.caught_up``).
+        self.catching_up = False
 
     # -- the image -----------------------------------------------------------------------------
 
@@ -748,7 +755,9 @@ class ReplicaManager:
         then move what the write moves (``after_append``). Returns the offsets to answer with,
         or the partition's error: every exception is mapped here (an unexpected one is logged
         with its traceback and answered UNKNOWN_SERVER_ERROR). Await the acknowledgement with
-        ``acknowledge``."""
+        ``acknowledge``. Refused while ``catching_up``."""
+        if self.catching_up:
+            return CATCHING_UP
         try:
             found = self.get_partition(topic, partition)
             result = found.append_records_as_leader(
@@ -781,6 +790,8 @@ class ReplicaManager:
         (``Partition.write_txn_marker``) and move what it moves, as ``append``; acknowledge
         it with ``acknowledge(..., -1, timeout_ms)``: it is written once the high watermark
         passes it."""
+        if self.catching_up:
+            return CATCHING_UP
         try:
             found = self.get_partition(topic, partition)
             result = found.write_txn_marker(

@@ -3,7 +3,7 @@ producer writing while the partition leader is killed, stopped past its session,
 cleanly: afterwards every acknowledged record is there once, in order. A consumer group keeps
 consuming across a coordinator failover. A leader cut off from the others (network namespaces
 and iptables with root, TCP proxies that blackhole its traffic either way) acknowledges no
-acks=all write.
+acks=all write. A former leader restarted from its disk acknowledges no write it will lose.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cluster.cluster_harness import (
@@ -160,6 +162,66 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
             assert tp.offset == 200
         finally:
             check.close()
+
+
+#: How long the acks=1 producer writes to the restarted former leader: past the second or
+#: so its metadata log needs to learn that the partition moved.
+ZOMBIE_WRITES_S = 3.0
+
+
+def test_a_restarted_former_leader_acknowledges_no_write_it_would_lose(tmp_path: Path) -> None:
+    """The leader is killed, another takes over and the log grows there; the old leader comes
+    back believing, from its disk, that it still leads. An acks=1 producer that knows only its
+    address writes from the moment it is restarted: every write acknowledged must survive
+    (it answers NOT_LEADER_OR_FOLLOWER until it has caught up with the metadata quorum)."""
+    with running_cluster(tmp_path) as cluster:
+        cluster.create_topic(TOPIC, 1, 3)
+        leader = cluster.leader_of(TOPIC, 0)
+        others = [n for n in cluster.node_ids() if n != leader]
+        cluster.kill(leader)
+        eventually_sync(
+            lambda: cluster.leader_of(TOPIC, 0, others) in others, FAILOVER_TIMEOUT_S, "failover"
+        )
+        meanwhile = confluent_kafka.Producer(
+            {"bootstrap.servers": ",".join(cluster.address(n) for n in others), "acks": "all"}
+        )
+        for value in range(50):
+            meanwhile.produce(TOPIC, str(value).encode(), partition=0)
+        assert meanwhile.flush(30) == 0
+        acked: list[int] = []
+        failed: list[str] = []
+
+        def delivered(err: Any, msg: Any) -> None:
+            if err is None:
+                acked.append(int(msg.value()))
+            else:
+                failed.append(str(err))
+
+        cluster.start(leader)
+        direct = confluent_kafka.Producer(
+            {
+                "bootstrap.servers": cluster.address(leader),
+                "acks": "1",
+                "retry.backoff.ms": 50,
+                "topic.metadata.refresh.interval.ms": 200,
+                "message.timeout.ms": 30_000,
+            }
+        )
+        value = 1000
+        end = time.monotonic() + ZOMBIE_WRITES_S
+        while time.monotonic() < end:
+            direct.produce(TOPIC, str(value).encode(), partition=0, on_delivery=delivered)
+            value += 1
+            direct.poll(0.02)  # paces the writes: one every 20 ms
+        assert direct.flush(40) == 0
+        assert acked and not failed, failed[:3]
+        eventually_sync(
+            lambda: isr_of(cluster, others) == [1, 2, 3], 30, "the old leader back in the ISR"
+        )
+        values = set(read_partition_values({"bootstrap.servers": cluster.bootstrap_servers}, TOPIC))
+        assert set(range(50)) <= values
+        lost = sorted(set(acked) - values)
+        assert not lost, f"{len(lost)} of {len(acked)} acknowledged writes lost: {lost[:10]}"
 
 
 @pytest.mark.parametrize("method", ["namespaces", "proxy"])

@@ -349,6 +349,28 @@ def test_follower_rejects_a_gap_with_a_hint_and_accepts_the_retry() -> None:
     assert core.commit_index == 2
 
 
+def test_a_follower_remembers_the_commit_index_its_first_leader_announced() -> None:
+    """What a restarted voter must apply before its image can be trusted: the leader's commit
+    index at first contact, even when that append is refused for a gap; later ones do not
+    move it (a busy quorum would keep it out of reach)."""
+    core = make(2)
+    assert core.first_leader_commit is None
+    for prev, commit in ((3, 5), (0, 9)):
+        core.step(
+            AppendEntriesRequest(
+                term=1,
+                sender=1,
+                receiver=2,
+                prev_log_index=prev,
+                prev_log_term=1 if prev else 0,
+                entries=entries(1, start=prev + 1),
+                leader_commit=commit,
+            )
+        )
+        sent(core)
+    assert core.first_leader_commit == 5
+
+
 def test_follower_truncates_a_conflicting_uncommitted_suffix() -> None:
     core = make(2, state=PersistentState(HardState(term=2, commit=1), None, entries(1, 1, 2)))
     core.step(

@@ -45,6 +45,9 @@ class MemoryLog:
     def ready_to_propose(self) -> bool:
         return True
 
+    def caught_up(self) -> bool:
+        return True
+
     async def append(self, records: Sequence[MetadataRecord]) -> int:
         base = self._end
         self.batches.append((base, list(records)))
