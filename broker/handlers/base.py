@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar
 
 from broker.config import BrokerConfig
+from broker.handlers.recovery_wait import AppendQueue
 from broker.metadata.controller_api import ControllerApi
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.replication.manager import ReplicaManager
@@ -139,6 +140,8 @@ class BrokerServices:
     advertised_endpoints: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: Bytes and records in and out per topic (Produce and Fetch count them; ``/metrics``).
     traffic: TopicTraffic = field(default_factory=TopicTraffic)
+    #: Produces in arrival order while some wait for their partitions' recovery.
+    append_queue: AppendQueue = field(default_factory=AppendQueue)
     _authorizer: Authorizer | None = field(default=None, init=False)
     _authorizer_acls: object = field(default=None, init=False)
 

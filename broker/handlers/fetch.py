@@ -39,6 +39,7 @@ from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.handlers.recovery_wait import read_after_recovery, waiting_for_recovery
 from broker.replication.partition import Partition
 from broker.replication.purgatory import DelayedOperation
 from broker.storage.slice import FileSlice
@@ -266,7 +267,9 @@ def release_records(body: FetchResponse) -> None:
 def handle_fetch(
     services: BrokerServices, ctx: RequestContext, request: FetchRequest
 ) -> FetchResponse | Awaitable[FetchResponse]:
-    """Read at once; park in the purgatory when fewer than ``min_bytes`` are there."""
+    """Read at once; park in the purgatory when fewer than ``min_bytes`` are there. Partitions
+    still awaiting their recovery after an unclean stop are recovered on worker threads first
+    (``recovery_wait``)."""
     if ctx.version >= 7:
         if request.session_id != 0 and request.session_epoch != _SESSIONLESS_EPOCH:
             return error_response(request, ctx.version, ErrorCode.FETCH_SESSION_ID_NOT_FOUND)
@@ -289,6 +292,19 @@ def handle_fetch(
                 for t in request.topics
                 if not allows(authorizer, ctx, AclOperation.READ, ResourceType.TOPIC, t.topic)
             )
+    if services.log_manager.unrecovered_count:
+        waiting = waiting_for_recovery(
+            services, [(t.topic, p.partition) for t in request.topics for p in t.partitions]
+        )
+        if waiting:
+            return read_after_recovery(services, waiting, lambda: _serve(services, request, denied))
+    return _serve(services, request, denied)
+
+
+def _serve(
+    services: BrokerServices, request: FetchRequest, denied: frozenset[str]
+) -> FetchResponse | Awaitable[FetchResponse]:
+    """Read at once; park in the purgatory when fewer than ``min_bytes`` are there."""
     response, total, any_error, partitions = _read_all(services, request, denied=denied)
     wait_ms = min(request.max_wait_ms, MAX_FETCH_WAIT_MS)
     if total >= request.min_bytes or any_error or wait_ms <= 0 or not partitions:

@@ -71,6 +71,7 @@ from broker.handlers.base import (
     RequestContext,
     api_handler,
 )
+from broker.handlers.recovery_wait import append_in_order, waiting_for_recovery
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.replication.partition import AppendResult
@@ -164,6 +165,10 @@ def handle_produce(
         )
         if pauses.blocks(partitions):
             return _after_pause(services, ctx, request, partitions)
+    if services.log_manager.unrecovered_count or services.append_queue.busy:
+        wanted = [(t.name, d.index) for t in request.topic_data for d in t.partition_data]
+        if services.append_queue.busy or waiting_for_recovery(services, wanted):
+            return append_in_order(services, wanted, lambda: _append_all(services, ctx, request))
     return _append_all(services, ctx, request)
 
 

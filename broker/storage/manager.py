@@ -138,6 +138,9 @@ class LogManager:
         # Logs being recovered on worker threads (``recover_logs``), until registered.
         self._recovering: dict[TopicPartition, Future[PartitionLog]] = {}
         self._recovery_executor: ThreadPoolExecutor | None = None
+        #: Partitions of every directory still awaiting their recovery: zero after a clean
+        #: start, or once all were recovered (what Produce and Fetch check first).
+        self.unrecovered_count = 0
 
     # -- startup and shutdown ------------------------------------------------------------------
 
@@ -152,6 +155,7 @@ class LogManager:
         for d in self._dirs:
             if not d.clean:
                 d.unrecovered = set(d.partitions)
+                self.unrecovered_count += len(d.unrecovered)
             marker = d.path / CLEAN_SHUTDOWN_FILE
             if remove_if_exists(marker):
                 fsync_dir(d.path)
@@ -299,13 +303,19 @@ class LogManager:
         """Recover the logs of ``tps`` that still await their recovery (see ``startup``) on
         worker threads, ``RECOVERY_THREADS`` at once: the event loop serves other requests
         meanwhile, and a request naming several such partitions waits for the slowest rather
-        than for their sum. Each is then registered as ``get_log`` registers it; one whose
-        recovery fails is left to ``get_log``, which tries again and reports it."""
+        than for their sum. Recoveries another caller started are waited for too. Each is
+        then registered as ``get_log`` registers it; one whose recovery fails is left to
+        ``get_log``, which tries again and reports it."""
         self._check_started()
         claimed: list[tuple[TopicPartition, Future[PartitionLog]]] = []
         for tp in tps:
             d = self._location.get(tp)
-            if d is None or tp not in d.unrecovered or tp in self._recovering:
+            under_way = self._recovering.get(tp)
+            if under_way is not None:
+                # Another request's: wait for it too (its result is registered once).
+                claimed.append((tp, under_way))
+                continue
+            if d is None or tp not in d.unrecovered:
                 continue
             if self._recovery_executor is None:
                 self._recovery_executor = ThreadPoolExecutor(
@@ -393,13 +403,31 @@ class LogManager:
         self._register(tp, log)
         return log
 
+    def _recovered(self, d: _LogDir, tp: TopicPartition) -> None:
+        """``tp`` no longer awaits its recovery (it was recovered, or deleted)."""
+        if tp in d.unrecovered:
+            d.unrecovered.discard(tp)
+            self.unrecovered_count -= 1
+
+    def awaiting_recovery(self, wanted: Iterable[tuple[str, int]]) -> list[TopicPartition]:
+        """Those of ``wanted`` (topic, partition) whose logs still await their recovery after
+        an unclean stop, or are being recovered: a request naming them awaits ``recover_logs``
+        rather than recovering them on the event loop."""
+        out: list[TopicPartition] = []
+        for topic, partition in wanted:
+            tp = TopicPartition(topic, partition)
+            d = self._location.get(tp)
+            if d is not None and (tp in d.unrecovered or tp in self._recovering):
+                out.append(tp)
+        return out
+
     def _register(self, tp: TopicPartition, log: PartitionLog) -> None:
         """A log just opened: it is served from now on."""
         d = self._location[tp]
         cp = d.checkpoints
         # Recovered: a later reopen (after close_log) is clean. The recovered state is
         # checkpointed with the others; a crash before that recovers it again.
-        d.unrecovered.discard(tp)
+        self._recovered(d, tp)
         if tp in self._open_failing:
             self._open_failing.discard(tp)
             _log.warning("%s: its log opened after failures", tp)
@@ -442,7 +470,7 @@ class LogManager:
         fsync_dir(d.path)
         shutil.rmtree(doomed, ignore_errors=True)
         d.partitions.discard(tp)
-        d.unrecovered.discard(tp)
+        self._recovered(d, tp)
         for offsets in d.checkpoints.values():
             offsets.pop(tp, None)
         self._write_checkpoints(d)

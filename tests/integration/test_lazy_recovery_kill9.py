@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support import embedded_process
-from support.kafka_ops import create_topic, fetch, list_offset, produce, values_of
+from support.kafka_ops import (
+    create_topic,
+    fetch,
+    fetch_request,
+    list_offset,
+    produce,
+    produce_request,
+    values_of,
+)
 from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from broker.storage import PartitionLog
 from broker.storage.names import TopicPartition
+from protocol.messages import ProduceRequest
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -126,4 +138,79 @@ async def test_first_touch_recovers_cuts_the_torn_tail_and_keeps_the_acknowledge
             expected = [*acked[p], b"after"] if p == PRODUCE else acked[p]
             assert values_of(data.records) == expected
         assert manager.recovery_stats.batches_validated == 0
+        await client.close()
+
+
+async def test_first_touch_recovers_off_the_event_loop_and_keeps_pipelined_appends_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Produce or Fetch naming a partition that awaits its recovery has it recovered on a
+    worker thread (the event loop serves others meanwhile); produces pipelined behind such a
+    one, to that partition or another, append in the order they were sent."""
+    data_dir = tmp_path / "data"
+    acked = await _fill_and_kill(data_dir, tmp_path, "none")
+    _tear_tails(data_dir)
+    loop_thread = threading.get_ident()
+    opened_on: dict[TopicPartition, int] = {}
+    real_open = PartitionLog.open
+
+    def recording_open(directory: Path, tp: TopicPartition, *args: Any, **kwargs: Any) -> Any:
+        opened_on[tp] = threading.get_ident()
+        return real_open(directory, tp, *args, **kwargs)
+
+    monkeypatch.setattr(PartitionLog, "open", recording_open)
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        # Sent before any answer: appends to PRODUCE (awaiting recovery) and to FETCH (also
+        # awaiting it) interleaved, then a Fetch of LIST_OFFSETS.
+        order = [PRODUCE, FETCH, PRODUCE, PRODUCE, FETCH]
+        for n, p in enumerate(order):
+            request = produce_request(TOPIC, p, make_batch([b"new-%d" % n]), acks=1)
+            await client.send(request, 8)
+        await client.send(fetch_request(TOPIC, LIST_OFFSETS, 0), 11)
+        next_offset = {PRODUCE: BATCHES, FETCH: BATCHES}
+        for p in order:
+            answer = (await client.receive()).responses[0].partition_responses[0]
+            assert answer.error_code == 0
+            assert answer.base_offset == next_offset[p]
+            next_offset[p] += 1
+        read = (await client.receive()).responses[0].partitions[0]
+        assert values_of(read.records) == acked[LIST_OFFSETS]
+        for p in (PRODUCE, FETCH):
+            data = await fetch(client, TOPIC, p, 0)
+            sent = [b"new-%d" % n for n, q in enumerate(order) if q == p]
+            assert values_of(data.records) == [*acked[p], *sent]
+        await client.close()
+        touched = [TopicPartition(TOPIC, p) for p in (PRODUCE, FETCH, LIST_OFFSETS)]
+        assert set(touched) <= set(opened_on)
+        assert all(opened_on[tp] != loop_thread for tp in touched)
+        assert broker.services is not None and not broker.services.append_queue.busy
+
+
+async def test_a_produce_behind_one_awaiting_a_recovery_appends_after_it(tmp_path: Path) -> None:
+    """The first request names a partition awaiting its recovery and a recovered one; the
+    second, pipelined behind it, only the recovered one: it must not append there first."""
+    data_dir = tmp_path / "data"
+    acked = await _fill_and_kill(data_dir, tmp_path, "none")
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        data = await fetch(client, TOPIC, FETCH, 0)  # recovers FETCH
+        assert values_of(data.records) == acked[FETCH]
+        both = produce_request(TOPIC, FETCH, make_batch([b"first"]), acks=1)
+        both.topic_data[0].partition_data.append(
+            ProduceRequest.TopicProduceData.PartitionProduceData(
+                index=PRODUCE, records=make_batch([b"first"])
+            )
+        )
+        await client.send(both, 8)
+        await client.send(produce_request(TOPIC, FETCH, make_batch([b"second"]), acks=1), 8)
+        first = (await client.receive()).responses[0].partition_responses
+        second = (await client.receive()).responses[0].partition_responses[0]
+        assert [(r.index, r.error_code, r.base_offset) for r in first] == [
+            (FETCH, 0, BATCHES),
+            (PRODUCE, 0, BATCHES),
+        ]
+        assert (second.error_code, second.base_offset) == (0, BATCHES + 1)
+        data = await fetch(client, TOPIC, FETCH, 0)
+        assert values_of(data.records) == [*acked[FETCH], b"first", b"second"]
         await client.close()

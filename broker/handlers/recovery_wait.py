@@ -1,0 +1,122 @@
+"""Produce and Fetch naming partitions whose logs still await their recovery after an unclean
+stop: the recoveries run on worker threads (``LogManager.recover_logs``) while the event loop
+serves every other connection. Recovered on the loop, a log of gigabytes held them all.
+
+Appends keep their order: while any produce waits for a recovery, every later produce (of any
+connection, to any partition) waits behind it in an ``AppendQueue`` and appends after it, so
+that the log sees the appends in the order they arrived, as if each had been served at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar, cast
+
+if TYPE_CHECKING:
+    from broker.handlers.base import BrokerServices
+    from protocol.types import TopicPartition
+
+__all__ = ["AppendQueue", "append_in_order", "read_after_recovery", "waiting_for_recovery"]
+
+T = TypeVar("T")
+
+
+class AppendQueue:
+    """Produces in arrival order while some wait for recoveries: each appends once the one
+    before it has."""
+
+    __slots__ = ("_tail",)
+
+    def __init__(self) -> None:
+        self._tail: asyncio.Future[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a produce is waiting (a later one must queue behind it)."""
+        return self._tail is not None
+
+    def join(self) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
+        """Queue up: the future to await before appending (None: nobody is ahead) and the one
+        to hand to ``leave`` once appended."""
+        ahead = self._tail
+        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._tail = mine
+        return ahead, mine
+
+    def leave(self, ahead: asyncio.Future[None] | None, mine: asyncio.Future[None]) -> None:
+        """Appended (or gone): the next may append. One that leaves before the one ahead of it
+        appended (its request was cancelled) lets the next go only after that one, and the
+        queue stays busy until then."""
+        if ahead is not None and not ahead.done():
+            ahead.add_done_callback(lambda _: self._release(mine))
+        else:
+            self._release(mine)
+
+    def _release(self, mine: asyncio.Future[None]) -> None:
+        if not mine.done():
+            mine.set_result(None)
+        if self._tail is mine:
+            self._tail = None
+
+
+def waiting_for_recovery(
+    services: BrokerServices, wanted: Iterable[tuple[str, int]]
+) -> list[TopicPartition]:
+    """Those of ``wanted`` (topic, partition) still awaiting their recovery; empty at once
+    when nothing does (after a clean start, or once all were recovered)."""
+    log_manager = services.log_manager
+    if not log_manager.unrecovered_count:
+        return []
+    return log_manager.awaiting_recovery(wanted)
+
+
+def append_in_order(
+    services: BrokerServices,
+    wanted: list[tuple[str, int]],
+    append: Callable[[], T | Awaitable[T]],
+) -> asyncio.Task[T]:
+    """Queue up now (in arrival order: before the next request is dispatched), then, on a task,
+    recover what of ``wanted`` awaits it on worker threads and ``append()`` after every produce
+    queued before this one. The acknowledgement is awaited after leaving the queue; a task
+    cancelled before its turn still lets the next go (after the one ahead of it)."""
+    queue = services.append_queue
+    ahead, mine = queue.join()
+    task = asyncio.ensure_future(_append_in_turn(services, wanted, append, ahead, mine))
+    task.add_done_callback(lambda _: queue.leave(ahead, mine))
+    return task
+
+
+async def _append_in_turn(
+    services: BrokerServices,
+    wanted: list[tuple[str, int]],
+    append: Callable[[], T | Awaitable[T]],
+    ahead: asyncio.Future[None] | None,
+    mine: asyncio.Future[None],
+) -> T:
+    try:
+        waiting = services.log_manager.awaiting_recovery(wanted)
+        if waiting:
+            await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
+        if ahead is not None:
+            # Shielded: a cancelled request must not cancel the one ahead's turn.
+            await asyncio.shield(ahead)
+        answer = append()
+    finally:
+        services.append_queue.leave(ahead, mine)
+    if isinstance(answer, Awaitable):
+        return await cast(Awaitable[T], answer)
+    return answer
+
+
+async def read_after_recovery(
+    services: BrokerServices,
+    waiting: list[TopicPartition],
+    read: Callable[[], T | Awaitable[T]],
+) -> T:
+    """Recover ``waiting`` on worker threads, then ``read()``."""
+    await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
+    answer = read()
+    if isinstance(answer, Awaitable):
+        return await cast(Awaitable[T], answer)
+    return answer
