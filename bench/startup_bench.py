@@ -8,7 +8,12 @@ CPU seconds (steadier on a busy machine):
 * **recovery**: a data directory left by a crash with ``--gib`` GiB in ``--partitions``
   partitions of one topic (``log.flush.policy=none``), each partition's last segment ending in
   a torn batch: from spawning the broker to the first answered ApiVersions, and to a
-  ListOffsets giving back every record written (which recovers the logs it names).
+  ListOffsets giving back every record written (which recovers the logs it names);
+* **first produces** (the same crash, another start): once the broker answers, one Produce of
+  one record (acks 1) to each partition in turn, which recovers it, while another connection
+  asks ApiVersions every 5 ms: seconds until the last produce is answered, and the longest of
+  those round trips (what a recovery on the event loop would add to every other client's
+  requests).
 
 The crash is made once per invocation, quickly: a broker creates the topic and stops, then a
 child process writes 1 MiB batches of 16 KiB records through ``broker.storage`` directly (the
@@ -25,7 +30,8 @@ broker has its ``.pyc`` files; ``--no-bytecode-cache`` compiles every module at 
 
     python bench/startup_bench.py [--dir /tmp] [--runs 3] [--gib 10] [--partitions 4]
                                   [--covered 0] [--dirty-gib 2] [--tree PATH ...]
-                                  [--no-empty] [--no-recovery] [--no-bytecode-cache]
+                                  [--no-empty] [--no-recovery] [--no-produce]
+                                  [--no-bytecode-cache]
 
 ``--tree`` (repeatable) names source trees to compare (default: this one), run alternately
 (ABBA...). Run it on a quiet machine: check ``uptime`` first.
@@ -41,6 +47,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Final
@@ -49,7 +56,7 @@ REPO: Final = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.broker_bench import HOST, cpu_seconds, free_port, probe  # noqa: E402
+from bench.broker_bench import HOST, WireClient, cpu_seconds, free_port, probe  # noqa: E402
 from bench.common import GIB, create_topic_named, log_end_offsets  # noqa: E402
 from protocol.errors import ProtocolError  # noqa: E402
 
@@ -66,6 +73,8 @@ POLL_INTERVAL_S: Final = 0.002
 PROBE_TIMEOUT_S: Final = 5.0
 #: A clean stop (topic creation) must finish within this.
 STOP_TIMEOUT_S: Final = 60.0
+#: How often the other connection asks ApiVersions while the first produces recover.
+PING_INTERVAL_S: Final = 0.005
 #: Read-and-rewrite step that makes data dirty in the page cache again before a run.
 REDIRTY_CHUNK_BYTES: Final = 8 * 1024 * 1024
 #: Default data not yet written back at the crash: below the kernel's default background
@@ -186,6 +195,67 @@ def measure_recovery(
         _wait_offsets(port, partitions, crash.records)
         found["ready"] = time.perf_counter() - start
         found["ready cpu"] = cpu_seconds(proc.pid)
+        return found
+    finally:
+        _kill(proc)
+
+
+def measure_first_produces(
+    tree: Path, crash: Crash, root: Path, partitions: int, dirty_bytes: int
+) -> dict[str, float]:
+    """After the crash, once the broker answers: seconds until one Produce to each partition
+    in turn was answered, and the longest ApiVersions round trip another connection saw
+    meanwhile."""
+    from protocol.messages import ApiVersionsRequest, ProduceRequest, ProduceResponse
+    from protocol.records import RecordBatchBuilder
+
+    crash.restore(dirty_bytes)
+    port = free_port()
+    log_path = root / "produce.log"
+    proc = _spawn(tree, crash.data, port, log_path)
+    try:
+        _wait_answering(proc, port, log_path)
+        round_trips: list[float] = []
+        done = threading.Event()
+
+        def ping() -> None:
+            with WireClient(HOST, port, START_TIMEOUT_S) as client:
+                while not done.is_set():
+                    sent = time.perf_counter()
+                    client.call(18, 0, ApiVersionsRequest())
+                    round_trips.append(time.perf_counter() - sent)
+                    done.wait(PING_INTERVAL_S)
+
+        pinger = threading.Thread(target=ping, daemon=True)
+        pinger.start()
+        builder = RecordBatchBuilder()
+        builder.append(b"after the crash", timestamp_ms=int(time.time() * 1000))
+        records = builder.build()
+        data = ProduceRequest.TopicProduceData.PartitionProduceData
+        start = time.perf_counter()
+        with WireClient(HOST, port, START_TIMEOUT_S) as client:
+            for p in range(partitions):
+                request = ProduceRequest(
+                    transactional_id=None,
+                    acks=1,
+                    timeout_ms=int(START_TIMEOUT_S * 1000),
+                    topic_data=[
+                        ProduceRequest.TopicProduceData(
+                            name=TOPIC, partition_data=[data(index=p, records=records)]
+                        )
+                    ],
+                )
+                response = client.call(0, 8, request)
+                assert isinstance(response, ProduceResponse)
+                code = response.responses[0].partition_responses[0].error_code
+                if code != 0:
+                    raise RuntimeError(f"Produce to partition {p}: error {code}")
+        found = {"produced": time.perf_counter() - start}
+        done.set()
+        pinger.join(START_TIMEOUT_S)
+        if not round_trips:
+            raise RuntimeError("the other connection got no ApiVersions answered")
+        found["ping max"] = max(round_trips)
         return found
     finally:
         _kill(proc)
@@ -353,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-empty", action="store_true")
     parser.add_argument("--no-recovery", action="store_true")
+    parser.add_argument("--no-produce", action="store_true", help="skip the first produces")
     parser.add_argument(
         "--no-bytecode-cache",
         action="store_true",
@@ -386,6 +457,10 @@ def main(argv: list[str] | None = None) -> int:
                 if crash is not None:
                     dirty = int(args.dirty_gib * GIB)
                     found.update(measure_recovery(tree, crash, root, args.partitions, dirty))
+                    if not args.no_produce:
+                        found.update(
+                            measure_first_produces(tree, crash, root, args.partitions, dirty)
+                        )
                 for metric, value in found.items():
                     samples.setdefault((tree, metric), []).append(value)
                 shown = ", ".join(f"{k} {v:.3f}" for k, v in found.items())
@@ -404,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
         "api cpu": "  its CPU",
         "ready": "  end offsets back",
         "ready cpu": "  its CPU",
+        "produced": "  first Produce to each partition",
+        "ping max": "  another connection's longest wait",
     }
     for tree in trees:
         print(tree)

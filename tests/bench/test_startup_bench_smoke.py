@@ -1,5 +1,6 @@
-"""``bench/startup_bench.py`` runs end to end on a tiny crash: the start-up and recovery rows
-come out with positive times, and the end offsets come back no sooner than the first answer."""
+"""``bench/startup_bench.py`` runs end to end on a tiny crash: the start-up, recovery and first
+produce rows come out with positive times, and the end offsets come back no sooner than the
+first answer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-#: Two broker starts for the warm-up and the topic, two measured ones, a tiny data set.
+#: Two broker starts for the warm-up and the topic, three measured ones, a tiny data set.
 RUN_TIMEOUT_S = 120.0
 
 pytestmark = pytest.mark.timeout(RUN_TIMEOUT_S + 30)
@@ -29,7 +30,14 @@ def test_startup_bench_prints_start_up_and_recovery(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-2000:]
     values: dict[str, float] = {}
-    for name in ("start-up, empty", "kill -9, 0.01 GiB: first answer", "end offsets back"):
+    names = (
+        "start-up, empty",
+        "kill -9, 0.01 GiB: first answer",
+        "end offsets back",
+        "first Produce to each partition",
+        "another connection's longest wait",
+    )
+    for name in names:
         row = re.search(rf"^\s+{re.escape(name)}{_ROW}", out.stdout, re.M)
         assert row is not None, out.stdout
         values[name] = float(row.group(1))
