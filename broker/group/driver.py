@@ -186,7 +186,7 @@ class GroupCoordinator:
         partition = core.partition_for(group_id)
         if partition not in core.owned_partitions:
             return ErrorCode.NOT_COORDINATOR
-        if partition in self._loader.loading_partitions:
+        if partition in self._loader.loading_partitions or self.replicas.catching_up:
             return ErrorCode.COORDINATOR_LOAD_IN_PROGRESS
         return ErrorCode.NONE
 
@@ -388,6 +388,9 @@ class GroupCoordinator:
                 return error_response(ErrorCode.NOT_COORDINATOR)
             self.ensure_offsets_topic_soon()
             return error_response(ErrorCode.COORDINATOR_NOT_AVAILABLE)
+        if self.replicas.catching_up:
+            # A restarted voter's groups may be another broker's by now (clients retry).
+            return error_response(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
         try:
             out, parked = self._process_parking(call, error_response)
         except CoreCallError:
