@@ -18,6 +18,7 @@ from broker.config import load_config
 from broker.handlers import build_dispatch_table
 from broker.handlers.auth import authorized, filter_authorized
 from broker.handlers.base import BrokerServices, RequestContext, ResponseCaches
+from broker.handlers.recovery_wait import AppendQueue
 from broker.metadata.controller_api import CreateTopicResult, OpResult
 from broker.metadata.image import BrokerRegistration, MetadataImage, PartitionImage, TopicImage
 from broker.metadata.topic_configs import ConfigSource, ResolvedConfig
@@ -158,6 +159,12 @@ class _NoPartitions:
         return None
 
 
+class _NothingToRecover:
+    """A log manager after a clean start, as Produce and Fetch see it first."""
+
+    unrecovered_count = 0
+
+
 @dataclass
 class FakeServices:
     bindings: list[AclBinding] = field(default_factory=list)
@@ -174,7 +181,8 @@ class FakeServices:
     group_coordinator: None = None
     txn_coordinator: None = None
     replica_manager: Any = field(default_factory=_NoPartitions)
-    log_manager: Any = None
+    log_manager: Any = field(default_factory=_NothingToRecover)
+    append_queue: AppendQueue = field(default_factory=AppendQueue)
     clock_ms: Callable[[], int] = lambda: 1000
     authorizer_calls: int = 0
     traffic: TopicTraffic = field(default_factory=TopicTraffic)

@@ -17,6 +17,7 @@ from broker.config import load_config
 from broker.handlers import build_dispatch_table, transactions
 from broker.handlers.base import BrokerServices, RequestContext
 from broker.handlers.produce import REMOTE_VERIFICATION, RemoteCheck, txn_verification_error
+from broker.handlers.recovery_wait import AppendQueue
 from broker.metadata.image import MetadataImage, PartitionImage, TopicImage
 from broker.replication.appends import AppendFailure
 from broker.replication.pauses import ProducePauses
@@ -169,6 +170,12 @@ class Listing:
     state: str
 
 
+class _NothingToRecover:
+    """A log manager after a clean start, as Produce sees it first."""
+
+    unrecovered_count = 0
+
+
 @dataclass
 class FakeServices:
     txn_coordinator: FakeCoordinator | None = None
@@ -178,6 +185,8 @@ class FakeServices:
     advertised_host: str = "h"
     advertised_port: int = 9092
     replica_manager: Any = None
+    log_manager: Any = field(default_factory=_NothingToRecover)
+    append_queue: AppendQueue = field(default_factory=AppendQueue)
     clock_ms: Any = lambda: 1000
     config: Any = field(default_factory=lambda: load_config(None, {"node.id": 1}))
     traffic: TopicTraffic = field(default_factory=TopicTraffic)
