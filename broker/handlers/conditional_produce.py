@@ -28,7 +28,7 @@ from typing import Final, cast
 from broker.handlers.auth import allows
 from broker.handlers.base import BrokerServices, Outcome, RequestContext, api_handler
 from broker.handlers.produce import answer_when_acknowledged
-from broker.handlers.recovery_wait import append_in_order, waiting_for_recovery
+from broker.handlers.recovery_wait import append_now_or_in_order
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import AppendFailure
 from broker.replication.partition import AppendResult
@@ -93,11 +93,9 @@ def handle_conditional_produce(
     services: BrokerServices, ctx: RequestContext, request: ConditionalProduceRequest
 ) -> Outcome | Awaitable[Outcome]:
     """Check and append every partition's batch, then answer (at once, or after the commit)."""
-    if services.log_manager.unrecovered_count or services.append_queue.busy:
-        wanted = [(t.name, d.index) for t in request.topic_data for d in t.partition_data]
-        if services.append_queue.busy or waiting_for_recovery(services, wanted):
-            return append_in_order(services, wanted, lambda: _append_all(services, ctx, request))
-    return _append_all(services, ctx, request)
+    return append_now_or_in_order(
+        services, request.topic_data, lambda: _append_all(services, ctx, request)
+    )
 
 
 def _append_all(

@@ -71,7 +71,7 @@ from broker.handlers.base import (
     RequestContext,
     api_handler,
 )
-from broker.handlers.recovery_wait import append_in_order, waiting_for_recovery
+from broker.handlers.recovery_wait import append_now_or_in_order
 from broker.metadata.internal_topics import INTERNAL_TOPICS
 from broker.replication.appends import Acknowledgement, AppendFailure
 from broker.replication.partition import AppendResult
@@ -165,11 +165,9 @@ def handle_produce(
         )
         if pauses.blocks(partitions):
             return _after_pause(services, ctx, request, partitions)
-    if services.log_manager.unrecovered_count or services.append_queue.busy:
-        wanted = [(t.name, d.index) for t in request.topic_data for d in t.partition_data]
-        if services.append_queue.busy or waiting_for_recovery(services, wanted):
-            return append_in_order(services, wanted, lambda: _append_all(services, ctx, request))
-    return _append_all(services, ctx, request)
+    return append_now_or_in_order(
+        services, request.topic_data, lambda: _append_all(services, ctx, request)
+    )
 
 
 async def _after_pause(

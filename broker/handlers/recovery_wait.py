@@ -10,14 +10,20 @@ that the log sees the appends in the order they arrived, as if each had been ser
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar, cast
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from broker.handlers.base import BrokerServices
     from protocol.types import TopicPartition
 
-__all__ = ["AppendQueue", "append_in_order", "read_after_recovery", "waiting_for_recovery"]
+__all__ = [
+    "AppendQueue",
+    "append_in_order",
+    "append_now_or_in_order",
+    "read_after_recovery",
+    "waiting_for_recovery",
+]
 
 T = TypeVar("T")
 
@@ -69,6 +75,34 @@ def waiting_for_recovery(
     if not log_manager.unrecovered_count:
         return []
     return log_manager.awaiting_recovery(wanted)
+
+
+class _TopicData(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def partition_data(self) -> Sequence[_PartitionData]: ...
+
+
+class _PartitionData(Protocol):
+    @property
+    def index(self) -> int: ...
+
+
+def append_now_or_in_order(
+    services: BrokerServices,
+    topic_data: Iterable[_TopicData],
+    append: Callable[[], T | Awaitable[T]],
+) -> T | Awaitable[T]:
+    """``append()`` at once, unless a partition of ``topic_data`` awaits its recovery or a
+    produce waits already: then queued (``append_in_order``)."""
+    queue = services.append_queue
+    if services.log_manager.unrecovered_count or queue.busy:
+        wanted = [(t.name, d.index) for t in topic_data for d in t.partition_data]
+        if queue.busy or waiting_for_recovery(services, wanted):
+            return append_in_order(services, wanted, append)
+    return append()
 
 
 def append_in_order(

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 from support import embedded_process
@@ -23,11 +22,11 @@ from support.kafka_ops import (
     produce_request,
     values_of,
 )
+from support.log_opens import record_open_threads
 from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
-from broker.storage import PartitionLog
 from broker.storage.names import TopicPartition
 from protocol.messages import ProduceRequest
 
@@ -151,14 +150,7 @@ async def test_first_touch_recovers_off_the_event_loop_and_keeps_pipelined_appen
     acked = await _fill_and_kill(data_dir, tmp_path, "none")
     _tear_tails(data_dir)
     loop_thread = threading.get_ident()
-    opened_on: dict[TopicPartition, int] = {}
-    real_open = PartitionLog.open
-
-    def recording_open(directory: Path, tp: TopicPartition, *args: Any, **kwargs: Any) -> Any:
-        opened_on[tp] = threading.get_ident()
-        return real_open(directory, tp, *args, **kwargs)
-
-    monkeypatch.setattr(PartitionLog, "open", recording_open)
+    opened_on = record_open_threads(monkeypatch)
     async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
         # Sent before any answer: appends to PRODUCE (awaiting recovery) and to FETCH (also

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.log_opens import record_open_threads
 from support.waiting import eventually
 from unit.storage.storage_test_helpers import TP, build_batch, read_all
 
@@ -311,14 +312,7 @@ async def test_retention_recovers_untouched_logs_off_the_event_loop(
     again = LogManager([tmp_path], default_config=expiring, flush_policy=FlushPolicy.NONE)
     again.startup(now_ms=0)
     loop_thread = threading.get_ident()
-    opened_on: dict[TopicPartition, int] = {}
-    real_open = PartitionLog.open
-
-    def recording_open(directory: Path, tp: TopicPartition, *args: Any, **kwargs: Any) -> Any:
-        opened_on[tp] = threading.get_ident()
-        return real_open(directory, tp, *args, **kwargs)
-
-    monkeypatch.setattr(PartitionLog, "open", recording_open)
+    opened_on = record_open_threads(monkeypatch)
     monkeypatch.setattr(storage_manager, "RETENTION_SLICE_MS", 0)  # let go after each one
     ticks = 0
 
