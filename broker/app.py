@@ -92,6 +92,8 @@ log = logging.getLogger("samsa.broker")
 
 #: How long ``embedded_in_thread`` waits for the broker to start or stop.
 THREAD_START_TIMEOUT_S: Final = 30.0
+THREAD_STOP_TIMEOUT_S: Final = 30.0
+
 #: How long a broker that is not a voter waits at start for an active controller to send it
 #: the metadata log: long enough for a quorum that starts at the same time to elect a leader,
 #: short enough that a wrong --voters list fails the start with a message.
@@ -104,7 +106,6 @@ VOTER_CATCH_UP_POLL_S: Final = 0.01
 #: How often a voter still catching up says so in its log (no deadline: without a quorum there
 #: is nothing to catch up with, and serving appends from a stale image could lose them).
 VOTER_CATCH_UP_REPORT_S: Final = 10.0
-THREAD_STOP_TIMEOUT_S: Final = 30.0
 
 
 class BrokerStartError(RuntimeError):
