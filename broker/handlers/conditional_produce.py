@@ -94,7 +94,11 @@ def handle_conditional_produce(
 ) -> Outcome | Awaitable[Outcome]:
     """Check and append every partition's batch, then answer (at once, or after the commit)."""
     return append_now_or_in_order(
-        services, request.topic_data, lambda: _append_all(services, ctx, request)
+        services,
+        request.topic_data,
+        lambda: _append_all(services, ctx, request),
+        lambda: error_response(request, ctx.version, ErrorCode.REQUEST_TIMED_OUT),
+        request.timeout_ms,
     )
 
 

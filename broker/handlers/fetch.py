@@ -297,7 +297,12 @@ def handle_fetch(
             services, [(t.topic, p.partition) for t in request.topics for p in t.partitions]
         )
         if waiting:
-            return read_after_recovery(services, waiting, lambda: _serve(services, request, denied))
+            return read_after_recovery(
+                services,
+                waiting,
+                lambda: _serve(services, request, denied),
+                lambda: error_response(request, ctx.version, ErrorCode.REQUEST_TIMED_OUT),
+            )
     return _serve(services, request, denied)
 
 

@@ -166,8 +166,19 @@ def handle_produce(
         if pauses.blocks(partitions):
             return _after_pause(services, ctx, request, partitions)
     return append_now_or_in_order(
-        services, request.topic_data, lambda: _append_all(services, ctx, request)
+        services,
+        request.topic_data,
+        lambda: _append_all(services, ctx, request),
+        lambda: _timed_out(request, ctx.version),
+        request.timeout_ms,
     )
+
+
+def _timed_out(request: ProduceRequest, version: int) -> Outcome:
+    """The answer to a produce whose wait (a pause, a recovery) outlasted its timeout."""
+    if request.acks == 0:
+        return CLOSE_CONNECTION
+    return error_response(request, version, ErrorCode.REQUEST_TIMED_OUT)
 
 
 async def _after_pause(
@@ -178,9 +189,7 @@ async def _after_pause(
 ) -> Outcome:
     """The request once its paused partitions resumed; REQUEST_TIMED_OUT past its timeout."""
     if not await services.replica_manager.pauses.wait(partitions, request.timeout_ms):
-        if request.acks == 0:
-            return CLOSE_CONNECTION
-        return error_response(request, ctx.version, ErrorCode.REQUEST_TIMED_OUT)
+        return _timed_out(request, ctx.version)
     answer = _append_all(services, ctx, request)  # at once: the appends keep their order
     if isinstance(answer, Awaitable):
         return await answer

@@ -5,19 +5,25 @@ serves every other connection. Recovered on the loop, a log of gigabytes held th
 Appends keep their order: while any produce waits for a recovery, every later produce (of any
 connection, to any partition) waits behind it in an ``AppendQueue`` and appends after it, so
 that the log sees the appends in the order they arrived, as if each had been served at once.
+The queue holds one entry per produce request in flight, which the server bounds.
+
+Every wait is bounded: a produce waits at most its own ``timeout_ms``, a fetch at most
+``MAX_FETCH_RECOVERY_WAIT_S``; past it the request is answered REQUEST_TIMED_OUT (clients retry)
+and the recovery goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from broker.handlers.base import BrokerServices
     from protocol.types import TopicPartition
 
 __all__ = [
+    "MAX_FETCH_RECOVERY_WAIT_S",
     "AppendQueue",
     "append_in_order",
     "append_now_or_in_order",
@@ -26,6 +32,10 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: Longest a Fetch waits for its partitions' recovery: a consumer's own request timeout is
+#: usually 30 s, and the answer (REQUEST_TIMED_OUT) has it ask again while the recovery goes on.
+MAX_FETCH_RECOVERY_WAIT_S: Final = 30.0
 
 
 class AppendQueue:
@@ -94,6 +104,8 @@ def append_now_or_in_order(
     services: BrokerServices,
     topic_data: Iterable[_TopicData],
     append: Callable[[], T | Awaitable[T]],
+    timed_out: Callable[[], T],
+    timeout_ms: int,
 ) -> T | Awaitable[T]:
     """``append()`` at once, unless a partition of ``topic_data`` awaits its recovery or a
     produce waits already: then queued (``append_in_order``)."""
@@ -101,7 +113,7 @@ def append_now_or_in_order(
     if services.log_manager.unrecovered_count or queue.busy:
         wanted = [(t.name, d.index) for t in topic_data for d in t.partition_data]
         if queue.busy or waiting_for_recovery(services, wanted):
-            return append_in_order(services, wanted, append)
+            return append_in_order(services, wanted, append, timed_out, timeout_ms)
     return append()
 
 
@@ -109,14 +121,19 @@ def append_in_order(
     services: BrokerServices,
     wanted: list[tuple[str, int]],
     append: Callable[[], T | Awaitable[T]],
+    timed_out: Callable[[], T],
+    timeout_ms: int,
 ) -> asyncio.Task[T]:
     """Queue up now (in arrival order: before the next request is dispatched), then, on a task,
     recover what of ``wanted`` awaits it on worker threads and ``append()`` after every produce
-    queued before this one. The acknowledgement is awaited after leaving the queue; a task
-    cancelled before its turn still lets the next go (after the one ahead of it)."""
+    queued before this one; ``timed_out()`` is the answer when that takes more than
+    ``timeout_ms``. The acknowledgement is awaited after leaving the queue; a task cancelled or
+    timed out before its turn still lets the next go (after the one ahead of it)."""
     queue = services.append_queue
     ahead, mine = queue.join()
-    task = asyncio.ensure_future(_append_in_turn(services, wanted, append, ahead, mine))
+    task = asyncio.ensure_future(
+        _append_in_turn(services, wanted, append, timed_out, timeout_ms, ahead, mine)
+    )
     task.add_done_callback(lambda _: queue.leave(ahead, mine))
     return task
 
@@ -125,16 +142,22 @@ async def _append_in_turn(
     services: BrokerServices,
     wanted: list[tuple[str, int]],
     append: Callable[[], T | Awaitable[T]],
+    timed_out: Callable[[], T],
+    timeout_ms: int,
     ahead: asyncio.Future[None] | None,
     mine: asyncio.Future[None],
 ) -> T:
     try:
-        waiting = services.log_manager.awaiting_recovery(wanted)
-        if waiting:
-            await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
-        if ahead is not None:
-            # Shielded: a cancelled request must not cancel the one ahead's turn.
-            await asyncio.shield(ahead)
+        try:
+            async with asyncio.timeout(max(0, timeout_ms) / 1000):
+                waiting = services.log_manager.awaiting_recovery(wanted)
+                if waiting:
+                    await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
+                if ahead is not None:
+                    # Shielded: a cancelled request must not cancel the one ahead's turn.
+                    await asyncio.shield(ahead)
+        except TimeoutError:
+            return timed_out()
         answer = append()
     finally:
         services.append_queue.leave(ahead, mine)
@@ -147,9 +170,15 @@ async def read_after_recovery(
     services: BrokerServices,
     waiting: list[TopicPartition],
     read: Callable[[], T | Awaitable[T]],
+    timed_out: Callable[[], T],
 ) -> T:
-    """Recover ``waiting`` on worker threads, then ``read()``."""
-    await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
+    """Recover ``waiting`` on worker threads, then ``read()``; ``timed_out()`` is the answer
+    when the recovery takes more than ``MAX_FETCH_RECOVERY_WAIT_S``."""
+    try:
+        async with asyncio.timeout(MAX_FETCH_RECOVERY_WAIT_S):
+            await services.log_manager.recover_logs(waiting, now_ms=services.clock_ms())
+    except TimeoutError:
+        return timed_out()
     answer = read()
     if isinstance(answer, Awaitable):
         return await cast(Awaitable[T], answer)

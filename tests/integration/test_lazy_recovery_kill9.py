@@ -6,6 +6,7 @@ point stays and the flusher fsyncs later)."""
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import threading
@@ -27,7 +28,9 @@ from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from broker.handlers import recovery_wait
 from broker.storage.names import TopicPartition
+from protocol.errors import ErrorCode
 from protocol.messages import ProduceRequest
 
 pytestmark = pytest.mark.timeout(120)
@@ -205,4 +208,37 @@ async def test_a_produce_behind_one_awaiting_a_recovery_appends_after_it(tmp_pat
         assert (second.error_code, second.base_offset) == (0, BATCHES + 1)
         data = await fetch(client, TOPIC, FETCH, 0)
         assert values_of(data.records) == [*acked[FETCH], b"first", b"second"]
+        await client.close()
+
+
+async def test_a_request_waits_for_a_recovery_no_longer_than_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A recovery that does not end (a hung disk) holds a Produce no longer than its timeout
+    and a Fetch no longer than ``MAX_FETCH_RECOVERY_WAIT_S``: both are answered
+    REQUEST_TIMED_OUT, and once recoveries end the same requests succeed."""
+    data_dir = tmp_path / "data"
+    acked = await _fill_and_kill(data_dir, tmp_path, "none")
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        manager = broker.log_manager
+        assert manager is not None
+        recover = manager.recover_logs
+        hung = asyncio.Event()
+
+        async def never_ends(tps: object, *, now_ms: int) -> None:
+            await hung.wait()
+
+        monkeypatch.setattr(manager, "recover_logs", never_ends)
+        monkeypatch.setattr(recovery_wait, "MAX_FETCH_RECOVERY_WAIT_S", 0.2)
+        client = await WireClient.connect(broker.bootstrap_servers)
+        request = produce_request(TOPIC, PRODUCE, make_batch([b"late"]), acks=1, timeout_ms=200)
+        answer = (await client.request(request, 8)).responses[0].partition_responses[0]
+        assert answer.error_code == ErrorCode.REQUEST_TIMED_OUT
+        response = await client.request(fetch_request(TOPIC, FETCH, 0), 11)
+        assert response.error_code == ErrorCode.REQUEST_TIMED_OUT
+        monkeypatch.setattr(manager, "recover_logs", recover)
+        answer = (await client.request(request, 8)).responses[0].partition_responses[0]
+        assert (answer.error_code, answer.base_offset) == (0, BATCHES)
+        assert values_of((await fetch(client, TOPIC, FETCH, 0)).records) == acked[FETCH]
+        assert broker.services is not None and not broker.services.append_queue.busy
         await client.close()
