@@ -175,9 +175,10 @@ def list_offsets_error(
 
 def handle_offset_for_leader_epoch(
     services: BrokerServices, ctx: RequestContext, request: OffsetForLeaderEpochRequest
-) -> OffsetForLeaderEpochResponse:
-    """Where each asked-for leader epoch ends in the log."""
-    replicas = services.replica_manager
+) -> OffsetForLeaderEpochResponse | Awaitable[OffsetForLeaderEpochResponse]:
+    """Where each asked-for leader epoch ends in the log. Followers ask it first thing after a
+    restart: partitions not opened yet (their logs may await recovery after an unclean stop)
+    are opened first, as ListOffsets opens them, with the event loop serving others meanwhile."""
     authorizer = services.authorizer_for_image()
     if authorizer is not None and ctx.version >= 3 and request.replica_id >= 0:
         if not allows(
@@ -186,13 +187,41 @@ def handle_offset_for_leader_epoch(
             code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
             return offset_for_leader_epoch_error(request, ctx.version, code)
         authorizer = None  # a follower may describe every topic
+    allowed = [
+        authorizer is None
+        or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.topic)
+        for topic in request.topics
+    ]
+    wanted = [
+        (t.topic, p.partition)
+        for t, ok in zip(request.topics, allowed, strict=True)
+        if ok
+        for p in t.partitions
+    ]
+    if wanted and services.replica_manager.needs_opening(wanted):
+        return _offset_for_leader_epoch_after_opening(services, request, allowed, wanted)
+    return _offset_for_leader_epoch(services, request, allowed)
+
+
+async def _offset_for_leader_epoch_after_opening(
+    services: BrokerServices,
+    request: OffsetForLeaderEpochRequest,
+    allowed: list[bool],
+    wanted: list[tuple[str, int]],
+) -> OffsetForLeaderEpochResponse:
+    await services.replica_manager.open_partitions(wanted)
+    return _offset_for_leader_epoch(services, request, allowed)
+
+
+def _offset_for_leader_epoch(
+    services: BrokerServices, request: OffsetForLeaderEpochRequest, allowed: list[bool]
+) -> OffsetForLeaderEpochResponse:
+    replicas = services.replica_manager
     topics: list[_ETopic] = []
-    for topic in request.topics:
+    for topic, ok in zip(request.topics, allowed, strict=True):
         results: list[_EPartition] = []
         topics.append(_ETopic(topic=topic.topic, partitions=results))
-        if authorizer is not None and not allows(
-            authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.topic
-        ):
+        if not ok:
             code = ErrorCode.TOPIC_AUTHORIZATION_FAILED
             results.extend(
                 _EPartition(error_code=code, partition=p.partition) for p in topic.partitions

@@ -2,8 +2,10 @@
 
 It turns image changes into log changes (deleted topics lose their logs, config changes reach
 storage's ``LogConfig``), opens partitions (on first use in a cluster of one, as storage opens
-cleanly closed logs lazily; at once for replicated partitions; a request naming many unopened
-ones awaits ``open_partitions``, which lets the event loop go every ``OPEN_SLICE_MS``), and
+cleanly closed logs lazily; at once for replicated partitions, except that one whose log awaits
+its recovery after an unclean stop is opened once ``_recover_deferred`` recovered it on a worker
+thread, or when a request needs it sooner; a request naming many unopened ones awaits
+``open_partitions``, which lets the event loop go every ``OPEN_SLICE_MS``), and
 completes appends: under the ``group`` flush policy this replica's
 durable end moves once the flusher made the append durable; under ``interval`` and ``none`` at
 once. The high watermark is the smallest log end offset over the ISR (``isr.py``). Whatever
@@ -231,6 +233,10 @@ class ReplicaManager:
         )
         self._isr_changes: dict[TopicPartition, asyncio.Task[None]] = {}
         self._isr_checker: asyncio.Task[None] | None = None
+        #: Replicated partitions to open once their logs are recovered (after an unclean
+        #: stop), by ``_recover_deferred``; at most one entry per partition of the image.
+        self._deferred: dict[TopicPartition, None] = {}
+        self._deferred_recovery: asyncio.Task[None] | None = None
         self._closed = False
         #: Accepted ISR changes that dropped (shrinks) or added (expands) followers.
         self.isr_shrinks_total = 0
@@ -299,9 +305,13 @@ class ReplicaManager:
                 topics={name for rt, name in delta.changed_configs if rt == TOPIC_RESOURCE},
             )
 
-    def _reconcile(self, image: MetadataImage, topic_id: Any, pid: int) -> None:
+    def _reconcile(
+        self, image: MetadataImage, topic_id: Any, pid: int, *, defer: bool = True
+    ) -> None:
         """Bring one partition's replica in line with the image: open it if this broker
-        replicates it with others, then lead or follow as the image says."""
+        replicates it with others, then lead or follow as the image says. A log that awaits
+        its recovery after an unclean stop is recovered on a worker thread first (unless not
+        ``defer``): the partition is opened once it is, or when a request needs it sooner."""
         topic_image = image.topics_by_id.get(topic_id)
         if topic_image is None:
             return
@@ -314,6 +324,12 @@ class ReplicaManager:
         if partition is None:
             if not replicated or self._closed:
                 return
+            if defer and self.log_manager.awaiting_recovery([(tp.topic, pid)]):
+                # Recovered on worker threads first (``_recover_deferred``): at start-up after
+                # an unclean stop, recovering every replicated log here would hold the start
+                # (or the event loop) for as long as all of them take.
+                self._defer_until_recovered(tp)
+                return
             try:
                 partition = self._open(tp, topic_image.topic_id, state)
             except KafkaError as exc:
@@ -322,6 +338,12 @@ class ReplicaManager:
             change = "leader" if partition.is_leader else "follower"
         else:
             change = partition.update_state(state, self.clock_ms())
+        self._take_role(partition, change)
+
+    def _take_role(self, partition: Partition, change: str | None) -> None:
+        """Act on what ``_reconcile`` found changed in the partition's state: lead, follow, or
+        follow no more."""
+        tp = partition.tp
         self.fetch_purgatory.complete_all(tp)
         if change == "leader":
             self.fetchers.unfollow(tp)
@@ -343,6 +365,43 @@ class ReplicaManager:
                 self.fetchers.unfollow(tp)
         elif change == "isr" and not partition.is_follower:
             self.fetchers.unfollow(tp)
+
+    def _defer_until_recovered(self, tp: TopicPartition) -> None:
+        self._deferred[tp] = None
+        if self._deferred_recovery is None:
+            self._deferred_recovery = asyncio.get_running_loop().create_task(
+                self._recover_deferred(), name=f"replica-recovery-{self.node_id}"
+            )
+            report_unexpected_end(
+                self._deferred_recovery,
+                log,
+                "broker %d stopped recovering replicated logs: they recover when first used",
+                self.node_id,
+            )
+
+    async def _recover_deferred(self) -> None:
+        """Recover the deferred partitions' logs on worker threads (``recover_logs`` runs
+        ``RECOVERY_THREADS`` at once), then open each one and take its role, as the image says
+        by then. One that a request opened meanwhile took its role then (``get_partition``);
+        one whose recovery failed is opened here all the same, which retries it and logs why
+        it cannot be."""
+        try:
+            while self._deferred and not self._closed:
+                batch = list(self._deferred)
+                await self.log_manager.recover_logs(batch, now_ms=self.clock_ms())
+                slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
+                for tp in batch:
+                    if self._closed or tp not in self._deferred:
+                        continue  # opened by a request meanwhile, or deleted
+                    del self._deferred[tp]
+                    topic_image = self.image.topic(tp.topic)
+                    if topic_image is not None:
+                        self._reconcile(self.image, topic_image.topic_id, tp.partition, defer=False)
+                    if time.monotonic() >= slice_end:
+                        await asyncio.sleep(0)
+                        slice_end = time.monotonic() + OPEN_SLICE_MS / 1000
+        finally:
+            self._deferred_recovery = None
 
     def _image_endpoint(self, node_id: int) -> Endpoint | None:
         """A broker's address from the image's registrations (None if not registered)."""
@@ -378,6 +437,7 @@ class ReplicaManager:
 
     def _delete_partition(self, tp: TopicPartition) -> None:
         self._end_pause(tp, "deleted")
+        self._deferred.pop(tp, None)
         partition = self._partitions.pop(tp, None)
         self._snapshot_versions.pop(tp, None)
         self.fetchers.unfollow(tp)
@@ -411,6 +471,9 @@ class ReplicaManager:
         if state.leader != self.node_id:
             raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
         found = self._open(tp, topic_image.topic_id, state)
+        if self._deferred.pop(tp, None) is not None:
+            # A replicated partition whose recovery a request did not wait for: it leads now.
+            self._take_role(found, "leader" if found.is_leader else "follower")
         if not found.is_leader:
             raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
         return found
@@ -834,6 +897,8 @@ class ReplicaManager:
         if self._isr_checker is not None:
             tasks.append(self._isr_checker)
             self._isr_checker = None
+        if self._deferred_recovery is not None:
+            tasks.append(self._deferred_recovery)  # recoveries under way end in close_all
         tasks = [t for t in tasks if not t.done()]  # one that failed was reported as it ended
         for task in tasks:
             task.cancel()
