@@ -216,6 +216,10 @@ class PartitionLoader:
         started = time.monotonic()
         replicas = self._replicas
         replayed_end = 0
+        # After an unclean stop its log is recovered on a worker thread, not on the loop.
+        await replicas.log_manager.recover_logs([tp], now_ms=self._clock_ms())
+        if self._epochs.get(partition) != epoch or self._stopping.is_set():
+            raise LoadAborted
         # A partition never written has no log: nothing to read (and no log is created).
         if replicas.log_manager.get_log(tp, now_ms=self._clock_ms()) is not None:
             part = replicas.get_partition(GROUP_METADATA_TOPIC, partition)

@@ -194,7 +194,9 @@ class TransactionCoordinator:
         self._in_core = False
         self._acknowledgements: set[Acknowledgement] = set()
         self._timer = DeadlineTimer(lambda: self.clock_ms(), self._on_timer)
-        self._loader = TxnPartitionLoader(self._open_log, self._loaded)
+        self._loader = TxnPartitionLoader(
+            self._open_log, self._loaded, recover=self._recover_log
+        )
         self._creator = TxnStateTopicCreator(config, controller, self._install)
         fetchers = replicas.fetchers
         self._pool = ConnectionPool(
@@ -348,6 +350,10 @@ class TransactionCoordinator:
         self._num_partitions = 0
 
     # -- loading ----------------------------------------------------------------------------
+
+    async def _recover_log(self, partition: int) -> None:
+        tp = TopicPartition(TRANSACTION_STATE_TOPIC, partition)
+        await self.replicas.log_manager.recover_logs([tp], now_ms=self.clock_ms())
 
     def _open_log(self, partition: int) -> PartitionLog | None:
         tp = TopicPartition(TRANSACTION_STATE_TOPIC, partition)

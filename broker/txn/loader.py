@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Final
 
 from broker.metadata.internal_topics import TRANSACTION_STATE_TOPIC
@@ -98,9 +98,13 @@ class TxnPartitionLoader:
         open_log: OpenLog,
         install: Install,
         *,
+        recover: Callable[[int], Awaitable[None]] | None = None,
         read: ReadChunk = read_chunk,
     ) -> None:
         self._open_log = open_log
+        #: Awaited before ``open_log``: recovers the partition's log off the event loop if it
+        #: awaits its recovery after an unclean stop (None: ``open_log`` recovers it).
+        self._recover = recover
         self._install = install
         self._read = read
         #: partition -> (load number, coordinator epoch) of the latest load asked.
@@ -201,6 +205,10 @@ class TxnPartitionLoader:
 
     async def _load_partition(self, partition: int, wanted: tuple[int, int]) -> None:
         records: LoadedRecords = {}
+        if self._recover is not None:
+            await self._recover(partition)
+            if self._stopping or self._wanted.get(partition) != wanted:
+                raise LoadAborted
         log_ = self._open_log(partition)
         if log_ is not None:
             # To the log end, not the high watermark: a leader never truncates its own log,

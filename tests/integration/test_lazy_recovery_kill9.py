@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support import embedded_process
+from support.group_ops import commit, committed, fetch_offsets_when_loaded, find_coordinator
 from support.kafka_ops import (
     create_topic,
     fetch,
@@ -28,10 +29,13 @@ from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from broker.group import partition_for_group
 from broker.handlers import recovery_wait
+from broker.metadata.internal_topics import GROUP_METADATA_TOPIC, TRANSACTION_STATE_TOPIC
 from broker.storage.names import TopicPartition
+from broker.txn.records import partition_for_transactional_id
 from protocol.errors import ErrorCode
-from protocol.messages import ProduceRequest
+from protocol.messages import FindCoordinatorRequest, InitProducerIdRequest, ProduceRequest
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -41,6 +45,8 @@ TOPIC = "lazy"
 PARTITIONS = 3
 BATCHES = 20
 FETCH, PRODUCE, LIST_OFFSETS = 0, 1, 2
+GROUP = "lazy-group"
+TXN_ID = "lazy-txn"
 
 
 def _start_process(data_dir: Path, port_file: Path, policy: str) -> subprocess.Popen[bytes]:
@@ -242,3 +248,108 @@ async def test_a_request_waits_for_a_recovery_no_longer_than_its_bound(
         assert values_of((await fetch(client, TOPIC, FETCH, 0)).records) == acked[FETCH]
         assert broker.services is not None and not broker.services.append_queue.busy
         await client.close()
+
+
+async def test_the_group_coordinator_loads_offsets_recovered_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a kill -9, the group coordinator's load of ``__consumer_offsets`` has the log
+    recovered on a worker thread, and the committed offsets come back."""
+    data_dir = tmp_path / "data"
+    port_file = tmp_path / "port"
+    proc = _start_process(data_dir, port_file, "none")
+    try:
+
+        def port() -> int | None:
+            assert proc.poll() is None, "the broker process died"
+            text = port_file.read_text() if port_file.exists() else ""
+            return int(text) if text else None
+
+        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
+        client = await WireClient.connect(f"127.0.0.1:{found}")
+        await create_topic(client, TOPIC, partitions=PARTITIONS)
+        await eventually(
+            lambda: _coordinator_found(client, GROUP), STARTUP_TIMEOUT_S, "a coordinator"
+        )
+        offsets = {(TOPIC, p): 10 + p for p in range(PARTITIONS)}
+        assert set((await commit(client, GROUP, offsets)).values()) == {0}
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        await client.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    loop_thread = threading.get_ident()
+    opened_on = record_open_threads(monkeypatch)
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        assert committed(await fetch_offsets_when_loaded(client, GROUP)) == offsets
+        await client.close()
+    tp = TopicPartition(GROUP_METADATA_TOPIC, partition_for_group(GROUP))
+    assert opened_on[tp] != loop_thread
+
+
+async def _coordinator_found(client: WireClient, group: str) -> bool:
+    return bool((await find_coordinator(client, group)).error_code == 0)
+
+
+async def test_the_transaction_coordinator_loads_state_recovered_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a kill -9, the transaction coordinator's load of ``__transaction_state`` has the
+    log recovered on a worker thread, and the transactional id's producer comes back (its
+    next InitProducerId bumps the epoch of the same producer id)."""
+    data_dir = tmp_path / "data"
+    port_file = tmp_path / "port"
+    proc = _start_process(data_dir, port_file, "none")
+    try:
+
+        def port() -> int | None:
+            assert proc.poll() is None, "the broker process died"
+            text = port_file.read_text() if port_file.exists() else ""
+            return int(text) if text else None
+
+        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
+        client = await WireClient.connect(f"127.0.0.1:{found}")
+        before = await eventually(
+            lambda: _init_producer_id(client), STARTUP_TIMEOUT_S, "InitProducerId"
+        )
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        await client.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    loop_thread = threading.get_ident()
+    opened_on = record_open_threads(monkeypatch)
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        after = await eventually(
+            lambda: _init_producer_id(client), STARTUP_TIMEOUT_S, "InitProducerId again"
+        )
+        await client.close()
+    assert after == (before[0], before[1] + 1)
+    tp = TopicPartition(TRANSACTION_STATE_TOPIC, partition_for_transactional_id(TXN_ID))
+    assert opened_on[tp] != loop_thread
+
+
+async def _init_producer_id(client: WireClient) -> tuple[int, int] | None:
+    """The transactional id's (producer id, epoch), or None while its coordinator is not
+    ready."""
+    found = await client.request(FindCoordinatorRequest(key=TXN_ID, key_type=1), 3)
+    if found.error_code != 0:
+        return None
+    answer = await client.request(
+        InitProducerIdRequest(
+            transactional_id=TXN_ID,
+            transaction_timeout_ms=60_000,
+            producer_id=-1,
+            producer_epoch=-1,
+        ),
+        4,
+    )
+    if answer.error_code != 0:
+        return None
+    return int(answer.producer_id), int(answer.producer_epoch)

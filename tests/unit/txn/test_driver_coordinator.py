@@ -154,6 +154,9 @@ class FakeReplicas:
     def get_log(self, tp: TopicPartition, *, now_ms: int) -> None:
         return None  # never written: loads are empty
 
+    async def recover_logs(self, tps: Any, *, now_ms: int) -> None:
+        return None  # nothing awaits its recovery
+
     def endpoint_of(self, node: int) -> None:
         return None
 
