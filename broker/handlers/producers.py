@@ -11,6 +11,7 @@ TOPIC_AUTHORIZATION_FAILED).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Final
 
 from broker.handlers.auth import allows
@@ -28,8 +29,36 @@ _Producer = DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerSt
 
 def handle_describe_producers(
     services: BrokerServices, ctx: RequestContext, request: DescribeProducersRequest
+) -> DescribeProducersResponse | Awaitable[DescribeProducersResponse]:
+    """Each requested partition's producers, from its leader's producer state. Partitions not
+    opened yet (their logs may await recovery after an unclean stop) are opened first, as
+    ListOffsets opens them, with the event loop serving others meanwhile."""
+    authorizer = services.authorizer_for_image()
+    wanted = [
+        (t.name, index)
+        for t in request.topics
+        if authorizer is None
+        or allows(authorizer, ctx, AclOperation.READ, ResourceType.TOPIC, t.name)
+        for index in t.partition_indexes
+    ]
+    if wanted and services.replica_manager.needs_opening(wanted):
+        return _describe_after_opening(services, ctx, request, wanted)
+    return _describe_producers(services, ctx, request)
+
+
+async def _describe_after_opening(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: DescribeProducersRequest,
+    wanted: list[tuple[str, int]],
 ) -> DescribeProducersResponse:
-    """Each requested partition's producers, from its leader's producer state."""
+    await services.replica_manager.open_partitions(wanted)
+    return _describe_producers(services, ctx, request)
+
+
+def _describe_producers(
+    services: BrokerServices, ctx: RequestContext, request: DescribeProducersRequest
+) -> DescribeProducersResponse:
     replicas = services.replica_manager
     topics: list[_Topic] = []
     authorizer = services.authorizer_for_image()

@@ -338,8 +338,36 @@ _DRPartition = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsParti
 
 def handle_delete_records(
     services: BrokerServices, ctx: RequestContext, request: DeleteRecordsRequest
+) -> DeleteRecordsResponse | Awaitable[DeleteRecordsResponse]:
+    """Move log start offsets up; offset -1 means the high watermark. Partitions not opened
+    yet (their logs may await recovery after an unclean stop) are opened first, as ListOffsets
+    opens them, with the event loop serving others meanwhile."""
+    authorizer = services.authorizer_for_image()
+    wanted = [
+        (t.name, p.partition_index)
+        for t in request.topics
+        if not is_internal_topic(t.name)
+        and not _topic_denied(authorizer, ctx, AclOperation.DELETE, t.name)
+        for p in t.partitions
+    ]
+    if wanted and services.replica_manager.needs_opening(wanted):
+        return _delete_records_after_opening(services, ctx, request, wanted)
+    return _delete_records(services, ctx, request)
+
+
+async def _delete_records_after_opening(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: DeleteRecordsRequest,
+    wanted: list[tuple[str, int]],
 ) -> DeleteRecordsResponse:
-    """Move log start offsets up; offset -1 means the high watermark."""
+    await services.replica_manager.open_partitions(wanted)
+    return _delete_records(services, ctx, request)
+
+
+def _delete_records(
+    services: BrokerServices, ctx: RequestContext, request: DeleteRecordsRequest
+) -> DeleteRecordsResponse:
     replicas = services.replica_manager
     authorizer = services.authorizer_for_image()
     topics: list[_DRTopic] = []

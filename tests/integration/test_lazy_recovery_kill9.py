@@ -35,7 +35,13 @@ from broker.metadata.internal_topics import GROUP_METADATA_TOPIC, TRANSACTION_ST
 from broker.storage.names import TopicPartition
 from broker.txn.records import partition_for_transactional_id
 from protocol.errors import ErrorCode
-from protocol.messages import FindCoordinatorRequest, InitProducerIdRequest, ProduceRequest
+from protocol.messages import (
+    DeleteRecordsRequest,
+    DescribeProducersRequest,
+    FindCoordinatorRequest,
+    InitProducerIdRequest,
+    ProduceRequest,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -353,3 +359,49 @@ async def _init_producer_id(client: WireClient) -> tuple[int, int] | None:
     if answer.error_code != 0:
         return None
     return int(answer.producer_id), int(answer.producer_epoch)
+
+
+async def test_admin_requests_have_partitions_recovered_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DeleteRecords and DescribeProducers naming partitions that await their recovery have
+    them recovered on worker threads, then answer as after any start."""
+    data_dir = tmp_path / "data"
+    await _fill_and_kill(data_dir, tmp_path, "none")
+    loop_thread = threading.get_ident()
+    opened_on = record_open_threads(monkeypatch)
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        deleted = await client.request(
+            DeleteRecordsRequest(
+                topics=[
+                    DeleteRecordsRequest.DeleteRecordsTopic(
+                        name=TOPIC,
+                        partitions=[
+                            DeleteRecordsRequest.DeleteRecordsTopic.DeleteRecordsPartition(
+                                partition_index=FETCH, offset=5
+                            )
+                        ],
+                    )
+                ],
+                timeout_ms=5000,
+            ),
+            1,
+        )
+        [moved] = deleted.topics[0].partitions
+        assert (moved.error_code, moved.low_watermark) == (0, 5)
+        described = await client.request(
+            DescribeProducersRequest(
+                topics=[
+                    DescribeProducersRequest.TopicRequest(
+                        name=TOPIC, partition_indexes=[PRODUCE]
+                    )
+                ]
+            ),
+            0,
+        )
+        [producers] = described.topics[0].partitions
+        assert producers.error_code == 0
+        await client.close()
+    for p in (FETCH, PRODUCE):
+        assert opened_on[TopicPartition(TOPIC, p)] != loop_thread
