@@ -22,6 +22,7 @@ from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.handlers.recovery_wait import answer_once_opened
 from broker.replication.partition import Partition
 from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
@@ -100,21 +101,9 @@ def handle_list_offsets(
         if ok
         for p in topic.partitions
     ]
-    replicas = services.replica_manager
-    if wanted and replicas.needs_opening(wanted):
-        return _list_offsets_after_opening(services, ctx, request, allowed, wanted)
-    return _list_offsets(services, ctx, request, allowed)
-
-
-async def _list_offsets_after_opening(
-    services: BrokerServices,
-    ctx: RequestContext,
-    request: ListOffsetsRequest,
-    allowed: list[bool],
-    wanted: list[tuple[str, int]],
-) -> ListOffsetsResponse:
-    await services.replica_manager.open_partitions(wanted)
-    return _list_offsets(services, ctx, request, allowed)
+    return answer_once_opened(
+        services, wanted, lambda: _list_offsets(services, ctx, request, allowed)
+    )
 
 
 def _list_offsets(
@@ -198,19 +187,9 @@ def handle_offset_for_leader_epoch(
         if ok
         for p in t.partitions
     ]
-    if wanted and services.replica_manager.needs_opening(wanted):
-        return _offset_for_leader_epoch_after_opening(services, request, allowed, wanted)
-    return _offset_for_leader_epoch(services, request, allowed)
-
-
-async def _offset_for_leader_epoch_after_opening(
-    services: BrokerServices,
-    request: OffsetForLeaderEpochRequest,
-    allowed: list[bool],
-    wanted: list[tuple[str, int]],
-) -> OffsetForLeaderEpochResponse:
-    await services.replica_manager.open_partitions(wanted)
-    return _offset_for_leader_epoch(services, request, allowed)
+    return answer_once_opened(
+        services, wanted, lambda: _offset_for_leader_epoch(services, request, allowed)
+    )
 
 
 def _offset_for_leader_epoch(

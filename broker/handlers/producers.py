@@ -16,6 +16,7 @@ from typing import Final
 
 from broker.handlers.auth import allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.handlers.recovery_wait import answer_once_opened
 from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import DescribeProducersRequest, DescribeProducersResponse
@@ -41,19 +42,7 @@ def handle_describe_producers(
         or allows(authorizer, ctx, AclOperation.READ, ResourceType.TOPIC, t.name)
         for index in t.partition_indexes
     ]
-    if wanted and services.replica_manager.needs_opening(wanted):
-        return _describe_after_opening(services, ctx, request, wanted)
-    return _describe_producers(services, ctx, request)
-
-
-async def _describe_after_opening(
-    services: BrokerServices,
-    ctx: RequestContext,
-    request: DescribeProducersRequest,
-    wanted: list[tuple[str, int]],
-) -> DescribeProducersResponse:
-    await services.replica_manager.open_partitions(wanted)
-    return _describe_producers(services, ctx, request)
+    return answer_once_opened(services, wanted, lambda: _describe_producers(services, ctx, request))
 
 
 def _describe_producers(

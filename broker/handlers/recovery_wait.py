@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_FETCH_RECOVERY_WAIT_S",
     "AppendQueue",
+    "answer_once_opened",
     "append_in_order",
     "append_now_or_in_order",
     "read_after_recovery",
@@ -85,6 +86,27 @@ def waiting_for_recovery(
     if not log_manager.unrecovered_count:
         return []
     return log_manager.awaiting_recovery(wanted)
+
+
+def answer_once_opened(
+    services: BrokerServices, wanted: list[tuple[str, int]], answer: Callable[[], T]
+) -> T | Awaitable[T]:
+    """``answer()`` at once, unless some of ``wanted`` (topic, partition) are led here and not
+    opened yet (their logs may await recovery after an unclean stop): then once
+    ``ReplicaManager.open_partitions`` opened them, recovering on worker threads and letting
+    the event loop go between slices. For requests that read partitions' state (ListOffsets,
+    OffsetForLeaderEpoch, DeleteRecords, DescribeProducers); ``wanted`` holds only what the
+    principal may see."""
+    if wanted and services.replica_manager.needs_opening(wanted):
+        return _answer_after_opening(services, wanted, answer)
+    return answer()
+
+
+async def _answer_after_opening(
+    services: BrokerServices, wanted: list[tuple[str, int]], answer: Callable[[], T]
+) -> T:
+    await services.replica_manager.open_partitions(wanted)
+    return answer()
 
 
 class _TopicData(Protocol):

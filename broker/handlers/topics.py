@@ -32,6 +32,7 @@ from typing import Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
+from broker.handlers.recovery_wait import answer_once_opened
 from broker.metadata.controller_api import CreateTopicResult, NewTopic
 from broker.metadata.internal_topic_policy import check_internal_topic_configs
 from broker.metadata.internal_topics import is_internal_topic
@@ -350,19 +351,7 @@ def handle_delete_records(
         and not _topic_denied(authorizer, ctx, AclOperation.DELETE, t.name)
         for p in t.partitions
     ]
-    if wanted and services.replica_manager.needs_opening(wanted):
-        return _delete_records_after_opening(services, ctx, request, wanted)
-    return _delete_records(services, ctx, request)
-
-
-async def _delete_records_after_opening(
-    services: BrokerServices,
-    ctx: RequestContext,
-    request: DeleteRecordsRequest,
-    wanted: list[tuple[str, int]],
-) -> DeleteRecordsResponse:
-    await services.replica_manager.open_partitions(wanted)
-    return _delete_records(services, ctx, request)
+    return answer_once_opened(services, wanted, lambda: _delete_records(services, ctx, request))
 
 
 def _delete_records(

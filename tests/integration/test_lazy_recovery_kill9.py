@@ -10,7 +10,9 @@ import asyncio
 import signal
 import subprocess
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from support import embedded_process
@@ -45,6 +47,8 @@ from protocol.messages import (
 
 pytestmark = pytest.mark.timeout(120)
 
+T = TypeVar("T")
+
 #: A broker process (a fresh interpreter) starts within this on a busy machine.
 STARTUP_TIMEOUT_S = 30.0
 TOPIC = "lazy"
@@ -59,8 +63,10 @@ def _start_process(data_dir: Path, port_file: Path, policy: str) -> subprocess.P
     return embedded_process.start(data_dir, port_file, {"log.flush.policy": policy})
 
 
-async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[list[bytes]]:
-    """Acknowledged values per partition, written by a broker process then SIGKILLed."""
+async def _run_and_kill(
+    data_dir: Path, tmp_path: Path, policy: str, work: Callable[[WireClient], Awaitable[T]]
+) -> T:
+    """``work`` done over the wire by a broker process, which is then SIGKILLed."""
     port_file = tmp_path / "port"
     proc = _start_process(data_dir, port_file, policy)
     try:
@@ -72,6 +78,21 @@ async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[li
 
         found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
         client = await WireClient.connect(f"127.0.0.1:{found}")
+        done = await work(client)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        await client.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    return done
+
+
+async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[list[bytes]]:
+    """Acknowledged values per partition, written by a broker process then SIGKILLed."""
+
+    async def fill(client: WireClient) -> list[list[bytes]]:
         await create_topic(client, TOPIC, partitions=PARTITIONS)
         acked: list[list[bytes]] = [[] for _ in range(PARTITIONS)]
         for i in range(BATCHES):
@@ -80,14 +101,9 @@ async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[li
                 response = await produce(client, TOPIC, p, make_batch([value]), acks=1)
                 assert response.error_code == 0
                 acked[p].append(value)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    return acked
+        return acked
+
+    return await _run_and_kill(data_dir, tmp_path, policy, fill)
 
 
 #: Half a batch: what a write cut by the crash leaves at a segment's end.
@@ -262,30 +278,16 @@ async def test_the_group_coordinator_loads_offsets_recovered_off_the_event_loop(
     """After a kill -9, the group coordinator's load of ``__consumer_offsets`` has the log
     recovered on a worker thread, and the committed offsets come back."""
     data_dir = tmp_path / "data"
-    port_file = tmp_path / "port"
-    proc = _start_process(data_dir, port_file, "none")
-    try:
+    offsets = {(TOPIC, p): 10 + p for p in range(PARTITIONS)}
 
-        def port() -> int | None:
-            assert proc.poll() is None, "the broker process died"
-            text = port_file.read_text() if port_file.exists() else ""
-            return int(text) if text else None
-
-        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
-        client = await WireClient.connect(f"127.0.0.1:{found}")
+    async def commit_offsets(client: WireClient) -> None:
         await create_topic(client, TOPIC, partitions=PARTITIONS)
         await eventually(
             lambda: _coordinator_found(client, GROUP), STARTUP_TIMEOUT_S, "a coordinator"
         )
-        offsets = {(TOPIC, p): 10 + p for p in range(PARTITIONS)}
         assert set((await commit(client, GROUP, offsets)).values()) == {0}
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+
+    await _run_and_kill(data_dir, tmp_path, "none", commit_offsets)
     loop_thread = threading.get_ident()
     opened_on = record_open_threads(monkeypatch)
     async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
@@ -307,27 +309,14 @@ async def test_the_transaction_coordinator_loads_state_recovered_off_the_event_l
     log recovered on a worker thread, and the transactional id's producer comes back (its
     next InitProducerId bumps the epoch of the same producer id)."""
     data_dir = tmp_path / "data"
-    port_file = tmp_path / "port"
-    proc = _start_process(data_dir, port_file, "none")
-    try:
 
-        def port() -> int | None:
-            assert proc.poll() is None, "the broker process died"
-            text = port_file.read_text() if port_file.exists() else ""
-            return int(text) if text else None
-
-        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
-        client = await WireClient.connect(f"127.0.0.1:{found}")
-        before = await eventually(
+    async def init(client: WireClient) -> tuple[int, int] | None:
+        return await eventually(
             lambda: _init_producer_id(client), STARTUP_TIMEOUT_S, "InitProducerId"
         )
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+
+    before = await _run_and_kill(data_dir, tmp_path, "none", init)
+    assert before is not None
     loop_thread = threading.get_ident()
     opened_on = record_open_threads(monkeypatch)
     async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
