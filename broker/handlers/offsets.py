@@ -24,6 +24,7 @@ from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
 from broker.handlers.recovery_wait import answer_once_opened
 from broker.replication.partition import Partition
+from broker.security.acl import Authorizer
 from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode, KafkaError
 from protocol.messages import (
@@ -89,21 +90,33 @@ def handle_list_offsets(
     principal may describe) not opened since the broker started are opened first, a slice at a
     time (``open_partitions``), so that a request naming thousands of them does not stall the
     other connections."""
-    authorizer = services.authorizer_for_image()
-    allowed = [
-        authorizer is None
-        or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name)
-        for topic in request.topics
-    ]
-    wanted = [
-        (topic.name, p.partition_index)
-        for topic, ok in zip(request.topics, allowed, strict=True)
-        if ok
-        for p in topic.partitions
-    ]
+    allowed, wanted = _describable(
+        services.authorizer_for_image(),
+        ctx,
+        [(t.name, [p.partition_index for p in t.partitions]) for t in request.topics],
+    )
     return answer_once_opened(
         services, wanted, lambda: _list_offsets(services, ctx, request, allowed)
     )
+
+
+def _describable(
+    authorizer: Authorizer | None, ctx: RequestContext, asked: list[tuple[str, list[int]]]
+) -> tuple[list[bool], list[tuple[str, int]]]:
+    """Per asked topic, whether the principal may describe it; and the (topic, partition)
+    pairs of those it may."""
+    allowed = [
+        authorizer is None
+        or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, name)
+        for name, _ in asked
+    ]
+    wanted = [
+        (name, p)
+        for (name, partitions), ok in zip(asked, allowed, strict=True)
+        if ok
+        for p in partitions
+    ]
+    return allowed, wanted
 
 
 def _list_offsets(
@@ -176,17 +189,9 @@ def handle_offset_for_leader_epoch(
             code = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
             return offset_for_leader_epoch_error(request, ctx.version, code)
         authorizer = None  # a follower may describe every topic
-    allowed = [
-        authorizer is None
-        or allows(authorizer, ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topic.topic)
-        for topic in request.topics
-    ]
-    wanted = [
-        (t.topic, p.partition)
-        for t, ok in zip(request.topics, allowed, strict=True)
-        if ok
-        for p in t.partitions
-    ]
+    allowed, wanted = _describable(
+        authorizer, ctx, [(t.topic, [p.partition for p in t.partitions]) for t in request.topics]
+    )
     return answer_once_opened(
         services, wanted, lambda: _offset_for_leader_epoch(services, request, allowed)
     )

@@ -194,9 +194,7 @@ class TransactionCoordinator:
         self._in_core = False
         self._acknowledgements: set[Acknowledgement] = set()
         self._timer = DeadlineTimer(lambda: self.clock_ms(), self._on_timer)
-        self._loader = TxnPartitionLoader(
-            self._open_log, self._loaded, recover=self._recover_log
-        )
+        self._loader = TxnPartitionLoader(self._open_log, self._loaded, recover=self._recover_log)
         self._creator = TxnStateTopicCreator(config, controller, self._install)
         fetchers = replicas.fetchers
         self._pool = ConnectionPool(

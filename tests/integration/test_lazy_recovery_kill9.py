@@ -382,9 +382,7 @@ async def test_admin_requests_have_partitions_recovered_off_the_event_loop(
         described = await client.request(
             DescribeProducersRequest(
                 topics=[
-                    DescribeProducersRequest.TopicRequest(
-                        name=TOPIC, partition_indexes=[PRODUCE]
-                    )
+                    DescribeProducersRequest.TopicRequest(name=TOPIC, partition_indexes=[PRODUCE])
                 ]
             ),
             0,
