@@ -16,6 +16,9 @@ spawn to:
   all acknowledged by the C load generator (which recovers every partition on its leader and
   its followers).
 
+Then every record acknowledged before and after the crash must be below the high watermarks,
+or the run fails.
+
 Wall clock on the same machine as the brokers: run it on a quiet machine (check ``uptime``
 first); the three brokers start at once on the same cores.
 
@@ -56,6 +59,8 @@ AFTER_RECORDS: Final = 300
 UP_TIMEOUT_S: Final = 120.0
 #: Between two ApiVersions attempts while the brokers start.
 POLL_INTERVAL_S: Final = 0.01
+#: Between two watermark queries (each by a new client).
+RETRY_INTERVAL_S: Final = 0.1
 #: A probe's own timeout: a started broker answers ApiVersions in milliseconds.
 PROBE_TIMEOUT_S: Final = 5.0
 #: Longest the fill may take (900 MiB takes seconds).
@@ -118,6 +123,29 @@ def _answers(port: int) -> bool:
     return True
 
 
+def _high_watermarks(bootstrap: str, partitions: int) -> int:
+    """The sum of the topic's high watermarks, as its leaders give them. A query that fails is
+    asked again by a new client: one created while a broker still answers Metadata from an
+    image a moment behind its peers' (every broker is fenced for a moment after the restart)
+    can keep failing a partition as unknown until its periodic metadata refresh."""
+    from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+    deadline = time.monotonic() + UP_TIMEOUT_S
+    while True:
+        consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "cluster-restart-bench"})
+        try:
+            return sum(
+                consumer.get_watermark_offsets(TopicPartition(TOPIC, p), timeout=PROBE_TIMEOUT_S)[1]
+                for p in range(partitions)
+            )
+        except KafkaException:
+            if time.monotonic() > deadline:
+                raise
+        finally:
+            consumer.close()
+        time.sleep(RETRY_INTERVAL_S)
+
+
 def _produce(generator: Path, bootstrap: str, count: int, size: int, partitions: int) -> None:
     argv = [
         str(generator), "produce", "-b", bootstrap, "-t", TOPIC, "-s", str(size),
@@ -140,7 +168,8 @@ def run_once(
     try:
         bootstrap = _wait_bootstrap(proc, log_path)
         create_topic_named(ports[0], TOPIC, partitions, replication_factor=BROKERS)
-        _produce(generator, bootstrap, mib * 1024 * 1024 // RECORD_BYTES, RECORD_BYTES, partitions)
+        filled = mib * 1024 * 1024 // RECORD_BYTES
+        _produce(generator, bootstrap, filled, RECORD_BYTES, partitions)
         _kill_all(proc)
         start = time.monotonic()
         proc = _cluster_up(tree, data, base, log_path)
@@ -156,7 +185,14 @@ def run_once(
                 time.sleep(POLL_INTERVAL_S)
         first_answer = time.monotonic() - start
         _produce(generator, bootstrap, AFTER_RECORDS, 100, partitions)
-        return first_answer, time.monotonic() - start
+        acked = time.monotonic() - start
+        # Every record acknowledged before and after the crash is there (acks=all: below
+        # every partition's high watermark).
+        written = filled + AFTER_RECORDS
+        found = _high_watermarks(bootstrap, partitions)
+        if found != written:
+            raise RuntimeError(f"{written} records acknowledged, {found} below the watermarks")
+        return first_answer, acked
     finally:
         if proc.poll() is None:
             _kill_all(proc)
