@@ -471,8 +471,10 @@ class ReplicaManager:
         if state.leader != self.node_id:
             raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")
         found = self._open(tp, topic_image.topic_id, state)
-        if self._deferred.pop(tp, None) is not None:
-            # A replicated partition whose recovery a request did not wait for: it leads now.
+        if tp in self._deferred:
+            # A replicated partition opened before ``_recover_deferred`` came to it: it takes
+            # its role now.
+            del self._deferred[tp]
             self._take_role(found, "leader" if found.is_leader else "follower")
         if not found.is_leader:
             raise NotLeaderOrFollowerError(f"this broker does not lead {tp}")

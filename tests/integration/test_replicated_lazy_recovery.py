@@ -4,6 +4,7 @@ says, its torn tail cut, and replication resumes from there."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,40 @@ def _replica(broker: Broker, partition: int) -> Partition | None:
     return broker.replica_manager.replica(TopicPartition(TOPIC, partition))
 
 
+async def _crash_broker_2(cluster: InProcessCluster, tmp_path: Path) -> None:
+    """Fill both partitions, then stop broker 2 and make it look killed: no clean-shutdown
+    marker, and a torn write at the end of each of its logs."""
+    await cluster.create_topic(TOPIC, [1, 2, 3], partitions=2)
+    for node, partition in ((1, FOLLOWED), (2, LED)):
+        client = await WireClient.connect(cluster.bootstrap(node))
+        try:
+            for i in range(BATCHES):
+                batch = make_batch([b"p%d-%d" % (partition, i)])
+                assert (await produce(client, TOPIC, partition, batch, acks=-1)).error_code == 0
+        finally:
+            await client.close()
+    await cluster.stop_broker(2)
+    data_dir = tmp_path / "broker-2"
+    (data_dir / CLEAN_SHUTDOWN_FILE).unlink()
+    _tear_tails(data_dir)
+
+
+def _gate_worker_opens(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """From now on, log opens on threads other than this one (the event loop's) wait until
+    the returned event is set (at most ``GATE_TIMEOUT_S``)."""
+    loop_thread = threading.get_ident()
+    gate = threading.Event()
+    real_open = PartitionLog.open
+
+    def gated_open(*args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() != loop_thread:
+            gate.wait(GATE_TIMEOUT_S)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(PartitionLog, "open", gated_open)
+    return gate
+
+
 async def test_a_restarted_replica_recovers_off_the_event_loop_then_leads_and_follows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -52,37 +87,12 @@ async def test_a_restarted_replica_recovers_off_the_event_loop_then_leads_and_fo
     await cluster.start()
     clients: list[WireClient] = []
     try:
-        await cluster.create_topic(TOPIC, [1, 2, 3], partitions=2)
-        for node, partition in ((1, FOLLOWED), (2, LED)):
-            client = await WireClient.connect(cluster.bootstrap(node))
-            clients.append(client)
-            for i in range(BATCHES):
-                batch = make_batch([b"p%d-%d" % (partition, i)])
-                assert (await produce(client, TOPIC, partition, batch, acks=-1)).error_code == 0
-        for client in clients:
-            await client.close()
-        clients.clear()
-
-        # Broker 2 stops, then looks as if it had been killed: no clean-shutdown marker, and
-        # a torn write at the end of each of its logs.
-        await cluster.stop_broker(2)
-        data_dir = tmp_path / "broker-2"
-        (data_dir / CLEAN_SHUTDOWN_FILE).unlink()
-        _tear_tails(data_dir)
-
+        await _crash_broker_2(cluster, tmp_path)
         loop_thread = threading.get_ident()
         opened_on = record_open_threads(monkeypatch)
-        # Recoveries on worker threads wait for this gate: the broker starts, and takes a
-        # Produce for the partition it leads, while they are under way.
-        gate = threading.Event()
-        recording_open = PartitionLog.open
-
-        def gated_open(*args: Any, **kwargs: Any) -> Any:
-            if threading.get_ident() != loop_thread:
-                gate.wait(GATE_TIMEOUT_S)
-            return recording_open(*args, **kwargs)
-
-        monkeypatch.setattr(PartitionLog, "open", gated_open)
+        # The broker starts, and takes a Produce for the partition it leads, while the
+        # recoveries are under way.
+        gate = _gate_worker_opens(monkeypatch)
         restarted = await cluster.start_broker(2)
         tps = [TopicPartition(TOPIC, p) for p in (FOLLOWED, LED)]
         early = await WireClient.connect(cluster.bootstrap(2))
@@ -123,4 +133,37 @@ async def test_a_restarted_replica_recovers_off_the_event_loop_then_leads_and_fo
     finally:
         for client in clients:
             await client.close()
+        await cluster.close()
+
+
+async def test_a_deferred_partition_a_request_opens_first_takes_its_role(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request that opens a deferred partition before the background recovery comes to it
+    (here: at once, as the recoveries end) makes it lead then, as the image says."""
+    cluster = InProcessCluster(3, root=tmp_path)
+    await cluster.start()
+    try:
+        await _crash_broker_2(cluster, tmp_path)
+        gate = _gate_worker_opens(monkeypatch)
+        restarted = await cluster.start_broker(2)
+        manager = restarted.replica_manager
+        assert manager is not None and _replica(restarted, LED) is None
+        gate.set()
+        # Without letting the event loop run, so before the background task resumes: the
+        # open waits for the recovery under way on its thread.
+        with caplog.at_level(logging.INFO, logger="samsa.replication"):
+            led = manager.get_partition(TOPIC, LED)
+        assert led.is_leader
+        assert f"{TOPIC}-{LED}: leader at epoch" in caplog.text
+        await eventually(lambda: _replica(restarted, FOLLOWED) is not None, what="the follower")
+        followed = _replica(restarted, FOLLOWED)
+        assert followed is not None and followed.is_follower
+        client = await WireClient.connect(cluster.bootstrap(2))
+        try:
+            response = await produce(client, TOPIC, LED, make_batch([b"after"]), acks=-1)
+            assert response.error_code == 0 and response.base_offset == BATCHES
+        finally:
+            await client.close()
+    finally:
         await cluster.close()
