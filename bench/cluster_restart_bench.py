@@ -47,7 +47,7 @@ if str(REPO) not in sys.path:
 from bench import loadgen_c  # noqa: E402
 from bench.broker_bench import probe  # noqa: E402
 from bench.common import HOST, create_topic_named, descendants  # noqa: E402
-from bench.scenarios.cluster import _free_base_port  # noqa: E402
+from bench.scenarios.cluster import free_base_port  # noqa: E402
 from protocol.errors import ProtocolError  # noqa: E402
 
 TOPIC: Final = "restart"
@@ -162,7 +162,7 @@ def run_once(
     """(seconds to every broker's first answer, seconds to acks=all on every partition)."""
     data = Path(tempfile.mkdtemp(prefix="cluster-", dir=root))
     log_path = data.with_suffix(".log")
-    base = _free_base_port()
+    base = free_base_port()
     ports = [base + i for i in range(BROKERS)]
     proc = _cluster_up(tree, data, base, log_path)
     try:

@@ -61,7 +61,7 @@ def cluster_up_available() -> str:
     return ""
 
 
-def _free_base_port() -> int:
+def free_base_port() -> int:
     """A base port whose client, controller and HTTP ports are all free right now."""
     for _ in range(100):
         base = random.randrange(20_000, 40_000)
@@ -80,7 +80,7 @@ def _free_base_port() -> int:
 
 def _run_once(env: Env, messages: int) -> dict[str, float]:
     data = env.fresh_dir("cluster")
-    base = _free_base_port()
+    base = free_base_port()
     log = env.root / f"{data.name}.log"
     argv = _command(
         "cluster", "up", "--brokers", str(BROKERS), "--data-dir", str(data),
