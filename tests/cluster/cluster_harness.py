@@ -21,7 +21,6 @@ import asyncio
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from support.ports import free_ports
 from support.waiting import eventually_sync
 
 from broker.metadata.meta_properties import new_cluster_id
@@ -55,20 +55,6 @@ FAST_SETTINGS: Final[Mapping[str, str]] = {
 START_TIMEOUT_S: Final = 60.0
 COMBINED: Final = "broker,controller"
 STOP_TIMEOUT_S: Final = 30.0
-
-
-def free_ports(count: int) -> list[int]:
-    """``count`` ports free right now (bound and released together, so distinct)."""
-    socks = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            socks.append(s)
-        return [s.getsockname()[1] for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 class ProcessCluster:

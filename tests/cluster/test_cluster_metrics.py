@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from cluster.cluster_harness import free_ports, running_cluster
+from cluster.cluster_harness import running_cluster
 from prometheus_client.parser import text_string_to_metric_families
+from support.ports import free_ports
 from support.waiting import eventually_sync
 
 pytestmark = [pytest.mark.timeout(120)]

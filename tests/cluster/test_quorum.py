@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster.cluster_harness import free_ports
+from support.ports import free_ports
 from support.waiting import eventually
 
 from broker.app import Broker
