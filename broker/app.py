@@ -426,7 +426,7 @@ class Broker:
             # quorum committed meanwhile, it may think it leads partitions that moved.
             replicas.catching_up = True
             self._voter_catch_up = asyncio.create_task(
-                self._serve_appends_once_caught_up(metadata_log, replicas),
+                self._serve_appends_once_caught_up(metadata_log, replicas, router is not None),
                 name="voter-catch-up",
             )
         table = build_dispatch_table()
@@ -676,13 +676,22 @@ class Broker:
                 log.error("periodic maintenance failed (tried again next period): %s", exc)
 
     async def _serve_appends_once_caught_up(
-        self, metadata_log: MetadataLog, replicas: ReplicaManager
+        self, metadata_log: MetadataLog, replicas: ReplicaManager, in_cluster: bool
     ) -> None:
-        """Clear ``replicas.catching_up`` once ``metadata_log.caught_up()``."""
+        """Clear ``replicas.catching_up`` once ``metadata_log.caught_up()`` and, in a cluster,
+        the image holds this broker's registration (``BrokerLifecycle.caught_up``): the Raft
+        message a restarted voter hears first may have been queued for it before it restarted,
+        and then names a commit index from before changes it missed."""
         loop = asyncio.get_running_loop()
         started = loop.time()
         next_report = started + VOTER_CATCH_UP_REPORT_S
-        while not metadata_log.caught_up():
+
+        def caught_up() -> bool:
+            if not metadata_log.caught_up():
+                return False
+            return not in_cluster or (self.lifecycle is not None and self.lifecycle.caught_up())
+
+        while not caught_up():
             await asyncio.sleep(VOTER_CATCH_UP_POLL_S)
             if loop.time() >= next_report:
                 next_report += VOTER_CATCH_UP_REPORT_S

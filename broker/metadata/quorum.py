@@ -200,6 +200,12 @@ class BrokerLifecycle:
         self.endpoints = tuple(endpoints)
         self.incarnation_id = str(uuid.uuid4())
         self.broker_epoch: int | None = None
+        #: The metadata offset of this incarnation's first registration, from the active
+        #: controller's answer. An answer follows its request, so everything the quorum
+        #: committed before this broker started is at or below it: once the image is there, it
+        #: has caught up (a Raft message, by contrast, may have waited in a queue since before
+        #: the restart).
+        self.registration_offset: int | None = None
         self.fenced = True
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -240,6 +246,8 @@ class BrokerLifecycle:
                 },
             )
             self.broker_epoch = int(answer["epoch"])
+            if self.registration_offset is None:
+                self.registration_offset = int(answer["offset"])
             await self.router.wait_for_offset(int(answer["offset"]))
         answer = await self.router.call(
             "heartbeat",
@@ -260,6 +268,12 @@ class BrokerLifecycle:
             log.info(UNFENCED_MESSAGE, self.controller.node_id)
         self.fenced = fenced
         return answer
+
+    def caught_up(self) -> bool:
+        """Whether this broker's image holds its own first registration (see
+        ``registration_offset``)."""
+        offset = self.registration_offset
+        return offset is not None and self.controller.image.offset >= offset
 
     def _may_register(self) -> bool:
         """Whether this broker's inter-broker credential (if it uses one) is in the metadata

@@ -227,6 +227,32 @@ def test_a_restarted_former_leader_acknowledges_no_write_it_would_lose(tmp_path:
         assert not lost, f"{len(lost)} of {len(acked)} acknowledged writes lost: {lost[:10]}"
 
 
+def test_a_restarted_former_leader_first_describes_the_leader_that_replaced_it(
+    tmp_path: Path,
+) -> None:
+    """While a broker is down, the Raft leader keeps queueing messages for it, which name the
+    commit index of their time; the first it hears after its restart can predate the failover
+    that moved its leadership. Its first Metadata answer must still name the new leader: it
+    answers once caught up, and it has caught up only when its image holds its own new
+    registration, which the active controller answered after the failover."""
+    settings = {"auto.leader.rebalance.enable": "false"}
+    with running_cluster(tmp_path, settings=settings) as cluster:
+        cluster.create_topic(TOPIC, 1, 3)
+        leader = cluster.leader_of(TOPIC, 0)
+        others = [n for n in cluster.node_ids() if n != leader]
+        cluster.kill(leader)
+        eventually_sync(
+            lambda: cluster.leader_of(TOPIC, 0, others) in others, FAILOVER_TIMEOUT_S, "failover"
+        )
+        new_leader = cluster.leader_of(TOPIC, 0, others)
+        cluster.start(leader)
+        admin = confluent_kafka.admin.AdminClient(
+            {**cluster.client_config, "bootstrap.servers": cluster.address(leader)}
+        )
+        first = admin.list_topics(TOPIC, timeout=FAILOVER_TIMEOUT_S)
+        assert first.topics[TOPIC].partitions[0].leader == new_leader
+
+
 @pytest.mark.parametrize("method", ["namespaces", "proxy"])
 def test_a_leader_cut_off_acknowledges_no_acks_all_write(tmp_path: Path, method: str) -> None:
     """With root, each broker runs in a network namespace and the kernel drops the cut
