@@ -125,9 +125,10 @@ def _answers(port: int) -> bool:
 
 def _high_watermarks(bootstrap: str, partitions: int) -> int:
     """The sum of the topic's high watermarks, as its leaders give them. A query that fails is
-    asked again by a new client: one created while a broker still answers Metadata from an
-    image a moment behind its peers' (every broker is fenced for a moment after the restart)
-    can keep failing a partition as unknown until its periodic metadata refresh."""
+    asked again by a new client. Right after the restart, each broker's registration moves
+    what its previous incarnation led, so for some milliseconds a partition can have no
+    leader, or one the answer does not list; librdkafka fails a watermark query for such a
+    partition as unknown, and one client kept failing so for over 10 s."""
     from confluent_kafka import Consumer, KafkaException, TopicPartition
 
     deadline = time.monotonic() + UP_TIMEOUT_S

@@ -17,6 +17,12 @@ Brokers are listed at their endpoint for the listener the request came in on (ea
 registered endpoints; this broker's own advertised ones); a broker without that listener is
 left out, so clients only learn addresses they can speak to.
 
+A voter restarted in a cluster answers Metadata and DescribeCluster only once it has caught up
+with the metadata quorum (``ReplicaManager.catching_up``; at most ``CATCH_UP_WAIT_S``, then
+from the image it has), as a Kafka broker serves no client before it has caught up: the image
+on its disk may name leaders, and live brokers, that changed while it was down, and clients
+route their requests by what Metadata says.
+
 With ACLs on, a topic needs DESCRIBE: a request for all topics leaves the others out, a named
 one answers TOPIC_AUTHORIZATION_FAILED; auto-creation needs CREATE on the Cluster or on the
 topic (else TOPIC_AUTHORIZATION_FAILED). v8 fills in the authorized-operations bit fields when
@@ -25,8 +31,8 @@ asked; DescribeCluster's when asked and DESCRIBE on the Cluster is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping, Sequence
-from typing import Final
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Final, TypeVar
 
 from broker.handlers.auth import CLUSTER_NAME, allows, authorized_operations
 from broker.handlers.base import BrokerServices, RequestContext, api_handler
@@ -53,6 +59,15 @@ __all__ = [
     "metadata_error",
 ]
 
+#: Longest a Metadata or DescribeCluster request waits for a restarted broker to catch up with
+#: the metadata quorum before it is answered from the image it has. A whole cluster started
+#: at once catches up within seconds (the quorum forms, then each broker applies what it
+#: missed); clients give a request 30 s or more (Java's request.timeout.ms, kafkajs,
+#: sarama), librdkafka 60 s, so this stays well inside every client's own timeout.
+CATCH_UP_WAIT_S: Final = 5.0
+
+_Req = TypeVar("_Req")
+_Resp = TypeVar("_Resp")
 _Topic = MetadataResponse.MetadataResponseTopic
 _Partition = MetadataResponse.MetadataResponseTopic.MetadataResponsePartition
 
@@ -286,7 +301,31 @@ def _cluster_operations(authorizer: Authorizer | None, ctx: RequestContext) -> i
 def handle_metadata(
     services: BrokerServices, ctx: RequestContext, request: MetadataRequest
 ) -> MetadataResponse | Awaitable[MetadataResponse]:
-    """Describe brokers and topics; auto-create missing topics when allowed."""
+    """Describe brokers and topics; auto-create missing topics when allowed. A broker still
+    catching up with the metadata quorum answers once caught up (``CATCH_UP_WAIT_S`` at most)."""
+    if services.replica_manager.catching_up:
+        return _once_caught_up(services, ctx, request, _describe_all)
+    return _describe_all(services, ctx, request)
+
+
+async def _once_caught_up(
+    services: BrokerServices,
+    ctx: RequestContext,
+    request: _Req,
+    answer: Callable[[BrokerServices, RequestContext, _Req], _Resp | Awaitable[_Resp]],
+) -> _Resp:
+    """``answer`` once this broker's image has caught up with the quorum, or from the image it
+    has when ``CATCH_UP_WAIT_S`` ran out (a quorum without a leader)."""
+    await services.replica_manager.wait_caught_up(CATCH_UP_WAIT_S)
+    answered = answer(services, ctx, request)
+    if isinstance(answered, Awaitable):
+        return await answered
+    return answered
+
+
+def _describe_all(
+    services: BrokerServices, ctx: RequestContext, request: MetadataRequest
+) -> MetadataResponse | Awaitable[MetadataResponse]:
     version = ctx.version
     authorizer = services.authorizer_for_image()
     if request.topics is None or (version == 0 and not request.topics):
@@ -360,8 +399,17 @@ def metadata_error(request: MetadataRequest, version: int, code: ErrorCode) -> M
 
 def handle_describe_cluster(
     services: BrokerServices, ctx: RequestContext, request: DescribeClusterRequest
+) -> DescribeClusterResponse | Awaitable[DescribeClusterResponse]:
+    """The cluster id, the active controller and the live brokers (once caught up, as
+    Metadata)."""
+    if services.replica_manager.catching_up:
+        return _once_caught_up(services, ctx, request, _describe_cluster)
+    return _describe_cluster(services, ctx, request)
+
+
+def _describe_cluster(
+    services: BrokerServices, ctx: RequestContext, request: DescribeClusterRequest
 ) -> DescribeClusterResponse:
-    """The cluster id, the active controller and the live brokers."""
     response = DescribeClusterResponse(
         error_code=0,
         endpoint_type=request.endpoint_type,

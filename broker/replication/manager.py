@@ -248,8 +248,32 @@ class ReplicaManager:
         #: a voter restarted in a cluster starts from the image on its disk, which may still
         #: name it leader of partitions that moved while it was away, and a write acknowledged
         #: then would be cut once it learns the truth. ``Broker`` clears it once its metadata
-        #: log has caught up with the quorum (``MetadataLog.caught_up``).
-        self.catching_up = False
+        #: log has caught up with the quorum (``MetadataLog.caught_up``). Metadata answers wait
+        #: for it too (``wait_caught_up``).
+        self._catching_up = False
+        self._caught_up = asyncio.Event()
+        self._caught_up.set()
+
+    @property
+    def catching_up(self) -> bool:
+        """Whether this broker's metadata may still be stale (see ``__init__``)."""
+        return self._catching_up
+
+    @catching_up.setter
+    def catching_up(self, value: bool) -> None:
+        self._catching_up = value
+        if value:
+            self._caught_up.clear()
+        else:
+            self._caught_up.set()
+
+    async def wait_caught_up(self, timeout_s: float) -> bool:
+        """Wait until ``catching_up`` is False, at most ``timeout_s``; whether it is."""
+        if not self._catching_up:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._caught_up.wait(), timeout_s)
+        return not self._catching_up
 
     # -- the image -----------------------------------------------------------------------------
 

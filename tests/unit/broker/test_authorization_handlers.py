@@ -151,6 +151,7 @@ class _NoPartitions:
     """A replica manager with nothing to serve (refused requests never get this far)."""
 
     pauses = ProducePauses()  # nothing paused
+    catching_up = False  # metadata up to date
 
     def offline_partitions(self) -> set[Any]:
         return set()
