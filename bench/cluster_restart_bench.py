@@ -19,6 +19,10 @@ spawn to:
 Then every record acknowledged before and after the crash must be below the high watermarks,
 or the run fails.
 
+Every broker keeps its bytecode (under ``PYTHONPYCACHEPREFIX`` in the run's folder), as an
+installed one has its .pyc files: the start before the crash writes it, so no tree's restart
+compiles every module.
+
 Wall clock on the same machine as the brokers: run it on a quiet machine (check ``uptime``
 first); the three brokers start at once on the same cores.
 
@@ -69,14 +73,20 @@ FILL_TIMEOUT_S: Final = 600.0
 REAP_TIMEOUT_S: Final = 30.0
 
 
-def _cluster_up(tree: Path, data: Path, base: int, log_path: Path) -> subprocess.Popen[bytes]:
+def _cluster_up(
+    tree: Path, data: Path, base: int, log_path: Path, pycache: Path
+) -> subprocess.Popen[bytes]:
     argv = [
         sys.executable, "-c", "from broker.cli import main; main()",
         "cluster", "up", "--brokers", str(BROKERS), "--data-dir", str(data),
         "--base-port", str(base), "--set", "log.flush.policy=none",
         "--set", "auto.leader.rebalance.enable=false",
     ]  # fmt: skip
-    env = dict(os.environ, PYTHONPATH=str(tree))
+    # Bytecode is kept (in ``pycache``), as an installed broker has its .pyc files: the start
+    # before the crash writes it, so the restart measured does not compile every module (as it
+    # would with PYTHONDONTWRITEBYTECODE set, or in a tree never run before).
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONPYCACHEPREFIX=str(pycache))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with open(log_path, "ab") as out:
         return subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=tree, env=env
@@ -158,14 +168,14 @@ def _produce(generator: Path, bootstrap: str, count: int, size: int, partitions:
 
 
 def run_once(
-    tree: Path, root: Path, generator: Path, mib: int, partitions: int
+    tree: Path, root: Path, generator: Path, mib: int, partitions: int, pycache: Path
 ) -> tuple[float, float]:
     """(seconds to every broker's first answer, seconds to acks=all on every partition)."""
     data = Path(tempfile.mkdtemp(prefix="cluster-", dir=root))
     log_path = data.with_suffix(".log")
     base = free_base_port()
     ports = [base + i for i in range(BROKERS)]
-    proc = _cluster_up(tree, data, base, log_path)
+    proc = _cluster_up(tree, data, base, log_path, pycache)
     try:
         bootstrap = _wait_bootstrap(proc, log_path)
         create_topic_named(ports[0], TOPIC, partitions, replication_factor=BROKERS)
@@ -173,7 +183,7 @@ def run_once(
         _produce(generator, bootstrap, filled, RECORD_BYTES, partitions)
         _kill_all(proc)
         start = time.monotonic()
-        proc = _cluster_up(tree, data, base, log_path)
+        proc = _cluster_up(tree, data, base, log_path, pycache)
         waiting = set(ports)
         deadline = start + UP_TIMEOUT_S
         while waiting:
@@ -225,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in range(args.runs):
             order = trees if n % 2 == 0 else list(reversed(trees))
             for tree in order:
-                first, acked = run_once(tree, root, generator, args.mib, args.partitions)
+                first, acked = run_once(
+                    tree, root, generator, args.mib, args.partitions, root / "pycache"
+                )
                 results[tree].append((first, acked))
                 print(f"# run {n + 1} {tree}: {first:.2f} s, {acked:.2f} s", flush=True)
     finally:
