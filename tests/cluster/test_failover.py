@@ -169,6 +169,19 @@ def test_consumer_group_survives_coordinator_failover(tmp_path: Path) -> None:
 ZOMBIE_WRITES_S = 3.0
 
 
+def _kill_the_leader(cluster: Any) -> tuple[int, list[int]]:
+    """Create the topic (one partition, three replicas), kill its leader and wait until
+    another broker leads it: (the killed leader, the others)."""
+    cluster.create_topic(TOPIC, 1, 3)
+    leader = cluster.leader_of(TOPIC, 0)
+    others = [n for n in cluster.node_ids() if n != leader]
+    cluster.kill(leader)
+    eventually_sync(
+        lambda: cluster.leader_of(TOPIC, 0, others) in others, FAILOVER_TIMEOUT_S, "failover"
+    )
+    return leader, others
+
+
 def test_a_restarted_former_leader_acknowledges_no_write_it_would_lose(tmp_path: Path) -> None:
     """The leader is killed, another takes over and the log grows there; the old leader comes
     back believing, from its disk, that it still leads. An acks=1 producer that knows only its
@@ -178,13 +191,7 @@ def test_a_restarted_former_leader_acknowledges_no_write_it_would_lose(tmp_path:
     leader change that acks=1 writes may not survive, by design."""
     settings = {"auto.leader.rebalance.enable": "false"}
     with running_cluster(tmp_path, settings=settings) as cluster:
-        cluster.create_topic(TOPIC, 1, 3)
-        leader = cluster.leader_of(TOPIC, 0)
-        others = [n for n in cluster.node_ids() if n != leader]
-        cluster.kill(leader)
-        eventually_sync(
-            lambda: cluster.leader_of(TOPIC, 0, others) in others, FAILOVER_TIMEOUT_S, "failover"
-        )
+        leader, others = _kill_the_leader(cluster)
         meanwhile = confluent_kafka.Producer(
             {"bootstrap.servers": ",".join(cluster.address(n) for n in others), "acks": "all"}
         )
@@ -237,13 +244,7 @@ def test_a_restarted_former_leader_first_describes_the_leader_that_replaced_it(
     registration, which the active controller answered after the failover."""
     settings = {"auto.leader.rebalance.enable": "false"}
     with running_cluster(tmp_path, settings=settings) as cluster:
-        cluster.create_topic(TOPIC, 1, 3)
-        leader = cluster.leader_of(TOPIC, 0)
-        others = [n for n in cluster.node_ids() if n != leader]
-        cluster.kill(leader)
-        eventually_sync(
-            lambda: cluster.leader_of(TOPIC, 0, others) in others, FAILOVER_TIMEOUT_S, "failover"
-        )
+        leader, others = _kill_the_leader(cluster)
         new_leader = cluster.leader_of(TOPIC, 0, others)
         cluster.start(leader)
         admin = confluent_kafka.admin.AdminClient(
