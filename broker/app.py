@@ -695,11 +695,15 @@ class Broker:
             await asyncio.sleep(VOTER_CATCH_UP_POLL_S)
             if loop.time() >= next_report:
                 next_report += VOTER_CATCH_UP_REPORT_S
+                registered = self.lifecycle is not None and (
+                    self.lifecycle.registration_offset is not None
+                )
                 log.warning(
-                    "not caught up with the metadata quorum after %.0f s (leader: %s): "
+                    "not caught up with the metadata quorum after %.0f s (leader: %s; %s): "
                     "appends are answered NOT_LEADER_OR_FOLLOWER until then",
                     loop.time() - started,
                     metadata_log.leader_id,
+                    "registered" if registered or not in_cluster else "not registered yet",
                 )
         replicas.catching_up = False
         log.info(
