@@ -131,11 +131,24 @@ def append_now_or_in_order(
 ) -> T | Awaitable[T]:
     """``append()`` at once, unless a partition of ``topic_data`` awaits its recovery or a
     produce waits already: then queued (``append_in_order``)."""
-    queue = services.append_queue
-    if services.log_manager.unrecovered_count or queue.busy:
+    if services.log_manager.unrecovered_count or services.append_queue.busy:
         wanted = [(t.name, d.index) for t in topic_data for d in t.partition_data]
-        if queue.busy or waiting_for_recovery(services, wanted):
-            return append_in_order(services, wanted, append, timed_out, timeout_ms)
+        return append_to_now_or_in_order(services, wanted, append, timed_out, timeout_ms)
+    return append()
+
+
+def append_to_now_or_in_order(
+    services: BrokerServices,
+    wanted: list[tuple[str, int]],
+    append: Callable[[], T | Awaitable[T]],
+    timed_out: Callable[[], T],
+    timeout_ms: int,
+) -> T | Awaitable[T]:
+    """``append()`` at once, unless one of ``wanted`` (topic, partition) awaits its recovery
+    or an append waits already: then queued (``append_in_order``). For Produce, and for
+    WriteTxnMarkers, whose markers take their turn with the produces."""
+    if services.append_queue.busy or waiting_for_recovery(services, wanted):
+        return append_in_order(services, wanted, append, timed_out, timeout_ms)
     return append()
 
 

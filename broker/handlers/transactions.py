@@ -22,7 +22,9 @@ filters it does not know.
 WriteTxnMarkers (from a transaction coordinator, maybe this broker's own) writes each marker
 into the partitions this broker leads (``broker.txn.markers.write_markers_locally``) and answers
 once each is replicated; partitions led elsewhere answer NOT_LEADER_OR_FOLLOWER and unknown ones
-UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again.
+UNKNOWN_TOPIC_OR_PARTITION, so the coordinator looks their leader up again. After an unclean
+stop, a partition whose log awaits recovery is recovered on a worker thread first, and the
+markers join the produces' queue (``recovery_wait.append_to_now_or_in_order``).
 
 With ACLs on (Kafka's checks): AddPartitionsToTxn v0-3, AddOffsetsToTxn and EndTxn need WRITE
 on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); AddPartitionsToTxn v0-3 also
@@ -41,8 +43,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from broker.handlers.auth import CLUSTER_NAME, allows
 from broker.handlers.base import ApiHandler, BrokerServices, RequestContext, api_handler
+from broker.handlers.recovery_wait import append_to_now_or_in_order
 from broker.security.acl import Authorizer
-from broker.txn.markers import write_markers_locally
+from broker.txn.markers import MARKER_APPEND_TIMEOUT_MS, write_markers_locally
 from protocol.acl import AclOperation, ResourceType
 from protocol.errors import ErrorCode
 from protocol.messages import (
@@ -73,6 +76,11 @@ __all__ = [
     "handle_write_txn_markers",
 ]
 
+#: Longest WriteTxnMarkers waits for its partitions' logs to be recovered after an unclean
+#: stop (and for the produces queued ahead of it); then REQUEST_TIMED_OUT, which the
+#: coordinator retries, and the recovery goes on. Its own write timeout
+#: (``MARKER_APPEND_TIMEOUT_MS``), as the request carries none.
+MARKER_RECOVERY_WAIT_MS: Final = MARKER_APPEND_TIMEOUT_MS
 #: The first AddPartitionsToTxn version of KIP-890's batched form.
 BATCHED_ADD_PARTITIONS_SINCE: Final = 4
 #: The newest AddPartitionsToTxn served (Kafka's): v4-5 need the batched message.
@@ -387,21 +395,34 @@ def handle_write_txn_markers(
         plans.append((marker.producer_id, here, known))
     if not any(here for _, here, _ in plans):
         return _markers_response([(pid, known) for pid, _, known in plans])
-    # Appended now, in request order; answered once every marker is replicated.
-    writes = [
-        write_markers_locally(
-            services.replica_manager,
-            services.group_coordinator,
-            producer_id=marker.producer_id,
-            producer_epoch=marker.producer_epoch,
-            coordinator_epoch=marker.coordinator_epoch,
-            commit=marker.transaction_result,
-            partitions=here,
-            now_ms=services.clock_ms(),
+
+    def write() -> Awaitable[WriteTxnMarkersResponse]:
+        # Appended now, in request order; answered once every marker is replicated.
+        writes = [
+            write_markers_locally(
+                services.replica_manager,
+                services.group_coordinator,
+                producer_id=marker.producer_id,
+                producer_epoch=marker.producer_epoch,
+                coordinator_epoch=marker.coordinator_epoch,
+                commit=marker.transaction_result,
+                partitions=here,
+                now_ms=services.clock_ms(),
+            )
+            for marker, (_, here, _) in zip(request.markers, plans, strict=True)
+        ]
+        return _markers_answer(plans, writes)
+
+    def timed_out() -> WriteTxnMarkersResponse:
+        late = ErrorCode.REQUEST_TIMED_OUT  # the coordinator sends them again
+        return _markers_response(
+            [(pid, {**known, **dict.fromkeys(here, late)}) for pid, here, known in plans]
         )
-        for marker, (_, here, _) in zip(request.markers, plans, strict=True)
-    ]
-    return _markers_answer(plans, writes)
+
+    # After an unclean stop, a partition's log may await its recovery: it is recovered on a
+    # worker thread first, and the markers take their turn behind the produces waiting.
+    wanted = [(tp.topic, tp.partition) for _, here, _ in plans for tp in here]
+    return append_to_now_or_in_order(services, wanted, write, timed_out, MARKER_RECOVERY_WAIT_MS)
 
 
 async def _markers_answer(

@@ -43,6 +43,7 @@ from protocol.messages import (
     FindCoordinatorRequest,
     InitProducerIdRequest,
     ProduceRequest,
+    WriteTxnMarkersRequest,
 )
 
 pytestmark = pytest.mark.timeout(120)
@@ -392,3 +393,44 @@ async def test_admin_requests_have_partitions_recovered_off_the_event_loop(
         await client.close()
     for p in (FETCH, PRODUCE):
         assert opened_on[TopicPartition(TOPIC, p)] != loop_thread
+
+
+async def test_txn_markers_have_partitions_recovered_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WriteTxnMarkers naming a partition that awaits its recovery has it recovered on a
+    worker thread (with the produces' queue), then writes the marker after the acknowledged
+    records."""
+    data_dir = tmp_path / "data"
+    acked = await _fill_and_kill(data_dir, tmp_path, "none")
+    loop_thread = threading.get_ident()
+    opened_on = record_open_threads(monkeypatch)
+    marker = WriteTxnMarkersRequest.WritableTxnMarker
+    async with Broker.embedded(data_dir, **{"log.flush.policy": "none"}) as broker:
+        client = await WireClient.connect(broker.bootstrap_servers)
+        answer = await client.request(
+            WriteTxnMarkersRequest(
+                markers=[
+                    marker(
+                        producer_id=4242,
+                        producer_epoch=0,
+                        transaction_result=False,
+                        topics=[
+                            marker.WritableTxnMarkerTopic(
+                                name=TOPIC, partition_indexes=[LIST_OFFSETS]
+                            )
+                        ],
+                        coordinator_epoch=0,
+                    )
+                ]
+            ),
+            1,
+        )
+        [written] = answer.markers[0].topics[0].partitions
+        assert written.error_code == 0
+        end = await list_offset(client, TOPIC, LIST_OFFSETS, -1)
+        assert end.offset == BATCHES + 1  # the records, then the marker
+        data = await fetch(client, TOPIC, LIST_OFFSETS, 0)
+        assert values_of(data.records)[:BATCHES] == acked[LIST_OFFSETS]
+        await client.close()
+    assert opened_on[TopicPartition(TOPIC, LIST_OFFSETS)] != loop_thread
