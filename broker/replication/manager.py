@@ -248,8 +248,9 @@ class ReplicaManager:
         #: a voter restarted in a cluster starts from the image on its disk, which may still
         #: name it leader of partitions that moved while it was away, and a write acknowledged
         #: then would be cut once it learns the truth. ``Broker`` clears it once its metadata
-        #: log has caught up with the quorum (``MetadataLog.caught_up``). Metadata answers wait
-        #: for it too (``wait_caught_up``).
+        #: log has caught up with the quorum (``MetadataLog.caught_up``) and its image holds its
+        #: own registration (``BrokerLifecycle.caught_up``). Metadata answers wait for it too
+        #: (``wait_caught_up``).
         self._catching_up = False
         self._caught_up = asyncio.Event()
         self._caught_up.set()
