@@ -701,6 +701,11 @@ class TransactionCoordinator:
     async def _write_local_markers(
         self, job: MarkerJob, partitions: list[TopicPartition]
     ) -> Results:
+        wanted = [(tp.topic, tp.partition) for tp in partitions]
+        if self.replicas.needs_opening(wanted):
+            # After an unclean stop a partition's log may await its recovery: recovered on
+            # worker threads here, not on the event loop by the marker's append.
+            await self.replicas.open_partitions(wanted)
         return await write_markers_locally(
             self.replicas,
             self.groups,

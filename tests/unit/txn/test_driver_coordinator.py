@@ -150,6 +150,10 @@ class FakeReplicas:
         self.log_manager = self
         self.fetchers = self  # the replica fetchers' endpoints and security, for markers
         self.security = None
+        #: Partitions whose logs await their recovery (after an unclean stop): opened by
+        #: ``open_partitions`` (on worker threads in the broker), never by an append.
+        self.unopened: set[tuple[str, int]] = set()
+        self.opened: list[tuple[str, int]] = []
 
     def get_log(self, tp: TopicPartition, *, now_ms: int) -> None:
         return None  # never written: loads are empty
@@ -165,7 +169,17 @@ class FakeReplicas:
         self.appended.append((topic, partition, records))
         return Result()
 
+    def needs_opening(self, wanted: Any) -> bool:
+        return any(tp in self.unopened for tp in wanted)
+
+    async def open_partitions(self, wanted: Any) -> None:
+        for tp in wanted:
+            if tp in self.unopened:
+                self.unopened.discard(tp)
+                self.opened.append(tp)
+
     def write_txn_marker(self, topic: str, partition: int, **kw: Any) -> Result:
+        assert (topic, partition) not in self.unopened, "a marker's append opened the log"
         self.markers.append(
             (TopicPartition(topic, partition), kw["coordinator_epoch"], kw["commit"])
         )
@@ -336,5 +350,23 @@ async def test_list_and_verify_follow_loading_and_ownership() -> None:
         assert listed == (ErrorCode.NONE, ["listing"])
         assert tc.verify_locally(other, 7, 0, DATA) is None  # coordinated elsewhere
         assert tc.verify_locally(mine, 7, 0, DATA) is ErrorCode.INVALID_TXN_STATE
+    finally:
+        await tc.stop()
+
+
+async def test_markers_to_a_partition_awaiting_recovery_have_it_opened_first() -> None:
+    """A partition led here whose log awaits its recovery (after an unclean stop) is opened
+    through ``open_partitions`` (its recovery on worker threads) before the marker is
+    appended, not by the append on the event loop."""
+    tc, core, replicas = await started({p: (1, 3) for p in range(PARTITIONS)})
+    try:
+        await tc.wait_loaded(10)
+        replicas.unopened.add((DATA.topic, DATA.partition))
+        assert await tc.end_txn(TX, 7, 0, True) is ErrorCode.NONE
+        await eventually(
+            lambda: ("markers_written", TX, 7, 0) in core.calls, 10, "markers reported"
+        )
+        assert replicas.opened == [(DATA.topic, DATA.partition)]
+        assert replicas.markers == [(DATA, 3, True)]
     finally:
         await tc.stop()
