@@ -3,9 +3,10 @@
 ``ControllerEndpoint`` listens on the controller port and keeps one ``PeerLink`` per other
 node. A link owns one outgoing connection (opened lazily, reopened with exponential backoff)
 that carries this node's Raft messages to the peer — through a bounded queue: when the peer is
-slow or away, messages are dropped, and Raft resends — and its RPC requests, whose responses
-come back on the same connection. Incoming connections carry the peers' Raft messages (handed
-to the ``RaftNode``) and RPC requests (answered by the RPC handler). ``wire.py`` frames both.
+slow or away, the oldest messages are dropped, and Raft resends — and its RPC requests, whose
+responses come back on the same connection. Incoming connections carry the peers' Raft
+messages (handed to the ``RaftNode``) and RPC requests (answered by the RPC handler).
+``wire.py`` frames both.
 
 With TLS (``ssl_server`` / ``ssl_client``: the controller listener's protocol is SSL) the port
 is mutual TLS: the server context demands a client certificate signed by its trust store, and
@@ -24,6 +25,7 @@ import logging
 import socket
 import ssl
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
@@ -59,7 +61,9 @@ __all__ = [
 log = logging.getLogger("samsa.raft.tcp")
 
 #: Raft messages waiting for one peer's connection. A few heartbeat rounds and replication
-#: batches; beyond it messages are dropped (Raft retries), so a dead peer costs bounded memory.
+#: batches; beyond it the oldest are dropped (Raft retries), so a dead peer costs bounded
+#: memory, and a peer that comes back hears the newest state first, not what the leader said
+#: before it went away (a stale commit index, a term since replaced).
 RAFT_SEND_QUEUE: Final = 256
 #: RPCs in flight on one link; more fail at once (callers retry), so a stuck controller cannot
 #: pile up futures.
@@ -157,7 +161,8 @@ class PeerLink:
         #: connection: the peer counts and logs it.
         self.tls_failures = 0
         self._tls_log = _BoundedLog()
-        self._queue: asyncio.Queue[bytes] = asyncio.Queue(RAFT_SEND_QUEUE)
+        self._queue: deque[bytes] = deque(maxlen=RAFT_SEND_QUEUE)
+        self._queued = asyncio.Event()
         self._pending: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._task: asyncio.Task[None] | None = None
@@ -193,16 +198,17 @@ class PeerLink:
         self._fail_pending(RpcError("DISCONNECTED", "the link closed"))
 
     def send_raft(self, message: Message) -> None:
-        """Queue a Raft message; dropped when the queue is full."""
+        """Queue a Raft message; the oldest queued one is dropped when the queue is full."""
         try:
             frame = encode_frame(KIND_RAFT, encode_message(message))
         except ValueError:
             log.error("raft message to %d too large to send; dropped", self.peer_id)
             return
-        try:
-            self._queue.put_nowait(frame)
-        except asyncio.QueueFull:
-            self.dropped += 1
+        queue = self._queue
+        if len(queue) == queue.maxlen:
+            self.dropped += 1  # the append below pushes the oldest out
+        queue.append(frame)
+        self._queued.set()
         if self._task is None and not self._closed:
             self.start()  # a loop that failed is started again by the next message
 
@@ -295,15 +301,17 @@ class PeerLink:
         )
 
     async def _pump(self, writer: asyncio.StreamWriter, reading: asyncio.Task[None]) -> None:
+        queue = self._queue
         while not reading.done():
-            get = asyncio.ensure_future(self._queue.get())
-            done, _ = await asyncio.wait({get, reading}, return_when=asyncio.FIRST_COMPLETED)
-            if get not in done:
-                get.cancel()
-                return
-            writer.write(get.result())
-            while not self._queue.empty():
-                writer.write(self._queue.get_nowait())
+            if not queue:
+                self._queued.clear()
+                queued = asyncio.ensure_future(self._queued.wait())
+                done, _ = await asyncio.wait({queued, reading}, return_when=asyncio.FIRST_COMPLETED)
+                if queued not in done:
+                    queued.cancel()
+                    return
+            while queue:
+                writer.write(queue.popleft())
             await writer.drain()
 
     async def _read_responses(self, reader: asyncio.StreamReader) -> None:

@@ -261,14 +261,36 @@ async def test_rpcs_answer_errors_and_fail_fast_when_the_peer_is_gone() -> None:
         await server.stop()
 
 
-async def test_a_link_to_an_absent_peer_drops_beyond_its_queue() -> None:
+@pytest.mark.timeout(30)
+async def test_a_link_to_an_absent_peer_keeps_the_newest_messages_for_when_it_is_back() -> None:
     [port] = free_ports(1)
-    link = PeerLink(1, 2, "127.0.0.1", port)  # nobody listens there
-    message = VoteResponse(term=1, sender=1, receiver=2, granted=True)
-    for _ in range(RAFT_SEND_QUEUE + 10):
-        link.send_raft(message)
+    link = PeerLink(1, 2, "127.0.0.1", port)  # nobody listens there yet
+    sent = RAFT_SEND_QUEUE + 10
+    for term in range(1, sent + 1):
+        link.send_raft(VoteResponse(term=term, sender=1, receiver=2, granted=True))
     assert link.dropped == 10
-    await link.close()
+
+    heard: list[int] = []
+
+    async def peer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            try:
+                header = await reader.readexactly(FRAME_HEADER.size)
+            except asyncio.IncompleteReadError:
+                return
+            _kind, size = decode_frame_header(header)
+            message = decode_message(decode_payload(await reader.readexactly(size)))
+            heard.append(message.term)
+
+    server = await asyncio.start_server(peer, "127.0.0.1", port)
+    try:
+        await eventually(lambda: len(heard) == RAFT_SEND_QUEUE, DEADLINE_S, "the queue arrived")
+        # The ten oldest went; the rest arrive in the order they were sent.
+        assert heard == list(range(11, sent + 1))
+    finally:
+        await link.close()
+        server.close()
+        await server.wait_closed()
 
 
 @pytest.mark.timeout(30)
