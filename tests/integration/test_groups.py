@@ -5,8 +5,6 @@ deleted topics, offset expiry, session expiry, shutdown, lag."""
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -418,33 +416,13 @@ async def test_an_unreadable_partition_stays_unavailable_instead_of_losing_offse
         await client.close()
 
 
-def _broker_process(data_dir: Path, port_file: Path) -> subprocess.Popen[bytes]:
-    return embedded_process.start(
-        data_dir, port_file, {"log.flush.policy": "group", "group.initial.rebalance.delay.ms": 0}
-    )
-
-
 async def test_kill_9_loses_no_acknowledged_commit(tmp_path: Path) -> None:
     data_dir, port_file = tmp_path / "data", tmp_path / "port"
-    proc = _broker_process(data_dir, port_file)
-    try:
-
-        def started() -> bool:
-            assert proc.poll() is None, "the broker process died"
-            return port_file.exists() and bool(port_file.read_text())
-
-        await eventually(started, 30, "the broker process to start")
-        client = await WireClient.connect(f"127.0.0.1:{port_file.read_text()}")
+    settings = {"log.flush.policy": "group", "group.initial.rebalance.delay.ms": 0}
+    async with embedded_process.killed_after(data_dir, port_file, settings) as client:
         await create_topic(client, "k9", partitions=2)
         for i in range(30):
             assert await commit(client, "k9-group", {("k9", i % 2): i}) == {("k9", i % 2): 0}
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
     async with Broker.embedded(data_dir, **NO_DELAY) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
         fetched = await fetch_offsets_when_loaded(client, "k9-group")

@@ -7,8 +7,6 @@ point stays and the flusher fsyncs later)."""
 from __future__ import annotations
 
 import asyncio
-import signal
-import subprocess
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -60,34 +58,13 @@ GROUP = "lazy-group"
 TXN_ID = "lazy-txn"
 
 
-def _start_process(data_dir: Path, port_file: Path, policy: str) -> subprocess.Popen[bytes]:
-    return embedded_process.start(data_dir, port_file, {"log.flush.policy": policy})
-
-
 async def _run_and_kill(
     data_dir: Path, tmp_path: Path, policy: str, work: Callable[[WireClient], Awaitable[T]]
 ) -> T:
     """``work`` done over the wire by a broker process, which is then SIGKILLed."""
-    port_file = tmp_path / "port"
-    proc = _start_process(data_dir, port_file, policy)
-    try:
-
-        def port() -> int | None:
-            assert proc.poll() is None, "the broker process died"
-            text = port_file.read_text() if port_file.exists() else ""
-            return int(text) if text else None
-
-        found = await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
-        client = await WireClient.connect(f"127.0.0.1:{found}")
-        done = await work(client)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
-    return done
+    settings = {"log.flush.policy": policy}
+    async with embedded_process.killed_after(data_dir, tmp_path / "port", settings) as client:
+        return await work(client)
 
 
 async def _fill_and_kill(data_dir: Path, tmp_path: Path, policy: str) -> list[list[bytes]]:

@@ -4,19 +4,15 @@
 from __future__ import annotations
 
 import shutil
-import signal
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from support import embedded_process
 from support.kafka_ops import create_topic, fetch, list_offset, metadata, produce, values_of
-from support.waiting import eventually
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
 
-STARTUP_TIMEOUT_S = 20.0
 
 
 async def test_restart_keeps_records_topic_ids_and_configs(tmp_path: Path) -> None:
@@ -79,43 +75,16 @@ async def test_refuses_to_start_without_its_metadata_log(tmp_path: Path) -> None
     assert (tmp_path / "t-0").exists()  # nothing was deleted
 
 
-def _start_process(data_dir: Path, port_file: Path) -> subprocess.Popen[bytes]:
-    return embedded_process.start(data_dir, port_file, {"log.flush.policy": "group"})
-
-
-def _read_port(port_file: Path) -> int | None:
-    text = port_file.read_text() if port_file.exists() else ""
-    return int(text) if text else None
-
-
-async def _wait_for_port(port_file: Path, proc: subprocess.Popen[bytes]) -> int:
-    def port() -> int | None:
-        assert proc.poll() is None, "the broker process died"
-        return _read_port(port_file)
-
-    return await eventually(port, STARTUP_TIMEOUT_S, "the broker process to start")
-
-
 async def test_kill_9_loses_nothing_acknowledged(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    port_file = tmp_path / "port"
-    proc = _start_process(data_dir, port_file)
-    try:
-        port = await _wait_for_port(port_file, proc)
-        client = await WireClient.connect(f"127.0.0.1:{port}")
+    settings = {"log.flush.policy": "group"}
+    async with embedded_process.killed_after(data_dir, tmp_path / "port", settings) as client:
         await create_topic(client, "durable")
         acked = []
         for i in range(50):
             r = await produce(client, "durable", 0, make_batch([b"m%d" % i]), acks=1)
             assert r.error_code == 0
             acked.append(b"m%d" % i)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        await client.close()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
     async with Broker.embedded(data_dir) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
         data = await fetch(client, "durable", 0, 0)
