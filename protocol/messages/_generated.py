@@ -3877,6 +3877,112 @@ class DeleteGroupsResponse(Message):
         self.results = [] if results is None else results
 
 
+class ElectLeadersRequest(Message):
+    """ElectLeadersRequest: API key 43, versions 0-2."""
+
+    __slots__ = ('election_type', 'topic_partitions', 'timeout_ms', )
+    API_KEY: ClassVar[int] = 43
+    API_NAME: ClassVar[str] = 'ElectLeaders'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 2
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    election_type: int
+    topic_partitions: list[ElectLeadersRequest.TopicPartitions] | None
+    timeout_ms: int
+
+    class TopicPartitions(Struct):
+        """TopicPartitions, a struct of ElectLeadersRequest."""
+
+        __slots__ = ('topic', 'partitions', )
+
+        topic: str
+        partitions: list[int]
+
+        def __init__(
+            self,
+            *,
+            topic: str = '',
+            partitions: list[int] | None = None,
+        ) -> None:
+            self.topic = topic
+            self.partitions = [] if partitions is None else partitions
+
+    def __init__(
+        self,
+        *,
+        election_type: int = 0,
+        topic_partitions: list[ElectLeadersRequest.TopicPartitions] | None = UNSET,
+        timeout_ms: int = 60000,
+    ) -> None:
+        self.election_type = election_type
+        self.topic_partitions = [] if topic_partitions is UNSET else topic_partitions
+        self.timeout_ms = timeout_ms
+
+
+class ElectLeadersResponse(Message):
+    """ElectLeadersResponse: API key 43, versions 0-2."""
+
+    __slots__ = ('throttle_time_ms', 'error_code', 'replica_election_results', )
+    API_KEY: ClassVar[int] = 43
+    API_NAME: ClassVar[str] = 'ElectLeaders'
+    MIN_VERSION: ClassVar[int] = 0
+    MAX_VERSION: ClassVar[int] = 2
+    FIRST_FLEXIBLE_VERSION: ClassVar[int | None] = 2
+
+    throttle_time_ms: int
+    error_code: int
+    replica_election_results: list[ElectLeadersResponse.ReplicaElectionResult]
+
+    class ReplicaElectionResult(Struct):
+        """ReplicaElectionResult, a struct of ElectLeadersResponse."""
+
+        __slots__ = ('topic', 'partition_result', )
+
+        topic: str
+        partition_result: list[ElectLeadersResponse.ReplicaElectionResult.PartitionResult]
+
+        class PartitionResult(Struct):
+            """PartitionResult, a struct of ElectLeadersResponse."""
+
+            __slots__ = ('partition_id', 'error_code', 'error_message', )
+
+            partition_id: int
+            error_code: int
+            error_message: str | None
+
+            def __init__(
+                self,
+                *,
+                partition_id: int = 0,
+                error_code: int = 0,
+                error_message: str | None = None,
+            ) -> None:
+                self.partition_id = partition_id
+                self.error_code = error_code
+                self.error_message = error_message
+
+        def __init__(
+            self,
+            *,
+            topic: str = '',
+            partition_result: list[ElectLeadersResponse.ReplicaElectionResult.PartitionResult] | None = None,
+        ) -> None:
+            self.topic = topic
+            self.partition_result = [] if partition_result is None else partition_result
+
+    def __init__(
+        self,
+        *,
+        throttle_time_ms: int = 0,
+        error_code: int = 0,
+        replica_election_results: list[ElectLeadersResponse.ReplicaElectionResult] | None = None,
+    ) -> None:
+        self.throttle_time_ms = throttle_time_ms
+        self.error_code = error_code
+        self.replica_election_results = [] if replica_election_results is None else replica_election_results
+
+
 class IncrementalAlterConfigsRequest(Message):
     """IncrementalAlterConfigsRequest: API key 44, versions 0-1."""
 
@@ -16564,6 +16670,293 @@ def _e_DeleteGroupsResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
     out.append(0)
 
 
+def _d_ElectLeadersRequest_TopicPartitions_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersRequest.TopicPartitions)
+    o.topic, pos = read_string(buf, pos, compact=False)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    return o, pos
+
+_d_ElectLeadersRequest_TopicPartitions_v1 = _d_ElectLeadersRequest_TopicPartitions_v0
+def _d_ElectLeadersRequest_TopicPartitions_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersRequest.TopicPartitions)
+    o.topic, pos = read_string(buf, pos, compact=True)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partitions')
+    else:
+        end = pos + n * 4
+        if end > len(buf):
+            raise DecodeError('truncated array partitions')
+        o.partitions = list(struct.unpack_from(f'>{n}i', buf, pos))
+        pos = end
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ElectLeadersRequest_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersRequest)
+    o.election_type = 0
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        o.topic_partitions = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersRequest_TopicPartitions_v0(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    o.timeout_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    return o, pos
+
+def _d_ElectLeadersRequest_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersRequest)
+    o.election_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        o.topic_partitions = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersRequest_TopicPartitions_v1(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    o.timeout_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    return o, pos
+
+def _d_ElectLeadersRequest_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersRequest)
+    o.election_type, = _S_b.unpack_from(buf, pos)
+    pos += 1
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        o.topic_partitions = None
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersRequest_TopicPartitions_v2(buf, pos)
+            lst.append(e)
+        o.topic_partitions = lst
+    o.timeout_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ElectLeadersRequest_TopicPartitions_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=False)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=False)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+
+_e_ElectLeadersRequest_TopicPartitions_v1 = _e_ElectLeadersRequest_TopicPartitions_v0
+def _e_ElectLeadersRequest_TopicPartitions_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=True)
+    lst = o.partitions
+    write_array_length(out, len(lst), compact=True)
+    out += struct.pack(f'>{len(lst)}i', *lst)
+    out.append(0)
+
+
+def _e_ElectLeadersRequest_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    lst = o.topic_partitions
+    if lst is None:
+        write_array_length(out, None, compact=False)
+    else:
+        write_array_length(out, len(lst), compact=False)
+        for e in lst:
+            _e_ElectLeadersRequest_TopicPartitions_v0(e, out, refs)
+    out += _S_i.pack(o.timeout_ms)
+
+def _e_ElectLeadersRequest_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.election_type)
+    lst = o.topic_partitions
+    if lst is None:
+        write_array_length(out, None, compact=False)
+    else:
+        write_array_length(out, len(lst), compact=False)
+        for e in lst:
+            _e_ElectLeadersRequest_TopicPartitions_v1(e, out, refs)
+    out += _S_i.pack(o.timeout_ms)
+
+def _e_ElectLeadersRequest_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_b.pack(o.election_type)
+    lst = o.topic_partitions
+    if lst is None:
+        write_array_length(out, None, compact=True)
+    else:
+        write_array_length(out, len(lst), compact=True)
+        for e in lst:
+            _e_ElectLeadersRequest_TopicPartitions_v2(e, out, refs)
+    out += _S_i.pack(o.timeout_ms)
+    out.append(0)
+
+
+def _d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse.ReplicaElectionResult.PartitionResult)
+    o.partition_id, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=False)
+    return o, pos
+
+_d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v1 = _d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0
+def _d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse.ReplicaElectionResult.PartitionResult)
+    o.partition_id, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    o.error_message, pos = read_string(buf, pos, compact=True)
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ElectLeadersResponse_ReplicaElectionResult_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse.ReplicaElectionResult)
+    o.topic, pos = read_string(buf, pos, compact=False)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array partition_result')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0(buf, pos)
+            lst.append(e)
+        o.partition_result = lst
+    return o, pos
+
+_d_ElectLeadersResponse_ReplicaElectionResult_v1 = _d_ElectLeadersResponse_ReplicaElectionResult_v0
+def _d_ElectLeadersResponse_ReplicaElectionResult_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse.ReplicaElectionResult)
+    o.topic, pos = read_string(buf, pos, compact=True)
+    if o.topic is None:
+        raise DecodeError('null topic')
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array partition_result')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v2(buf, pos)
+            lst.append(e)
+        o.partition_result = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _d_ElectLeadersResponse_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse)
+    o.error_code = 0
+    o.throttle_time_ms, = _S_i.unpack_from(buf, pos)
+    pos += 4
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array replica_election_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersResponse_ReplicaElectionResult_v0(buf, pos)
+            lst.append(e)
+        o.replica_election_results = lst
+    return o, pos
+
+def _d_ElectLeadersResponse_v1(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=False)
+    if n < 0:
+        raise DecodeError('null array replica_election_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersResponse_ReplicaElectionResult_v1(buf, pos)
+            lst.append(e)
+        o.replica_election_results = lst
+    return o, pos
+
+def _d_ElectLeadersResponse_v2(buf: memoryview, pos: int) -> tuple[Any, int]:
+    o = _new(ElectLeadersResponse)
+    o.throttle_time_ms, o.error_code, = _S_ih.unpack_from(buf, pos)
+    pos += 6
+    n, pos = read_array_length(buf, pos, compact=True)
+    if n < 0:
+        raise DecodeError('null array replica_election_results')
+    else:
+        lst = []
+        for _ in range(n):
+            e, pos = _d_ElectLeadersResponse_ReplicaElectionResult_v2(buf, pos)
+            lst.append(e)
+        o.replica_election_results = lst
+    pos = skip_tagged_fields(buf, pos)
+    return o, pos
+
+
+def _e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.partition_id, o.error_code)
+    write_string(out, o.error_message, compact=False)
+
+_e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v1 = _e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0
+def _e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.partition_id, o.error_code)
+    write_string(out, o.error_message, compact=True)
+    out.append(0)
+
+
+def _e_ElectLeadersResponse_ReplicaElectionResult_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=False)
+    lst = o.partition_result
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v0(e, out, refs)
+
+_e_ElectLeadersResponse_ReplicaElectionResult_v1 = _e_ElectLeadersResponse_ReplicaElectionResult_v0
+def _e_ElectLeadersResponse_ReplicaElectionResult_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    write_string(out, o.topic, compact=True)
+    lst = o.partition_result
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ElectLeadersResponse_ReplicaElectionResult_PartitionResult_v2(e, out, refs)
+    out.append(0)
+
+
+def _e_ElectLeadersResponse_v0(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_i.pack(o.throttle_time_ms)
+    lst = o.replica_election_results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_ElectLeadersResponse_ReplicaElectionResult_v0(e, out, refs)
+
+def _e_ElectLeadersResponse_v1(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.replica_election_results
+    write_array_length(out, len(lst), compact=False)
+    for e in lst:
+        _e_ElectLeadersResponse_ReplicaElectionResult_v1(e, out, refs)
+
+def _e_ElectLeadersResponse_v2(o: Any, out: bytearray, refs: Refs) -> None:
+    out += _S_ih.pack(o.throttle_time_ms, o.error_code)
+    lst = o.replica_election_results
+    write_array_length(out, len(lst), compact=True)
+    for e in lst:
+        _e_ElectLeadersResponse_ReplicaElectionResult_v2(e, out, refs)
+    out.append(0)
+
+
 def _d_IncrementalAlterConfigsRequest_AlterConfigsResource_AlterableConfig_v0(buf: memoryview, pos: int) -> tuple[Any, int]:
     o = _new(IncrementalAlterConfigsRequest.AlterConfigsResource.AlterableConfig)
     o.name, pos = read_string(buf, pos, compact=False)
@@ -18435,6 +18828,10 @@ DeleteGroupsRequest._DECODERS = (_d_DeleteGroupsRequest_v0, _d_DeleteGroupsReque
 DeleteGroupsRequest._ENCODERS = (_e_DeleteGroupsRequest_v0, _e_DeleteGroupsRequest_v1, _e_DeleteGroupsRequest_v2, )
 DeleteGroupsResponse._DECODERS = (_d_DeleteGroupsResponse_v0, _d_DeleteGroupsResponse_v1, _d_DeleteGroupsResponse_v2, )
 DeleteGroupsResponse._ENCODERS = (_e_DeleteGroupsResponse_v0, _e_DeleteGroupsResponse_v1, _e_DeleteGroupsResponse_v2, )
+ElectLeadersRequest._DECODERS = (_d_ElectLeadersRequest_v0, _d_ElectLeadersRequest_v1, _d_ElectLeadersRequest_v2, )
+ElectLeadersRequest._ENCODERS = (_e_ElectLeadersRequest_v0, _e_ElectLeadersRequest_v1, _e_ElectLeadersRequest_v2, )
+ElectLeadersResponse._DECODERS = (_d_ElectLeadersResponse_v0, _d_ElectLeadersResponse_v1, _d_ElectLeadersResponse_v2, )
+ElectLeadersResponse._ENCODERS = (_e_ElectLeadersResponse_v0, _e_ElectLeadersResponse_v1, _e_ElectLeadersResponse_v2, )
 IncrementalAlterConfigsRequest._DECODERS = (_d_IncrementalAlterConfigsRequest_v0, _d_IncrementalAlterConfigsRequest_v1, )
 IncrementalAlterConfigsRequest._ENCODERS = (_e_IncrementalAlterConfigsRequest_v0, _e_IncrementalAlterConfigsRequest_v1, )
 IncrementalAlterConfigsResponse._DECODERS = (_d_IncrementalAlterConfigsResponse_v0, _d_IncrementalAlterConfigsResponse_v1, )
@@ -18549,6 +18946,8 @@ __all__ = [
     'CreatePartitionsResponse',
     'DeleteGroupsRequest',
     'DeleteGroupsResponse',
+    'ElectLeadersRequest',
+    'ElectLeadersResponse',
     'IncrementalAlterConfigsRequest',
     'IncrementalAlterConfigsResponse',
     'OffsetDeleteRequest',

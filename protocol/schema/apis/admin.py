@@ -291,3 +291,27 @@ LIST_TRANSACTIONS_RESPONSE = response(66, "ListTransactions", "0-1", flexible="0
         f("transaction_state", "string"),
     ]),
 ])
+
+
+ELECT_LEADERS_REQUEST = request(43, "ElectLeaders", "0-2", flexible="2+", fields=[
+    f("election_type", "int8", "1+", default=0),
+    f("topic_partitions", "[]TopicPartitions", nullable="0+", fields=[
+        f("topic", "string"),
+        f("partitions", "[]int32"),
+    ]),
+    f("timeout_ms", "int32", default=60000),
+])
+
+
+ELECT_LEADERS_RESPONSE = response(43, "ElectLeaders", "0-2", flexible="2+", fields=[
+    f("throttle_time_ms", "int32"),
+    f("error_code", "int16", "1+"),
+    f("replica_election_results", "[]ReplicaElectionResult", fields=[
+        f("topic", "string"),
+        f("partition_result", "[]PartitionResult", fields=[
+            f("partition_id", "int32"),
+            f("error_code", "int16"),
+            f("error_message", "string", nullable="0+", default=None),
+        ]),
+    ]),
+])
