@@ -11,7 +11,7 @@ transaction coordinator (``broker/txn/``).
 SaslHandshake and SaslAuthenticate (``sasl.py``) are answered by the connection on SASL
 listeners; their entries make ApiVersions list them and answer them elsewhere.
 The security APIs: ACLs (``acls.py``) and SCRAM credentials (``scram.py``); every handler's
-ACL checks use ``auth.py``.
+ACL checks use ``auth.py``. Leader elections on request (ElectLeaders) are in ``elections.py``.
 Samsa's private APIs (``conditional_produce.py``) are in the table too; ApiVersions shows them
 to Samsa's client only.
 """
@@ -24,6 +24,7 @@ from broker.handlers import (
     conditional_produce,
     configs,
     consumer_groups,
+    elections,
     fetch,
     groups,
     init_producer_id,
@@ -52,6 +53,7 @@ def build_dispatch_table() -> dict[int, ApiHandler]:
         *metadata.HANDLERS,
         *api_versions.HANDLERS,
         *topics.HANDLERS,
+        *elections.HANDLERS,
         *init_producer_id.HANDLERS,
         *configs.HANDLERS,
         *log_dirs.HANDLERS,

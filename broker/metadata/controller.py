@@ -55,12 +55,14 @@ from broker.metadata.controller_api import (
 from broker.metadata.image import MetadataDelta, MetadataImage
 from broker.metadata.log import MetadataLog
 from broker.metadata.placement import (
-    alter_partition as plan_alter_partition,
-)
-from broker.metadata.placement import (
+    ElectionResult,
     changes_for_leaderless,
     leader_change,
+    plan_elections,
     preferred_leader_changes,
+)
+from broker.metadata.placement import (
+    alter_partition as plan_alter_partition,
 )
 from broker.metadata.producer_ids import (
     PRODUCER_ID_BLOCK_SIZE,
@@ -406,6 +408,24 @@ class Controller:
         done = f"{name}: leader {state.leader} at leader epoch {state.leader_epoch}"
         log.info("%s (on request)", done)
         return OpResult(name, ErrorCode.NONE, done)
+
+    async def elect_leaders(
+        self, election_type: int, partitions: Sequence[tuple[str, int]] | None
+    ) -> list[ElectionResult]:
+        """Kafka's ElectLeaders (``placement.plan_elections``): the elections that change a
+        leader are committed together, in one batch of ``PartitionChangeRecord``s."""
+        return await self._serialised(self._elect_leaders(election_type, partitions))
+
+    async def _elect_leaders(
+        self, election_type: int, partitions: Sequence[tuple[str, int]] | None
+    ) -> list[ElectionResult]:
+        results, records = plan_elections(self.image, election_type, partitions)
+        if records:
+            await self._commit(records)
+            log.info(
+                "elected %d leader(s) on request (election type %d)", len(records), election_type
+            )
+        return results
 
     # -- broker lifecycle (active controller) -----------------------------------------------------
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Final, Protocol
 
 from broker.metadata.image import MetadataImage
+from broker.metadata.placement import ElectionResult
 from broker.metadata.topic_configs import ResolvedConfig
 from broker.security.acl import AclBinding, AclFilter
 from protocol.errors import ErrorCode
@@ -245,6 +246,13 @@ class ControllerApi(Protocol):
         """Move a partition's leadership to ``target`` (an active ISR member other than the
         leader; None: the first such member), or with ``bump_only`` keep the leader and bump
         its leader epoch. ``name`` is ``topic-partition``; an error carries one line."""
+        ...
+
+    async def elect_leaders(
+        self, election_type: int, partitions: Sequence[tuple[str, int]] | None
+    ) -> list[ElectionResult]:
+        """Kafka's ElectLeaders: 0 preferred, 1 unclean; ``partitions`` None for every
+        partition (then only those that needed an election are answered for)."""
         ...
 
     async def alter_partition(

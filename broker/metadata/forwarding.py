@@ -3,7 +3,7 @@
 ``ForwardingController`` is the ``ControllerApi`` handlers get in a cluster (chosen once, when
 the broker starts). Reads come from this broker's own image. Changes — CreateTopics,
 DeleteTopics, CreatePartitions, configs, ACLs, SCRAM credentials, producer-id blocks,
-AlterPartition, leadership moves on request — go through the
+AlterPartition, leadership moves and elections on request — go through the
 ``Router`` (``quorum.py``) to the active controller over the controller port, as JSON; the
 broker then waits (bounded) until its own image applied the change, so that its next Metadata
 answer shows it. While this broker itself is the active controller (the Raft leadership moves
@@ -32,6 +32,7 @@ from broker.metadata.controller_api import (
     ScramUpsertion,
 )
 from broker.metadata.image import MetadataImage
+from broker.metadata.placement import ElectionResult
 from broker.metadata.records import base64_bytes, base64_text
 from broker.metadata.topic_configs import ResolvedConfig, resolve_topic_configs
 from broker.security.acl import AclBinding, AclFilter
@@ -50,6 +51,7 @@ __all__ = [
     "delete_acls",
     "delete_topics",
     "elect_leader",
+    "elect_leaders",
     "serve",
 ]
 
@@ -182,6 +184,14 @@ class ForwardingController:
         if self.local.is_active:
             return await self.local.elect_leader(topic, partition, target, bump_only)
         return await elect_leader(self.router, topic, partition, target, bump_only)
+
+    async def elect_leaders(
+        self, election_type: int, partitions: Sequence[tuple[str, int]] | None
+    ) -> list[ElectionResult]:
+        """ElectLeaders on the active controller."""
+        if self.local.is_active:
+            return await self.local.elect_leaders(election_type, partitions)
+        return await elect_leaders(self.router, election_type, partitions)
 
     async def alter_partition(
         self,
@@ -447,6 +457,24 @@ async def elect_leader(
     return _op_results(answer)[0]
 
 
+async def elect_leaders(
+    router: Router, election_type: int, partitions: Sequence[tuple[str, int]] | None
+) -> list[ElectionResult]:
+    """ElectLeaders on the active controller."""
+    answer = await router.call(
+        "elect_leaders",
+        {
+            "election_type": election_type,
+            "partitions": None if partitions is None else [[t, p] for t, p in partitions],
+        },
+    )
+    await router.wait_for_offset(int(answer["offset"]))
+    return [
+        ElectionResult(str(t), int(p), ErrorCode(int(e)), None if m is None else str(m))
+        for t, p, e, m in answer["results"]
+    ]
+
+
 async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dict[str, Any] | None:
     """Run a forwarded admin change here (the active controller); None for another op."""
     if op == "create_topics":
@@ -527,4 +555,14 @@ async def serve(controller: ControllerApi, op: str, body: dict[str, Any]) -> dic
             bool(body["bump_only"]),
         )
         return {"results": _encode_op_results([moved]), "offset": controller.image.offset}
+    if op == "elect_leaders":
+        asked = body["partitions"]
+        elected = await controller.elect_leaders(
+            int(body["election_type"]),
+            None if asked is None else [(str(t), int(p)) for t, p in asked],
+        )
+        return {
+            "results": [[r.topic, r.partition, int(r.error), r.message] for r in elected],
+            "offset": controller.image.offset,
+        }
     return None

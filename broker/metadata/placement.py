@@ -18,18 +18,26 @@ records to commit, or an answer. Rules, as Kafka's controller applies them:
 * **moving a leadership on request** (``leader_change``, fault injection): to a named ISR
   member or the first other active one, never outside the ISR; or the same leader at the next
   leader epoch (a record that names the leader bumps the epoch, as in Kafka).
+* **elections an operator asks for** (``plan_elections``, Kafka's ElectLeaders): *preferred*
+  gives the leadership back to the first replica when it is an active ISR member; *unclean*
+  gives a partition without an active leader to an active ISR member, else to any active
+  replica (the ISR becomes that replica alone: what only the lost members had is gone).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from broker.metadata.image import NO_LEADER, BrokerRegistration, MetadataImage, PartitionImage
 from broker.metadata.records import PartitionChangeRecord
 from protocol.errors import ErrorCode
 
 __all__ = [
+    "PREFERRED_ELECTION",
+    "UNCLEAN_ELECTION",
+    "ElectionResult",
     "PlacementError",
     "alter_partition",
     "assign_replicas",
@@ -38,8 +46,22 @@ __all__ = [
     "elect_leader",
     "is_active",
     "leader_change",
+    "plan_elections",
     "preferred_leader_changes",
 ]
+
+#: ElectLeaders' election types (Kafka's numbers).
+PREFERRED_ELECTION = 0
+UNCLEAN_ELECTION = 1
+
+
+class ElectionResult(NamedTuple):
+    """One partition's answer to an election request."""
+
+    topic: str
+    partition: int
+    error: ErrorCode
+    message: str | None
 
 
 class PlacementError(ValueError):
@@ -245,3 +267,87 @@ def leader_change(
             )
             return ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, message, None
     return ErrorCode.NONE, None, PartitionChangeRecord(t.topic_id, partition, leader=chosen)
+
+
+def _leads(image: MetadataImage, leader: int) -> bool:
+    """Whether ``leader`` is a leader that serves: set, and active (a cluster of one registers
+    no brokers: its leader is active though not registered)."""
+    return leader != NO_LEADER and (leader not in image.brokers or is_active(image.brokers, leader))
+
+
+def _election(
+    image: MetadataImage, name: str, topic_id: uuid.UUID, p: PartitionImage, election_type: int
+) -> tuple[ErrorCode, str | None, PartitionChangeRecord | None]:
+    """One partition's election: ``(error, one-line message, record to commit)``."""
+    if election_type == PREFERRED_ELECTION:
+        preferred = p.replicas[0] if p.replicas else NO_LEADER
+        if preferred == p.leader:
+            return ErrorCode.ELECTION_NOT_NEEDED, None, None
+        if preferred not in p.isr or not is_active(image.brokers, preferred):
+            message = (
+                f"{name}: the preferred replica {preferred} is not an active in-sync replica "
+                f"(ISR {list(p.isr)})"
+            )
+            return ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, message, None
+        return ErrorCode.NONE, None, _change(topic_id, p, preferred, p.isr)
+    if _leads(image, p.leader):
+        return ErrorCode.ELECTION_NOT_NEEDED, None, None
+    clean = elect_leader(p, image.brokers)
+    if clean != NO_LEADER:
+        return ErrorCode.NONE, None, _change(topic_id, p, clean, p.isr)
+    for replica in p.replicas:
+        if is_active(image.brokers, replica):
+            return ErrorCode.NONE, None, _change(topic_id, p, replica, (replica,))
+    message = f"{name}: no replica is active (replicas {list(p.replicas)})"
+    return ErrorCode.ELIGIBLE_LEADERS_NOT_AVAILABLE, message, None
+
+
+def plan_elections(
+    image: MetadataImage,
+    election_type: int,
+    partitions: Sequence[tuple[str, int]] | None,
+) -> tuple[list[ElectionResult], list[PartitionChangeRecord]]:
+    """Kafka's ElectLeaders: ``(one result per partition answered for, records to commit)``.
+
+    ``partitions`` None asks for every partition; then only the partitions that needed an
+    election are answered for, as Kafka does. An unknown topic or partition is
+    UNKNOWN_TOPIC_OR_PARTITION; one the election would not change ELECTION_NOT_NEEDED; one
+    without a candidate PREFERRED_LEADER_NOT_AVAILABLE (preferred) or
+    ELIGIBLE_LEADERS_NOT_AVAILABLE (unclean). A partition named twice is answered twice and
+    elected once."""
+    if election_type not in (PREFERRED_ELECTION, UNCLEAN_ELECTION):
+        raise ValueError(f"election type {election_type} is neither 0 (preferred) nor 1 (unclean)")
+    results: list[ElectionResult] = []
+    records: list[PartitionChangeRecord] = []
+    planned: dict[tuple[str, int], tuple[ErrorCode, str | None]] = {}
+    if partitions is None:
+        asked: Iterable[tuple[str, int]] = (
+            (t.name, pid)
+            for t in sorted(image.topics_by_id.values(), key=lambda t: t.name)
+            for pid in sorted(t.partitions)
+        )
+    else:
+        asked = partitions
+    for topic, partition in asked:
+        key = (topic, partition)
+        outcome = planned.get(key)
+        if outcome is None:
+            t = image.topic(topic)
+            p = None if t is None else t.partitions.get(partition)
+            if t is None or p is None:
+                outcome = (
+                    ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    f"{topic}-{partition} does not exist",
+                )
+            else:
+                error, message, record = _election(
+                    image, f"{topic}-{partition}", t.topic_id, p, election_type
+                )
+                if record is not None:
+                    records.append(record)
+                outcome = (error, message)
+            planned[key] = outcome
+        if partitions is None and outcome[0] == ErrorCode.ELECTION_NOT_NEEDED:
+            continue
+        results.append(ElectionResult(topic, partition, *outcome))
+    return results, records
