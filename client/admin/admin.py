@@ -1,5 +1,5 @@
-"""``Admin``: topics, partitions, configs, consumer groups, offsets, the cluster, ACLs and
-SCRAM users.
+"""``Admin``: topics, partitions, leader elections, configs, consumer groups, offsets, the
+cluster, ACLs and SCRAM users.
 
 ::
 
@@ -67,6 +67,9 @@ from client.admin.topic_requests import (
     create_partitions_request,
     create_topics_request,
     delete_records_requests,
+    elect_leaders_request,
+    election_results,
+    election_type_code,
     low_watermarks,
     offset_spec,
     topic_descriptions,
@@ -92,6 +95,7 @@ from client.admin.types import (
     ConfigEntry,
     ConfigResource,
     ConsumerGroupDescription,
+    ElectionResult,
     GroupDescription,
     GroupListing,
     LogDirDescription,
@@ -128,6 +132,7 @@ from protocol.messages import (
     DeleteTopicsRequest,
     DescribeClusterRequest,
     DescribeGroupsRequest,
+    ElectLeadersRequest,
     ListGroupsRequest,
     ListTransactionsRequest,
     Message,
@@ -343,6 +348,56 @@ class Admin:
             response = await cluster.request(leader, body, timeout_s=timeout_s)
             out.update(low_watermarks(response))
         return out
+
+    async def elect_leaders(
+        self,
+        partitions: Iterable[tuple[str, int]] | None = None,
+        *,
+        election_type: Literal["preferred", "unclean"] = "preferred",
+        timeout_ms: int | None = None,
+    ) -> dict[TopicPartition, ElectionResult]:
+        """Elect partition leaders at the controller (ElectLeaders), as Kafka's
+        ``Admin.electLeaders``; ``partitions`` as ``(topic, partition)`` pairs, ``None``: every
+        partition.
+
+        "preferred" makes each partition's first replica its leader when it is in sync;
+        "unclean" gives a partition without a leader one, from outside the ISR if no in-sync
+        replica is alive (records the ISR had may be lost). Returns each partition's
+        ``ElectionResult``: ELECTION_NOT_NEEDED when it had that leader already (with ``None``,
+        those partitions are left out), the reason when none could be elected. A refused
+        request (``ClusterAuthorizationFailedError``, …) is raised.
+        """
+        code = election_type_code(election_type)
+        wanted = None if partitions is None else [TopicPartition(*tp) for tp in partitions]
+        if wanted is not None and not wanted:
+            return {}
+        timeout_s = self._timeout(timeout_ms)
+        if code:
+            await self._require_election_types()
+        body = elect_leaders_request(wanted, code, timeout_ms=int(timeout_s * 1000))
+        response = await self._to_controller(
+            body,
+            timeout_s,
+            lambda r: [
+                r.error_code,
+                *(p.error_code for t in r.replica_election_results for p in t.partition_result),
+            ],
+        )
+        return election_results(response)
+
+    async def _require_election_types(self) -> None:
+        """``UnsupportedFeatureError`` unless the controller (or, before one is known, any
+        broker) takes an election type: ElectLeaders v0 elects preferred leaders only."""
+        cluster = await self._ready()
+        node = cluster.metadata.controller_id
+        if node < 0:
+            node = next(iter(sorted(cluster.metadata.brokers)), -1)
+        conn = await cluster.connection(node)
+        if conn.versions.require(ElectLeadersRequest.API_KEY) < 1:
+            where = conn.address_text
+            raise UnsupportedFeatureError(
+                f"the broker at {where} elects preferred leaders only (ElectLeaders v0)"
+            )
 
     async def list_offsets(
         self,

@@ -1,13 +1,13 @@
 """Topic and record requests of ``Admin``: CreateTopics, DeleteTopics, CreatePartitions,
-DeleteRecords built from the caller's arguments, and their answers read (errors raised as
-typed ``KafkaError``s, descriptions built from Metadata)."""
+DeleteRecords, ElectLeaders built from the caller's arguments, and their answers read (errors
+raised as typed ``KafkaError``s, descriptions built from Metadata)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
-from client.admin.types import NewTopic, PartitionDescription, TopicDescription
+from client.admin.types import ElectionResult, NewTopic, PartitionDescription, TopicDescription
 from client.errors import error_from_code
 from client.offsets import EARLIEST, LATEST, ListedOffset
 from client.types import TopicPartition
@@ -16,15 +16,20 @@ from protocol.messages import (
     CreatePartitionsRequest,
     CreateTopicsRequest,
     DeleteRecordsRequest,
+    ElectLeadersRequest,
 )
 
 __all__ = [
+    "ELECTION_TYPES",
     "check_create_partitions",
     "check_create_topics",
     "check_delete_topics",
     "create_partitions_request",
     "create_topics_request",
     "delete_records_requests",
+    "elect_leaders_request",
+    "election_results",
+    "election_type_code",
     "low_watermarks",
     "offset_spec",
     "topic_descriptions",
@@ -193,6 +198,54 @@ def low_watermarks(response: Any) -> dict[TopicPartition, int]:
             if p.error_code:
                 raise error_from_code(p.error_code, f"{t.name}-{p.partition_index}")
             out[TopicPartition(t.name, p.partition_index)] = p.low_watermark
+    return out
+
+
+#: ElectLeaders' election types by name (Kafka's ``ElectionType``).
+ELECTION_TYPES: Final = {"preferred": 0, "unclean": 1}
+
+
+def election_type_code(name: str) -> int:
+    """The wire value of an election type ("preferred" or "unclean")."""
+    try:
+        return ELECTION_TYPES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"an election type is 'preferred' or 'unclean', not {name!r}") from None
+
+
+def elect_leaders_request(
+    partitions: Iterable[TopicPartition] | None, election_type: int, *, timeout_ms: int
+) -> ElectLeadersRequest:
+    """The ElectLeaders request for these partitions (``None``: every partition), each
+    named once."""
+    topic_partitions = None
+    if partitions is not None:
+        by_topic: dict[str, list[int]] = {}
+        for tp in dict.fromkeys(partitions):
+            by_topic.setdefault(tp.topic, []).append(tp.partition)
+        topic_partitions = [
+            ElectLeadersRequest.TopicPartitions(topic=t, partitions=p) for t, p in by_topic.items()
+        ]
+    return ElectLeadersRequest(
+        election_type=election_type, topic_partitions=topic_partitions, timeout_ms=timeout_ms
+    )
+
+
+def election_results(response: Any) -> dict[TopicPartition, ElectionResult]:
+    """Each partition's outcome from an ElectLeaders answer (a top-level error raised)."""
+    if response.error_code:
+        raise error_from_code(response.error_code, "electing leaders")
+    out: dict[TopicPartition, ElectionResult] = {}
+    for topic in response.replica_election_results:
+        for p in topic.partition_result:
+            try:
+                code = ErrorCode(p.error_code)
+                message = p.error_message
+            except ValueError:
+                code = ErrorCode.UNKNOWN_SERVER_ERROR
+                why = f"unknown error code {p.error_code}"
+                message = f"{p.error_message} ({why})" if p.error_message else why
+            out[TopicPartition(topic.topic, p.partition_id)] = ElectionResult(code, message)
     return out
 
 

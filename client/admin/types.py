@@ -1,5 +1,5 @@
 """What the admin client takes and returns: topics, configs, groups, offsets, the cluster,
-ACLs and SCRAM users."""
+leader elections, ACLs and SCRAM users."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from protocol.acl import (
     PatternType,
     ResourceType,
 )
+from protocol.errors import ErrorCode
 from protocol.types import ConfigSource
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ConfigResource",
     "ConfigResourceType",
     "ConfigSource",
+    "ElectionResult",
     "GroupDescription",
     "GroupListing",
     "LogDirDescription",
@@ -303,6 +305,29 @@ class ProducerState:
     coordinator_epoch: int
     #: The first offset of its open transaction here (-1: no transaction open).
     current_txn_start_offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionResult:
+    """What a leader election did for one partition (ElectLeaders)."""
+
+    #: NONE: the partition has the leader asked for now; ELECTION_NOT_NEEDED: it had it
+    #: already; else why no leader could be elected (PREFERRED_LEADER_NOT_AVAILABLE,
+    #: ELIGIBLE_LEADERS_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION, …).
+    error: ErrorCode
+    #: The broker's message about it, if it gave one.
+    message: str | None = None
+
+    @property
+    def elected(self) -> bool:
+        """True when this election gave the partition a new leader."""
+        return self.error == ErrorCode.NONE
+
+    @property
+    def failed(self) -> bool:
+        """True when the partition is without the leader asked for (an election that was not
+        needed is no failure)."""
+        return self.error not in (ErrorCode.NONE, ErrorCode.ELECTION_NOT_NEEDED)
 
 
 class OffsetSpec:

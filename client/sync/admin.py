@@ -14,6 +14,7 @@ from client.admin import (
     ConfigEntry,
     ConfigResource,
     ConsumerGroupDescription,
+    ElectionResult,
     GroupDescription,
     GroupListing,
     ListedOffset,
@@ -179,6 +180,20 @@ class Admin:
     ) -> dict[TopicPartition, int]:
         """Delete records below the given offsets."""
         return self._run(self._admin.delete_records(before, timeout_ms=timeout_ms), timeout_ms)
+
+    def elect_leaders(
+        self,
+        partitions: Iterable[tuple[str, int]] | None = None,
+        *,
+        election_type: Literal["preferred", "unclean"] = "preferred",
+        timeout_ms: int | None = None,
+    ) -> dict[TopicPartition, ElectionResult]:
+        """Elect partition leaders (preferred or unclean); each partition's outcome."""
+        chosen = None if partitions is None else list(partitions)
+        return self._run(
+            self._admin.elect_leaders(chosen, election_type=election_type, timeout_ms=timeout_ms),
+            timeout_ms,
+        )
 
     def list_offsets(
         self,
