@@ -1,17 +1,23 @@
-"""``samsa topic``: create, list, describe, delete topics, change their configs, add partitions.
+"""``samsa topic``: create, list, describe, delete topics, change their configs, add partitions,
+elect partition leaders.
 
 ``describe`` shows each partition's leader, replicas, ISR, log start and end offsets and size on
 disk (DescribeLogDirs, from the leader's copy), and the configs set on the topic.
+``elect-leaders`` is ``kafka-leader-election.sh``: a preferred or unclean election (ElectLeaders)
+for some partitions, every partition of some topics, or every partition of the cluster.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
 from client.cli._context import CliContext, common_options, parse_key_values, pass_cli
-from client.cli._errors import run
+from client.cli._errors import CliError, run
+
+if TYPE_CHECKING:
+    from client.admin import ElectionResult
 
 __all__ = ["topic"]
 
@@ -327,3 +333,110 @@ def add_partitions(cli: CliContext, name: str, count: int) -> None:
         out.emit_json({"topic": name, "partitions_before": before, "partitions": after})
     else:
         out.line(f"Topic {name}: {before} → {after} partitions")
+
+
+def _parse_partition(text: str) -> tuple[str, int]:
+    """``orders:3`` → ``("orders", 3)``; a usage error names a malformed one."""
+    name, sep, number = text.rpartition(":")
+    if not sep or not name or not number.isdigit():
+        raise click.BadParameter(f"{text!r} is not TOPIC:PARTITION", param_hint="'--partition'")
+    return name, int(number)
+
+
+def _election_outcome(result: ElectionResult) -> str:
+    """A partition's election as the RESULT column says it."""
+    if result.elected:
+        return "elected"
+    return result.error.name if result.failed else "not needed"
+
+
+@topic.command("elect-leaders")
+@click.option(
+    "--type",
+    "--election-type",
+    "election_type",
+    type=click.Choice(["preferred", "unclean"]),
+    default="preferred",
+    show_default=True,
+    help="preferred: each partition's first replica leads if in sync; unclean: a partition "
+    "without a leader gets any live replica (records may be lost).",
+)
+@click.option(
+    "--partition",
+    "partitions",
+    multiple=True,
+    metavar="TOPIC:N",
+    help="A partition (repeatable).",
+)
+@click.option(
+    "--topic", "topics", multiple=True, metavar="NAME", help="Every partition of a topic."
+)
+@click.option("--all", "all_partitions", is_flag=True, help="Every partition of the cluster.")
+@common_options()
+@pass_cli
+def elect_leaders(
+    cli: CliContext,
+    election_type: Literal["preferred", "unclean"],
+    partitions: tuple[str, ...],
+    topics: tuple[str, ...],
+    all_partitions: bool,
+) -> None:
+    """Elect partition leaders: give --partition, --topic or --all.
+
+    With --all, only the partitions that got a new leader (or could not) are listed.
+    """
+    if sum(map(bool, (partitions, topics, all_partitions))) != 1:
+        raise click.UsageError("give exactly one of --partition, --topic and --all")
+    chosen = [_parse_partition(p) for p in partitions]
+
+    async def body() -> Any:
+        from client import Admin
+
+        async with Admin(cli.options_for("admin")) as admin:
+            wanted: list[tuple[str, int]] | None = chosen
+            if topics:
+                described = await admin.describe_topics(topics, offsets=False)
+                wanted = [(t, p.partition) for t in topics for p in described[t].partitions]
+            elif all_partitions:
+                wanted = None
+            return await admin.elect_leaders(wanted, election_type=election_type)
+
+    results = run(
+        body(),
+        bootstrap=cli.bootstrap_servers,
+        messages=_not_found(topics[0]) if len(topics) == 1 else None,
+    )
+    rows = [
+        {
+            "topic": tp.topic,
+            "partition": tp.partition,
+            "result": _election_outcome(result),
+            # Why it failed: the broker's message, else what the error code means.
+            "message": (result.message or result.error.description) if result.failed else None,
+        }
+        for tp, result in sorted(results.items())
+    ]
+    out = cli.output()
+    if out.json:
+        out.emit_json(rows)
+    elif rows:
+        out.table(
+            ["TOPIC", "PARTITION", "RESULT"],
+            [
+                [
+                    r["topic"],
+                    r["partition"],
+                    f"{r['result']}: {r['message']}" if r["message"] else r["result"],
+                ]
+                for r in rows
+            ],
+        )
+    else:
+        out.line("No partition needed an election")
+    failed = [(tp, r) for tp, r in sorted(results.items()) if r.failed]
+    if failed:
+        tp, first = failed[0]
+        raise CliError(
+            f"the election failed for {len(failed)} of {len(results)} partitions"
+            f" (first: {tp}: {first.error.name})"
+        )
