@@ -14,7 +14,6 @@ from support.wire import WireClient, make_batch
 from broker.app import Broker
 
 
-
 async def test_restart_keeps_records_topic_ids_and_configs(tmp_path: Path) -> None:
     async with Broker.embedded(tmp_path) as broker:
         client = await WireClient.connect(broker.bootstrap_servers)
