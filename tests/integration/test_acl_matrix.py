@@ -50,6 +50,7 @@ from protocol.errors import (
 )
 from protocol.messages import (
     DescribeClusterRequest,
+    ElectLeadersRequest,
     InitProducerIdRequest,
     ListGroupsRequest,
     MetadataRequest,
@@ -580,6 +581,33 @@ def test_idempotent_and_transactional_producers_need_their_acls(secure: SecureBr
     )
     grant(secure, tx_write)
     assert secure.wire("carol", transactional) == 0
+
+
+async def _elect_preferred(client: WireClient) -> tuple[int, list[tuple[str, int, int]]]:
+    body = ElectLeadersRequest(
+        election_type=0,
+        topic_partitions=[ElectLeadersRequest.TopicPartitions(topic="elect-acl", partitions=[0])],
+        timeout_ms=10_000,
+    )
+    answer = await client.request(body, 2)
+    return int(answer.error_code), [
+        (t.topic, p.partition_id, int(p.error_code))
+        for t in answer.replica_election_results
+        for p in t.partition_result
+    ]
+
+
+def test_elect_leaders_needs_cluster_alter(secure: SecureBroker) -> None:
+    create_topics(secure, "elect-acl")
+    refused = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
+    assert secure.wire("carol", _elect_preferred) == (refused, [("elect-acl", 0, refused)])
+    alter = AclBinding.for_cluster("User:carol", AclOperation.ALTER)
+    grant(secure, alter)
+    try:
+        not_needed = ErrorCode.ELECTION_NOT_NEEDED
+        assert secure.wire("carol", _elect_preferred) == (0, [("elect-acl", 0, not_needed)])
+    finally:
+        revoke(secure, alter)
 
 
 # -- ACL changes: at once, and for good --------------------------------------------------------
