@@ -58,6 +58,7 @@ from protocol.messages import (
     DescribeProducersRequest,
     DescribeTransactionsRequest,
     DescribeUserScramCredentialsRequest,
+    ElectLeadersRequest,
     EndTxnRequest,
     FetchRequest,
     FindCoordinatorRequest,
@@ -513,6 +514,17 @@ CASES: list[Case] = [
         [],
         lambda r: int(r.results[0].error_code),
         TAF,
+    ),
+    (
+        "elect-leaders",
+        ElectLeadersRequest(
+            topic_partitions=[ElectLeadersRequest.TopicPartitions(topic="t", partitions=[0])]
+        ),
+        2,
+        # A topic permission is not enough: elections need ALTER on the Cluster.
+        [allow(TOPIC, "t", Op.ALTER)],
+        top,
+        CAF,
     ),
     (
         "delete-records",
