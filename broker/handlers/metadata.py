@@ -435,11 +435,14 @@ def describe_cluster_error(
 
 def _controller_for_clients(services: BrokerServices, listener: str = "") -> int:
     """The controller id clients see: the active controller when it is a live broker, else
-    this broker (a dedicated controller has no client listener; this broker forwards admin
-    requests to it), as Kafka does in KRaft mode."""
+    this broker, which forwards admin requests to the active controller (a dedicated one has
+    no client listener), as Kafka does in KRaft mode. Also while this broker does not know the
+    active controller (an election, or a moment after it was paused): -1 would leave clients
+    such as librdkafka waiting for a controller until their request times out, while this
+    broker's forwarding retries until one answers (``CONTROLLER_CALL_TIMEOUT_S``)."""
     controller_id = services.controller.controller_id
     live = {node_id for node_id, _host, _port, _rack in _live_brokers(services, listener)}
-    if controller_id < 0 or controller_id in live:
+    if controller_id >= 0 and controller_id in live:
         return controller_id
     return services.node_id
 
