@@ -242,8 +242,7 @@ def leader_change(
     if t is None or p is None:
         return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f"{topic}-{partition} does not exist", None
     leader = p.leader
-    # A cluster of one registers no brokers: its leader is active though not registered.
-    if leader == NO_LEADER or (leader in image.brokers and not is_active(image.brokers, leader)):
+    if not _leads(image, leader):
         return ErrorCode.LEADER_NOT_AVAILABLE, f"{topic}-{partition} has no active leader", None
     if bump_only:
         return ErrorCode.NONE, None, PartitionChangeRecord(t.topic_id, partition, leader=leader)
@@ -251,7 +250,7 @@ def leader_change(
         if target == leader:
             message = f"broker {target} already leads {topic}-{partition}"
             return ErrorCode.INVALID_REQUEST, message, None
-        if target not in p.isr or not is_active(image.brokers, target):
+        if not _active_in_sync(image, p, target):
             message = (
                 f"broker {target} is not an active in-sync replica of {topic}-{partition} "
                 f"(ISR {list(p.isr)})"
@@ -275,6 +274,11 @@ def _leads(image: MetadataImage, leader: int) -> bool:
     return leader != NO_LEADER and (leader not in image.brokers or is_active(image.brokers, leader))
 
 
+def _active_in_sync(image: MetadataImage, p: PartitionImage, node: int) -> bool:
+    """Whether ``node`` is in ``p``'s ISR and active: one a leadership may move to."""
+    return node in p.isr and is_active(image.brokers, node)
+
+
 def _election(
     image: MetadataImage, name: str, topic_id: uuid.UUID, p: PartitionImage, election_type: int
 ) -> tuple[ErrorCode, str | None, PartitionChangeRecord | None]:
@@ -283,7 +287,7 @@ def _election(
         preferred = p.replicas[0] if p.replicas else NO_LEADER
         if preferred == p.leader:
             return ErrorCode.ELECTION_NOT_NEEDED, None, None
-        if preferred not in p.isr or not is_active(image.brokers, preferred):
+        if not _active_in_sync(image, p, preferred):
             message = (
                 f"{name}: the preferred replica {preferred} is not an active in-sync replica "
                 f"(ISR {list(p.isr)})"
