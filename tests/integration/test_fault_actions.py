@@ -211,14 +211,23 @@ def _classic(group: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-async def _covering(consumers: list[PollingConsumer], partitions: int) -> None:
-    def covered() -> bool:
-        owned = [c.assigned for c in consumers]
-        union = set().union(*owned)
-        return len(union) == partitions and sum(len(o) for o in owned) == partitions
+def _covered(consumers: list[PollingConsumer], partitions: int) -> bool:
+    """Each partition is held by exactly one of ``consumers``."""
+    owned = [c.assigned for c in consumers]
+    union = set().union(*owned)
+    return len(union) == partitions and sum(len(o) for o in owned) == partitions
 
+
+def _shared(consumers: list[PollingConsumer], partitions: int) -> bool:
+    """Covered, and every consumer holds at least one partition."""
+    return _covered(consumers, partitions) and all(c.assigned for c in consumers)
+
+
+async def _covering(consumers: list[PollingConsumer], partitions: int) -> None:
     await eventually(
-        covered, what="the partitions shared", describe=lambda: [c.assigned for c in consumers]
+        lambda: _covered(consumers, partitions),
+        what="the partitions shared",
+        describe=lambda: [c.assigned for c in consumers],
     )
 
 
@@ -242,10 +251,18 @@ async def test_a_forced_rebalance_makes_classic_consumers_revoke_and_reassign(
     for c in consumers:
         c.start()
     try:
-        await _covering(consumers, 4)
         core = gc.core
         assert core is not None
-        group = await eventually(lambda: _stable(core, "classic", 2), what="a stable group")
+        # One condition, read at one moment: the broker's group is Stable and every consumer
+        # has run its callback for that generation. (Checked one after the other, the first
+        # could pass on generation 1, where one consumer held all four partitions, and the
+        # second on generation 2 before the consumers heard of it: their first assignments
+        # would then pass for the rebalance's.)
+        group = await eventually(
+            lambda: _stable(core, "classic", 2) if _shared(consumers, 4) else None,
+            what="a stable group whose consumers share the partitions",
+            describe=lambda: [c.assigned for c in consumers],
+        )
         generation = group.generation_id
         assigns = [len(c.assigns) for c in consumers]
         revokes = [c.revokes for c in consumers]
