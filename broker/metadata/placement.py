@@ -287,13 +287,18 @@ def _election(
         preferred = p.replicas[0] if p.replicas else NO_LEADER
         if preferred == p.leader:
             return ErrorCode.ELECTION_NOT_NEEDED, None, None
-        if not _active_in_sync(image, p, preferred):
-            message = (
-                f"{name}: the preferred replica {preferred} is not an active in-sync replica "
-                f"(ISR {list(p.isr)})"
-            )
-            return ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, message, None
-        return ErrorCode.NONE, None, _change(topic_id, p, preferred, p.isr)
+        if _active_in_sync(image, p, preferred):
+            return ErrorCode.NONE, None, _change(topic_id, p, preferred, p.isr)
+        # As Kafka's controller: a partition without a serving leader gets the next active
+        # in-sync replica rather than none (one that has a leader keeps it).
+        fallback = NO_LEADER if _leads(image, p.leader) else elect_leader(p, image.brokers)
+        if fallback != NO_LEADER:
+            return ErrorCode.NONE, None, _change(topic_id, p, fallback, p.isr)
+        message = (
+            f"{name}: the preferred replica {preferred} is not an active in-sync replica "
+            f"(ISR {list(p.isr)})"
+        )
+        return ErrorCode.PREFERRED_LEADER_NOT_AVAILABLE, message, None
     if _leads(image, p.leader):
         return ErrorCode.ELECTION_NOT_NEEDED, None, None
     clean = elect_leader(p, image.brokers)
@@ -318,7 +323,9 @@ def plan_elections(
     UNKNOWN_TOPIC_OR_PARTITION; one the election would not change ELECTION_NOT_NEEDED; one
     without a candidate PREFERRED_LEADER_NOT_AVAILABLE (preferred) or
     ELIGIBLE_LEADERS_NOT_AVAILABLE (unclean). A partition named twice is answered twice and
-    elected once."""
+    elected once. A preferred election for a partition without a serving leader, whose
+    preferred replica cannot lead, elects the first other active in-sync replica, as Kafka's
+    controller does."""
     if election_type not in (PREFERRED_ELECTION, UNCLEAN_ELECTION):
         raise ValueError(f"election type {election_type} is neither 0 (preferred) nor 1 (unclean)")
     results: list[ElectionResult] = []

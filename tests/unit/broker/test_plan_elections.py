@@ -42,7 +42,9 @@ def image() -> MetadataImage:
         (PREFERRED_ELECTION, 0, E.NONE, 1, None),
         (PREFERRED_ELECTION, 1, E.ELECTION_NOT_NEEDED, None, None),
         (PREFERRED_ELECTION, 2, E.PREFERRED_LEADER_NOT_AVAILABLE, None, None),
-        (PREFERRED_ELECTION, 5, E.PREFERRED_LEADER_NOT_AVAILABLE, None, None),
+        # Leaderless and its preferred replica out of the ISR: another in-sync replica leads.
+        (PREFERRED_ELECTION, 5, E.NONE, 2, None),
+        (PREFERRED_ELECTION, 3, E.PREFERRED_LEADER_NOT_AVAILABLE, None, None),
         (UNCLEAN_ELECTION, 0, E.ELECTION_NOT_NEEDED, None, None),
         # No active ISR member: the first active replica, alone in the ISR.
         (UNCLEAN_ELECTION, 3, E.NONE, 2, (2,)),
@@ -84,10 +86,11 @@ def test_every_partition_answers_only_for_those_that_needed_an_election() -> Non
         ElectionResult("t", 0, E.NONE, None),
         *(
             ElectionResult("t", p, unavailable, results[i].message)
-            for i, p in enumerate((2, 3, 4, 5), 1)
+            for i, p in enumerate((2, 3, 4), 1)
         ),
+        ElectionResult("t", 5, E.NONE, None),
     ]
-    assert [r.partition_id for r in records] == [0]
+    assert [r.partition_id for r in records] == [0, 5]
     assert "preferred replica 3" in (results[1].message or "")
 
 
@@ -101,8 +104,9 @@ def test_the_planned_records_apply_and_a_second_election_is_not_needed() -> None
     before = image()
     _, records = plan_elections(before, PREFERRED_ELECTION, None)
     after = before.apply(before.offset + 1, records)
-    again, more = plan_elections(after, PREFERRED_ELECTION, [("t", 0)])
-    assert [r.error for r in again] == [E.ELECTION_NOT_NEEDED]
+    again, more = plan_elections(after, PREFERRED_ELECTION, [("t", 0), ("t", 5)])
+    # 5 is led now, though not by its preferred replica, which is still out of the ISR.
+    assert [r.error for r in again] == [E.ELECTION_NOT_NEEDED, E.PREFERRED_LEADER_NOT_AVAILABLE]
     assert more == []
 
 
