@@ -548,6 +548,23 @@ class ReplicaManager:
     def _open(self, tp: TopicPartition, topic_id: Any, state: Any) -> Partition:
         now_ms = self.clock_ms()
         log_ = self.log_manager.get_or_create_log(tp, now_ms=now_ms)
+        recorded = self.log_manager.topic_id_of(tp)
+        if recorded != topic_id:
+            if recorded is not None:
+                # A topic of the same name that was deleted: this broker was down (or stopped
+                # before deleting its log) when it learned of it. Its records are not this
+                # topic's: start empty, as the other replicas did.
+                log.warning(
+                    "deleting the log of %s: it belongs to an earlier topic of that name "
+                    "(topic id %s; the topic's id is %s now)",
+                    tp,
+                    recorded,
+                    topic_id,
+                )
+                self.flusher.detach(log_)
+                self.log_manager.delete_log(tp)
+                log_ = self.log_manager.get_or_create_log(tp, now_ms=now_ms)
+            self.log_manager.record_topic_id(tp, topic_id)
         producers = self._load_producer_state(log_, now_ms)
         resolved = self.metadata.topic_configs(tp.topic)
         found = Partition(

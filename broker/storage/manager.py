@@ -64,6 +64,7 @@ from broker.storage.names import (
     parse_partition_dir_name,
     partition_dir_name,
 )
+from broker.storage.partition_metadata import read_topic_id, write_topic_id
 from broker.storage.segment import RecoveryStats
 
 __all__ = ["CLEAN_SHUTDOWN_FILE", "LOCK_FILE", "LogManager"]
@@ -262,6 +263,16 @@ class LogManager:
         """The directory (of ``log.dirs``) holding the partition's log; None if none does."""
         d = self._location.get(tp)
         return None if d is None else d.path
+
+    def topic_id_of(self, tp: TopicPartition) -> uuid.UUID | None:
+        """The topic id recorded beside the partition's log (``partition.metadata``); None if
+        it has no log or none is recorded."""
+        d = self._location.get(tp)
+        return None if d is None else read_topic_id(d.path / partition_dir_name(tp))
+
+    def record_topic_id(self, tp: TopicPartition, topic_id: uuid.UUID) -> None:
+        """Record which topic the partition's (existing) log belongs to."""
+        write_topic_id(self._location[tp].path / partition_dir_name(tp), topic_id)
 
     def size_in_bytes(self, tp: TopicPartition) -> int:
         """Bytes of the partition's segment files (0 if it has no log), without opening a log
