@@ -85,14 +85,14 @@ def test_a_replica_back_after_its_topic_was_recreated_serves_only_the_new_topic(
             return seen is not None and victim in seen[2]
 
         eventually_sync(victim_in_sync, WAIT_S, f"broker {victim} in the new topic's ISR")
-        answered = admin.elect_leaders(ElectionType.PREFERRED, [TopicPartition(TOPIC, 0)])
-        answered.result(CALL_S)
-        eventually_sync(
-            lambda: all(
-                (_partition(cluster, n) or (-1,))[0] == victim for n in cluster.broker_ids()
-            ),
-            WAIT_S,
-            f"broker {victim} leading the new topic",
-        )
+
+        def victim_leads() -> bool:
+            if all((_partition(cluster, n) or (-1,))[0] == victim for n in cluster.broker_ids()):
+                return True
+            # Asked again until it happened: the controller may not have the ISR change yet.
+            admin.elect_leaders(ElectionType.PREFERRED, [TopicPartition(TOPIC, 0)]).result(CALL_S)
+            return False
+
+        eventually_sync(victim_leads, WAIT_S, f"broker {victim} leading the new topic")
         values = read_partition_values({"bootstrap.servers": cluster.bootstrap_servers}, TOPIC)
         assert values == list(range(1000, 1050))
