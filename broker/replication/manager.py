@@ -564,7 +564,13 @@ class ReplicaManager:
                 self.flusher.detach(log_)
                 self.log_manager.delete_log(tp)
                 log_ = self.log_manager.get_or_create_log(tp, now_ms=now_ms)
-            self.log_manager.record_topic_id(tp, topic_id)
+            try:
+                self.log_manager.record_topic_id(tp, topic_id)
+            except LogStorageError as exc:
+                # A full disk must not stop the partition from serving what it has: the id
+                # stays unrecorded, as for a log written before ids were, and is written at
+                # the next open.
+                log.warning("%s: cannot record its topic id: %s", tp, exc)
         producers = self._load_producer_state(log_, now_ms)
         resolved = self.metadata.topic_configs(tp.topic)
         found = Partition(

@@ -17,6 +17,8 @@ from support.kafka_ops import create_topic, fetch, produce, values_of
 from support.wire import WireClient, make_batch
 
 from broker.app import Broker
+from broker.storage import manager as manager_module
+from broker.storage.errors import LogStorageError
 from broker.storage.partition_metadata import (
     MAX_PARTITION_METADATA_BYTES,
     PARTITION_METADATA_FILE,
@@ -114,3 +116,21 @@ def test_the_id_reads_back_as_written(tmp_path: Path) -> None:
         topic_id = uuid.uuid4()
         write_topic_id(tmp_path, topic_id)
         assert read_topic_id(tmp_path) == topic_id
+
+
+async def test_a_log_whose_id_cannot_be_recorded_still_serves_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A full disk: the file cannot be written, and the partition serves what it has anyway.
+    _, directory = await _write_and_stop(tmp_path)
+    (directory / PARTITION_METADATA_FILE).unlink()
+
+    def full(_directory: Path, _topic_id: uuid.UUID) -> None:
+        raise LogStorageError("No space left on device")
+
+    monkeypatch.setattr(manager_module, "write_topic_id", full)
+    with caplog.at_level(logging.WARNING, logger="samsa.replication"):
+        assert await _values_after_restart(tmp_path) == [b"old"]
+    assert "t-0: cannot record its topic id: " in caplog.text
+    assert "No space left on device" in caplog.text
+    assert read_topic_id(directory) is None
